@@ -1,0 +1,2 @@
+// Placeholder until the bank commands land (next commit).
+int main() { return 0; }
