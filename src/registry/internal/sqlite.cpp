@@ -1,0 +1,129 @@
+#include "registry/internal/sqlite.h"
+
+namespace figurant::registry::internal {
+
+// How long a writer waits for another process's lock before giving up. [Units: ms]
+constexpr int kBusyTimeoutMs = 10000;
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool create) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    if (rc == SQLITE_CANTOPEN) return NotFound("cannot open registry " + path + ": " + msg);
+    return Unavailable("cannot open registry " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  sqlite3_extended_result_codes(db, 1);
+  auto out = std::unique_ptr<Database>(new Database(db, path));
+  // WAL: readers never block the writer; synchronous=FULL: a committed command survives power loss.
+  FIGURANT_RETURN_IF_ERROR(
+      out->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  return out;
+}
+
+Database::~Database() { sqlite3_close(db_); }
+
+Status Database::Error(std::string_view what) const {
+  const int code = sqlite3_extended_errcode(db_);
+  std::string m = std::string(what) + ": " + sqlite3_errmsg(db_) + " (registry " + path_ + ")";
+  switch (code & 0xff) {
+    case SQLITE_CONSTRAINT:
+      return FailedPrecondition(std::move(m));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return DataLoss(std::move(m));
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+      return Unavailable(std::move(m));
+    default:
+      return Internal(std::move(m));
+  }
+}
+
+Status Database::Exec(std::string_view sql) {
+  char* err = nullptr;
+  const std::string s(sql);
+  if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    sqlite3_free(err);
+    return Error("sql");
+  }
+  return Status::Ok();
+}
+
+Result<Statement> Database::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
+      SQLITE_OK) {
+    return Error("prepare '" + std::string(sql.substr(0, 60)) + "'");
+  }
+  return Statement(stmt, this);
+}
+
+Statement::~Statement() {
+  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+}
+
+Statement& Statement::Bind(int i, std::string_view text) {
+  sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::Bind(int i, int64_t v) {
+  sqlite3_bind_int64(stmt_, i, v);
+  return *this;
+}
+Statement& Statement::BindDouble(int i, double v) {
+  sqlite3_bind_double(stmt_, i, v);
+  return *this;
+}
+Statement& Statement::BindBlob(int i, const std::vector<uint8_t>& blob) {
+  sqlite3_bind_blob(stmt_, i, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::BindNull(int i) {
+  sqlite3_bind_null(stmt_, i);
+  return *this;
+}
+Statement& Statement::BindOptional(int i, const std::optional<std::string>& text) {
+  return text ? Bind(i, *text) : BindNull(i);
+}
+
+Result<bool> Statement::Step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return db_->Error("step");
+}
+
+Status Statement::Run() {
+  while (true) {
+    FIGURANT_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status::Ok();
+  }
+}
+
+std::string Statement::Text(int c) const {
+  const auto* p = sqlite3_column_text(stmt_, c);
+  return p ? std::string(reinterpret_cast<const char*>(p),
+                         static_cast<size_t>(sqlite3_column_bytes(stmt_, c)))
+           : std::string();
+}
+std::optional<std::string> Statement::OptionalText(int c) const {
+  if (IsNull(c)) return std::nullopt;
+  return Text(c);
+}
+int64_t Statement::Int(int c) const { return sqlite3_column_int64(stmt_, c); }
+double Statement::Double(int c) const { return sqlite3_column_double(stmt_, c); }
+std::vector<uint8_t> Statement::Blob(int c) const {
+  const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, c));
+  const int n = sqlite3_column_bytes(stmt_, c);
+  return p ? std::vector<uint8_t>(p, p + n) : std::vector<uint8_t>{};
+}
+bool Statement::IsNull(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+
+}  // namespace figurant::registry::internal

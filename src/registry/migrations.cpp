@@ -1,0 +1,124 @@
+#include "registry/migrations.h"
+
+namespace figurant::registry {
+
+namespace {
+
+// Version 1: performers, estates, studios, productions, doubles (placeholder), licences, consent
+// records and licence events. Timestamps are Unix seconds (INTEGER), dates are 'YYYY-MM-DD' text,
+// lists are JSON arrays of strings.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE performers (
+  id           TEXT PRIMARY KEY CHECK (id LIKE 'per\_%' ESCAPE '\'),
+  name         TEXT NOT NULL CHECK (length(name) > 0),
+  email        TEXT,
+  language     TEXT NOT NULL CHECK (language IN ('en', 'fr')),
+  public_key   BLOB NOT NULL CHECK (length(public_key) = 32),
+  synthetic    INTEGER NOT NULL DEFAULT 0 CHECK (synthetic IN (0, 1)),
+  deceased_on  TEXT,
+  erased_at    INTEGER,
+  created_at   INTEGER NOT NULL
+);
+
+CREATE TABLE estates (
+  id            TEXT PRIMARY KEY CHECK (id LIKE 'est\_%' ESCAPE '\'),
+  performer_id  TEXT NOT NULL UNIQUE REFERENCES performers(id),
+  name          TEXT NOT NULL CHECK (length(name) > 0),
+  public_key    BLOB NOT NULL CHECK (length(public_key) = 32),
+  created_at    INTEGER NOT NULL
+);
+
+CREATE TABLE studios (
+  id          TEXT PRIMARY KEY CHECK (id LIKE 'stu\_%' ESCAPE '\'),
+  name        TEXT NOT NULL UNIQUE CHECK (length(name) > 0),
+  created_at  INTEGER NOT NULL
+);
+
+CREATE TABLE productions (
+  id           TEXT PRIMARY KEY CHECK (id LIKE 'prd\_%' ESCAPE '\'),
+  studio_id    TEXT NOT NULL REFERENCES studios(id),
+  title        TEXT NOT NULL CHECK (length(title) > 0),
+  media        TEXT NOT NULL CHECK (json_valid(media) AND json_type(media) = 'array'),
+  territories  TEXT NOT NULL CHECK (json_valid(territories) AND json_type(territories) = 'array'),
+  content      TEXT NOT NULL CHECK (json_valid(content) AND json_type(content) = 'array'),
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX productions_by_studio ON productions(studio_id);
+
+CREATE TABLE doubles (
+  id            TEXT PRIMARY KEY CHECK (id LIKE 'dbl\_%' ESCAPE '\'),
+  performer_id  TEXT NOT NULL REFERENCES performers(id),
+  name          TEXT NOT NULL,
+  status        TEXT NOT NULL CHECK (status IN ('placeholder', 'ready', 'erased')),
+  created_at    INTEGER NOT NULL
+);
+CREATE INDEX doubles_by_performer ON doubles(performer_id);
+
+CREATE TABLE licences (
+  id            TEXT PRIMARY KEY CHECK (id LIKE 'lic\_%' ESCAPE '\'),
+  performer_id  TEXT NOT NULL REFERENCES performers(id),
+  studio_id     TEXT NOT NULL REFERENCES studios(id),
+  terms_json    TEXT NOT NULL CHECK (json_valid(terms_json)),
+  language      TEXT NOT NULL CHECK (language IN ('en', 'fr')),
+  disclosure    TEXT NOT NULL,
+  state         TEXT NOT NULL CHECK (state IN ('draft', 'active', 'revoked', 'erased')),
+  valid_from    TEXT NOT NULL,
+  valid_until   TEXT,
+  blanket       INTEGER NOT NULL CHECK (blanket IN (0, 1)),
+  created_at    INTEGER NOT NULL,
+  signed_at     INTEGER,
+  revoked_at    INTEGER,
+  revoked_from  TEXT,
+  -- A signed (or once-signed) licence has its signing time; a revoked one its effective date.
+  CHECK (state = 'draft' OR state = 'erased' OR signed_at IS NOT NULL),
+  CHECK (state <> 'revoked' OR (revoked_at IS NOT NULL AND revoked_from IS NOT NULL))
+);
+CREATE INDEX licences_by_performer ON licences(performer_id);
+CREATE INDEX licences_by_studio ON licences(studio_id);
+
+CREATE TABLE consents (
+  licence_id         TEXT PRIMARY KEY REFERENCES licences(id),
+  disclosure_text    TEXT NOT NULL,
+  disclosure_sha256  TEXT NOT NULL CHECK (length(disclosure_sha256) = 64),
+  terms_sha256       TEXT NOT NULL CHECK (length(terms_sha256) = 64),
+  language           TEXT NOT NULL CHECK (language IN ('en', 'fr')),
+  signed_at          INTEGER NOT NULL,
+  signer             TEXT NOT NULL CHECK (signer IN ('performer', 'estate')),
+  signer_id          TEXT NOT NULL,
+  public_key         BLOB NOT NULL CHECK (length(public_key) = 32),
+  signature          BLOB NOT NULL CHECK (length(signature) = 64),
+  representation     TEXT NOT NULL CHECK (representation IN ('union', 'counsel', 'none'))
+);
+
+CREATE TABLE licence_events (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  licence_id   TEXT NOT NULL REFERENCES licences(id),
+  kind         TEXT NOT NULL CHECK (kind IN ('drafted', 'signed', 'revoked', 'erased')),
+  at           INTEGER NOT NULL,
+  detail_json  TEXT NOT NULL CHECK (json_valid(detail_json))
+);
+CREATE INDEX licence_events_by_licence ON licence_events(licence_id);
+
+-- Consent records and events are append-only: the database refuses to rewrite them.
+CREATE TRIGGER consents_immutable BEFORE UPDATE ON consents
+BEGIN SELECT RAISE(ABORT, 'consent records are immutable'); END;
+CREATE TRIGGER licence_events_append_only_u BEFORE UPDATE ON licence_events
+BEGIN SELECT RAISE(ABORT, 'licence events are append-only'); END;
+CREATE TRIGGER licence_events_append_only_d BEFORE DELETE ON licence_events
+BEGIN SELECT RAISE(ABORT, 'licence events are append-only'); END;
+-- Terms never change once a licence exists: new terms need a new licence and a new signature.
+CREATE TRIGGER licence_terms_immutable BEFORE UPDATE OF terms_json, disclosure, performer_id,
+  studio_id, language ON licences
+BEGIN SELECT RAISE(ABORT, 'licence terms are immutable; draft a new licence'); END;
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "performers, estates, studios, productions, doubles, licences, consents, events", kV1},
+  };
+  return kMigrations;
+}
+
+}  // namespace figurant::registry

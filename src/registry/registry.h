@@ -1,0 +1,191 @@
+// The registry: the bank's record of performers, their estates, studios, productions, doubles,
+// licences, consent records and licence events, in one SQLite file (WAL, foreign keys on).
+// docs/registry.md documents every table and invariant.
+//
+// Storage only: the registry keeps values as given and enforces referential integrity and the
+// invariants listed in docs/registry.md through SQL constraints; the rules of licensing (what may
+// be signed, revoked, rendered) live in consent/ and bank/.
+//
+// Every mutating method runs inside the caller's transaction when one is open (InTransaction),
+// else in its own. A crash at any point leaves the file as it was before the transaction.
+// Not thread-safe: one Registry per thread; several processes may share the file (SQLite locks).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/status.h"
+
+namespace figurant::registry {
+
+namespace internal {
+class Database;
+}
+
+struct Performer {
+  std::string id;
+  std::string name;
+  std::optional<std::string> email;
+  std::string language = "en";  // "en" | "fr": the language of their disclosures
+  Bytes public_key;             // Ed25519, 32 bytes
+  bool synthetic = false;       // generated, no real person: never paid
+  std::optional<Date> deceased_on;
+  std::optional<UnixSeconds> erased_at;  // right to erasure exercised
+  UnixSeconds created_at = 0;
+};
+
+struct Estate {
+  std::string id;
+  std::string performer_id;
+  std::string name;  // e.g. "Estate of A. Diallo, c/o Maître Roux"
+  Bytes public_key;  // Ed25519, 32 bytes
+  UnixSeconds created_at = 0;
+};
+
+struct Studio {
+  std::string id;
+  std::string name;
+  UnixSeconds created_at = 0;
+};
+
+struct Production {
+  std::string id;
+  std::string studio_id;
+  std::string title;
+  std::vector<std::string> media;        // theatrical, streaming, ...
+  std::vector<std::string> territories;  // ["worldwide"] or ISO 3166-1 alpha-2 codes
+  std::vector<std::string> content;      // violence, nudity, political, advertising, ...
+  UnixSeconds created_at = 0;
+};
+
+struct Double {
+  std::string id;
+  std::string performer_id;
+  std::string name;
+  std::string status = "placeholder";  // placeholder | ready | erased
+  UnixSeconds created_at = 0;
+};
+
+struct Licence {
+  std::string id;
+  std::string performer_id;
+  std::string studio_id;
+  std::string terms_json;       // canonical terms text (consent::CanonicalTermsText)
+  std::string language;         // "en" | "fr": language of the disclosure
+  std::string disclosure;       // the disclosure text printed at draft time
+  std::string state = "draft";  // draft | active | revoked | erased
+  Date valid_from;
+  std::optional<Date> valid_until;  // none: perpetual
+  bool blanket = false;
+  UnixSeconds created_at = 0;
+  std::optional<UnixSeconds> signed_at;
+  std::optional<UnixSeconds> revoked_at;  // when the revocation was requested
+  std::optional<Date> revoked_from;       // first day it applies (after the notice period)
+};
+
+struct Consent {
+  std::string licence_id;
+  std::string disclosure_text;
+  std::string disclosure_sha256;
+  std::string terms_sha256;
+  std::string language;
+  UnixSeconds signed_at = 0;
+  std::string signer;     // "performer" | "estate"
+  std::string signer_id;  // performer or estate id
+  Bytes public_key;
+  Bytes signature;
+  std::string representation;  // "union" | "counsel" | "none"
+};
+
+struct LicenceEvent {
+  int64_t seq = 0;
+  std::string licence_id;
+  std::string kind;  // drafted | signed | revoked | erased
+  UnixSeconds at = 0;
+  std::string detail_json;  // kind-specific, documented in docs/registry.md
+};
+
+// Test seam: a pause after every write statement, so crash tests can kill a process in the
+// middle of a transaction. Zero in production.
+struct RegistryOptions {
+  int write_delay_ms = 0;  // [Units: ms] [Limits: >= 0]
+};
+
+class Registry {
+ public:
+  // Opens the registry file, creating it when `create`, and applies pending schema migrations.
+  // NotFound when the file is missing and !create; DataLoss when it is not a registry.
+  static Result<std::unique_ptr<Registry>> Open(const std::filesystem::path& db_file, bool create,
+                                                const Clock& clock, RegistryOptions options = {});
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  // Runs `body` in one write transaction (BEGIN IMMEDIATE): committed when it returns OK, rolled
+  // back otherwise. Nested calls join the outer transaction.
+  Status InTransaction(const std::function<Status()>& body);
+
+  int SchemaVersion() const { return schema_version_; }
+  // PRAGMA integrity_check plus foreign_key_check; DataLoss describing the first problem.
+  Status CheckIntegrity();
+
+  // ---- performers and estates
+  Status InsertPerformer(const Performer& p);
+  Result<Performer> GetPerformer(const std::string& id);
+  Result<std::vector<Performer>> ListPerformers();
+  Status SetPerformerDeceased(const std::string& id, const Date& date);
+  Status SetPerformerErased(const std::string& id, UnixSeconds at);
+  Status InsertEstate(const Estate& e);
+  Result<std::optional<Estate>> GetEstateOf(const std::string& performer_id);
+
+  // ---- studios and productions
+  Status InsertStudio(const Studio& s);
+  Result<Studio> GetStudio(const std::string& id);
+  Result<std::vector<Studio>> ListStudios();
+  Status InsertProduction(const Production& p);
+  Result<Production> GetProduction(const std::string& id);
+  Result<std::vector<Production>> ListProductions();
+
+  // ---- doubles
+  Status InsertDouble(const Double& d);
+  Result<Double> GetDouble(const std::string& id);
+  Result<std::vector<Double>> ListDoubles(const std::optional<std::string>& performer_id);
+
+  // ---- licences, consent, events
+  Status InsertLicence(const Licence& l);
+  Result<Licence> GetLicence(const std::string& id);
+  // All licences, or one performer's, or one studio's; oldest first.
+  Result<std::vector<Licence>> ListLicences(const std::optional<std::string>& performer_id,
+                                            const std::optional<std::string>& studio_id = {});
+  // draft → active. FailedPrecondition when the licence is not a draft.
+  Status MarkLicenceSigned(const std::string& id, UnixSeconds at);
+  // active → revoked. FailedPrecondition when the licence is not active.
+  Status MarkLicenceRevoked(const std::string& id, UnixSeconds at, const Date& effective);
+  Status MarkLicencesErased(const std::string& performer_id);
+  Status InsertConsent(const Consent& c);
+  Result<std::optional<Consent>> GetConsent(const std::string& licence_id);
+  Status AppendLicenceEvent(const LicenceEvent& e);  // seq assigned by the registry
+  Result<std::vector<LicenceEvent>> ListLicenceEvents(const std::string& licence_id);
+
+  // The SQLite connection, for modules that own their own tables (added by their migrations).
+  internal::Database& database() { return *db_; }
+
+ private:
+  Registry(std::unique_ptr<internal::Database> db, const Clock& clock, RegistryOptions options);
+  Status Migrate();
+  void AfterWrite() const;
+
+  std::unique_ptr<internal::Database> db_;
+  const Clock& clock_;
+  RegistryOptions options_;
+  int schema_version_ = 0;
+  int transaction_depth_ = 0;
+};
+
+}  // namespace figurant::registry

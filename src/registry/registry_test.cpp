@@ -1,0 +1,168 @@
+#include "registry/registry.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/ids.h"
+#include "registry/internal/sqlite.h"
+#include "registry/migrations.h"
+
+namespace figurant::registry {
+namespace {
+namespace fs = std::filesystem;
+
+class RegistryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(InitCrypto().ok());
+    dir_ = fs::temp_directory_path() /
+           ("figurant-registry-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto r = Registry::Open(dir_ / "figurant.db", true, clock_);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    reg_ = std::move(r).value();
+  }
+  void TearDown() override {
+    reg_.reset();
+    fs::remove_all(dir_);
+  }
+
+  Performer NewPerformer(const std::string& name) {
+    Performer p;
+    p.id = NewId(id_prefix::kPerformer);
+    p.name = name;
+    p.public_key.assign(32, 7);
+    p.created_at = clock_.Now();
+    EXPECT_TRUE(reg_->InsertPerformer(p).ok());
+    return p;
+  }
+
+  Licence NewDraft(const Performer& p, const Studio& s) {
+    Licence l;
+    l.id = NewId(id_prefix::kLicence);
+    l.performer_id = p.id;
+    l.studio_id = s.id;
+    l.terms_json = "{}";
+    l.language = "en";
+    l.disclosure = "text";
+    l.valid_from = *Date::Parse("2026-01-01");
+    l.created_at = clock_.Now();
+    EXPECT_TRUE(reg_->InsertLicence(l).ok());
+    return l;
+  }
+
+  Studio NewStudio(const std::string& name) {
+    Studio s{NewId(id_prefix::kStudio), name, clock_.Now()};
+    EXPECT_TRUE(reg_->InsertStudio(s).ok());
+    return s;
+  }
+
+  FixedClock clock_{1790000000};
+  fs::path dir_;
+  std::unique_ptr<Registry> reg_;
+};
+
+TEST_F(RegistryTest, CreatesSchemaAtLatestVersionWithWalAndForeignKeys) {
+  EXPECT_EQ(reg_->SchemaVersion(), Migrations().back().version);
+  auto mode = reg_->database().Prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(mode.ok());
+  ASSERT_TRUE(mode->Step().value());
+  EXPECT_EQ(mode->Text(0), "wal");
+  auto fk = reg_->database().Prepare("PRAGMA foreign_keys");
+  ASSERT_TRUE(fk->Step().value());
+  EXPECT_EQ(fk->Int(0), 1);
+  EXPECT_TRUE(reg_->CheckIntegrity().ok());
+}
+
+TEST_F(RegistryTest, ReopenKeepsDataAndDoesNotReapplyMigrations) {
+  Performer p = NewPerformer("Amina Diallo");
+  reg_.reset();
+  auto r = Registry::Open(dir_ / "figurant.db", false, clock_);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)->GetPerformer(p.id)->name, "Amina Diallo");
+}
+
+TEST_F(RegistryTest, MissingFileIsNotFoundWithoutCreate) {
+  auto r = Registry::Open(dir_ / "nope.db", false, clock_);
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(fs::exists(dir_ / "nope.db"));
+}
+
+TEST_F(RegistryTest, GarbageFileIsDataLoss) {
+  std::ofstream(dir_ / "junk.db") << std::string(4096, 'x');
+  auto r = Registry::Open(dir_ / "junk.db", false, clock_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << r.status().ToString();
+}
+
+TEST_F(RegistryTest, PerformerRoundTrip) {
+  Performer p = NewPerformer("Jean Dupont");
+  ASSERT_TRUE(reg_->SetPerformerDeceased(p.id, *Date::Parse("2026-03-01")).ok());
+  auto got = reg_->GetPerformer(p.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->deceased_on->ToString(), "2026-03-01");
+  EXPECT_EQ(got->public_key, p.public_key);
+  EXPECT_EQ(reg_->GetPerformer("per_missing").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(reg_->SetPerformerDeceased("per_missing", {}).code(), StatusCode::kNotFound);
+}
+
+TEST_F(RegistryTest, ConstraintsRejectBadRows) {
+  Performer p;
+  p.id = "per_x";
+  p.name = "";
+  p.public_key.assign(32, 1);
+  EXPECT_EQ(reg_->InsertPerformer(p).code(), StatusCode::kInvalidArgument);
+  Studio s = NewStudio("Lumière");
+  EXPECT_EQ(reg_->InsertStudio({NewId("stu"), "Lumière", 0}).code(), StatusCode::kAlreadyExists);
+  Production prd{NewId("prd"), "stu_nonexistent", "Film", {"streaming"}, {"FR"}, {}, 0};
+  EXPECT_EQ(reg_->InsertProduction(prd).code(), StatusCode::kNotFound);
+  prd.studio_id = s.id;
+  EXPECT_TRUE(reg_->InsertProduction(prd).ok());
+  EXPECT_EQ(reg_->GetProduction(prd.id)->territories, std::vector<std::string>{"FR"});
+}
+
+TEST_F(RegistryTest, LicenceLifecycleIsGuarded) {
+  Performer p = NewPerformer("A");
+  Studio s = NewStudio("S");
+  Licence l = NewDraft(p, s);
+  EXPECT_EQ(reg_->MarkLicenceRevoked(l.id, 1, {}).code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(reg_->MarkLicenceSigned(l.id, clock_.Now()).ok());
+  EXPECT_EQ(reg_->MarkLicenceSigned(l.id, clock_.Now()).code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(reg_->MarkLicenceRevoked(l.id, clock_.Now(), *Date::Parse("2026-12-25")).ok());
+  auto got = reg_->GetLicence(l.id);
+  EXPECT_EQ(got->state, "revoked");
+  EXPECT_EQ(got->revoked_from->ToString(), "2026-12-25");
+}
+
+TEST_F(RegistryTest, TermsConsentsAndEventsCannotBeRewritten) {
+  Performer p = NewPerformer("A");
+  Studio s = NewStudio("S");
+  Licence l = NewDraft(p, s);
+  Consent c{l.id,        "text", std::string(64, 'a'), std::string(64, 'b'), "en",  1,
+            "performer", p.id,   Bytes(32, 1),         Bytes(64, 2),         "none"};
+  ASSERT_TRUE(reg_->InsertConsent(c).ok());
+  ASSERT_TRUE(reg_->AppendLicenceEvent({0, l.id, "signed", 1, "{}"}).ok());
+  EXPECT_FALSE(reg_->database().Exec("UPDATE licences SET terms_json = '{\"x\":1}'").ok());
+  EXPECT_FALSE(reg_->database().Exec("UPDATE consents SET signature = zeroblob(64)").ok());
+  EXPECT_FALSE(reg_->database().Exec("DELETE FROM licence_events").ok());
+  EXPECT_FALSE(reg_->database().Exec("UPDATE licence_events SET kind = 'revoked'").ok());
+  EXPECT_EQ(reg_->ListLicenceEvents(l.id)->size(), 1u);
+  EXPECT_EQ((*reg_->GetConsent(l.id))->signature, Bytes(64, 2));
+}
+
+TEST_F(RegistryTest, FailedTransactionLeavesNothing) {
+  Status s = reg_->InTransaction([&]() -> Status {
+    NewPerformer("kept only if the transaction commits");
+    return Internal("simulated failure mid-command");
+  });
+  EXPECT_EQ(s.code(), StatusCode::kInternal);
+  EXPECT_TRUE(reg_->ListPerformers()->empty());
+}
+
+}  // namespace
+}  // namespace figurant::registry
