@@ -1,2 +1,48 @@
-// Placeholder until the bank commands land (next commit).
-int main() { return 0; }
+// figurant: the command-line face of the bank. Parses options, calls the libraries, turns their
+// Status into an exit code (see cli.h). No domain logic lives here.
+#include <cstdlib>
+#include <iostream>
+
+#include "cli.h"
+#include "core/crypto.h"
+
+int main(int argc, char** argv) {
+  using figurant::cli::Context;
+  Context ctx;
+  if (!figurant::InitCrypto().ok()) {
+    std::cerr << "figurant: libsodium failed to initialise\n";
+    return figurant::cli::kExitFailure;
+  }
+  // FIGURANT_NOW pins "now" (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ) for reproducible scripts and
+  // tests.
+  if (const char* now = std::getenv("FIGURANT_NOW"); now != nullptr && *now != '\0') {
+    auto t = figurant::ParseTimestamp(now);
+    if (!t.ok()) {
+      std::cerr << "figurant: FIGURANT_NOW: " << t.status().message() << '\n';
+      return figurant::cli::kExitBadInput;
+    }
+    ctx.clock = std::make_unique<figurant::FixedClock>(*t);
+  } else {
+    ctx.clock = std::make_unique<figurant::SystemClock>();
+  }
+
+  CLI::App app{"figurant: a digital-double bank for background performers"};
+  app.set_help_all_flag("--help-all", "Show help for every command");
+  app.add_option("--bank", ctx.bank_option,
+                 "Bank directory (default: $FIGURANT_BANK, else ./figurant-bank)");
+  app.add_flag("--json", ctx.json, "Print exactly one JSON object on stdout");
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  figurant::cli::RegisterBankCommands(app, ctx);
+  figurant::cli::RegisterLicenceCommands(app, ctx);
+  figurant::cli::RegisterCheckCommand(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? figurant::cli::kExitOk : figurant::cli::kExitBadInput;
+  }
+  return ctx.exit_code;
+}

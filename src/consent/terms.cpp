@@ -289,9 +289,10 @@ Status ValidateTerritories(const std::vector<std::string>& territories, std::str
   if (worldwide) return Status::Ok();
   for (const std::string& t : territories) {
     if (!IsCountryCode(t)) {
-      return InvalidArgument("field '" + f + "': '" + t +
-                             "' is not 'worldwide' or an ISO 3166-1 alpha-2 country code "
-                             "(e.g. FR, US, GB)");
+      std::string m = "field '" + f + "': '";
+      m += t;
+      m += "' is not 'worldwide' or an ISO 3166-1 alpha-2 country code (e.g. FR, US, GB)";
+      return InvalidArgument(m);
     }
   }
   return Status::Ok();

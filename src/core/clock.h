@@ -29,6 +29,7 @@ struct Date {
   Date AddYears(int years) const;
   std::string ToString() const;  // "YYYY-MM-DD"
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>.
   auto operator<=>(const Date&) const = default;
 };
 

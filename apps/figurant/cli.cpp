@@ -1,0 +1,123 @@
+#include "cli.h"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "core/crypto.h"
+
+namespace figurant::cli {
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk:
+      return kExitOk;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kAlreadyExists:
+      return kExitBadInput;
+    case StatusCode::kPermissionDenied:
+      return kExitDenied;
+    default:
+      return kExitFailure;
+  }
+}
+
+std::filesystem::path Context::BankDir() const {
+  if (!bank_option.empty()) return bank_option;
+  if (const char* env = std::getenv("FIGURANT_BANK"); env != nullptr && *env != '\0') return env;
+  return "figurant-bank";
+}
+
+void Context::Emit(const nlohmann::json& json_value, const std::string& text) {
+  exit_code = kExitOk;
+  if (json) {
+    std::cout << json_value.dump() << '\n';
+    return;
+  }
+  std::cout << text;
+  if (!text.empty() && text.back() != '\n') std::cout << '\n';
+}
+
+void Context::Fail(const Status& status) {
+  exit_code = ExitCodeFor(status);
+  std::cerr << "figurant: " << status.message() << '\n';
+  if (json) {
+    nlohmann::json err = {
+        {"error",
+         {{"code", std::string(StatusCodeName(status.code()))}, {"message", status.message()}}}};
+    std::cout << err.dump() << '\n';
+  }
+}
+
+Result<std::unique_ptr<bank::Bank>> Context::OpenBank() const {
+  bank::BankOptions options;
+  if (const char* d = std::getenv("FIGURANT_TEST_WRITE_DELAY_MS"); d != nullptr && *d != '\0') {
+    options.registry.write_delay_ms = std::atoi(d);
+  }
+  return bank::Bank::Open(BankDir(), *clock, options);
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(start, end - start);
+    const auto b = item.find_first_not_of(' ');
+    const auto e = item.find_last_not_of(' ');
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+    start = end + 1;
+  }
+  return out;
+}
+
+nlohmann::json PerformerJson(const registry::Performer& p) {
+  nlohmann::json j = {{"id", p.id},
+                      {"name", p.name},
+                      {"language", p.language},
+                      {"synthetic", p.synthetic},
+                      {"public_key", ToHex(p.public_key)},
+                      {"created_at", FormatTimestamp(p.created_at)}};
+  j["email"] = p.email ? nlohmann::json(*p.email) : nlohmann::json(nullptr);
+  j["deceased_on"] = p.deceased_on ? nlohmann::json(p.deceased_on->ToString()) : nlohmann::json();
+  j["erased_at"] = p.erased_at ? nlohmann::json(FormatTimestamp(*p.erased_at)) : nlohmann::json();
+  return j;
+}
+
+nlohmann::json LicenceJson(const bank::LicenceView& v) {
+  const registry::Licence& l = v.licence;
+  nlohmann::json j = {{"id", l.id},
+                      {"performer", l.performer_id},
+                      {"performer_name", v.performer_name},
+                      {"studio", l.studio_id},
+                      {"studio_name", v.studio_name},
+                      {"state", l.state},
+                      {"language", l.language},
+                      {"flags", v.flags},
+                      {"terms", consent::TermsToJson(v.terms)},
+                      {"created_at", FormatTimestamp(l.created_at)},
+                      {"signature_valid", v.signature_valid}};
+  j["signed_at"] = l.signed_at ? nlohmann::json(FormatTimestamp(*l.signed_at)) : nlohmann::json();
+  j["revoked_from"] =
+      l.revoked_from ? nlohmann::json(l.revoked_from->ToString()) : nlohmann::json();
+  if (v.consent) {
+    j["consent"] = {{"signer", v.consent->signer},
+                    {"signer_id", v.consent->signer_id},
+                    {"representation", v.consent->representation},
+                    {"disclosure_sha256", v.consent->disclosure_sha256},
+                    {"terms_sha256", v.consent->terms_sha256},
+                    {"signature", ToHex(v.consent->signature)},
+                    {"signed_at", FormatTimestamp(v.consent->signed_at)}};
+  }
+  if (!v.signature_problem.empty()) j["signature_problem"] = v.signature_problem;
+  return j;
+}
+
+bool Context::Check(const Status& status) {
+  if (status.ok()) return true;
+  Fail(status);
+  return false;
+}
+
+}  // namespace figurant::cli

@@ -1,0 +1,287 @@
+// init · performer add|list|show|update|estate · studio add|list · production add|list|show
+#include <memory>
+#include <sstream>
+
+#include "cli.h"
+#include "core/ids.h"
+
+namespace figurant::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string FlagText(const std::vector<std::string>& flags) {
+  std::string out;
+  for (const std::string& f : flags) {
+    std::string upper = f;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    out += " [" + upper + "]";
+  }
+  return out;
+}
+
+json ProductionJson(const registry::Production& p) {
+  return {{"id", p.id},
+          {"studio", p.studio_id},
+          {"title", p.title},
+          {"media", p.media},
+          {"territories", p.territories},
+          {"content", p.content},
+          {"created_at", FormatTimestamp(p.created_at)}};
+}
+
+void RegisterInit(CLI::App& app, Context& ctx) {
+  CLI::App* cmd =
+      app.add_subcommand("init", "Create a bank (registry, store, keys) or upgrade one");
+  cmd->callback([&ctx] {
+    bool created = false;
+    auto bank = bank::Bank::Init(ctx.BankDir(), *ctx.clock, &created);
+    if (!ctx.Check(bank.status())) return;
+    const auto& paths = (*bank)->paths();
+    json j = {{"bank", paths.dir.string()},
+              {"created", created},
+              {"schema_version", (*bank)->registry().SchemaVersion()}};
+    ctx.Emit(j, (created ? "created bank " : "bank already initialised at ") + paths.dir.string() +
+                    " (registry schema v" + std::to_string((*bank)->registry().SchemaVersion()) +
+                    ")");
+  });
+}
+
+void RegisterPerformer(CLI::App& app, Context& ctx) {
+  CLI::App* performer =
+      app.add_subcommand("performer", "Performers: the people whose doubles are banked");
+  performer->require_subcommand(1);
+
+  struct AddArgs {
+    std::string name, email, language = "en";
+    bool synthetic = false;
+  };
+  auto add = std::make_shared<AddArgs>();
+  CLI::App* add_cmd =
+      performer->add_subcommand("add", "Register a performer and create their signing key");
+  add_cmd->add_option("--name", add->name, "Full name")->required();
+  add_cmd->add_option("--email", add->email, "Email address");
+  add_cmd->add_option("--language", add->language, "Disclosure language: en or fr")
+      ->check(CLI::IsMember({"en", "fr"}));
+  add_cmd->add_flag("--synthetic", add->synthetic, "A generated performer (no real person)");
+  add_cmd->callback([&ctx, add] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    bank::NewPerformer in;
+    in.name = add->name;
+    if (!add->email.empty()) in.email = add->email;
+    in.language = *consent::ParseLanguage(add->language);
+    in.synthetic = add->synthetic;
+    auto p = (*bank)->AddPerformer(in);
+    if (!ctx.Check(p.status())) return;
+    ctx.Emit({{"id", p->id}}, p->id);
+  });
+
+  CLI::App* list_cmd = performer->add_subcommand("list", "List performers");
+  list_cmd->callback([&ctx] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto all = (*bank)->registry().ListPerformers();
+    if (!ctx.Check(all.status())) return;
+    json arr = json::array();
+    std::ostringstream text;
+    for (const auto& p : *all) {
+      arr.push_back(PerformerJson(p));
+      text << p.id << "  " << p.name << "  (" << p.language << ")"
+           << (p.synthetic ? "  [SYNTHETIC]" : "")
+           << (p.deceased_on ? "  [DECEASED " + p.deceased_on->ToString() + "]" : "")
+           << (p.erased_at ? "  [ERASED]" : "") << "\n";
+    }
+    if (all->empty()) text << "no performers\n";
+    ctx.Emit({{"performers", arr}}, text.str());
+  });
+
+  auto show_id = std::make_shared<std::string>();
+  CLI::App* show_cmd =
+      performer->add_subcommand("show", "Show a performer, their licences and retention date");
+  show_cmd->add_option("performer", *show_id, "Performer id")->required();
+  show_cmd->callback([&ctx, show_id] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto p = (*bank)->registry().GetPerformer(*show_id);
+    if (!ctx.Check(p.status())) return;
+    auto retention = (*bank)->RetentionOf(p->id);
+    if (!ctx.Check(retention.status())) return;
+    auto licences = (*bank)->ListLicences(p->id);
+    if (!ctx.Check(licences.status())) return;
+    auto doubles = (*bank)->registry().ListDoubles(p->id);
+    if (!ctx.Check(doubles.status())) return;
+    auto estate = (*bank)->registry().GetEstateOf(p->id);
+    if (!ctx.Check(estate.status())) return;
+
+    json j = {{"performer", PerformerJson(*p)}};
+    j["retention"] = {
+        {"erase_on", retention->erase_on ? json(retention->erase_on->ToString()) : json(nullptr)},
+        {"held_by", retention->held_by.empty() ? json(nullptr) : json(retention->held_by)},
+        {"basis", retention->basis}};
+    j["estate"] = *estate ? json{{"id", (*estate)->id}, {"name", (*estate)->name}} : json(nullptr);
+    j["licences"] = json::array();
+    for (const auto& v : *licences) j["licences"].push_back(LicenceJson(v));
+    j["doubles"] = json::array();
+    for (const auto& d : *doubles)
+      j["doubles"].push_back({{"id", d.id}, {"name", d.name}, {"status", d.status}});
+
+    std::ostringstream t;
+    t << p->name << " (" << p->id << ")" << (p->synthetic ? " [SYNTHETIC: no real person]" : "")
+      << "\n";
+    t << "  language:   " << p->language << "\n";
+    if (p->email) t << "  email:      " << *p->email << "\n";
+    if (p->deceased_on) t << "  deceased:   " << p->deceased_on->ToString() << "\n";
+    if (*estate) t << "  estate:     " << (*estate)->name << " (" << (*estate)->id << ")\n";
+    if (p->erased_at) t << "  erased:     " << FormatTimestamp(*p->erased_at) << "\n";
+    t << "  retention:  "
+      << (retention->erase_on ? "biometric data erased on " + retention->erase_on->ToString()
+                              : std::string("no erase date"))
+      << " (" << retention->basis << ")\n";
+    t << "  doubles:    " << doubles->size() << "\n";
+    t << "  licences:   " << licences->size() << "\n";
+    for (const auto& v : *licences) {
+      t << "    " << v.licence.id << "  " << v.licence.state << "  " << v.studio_name << "  "
+        << v.terms.valid_from.ToString() << " → "
+        << (v.terms.valid_until ? v.terms.valid_until->ToString() : std::string("no end"))
+        << FlagText(v.flags) << "\n";
+    }
+    ctx.Emit(j, t.str());
+  });
+
+  struct UpdateArgs {
+    std::string id, deceased;
+  };
+  auto upd = std::make_shared<UpdateArgs>();
+  CLI::App* update_cmd = performer->add_subcommand("update", "Record facts about a performer");
+  update_cmd->add_option("performer", upd->id, "Performer id")->required();
+  update_cmd->add_option("--deceased", upd->deceased, "Date of death, YYYY-MM-DD")->required();
+  update_cmd->callback([&ctx, upd] {
+    auto date = Date::Parse(upd->deceased);
+    if (!ctx.Check(date.status().WithContext("--deceased"))) return;
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    if (!ctx.Check((*bank)->MarkDeceased(upd->id, *date))) return;
+    ctx.Emit({{"id", upd->id}, {"deceased_on", date->ToString()}},
+             upd->id + ": deceased on " + date->ToString() +
+                 "; from this date only licences signed by their estate apply");
+  });
+
+  struct EstateArgs {
+    std::string id, name;
+  };
+  auto est = std::make_shared<EstateArgs>();
+  CLI::App* estate_cmd = performer->add_subcommand(
+      "estate", "Register a performer's estate (it signs after their death)");
+  estate_cmd->add_option("performer", est->id, "Performer id")->required();
+  estate_cmd->add_option("--name", est->name, "Name of the estate or its representative")
+      ->required();
+  estate_cmd->callback([&ctx, est] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto e = (*bank)->RegisterEstate(est->id, est->name);
+    if (!ctx.Check(e.status())) return;
+    ctx.Emit({{"id", e->id}}, e->id);
+  });
+}
+
+void RegisterStudio(CLI::App& app, Context& ctx) {
+  CLI::App* studio = app.add_subcommand("studio", "Studios that license doubles");
+  studio->require_subcommand(1);
+  auto name = std::make_shared<std::string>();
+  CLI::App* add = studio->add_subcommand("add", "Register a studio");
+  add->add_option("--name", *name, "Studio name (unique)")->required();
+  add->callback([&ctx, name] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto s = (*bank)->AddStudio(*name);
+    if (!ctx.Check(s.status())) return;
+    ctx.Emit({{"id", s->id}}, s->id);
+  });
+  CLI::App* list = studio->add_subcommand("list", "List studios");
+  list->callback([&ctx] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto all = (*bank)->registry().ListStudios();
+    if (!ctx.Check(all.status())) return;
+    json arr = json::array();
+    std::string text;
+    for (const auto& s : *all) {
+      arr.push_back(
+          {{"id", s.id}, {"name", s.name}, {"created_at", FormatTimestamp(s.created_at)}});
+      text += s.id + "  " + s.name + "\n";
+    }
+    ctx.Emit({{"studios", arr}}, text.empty() ? "no studios" : text);
+  });
+}
+
+void RegisterProduction(CLI::App& app, Context& ctx) {
+  CLI::App* production = app.add_subcommand("production", "Productions of a studio");
+  production->require_subcommand(1);
+  struct AddArgs {
+    std::string studio, title, media, territories, content;
+  };
+  auto a = std::make_shared<AddArgs>();
+  CLI::App* add = production->add_subcommand("add", "Register a production");
+  add->add_option("--studio", a->studio, "Studio id")->required();
+  add->add_option("--title", a->title, "Title")->required();
+  add->add_option("--media", a->media, "Release media, comma-separated: theatrical,streaming,...")
+      ->required();
+  add->add_option("--territories", a->territories, "worldwide, or ISO country codes FR,US,...")
+      ->required();
+  add->add_option("--content", a->content, "Content categories: violence,nudity,political,...");
+  add->callback([&ctx, a] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto p = (*bank)->AddProduction({a->studio, a->title, SplitList(a->media),
+                                     SplitList(a->territories), SplitList(a->content)});
+    if (!ctx.Check(p.status())) return;
+    ctx.Emit({{"id", p->id}}, p->id);
+  });
+  CLI::App* list = production->add_subcommand("list", "List productions");
+  list->callback([&ctx] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto all = (*bank)->registry().ListProductions();
+    if (!ctx.Check(all.status())) return;
+    json arr = json::array();
+    std::string text;
+    for (const auto& p : *all) {
+      arr.push_back(ProductionJson(p));
+      text += p.id + "  " + p.title + "  (" + p.studio_id + ")\n";
+    }
+    ctx.Emit({{"productions", arr}}, text.empty() ? "no productions" : text);
+  });
+  auto show_id = std::make_shared<std::string>();
+  CLI::App* show = production->add_subcommand("show", "Show a production");
+  show->add_option("production", *show_id, "Production id")->required();
+  show->callback([&ctx, show_id] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto p = (*bank)->registry().GetProduction(*show_id);
+    if (!ctx.Check(p.status())) return;
+    auto join = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+      return s.empty() ? std::string("none") : s;
+    };
+    std::ostringstream t;
+    t << p->title << " (" << p->id << ")\n"
+      << "  studio:      " << p->studio_id << "\n"
+      << "  media:       " << join(p->media) << "\n"
+      << "  territories: " << join(p->territories) << "\n"
+      << "  content:     " << join(p->content) << "\n";
+    ctx.Emit({{"production", ProductionJson(*p)}}, t.str());
+  });
+}
+
+}  // namespace
+
+void RegisterBankCommands(CLI::App& app, Context& ctx) {
+  RegisterInit(app, ctx);
+  RegisterPerformer(app, ctx);
+  RegisterStudio(app, ctx);
+  RegisterProduction(app, ctx);
+}
+
+}  // namespace figurant::cli

@@ -1,0 +1,233 @@
+// licence draft|sign|show|list|revoke
+#include <memory>
+#include <sstream>
+
+#include "cli.h"
+#include "core/file.h"
+
+namespace figurant::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string FlagLine(const bank::LicenceView& v) {
+  std::string out;
+  for (const std::string& f : v.flags) out += " [" + Upper(f) + "]";
+  return out;
+}
+
+// Plain-English explanations printed under a licence that carries each flag.
+std::string FlagExplanations(const bank::LicenceView& v) {
+  std::string out;
+  for (const std::string& f : v.flags) {
+    if (f == bank::flag::kBlanket) {
+      out += "  ! blanket grant: covers every production of the studio, present and future\n";
+    } else if (f == bank::flag::kPerpetual) {
+      out += "  ! perpetual: no end date; only a revocation ends it\n";
+    } else if (f == bank::flag::kIrrevocable) {
+      out += "  ! irrevocable: the performer cannot withdraw consent during the term\n";
+    } else if (f == bank::flag::kUnrepresentedWideGrant) {
+      out +=
+          "  ! wider than one production and signed without union or counsel: unenforceable "
+          "in California (AB 2602)\n";
+    } else if (f == bank::flag::kWideGrant) {
+      out +=
+          "  ! wider than one production: sign with representation (--represented-by union|"
+          "counsel) or it will be flagged under California AB 2602\n";
+    } else if (f == bank::flag::kSignatureInvalid) {
+      out += "  ! consent signature does not verify: " + v.signature_problem + "\n";
+    } else if (f == bank::flag::kEstate) {
+      out += "  ! signed by the performer's estate\n";
+    }
+  }
+  return out;
+}
+
+std::string Summary(const bank::LicenceView& v) {
+  std::ostringstream t;
+  const auto& l = v.licence;
+  t << l.id << "  " << l.state << "  " << v.performer_name << " → " << v.studio_name << "  "
+    << v.terms.valid_from.ToString() << " → "
+    << (v.terms.valid_until ? v.terms.valid_until->ToString() : std::string("no end"));
+  if (l.revoked_from) t << "  revoked from " << l.revoked_from->ToString();
+  t << FlagLine(v) << "\n";
+  return t.str();
+}
+
+void RegisterDraft(CLI::App& licence, Context& ctx) {
+  struct Args {
+    std::string performer, studio, terms;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* cmd = licence.add_subcommand(
+      "draft", "Validate licence terms and print the disclosure the performer will sign");
+  cmd->add_option("--performer", a->performer, "Performer id")->required();
+  cmd->add_option("--studio", a->studio, "Studio id")->required();
+  cmd->add_option("--terms", a->terms, "Terms JSON file (docs/licence.md)")->required();
+  cmd->callback([&ctx, a] {
+    auto text = ReadFile(a->terms);
+    if (!ctx.Check(text.status().WithContext("--terms"))) return;
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto v = (*bank)->DraftLicence(a->performer, a->studio, *text, a->terms);
+    if (!ctx.Check(v.status())) return;
+    json j = {{"id", v->licence.id},
+              {"language", v->licence.language},
+              {"flags", v->flags},
+              {"disclosure", v->licence.disclosure},
+              {"disclosure_sha256", Sha256Hex(v->licence.disclosure)}};
+    std::string t = v->licence.disclosure;
+    t += "----\ndraft " + v->licence.id + FlagLine(*v) + "\n" + FlagExplanations(*v);
+    t += "sign with: figurant licence sign " + v->licence.id + " --performer " + a->performer +
+         " [--represented-by union|counsel|none]\n";
+    ctx.Emit(j, t);
+  });
+}
+
+void RegisterSign(CLI::App& licence, Context& ctx) {
+  struct Args {
+    std::string draft, performer, represented_by = "none", as = "performer";
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* cmd = licence.add_subcommand(
+      "sign",
+      "Record the performer's consent to a draft (Ed25519 signature over terms+disclosure)");
+  cmd->add_option("draft", a->draft, "Draft licence id")->required();
+  cmd->add_option("--performer", a->performer, "Performer id (must be the licensor)")->required();
+  cmd->add_option("--represented-by", a->represented_by,
+                  "Who advised the performer: union, counsel or none")
+      ->check(CLI::IsMember({"union", "counsel", "none"}));
+  cmd->add_option("--as", a->as, "Signer: performer, or estate for a deceased performer")
+      ->check(CLI::IsMember({"performer", "estate"}));
+  cmd->callback([&ctx, a] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto v =
+        (*bank)->SignLicence(a->draft, a->performer,
+                             *consent::ParseRepresentation(a->represented_by), a->as == "estate");
+    if (!ctx.Check(v.status())) return;
+    json j = {{"id", v->licence.id},
+              {"state", v->licence.state},
+              {"flags", v->flags},
+              {"signed_at", FormatTimestamp(*v->licence.signed_at)},
+              {"disclosure_sha256", v->consent->disclosure_sha256},
+              {"terms_sha256", v->consent->terms_sha256}};
+    ctx.Emit(j, "signed " + v->licence.id + FlagLine(*v) + "\n" + FlagExplanations(*v));
+  });
+}
+
+void RegisterShow(CLI::App& licence, Context& ctx) {
+  struct Args {
+    std::string id;
+    bool disclosure = false;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* cmd = licence.add_subcommand("show", "Show a licence: terms, consent, flags, events");
+  cmd->add_option("licence", a->id, "Licence id")->required();
+  cmd->add_flag("--disclosure", a->disclosure, "Also print the signed disclosure text");
+  cmd->callback([&ctx, a] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto v = (*bank)->GetLicence(a->id);
+    if (!ctx.Check(v.status())) return;
+    auto events = (*bank)->registry().ListLicenceEvents(a->id);
+    if (!ctx.Check(events.status())) return;
+    json j = {{"licence", LicenceJson(*v)}};
+    j["licence"]["disclosure"] = v->licence.disclosure;
+    j["events"] = json::array();
+    std::ostringstream t;
+    t << Summary(*v) << FlagExplanations(*v);
+    t << "terms: " << consent::TermsToJson(v->terms).dump(2) << "\n";
+    if (v->consent) {
+      t << "consent: signed " << FormatTimestamp(v->consent->signed_at) << " by "
+        << v->consent->signer << " " << v->consent->signer_id << ", represented by "
+        << v->consent->representation << ", language " << v->consent->language << "\n"
+        << "  disclosure sha256 " << v->consent->disclosure_sha256 << "\n"
+        << "  signature " << (v->signature_valid ? "verifies" : "DOES NOT VERIFY") << "\n";
+    } else {
+      t << "consent: not signed\n";
+    }
+    t << "events:\n";
+    for (const auto& e : *events) {
+      j["events"].push_back({{"seq", e.seq},
+                             {"kind", e.kind},
+                             {"at", FormatTimestamp(e.at)},
+                             {"detail", json::parse(e.detail_json, nullptr, false)}});
+      t << "  " << FormatTimestamp(e.at) << "  " << e.kind << "  " << e.detail_json << "\n";
+    }
+    if (a->disclosure) t << "----\n" << v->licence.disclosure;
+    ctx.Emit(j, t.str());
+  });
+}
+
+void RegisterList(CLI::App& licence, Context& ctx) {
+  struct Args {
+    std::string performer, studio;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* cmd = licence.add_subcommand("list", "List licences (flags: blanket, perpetual, ...)");
+  cmd->add_option("--performer", a->performer, "Only this performer's licences");
+  cmd->add_option("--studio", a->studio, "Only this studio's licences");
+  cmd->callback([&ctx, a] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    std::optional<std::string> performer, studio;
+    if (!a->performer.empty()) performer = a->performer;
+    if (!a->studio.empty()) studio = a->studio;
+    auto all = (*bank)->ListLicences(performer, studio);
+    if (!ctx.Check(all.status())) return;
+    json arr = json::array();
+    std::string t;
+    for (const auto& v : *all) {
+      arr.push_back(LicenceJson(v));
+      t += Summary(v);
+    }
+    ctx.Emit({{"licences", arr}}, t.empty() ? "no licences" : t);
+  });
+}
+
+void RegisterRevoke(CLI::App& licence, Context& ctx) {
+  struct Args {
+    std::string id, effective;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* cmd = licence.add_subcommand(
+      "revoke", "Withdraw consent; applies after the licence's notice period");
+  cmd->add_option("licence", a->id, "Licence id")->required();
+  cmd->add_option("--effective", a->effective,
+                  "First day the revocation applies, YYYY-MM-DD (default: today + notice)");
+  cmd->callback([&ctx, a] {
+    std::optional<Date> effective;
+    if (!a->effective.empty()) {
+      auto d = Date::Parse(a->effective);
+      if (!ctx.Check(d.status().WithContext("--effective"))) return;
+      effective = *d;
+    }
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto v = (*bank)->RevokeLicence(a->id, effective);
+    if (!ctx.Check(v.status())) return;
+    const std::string from = v->licence.revoked_from->ToString();
+    ctx.Emit({{"id", v->licence.id}, {"state", v->licence.state}, {"effective", from}},
+             "revoked " + v->licence.id + ": no use on or after " + from);
+  });
+}
+
+}  // namespace
+
+void RegisterLicenceCommands(CLI::App& app, Context& ctx) {
+  CLI::App* licence = app.add_subcommand("licence", "Licences: a performer's grant to one studio");
+  licence->require_subcommand(1);
+  RegisterDraft(*licence, ctx);
+  RegisterSign(*licence, ctx);
+  RegisterShow(*licence, ctx);
+  RegisterList(*licence, ctx);
+  RegisterRevoke(*licence, ctx);
+}
+
+}  // namespace figurant::cli

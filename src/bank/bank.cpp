@@ -1,0 +1,578 @@
+#include "bank/bank.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "core/file.h"
+#include "core/ids.h"
+
+namespace figurant::bank {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kKeyFileMagic = "figurant-ed25519-v1";
+constexpr unsigned kSecretFileMode = 0600;
+constexpr unsigned kSecretDirMode = 0700;
+
+Status ValidateEmail(const std::optional<std::string>& email) {
+  if (!email) return Status::Ok();
+  const auto at = email->find('@');
+  if (at == std::string::npos || at == 0 || at + 1 >= email->size() ||
+      email->find('.', at) == std::string::npos || email->find(' ') != std::string::npos) {
+    return InvalidArgument("--email '" + *email + "' is not an email address");
+  }
+  return Status::Ok();
+}
+
+std::string Trim(std::string s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+consent::LicenceState StateOf(const std::string& s) {
+  if (s == "active") return consent::LicenceState::kActive;
+  if (s == "revoked") return consent::LicenceState::kRevoked;
+  if (s == "erased") return consent::LicenceState::kErased;
+  return consent::LicenceState::kDraft;
+}
+
+}  // namespace
+
+BankPaths BankPaths::For(const fs::path& dir) {
+  BankPaths p;
+  p.dir = dir;
+  p.db = dir / "figurant.db";
+  p.store = dir / "store";
+  p.keys = dir / "keys";
+  p.bank_key = p.keys / "bank.ed25519";
+  p.performer_keys = p.keys / "performers";
+  p.estate_keys = p.keys / "estates";
+  return p;
+}
+
+Result<SigningKeyPair> ReadSigningKey(const fs::path& file) {
+  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+  const auto nl = text.find('\n');
+  if (nl == std::string::npos || text.substr(0, nl) != kKeyFileMagic) {
+    return DataLoss("key file " + file.string() + " is not a Figurant Ed25519 key");
+  }
+  auto raw = FromHex(Trim(text.substr(nl + 1)));
+  if (!raw.ok() || raw->size() != kEd25519SecretKeyBytes) {
+    return DataLoss("key file " + file.string() + " is damaged");
+  }
+  SigningKeyPair kp;
+  std::copy(raw->begin(), raw->end(), kp.secret_key.begin());
+  // libsodium's secret key is seed || public key.
+  std::copy(raw->begin() + kEd25519SecretKeyBytes - kEd25519PublicKeyBytes, raw->end(),
+            kp.public_key.begin());
+  SecureZero(raw->data(), raw->size());
+  return kp;
+}
+
+Status WriteSigningKey(const fs::path& file, const SigningKeyPair& key) {
+  std::string text = std::string(kKeyFileMagic) + "\n" + ToHex(key.secret_key) + "\n";
+  Status s = WriteFileAtomic(file, text, kSecretFileMode);
+  SecureZero(text.data(), text.size());
+  return s;
+}
+
+Bank::Bank(BankPaths paths, const Clock& clock, std::unique_ptr<registry::Registry> registry)
+    : paths_(std::move(paths)), clock_(clock), registry_(std::move(registry)) {}
+
+Result<std::unique_ptr<Bank>> Bank::Init(const fs::path& dir, const Clock& clock, bool* created,
+                                         BankOptions options) {
+  BankPaths paths = BankPaths::For(dir);
+  std::error_code ec;
+  const bool existed = fs::exists(paths.db, ec);
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
+    return InvalidArgument("bank path " + dir.string() + " exists and is not a directory");
+  }
+  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(dir));
+  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(paths.store, kSecretDirMode));
+  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(paths.keys, kSecretDirMode));
+  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(paths.performer_keys, kSecretDirMode));
+  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(paths.estate_keys, kSecretDirMode));
+  if (!fs::exists(paths.bank_key, ec)) {
+    SigningKeyPair kp = GenerateSigningKeyPair();
+    FIGURANT_RETURN_IF_ERROR(WriteSigningKey(paths.bank_key, kp));
+    SecureZero(kp.secret_key.data(), kp.secret_key.size());
+  }
+  FIGURANT_ASSIGN_OR_RETURN(auto reg,
+                            registry::Registry::Open(paths.db, true, clock, options.registry));
+  if (created != nullptr) *created = !existed;
+  return std::unique_ptr<Bank>(new Bank(std::move(paths), clock, std::move(reg)));
+}
+
+Result<std::unique_ptr<Bank>> Bank::Open(const fs::path& dir, const Clock& clock,
+                                         BankOptions options) {
+  BankPaths paths = BankPaths::For(dir);
+  std::error_code ec;
+  if (!fs::exists(paths.db, ec)) {
+    return NotFound("no bank at " + dir.string() + " (create one with: figurant --bank " +
+                    dir.string() + " init)");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(auto reg,
+                            registry::Registry::Open(paths.db, false, clock, options.registry));
+  return std::unique_ptr<Bank>(new Bank(std::move(paths), clock, std::move(reg)));
+}
+
+// ---- performers --------------------------------------------------------------------------------
+
+Result<registry::Performer> Bank::AddPerformer(const NewPerformer& in) {
+  registry::Performer p;
+  p.name = Trim(in.name);
+  if (p.name.empty()) return InvalidArgument("--name must not be empty");
+  FIGURANT_RETURN_IF_ERROR(ValidateEmail(in.email));
+  p.id = NewId(id_prefix::kPerformer);
+  p.email = in.email;
+  p.language = std::string(consent::LanguageCode(in.language));
+  p.synthetic = in.synthetic;
+  p.created_at = clock_.Now();
+  SigningKeyPair kp = GenerateSigningKeyPair();
+  p.public_key.assign(kp.public_key.begin(), kp.public_key.end());
+  // Key first: a crash before the row commits leaves an orphan key file, never a keyless row.
+  Status wrote = WriteSigningKey(paths_.performer_keys / (p.id + ".ed25519"), kp);
+  SecureZero(kp.secret_key.data(), kp.secret_key.size());
+  FIGURANT_RETURN_IF_ERROR(wrote);
+  FIGURANT_RETURN_IF_ERROR(registry_->InsertPerformer(p));
+  return p;
+}
+
+Status Bank::MarkDeceased(const std::string& performer_id, const Date& date) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
+  if (date > clock_.Today()) {
+    return InvalidArgument("--deceased " + date.ToString() + " is in the future");
+  }
+  if (p.erased_at) return FailedPrecondition("performer " + performer_id + " has been erased");
+  return registry_->SetPerformerDeceased(performer_id, date);
+}
+
+Result<registry::Estate> Bank::RegisterEstate(const std::string& performer_id,
+                                              const std::string& name) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
+  registry::Estate e;
+  e.name = Trim(name);
+  if (e.name.empty()) return InvalidArgument("--name of the estate must not be empty");
+  FIGURANT_ASSIGN_OR_RETURN(auto existing, registry_->GetEstateOf(p.id));
+  if (existing) {
+    return AlreadyExists("performer " + p.id + " already has an estate: " + existing->id + " (" +
+                         existing->name + ")");
+  }
+  e.id = NewId(id_prefix::kEstate);
+  e.performer_id = p.id;
+  e.created_at = clock_.Now();
+  SigningKeyPair kp = GenerateSigningKeyPair();
+  e.public_key.assign(kp.public_key.begin(), kp.public_key.end());
+  Status wrote = WriteSigningKey(paths_.estate_keys / (e.id + ".ed25519"), kp);
+  SecureZero(kp.secret_key.data(), kp.secret_key.size());
+  FIGURANT_RETURN_IF_ERROR(wrote);
+  FIGURANT_RETURN_IF_ERROR(registry_->InsertEstate(e));
+  return e;
+}
+
+Result<Retention> Bank::RetentionOf(const std::string& performer_id) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
+  Retention r;
+  if (p.erased_at) {
+    r.basis = "biometric data erased on " + DateOf(*p.erased_at).ToString();
+    return r;
+  }
+  FIGURANT_ASSIGN_OR_RETURN(auto licences, registry_->ListLicences(performer_id));
+  Date last_end = DateOf(p.created_at);
+  std::string last_what = "registration";
+  for (const registry::Licence& l : licences) {
+    if (l.state == "draft" || l.state == "erased" || !l.signed_at) continue;
+    std::optional<Date> end = l.valid_until;
+    if (l.state == "revoked" && l.revoked_from) {
+      const Date revoked_end = l.revoked_from->AddDays(-1);
+      if (!end || revoked_end < *end) end = revoked_end;
+    }
+    if (!end) {
+      r.held_by = l.id;
+      r.basis = "held by perpetual licence " + l.id + " until it is revoked";
+      return r;
+    }
+    if (*end > last_end) {
+      last_end = *end;
+      last_what = "the end of licence " + l.id;
+    }
+  }
+  r.erase_on = last_end.AddYears(kRetentionYears);
+  r.basis = std::to_string(kRetentionYears) + " years after " + last_what + " (" +
+            last_end.ToString() + ")";
+  return r;
+}
+
+// ---- studios and productions -------------------------------------------------------------------
+
+Result<registry::Studio> Bank::AddStudio(const std::string& name) {
+  registry::Studio s{NewId(id_prefix::kStudio), Trim(name), clock_.Now()};
+  if (s.name.empty()) return InvalidArgument("--name must not be empty");
+  FIGURANT_RETURN_IF_ERROR(registry_->InsertStudio(s));
+  return s;
+}
+
+Result<registry::Production> Bank::AddProduction(const NewProduction& in) {
+  registry::Production p;
+  p.title = Trim(in.title);
+  if (p.title.empty()) return InvalidArgument("--title must not be empty");
+  FIGURANT_RETURN_IF_ERROR(consent::ValidateMedia(in.media, "--media"));
+  FIGURANT_RETURN_IF_ERROR(consent::ValidateTerritories(in.territories, "--territories"));
+  FIGURANT_RETURN_IF_ERROR(consent::ValidateContent(in.content, "--content"));
+  FIGURANT_RETURN_IF_ERROR(registry_->GetStudio(in.studio_id).status());
+  p.id = NewId(id_prefix::kProduction);
+  p.studio_id = in.studio_id;
+  p.media = in.media;
+  p.territories = in.territories;
+  p.content = in.content;
+  p.created_at = clock_.Now();
+  FIGURANT_RETURN_IF_ERROR(registry_->InsertProduction(p));
+  return p;
+}
+
+// ---- licences
+// ------------------------------------------------------------------------------------
+
+Result<LicenceView> Bank::MakeView(registry::Licence l) {
+  LicenceView v;
+  auto terms = consent::ParseTermsText(l.terms_json, "licence " + l.id, l.studio_id);
+  if (!terms.ok()) {
+    return DataLoss("stored terms of licence " + l.id +
+                    " do not parse: " + terms.status().message());
+  }
+  v.terms = *terms;
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer performer, registry_->GetPerformer(l.performer_id));
+  FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(l.studio_id));
+  v.performer_name = performer.name;
+  v.studio_name = studio.name;
+  FIGURANT_ASSIGN_OR_RETURN(v.consent, registry_->GetConsent(l.id));
+
+  if (v.consent) {
+    // Verify against the signer's registered key, not the key stored in the record.
+    Bytes expected = performer.public_key;
+    if (v.consent->signer == "estate") {
+      FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(performer.id));
+      expected = estate ? estate->public_key : Bytes{};
+    }
+    consent::ConsentRecord rec;
+    rec.licence_id = l.id;
+    rec.performer_id = l.performer_id;
+    rec.studio_id = l.studio_id;
+    rec.terms_sha256 = v.consent->terms_sha256;
+    rec.disclosure_text = v.consent->disclosure_text;
+    rec.disclosure_sha256 = v.consent->disclosure_sha256;
+    rec.language =
+        consent::ParseLanguage(v.consent->language).value_or(consent::Language::kEnglish);
+    rec.signed_at = v.consent->signed_at;
+    rec.signer =
+        v.consent->signer == "estate" ? consent::Signer::kEstate : consent::Signer::kPerformer;
+    rec.signer_id = v.consent->signer_id;
+    rec.public_key = v.consent->public_key;
+    rec.signature = v.consent->signature;
+    rec.representation = consent::ParseRepresentation(v.consent->representation)
+                             .value_or(consent::Representation::kNone);
+    Status verified = consent::VerifyConsent(rec, l.terms_json, expected);
+    v.signature_valid = verified.ok();
+    if (!verified.ok()) v.signature_problem = verified.message();
+  }
+
+  if (v.terms.blanket()) v.flags.emplace_back(flag::kBlanket);
+  if (v.terms.perpetual()) v.flags.emplace_back(flag::kPerpetual);
+  if (!v.terms.revocable) v.flags.emplace_back(flag::kIrrevocable);
+  if (v.terms.wider_than_engagement()) {
+    if (!v.consent) {
+      v.flags.emplace_back(flag::kWideGrant);
+    } else if (v.consent->representation == "none") {
+      v.flags.emplace_back(flag::kUnrepresentedWideGrant);
+    }
+  }
+  if (v.consent && v.consent->signer == "estate") v.flags.emplace_back(flag::kEstate);
+  if (v.consent && !v.signature_valid) v.flags.emplace_back(flag::kSignatureInvalid);
+  v.licence = std::move(l);
+  return v;
+}
+
+Result<std::string> Bank::DisclosureFor(const consent::Terms& terms,
+                                        const registry::Performer& performer,
+                                        const registry::Studio& studio, bool for_estate,
+                                        std::string_view source) {
+  consent::DisclosureNames names;
+  names.performer_name = performer.name;
+  names.studio_name = studio.name;
+  names.retention_years = kRetentionYears;
+  std::vector<std::string> problems;
+  for (const std::string& prd : terms.productions) {
+    auto p = registry_->GetProduction(prd);
+    if (!p.ok()) {
+      problems.push_back(std::string(source) + ": field 'productions': no production '" + prd +
+                         "' in this bank");
+    } else if (p->studio_id != studio.id) {
+      problems.push_back(std::string(source) + ": field 'productions': '" + prd +
+                         "' belongs to another studio (" + p->studio_id + ")");
+    } else {
+      names.production_titles[prd] = p->title;
+    }
+  }
+  if (!problems.empty()) {
+    std::string m;
+    for (const auto& line : problems) m += (m.empty() ? "" : "\n") + line;
+    return InvalidArgument(m);
+  }
+  if (for_estate) {
+    FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(performer.id));
+    if (!estate) return FailedPrecondition("performer " + performer.id + " has no estate");
+    names.signed_by_estate = true;
+    names.estate_name = estate->name;
+  }
+  const consent::Language language =
+      consent::ParseLanguage(performer.language).value_or(consent::Language::kEnglish);
+  return consent::Disclosure(terms, names, language);
+}
+
+Result<LicenceView> Bank::DraftLicence(const std::string& performer_id,
+                                       const std::string& studio_id, std::string_view terms_text,
+                                       std::string_view source) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer performer, registry_->GetPerformer(performer_id));
+  FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(studio_id));
+  if (performer.erased_at) {
+    return FailedPrecondition("performer " + performer_id + " has been erased");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(consent::Terms terms,
+                            consent::ParseTermsText(terms_text, source, studio_id));
+
+  if (performer.deceased_on) {
+    FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(performer.id));
+    if (!estate) {
+      return FailedPrecondition("performer " + performer.id + " died on " +
+                                performer.deceased_on->ToString() +
+                                "; register their estate first (figurant performer estate " +
+                                performer.id + " --name ...)");
+    }
+  }
+  FIGURANT_ASSIGN_OR_RETURN(
+      std::string disclosure,
+      DisclosureFor(terms, performer, studio, performer.deceased_on.has_value(), source));
+  registry::Licence l;
+  l.id = NewId(id_prefix::kLicence);
+  l.performer_id = performer.id;
+  l.studio_id = studio.id;
+  l.terms_json = consent::CanonicalTermsText(terms);
+  l.language = performer.language;
+  l.disclosure = std::move(disclosure);
+  l.state = "draft";
+  l.valid_from = terms.valid_from;
+  l.valid_until = terms.valid_until;
+  l.blanket = terms.blanket();
+  l.created_at = clock_.Now();
+  Status s = registry_->InTransaction([&]() -> Status {
+    FIGURANT_RETURN_IF_ERROR(registry_->InsertLicence(l));
+    json detail = {{"terms_sha256", Sha256Hex(l.terms_json)},
+                   {"disclosure_sha256", Sha256Hex(l.disclosure)}};
+    return registry_->AppendLicenceEvent({0, l.id, "drafted", l.created_at, detail.dump()});
+  });
+  FIGURANT_RETURN_IF_ERROR(s);
+  return MakeView(std::move(l));
+}
+
+Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
+                                      const std::string& performer_id,
+                                      consent::Representation representation, bool as_estate) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Licence l, registry_->GetLicence(licence_id));
+  if (l.performer_id != performer_id) {
+    return PermissionDenied("licence " + licence_id + " is a grant by performer " + l.performer_id +
+                            ", not " + performer_id);
+  }
+  if (l.state != "draft") {
+    return FailedPrecondition("licence " + licence_id + " is " + l.state +
+                              ", not a draft; changed terms need a new draft");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer performer, registry_->GetPerformer(performer_id));
+  if (performer.erased_at) {
+    return FailedPrecondition("performer " + performer_id + " has been erased");
+  }
+  fs::path key_file = paths_.performer_keys / (performer.id + ".ed25519");
+  std::string signer_id = performer.id;
+  if (performer.deceased_on && !as_estate) {
+    return FailedPrecondition("performer " + performer_id + " died on " +
+                              performer.deceased_on->ToString() +
+                              "; only their estate can sign (use --as estate)");
+  }
+  if (as_estate) {
+    FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(performer.id));
+    if (!estate || !performer.deceased_on) {
+      return FailedPrecondition("performer " + performer_id +
+                                " has no recorded date of death and registered estate; only the "
+                                "performer can sign");
+    }
+    key_file = paths_.estate_keys / (estate->id + ".ed25519");
+    signer_id = estate->id;
+  }
+  // The signer signs exactly what they were shown. If names, titles or the signer changed since the
+  // draft, the disclosure would differ: refuse rather than sign a text nobody saw.
+  FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(l.studio_id));
+  FIGURANT_ASSIGN_OR_RETURN(consent::Terms terms,
+                            consent::ParseTermsText(l.terms_json, "licence " + l.id, l.studio_id));
+  FIGURANT_ASSIGN_OR_RETURN(std::string expected,
+                            DisclosureFor(terms, performer, studio, as_estate, "licence " + l.id));
+  if (expected != l.disclosure) {
+    return FailedPrecondition("the disclosure of draft " + l.id +
+                              " no longer matches the registry (a name, title or the signer "
+                              "changed since it was drafted); draft the licence again");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair key, ReadSigningKey(key_file));
+
+  consent::ConsentRecord rec;
+  rec.licence_id = l.id;
+  rec.performer_id = l.performer_id;
+  rec.studio_id = l.studio_id;
+  rec.disclosure_text = l.disclosure;
+  rec.language = consent::ParseLanguage(l.language).value_or(consent::Language::kEnglish);
+  rec.signed_at = clock_.Now();
+  rec.signer = as_estate ? consent::Signer::kEstate : consent::Signer::kPerformer;
+  rec.signer_id = signer_id;
+  rec.representation = representation;
+  consent::SignConsent(rec, l.terms_json, key);
+  SecureZero(key.secret_key.data(), key.secret_key.size());
+
+  registry::Consent c;
+  c.licence_id = l.id;
+  c.disclosure_text = rec.disclosure_text;
+  c.disclosure_sha256 = rec.disclosure_sha256;
+  c.terms_sha256 = rec.terms_sha256;
+  c.language = l.language;
+  c.signed_at = rec.signed_at;
+  c.signer = as_estate ? "estate" : "performer";
+  c.signer_id = signer_id;
+  c.public_key = rec.public_key;
+  c.signature = rec.signature;
+  c.representation = std::string(consent::RepresentationName(representation));
+  Status s = registry_->InTransaction([&]() -> Status {
+    FIGURANT_RETURN_IF_ERROR(registry_->InsertConsent(c));
+    FIGURANT_RETURN_IF_ERROR(registry_->MarkLicenceSigned(l.id, rec.signed_at));
+    json detail = {{"terms_sha256", c.terms_sha256},
+                   {"disclosure_sha256", c.disclosure_sha256},
+                   {"signer", c.signer + ":" + c.signer_id},
+                   {"representation", c.representation},
+                   {"language", c.language}};
+    return registry_->AppendLicenceEvent({0, l.id, "signed", rec.signed_at, detail.dump()});
+  });
+  FIGURANT_RETURN_IF_ERROR(s);
+  return GetLicence(l.id);
+}
+
+Result<LicenceView> Bank::RevokeLicence(const std::string& licence_id,
+                                        std::optional<Date> effective) {
+  FIGURANT_ASSIGN_OR_RETURN(LicenceView v, GetLicence(licence_id));
+  if (v.licence.state != "active") {
+    return FailedPrecondition("licence " + licence_id + " is " + v.licence.state +
+                              "; only an active licence can be revoked");
+  }
+  if (!v.terms.revocable) {
+    return FailedPrecondition("licence " + licence_id + " is irrevocable under its signed terms");
+  }
+  const Date today = clock_.Today();
+  const Date earliest = today.AddDays(v.terms.revocation_notice_days);
+  const Date when = effective.value_or(earliest);
+  if (when < earliest) {
+    return InvalidArgument("--effective " + when.ToString() + " is too early: licence " +
+                           licence_id + " has a " + std::to_string(v.terms.revocation_notice_days) +
+                           "-day notice period, so the earliest effective date is " +
+                           earliest.ToString());
+  }
+  const UnixSeconds now = clock_.Now();
+  Status s = registry_->InTransaction([&]() -> Status {
+    FIGURANT_RETURN_IF_ERROR(registry_->MarkLicenceRevoked(licence_id, now, when));
+    json detail = {{"effective", when.ToString()}, {"notice_days", v.terms.revocation_notice_days}};
+    return registry_->AppendLicenceEvent({0, licence_id, "revoked", now, detail.dump()});
+  });
+  FIGURANT_RETURN_IF_ERROR(s);
+  return GetLicence(licence_id);
+}
+
+Result<LicenceView> Bank::GetLicence(const std::string& licence_id) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Licence l, registry_->GetLicence(licence_id));
+  return MakeView(std::move(l));
+}
+
+Result<std::vector<LicenceView>> Bank::ListLicences(const std::optional<std::string>& performer_id,
+                                                    const std::optional<std::string>& studio_id) {
+  if (performer_id) FIGURANT_RETURN_IF_ERROR(registry_->GetPerformer(*performer_id).status());
+  if (studio_id) FIGURANT_RETURN_IF_ERROR(registry_->GetStudio(*studio_id).status());
+  FIGURANT_ASSIGN_OR_RETURN(auto licences, registry_->ListLicences(performer_id, studio_id));
+  std::vector<LicenceView> out;
+  for (registry::Licence& l : licences) {
+    FIGURANT_ASSIGN_OR_RETURN(LicenceView v, MakeView(std::move(l)));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+// ---- the check
+// -----------------------------------------------------------------------------------
+
+Result<std::vector<consent::LicenceFacts>> Bank::LicenceFactsOf(const std::string& performer_id) {
+  FIGURANT_ASSIGN_OR_RETURN(auto views, ListLicences(performer_id));
+  std::vector<consent::LicenceFacts> out;
+  for (const LicenceView& v : views) {
+    consent::LicenceFacts f;
+    f.id = v.licence.id;
+    f.studio_id = v.licence.studio_id;
+    f.terms = v.terms;
+    f.state = StateOf(v.licence.state);
+    f.signature_valid = v.signature_valid;
+    f.signer = v.consent && v.consent->signer == "estate" ? consent::Signer::kEstate
+                                                          : consent::Signer::kPerformer;
+    f.revoked_from = v.licence.revoked_from;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+Result<consent::PerformerFacts> Bank::PerformerFactsOf(const std::string& performer_id) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
+  consent::PerformerFacts f;
+  f.deceased_on = p.deceased_on;
+  f.erased = p.erased_at.has_value();
+  return f;
+}
+
+Result<consent::ProductionFacts> Bank::ProductionFactsOf(const std::string& production_id) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Production p, registry_->GetProduction(production_id));
+  return consent::ProductionFacts{p.id, p.studio_id, p.media, p.territories, p.content};
+}
+
+Result<CheckOutcome> Bank::Check(const CheckRequest& req) {
+  if (req.double_id.has_value() == req.performer_id.has_value()) {
+    return InvalidArgument("give exactly one of --double or --performer");
+  }
+  if (req.screen_height_fraction &&
+      !(*req.screen_height_fraction >= 0 && *req.screen_height_fraction <= 1)) {
+    return InvalidArgument("--screen-height-fraction must be in [0, 1]");
+  }
+  CheckOutcome out;
+  if (req.double_id) {
+    FIGURANT_ASSIGN_OR_RETURN(registry::Double d, registry_->GetDouble(*req.double_id));
+    out.performer_id = d.performer_id;
+    out.double_id = d.id;
+  } else {
+    FIGURANT_RETURN_IF_ERROR(registry_->GetPerformer(*req.performer_id).status());
+    out.performer_id = *req.performer_id;
+  }
+  out.production_id = req.production_id;
+  out.date = req.date.value_or(clock_.Today());
+  consent::UseRequest use;
+  FIGURANT_ASSIGN_OR_RETURN(use.production, ProductionFactsOf(req.production_id));
+  use.use = req.use;
+  use.date = out.date;
+  use.screen_height_fraction = req.screen_height_fraction;
+  use.alterations = req.alterations;
+  FIGURANT_ASSIGN_OR_RETURN(auto licences, LicenceFactsOf(out.performer_id));
+  FIGURANT_ASSIGN_OR_RETURN(auto performer, PerformerFactsOf(out.performer_id));
+  out.decision = consent::Check(licences, performer, use);
+  return out;
+}
+
+}  // namespace figurant::bank

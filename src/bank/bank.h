@@ -1,0 +1,189 @@
+// The bank: one directory holding a registry, an encrypted store and keys, and the operations a
+// performer, a studio and an auditor perform on it — add performers, draft, sign and revoke
+// licences, and decide whether a double may appear in a use. This is the layer the CLI and the
+// HTTP API call; it composes registry/ (storage) with consent/ (the rules).
+//
+// Layout (docs/registry.md):
+//   BANK/figurant.db          the SQLite registry
+//   BANK/store/               encrypted content-addressed blobs (docs/store.md)
+//   BANK/keys/bank.ed25519    the bank's signing key (ledger batch heads)
+//   BANK/keys/performers/     custodial Ed25519 keys of performers, one file per performer
+//   BANK/keys/estates/        custodial Ed25519 keys of estates
+//
+// Every mutating method is one registry transaction: on failure nothing is written. Key files are
+// written (atomically) before the transaction that references them, so a crash can leave at most
+// an unreferenced key file, never a row without its key. Not thread-safe.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "consent/check.h"
+#include "consent/consent_record.h"
+#include "consent/disclosure.h"
+#include "consent/terms.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "registry/registry.h"
+
+namespace figurant::bank {
+
+struct BankPaths {
+  std::filesystem::path dir;
+  std::filesystem::path db;              // dir/figurant.db
+  std::filesystem::path store;           // dir/store
+  std::filesystem::path keys;            // dir/keys
+  std::filesystem::path bank_key;        // dir/keys/bank.ed25519
+  std::filesystem::path performer_keys;  // dir/keys/performers
+  std::filesystem::path estate_keys;     // dir/keys/estates
+
+  static BankPaths For(const std::filesystem::path& dir);
+};
+
+struct BankOptions {
+  registry::RegistryOptions registry;
+};
+
+// Biometric retention (Illinois BIPA): when a performer's scans and doubles must be erased.
+struct Retention {
+  std::optional<Date> erase_on;  // none while a perpetual licence holds the data, or once erased
+  std::string held_by;           // licence id of the perpetual licence holding the data, if any
+  std::string basis;             // one sentence explaining how the date was computed
+};
+
+// Years after the last licence ends that biometric data is kept (BIPA's three-year schedule).
+inline constexpr int kRetentionYears = 3;
+
+// Flags shown with a licence in every listing.
+namespace flag {
+inline constexpr std::string_view kBlanket = "blanket";      // productions: any
+inline constexpr std::string_view kPerpetual = "perpetual";  // no end date
+inline constexpr std::string_view kIrrevocable = "irrevocable";
+// Wider than one production and signed without union or counsel (California AB 2602).
+inline constexpr std::string_view kUnrepresentedWideGrant = "unrepresented_wide_grant";
+// Wider than one production, not yet signed: sign with representation or it will be flagged.
+inline constexpr std::string_view kWideGrant = "wide_grant";
+inline constexpr std::string_view kEstate = "signed_by_estate";
+inline constexpr std::string_view kSignatureInvalid = "signature_invalid";
+}  // namespace flag
+
+// A licence as people see it: stored row, parsed terms, consent record and derived flags.
+struct LicenceView {
+  registry::Licence licence;
+  consent::Terms terms;
+  std::optional<registry::Consent> consent;
+  bool signature_valid = false;   // consent signature verified (false for drafts)
+  std::string signature_problem;  // why it did not verify, when signed
+  std::vector<std::string> flags;
+  std::string performer_name;
+  std::string studio_name;
+};
+
+struct NewPerformer {
+  std::string name;
+  std::optional<std::string> email;
+  consent::Language language = consent::Language::kEnglish;
+  bool synthetic = false;
+};
+
+struct NewProduction {
+  std::string studio_id;
+  std::string title;
+  std::vector<std::string> media;
+  std::vector<std::string> territories;
+  std::vector<std::string> content;
+};
+
+// A check request as the CLI receives it: a double or a performer, and the use.
+struct CheckRequest {
+  std::optional<std::string> double_id;
+  std::optional<std::string> performer_id;
+  std::string production_id;
+  consent::Use use = consent::Use::kBackground;
+  std::optional<Date> date;  // default: today
+  std::optional<double> screen_height_fraction;
+  std::vector<consent::Alteration> alterations;
+};
+
+struct CheckOutcome {
+  std::string performer_id;
+  std::optional<std::string> double_id;
+  std::string production_id;
+  Date date;
+  consent::Decision decision;
+};
+
+class Bank {
+ public:
+  // Creates the bank directory (store/, keys/, the registry, the bank signing key) or, when it
+  // exists, opens it and applies pending migrations. `created` tells which happened.
+  static Result<std::unique_ptr<Bank>> Init(const std::filesystem::path& dir, const Clock& clock,
+                                            bool* created = nullptr, BankOptions options = {});
+  // Opens an existing bank. NotFound (naming the directory and how to create it) when missing.
+  static Result<std::unique_ptr<Bank>> Open(const std::filesystem::path& dir, const Clock& clock,
+                                            BankOptions options = {});
+
+  const BankPaths& paths() const { return paths_; }
+  registry::Registry& registry() { return *registry_; }
+  const Clock& clock() const { return clock_; }
+
+  // ---- performers
+  // Creates the performer's signing key (custodial) and their row. InvalidArgument on an empty
+  // name or a malformed email.
+  Result<registry::Performer> AddPerformer(const NewPerformer& p);
+  // Records a date of death. From that date only estate-signed licences allow anything.
+  Status MarkDeceased(const std::string& performer_id, const Date& date);
+  // Registers the performer's estate with its own signing key. AlreadyExists when one exists.
+  Result<registry::Estate> RegisterEstate(const std::string& performer_id, const std::string& name);
+  Result<Retention> RetentionOf(const std::string& performer_id);
+
+  // ---- studios and productions
+  Result<registry::Studio> AddStudio(const std::string& name);
+  Result<registry::Production> AddProduction(const NewProduction& p);
+
+  // ---- licences
+  // Validates the terms (every bad field reported) and stores a draft with its disclosure in the
+  // performer's language. Nothing is written on failure.
+  Result<LicenceView> DraftLicence(const std::string& performer_id, const std::string& studio_id,
+                                   std::string_view terms_text, std::string_view source);
+  // Signs the draft: records the exact disclosure, its SHA-256, the terms hash, language, time,
+  // representation and an Ed25519 signature by the performer's key — or, with `as_estate`, by
+  // the estate's key (required once the performer is deceased).
+  Result<LicenceView> SignLicence(const std::string& licence_id, const std::string& performer_id,
+                                  consent::Representation representation, bool as_estate);
+  // Revokes an active, revocable licence. The revocation applies from `effective`, which must be
+  // at least the notice period after today; default: today + notice. InvalidArgument naming the
+  // earliest allowed date when `effective` is too early; FailedPrecondition when irrevocable.
+  Result<LicenceView> RevokeLicence(const std::string& licence_id, std::optional<Date> effective);
+  Result<LicenceView> GetLicence(const std::string& licence_id);
+  Result<std::vector<LicenceView>> ListLicences(const std::optional<std::string>& performer_id,
+                                                const std::optional<std::string>& studio_id = {});
+
+  // ---- the check
+  Result<std::vector<consent::LicenceFacts>> LicenceFactsOf(const std::string& performer_id);
+  Result<consent::PerformerFacts> PerformerFactsOf(const std::string& performer_id);
+  Result<consent::ProductionFacts> ProductionFactsOf(const std::string& production_id);
+  Result<CheckOutcome> Check(const CheckRequest& request);
+
+ private:
+  Bank(BankPaths paths, const Clock& clock, std::unique_ptr<registry::Registry> registry);
+  Result<LicenceView> MakeView(registry::Licence licence);
+  // The disclosure for `terms` as the performer (or their estate) would be shown it now.
+  Result<std::string> DisclosureFor(const consent::Terms& terms,
+                                    const registry::Performer& performer,
+                                    const registry::Studio& studio, bool for_estate,
+                                    std::string_view source);
+
+  BankPaths paths_;
+  const Clock& clock_;
+  std::unique_ptr<registry::Registry> registry_;
+};
+
+// Reads a custodial Ed25519 key file written by the bank (64-byte secret key, mode 0600).
+Result<SigningKeyPair> ReadSigningKey(const std::filesystem::path& file);
+Status WriteSigningKey(const std::filesystem::path& file, const SigningKeyPair& key);
+
+}  // namespace figurant::bank

@@ -1,0 +1,265 @@
+#include "bank/bank.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "registry/internal/sqlite.h"
+
+namespace figurant::bank {
+namespace {
+namespace fs = std::filesystem;
+
+constexpr UnixSeconds kNow = 1790000000;  // 2026-09-21
+
+class BankTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(InitCrypto().ok());
+    dir_ = fs::temp_directory_path() /
+           ("figurant-bank-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    auto b = Bank::Init(dir_, clock_);
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    bank_ = std::move(b).value();
+    performer_ = *bank_->AddPerformer(
+        {"Amina Diallo", "amina@example.org", consent::Language::kFrench, false});
+    studio_ = *bank_->AddStudio("Lumière Pictures");
+    production_ = *bank_->AddProduction(
+        {studio_.id, "Le Grand Match", {"streaming"}, {"FR", "BE"}, {"violence"}});
+  }
+  void TearDown() override {
+    bank_.reset();
+    fs::remove_all(dir_);
+  }
+
+  std::string Terms(const std::string& productions = "", const std::string& extra = "") {
+    const std::string prods = productions.empty() ? "[\"" + production_.id + "\"]" : productions;
+    return R"({"productions": )" + prods + R"(, "uses": ["background"],
+      "media": ["streaming", "theatrical"], "territories": ["worldwide"],
+      "valid_from": "2026-01-01", "valid_until": "2027-12-31",
+      "max_screen_height_fraction": 0.2, "excluded_content": ["nudity"],
+      "compensation": {"currency": "EUR", "scan_fee": 180.0, "per_production_fee": 180.0},
+      "revocable": true, "revocation_notice_days": 30)" +
+           extra + "}";
+  }
+
+  LicenceView Signed(const std::string& terms,
+                     consent::Representation rep = consent::Representation::kUnion) {
+    auto d = bank_->DraftLicence(performer_.id, studio_.id, terms, "terms.json");
+    EXPECT_TRUE(d.ok()) << d.status().ToString();
+    auto s = bank_->SignLicence(d->licence.id, performer_.id, rep, false);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return *s;
+  }
+
+  CheckRequest Request() {
+    CheckRequest r;
+    r.performer_id = performer_.id;
+    r.production_id = production_.id;
+    return r;
+  }
+
+  FixedClock clock_{kNow};
+  fs::path dir_;
+  std::unique_ptr<Bank> bank_;
+  registry::Performer performer_;
+  registry::Studio studio_;
+  registry::Production production_;
+};
+
+TEST_F(BankTest, InitCreatesLayoutAndIsIdempotent) {
+  EXPECT_TRUE(fs::exists(dir_ / "figurant.db"));
+  EXPECT_TRUE(fs::is_directory(dir_ / "store"));
+  EXPECT_TRUE(fs::exists(dir_ / "keys" / "bank.ed25519"));
+  EXPECT_TRUE(fs::exists(dir_ / "keys" / "performers" / (performer_.id + ".ed25519")));
+  EXPECT_EQ(fs::status(dir_ / "keys").permissions() & fs::perms::all, fs::perms::owner_all);
+  bool created = true;
+  auto again = Bank::Init(dir_, clock_, &created);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(created);
+  EXPECT_EQ((*again)->registry().ListPerformers()->size(), 1u);
+}
+
+TEST_F(BankTest, OpenMissingBankSaysHowToCreateIt) {
+  auto b = Bank::Open(dir_ / "elsewhere", clock_);
+  EXPECT_EQ(b.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(b.status().message().find("init"), std::string::npos);
+}
+
+TEST_F(BankTest, DraftPrintsDisclosureInPerformersLanguage) {
+  auto d = bank_->DraftLicence(performer_.id, studio_.id, Terms(), "terms.json");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->licence.state, "draft");
+  EXPECT_NE(d->licence.disclosure.find("\"Le Grand Match\""), std::string::npos);
+  EXPECT_NE(d->licence.disclosure.find("RÉMUNÉRATION"), std::string::npos);
+  EXPECT_FALSE(d->signature_valid);
+}
+
+TEST_F(BankTest, BadTermsWriteNothing) {
+  auto d =
+      bank_->DraftLicence(performer_.id, studio_.id,
+                          R"({"productions": ["prd_nope"], "uses": ["principal"]})", "bad.json");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(bank_->registry().ListLicences(std::nullopt)->empty());
+  auto unknown =
+      bank_->DraftLicence(performer_.id, studio_.id, Terms("[\"prd_nope\"]"), "terms.json");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("no production 'prd_nope'"), std::string::npos);
+  EXPECT_TRUE(bank_->registry().ListLicences(std::nullopt)->empty());
+}
+
+TEST_F(BankTest, SignedLicenceVerifiesAndAllowsTheUse) {
+  LicenceView v = Signed(Terms());
+  EXPECT_EQ(v.licence.state, "active");
+  EXPECT_TRUE(v.signature_valid) << v.signature_problem;
+  ASSERT_TRUE(v.consent.has_value());
+  EXPECT_EQ(v.consent->disclosure_sha256, Sha256Hex(v.licence.disclosure));
+  EXPECT_EQ(v.consent->language, "fr");
+  auto out = bank_->Check(Request());
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->decision.allowed);
+  EXPECT_EQ(out->decision.licence_id, v.licence.id);
+}
+
+TEST_F(BankTest, OnlyTheLicensorCanSignAndOnlyOnce) {
+  auto other = *bank_->AddPerformer({"Someone Else", {}, consent::Language::kEnglish, false});
+  auto d = *bank_->DraftLicence(performer_.id, studio_.id, Terms(), "t.json");
+  EXPECT_EQ(bank_->SignLicence(d.licence.id, other.id, consent::Representation::kNone, false)
+                .status()
+                .code(),
+            StatusCode::kPermissionDenied);
+  ASSERT_TRUE(
+      bank_->SignLicence(d.licence.id, performer_.id, consent::Representation::kNone, false).ok());
+  EXPECT_EQ(bank_->SignLicence(d.licence.id, performer_.id, consent::Representation::kNone, false)
+                .status()
+                .code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(BankTest, TamperedTermsInTheDatabaseAreDetected) {
+  LicenceView v = Signed(Terms());
+  // An attacker with write access to the file drops the guard and widens the grant.
+  auto& db = bank_->registry().database();
+  ASSERT_TRUE(db.Exec("DROP TRIGGER licence_terms_immutable").ok());
+  std::string widened = v.licence.terms_json;
+  widened.replace(widened.find("\"productions\":[\"" + production_.id + "\"]"),
+                  std::string("\"productions\":[\"" + production_.id + "\"]").size(),
+                  "\"productions\":\"any\"");
+  auto st = db.Prepare("UPDATE licences SET terms_json = ? WHERE id = ?");
+  ASSERT_TRUE(st.ok());
+  ASSERT_TRUE(st->Bind(1, widened).Bind(2, v.licence.id).Run().ok());
+  auto view = bank_->GetLicence(v.licence.id);
+  ASSERT_TRUE(view.ok());
+  EXPECT_FALSE(view->signature_valid);
+  EXPECT_NE(std::find(view->flags.begin(), view->flags.end(), flag::kSignatureInvalid),
+            view->flags.end());
+  auto out = bank_->Check(Request());
+  EXPECT_FALSE(out->decision.allowed);
+  EXPECT_EQ(out->decision.AllReasonCodes(),
+            std::vector<consent::ReasonCode>{consent::ReasonCode::kSignatureInvalid});
+}
+
+TEST_F(BankTest, RevocationHonoursTheNoticePeriod) {
+  LicenceView v = Signed(Terms());
+  const Date today = clock_.Today();
+  auto early = bank_->RevokeLicence(v.licence.id, today.AddDays(10));
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(early.status().message().find(today.AddDays(30).ToString()), std::string::npos);
+  auto r = bank_->RevokeLicence(v.licence.id, std::nullopt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->licence.state, "revoked");
+  EXPECT_EQ(r->licence.revoked_from, today.AddDays(30));
+  CheckRequest req = Request();
+  req.date = today.AddDays(29);
+  EXPECT_TRUE(bank_->Check(req)->decision.allowed);
+  req.date = today.AddDays(30);
+  EXPECT_FALSE(bank_->Check(req)->decision.allowed);
+  EXPECT_EQ(bank_->RevokeLicence(v.licence.id, std::nullopt).status().code(),
+            StatusCode::kFailedPrecondition);
+  auto events = *bank_->registry().ListLicenceEvents(v.licence.id);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].kind, "revoked");
+}
+
+TEST_F(BankTest, IrrevocableLicenceCannotBeRevoked) {
+  std::string t = Terms();
+  t.replace(t.find("\"revocable\": true"), 17, "\"revocable\": false");
+  LicenceView v = Signed(t);
+  EXPECT_NE(std::find(v.flags.begin(), v.flags.end(), flag::kIrrevocable), v.flags.end());
+  EXPECT_EQ(bank_->RevokeLicence(v.licence.id, std::nullopt).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(BankTest, WideGrantWithoutRepresentationIsFlagged) {
+  LicenceView blanket = Signed(Terms("\"any\""), consent::Representation::kNone);
+  EXPECT_NE(std::find(blanket.flags.begin(), blanket.flags.end(), flag::kUnrepresentedWideGrant),
+            blanket.flags.end());
+  EXPECT_NE(std::find(blanket.flags.begin(), blanket.flags.end(), flag::kBlanket),
+            blanket.flags.end());
+  EXPECT_NE(blanket.licence.disclosure.find("AB 2602"), std::string::npos);
+  LicenceView represented = Signed(Terms("\"any\""), consent::Representation::kUnion);
+  EXPECT_EQ(
+      std::find(represented.flags.begin(), represented.flags.end(), flag::kUnrepresentedWideGrant),
+      represented.flags.end());
+}
+
+TEST_F(BankTest, DeceasedPerformerNeedsTheirEstate) {
+  Signed(Terms());
+  ASSERT_TRUE(bank_->MarkDeceased(performer_.id, *Date::Parse("2026-09-01")).ok());
+  auto out = bank_->Check(Request());
+  EXPECT_FALSE(out->decision.allowed);
+  EXPECT_EQ(out->decision.AllReasonCodes(),
+            std::vector<consent::ReasonCode>{consent::ReasonCode::kNeedsEstate});
+  // No estate yet: cannot even draft.
+  EXPECT_EQ(bank_->DraftLicence(performer_.id, studio_.id, Terms(), "t").status().code(),
+            StatusCode::kFailedPrecondition);
+  auto estate = bank_->RegisterEstate(performer_.id, "Succession Diallo");
+  ASSERT_TRUE(estate.ok());
+  EXPECT_EQ(bank_->RegisterEstate(performer_.id, "Twice").status().code(),
+            StatusCode::kAlreadyExists);
+  auto d = *bank_->DraftLicence(performer_.id, studio_.id, Terms(), "t.json");
+  EXPECT_NE(d.licence.disclosure.find("succession de Amina Diallo (Succession Diallo)"),
+            std::string::npos);
+  EXPECT_EQ(
+      bank_->SignLicence(d.licence.id, performer_.id, consent::Representation::kCounsel, false)
+          .status()
+          .code(),
+      StatusCode::kFailedPrecondition);
+  auto s = bank_->SignLicence(d.licence.id, performer_.id, consent::Representation::kCounsel, true);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_TRUE(s->signature_valid) << s->signature_problem;
+  EXPECT_TRUE(bank_->Check(Request())->decision.allowed);
+}
+
+TEST_F(BankTest, RetentionIsThreeYearsAfterTheLastLicenceEnds) {
+  auto r = bank_->RetentionOf(performer_.id);
+  EXPECT_EQ(r->erase_on, clock_.Today().AddYears(3));  // no licence: from registration
+  Signed(Terms());
+  EXPECT_EQ(bank_->RetentionOf(performer_.id)->erase_on, Date::Parse("2030-12-31").value());
+  std::string perpetual = Terms();
+  perpetual.replace(perpetual.find("\"2027-12-31\""), 12, "null");
+  LicenceView p = Signed(perpetual);
+  auto held = bank_->RetentionOf(performer_.id);
+  EXPECT_FALSE(held->erase_on.has_value());
+  EXPECT_EQ(held->held_by, p.licence.id);
+  ASSERT_TRUE(bank_->RevokeLicence(p.licence.id, std::nullopt).ok());
+  // Revoked perpetual: ends the day before the revocation applies, earlier than 2027-12-31.
+  EXPECT_EQ(bank_->RetentionOf(performer_.id)->erase_on, Date::Parse("2030-12-31").value());
+}
+
+TEST_F(BankTest, ProductionVocabularyIsChecked) {
+  auto bad = bank_->AddProduction({studio_.id, "X", {"cinema"}, {"FR"}, {}});
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  bad = bank_->AddProduction({studio_.id, "X", {"streaming"}, {"France"}, {}});
+  EXPECT_NE(bad.status().message().find("ISO 3166-1"), std::string::npos);
+  bad = bank_->AddProduction({"stu_0000000000000000", "X", {"streaming"}, {"FR"}, {}});
+  EXPECT_EQ(bad.status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace figurant::bank

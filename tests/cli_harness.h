@@ -1,0 +1,41 @@
+// Runs the real figurant binary as scripts do: arguments, environment, stdout, stderr, exit code.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace figurant::testing {
+
+struct RunResult {
+  int exit_code = -1;  // -1 when killed by a signal
+  int signal = 0;      // the signal that killed it, else 0
+  std::string out;
+  std::string err;
+};
+
+std::filesystem::path FigurantBinary();
+
+// Runs figurant with `args` and extra environment variables; waits for it.
+RunResult RunFigurant(const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& env = {});
+
+// Starts figurant, sleeps `kill_after_us` microseconds, then SIGKILLs it (if still running).
+RunResult RunAndKill(const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env, int kill_after_us);
+
+// A fresh empty directory under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace figurant::testing
