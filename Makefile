@@ -28,7 +28,7 @@ test-fast: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -LE slow
 
 demo: build
-	@$(FIGURANT) demo --dir demo-out
+	@./scripts/demo.sh $(FIGURANT) demo-out
 
 bench: build
 	@./scripts/run-benchmarks.sh $(BUILD_DIR)
