@@ -26,7 +26,7 @@ Status ValidateEmail(const std::optional<std::string>& email) {
   return Status::Ok();
 }
 
-std::string Trim(std::string s) {
+std::string Trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r\n");
   const auto e = s.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);

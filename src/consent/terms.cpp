@@ -457,7 +457,8 @@ Result<Terms> ParseTermsText(std::string_view text, std::string_view source,
   if (doc.is_discarded()) {
     // Re-parse with exceptions to get the position of the syntax error.
     try {
-      (void)json::parse(text);
+      const json reparsed = json::parse(text);
+      (void)reparsed;
     } catch (const json::parse_error& e) {
       return InvalidArgument(std::string(source) + ": not valid JSON: " + e.what());
     }
