@@ -1,0 +1,382 @@
+#include "crowd/casting.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "core/random.h"
+
+namespace figurant::crowd {
+namespace {
+
+constexpr int kBisectionSteps = 12;
+
+// A uniform hash grid over 2D points (world x/z, or screen x/y), holding the agents cast so far.
+class PointGrid {
+ public:
+  explicit PointGrid(double cell) : cell_(cell), inv_(cell > 0 ? 1.0 / cell : 0.0) {}
+  bool enabled() const { return cell_ > 0; }
+  void Add(double x, double y, int32_t agent) { map_[Key(Cell(x), Cell(y))].push_back(agent); }
+  // Calls fn(agent, distance) for every stored agent within `cell` of (x, y).
+  template <typename Fn>
+  void ForNear(double x, double y, const std::vector<double>& xs, const std::vector<double>& ys,
+               Fn&& fn) const {
+    const int64_t cx = Cell(x), cy = Cell(y);
+    const double r2 = cell_ * cell_;
+    for (int64_t oy = -1; oy <= 1; ++oy) {
+      for (int64_t ox = -1; ox <= 1; ++ox) {
+        const auto it = map_.find(Key(cx + ox, cy + oy));
+        if (it == map_.end()) continue;
+        for (int32_t j : it->second) {
+          const double dx = xs[static_cast<size_t>(j)] - x, dy = ys[static_cast<size_t>(j)] - y;
+          const double d2 = dx * dx + dy * dy;
+          if (d2 < r2) fn(j, std::sqrt(d2));
+        }
+      }
+    }
+  }
+  void Reserve(size_t n) { map_.reserve(n); }
+
+ private:
+  int64_t Cell(double v) const { return static_cast<int64_t>(std::floor(v * inv_)); }
+  static uint64_t Key(int64_t cx, int64_t cy) {
+    return Rng::Mix(static_cast<uint64_t>(cx) * 0xc2b2ae3d27d4eb4fULL ^
+                    static_cast<uint64_t>(cy) * 0x165667b19e3779f9ULL);
+  }
+  double cell_, inv_;
+  std::unordered_map<uint64_t, std::vector<int32_t>> map_;
+};
+
+// Doubles of one pool kept sorted by use count in O(1) per increment (bucket array, as in
+// k-core decomposition): order[start[c] .. start[c+1]) holds the doubles used c times.
+class CountBuckets {
+ public:
+  CountBuckets(const std::vector<int>& doubles, int double_count)
+      : order_(doubles), pos_(static_cast<size_t>(double_count), 0) {
+    for (size_t i = 0; i < order_.size(); ++i) pos_[static_cast<size_t>(order_[i])] = i;
+    start_ = {0, order_.size()};
+  }
+  size_t size() const { return order_.size(); }
+  int At(size_t i) const { return order_[i]; }
+  // Index range of the least-used bucket.
+  // Counts only grow, so the least-used bucket index only moves forward.
+  size_t FirstBucketEnd() {
+    while (min_ + 2 < start_.size() && start_[min_ + 1] == start_[min_]) ++min_;
+    return min_ + 1 < start_.size() ? start_[min_ + 1] : order_.size();
+  }
+  void Increment(int dbl, int old_count) {
+    const auto c = static_cast<size_t>(old_count);
+    if (start_.size() < c + 3) start_.resize(c + 3, order_.size());
+    // Swap `dbl` with the last member of bucket c, then shrink bucket c by one.
+    const size_t last = start_[c + 1] - 1;
+    const size_t p = pos_[static_cast<size_t>(dbl)];
+    std::swap(order_[p], order_[last]);
+    pos_[static_cast<size_t>(order_[p])] = p;
+    pos_[static_cast<size_t>(order_[last])] = last;
+    start_[c + 1] = last;
+  }
+
+ private:
+  std::vector<int> order_;
+  std::vector<size_t> pos_;    // double → index in order_
+  std::vector<size_t> start_;  // start_[c] = first index of bucket c; last entry = size
+  size_t min_ = 0;
+};
+
+struct GreedyOutcome {
+  std::vector<int> assignment;
+  int violations = 0;  // agents for which no double honoured the distances
+};
+
+// One casting pass. Agents are visited in scanline order (by z, then x): when an agent is cast,
+// only about half of its neighbourhood has been cast already, so a free double is found far more
+// often than in random order (first-fit colouring of a graph whose back-degree is halved). Among
+// the doubles no cast neighbour shows within the minimum distances, the least used is taken
+// (random among equals); when every double is taken nearby, the one whose nearest clone is
+// farthest, relative to the minimums, is taken instead.
+GreedyOutcome Greedy(const std::vector<CastAgent>& agents,
+                     const std::vector<std::vector<int>>& pools, int double_count, double dw,
+                     double ds, uint64_t seed) {
+  const size_t n = agents.size();
+  std::vector<double> wx(n), wz(n), sx(n), sy(n);
+  for (size_t i = 0; i < n; ++i) {
+    wx[i] = agents[i].position.x;
+    wz[i] = agents[i].position.z;
+    if (agents[i].screen) {
+      sx[i] = agents[i].screen->x;
+      sy[i] = agents[i].screen->y;
+    }
+  }
+  PointGrid world(dw), screen(ds);
+  world.Reserve(n);
+  std::vector<int> counts(static_cast<size_t>(double_count), 0);
+  std::vector<CountBuckets> buckets;
+  std::vector<std::vector<int>> pools_of(static_cast<size_t>(double_count));
+  for (size_t p = 0; p < pools.size(); ++p) {
+    buckets.emplace_back(pools[p], double_count);
+    for (int d : pools[p]) pools_of[static_cast<size_t>(d)].push_back(static_cast<int>(p));
+  }
+  std::vector<int32_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = static_cast<int32_t>(i);
+  std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+    return wz[static_cast<size_t>(a)] != wz[static_cast<size_t>(b)]
+               ? wz[static_cast<size_t>(a)] < wz[static_cast<size_t>(b)]
+               : wx[static_cast<size_t>(a)] < wx[static_cast<size_t>(b)];
+  });
+  Rng rng(seed);
+
+  // nearest[d]: nearest same-double distance for the agent being cast, relative to the minimum
+  // (1 = at the minimum); valid only where stamp[d] == the agent.
+  std::vector<double> nearest(static_cast<size_t>(double_count), 0.0);
+  std::vector<int32_t> stamp(static_cast<size_t>(double_count), -1);
+  GreedyOutcome out;
+  out.assignment.assign(n, -1);
+  for (int32_t a : order) {
+    const auto ai = static_cast<size_t>(a);
+    const CastAgent& ag = agents[ai];
+    auto note = [&](int32_t j, double relative) {
+      const auto d = static_cast<size_t>(out.assignment[static_cast<size_t>(j)]);
+      if (stamp[d] != a) {
+        stamp[d] = a;
+        nearest[d] = relative;
+      } else {
+        nearest[d] = std::min(nearest[d], relative);
+      }
+    };
+    if (world.enabled())
+      world.ForNear(wx[ai], wz[ai], wx, wz, [&](int32_t j, double d) { note(j, d / dw); });
+    if (screen.enabled() && ag.screen) {
+      screen.ForNear(sx[ai], sy[ai], sx, sy, [&](int32_t j, double d) { note(j, d / ds); });
+    }
+    CountBuckets& b = buckets[static_cast<size_t>(ag.pool)];
+    const size_t m = b.size();
+    const size_t first_end = b.FirstBucketEnd();
+    const size_t offset = first_end > 0 ? rng.Below(first_end) : 0;
+    int chosen = -1;
+    int farthest = -1;
+    double farthest_rel = -1;
+    for (size_t k = 0; k < m; ++k) {
+      const size_t idx = k < first_end ? (offset + k) % first_end : k;
+      const int d = b.At(idx);
+      if (stamp[static_cast<size_t>(d)] != a) {
+        chosen = d;
+        break;
+      }
+      if (nearest[static_cast<size_t>(d)] > farthest_rel) {
+        farthest_rel = nearest[static_cast<size_t>(d)];
+        farthest = d;
+      }
+    }
+    if (chosen < 0) {
+      ++out.violations;
+      chosen = farthest;
+    }
+    out.assignment[ai] = chosen;
+    if (world.enabled()) world.Add(wx[ai], wz[ai], a);
+    if (screen.enabled() && ag.screen) screen.Add(sx[ai], sy[ai], a);
+    const int old = counts[static_cast<size_t>(chosen)]++;
+    for (int p : pools_of[static_cast<size_t>(chosen)]) {
+      buckets[static_cast<size_t>(p)].Increment(chosen, old);
+    }
+  }
+  return out;
+}
+
+// Evens out use after a pass: an agent of a most-used double moves to a least-used double of its
+// pool whenever no agent within the minimums shows that double. Stops when the most- and
+// least-used differ by at most one, or when no move is possible (the constraints force it).
+void Rebalance(const std::vector<CastAgent>& agents, const std::vector<std::vector<int>>& pools,
+               int double_count, double dw, double ds, std::vector<int>& assignment) {
+  const size_t n = agents.size();
+  std::vector<double> wx(n), wz(n), sx(n), sy(n);
+  PointGrid world(dw), screen(ds);
+  for (size_t i = 0; i < n; ++i) {
+    wx[i] = agents[i].position.x;
+    wz[i] = agents[i].position.z;
+    if (world.enabled()) world.Add(wx[i], wz[i], static_cast<int32_t>(i));
+    if (agents[i].screen) {
+      sx[i] = agents[i].screen->x;
+      sy[i] = agents[i].screen->y;
+      if (screen.enabled()) screen.Add(sx[i], sy[i], static_cast<int32_t>(i));
+    }
+  }
+  std::vector<int> counts(static_cast<size_t>(double_count), 0);
+  for (int d : assignment) ++counts[static_cast<size_t>(d)];
+  auto clashes = [&](size_t i, int d) {
+    bool clash = false;
+    auto check = [&](int32_t j, double) {
+      if (static_cast<size_t>(j) != i && assignment[static_cast<size_t>(j)] == d) clash = true;
+    };
+    if (world.enabled()) world.ForNear(wx[i], wz[i], wx, wz, check);
+    if (!clash && screen.enabled() && agents[i].screen) screen.ForNear(sx[i], sy[i], sx, sy, check);
+    return clash;
+  };
+  constexpr int kMaxRounds = 8;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    bool moved = false;
+    for (const std::vector<int>& pool : pools) {
+      if (pool.size() < 2) continue;
+      int lo = INT32_MAX, hi = 0;
+      for (int d : pool) {
+        lo = std::min(lo, counts[static_cast<size_t>(d)]);
+        hi = std::max(hi, counts[static_cast<size_t>(d)]);
+      }
+      if (hi - lo <= 1) continue;
+      for (size_t i = 0; i < n; ++i) {
+        const int from = assignment[i];
+        if (counts[static_cast<size_t>(from)] < hi ||
+            &pools[static_cast<size_t>(agents[i].pool)] != &pool)
+          continue;
+        for (int to : pool) {
+          if (counts[static_cast<size_t>(to)] != lo || clashes(i, to)) continue;
+          assignment[i] = to;
+          --counts[static_cast<size_t>(from)];
+          ++counts[static_cast<size_t>(to)];
+          moved = true;
+          break;
+        }
+        lo = INT32_MAX;
+        hi = 0;
+        for (int d : pool) {
+          lo = std::min(lo, counts[static_cast<size_t>(d)]);
+          hi = std::max(hi, counts[static_cast<size_t>(d)]);
+        }
+        if (hi - lo <= 1) break;
+      }
+    }
+    if (!moved) break;
+  }
+}
+
+// Closest pair among points (Shamos–Hoare sweep). Coordinates are first rotated by an irrational
+// angle so that rows and columns of seats do not line up with the sweep axis.
+double ClosestPair(std::vector<std::pair<double, double>> pts) {
+  if (pts.size() < 2) return INFINITY;
+  const double c = std::cos(0.5719), s = std::sin(0.5719);
+  for (auto& [x, y] : pts) {
+    const double rx = c * x - s * y, ry = s * x + c * y;
+    x = rx;
+    y = ry;
+  }
+  std::sort(pts.begin(), pts.end());
+  double best = INFINITY;
+  for (size_t i = 1; i < pts.size(); ++i) {
+    for (size_t j = i; j-- > 0;) {
+      const double dx = pts[i].first - pts[j].first;
+      if (dx >= best) break;
+      best = std::min(best, std::hypot(dx, pts[i].second - pts[j].second));
+    }
+  }
+  return best;
+}
+
+std::string Fmt(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+}  // namespace
+
+std::vector<CloneStats> CloneReport(const std::vector<CastAgent>& agents,
+                                    const std::vector<int>& assignment, int double_count) {
+  std::vector<std::vector<std::pair<double, double>>> world(static_cast<size_t>(double_count)),
+      screen(static_cast<size_t>(double_count));
+  for (size_t i = 0; i < agents.size(); ++i) {
+    const auto d = static_cast<size_t>(assignment[i]);
+    world[d].emplace_back(agents[i].position.x, agents[i].position.z);
+    if (agents[i].screen) screen[d].emplace_back(agents[i].screen->x, agents[i].screen->y);
+  }
+  std::vector<CloneStats> out;
+  for (int d = 0; d < double_count; ++d) {
+    CloneStats s;
+    s.double_index = d;
+    s.agents = static_cast<int>(world[static_cast<size_t>(d)].size());
+    s.world_min_m = ClosestPair(std::move(world[static_cast<size_t>(d)]));
+    s.screen_min_fraction = ClosestPair(std::move(screen[static_cast<size_t>(d)]));
+    out.push_back(s);
+  }
+  return out;
+}
+
+Result<CastResult> Cast(const std::vector<CastAgent>& agents,
+                        const std::vector<std::vector<int>>& pools, int double_count,
+                        const CastOptions& options) {
+  if (!(options.min_world_m >= 0) || !(options.min_screen_fraction >= 0)) {
+    return InvalidArgument("clone distances must be >= 0");
+  }
+  std::vector<bool> pool_used(pools.size(), false);
+  for (const CastAgent& a : agents) {
+    if (a.pool < 0 || static_cast<size_t>(a.pool) >= pools.size()) {
+      return InvalidArgument("agent refers to pool " + std::to_string(a.pool) + " of " +
+                             std::to_string(pools.size()));
+    }
+    pool_used[static_cast<size_t>(a.pool)] = true;
+  }
+  for (size_t p = 0; p < pools.size(); ++p) {
+    if (pool_used[p] && pools[p].empty()) {
+      return FailedPrecondition("no licensed double is eligible for pool " + std::to_string(p));
+    }
+    for (int d : pools[p]) {
+      if (d < 0 || d >= double_count) return InvalidArgument("pool lists a double out of range");
+    }
+  }
+
+  // How well an assignment honours the minimums: the smallest same-double distance relative to
+  // its minimum, over world and screen (>= 1 means every pair is far enough).
+  const double dw = options.min_world_m, ds = options.min_screen_fraction;
+  auto score = [&](const std::vector<int>& assignment, double* world_min, double* screen_min) {
+    *world_min = INFINITY;
+    *screen_min = INFINITY;
+    for (const CloneStats& s : CloneReport(agents, assignment, double_count)) {
+      *world_min = std::min(*world_min, s.world_min_m);
+      *screen_min = std::min(*screen_min, s.screen_min_fraction);
+    }
+    return std::min(dw > 0 ? *world_min / dw : INFINITY, ds > 0 ? *screen_min / ds : INFINITY);
+  };
+  // Float positions carry ~1e-7 relative error; a pair exactly at the minimum counts as honoured.
+  constexpr double kTolerance = 1e-6;
+
+  CastResult result;
+  GreedyOutcome g = Greedy(agents, pools, double_count, dw, ds, options.seed);
+  double best_score = score(g.assignment, &result.world_min_m, &result.screen_min_fraction);
+  result.assignment = std::move(g.assignment);
+  if (best_score < 1 - kTolerance) {
+    // Bisect a common scale of both minimums: a pass that finds a free double for every agent at a
+    // smaller scale can still spread clones farther than the full-scale pass's fallbacks did.
+    double lo = 0, hi = 1;
+    for (int step = 0; step < kBisectionSteps; ++step) {
+      const double mid = 0.5 * (lo + hi);
+      GreedyOutcome t = Greedy(agents, pools, double_count, dw * mid, ds * mid, options.seed);
+      (t.violations == 0 ? lo : hi) = mid;
+      double wmin = 0, smin = 0;
+      const double sc = score(t.assignment, &wmin, &smin);
+      if (sc > best_score) {
+        best_score = sc;
+        result.assignment = std::move(t.assignment);
+        result.world_min_m = wmin;
+        result.screen_min_fraction = smin;
+      }
+    }
+  }
+  if (best_score >= 1 - kTolerance) {
+    Rebalance(agents, pools, double_count, dw, ds, result.assignment);
+    best_score = score(result.assignment, &result.world_min_m, &result.screen_min_fraction);
+  }
+  result.scale = std::min(1.0, best_score);
+  result.constraints_met = best_score >= 1 - kTolerance;
+  if (!result.constraints_met && !options.allow_clones) {
+    size_t eligible = 0;
+    for (const auto& p : pools) eligible = std::max(eligible, p.size());
+    return FailedPrecondition(
+        "cannot cast " + std::to_string(agents.size()) + " agents from " +
+        std::to_string(eligible) + " eligible doubles without visible clones: asked for " +
+        Fmt(options.min_world_m) + " m in the set and " + Fmt(options.min_screen_fraction) +
+        " of frame width on screen between two agents of one double; achievable: " +
+        Fmt(result.world_min_m) + " m and " + Fmt(result.screen_min_fraction) +
+        " (license more doubles, lower the minimums, or pass --allow-clones)");
+  }
+  return result;
+}
+
+}  // namespace figurant::crowd

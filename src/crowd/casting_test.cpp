@@ -1,0 +1,119 @@
+#include "crowd/casting.h"
+
+#include <gtest/gtest.h>
+
+#include "crowd/layout.h"
+
+namespace figurant::crowd {
+namespace {
+
+std::vector<CastAgent> Grid(int nx, int nz, double spacing) {
+  std::vector<CastAgent> out;
+  for (int z = 0; z < nz; ++z) {
+    for (int x = 0; x < nx; ++x) {
+      CastAgent a;
+      a.position = {static_cast<float>(x * spacing), 0, static_cast<float>(z * spacing)};
+      out.push_back(a);
+    }
+  }
+  return out;
+}
+
+std::vector<int> Range(int n) {
+  std::vector<int> v(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) v[static_cast<size_t>(i)] = i;
+  return v;
+}
+
+TEST(CastingTest, MeetsDistanceAndSpreadsUseFairly) {
+  const auto agents = Grid(30, 30, 1.0);  // 900 agents, 1 m apart
+  CastOptions o;
+  o.min_world_m = 6;
+  o.seed = 1;
+  auto r = Cast(agents, {Range(60)}, 60, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->constraints_met);
+  EXPECT_GE(r->world_min_m, 6.0 - 1e-9);
+  auto report = CloneReport(agents, r->assignment, 60);
+  int lo = 1 << 30, hi = 0;
+  for (const auto& s : report) {
+    lo = std::min(lo, s.agents);
+    hi = std::max(hi, s.agents);
+    EXPECT_GE(s.world_min_m, 6.0 - 1e-9);
+  }
+  EXPECT_LE(hi - lo, 1);
+}
+
+TEST(CastingTest, RefusesWithTheNumbersWhenThePoolIsTooSmall) {
+  const auto agents = Grid(20, 20, 1.0);
+  CastOptions o;
+  o.min_world_m = 8;
+  auto r = Cast(agents, {Range(5)}, 5, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+  const std::string& m = r.status().message();
+  EXPECT_NE(m.find("400 agents from 5 eligible doubles"), std::string::npos) << m;
+  EXPECT_NE(m.find("achievable"), std::string::npos);
+}
+
+TEST(CastingTest, AllowClonesMaximisesTheSmallestDistance) {
+  const auto agents = Grid(20, 20, 1.0);
+  CastOptions o;
+  o.min_world_m = 8;
+  o.allow_clones = true;
+  auto r = Cast(agents, {Range(5)}, 5, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->constraints_met);
+  EXPECT_LT(r->scale, 1.0);
+  // Round robin over 5 doubles on a 20-wide grid puts clones 1 m apart (directly behind).
+  std::vector<int> rr(agents.size());
+  for (size_t i = 0; i < rr.size(); ++i) rr[i] = static_cast<int>(i % 5);
+  double rr_min = INFINITY;
+  for (const auto& s : CloneReport(agents, rr, 5)) rr_min = std::min(rr_min, s.world_min_m);
+  EXPECT_NEAR(rr_min, 1.0, 1e-6);
+  EXPECT_GT(r->world_min_m, 1.9) << "should beat round robin clearly";
+}
+
+TEST(CastingTest, ScreenDistanceIsHonouredForAgentsInFrame) {
+  auto agents = Grid(40, 1, 5.0);  // a line of agents far apart in the world...
+  for (size_t i = 0; i < agents.size(); ++i) {
+    agents[i].screen = geom::Vec2f{0.5f, 0.01f * static_cast<float>(i)};  // ...stacked on screen
+  }
+  CastOptions o;
+  o.min_world_m = 1;
+  o.min_screen_fraction = 0.1;
+  o.seed = 3;
+  auto r = Cast(agents, {Range(10)}, 10, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GE(r->screen_min_fraction, 0.1 - 1e-6);
+}
+
+TEST(CastingTest, PoolsRestrictWhichDoublesAnAgentMayShow) {
+  auto agents = Grid(10, 10, 2.0);
+  for (size_t i = 0; i < agents.size(); ++i) agents[i].pool = i % 2 == 0 ? 0 : 1;
+  CastOptions o;
+  auto r = Cast(agents, {{0, 1, 2}, {3, 4}}, 5, o);
+  ASSERT_TRUE(r.ok());
+  for (size_t i = 0; i < agents.size(); ++i) {
+    if (agents[i].pool == 0) EXPECT_LE(r->assignment[i], 2);
+    if (agents[i].pool == 1) EXPECT_GE(r->assignment[i], 3);
+  }
+  EXPECT_EQ(Cast(agents, {{0}, {}}, 5, o).status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST(CastingTest, DeterministicForASeed) {
+  const auto agents = Grid(25, 25, 1.0);
+  CastOptions o;
+  o.min_world_m = 5;
+  o.allow_clones = true;
+  o.seed = 99;
+  auto a = Cast(agents, {Range(40)}, 40, o);
+  auto b = Cast(agents, {Range(40)}, 40, o);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->assignment, b->assignment);
+  o.seed = 100;
+  EXPECT_NE(Cast(agents, {Range(40)}, 40, o)->assignment, a->assignment);
+}
+
+}  // namespace
+}  // namespace figurant::crowd

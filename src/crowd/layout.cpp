@@ -1,0 +1,453 @@
+// Area groups: Bridson's Poisson-disk sampling (SIGGRAPH 2007 sketch "Fast Poisson Disk Sampling
+// in Arbitrary Dimensions") inside a polygon with holes, followed by weighted sample elimination
+// (Yuksel, "Sample Elimination for Generating Poisson Disk Sample Sets", Eurographics 2015) down to
+// the exact head count, so the density is met exactly and the spacing stays even.
+#include "crowd/layout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <queue>
+#include <unordered_map>
+
+#include "core/random.h"
+
+namespace figurant::crowd {
+namespace {
+
+constexpr double kPi = std::numbers::pi;
+constexpr int kBridsonAttempts = 30;     // candidates per active point (Bridson's k)
+constexpr int kExtraSeedAttempts = 200;  // random restarts to reach disconnected regions
+constexpr double kOversample = 1.6;      // generate this many times the target, then eliminate
+constexpr int kMaxRadiusShrinks = 12;
+constexpr int kMaxSeats = 10'000'000;
+constexpr size_t kMaxAreaAgents = 20'000'000;
+
+struct Bounds2 {
+  double x0 = INFINITY, z0 = INFINITY, x1 = -INFINITY, z1 = -INFINITY;
+};
+
+Bounds2 BoundsOf(const Polygon& p) {
+  Bounds2 b;
+  for (const Point2& q : p) {
+    b.x0 = std::min(b.x0, q.x);
+    b.z0 = std::min(b.z0, q.z);
+    b.x1 = std::max(b.x1, q.x);
+    b.z1 = std::max(b.z1, q.z);
+  }
+  return b;
+}
+
+bool Inside(const AreaSpec& spec, Point2 p) {
+  if (!PointInPolygon(spec.outline, p)) return false;
+  for (const Polygon& h : spec.holes) {
+    if (PointInPolygon(h, p)) return false;
+  }
+  return true;
+}
+
+// A uniform grid over the bounding box holding at most one sample per cell (cell = r / sqrt 2).
+class SampleGrid {
+ public:
+  SampleGrid(const Bounds2& b, double min_dist)
+      : b_(b), cell_(min_dist / std::numbers::sqrt2), r2_(min_dist * min_dist) {
+    nx_ = std::max<int64_t>(1, static_cast<int64_t>(std::ceil((b.x1 - b.x0) / cell_)) + 1);
+    nz_ = std::max<int64_t>(1, static_cast<int64_t>(std::ceil((b.z1 - b.z0) / cell_)) + 1);
+    cells_.assign(static_cast<size_t>(nx_ * nz_), -1);
+  }
+  bool Fits(Point2 p, const std::vector<Point2>& pts) const {
+    const int64_t cx = CellX(p.x), cz = CellZ(p.z);
+    for (int64_t z = std::max<int64_t>(0, cz - 2); z <= std::min(nz_ - 1, cz + 2); ++z) {
+      for (int64_t x = std::max<int64_t>(0, cx - 2); x <= std::min(nx_ - 1, cx + 2); ++x) {
+        const int32_t i = cells_[static_cast<size_t>(z * nx_ + x)];
+        if (i < 0) continue;
+        const double dx = pts[i].x - p.x, dz = pts[i].z - p.z;
+        if (dx * dx + dz * dz < r2_) return false;
+      }
+    }
+    return true;
+  }
+  void Add(Point2 p, int32_t index) {
+    cells_[static_cast<size_t>(CellZ(p.z) * nx_ + CellX(p.x))] = index;
+  }
+  bool InBox(Point2 p) const {
+    return p.x >= b_.x0 && p.x <= b_.x1 && p.z >= b_.z0 && p.z <= b_.z1;
+  }
+
+ private:
+  int64_t CellX(double x) const { return static_cast<int64_t>((x - b_.x0) / cell_); }
+  int64_t CellZ(double z) const { return static_cast<int64_t>((z - b_.z0) / cell_); }
+  Bounds2 b_;
+  double cell_, r2_;
+  int64_t nx_ = 1, nz_ = 1;
+  std::vector<int32_t> cells_;
+};
+
+// Maximal Poisson-disk set with minimum distance `r` inside the area.
+std::vector<Point2> Bridson(const AreaSpec& spec, double r, Rng& rng, size_t cap) {
+  const Bounds2 b = BoundsOf(spec.outline);
+  SampleGrid grid(b, r);
+  std::vector<Point2> pts;
+  std::vector<int32_t> active;
+  auto try_add = [&](Point2 p) {
+    if (!grid.InBox(p) || !Inside(spec, p) || !grid.Fits(p, pts)) return false;
+    grid.Add(p, static_cast<int32_t>(pts.size()));
+    active.push_back(static_cast<int32_t>(pts.size()));
+    pts.push_back(p);
+    return true;
+  };
+  auto grow = [&] {
+    while (!active.empty() && pts.size() < cap) {
+      const size_t k = rng.Below(active.size());
+      const Point2 base = pts[active[k]];
+      bool placed = false;
+      for (int a = 0; a < kBridsonAttempts && !placed; ++a) {
+        const double ang = rng.Uniform(0, 2 * kPi);
+        const double rad = r * std::sqrt(rng.Uniform(1.0, 4.0));  // uniform in the annulus area
+        placed = try_add({base.x + rad * std::cos(ang), base.z + rad * std::sin(ang)});
+      }
+      if (!placed) {
+        active[k] = active.back();
+        active.pop_back();
+      }
+    }
+  };
+  for (int s = 0; s < kExtraSeedAttempts && pts.size() < cap; ++s) {
+    if (try_add({rng.Uniform(b.x0, b.x1), rng.Uniform(b.z0, b.z1)})) grow();
+  }
+  return pts;
+}
+
+// Weighted sample elimination (Yuksel 2015, eq. 1 with alpha = 8) down to `target` points.
+std::vector<Point2> Eliminate(std::vector<Point2> pts, size_t target, double area) {
+  if (pts.size() <= target) return pts;
+  // r_max: the radius of a hexagonal packing of `target` points over the area (Yuksel's d_max).
+  const double r_max = 2.0 * std::sqrt(area / (2.0 * std::sqrt(3.0) * static_cast<double>(target)));
+  const double cell = 2 * r_max;
+  double x0 = INFINITY, z0 = INFINITY;
+  for (const Point2& p : pts) {
+    x0 = std::min(x0, p.x);
+    z0 = std::min(z0, p.z);
+  }
+  auto key = [&](double x, double z) {
+    const auto cx = static_cast<int64_t>((x - x0) / cell);
+    const auto cz = static_cast<int64_t>((z - z0) / cell);
+    return (static_cast<uint64_t>(cx) << 32) ^ static_cast<uint64_t>(cz & 0xffffffff);
+  };
+  std::unordered_map<uint64_t, std::vector<int32_t>> grid;
+  grid.reserve(pts.size());
+  for (size_t i = 0; i < pts.size(); ++i)
+    grid[key(pts[i].x, pts[i].z)].push_back(static_cast<int32_t>(i));
+  auto weight = [&](double d) {
+    const double t = 1.0 - std::min(d, 2 * r_max) / (2 * r_max);
+    return std::pow(t, 8.0);
+  };
+  auto for_neighbors = [&](int32_t i, auto&& fn) {
+    const auto cx = static_cast<int64_t>((pts[i].x - x0) / cell);
+    const auto cz = static_cast<int64_t>((pts[i].z - z0) / cell);
+    for (int64_t dz = -1; dz <= 1; ++dz) {
+      for (int64_t dx = -1; dx <= 1; ++dx) {
+        const uint64_t k =
+            (static_cast<uint64_t>(cx + dx) << 32) ^ static_cast<uint64_t>((cz + dz) & 0xffffffff);
+        const auto it = grid.find(k);
+        if (it == grid.end()) continue;
+        for (int32_t j : it->second) {
+          if (j == i) continue;
+          const double d = std::hypot(pts[i].x - pts[j].x, pts[i].z - pts[j].z);
+          if (d < 2 * r_max) fn(j, d);
+        }
+      }
+    }
+  };
+  std::vector<double> w(pts.size(), 0.0);
+  for (size_t i = 0; i < pts.size(); ++i) {
+    for_neighbors(static_cast<int32_t>(i), [&](int32_t, double d) { w[i] += weight(d); });
+  }
+  std::vector<bool> removed(pts.size(), false);
+  using Entry = std::pair<double, int32_t>;
+  std::priority_queue<Entry> heap;  // lazy deletion: stale entries are skipped
+  for (size_t i = 0; i < pts.size(); ++i) heap.push({w[i], static_cast<int32_t>(i)});
+  size_t alive = pts.size();
+  while (alive > target && !heap.empty()) {
+    const auto [wi, i] = heap.top();
+    heap.pop();
+    if (removed[i] || wi != w[i]) continue;
+    removed[i] = true;
+    --alive;
+    for_neighbors(i, [&](int32_t j, double d) {
+      if (removed[j]) return;
+      w[j] -= weight(d);
+      heap.push({w[j], j});
+    });
+    // Remove i from its cell so later neighbour scans skip it cheaply.
+    auto& cellv = grid[key(pts[i].x, pts[i].z)];
+    cellv.erase(std::find(cellv.begin(), cellv.end(), i));
+  }
+  std::vector<Point2> out;
+  out.reserve(target);
+  for (size_t i = 0; i < pts.size(); ++i) {
+    if (!removed[i]) out.push_back(pts[i]);
+  }
+  return out;
+}
+
+Status ValidateHeading(const HeadingSpec& h, const std::string& field) {
+  if (!(h.spread_deg >= 0 && h.spread_deg <= 360)) {
+    return InvalidArgument(field + ".spread_deg must be in [0, 360]");
+  }
+  return Status::Ok();
+}
+
+std::string Fmt(double v, int decimals = 2) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+}  // namespace
+
+double PolygonArea(const Polygon& p) {
+  double a = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    const Point2& u = p[i];
+    const Point2& v = p[(i + 1) % p.size()];
+    a += u.x * v.z - v.x * u.z;
+  }
+  return std::fabs(a) / 2;
+}
+
+bool PointInPolygon(const Polygon& poly, Point2 p) {
+  bool in = false;
+  for (size_t i = 0, j = poly.size() - 1; i < poly.size(); j = i++) {
+    const Point2& a = poly[i];
+    const Point2& b = poly[j];
+    if ((a.z > p.z) != (b.z > p.z) && p.x < (b.x - a.x) * (p.z - a.z) / (b.z - a.z) + a.x) in = !in;
+  }
+  return in;
+}
+
+float HeadingFor(const HeadingSpec& spec, const geom::Vec3f& at, const Point2& dir,
+                 double uniform01) {
+  double h = 0;
+  switch (spec.mode) {
+    case HeadingMode::kRandom:
+      h = uniform01 * 2 * kPi;
+      break;
+    case HeadingMode::kToward:
+      h = std::atan2(spec.point.x - at.x, spec.point.z - at.z);
+      break;
+    case HeadingMode::kAlongPath:
+      h = std::atan2(dir.x, dir.z);
+      break;
+    case HeadingMode::kFixed:
+      h = spec.degrees * kPi / 180.0;
+      break;
+  }
+  if (spec.mode != HeadingMode::kRandom && spec.spread_deg > 0) {
+    h += (uniform01 - 0.5) * spec.spread_deg * kPi / 180.0;
+  }
+  return static_cast<float>(std::remainder(h, 2 * kPi));
+}
+
+Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed) {
+  if (spec.outline.size() < 3) return InvalidArgument("polygon: needs at least 3 points");
+  for (size_t i = 0; i < spec.holes.size(); ++i) {
+    if (spec.holes[i].size() < 3) {
+      return InvalidArgument("holes[" + std::to_string(i) + "]: needs at least 3 points");
+    }
+  }
+  if (!(spec.personal_radius_m > 0)) return InvalidArgument("personal_radius_m must be > 0");
+  if (spec.density_per_m2.has_value() == spec.count.has_value()) {
+    return InvalidArgument("give exactly one of density_per_m2 and count");
+  }
+  if (spec.density_per_m2 && !(*spec.density_per_m2 > 0)) {
+    return InvalidArgument("density_per_m2 must be > 0");
+  }
+  if (spec.count && *spec.count <= 0) return InvalidArgument("count must be > 0");
+  FIGURANT_RETURN_IF_ERROR(ValidateHeading(spec.heading, "heading"));
+
+  LayoutResult out;
+  double area = PolygonArea(spec.outline);
+  for (const Polygon& h : spec.holes) area -= PolygonArea(h);  // holes lie inside the outline
+  out.area_m2 = std::max(0.0, area);
+  if (out.area_m2 <= 0) return InvalidArgument("polygon: the usable area (minus holes) is empty");
+  const double asked = spec.count ? *spec.count : std::round(*spec.density_per_m2 * out.area_m2);
+  if (asked > static_cast<double>(kMaxAreaAgents)) {
+    return InvalidArgument("area group asks for " + Fmt(asked, 0) + " people; the limit is " +
+                           std::to_string(kMaxAreaAgents));
+  }
+  out.asked = static_cast<int>(asked);
+  const auto target = static_cast<size_t>(out.asked);
+  if (target == 0) {
+    out.shortfall = "density × area rounds to zero people";
+    return out;
+  }
+
+  Rng rng(seed);
+  const double min_dist = 2 * spec.personal_radius_m;
+  // Aim Bridson at ~kOversample × target (a maximal set reaches ~0.75 / r² points per m²), then
+  // shrink the radius until there are enough, never below two personal radii.
+  double r = std::max(min_dist, std::sqrt(0.75 * out.area_m2 / (kOversample * asked)));
+  std::vector<Point2> pts;
+  for (int attempt = 0; attempt <= kMaxRadiusShrinks; ++attempt) {
+    Rng attempt_rng = Rng::Derive(seed, static_cast<uint64_t>(attempt));
+    pts = Bridson(spec, r, attempt_rng, static_cast<size_t>(kOversample * asked * 1.5) + 16);
+    if (pts.size() >= target || r <= min_dist) break;
+    r = std::max(min_dist, r * 0.85);
+  }
+  if (pts.size() < target) {
+    out.shortfall = "the area (" + Fmt(out.area_m2, 1) + " m²) fits only " +
+                    std::to_string(pts.size()) + " people " + Fmt(min_dist) +
+                    " m apart (personal radius " + Fmt(spec.personal_radius_m) + " m); asked " +
+                    std::to_string(target);
+  } else {
+    pts = Eliminate(std::move(pts), target, out.area_m2);
+  }
+  // Sort for a canonical order independent of the sampling history (row-major by z then x).
+  std::sort(pts.begin(), pts.end(),
+            [](const Point2& a, const Point2& b) { return a.z != b.z ? a.z < b.z : a.x < b.x; });
+  out.placements.reserve(pts.size());
+  for (const Point2& p : pts) {
+    Placement pl;
+    pl.position = {static_cast<float>(p.x), 0.0f, static_cast<float>(p.z)};
+    pl.heading_rad = HeadingFor(spec.heading, pl.position, {0, 1}, rng.Uniform());
+    out.placements.push_back(pl);
+  }
+  return out;
+}
+
+Result<LayoutResult> LayoutSeats(const SeatsSpec& spec, uint64_t seed) {
+  if (spec.rows < 1 || spec.seats_per_row < 1) {
+    return InvalidArgument("rows and seats_per_row must be >= 1");
+  }
+  if (static_cast<int64_t>(spec.rows) * spec.seats_per_row > kMaxSeats) {
+    return InvalidArgument("rows × seats_per_row exceeds " + std::to_string(kMaxSeats) + " seats");
+  }
+  if (!(spec.seat_spacing_m > 0) || !(spec.row_depth_m > 0) || !(spec.row_rise_m >= 0)) {
+    return InvalidArgument("seat_spacing_m and row_depth_m must be > 0, row_rise_m >= 0");
+  }
+  if (!(spec.fill >= 0 && spec.fill <= 1)) return InvalidArgument("fill must be in [0, 1]");
+  FIGURANT_RETURN_IF_ERROR(ValidateHeading(spec.heading, "heading"));
+  geom::Vec3f along{spec.row_axis.x, 0, spec.row_axis.z};
+  along = geom::Normalize(along);
+  if (geom::Length(along) == 0) return InvalidArgument("row_axis must have a horizontal component");
+  geom::Vec3f back;
+  if (spec.back_axis) {
+    back = geom::Normalize(geom::Vec3f{spec.back_axis->x, 0, spec.back_axis->z});
+  } else {
+    back = geom::Vec3f{-along.z, 0, along.x};  // +X along → +Z back
+    if (spec.heading.mode == HeadingMode::kToward) {
+      // Rows recede away from what the audience watches.
+      const geom::Vec3f mid = spec.origin + along * static_cast<float>(0.5 * spec.seat_spacing_m *
+                                                                       (spec.seats_per_row - 1));
+      const geom::Vec3f to_target = spec.heading.point - mid;
+      if (geom::Dot(to_target, back) > 0) back = -back;
+    }
+  }
+  if (geom::Length(back) == 0) return InvalidArgument("back_axis must have a horizontal component");
+
+  LayoutResult out;
+  const int64_t total = static_cast<int64_t>(spec.rows) * spec.seats_per_row;
+  out.asked = static_cast<int>(std::llround(spec.fill * static_cast<double>(total)));
+  // Choose exactly `asked` seats: a seeded partial Fisher–Yates shuffle of seat indices.
+  std::vector<int32_t> seats(static_cast<size_t>(total));
+  for (int64_t i = 0; i < total; ++i) seats[static_cast<size_t>(i)] = static_cast<int32_t>(i);
+  Rng rng(seed);
+  for (int64_t i = 0; i < out.asked; ++i) {
+    const auto j =
+        static_cast<int64_t>(i + static_cast<int64_t>(rng.Below(static_cast<uint64_t>(total - i))));
+    std::swap(seats[static_cast<size_t>(i)], seats[static_cast<size_t>(j)]);
+  }
+  seats.resize(static_cast<size_t>(out.asked));
+  std::sort(seats.begin(), seats.end());
+  out.placements.reserve(seats.size());
+  for (int32_t s : seats) {
+    const int row = s / spec.seats_per_row;
+    const int col = s % spec.seats_per_row;
+    Placement pl;
+    pl.position = spec.origin + along * static_cast<float>(col * spec.seat_spacing_m) +
+                  back * static_cast<float>(row * spec.row_depth_m) +
+                  geom::Vec3f{0, static_cast<float>(row * spec.row_rise_m), 0};
+    pl.row = row;
+    pl.seat = col;
+    pl.seated = spec.seated;
+    pl.heading_rad = HeadingFor(spec.heading, pl.position, {-back.x, -back.z}, rng.Uniform());
+    out.placements.push_back(pl);
+  }
+  return out;
+}
+
+Result<LayoutResult> LayoutPath(const PathSpec& spec, uint64_t seed) {
+  if (spec.points.size() < 2) return InvalidArgument("points: a path needs at least 2 points");
+  if (!(spec.spacing_m > 0)) return InvalidArgument("spacing_m must be > 0");
+  if (!(spec.width_m >= 0)) return InvalidArgument("width_m must be >= 0");
+  if (!(spec.personal_radius_m > 0)) return InvalidArgument("personal_radius_m must be > 0");
+  FIGURANT_RETURN_IF_ERROR(ValidateHeading(spec.heading, "heading"));
+  double length = 0;
+  for (size_t i = 1; i < spec.points.size(); ++i) {
+    length += std::hypot(spec.points[i].x - spec.points[i - 1].x,
+                         spec.points[i].z - spec.points[i - 1].z);
+  }
+  if (!(length > 0)) return InvalidArgument("points: the path has zero length");
+  LayoutResult out;
+  out.asked = static_cast<int>(std::floor(length / spec.spacing_m)) + 1;
+  Rng rng(seed);
+  const double min_dist = 2 * spec.personal_radius_m;
+  std::vector<Point2> placed;
+  // Walk the polyline; at each step jitter along (±25 % of spacing) and across (within the width);
+  // resample a few times when a jittered spot would crowd a neighbour.
+  size_t seg = 0;
+  double seg_start = 0;
+  auto seg_len = [&](size_t s) {
+    return std::hypot(spec.points[s + 1].x - spec.points[s].x,
+                      spec.points[s + 1].z - spec.points[s].z);
+  };
+  for (int i = 0; i < out.asked; ++i) {
+    const double s_nominal = std::min(length, i * spec.spacing_m);
+    bool ok = false;
+    for (int attempt = 0; attempt < 8 && !ok; ++attempt) {
+      const double s =
+          std::clamp(s_nominal + rng.Uniform(-0.25, 0.25) * spec.spacing_m, 0.0, length);
+      while (seg + 2 < spec.points.size() && s > seg_start + seg_len(seg)) {
+        seg_start += seg_len(seg);
+        ++seg;
+      }
+      while (seg > 0 && s < seg_start) {
+        --seg;
+        seg_start -= seg_len(seg);
+      }
+      const double L = seg_len(seg);
+      const Point2 a = spec.points[seg], b = spec.points[seg + 1];
+      const Point2 dir{(b.x - a.x) / L, (b.z - a.z) / L};
+      const double t = std::clamp((s - seg_start) / L, 0.0, 1.0);
+      const double lateral = rng.Uniform(-0.5, 0.5) * spec.width_m;
+      const Point2 p{a.x + (b.x - a.x) * t - dir.z * lateral,
+                     a.z + (b.z - a.z) * t + dir.x * lateral};
+      ok = std::none_of(
+          placed.end() - std::min<ptrdiff_t>(static_cast<ptrdiff_t>(placed.size()), 6),
+          placed.end(),
+          [&](const Point2& q) { return std::hypot(q.x - p.x, q.z - p.z) < min_dist; });
+      if (ok) {
+        placed.push_back(p);
+        Placement pl;
+        pl.position = {static_cast<float>(p.x), 0.0f, static_cast<float>(p.z)};
+        // Along the path, walking either way (pavements carry both directions).
+        Point2 facing = dir;
+        if (spec.heading.mode == HeadingMode::kAlongPath && rng.Uniform() < 0.5) {
+          facing = {-dir.x, -dir.z};
+        }
+        pl.heading_rad = HeadingFor(spec.heading, pl.position, facing, rng.Uniform());
+        out.placements.push_back(pl);
+      }
+    }
+  }
+  if (static_cast<int>(out.placements.size()) < out.asked) {
+    out.shortfall = std::to_string(out.asked - static_cast<int>(out.placements.size())) +
+                    " spots along the path were too close to a neighbour (spacing " +
+                    Fmt(spec.spacing_m) + " m, width " + Fmt(spec.width_m) +
+                    " m, personal radius " + Fmt(spec.personal_radius_m) + " m)";
+  }
+  return out;
+}
+
+}  // namespace figurant::crowd
