@@ -1,6 +1,7 @@
 #include "bank/bank.h"
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/file.h"
@@ -572,6 +573,33 @@ Result<CheckOutcome> Bank::Check(const CheckRequest& req) {
   FIGURANT_ASSIGN_OR_RETURN(auto licences, LicenceFactsOf(out.performer_id));
   FIGURANT_ASSIGN_OR_RETURN(auto performer, PerformerFactsOf(out.performer_id));
   out.decision = consent::Check(licences, performer, use);
+  return out;
+}
+
+Result<std::vector<DoubleEligibility>> Bank::JudgeDoubles(
+    const std::string& production_id, consent::Use use, const Date& date,
+    const std::vector<consent::Alteration>& alterations) {
+  consent::UseRequest request;
+  FIGURANT_ASSIGN_OR_RETURN(request.production, ProductionFactsOf(production_id));
+  request.use = use;
+  request.date = date;
+  request.alterations = alterations;
+  FIGURANT_ASSIGN_OR_RETURN(auto doubles, registry_->ListDoubles(std::nullopt));
+  std::map<std::string, std::pair<registry::Performer, consent::Decision>> by_performer;
+  std::vector<DoubleEligibility> out;
+  for (registry::Double& d : doubles) {
+    if (d.status == "erased") continue;
+    auto it = by_performer.find(d.performer_id);
+    if (it == by_performer.end()) {
+      FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(d.performer_id));
+      FIGURANT_ASSIGN_OR_RETURN(auto licences, LicenceFactsOf(p.id));
+      FIGURANT_ASSIGN_OR_RETURN(auto facts, PerformerFactsOf(p.id));
+      consent::Decision decision = consent::Check(licences, facts, request);
+      const std::string key = p.id;
+      it = by_performer.emplace(key, std::make_pair(std::move(p), std::move(decision))).first;
+    }
+    out.push_back({std::move(d), it->second.first, it->second.second});
+  }
   return out;
 }
 

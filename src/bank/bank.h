@@ -116,6 +116,14 @@ struct CheckOutcome {
   consent::Decision decision;
 };
 
+// One double's standing for a production: allowed (with the licence that bills it) or excluded
+// (with every reason).
+struct DoubleEligibility {
+  registry::Double double_row;
+  registry::Performer performer;
+  consent::Decision decision;
+};
+
 class Bank {
  public:
   // Creates the bank directory (store/, keys/, the registry, the bank signing key) or, when it
@@ -167,6 +175,12 @@ class Bank {
   Result<consent::PerformerFacts> PerformerFactsOf(const std::string& performer_id);
   Result<consent::ProductionFacts> ProductionFactsOf(const std::string& production_id);
   Result<CheckOutcome> Check(const CheckRequest& request);
+  // Every double in the bank (except erased ones) judged for `production_id` on `date` with the
+  // given use and alterations, screen height unknown. Casting draws its pool from the allowed
+  // ones and reports the excluded ones with their reasons. Licences are loaded once per performer.
+  Result<std::vector<DoubleEligibility>> JudgeDoubles(
+      const std::string& production_id, consent::Use use, const Date& date,
+      const std::vector<consent::Alteration>& alterations);
 
  private:
   Bank(BankPaths paths, const Clock& clock, std::unique_ptr<registry::Registry> registry);

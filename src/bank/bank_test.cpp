@@ -263,3 +263,32 @@ TEST_F(BankTest, ProductionVocabularyIsChecked) {
 
 }  // namespace
 }  // namespace figurant::bank
+
+namespace figurant::bank {
+namespace {
+
+TEST_F(BankTest, JudgeDoublesGivesEachDoubleItsDecision) {
+  Signed(Terms());
+  auto other = *bank_->AddPerformer({"Unlicensed", {}, consent::Language::kEnglish, false});
+  for (const auto& [id, performer] : {std::pair{std::string("dbl_00000000000000a1"), performer_.id},
+                                      std::pair{std::string("dbl_00000000000000b2"), other.id}}) {
+    ASSERT_TRUE(bank_->registry().InsertDouble({id, performer, "scan", "ready", kNow}).ok());
+  }
+  ASSERT_TRUE(bank_->registry()
+                  .InsertDouble({"dbl_00000000000000c3", other.id, "gone", "erased", kNow})
+                  .ok());
+  auto judged = bank_->JudgeDoubles(production_.id, consent::Use::kBackground, clock_.Today(),
+                                    {consent::Alteration::kWardrobeTint});
+  ASSERT_TRUE(judged.ok()) << judged.status().ToString();
+  ASSERT_EQ(judged->size(), 2u);
+  EXPECT_TRUE((*judged)[0].decision.allowed);
+  EXPECT_FALSE((*judged)[1].decision.allowed);
+  EXPECT_EQ((*judged)[1].decision.AllReasonCodes(),
+            std::vector<consent::ReasonCode>{consent::ReasonCode::kNoLicence});
+  auto scaled = bank_->JudgeDoubles(production_.id, consent::Use::kBackground, clock_.Today(),
+                                    {consent::Alteration::kBodyScale});
+  EXPECT_FALSE((*scaled)[0].decision.allowed);
+}
+
+}  // namespace
+}  // namespace figurant::bank
