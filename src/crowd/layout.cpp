@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
-#include <queue>
 #include <unordered_map>
 
 #include "core/random.h"
@@ -16,9 +15,11 @@ namespace figurant::crowd {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
-constexpr int kBridsonAttempts = 30;     // candidates per active point (Bridson's k)
-constexpr int kExtraSeedAttempts = 200;  // random restarts to reach disconnected regions
-constexpr double kOversample = 1.6;      // generate this many times the target, then eliminate
+constexpr int kBridsonAttempts = 16;         // candidates per active point (Bridson's k)
+constexpr double kCandidateRadius = 1.0001;  // candidates at this multiple of r
+constexpr int kExtraSeedAttempts = 200;      // random restarts to reach disconnected regions
+constexpr double kOversample = 1.1;          // generate this many times the target, then eliminate
+constexpr double kMaximalDensity = 0.84;     // points × r² per m² of a maximal set (measured)
 constexpr int kMaxRadiusShrinks = 12;
 constexpr int kMaxSeats = 10'000'000;
 constexpr size_t kMaxAreaAgents = 20'000'000;
@@ -89,6 +90,11 @@ std::vector<Point2> Bridson(const AreaSpec& spec, double r, Rng& rng, size_t cap
   SampleGrid grid(b, r);
   std::vector<Point2> pts;
   std::vector<int32_t> active;
+  std::vector<Point2> dirs(kBridsonAttempts);
+  for (int a = 0; a < kBridsonAttempts; ++a) {
+    dirs[static_cast<size_t>(a)] = {std::cos(2 * kPi * a / kBridsonAttempts),
+                                    std::sin(2 * kPi * a / kBridsonAttempts)};
+  }
   auto try_add = [&](Point2 p) {
     if (!grid.InBox(p) || !Inside(spec, p) || !grid.Fits(p, pts)) return false;
     grid.Add(p, static_cast<int32_t>(pts.size()));
@@ -96,19 +102,19 @@ std::vector<Point2> Bridson(const AreaSpec& spec, double r, Rng& rng, size_t cap
     pts.push_back(p);
     return true;
   };
+  // Breadth-first growth: each point, in the order placed, tries every candidate direction once
+  // and keeps all that fit. The front sweeps outwards, so memory access stays local.
+  size_t head = 0;
   auto grow = [&] {
-    while (!active.empty() && pts.size() < cap) {
-      const size_t k = rng.Below(active.size());
-      const Point2 base = pts[active[k]];
-      bool placed = false;
-      for (int a = 0; a < kBridsonAttempts && !placed; ++a) {
-        const double ang = rng.Uniform(0, 2 * kPi);
-        const double rad = r * std::sqrt(rng.Uniform(1.0, 4.0));  // uniform in the annulus area
-        placed = try_add({base.x + rad * std::cos(ang), base.z + rad * std::sin(ang)});
-      }
-      if (!placed) {
-        active[k] = active.back();
-        active.pop_back();
+    while (head < active.size() && pts.size() < cap) {
+      const Point2 base = pts[static_cast<size_t>(active[head++])];
+      // Rotate the fixed candidate directions by a random angle (one sincos per point).
+      const double start = rng.Uniform(0, 2 * kPi);
+      const double cs = std::cos(start) * r * kCandidateRadius;
+      const double sn = std::sin(start) * r * kCandidateRadius;
+      for (int a = 0; a < kBridsonAttempts; ++a) {
+        const double c = dirs[static_cast<size_t>(a)].x, d = dirs[static_cast<size_t>(a)].z;
+        try_add({base.x + cs * c - sn * d, base.z + sn * c + cs * d});
       }
     }
   };
@@ -124,64 +130,98 @@ std::vector<Point2> Eliminate(std::vector<Point2> pts, size_t target, double are
   // r_max: the radius of a hexagonal packing of `target` points over the area (Yuksel's d_max).
   const double r_max = 2.0 * std::sqrt(area / (2.0 * std::sqrt(3.0) * static_cast<double>(target)));
   const double cell = 2 * r_max;
-  double x0 = INFINITY, z0 = INFINITY;
+  const double four_r2 = cell * cell;
+  double x0 = INFINITY, z0 = INFINITY, x1 = -INFINITY, z1 = -INFINITY;
   for (const Point2& p : pts) {
     x0 = std::min(x0, p.x);
     z0 = std::min(z0, p.z);
+    x1 = std::max(x1, p.x);
+    z1 = std::max(z1, p.z);
   }
-  auto key = [&](double x, double z) {
-    const auto cx = static_cast<int64_t>((x - x0) / cell);
-    const auto cz = static_cast<int64_t>((z - z0) / cell);
-    return (static_cast<uint64_t>(cx) << 32) ^ static_cast<uint64_t>(cz & 0xffffffff);
-  };
-  std::unordered_map<uint64_t, std::vector<int32_t>> grid;
-  grid.reserve(pts.size());
-  for (size_t i = 0; i < pts.size(); ++i)
-    grid[key(pts[i].x, pts[i].z)].push_back(static_cast<int32_t>(i));
-  auto weight = [&](double d) {
-    const double t = 1.0 - std::min(d, 2 * r_max) / (2 * r_max);
-    return std::pow(t, 8.0);
-  };
-  auto for_neighbors = [&](int32_t i, auto&& fn) {
+  const auto nx = static_cast<int64_t>((x1 - x0) / cell) + 1;
+  const auto nz = static_cast<int64_t>((z1 - z0) / cell) + 1;
+  // Points bucketed by cell in one flat array (counting sort): cell c holds
+  // members[start[c] .. start[c + 1]).
+  std::vector<int64_t> cell_of(pts.size());
+  std::vector<uint32_t> start(static_cast<size_t>(nx * nz) + 1, 0);
+  for (size_t i = 0; i < pts.size(); ++i) {
     const auto cx = static_cast<int64_t>((pts[i].x - x0) / cell);
     const auto cz = static_cast<int64_t>((pts[i].z - z0) / cell);
-    for (int64_t dz = -1; dz <= 1; ++dz) {
-      for (int64_t dx = -1; dx <= 1; ++dx) {
-        const uint64_t k =
-            (static_cast<uint64_t>(cx + dx) << 32) ^ static_cast<uint64_t>((cz + dz) & 0xffffffff);
-        const auto it = grid.find(k);
-        if (it == grid.end()) continue;
-        for (int32_t j : it->second) {
-          if (j == i) continue;
-          const double d = std::hypot(pts[i].x - pts[j].x, pts[i].z - pts[j].z);
-          if (d < 2 * r_max) fn(j, d);
+    cell_of[i] = cz * nx + cx;
+    ++start[static_cast<size_t>(cell_of[i]) + 1];
+  }
+  for (size_t c = 1; c < start.size(); ++c) start[c] += start[c - 1];
+  std::vector<int32_t> members(pts.size());
+  {
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (size_t i = 0; i < pts.size(); ++i) {
+      members[fill[static_cast<size_t>(cell_of[i])]++] = static_cast<int32_t>(i);
+    }
+  }
+  std::vector<bool> removed(pts.size(), false);
+  auto weight = [&](double d2) {
+    const double t = 1.0 - std::sqrt(d2) / cell;
+    const double t2 = t * t, t4 = t2 * t2;
+    return t4 * t4;
+  };
+  auto for_neighbors = [&](int32_t i, auto&& fn) {
+    const int64_t c = cell_of[static_cast<size_t>(i)];
+    const int64_t cx = c % nx, cz = c / nx;
+    for (int64_t z = std::max<int64_t>(0, cz - 1); z <= std::min(nz - 1, cz + 1); ++z) {
+      for (int64_t x = std::max<int64_t>(0, cx - 1); x <= std::min(nx - 1, cx + 1); ++x) {
+        const auto k = static_cast<size_t>(z * nx + x);
+        for (uint32_t m = start[k]; m < start[k + 1]; ++m) {
+          const int32_t j = members[m];
+          if (j == i || removed[static_cast<size_t>(j)]) continue;
+          const double dx = pts[static_cast<size_t>(i)].x - pts[static_cast<size_t>(j)].x;
+          const double dz = pts[static_cast<size_t>(i)].z - pts[static_cast<size_t>(j)].z;
+          const double d2 = dx * dx + dz * dz;
+          if (d2 < four_r2) fn(j, d2);
         }
       }
     }
   };
   std::vector<double> w(pts.size(), 0.0);
   for (size_t i = 0; i < pts.size(); ++i) {
-    for_neighbors(static_cast<int32_t>(i), [&](int32_t, double d) { w[i] += weight(d); });
+    for_neighbors(static_cast<int32_t>(i), [&](int32_t, double d2) { w[i] += weight(d2); });
   }
-  std::vector<bool> removed(pts.size(), false);
-  using Entry = std::pair<double, int32_t>;
-  std::priority_queue<Entry> heap;  // lazy deletion: stale entries are skipped
-  for (size_t i = 0; i < pts.size(); ++i) heap.push({w[i], static_cast<int32_t>(i)});
+  // Indexed binary max-heap on weight; weights only decrease, so an update is a sift-down.
+  std::vector<int32_t> heap(pts.size());
+  std::vector<int32_t> slot(pts.size());
+  for (size_t i = 0; i < pts.size(); ++i) heap[i] = static_cast<int32_t>(i);
+  auto higher = [&](int32_t a, int32_t b) {
+    const double wa = w[static_cast<size_t>(a)], wb = w[static_cast<size_t>(b)];
+    return wa != wb ? wa > wb : a < b;  // ties by index: deterministic
+  };
+  size_t heap_size = heap.size();
+  auto place = [&](size_t at, int32_t v) {
+    heap[at] = v;
+    slot[static_cast<size_t>(v)] = static_cast<int32_t>(at);
+  };
+  auto sift_down = [&](size_t at) {
+    const int32_t v = heap[at];
+    while (true) {
+      size_t child = 2 * at + 1;
+      if (child >= heap_size) break;
+      if (child + 1 < heap_size && higher(heap[child + 1], heap[child])) ++child;
+      if (!higher(heap[child], v)) break;
+      place(at, heap[child]);
+      at = child;
+    }
+    place(at, v);
+  };
+  for (size_t i = heap_size / 2; i-- > 0;) sift_down(i);
   size_t alive = pts.size();
-  while (alive > target && !heap.empty()) {
-    const auto [wi, i] = heap.top();
-    heap.pop();
-    if (removed[i] || wi != w[i]) continue;
-    removed[i] = true;
+  while (alive > target && heap_size > 0) {
+    const int32_t i = heap[0];
+    place(0, heap[--heap_size]);
+    sift_down(0);
+    removed[static_cast<size_t>(i)] = true;
     --alive;
-    for_neighbors(i, [&](int32_t j, double d) {
-      if (removed[j]) return;
-      w[j] -= weight(d);
-      heap.push({w[j], j});
+    for_neighbors(i, [&](int32_t j, double d2) {
+      w[static_cast<size_t>(j)] -= weight(d2);
+      sift_down(static_cast<size_t>(slot[static_cast<size_t>(j)]));
     });
-    // Remove i from its cell so later neighbour scans skip it cheaply.
-    auto& cellv = grid[key(pts[i].x, pts[i].z)];
-    cellv.erase(std::find(cellv.begin(), cellv.end(), i));
   }
   std::vector<Point2> out;
   out.reserve(target);
@@ -287,7 +327,7 @@ Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed) {
   const double min_dist = 2 * spec.personal_radius_m;
   // Aim Bridson at ~kOversample × target (a maximal set reaches ~0.75 / r² points per m²), then
   // shrink the radius until there are enough, never below two personal radii.
-  double r = std::max(min_dist, std::sqrt(0.75 * out.area_m2 / (kOversample * asked)));
+  double r = std::max(min_dist, std::sqrt(kMaximalDensity * out.area_m2 / (kOversample * asked)));
   std::vector<Point2> pts;
   for (int attempt = 0; attempt <= kMaxRadiusShrinks; ++attempt) {
     Rng attempt_rng = Rng::Derive(seed, static_cast<uint64_t>(attempt));
