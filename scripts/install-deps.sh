@@ -11,7 +11,7 @@ PACKAGES="
   libsqlite3-dev sqlite3 libsodium-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libcpp-httplib-dev libpqxx-dev postgresql
   libassimp-dev assimp-testmodels libmeshoptimizer-dev
-  libembree-dev libtbb-dev libopenexr-dev libpng-dev
+  libembree-dev libtbb-dev libopenexr-dev libpng-dev libstb-dev
   librecast-dev
   blender python3-numpy
 "

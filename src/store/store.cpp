@@ -1,0 +1,309 @@
+#include "store/store.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "core/crypto.h"
+#include "core/file.h"
+#include "core/ids.h"
+
+namespace figurant::store {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kMasterMagic = "figurant-master-key-v1";
+constexpr std::string_view kWrappedMagic = "figurant-wrapped-key-v1";
+constexpr std::string_view kWrapAdPrefix = "figurant-data-key-v1:";
+constexpr char kBlobMagic[8] = {'F', 'G', 'B', 'L', 'O', 'B', '1', '\0'};
+constexpr size_t kChunk = 65536;
+constexpr size_t kHeaderBytes = 8 + 8 + crypto_secretstream_xchacha20poly1305_HEADERBYTES;
+constexpr unsigned kSecretMode = 0600;
+constexpr unsigned kDirMode = 0700;
+
+std::string Trim(const std::string& s) {
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return e == std::string::npos ? std::string() : s.substr(0, e + 1);
+}
+
+// Parses "MAGIC\n<hex>\n" into bytes.
+Result<Bytes> ReadKeyFile(const fs::path& path, std::string_view magic) {
+  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  const auto nl = text.find('\n');
+  if (nl == std::string::npos || std::string_view(text).substr(0, nl) != magic) {
+    SecureZero(text.data(), text.size());
+    return DataLoss("key file " + path.string() + " is not a " + std::string(magic) + " file");
+  }
+  auto bytes = FromHex(Trim(text.substr(nl + 1)));
+  SecureZero(text.data(), text.size());
+  if (!bytes.ok()) return DataLoss("key file " + path.string() + " is damaged");
+  return bytes;
+}
+
+Status WriteKeyFile(const fs::path& path, std::string_view magic, const uint8_t* data, size_t n) {
+  std::string text = std::string(magic) + "\n" + ToHex(data, n) + "\n";
+  Status s = WriteFileAtomic(path, text, kSecretMode);
+  SecureZero(text.data(), text.size());
+  return s;
+}
+
+std::string KeyedHash(const SecretKey& key, std::string_view data) {
+  std::array<uint8_t, 32> h;
+  crypto_generichash(h.data(), h.size(), reinterpret_cast<const uint8_t*>(data.data()), data.size(),
+                     key.bytes().data(), key.bytes().size());
+  return ToHex(h);
+}
+
+bool IsLowerHex(std::string_view s) {
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+SecretKey::~SecretKey() { SecureZero(bytes_.data(), bytes_.size()); }
+
+bool IsSafePerformerId(std::string_view id) { return HasIdForm(id, id_prefix::kPerformer); }
+bool IsBlobId(std::string_view id) { return id.size() == 64 && IsLowerHex(id); }
+
+// ---- KeyRing
+// -------------------------------------------------------------------------------------
+
+Result<std::unique_ptr<KeyRing>> KeyRing::Open(const fs::path& keys_dir, bool create) {
+  const fs::path master_file = keys_dir / "master.key";
+  std::error_code ec;
+  if (!fs::exists(master_file, ec)) {
+    if (!create) return NotFound("bank master key " + master_file.string() + " is missing");
+    FIGURANT_RETURN_IF_ERROR(EnsureDirectory(keys_dir, kDirMode));
+    SecretKey fresh;
+    RandomBytes(fresh.bytes().data(), fresh.bytes().size());
+    FIGURANT_RETURN_IF_ERROR(
+        WriteKeyFile(master_file, kMasterMagic, fresh.bytes().data(), fresh.bytes().size()));
+  }
+  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(keys_dir / "data", kDirMode));
+  FIGURANT_ASSIGN_OR_RETURN(Bytes raw, ReadKeyFile(master_file, kMasterMagic));
+  if (raw.size() != kKeyBytes) {
+    SecureZero(raw.data(), raw.size());
+    return DataLoss("bank master key " + master_file.string() + " has the wrong length");
+  }
+  SecretKey master;
+  std::memcpy(master.bytes().data(), raw.data(), kKeyBytes);
+  SecureZero(raw.data(), raw.size());
+  return std::unique_ptr<KeyRing>(new KeyRing(keys_dir, master));
+}
+
+fs::path KeyRing::KeyFile(const std::string& performer_id) const {
+  return dir_ / "data" / (performer_id + ".key");
+}
+
+bool KeyRing::HasDataKey(const std::string& performer_id) const {
+  std::error_code ec;
+  return IsSafePerformerId(performer_id) && fs::exists(KeyFile(performer_id), ec);
+}
+
+Result<SecretKey> KeyRing::DataKey(const std::string& performer_id, bool create) {
+  if (!IsSafePerformerId(performer_id)) {
+    return InvalidArgument("'" + performer_id + "' is not a performer id");
+  }
+  const fs::path file = KeyFile(performer_id);
+  const std::string ad = std::string(kWrapAdPrefix) + performer_id;
+  std::error_code ec;
+  if (!fs::exists(file, ec)) {
+    if (!create) return NotFound("no data key for performer " + performer_id);
+    SecretKey key;
+    RandomBytes(key.bytes().data(), key.bytes().size());
+    std::array<uint8_t, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + kKeyBytes +
+                            crypto_aead_xchacha20poly1305_ietf_ABYTES>
+        wrapped;
+    RandomBytes(wrapped.data(), crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    unsigned long long clen = 0;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(
+        wrapped.data() + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, key.bytes().data(),
+        kKeyBytes, reinterpret_cast<const uint8_t*>(ad.data()), ad.size(), nullptr, wrapped.data(),
+        master_.bytes().data());
+    FIGURANT_RETURN_IF_ERROR(WriteKeyFile(file, kWrappedMagic, wrapped.data(), wrapped.size()));
+    return key;
+  }
+  FIGURANT_ASSIGN_OR_RETURN(Bytes wrapped, ReadKeyFile(file, kWrappedMagic));
+  constexpr size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  if (wrapped.size() != kNonce + kKeyBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES) {
+    return DataLoss("wrapped data key " + file.string() + " has the wrong length");
+  }
+  SecretKey key;
+  unsigned long long mlen = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          key.bytes().data(), &mlen, nullptr, wrapped.data() + kNonce, wrapped.size() - kNonce,
+          reinterpret_cast<const uint8_t*>(ad.data()), ad.size(), wrapped.data(),
+          master_.bytes().data()) != 0 ||
+      mlen != kKeyBytes) {
+    return DataLoss("wrapped data key " + file.string() +
+                    " does not unwrap with the bank master key (tampered, or moved from another "
+                    "performer or bank)");
+  }
+  return key;
+}
+
+Status KeyRing::DestroyDataKey(const std::string& performer_id) {
+  if (!IsSafePerformerId(performer_id)) {
+    return InvalidArgument("'" + performer_id + "' is not a performer id");
+  }
+  const fs::path file = KeyFile(performer_id);
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return Status::Ok();
+  // Overwrite in place before unlinking, so the wrapped key does not linger in the file's blocks.
+  const auto size = fs::file_size(file, ec);
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    const std::string zeros(ec ? 0 : size, '\0');
+    const ssize_t n = ::write(fd, zeros.data(), zeros.size());
+    (void)n;
+    ::fsync(fd);
+    ::close(fd);
+  }
+  if (!fs::remove(file, ec) || ec) {
+    return Unavailable("cannot delete data key " + file.string() + ": " + ec.message());
+  }
+  return SyncDirectory(file.parent_path());
+}
+
+// ---- BlobStore
+// -----------------------------------------------------------------------------------
+
+fs::path BlobStore::BlobPath(const std::string& performer_id, const std::string& blob_id) const {
+  return dir_ / performer_id / blob_id.substr(0, 2) / (blob_id + ".blob");
+}
+
+bool BlobStore::Contains(const std::string& performer_id, const std::string& blob_id) const {
+  std::error_code ec;
+  return IsSafePerformerId(performer_id) && IsBlobId(blob_id) &&
+         fs::exists(BlobPath(performer_id, blob_id), ec);
+}
+
+Result<std::string> BlobStore::Put(const std::string& performer_id, std::string_view plaintext) {
+  FIGURANT_ASSIGN_OR_RETURN(SecretKey key, keys_.DataKey(performer_id, /*create=*/true));
+  const std::string id = KeyedHash(key, plaintext);
+  const fs::path path = BlobPath(performer_id, id);
+  std::error_code ec;
+  if (fs::exists(path, ec)) return id;
+  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(path.parent_path(), kDirMode));
+
+  std::string out;
+  out.reserve(kHeaderBytes + plaintext.size() +
+              (plaintext.size() / kChunk + 1) * crypto_secretstream_xchacha20poly1305_ABYTES);
+  out.append(kBlobMagic, sizeof kBlobMagic);
+  const uint64_t length = plaintext.size();
+  out.append(reinterpret_cast<const char*>(&length), sizeof length);
+  crypto_secretstream_xchacha20poly1305_state st;
+  std::array<uint8_t, crypto_secretstream_xchacha20poly1305_HEADERBYTES> header;
+  crypto_secretstream_xchacha20poly1305_init_push(&st, header.data(), key.bytes().data());
+  out.append(reinterpret_cast<const char*>(header.data()), header.size());
+  size_t done = 0;
+  bool first = true;
+  do {
+    const size_t n = std::min(kChunk, plaintext.size() - done);
+    const bool last = done + n == plaintext.size();
+    const size_t at = out.size();
+    out.resize(at + n + crypto_secretstream_xchacha20poly1305_ABYTES);
+    // The blob id is bound as additional data of the first chunk: a renamed blob fails.
+    crypto_secretstream_xchacha20poly1305_push(
+        &st, reinterpret_cast<uint8_t*>(out.data() + at), nullptr,
+        reinterpret_cast<const uint8_t*>(plaintext.data() + done), n,
+        first ? reinterpret_cast<const uint8_t*>(id.data()) : nullptr, first ? id.size() : 0,
+        last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
+    done += n;
+    first = false;
+  } while (done < plaintext.size());
+  sodium_memzero(&st, sizeof st);
+  FIGURANT_RETURN_IF_ERROR(WriteFileAtomic(path, out, kSecretMode));
+  return id;
+}
+
+Result<std::string> BlobStore::Get(const std::string& performer_id,
+                                   const std::string& blob_id) const {
+  if (!IsSafePerformerId(performer_id) || !IsBlobId(blob_id)) {
+    return InvalidArgument("bad blob reference " + performer_id + "/" + blob_id);
+  }
+  const fs::path path = BlobPath(performer_id, blob_id);
+  auto bad = [&](std::string_view why) {
+    return DataLoss("blob " + path.string() + " is corrupt: " + std::string(why));
+  };
+  FIGURANT_ASSIGN_OR_RETURN(std::string file, ReadFile(path));
+  FIGURANT_ASSIGN_OR_RETURN(SecretKey key, keys_.DataKey(performer_id, /*create=*/false));
+  if (file.size() < kHeaderBytes || std::memcmp(file.data(), kBlobMagic, sizeof kBlobMagic) != 0) {
+    return bad("bad magic or header");
+  }
+  uint64_t length = 0;
+  std::memcpy(&length, file.data() + 8, sizeof length);
+  const uint64_t body = file.size() - kHeaderBytes;
+  const uint64_t chunks = length / kChunk + 1 - (length > 0 && length % kChunk == 0 ? 1 : 0);
+  if (body != length + chunks * crypto_secretstream_xchacha20poly1305_ABYTES) {
+    return bad("length does not match the header (truncated or extended)");
+  }
+  crypto_secretstream_xchacha20poly1305_state st;
+  if (crypto_secretstream_xchacha20poly1305_init_pull(
+          &st, reinterpret_cast<const uint8_t*>(file.data() + 16), key.bytes().data()) != 0) {
+    return bad("bad stream header");
+  }
+  std::string plain(static_cast<size_t>(length), '\0');
+  size_t in = kHeaderBytes, out = 0;
+  for (uint64_t c = 0; c < chunks; ++c) {
+    const size_t n = std::min<size_t>(kChunk, static_cast<size_t>(length) - out);
+    uint8_t tag = 0;
+    unsigned long long mlen = 0;
+    if (crypto_secretstream_xchacha20poly1305_pull(
+            &st, reinterpret_cast<uint8_t*>(plain.data() + out), &mlen, &tag,
+            reinterpret_cast<const uint8_t*>(file.data() + in),
+            n + crypto_secretstream_xchacha20poly1305_ABYTES,
+            c == 0 ? reinterpret_cast<const uint8_t*>(blob_id.data()) : nullptr,
+            c == 0 ? blob_id.size() : 0) != 0) {
+      sodium_memzero(plain.data(), plain.size());
+      return bad("chunk " + std::to_string(c) + " fails authentication");
+    }
+    const bool last = c + 1 == chunks;
+    if (last != (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL)) {
+      sodium_memzero(plain.data(), plain.size());
+      return bad("final-chunk tag misplaced");
+    }
+    in += n + crypto_secretstream_xchacha20poly1305_ABYTES;
+    out += n;
+  }
+  sodium_memzero(&st, sizeof st);
+  if (KeyedHash(key, plain) != blob_id) {
+    sodium_memzero(plain.data(), plain.size());
+    return bad("content does not match its address");
+  }
+  return plain;
+}
+
+Status BlobStore::ErasePerformer(const std::string& performer_id) {
+  if (!IsSafePerformerId(performer_id)) {
+    return InvalidArgument("'" + performer_id + "' is not a performer id");
+  }
+  FIGURANT_RETURN_IF_ERROR(keys_.DestroyDataKey(performer_id));
+  std::error_code ec;
+  fs::remove_all(dir_ / performer_id, ec);
+  if (ec) return Unavailable("cannot delete blobs of " + performer_id + ": " + ec.message());
+  return SyncDirectory(dir_);
+}
+
+Status BlobStore::CollectGarbage() {
+  std::error_code ec;
+  if (!fs::exists(dir_, ec)) return Status::Ok();
+  std::vector<fs::path> stale;
+  for (auto it = fs::recursive_directory_iterator(dir_, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_regular_file() &&
+        it->path().filename().string().find(".tmp-") != std::string::npos) {
+      stale.push_back(it->path());
+    }
+  }
+  for (const fs::path& p : stale) fs::remove(p, ec);
+  return Status::Ok();
+}
+
+}  // namespace figurant::store

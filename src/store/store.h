@@ -1,0 +1,91 @@
+// The encrypted, content-addressed blob store of a bank (docs/store.md is the specification).
+//
+// KeyRing holds the bank master key and each performer's data key, wrapped by the master key.
+// BlobStore encrypts blobs with libsodium's XChaCha20-Poly1305 secretstream under the owning
+// performer's data key and names them by a BLAKE2b hash keyed with that key. Erasing a performer
+// destroys their data key and deletes their blobs.
+//
+// Nothing here writes plaintext to disk. Writes are atomic (temp + fsync + rename + dir fsync).
+// Readers verify every byte: a modified, truncated or renamed blob is DataLoss.
+// Thread-safety: Get/Put on distinct blobs may run concurrently; key creation and erasure of one
+// performer must not race with other calls for that performer.
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace figurant::store {
+
+inline constexpr size_t kKeyBytes = 32;
+
+// 32 secret bytes, wiped from memory when destroyed.
+class SecretKey {
+ public:
+  SecretKey() = default;
+  ~SecretKey();
+  SecretKey(const SecretKey& other) = default;
+  SecretKey& operator=(const SecretKey& other) = default;
+  std::array<uint8_t, kKeyBytes>& bytes() { return bytes_; }
+  const std::array<uint8_t, kKeyBytes>& bytes() const { return bytes_; }
+
+ private:
+  std::array<uint8_t, kKeyBytes> bytes_{};
+};
+
+class KeyRing {
+ public:
+  // Opens BANK/keys. With `create`, a missing master key is generated (bank init); otherwise a
+  // missing master key is NotFound.
+  static Result<std::unique_ptr<KeyRing>> Open(const std::filesystem::path& keys_dir, bool create);
+
+  // The performer's data key, created (and durably wrapped on disk) when `create` and missing.
+  // NotFound when missing and !create — which is also the state after erasure.
+  Result<SecretKey> DataKey(const std::string& performer_id, bool create);
+  bool HasDataKey(const std::string& performer_id) const;
+  // Overwrites, fsyncs and deletes the wrapped key file. OK when already absent.
+  Status DestroyDataKey(const std::string& performer_id);
+
+ private:
+  KeyRing(std::filesystem::path dir, SecretKey master) : dir_(std::move(dir)), master_(master) {}
+  std::filesystem::path KeyFile(const std::string& performer_id) const;
+  std::filesystem::path dir_;
+  SecretKey master_;
+};
+
+class BlobStore {
+ public:
+  // `store_dir` is BANK/store; `keys` must outlive the store.
+  BlobStore(std::filesystem::path store_dir, KeyRing& keys)
+      : dir_(std::move(store_dir)), keys_(keys) {}
+
+  // Encrypts and stores `plaintext` for the performer (creating their data key if needed) and
+  // returns its content address (64 hex digits). Storing the same bytes twice returns the same id
+  // and writes nothing the second time.
+  Result<std::string> Put(const std::string& performer_id, std::string_view plaintext);
+  // Reads, decrypts and verifies one blob. NotFound when absent or the performer was erased;
+  // DataLoss when the file fails any check of the validity rule.
+  Result<std::string> Get(const std::string& performer_id, const std::string& blob_id) const;
+  bool Contains(const std::string& performer_id, const std::string& blob_id) const;
+  // Destroys the performer's data key, then deletes their blob directory. Idempotent.
+  Status ErasePerformer(const std::string& performer_id);
+  // Removes leftover temporary files from interrupted writes.
+  Status CollectGarbage();
+
+  std::filesystem::path BlobPath(const std::string& performer_id, const std::string& blob_id) const;
+
+ private:
+  std::filesystem::path dir_;
+  KeyRing& keys_;
+};
+
+// True for a well-formed performer id or blob id (guards every path built from an id).
+bool IsSafePerformerId(std::string_view id);
+bool IsBlobId(std::string_view id);
+
+}  // namespace figurant::store

@@ -1,0 +1,167 @@
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/crypto.h"
+#include "core/file.h"
+#include "core/ids.h"
+
+namespace figurant::store {
+namespace {
+namespace fs = std::filesystem;
+
+std::string Slurp(const fs::path& p) { return *ReadFile(p); }
+void Spit(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
+
+// True when `needle` occurs in any regular file under `dir`.
+bool AnyFileContains(const fs::path& dir, const std::string& needle) {
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file() && Slurp(e.path()).find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(InitCrypto().ok());
+    dir_ = fs::temp_directory_path() /
+           ("figurant-store-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    auto k = KeyRing::Open(dir_ / "keys", true);
+    ASSERT_TRUE(k.ok()) << k.status().ToString();
+    keys_ = std::move(k).value();
+    store_ = std::make_unique<BlobStore>(dir_ / "store", *keys_);
+    performer_ = NewId(id_prefix::kPerformer);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path dir_;
+  std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<BlobStore> store_;
+  std::string performer_;
+};
+
+TEST_F(StoreTest, RoundTripsEmptySmallAndMultiChunkBlobs) {
+  std::string big(200'000, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 31 + 7);
+  for (const std::string& data :
+       {std::string(), std::string("hello"), std::string(65536, 'x'), big}) {
+    auto id = store_->Put(performer_, data);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    EXPECT_TRUE(IsBlobId(*id));
+    auto back = store_->Get(performer_, *id);
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(*back, data);
+  }
+}
+
+TEST_F(StoreTest, SameContentSameIdPerPerformerButNotAcrossPerformers) {
+  const std::string other = NewId(id_prefix::kPerformer);
+  auto a = store_->Put(performer_, "same bytes");
+  auto b = store_->Put(performer_, "same bytes");
+  auto c = store_->Put(other, "same bytes");
+  EXPECT_EQ(*a, *b);
+  EXPECT_NE(*a, *c);  // keyed hash: equal content in two performers' stores is not linkable
+  EXPECT_NE(*a, Sha256Hex("same bytes"));
+}
+
+TEST_F(StoreTest, NothingIsWrittenInClear) {
+  const std::string canary = "CANARY-7f3a9e-in-the-scan";
+  auto id = store_->Put(performer_, "mesh data " + canary + " more mesh data");
+  ASSERT_TRUE(id.ok());
+  EXPECT_FALSE(AnyFileContains(dir_, canary));
+}
+
+TEST_F(StoreTest, EveryFlippedByteIsRejected) {
+  std::string data(70'000, 'a');  // two chunks
+  auto id = store_->Put(performer_, data);
+  const fs::path p = store_->BlobPath(performer_, *id);
+  const std::string original = Slurp(p);
+  // Every byte of the header and the first and last 64 bytes of each chunk, plus a stride inside.
+  for (size_t i = 0; i < original.size(); i += (i < 128 || i > original.size() - 128) ? 1 : 997) {
+    std::string bad = original;
+    bad[i] = static_cast<char>(bad[i] ^ 0x01);
+    Spit(p, bad);
+    auto r = store_->Get(performer_, *id);
+    ASSERT_FALSE(r.ok()) << "flip at byte " << i << " went unnoticed";
+    EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+  }
+  Spit(p, original);
+  EXPECT_TRUE(store_->Get(performer_, *id).ok());
+}
+
+TEST_F(StoreTest, TruncatedExtendedRenamedAndMovedBlobsAreRejected) {
+  auto id = store_->Put(performer_, std::string(100, 'b'));
+  auto id2 = store_->Put(performer_, std::string(100, 'c'));
+  const fs::path p = store_->BlobPath(performer_, *id);
+  const std::string original = Slurp(p);
+  Spit(p, original.substr(0, original.size() - 1));
+  EXPECT_EQ(store_->Get(performer_, *id).status().code(), StatusCode::kDataLoss);
+  Spit(p, original + "x");
+  EXPECT_EQ(store_->Get(performer_, *id).status().code(), StatusCode::kDataLoss);
+  // Another blob's file under this blob's name.
+  Spit(p, Slurp(store_->BlobPath(performer_, *id2)));
+  EXPECT_EQ(store_->Get(performer_, *id).status().code(), StatusCode::kDataLoss);
+  // This blob copied into another performer's store.
+  const std::string other = NewId(id_prefix::kPerformer);
+  ASSERT_TRUE(store_->Put(other, "x").ok());
+  const fs::path q = store_->BlobPath(other, *id);
+  fs::create_directories(q.parent_path());
+  Spit(q, original);
+  EXPECT_EQ(store_->Get(other, *id).status().code(), StatusCode::kDataLoss);
+}
+
+TEST_F(StoreTest, WrappedKeysAreBoundToTheirPerformerAndBank) {
+  ASSERT_TRUE(store_->Put(performer_, "x").ok());
+  const std::string other = NewId(id_prefix::kPerformer);
+  fs::copy_file(dir_ / "keys" / "data" / (performer_ + ".key"),
+                dir_ / "keys" / "data" / (other + ".key"));
+  EXPECT_EQ(keys_->DataKey(other, false).status().code(), StatusCode::kDataLoss);
+  // A different bank's master key cannot unwrap it either.
+  fs::create_directories(dir_ / "other-bank");
+  auto foreign = KeyRing::Open(dir_ / "other-bank", true);
+  fs::copy_file(dir_ / "keys" / "data" / (performer_ + ".key"),
+                dir_ / "other-bank" / "data" / (performer_ + ".key"));
+  EXPECT_EQ((*foreign)->DataKey(performer_, false).status().code(), StatusCode::kDataLoss);
+}
+
+TEST_F(StoreTest, ErasureDestroysTheKeyAndTheBlobs) {
+  auto id = store_->Put(performer_, "likeness");
+  const std::string other = NewId(id_prefix::kPerformer);
+  auto kept = store_->Put(other, "someone else");
+  ASSERT_TRUE(store_->ErasePerformer(performer_).ok());
+  EXPECT_FALSE(keys_->HasDataKey(performer_));
+  EXPECT_FALSE(fs::exists(dir_ / "store" / performer_));
+  EXPECT_EQ(store_->Get(performer_, *id).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->Get(other, *kept).ok());
+  EXPECT_TRUE(store_->ErasePerformer(performer_).ok());  // idempotent
+}
+
+TEST_F(StoreTest, MissingMasterKeyIsNotFoundWithoutCreate) {
+  EXPECT_EQ(KeyRing::Open(dir_ / "nowhere", false).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, GarbageCollectionRemovesInterruptedWrites) {
+  auto id = store_->Put(performer_, "x");
+  const fs::path tmp = store_->BlobPath(performer_, *id).string() + ".tmp-abc";
+  Spit(tmp, "partial");
+  ASSERT_TRUE(store_->CollectGarbage().ok());
+  EXPECT_FALSE(fs::exists(tmp));
+  EXPECT_TRUE(store_->Get(performer_, *id).ok());
+}
+
+TEST_F(StoreTest, IdsCannotEscapeTheStore) {
+  EXPECT_EQ(store_->Get("../../etc", std::string(64, 'a')).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Get(performer_, "../x").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Put("per_../../x", "y").status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace figurant::store
