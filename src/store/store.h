@@ -52,7 +52,8 @@ class KeyRing {
   Status DestroyDataKey(const std::string& performer_id);
 
  private:
-  KeyRing(std::filesystem::path dir, SecretKey master) : dir_(std::move(dir)), master_(master) {}
+  KeyRing(std::filesystem::path dir, const SecretKey& master)
+      : dir_(std::move(dir)), master_(master) {}
   std::filesystem::path KeyFile(const std::string& performer_id) const;
   std::filesystem::path dir_;
   SecretKey master_;
