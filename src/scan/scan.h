@@ -1,0 +1,95 @@
+// Scan ingest: from the files a scanning rig or vendor delivers to a normalised, renderable double
+// with levels of detail. Two entry points:
+//   - ImportFile: any mesh Assimp reads — OBJ (+MTL, textures), PLY, glTF/GLB, FBX, Collada
+//     (.dae, .zae) — with its rig when it has one;
+//   - ImportMakeHuman: a body built from MakeHuman's base mesh and weighted macro targets, with the
+//     default skeleton and skin weights (the open standard for generated human bodies).
+// Both validate (refusing with a message naming the file and the problem), normalise (metres, +Y
+// up, feet on the ground at the origin, facing +Z), build levels of detail with meshoptimizer and
+// map the skeleton's bones to canonical humanoid names (anim/humanoid.h).
+//
+// Nothing is written anywhere: files are read and processed in memory; storing the result is the
+// caller's (bank's) job. All functions are safe for untrusted input and thread-compatible.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "geom/mesh_codec.h"
+
+namespace figurant::scan {
+
+enum class Units { kAuto, kMetres, kDecimetres, kCentimetres, kMillimetres, kInches };
+std::string_view UnitsName(Units u);  // "m", "dm", "cm", "mm", "in", "auto"
+std::optional<Units> ParseUnits(std::string_view s);
+double MetresPer(Units u);  // 1, 0.1, 0.01, 0.001, 0.0254
+
+struct ImportOptions {
+  Units units = Units::kAuto;
+  size_t max_triangles = 2'000'000;  // refuse larger scans [Limits: > 0]
+  double min_height_m = 0.5;         // plausible human height after unit detection [metres]
+  double max_height_m = 2.5;
+  // Triangle budgets of the coarser levels, as fractions of the full mesh. [Limits: (0, 1)]
+  std::vector<double> lod_fractions = {0.25, 0.06};
+};
+
+struct LodSummary {
+  size_t triangles = 0;
+  float error = 0;  // meshoptimizer's relative error bound (0 for the full level)
+};
+
+struct ImportedScan {
+  geom::DoubleAsset asset;        // normalised mesh + levels of detail
+  std::string source_sha256;      // of the input file(s), hex
+  Units units = Units::kMetres;   // the units the source was read in
+  bool units_guessed = false;     // true when detected from the height
+  double height_m = 0;            // measured standing height [metres]
+  geom::Bounds3f bounds;          // normalised bounds [metres]
+  double footprint_radius_m = 0;  // max horizontal distance of any vertex from the origin
+  std::vector<LodSummary> lods;   // level 0 = full mesh
+  bool rigged = false;            // has a skeleton with skin weights (animatable)
+  std::map<std::string, std::string> bone_mapping;  // source bone → canonical name (mapped only)
+  std::vector<std::string> warnings;  // e.g. missing texture files (import still succeeds)
+};
+
+// Imports one file. `path` names the file in every message. InvalidArgument with a clear message
+// for unreadable, truncated or empty files, no triangles, NaN/infinite coordinates, degenerate
+// meshes, implausible heights (saying which units were guessed and how to override them) and
+// meshes over the triangle limit.
+Result<ImportedScan> ImportFile(const std::filesystem::path& path, const ImportOptions& options);
+
+// Imports a mesh held in memory (`format_hint` is the file extension, e.g. "obj", "ply", "glb").
+// The fuzzing entry point; also used for uploads. Side files (MTL, textures) are not available.
+Result<ImportedScan> ImportMemory(std::string_view bytes, std::string_view format_hint,
+                                  std::string_view name, const ImportOptions& options);
+
+// A MakeHuman body: the slider values MakeHuman's macro modifiers use. [Limits: each 0..1]
+struct MakeHumanBody {
+  double gender = 0.5;  // 0 female .. 1 male
+  double age = 0.5;     // 0 = 1 year, 0.1875 = 11, 0.5 = 25, 1 = 90 years
+  double muscle = 0.5;  // 0.5 average
+  double weight = 0.5;  // 0.5 average
+  double height = 0.5;  // 0.5 average (adult bodies only)
+  double african = 1.0 / 3, asian = 1.0 / 3, caucasian = 1.0 / 3;  // normalised to sum 1
+};
+
+// Parses a body file: {"gender": 0.3, "age": 0.5, "muscle": 0.6, ...}; unknown fields and values
+// outside 0..1 are errors naming the field.
+Result<MakeHumanBody> ParseMakeHumanBody(std::string_view json_text, std::string_view source);
+
+// The macro targets and their weights for a body (target path relative to `targets/`), as
+// MakeHuman 1.x computes them. Exposed so tests can check the blend independently.
+std::vector<std::pair<std::string, double>> MakeHumanTargetWeights(const MakeHumanBody& body);
+
+// Builds a body from `dir` (3dobjs/base.obj, targets/macrodetails/..., rigs/default.mhskel,
+// rigs/default_weights.mhw): base + Σ weight · target on the `body` group, then the same
+// normalisation, levels of detail and skeleton mapping as ImportFile.
+Result<ImportedScan> ImportMakeHuman(const std::filesystem::path& dir, const MakeHumanBody& body,
+                                     const ImportOptions& options);
+
+}  // namespace figurant::scan

@@ -1,0 +1,290 @@
+#include "scan/scan.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace figurant::scan {
+namespace {
+namespace fs = std::filesystem;
+
+const fs::path kHumanZae = "/usr/share/assimp/models/Collada/human.zae";
+const fs::path kMakeHuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
+
+fs::path TempDir() {
+  const fs::path d =
+      fs::temp_directory_path() / ("figurant-scan-test-" + std::to_string(::getpid()) + "-" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::create_directories(d);
+  return d;
+}
+
+void Write(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
+
+// A 1.8-unit-tall box "person": 0.5 wide (x), 0.3 deep (z), feet ahead (+z) of the body.
+std::string BoxPersonObj(double scale, bool nan = false) {
+  std::ostringstream o;
+  auto v = [&](double x, double y, double z) {
+    o << "v " << x * scale << " " << (nan && y > 1.7 ? NAN : y * scale) << " " << z * scale << "\n";
+  };
+  // body box
+  for (double y : {0.1, 1.8}) {
+    for (double x : {-0.25, 0.25}) {
+      for (double z : {-0.15, 0.15}) v(x, y, z);
+    }
+  }
+  // a foot slab reaching forward (toes) near the ground
+  for (double y : {0.0, 0.08}) {
+    for (double x : {-0.2, 0.2}) {
+      for (double z : {-0.05, 0.3}) v(x, y, z);
+    }
+  }
+  const char* faces =
+      "f 1 3 4 2\nf 5 6 8 7\nf 1 2 6 5\nf 3 7 8 4\nf 1 5 7 3\nf 2 4 8 6\n"
+      "f 9 11 12 10\nf 13 14 16 15\nf 9 10 14 13\nf 11 15 16 12\nf 9 13 15 11\nf 10 12 16 14\n";
+  o << faces;
+  return o.str();
+}
+
+// Facing +Z, checked on the face: the most forward point of the head (the nose) is on the mid-line
+// and well in front of the middle of the head.
+void ExpectFacesPlusZ(const geom::Mesh& m, double height) {
+  const float head_band = static_cast<float>(height * 0.9);
+  geom::Vec3f nose{0, 0, -1e9f};
+  float lo = 1e9f, hi = -1e9f;
+  for (const auto& p : m.positions) {
+    if (p.y <= head_band) continue;
+    if (p.z > nose.z) nose = p;
+    lo = std::min(lo, p.z);
+    hi = std::max(hi, p.z);
+  }
+  EXPECT_LT(std::fabs(nose.x), 0.03f) << "most forward head point is off the mid-line";
+  EXPECT_GT(nose.z - 0.5f * (lo + hi), 0.03f) << "the face is not at the front of the head";
+}
+
+TEST(ScanImportTest, HumanZaeIsAPlausibleStandingPerson) {
+  ASSERT_TRUE(fs::exists(kHumanZae)) << "install assimp-testmodels";
+  auto s = ImportFile(kHumanZae, {});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_GT(s->height_m, 1.5);
+  EXPECT_LT(s->height_m, 2.0);
+  EXPECT_NEAR(s->bounds.lo.y, 0.0, 1e-4);  // feet on the ground
+  EXPECT_NEAR(s->bounds.center().x, 0.0, 1e-3);
+  EXPECT_NEAR(s->bounds.center().z, 0.0, 1e-3);
+  EXPECT_GT(s->lods[0].triangles, 20000u);
+  ASSERT_EQ(s->lods.size(), 3u);
+  EXPECT_LT(s->lods[1].triangles, s->lods[0].triangles / 3);
+  EXPECT_LT(s->lods[2].triangles, s->lods[1].triangles);
+  EXPECT_GT(s->lods[2].error, 0.0f);
+  EXPECT_EQ(s->source_sha256.size(), 64u);
+  ExpectFacesPlusZ(s->asset.mesh, s->height_m);
+}
+
+TEST(ScanImportTest, UnitsAreDetectedAndCanBeOverridden) {
+  const fs::path d = TempDir();
+  Write(d / "cm.obj", BoxPersonObj(100));
+  auto s = ImportFile(d / "cm.obj", {});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->units, Units::kCentimetres);
+  EXPECT_TRUE(s->units_guessed);
+  EXPECT_NEAR(s->height_m, 1.8, 1e-3);
+  // Facing: the toes point +Z after normalisation.
+  float max_low_z = -1;
+  for (const auto& p : s->asset.mesh.positions) {
+    if (p.y < 0.05f) max_low_z = std::max(max_low_z, p.z);
+  }
+  EXPECT_GT(max_low_z, 0.2f);
+
+  ImportOptions mm;
+  mm.units = Units::kMillimetres;
+  auto wrong = ImportFile(d / "cm.obj", mm);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.status().message().find("--units"), std::string::npos);
+  EXPECT_NE(wrong.status().message().find("0.18 m"), std::string::npos) << wrong.status().message();
+
+  Write(d / "giant.obj", BoxPersonObj(2));  // 3.6 units: not a person in any unit
+  auto giant = ImportFile(d / "giant.obj", {});
+  ASSERT_FALSE(giant.ok());
+  EXPECT_NE(giant.status().message().find("giant.obj: height 3.6"), std::string::npos)
+      << giant.status().message();
+  fs::remove_all(d);
+}
+
+TEST(ScanImportTest, BadFilesAreRefusedNamingTheFileAndTheProblem) {
+  const fs::path d = TempDir();
+  Write(d / "empty.obj", "");
+  Write(d / "notamesh.ply", "this is not a ply file at all");
+  Write(d / "nan.obj", BoxPersonObj(1, /*nan=*/true));
+  Write(d / "points.obj", "v 0 0 0\nv 0 1 0\nv 0 2 0\n");
+  Write(d / "flat.obj", "v 0 0 0\nv 1 0 0\nv 0 2 0\nv 1 2 0\nf 1 2 4 3\n");
+  struct Case {
+    const char* file;
+    const char* expect;
+  };
+  for (const Case& c : {Case{"empty.obj", "empty"}, Case{"notamesh.ply", "cannot read"},
+                        Case{"nan.obj", "NaN"}, Case{"points.obj", "no"},
+                        Case{"flat.obj", "degenerate"}, Case{"missing.obj", "no such file"}}) {
+    auto s = ImportFile(d / c.file, {});
+    ASSERT_FALSE(s.ok()) << c.file;
+    EXPECT_NE(s.status().message().find(c.file), std::string::npos) << s.status().message();
+    EXPECT_NE(s.status().message().find(c.expect), std::string::npos)
+        << c.file << ": " << s.status().message();
+  }
+  ImportOptions tiny;
+  tiny.max_triangles = 10;
+  Write(d / "ok.obj", BoxPersonObj(1));
+  auto s = ImportFile(d / "ok.obj", tiny);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("over the limit"), std::string::npos);
+  fs::remove_all(d);
+}
+
+TEST(ScanImportTest, MissingTextureIsAWarningNotAnError) {
+  const fs::path d = TempDir();
+  Write(d / "p.mtl", "newmtl skin\nKd 0.8 0.6 0.5\nmap_Kd does_not_exist.png\n");
+  std::string obj = "mtllib p.mtl\nusemtl skin\n" + BoxPersonObj(1);
+  Write(d / "p.obj", obj);
+  auto s = ImportFile(d / "p.obj", {});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_FALSE(s->warnings.empty());
+  EXPECT_NE(s->warnings[0].find("does_not_exist.png"), std::string::npos);
+  fs::remove_all(d);
+}
+
+// The height the MakeHuman data implies for a body, computed here directly from the files:
+// base mesh body group + Σ weight × target, in decimetres → metres.
+double ImpliedHeight(const MakeHumanBody& body) {
+  std::ifstream obj(kMakeHuman / "3dobjs" / "base.obj");
+  std::vector<geom::Vec3f> v;
+  std::vector<bool> in_body;
+  std::string line, group;
+  std::vector<uint32_t> body_vertices;
+  while (std::getline(obj, line)) {
+    std::istringstream in(line);
+    std::string tag;
+    in >> tag;
+    if (tag == "v") {
+      geom::Vec3f p;
+      in >> p.x >> p.y >> p.z;
+      v.push_back(p);
+    } else if (tag == "g") {
+      in >> group;
+    } else if (tag == "f" && group == "body") {
+      std::string corner;
+      while (in >> corner) body_vertices.push_back(static_cast<uint32_t>(std::stoul(corner)) - 1);
+    }
+  }
+  for (const auto& [target, w] : MakeHumanTargetWeights(body)) {
+    std::ifstream t(kMakeHuman / "targets" / target);
+    while (std::getline(t, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      std::istringstream in(line);
+      uint32_t i;
+      geom::Vec3f d;
+      in >> i >> d.x >> d.y >> d.z;
+      v[i] += d * static_cast<float>(w);
+    }
+  }
+  float lo = 1e9f, hi = -1e9f;
+  for (uint32_t i : body_vertices) {
+    lo = std::min(lo, v[i].y);
+    hi = std::max(hi, v[i].y);
+  }
+  return (hi - lo) * 0.1;
+}
+
+TEST(ScanMakeHumanTest, ThreeBodiesHaveTheHeightsTheDataImplies) {
+  ASSERT_TRUE(fs::exists(kMakeHuman / "3dobjs" / "base.obj")) << kMakeHuman;
+  MakeHumanBody tall_man{1.0, 0.5, 0.7, 0.5, 1.0, 0.0, 0.0, 1.0};
+  MakeHumanBody short_woman{0.0, 0.5, 0.4, 0.6, 0.0, 0.2, 0.8, 0.0};
+  MakeHumanBody older{0.6, 0.85, 0.5, 0.8, 0.5, 1.0, 0.0, 0.0};
+  std::vector<double> heights;
+  for (const MakeHumanBody& body : {tall_man, short_woman, older}) {
+    auto s = ImportMakeHuman(kMakeHuman, body, {});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_NEAR(s->height_m, ImpliedHeight(body), 0.01);
+    EXPECT_NEAR(s->bounds.lo.y, 0.0, 1e-4);
+    EXPECT_EQ(s->units, Units::kDecimetres);
+    EXPECT_FALSE(s->units_guessed);
+    EXPECT_TRUE(s->rigged);
+    EXPECT_EQ(s->bone_mapping.at("upperarm01.L"), "leftUpperArm");
+    ASSERT_TRUE(s->asset.mesh.skeleton.has_value());
+    EXPECT_GE(s->asset.mesh.skeleton->Find("hips"), 0);
+    EXPECT_EQ(s->asset.mesh.skin.weights.size(), s->asset.mesh.positions.size());
+    ExpectFacesPlusZ(s->asset.mesh, s->height_m);
+    heights.push_back(s->height_m);
+  }
+  EXPECT_GT(heights[0] - heights[1], 0.15) << "tall man vs short woman";
+}
+
+TEST(ScanMakeHumanTest, BodyFileErrorsNameTheField) {
+  EXPECT_TRUE(ParseMakeHumanBody(R"({"gender": 0.2, "age": 0.5})", "b.json").ok());
+  auto bad = ParseMakeHumanBody(R"({"gender": 2, "hieght": 0.5})", "b.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("b.json: field 'gender'"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("b.json: field 'hieght': unknown"), std::string::npos);
+}
+
+TEST(ScanMakeHumanTest, TargetWeightsFollowMakeHumansBlend) {
+  MakeHumanBody b;  // all averages: young, average muscle and weight, equal ethnic mix
+  b.gender = 0.25;
+  double universal = 0, female = 0;
+  for (const auto& [t, w] : MakeHumanTargetWeights(b)) {
+    if (t.find("universal-") != std::string::npos) universal += w;
+    if (t.find("-female-") != std::string::npos ||
+        t.find("universal-female") != std::string::npos) {
+      female += w;
+    }
+  }
+  EXPECT_NEAR(universal, 1.0, 1e-9);  // a partition of unity over the universal targets
+  EXPECT_GT(female, 0.5);
+}
+
+}  // namespace
+}  // namespace figurant::scan
+
+namespace figurant::scan {
+namespace {
+
+std::string ToObj(const geom::Mesh& m, const geom::Mat4f& t, double scale) {
+  std::ostringstream o;
+  for (const auto& p : m.positions) {
+    const auto q = t.TransformPoint(p) * static_cast<float>(scale);
+    o << "v " << q.x << " " << q.y << " " << q.z << "\n";
+  }
+  for (size_t i = 0; i < m.indices.size(); i += 3) {
+    o << "f " << m.indices[i] + 1 << " " << m.indices[i + 1] + 1 << " " << m.indices[i + 2] + 1
+      << "\n";
+  }
+  return o.str();
+}
+
+TEST(ScanNormaliseTest, RecoversUpAndFacingFromAnyRotation) {
+  auto body = ImportMakeHuman(kMakeHuman, {}, {});
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  const fs::path d = TempDir();
+  geom::Mat4f z_up;  // +Y → +Z: (x, y, z) → (x, -z, y)
+  z_up.m[1] = {0, 0, 1, 0};
+  z_up.m[2] = {0, -1, 0, 0};
+  int n = 0;
+  for (float turn : {0.0f, 1.5708f, 3.14159f, -1.5708f}) {
+    for (bool zup : {false, true}) {
+      const geom::Mat4f t = (zup ? z_up : geom::Mat4f()) * geom::Mat4f::RotationY(turn);
+      const fs::path f = d / ("rotated" + std::to_string(n++) + ".obj");
+      Write(f, ToObj(body->asset.mesh, t, 100));  // in centimetres
+      auto s = ImportFile(f, {});
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      EXPECT_EQ(s->units, Units::kCentimetres);
+      EXPECT_NEAR(s->height_m, body->height_m, 0.005) << "turn " << turn << " z-up " << zup;
+      ExpectFacesPlusZ(s->asset.mesh, s->height_m);
+    }
+  }
+  fs::remove_all(d);
+}
+
+}  // namespace
+}  // namespace figurant::scan
