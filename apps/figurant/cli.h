@@ -54,5 +54,7 @@ nlohmann::json LicenceJson(const bank::LicenceView& v);
 void RegisterBankCommands(CLI::App& app, Context& ctx);     // init, performer, studio, production
 void RegisterLicenceCommands(CLI::App& app, Context& ctx);  // licence draft|sign|show|list|revoke
 void RegisterCheckCommand(CLI::App& app, Context& ctx);     // check
+// scan import, double list|show, performer erase, retention run (after RegisterBankCommands)
+void RegisterScanCommands(CLI::App& app, Context& ctx);
 
 }  // namespace figurant::cli

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   figurant::cli::RegisterBankCommands(app, ctx);
   figurant::cli::RegisterLicenceCommands(app, ctx);
   figurant::cli::RegisterCheckCommand(app, ctx);
+  figurant::cli::RegisterScanCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

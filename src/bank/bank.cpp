@@ -80,8 +80,13 @@ Status WriteSigningKey(const fs::path& file, const SigningKeyPair& key) {
   return s;
 }
 
-Bank::Bank(BankPaths paths, const Clock& clock, std::unique_ptr<registry::Registry> registry)
-    : paths_(std::move(paths)), clock_(clock), registry_(std::move(registry)) {}
+Bank::Bank(BankPaths paths, const Clock& clock, std::unique_ptr<registry::Registry> registry,
+           std::unique_ptr<store::KeyRing> keys)
+    : paths_(std::move(paths)),
+      clock_(clock),
+      registry_(std::move(registry)),
+      keys_(std::move(keys)),
+      blobs_(std::make_unique<store::BlobStore>(paths_.store, *keys_)) {}
 
 Result<std::unique_ptr<Bank>> Bank::Init(const fs::path& dir, const Clock& clock, bool* created,
                                          BankOptions options) {
@@ -101,10 +106,11 @@ Result<std::unique_ptr<Bank>> Bank::Init(const fs::path& dir, const Clock& clock
     FIGURANT_RETURN_IF_ERROR(WriteSigningKey(paths.bank_key, kp));
     SecureZero(kp.secret_key.data(), kp.secret_key.size());
   }
+  FIGURANT_ASSIGN_OR_RETURN(auto keys, store::KeyRing::Open(paths.keys, /*create=*/true));
   FIGURANT_ASSIGN_OR_RETURN(auto reg,
                             registry::Registry::Open(paths.db, true, clock, options.registry));
   if (created != nullptr) *created = !existed;
-  return std::unique_ptr<Bank>(new Bank(std::move(paths), clock, std::move(reg)));
+  return std::unique_ptr<Bank>(new Bank(std::move(paths), clock, std::move(reg), std::move(keys)));
 }
 
 Result<std::unique_ptr<Bank>> Bank::Open(const fs::path& dir, const Clock& clock,
@@ -117,7 +123,9 @@ Result<std::unique_ptr<Bank>> Bank::Open(const fs::path& dir, const Clock& clock
   }
   FIGURANT_ASSIGN_OR_RETURN(auto reg,
                             registry::Registry::Open(paths.db, false, clock, options.registry));
-  return std::unique_ptr<Bank>(new Bank(std::move(paths), clock, std::move(reg)));
+  // Banks created before the store existed gain their master key on first open.
+  FIGURANT_ASSIGN_OR_RETURN(auto keys, store::KeyRing::Open(paths.keys, /*create=*/true));
+  return std::unique_ptr<Bank>(new Bank(std::move(paths), clock, std::move(reg), std::move(keys)));
 }
 
 // ---- performers --------------------------------------------------------------------------------
@@ -205,6 +213,95 @@ Result<Retention> Bank::RetentionOf(const std::string& performer_id) {
   r.basis = std::to_string(kRetentionYears) + " years after " + last_what + " (" +
             last_end.ToString() + ")";
   return r;
+}
+
+// ---- doubles -----------------------------------------------------------------------------------
+
+Result<registry::Double> Bank::AddDouble(const NewDouble& in, const scan::ImportedScan& imported) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(in.performer_id));
+  if (p.erased_at) return FailedPrecondition("performer " + p.id + " has been erased");
+  registry::Double d;
+  d.id = NewId(id_prefix::kDouble);
+  d.performer_id = p.id;
+  d.name = Trim(in.name).empty() ? d.id : Trim(in.name);
+  d.status = "ready";
+  d.created_at = clock_.Now();
+  d.source_kind = in.source_kind;
+  d.source_sha256 = imported.source_sha256;
+  d.height_m = imported.height_m;
+  d.footprint_radius_m = imported.footprint_radius_m;
+  const auto& b = imported.bounds;
+  d.bounds_json = json{{"lo", {b.lo.x, b.lo.y, b.lo.z}}, {"hi", {b.hi.x, b.hi.y, b.hi.z}}}.dump();
+  d.units = std::string(scan::UnitsName(imported.units));
+  d.units_guessed = imported.units_guessed;
+  json lods = json::array();
+  for (const scan::LodSummary& l : imported.lods) {
+    lods.push_back({{"triangles", l.triangles}, {"error", l.error}});
+  }
+  d.lods_json = lods.dump();
+  d.rigged = imported.rigged;
+  d.has_wardrobe_regions = imported.asset.mesh.HasWardrobeRegions();
+  d.look_tags = in.look_tags;
+  std::string bytes = geom::EncodeDoubleAsset(imported.asset);
+  auto blob = blobs_->Put(p.id, bytes);
+  SecureZero(bytes.data(), bytes.size());
+  FIGURANT_RETURN_IF_ERROR(blob.status());
+  d.blob_id = *blob;
+  FIGURANT_RETURN_IF_ERROR(registry_->InsertDouble(d));
+  return d;
+}
+
+Result<geom::DoubleAsset> Bank::LoadDouble(const std::string& double_id) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Double d, registry_->GetDouble(double_id));
+  if (d.status == "erased") return NotFound("double " + double_id + " was erased");
+  if (!d.blob_id) return NotFound("double " + double_id + " has no geometry (placeholder)");
+  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, blobs_->Get(d.performer_id, *d.blob_id));
+  auto asset = geom::DecodeDoubleAsset(bytes);
+  SecureZero(bytes.data(), bytes.size());
+  if (!asset.ok()) return asset.status().WithContext("double " + double_id);
+  return asset;
+}
+
+Result<ErasureReport> Bank::ErasePerformer(const std::string& performer_id) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
+  ErasureReport report;
+  report.performer_id = p.id;
+  FIGURANT_ASSIGN_OR_RETURN(auto doubles, registry_->ListDoubles(p.id));
+  FIGURANT_ASSIGN_OR_RETURN(auto licences, registry_->ListLicences(p.id));
+  const UnixSeconds now = clock_.Now();
+  Status s = registry_->InTransaction([&]() -> Status {
+    for (const registry::Double& d : doubles) {
+      if (d.status != "erased") ++report.doubles_erased;
+    }
+    for (const registry::Licence& l : licences) {
+      if (l.state == "erased") continue;
+      ++report.licences_erased;
+      FIGURANT_RETURN_IF_ERROR(registry_->AppendLicenceEvent(
+          {0, l.id, "erased", now, json{{"previous_state", l.state}}.dump()}));
+    }
+    FIGURANT_RETURN_IF_ERROR(registry_->MarkDoublesErased(p.id));
+    FIGURANT_RETURN_IF_ERROR(registry_->MarkLicencesErased(p.id));
+    if (!p.erased_at) FIGURANT_RETURN_IF_ERROR(registry_->SetPerformerErased(p.id, now));
+    return Status::Ok();
+  });
+  FIGURANT_RETURN_IF_ERROR(s);
+  report.key_destroyed = keys_->HasDataKey(p.id);
+  FIGURANT_RETURN_IF_ERROR(blobs_->ErasePerformer(p.id));
+  FIGURANT_RETURN_IF_ERROR(blobs_->CollectGarbage());
+  FIGURANT_RETURN_IF_ERROR(registry_->Compact());
+  return report;
+}
+
+Result<std::vector<RetentionCase>> Bank::RetentionDue() {
+  FIGURANT_ASSIGN_OR_RETURN(auto performers, registry_->ListPerformers());
+  std::vector<RetentionCase> out;
+  const Date today = clock_.Today();
+  for (registry::Performer& p : performers) {
+    if (p.erased_at) continue;
+    FIGURANT_ASSIGN_OR_RETURN(Retention r, RetentionOf(p.id));
+    if (r.erase_on && *r.erase_on < today) out.push_back({std::move(p), std::move(r)});
+  }
+  return out;
 }
 
 // ---- studios and productions -------------------------------------------------------------------

@@ -7,6 +7,8 @@
 //   BANK/figurant.db          the SQLite registry
 //   BANK/store/               encrypted content-addressed blobs (docs/store.md)
 //   BANK/keys/bank.ed25519    the bank's signing key (ledger batch heads)
+//   BANK/keys/master.key      the master key wrapping performers' data keys (docs/store.md)
+//   BANK/keys/data/           performers' wrapped data keys
 //   BANK/keys/performers/     custodial Ed25519 keys of performers, one file per performer
 //   BANK/keys/estates/        custodial Ed25519 keys of estates
 //
@@ -27,7 +29,10 @@
 #include "consent/terms.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "geom/mesh_codec.h"
 #include "registry/registry.h"
+#include "scan/scan.h"
+#include "store/store.h"
 
 namespace figurant::bank {
 
@@ -108,6 +113,26 @@ struct CheckRequest {
   std::vector<consent::Alteration> alterations;
 };
 
+// A double to add from an import.
+struct NewDouble {
+  std::string performer_id;
+  std::string name;                    // a label for people; never taken from the file's content
+  std::string source_kind = "scan";    // scan | makehuman | synthetic
+  std::vector<std::string> look_tags;  // e.g. winter_coats, formal, casual
+};
+
+struct ErasureReport {
+  std::string performer_id;
+  int doubles_erased = 0;
+  int licences_erased = 0;
+  bool key_destroyed = false;
+};
+
+struct RetentionCase {
+  registry::Performer performer;
+  Retention retention;
+};
+
 struct CheckOutcome {
   std::string performer_id;
   std::optional<std::string> double_id;
@@ -148,6 +173,21 @@ class Bank {
   Result<registry::Estate> RegisterEstate(const std::string& performer_id, const std::string& name);
   Result<Retention> RetentionOf(const std::string& performer_id);
 
+  // ---- doubles: scan ingest results, encrypted in the store
+  // Encrypts the imported asset into the performer's store and records the double. The blob is
+  // written (atomically) before the registry row, so a crash leaves at most an unreferenced
+  // ciphertext file, never a double without its geometry.
+  Result<registry::Double> AddDouble(const NewDouble& d, const scan::ImportedScan& scan);
+  // Decrypts and decodes a double's geometry. NotFound for an erased double; DataLoss when the
+  // blob fails verification.
+  Result<geom::DoubleAsset> LoadDouble(const std::string& double_id);
+  // The right to erasure: in one transaction marks the performer's doubles and licences erased
+  // (licence events record it) and the performer erased; then destroys their data key and blobs
+  // and compacts the registry so no deleted page survives. Idempotent.
+  Result<ErasureReport> ErasePerformer(const std::string& performer_id);
+  // Performers not yet erased whose retention date is before today, with their retention.
+  Result<std::vector<RetentionCase>> RetentionDue();
+
   // ---- studios and productions
   Result<registry::Studio> AddStudio(const std::string& name);
   Result<registry::Production> AddProduction(const NewProduction& p);
@@ -183,7 +223,8 @@ class Bank {
       const std::vector<consent::Alteration>& alterations);
 
  private:
-  Bank(BankPaths paths, const Clock& clock, std::unique_ptr<registry::Registry> registry);
+  Bank(BankPaths paths, const Clock& clock, std::unique_ptr<registry::Registry> registry,
+       std::unique_ptr<store::KeyRing> keys);
   Result<LicenceView> MakeView(registry::Licence licence);
   // The disclosure for `terms` as the performer (or their estate) would be shown it now.
   Result<std::string> DisclosureFor(const consent::Terms& terms,
@@ -194,6 +235,8 @@ class Bank {
   BankPaths paths_;
   const Clock& clock_;
   std::unique_ptr<registry::Registry> registry_;
+  std::unique_ptr<store::KeyRing> keys_;
+  std::unique_ptr<store::BlobStore> blobs_;
 };
 
 // Reads a custodial Ed25519 key file written by the bank (64-byte secret key, mode 0600).

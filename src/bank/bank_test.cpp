@@ -272,7 +272,12 @@ TEST_F(BankTest, JudgeDoublesGivesEachDoubleItsDecision) {
   auto other = *bank_->AddPerformer({"Unlicensed", {}, consent::Language::kEnglish, false});
   for (const auto& [id, performer] : {std::pair{std::string("dbl_00000000000000a1"), performer_.id},
                                       std::pair{std::string("dbl_00000000000000b2"), other.id}}) {
-    ASSERT_TRUE(bank_->registry().InsertDouble({id, performer, "scan", "ready", kNow}).ok());
+    registry::Double d;
+    d.id = id;
+    d.performer_id = performer;
+    d.name = "scan";
+    d.status = "ready";
+    ASSERT_TRUE(bank_->registry().InsertDouble(d).ok());
   }
   ASSERT_TRUE(bank_->registry()
                   .InsertDouble({"dbl_00000000000000c3", other.id, "gone", "erased", kNow})

@@ -95,7 +95,8 @@ class [[nodiscard]] Result {
     assert(ok());
     return std::get<T>(data_);
   }
-  T&& value() && {
+  // By value from an rvalue, so `for (auto& x : *MakeList())` never iterates a dead temporary.
+  T value() && {
     assert(ok());
     return std::get<T>(std::move(data_));
   }
@@ -103,6 +104,7 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  T operator*() && { return std::move(*this).value(); }
 
  private:
   std::variant<T, Status> data_;

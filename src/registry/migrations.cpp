@@ -112,11 +112,31 @@ CREATE TRIGGER licence_terms_immutable BEFORE UPDATE OF terms_json, disclosure, 
 BEGIN SELECT RAISE(ABORT, 'licence terms are immutable; draft a new licence'); END;
 )sql";
 
+// Version 2: what scan ingest knows about a double. Geometry itself is an encrypted blob in the
+// store (docs/store.md); the registry keeps only measurements and the blob's address, all cleared
+// when the performer is erased.
+constexpr std::string_view kV2 = R"sql(
+ALTER TABLE doubles ADD COLUMN source_kind TEXT NOT NULL DEFAULT 'placeholder'
+  CHECK (source_kind IN ('placeholder', 'scan', 'makehuman', 'synthetic'));
+ALTER TABLE doubles ADD COLUMN source_sha256 TEXT;
+ALTER TABLE doubles ADD COLUMN blob_id TEXT;
+ALTER TABLE doubles ADD COLUMN height_m REAL;
+ALTER TABLE doubles ADD COLUMN footprint_radius_m REAL;
+ALTER TABLE doubles ADD COLUMN bounds_json TEXT;
+ALTER TABLE doubles ADD COLUMN units TEXT;
+ALTER TABLE doubles ADD COLUMN units_guessed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE doubles ADD COLUMN lods_json TEXT;
+ALTER TABLE doubles ADD COLUMN rigged INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE doubles ADD COLUMN has_wardrobe_regions INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE doubles ADD COLUMN look_tags TEXT NOT NULL DEFAULT '[]';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "performers, estates, studios, productions, doubles, licences, consents, events", kV1},
+      {2, "double measurements, levels of detail and store address from scan ingest", kV2},
   };
   return kMigrations;
 }

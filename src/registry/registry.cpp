@@ -369,48 +369,97 @@ Result<std::vector<Production>> Registry::ListProductions() {
   return out;
 }
 
-// ---- doubles
-// --------------------------------------------------------------------------------------
+// ---- doubles -----------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kDoubleColumns =
+    "id, performer_id, name, status, created_at, source_kind, source_sha256, blob_id, height_m, "
+    "footprint_radius_m, bounds_json, units, units_guessed, lods_json, rigged, "
+    "has_wardrobe_regions, look_tags";
+
+Double ReadDouble(const Statement& s) {
+  Double d;
+  d.id = s.Text(0);
+  d.performer_id = s.Text(1);
+  d.name = s.Text(2);
+  d.status = s.Text(3);
+  d.created_at = s.Int(4);
+  d.source_kind = s.Text(5);
+  d.source_sha256 = s.OptionalText(6);
+  d.blob_id = s.OptionalText(7);
+  d.height_m = s.Double(8);
+  d.footprint_radius_m = s.Double(9);
+  d.bounds_json = s.Text(10);
+  d.units = s.Text(11);
+  d.units_guessed = s.Int(12) != 0;
+  d.lods_json = s.Text(13);
+  d.rigged = s.Int(14) != 0;
+  d.has_wardrobe_regions = s.Int(15) != 0;
+  d.look_tags = FromJsonList(s.Text(16));
+  return d;
+}
+
+}  // namespace
 
 Status Registry::InsertDouble(const Double& d) {
   return InTransaction([&]() -> Status {
-    FIGURANT_ASSIGN_OR_RETURN(Statement s,
-                              db_->Prepare("INSERT INTO doubles (id, performer_id, name, status, "
-                                           "created_at) VALUES (?, ?, ?, ?, ?)"));
-    Status r = s.Bind(1, d.id)
-                   .Bind(2, d.performer_id)
-                   .Bind(3, d.name)
-                   .Bind(4, d.status)
-                   .Bind(5, d.created_at)
-                   .Run();
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s, db_->Prepare("INSERT INTO doubles (" + std::string(kDoubleColumns) +
+                                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    s.Bind(1, d.id).Bind(2, d.performer_id).Bind(3, d.name).Bind(4, d.status);
+    s.Bind(5, d.created_at).Bind(6, d.source_kind).BindOptional(7, d.source_sha256);
+    s.BindOptional(8, d.blob_id).BindDouble(9, d.height_m).BindDouble(10, d.footprint_radius_m);
+    s.Bind(11, d.bounds_json).Bind(12, d.units).Bind(13, static_cast<int64_t>(d.units_guessed));
+    s.Bind(14, d.lods_json).Bind(15, static_cast<int64_t>(d.rigged));
+    s.Bind(16, static_cast<int64_t>(d.has_wardrobe_regions)).Bind(17, ToJsonList(d.look_tags));
+    Status r = s.Run();
     AfterWrite();
     return InsertError(r, "double " + d.id);
   });
 }
 
 Result<Double> Registry::GetDouble(const std::string& id) {
-  FIGURANT_ASSIGN_OR_RETURN(
-      Statement s, db_->Prepare("SELECT id, performer_id, name, status, created_at FROM doubles "
-                                "WHERE id = ?"));
+  FIGURANT_ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT " + std::string(kDoubleColumns) +
+                                                      " FROM doubles WHERE id = ?"));
   s.Bind(1, id);
   FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
   FIGURANT_RETURN_IF_ERROR(NotFoundUnless(row, "double", id));
-  return Double{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4)};
+  return ReadDouble(s);
 }
 
 Result<std::vector<Double>> Registry::ListDoubles(const std::optional<std::string>& performer_id) {
-  FIGURANT_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare("SELECT id, performer_id, name, status, created_at FROM doubles WHERE "
-                   "(?1 IS NULL OR performer_id = ?1) ORDER BY created_at, id"));
+  FIGURANT_ASSIGN_OR_RETURN(Statement s,
+                            db_->Prepare("SELECT " + std::string(kDoubleColumns) +
+                                         " FROM doubles WHERE (?1 IS NULL OR performer_id = ?1) "
+                                         "ORDER BY created_at, id"));
   s.BindOptional(1, performer_id);
   std::vector<Double> out;
   while (true) {
     FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4)});
+    out.push_back(ReadDouble(s));
   }
   return out;
+}
+
+Status Registry::MarkDoublesErased(const std::string& performer_id) {
+  return InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s,
+        db_->Prepare("UPDATE doubles SET status = 'erased', source_sha256 = NULL, blob_id = NULL, "
+                     "height_m = 0, footprint_radius_m = 0, bounds_json = '', lods_json = '', "
+                     "look_tags = '[]' WHERE performer_id = ?"));
+    FIGURANT_RETURN_IF_ERROR(s.Bind(1, performer_id).Run());
+    AfterWrite();
+    return Status::Ok();
+  });
+}
+
+Status Registry::Compact() {
+  FIGURANT_RETURN_IF_ERROR(db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+  FIGURANT_RETURN_IF_ERROR(db_->Exec("VACUUM"));
+  return db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 // ---- licences ----------------------------------------------------------------------------------

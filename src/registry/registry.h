@@ -70,6 +70,19 @@ struct Double {
   std::string name;
   std::string status = "placeholder";  // placeholder | ready | erased
   UnixSeconds created_at = 0;
+  // From scan ingest (schema v2); empty/zero for placeholders and after erasure.
+  std::string source_kind = "placeholder";   // placeholder | scan | makehuman | synthetic
+  std::optional<std::string> source_sha256;  // hex, of the source file(s)
+  std::optional<std::string> blob_id;        // store address of the encoded DoubleAsset
+  double height_m = 0;                       // [Units: metres]
+  double footprint_radius_m = 0;             // [Units: metres]
+  std::string bounds_json;                   // {"lo": [x,y,z], "hi": [x,y,z]} in metres
+  std::string units;                         // units the source was read in (m, cm, ...)
+  bool units_guessed = false;
+  std::string lods_json;  // [{"triangles": N, "error": e}, ...], full first
+  bool rigged = false;
+  bool has_wardrobe_regions = false;
+  std::vector<std::string> look_tags;  // e.g. winter_coats, formal
 };
 
 struct Licence {
@@ -156,6 +169,10 @@ class Registry {
   Status InsertDouble(const Double& d);
   Result<Double> GetDouble(const std::string& id);
   Result<std::vector<Double>> ListDoubles(const std::optional<std::string>& performer_id);
+  // Marks every double of the performer erased and clears what was derived from the scan.
+  Status MarkDoublesErased(const std::string& performer_id);
+  // Rewrites the database file so no free page or WAL frame still holds deleted content.
+  Status Compact();
 
   // ---- licences, consent, events
   Status InsertLicence(const Licence& l);

@@ -11,11 +11,26 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "core/crypto.h"
 #include "core/file.h"
 #include "scan/internal/finish.h"
 #include "scan/scan.h"
+
+// Debian's Assimp is built with ASSIMP_BUILD_DEBUG, so its internal consistency checks call
+// Assimp::aiAssertViolation, which prints and aborts the process — on malformed input, that would
+// be a crash. This definition interposes the library's (ELF symbol interposition: the executable's
+// definition wins) and throws instead; the importer's own exception guard turns it into a failed
+// read with a message, which the scan module reports as a clear error.
+namespace Assimp {
+
+[[noreturn]] void aiAssertViolation(const char* failed_expression, const char* file, int line) {
+  throw std::runtime_error(std::string("malformed input (Assimp check '") + failed_expression +
+                           "' failed at " + file + ":" + std::to_string(line) + ")");
+}
+
+}  // namespace Assimp
 
 namespace figurant::scan {
 namespace {

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Builds the ingest fuzzer with clang (libFuzzer + AddressSanitizer) and runs it.
+#   scripts/fuzz.sh [SECONDS]    default 600
+# Seeds come from src/scan/fuzz/corpus/, each prefixed with the byte that selects its format.
+set -eu
+cd "$(dirname "$0")/.."
+SECONDS_TO_RUN=${1:-600}
+BUILD=build-fuzz
+CC=clang CXX=clang++ cmake -S . -B $BUILD -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DFIGURANT_FUZZ=ON -DFIGURANT_BENCH=OFF > /dev/null
+cmake --build $BUILD --target scan_fuzz
+SEEDS=$BUILD/fuzz-seeds
+WORK=$BUILD/fuzz-corpus
+mkdir -p $SEEDS $WORK
+for f in src/scan/fuzz/corpus/*; do
+  case "${f##*.}" in
+    obj) hint='\000' ;; ply) hint='\001' ;; gltf) hint='\002' ;; glb) hint='\003' ;;
+    dae) hint='\004' ;; fbx) hint='\005' ;; stl) hint='\006' ;; *) hint='\007' ;;
+  esac
+  { printf "$hint"; cat "$f"; } > "$SEEDS/$(basename "$f")"
+done
+exec $BUILD/src/scan/scan_fuzz -max_total_time="$SECONDS_TO_RUN" -max_len=65536 -rss_limit_mb=4096 \
+  -print_final_stats=1 $WORK $SEEDS

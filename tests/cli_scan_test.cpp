@@ -1,0 +1,209 @@
+// Scan ingest and erasure through the real binary: the canary test (no byte of a scan on disk in
+// clear, before or after erasure), retention runs, and SIGKILL during imports.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stb/stb_image_write.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "bank/bank.h"
+#include "cli_harness.h"
+#include "core/file.h"
+
+namespace figurant::testing {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr char kCanary[] = "CANARY-d41c9e-LIKENESS";
+
+// Every file under `dir`, including temporaries and SQLite's -wal/-shm.
+std::vector<fs::path> AllFiles(const fs::path& dir) {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) out.push_back(e.path());
+  }
+  return out;
+}
+
+// The files under `dir` containing `needle`.
+std::vector<std::string> FilesContaining(const fs::path& dir, std::string_view needle) {
+  std::vector<std::string> hits;
+  for (const fs::path& p : AllFiles(dir)) {
+    auto text = ReadFile(p);
+    if (text.ok() && text->find(needle) != std::string::npos) hits.push_back(p.string());
+  }
+  return hits;
+}
+
+// A textured person whose OBJ, MTL and texture pixels all carry the canary.
+void WriteCanaryScan(const fs::path& dir) {
+  // Texture: one row whose RGBA bytes spell the canary, repeated.
+  std::string px;
+  while (px.size() < 64 * 4) px += kCanary;
+  px.resize(64 * 4);
+  stbi_write_png((dir / "skin.png").c_str(), 64, 1, 4, px.data(), 64 * 4);
+  std::ofstream(dir / "scan.mtl") << "# " << kCanary << "\nnewmtl " << kCanary
+                                  << "\nKd 0.8 0.6 0.5\nmap_Kd skin.png\n";
+  std::ofstream obj(dir / "scan.obj");
+  obj << "# captured by rig " << kCanary << "\nmtllib scan.mtl\no " << kCanary << "\ng " << kCanary
+      << "\nusemtl " << kCanary << "\n";
+  // A 1.75 m box person with feet reaching forward, UV-mapped onto the texture.
+  const double v[][3] = {
+      {-0.25, 0.1, -0.15},  {-0.25, 0.1, 0.15},  {0.25, 0.1, -0.15},  {0.25, 0.1, 0.15},
+      {-0.25, 1.75, -0.15}, {-0.25, 1.75, 0.15}, {0.25, 1.75, -0.15}, {0.25, 1.75, 0.15},
+      {-0.2, 0, -0.05},     {-0.2, 0, 0.3},      {0.2, 0, -0.05},     {0.2, 0, 0.3},
+      {-0.2, 0.08, -0.05},  {-0.2, 0.08, 0.3},   {0.2, 0.08, -0.05},  {0.2, 0.08, 0.3}};
+  for (const auto& p : v) obj << "v " << p[0] << " " << p[1] << " " << p[2] << "\n";
+  obj << "vt 0.1 0.5\nvt 0.6 0.5\nvt 0.9 0.5\n";
+  const int faces[][4] = {{1, 3, 4, 2},    {5, 6, 8, 7},     {1, 2, 6, 5},    {3, 7, 8, 4},
+                          {1, 5, 7, 3},    {2, 4, 8, 6},     {9, 11, 12, 10}, {13, 14, 16, 15},
+                          {9, 10, 14, 13}, {11, 15, 16, 12}, {9, 13, 15, 11}, {10, 12, 16, 14}};
+  for (const auto& f : faces) {
+    obj << "f " << f[0] << "/1 " << f[1] << "/2 " << f[2] << "/3 " << f[3] << "/2\n";
+  }
+}
+
+class CliScanTest : public ::testing::Test {
+ protected:
+  CliScanTest() : dir_("cli-scan") {}
+  void SetUp() override {
+    bank_ = dir_.path() / "bank";
+    ASSERT_EQ(Run({"init"}).exit_code, 0);
+  }
+  RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    args.insert(args.begin(), {"--bank", bank_.string()});
+    env.emplace("FIGURANT_NOW", "2026-06-01T12:00:00Z");
+    return RunFigurant(args, env);
+  }
+  json Json(std::vector<std::string> args, int expected = 0) {
+    args.insert(args.begin(), "--json");
+    RunResult r = Run(args);
+    EXPECT_EQ(r.exit_code, expected) << r.err;
+    return json::parse(r.out, nullptr, false);
+  }
+  TempDir dir_;
+  fs::path bank_;
+};
+
+TEST_F(CliScanTest, CanaryNeverReachesTheDiskInClearAndErasureLeavesNoTrace) {
+  const fs::path scan_dir = dir_.path() / "rig";
+  fs::create_directories(scan_dir);
+  WriteCanaryScan(scan_dir);
+  const std::string performer = Json({"performer", "add", "--name", "Ana"})["id"];
+  const std::string other = Json({"performer", "add", "--name", "Ben"})["id"];
+  json d = Json({"scan", "import", "--performer", performer, (scan_dir / "scan.obj").string(),
+                 "--name", "take 1"});
+  const std::string double_id = d["id"];
+  Json({"scan", "import", "--performer", other, (scan_dir / "scan.obj").string()});
+
+  // The geometry as stored (decrypted through the library), to search for windows of it too.
+  FixedClock clock(*ParseTimestamp("2026-06-01T12:00:00Z"));
+  std::string plaintext;
+  {
+    auto bank = bank::Bank::Open(bank_, clock);
+    ASSERT_TRUE(bank.ok());
+    auto asset = (*bank)->LoadDouble(double_id);
+    ASSERT_TRUE(asset.ok()) << asset.status().ToString();
+    plaintext = geom::EncodeDoubleAsset(*asset);
+    // The texture's canary pixels were baked into the stored colours, not copied.
+    EXPECT_EQ(plaintext.find(kCanary), std::string::npos);
+  }
+  ASSERT_GT(plaintext.size(), 512u);
+  std::vector<std::string> windows;
+  for (size_t at = 16; at + 32 <= plaintext.size(); at += plaintext.size() / 8) {
+    windows.push_back(plaintext.substr(at, 32));
+  }
+
+  // Before erasure: nothing of the scan in clear anywhere in the bank.
+  EXPECT_EQ(FilesContaining(bank_, kCanary), std::vector<std::string>{});
+  for (const std::string& w : windows)
+    EXPECT_EQ(FilesContaining(bank_, w), std::vector<std::string>{});
+
+  json erased = Json({"performer", "erase", performer});
+  EXPECT_EQ(erased["doubles_erased"], 1);
+  EXPECT_TRUE(erased["key_destroyed"]);
+  EXPECT_EQ(FilesContaining(bank_, kCanary), std::vector<std::string>{});
+  for (const std::string& w : windows)
+    EXPECT_EQ(FilesContaining(bank_, w), std::vector<std::string>{});
+  // Nothing left that could be decrypted: the data key and the blob directory are gone.
+  EXPECT_FALSE(fs::exists(bank_ / "keys" / "data" / (performer + ".key")));
+  EXPECT_FALSE(fs::exists(bank_ / "store" / performer));
+  json shown = Json({"double", "show", double_id});
+  EXPECT_EQ(shown["double"]["status"], "erased");
+  EXPECT_TRUE(shown["double"]["source_sha256"].is_null());
+  EXPECT_EQ(shown["double"]["height_m"], 0.0);
+  // The other performer is untouched.
+  EXPECT_TRUE(fs::exists(bank_ / "keys" / "data" / (other + ".key")));
+  json others = Json({"double", "list", "--performer", other});
+  EXPECT_EQ(others["doubles"][0]["status"], "ready");
+}
+
+TEST_F(CliScanTest, RefusedImportWritesNothing) {
+  const std::string performer = Json({"performer", "add", "--name", "Ana"})["id"];
+  std::ofstream(dir_.path() / "bad.obj") << "v 0 0 0\nv 1 0 0\nv 0 0 0\nf 1 2 3\n";
+  RunResult r =
+      Run({"scan", "import", "--performer", performer, (dir_.path() / "bad.obj").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.obj"), std::string::npos) << r.err;
+  EXPECT_TRUE(Json({"double", "list"})["doubles"].empty());
+  EXPECT_FALSE(fs::exists(bank_ / "store" / performer));
+}
+
+TEST_F(CliScanTest, RetentionRunErasesOnlyThosePastTheirDate) {
+  const fs::path scan_dir = dir_.path() / "rig";
+  fs::create_directories(scan_dir);
+  WriteCanaryScan(scan_dir);
+  const std::string old_p = Json({"performer", "add", "--name", "Old"})["id"];
+  Json({"scan", "import", "--performer", old_p, (scan_dir / "scan.obj").string()});
+  // Three years and a day later (no licence): past retention; a performer added then is not.
+  auto later = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--bank", bank_.string(), "--json"});
+    RunResult r = RunFigurant(args, {{"FIGURANT_NOW", "2029-06-02T12:00:00Z"}});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out, nullptr, false);
+  };
+  const std::string new_p = later({"performer", "add", "--name", "New"})["id"];
+  json dry = later({"retention", "run", "--dry-run"});
+  ASSERT_EQ(dry["performers"].size(), 1u);
+  EXPECT_EQ(dry["performers"][0]["id"], old_p);
+  EXPECT_FALSE(dry["performers"][0]["erased"]);
+  EXPECT_TRUE(fs::exists(bank_ / "store" / old_p));
+  json run = later({"retention", "run"});
+  EXPECT_TRUE(run["performers"][0]["erased"]);
+  EXPECT_FALSE(fs::exists(bank_ / "store" / old_p));
+  EXPECT_TRUE(later({"retention", "run"})["performers"].empty());
+  EXPECT_TRUE(later({"performer", "show", new_p})["performer"]["erased_at"].is_null());
+}
+
+TEST_F(CliScanTest, KilledImportsLeaveNoHalfVisibleDouble) {
+  const std::string performer = Json({"performer", "add", "--name", "Ana"})["id"];
+  const std::string zae = "/usr/share/assimp/models/Collada/human.zae";
+  std::mt19937 rng(7);
+  int killed = 0;
+  for (int i = 0; i < 12; ++i) {
+    RunResult r = RunAndKill(
+        {"--bank", bank_.string(), "scan", "import", "--performer", performer, zae},
+        {{"FIGURANT_TEST_WRITE_DELAY_MS", "30"}}, static_cast<int>(50'000 + rng() % 700'000));
+    if (r.signal == SIGKILL) ++killed;
+    // Every double the registry shows is complete: its blob exists and decrypts.
+    FixedClock clock(*ParseTimestamp("2026-06-01T12:00:00Z"));
+    auto bank = bank::Bank::Open(bank_, clock);
+    ASSERT_TRUE(bank.ok());
+    ASSERT_TRUE((*bank)->registry().CheckIntegrity().ok());
+    const auto doubles = (*bank)->registry().ListDoubles(performer);
+    ASSERT_TRUE(doubles.ok());
+    for (const auto& d : *doubles) {
+      auto asset = (*bank)->LoadDouble(d.id);
+      ASSERT_TRUE(asset.ok()) << "after kill " << i << ": " << asset.status().ToString();
+    }
+  }
+  EXPECT_GE(killed, 4);
+}
+
+}  // namespace
+}  // namespace figurant::testing
