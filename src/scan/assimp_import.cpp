@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <assimp/Importer.hpp>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -275,6 +276,44 @@ Result<ImportedScan> FromScene(const aiScene* scene, const fs::path& base_dir,
   return internal::Finish(std::move(l.raw), name, options);
 }
 
+// PLY headers declare element counts that Assimp trusts when it allocates, so a 100-byte file can
+// ask for tens of gigabytes. Refuse counts the file is too small to hold (each element takes at
+// least one byte per property even in ASCII). Only the header's "element" and "property" lines are
+// read; the format itself is parsed by Assimp.
+Status CheckPlyCounts(std::string_view bytes, const std::string& name) {
+  if (bytes.substr(0, 3) != "ply") return Status::Ok();
+  const size_t end = bytes.find("end_header");
+  if (end == std::string_view::npos) return Status::Ok();  // Assimp will refuse it
+  uint64_t needed = 0, count = 0, properties = 0;
+  auto close_element = [&] {
+    needed += count * std::max<uint64_t>(properties, 1);
+    count = properties = 0;
+  };
+  size_t pos = 0;
+  while (pos < end) {
+    size_t nl = bytes.find('\n', pos);
+    if (nl == std::string_view::npos || nl > end) nl = end;
+    const std::string_view line = bytes.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (line.rfind("element ", 0) == 0) {
+      close_element();
+      const auto sp = line.rfind(' ');
+      const std::string_view num = line.substr(sp + 1);
+      if (std::from_chars(num.data(), num.data() + num.size(), count).ec != std::errc()) count = 0;
+    } else if (line.rfind("property ", 0) == 0) {
+      ++properties;
+    }
+  }
+  close_element();
+  const uint64_t body = bytes.size() - end;
+  if (needed > body) {
+    return InvalidArgument(name + ": the PLY header declares " + std::to_string(needed) +
+                           " values but the file holds only " + std::to_string(body) +
+                           " bytes after it (truncated or corrupt)");
+  }
+  return Status::Ok();
+}
+
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -291,6 +330,7 @@ Result<ImportedScan> ImportFile(const fs::path& path, const ImportOptions& optio
                : bytes.status();
   }
   if (bytes->empty()) return InvalidArgument(name + ": the file is empty");
+  FIGURANT_RETURN_IF_ERROR(CheckPlyCounts(*bytes, name));
   std::string sha = Sha256Hex(*bytes);
   SecureZero(bytes->data(), bytes->size());
   try {
@@ -310,6 +350,7 @@ Result<ImportedScan> ImportMemory(std::string_view bytes, std::string_view forma
                                   std::string_view name, const ImportOptions& options) {
   const std::string n(name);
   if (bytes.empty()) return InvalidArgument(n + ": the file is empty");
+  FIGURANT_RETURN_IF_ERROR(CheckPlyCounts(bytes, n));
   const std::string hint = Lower(std::string(format_hint));
   try {
     Assimp::Importer importer;

@@ -75,13 +75,11 @@ Result<ImportedScan> Finish(RawScan raw, std::string_view name, const ImportOpti
   if (std::min({ext.x, ext.y, ext.z}) < largest * 1e-4f) {
     return Degenerate(name, "the mesh is flat (zero thickness along one axis)");
   }
-  double area = 0;
   size_t zero_area = 0;
   for (size_t t = 0; t < m.indices.size(); t += 3) {
     const Vec3f& p0 = m.positions[m.indices[t]];
     const double a = 0.5 * geom::Length(geom::Cross(m.positions[m.indices[t + 1]] - p0,
                                                     m.positions[m.indices[t + 2]] - p0));
-    area += a;
     if (!(a > 1e-12 * largest * largest)) ++zero_area;
   }
   if (zero_area * 2 > m.triangle_count()) {
