@@ -55,3 +55,42 @@ TEST(MeshTest, NormalsPointOutOfCounterClockwiseFaces) {
 
 }  // namespace
 }  // namespace figurant::geom
+
+#include "geom/camera.h"
+
+namespace figurant::geom {
+namespace {
+
+TEST(CameraTest, CentreProjectsToTheMiddleAndRaysRoundTrip) {
+  Camera c;
+  c.position = {0, 1.7f, -12};
+  c.look_at = {0, 1.7f, 0};
+  const auto b = c.ComputeBasis();
+  auto p = c.Project(b, {0, 1.7f, 10});
+  ASSERT_TRUE(p.has_value());
+  EXPECT_NEAR(p->x, 960, 1e-3);
+  EXPECT_NEAR(p->y, 540, 1e-3);
+  // A point up and to the camera's right lands up-right of centre; its ray passes through it.
+  const Vec3f world{-2, 3, 8};
+  auto q = c.Project(b, world);
+  ASSERT_TRUE(q.has_value());
+  EXPECT_GT(q->x, 960);
+  EXPECT_LT(q->y, 540);
+  const Vec3f dir = Normalize(c.RayDirection(b, q->x, q->y));
+  const Vec3f to = Normalize(world - c.position);
+  EXPECT_GT(Dot(dir, to), 0.99999f);
+  EXPECT_FALSE(c.Project(b, {0, 1.7f, -20}).has_value());
+}
+
+TEST(CameraTest, ScreenHeightMatchesPinholeGeometry) {
+  Camera c;  // 35 mm lens on a 36 mm sensor, 1920 × 1080
+  c.position = {0, 0.9f, -10};
+  c.look_at = {0, 0.9f, 0};
+  const auto b = c.ComputeBasis();
+  // A 1.8 m person 10 m away: image height = f * H / d = 35 * 1.8 / 10 = 6.3 mm of a
+  // 36 * 1080 / 1920 = 20.25 mm tall sensor.
+  EXPECT_NEAR(c.ScreenHeightFraction(b, {0, 0, 0}, 1.8), 6.3 / 20.25, 1e-4);
+}
+
+}  // namespace
+}  // namespace figurant::geom

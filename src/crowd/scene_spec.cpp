@@ -1,0 +1,364 @@
+#include "crowd/scene_spec.h"
+
+#include <cmath>
+#include <set>
+
+#include "core/file.h"
+
+namespace figurant::crowd {
+namespace {
+
+using nlohmann::json;
+
+class Problems {
+ public:
+  explicit Problems(std::string_view source) : source_(source) {}
+  void Add(const std::string& field, const std::string& why) {
+    lines_.push_back(source_ + ": field '" + field + "': " + why);
+  }
+  bool empty() const { return lines_.empty(); }
+  void Merge(const Status& s) {
+    if (!s.ok()) lines_.push_back(s.message());
+  }
+  Status ToStatus() const {
+    std::string m;
+    for (const auto& l : lines_) m += (m.empty() ? "" : "\n") + l;
+    return InvalidArgument(m);
+  }
+
+ private:
+  std::string source_;
+  std::vector<std::string> lines_;
+};
+
+void CheckKeys(const json& obj, const std::string& path, const std::set<std::string>& allowed,
+               Problems& p) {
+  for (const auto& [k, _] : obj.items()) {
+    if (!allowed.contains(k)) p.Add(path.empty() ? k : path + "." + k, "unknown field");
+  }
+}
+
+const json* Object(const json& parent, const std::string& key, const std::string& path, Problems& p,
+                   bool required) {
+  const auto it = parent.find(key);
+  if (it == parent.end()) {
+    if (required) p.Add(path, "missing (expected an object)");
+    return nullptr;
+  }
+  if (!it->is_object()) {
+    p.Add(path, "expected an object, got " + std::string(it->type_name()));
+    return nullptr;
+  }
+  return &*it;
+}
+
+bool Vec3(const json& parent, const std::string& key, const std::string& path, geom::Vec3f& out,
+          Problems& p, bool required) {
+  const auto it = parent.find(key);
+  if (it == parent.end()) {
+    if (required) p.Add(path, "missing (expected [x, y, z])");
+    return false;
+  }
+  if (!it->is_array() || it->size() != 3) {
+    p.Add(path, "expected [x, y, z], got " + it->dump());
+    return false;
+  }
+  geom::Vec3f v;
+  float* c[3] = {&v.x, &v.y, &v.z};
+  for (int i = 0; i < 3; ++i) {
+    if (!(*it)[i].is_number() || !std::isfinite((*it)[i].get<double>())) {
+      p.Add(path, "expected three finite numbers, got " + it->dump());
+      return false;
+    }
+    *c[i] = static_cast<float>((*it)[i].get<double>());
+  }
+  out = v;
+  return true;
+}
+
+bool Num(const json& parent, const std::string& key, const std::string& path, double& out,
+         double lo, double hi, Problems& p, bool required) {
+  const auto it = parent.find(key);
+  if (it == parent.end()) {
+    if (required) p.Add(path, "missing (expected a number)");
+    return false;
+  }
+  if (!it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < lo ||
+      it->get<double>() > hi) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "expected a number in [%g, %g], got ", lo, hi);
+    p.Add(path, buf + it->dump());
+    return false;
+  }
+  out = it->get<double>();
+  return true;
+}
+
+bool Int(const json& parent, const std::string& key, const std::string& path, int& out, int lo,
+         int hi, Problems& p, bool required) {
+  const auto it = parent.find(key);
+  if (it == parent.end()) {
+    if (required) p.Add(path, "missing (expected an integer)");
+    return false;
+  }
+  if (!it->is_number_integer() || it->get<int64_t>() < lo || it->get<int64_t>() > hi) {
+    p.Add(path, "expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
+                    ", got " + it->dump());
+    return false;
+  }
+  out = static_cast<int>(it->get<int64_t>());
+  return true;
+}
+
+bool Str(const json& parent, const std::string& key, const std::string& path, std::string& out,
+         Problems& p, bool required) {
+  const auto it = parent.find(key);
+  if (it == parent.end()) {
+    if (required) p.Add(path, "missing (expected a string)");
+    return false;
+  }
+  if (!it->is_string()) {
+    p.Add(path, "expected a string, got " + it->dump());
+    return false;
+  }
+  out = it->get<std::string>();
+  return true;
+}
+
+void ParseCamera(const json& doc, geom::Camera& c, Problems& p) {
+  const json* cam = Object(doc, "camera", "camera", p, true);
+  if (cam == nullptr) return;
+  CheckKeys(*cam, "camera",
+            {"position", "look_at", "up", "focal_length_mm", "sensor_width_mm", "resolution"}, p);
+  Vec3(*cam, "position", "camera.position", c.position, p, true);
+  Vec3(*cam, "look_at", "camera.look_at", c.look_at, p, true);
+  Vec3(*cam, "up", "camera.up", c.up, p, false);
+  Num(*cam, "focal_length_mm", "camera.focal_length_mm", c.focal_length_mm, 1, 2000, p, false);
+  Num(*cam, "sensor_width_mm", "camera.sensor_width_mm", c.sensor_width_mm, 1, 200, p, false);
+  if (const auto it = cam->find("resolution"); it != cam->end()) {
+    if (!it->is_array() || it->size() != 2 || !(*it)[0].is_number_integer() ||
+        !(*it)[1].is_number_integer() || (*it)[0].get<int64_t>() < 1 ||
+        (*it)[1].get<int64_t>() < 1 || (*it)[0].get<int64_t>() > 16384 ||
+        (*it)[1].get<int64_t>() > 16384) {
+      p.Add("camera.resolution", "expected [width, height] in pixels, each 1..16384");
+    } else {
+      c.width = static_cast<int>((*it)[0].get<int64_t>());
+      c.height = static_cast<int>((*it)[1].get<int64_t>());
+    }
+  }
+  if (geom::Length(c.look_at - c.position) == 0) {
+    p.Add("camera.look_at", "must differ from camera.position");
+  } else if (geom::Length(geom::Cross(geom::Normalize(c.look_at - c.position),
+                                      geom::Normalize(c.up))) < 1e-4f) {
+    p.Add("camera.up", "must not be parallel to the viewing direction");
+  }
+}
+
+void ParseAgents(const json& doc, std::vector<AgentSpec>& out, Problems& p) {
+  const auto it = doc.find("agents");
+  if (it == doc.end()) return;
+  if (!it->is_array()) {
+    p.Add("agents", "expected a list of agents");
+    return;
+  }
+  std::set<std::string> names;
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& a = (*it)[i];
+    const std::string path = "agents[" + std::to_string(i) + "]";
+    if (!a.is_object()) {
+      p.Add(path, "expected an object");
+      continue;
+    }
+    CheckKeys(a, path, {"double", "position", "heading_deg", "scale", "tint", "lod", "name"}, p);
+    AgentSpec s;
+    Str(a, "double", path + ".double", s.double_id, p, true);
+    Vec3(a, "position", path + ".position", s.position, p, true);
+    Num(a, "heading_deg", path + ".heading_deg", s.heading_deg, -3600, 3600, p, false);
+    Num(a, "scale", path + ".scale", s.scale, 0.5, 1.5, p, false);
+    if (Vec3(a, "tint", path + ".tint", s.tint, p, false) &&
+        (s.tint.x < 0 || s.tint.y < 0 || s.tint.z < 0 || s.tint.x > 4 || s.tint.y > 4 ||
+         s.tint.z > 4)) {
+      p.Add(path + ".tint", "each component must be in [0, 4]");
+    }
+    std::string lod = "auto";
+    if (Str(a, "lod", path + ".lod", lod, p, false)) {
+      if (lod == "auto") {
+        s.lod = LodChoice::kAuto;
+      } else if (lod == "0" || lod == "full") {
+        s.lod = LodChoice::kFull;
+      } else if (lod == "1" || lod == "mid") {
+        s.lod = LodChoice::kMid;
+      } else if (lod == "2" || lod == "far") {
+        s.lod = LodChoice::kFar;
+      } else {
+        p.Add(path + ".lod", "'" + lod + "' is not one of: auto, full, mid, far (or 0, 1, 2)");
+      }
+    } else if (a.contains("lod") && a["lod"].is_number_integer()) {
+      // handled as an error by Str above
+    }
+    Str(a, "name", path + ".name", s.name, p, false);
+    if (s.name.empty()) s.name = "agent_" + std::to_string(i);
+    if (!names.insert(s.name).second) p.Add(path + ".name", "'" + s.name + "' is used twice");
+    out.push_back(std::move(s));
+  }
+}
+
+}  // namespace
+
+std::filesystem::path SceneSpec::OutputFor(int frame) const {
+  std::string out = render.output;
+  const auto first = out.find('#');
+  if (first != std::string::npos) {
+    size_t last = first;
+    while (last + 1 < out.size() && out[last + 1] == '#') ++last;
+    const size_t width = last - first + 1;
+    std::string num = std::to_string(frame);
+    if (num.size() < width) num.insert(0, width - num.size(), '0');
+    out.replace(first, width, num);
+  }
+  std::filesystem::path p(out);
+  return p.is_absolute() ? p : base_dir / p;
+}
+
+Result<SceneSpec> ParseSceneSpec(const json& doc, std::string_view source) {
+  Problems p(source);
+  if (!doc.is_object()) return InvalidArgument(std::string(source) + ": expected a JSON object");
+  CheckKeys(doc, "",
+            {"figurant_scene", "production", "shot", "seed", "camera", "frames", "lighting", "set",
+             "render", "agents", "crowds"},
+            p);
+  SceneSpec s;
+  int version = 0;
+  if (Int(doc, "figurant_scene", "figurant_scene", version, 1, 1000, p, true) &&
+      version != kSceneVersion) {
+    p.Add("figurant_scene", "version " + std::to_string(version) + " is not supported (this " +
+                                "figurant reads version " + std::to_string(kSceneVersion) + ")");
+  }
+  Str(doc, "production", "production", s.production, p, true);
+  Str(doc, "shot", "shot", s.shot, p, true);
+  if (const auto it = doc.find("seed"); it != doc.end()) {
+    if (!it->is_number_unsigned()) {
+      p.Add("seed", "expected a non-negative integer");
+    } else {
+      s.seed = it->get<uint64_t>();
+    }
+  }
+  ParseCamera(doc, s.camera, p);
+
+  if (const json* f = Object(doc, "frames", "frames", p, false)) {
+    CheckKeys(*f, "frames", {"start", "end", "fps"}, p);
+    Int(*f, "start", "frames.start", s.frames.start, 0, 10'000'000, p, true);
+    s.frames.end = s.frames.start;
+    Int(*f, "end", "frames.end", s.frames.end, 0, 10'000'000, p, false);
+    Num(*f, "fps", "frames.fps", s.frames.fps, 1e-3, 1000, p, false);
+    if (s.frames.end < s.frames.start) p.Add("frames.end", "must be >= frames.start");
+  }
+
+  if (const json* l = Object(doc, "lighting", "lighting", p, false)) {
+    CheckKeys(*l, "lighting", {"sun", "sky"}, p);
+    if (const json* sun = Object(*l, "sun", "lighting.sun", p, false)) {
+      CheckKeys(*sun, "lighting.sun", {"direction", "irradiance", "color"}, p);
+      if (Vec3(*sun, "direction", "lighting.sun.direction", s.lighting.sun_direction, p, false)) {
+        if (geom::Length(s.lighting.sun_direction) == 0) {
+          p.Add("lighting.sun.direction", "must not be zero");
+        }
+      }
+      Num(*sun, "irradiance", "lighting.sun.irradiance", s.lighting.sun_irradiance, 0, 1e6, p,
+          false);
+      Vec3(*sun, "color", "lighting.sun.color", s.lighting.sun_color, p, false);
+    }
+    if (const json* sky = Object(*l, "sky", "lighting.sky", p, false)) {
+      CheckKeys(*sky, "lighting.sky", {"radiance"}, p);
+      Vec3(*sky, "radiance", "lighting.sky.radiance", s.lighting.sky_radiance, p, false);
+    }
+  }
+  s.lighting.sun_direction = geom::Normalize(s.lighting.sun_direction);
+
+  if (const json* set = Object(doc, "set", "set", p, false)) {
+    CheckKeys(*set, "set", {"ground_plane", "meshes"}, p);
+    s.set.has_ground = false;
+    if (const json* g = Object(*set, "ground_plane", "set.ground_plane", p, false)) {
+      CheckKeys(*g, "set.ground_plane", {"height", "albedo"}, p);
+      s.set.has_ground = true;
+      Num(*g, "height", "set.ground_plane.height", s.set.ground_height, -1e4, 1e4, p, false);
+      Vec3(*g, "albedo", "set.ground_plane.albedo", s.set.ground_albedo, p, false);
+    }
+    if (const auto it = set->find("meshes"); it != set->end()) {
+      if (!it->is_array()) {
+        p.Add("set.meshes", "expected a list");
+      } else {
+        for (size_t i = 0; i < it->size(); ++i) {
+          const std::string path = "set.meshes[" + std::to_string(i) + "]";
+          const json& m = (*it)[i];
+          if (!m.is_object()) {
+            p.Add(path, "expected an object");
+            continue;
+          }
+          CheckKeys(m, path, {"file", "position", "rotation_y_deg", "scale", "albedo"}, p);
+          SetMesh sm;
+          std::string file;
+          Str(m, "file", path + ".file", file, p, true);
+          sm.file = file;
+          Vec3(m, "position", path + ".position", sm.position, p, false);
+          Num(m, "rotation_y_deg", path + ".rotation_y_deg", sm.rotation_y_deg, -3600, 3600, p,
+              false);
+          Num(m, "scale", path + ".scale", sm.scale, 1e-6, 1e6, p, false);
+          Vec3(m, "albedo", path + ".albedo", sm.albedo, p, false);
+          s.set.meshes.push_back(std::move(sm));
+        }
+      }
+    }
+  }
+
+  if (const json* r = Object(doc, "render", "render", p, false)) {
+    CheckKeys(*r, "render", {"spp", "max_bounces", "threads", "output", "preview_png"}, p);
+    Int(*r, "spp", "render.spp", s.render.spp, 1, 4096, p, false);
+    Int(*r, "max_bounces", "render.max_bounces", s.render.max_bounces, 0, 16, p, false);
+    Int(*r, "threads", "render.threads", s.render.threads, 0, 1024, p, false);
+    Str(*r, "output", "render.output", s.render.output, p, false);
+    if (s.render.output.empty() || s.render.output.find("..") != std::string::npos) {
+      p.Add("render.output", "expected a relative or absolute .exr path without '..'");
+    }
+    if (const auto it = r->find("preview_png"); it != r->end()) {
+      if (!it->is_boolean()) {
+        p.Add("render.preview_png", "expected true or false");
+      } else {
+        s.render.preview_png = it->get<bool>();
+      }
+    }
+  }
+
+  ParseAgents(doc, s.agents, p);
+  if (const auto it = doc.find("crowds"); it != doc.end()) {
+    auto groups = ParseCrowdGroups(*it, source);
+    if (groups.ok()) {
+      s.crowds = std::move(groups).value();
+    } else {
+      p.Merge(groups.status());
+    }
+  }
+  if (s.agents.empty() && s.crowds.empty() && p.empty()) {
+    p.Add("agents", "the scene has no agents and no crowds: nothing to render");
+  }
+  if (!p.empty()) return p.ToStatus();
+  return s;
+}
+
+Result<SceneSpec> LoadSceneSpec(const std::filesystem::path& file) {
+  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded()) {
+    try {
+      const json reparsed = json::parse(text);
+      (void)reparsed;
+    } catch (const json::parse_error& e) {
+      return InvalidArgument(file.string() + ": not valid JSON: " + e.what());
+    }
+    return InvalidArgument(file.string() + ": not valid JSON");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(SceneSpec s, ParseSceneSpec(doc, file.string()));
+  s.base_dir = file.parent_path();
+  return s;
+}
+
+}  // namespace figurant::crowd

@@ -1,0 +1,94 @@
+// The scene file: what a crowd artist asks Figurant to render (docs/scene-spec.md is the
+// specification). Units metres, +Y up, right-handed. Parsing is strict — unknown fields are errors
+// with a "did you mean" hint — and reports every problem at once, each naming the field path
+// ("camera.focal_length_mm"). Safe for untrusted input.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "crowd/groups.h"
+#include "geom/camera.h"
+#include "geom/vec.h"
+
+namespace figurant::crowd {
+
+inline constexpr int kSceneVersion = 1;
+
+struct FrameRange {
+  int start = 1001;  // [Limits: 0..10^7]
+  int end = 1001;    // inclusive, >= start
+  double fps = 24;   // [Units: frames per second] [Limits: (0, 1000]]
+  int count() const { return end - start + 1; }
+};
+
+struct Lighting {
+  geom::Vec3f sun_direction{0.3f, 0.8f, -0.5f};  // towards the sun, normalised on parse
+  double sun_irradiance = 3.0;                   // [Units: W/m² at normal incidence] [>= 0]
+  geom::Vec3f sun_color{1, 0.95f, 0.9f};         // linear RGB
+  geom::Vec3f sky_radiance{0.25f, 0.3f, 0.4f};   // [Units: W/(m²·sr)] linear RGB, constant sky
+};
+
+struct SetMesh {
+  std::filesystem::path file;  // resolved against the scene file's directory
+  geom::Vec3f position;        // [Units: metres]
+  double rotation_y_deg = 0;   // [Units: degrees]
+  double scale = 1;            // [Limits: > 0]
+  geom::Vec3f albedo{0.5f, 0.5f, 0.5f};
+};
+
+struct SetSpec {
+  bool has_ground = true;
+  double ground_height = 0;  // [Units: metres]
+  geom::Vec3f ground_albedo{0.35f, 0.35f, 0.35f};
+  std::vector<SetMesh> meshes;
+};
+
+struct RenderSettings {
+  int spp = 16;         // samples per pixel [Limits: 1..4096]
+  int max_bounces = 2;  // indirect bounces after the first hit [Limits: 0..16]
+  int threads = 0;      // 0 = all cores
+  std::string output = "out/frame.####.exr";  // '#' run = zero-padded frame number
+  bool preview_png = true;
+};
+
+enum class LodChoice { kAuto, kFull, kMid, kFar };
+
+struct AgentSpec {
+  std::string double_id;
+  geom::Vec3f position;       // feet [Units: metres]
+  double heading_deg = 0;     // about +Y; 0 faces +Z [Units: degrees]
+  double scale = 1;           // uniform; != 1 is a body_scale alteration [Limits: 0.5..1.5]
+  geom::Vec3f tint{1, 1, 1};  // wardrobe tint, multiplies albedo; != 1 is a wardrobe_tint
+  LodChoice lod = LodChoice::kAuto;
+  std::string name;  // agent name for Cryptomatte; default "agent_<index>"
+};
+
+struct SceneSpec {
+  std::string production;
+  std::string shot;
+  uint64_t seed = 0;
+  geom::Camera camera;
+  FrameRange frames;
+  Lighting lighting;
+  SetSpec set;
+  RenderSettings render;
+  std::vector<AgentSpec> agents;
+  std::vector<CrowdGroup> crowds;
+  std::filesystem::path base_dir;  // directory of the scene file (outputs and set meshes)
+
+  // The output file of one frame: the '#' run of render.output replaced by the zero-padded frame
+  // number, resolved against base_dir.
+  std::filesystem::path OutputFor(int frame) const;
+};
+
+Result<SceneSpec> ParseSceneSpec(const nlohmann::json& doc, std::string_view source);
+// Reads and parses a scene file; base_dir is its directory.
+Result<SceneSpec> LoadSceneSpec(const std::filesystem::path& file);
+
+}  // namespace figurant::crowd

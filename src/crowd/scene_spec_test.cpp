@@ -1,0 +1,85 @@
+#include "crowd/scene_spec.h"
+
+#include <gtest/gtest.h>
+
+namespace figurant::crowd {
+namespace {
+
+using nlohmann::json;
+
+json IssueExample() {
+  return json::parse(R"({
+    "figurant_scene": 1,
+    "production": "prd_0000000000000001", "shot": "sc012_sh030", "seed": 7,
+    "camera": {"position": [0, 1.7, -12], "look_at": [0, 1.2, 0], "up": [0, 1, 0],
+               "focal_length_mm": 35, "sensor_width_mm": 36, "resolution": [1920, 1080]},
+    "frames": {"start": 1001, "end": 1001, "fps": 24},
+    "lighting": {"sun": {"direction": [0.3, 0.8, -0.5], "irradiance": 3.0, "color": [1, 0.95, 0.9]},
+                 "sky": {"radiance": [0.25, 0.3, 0.4]}},
+    "set": {"ground_plane": {"height": 0, "albedo": [0.35, 0.35, 0.35]}, "meshes": []},
+    "render": {"spp": 16, "max_bounces": 2, "threads": 0, "output": "out/sh030.####.exr", "preview_png": true},
+    "agents": [{"double": "dbl_0000000000000001", "position": [0, 0, 0], "heading_deg": 30, "scale": 1.0,
+                "tint": [1, 1, 1], "lod": "auto"}]
+  })");
+}
+
+TEST(SceneSpecTest, ParsesTheIssueExample) {
+  auto s = ParseSceneSpec(IssueExample(), "scene.json");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->shot, "sc012_sh030");
+  EXPECT_EQ(s->seed, 7u);
+  EXPECT_EQ(s->camera.width, 1920);
+  EXPECT_EQ(s->frames.count(), 1);
+  EXPECT_NEAR(geom::Length(s->lighting.sun_direction), 1.0, 1e-6);
+  ASSERT_EQ(s->agents.size(), 1u);
+  EXPECT_EQ(s->agents[0].name, "agent_0");
+  EXPECT_EQ(s->agents[0].heading_deg, 30);
+  s->base_dir = "/tmp/scenes";
+  EXPECT_EQ(s->OutputFor(1001).string(), "/tmp/scenes/out/sh030.1001.exr");
+  EXPECT_EQ(s->OutputFor(7).string(), "/tmp/scenes/out/sh030.0007.exr");
+}
+
+TEST(SceneSpecTest, ReportsEveryBadFieldWithItsPath) {
+  json j = IssueExample();
+  j["camera"]["focal_length_mm"] = -5;
+  j["camera"]["resolution"] = {1920};
+  j["frames"]["end"] = 1000;
+  j["render"]["spp"] = 0;
+  j["render"]["sampels"] = 4;
+  j["agents"][0]["tint"] = {1, 2};
+  j["agents"][0]["lod"] = "tiny";
+  j["agents"].push_back({{"position", {0, 0, 0}}});
+  j["lighting"]["sun"]["direction"] = {0, 0, 0};
+  j["figurant_scene"] = 2;
+  auto s = ParseSceneSpec(j, "scene.json");
+  ASSERT_FALSE(s.ok());
+  const std::string& m = s.status().message();
+  for (const char* f :
+       {"field 'camera.focal_length_mm'", "field 'camera.resolution'", "field 'frames.end'",
+        "field 'render.spp'", "field 'render.sampels': unknown field", "field 'agents[0].tint'",
+        "field 'agents[0].lod'", "field 'agents[1].double': missing",
+        "field 'lighting.sun.direction'", "field 'figurant_scene': version 2"}) {
+    EXPECT_NE(m.find(std::string("scene.json: ") + f), std::string::npos) << f << "\n" << m;
+  }
+}
+
+TEST(SceneSpecTest, CrowdGroupsComeThroughWithTheirErrors) {
+  json j = IssueExample();
+  j["crowds"] = json::parse(R"([{"kind": "seats", "name": "stand", "origin": [0, 0, 40],
+    "rows": 2, "seats_per_row": 10}])");
+  auto s = ParseSceneSpec(j, "scene.json");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->crowds.size(), 1u);
+  j["crowds"][0]["rows"] = -1;
+  EXPECT_NE(ParseSceneSpec(j, "scene.json").status().message().find("crowds[0] (stand)"),
+            std::string::npos);
+}
+
+TEST(SceneSpecTest, NothingToRenderIsAnError) {
+  json j = IssueExample();
+  j.erase("agents");
+  EXPECT_FALSE(ParseSceneSpec(j, "scene.json").ok());
+}
+
+}  // namespace
+}  // namespace figurant::crowd
