@@ -8,6 +8,7 @@
 #include <assimp/Importer.hpp>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -17,6 +18,7 @@
 #include "core/crypto.h"
 #include "core/file.h"
 #include "scan/internal/finish.h"
+#include "scan/internal/isolate.h"
 #include "scan/scan.h"
 
 // Debian's Assimp is built with ASSIMP_BUILD_DEBUG, so its internal consistency checks call
@@ -250,9 +252,55 @@ struct Loader {
   bool normals_complete = true;
 };
 
-Result<ImportedScan> FromScene(const aiScene* scene, const fs::path& base_dir,
-                               const std::string& name, std::string sha256,
-                               const ImportOptions& options) {
+// Child → parent transfer of a RawScan: u32 count + (u32 length, bytes) per warning, u32 length +
+// source hash, then the mesh as a double asset (geom/mesh_codec.h), which the parent's decoder
+// checks like any untrusted input.
+std::string SerializeRaw(const internal::RawScan& raw) {
+  std::string out;
+  auto put32 = [&](uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); };
+  put32(static_cast<uint32_t>(raw.warnings.size()));
+  for (const std::string& w : raw.warnings) {
+    put32(static_cast<uint32_t>(w.size()));
+    out += w;
+  }
+  put32(static_cast<uint32_t>(raw.sha256.size()));
+  out += raw.sha256;
+  geom::DoubleAsset asset;
+  asset.mesh = raw.mesh;
+  out += geom::EncodeDoubleAsset(asset);
+  return out;
+}
+
+Result<internal::RawScan> DeserializeRaw(std::string_view in, const std::string& name) {
+  auto bad = [&] { return InvalidArgument(name + ": the mesh importer returned malformed data"); };
+  auto get32 = [&](uint32_t& v) {
+    if (in.size() < 4) return false;
+    std::memcpy(&v, in.data(), 4);
+    in.remove_prefix(4);
+    return true;
+  };
+  internal::RawScan raw;
+  uint32_t n = 0;
+  if (!get32(n) || n > 10000) return bad();
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t len = 0;
+    if (!get32(len) || len > in.size()) return bad();
+    raw.warnings.emplace_back(in.substr(0, len));
+    in.remove_prefix(len);
+  }
+  uint32_t len = 0;
+  if (!get32(len) || len > in.size()) return bad();
+  raw.sha256 = std::string(in.substr(0, len));
+  in.remove_prefix(len);
+  auto asset = geom::DecodeDoubleAsset(in);
+  if (!asset.ok()) return InvalidArgument(name + ": " + asset.status().message());
+  raw.mesh = std::move(asset->mesh);
+  return raw;
+}
+
+// Runs in the isolated child: the parsed scene as a RawScan, serialised for the parent.
+Result<std::string> FromScene(const aiScene* scene, const fs::path& base_dir,
+                              const std::string& name, std::string sha256) {
   if (scene == nullptr || scene->mRootNode == nullptr || scene->mNumMeshes == 0) {
     return InvalidArgument(name + ": the file holds no meshes");
   }
@@ -273,7 +321,9 @@ Result<ImportedScan> FromScene(const aiScene* scene, const fs::path& base_dir,
       m.skin.joints[v] = {0, 0, 0, 0};
     }
   }
-  return internal::Finish(std::move(l.raw), name, options);
+  if (Status valid = m.Validate(); !valid.ok())
+    return InvalidArgument(name + ": " + valid.message());
+  return SerializeRaw(l.raw);
 }
 
 // PLY headers declare element counts that Assimp trusts when it allocates, so a 100-byte file can
@@ -333,17 +383,21 @@ Result<ImportedScan> ImportFile(const fs::path& path, const ImportOptions& optio
   FIGURANT_RETURN_IF_ERROR(CheckPlyCounts(*bytes, name));
   std::string sha = Sha256Hex(*bytes);
   SecureZero(bytes->data(), bytes->size());
-  try {
-    Assimp::Importer importer;
-    const aiScene* scene = importer.ReadFile(path.string(), kPostProcess);
-    if (scene == nullptr) {
-      return InvalidArgument(name + ": cannot read it as a mesh (" +
-                             std::string(importer.GetErrorString()) + ")");
-    }
-    return FromScene(scene, path.parent_path(), name, std::move(sha), options);
-  } catch (const std::exception& e) {
-    return InvalidArgument(name + ": cannot read it as a mesh (" + e.what() + ")");
-  }
+  FIGURANT_ASSIGN_OR_RETURN(std::string transfer,
+                            internal::RunIsolated(
+                                [&]() -> Result<std::string> {
+                                  Assimp::Importer importer;
+                                  const aiScene* scene = importer.ReadFile(name, kPostProcess);
+                                  if (scene == nullptr) {
+                                    return InvalidArgument(name + ": cannot read it as a mesh (" +
+                                                           importer.GetErrorString() + ")");
+                                  }
+                                  return FromScene(scene, path.parent_path(), name, sha);
+                                },
+                                name));
+  FIGURANT_ASSIGN_OR_RETURN(internal::RawScan raw, DeserializeRaw(transfer, name));
+  SecureZero(transfer.data(), transfer.size());
+  return internal::Finish(std::move(raw), name, options);
 }
 
 Result<ImportedScan> ImportMemory(std::string_view bytes, std::string_view format_hint,
@@ -352,18 +406,21 @@ Result<ImportedScan> ImportMemory(std::string_view bytes, std::string_view forma
   if (bytes.empty()) return InvalidArgument(n + ": the file is empty");
   FIGURANT_RETURN_IF_ERROR(CheckPlyCounts(bytes, n));
   const std::string hint = Lower(std::string(format_hint));
-  try {
-    Assimp::Importer importer;
-    const aiScene* scene =
-        importer.ReadFileFromMemory(bytes.data(), bytes.size(), kPostProcess, hint.c_str());
-    if (scene == nullptr) {
-      return InvalidArgument(n + ": cannot read it as a mesh (" +
-                             std::string(importer.GetErrorString()) + ")");
-    }
-    return FromScene(scene, {}, n, Sha256Hex(bytes), options);
-  } catch (const std::exception& e) {
-    return InvalidArgument(n + ": cannot read it as a mesh (" + e.what() + ")");
-  }
+  FIGURANT_ASSIGN_OR_RETURN(std::string transfer,
+                            internal::RunIsolated(
+                                [&]() -> Result<std::string> {
+                                  Assimp::Importer importer;
+                                  const aiScene* scene = importer.ReadFileFromMemory(
+                                      bytes.data(), bytes.size(), kPostProcess, hint.c_str());
+                                  if (scene == nullptr) {
+                                    return InvalidArgument(n + ": cannot read it as a mesh (" +
+                                                           importer.GetErrorString() + ")");
+                                  }
+                                  return FromScene(scene, {}, n, Sha256Hex(bytes));
+                                },
+                                n));
+  FIGURANT_ASSIGN_OR_RETURN(internal::RawScan raw, DeserializeRaw(transfer, n));
+  return internal::Finish(std::move(raw), n, options);
 }
 
 std::string_view UnitsName(Units u) {

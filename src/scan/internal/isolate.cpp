@@ -1,0 +1,108 @@
+#include "scan/internal/isolate.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace figurant::scan::internal {
+namespace {
+
+// Wire format child → parent: one status byte (0 ok, else the StatusCode), then the payload (the
+// result bytes, or the error message).
+bool WriteAll(int fd, const char* data, size_t n) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, data, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    data += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> RunIsolated(const std::function<Result<std::string>()>& work,
+                                const std::string& what, const IsolationLimits& limits) {
+  int fds[2];
+  if (::pipe(fds) != 0)
+    return Unavailable("cannot create a pipe: " + std::string(std::strerror(errno)));
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return Unavailable("cannot fork an importer: " + std::string(std::strerror(errno)));
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    rlimit as{limits.address_space_bytes, limits.address_space_bytes};
+    ::setrlimit(RLIMIT_AS, &as);
+    std::string out;
+    try {
+      Result<std::string> r = work();
+      if (r.ok()) {
+        out.push_back('\0');
+        out += *r;
+      } else {
+        out.push_back(static_cast<char>(r.status().code()));
+        out += r.status().message();
+      }
+    } catch (const std::bad_alloc&) {
+      out = std::string(1, static_cast<char>(StatusCode::kInvalidArgument)) + what +
+            ": the file asks for more memory than a scan can need (malformed)";
+    } catch (const std::exception& e) {
+      out = std::string(1, static_cast<char>(StatusCode::kInvalidArgument)) + what +
+            ": cannot read it (" + e.what() + ")";
+    }
+    const bool ok = WriteAll(fds[1], out.data(), out.size());
+    ::_exit(ok ? 0 : 1);
+  }
+  ::close(fds[1]);
+  std::string data;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(limits.timeout_seconds);
+  bool timed_out = false;
+  char buf[1 << 16];
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    const int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 1000)));
+    if (r < 0 && errno == EINTR) continue;
+    if (r == 0) continue;
+    const ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fds[0]);
+  if (timed_out) ::kill(pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) {
+    return InvalidArgument(what + ": reading it took longer than " +
+                           std::to_string(limits.timeout_seconds) + " s (malformed or too large)");
+  }
+  if (WIFSIGNALED(status)) {
+    return InvalidArgument(what + ": the mesh importer crashed reading it (signal " +
+                           std::to_string(WTERMSIG(status)) + "); the file is malformed");
+  }
+  if (data.empty()) return InvalidArgument(what + ": the mesh importer returned nothing");
+  const auto code = static_cast<StatusCode>(static_cast<unsigned char>(data[0]));
+  if (code == StatusCode::kOk) return data.substr(1);
+  return Status(code, data.substr(1));
+}
+
+}  // namespace figurant::scan::internal
