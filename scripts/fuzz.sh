@@ -20,5 +20,5 @@ for f in src/scan/fuzz/corpus/*; do
   { printf "$hint"; cat "$f"; } > "$SEEDS/$(basename "$f")"
 done
 # Huge allocations become std::bad_alloc (caught and reported) rather than ASan aborts.
-ASAN_OPTIONS=allocator_may_return_null=1 exec $BUILD/src/scan/scan_fuzz -max_total_time="$SECONDS_TO_RUN" -max_len=65536 -rss_limit_mb=4096 -timeout=10 \
+ASAN_OPTIONS=allocator_may_return_null=1 exec $BUILD/src/scan/scan_fuzz -max_total_time="$SECONDS_TO_RUN" -max_len=65536 -rss_limit_mb=4096 -timeout=30 \
   -print_final_stats=1 $WORK $SEEDS

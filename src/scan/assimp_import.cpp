@@ -331,7 +331,8 @@ Result<std::string> FromScene(const aiScene* scene, const fs::path& base_dir,
 // least one byte per property even in ASCII). Only the header's "element" and "property" lines are
 // read; the format itself is parsed by Assimp.
 Status CheckPlyCounts(std::string_view bytes, const std::string& name) {
-  if (bytes.substr(0, 3) != "ply") return Status::Ok();
+  // Checked wherever a PLY header appears: Assimp finds PLY content by sniffing, not only at
+  // offset 0.
   const size_t end = bytes.find("end_header");
   if (end == std::string_view::npos) return Status::Ok();  // Assimp will refuse it
   uint64_t needed = 0, count = 0, properties = 0;
@@ -349,6 +350,7 @@ Status CheckPlyCounts(std::string_view bytes, const std::string& name) {
       close_element();
       const auto sp = line.rfind(' ');
       const std::string_view num = line.substr(sp + 1);
+      // Assimp reads the leading digits of a malformed count ("400000perty"), so do the same.
       if (std::from_chars(num.data(), num.data() + num.size(), count).ec != std::errc()) count = 0;
     } else if (line.rfind("property ", 0) == 0) {
       ++properties;
@@ -383,6 +385,8 @@ Result<ImportedScan> ImportFile(const fs::path& path, const ImportOptions& optio
   FIGURANT_RETURN_IF_ERROR(CheckPlyCounts(*bytes, name));
   std::string sha = Sha256Hex(*bytes);
   SecureZero(bytes->data(), bytes->size());
+  internal::IsolationLimits limits;
+  limits.timeout_seconds = options.import_timeout_seconds;
   FIGURANT_ASSIGN_OR_RETURN(std::string transfer,
                             internal::RunIsolated(
                                 [&]() -> Result<std::string> {
@@ -394,7 +398,7 @@ Result<ImportedScan> ImportFile(const fs::path& path, const ImportOptions& optio
                                   }
                                   return FromScene(scene, path.parent_path(), name, sha);
                                 },
-                                name));
+                                name, limits));
   FIGURANT_ASSIGN_OR_RETURN(internal::RawScan raw, DeserializeRaw(transfer, name));
   SecureZero(transfer.data(), transfer.size());
   return internal::Finish(std::move(raw), name, options);
@@ -406,6 +410,8 @@ Result<ImportedScan> ImportMemory(std::string_view bytes, std::string_view forma
   if (bytes.empty()) return InvalidArgument(n + ": the file is empty");
   FIGURANT_RETURN_IF_ERROR(CheckPlyCounts(bytes, n));
   const std::string hint = Lower(std::string(format_hint));
+  internal::IsolationLimits limits;
+  limits.timeout_seconds = options.import_timeout_seconds;
   FIGURANT_ASSIGN_OR_RETURN(std::string transfer,
                             internal::RunIsolated(
                                 [&]() -> Result<std::string> {

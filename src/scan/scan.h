@@ -32,6 +32,7 @@ double MetresPer(Units u);  // 1, 0.1, 0.01, 0.001, 0.0254
 struct ImportOptions {
   Units units = Units::kAuto;
   size_t max_triangles = 2'000'000;  // refuse larger scans [Limits: > 0]
+  int import_timeout_seconds = 120;  // the isolated importer is stopped after this [Units: s]
   double min_height_m = 0.5;         // plausible human height after unit detection [metres]
   double max_height_m = 2.5;
   // Triangle budgets of the coarser levels, as fractions of the full mesh. [Limits: (0, 1)]

@@ -16,6 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
   figurant::scan::ImportOptions options;
   options.max_triangles = 200'000;  // keep each input fast
+  options.import_timeout_seconds = 5;
   auto scan = figurant::scan::ImportMemory(bytes, hint, "fuzz-input", options);
   if (scan.ok()) {
     const std::string encoded = figurant::geom::EncodeDoubleAsset(scan->asset);

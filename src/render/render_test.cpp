@@ -1,0 +1,278 @@
+#include <ImfArray.h>
+#include <ImfChannelList.h>
+#include <ImfFrameBuffer.h>
+#include <ImfHeader.h>
+#include <ImfInputFile.h>
+#include <ImfStringAttribute.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include "core/crypto.h"
+#include "core/file.h"
+#include "render/cryptomatte.h"
+#include "render/output.h"
+#include "render/renderer.h"
+
+namespace figurant::render {
+namespace {
+namespace fs = std::filesystem;
+
+// A closed box "person" 1.8 m tall with a wardrobe (lower half) and skin (upper half).
+std::shared_ptr<geom::DoubleAsset> BoxPerson(geom::Vec3f skin, geom::Vec3f clothes) {
+  auto a = std::make_shared<geom::DoubleAsset>();
+  geom::Mesh& m = a->mesh;
+  const float xs[2] = {-0.25f, 0.25f}, ys[3] = {0, 0.9f, 1.8f}, zs[2] = {-0.15f, 0.15f};
+  // Two stacked boxes sharing no vertices: lower (wardrobe), upper (skin).
+  for (int part = 0; part < 2; ++part) {
+    const auto base = static_cast<uint32_t>(m.positions.size());
+    for (int i = 0; i < 8; ++i) {
+      m.positions.push_back({xs[i & 1], ys[part + ((i >> 1) & 1)], zs[(i >> 2) & 1]});
+      m.colors.push_back(part == 0 ? clothes : skin);
+    }
+    const uint32_t quads[6][4] = {{0, 1, 3, 2}, {4, 6, 7, 5}, {0, 4, 5, 1},
+                                  {2, 3, 7, 6}, {0, 2, 6, 4}, {1, 5, 7, 3}};
+    for (const auto& q : quads) {
+      for (uint32_t t : {q[0], q[1], q[2], q[0], q[2], q[3]}) m.indices.push_back(base + t);
+      for (int k = 0; k < 2; ++k) {
+        m.regions.push_back(part == 0 ? geom::Region::kWardrobe : geom::Region::kSkin);
+      }
+    }
+  }
+  return a;
+}
+
+RenderScene SmallScene(int agents) {
+  RenderScene s;
+  s.camera.width = 96;
+  s.camera.height = 54;
+  s.camera.position = {0, 1.2f, -8};
+  s.camera.look_at = {0, 1.0f, 0};
+  s.prototypes.push_back({"dbl_red", "per_1", BoxPerson({0.6f, 0.45f, 0.35f}, {0.7f, 0.1f, 0.1f})});
+  s.prototypes.push_back({"dbl_blue", "per_2", BoxPerson({0.5f, 0.4f, 0.3f}, {0.1f, 0.1f, 0.7f})});
+  for (int i = 0; i < agents; ++i) {
+    AgentInstance a;
+    a.prototype = i % 2;
+    a.position = {-1.5f + 1.0f * i, 0, 0.8f * (i % 2)};
+    a.heading_rad = 0.4f * i;
+    a.name = "agent_" + std::to_string(i);
+    s.agents.push_back(a);
+  }
+  return s;
+}
+
+FrameNames NamesOf(const RenderScene& s, const Renderer& r) {
+  FrameNames n;
+  for (const auto& a : s.agents) n.agents.push_back(a.name);
+  n.doubles = r.double_names();
+  n.performers = r.performer_names();
+  return n;
+}
+
+fs::path Tmp(const std::string& name) {
+  const fs::path d =
+      fs::temp_directory_path() / ("figurant-render-test-" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return d / name;
+}
+
+TEST(CryptomatteTest, MurmurHashMatchesReferenceVectors) {
+  EXPECT_EQ(MurmurHash3_x86_32("", 0), 0u);
+  EXPECT_EQ(MurmurHash3_x86_32("", 1), 0x514E28B7u);
+  EXPECT_EQ(MurmurHash3_x86_32("The quick brown fox jumps over the lazy dog", 0), 0x2E4FF723u);
+  EXPECT_EQ(MurmurHash3_x86_32("hello", 0), 0x248BFA47u);
+}
+
+TEST(CryptomatteTest, IdsAreNeverDenormalInfiniteOrNaN) {
+  for (int i = 0; i < 20000; ++i) {
+    const float f = CryptomatteId("agent_" + std::to_string(i));
+    EXPECT_TRUE(std::isnormal(f)) << i;
+  }
+  // The layer key is the first 7 hex digits of the layer name's hash.
+  EXPECT_EQ(CryptomatteKeyPrefix("CryptoAgent").size(), std::string("cryptomatte/").size() + 8);
+}
+
+TEST(RendererTest, SameImageForAnyThreadCount) {
+  RenderScene scene = SmallScene(4);
+  RenderOptions o;
+  o.spp = 8;
+  o.seed = 3;
+  std::vector<std::string> bytes;
+  for (int threads : {1, 2}) {
+    o.threads = threads;
+    auto r = Renderer::Create(scene, o);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    auto f = (*r)->Render(1001);
+    ASSERT_TRUE(f.ok());
+    const fs::path p = Tmp("det" + std::to_string(threads) + ".exr");
+    ASSERT_TRUE(WriteExr(p, *f, NamesOf(scene, **r), {{"figurant/shot", "t"}}).ok());
+    bytes.push_back(*ReadFile(p));
+  }
+  EXPECT_EQ(bytes[0], bytes[1]) << "EXR bytes differ between 1 and 2 threads";
+  o.seed = 4;
+  auto other = Renderer::Create(scene, o);
+  auto f = (*other)->Render(1001);
+  const fs::path p = Tmp("det-seed.exr");
+  ASSERT_TRUE(WriteExr(p, *f, NamesOf(scene, **other), {{"figurant/shot", "t"}}).ok());
+  EXPECT_NE(*ReadFile(p), bytes[0]) << "a different seed should change the noise";
+}
+
+// Reads one float channel of an EXR.
+std::vector<float> ReadChannel(const fs::path& p, const std::string& name, int& w, int& h) {
+  Imf::InputFile file(p.c_str());
+  const Imath::Box2i dw = file.header().dataWindow();
+  w = dw.max.x - dw.min.x + 1;
+  h = dw.max.y - dw.min.y + 1;
+  std::vector<float> out(static_cast<size_t>(w) * h);
+  Imf::FrameBuffer fb;
+  fb.insert(name, Imf::Slice(Imf::FLOAT, reinterpret_cast<char*>(out.data()), sizeof(float),
+                             sizeof(float) * static_cast<size_t>(w)));
+  file.setFrameBuffer(fb);
+  file.readPixels(dw.min.y, dw.max.y);
+  return out;
+}
+
+TEST(RendererTest, CryptomatteInTheExrMatchesTheCoverageRecords) {
+  RenderScene scene = SmallScene(4);
+  RenderOptions o;
+  o.spp = 8;
+  auto r = Renderer::Create(scene, o);
+  auto f = (*r)->Render(7);
+  ASSERT_TRUE(f.ok());
+  const fs::path p = Tmp("crypto.exr");
+  ASSERT_TRUE(WriteExr(p, *f, NamesOf(scene, **r), {}).ok());
+  // Sum coverage per id over all ranks of the agent layers, from the file alone.
+  std::map<uint32_t, double> from_file;
+  int w = 0, h = 0;
+  for (const char* layer : {"CryptoAgent00", "CryptoAgent01", "CryptoAgent02"}) {
+    for (const char* pair : {"RG", "BA"}) {
+      const auto ids = ReadChannel(p, std::string(layer) + "." + pair[0], w, h);
+      const auto cov = ReadChannel(p, std::string(layer) + "." + pair[1], w, h);
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (cov[i] <= 0) continue;
+        uint32_t bits;
+        std::memcpy(&bits, &ids[i], 4);
+        from_file[bits] += cov[i];
+      }
+    }
+  }
+  ASSERT_FALSE(f->coverage.empty());
+  for (const AgentCoverage& c : f->coverage) {
+    const uint32_t id = CryptomatteHash(scene.agents[static_cast<size_t>(c.agent)].name);
+    EXPECT_NEAR(from_file[id], c.pixels, 1e-3) << scene.agents[static_cast<size_t>(c.agent)].name;
+    EXPECT_GT(c.pixels, 10);
+  }
+  // The manifest names every agent.
+  Imf::InputFile file(p.c_str());
+  const auto* manifest = file.header().findTypedAttribute<Imf::StringAttribute>(
+      CryptomatteKeyPrefix("CryptoAgent") + "manifest");
+  ASSERT_NE(manifest, nullptr);
+  for (const auto& a : scene.agents) {
+    EXPECT_NE(manifest->value().find("\"" + a.name + "\""), std::string::npos);
+  }
+  // Alpha equals total agent + ground coverage; agents' coverage never exceeds 1 per pixel.
+  for (size_t i = 0; i < f->crypto_agent.size(); ++i) {
+    float sum = 0;
+    for (const CryptoEntry& e : f->crypto_agent[i]) sum += e.index >= 0 ? e.coverage : 0;
+    EXPECT_LE(sum, f->rgba[i * 4 + 3] + 1e-5f);
+  }
+}
+
+TEST(RendererTest, WardrobeTintTouchesClothesOnly) {
+  RenderScene scene = SmallScene(1);
+  scene.agents[0].position = {0, 0, 0};
+  scene.agents[0].heading_rad = 0;
+  scene.camera.look_at = {0, 0.9f, 0};
+  scene.camera.position = {0, 0.9f, -4};
+  scene.has_ground = false;
+  RenderOptions o;
+  o.spp = 4;
+  o.max_bounces = 0;
+  auto plain = (*Renderer::Create(scene, o))->Render(1);
+  scene.agents[0].tint = {0.2f, 1.0f, 1.0f};
+  auto tinted = (*Renderer::Create(scene, o))->Render(1);
+  const int W = plain->width, H = plain->height;
+  auto red_at = [&](const Frame& f, int y) {
+    return f.rgba[(static_cast<size_t>(y) * W + W / 2) * 4];
+  };
+  // Top of the box (skin) unchanged; bottom (wardrobe) red scaled by 0.2.
+  const int skin_row = H / 2 - H / 5, clothes_row = H / 2 + H / 5;
+  EXPECT_NEAR(red_at(*tinted, skin_row), red_at(*plain, skin_row), 1e-6);
+  EXPECT_GT(red_at(*plain, clothes_row), 0);
+  EXPECT_NEAR(red_at(*tinted, clothes_row), 0.2f * red_at(*plain, clothes_row), 1e-4);
+}
+
+TEST(RendererTest, LevelOfDetailFollowsProjectedHeight) {
+  RenderScene scene = SmallScene(2);
+  scene.camera.width = 1920;
+  scene.camera.height = 1080;
+  for (auto& p : scene.prototypes) {
+    auto a = std::make_shared<geom::DoubleAsset>(*p.asset);
+    a->lods.push_back({0.01f, {0, 1, 2}});
+    a->lods.push_back({0.02f, {0, 2, 3}});
+    p.asset = a;
+  }
+  scene.agents[0].position = {0, 0, -4};   // near: tall on screen
+  scene.agents[1].position = {0, 0, 200};  // far: tiny
+  auto r = Renderer::Create(scene, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)->agent_lods()[0], 0);
+  EXPECT_EQ((*r)->agent_lods()[1], 2);
+}
+
+TEST(RendererTest, PngPreviewIsWritten) {
+  RenderScene scene = SmallScene(2);
+  auto r = Renderer::Create(scene, {});
+  auto f = (*r)->Render(1);
+  const fs::path p = Tmp("preview.png");
+  ASSERT_TRUE(WritePng(p, *f).ok());
+  const std::string bytes = *ReadFile(p);
+  EXPECT_EQ(bytes.substr(1, 3), "PNG");
+}
+
+}  // namespace
+}  // namespace figurant::render
+
+namespace figurant::render {
+namespace {
+
+// Golden image: a small scene against a reference EXR kept beside the test (Embree's tutorials keep
+// one per tutorial). Tolerance: mean absolute difference of RGBA below 1 % of the mean value, and
+// no pixel off by more than 0.25. Regenerate deliberately with FIGURANT_UPDATE_GOLDEN=1.
+TEST(RendererTest, GoldenImage) {
+  RenderScene scene = SmallScene(5);
+  RenderOptions o;
+  o.spp = 16;
+  o.seed = 11;
+  auto r = Renderer::Create(scene, o);
+  auto f = (*r)->Render(1);
+  ASSERT_TRUE(f.ok());
+  const fs::path golden =
+      fs::path(FIGURANT_SOURCE_DIR) / "src" / "render" / "testdata" / "golden_small.exr";
+  if (std::getenv("FIGURANT_UPDATE_GOLDEN") != nullptr) {
+    ASSERT_TRUE(WriteExr(golden, *f, NamesOf(scene, **r), {}).ok());
+  }
+  ASSERT_TRUE(fs::exists(golden)) << "run once with FIGURANT_UPDATE_GOLDEN=1";
+  double diff = 0, mean = 0, worst = 0;
+  int w = 0, h = 0;
+  for (int c = 0; c < 4; ++c) {
+    const auto ref = ReadChannel(golden, std::string(1, "RGBA"[c]), w, h);
+    ASSERT_EQ(w, f->width);
+    ASSERT_EQ(h, f->height);
+    for (size_t i = 0; i < ref.size(); ++i) {
+      const double d = std::fabs(ref[i] - f->rgba[i * 4 + c]);
+      diff += d;
+      mean += std::fabs(ref[i]);
+      worst = std::max(worst, d);
+    }
+  }
+  EXPECT_LT(diff, 0.01 * mean) << "mean absolute difference " << diff / (4.0 * w * h);
+  EXPECT_LT(worst, 0.25);
+}
+
+}  // namespace
+}  // namespace figurant::render

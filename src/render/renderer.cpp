@@ -1,0 +1,649 @@
+// Path tracing with next-event estimation (Kajiya, "The Rendering Equation", SIGGRAPH 1986; Pharr,
+// Jakob & Humphreys, "Physically Based Rendering", 4th ed., ch. 13) on Embree 3 (Wald et al.,
+// "Embree: A Kernel Framework for Efficient CPU Ray Tracing", SIGGRAPH 2014).
+#include "render/renderer.h"
+
+#include <embree3/rtcore.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <numbers>
+#include <thread>
+
+#include "core/random.h"
+
+namespace figurant::render {
+namespace {
+
+using geom::Vec3f;
+constexpr float kPi = std::numbers::pi_v<float>;
+constexpr int kTile = 16;
+constexpr int kPacket = 8;
+constexpr float kNoDepth = 1e10f;
+constexpr float kRayEpsilon = 1e-4f;
+constexpr float kGroundHalfExtent = 5000.0f;  // [Units: metres]
+
+float SrgbToLinear(uint8_t c) {
+  const float v = c / 255.0f;
+  return v <= 0.04045f ? v / 12.92f : std::pow((v + 0.055f) / 1.055f, 2.4f);
+}
+
+// Everything shading needs about one double at one level of detail.
+struct ProtoLevel {
+  RTCScene scene = nullptr;
+  const std::vector<uint32_t>* indices = nullptr;  // triangles of this level
+};
+
+struct ProtoData {
+  std::shared_ptr<const geom::DoubleAsset> asset;
+  std::vector<geom::Region> vertex_region;  // per vertex (majority of its triangles)
+  bool wardrobe = false;                    // tint wardrobe only
+  std::vector<Vec3f> texture_linear;        // decoded texture, linear RGB
+  std::array<ProtoLevel, 3> levels;         // full, mid, far (mid/far may alias coarser/finer)
+  double height = 1.7;
+};
+
+struct AgentData {
+  int proto = 0;
+  int level = 0;
+  geom::Mat4f xfm;         // object → world
+  geom::Mat4f normal_xfm;  // rotation only (uniform scale)
+  int double_index = 0, performer_index = 0;
+};
+
+struct Hit {
+  bool hit = false;
+  Vec3f p, n, albedo;
+  int agent = -1;
+  float depth = 0;
+};
+
+Vec3f OrthoSample(const Vec3f& n, double u1, double u2) {
+  // Cosine-weighted hemisphere sample around n (Malley's method).
+  const float r = static_cast<float>(std::sqrt(u1));
+  const float phi = static_cast<float>(2 * std::numbers::pi * u2);
+  const float x = r * std::cos(phi), y = r * std::sin(phi);
+  const float z = static_cast<float>(std::sqrt(std::max(0.0, 1.0 - u1)));
+  const Vec3f t = std::fabs(n.x) > 0.5f ? geom::Normalize(geom::Cross({0, 1, 0}, n))
+                                        : geom::Normalize(geom::Cross({1, 0, 0}, n));
+  const Vec3f b = geom::Cross(n, t);
+  return t * x + b * y + n * z;
+}
+
+}  // namespace
+
+struct Renderer::Impl {
+  RenderScene scene;
+  RenderOptions options;
+  RTCDevice device = nullptr;
+  RTCScene top = nullptr;
+  std::vector<ProtoData> protos;
+  std::vector<AgentData> agents;
+  std::vector<int> agent_levels;
+  unsigned first_agent_geom = 0;
+  unsigned ground_geom = RTC_INVALID_GEOMETRY_ID;
+  std::vector<unsigned> set_geoms;
+  std::vector<std::string> double_names, performer_names;
+  geom::Camera::Basis basis;
+  RenderStats build_stats;
+
+  ~Impl() {
+    if (top != nullptr) rtcReleaseScene(top);
+    for (ProtoData& p : protos) {
+      for (ProtoLevel& l : p.levels) {
+        if (l.scene != nullptr) {
+          rtcReleaseScene(l.scene);
+          // Aliased levels share one scene; release once.
+          for (ProtoLevel& other : p.levels) {
+            if (&other != &l && other.scene == l.scene) other.scene = nullptr;
+          }
+          l.scene = nullptr;
+        }
+      }
+    }
+    if (device != nullptr) rtcReleaseDevice(device);
+  }
+
+  RTCScene BuildTriangles(const std::vector<Vec3f>& positions,
+                          const std::vector<uint32_t>& indices) {
+    RTCScene s = rtcNewScene(device);
+    rtcSetSceneBuildQuality(s, RTC_BUILD_QUALITY_MEDIUM);
+    RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_TRIANGLE);
+    auto* v = static_cast<float*>(rtcSetNewGeometryBuffer(
+        g, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT3, 3 * sizeof(float), positions.size()));
+    for (size_t i = 0; i < positions.size(); ++i) {
+      v[3 * i] = positions[i].x;
+      v[3 * i + 1] = positions[i].y;
+      v[3 * i + 2] = positions[i].z;
+    }
+    auto* idx = static_cast<uint32_t*>(rtcSetNewGeometryBuffer(
+        g, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3, 3 * sizeof(uint32_t), indices.size() / 3));
+    std::copy(indices.begin(), indices.end(), idx);
+    rtcCommitGeometry(g);
+    rtcAttachGeometry(s, g);
+    rtcReleaseGeometry(g);
+    rtcCommitScene(s);
+    return s;
+  }
+
+  Status Build() {
+    const auto t0 = std::chrono::steady_clock::now();
+    device = rtcNewDevice(nullptr);
+    if (device == nullptr) return Internal("Embree device creation failed");
+    top = rtcNewScene(device);
+    rtcSetSceneBuildQuality(top, RTC_BUILD_QUALITY_MEDIUM);
+    basis = scene.camera.ComputeBasis();
+
+    // Ground: a large quad at the ground height.
+    if (scene.has_ground) {
+      const float h = scene.ground_height, e = kGroundHalfExtent;
+      RTCScene tmp = nullptr;
+      (void)tmp;
+      RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_TRIANGLE);
+      auto* v = static_cast<float*>(rtcSetNewGeometryBuffer(
+          g, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT3, 3 * sizeof(float), 4));
+      const float verts[12] = {-e, h, -e, e, h, -e, e, h, e, -e, h, e};
+      std::copy(verts, verts + 12, v);
+      auto* idx = static_cast<uint32_t*>(rtcSetNewGeometryBuffer(
+          g, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3, 3 * sizeof(uint32_t), 2));
+      const uint32_t tris[6] = {0, 2, 1, 0, 3, 2};
+      std::copy(tris, tris + 6, idx);
+      rtcCommitGeometry(g);
+      ground_geom = rtcAttachGeometry(top, g);
+      rtcReleaseGeometry(g);
+    }
+    for (const SetGeometry& sg : scene.set) {
+      RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_TRIANGLE);
+      auto* v = static_cast<float*>(rtcSetNewGeometryBuffer(g, RTC_BUFFER_TYPE_VERTEX, 0,
+                                                            RTC_FORMAT_FLOAT3, 3 * sizeof(float),
+                                                            sg.mesh.positions.size()));
+      for (size_t i = 0; i < sg.mesh.positions.size(); ++i) {
+        v[3 * i] = sg.mesh.positions[i].x;
+        v[3 * i + 1] = sg.mesh.positions[i].y;
+        v[3 * i + 2] = sg.mesh.positions[i].z;
+      }
+      auto* idx = static_cast<uint32_t*>(
+          rtcSetNewGeometryBuffer(g, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3,
+                                  3 * sizeof(uint32_t), sg.mesh.indices.size() / 3));
+      std::copy(sg.mesh.indices.begin(), sg.mesh.indices.end(), idx);
+      rtcCommitGeometry(g);
+      set_geoms.push_back(rtcAttachGeometry(top, g));
+      rtcReleaseGeometry(g);
+    }
+
+    // Prototypes: geometry built lazily per level actually used.
+    protos.resize(scene.prototypes.size());
+    std::map<std::string, int> double_ids, performer_ids;
+    std::vector<int> proto_double(scene.prototypes.size()),
+        proto_performer(scene.prototypes.size());
+    for (size_t i = 0; i < scene.prototypes.size(); ++i) {
+      const Prototype& p = scene.prototypes[i];
+      if (p.asset == nullptr)
+        return InvalidArgument("prototype " + p.double_id + " has no geometry");
+      ProtoData& d = protos[i];
+      d.asset = p.asset;
+      const geom::Mesh& m = p.asset->mesh;
+      const geom::Bounds3f b = m.ComputeBounds();
+      d.height = std::max(0.01f, b.hi.y - std::min(0.0f, b.lo.y));
+      d.wardrobe = m.HasWardrobeRegions();
+      if (d.wardrobe) {
+        std::vector<std::array<int, 4>> votes(m.positions.size(), {0, 0, 0, 0});
+        for (size_t t = 0; t < m.regions.size(); ++t) {
+          for (int k = 0; k < 3; ++k) ++votes[m.indices[3 * t + k]][static_cast<int>(m.regions[t])];
+        }
+        d.vertex_region.resize(m.positions.size());
+        for (size_t v = 0; v < votes.size(); ++v) {
+          d.vertex_region[v] = static_cast<geom::Region>(
+              std::max_element(votes[v].begin(), votes[v].end()) - votes[v].begin());
+        }
+      }
+      if (!m.albedo.empty() && !m.uvs.empty()) {
+        d.texture_linear.resize(static_cast<size_t>(m.albedo.width) * m.albedo.height);
+        for (size_t px = 0; px < d.texture_linear.size(); ++px) {
+          d.texture_linear[px] = {SrgbToLinear(m.albedo.rgba[px * 4]),
+                                  SrgbToLinear(m.albedo.rgba[px * 4 + 1]),
+                                  SrgbToLinear(m.albedo.rgba[px * 4 + 2])};
+        }
+      }
+      d.levels[0].indices = &m.indices;
+      for (int l = 1; l < 3; ++l) {
+        const size_t lod = static_cast<size_t>(l - 1);
+        d.levels[static_cast<size_t>(l)].indices =
+            lod < p.asset->lods.size() && !p.asset->lods[lod].indices.empty()
+                ? &p.asset->lods[lod].indices
+                : d.levels[static_cast<size_t>(l - 1)].indices;
+      }
+      proto_double[i] =
+          double_ids.emplace(p.double_id, static_cast<int>(double_ids.size())).first->second;
+      proto_performer[i] =
+          performer_ids.emplace(p.performer_id, static_cast<int>(performer_ids.size()))
+              .first->second;
+    }
+    double_names.resize(double_ids.size());
+    for (const auto& [name, i] : double_ids) double_names[static_cast<size_t>(i)] = name;
+    performer_names.resize(performer_ids.size());
+    for (const auto& [name, i] : performer_ids) performer_names[static_cast<size_t>(i)] = name;
+
+    // Agents: choose levels, build the levels used, attach one instance each.
+    agents.resize(scene.agents.size());
+    agent_levels.resize(scene.agents.size());
+    for (size_t a = 0; a < scene.agents.size(); ++a) {
+      const AgentInstance& in = scene.agents[a];
+      if (in.prototype < 0 || static_cast<size_t>(in.prototype) >= protos.size()) {
+        return InvalidArgument("agent " + in.name + " refers to a missing double");
+      }
+      ProtoData& p = protos[static_cast<size_t>(in.prototype)];
+      int level = 0;
+      switch (in.lod) {
+        case crowd::LodChoice::kFull:
+          level = 0;
+          break;
+        case crowd::LodChoice::kMid:
+          level = 1;
+          break;
+        case crowd::LodChoice::kFar:
+          level = 2;
+          break;
+        case crowd::LodChoice::kAuto: {
+          const double px =
+              scene.camera.ScreenHeightFraction(basis, in.position, p.height * in.scale) *
+              scene.camera.height;
+          level = px > kFullDetailPixels ? 0 : (px > kMidDetailPixels ? 1 : 2);
+          break;
+        }
+      }
+      ProtoLevel& pl = p.levels[static_cast<size_t>(level)];
+      if (pl.scene == nullptr) {
+        // Reuse a sibling level's scene when it has the same triangles.
+        for (ProtoLevel& other : p.levels) {
+          if (other.scene != nullptr && other.indices == pl.indices) pl.scene = other.scene;
+        }
+        if (pl.scene == nullptr) {
+          pl.scene = BuildTriangles(p.asset->mesh.positions, *pl.indices);
+          ++build_stats.unique_meshes;
+        } else {
+          rtcRetainScene(pl.scene);
+        }
+      }
+      AgentData& ad = agents[a];
+      ad.proto = in.prototype;
+      ad.level = level;
+      agent_levels[a] = level;
+      ad.normal_xfm = geom::Mat4f::RotationY(in.heading_rad);
+      ad.xfm = geom::Mat4f::Translation(in.position) * ad.normal_xfm * geom::Mat4f::Scale(in.scale);
+      ad.double_index = proto_double[static_cast<size_t>(in.prototype)];
+      ad.performer_index = proto_performer[static_cast<size_t>(in.prototype)];
+      RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_INSTANCE);
+      rtcSetGeometryInstancedScene(g, pl.scene);
+      rtcSetGeometryTransform(g, 0, RTC_FORMAT_FLOAT4X4_COLUMN_MAJOR, &ad.xfm.m[0][0]);
+      rtcCommitGeometry(g);
+      const unsigned id = rtcAttachGeometry(top, g);
+      if (a == 0) first_agent_geom = id;
+      rtcReleaseGeometry(g);
+    }
+    rtcCommitScene(top);
+    const RTCError err = rtcGetDeviceError(device);
+    if (err != RTC_ERROR_NONE)
+      return Internal("Embree error " + std::to_string(err) + " building the scene");
+    build_stats.instances = agents.size();
+    build_stats.build_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return Status::Ok();
+  }
+
+  // Fills `h` from an Embree hit record: position, shading normal, albedo, agent.
+  void Shade(const Vec3f& org, const Vec3f& dir, float t, unsigned geom, unsigned inst,
+             unsigned prim, float u, float v, const Vec3f& ng_raw, Hit& h) const {
+    h.hit = true;
+    h.p = org + dir * t;
+    h.agent = -1;
+    if (inst != RTC_INVALID_GEOMETRY_ID) {
+      const int a = static_cast<int>(inst - first_agent_geom);
+      const AgentData& ad = agents[static_cast<size_t>(a)];
+      const ProtoData& p = protos[static_cast<size_t>(ad.proto)];
+      const geom::Mesh& m = p.asset->mesh;
+      const std::vector<uint32_t>& idx = *p.levels[static_cast<size_t>(ad.level)].indices;
+      const uint32_t i0 = idx[3 * prim], i1 = idx[3 * prim + 1], i2 = idx[3 * prim + 2];
+      const float w = 1 - u - v;
+      Vec3f n =
+          m.normals.empty() ? ng_raw : m.normals[i0] * w + m.normals[i1] * u + m.normals[i2] * v;
+      n = geom::Normalize(ad.normal_xfm.TransformVector(n));
+      Vec3f albedo = m.base_color;
+      if (!p.texture_linear.empty()) {
+        const geom::Vec2f uv{m.uvs[i0].x * w + m.uvs[i1].x * u + m.uvs[i2].x * v,
+                             m.uvs[i0].y * w + m.uvs[i1].y * u + m.uvs[i2].y * v};
+        const int tw = m.albedo.width, th = m.albedo.height;
+        const float fu = uv.x - std::floor(uv.x), fv = uv.y - std::floor(uv.y);
+        const int x = std::clamp(static_cast<int>(fu * tw), 0, tw - 1);
+        const int y = std::clamp(static_cast<int>((1 - fv) * th), 0, th - 1);
+        albedo = p.texture_linear[static_cast<size_t>(y) * tw + x];
+      } else if (!m.colors.empty()) {
+        albedo = m.colors[i0] * w + m.colors[i1] * u + m.colors[i2] * v;
+      }
+      const Vec3f& tint = scene.agents[static_cast<size_t>(a)].tint;
+      if (!p.wardrobe || p.vertex_region[i0] == geom::Region::kWardrobe) albedo = albedo * tint;
+      h.n = n;
+      h.albedo = albedo;
+      h.agent = a;
+    } else {
+      h.n = geom::Normalize(ng_raw);
+      h.albedo = geom::Vec3f{0.5f, 0.5f, 0.5f};
+      if (geom == ground_geom) {
+        h.n = {0, 1, 0};
+        h.albedo = scene.ground_albedo;
+      } else {
+        for (size_t s = 0; s < set_geoms.size(); ++s) {
+          if (set_geoms[s] == geom) h.albedo = scene.set[s].albedo;
+        }
+      }
+    }
+    if (geom::Dot(h.n, dir) > 0) h.n = -h.n;  // face the viewer (two-sided shading)
+    h.depth = scene.camera.Depth(basis, h.p);
+  }
+
+  bool Occluded(const Vec3f& org, const Vec3f& dir, uint64_t& rays) const {
+    RTCIntersectContext ctx;
+    rtcInitIntersectContext(&ctx);
+    RTCRay r{};
+    r.org_x = org.x;
+    r.org_y = org.y;
+    r.org_z = org.z;
+    r.dir_x = dir.x;
+    r.dir_y = dir.y;
+    r.dir_z = dir.z;
+    r.tnear = kRayEpsilon;
+    r.tfar = INFINITY;
+    r.mask = 0xFFFFFFFF;
+    r.flags = 0;
+    rtcOccluded1(top, &ctx, &r);
+    ++rays;
+    return r.tfar < 0;  // Embree sets tfar = -inf on a hit
+  }
+
+  bool Intersect(const Vec3f& org, const Vec3f& dir, Hit& h, uint64_t& rays) const {
+    RTCIntersectContext ctx;
+    rtcInitIntersectContext(&ctx);
+    RTCRayHit rh{};
+    rh.ray.org_x = org.x;
+    rh.ray.org_y = org.y;
+    rh.ray.org_z = org.z;
+    rh.ray.dir_x = dir.x;
+    rh.ray.dir_y = dir.y;
+    rh.ray.dir_z = dir.z;
+    rh.ray.tnear = kRayEpsilon;
+    rh.ray.tfar = INFINITY;
+    rh.ray.mask = 0xFFFFFFFF;
+    rh.hit.geomID = RTC_INVALID_GEOMETRY_ID;
+    rh.hit.instID[0] = RTC_INVALID_GEOMETRY_ID;
+    rtcIntersect1(top, &ctx, &rh);
+    ++rays;
+    if (rh.hit.geomID == RTC_INVALID_GEOMETRY_ID) {
+      h.hit = false;
+      return false;
+    }
+    Shade(org, dir, rh.ray.tfar, rh.hit.geomID, rh.hit.instID[0], rh.hit.primID, rh.hit.u, rh.hit.v,
+          {rh.hit.Ng_x, rh.hit.Ng_y, rh.hit.Ng_z}, h);
+    return true;
+  }
+
+  // Radiance leaving a primary hit towards the camera: NEE of sun and sky at every vertex, then
+  // up to max_bounces diffuse bounces.
+  Vec3f Radiance(Hit h, const Vec3f& dir_in, Rng& rng, uint64_t& rays) const {
+    (void)dir_in;
+    Vec3f total{0, 0, 0};
+    Vec3f throughput{1, 1, 1};
+    const crowd::Lighting& L = scene.lighting;
+    const Vec3f sun = L.sun_direction;
+    const Vec3f sun_radiance = L.sun_color * static_cast<float>(L.sun_irradiance / kPi);
+    for (int bounce = 0;; ++bounce) {
+      const Vec3f org = h.p + h.n * kRayEpsilon;
+      // Sun: (albedo / π) · E · cosθ · visibility.
+      const float cos_sun = geom::Dot(h.n, sun);
+      if (cos_sun > 0 && L.sun_irradiance > 0 && !Occluded(org, sun, rays)) {
+        total += throughput * h.albedo * sun_radiance * cos_sun;
+      }
+      // Sky (upper hemisphere, constant radiance): cosine-weighted sample, estimator albedo · L.
+      const Vec3f sky_dir = OrthoSample(h.n, rng.Uniform(), rng.Uniform());
+      if (sky_dir.y > 0 && !Occluded(org, sky_dir, rays)) {
+        total += throughput * h.albedo * L.sky_radiance;
+      }
+      if (bounce >= options.max_bounces) break;
+      throughput = throughput * h.albedo;
+      const Vec3f next = OrthoSample(h.n, rng.Uniform(), rng.Uniform());
+      Hit nh;
+      if (!Intersect(org, next, nh, rays)) break;
+      h = nh;
+    }
+    return total;
+  }
+};
+
+Renderer::Renderer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Renderer::~Renderer() = default;
+
+const std::vector<int>& Renderer::agent_lods() const { return impl_->agent_levels; }
+const std::vector<std::string>& Renderer::double_names() const { return impl_->double_names; }
+const std::vector<std::string>& Renderer::performer_names() const { return impl_->performer_names; }
+const RenderScene& Renderer::scene() const { return impl_->scene; }
+
+Result<std::unique_ptr<Renderer>> Renderer::Create(RenderScene scene,
+                                                   const RenderOptions& options) {
+  if (options.spp < 1 || options.spp > 4096) return InvalidArgument("spp must be in 1..4096");
+  if (options.max_bounces < 0 || options.max_bounces > 16) {
+    return InvalidArgument("max_bounces must be in 0..16");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->scene = std::move(scene);
+  impl->options = options;
+  FIGURANT_RETURN_IF_ERROR(impl->Build());
+  return std::unique_ptr<Renderer>(new Renderer(std::move(impl)));
+}
+
+namespace {
+
+// Adds `coverage` for `index` into a pixel's ranked list (kept sorted, descending; the smallest is
+// dropped when full — Cryptomatte's fixed depth).
+void AddCrypto(CryptoPixel& px, int32_t index, float coverage) {
+  for (CryptoEntry& e : px) {
+    if (e.index == index) {
+      e.coverage += coverage;
+      std::sort(px.begin(), px.end(),
+                [](const CryptoEntry& a, const CryptoEntry& b) { return a.coverage > b.coverage; });
+      return;
+    }
+  }
+  if (px.back().index < 0 || px.back().coverage < coverage) {
+    px.back() = {index, coverage};
+    std::sort(px.begin(), px.end(),
+              [](const CryptoEntry& a, const CryptoEntry& b) { return a.coverage > b.coverage; });
+  }
+}
+
+}  // namespace
+
+Result<Frame> Renderer::Render(int frame_number) {
+  Impl& im = *impl_;
+  const geom::Camera& cam = im.scene.camera;
+  const int W = cam.width, H = cam.height, spp = im.options.spp;
+  Frame f;
+  f.frame = frame_number;
+  f.width = W;
+  f.height = H;
+  f.spp = spp;
+  const size_t npx = static_cast<size_t>(W) * H;
+  f.rgba.assign(npx * 4, 0.0f);
+  f.depth.assign(npx, kNoDepth);
+  f.normal.assign(npx * 3, 0.0f);
+  f.crypto_agent.assign(npx, CryptoPixel{});
+  f.stats = im.build_stats;
+
+  const int tiles_x = (W + kTile - 1) / kTile, tiles_y = (H + kTile - 1) / kTile;
+  const int tiles = tiles_x * tiles_y;
+  std::atomic<int> tiles_done{0};
+  std::atomic<uint64_t> rays_total{0};
+  const auto t0 = std::chrono::steady_clock::now();
+
+  // Progress on stderr, once a second, while tiles render.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool finished = false;
+  std::thread progress;
+  if (im.options.progress) {
+    progress = std::thread([&] {
+      std::unique_lock<std::mutex> lock(mu);
+      while (!cv.wait_for(lock, std::chrono::seconds(1), [&] { return finished; })) {
+        const double s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const int done = tiles_done.load();
+        const double mrays = rays_total.load() / std::max(s, 1e-9) / 1e6;
+        const double left = done > 0 ? s * (tiles - done) / done : 0;
+        std::fprintf(stderr, "\rframe %d: %d/%d tiles, %.1f Mrays/s, %.0f s left   ", frame_number,
+                     done, tiles, mrays, left);
+      }
+      std::fprintf(stderr, "\r%*s\r", 70, "");
+    });
+  }
+
+  const uint64_t frame_seed =
+      Rng::Mix(im.options.seed ^ Rng::Mix(static_cast<uint64_t>(frame_number)));
+  auto render_tile = [&](int tile) {
+    const int tx = tile % tiles_x, ty = tile / tiles_x;
+    uint64_t rays = 0;
+    RTCIntersectContext ctx;
+    rtcInitIntersectContext(&ctx);
+    for (int y = ty * kTile; y < std::min(H, (ty + 1) * kTile); ++y) {
+      for (int x = tx * kTile; x < std::min(W, (tx + 1) * kTile); ++x) {
+        const size_t pi = static_cast<size_t>(y) * W + x;
+        Vec3f color{0, 0, 0};
+        float alpha = 0;
+        Vec3f normal_sum{0, 0, 0};
+        float nearest = kNoDepth;
+        CryptoPixel& crypto = f.crypto_agent[pi];
+        const float weight = 1.0f / static_cast<float>(spp);
+        for (int s0 = 0; s0 < spp; s0 += kPacket) {
+          // Eight coherent camera rays of this pixel, traced as one packet.
+          alignas(32) int valid[kPacket];
+          RTCRayHit8 rh;
+          Rng rngs[kPacket] = {Rng(0), Rng(0), Rng(0), Rng(0), Rng(0), Rng(0), Rng(0), Rng(0)};
+          Vec3f dirs[kPacket];
+          for (int k = 0; k < kPacket; ++k) {
+            const int s = s0 + k;
+            valid[k] = s < spp ? -1 : 0;
+            rngs[k] = Rng::Derive(frame_seed,
+                                  (static_cast<uint64_t>(pi) << 12) ^ static_cast<uint64_t>(s));
+            const double jx = rngs[k].Uniform(), jy = rngs[k].Uniform();
+            dirs[k] = geom::Normalize(cam.RayDirection(im.basis, x + jx, y + jy));
+            rh.ray.org_x[k] = cam.position.x;
+            rh.ray.org_y[k] = cam.position.y;
+            rh.ray.org_z[k] = cam.position.z;
+            rh.ray.dir_x[k] = dirs[k].x;
+            rh.ray.dir_y[k] = dirs[k].y;
+            rh.ray.dir_z[k] = dirs[k].z;
+            rh.ray.tnear[k] = 0;
+            rh.ray.tfar[k] = INFINITY;
+            rh.ray.mask[k] = 0xFFFFFFFF;
+            rh.ray.flags[k] = 0;
+            rh.ray.time[k] = 0;
+            rh.ray.id[k] = static_cast<unsigned>(k);
+            rh.hit.geomID[k] = RTC_INVALID_GEOMETRY_ID;
+            rh.hit.instID[0][k] = RTC_INVALID_GEOMETRY_ID;
+          }
+          rtcIntersect8(valid, im.top, &ctx, &rh);
+          for (int k = 0; k < kPacket; ++k) {
+            if (!valid[k]) continue;
+            ++rays;
+            if (rh.hit.geomID[k] == RTC_INVALID_GEOMETRY_ID) continue;
+            Hit h;
+            im.Shade(cam.position, dirs[k], rh.ray.tfar[k], rh.hit.geomID[k], rh.hit.instID[0][k],
+                     rh.hit.primID[k], rh.hit.u[k], rh.hit.v[k],
+                     {rh.hit.Ng_x[k], rh.hit.Ng_y[k], rh.hit.Ng_z[k]}, h);
+            color += im.Radiance(h, dirs[k], rngs[k], rays) * weight;
+            alpha += weight;
+            normal_sum += h.n;
+            nearest = std::min(nearest, h.depth);
+            if (h.agent >= 0) AddCrypto(crypto, h.agent, weight);
+          }
+        }
+        f.rgba[pi * 4] = color.x;
+        f.rgba[pi * 4 + 1] = color.y;
+        f.rgba[pi * 4 + 2] = color.z;
+        f.rgba[pi * 4 + 3] = alpha;
+        f.depth[pi] = nearest;
+        const Vec3f n = geom::Normalize(normal_sum);
+        f.normal[pi * 3] = n.x;
+        f.normal[pi * 3 + 1] = n.y;
+        f.normal[pi * 3 + 2] = n.z;
+      }
+    }
+    rays_total += rays;
+    ++tiles_done;
+  };
+
+  const int threads =
+      im.options.threads > 0 ? im.options.threads : tbb::this_task_arena::max_concurrency();
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<int>(0, tiles, 1), [&](const tbb::blocked_range<int>& r) {
+      for (int t = r.begin(); t != r.end(); ++t) render_tile(t);
+    });
+  });
+  if (progress.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      finished = true;
+    }
+    cv.notify_all();
+    progress.join();
+  }
+
+  // Double and performer layers from the agent layer; coverage records from what the EXR holds.
+  f.crypto_double.assign(npx, CryptoPixel{});
+  f.crypto_performer.assign(npx, CryptoPixel{});
+  std::vector<AgentCoverage> cov(im.agents.size());
+  std::vector<std::array<int, 2>> rows(im.agents.size(), {INT32_MAX, -1});
+  for (size_t a = 0; a < cov.size(); ++a) {
+    cov[a].agent = static_cast<int>(a);
+    cov[a].lod = im.agent_levels[a];
+    cov[a].bbox = {INT32_MAX, INT32_MAX, -1, -1};
+    const AgentInstance& ai = im.scene.agents[a];
+    cov[a].screen_height_fraction = cam.ScreenHeightFraction(
+        im.basis, ai.position, im.protos[static_cast<size_t>(ai.prototype)].height * ai.scale);
+  }
+  for (size_t pi = 0; pi < npx; ++pi) {
+    const int x = static_cast<int>(pi % W), y = static_cast<int>(pi / W);
+    for (const CryptoEntry& e : f.crypto_agent[pi]) {
+      if (e.index < 0) break;
+      AgentCoverage& c = cov[static_cast<size_t>(e.index)];
+      c.pixels += e.coverage;
+      c.bbox[0] = std::min(c.bbox[0], x);
+      c.bbox[1] = std::min(c.bbox[1], y);
+      c.bbox[2] = std::max(c.bbox[2], x);
+      c.bbox[3] = std::max(c.bbox[3], y);
+      const AgentData& ad = im.agents[static_cast<size_t>(e.index)];
+      AddCrypto(f.crypto_double[pi], ad.double_index, e.coverage);
+      AddCrypto(f.crypto_performer[pi], ad.performer_index, e.coverage);
+    }
+  }
+  for (AgentCoverage& c : cov) {
+    if (c.bbox[2] < 0) {
+      c.bbox = {0, 0, -1, -1};
+      continue;
+    }
+    c.visible_height_fraction = static_cast<double>(c.bbox[3] - c.bbox[1] + 1) / H;
+    f.coverage.push_back(c);
+  }
+  f.stats.rays = rays_total.load();
+  f.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return f;
+}
+
+}  // namespace figurant::render

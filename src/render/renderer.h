@@ -1,0 +1,139 @@
+// The crowd renderer: a path tracer on Embree 3 with TBB that renders a resolved shot — camera,
+// sun and sky, ground and set, and agents instancing shared per-double geometry — into the layers
+// a compositor expects (linear premultiplied RGBA, depth, normals, Cryptomatte by agent, double
+// and performer) plus a per-agent coverage record for metering.
+//
+// - One Embree instance per agent over shared per-double, per-level-of-detail geometry: memory
+//   grows with unique doubles, not agents. The level is picked per agent by its projected height.
+// - Lighting: next-event estimation of the sun (a directional light, irradiance in W/m²) and of a
+//   constant sky (cosine-weighted samples), then up to max_bounces diffuse bounces. Lambertian
+//   materials: scan texture or vertex colour, wardrobe tint on wardrobe regions only (whole albedo
+//   when a double marks none).
+// - Box pixel filter; spp samples per pixel; primary rays traced 8 at a time with rtcIntersect8.
+// - Deterministic: every sample's random numbers derive from (seed, frame, pixel, sample), so the
+//   image is identical for any thread count.
+// A Renderer is built once per shot and renders frames one at a time; Render() is not re-entrant.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "crowd/scene_spec.h"
+#include "geom/camera.h"
+#include "geom/mesh_codec.h"
+
+namespace figurant::render {
+
+struct Prototype {
+  std::string double_id;                           // Cryptomatte "double" name
+  std::string performer_id;                        // Cryptomatte "performer" name
+  std::shared_ptr<const geom::DoubleAsset> asset;  // shared by every agent showing the double
+};
+
+struct AgentInstance {
+  int prototype = 0;          // index into RenderScene::prototypes
+  geom::Vec3f position;       // feet [Units: metres]
+  float heading_rad = 0;      // about +Y, 0 faces +Z
+  float scale = 1;            // uniform [Limits: 0.5..1.5]
+  geom::Vec3f tint{1, 1, 1};  // wardrobe tint (linear multiplier)
+  crowd::LodChoice lod = crowd::LodChoice::kAuto;
+  std::string name;  // Cryptomatte "agent" name, unique in the shot
+};
+
+struct SetGeometry {
+  geom::Mesh mesh;  // world space [metres]
+  geom::Vec3f albedo{0.5f, 0.5f, 0.5f};
+};
+
+struct RenderScene {
+  geom::Camera camera;
+  crowd::Lighting lighting;
+  bool has_ground = true;
+  float ground_height = 0;  // [Units: metres]
+  geom::Vec3f ground_albedo{0.35f, 0.35f, 0.35f};
+  std::vector<SetGeometry> set;
+  std::vector<Prototype> prototypes;
+  std::vector<AgentInstance> agents;
+};
+
+struct RenderOptions {
+  int spp = 16;         // [Limits: 1..4096]
+  int max_bounces = 2;  // [Limits: 0..16]
+  int threads = 0;      // 0: all hardware threads
+  uint64_t seed = 0;
+  bool progress = false;  // tiles done, rays per second and time left on stderr
+};
+
+// Levels of detail by projected height: full above kFullDetailPixels, mid above kMidDetailPixels,
+// far below.
+inline constexpr double kFullDetailPixels = 250;
+inline constexpr double kMidDetailPixels = 60;
+
+// Cryptomatte ranks kept per pixel (Cryptomatte's default depth: 3 layers of 2 pairs).
+inline constexpr int kCryptoRanks = 6;
+
+struct CryptoEntry {
+  int32_t index = -1;  // agent, double or performer index; -1 = empty
+  float coverage = 0;  // fraction of the pixel's samples [0..1]
+};
+using CryptoPixel = std::array<CryptoEntry, kCryptoRanks>;  // sorted by coverage, descending
+
+struct AgentCoverage {
+  int agent = 0;                          // index into RenderScene::agents
+  double pixels = 0;                      // Σ Cryptomatte coverage over the frame [pixels]
+  double screen_height_fraction = 0;      // full standing height projected / frame height
+  double visible_height_fraction = 0;     // rows with any coverage / frame height
+  std::array<int, 4> bbox{0, 0, -1, -1};  // x0, y0, x1, y1 inclusive; empty when x1 < x0
+  int lod = 0;                            // level rendered: 0 full, 1 mid, 2 far
+};
+
+struct RenderStats {
+  uint64_t rays = 0;
+  double seconds = 0;
+  double build_seconds = 0;
+  size_t instances = 0;
+  size_t unique_meshes = 0;  // Embree geometries built (double × level)
+};
+
+struct Frame {
+  int frame = 0;
+  int width = 0, height = 0;
+  int spp = 0;
+  std::vector<float> rgba;    // width*height*4, linear, premultiplied alpha
+  std::vector<float> depth;   // width*height, camera-space depth of the first hit; 1e10 if none
+  std::vector<float> normal;  // width*height*3, world-space normal of the first hit
+  std::vector<CryptoPixel> crypto_agent, crypto_double, crypto_performer;
+  std::vector<AgentCoverage> coverage;  // agents with pixels > 0 or in frame
+  RenderStats stats;
+};
+
+class Renderer {
+ public:
+  // Builds the Embree scene. InvalidArgument for a scene referring to a missing prototype or
+  // without a camera-visible anything; Internal when Embree fails.
+  static Result<std::unique_ptr<Renderer>> Create(RenderScene scene, const RenderOptions& options);
+  ~Renderer();
+  Renderer(const Renderer&) = delete;
+  Renderer& operator=(const Renderer&) = delete;
+
+  Result<Frame> Render(int frame_number);
+
+  // The level of detail chosen for each agent (0 full, 1 mid, 2 far).
+  const std::vector<int>& agent_lods() const;
+  // Cryptomatte names by index, as the crypto layers of a Frame refer to them.
+  const std::vector<std::string>& double_names() const;
+  const std::vector<std::string>& performer_names() const;
+  const RenderScene& scene() const;
+
+  struct Impl;
+
+ private:
+  explicit Renderer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace figurant::render
