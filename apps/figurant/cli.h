@@ -56,5 +56,6 @@ void RegisterLicenceCommands(CLI::App& app, Context& ctx);  // licence draft|sig
 void RegisterCheckCommand(CLI::App& app, Context& ctx);     // check
 // scan import, double list|show, performer erase, retention run (after RegisterBankCommands)
 void RegisterScanCommands(CLI::App& app, Context& ctx);
+void RegisterRenderCommand(CLI::App& app, Context& ctx);  // render
 
 }  // namespace figurant::cli

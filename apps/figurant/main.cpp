@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   figurant::cli::RegisterLicenceCommands(app, ctx);
   figurant::cli::RegisterCheckCommand(app, ctx);
   figurant::cli::RegisterScanCommands(app, ctx);
+  figurant::cli::RegisterRenderCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -67,6 +67,42 @@ struct Hit {
   float depth = 0;
 };
 
+// Rotates hue and scales saturation and value of a linear RGB colour (HSV hexcone model, Smith,
+// "Color Gamut Transform Pairs", SIGGRAPH 1978).
+Vec3f ShiftHsv(const Vec3f& c, float dh_deg, float s_mul, float v_mul) {
+  const float mx = std::max({c.x, c.y, c.z}), mn = std::min({c.x, c.y, c.z});
+  const float v = mx, d = mx - mn;
+  float s = mx > 0 ? d / mx : 0, h = 0;
+  if (d > 0) {
+    if (mx == c.x) {
+      h = 60 * std::fmod((c.y - c.z) / d, 6.0f);
+    } else if (mx == c.y) {
+      h = 60 * ((c.z - c.x) / d + 2);
+    } else {
+      h = 60 * ((c.x - c.y) / d + 4);
+    }
+  }
+  h = std::fmod(h + dh_deg + 720.0f, 360.0f);
+  s = std::clamp(s * s_mul, 0.0f, 1.0f);
+  const float vv = v * v_mul;
+  const float cc = vv * s, x = cc * (1 - std::fabs(std::fmod(h / 60, 2.0f) - 1)), m = vv - cc;
+  Vec3f rgb;
+  if (h < 60) {
+    rgb = {cc, x, 0};
+  } else if (h < 120) {
+    rgb = {x, cc, 0};
+  } else if (h < 180) {
+    rgb = {0, cc, x};
+  } else if (h < 240) {
+    rgb = {0, x, cc};
+  } else if (h < 300) {
+    rgb = {x, 0, cc};
+  } else {
+    rgb = {cc, 0, x};
+  }
+  return rgb + Vec3f{m, m, m};
+}
+
 Vec3f OrthoSample(const Vec3f& n, double u1, double u2) {
   // Cosine-weighted hemisphere sample around n (Malley's method).
   const float r = static_cast<float>(std::sqrt(u1));
@@ -329,8 +365,13 @@ struct Renderer::Impl {
       } else if (!m.colors.empty()) {
         albedo = m.colors[i0] * w + m.colors[i1] * u + m.colors[i2] * v;
       }
-      const Vec3f& tint = scene.agents[static_cast<size_t>(a)].tint;
-      if (!p.wardrobe || p.vertex_region[i0] == geom::Region::kWardrobe) albedo = albedo * tint;
+      const AgentInstance& ai = scene.agents[static_cast<size_t>(a)];
+      if (!p.wardrobe || p.vertex_region[i0] == geom::Region::kWardrobe) {
+        albedo = albedo * ai.tint;
+        if (ai.hue_shift_deg != 0 || ai.saturation_scale != 1 || ai.value_scale != 1) {
+          albedo = ShiftHsv(albedo, ai.hue_shift_deg, ai.saturation_scale, ai.value_scale);
+        }
+      }
       h.n = n;
       h.albedo = albedo;
       h.agent = a;

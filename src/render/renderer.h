@@ -40,6 +40,11 @@ struct AgentInstance {
   float heading_rad = 0;      // about +Y, 0 faces +Z
   float scale = 1;            // uniform [Limits: 0.5..1.5]
   geom::Vec3f tint{1, 1, 1};  // wardrobe tint (linear multiplier)
+  // Wardrobe variation: hue rotation [degrees], saturation and value multipliers, applied after
+  // the tint to wardrobe albedo only (whole albedo when the double marks no wardrobe).
+  float hue_shift_deg = 0;
+  float saturation_scale = 1;
+  float value_scale = 1;
   crowd::LodChoice lod = crowd::LodChoice::kAuto;
   std::string name;  // Cryptomatte "agent" name, unique in the shot
 };

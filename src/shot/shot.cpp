@@ -1,0 +1,465 @@
+#include "shot/shot.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+
+#include "core/file.h"
+#include "core/random.h"
+#include "crowd/casting.h"
+#include "crowd/layout.h"
+#include "render/output.h"
+
+namespace figurant::shot {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+// Height above the feet of the point projected for screen distances: the chest, where viewers look.
+constexpr float kScreenProbeHeightM = 1.2f;
+// Agents this far outside the frame (fraction of width) still count as "in frame" for clones.
+constexpr float kFrameMargin = 0.05f;
+
+struct PoolDouble {
+  registry::Double row;
+  registry::Performer performer;
+  std::string licence_id;  // the licence allowing the production (no alterations)
+  bool tint_ok = false;    // that licence permits wardrobe_tint
+  bool scale_ok = false;   // ... and body_scale
+};
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+bool HasAllTags(const registry::Double& d, const std::vector<std::string>& tags) {
+  return std::all_of(tags.begin(), tags.end(), [&](const std::string& t) {
+    return std::find(d.look_tags.begin(), d.look_tags.end(), t) != d.look_tags.end();
+  });
+}
+
+// The agent's position on screen as fractions of frame width (x and y), when in frame.
+std::optional<geom::Vec2f> ScreenPoint(const geom::Camera& cam, const geom::Camera::Basis& b,
+                                       const geom::Vec3f& feet) {
+  const auto p = cam.Project(b, feet + geom::Vec3f{0, kScreenProbeHeightM, 0});
+  if (!p) return std::nullopt;
+  const float w = static_cast<float>(cam.width), h = static_cast<float>(cam.height);
+  if (p->x < -kFrameMargin * w || p->x > (1 + kFrameMargin) * w || p->y < -kFrameMargin * w ||
+      p->y > h + kFrameMargin * w) {
+    return std::nullopt;
+  }
+  return geom::Vec2f{p->x / w, p->y / w};
+}
+
+}  // namespace
+
+json ShotReport::ToJson() const {
+  json g = json::array();
+  for (const GroupReport& r : groups) {
+    g.push_back({{"name", r.name},
+                 {"asked", r.asked},
+                 {"placed", r.placed},
+                 {"why_fewer", r.shortfall.empty() ? json(nullptr) : json(r.shortfall)},
+                 {"doubles_eligible", r.doubles_eligible},
+                 {"clone_world_min_m", r.clone_world_min_m},
+                 {"clone_screen_min_fraction", r.clone_screen_min_fraction},
+                 {"clone_constraints_met", r.clone_constraints_met}});
+  }
+  json refused_j = json::array();
+  for (const RefusedAgent& r : refused) {
+    refused_j.push_back({{"agent", r.agent},
+                         {"double", r.double_id},
+                         {"performer", r.performer_id},
+                         {"reasons", r.reasons}});
+  }
+  json frames_j = json::array();
+  uint64_t rays = 0;
+  for (const FrameOutput& f : frames) {
+    frames_j.push_back({{"frame", f.frame},
+                        {"exr", f.exr.string()},
+                        {"png", f.png.empty() ? json(nullptr) : json(f.png.string())},
+                        {"coverage", f.coverage.string()},
+                        {"seconds", f.seconds},
+                        {"rays", f.rays}});
+    rays += f.rays;
+  }
+  return {{"production", production},
+          {"shot", shot},
+          {"agents_rendered", agents.size()},
+          {"groups", g},
+          {"doubles_eligible", doubles_eligible},
+          {"doubles_excluded", excluded_by_reason},
+          {"refused", refused_j},
+          {"clone_report", clone_report.string()},
+          {"clone_world_min_m", clone_world_min_m},
+          {"clone_screen_min_fraction", clone_screen_min_fraction},
+          {"outputs", frames_j},
+          {"timings",
+           {{"resolve_s", resolve_seconds},
+            {"build_s", build_seconds},
+            {"render_s", render_seconds},
+            {"rays_per_s", render_seconds > 0 ? rays / render_seconds : 0.0}}}};
+}
+
+Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
+                              const ShotOptions& options, const FrameSink& sink) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ShotReport report;
+  report.production = spec.production;
+  report.shot = spec.shot;
+  const Date today = bank.clock().Today();
+  auto production = bank.ProductionFactsOf(spec.production);
+  if (!production.ok()) {
+    return InvalidArgument("scene field 'production': " + production.status().message());
+  }
+
+  // The casting pool: every double the licences allow for this production today.
+  FIGURANT_ASSIGN_OR_RETURN(
+      auto judged, bank.JudgeDoubles(spec.production, consent::Use::kBackground, today, {}));
+  std::map<std::string, std::vector<consent::LicenceFacts>> licences_of;
+  std::map<std::string, consent::PerformerFacts> performer_facts;
+  std::vector<PoolDouble> pool;
+  std::map<std::string, const bank::DoubleEligibility*> by_double;
+  for (const bank::DoubleEligibility& e : judged) {
+    by_double[e.double_row.id] = &e;
+    if (!licences_of.contains(e.performer.id)) {
+      FIGURANT_ASSIGN_OR_RETURN(licences_of[e.performer.id], bank.LicenceFactsOf(e.performer.id));
+      FIGURANT_ASSIGN_OR_RETURN(performer_facts[e.performer.id],
+                                bank.PerformerFactsOf(e.performer.id));
+    }
+    if (!e.decision.allowed || !e.double_row.blob_id) {
+      for (consent::ReasonCode c : e.decision.AllReasonCodes()) {
+        ++report.excluded_by_reason[std::string(consent::ReasonCodeName(c))];
+      }
+      if (e.decision.allowed) ++report.excluded_by_reason["no_geometry"];
+      continue;
+    }
+    PoolDouble p{e.double_row, e.performer, e.decision.licence_id};
+    for (const consent::LicenceFacts& l : licences_of[e.performer.id]) {
+      if (l.id != p.licence_id) continue;
+      const auto& alts = l.terms.alterations;
+      p.tint_ok =
+          std::find(alts.begin(), alts.end(), consent::Alteration::kWardrobeTint) != alts.end();
+      p.scale_ok =
+          std::find(alts.begin(), alts.end(), consent::Alteration::kBodyScale) != alts.end();
+    }
+    pool.push_back(std::move(p));
+  }
+  report.doubles_eligible = static_cast<int>(pool.size());
+
+  const geom::Camera& cam = spec.camera;
+  const geom::Camera::Basis basis = cam.ComputeBasis();
+
+  // Agents before the per-agent check: (pool index or -1 for explicit), the instance, alterations.
+  struct Pending {
+    render::AgentInstance inst;
+    std::string double_id;
+    const bank::DoubleEligibility* judged = nullptr;
+    std::vector<consent::Alteration> alterations;
+  };
+  std::vector<Pending> pending;
+  std::vector<crowd::CastAgent> all_cast;
+  std::vector<int> all_assign;  // global double index per cast agent, for the clone report
+  std::map<std::string, int> global_double_index;
+  auto global_index = [&](const std::string& id) {
+    return global_double_index.emplace(id, static_cast<int>(global_double_index.size()))
+        .first->second;
+  };
+
+  for (size_t gi = 0; gi < spec.crowds.size(); ++gi) {
+    const crowd::CrowdGroup& g = spec.crowds[gi];
+    const uint64_t seed = Rng::Mix(spec.seed ^ (0x9e3779b97f4a7c15ULL * (gi + 1)));
+    GroupReport gr;
+    gr.name = g.name;
+    Result<crowd::LayoutResult> layout = InvalidArgument("unreachable");
+    if (const auto* a = std::get_if<crowd::AreaSpec>(&g.layout))
+      layout = crowd::LayoutArea(*a, seed);
+    if (const auto* s = std::get_if<crowd::SeatsSpec>(&g.layout))
+      layout = crowd::LayoutSeats(*s, seed);
+    if (const auto* p = std::get_if<crowd::PathSpec>(&g.layout))
+      layout = crowd::LayoutPath(*p, seed);
+    if (!layout.ok()) return layout.status().WithContext("crowd group '" + g.name + "'");
+    gr.asked = layout->asked;
+    gr.placed = static_cast<int>(layout->placements.size());
+    gr.shortfall = layout->shortfall;
+
+    // The group's pool after its filters; tag mixes become sub-pools.
+    std::vector<int> base;
+    for (size_t i = 0; i < pool.size(); ++i) {
+      const registry::Double& d = pool[i].row;
+      if (!HasAllTags(d, g.filter.look_tags)) continue;
+      if (g.filter.min_height_m && d.height_m < *g.filter.min_height_m) continue;
+      if (g.filter.max_height_m && d.height_m > *g.filter.max_height_m) continue;
+      base.push_back(static_cast<int>(i));
+    }
+    gr.doubles_eligible = static_cast<int>(base.size());
+    if (base.empty() && gr.placed > 0) {
+      return FailedPrecondition("crowd group '" + g.name + "': none of the " +
+                                std::to_string(pool.size()) +
+                                " licensed doubles matches its look tags and height range");
+    }
+    std::vector<std::vector<int>> pools = {base};
+    std::vector<int> agent_pool(layout->placements.size(), 0);
+    {
+      Rng mix(seed ^ 0x5bd1e995ULL);
+      std::vector<size_t> order(layout->placements.size());
+      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+      for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[mix.Below(i)]);
+      size_t next = 0;
+      for (const auto& [tag, share] : g.filter.tag_mix) {
+        std::vector<int> sub;
+        for (int i : base) {
+          if (HasAllTags(pool[static_cast<size_t>(i)].row, {tag})) sub.push_back(i);
+        }
+        if (sub.empty()) {
+          return FailedPrecondition("crowd group '" + g.name + "': tag_mix asks for '" + tag +
+                                    "' but no licensed double carries it");
+        }
+        pools.push_back(std::move(sub));
+        const auto n = static_cast<size_t>(std::llround(share * static_cast<double>(order.size())));
+        for (size_t k = 0; k < n && next < order.size(); ++k) {
+          agent_pool[order[next++]] = static_cast<int>(pools.size() - 1);
+        }
+      }
+    }
+    std::vector<crowd::CastAgent> cast_agents(layout->placements.size());
+    for (size_t i = 0; i < cast_agents.size(); ++i) {
+      cast_agents[i].position = layout->placements[i].position;
+      cast_agents[i].screen = ScreenPoint(cam, basis, layout->placements[i].position);
+      cast_agents[i].pool = agent_pool[i];
+    }
+    crowd::CastOptions co;
+    co.min_world_m = g.clones.min_same_double_distance_m;
+    co.min_screen_fraction = g.clones.min_same_double_screen_fraction;
+    co.allow_clones = options.allow_clones;
+    co.seed = seed;
+    std::vector<int> assignment;
+    if (!cast_agents.empty()) {
+      auto cast = crowd::Cast(cast_agents, pools, static_cast<int>(pool.size()), co);
+      if (!cast.ok()) return cast.status().WithContext("crowd group '" + g.name + "'");
+      gr.clone_world_min_m = cast->world_min_m;
+      gr.clone_screen_min_fraction = cast->screen_min_fraction;
+      gr.clone_constraints_met = cast->constraints_met;
+      assignment = cast->assignment;
+    }
+    report.groups.push_back(gr);
+
+    for (size_t i = 0; i < assignment.size(); ++i) {
+      const PoolDouble& pd = pool[static_cast<size_t>(assignment[i])];
+      const crowd::Placement& pl = layout->placements[i];
+      Rng var = Rng::Derive(seed, i + 1);
+      Pending p;
+      p.double_id = pd.row.id;
+      p.judged = by_double[pd.row.id];
+      p.inst.position = pl.position;
+      p.inst.heading_rad = pl.heading_rad;
+      p.inst.name = g.name + "_" + std::to_string(i);
+      const crowd::VariationSpec& v = g.variation;
+      // Wardrobe variation needs wardrobe: a double that marks none (a bare scan) keeps its
+      // colours.
+      if (pd.tint_ok && pd.row.has_wardrobe_regions &&
+          (v.tint_hue_deg > 0 || v.tint_saturation > 0 || v.tint_value > 0)) {
+        p.inst.hue_shift_deg = static_cast<float>(var.Uniform(-v.tint_hue_deg, v.tint_hue_deg));
+        p.inst.saturation_scale =
+            static_cast<float>(1 + var.Uniform(-v.tint_saturation, v.tint_saturation));
+        p.inst.value_scale = static_cast<float>(1 + var.Uniform(-v.tint_value, v.tint_value));
+        p.alterations.push_back(consent::Alteration::kWardrobeTint);
+      }
+      if (pd.scale_ok && v.body_scale > 0) {
+        p.inst.scale = static_cast<float>(1 + var.Uniform(-v.body_scale, v.body_scale));
+        p.alterations.push_back(consent::Alteration::kBodyScale);
+      }
+      all_cast.push_back(cast_agents[i]);
+      all_assign.push_back(global_index(pd.row.id));
+      pending.push_back(std::move(p));
+    }
+  }
+
+  // Explicit agents.
+  for (size_t i = 0; i < spec.agents.size(); ++i) {
+    const crowd::AgentSpec& a = spec.agents[i];
+    const auto it = by_double.find(a.double_id);
+    if (it == by_double.end()) {
+      return InvalidArgument("scene field 'agents[" + std::to_string(i) + "].double': no double '" +
+                             a.double_id + "' in this bank");
+    }
+    Pending p;
+    p.double_id = a.double_id;
+    p.judged = it->second;
+    p.inst.position = a.position;
+    p.inst.heading_rad = static_cast<float>(a.heading_deg * M_PI / 180.0);
+    p.inst.scale = static_cast<float>(a.scale);
+    p.inst.tint = a.tint;
+    p.inst.lod = a.lod;
+    p.inst.name = a.name;
+    if (a.tint != geom::Vec3f{1, 1, 1}) p.alterations.push_back(consent::Alteration::kWardrobeTint);
+    if (a.scale != 1.0) p.alterations.push_back(consent::Alteration::kBodyScale);
+    crowd::CastAgent ca;
+    ca.position = a.position;
+    ca.screen = ScreenPoint(cam, basis, a.position);
+    all_cast.push_back(ca);
+    all_assign.push_back(global_index(a.double_id));
+    pending.push_back(std::move(p));
+  }
+
+  // The check, per agent, with its real on-screen height and alterations.
+  std::vector<size_t> keep;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    const Pending& p = pending[i];
+    const registry::Double& d = p.judged->double_row;
+    consent::UseRequest req;
+    req.production = *production;
+    req.use = consent::Use::kBackground;
+    req.date = today;
+    req.screen_height_fraction =
+        cam.ScreenHeightFraction(basis, p.inst.position, d.height_m * p.inst.scale);
+    req.alterations = p.alterations;
+    const consent::Decision decision =
+        consent::Check(licences_of[d.performer_id], performer_facts[d.performer_id], req);
+    if (decision.allowed && d.blob_id) {
+      keep.push_back(i);
+      continue;
+    }
+    RefusedAgent r{p.inst.name, d.id, d.performer_id, {}};
+    if (!d.blob_id) r.reasons.emplace_back("no_geometry: the double has no stored geometry");
+    for (const consent::LicenceDenial& den : decision.denials) {
+      for (const consent::Reason& reason : den.reasons) {
+        r.reasons.push_back((den.licence_id.empty() ? "" : den.licence_id + ": ") +
+                            std::string(consent::ReasonCodeName(reason.code)) + ": " +
+                            reason.detail);
+      }
+    }
+    report.refused.push_back(std::move(r));
+  }
+  if (!report.refused.empty() && !options.drop_refused) {
+    std::string m = std::to_string(report.refused.size()) +
+                    " agent(s) are not allowed by their performers' licences (nothing rendered; "
+                    "--drop-refused renders without them):";
+    for (const RefusedAgent& r : report.refused) {
+      m += "\n  " + r.agent + " (double " + r.double_id + ")";
+      for (const std::string& why : r.reasons) m += "\n    " + why;
+    }
+    return PermissionDenied(m);
+  }
+
+  // Geometry of the doubles used, loaded (decrypted) once each.
+  render::RenderScene rs;
+  rs.camera = cam;
+  rs.lighting = spec.lighting;
+  rs.has_ground = spec.set.has_ground;
+  rs.ground_height = static_cast<float>(spec.set.ground_height);
+  rs.ground_albedo = spec.set.ground_albedo;
+  std::map<std::string, int> proto_of;
+  std::vector<crowd::CastAgent> kept_cast;
+  std::vector<int> kept_assign;
+  for (size_t i : keep) {
+    Pending& p = pending[i];
+    const registry::Double& d = p.judged->double_row;
+    auto it = proto_of.find(d.id);
+    if (it == proto_of.end()) {
+      FIGURANT_ASSIGN_OR_RETURN(geom::DoubleAsset asset, bank.LoadDouble(d.id));
+      rs.prototypes.push_back(
+          {d.id, d.performer_id, std::make_shared<const geom::DoubleAsset>(std::move(asset))});
+      it = proto_of.emplace(d.id, static_cast<int>(rs.prototypes.size() - 1)).first;
+    }
+    p.inst.prototype = it->second;
+    const consent::Decision allowed = consent::Check(
+        licences_of[d.performer_id], performer_facts[d.performer_id],
+        {*production, consent::Use::kBackground, today, std::nullopt, p.alterations});
+    report.agents.push_back({p.inst.name, d.id, d.performer_id, allowed.licence_id,
+                             p.judged->performer.synthetic, !p.alterations.empty()});
+    rs.agents.push_back(p.inst);
+    kept_cast.push_back(all_cast[i]);
+    kept_assign.push_back(all_assign[i]);
+  }
+  if (rs.agents.empty()) return FailedPrecondition("no agent is left to render");
+
+  // The clone report over every rendered agent.
+  std::vector<std::string> global_names(global_double_index.size());
+  for (const auto& [id, idx] : global_double_index) global_names[static_cast<size_t>(idx)] = id;
+  json clones = json::array();
+  report.clone_world_min_m = INFINITY;
+  report.clone_screen_min_fraction = INFINITY;
+  for (const crowd::CloneStats& c :
+       crowd::CloneReport(kept_cast, kept_assign, static_cast<int>(global_names.size()))) {
+    if (c.agents == 0) continue;
+    clones.push_back(
+        {{"double", global_names[static_cast<size_t>(c.double_index)]},
+         {"agents", c.agents},
+         {"world_min_m", std::isfinite(c.world_min_m) ? json(c.world_min_m) : json()},
+         {"screen_min_fraction",
+          std::isfinite(c.screen_min_fraction) ? json(c.screen_min_fraction) : json()}});
+    report.clone_world_min_m = std::min(report.clone_world_min_m, c.world_min_m);
+    report.clone_screen_min_fraction =
+        std::min(report.clone_screen_min_fraction, c.screen_min_fraction);
+  }
+  report.resolve_seconds = Seconds(t0);
+
+  render::RenderOptions ro;
+  ro.spp = spec.render.spp;
+  ro.max_bounces = spec.render.max_bounces;
+  ro.threads = options.threads >= 0 ? options.threads : spec.render.threads;
+  ro.seed = spec.seed;
+  ro.progress = options.progress;
+  const auto tb = std::chrono::steady_clock::now();
+  FIGURANT_ASSIGN_OR_RETURN(auto renderer, render::Renderer::Create(std::move(rs), ro));
+  report.build_seconds = Seconds(tb);
+
+  render::FrameNames names;
+  std::vector<std::string> agent_doubles, agent_performers;
+  for (const CastAgent& a : report.agents) {
+    names.agents.push_back(a.name);
+    agent_doubles.push_back(a.double_id);
+    agent_performers.push_back(a.performer_id);
+  }
+  names.doubles = renderer->double_names();
+  names.performers = renderer->performer_names();
+
+  const int first = std::max(spec.frames.start, options.first_frame.value_or(spec.frames.start));
+  const int last = std::min(spec.frames.end, options.last_frame.value_or(spec.frames.end));
+  if (first > last) {
+    return InvalidArgument("--frames " + std::to_string(options.first_frame.value_or(first)) + "-" +
+                           std::to_string(options.last_frame.value_or(last)) +
+                           " is outside the scene's frames " + std::to_string(spec.frames.start) +
+                           "-" + std::to_string(spec.frames.end));
+  }
+  const fs::path first_out = spec.OutputFor(first);
+  report.clone_report = first_out.parent_path() / (spec.shot + ".clones.json");
+  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(first_out.parent_path()));
+  FIGURANT_RETURN_IF_ERROR(WriteFileAtomic(
+      report.clone_report,
+      json{{"shot", spec.shot}, {"production", spec.production}, {"doubles", clones}}.dump(2)));
+
+  const auto tr = std::chrono::steady_clock::now();
+  for (int frame = first; frame <= last; ++frame) {
+    FIGURANT_ASSIGN_OR_RETURN(render::Frame f, renderer->Render(frame));
+    FrameOutput out;
+    out.frame = frame;
+    out.exr = spec.OutputFor(frame);
+    out.seconds = f.stats.seconds;
+    out.rays = f.stats.rays;
+    FIGURANT_RETURN_IF_ERROR(render::WriteExr(out.exr, f, names,
+                                              {{"figurant/production", spec.production},
+                                               {"figurant/shot", spec.shot},
+                                               {"figurant/frame", std::to_string(frame)},
+                                               {"figurant/seed", std::to_string(spec.seed)}}));
+    if (spec.render.preview_png) {
+      out.png = render::PngPathFor(out.exr);
+      FIGURANT_RETURN_IF_ERROR(render::WritePng(out.png, f));
+    }
+    out.coverage = render::CoveragePathFor(out.exr);
+    json cov = render::CoverageJson(f, names, agent_doubles, agent_performers);
+    cov["production"] = spec.production;
+    cov["shot"] = spec.shot;
+    cov["fps"] = spec.frames.fps;
+    FIGURANT_RETURN_IF_ERROR(WriteFileAtomic(out.coverage, cov.dump(1)));
+    if (sink) FIGURANT_RETURN_IF_ERROR(sink(f, out, report.agents));
+    report.frames.push_back(out);
+  }
+  report.render_seconds = Seconds(tr);
+  return report;
+}
+
+}  // namespace figurant::shot

@@ -1,0 +1,95 @@
+// A shot, end to end: a scene file resolved against the bank into licensed, cast, placed agents,
+// rendered frame by frame into EXR/PNG plates with coverage records and a clone report.
+//
+// Resolution, in order: the production's facts; every double in the bank judged for the
+// production (the casting pool, with each excluded double's reasons); crowd groups laid out
+// (crowd/layout.h) and cast from the pool under the clone constraints (crowd/casting.h), with
+// variation only within what each licence permits; explicit agents added; then every agent checked
+// with its real on-screen height and alterations (consent::Check) — a refused agent is never
+// rendered: the shot fails naming each, or with drop_refused they are removed and listed.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bank/bank.h"
+#include "consent/check.h"
+#include "crowd/scene_spec.h"
+#include "render/renderer.h"
+
+namespace figurant::shot {
+
+struct ShotOptions {
+  std::optional<int> first_frame, last_frame;  // override the scene's range (within it)
+  bool drop_refused = false;
+  bool allow_clones = false;
+  int threads = -1;  // -1: the scene's setting
+  bool progress = false;
+};
+
+struct RefusedAgent {
+  std::string agent;
+  std::string double_id;
+  std::string performer_id;
+  std::vector<std::string> reasons;  // "code: detail"
+};
+
+struct GroupReport {
+  std::string name;
+  int asked = 0;
+  int placed = 0;
+  std::string shortfall;
+  int doubles_eligible = 0;
+  double clone_world_min_m = 0;  // achieved smallest same-double distance [metres]
+  double clone_screen_min_fraction = 0;
+  bool clone_constraints_met = true;
+};
+
+struct FrameOutput {
+  int frame = 0;
+  std::filesystem::path exr, png, coverage;
+  double seconds = 0;
+  uint64_t rays = 0;
+};
+
+// A resolved agent as rendered (also what metering records).
+struct CastAgent {
+  std::string name;
+  std::string double_id;
+  std::string performer_id;
+  std::string licence_id;  // the licence that allows it
+  bool synthetic = false;  // the performer is synthetic
+  bool altered = false;    // tint or scale applied
+};
+
+struct ShotReport {
+  std::string production, shot;
+  std::vector<GroupReport> groups;
+  int doubles_eligible = 0;
+  std::map<std::string, int> excluded_by_reason;  // reason code → doubles excluded for it
+  std::vector<RefusedAgent> refused;              // refused by the per-agent check
+  std::vector<CastAgent> agents;                  // rendered agents, in render order
+  std::filesystem::path clone_report;
+  double clone_world_min_m = 0, clone_screen_min_fraction = 0;
+  std::vector<FrameOutput> frames;
+  double resolve_seconds = 0, build_seconds = 0, render_seconds = 0;
+  nlohmann::json ToJson() const;
+};
+
+// Called after each frame is written, with the frame and what was rendered (metering hooks in
+// here).
+using FrameSink =
+    std::function<Status(const render::Frame&, const FrameOutput&, const std::vector<CastAgent>&)>;
+
+// Resolves and renders. InvalidArgument for a scene that does not fit the bank (unknown production
+// or double); PermissionDenied when agents are refused and !drop_refused (nothing is rendered);
+// FailedPrecondition when casting cannot meet the clone constraints and !allow_clones.
+Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
+                              const ShotOptions& options, const FrameSink& sink = {});
+
+}  // namespace figurant::shot
