@@ -424,7 +424,7 @@ Result<ImportedScan> ImportMemory(std::string_view bytes, std::string_view forma
                                   }
                                   return FromScene(scene, {}, n, Sha256Hex(bytes));
                                 },
-                                n));
+                                n, limits));
   FIGURANT_ASSIGN_OR_RETURN(internal::RawScan raw, DeserializeRaw(transfer, n));
   return internal::Finish(std::move(raw), n, options);
 }
