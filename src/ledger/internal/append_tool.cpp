@@ -1,0 +1,42 @@
+// Test helper for the ledger crash test: appends `batches` batches of `per_batch` usage events to
+// the ledger in DIR, printing each acknowledged (fsynced) sequence range on stdout as it goes.
+//   ledger_append_tool DIR KEYHEX batches per_batch
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "core/crypto.h"
+#include "ledger/ledger.h"
+
+int main(int argc, char** argv) {
+  using namespace figurant;
+  if (argc != 5 || !InitCrypto().ok()) return 2;
+  auto sk = FromHex(argv[2]);
+  if (!sk.ok() || sk->size() != kEd25519SecretKeyBytes) return 2;
+  SigningKeyPair key;
+  std::memcpy(key.secret_key.data(), sk->data(), kEd25519SecretKeyBytes);
+  std::memcpy(key.public_key.data(), sk->data() + 32, kEd25519PublicKeyBytes);
+  SystemClock clock;
+  auto ledger = ledger::Ledger::Open(argv[1], key, clock);
+  if (!ledger.ok()) {
+    std::fprintf(stderr, "%s\n", ledger.status().ToString().c_str());
+    return 1;
+  }
+  const int batches = std::atoi(argv[3]), per = std::atoi(argv[4]);
+  for (int b = 0; b < batches; ++b) {
+    std::vector<std::pair<ledger::EntryType, nlohmann::json>> ev;
+    for (int i = 0; i < per; ++i) {
+      ev.push_back({ledger::EntryType::kUsage,
+                    {{"render", "rnd_tool"},
+                     {"frame", b},
+                     {"double", "dbl_" + std::to_string(i)},
+                     {"pixels", 100 + i},
+                     {"fps", 24}}});
+    }
+    auto seqs = (*ledger)->Append(ev);
+    if (!seqs.ok()) return 1;
+    std::printf("%llu\n", static_cast<unsigned long long>(seqs->back()));
+    std::fflush(stdout);
+  }
+  return 0;
+}

@@ -1,0 +1,115 @@
+// The ledger: an append-only, hash-chained, Merkle-tree, signed log of usage and licence events
+// (docs/ledger.md is the byte-exact specification and the validity rule).
+//
+// Ledger::Open repairs a torn tail (records after the last valid signed head) and refuses, with
+// DataLoss naming the first bad entry, a log damaged anywhere before it. Append is durable: it
+// writes the entries and a new signed head and fsyncs before returning. VerifyLog checks an export
+// with nothing but its bytes and the expected public key.
+// A Ledger is not thread-safe; one process appends at a time (an exclusive lock file enforces it).
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/status.h"
+#include "ledger/merkle.h"
+
+namespace figurant::ledger {
+
+enum class EntryType : uint8_t {
+  kUsage = 1,
+  kSupersede = 2,
+  kLicenceSigned = 3,
+  kLicenceRevoked = 4,
+  kPerformerErased = 5,
+};
+std::string_view EntryTypeName(EntryType t);
+
+inline constexpr size_t kMaxPayload = 1 << 20;
+
+struct Entry {
+  EntryType type = EntryType::kUsage;
+  uint64_t seq = 0;
+  int64_t time = 0;  // [Units: Unix seconds]
+  Hash prev{};
+  std::string payload;  // canonical JSON
+  Hash leaf{};
+  uint64_t offset = 0;  // byte offset of the record in the file
+};
+
+struct SignedHead {
+  uint64_t tree_size = 0;
+  int64_t time = 0;
+  Hash root{};
+  Hash last{};
+  std::array<uint8_t, kEd25519PublicKeyBytes> public_key{};
+  std::array<uint8_t, kEd25519SignatureBytes> signature{};
+  uint64_t offset = 0;
+
+  std::string SignedMessage() const;  // "figurant-sth-v1" ‖ first 80 body bytes
+  bool SignatureValid() const;
+  nlohmann::json ToJson() const;  // hex fields
+  static Result<SignedHead> FromJson(const nlohmann::json& j);
+};
+
+struct VerifyReport {
+  uint64_t entries = 0;
+  uint64_t heads = 0;
+  SignedHead last_head;  // the newest valid head
+};
+
+// Verifies a whole log (an export or the live file) against the validity rule. DataLoss naming
+// the first bad record ("entry 41 at byte 9876: hash chain broken ...") when it fails. When
+// `public_key` is given, every head must be signed by it.
+Result<VerifyReport> VerifyLog(std::string_view bytes,
+                               const std::optional<std::array<uint8_t, 32>>& public_key);
+
+class Ledger {
+ public:
+  // Opens (creating) BANK/ledger/ledger.log, signing new heads with `key`. Repairs a torn tail.
+  static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& dir,
+                                              const SigningKeyPair& key, const Clock& clock);
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Appends the events as one batch and a signed head, fsynced before returning; returns their
+  // sequence numbers. Payloads are canonicalised (sorted keys). An empty batch is a no-op.
+  Result<std::vector<uint64_t>> Append(
+      const std::vector<std::pair<EntryType, nlohmann::json>>& events);
+
+  uint64_t size() const { return leaves_.size(); }
+  const SignedHead& head() const { return head_; }
+  const std::vector<Hash>& leaves() const { return leaves_; }
+  const std::filesystem::path& file() const { return file_; }
+  uint64_t repaired_bytes() const { return repaired_bytes_; }  // truncated on open
+
+  // Reads every entry, in order, calling `fn`; stops early with its error.
+  Status ForEach(const std::function<Status(const Entry&)>& fn) const;
+  Result<Entry> Get(uint64_t seq) const;
+
+ private:
+  Ledger() = default;
+  std::filesystem::path file_;
+  int fd_ = -1;
+  int lock_fd_ = -1;
+  SigningKeyPair key_{};
+  const Clock* clock_ = nullptr;
+  std::vector<Hash> leaves_;
+  std::vector<uint64_t> offsets_;
+  std::vector<std::pair<int, Hash>> stack_;  // Merkle binary counter over leaves_
+  SignedHead head_;
+  uint64_t end_ = 0;
+  uint64_t repaired_bytes_ = 0;
+};
+
+}  // namespace figurant::ledger
