@@ -30,6 +30,7 @@ struct AgentUsage {
 struct FrameKey {
   std::string production, shot;
   int frame = 0;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>.
   auto operator<=>(const FrameKey&) const = default;
 };
 
