@@ -56,6 +56,7 @@ void RegisterLicenceCommands(CLI::App& app, Context& ctx);  // licence draft|sig
 void RegisterCheckCommand(CLI::App& app, Context& ctx);     // check
 // scan import, double list|show, performer erase, retention run (after RegisterBankCommands)
 void RegisterScanCommands(CLI::App& app, Context& ctx);
-void RegisterRenderCommand(CLI::App& app, Context& ctx);  // render
+void RegisterRenderCommand(CLI::App& app, Context& ctx);   // render
+void RegisterLedgerCommands(CLI::App& app, Context& ctx);  // ledger ..., statement
 
 }  // namespace figurant::cli

@@ -4,9 +4,12 @@
 #include <sstream>
 
 #include "cli.h"
+#include "core/ids.h"
 #include "shot/shot.h"
 
 namespace figurant::cli {
+
+using nlohmann::json;
 
 void RegisterRenderCommand(CLI::App& app, Context& ctx) {
   struct Args {
@@ -50,7 +53,13 @@ void RegisterRenderCommand(CLI::App& app, Context& ctx) {
     if (!ctx.Check(spec.status())) return;
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
-    auto report = shot::RenderShot(**bank, *spec, o);
+    auto ledger = (*bank)->Ledger();
+    if (!ctx.Check(ledger.status())) return;
+    const std::string render_id = NewId(id_prefix::kRender);
+    int events = 0;
+    auto sink = shot::MeteringSink(**ledger, *spec, render_id, &events);
+    if (!ctx.Check(sink.status())) return;
+    auto report = shot::RenderShot(**bank, *spec, o, *sink);
     if (!ctx.Check(report.status())) return;
     std::ostringstream t;
     t << "shot " << report->shot << " of " << report->production << ": " << report->agents.size()
@@ -89,7 +98,13 @@ void RegisterRenderCommand(CLI::App& app, Context& ctx) {
                   report->resolve_seconds, report->build_seconds, report->render_seconds,
                   report->render_seconds > 0 ? rays / report->render_seconds / 1e6 : 0.0);
     t << buf;
-    ctx.Emit(report->ToJson(), t.str());
+    t << "  metered: render " << render_id << ", " << events << " usage events; ledger head "
+      << (*ledger)->head().tree_size << " entries\n";
+    json j = report->ToJson();
+    j["render"] = render_id;
+    j["usage_events"] = events;
+    j["ledger_head"] = (*ledger)->head().ToJson();
+    ctx.Emit(j, t.str());
   });
 }
 

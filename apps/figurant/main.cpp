@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   figurant::cli::RegisterCheckCommand(app, ctx);
   figurant::cli::RegisterScanCommands(app, ctx);
   figurant::cli::RegisterRenderCommand(app, ctx);
+  figurant::cli::RegisterLedgerCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

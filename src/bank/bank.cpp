@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/file.h"
 #include "core/ids.h"
@@ -285,6 +286,8 @@ Result<ErasureReport> Bank::ErasePerformer(const std::string& performer_id) {
     return Status::Ok();
   });
   FIGURANT_RETURN_IF_ERROR(s);
+  FIGURANT_RETURN_IF_ERROR(
+      RecordLicenceEvent(ledger::EntryType::kPerformerErased, {{"performer", p.id}}));
   report.key_destroyed = keys_->HasDataKey(p.id);
   FIGURANT_RETURN_IF_ERROR(blobs_->ErasePerformer(p.id));
   FIGURANT_RETURN_IF_ERROR(blobs_->CollectGarbage());
@@ -558,6 +561,13 @@ Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
     return registry_->AppendLicenceEvent({0, l.id, "signed", rec.signed_at, detail.dump()});
   });
   FIGURANT_RETURN_IF_ERROR(s);
+  FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::EntryType::kLicenceSigned,
+                                              {{"licence", l.id},
+                                               {"performer", l.performer_id},
+                                               {"studio", l.studio_id},
+                                               {"synthetic", performer.synthetic},
+                                               {"signed_at", rec.signed_at},
+                                               {"terms", json::parse(l.terms_json)}}));
   return GetLicence(l.id);
 }
 
@@ -587,6 +597,10 @@ Result<LicenceView> Bank::RevokeLicence(const std::string& licence_id,
     return registry_->AppendLicenceEvent({0, licence_id, "revoked", now, detail.dump()});
   });
   FIGURANT_RETURN_IF_ERROR(s);
+  FIGURANT_RETURN_IF_ERROR(
+      RecordLicenceEvent(ledger::EntryType::kLicenceRevoked, {{"licence", licence_id},
+                                                              {"performer", v.licence.performer_id},
+                                                              {"effective", when.ToString()}}));
   return GetLicence(licence_id);
 }
 
@@ -698,6 +712,80 @@ Result<std::vector<DoubleEligibility>> Bank::JudgeDoubles(
     out.push_back({std::move(d), it->second.first, it->second.second});
   }
   return out;
+}
+
+// ---- the ledger
+// ----------------------------------------------------------------------------------
+
+Result<std::array<uint8_t, 32>> Bank::PublicKey() {
+  FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair kp, ReadSigningKey(paths_.bank_key));
+  SecureZero(kp.secret_key.data(), kp.secret_key.size());
+  return kp.public_key;
+}
+
+Result<ledger::Ledger*> Bank::Ledger() {
+  if (ledger_ == nullptr) {
+    FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair kp, ReadSigningKey(paths_.bank_key));
+    auto opened = ledger::Ledger::Open(paths_.dir / "ledger", kp, clock_);
+    SecureZero(kp.secret_key.data(), kp.secret_key.size());
+    FIGURANT_RETURN_IF_ERROR(opened.status());
+    ledger_ = std::move(opened).value();
+    FIGURANT_RETURN_IF_ERROR(Reconcile());
+  }
+  return ledger_.get();
+}
+
+Status Bank::RecordLicenceEvent(ledger::EntryType type, const json& payload) {
+  if (ledger_ == nullptr) {
+    // Opening reconciles from the registry, which already holds this event.
+    return Ledger().status();
+  }
+  return ledger_->Append({{type, payload}}).status();
+}
+
+Status Bank::Reconcile() {
+  std::set<std::string> signed_ids, revoked_ids, erased_ids;
+  FIGURANT_RETURN_IF_ERROR(ledger_->ForEach([&](const ledger::Entry& e) -> Status {
+    if (e.type != ledger::EntryType::kLicenceSigned &&
+        e.type != ledger::EntryType::kLicenceRevoked &&
+        e.type != ledger::EntryType::kPerformerErased) {
+      return Status::Ok();
+    }
+    const json j = json::parse(e.payload, nullptr, false);
+    if (!j.is_object()) return DataLoss("ledger entry " + std::to_string(e.seq) + ": bad payload");
+    if (e.type == ledger::EntryType::kLicenceSigned) signed_ids.insert(j.value("licence", ""));
+    if (e.type == ledger::EntryType::kLicenceRevoked) revoked_ids.insert(j.value("licence", ""));
+    if (e.type == ledger::EntryType::kPerformerErased) erased_ids.insert(j.value("performer", ""));
+    return Status::Ok();
+  }));
+  std::vector<std::pair<ledger::EntryType, json>> missing;
+  FIGURANT_ASSIGN_OR_RETURN(auto licences, registry_->ListLicences(std::nullopt));
+  for (const registry::Licence& l : licences) {
+    if (!l.signed_at) continue;
+    if (!signed_ids.contains(l.id)) {
+      FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(l.performer_id));
+      missing.push_back({ledger::EntryType::kLicenceSigned,
+                         {{"licence", l.id},
+                          {"performer", l.performer_id},
+                          {"studio", l.studio_id},
+                          {"synthetic", p.synthetic},
+                          {"signed_at", *l.signed_at},
+                          {"terms", json::parse(l.terms_json)}}});
+    }
+    if (l.revoked_from && !revoked_ids.contains(l.id)) {
+      missing.push_back({ledger::EntryType::kLicenceRevoked,
+                         {{"licence", l.id},
+                          {"performer", l.performer_id},
+                          {"effective", l.revoked_from->ToString()}}});
+    }
+  }
+  FIGURANT_ASSIGN_OR_RETURN(auto performers, registry_->ListPerformers());
+  for (const registry::Performer& p : performers) {
+    if (p.erased_at && !erased_ids.contains(p.id)) {
+      missing.push_back({ledger::EntryType::kPerformerErased, {{"performer", p.id}}});
+    }
+  }
+  return ledger_->Append(missing).status();
 }
 
 }  // namespace figurant::bank

@@ -9,6 +9,7 @@
 //   BANK/keys/bank.ed25519    the bank's signing key (ledger batch heads)
 //   BANK/keys/master.key      the master key wrapping performers' data keys (docs/store.md)
 //   BANK/keys/data/           performers' wrapped data keys
+//   BANK/ledger/ledger.log    the tamper-evident usage and licence ledger (docs/ledger.md)
 //   BANK/keys/performers/     custodial Ed25519 keys of performers, one file per performer
 //   BANK/keys/estates/        custodial Ed25519 keys of estates
 //
@@ -30,6 +31,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "geom/mesh_codec.h"
+#include "ledger/ledger.h"
 #include "registry/registry.h"
 #include "scan/scan.h"
 #include "store/store.h"
@@ -188,6 +190,14 @@ class Bank {
   // Performers not yet erased whose retention date is before today, with their retention.
   Result<std::vector<RetentionCase>> RetentionDue();
 
+  // ---- the ledger
+  // Opens the ledger (once per Bank) and reconciles it with the registry: every signed licence has
+  // its licence_signed entry, every revocation and erasure its entry (appending any a crash between
+  // the registry commit and the ledger append left out).
+  Result<ledger::Ledger*> Ledger();
+  // The bank's public signing key (what verifies the ledger's heads).
+  Result<std::array<uint8_t, 32>> PublicKey();
+
   // ---- studios and productions
   Result<registry::Studio> AddStudio(const std::string& name);
   Result<registry::Production> AddProduction(const NewProduction& p);
@@ -237,6 +247,11 @@ class Bank {
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<store::KeyRing> keys_;
   std::unique_ptr<store::BlobStore> blobs_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  Status Reconcile();
+  // Appends licence events to the ledger if it is open or can be opened; failures are reported
+  // but do not undo the registry change (Reconcile catches up on the next open).
+  Status RecordLicenceEvent(ledger::EntryType type, const nlohmann::json& payload);
 };
 
 // Reads a custodial Ed25519 key file written by the bank (64-byte secret key, mode 0600).

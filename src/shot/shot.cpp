@@ -462,4 +462,28 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   return report;
 }
 
+Result<FrameSink> MeteringSink(ledger::Ledger& ledger, const crowd::SceneSpec& spec,
+                               const std::string& render_id, int* events_out) {
+  FIGURANT_ASSIGN_OR_RETURN(auto latest, ledger::LatestRenders(ledger));
+  auto previous = std::make_shared<std::map<ledger::FrameKey, std::string>>(std::move(latest));
+  return FrameSink([&ledger, previous, render_id, events_out, production = spec.production,
+                    shot = spec.shot,
+                    fps = spec.frames.fps](const render::Frame& f, const FrameOutput&,
+                                           const std::vector<CastAgent>& agents) -> Status {
+    std::vector<ledger::AgentUsage> usage;
+    for (const render::AgentCoverage& c : f.coverage) {
+      const CastAgent& a = agents[static_cast<size_t>(c.agent)];
+      usage.push_back({a.name, a.double_id, a.performer_id, a.licence_id, c.pixels,
+                       c.screen_height_fraction, a.altered, a.synthetic});
+    }
+    const ledger::FrameKey key{production, shot, f.frame};
+    std::optional<std::string> prev;
+    if (auto it = previous->find(key); it != previous->end()) prev = it->second;
+    FIGURANT_ASSIGN_OR_RETURN(int n, ledger::MeterFrame(ledger, render_id, key, fps, usage, prev));
+    (*previous)[key] = render_id;
+    if (events_out != nullptr) *events_out += n;
+    return Status::Ok();
+  });
+}
+
 }  // namespace figurant::shot

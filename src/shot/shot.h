@@ -20,6 +20,7 @@
 #include "bank/bank.h"
 #include "consent/check.h"
 #include "crowd/scene_spec.h"
+#include "ledger/metering.h"
 #include "render/renderer.h"
 
 namespace figurant::shot {
@@ -85,6 +86,11 @@ struct ShotReport {
 // here).
 using FrameSink =
     std::function<Status(const render::Frame&, const FrameOutput&, const std::vector<CastAgent>&)>;
+
+// A sink that meters every frame into the ledger under `render_id`: one usage event per double
+// visible, superseding the previous render of the same frame. `rendered` (optional) counts events.
+Result<FrameSink> MeteringSink(ledger::Ledger& ledger, const crowd::SceneSpec& spec,
+                               const std::string& render_id, int* events_out = nullptr);
 
 // Resolves and renders. InvalidArgument for a scene that does not fit the bank (unknown production
 // or double); PermissionDenied when agents are refused and !drop_refused (nothing is rendered);
