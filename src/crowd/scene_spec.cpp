@@ -1,7 +1,9 @@
 #include "crowd/scene_spec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
+#include <vector>
 
 #include "core/file.h"
 
@@ -31,10 +33,39 @@ class Problems {
   std::vector<std::string> lines_;
 };
 
+// Levenshtein distance (Wagner & Fischer, "The String-to-String Correction Problem", JACM 1974).
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Typos closer than this to a known field get a "did you mean" hint.
+constexpr size_t kHintDistance = 2;
+
 void CheckKeys(const json& obj, const std::string& path, const std::set<std::string>& allowed,
                Problems& p) {
   for (const auto& [k, _] : obj.items()) {
-    if (!allowed.contains(k)) p.Add(path.empty() ? k : path + "." + k, "unknown field");
+    if (allowed.contains(k)) continue;
+    std::string why = "unknown field";
+    size_t best = kHintDistance + 1;
+    for (const std::string& known : allowed) {
+      const size_t d = EditDistance(k, known);
+      if (d < best) {
+        best = d;
+        why = "unknown field (did you mean '" + known + "'?)";
+      }
+    }
+    p.Add(path.empty() ? k : path + "." + k, why);
   }
 }
 

@@ -63,6 +63,24 @@ TEST(SceneSpecTest, ReportsEveryBadFieldWithItsPath) {
   }
 }
 
+TEST(SceneSpecTest, MisspelledFieldsGetAHint) {
+  json j = IssueExample();
+  j["camera"]["focal_lenght_mm"] = 50;
+  j["render"]["frobnicate"] = true;
+  auto s = ParseSceneSpec(j, "scene.json");
+  ASSERT_FALSE(s.ok());
+  const std::string& m = s.status().message();
+  EXPECT_NE(m.find("field 'camera.focal_lenght_mm': unknown field (did you mean "
+                   "'focal_length_mm'?)"),
+            std::string::npos)
+      << m;
+  // Nothing close: no guess.
+  const std::string plain = "field 'render.frobnicate': unknown field";
+  const size_t at = m.find(plain);
+  ASSERT_NE(at, std::string::npos) << m;
+  EXPECT_NE(m.substr(at + plain.size(), 6), " (did ") << m;
+}
+
 TEST(SceneSpecTest, CrowdGroupsComeThroughWithTheirErrors) {
   json j = IssueExample();
   j["crowds"] = json::parse(R"([{"kind": "seats", "name": "stand", "origin": [0, 0, 40],
