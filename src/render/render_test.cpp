@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -272,6 +274,70 @@ TEST(RendererTest, GoldenImage) {
   }
   EXPECT_LT(diff, 0.01 * mean) << "mean absolute difference " << diff / (4.0 * w * h);
   EXPECT_LT(worst, 0.25);
+}
+
+}  // namespace
+}  // namespace figurant::render
+
+namespace figurant::render {
+namespace {
+
+// What a compositor sees: Blender's own Cryptomatte node (headless `blender -b`), keyed on one
+// agent, one double and one performer of our EXR, must give exactly the coverage we rendered.
+TEST(RendererTest, BlenderCompositorExtractsOneAgentsMatte) {
+  if (std::system("command -v blender > /dev/null 2>&1") != 0) GTEST_SKIP() << "no blender";
+  RenderScene scene = SmallScene(4);
+  RenderOptions o;
+  o.spp = 8;
+  auto r = Renderer::Create(scene, o);
+  ASSERT_TRUE(r.ok());
+  auto f = (*r)->Render(1);
+  ASSERT_TRUE(f.ok());
+  const fs::path plate = Tmp("blender_plate.exr");
+  ASSERT_TRUE(WriteExr(plate, *f, NamesOf(scene, **r), {}).ok());
+  const fs::path out = Tmp("blender_mattes");
+  fs::remove_all(out);
+  const fs::path script = fs::path(FIGURANT_SOURCE_DIR) / "src" / "render" / "testdata" /
+                          "blender_cryptomatte_matte.py";
+  // Agent 2 shows dbl_red (even agents) of per_1; per_2 is the performer of the odd agents.
+  const std::string cmd = "blender -b --factory-startup --python-exit-code 1 --python '" +
+                          script.string() + "' -- '" + plate.string() + "' '" + out.string() +
+                          "' " + std::to_string(f->width) + " " + std::to_string(f->height) +
+                          " CryptoAgent:agent_2 CryptoDouble:dbl_red CryptoPerformer:per_2 > '" +
+                          Tmp("blender.log").string() + "' 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << *ReadFile(Tmp("blender.log"));
+
+  struct Expect {
+    const std::vector<CryptoPixel>* layer;
+    int32_t index;
+  };
+  const auto& doubles = (*r)->double_names();
+  const auto& performers = (*r)->performer_names();
+  const Expect expects[] = {
+      {&f->crypto_agent, 2},
+      {&f->crypto_double,
+       static_cast<int32_t>(std::find(doubles.begin(), doubles.end(), "dbl_red") -
+                            doubles.begin())},
+      {&f->crypto_performer,
+       static_cast<int32_t>(std::find(performers.begin(), performers.end(), "per_2") -
+                            performers.begin())}};
+  for (int i = 0; i < 3; ++i) {
+    int w = 0, h = 0;
+    const auto matte = ReadChannel(out / std::to_string(i) / "Image0001.exr", "R", w, h);
+    ASSERT_EQ(w, f->width);
+    ASSERT_EQ(h, f->height);
+    double total = 0, worst = 0;
+    for (size_t p = 0; p < matte.size(); ++p) {
+      float expected = 0;
+      for (const CryptoEntry& e : (*expects[i].layer)[p]) {
+        if (e.index == expects[i].index) expected += e.coverage;
+      }
+      total += expected;
+      worst = std::max(worst, static_cast<double>(std::fabs(matte[p] - expected)));
+    }
+    EXPECT_GT(total, 20) << "matte " << i << " should cover the agent(s)";
+    EXPECT_LT(worst, 1e-5) << "Blender's matte " << i << " differs from the rendered coverage";
+  }
 }
 
 }  // namespace
