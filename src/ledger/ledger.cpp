@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/file.h"
+#include "ledger/internal/sha256.h"
 
 namespace figurant::ledger {
 namespace fs = std::filesystem;
@@ -27,7 +28,7 @@ void Put(std::string& out, const T& v) {
 }
 
 template <typename T>
-T Get(const char* p) {
+T Load(const char* p) {
   T v;
   std::memcpy(&v, p, sizeof v);
   return v;
@@ -55,24 +56,37 @@ std::string EncodeHead(const SignedHead& h) {
 }
 
 // Folds a Merkle binary counter into the root (as MerkleRoot does).
-Hash FoldRoot(const std::vector<std::pair<int, Hash>>& stack) {
+Hash FoldRoot(const std::vector<std::pair<int, Hash>>& stack, internal::Sha256Engine& sha) {
   if (stack.empty()) return Sha256(std::string_view());
   Hash acc = stack.back().second;
-  for (size_t i = stack.size() - 1; i-- > 0;) acc = NodeHash(stack[i].second, acc);
+  for (size_t i = stack.size() - 1; i-- > 0;) acc = sha.Node(stack[i].second, acc);
   return acc;
 }
 
-void Push(std::vector<std::pair<int, Hash>>& stack, const Hash& leaf) {
+void Push(std::vector<std::pair<int, Hash>>& stack, const Hash& leaf, internal::Sha256Engine& sha) {
   std::pair<int, Hash> cur{0, leaf};
   while (!stack.empty() && stack.back().first == cur.first) {
-    cur = {cur.first + 1, NodeHash(stack.back().second, cur.second)};
+    cur = {cur.first + 1, sha.Node(stack.back().second, cur.second)};
     stack.pop_back();
   }
   stack.push_back(cur);
 }
 
+SignedHead DecodeHead(const char* body, uint64_t offset) {
+  SignedHead h;
+  h.tree_size = Load<uint64_t>(body);
+  h.time = Load<int64_t>(body + 8);
+  std::memcpy(h.root.data(), body + 16, 32);
+  std::memcpy(h.last.data(), body + 48, 32);
+  std::memcpy(h.public_key.data(), body + 80, 32);
+  std::memcpy(h.signature.data(), body + 112, 64);
+  h.offset = offset;
+  return h;
+}
+
 // One pass over the bytes; `on_entry` sees every entry that checks out. Stops at the first problem,
-// returning it with the offset where the bad record starts.
+// returning it with the offset where the bad record starts. The loop allocates nothing per record
+// (verification runs at well over a million entries a second); messages are built on failure.
 struct ScanResult {
   Status status;
   uint64_t bad_offset = 0;
@@ -85,8 +99,10 @@ struct ScanResult {
 };
 
 ScanResult Scan(std::string_view bytes, const std::optional<std::array<uint8_t, 32>>& key,
-                const std::function<void(const Entry&)>& on_entry) {
+                const std::function<void(const Entry&)>& on_entry,
+                std::vector<Hash>* leaves_out = nullptr) {
   ScanResult r;
+  internal::Sha256Engine sha;
   std::vector<std::pair<int, Hash>> stack;
   Hash prev{};
   uint64_t pos = 0;
@@ -96,78 +112,83 @@ ScanResult Scan(std::string_view bytes, const std::optional<std::array<uint8_t, 
     r.torn = torn;
     return r;
   };
+  auto where = [&] { return " at byte " + std::to_string(pos); };
+  auto entry_name = [&] { return "entry " + std::to_string(r.entries) + where(); };
+  auto head_name = [&] { return "head after entry " + std::to_string(r.entries) + where(); };
   while (pos < bytes.size()) {
-    const std::string where = "at byte " + std::to_string(pos);
     if (bytes.size() - pos < 8) {
-      return fail("record " + where + " is truncated (entry " + std::to_string(r.entries) + ")",
+      return fail("record" + where() + " is truncated (entry " + std::to_string(r.entries) + ")",
                   true);
     }
     const char* p = bytes.data() + pos;
-    const auto len = Get<uint32_t>(p + 4);
+    const auto len = Load<uint32_t>(p + 4);
     const bool is_entry = std::memcmp(p, kEntryMagic, 4) == 0;
     const bool is_head = std::memcmp(p, kHeadMagic, 4) == 0;
     if (!is_entry && !is_head) {
-      return fail("record " + where + " has no record magic (entry " + std::to_string(r.entries) +
+      return fail("record" + where() + " has no record magic (entry " + std::to_string(r.entries) +
                   " expected)");
     }
     if (8 + static_cast<uint64_t>(len) + 32 > bytes.size() - pos) {
-      return fail((is_entry ? "entry " + std::to_string(r.entries) : std::string("head")) + " " +
-                      where + " is truncated",
-                  true);
+      return fail((is_entry ? entry_name() : head_name()) + " is truncated", true);
     }
     const std::string_view body(p + 8, len);
     const char* check = p + 8 + len;
     if (is_entry) {
-      const std::string name = "entry " + std::to_string(r.entries) + " " + where;
-      if (len < kEntryFixed || len - kEntryFixed > kMaxPayload) return fail(name + ": bad length");
-      Entry e;
-      e.type = static_cast<EntryType>(static_cast<uint8_t>(body[0]));
-      e.seq = Get<uint64_t>(body.data() + 1);
-      e.time = Get<int64_t>(body.data() + 9);
-      std::memcpy(e.prev.data(), body.data() + 17, 32);
-      e.leaf = LeafHash(reinterpret_cast<const uint8_t*>(body.data()), body.size());
-      e.offset = pos;
-      if (std::memcmp(check, e.leaf.data(), 32) != 0) {
-        return fail(name + ": contents do not match its hash (altered)");
+      if (len < kEntryFixed || len - kEntryFixed > kMaxPayload) {
+        return fail(entry_name() + ": bad length");
       }
-      if (e.seq != r.entries) {
-        return fail(name + ": sequence number " + std::to_string(e.seq) + " where " +
+      const Hash leaf = sha.Leaf(reinterpret_cast<const uint8_t*>(body.data()), body.size());
+      if (std::memcmp(check, leaf.data(), 32) != 0) {
+        return fail(entry_name() + ": contents do not match its hash (altered)");
+      }
+      const auto seq = Load<uint64_t>(body.data() + 1);
+      if (seq != r.entries) {
+        return fail(entry_name() + ": sequence number " + std::to_string(seq) + " where " +
                     std::to_string(r.entries) + " was expected (dropped, reordered or duplicated)");
       }
-      if (e.prev != prev)
-        return fail(name + ": hash chain broken (prev does not match entry " +
+      if (std::memcmp(body.data() + 17, prev.data(), 32) != 0) {
+        return fail(entry_name() + ": hash chain broken (prev does not match entry " +
                     std::to_string(r.entries) + " - 1)");
-      if (e.type < EntryType::kUsage || e.type > EntryType::kPerformerErased) {
-        return fail(name + ": unknown entry type " + std::to_string(static_cast<int>(e.type)));
+      }
+      const auto type = static_cast<uint8_t>(body[0]);
+      if (type < static_cast<uint8_t>(EntryType::kUsage) ||
+          type > static_cast<uint8_t>(EntryType::kPerformerErased)) {
+        return fail(entry_name() + ": unknown entry type " + std::to_string(type));
       }
       if (on_entry) {
+        Entry e;
+        e.type = static_cast<EntryType>(type);
+        e.seq = seq;
+        e.time = Load<int64_t>(body.data() + 9);
+        e.prev = prev;
+        e.leaf = leaf;
+        e.offset = pos;
         e.payload.assign(body.data() + kEntryFixed, body.size() - kEntryFixed);
         on_entry(e);
       }
-      prev = e.leaf;
-      Push(stack, e.leaf);
+      if (leaves_out != nullptr) leaves_out->push_back(leaf);
+      prev = leaf;
+      Push(stack, leaf, sha);
       ++r.entries;
     } else {
-      const std::string name = "head after entry " + std::to_string(r.entries) + " " + where;
-      if (len != kHeadBody) return fail(name + ": bad length");
-      const Hash sum = Sha256(body);
-      if (std::memcmp(check, sum.data(), 32) != 0) return fail(name + ": altered");
-      SignedHead h;
-      h.tree_size = Get<uint64_t>(body.data());
-      h.time = Get<int64_t>(body.data() + 8);
-      std::memcpy(h.root.data(), body.data() + 16, 32);
-      std::memcpy(h.last.data(), body.data() + 48, 32);
-      std::memcpy(h.public_key.data(), body.data() + 80, 32);
-      std::memcpy(h.signature.data(), body.data() + 112, 64);
-      h.offset = pos;
+      if (len != kHeadBody) return fail(head_name() + ": bad length");
+      const Hash sum = sha.Hash(-1, reinterpret_cast<const uint8_t*>(body.data()), body.size());
+      if (std::memcmp(check, sum.data(), 32) != 0) return fail(head_name() + ": altered");
+      const SignedHead h = DecodeHead(body.data(), pos);
       if (h.tree_size != r.entries) {
-        return fail(name + ": covers " + std::to_string(h.tree_size) + " entries but " +
+        return fail(head_name() + ": covers " + std::to_string(h.tree_size) + " entries but " +
                     std::to_string(r.entries) + " precede it");
       }
-      if (h.last != prev) return fail(name + ": last-entry hash does not match");
-      if (h.root != FoldRoot(stack)) return fail(name + ": Merkle root does not match the entries");
-      if (key && h.public_key != *key) return fail(name + ": signed by another key");
-      if (!h.SignatureValid()) return fail(name + ": signature does not verify");
+      if (h.last != prev) return fail(head_name() + ": last-entry hash does not match");
+      if (h.root != FoldRoot(stack, sha)) {
+        return fail(head_name() + ": Merkle root does not match the entries");
+      }
+      if (key && h.public_key != *key) return fail(head_name() + ": signed by another key");
+      if (h.time < r.last_head.time) {
+        return fail(head_name() + ": time goes backwards (" + std::to_string(h.time) + " after " +
+                    std::to_string(r.last_head.time) + ")");
+      }
+      if (!h.SignatureValid()) return fail(head_name() + ": signature does not verify");
       r.last_head = h;
       ++r.heads;
       r.valid_end = pos + 8 + len + 32;
@@ -184,19 +205,17 @@ ScanResult Scan(std::string_view bytes, const std::optional<std::array<uint8_t, 
   return r;
 }
 
-bool HasSignedHeadAfter(std::string_view bytes, uint64_t from, const std::array<uint8_t, 32>& key) {
+// True when a complete head-shaped record (magic, head length, all its bytes present) starts at or
+// after `from`, whatever its contents. A crash can only leave a prefix of the batch being written,
+// and a batch's head is its last record: a complete head beyond the damage means the damage is not
+// a crash's (a flipped byte, another signer, an edit), and the log must not be cut back.
+bool HasCompleteHeadAfter(std::string_view bytes, uint64_t from) {
   for (size_t at = bytes.find(std::string_view(kHeadMagic, 4), from); at != std::string_view::npos;
        at = bytes.find(std::string_view(kHeadMagic, 4), at + 1)) {
-    if (bytes.size() - at < 8 + kHeadBody) continue;
-    const char* body = bytes.data() + at + 8;
-    SignedHead h;
-    h.tree_size = Get<uint64_t>(body);
-    h.time = Get<int64_t>(body + 8);
-    std::memcpy(h.root.data(), body + 16, 32);
-    std::memcpy(h.last.data(), body + 48, 32);
-    std::memcpy(h.public_key.data(), body + 80, 32);
-    std::memcpy(h.signature.data(), body + 112, 64);
-    if (h.public_key == key && h.SignatureValid()) return true;
+    if (bytes.size() - at >= 8 + kHeadBody + 32 &&
+        Load<uint32_t>(bytes.data() + at + 4) == kHeadBody) {
+      return true;
+    }
   }
   return false;
 }
@@ -264,8 +283,10 @@ Result<SignedHead> SignedHead::FromJson(const nlohmann::json& j) {
 }
 
 Result<VerifyReport> VerifyLog(std::string_view bytes,
-                               const std::optional<std::array<uint8_t, 32>>& public_key) {
-  ScanResult r = Scan(bytes, public_key, {});
+                               const std::optional<std::array<uint8_t, 32>>& public_key,
+                               std::vector<Hash>* leaves) {
+  if (leaves != nullptr) leaves->clear();
+  ScanResult r = Scan(bytes, public_key, {}, leaves);
   if (!r.status.ok()) return r.status;
   VerifyReport v;
   v.entries = r.entries;
@@ -295,15 +316,16 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const fs::path& dir, const SigningK
   if (l->fd_ < 0)
     return Unavailable("cannot open " + l->file_.string() + ": " + std::strerror(errno));
   FIGURANT_ASSIGN_OR_RETURN(std::string bytes, ReadFile(l->file_));
-  ScanResult r = Scan(bytes, std::nullopt, [&](const Entry& e) {
+  // Heads must be signed by this bank's key: the writer never extends a log someone else signed.
+  ScanResult r = Scan(bytes, key.public_key, [&](const Entry& e) {
     l->leaves_.push_back(e.leaf);
     l->offsets_.push_back(e.offset);
   });
   if (!r.status.ok()) {
-    // Only a tail that no signed head vouches for is repaired (torn by a crash, never
-    // acknowledged). A validly signed head after the damage means acknowledged entries are damaged:
-    // that is tampering or media failure, reported, never truncated away.
-    if (HasSignedHeadAfter(bytes, r.bad_offset + 1, key.public_key)) {
+    // Only the residue of a crash is repaired: entries after the last valid head, and at most one
+    // incomplete record, never acknowledged. Anything else (see HasCompleteHeadAfter) is tampering,
+    // another signer or media failure: reported, never truncated away.
+    if (HasCompleteHeadAfter(bytes, r.bad_offset)) {
       return DataLoss(l->file_.string() + ": " + r.status.message());
     }
     l->leaves_.resize(r.entries_at_valid_end);
@@ -315,41 +337,65 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const fs::path& dir, const SigningK
   }
   l->end_ = r.valid_end;
   l->head_ = r.last_head;
-  for (const Hash& leaf : l->leaves_) Push(l->stack_, leaf);
+  internal::Sha256Engine sha;
+  for (const Hash& leaf : l->leaves_) Push(l->stack_, leaf, sha);
   if (r.heads == 0 && l->end_ == 0) {
     // A new ledger starts with the signed head of the empty tree.
-    FIGURANT_RETURN_IF_ERROR(l->Append({}).status());
+    FIGURANT_RETURN_IF_ERROR(l->AppendPayloads({}).status());
   }
   return l;
 }
 
 Result<std::vector<uint64_t>> Ledger::Append(
     const std::vector<std::pair<EntryType, nlohmann::json>>& events) {
+  std::vector<std::pair<EntryType, std::string>> texts;
+  texts.reserve(events.size());
+  for (const auto& [type, payload] : events) {
+    if (!payload.is_object()) return InvalidArgument("ledger event payload is not a JSON object");
+    texts.emplace_back(type, payload.dump());
+  }
+  return AppendPayloads(texts);
+}
+
+Result<std::vector<uint64_t>> Ledger::AppendPayloads(
+    const std::vector<std::pair<EntryType, std::string>>& events) {
   if (events.empty() && end_ > 0) return std::vector<uint64_t>{};
+  size_t bytes = 8 + kHeadBody + 32;
+  for (const auto& [type, text] : events) {
+    if (text.size() > kMaxPayload) return InvalidArgument("ledger event payload over 1 MiB");
+    if (type < EntryType::kUsage || type > EntryType::kPerformerErased) {
+      return InvalidArgument("unknown ledger entry type " + std::to_string(static_cast<int>(type)));
+    }
+    bytes += 8 + kEntryFixed + text.size() + 32;
+  }
   std::string out;
+  out.reserve(bytes);
   std::vector<uint64_t> seqs;
+  seqs.reserve(events.size());
   std::vector<std::pair<int, Hash>> stack = stack_;
   Hash prev = leaves_.empty() ? Hash{} : leaves_.back();
-  const int64_t now = clock_->Now();
+  // Heads never go back in time, even when the system clock does.
+  const int64_t now = std::max<int64_t>(clock_->Now(), head_.time);
   std::vector<Hash> new_leaves;
   std::vector<uint64_t> new_offsets;
-  for (const auto& [type, payload] : events) {
-    const std::string text = payload.dump();
-    if (text.size() > kMaxPayload) return InvalidArgument("ledger event payload over 1 MiB");
+  new_leaves.reserve(events.size());
+  new_offsets.reserve(events.size());
+  internal::Sha256Engine sha;
+  for (const auto& [type, text] : events) {
     const uint64_t seq = leaves_.size() + new_leaves.size();
-    std::string body;
-    body.push_back(static_cast<char>(type));
-    Put(body, seq);
-    Put(body, now);
-    body.append(reinterpret_cast<const char*>(prev.data()), 32);
-    body += text;
-    const Hash leaf = LeafHash(reinterpret_cast<const uint8_t*>(body.data()), body.size());
-    new_offsets.push_back(end_ + out.size());
+    const size_t record_at = out.size();
+    new_offsets.push_back(end_ + record_at);
     out.append(kEntryMagic, 4);
-    Put(out, static_cast<uint32_t>(body.size()));
-    out += body;
+    Put(out, static_cast<uint32_t>(kEntryFixed + text.size()));
+    out.push_back(static_cast<char>(type));
+    Put(out, seq);
+    Put(out, now);
+    out.append(reinterpret_cast<const char*>(prev.data()), 32);
+    out += text;
+    const Hash leaf = sha.Leaf(reinterpret_cast<const uint8_t*>(out.data() + record_at + 8),
+                               kEntryFixed + text.size());
     out.append(reinterpret_cast<const char*>(leaf.data()), 32);
-    Push(stack, leaf);
+    Push(stack, leaf, sha);
     new_leaves.push_back(leaf);
     seqs.push_back(seq);
     prev = leaf;
@@ -357,7 +403,7 @@ Result<std::vector<uint64_t>> Ledger::Append(
   SignedHead h;
   h.tree_size = leaves_.size() + new_leaves.size();
   h.time = now;
-  h.root = FoldRoot(stack);
+  h.root = FoldRoot(stack, sha);
   h.last = prev;
   h.public_key = key_.public_key;
   h.signature = SignDetached(h.SignedMessage(), key_);
@@ -391,7 +437,7 @@ Status Ledger::ForEach(const std::function<Status(const Entry&)>& fn) const {
   FIGURANT_ASSIGN_OR_RETURN(std::string bytes, ReadFile(file_));
   bytes.resize(std::min<size_t>(bytes.size(), end_));
   Status inner;
-  ScanResult r = Scan(bytes, std::nullopt, [&](const Entry& e) {
+  ScanResult r = Scan(bytes, key_.public_key, [&](const Entry& e) {
     if (inner.ok()) inner = fn(e);
   });
   FIGURANT_RETURN_IF_ERROR(inner);
@@ -400,17 +446,39 @@ Status Ledger::ForEach(const std::function<Status(const Entry&)>& fn) const {
 
 Result<Entry> Ledger::Get(uint64_t seq) const {
   if (seq >= leaves_.size()) return NotFound("no ledger entry " + std::to_string(seq));
-  Entry found;
-  bool ok = false;
-  FIGURANT_RETURN_IF_ERROR(ForEach([&](const Entry& e) -> Status {
-    if (e.seq == seq) {
-      found = e;
-      ok = true;
-    }
-    return Status::Ok();
-  }));
-  if (!ok) return NotFound("no ledger entry " + std::to_string(seq));
-  return found;
+  // The entry was verified when it was read on open or written by this process; read it back and
+  // check it still hashes to its leaf (the file could have been changed behind our back).
+  const uint64_t at = offsets_[seq];
+  const uint64_t until = seq + 1 < offsets_.size() ? offsets_[seq + 1] : end_;
+  std::string rec(until - at, '\0');
+  size_t done = 0;
+  while (done < rec.size()) {
+    const ssize_t n =
+        ::pread(fd_, rec.data() + done, rec.size() - done, static_cast<off_t>(at + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Unavailable("cannot read " + file_.string() + ": " + std::strerror(errno));
+    done += static_cast<size_t>(n);
+  }
+  // A head may follow the entry inside [at, until): the entry is the first record.
+  const auto len = rec.size() >= 8 ? Load<uint32_t>(rec.data() + 4) : 0;
+  if (rec.size() < 8 + static_cast<uint64_t>(len) + 32 || len < kEntryFixed ||
+      std::memcmp(rec.data(), kEntryMagic, 4) != 0) {
+    return DataLoss(file_.string() + ": entry " + std::to_string(seq) + " changed on disk");
+  }
+  internal::Sha256Engine sha;
+  const std::string_view body(rec.data() + 8, len);
+  Entry e;
+  e.leaf = sha.Leaf(reinterpret_cast<const uint8_t*>(body.data()), body.size());
+  if (e.leaf != leaves_[seq]) {
+    return DataLoss(file_.string() + ": entry " + std::to_string(seq) + " changed on disk");
+  }
+  e.type = static_cast<EntryType>(static_cast<uint8_t>(body[0]));
+  e.seq = seq;
+  e.time = Load<int64_t>(body.data() + 9);
+  std::memcpy(e.prev.data(), body.data() + 17, 32);
+  e.payload.assign(body.data() + kEntryFixed, body.size() - kEntryFixed);
+  e.offset = at;
+  return e;
 }
 
 }  // namespace figurant::ledger

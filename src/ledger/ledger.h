@@ -70,8 +70,10 @@ struct VerifyReport {
 // Verifies a whole log (an export or the live file) against the validity rule. DataLoss naming
 // the first bad record ("entry 41 at byte 9876: hash chain broken ...") when it fails. When
 // `public_key` is given, every head must be signed by it.
+// When `leaves` is given it receives the leaf hash of every entry (for proofs), in order.
 Result<VerifyReport> VerifyLog(std::string_view bytes,
-                               const std::optional<std::array<uint8_t, 32>>& public_key);
+                               const std::optional<std::array<uint8_t, 32>>& public_key,
+                               std::vector<Hash>* leaves = nullptr);
 
 class Ledger {
  public:
@@ -84,8 +86,16 @@ class Ledger {
 
   // Appends the events as one batch and a signed head, fsynced before returning; returns their
   // sequence numbers. Payloads are canonicalised (sorted keys). An empty batch is a no-op.
+  // InvalidArgument (nothing written) for a payload that is not a JSON object or is over 1 MiB;
+  // Unavailable when the write or the fsync fails (the file is cut back to the previous head, and
+  // the Ledger stays usable).
   Result<std::vector<uint64_t>> Append(
       const std::vector<std::pair<EntryType, nlohmann::json>>& events);
+  // The same with payloads already serialised as canonical JSON objects (compact, keys sorted, as
+  // nlohmann::json::dump() writes them): the fast path for metering, which writes usage payloads
+  // without building JSON trees. The text is not re-parsed here.
+  Result<std::vector<uint64_t>> AppendPayloads(
+      const std::vector<std::pair<EntryType, std::string>>& events);
 
   uint64_t size() const { return leaves_.size(); }
   const SignedHead& head() const { return head_; }
@@ -95,6 +105,8 @@ class Ledger {
 
   // Reads every entry, in order, calling `fn`; stops early with its error.
   Status ForEach(const std::function<Status(const Entry&)>& fn) const;
+  // One entry, read back from its recorded offset and checked against its leaf hash. NotFound past
+  // the end; DataLoss when the file changed under the open ledger.
   Result<Entry> Get(uint64_t seq) const;
 
  private:

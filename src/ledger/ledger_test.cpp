@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <span>
 #include <sstream>
 #include <thread>
 
@@ -75,16 +76,61 @@ TEST_F(LedgerTest, AppendReopenAndVerify) {
   EXPECT_EQ(json::parse(e->payload)["frame"], 2);
 }
 
+// Splits a log into records (each record's bytes).
+std::vector<std::string> Records(const std::string& bytes) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos + 8 <= bytes.size()) {
+    uint32_t len;
+    std::memcpy(&len, bytes.data() + pos + 4, 4);
+    out.push_back(bytes.substr(pos, 8 + len + 32));
+    pos += 8 + len + 32;
+  }
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& r) {
+  std::string out;
+  for (const auto& s : r) out += s;
+  return out;
+}
+
+// Every byte of a log with licence and usage entries and several heads, flipped in turn (each of
+// the eight bits, in rotation): verification fails and names exactly the record holding the byte —
+// its entry number and its starting offset — never a later one.
 TEST_F(LedgerTest, EveryFlippedByteIsCaughtAndNamed) {
+  {
+    auto l = Open();
+    ASSERT_TRUE(
+        l->Append({{EntryType::kLicenceSigned, {{"licence", "lic_1"}, {"terms", "{}"}}}}).ok());
+  }
   const std::string bytes = Build(3);
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    std::string bad = bytes;
-    bad[i] = static_cast<char>(bad[i] ^ 0x20);
-    auto v = VerifyLog(bad, Key());
-    ASSERT_FALSE(v.ok()) << "flip at byte " << i << " went unnoticed";
-    EXPECT_EQ(v.status().code(), StatusCode::kDataLoss);
-    const std::string& m = v.status().message();
-    EXPECT_TRUE(m.find("entry ") != std::string::npos || m.find("head") != std::string::npos) << m;
+  const auto recs = Records(bytes);
+  ASSERT_EQ(Join(recs), bytes);
+  size_t offset = 0;
+  uint64_t entries_before = 0;
+  for (const std::string& rec : recs) {
+    const bool head = rec.compare(0, 4, "FGLH") == 0;
+    const std::string where = "at byte " + std::to_string(offset);
+    const std::string who =
+        (head ? "head after entry " : "entry ") + std::to_string(entries_before);
+    for (size_t i = 0; i < rec.size(); ++i) {
+      std::string bad = bytes;
+      bad[offset + i] = static_cast<char>(bad[offset + i] ^ (1 << ((offset + i) % 8)));
+      auto v = VerifyLog(bad, Key());
+      ASSERT_FALSE(v.ok()) << "flip at byte " << offset + i << " went unnoticed";
+      EXPECT_EQ(v.status().code(), StatusCode::kDataLoss);
+      const std::string& m = v.status().message();
+      // A flipped magic cannot say which kind of record it was: "record at byte X ... (entry k
+      // expected)". Everything else names the record by kind and number.
+      const bool named = m.find(who + " " + where) != std::string::npos ||
+                         (m.find("record " + where) != std::string::npos &&
+                          m.find("(entry " + std::to_string(entries_before)) != std::string::npos);
+      ASSERT_TRUE(named) << "flip at byte " << offset + i << " (" << who << " " << where
+                         << ") reported as: " << m;
+    }
+    offset += rec.size();
+    if (!head) ++entries_before;
   }
 }
 
@@ -103,25 +149,6 @@ TEST_F(LedgerTest, FlippedEntryIsNamedExactly) {
     EXPECT_EQ(v.status().message().rfind("entry " + std::to_string(k) + " at byte", 0), 0u)
         << v.status().message();
   }
-}
-
-// Splits a log into records (each record's bytes).
-std::vector<std::string> Records(const std::string& bytes) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos + 8 <= bytes.size()) {
-    uint32_t len;
-    std::memcpy(&len, bytes.data() + pos + 4, 4);
-    out.push_back(bytes.substr(pos, 8 + len + 32));
-    pos += 8 + len + 32;
-  }
-  return out;
-}
-
-std::string Join(const std::vector<std::string>& r) {
-  std::string out;
-  for (const auto& s : r) out += s;
-  return out;
 }
 
 TEST_F(LedgerTest, DroppedReorderedDuplicatedAndTruncatedEntriesAreNamed) {
@@ -173,6 +200,38 @@ TEST_F(LedgerTest, TornTailIsRepairedOnOpenButMidLogDamageIsNot) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kDataLoss);
   EXPECT_EQ(*ReadFile(file), bad);
+  // A flipped byte in the newest head: that batch was acknowledged, so it is not a crash residue.
+  std::string bad_head = good;
+  bad_head[good.size() - 40] ^= 1;
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bad_head;
+  auto refused_head = Ledger::Open(dir_, key_, clock_);
+  ASSERT_FALSE(refused_head.ok());
+  EXPECT_NE(refused_head.status().message().find("head after entry 9"), std::string::npos)
+      << refused_head.status().message();
+  EXPECT_EQ(*ReadFile(file), bad_head);
+}
+
+// What a SIGKILL leaves mid-batch: complete entries of the batch, then part of the next record, no
+// head. All of it goes; everything acknowledged stays.
+TEST_F(LedgerTest, UnsignedEntriesAfterTheLastHeadAreRepaired) {
+  Build(2);
+  const fs::path file = dir_ / "ledger.log";
+  const std::string acknowledged = *ReadFile(file);
+  {
+    auto l = Open();
+    ASSERT_TRUE(l->Append({{EntryType::kUsage, {{"x", 1}}}, {EntryType::kUsage, {{"x", 2}}}}).ok());
+  }
+  const std::string longer = *ReadFile(file);
+  const auto recs = Records(longer);
+  // Everything of the third batch but the last 10 bytes of its second entry (and its head).
+  const size_t keep = longer.size() - recs.back().size() - 10;
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << longer.substr(0, keep);
+  auto l = Open();
+  ASSERT_NE(l, nullptr);
+  EXPECT_EQ(l->size(), 6u);
+  EXPECT_EQ(l->repaired_bytes(), keep - acknowledged.size());
+  l.reset();
+  EXPECT_EQ(*ReadFile(file), acknowledged);
 }
 
 TEST_F(LedgerTest, SigkillDuringAppendsLosesNoAcknowledgedEvent) {
@@ -218,10 +277,124 @@ TEST_F(LedgerTest, SigkillDuringAppendsLosesNoAcknowledgedEvent) {
     if (any) {
       ASSERT_GT((*l)->size(), acknowledged_max)
           << "round " << round << ": lost an acknowledged event";
+      auto last = (*l)->Get(acknowledged_max);
+      ASSERT_TRUE(last.ok()) << last.status().ToString();
+      EXPECT_EQ(last->type, EntryType::kUsage);
+      EXPECT_EQ(json::parse(last->payload).value("double", ""), "dbl_49");  // a batch's last
     }
   }
   EXPECT_GE(killed, kKills / 2);
   EXPECT_TRUE(any);
+}
+
+// Two exports of the same ledger, a day apart: the RFC 9162 consistency proof between their newest
+// heads verifies. A bank that rewrites one old event and re-signs everything with its own (valid)
+// key produces a log that verifies on its own, but not against the head a performer kept.
+TEST_F(LedgerTest, ConsistencyProofAcrossTwoExports) {
+  const std::string yesterday = Build(3);
+  {
+    auto l = Open();
+    for (int b = 0; b < 4; ++b) {
+      ASSERT_TRUE(l->Append({{EntryType::kUsage, {{"frame", 100 + b}}},
+                             {EntryType::kUsage, {{"frame", 200 + b}}}})
+                      .ok());
+    }
+  }
+  const std::string today = *ReadFile(dir_ / "ledger.log");
+  auto old_report = VerifyLog(yesterday, Key());
+  std::vector<Hash> leaves;
+  auto new_report = VerifyLog(today, Key(), &leaves);
+  ASSERT_TRUE(old_report.ok() && new_report.ok());
+  const SignedHead& kept = old_report->last_head;
+  const SignedHead& now = new_report->last_head;
+  ASSERT_EQ(kept.tree_size, 9u);
+  ASSERT_EQ(now.tree_size, 17u);
+  ASSERT_EQ(leaves.size(), 17u);
+  EXPECT_TRUE(kept.SignatureValid());
+  const auto proof = ConsistencyProof(leaves, kept.tree_size);
+  EXPECT_TRUE(VerifyConsistency(kept.tree_size, now.tree_size, kept.root, now.root, proof));
+  // A kept head round-trips through its JSON form (what a performer stores).
+  auto restored = SignedHead::FromJson(kept.ToJson());
+  ASSERT_TRUE(restored.ok());
+  EXPECT_TRUE(restored->SignatureValid());
+  EXPECT_EQ(restored->root, kept.root);
+
+  // The rewrite: the same history with entry 4 changed, signed with the same key.
+  const fs::path other = dir_ / "rewritten";
+  {
+    auto l = Ledger::Open(other, key_, clock_);
+    ASSERT_TRUE(l.ok());
+    for (int b = 0; b < 3; ++b) {
+      std::vector<std::pair<EntryType, json>> ev;
+      for (int i = 0; i < 3; ++i) {
+        json payload = {{"frame", b}, {"double", "dbl_" + std::to_string(i)}};
+        if (b == 1 && i == 1) payload["frame"] = 0;  // entry 4 is rewritten
+        ev.push_back({EntryType::kUsage, payload});
+      }
+      ASSERT_TRUE((*l)->Append(ev).ok());
+    }
+    ASSERT_TRUE((*l)->Append({{EntryType::kUsage, {{"frame", 9}}}}).ok());
+  }
+  std::vector<Hash> forged_leaves;
+  auto forged = VerifyLog(*ReadFile(other / "ledger.log"), Key(), &forged_leaves);
+  ASSERT_TRUE(forged.ok()) << "a re-signed rewrite verifies on its own";
+  ASSERT_EQ(std::vector<Hash>(forged_leaves.begin(), forged_leaves.begin() + 4),
+            std::vector<Hash>(leaves.begin(), leaves.begin() + 4));
+  ASSERT_NE(forged_leaves[4], leaves[4]);
+  const auto forged_proof = ConsistencyProof(forged_leaves, kept.tree_size);
+  EXPECT_FALSE(VerifyConsistency(kept.tree_size, forged->last_head.tree_size, kept.root,
+                                 forged->last_head.root, forged_proof));
+  EXPECT_NE(MerkleRoot(std::span<const Hash>(forged_leaves).subspan(0, kept.tree_size)), kept.root);
+}
+
+// Inclusion proofs for random entries against the newest signed head; a proof never vouches for an
+// entry whose bytes changed.
+TEST_F(LedgerTest, InclusionProofsForRandomEvents) {
+  auto l = Open();
+  for (int b = 0; b < 20; ++b) {
+    std::vector<std::pair<EntryType, json>> ev;
+    for (int i = 0; i < 1 + b % 7; ++i) ev.push_back({EntryType::kUsage, {{"b", b}, {"i", i}}});
+    ASSERT_TRUE(l->Append(ev).ok());
+  }
+  const SignedHead head = l->head();
+  ASSERT_EQ(head.tree_size, l->size());
+  std::mt19937 rng(3);
+  for (int trial = 0; trial < 60; ++trial) {
+    const uint64_t seq = rng() % l->size();
+    auto e = l->Get(seq);
+    ASSERT_TRUE(e.ok());
+    const auto proof = InclusionProof(l->leaves(), seq);
+    EXPECT_TRUE(VerifyInclusion(e->leaf, seq, head.tree_size, proof, head.root)) << seq;
+    // The leaf recomputed from the entry's bytes is what the proof binds.
+    std::string body(1, static_cast<char>(e->type));
+    body.append(reinterpret_cast<const char*>(&e->seq), 8);
+    body.append(reinterpret_cast<const char*>(&e->time), 8);
+    body.append(reinterpret_cast<const char*>(e->prev.data()), 32);
+    body += e->payload;
+    EXPECT_EQ(LeafHash(reinterpret_cast<const uint8_t*>(body.data()), body.size()), e->leaf);
+    body.back() = static_cast<char>(body.back() ^ 1);
+    EXPECT_FALSE(
+        VerifyInclusion(LeafHash(reinterpret_cast<const uint8_t*>(body.data()), body.size()), seq,
+                        head.tree_size, proof, head.root));
+  }
+}
+
+TEST_F(LedgerTest, OpenRefusesALogSignedByAnotherKey) {
+  Build(1);
+  auto other = Ledger::Open(dir_, GenerateSigningKeyPair(), clock_);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(other.status().message().find("another key"), std::string::npos);
+}
+
+TEST_F(LedgerTest, HeadTimeNeverGoesBackwards) {
+  auto l = Open();
+  ASSERT_TRUE(l->Append({{EntryType::kUsage, {{"i", 1}}}}).ok());
+  const int64_t t = l->head().time;
+  clock_.Advance(-86400);  // the system clock steps back a day
+  ASSERT_TRUE(l->Append({{EntryType::kUsage, {{"i", 2}}}}).ok());
+  EXPECT_EQ(l->head().time, t);
+  EXPECT_TRUE(VerifyLog(*ReadFile(l->file()), Key()).ok());
 }
 
 TEST_F(LedgerTest, MeteringCountsDoublesAndSupersedesRerenders) {

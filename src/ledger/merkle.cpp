@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "ledger/internal/sha256.h"
+
 namespace figurant::ledger {
 namespace {
 
@@ -43,36 +45,29 @@ void Path(std::span<const Hash> d, uint64_t m, std::vector<Hash>& out) {
 }  // namespace
 
 Hash LeafHash(const uint8_t* data, size_t size) {
-  Sha256Hasher h;
-  const uint8_t prefix = 0x00;
-  h.Update(&prefix, 1);
-  h.Update(data, size);
-  return h.Finish();
+  return internal::Sha256Engine().Leaf(data, size);
 }
 
 Hash NodeHash(const Hash& left, const Hash& right) {
-  uint8_t buf[1 + 2 * kSha256Bytes];
-  buf[0] = 0x01;
-  std::memcpy(buf + 1, left.data(), kSha256Bytes);
-  std::memcpy(buf + 1 + kSha256Bytes, right.data(), kSha256Bytes);
-  return Sha256(buf, sizeof buf);
+  return internal::Sha256Engine().Node(left, right);
 }
 
 Hash MerkleRoot(std::span<const Hash> leaves) {
   if (leaves.empty()) return Sha256(std::string_view());
   // Left-to-right with a stack of complete subtrees (a binary counter); folding the stack from the
   // right gives exactly the RFC 6962 split at the largest power of two.
+  internal::Sha256Engine sha;
   std::vector<std::pair<int, Hash>> stack;
   for (const Hash& leaf : leaves) {
     std::pair<int, Hash> cur{0, leaf};
     while (!stack.empty() && stack.back().first == cur.first) {
-      cur = {cur.first + 1, NodeHash(stack.back().second, cur.second)};
+      cur = {cur.first + 1, sha.Node(stack.back().second, cur.second)};
       stack.pop_back();
     }
     stack.push_back(cur);
   }
   Hash acc = stack.back().second;
-  for (size_t i = stack.size() - 1; i-- > 0;) acc = NodeHash(stack[i].second, acc);
+  for (size_t i = stack.size() - 1; i-- > 0;) acc = sha.Node(stack[i].second, acc);
   return acc;
 }
 

@@ -17,14 +17,14 @@ namespace figurant::ledger {
 
 // One agent's visibility in a frame, as the renderer's coverage record gives it.
 struct AgentUsage {
-  std::string agent;
+  std::string agent;  // the agent's name in the shot
   std::string double_id;
   std::string performer_id;
-  std::string licence_id;
-  double pixels = 0;           // Σ Cryptomatte coverage [pixels]
-  double height_fraction = 0;  // largest on-screen height / frame height
-  bool altered = false;
-  bool synthetic = false;
+  std::string licence_id;      // the licence that allowed it; empty only for synthetic performers
+  double pixels = 0;           // Σ Cryptomatte coverage [Units: pixels] [Limits: >= 0]
+  double height_fraction = 0;  // standing height on screen / frame height [Limits: >= 0]
+  bool altered = false;        // tint or scale applied
+  bool synthetic = false;      // the performer is synthetic (no real person)
 };
 
 struct FrameKey {
@@ -37,8 +37,40 @@ struct FrameKey {
 // The render currently counted for every frame in the ledger.
 Result<std::map<FrameKey, std::string>> LatestRenders(const Ledger& ledger);
 
-// Appends, in one durable batch, a supersede entry when `previous_render` is set, then one usage
-// entry per double visible (pixels > 0). Returns the number of usage entries.
+// One usage event as the ledger records it: one double visible in one rendered frame, its agents'
+// coverage summed.
+struct UsageEvent {
+  std::string render_id;
+  FrameKey key;
+  double fps = 24;  // [Units: frames per second] [Limits: (0, 1000]]
+  std::string double_id, performer_id, licence_id;
+  std::vector<std::string> agent_names;  // the agents showing this double, in coverage order
+  double pixels = 0;                     // Σ Cryptomatte coverage of those agents [pixels] [>= 0]
+  double height_fraction = 0;            // the largest of their on-screen heights / frame height
+  bool altered = false;                  // any of them altered (tint, scale)
+  bool synthetic = false;                // the performer is synthetic
+};
+
+// Aggregates a frame's per-agent coverage into one event per double with pixels > 0, ordered by
+// double id (the same frame always gives the same events). Pure.
+std::vector<UsageEvent> UsageOfFrame(const std::string& render_id, const FrameKey& key, double fps,
+                                     const std::vector<AgentUsage>& agents);
+
+// The canonical JSON payload of a usage event (docs/ledger.md): byte-identical to
+// nlohmann::json::dump() of the same object, written without building a JSON tree.
+std::string UsagePayload(const UsageEvent& event);
+
+// The entries metering appends for one frame, serialised: a supersede entry when
+// `previous_render` is set and differs from `render_id`, then the frame's usage events. Callers
+// that meter many frames at once (a farm ingesting coverage records) concatenate these and append
+// them in one batch: one fsync for all.
+std::vector<std::pair<EntryType, std::string>> FrameEntries(
+    const std::string& render_id, const FrameKey& key, double fps,
+    const std::vector<AgentUsage>& agents, const std::optional<std::string>& previous_render);
+
+// Appends FrameEntries(...) in one durable batch (written, signed and fsynced before returning).
+// Returns the number of usage entries. InvalidArgument for an fps outside (0, 1000]; the ledger's
+// errors otherwise.
 Result<int> MeterFrame(Ledger& ledger, const std::string& render_id, const FrameKey& key,
                        double fps, const std::vector<AgentUsage>& agents,
                        const std::optional<std::string>& previous_render);
