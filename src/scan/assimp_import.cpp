@@ -326,15 +326,24 @@ Result<std::string> FromScene(const aiScene* scene, const fs::path& base_dir,
   return SerializeRaw(l.raw);
 }
 
-// PLY headers declare element counts that Assimp trusts when it allocates, so a 100-byte file can
-// ask for tens of gigabytes. Refuse counts the file is too small to hold (each element takes at
-// least one byte per property even in ASCII). Only the header's "element" and "property" lines are
-// read; the format itself is parsed by Assimp.
-Status CheckPlyCounts(std::string_view bytes, const std::string& name) {
+// A PLY file must end its header (see below), and PLY headers declare element counts that Assimp
+// trusts when it allocates, so a 100-byte file can ask for tens of gigabytes. Refuse counts the
+// file is too small to hold (each element takes at least one byte per property even in ASCII). Only
+// the header's "element" and "property" lines are read; the format itself is parsed by Assimp.
+Status CheckPlyHeader(std::string_view bytes, const std::string& name) {
   // Checked wherever a PLY header appears: Assimp finds PLY content by sniffing, not only at
   // offset 0.
   const size_t end = bytes.find("end_header");
-  if (end == std::string_view::npos) return Status::Ok();  // Assimp will refuse it
+  if (end == std::string_view::npos) {
+    // Assimp's PLY reader loops forever on a header without end_header (the fuzzer found it);
+    // it only parses data that starts with the "ply" magic, so refuse exactly those here.
+    const size_t start = bytes.find_first_not_of(" \t\r\n");
+    if (start != std::string_view::npos && bytes.substr(start, 3) == "ply") {
+      return InvalidArgument(name +
+                             ": the PLY header has no end_header line (truncated or corrupt)");
+    }
+    return Status::Ok();  // not PLY: Assimp's other readers decide
+  }
   uint64_t needed = 0, count = 0, properties = 0;
   auto close_element = [&] {
     needed += count * std::max<uint64_t>(properties, 1);
@@ -382,7 +391,7 @@ Result<ImportedScan> ImportFile(const fs::path& path, const ImportOptions& optio
                : bytes.status();
   }
   if (bytes->empty()) return InvalidArgument(name + ": the file is empty");
-  FIGURANT_RETURN_IF_ERROR(CheckPlyCounts(*bytes, name));
+  FIGURANT_RETURN_IF_ERROR(CheckPlyHeader(*bytes, name));
   std::string sha = Sha256Hex(*bytes);
   SecureZero(bytes->data(), bytes->size());
   internal::IsolationLimits limits;
@@ -408,7 +417,7 @@ Result<ImportedScan> ImportMemory(std::string_view bytes, std::string_view forma
                                   std::string_view name, const ImportOptions& options) {
   const std::string n(name);
   if (bytes.empty()) return InvalidArgument(n + ": the file is empty");
-  FIGURANT_RETURN_IF_ERROR(CheckPlyCounts(bytes, n));
+  FIGURANT_RETURN_IF_ERROR(CheckPlyHeader(bytes, n));
   const std::string hint = Lower(std::string(format_hint));
   internal::IsolationLimits limits;
   limits.timeout_seconds = options.import_timeout_seconds;

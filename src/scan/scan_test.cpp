@@ -1,6 +1,8 @@
 #include "scan/scan.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -8,6 +10,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
+
+#include "scan/internal/finish.h"
+#include "scan/internal/isolate.h"
 
 namespace figurant::scan {
 namespace {
@@ -302,6 +308,16 @@ TEST(ScanCorpusTest, EveryCorpusFileImportsOrGetsAClearError) {
     const std::string name = e.path().filename().string();
     std::ifstream in(e.path(), std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (e.path().extension() == ".fgdbl") {  // seeds for the fuzzer's in-process asset path
+      auto asset = geom::DecodeDoubleAsset(bytes);
+      ASSERT_TRUE(asset.ok()) << name << ": " << asset.status().ToString();
+      internal::RawScan raw;
+      raw.mesh = std::move(asset->mesh);
+      auto s = internal::Finish(std::move(raw), name, {});
+      ASSERT_TRUE(s.ok()) << name << ": " << s.status().ToString();
+      EXPECT_NEAR(s->height_m, 1.8, 0.01) << name;
+      continue;
+    }
     auto s = ImportMemory(bytes, e.path().extension().string().substr(1), name, {});
     if (name.rfind("bad", 0) == 0) {
       ++bad;
@@ -354,18 +370,101 @@ TEST(ScanCorpusTest, InputsThatCrashAssimpBecomeErrors) {
 namespace figurant::scan {
 namespace {
 
-// Assimp loops forever on a PLY header with no end_header (found by the fuzzer); the isolated
-// importer stops it at the configured timeout and reports the file.
-TEST(ScanCorpusTest, AHangingImportIsStoppedAtTheTimeout) {
+// Assimp loops forever on a PLY header with no end_header (found by the fuzzer): such a file is
+// refused before Assimp sees it, at once, naming the file.
+TEST(ScanCorpusTest, APlyHeaderWithoutEndHeaderIsRefusedBeforeParsing) {
   ImportOptions o;
-  o.import_timeout_seconds = 2;
+  o.import_timeout_seconds = 30;
+  for (std::string_view hint : {"ply", "obj", "off"}) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto s = ImportMemory("ply\nformat ascii 1.0\nerxeader\n0 0]0\n", hint, "hang.ply", o);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ASSERT_FALSE(s.ok()) << hint;
+    EXPECT_NE(s.status().message().find("hang.ply"), std::string::npos) << s.status().message();
+    EXPECT_NE(s.status().message().find("end_header"), std::string::npos) << s.status().message();
+    EXPECT_LT(seconds, 1) << hint;
+  }
+}
+
+// Any other hang in the importer is stopped at the configured timeout and reported.
+TEST(ScanIsolationTest, AHangingImportIsStoppedAtTheTimeout) {
+  internal::IsolationLimits limits;
+  limits.timeout_seconds = 1;
   const auto t0 = std::chrono::steady_clock::now();
-  auto s = ImportMemory("ply\nformat ascii 1.0\nerxeader\n0 0]0\n", "ply", "hang.ply", o);
+  auto r = internal::RunIsolated(
+      []() -> Result<std::string> {
+        while (true) ::pause();
+      },
+      "hang.ply", limits);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.status().message().find("hang.ply"), std::string::npos) << s.status().message();
-  EXPECT_LT(seconds, 10);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("hang.ply: reading it took longer than 1 s"),
+            std::string::npos)
+      << r.status().message();
+  EXPECT_LT(seconds, 5);
+}
+
+// The importer child dies with the process that started it: when a caller is killed mid-import
+// (or a fuzzer stops on its own timeout), no orphan keeps parsing. Found when an orphaned importer
+// from a killed fuzzing run was still spinning 40 minutes later.
+TEST(ScanIsolationTest, AnImporterDoesNotOutliveItsCaller) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t caller = ::fork();
+  ASSERT_GE(caller, 0);
+  if (caller == 0) {  // the caller: starts an import that never ends
+    ::close(fds[0]);
+    internal::IsolationLimits limits;
+    limits.timeout_seconds = 600;
+    (void)internal::RunIsolated(
+        [&]() -> Result<std::string> {
+          const pid_t me = ::getpid();
+          (void)!::write(fds[1], &me, sizeof me);
+          while (true) ::pause();
+        },
+        "forever.obj", limits);
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  pid_t importer = 0;
+  ASSERT_EQ(::read(fds[0], &importer, sizeof importer), static_cast<ssize_t>(sizeof importer));
+  ::close(fds[0]);
+  ASSERT_EQ(::kill(caller, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(caller, &status, 0), caller);
+  // The importer is now someone else's child (init's), so poll its state rather than wait for it.
+  auto alive = [&] {
+    std::ifstream stat("/proc/" + std::to_string(importer) + "/stat");
+    std::string pid, comm, state;
+    return static_cast<bool>(stat >> pid >> comm >> state) && state != "Z" && state != "X";
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (alive() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_FALSE(alive()) << "importer " << importer << " outlived its caller";
+  if (alive()) ::kill(importer, SIGKILL);
+}
+
+// Scans smaller than a level of detail's minimum budget (16 triangles) keep only the levels that
+// are smaller than the full mesh; meshoptimizer used to abort on them (found by the fuzzer).
+TEST(ScanImportTest, TinyScansGetNoLevelOfDetailLargerThanThemselves) {
+  std::string obj = BoxPersonObj(1.0);
+  obj.resize(obj.find("f 9 11 12 10"));  // the body box only: 6 quads, 12 triangles
+  auto s = ImportMemory(obj, "obj", "tiny.obj", {});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->lods.size(), 1u);
+  EXPECT_EQ(s->lods[0].triangles, 12u);
+  EXPECT_TRUE(s->asset.lods.empty());
+  // Exactly at the limit and just above it: never a level as large as the full mesh.
+  auto full = ImportMemory(BoxPersonObj(1.0), "obj", "box.obj", {});
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  for (size_t i = 1; i < full->lods.size(); ++i) {
+    EXPECT_LT(full->lods[i].triangles, full->lods[0].triangles);
+  }
 }
 
 }  // namespace

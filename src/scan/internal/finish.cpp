@@ -20,6 +20,7 @@ using geom::Vec3f;
 constexpr double kTypicalHeightM = 1.7;
 constexpr double kFeetBandFraction = 0.05;  // lowest 5 % of the height: feet and toes
 constexpr float kLodTargetError = 0.05f;    // let the simplifier reach the triangle budget
+constexpr size_t kMinLodTriangles = 16;     // coarser levels are not worth a draw call
 
 std::string Fmt(double v, int decimals = 2) {
   char buf[64];
@@ -207,10 +208,16 @@ Result<ImportedScan> Finish(RawScan raw, std::string_view name, const ImportOpti
   // Levels of detail over the full mesh's vertices.
   out.lods.push_back({m.triangle_count(), 0.0f});
   for (double fraction : options.lod_fractions) {
+    // At least kMinLodTriangles, never more than the full mesh: meshoptimizer requires
+    // target <= index count (it asserts otherwise; the fuzzer found a 12-triangle scan that
+    // did this). A level that would not be smaller than the full mesh is left out.
+    const size_t target =
+        std::min(m.indices.size(),
+                 std::max<size_t>(3 * kMinLodTriangles,
+                                  static_cast<size_t>(m.indices.size() * fraction) / 3 * 3));
+    if (target >= m.indices.size()) continue;
     geom::LevelOfDetail lod;
     lod.indices.resize(m.indices.size());
-    const size_t target =
-        std::max<size_t>(3 * 16, static_cast<size_t>(m.indices.size() * fraction) / 3 * 3);
     float error = 0;
     const size_t n =
         meshopt_simplify(lod.indices.data(), m.indices.data(), m.indices.size(), &m.positions[0].x,

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,6 +34,7 @@ Result<std::string> RunIsolated(const std::function<Result<std::string>()>& work
   int fds[2];
   if (::pipe(fds) != 0)
     return Unavailable("cannot create a pipe: " + std::string(std::strerror(errno)));
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(fds[0]);
@@ -41,6 +43,14 @@ Result<std::string> RunIsolated(const std::function<Result<std::string>()>& work
   }
   if (pid == 0) {
     ::close(fds[0]);
+    // The parent enforces the timeout; if the parent dies first (killed, or stopped by a
+    // fuzzer's own timeout), nothing would stop a hanging import. So the child dies with its
+    // parent, and its CPU time is capped at the timeout as a second guard.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(1);  // the parent died before prctl took effect
+    const auto cpu_seconds = static_cast<rlim_t>(limits.timeout_seconds) + 1;
+    rlimit cpu{cpu_seconds, cpu_seconds + 1};
+    ::setrlimit(RLIMIT_CPU, &cpu);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(FIGURANT_ASAN)
     // (AddressSanitizer reserves terabytes of shadow address space; the limit would break it.)
     rlimit as{limits.address_space_bytes, limits.address_space_bytes};
@@ -94,7 +104,7 @@ Result<std::string> RunIsolated(const std::function<Result<std::string>()>& work
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (timed_out) {
+  if (timed_out || (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)) {
     return InvalidArgument(what + ": reading it took longer than " +
                            std::to_string(limits.timeout_seconds) + " s (malformed or too large)");
   }
