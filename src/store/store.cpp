@@ -240,6 +240,8 @@ Result<std::string> BlobStore::Get(const std::string& performer_id,
   uint64_t length = 0;
   std::memcpy(&length, file.data() + 8, sizeof length);
   const uint64_t body = file.size() - kHeaderBytes;
+  // Checked first so that the chunk arithmetic below cannot overflow on a forged length.
+  if (length > body) return bad("length does not match the header (truncated or extended)");
   const uint64_t chunks = length / kChunk + 1 - (length > 0 && length % kChunk == 0 ? 1 : 0);
   if (body != length + chunks * crypto_secretstream_xchacha20poly1305_ABYTES) {
     return bad("length does not match the header (truncated or extended)");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -115,6 +116,39 @@ TEST_F(StoreTest, TruncatedExtendedRenamedAndMovedBlobsAreRejected) {
   fs::create_directories(q.parent_path());
   Spit(q, original);
   EXPECT_EQ(store_->Get(other, *id).status().code(), StatusCode::kDataLoss);
+}
+
+// A forged plaintext length so large that length + chunks × 17 wraps around 2^64 to exactly the
+// file's body size: the reader must still refuse it (DataLoss), not try to allocate 2^64 bytes.
+TEST_F(StoreTest, ALengthThatWrapsAroundIsRejected) {
+  auto id = store_->Put(performer_, std::string(100, 'd'));
+  const fs::path p = store_->BlobPath(performer_, *id);
+  std::string file = Slurp(p);
+  constexpr unsigned __int128 kWrap = static_cast<unsigned __int128>(1) << 64;
+  const uint64_t body = file.size() - 40;
+  // The stored body size the reader expects for `length` (64 KiB chunks, 17 bytes each), unwrapped.
+  auto expected = [](uint64_t length) {
+    const uint64_t chunks = length / 65536 + (length % 65536 != 0 ? 1 : 0);
+    return static_cast<unsigned __int128>(length) + static_cast<unsigned __int128>(chunks) * 17;
+  };
+  uint64_t lo = uint64_t{1} << 63, hi = ~uint64_t{0};
+  while (lo < hi) {  // smallest length whose expected size reaches 2^64 + body
+    const uint64_t mid = lo + (hi - lo) / 2;
+    if (expected(mid) >= kWrap + body) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  const auto wrapped_body = static_cast<uint64_t>(expected(lo) - kWrap);
+  ASSERT_GE(wrapped_body, body);
+  ASSERT_LT(wrapped_body, body + 64);
+  file.append(wrapped_body - body, 'x');  // the file now has exactly the wrapped body size
+  std::memcpy(file.data() + 8, &lo, sizeof lo);
+  Spit(p, file);
+  auto r = store_->Get(performer_, *id);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kDataLoss) << r.status().ToString();
 }
 
 TEST_F(StoreTest, WrappedKeysAreBoundToTheirPerformerAndBank) {
