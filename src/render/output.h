@@ -29,8 +29,11 @@ inline constexpr char kAgentLayer[] = "CryptoAgent";
 inline constexpr char kDoubleLayer[] = "CryptoDouble";
 inline constexpr char kPerformerLayer[] = "CryptoPerformer";
 
+// Writes the frame's EXR. `attributes` become string attributes of the header; `threads`
+// compress in parallel (0: all hardware threads). Unavailable when the file cannot be written
+// (nothing is left behind); the bytes depend on the frame only, not on `threads`.
 Status WriteExr(const std::filesystem::path& path, const Frame& frame, const FrameNames& names,
-                const std::map<std::string, std::string>& attributes);
+                const std::map<std::string, std::string>& attributes, int threads = 0);
 Status WritePng(const std::filesystem::path& path, const Frame& frame);
 
 // The coverage sidecar: per agent in frame, its double, performer, pixels, heights and box.

@@ -17,6 +17,7 @@
 #include "core/crypto.h"
 #include "core/file.h"
 #include "render/cryptomatte.h"
+#include "render/internal/sampler.h"
 #include "render/output.h"
 #include "render/renderer.h"
 
@@ -98,6 +99,36 @@ TEST(CryptomatteTest, IdsAreNeverDenormalInfiniteOrNaN) {
   EXPECT_EQ(CryptomatteKeyPrefix("CryptoAgent").size(), std::string("cryptomatte/").size() + 8);
 }
 
+// The first 16 samples of any pixel, in any dimension pair, form a (0, 4, 2)-net: exactly one point
+// in every elementary interval of area 1/16 (4×4, 2×8, 8×2, 1×16, 16×1 cells) — stratified
+// however the scramble falls.
+TEST(SamplerTest, SixteenSamplesAreStratifiedInEveryPair) {
+  for (uint64_t pixel : {0ull, 1ull, 977ull, 123456789ull}) {
+    for (uint32_t pair : {0u, 1u, 2u, 7u}) {
+      for (int log_x = 0; log_x <= 4; ++log_x) {
+        const int nx = 1 << log_x, ny = 16 / nx;
+        std::vector<int> cells(16, 0);
+        for (uint32_t s = 0; s < 16; ++s) {
+          const internal::Point2 p = internal::PixelSampler(pixel, s).Get2D(pair);
+          ASSERT_GE(p.x, 0);
+          ASSERT_LT(p.x, 1);
+          ASSERT_GE(p.y, 0);
+          ASSERT_LT(p.y, 1);
+          ++cells[static_cast<size_t>(static_cast<int>(p.y * ny) * nx +
+                                      static_cast<int>(p.x * nx))];
+        }
+        for (int c : cells) EXPECT_EQ(c, 1) << "pixel " << pixel << " pair " << pair << " " << nx;
+      }
+    }
+  }
+  // Pixels and pairs are decorrelated: the same sample differs between them.
+  const internal::Point2 a = internal::PixelSampler(5, 3).Get2D(0);
+  const internal::Point2 b = internal::PixelSampler(6, 3).Get2D(0);
+  const internal::Point2 c = internal::PixelSampler(5, 3).Get2D(1);
+  EXPECT_NE(a.x, b.x);
+  EXPECT_NE(a.x, c.x);
+}
+
 TEST(RendererTest, SameImageForAnyThreadCount) {
   RenderScene scene = SmallScene(4);
   RenderOptions o;
@@ -176,11 +207,24 @@ TEST(RendererTest, CryptomatteInTheExrMatchesTheCoverageRecords) {
   for (const auto& a : scene.agents) {
     EXPECT_NE(manifest->value().find("\"" + a.name + "\""), std::string::npos);
   }
-  // Alpha equals total agent + ground coverage; agents' coverage never exceeds 1 per pixel.
-  for (size_t i = 0; i < f->crypto_agent.size(); ++i) {
-    float sum = 0;
-    for (const CryptoEntry& e : f->crypto_agent[i]) sum += e.index >= 0 ? e.coverage : 0;
+  // A pixel's agent coverage never exceeds its alpha; ranks are sorted; the double and performer
+  // layers hold the agent layer's coverage regrouped.
+  const size_t npx = static_cast<size_t>(f->width) * f->height;
+  ASSERT_EQ(f->crypto_agent.offsets.size(), npx + 1);
+  for (size_t i = 0; i < npx; ++i) {
+    float sum = 0, previous = 2;
+    for (const CryptoEntry& e : f->crypto_agent.Pixel(i)) {
+      ASSERT_GE(e.index, 0);
+      EXPECT_LE(e.coverage, previous);
+      previous = e.coverage;
+      sum += e.coverage;
+    }
     EXPECT_LE(sum, f->rgba[i * 4 + 3] + 1e-5f);
+    for (const CryptoLayer* other : {&f->crypto_double, &f->crypto_performer}) {
+      float other_sum = 0;
+      for (const CryptoEntry& e : other->Pixel(i)) other_sum += e.coverage;
+      EXPECT_NEAR(other_sum, sum, 1e-5f);
+    }
   }
 }
 
@@ -308,7 +352,7 @@ TEST(RendererTest, BlenderCompositorExtractsOneAgentsMatte) {
   ASSERT_EQ(std::system(cmd.c_str()), 0) << *ReadFile(Tmp("blender.log"));
 
   struct Expect {
-    const std::vector<CryptoPixel>* layer;
+    const CryptoLayer* layer;
     int32_t index;
   };
   const auto& doubles = (*r)->double_names();
@@ -329,7 +373,7 @@ TEST(RendererTest, BlenderCompositorExtractsOneAgentsMatte) {
     double total = 0, worst = 0;
     for (size_t p = 0; p < matte.size(); ++p) {
       float expected = 0;
-      for (const CryptoEntry& e : (*expects[i].layer)[p]) {
+      for (const CryptoEntry& e : expects[i].layer->Pixel(p)) {
         if (e.index == expects[i].index) expected += e.coverage;
       }
       total += expected;

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "core/random.h"
+#include "render/internal/sampler.h"
 
 namespace figurant::render {
 namespace {
@@ -52,12 +53,19 @@ struct ProtoData {
   double height = 1.7;
 };
 
+// What shading needs of an agent, kept small (48 bytes): a million agents cost 48 MB here.
 struct AgentData {
-  int proto = 0;
-  int level = 0;
-  geom::Mat4f xfm;         // object → world
-  geom::Mat4f normal_xfm;  // rotation only (uniform scale)
-  int double_index = 0, performer_index = 0;
+  int32_t proto = 0;
+  int32_t level = 0;
+  int32_t double_index = 0, performer_index = 0;
+  float cos_heading = 1, sin_heading = 0;  // rotation about +Y, for normals (scale is uniform)
+  Vec3f tint{1, 1, 1};
+  float hue_shift_deg = 0, saturation_scale = 1, value_scale = 1;
+
+  Vec3f RotateNormal(const Vec3f& n) const {
+    return {n.x * cos_heading + n.z * sin_heading, n.y, -n.x * sin_heading + n.z * cos_heading};
+  }
+  bool Varied() const { return hue_shift_deg != 0 || saturation_scale != 1 || value_scale != 1; }
 };
 
 struct Hit {
@@ -103,16 +111,19 @@ Vec3f ShiftHsv(const Vec3f& c, float dh_deg, float s_mul, float v_mul) {
   return rgb + Vec3f{m, m, m};
 }
 
-Vec3f OrthoSample(const Vec3f& n, double u1, double u2) {
-  // Cosine-weighted hemisphere sample around n (Malley's method).
+// Cosine-weighted direction about the unit normal n (Malley's method) in the orthonormal basis of
+// Duff et al., "Building an Orthonormal Basis, Revisited", JCGT 6(1), 2017 (branchless).
+Vec3f CosineSample(const Vec3f& n, double u1, double u2) {
   const float r = static_cast<float>(std::sqrt(u1));
   const float phi = static_cast<float>(2 * std::numbers::pi * u2);
   const float x = r * std::cos(phi), y = r * std::sin(phi);
   const float z = static_cast<float>(std::sqrt(std::max(0.0, 1.0 - u1)));
-  const Vec3f t = std::fabs(n.x) > 0.5f ? geom::Normalize(geom::Cross({0, 1, 0}, n))
-                                        : geom::Normalize(geom::Cross({1, 0, 0}, n));
-  const Vec3f b = geom::Cross(n, t);
-  return t * x + b * y + n * z;
+  const float sign = std::copysign(1.0f, n.z);
+  const float a = -1.0f / (sign + n.z);
+  const float b = n.x * n.y * a;
+  const Vec3f t{1.0f + sign * n.x * n.x * a, sign * b, -sign * n.x};
+  const Vec3f bt{b, sign + n.y * n.y * a, -n.y};
+  return t * x + bt * y + n * z;
 }
 
 }  // namespace
@@ -130,6 +141,8 @@ struct Renderer::Impl {
   std::vector<unsigned> set_geoms;
   std::vector<std::string> double_names, performer_names;
   geom::Camera::Basis basis;
+  // Camera::RayDirection as base + dx · px + dy · py (the same plane, without per-ray divisions).
+  Vec3f ray_base, ray_dx, ray_dy;
   RenderStats build_stats;
 
   ~Impl() {
@@ -152,7 +165,7 @@ struct Renderer::Impl {
   RTCScene BuildTriangles(const std::vector<Vec3f>& positions,
                           const std::vector<uint32_t>& indices) {
     RTCScene s = rtcNewScene(device);
-    rtcSetSceneBuildQuality(s, RTC_BUILD_QUALITY_MEDIUM);
+    rtcSetSceneBuildQuality(s, RTC_BUILD_QUALITY_HIGH);
     RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_TRIANGLE);
     auto* v = static_cast<float*>(rtcSetNewGeometryBuffer(
         g, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT3, 3 * sizeof(float), positions.size()));
@@ -178,6 +191,12 @@ struct Renderer::Impl {
     top = rtcNewScene(device);
     rtcSetSceneBuildQuality(top, RTC_BUILD_QUALITY_MEDIUM);
     basis = scene.camera.ComputeBasis();
+    const geom::Camera& cam = scene.camera;
+    const auto hw = static_cast<float>(cam.HalfWidthAtUnit());
+    const auto hh = static_cast<float>(cam.HalfHeightAtUnit());
+    ray_base = basis.forward - basis.right * hw + basis.up * hh;
+    ray_dx = basis.right * (2 * hw / static_cast<float>(cam.width));
+    ray_dy = basis.up * (-2 * hh / static_cast<float>(cam.height));
 
     // Ground: a large quad at the ground height.
     if (scene.has_ground) {
@@ -314,13 +333,19 @@ struct Renderer::Impl {
       ad.proto = in.prototype;
       ad.level = level;
       agent_levels[a] = level;
-      ad.normal_xfm = geom::Mat4f::RotationY(in.heading_rad);
-      ad.xfm = geom::Mat4f::Translation(in.position) * ad.normal_xfm * geom::Mat4f::Scale(in.scale);
+      ad.cos_heading = std::cos(in.heading_rad);
+      ad.sin_heading = std::sin(in.heading_rad);
+      ad.tint = in.tint;
+      ad.hue_shift_deg = in.hue_shift_deg;
+      ad.saturation_scale = in.saturation_scale;
+      ad.value_scale = in.value_scale;
+      const geom::Mat4f xfm = geom::Mat4f::Translation(in.position) *
+                              geom::Mat4f::RotationY(in.heading_rad) * geom::Mat4f::Scale(in.scale);
       ad.double_index = proto_double[static_cast<size_t>(in.prototype)];
       ad.performer_index = proto_performer[static_cast<size_t>(in.prototype)];
       RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_INSTANCE);
       rtcSetGeometryInstancedScene(g, pl.scene);
-      rtcSetGeometryTransform(g, 0, RTC_FORMAT_FLOAT4X4_COLUMN_MAJOR, &ad.xfm.m[0][0]);
+      rtcSetGeometryTransform(g, 0, RTC_FORMAT_FLOAT4X4_COLUMN_MAJOR, &xfm.m[0][0]);
       rtcCommitGeometry(g);
       const unsigned id = rtcAttachGeometry(top, g);
       if (a == 0) first_agent_geom = id;
@@ -352,7 +377,7 @@ struct Renderer::Impl {
       const float w = 1 - u - v;
       Vec3f n =
           m.normals.empty() ? ng_raw : m.normals[i0] * w + m.normals[i1] * u + m.normals[i2] * v;
-      n = geom::Normalize(ad.normal_xfm.TransformVector(n));
+      n = geom::Normalize(ad.RotateNormal(n));
       Vec3f albedo = m.base_color;
       if (!p.texture_linear.empty()) {
         const geom::Vec2f uv{m.uvs[i0].x * w + m.uvs[i1].x * u + m.uvs[i2].x * v,
@@ -365,11 +390,10 @@ struct Renderer::Impl {
       } else if (!m.colors.empty()) {
         albedo = m.colors[i0] * w + m.colors[i1] * u + m.colors[i2] * v;
       }
-      const AgentInstance& ai = scene.agents[static_cast<size_t>(a)];
       if (!p.wardrobe || p.vertex_region[i0] == geom::Region::kWardrobe) {
-        albedo = albedo * ai.tint;
-        if (ai.hue_shift_deg != 0 || ai.saturation_scale != 1 || ai.value_scale != 1) {
-          albedo = ShiftHsv(albedo, ai.hue_shift_deg, ai.saturation_scale, ai.value_scale);
+        albedo = albedo * ad.tint;
+        if (ad.Varied()) {
+          albedo = ShiftHsv(albedo, ad.hue_shift_deg, ad.saturation_scale, ad.value_scale);
         }
       }
       h.n = n;
@@ -436,10 +460,14 @@ struct Renderer::Impl {
     return true;
   }
 
-  // Radiance leaving a primary hit towards the camera: NEE of sun and sky at every vertex, then
-  // up to max_bounces diffuse bounces.
-  Vec3f Radiance(Hit h, const Vec3f& dir_in, Rng& rng, uint64_t& rays) const {
-    (void)dir_in;
+  // Radiance leaving a primary hit towards the camera: next-event estimation of the sun at every
+  // vertex; the sky through one cosine-weighted direction per vertex, which is also the direction
+  // the path continues in (the sky is constant and the BRDF Lambertian, so a cosine-weighted
+  // direction that escapes upwards estimates the sky term exactly as a separate shadow ray would,
+  // and a direction that hits something carries the indirect light; one ray serves both). At the
+  // last vertex (max_bounces reached) an occlusion ray tests the sky alone. Vertex v draws its
+  // direction from dimension pair 1 + v.
+  Vec3f Radiance(Hit h, const internal::PixelSampler& sampler, uint64_t& rays) const {
     Vec3f total{0, 0, 0};
     Vec3f throughput{1, 1, 1};
     const crowd::Lighting& L = scene.lighting;
@@ -447,22 +475,25 @@ struct Renderer::Impl {
     const Vec3f sun_radiance = L.sun_color * static_cast<float>(L.sun_irradiance / kPi);
     for (int bounce = 0;; ++bounce) {
       const Vec3f org = h.p + h.n * kRayEpsilon;
+      const Vec3f reflect = throughput * h.albedo;
       // Sun: (albedo / π) · E · cosθ · visibility.
       const float cos_sun = geom::Dot(h.n, sun);
       if (cos_sun > 0 && L.sun_irradiance > 0 && !Occluded(org, sun, rays)) {
-        total += throughput * h.albedo * sun_radiance * cos_sun;
+        total += reflect * sun_radiance * cos_sun;
       }
-      // Sky (upper hemisphere, constant radiance): cosine-weighted sample, estimator albedo · L.
-      const Vec3f sky_dir = OrthoSample(h.n, rng.Uniform(), rng.Uniform());
-      if (sky_dir.y > 0 && !Occluded(org, sky_dir, rays)) {
-        total += throughput * h.albedo * L.sky_radiance;
+      const internal::Point2 u = sampler.Get2D(1 + static_cast<uint32_t>(bounce));
+      const Vec3f dir = CosineSample(h.n, u.x, u.y);
+      if (bounce >= options.max_bounces) {
+        if (dir.y > 0 && !Occluded(org, dir, rays)) total += reflect * L.sky_radiance;
+        break;
       }
-      if (bounce >= options.max_bounces) break;
-      throughput = throughput * h.albedo;
-      const Vec3f next = OrthoSample(h.n, rng.Uniform(), rng.Uniform());
-      Hit nh;
-      if (!Intersect(org, next, nh, rays)) break;
-      h = nh;
+      Hit next;
+      if (!Intersect(org, dir, next, rays)) {
+        if (dir.y > 0) total += reflect * L.sky_radiance;  // escaped: the sky, estimator albedo · L
+        break;
+      }
+      throughput = reflect;
+      h = next;
     }
     return total;
   }
@@ -491,22 +522,79 @@ Result<std::unique_ptr<Renderer>> Renderer::Create(RenderScene scene,
 
 namespace {
 
-// Adds `coverage` for `index` into a pixel's ranked list (kept sorted, descending; the smallest is
-// dropped when full — Cryptomatte's fixed depth).
-void AddCrypto(CryptoPixel& px, int32_t index, float coverage) {
-  for (CryptoEntry& e : px) {
-    if (e.index == index) {
-      e.coverage += coverage;
-      std::sort(px.begin(), px.end(),
-                [](const CryptoEntry& a, const CryptoEntry& b) { return a.coverage > b.coverage; });
-      return;
+// Orders a pixel's entries: most coverage first, then lower index (deterministic).
+bool MoreCoverage(const CryptoEntry& a, const CryptoEntry& b) {
+  return a.coverage != b.coverage ? a.coverage > b.coverage : a.index < b.index;
+}
+
+// One tile's Cryptomatte entries for the three layers, pixel by pixel in the tile's row-major
+// order.
+struct TileCrypto {
+  std::array<std::vector<uint8_t>, 3> counts;
+  std::array<std::vector<CryptoEntry>, 3> entries;
+};
+
+// Keeps the kCryptoRanks entries with the most coverage, ranked, and appends them to the tile.
+void AppendRanked(std::vector<CryptoEntry>& scratch, std::vector<uint8_t>& counts,
+                  std::vector<CryptoEntry>& entries) {
+  std::sort(scratch.begin(), scratch.end(), MoreCoverage);
+  const size_t n = std::min<size_t>(scratch.size(), kCryptoRanks);
+  counts.push_back(static_cast<uint8_t>(n));
+  entries.insert(entries.end(), scratch.begin(), scratch.begin() + static_cast<ptrdiff_t>(n));
+}
+
+// Sums the coverage of agent entries mapped to the same group (double or performer).
+void MergeInto(std::span<const CryptoEntry> agents, const std::vector<int>& group_of,
+               std::vector<CryptoEntry>& out) {
+  out.clear();
+  for (const CryptoEntry& e : agents) {
+    const int g = group_of[static_cast<size_t>(e.index)];
+    auto it =
+        std::find_if(out.begin(), out.end(), [g](const CryptoEntry& o) { return o.index == g; });
+    if (it == out.end()) {
+      out.push_back({g, e.coverage});
+    } else {
+      it->coverage += e.coverage;
     }
   }
-  if (px.back().index < 0 || px.back().coverage < coverage) {
-    px.back() = {index, coverage};
-    std::sort(px.begin(), px.end(),
-              [](const CryptoEntry& a, const CryptoEntry& b) { return a.coverage > b.coverage; });
-  }
+}
+
+// Gathers the tiles' entries of one layer into a frame-wide sparse layer.
+CryptoLayer Assemble(const std::vector<TileCrypto>& tiles, size_t layer, int width, int height,
+                     int tiles_x) {
+  CryptoLayer out;
+  const size_t npx = static_cast<size_t>(width) * height;
+  out.offsets.assign(npx + 1, 0);
+  auto for_each_pixel = [&](const auto& fn) {
+    for (size_t t = 0; t < tiles.size(); ++t) {
+      const int tx = static_cast<int>(t) % tiles_x, ty = static_cast<int>(t) / tiles_x;
+      size_t local = 0;
+      for (int y = ty * kTile; y < std::min(height, (ty + 1) * kTile); ++y) {
+        for (int x = tx * kTile; x < std::min(width, (tx + 1) * kTile); ++x) {
+          fn(tiles[t], local++, static_cast<size_t>(y) * width + x);
+        }
+      }
+    }
+  };
+  for_each_pixel([&](const TileCrypto& tc, size_t local, size_t pi) {
+    out.offsets[pi + 1] = tc.counts[layer][local];
+  });
+  for (size_t i = 0; i < npx; ++i) out.offsets[i + 1] += out.offsets[i];
+  out.entries.resize(out.offsets[npx]);
+  size_t tile_cursor = 0;
+  size_t current_tile = SIZE_MAX;
+  for_each_pixel([&](const TileCrypto& tc, size_t local, size_t pi) {
+    const size_t t = static_cast<size_t>(&tc - tiles.data());
+    if (t != current_tile) {
+      current_tile = t;
+      tile_cursor = 0;
+    }
+    const size_t n = tc.counts[layer][local];
+    std::copy_n(tc.entries[layer].begin() + static_cast<ptrdiff_t>(tile_cursor), n,
+                out.entries.begin() + out.offsets[pi]);
+    tile_cursor += n;
+  });
+  return out;
 }
 
 }  // namespace
@@ -524,11 +612,11 @@ Result<Frame> Renderer::Render(int frame_number) {
   f.rgba.assign(npx * 4, 0.0f);
   f.depth.assign(npx, kNoDepth);
   f.normal.assign(npx * 3, 0.0f);
-  f.crypto_agent.assign(npx, CryptoPixel{});
   f.stats = im.build_stats;
 
   const int tiles_x = (W + kTile - 1) / kTile, tiles_y = (H + kTile - 1) / kTile;
   const int tiles = tiles_x * tiles_y;
+  std::vector<TileCrypto> tile_crypto(static_cast<size_t>(tiles));
   std::atomic<int> tiles_done{0};
   std::atomic<uint64_t> rays_total{0};
   const auto t0 = std::chrono::steady_clock::now();
@@ -554,35 +642,43 @@ Result<Frame> Renderer::Render(int frame_number) {
     });
   }
 
+  std::vector<int> double_of(im.agents.size()), performer_of(im.agents.size());
+  for (size_t a = 0; a < im.agents.size(); ++a) {
+    double_of[a] = im.agents[a].double_index;
+    performer_of[a] = im.agents[a].performer_index;
+  }
   const uint64_t frame_seed =
       Rng::Mix(im.options.seed ^ Rng::Mix(static_cast<uint64_t>(frame_number)));
+  const float weight = 1.0f / static_cast<float>(spp);
   auto render_tile = [&](int tile) {
     const int tx = tile % tiles_x, ty = tile / tiles_x;
+    TileCrypto& tc = tile_crypto[static_cast<size_t>(tile)];
     uint64_t rays = 0;
     RTCIntersectContext ctx;
     rtcInitIntersectContext(&ctx);
+    ctx.flags = RTC_INTERSECT_CONTEXT_FLAG_COHERENT;
+    std::vector<CryptoEntry> agent_hits, merged;
     for (int y = ty * kTile; y < std::min(H, (ty + 1) * kTile); ++y) {
       for (int x = tx * kTile; x < std::min(W, (tx + 1) * kTile); ++x) {
         const size_t pi = static_cast<size_t>(y) * W + x;
+        const uint64_t pixel_seed = Rng::Mix(frame_seed ^ Rng::Mix(pi));
         Vec3f color{0, 0, 0};
         float alpha = 0;
         Vec3f normal_sum{0, 0, 0};
         float nearest = kNoDepth;
-        CryptoPixel& crypto = f.crypto_agent[pi];
-        const float weight = 1.0f / static_cast<float>(spp);
+        agent_hits.clear();
         for (int s0 = 0; s0 < spp; s0 += kPacket) {
-          // Eight coherent camera rays of this pixel, traced as one packet.
+          // Up to eight camera rays of this pixel, traced as one coherent packet.
           alignas(32) int valid[kPacket];
           RTCRayHit8 rh;
-          Rng rngs[kPacket] = {Rng(0), Rng(0), Rng(0), Rng(0), Rng(0), Rng(0), Rng(0), Rng(0)};
           Vec3f dirs[kPacket];
           for (int k = 0; k < kPacket; ++k) {
             const int s = s0 + k;
             valid[k] = s < spp ? -1 : 0;
-            rngs[k] = Rng::Derive(frame_seed,
-                                  (static_cast<uint64_t>(pi) << 12) ^ static_cast<uint64_t>(s));
-            const double jx = rngs[k].Uniform(), jy = rngs[k].Uniform();
-            dirs[k] = geom::Normalize(cam.RayDirection(im.basis, x + jx, y + jy));
+            const internal::Point2 jitter =
+                internal::PixelSampler(pixel_seed, static_cast<uint32_t>(s)).Get2D(0);
+            dirs[k] = geom::Normalize(im.ray_base + im.ray_dx * static_cast<float>(x + jitter.x) +
+                                      im.ray_dy * static_cast<float>(y + jitter.y));
             rh.ray.org_x[k] = cam.position.x;
             rh.ray.org_y[k] = cam.position.y;
             rh.ray.org_z[k] = cam.position.z;
@@ -607,11 +703,23 @@ Result<Frame> Renderer::Render(int frame_number) {
             im.Shade(cam.position, dirs[k], rh.ray.tfar[k], rh.hit.geomID[k], rh.hit.instID[0][k],
                      rh.hit.primID[k], rh.hit.u[k], rh.hit.v[k],
                      {rh.hit.Ng_x[k], rh.hit.Ng_y[k], rh.hit.Ng_z[k]}, h);
-            color += im.Radiance(h, dirs[k], rngs[k], rays) * weight;
+            if (im.options.mattes_only) {
+              color += h.albedo * weight;
+            } else {
+              const internal::PixelSampler sampler(pixel_seed, static_cast<uint32_t>(s0 + k));
+              color += im.Radiance(h, sampler, rays) * weight;
+            }
             alpha += weight;
             normal_sum += h.n;
             nearest = std::min(nearest, h.depth);
-            if (h.agent >= 0) AddCrypto(crypto, h.agent, weight);
+            if (h.agent < 0) continue;
+            auto it = std::find_if(agent_hits.begin(), agent_hits.end(),
+                                   [&](const CryptoEntry& e) { return e.index == h.agent; });
+            if (it == agent_hits.end()) {
+              agent_hits.push_back({h.agent, weight});
+            } else {
+              it->coverage += weight;
+            }
           }
         }
         f.rgba[pi * 4] = color.x;
@@ -623,6 +731,14 @@ Result<Frame> Renderer::Render(int frame_number) {
         f.normal[pi * 3] = n.x;
         f.normal[pi * 3 + 1] = n.y;
         f.normal[pi * 3 + 2] = n.z;
+        // Cryptomatte: the agent ranks, then the same ranks merged by double and by performer.
+        AppendRanked(agent_hits, tc.counts[0], tc.entries[0]);
+        const std::span<const CryptoEntry> kept(tc.entries[0].end() - tc.counts[0].back(),
+                                                tc.entries[0].end());
+        MergeInto(kept, double_of, merged);
+        AppendRanked(merged, tc.counts[1], tc.entries[1]);
+        MergeInto(kept, performer_of, merged);
+        AppendRanked(merged, tc.counts[2], tc.entries[2]);
       }
     }
     rays_total += rays;
@@ -645,12 +761,13 @@ Result<Frame> Renderer::Render(int frame_number) {
     cv.notify_all();
     progress.join();
   }
+  f.crypto_agent = Assemble(tile_crypto, 0, W, H, tiles_x);
+  f.crypto_double = Assemble(tile_crypto, 1, W, H, tiles_x);
+  f.crypto_performer = Assemble(tile_crypto, 2, W, H, tiles_x);
+  tile_crypto = {};
 
-  // Double and performer layers from the agent layer; coverage records from what the EXR holds.
-  f.crypto_double.assign(npx, CryptoPixel{});
-  f.crypto_performer.assign(npx, CryptoPixel{});
+  // Coverage records from what the EXR holds: the agent layer.
   std::vector<AgentCoverage> cov(im.agents.size());
-  std::vector<std::array<int, 2>> rows(im.agents.size(), {INT32_MAX, -1});
   for (size_t a = 0; a < cov.size(); ++a) {
     cov[a].agent = static_cast<int>(a);
     cov[a].lod = im.agent_levels[a];
@@ -661,24 +778,17 @@ Result<Frame> Renderer::Render(int frame_number) {
   }
   for (size_t pi = 0; pi < npx; ++pi) {
     const int x = static_cast<int>(pi % W), y = static_cast<int>(pi / W);
-    for (const CryptoEntry& e : f.crypto_agent[pi]) {
-      if (e.index < 0) break;
+    for (const CryptoEntry& e : f.crypto_agent.Pixel(pi)) {
       AgentCoverage& c = cov[static_cast<size_t>(e.index)];
       c.pixels += e.coverage;
       c.bbox[0] = std::min(c.bbox[0], x);
       c.bbox[1] = std::min(c.bbox[1], y);
       c.bbox[2] = std::max(c.bbox[2], x);
       c.bbox[3] = std::max(c.bbox[3], y);
-      const AgentData& ad = im.agents[static_cast<size_t>(e.index)];
-      AddCrypto(f.crypto_double[pi], ad.double_index, e.coverage);
-      AddCrypto(f.crypto_performer[pi], ad.performer_index, e.coverage);
     }
   }
   for (AgentCoverage& c : cov) {
-    if (c.bbox[2] < 0) {
-      c.bbox = {0, 0, -1, -1};
-      continue;
-    }
+    if (c.bbox[2] < 0) continue;
     c.visible_height_fraction = static_cast<double>(c.bbox[3] - c.bbox[1] + 1) / H;
     f.coverage.push_back(c);
   }

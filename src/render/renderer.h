@@ -9,15 +9,19 @@
 //   constant sky (cosine-weighted samples), then up to max_bounces diffuse bounces. Lambertian
 //   materials: scan texture or vertex colour, wardrobe tint on wardrobe regions only (whole albedo
 //   when a double marks none).
-// - Box pixel filter; spp samples per pixel; primary rays traced 8 at a time with rtcIntersect8.
-// - Deterministic: every sample's random numbers derive from (seed, frame, pixel, sample), so the
-//   image is identical for any thread count.
+// - Box pixel filter; spp samples per pixel, stratified (Owen-scrambled Sobol points per pixel and
+//   per dimension pair, internal/sampler.h); primary rays traced 8 at a time with rtcIntersect8.
+// - Deterministic: every sample's numbers derive from (seed, frame, pixel, sample), so the image is
+//   identical for any thread count.
+// - Memory: the frame's layers (about 40 bytes per pixel plus sparse Cryptomatte entries) and the
+//   Embree scene (shared geometry plus one instance per agent).
 // A Renderer is built once per shot and renders frames one at a time; Render() is not re-entrant.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -71,6 +75,9 @@ struct RenderOptions {
   int threads = 0;      // 0: all hardware threads
   uint64_t seed = 0;
   bool progress = false;  // tiles done, rays per second and time left on stderr
+  // Primary rays only: every layer but the beauty as usual, the beauty RGB = unlit albedo. For
+  // fast matte/layout previews and for measuring primary-ray throughput.
+  bool mattes_only = false;
 };
 
 // Levels of detail by projected height: full above kFullDetailPixels, mid above kMidDetailPixels,
@@ -82,10 +89,19 @@ inline constexpr double kMidDetailPixels = 60;
 inline constexpr int kCryptoRanks = 6;
 
 struct CryptoEntry {
-  int32_t index = -1;  // agent, double or performer index; -1 = empty
-  float coverage = 0;  // fraction of the pixel's samples [0..1]
+  int32_t index = -1;  // agent, double or performer index
+  float coverage = 0;  // fraction of the pixel's samples (0..1]
 };
-using CryptoPixel = std::array<CryptoEntry, kCryptoRanks>;  // sorted by coverage, descending
+
+// One Cryptomatte layer, stored sparsely (most pixels show no agent or one): pixel i holds at most
+// kCryptoRanks entries, most coverage first (ties: lower index first).
+struct CryptoLayer {
+  std::vector<uint32_t> offsets;  // width*height + 1; pixel i is entries[offsets[i], offsets[i+1])
+  std::vector<CryptoEntry> entries;  // every pixel's entries, pixel by pixel in row-major order
+  std::span<const CryptoEntry> Pixel(size_t i) const {
+    return {entries.data() + offsets[i], entries.data() + offsets[i + 1]};
+  }
+};
 
 struct AgentCoverage {
   int agent = 0;                          // index into RenderScene::agents
@@ -111,7 +127,8 @@ struct Frame {
   std::vector<float> rgba;    // width*height*4, linear, premultiplied alpha
   std::vector<float> depth;   // width*height, camera-space depth of the first hit; 1e10 if none
   std::vector<float> normal;  // width*height*3, world-space normal of the first hit
-  std::vector<CryptoPixel> crypto_agent, crypto_double, crypto_performer;
+  // Agent layer from the samples; double and performer layers merge the agent layer's entries.
+  CryptoLayer crypto_agent, crypto_double, crypto_performer;
   std::vector<AgentCoverage> coverage;  // agents with pixels > 0 or in frame
   RenderStats stats;
 };

@@ -1,0 +1,72 @@
+// Burley, "Practical Hash-based Owen Scrambling", Journal of Computer Graphics Techniques 9(4),
+// 2020, listings 1-4: Sobol direction numbers for the first two dimensions, the Laine-Karras style
+// hash permutation with Burley's constants, nested uniform (Owen) scrambling by bit reversal, and
+// the shuffled scrambled 2D Sobol point.
+#include "render/internal/sampler.h"
+
+#include "core/random.h"
+
+namespace figurant::render::internal {
+namespace {
+
+constexpr double kTwoToMinus32 = 1.0 / 4294967296.0;
+
+inline uint32_t ReverseBits(uint32_t x) {
+  x = ((x >> 1) & 0x55555555u) | ((x & 0x55555555u) << 1);
+  x = ((x >> 2) & 0x33333333u) | ((x & 0x33333333u) << 2);
+  x = ((x >> 4) & 0x0f0f0f0fu) | ((x & 0x0f0f0f0fu) << 4);
+  x = ((x >> 8) & 0x00ff00ffu) | ((x & 0x00ff00ffu) << 8);
+  return (x >> 16) | (x << 16);
+}
+
+inline uint32_t LaineKarrasPermutation(uint32_t x, uint32_t seed) {
+  x += seed;
+  x ^= x * 0x6c50b47cu;
+  x ^= x * 0xb82f1e52u;
+  x ^= x * 0xc7afe638u;
+  x ^= x * 0x8d22f6e6u;
+  return x;
+}
+
+// A 32-bit integer hash ("lowbias32", Wellons, 2018; bias 0.17 on the avalanche test).
+uint32_t Hash32(uint32_t x) {
+  x ^= x >> 16;
+  x *= 0x7feb352du;
+  x ^= x >> 15;
+  x *= 0x846ca68bu;
+  x ^= x >> 16;
+  return x;
+}
+
+}  // namespace
+
+uint32_t Sobol0(uint32_t index) { return ReverseBits(index); }
+
+uint32_t Sobol1(uint32_t index) {
+  // Direction numbers of x + 1: v_0 = 1 << 31, v_k = v_{k-1} ^ (v_{k-1} >> 1).
+  uint32_t x = 0, v = 1u << 31;
+  for (; index != 0; index >>= 1, v ^= v >> 1) {
+    if ((index & 1u) != 0) x ^= v;
+  }
+  return x;
+}
+
+uint32_t NestedUniformScramble(uint32_t x, uint32_t seed) {
+  return ReverseBits(LaineKarrasPermutation(ReverseBits(x), seed));
+}
+
+Point2 PixelSampler::Get2D(uint32_t pair) const {
+  // Three independent seeds per (pixel, pair): the shuffle of the sample order and the scrambles of
+  // x and y. Sobol0(i) is the bit reversal of i, so its scramble simplifies to
+  // ReverseBits(LaineKarrasPermutation(i)).
+  const uint64_t h = Rng::Mix(pixel_seed_ ^ (0x9e3779b97f4a7c15ULL * (uint64_t{pair} + 1)));
+  const auto shuffle_seed = static_cast<uint32_t>(h), x_seed = static_cast<uint32_t>(h >> 32);
+  const uint32_t y_seed = Hash32(x_seed ^ shuffle_seed);
+  // Pair 0 keeps the sample order; every other pair is shuffled against it.
+  const uint32_t index = pair == 0 ? sample_ : NestedUniformScramble(sample_, shuffle_seed);
+  const uint32_t x = ReverseBits(LaineKarrasPermutation(index, x_seed));
+  const uint32_t y = NestedUniformScramble(Sobol1(index), y_seed);
+  return {x * kTwoToMinus32, y * kTwoToMinus32};
+}
+
+}  // namespace figurant::render::internal
