@@ -295,6 +295,21 @@ Result<VerifyReport> VerifyLog(std::string_view bytes,
   return v;
 }
 
+Result<VerifyReport> ReadLog(std::string_view bytes, const std::array<uint8_t, 32>& public_key,
+                             const std::function<Status(const Entry&)>& fn) {
+  Status inner;
+  ScanResult r = Scan(bytes, public_key, [&](const Entry& e) {
+    if (inner.ok()) inner = fn(e);
+  });
+  FIGURANT_RETURN_IF_ERROR(inner);
+  if (!r.status.ok()) return r.status;
+  VerifyReport v;
+  v.entries = r.entries;
+  v.heads = r.heads;
+  v.last_head = r.last_head;
+  return v;
+}
+
 Ledger::~Ledger() {
   if (fd_ >= 0) ::close(fd_);
   if (lock_fd_ >= 0) ::close(lock_fd_);

@@ -75,6 +75,12 @@ Result<VerifyReport> VerifyLog(std::string_view bytes,
                                const std::optional<std::array<uint8_t, 32>>& public_key,
                                std::vector<Hash>* leaves = nullptr);
 
+// VerifyLog that also hands every entry, in order, to `fn` (whose error stops the pass and is
+// returned). Entries reach `fn` before the head that covers them is checked: discard what `fn`
+// gathered when the result is an error.
+Result<VerifyReport> ReadLog(std::string_view bytes, const std::array<uint8_t, 32>& public_key,
+                             const std::function<Status(const Entry&)>& fn);
+
 class Ledger {
  public:
   // Opens (creating) BANK/ledger/ledger.log, signing new heads with `key`. Repairs a torn tail.

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "core/file.h"
 #include "ledger/metering.h"
 
 namespace figurant::ledger {
@@ -42,7 +43,8 @@ class StatementTest : public ::testing::Test {
            ("figurant-statement-test-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
-    ledger_ = std::move(Ledger::Open(dir_, GenerateSigningKeyPair(), clock_)).value();
+    key_ = GenerateSigningKeyPair();
+    ledger_ = std::move(Ledger::Open(dir_, key_, clock_)).value();
     auto sign = [&](const std::string& lic, const std::string& per, json terms, bool synthetic) {
       ASSERT_TRUE(ledger_
                       ->Append({{EntryType::kLicenceSigned,
@@ -63,23 +65,46 @@ class StatementTest : public ::testing::Test {
 
   // `frames` frames at 24 fps of `doubles` (double, performer, licence, synthetic).
   void Render(const std::string& render, const std::string& production, const std::string& shot,
-              int frames, const std::vector<AgentUsage>& agents) {
+              int frames, const std::vector<AgentUsage>& agents, double fps = 24) {
     auto latest = LatestRenders(*ledger_);
+    std::vector<std::pair<EntryType, std::string>> batch;
     for (int f = 0; f < frames; ++f) {
       FrameKey key{production, shot, 1001 + f};
       std::optional<std::string> prev;
       if (auto it = latest->find(key); it != latest->end()) prev = it->second;
-      ASSERT_TRUE(MeterFrame(*ledger_, render, key, 24, agents, prev).ok());
+      auto entries = FrameEntries(render, key, fps, agents, prev);
+      std::move(entries.begin(), entries.end(), std::back_inserter(batch));
     }
+    ASSERT_TRUE(ledger_->AppendPayloads(batch).ok());
+  }
+
+  void Sign(const std::string& lic, const std::string& per, const json& terms) {
+    ASSERT_TRUE(ledger_
+                    ->Append({{EntryType::kLicenceSigned,
+                               {{"licence", lic},
+                                {"performer", per},
+                                {"studio", "stu_1"},
+                                {"synthetic", false},
+                                {"signed_at", 0},
+                                {"terms", terms}}}})
+                    .ok());
   }
 
   FixedClock clock_{1790000000};
   fs::path dir_;
+  SigningKeyPair key_;
   std::unique_ptr<Ledger> ledger_;
 };
 
 AgentUsage A(const std::string& d, const std::string& p, const std::string& l, bool syn = false) {
   return {"agent_" + d, d, p, l, 100, 0.1, false, syn};
+}
+
+json TermsIn(const std::string& currency, double scan, double per_prod, double per_sec,
+             double minimum) {
+  json t = Terms(scan, per_prod, per_sec, minimum);
+  t["compensation"]["currency"] = currency;
+  return t;
 }
 
 TEST_F(StatementTest, EachCompensationTermByHand) {
@@ -129,6 +154,142 @@ TEST_F(StatementTest, TextAndCsvNameTheHead) {
   EXPECT_NE(text.find("root " + ToHex(ledger_->head().root)), std::string::npos);
   const std::string csv = PerformerStatementCsv(*s, "per_fee", std::nullopt);
   EXPECT_NE(csv.find("per_fee,scan_fee,lic_fee,,,180.00,EUR"), std::string::npos) << csv;
+}
+
+// One performer, two licences in two currencies, two doubles on screen together, two productions
+// at different frame rates. By hand:
+//   lic_eur (EUR; scan 100, per production 50, 0.5/s):
+//     prd_A: 48 frames at 24 fps = 2 s → 50 + 0.5 × 2 = 51;  prd_B: 100 frames at 25 fps = 4 s → 52
+//     total EUR = 100 + 51 + 52 = 203
+//   lic_usd (USD; 2/s, minimum 30): prd_A 2 s → max(4, 30) = 30
+TEST_F(StatementTest, CurrenciesFrameRatesAndMinimumsByHand) {
+  Sign("lic_eur", "per_two", TermsIn("EUR", 100, 50, 0.5, 0));
+  Sign("lic_usd", "per_two", TermsIn("USD", 0, 0, 2, 30));
+  Render("rnd_1", "prd_A", "sh010", 48,
+         {A("dbl_e", "per_two", "lic_eur"), A("dbl_u", "per_two", "lic_usd")});
+  Render("rnd_2", "prd_B", "sh900", 100, {A("dbl_e", "per_two", "lic_eur")}, 25);
+  auto s = ComputeStatements(*ledger_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  const auto& p = s->performers.at("per_two");
+  EXPECT_NEAR(p.total.at("EUR"), 203, 1e-9);
+  EXPECT_NEAR(p.total.at("USD"), 30, 1e-9);
+  const json j = PerformerStatementJson(*s, "per_two", std::nullopt);
+  EXPECT_EQ(j["production_count"], 2);
+  EXPECT_EQ(j["productions"].size(), 3u);  // (lic_eur, A), (lic_eur, B), (lic_usd, A)
+  const json only_a = PerformerStatementJson(*s, "per_two", std::string("prd_A"));
+  EXPECT_NEAR(only_a["total"]["EUR"].get<double>(), 51, 1e-9);  // no scan fee
+  EXPECT_NEAR(only_a["total"]["USD"].get<double>(), 30, 1e-9);
+  const std::string text = PerformerStatementText(*s, "per_two", std::nullopt);
+  EXPECT_NE(text.find("total owed: 203.00 EUR"), std::string::npos) << text;
+  EXPECT_NE(text.find("total owed: 30.00 USD"), std::string::npos) << text;
+  const std::string csv = PerformerStatementCsv(*s, "per_two", std::nullopt);
+  EXPECT_NE(csv.find("per_two,prd_B,lic_eur,100,4.0000,52.00,EUR"), std::string::npos) << csv;
+}
+
+// Two doubles of one performer in the same frames: the frames count once, the screen-seconds per
+// double (1 s each at 1.5/s → 3, plus the scan fee 100).
+TEST_F(StatementTest, TwoDoublesInOneFrameCountFramesOnceAndSecondsTwice) {
+  Render("rnd_1", "prd_C", "sh010", 24,
+         {A("dbl_rate", "per_rate", "lic_rate"), A("dbl_rate2", "per_rate", "lic_rate")});
+  auto s = ComputeStatements(*ledger_);
+  ASSERT_TRUE(s.ok());
+  const ProductionLine& line = s->performers.at("per_rate").productions.at(0);
+  EXPECT_EQ(line.frames, 24u);
+  EXPECT_NEAR(line.screen_seconds, 2.0, 1e-9);
+  EXPECT_NEAR(s->performers.at("per_rate").total.at("EUR"), 103, 1e-9);
+}
+
+// A re-render appended without its supersede entry (a caller that skipped LatestRenders) and a
+// duplicated event: neither is counted twice, and the statement says so.
+TEST_F(StatementTest, NoDoubleCountingEvenWithoutSupersedeEntries) {
+  const auto one = A("dbl_rate", "per_rate", "lic_rate");
+  ASSERT_TRUE(MeterFrame(*ledger_, "rnd_1", {"prd_A", "sh010", 1001}, 24, {one}, {}).ok());
+  ASSERT_TRUE(MeterFrame(*ledger_, "rnd_2", {"prd_A", "sh010", 1001}, 24, {one}, {}).ok());
+  const auto dup = FrameEntries("rnd_2", {"prd_A", "sh010", 1001}, 24, {one}, {});
+  ASSERT_TRUE(ledger_->AppendPayloads(dup).ok());
+  auto s = ComputeStatements(*ledger_);
+  ASSERT_TRUE(s.ok());
+  EXPECT_NEAR(s->performers.at("per_rate").productions.at(0).screen_seconds, 1.0 / 24, 1e-12);
+  ASSERT_EQ(s->warnings.size(), 2u);
+  EXPECT_NE(s->warnings[0].find("without a supersede entry"), std::string::npos);
+  EXPECT_NE(s->warnings[1].find("duplicate"), std::string::npos);
+}
+
+// A re-render in which a double no longer appears: the supersede entry stops its old events.
+TEST_F(StatementTest, ReRenderWithoutADoubleStopsPayingForIt) {
+  Render("rnd_1", "prd_A", "sh010", 24,
+         {A("dbl_rate", "per_rate", "lic_rate"), A("dbl_fee", "per_fee", "lic_fee")});
+  Render("rnd_2", "prd_A", "sh010", 24, {A("dbl_fee", "per_fee", "lic_fee")});
+  auto s = ComputeStatements(*ledger_);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->performers.at("per_rate").productions.empty());
+  EXPECT_NEAR(s->performers.at("per_rate").total.at("EUR"), 100, 1e-9);  // the scan fee only
+  EXPECT_TRUE(s->warnings.empty());
+}
+
+// Usage under a licence the ledger has no signed terms for: that line's amount is unknown and
+// said so; everyone else's statement is still computed.
+TEST_F(StatementTest, UsageWithoutSignedTermsIsAWarningNotAFailure) {
+  Render("rnd_1", "prd_A", "sh010", 24,
+         {A("dbl_x", "per_x", "lic_missing"), A("dbl_fee", "per_fee", "lic_fee")});
+  auto s = ComputeStatements(*ledger_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_NEAR(s->performers.at("per_fee").total.at("EUR"), 430, 1e-9);
+  EXPECT_FALSE(s->performers.at("per_x").productions.at(0).terms_known);
+  EXPECT_TRUE(s->performers.at("per_x").total.empty());
+  ASSERT_EQ(s->warnings.size(), 1u);
+  EXPECT_NE(s->warnings[0].find("lic_missing"), std::string::npos);
+  const json prod = ProductionStatementJson(*s, "prd_A");
+  EXPECT_NEAR(prod["total"]["EUR"].get<double>(), 250, 1e-9);
+  EXPECT_NE(ProductionStatementText(*s, "prd_A").find("unknown"), std::string::npos);
+}
+
+// Synthetic and real performers side by side: distinct agents across frames and shots, frames
+// and screen-seconds; synthetic is never paid.
+TEST_F(StatementTest, ProductionStatementSeparatesSyntheticFromRealPerformers) {
+  std::vector<AgentUsage> crowd = {A("dbl_fee", "per_fee", "lic_fee")};
+  for (int i = 0; i < 3; ++i) {
+    AgentUsage syn = A("dbl_syn", "per_syn", "lic_syn", true);
+    syn.agent = "extra_" + std::to_string(i);  // three agents showing one synthetic double
+    crowd.push_back(syn);
+  }
+  Render("rnd_1", "prd_A", "sh010", 12, crowd);  // 0.5 s
+  Render("rnd_2", "prd_A", "sh020", 12, crowd);  // another shot: its agents are other agents
+  auto s = ComputeStatements(*ledger_);
+  ASSERT_TRUE(s.ok());
+  const json prod = ProductionStatementJson(*s, "prd_A");
+  EXPECT_EQ(prod["synthetic"]["agents"], 6);
+  EXPECT_EQ(prod["synthetic"]["doubles"], 1);
+  EXPECT_EQ(prod["synthetic"]["frames"], 24);
+  EXPECT_NEAR(prod["synthetic"]["screen_seconds"].get<double>(), 1.0, 1e-9);  // per double
+  EXPECT_EQ(prod["synthetic"]["amount"], 0);
+  EXPECT_EQ(prod["real"]["agents"], 2);
+  EXPECT_NEAR(prod["real"]["screen_seconds"].get<double>(), 1.0, 1e-9);
+  EXPECT_EQ(prod["performers"].size(), 1u);
+  EXPECT_TRUE(s->performers.at("per_syn").total.empty());
+  const std::string text = ProductionStatementText(*s, "prd_A");
+  EXPECT_NE(text.find("synthetic performers (no real person, not paid): 6 agents"),
+            std::string::npos)
+      << text;
+}
+
+// An auditor's statement from the export and the public key equals the bank's; a tampered export
+// gives none.
+TEST_F(StatementTest, StatementsFromAnExportAndThePublicKeyAlone) {
+  Render("rnd_1", "prd_A", "sh010", 48, {A("dbl_rate", "per_rate", "lic_rate")});
+  auto bank_side = ComputeStatements(*ledger_);
+  ASSERT_TRUE(bank_side.ok());
+  std::string bytes = *ReadFile(ledger_->file());
+  auto auditor_side = ComputeStatements(bytes, key_.public_key);
+  ASSERT_TRUE(auditor_side.ok()) << auditor_side.status().ToString();
+  EXPECT_EQ(PerformerStatementJson(*auditor_side, "per_rate", std::nullopt),
+            PerformerStatementJson(*bank_side, "per_rate", std::nullopt));
+  bytes[bytes.size() / 2] ^= 0x01;
+  auto tampered = ComputeStatements(bytes, key_.public_key);
+  ASSERT_FALSE(tampered.ok());
+  EXPECT_EQ(tampered.status().code(), StatusCode::kDataLoss);
+  EXPECT_FALSE(
+      ComputeStatements(*ReadFile(ledger_->file()), GenerateSigningKeyPair().public_key).ok());
 }
 
 }  // namespace
