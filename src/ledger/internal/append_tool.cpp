@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   const int batches = std::atoi(argv[3]), per = std::atoi(argv[4]);
   for (int b = 0; b < batches; ++b) {
     std::vector<std::pair<ledger::EntryType, nlohmann::json>> ev;
+    ev.reserve(static_cast<size_t>(per));
     for (int i = 0; i < per; ++i) {
       ev.push_back({ledger::EntryType::kUsage,
                     {{"render", "rnd_tool"},
