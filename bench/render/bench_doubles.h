@@ -1,0 +1,42 @@
+// Doubles for the render benchmarks, prepared the way the bank would hold them, and exported for
+// the Blender peer:
+//   - "human": Assimp's test scan `Collada/human.zae` (29k triangles), through scan::ImportFile;
+//   - "mh_NN": MakeHuman bodies with slider values drawn from a seed (distinct bodies, as distinct
+//     performers would be), through scan::ImportMakeHuman, each with its own skin tone.
+// A prepared double is written twice: `<id>.double` (geom::EncodeDoubleAsset, what the store
+// holds — mesh plus levels of detail) for Figurant and `<id>.glb` (full mesh, vertex colours) for
+// Blender. Bench-only code: not part of the product.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "core/status.h"
+#include "geom/mesh_codec.h"
+
+namespace figurant::bench {
+
+inline constexpr char kHumanZae[] = "/usr/share/assimp/models/Collada/human.zae";
+inline constexpr char kHumanId[] = "human";
+
+// "mh_07" for index 7.
+std::string MakeHumanId(int index);
+
+// Imports human.zae. Unavailable when assimp-testmodels is missing.
+Result<geom::DoubleAsset> ImportHuman();
+// A MakeHuman body for `index` (sliders and skin tone drawn from it); `makehuman_dir` holds
+// 3dobjs/, targets/, rigs/ (../shared/data/makehuman beside the checkout).
+Result<geom::DoubleAsset> ImportMakeHumanBody(const std::filesystem::path& makehuman_dir,
+                                              int index);
+
+// Where the MakeHuman data lives for a checkout at `source_dir`.
+std::filesystem::path MakeHumanDir(const std::filesystem::path& source_dir);
+
+Status WriteDouble(const std::filesystem::path& file, const geom::DoubleAsset& asset);
+Result<geom::DoubleAsset> ReadDouble(const std::filesystem::path& file);
+
+// Writes the full-detail mesh as binary glTF 2.0 (Assimp's exporter): positions, normals, linear
+// vertex colours (COLOR_0) or the base colour as the material's base colour factor.
+Status ExportGlb(const geom::Mesh& mesh, const std::filesystem::path& file);
+
+}  // namespace figurant::bench
