@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "core/file.h"
 #include "ledger/internal/sha256.h"
@@ -317,12 +319,13 @@ Ledger::~Ledger() {
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(const fs::path& dir, const SigningKeyPair& key,
-                                             const Clock& clock) {
+                                             const Clock& clock, const LedgerOptions& options) {
   FIGURANT_RETURN_IF_ERROR(EnsureDirectory(dir, 0700));
   auto l = std::unique_ptr<Ledger>(new Ledger());
   l->file_ = dir / "ledger.log";
   l->key_ = key;
   l->clock_ = &clock;
+  l->options_ = options;
   l->lock_fd_ = ::open((dir / "ledger.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (l->lock_fd_ < 0 || ::flock(l->lock_fd_, LOCK_EX) != 0) {
     return Unavailable("cannot lock the ledger in " + dir.string());
@@ -425,9 +428,14 @@ Result<std::vector<uint64_t>> Ledger::AppendPayloads(
   h.offset = end_ + out.size();
   out += EncodeHead(h);
   size_t done = 0;
+  const size_t piece =
+      options_.test_write_chunk_bytes > 0 ? options_.test_write_chunk_bytes : out.size();
   while (done < out.size()) {
-    const ssize_t n =
-        ::pwrite(fd_, out.data() + done, out.size() - done, static_cast<off_t>(end_ + done));
+    if (done > 0 && options_.test_write_pause_us > 0) {
+      std::this_thread::sleep_for(std::chrono::microseconds(options_.test_write_pause_us));
+    }
+    const ssize_t n = ::pwrite(fd_, out.data() + done, std::min(piece, out.size() - done),
+                               static_cast<off_t>(end_ + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       // Roll the file back to the last acknowledged head.

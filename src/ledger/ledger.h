@@ -81,11 +81,21 @@ Result<VerifyReport> VerifyLog(std::string_view bytes,
 Result<VerifyReport> ReadLog(std::string_view bytes, const std::array<uint8_t, 32>& public_key,
                              const std::function<Status(const Entry&)>& fn);
 
+// Fault seams for crash tests (LevelDB's Env idea, kept to what the tests need). Defaults are what
+// production uses.
+struct LedgerOptions {
+  // Write each batch in pieces of this many bytes instead of one pwrite, pausing between pieces,
+  // so that a SIGKILL can land in the middle of a batch. [Units: bytes] [Limits: 0 = one write]
+  size_t test_write_chunk_bytes = 0;
+  int test_write_pause_us = 0;  // [Units: microseconds] [Limits: 0..1,000,000]
+};
+
 class Ledger {
  public:
   // Opens (creating) BANK/ledger/ledger.log, signing new heads with `key`. Repairs a torn tail.
   static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& dir,
-                                              const SigningKeyPair& key, const Clock& clock);
+                                              const SigningKeyPair& key, const Clock& clock,
+                                              const LedgerOptions& options = {});
   ~Ledger();
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
@@ -128,6 +138,7 @@ class Ledger {
   SignedHead head_;
   uint64_t end_ = 0;
   uint64_t repaired_bytes_ = 0;
+  LedgerOptions options_;
 };
 
 }  // namespace figurant::ledger

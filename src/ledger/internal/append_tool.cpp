@@ -1,6 +1,8 @@
 // Test helper for the ledger crash test: appends `batches` batches of `per_batch` usage events to
 // the ledger in DIR, printing each acknowledged (fsynced) sequence range on stdout as it goes.
-//   ledger_append_tool DIR KEYHEX batches per_batch
+//   ledger_append_tool DIR KEYHEX batches per_batch [chunk_bytes pause_us]
+// The optional pair writes each batch in pieces with pauses (LedgerOptions), so that a kill can
+// land in the middle of a batch's write.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -10,14 +12,19 @@
 
 int main(int argc, char** argv) {
   using namespace figurant;
-  if (argc != 5 || !InitCrypto().ok()) return 2;
+  if ((argc != 5 && argc != 7) || !InitCrypto().ok()) return 2;
   auto sk = FromHex(argv[2]);
   if (!sk.ok() || sk->size() != kEd25519SecretKeyBytes) return 2;
   SigningKeyPair key;
   std::memcpy(key.secret_key.data(), sk->data(), kEd25519SecretKeyBytes);
   std::memcpy(key.public_key.data(), sk->data() + 32, kEd25519PublicKeyBytes);
   SystemClock clock;
-  auto ledger = ledger::Ledger::Open(argv[1], key, clock);
+  ledger::LedgerOptions options;
+  if (argc == 7) {
+    options.test_write_chunk_bytes = std::strtoul(argv[5], nullptr, 10);
+    options.test_write_pause_us = std::atoi(argv[6]);
+  }
+  auto ledger = ledger::Ledger::Open(argv[1], key, clock, options);
   if (!ledger.ok()) {
     std::fprintf(stderr, "%s\n", ledger.status().ToString().c_str());
     return 1;
