@@ -3,9 +3,12 @@
 #include <assimp/material.h>
 #include <assimp/scene.h>
 
+#include <algorithm>
 #include <assimp/Exporter.hpp>
+#include <cmath>
 #include <cstdio>
 #include <memory>
+#include <numbers>
 
 #include "core/file.h"
 #include "core/random.h"
@@ -114,6 +117,51 @@ Status ExportGlb(const geom::Mesh& m, const fs::path& file) {
     return Internal("cannot export " + file.string() + ": " + exporter.GetErrorString());
   }
   return Status::Ok();
+}
+
+crowd::SceneSpec FieldScene(int agents, const std::vector<std::string>& doubles, int width,
+                            int height, int spp, uint64_t seed) {
+  crowd::SceneSpec s;
+  s.production = "prd_bench";
+  s.shot = "field_" + std::to_string(agents);
+  s.seed = seed;
+  s.camera.position = {0, 25, -30};
+  s.camera.look_at = {0, 0, 50};
+  s.camera.width = width;
+  s.camera.height = height;
+  s.frames = {1, 1, 24};
+  s.render.spp = spp;
+  s.render.max_bounces = 2;
+  const double half_fov = std::atan(0.5 * 36 / 35) * 1.05, spacing = 1.3;
+  struct Point {
+    double d, x, z;
+  };
+  std::vector<Point> points;
+  for (double radius = 60; points.size() < static_cast<size_t>(agents); radius *= 1.5) {
+    points.clear();
+    const int cells = static_cast<int>(radius / spacing) + 1;
+    for (int i = -cells; i <= cells; ++i) {
+      for (int j = 0; j < 2 * cells; ++j) {
+        const double x = i * spacing, z = 8.0 + j * spacing, d = std::hypot(x, z + 30);
+        if (d <= radius && std::fabs(std::atan2(x, z + 30)) <= half_fov)
+          points.push_back({d, x, z});
+      }
+    }
+  }
+  std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) { return a.d < b.d; });
+  Rng rng(seed);
+  s.agents.reserve(static_cast<size_t>(agents));
+  for (int k = 0; k < agents; ++k) {
+    crowd::AgentSpec a;
+    a.double_id = doubles[static_cast<size_t>(k) % doubles.size()];
+    const Point& p = points[static_cast<size_t>(k)];
+    a.position = {static_cast<float>(p.x + rng.Uniform(-0.3, 0.3)), 0,
+                  static_cast<float>(p.z + rng.Uniform(-0.3, 0.3))};
+    a.heading_deg = rng.Uniform(-180, 180);
+    a.name = "agent_" + std::to_string(k);
+    s.agents.push_back(std::move(a));
+  }
+  return s;
 }
 
 }  // namespace figurant::bench

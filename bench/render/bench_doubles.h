@@ -10,8 +10,10 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
+#include "crowd/scene_spec.h"
 #include "geom/mesh_codec.h"
 
 namespace figurant::bench {
@@ -38,5 +40,14 @@ Result<geom::DoubleAsset> ReadDouble(const std::filesystem::path& file);
 // Writes the full-detail mesh as binary glTF 2.0 (Assimp's exporter): positions, normals, linear
 // vertex colours (COLOR_0) or the base colour as the material's base colour factor.
 Status ExportGlb(const geom::Mesh& mesh, const std::filesystem::path& file);
+
+// The benchmark field (the layout bench/peers/run_peers.py writes into scene files): a camera
+// 25 m up at z = -30 looking at (0, 0, 50), 35 mm lens on a 36 mm sensor; `agents` people on a
+// jittered 1.3 m grid filling the horizontal field of view from z = 8 m, nearest first, random
+// headings, showing `doubles` in turn; sun, sky and ground as in the docs/scene-spec.md example;
+// 2 bounces, `spp` samples. The explicit agents of a scene file, generated in memory (a scene
+// file listing a million agents is a 100 MB JSON document).
+crowd::SceneSpec FieldScene(int agents, const std::vector<std::string>& doubles, int width,
+                            int height, int spp, uint64_t seed = 7);
 
 }  // namespace figurant::bench

@@ -10,13 +10,19 @@
 //       "per_<double>". --seed and --output override the scene's seed and render.output. Prints
 //       {"load_s", "build_s", "render_s", "write_s", "total_s", "rays", "primary_rays",
 //       "peak_rss_mb", ...}.
+//   render_scene field DIR AGENTS DOUBLES WxH SPP [--threads N] [--quiet]
+//       the same for bench_doubles.h's FieldScene generated in memory (human and DOUBLES - 1
+//       MakeHuman bodies from DIR), writing DIR/field_<AGENTS>.exr: the million-agent frame
+//       without a 100 MB scene file.
 //
 // No bank, licences or casting: this times the renderer alone (the CLI adds the licence check).
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -36,6 +42,15 @@ using nlohmann::json;
 
 double Since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Resident memory now (not the peak), from /proc/self/statm. [MiB]
+double CurrentRssMb() {
+  std::ifstream statm("/proc/self/statm");
+  size_t pages_total = 0, pages_resident = 0;
+  statm >> pages_total >> pages_resident;
+  return static_cast<double>(pages_resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) /
+         (1024.0 * 1024.0);
 }
 
 double PeakRssMb() {
@@ -80,9 +95,8 @@ struct RenderArgs {
   std::string output;
 };
 
-int Render(const fs::path& scene_file, const fs::path& dir, const RenderArgs& args) {
-  const auto t0 = std::chrono::steady_clock::now();
-  auto spec = crowd::LoadSceneSpec(scene_file);
+int Render(Result<crowd::SceneSpec> spec, const fs::path& dir, const RenderArgs& args,
+           std::chrono::steady_clock::time_point t0) {
   if (!spec.ok()) {
     std::cerr << spec.status().ToString() << "\n";
     return 2;
@@ -129,6 +143,7 @@ int Render(const fs::path& scene_file, const fs::path& dir, const RenderArgs& ar
     agent_performers.push_back("per_" + a.double_id);
   }
   const double load_s = Since(t0);
+  const double rss_loaded = CurrentRssMb();
 
   render::RenderOptions ro;
   ro.spp = spec->render.spp;
@@ -144,6 +159,7 @@ int Render(const fs::path& scene_file, const fs::path& dir, const RenderArgs& ar
     return 1;
   }
   const double build_s = Since(tb);
+  const double rss_built = CurrentRssMb();
   names.doubles = (*renderer)->double_names();
   names.performers = (*renderer)->performer_names();
 
@@ -186,6 +202,8 @@ int Render(const fs::path& scene_file, const fs::path& dir, const RenderArgs& ar
                     {"primary_rays", primary},
                     {"mrays_per_s", render_s > 0 ? rays / render_s / 1e6 : 0.0},
                     {"peak_rss_mb", PeakRssMb()},
+                    {"rss_after_load_mb", rss_loaded},
+                    {"rss_after_build_mb", rss_built},
                     {"outputs", frames}};
   std::cout << out.dump() << "\n";
   return 0;
@@ -194,7 +212,8 @@ int Render(const fs::path& scene_file, const fs::path& dir, const RenderArgs& ar
 int Usage() {
   std::cerr << "usage: render_scene prepare DIR [--makehuman N]\n"
                "       render_scene render SCENE.json DIR [--threads N] [--quiet] "
-               "[--mattes-only] [--seed S] [--output PATTERN]\n";
+               "[--mattes-only] [--seed S] [--output PATTERN]\n"
+               "       render_scene field DIR AGENTS DOUBLES WxH SPP [--threads N] [--quiet]\n";
   return 2;
 }
 
@@ -211,6 +230,31 @@ int Main(int argc, char** argv) {
       }
     }
     return Prepare(argv[2], makehuman);
+  }
+  if (cmd == "field" && argc >= 7) {
+    // render_scene field DIR AGENTS DOUBLES WxH SPP [render options]
+    const auto t0 = std::chrono::steady_clock::now();
+    const int agents = std::atoi(argv[3]), doubles = std::atoi(argv[4]);
+    int width = 0, height = 0;
+    if (agents < 1 || doubles < 1 || std::sscanf(argv[5], "%dx%d", &width, &height) != 2) {
+      return Usage();
+    }
+    std::vector<std::string> ids = {kHumanId};
+    for (int i = 0; i + 1 < doubles; ++i) ids.push_back(MakeHumanId(i));
+    crowd::SceneSpec spec = FieldScene(agents, ids, width, height, std::atoi(argv[6]));
+    spec.base_dir = argv[2];
+    spec.render.output = "field_" + std::to_string(agents) + ".exr";
+    RenderArgs args;
+    for (int i = 7; i < argc; ++i) {
+      if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+        args.threads = std::atoi(argv[++i]);
+      } else if (std::strcmp(argv[i], "--quiet") == 0) {
+        args.quiet = true;
+      } else {
+        return Usage();
+      }
+    }
+    return Render(std::move(spec), argv[2], args, t0);
   }
   if (cmd == "render" && argc >= 4) {
     RenderArgs args;
@@ -229,7 +273,8 @@ int Main(int argc, char** argv) {
         return Usage();
       }
     }
-    return Render(argv[2], argv[3], args);
+    const auto t0 = std::chrono::steady_clock::now();
+    return Render(crowd::LoadSceneSpec(argv[2]), argv[3], args, t0);
   }
   return Usage();
 }

@@ -6,6 +6,7 @@
 #include <embree3/rtcore.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <map>
 #include <mutex>
 #include <numbers>
+#include <optional>
 #include <thread>
 
 #include "core/random.h"
@@ -68,11 +70,13 @@ struct AgentData {
   bool Varied() const { return hue_shift_deg != 0 || saturation_scale != 1 || value_scale != 1; }
 };
 
+// A ray's first hit, shaded. Deliberately without member initializers (a packet's eight are on
+// the hot path): Shade() sets every field, a miss sets `hit` = false only.
 struct Hit {
-  bool hit = false;
+  bool hit;
   Vec3f p, n, albedo;
-  int agent = -1;
-  float depth = 0;
+  int agent;
+  float depth;  // camera-space z of the hit; meaningful for camera rays only
 };
 
 // Rotates hue and scales saturation and value of a linear RGB colour (HSV hexcone model, Smith,
@@ -412,7 +416,7 @@ struct Renderer::Impl {
       }
     }
     if (geom::Dot(h.n, dir) > 0) h.n = -h.n;  // face the viewer (two-sided shading)
-    h.depth = scene.camera.Depth(basis, h.p);
+    h.depth = t * geom::Dot(dir, basis.forward);
   }
 
   bool Occluded(const Vec3f& org, const Vec3f& dir, uint64_t& rays) const {
@@ -467,7 +471,10 @@ struct Renderer::Impl {
   // and a direction that hits something carries the indirect light; one ray serves both). At the
   // last vertex (max_bounces reached) an occlusion ray tests the sky alone. Vertex v draws its
   // direction from dimension pair 1 + v.
-  Vec3f Radiance(Hit h, const internal::PixelSampler& sampler, uint64_t& rays) const {
+  // `sun_at_first`: the sun's visibility from the first vertex when already traced (a primary
+  // packet's shadow rays go as one packet), else nullopt.
+  Vec3f Radiance(Hit h, const internal::PixelSampler& sampler, std::optional<bool> sun_at_first,
+                 uint64_t& rays) const {
     Vec3f total{0, 0, 0};
     Vec3f throughput{1, 1, 1};
     const crowd::Lighting& L = scene.lighting;
@@ -478,8 +485,10 @@ struct Renderer::Impl {
       const Vec3f reflect = throughput * h.albedo;
       // Sun: (albedo / π) · E · cosθ · visibility.
       const float cos_sun = geom::Dot(h.n, sun);
-      if (cos_sun > 0 && L.sun_irradiance > 0 && !Occluded(org, sun, rays)) {
-        total += reflect * sun_radiance * cos_sun;
+      if (cos_sun > 0 && L.sun_irradiance > 0) {
+        const bool visible =
+            bounce == 0 && sun_at_first ? *sun_at_first : !Occluded(org, sun, rays);
+        if (visible) total += reflect * sun_radiance * cos_sun;
       }
       const internal::Point2 u = sampler.Get2D(1 + static_cast<uint32_t>(bounce));
       const Vec3f dir = CosineSample(h.n, u.x, u.y);
@@ -650,6 +659,7 @@ Result<Frame> Renderer::Render(int frame_number) {
   const uint64_t frame_seed =
       Rng::Mix(im.options.seed ^ Rng::Mix(static_cast<uint64_t>(frame_number)));
   const float weight = 1.0f / static_cast<float>(spp);
+  const bool shade_sun = !im.options.mattes_only && im.scene.lighting.sun_irradiance > 0;
   auto render_tile = [&](int tile) {
     const int tx = tile % tiles_x, ty = tile / tiles_x;
     TileCrypto& tc = tile_crypto[static_cast<size_t>(tile)];
@@ -662,6 +672,7 @@ Result<Frame> Renderer::Render(int frame_number) {
       for (int x = tx * kTile; x < std::min(W, (tx + 1) * kTile); ++x) {
         const size_t pi = static_cast<size_t>(y) * W + x;
         const uint64_t pixel_seed = Rng::Mix(frame_seed ^ Rng::Mix(pi));
+        const internal::PairKeys jitter_keys = internal::KeysFor(pixel_seed, 0);
         Vec3f color{0, 0, 0};
         float alpha = 0;
         Vec3f normal_sum{0, 0, 0};
@@ -676,9 +687,11 @@ Result<Frame> Renderer::Render(int frame_number) {
             const int s = s0 + k;
             valid[k] = s < spp ? -1 : 0;
             const internal::Point2 jitter =
-                internal::PixelSampler(pixel_seed, static_cast<uint32_t>(s)).Get2D(0);
-            dirs[k] = geom::Normalize(im.ray_base + im.ray_dx * static_cast<float>(x + jitter.x) +
-                                      im.ray_dy * static_cast<float>(y + jitter.y));
+                internal::SampleOf(jitter_keys, static_cast<uint32_t>(s), /*shuffle=*/false);
+            // Not normalised: Embree does not need it, and hit point (org + t·dir) and depth
+            // (t·dir·forward) come out the same.
+            dirs[k] = im.ray_base + im.ray_dx * static_cast<float>(x + jitter.x) +
+                      im.ray_dy * static_cast<float>(y + jitter.y);
             rh.ray.org_x[k] = cam.position.x;
             rh.ray.org_y[k] = cam.position.y;
             rh.ray.org_z[k] = cam.position.z;
@@ -695,19 +708,52 @@ Result<Frame> Renderer::Render(int frame_number) {
             rh.hit.instID[0][k] = RTC_INVALID_GEOMETRY_ID;
           }
           rtcIntersect8(valid, im.top, &ctx, &rh);
+          Hit hits[kPacket];
+          for (int k = 0; k < kPacket; ++k) {
+            hits[k].hit = false;
+            if (!valid[k] || rh.hit.geomID[k] == RTC_INVALID_GEOMETRY_ID) continue;
+            im.Shade(cam.position, dirs[k], rh.ray.tfar[k], rh.hit.geomID[k], rh.hit.instID[0][k],
+                     rh.hit.primID[k], rh.hit.u[k], rh.hit.v[k],
+                     {rh.hit.Ng_x[k], rh.hit.Ng_y[k], rh.hit.Ng_z[k]}, hits[k]);
+          }
+          // The sun's shadow rays from these hits share a direction and nearly an origin: one
+          // coherent packet.
+          alignas(32) int shadow_valid[kPacket] = {};
+          RTCRay8 shadow;
+          bool any_shadow = false;
+          const Vec3f sun = im.scene.lighting.sun_direction;
+          for (int k = 0; k < kPacket && shade_sun; ++k) {
+            const bool want = hits[k].hit && geom::Dot(hits[k].n, sun) > 0;
+            shadow_valid[k] = want ? -1 : 0;
+            any_shadow |= want;
+            const Vec3f org = want ? hits[k].p + hits[k].n * kRayEpsilon : cam.position;
+            shadow.org_x[k] = org.x;
+            shadow.org_y[k] = org.y;
+            shadow.org_z[k] = org.z;
+            shadow.dir_x[k] = sun.x;
+            shadow.dir_y[k] = sun.y;
+            shadow.dir_z[k] = sun.z;
+            shadow.tnear[k] = kRayEpsilon;
+            shadow.tfar[k] = INFINITY;
+            shadow.mask[k] = 0xFFFFFFFF;
+            shadow.flags[k] = 0;
+            shadow.time[k] = 0;
+            shadow.id[k] = static_cast<unsigned>(k);
+          }
+          if (any_shadow) rtcOccluded8(shadow_valid, im.top, &ctx, &shadow);
           for (int k = 0; k < kPacket; ++k) {
             if (!valid[k]) continue;
             ++rays;
-            if (rh.hit.geomID[k] == RTC_INVALID_GEOMETRY_ID) continue;
-            Hit h;
-            im.Shade(cam.position, dirs[k], rh.ray.tfar[k], rh.hit.geomID[k], rh.hit.instID[0][k],
-                     rh.hit.primID[k], rh.hit.u[k], rh.hit.v[k],
-                     {rh.hit.Ng_x[k], rh.hit.Ng_y[k], rh.hit.Ng_z[k]}, h);
+            if (!hits[k].hit) continue;
+            const Hit& h = hits[k];
+            if (shadow_valid[k]) ++rays;
             if (im.options.mattes_only) {
               color += h.albedo * weight;
             } else {
               const internal::PixelSampler sampler(pixel_seed, static_cast<uint32_t>(s0 + k));
-              color += im.Radiance(h, sampler, rays) * weight;
+              const std::optional<bool> sun_visible =
+                  shadow_valid[k] ? std::optional<bool>(shadow.tfar[k] >= 0) : std::nullopt;
+              color += im.Radiance(h, sampler, sun_visible, rays) * weight;
             }
             alpha += weight;
             normal_sum += h.n;
@@ -761,9 +807,11 @@ Result<Frame> Renderer::Render(int frame_number) {
     cv.notify_all();
     progress.join();
   }
-  f.crypto_agent = Assemble(tile_crypto, 0, W, H, tiles_x);
-  f.crypto_double = Assemble(tile_crypto, 1, W, H, tiles_x);
-  f.crypto_performer = Assemble(tile_crypto, 2, W, H, tiles_x);
+  arena.execute([&] {
+    tbb::parallel_invoke([&] { f.crypto_agent = Assemble(tile_crypto, 0, W, H, tiles_x); },
+                         [&] { f.crypto_double = Assemble(tile_crypto, 1, W, H, tiles_x); },
+                         [&] { f.crypto_performer = Assemble(tile_crypto, 2, W, H, tiles_x); });
+  });
   tile_crypto = {};
 
   // Coverage records from what the EXR holds: the agent layer.

@@ -55,18 +55,28 @@ uint32_t NestedUniformScramble(uint32_t x, uint32_t seed) {
   return ReverseBits(LaineKarrasPermutation(ReverseBits(x), seed));
 }
 
-Point2 PixelSampler::Get2D(uint32_t pair) const {
-  // Three independent seeds per (pixel, pair): the shuffle of the sample order and the scrambles of
-  // x and y. Sobol0(i) is the bit reversal of i, so its scramble simplifies to
+PairKeys KeysFor(uint64_t pixel_seed, uint32_t pair) {
+  // Three independent keys per (pixel, pair): the shuffle of the sample order and the scrambles of
+  // x and y.
+  const uint64_t h = Rng::Mix(pixel_seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t{pair} + 1)));
+  PairKeys k;
+  k.shuffle = static_cast<uint32_t>(h);
+  k.x = static_cast<uint32_t>(h >> 32);
+  k.y = Hash32(k.x ^ k.shuffle);
+  return k;
+}
+
+Point2 SampleOf(const PairKeys& keys, uint32_t sample, bool shuffle) {
+  // Sobol0(i) is the bit reversal of i, so its scramble simplifies to
   // ReverseBits(LaineKarrasPermutation(i)).
-  const uint64_t h = Rng::Mix(pixel_seed_ ^ (0x9e3779b97f4a7c15ULL * (uint64_t{pair} + 1)));
-  const auto shuffle_seed = static_cast<uint32_t>(h), x_seed = static_cast<uint32_t>(h >> 32);
-  const uint32_t y_seed = Hash32(x_seed ^ shuffle_seed);
-  // Pair 0 keeps the sample order; every other pair is shuffled against it.
-  const uint32_t index = pair == 0 ? sample_ : NestedUniformScramble(sample_, shuffle_seed);
-  const uint32_t x = ReverseBits(LaineKarrasPermutation(index, x_seed));
-  const uint32_t y = NestedUniformScramble(Sobol1(index), y_seed);
+  const uint32_t index = shuffle ? NestedUniformScramble(sample, keys.shuffle) : sample;
+  const uint32_t x = ReverseBits(LaineKarrasPermutation(index, keys.x));
+  const uint32_t y = NestedUniformScramble(Sobol1(index), keys.y);
   return {x * kTwoToMinus32, y * kTwoToMinus32};
+}
+
+Point2 PixelSampler::Get2D(uint32_t pair) const {
+  return SampleOf(KeysFor(pixel_seed_, pair), sample_, pair != 0);
 }
 
 }  // namespace figurant::render::internal
