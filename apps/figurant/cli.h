@@ -58,5 +58,6 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx);     // check
 void RegisterScanCommands(CLI::App& app, Context& ctx);
 void RegisterRenderCommand(CLI::App& app, Context& ctx);   // render
 void RegisterLedgerCommands(CLI::App& app, Context& ctx);  // ledger ..., statement
+void RegisterDemoCommand(CLI::App& app, Context& ctx);     // demo
 
 }  // namespace figurant::cli

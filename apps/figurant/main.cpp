@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   figurant::cli::RegisterScanCommands(app, ctx);
   figurant::cli::RegisterRenderCommand(app, ctx);
   figurant::cli::RegisterLedgerCommands(app, ctx);
+  figurant::cli::RegisterDemoCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -195,6 +195,8 @@ class Bank {
   // its licence_signed entry, every revocation and erasure its entry (appending any a crash between
   // the registry commit and the ledger append left out).
   Result<ledger::Ledger*> Ledger();
+  // Closes the ledger (releasing its lock) so another Bank in this process may open it.
+  void CloseLedger() { ledger_.reset(); }
   // The bank's public signing key (what verifies the ledger's heads).
   Result<std::array<uint8_t, 32>> PublicKey();
 

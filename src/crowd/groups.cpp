@@ -266,6 +266,13 @@ SeatsSpec ParseSeats(const json& g, GroupErrors& e) {
   if (auto v = Number(g, "row_depth_m", e, 0.3, 5, 0.8)) s.row_depth_m = *v;
   if (auto v = Number(g, "row_rise_m", e, 0, 3, 0.4)) s.row_rise_m = *v;
   if (auto v = Number(g, "fill", e, 0, 1, 1.0)) s.fill = *v;
+  if (const auto it = g.find("tiers"); it != g.end()) {
+    if (!it->is_boolean()) {
+      e.Add("tiers", "expected true or false");
+    } else {
+      s.tiers = it->get<bool>();
+    }
+  }
   if (const auto it = g.find("seated"); it != g.end()) {
     if (!it->is_boolean()) {
       e.Add("seated", "expected true or false");
@@ -320,8 +327,8 @@ Result<std::vector<CrowdGroup>> ParseCrowdGroups(const json& crowds, std::string
   static const std::set<std::string> kArea = {"polygon", "holes", "density_per_m2", "count",
                                               "personal_radius_m"};
   static const std::set<std::string> kSeats = {
-      "origin",     "rows", "seats_per_row", "seat_spacing_m", "row_depth_m",
-      "row_rise_m", "fill", "seated",        "row_axis",       "back_axis"};
+      "origin", "rows",   "seats_per_row", "seat_spacing_m", "row_depth_m", "row_rise_m",
+      "fill",   "seated", "tiers",         "row_axis",       "back_axis"};
   static const std::set<std::string> kPath = {"points", "width_m", "spacing_m",
                                               "personal_radius_m"};
   std::vector<std::string> problems;

@@ -400,6 +400,32 @@ Result<LayoutResult> LayoutSeats(const SeatsSpec& spec, uint64_t seed) {
   }
   seats.resize(static_cast<size_t>(out.asked));
   std::sort(seats.begin(), seats.end());
+  if (spec.tiers) {
+    // Row r's tread: from its front edge back one row depth, up to its floor height, the full row
+    // length plus half a seat each side. Boxes stand on y = origin.y - 0.01 (into the ground).
+    geom::Mesh& m = out.set_geometry;
+    const float half = static_cast<float>(0.5 * spec.seat_spacing_m);
+    const float length = static_cast<float>(spec.seat_spacing_m * (spec.seats_per_row - 1));
+    for (int row = 0; row < spec.rows; ++row) {
+      const geom::Vec3f front =
+          spec.origin + back * static_cast<float>((row - 0.5) * spec.row_depth_m);
+      const geom::Vec3f a = front - along * half;
+      const geom::Vec3f b = front + along * (length + half);
+      const geom::Vec3f d = back * static_cast<float>(spec.row_depth_m);
+      const float y0 = spec.origin.y - 0.01f;
+      const float y1 = spec.origin.y + static_cast<float>(row * spec.row_rise_m);
+      const auto base = static_cast<uint32_t>(m.positions.size());
+      const geom::Vec3f corners[4] = {a, b, b + d, a + d};
+      for (int k = 0; k < 4; ++k) m.positions.push_back({corners[k].x, y0, corners[k].z});
+      for (int k = 0; k < 4; ++k) m.positions.push_back({corners[k].x, y1, corners[k].z});
+      const uint32_t quads[6][4] = {{0, 1, 2, 3}, {4, 7, 6, 5}, {0, 4, 5, 1},
+                                    {1, 5, 6, 2}, {2, 6, 7, 3}, {3, 7, 4, 0}};
+      for (const auto& q : quads) {
+        for (uint32_t i : {q[0], q[1], q[2], q[0], q[2], q[3]}) m.indices.push_back(base + i);
+      }
+    }
+    m.ComputeNormals();
+  }
   out.placements.reserve(seats.size());
   for (int32_t s : seats) {
     const int row = s / spec.seats_per_row;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "geom/mesh.h"
 #include "geom/vec.h"
 
 namespace figurant::crowd {
@@ -55,7 +56,8 @@ struct SeatsSpec {
                                          // target, else the row axis turned 90° (+Z for +X)
   double fill = 1.0;                     // fraction of seats occupied [Limits: 0..1]
   bool seated = false;                   // people sit (true) or stand at their seats
-  HeadingSpec heading;                   // typically kToward the pitch or stage
+  bool tiers = false;   // also build the stepped tiers rows stand on (set geometry)
+  HeadingSpec heading;  // typically kToward the pitch or stage
 };
 
 struct PathSpec {
@@ -78,8 +80,9 @@ struct Placement {
 struct LayoutResult {
   int asked = 0;  // people asked for (count, or density × area, or fill × seats)
   std::vector<Placement> placements;
-  std::string shortfall;  // why fewer than asked were placed; empty when all were
-  double area_m2 = 0;     // area groups: usable area (outline minus holes)
+  std::string shortfall;    // why fewer than asked were placed; empty when all were
+  double area_m2 = 0;       // area groups: usable area (outline minus holes)
+  geom::Mesh set_geometry;  // seats with tiers: one closed box per row, world space
 };
 
 // InvalidArgument naming the field for malformed specs (too few points, non-positive radius,

@@ -359,4 +359,15 @@ Result<ImportedScan> ImportMakeHuman(const fs::path& dir, const MakeHumanBody& b
   return internal::Finish(std::move(raw), (dir / "3dobjs" / "base.obj").string(), options);
 }
 
+Result<ImportedScan> ImportGenerated(geom::Mesh mesh, std::string_view name,
+                                     std::string source_sha256, const ImportOptions& options) {
+  internal::RawScan raw;
+  raw.mesh = std::move(mesh);
+  raw.sha256 = std::move(source_sha256);
+  raw.up_is_known_y = true;
+  raw.facing_is_known_z = true;
+  raw.fixed_units = Units::kMetres;
+  return internal::Finish(std::move(raw), name, options);
+}
+
 }  // namespace figurant::scan

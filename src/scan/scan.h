@@ -87,6 +87,12 @@ Result<MakeHumanBody> ParseMakeHumanBody(std::string_view json_text, std::string
 // MakeHuman 1.x computes them. Exposed so tests can check the blend independently.
 std::vector<std::pair<std::string, double>> MakeHumanTargetWeights(const MakeHumanBody& body);
 
+// Takes a mesh that is already in metres, +Y up and facing +Z (a generated body) through the same
+// validation, grounding, levels of detail and skeleton mapping as an import. `name` prefixes
+// messages; `source_sha256` is recorded as the source hash.
+Result<ImportedScan> ImportGenerated(geom::Mesh mesh, std::string_view name,
+                                     std::string source_sha256, const ImportOptions& options);
+
 // Builds a body from `dir` (3dobjs/base.obj, targets/macrodetails/..., rigs/default.mhskel,
 // rigs/default_weights.mhw): base + Σ weight · target on the `body` group, then the same
 // normalisation, levels of detail and skeleton mapping as ImportFile.

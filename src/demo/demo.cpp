@@ -1,0 +1,307 @@
+#include "demo/demo.h"
+
+#include <tbb/parallel_for.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "bank/bank.h"
+#include "core/file.h"
+#include "core/ids.h"
+#include "crowd/scene_spec.h"
+#include "ledger/statement.h"
+#include "scan/scan.h"
+#include "shot/shot.h"
+#include "synth/synth.h"
+
+namespace figurant::demo {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kDaysInWeek = 7;
+
+// The licence a demo performer signs, by index: a realistic mix.
+enum class Kind {
+  kProductionOnly,
+  kPerSecond,
+  kBlanketRepresented,
+  kBlanketUnrepresented,
+  kRevokedLastWeek,
+  kExpired,
+  kExcludesViolence
+};
+
+Kind KindOf(int i) {
+  switch (i) {
+    case 0:
+      return Kind::kRevokedLastWeek;
+    case 1:
+      return Kind::kExpired;
+    case 2:
+      return Kind::kExcludesViolence;
+    case 3:
+    case 4:
+    case 5:
+      return Kind::kBlanketRepresented;
+    case 6:
+    case 7:
+      return Kind::kBlanketUnrepresented;
+    default:
+      return i % 5 == 3 ? Kind::kPerSecond : Kind::kProductionOnly;
+  }
+}
+
+json TermsFor(Kind k, const std::string& production, const Date& today) {
+  json t = {{"productions", {production}},
+            {"uses", {"background"}},
+            {"media", {"streaming", "theatrical"}},
+            {"territories", {"worldwide"}},
+            {"valid_from", today.AddDays(-60).ToString()},
+            {"valid_until", today.AddYears(2).ToString()},
+            {"max_screen_height_fraction", 0.25},
+            {"alterations", {"wardrobe_tint"}},
+            {"excluded_content", {"nudity"}},
+            {"compensation",
+             {{"currency", "EUR"},
+              {"scan_fee", 180.0},
+              {"per_production_fee", 180.0},
+              {"per_screen_second", 0.0},
+              {"minimum_per_production", 0.0}}},
+            {"revocable", true},
+            {"revocation_notice_days", 0}};
+  switch (k) {
+    case Kind::kPerSecond:
+      t["compensation"]["per_production_fee"] = 0.0;
+      t["compensation"]["per_screen_second"] = 2.5;
+      t["compensation"]["minimum_per_production"] = 25.0;
+      break;
+    case Kind::kBlanketRepresented:
+    case Kind::kBlanketUnrepresented:
+      t["productions"] = "any";
+      t["valid_until"] = nullptr;
+      t["revocation_notice_days"] = 30;
+      break;
+    case Kind::kExpired:
+      t["valid_from"] = today.AddYears(-2).ToString();
+      t["valid_until"] = today.AddDays(-30).ToString();
+      break;
+    case Kind::kExcludesViolence:
+      t["excluded_content"] = {"nudity", "violence"};
+      break;
+    default:
+      break;
+  }
+  return t;
+}
+
+std::string Fixed(double v, int d = 1) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f", d, v);
+  return b;
+}
+
+}  // namespace
+
+Result<DemoSummary> RunDemo(const DemoOptions& o, const Clock& clock, std::ostream& out) {
+  const auto t0 = std::chrono::steady_clock::now();
+  DemoSummary summary;
+  std::error_code ec;
+  fs::remove_all(o.dir / "bank", ec);
+  fs::remove_all(o.dir / "out", ec);
+  fs::remove_all(o.dir / "scenes", ec);
+  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(o.dir / "scenes"));
+  const Date today = clock.Today();
+
+  out << "== 1. A bank of " << o.performers << " performers\n";
+  bool created = false;
+  FIGURANT_ASSIGN_OR_RETURN(auto bank, bank::Bank::Init(o.dir / "bank", clock, &created));
+  FIGURANT_ASSIGN_OR_RETURN(auto studio, bank->AddStudio("Lumière Pictures"));
+  FIGURANT_ASSIGN_OR_RETURN(
+      auto production,
+      bank->AddProduction(
+          {studio.id, "Le Grand Match", {"streaming", "theatrical"}, {"worldwide"}, {"violence"}}));
+  out << "   studio " << studio.name << ", production \"" << production.title << "\" ("
+      << production.id << "): streaming and theatrical, worldwide, tagged violence\n";
+
+  // Generated bodies (in parallel), each a performer's double.
+  std::vector<synth::SyntheticPerformer> people(static_cast<size_t>(o.performers));
+  for (int i = 0; i < o.performers; ++i) people[static_cast<size_t>(i)] = synth::Describe(1000 + i);
+  std::vector<Result<scan::ImportedScan>> scans(people.size(), InvalidArgument("not built"));
+  tbb::parallel_for(size_t{0}, people.size(), [&](size_t i) {
+    synth::BuildBody(people[i]);
+    scans[i] = scan::ImportGenerated(people[i].mesh, "synthetic body " + std::to_string(1000 + i),
+                                     Sha256Hex("synth:" + std::to_string(people[i].seed)), {});
+  });
+  // One in five stand-ins is registered as a synthetic performer (no real person, never paid) so
+  // the statement shows how synthetic background is reported; the others stand for scanned extras.
+  struct Signed {
+    std::string performer, licence;
+    Kind kind;
+  };
+  std::vector<Signed> licences;
+  std::map<Kind, int> kind_counts;
+  int synthetic = 0;
+  for (size_t i = 0; i < people.size(); ++i) {
+    FIGURANT_RETURN_IF_ERROR(scans[i].status());
+    const bool is_synthetic = i % 5 == 4;
+    synthetic += is_synthetic;
+    FIGURANT_ASSIGN_OR_RETURN(
+        auto p, bank->AddPerformer({people[i].name, std::nullopt,
+                                    *consent::ParseLanguage(people[i].language), is_synthetic}));
+    FIGURANT_ASSIGN_OR_RETURN(
+        auto d, bank->AddDouble({p.id, people[i].name + " (generated)",
+                                 is_synthetic ? "synthetic" : "scan", people[i].look_tags},
+                                *scans[i]));
+    (void)d;
+    ++summary.doubles;
+    const Kind kind = KindOf(static_cast<int>(i));
+    ++kind_counts[kind];
+    const json terms = TermsFor(kind, production.id, today);
+    FIGURANT_ASSIGN_OR_RETURN(auto draft,
+                              bank->DraftLicence(p.id, studio.id, terms.dump(), "demo terms"));
+    const auto rep = kind == Kind::kBlanketUnrepresented ? consent::Representation::kNone
+                                                         : consent::Representation::kUnion;
+    FIGURANT_RETURN_IF_ERROR(bank->SignLicence(draft.licence.id, p.id, rep, false).status());
+    licences.push_back({p.id, draft.licence.id, kind});
+  }
+  summary.performers = o.performers;
+  // Revoked last week: the performer asked eight days ago, effective seven days ago.
+  {
+    bank->CloseLedger();  // the other Bank below appends the revocation
+    FixedClock last_week(clock.Now() - 8 * 86400);
+    FIGURANT_ASSIGN_OR_RETURN(auto earlier, bank::Bank::Open(o.dir / "bank", last_week));
+    for (const Signed& s : licences) {
+      if (s.kind != Kind::kRevokedLastWeek) continue;
+      FIGURANT_RETURN_IF_ERROR(
+          earlier->RevokeLicence(s.licence, today.AddDays(-kDaysInWeek)).status());
+    }
+  }
+  out << "   " << o.performers << " generated performers (" << synthetic
+      << " registered as synthetic), each with a double and a signed licence:\n"
+      << "     " << kind_counts[Kind::kProductionOnly]
+      << " for background in this production only (EUR 180 scan fee + EUR 180 per production)\n"
+      << "     " << kind_counts[Kind::kPerSecond]
+      << " paid EUR 2.50 per screen-second (minimum EUR 25 per production)\n"
+      << "     "
+      << kind_counts[Kind::kBlanketRepresented] + kind_counts[Kind::kBlanketUnrepresented]
+      << " blanket, perpetual grants (flagged; " << kind_counts[Kind::kBlanketUnrepresented]
+      << " signed without representation: unenforceable under California AB 2602)\n"
+      << "     1 revoked last week, 1 expired last month, 1 excluding violence\n";
+
+  // The two shots.
+  for (const char* scene_name : {"stadium.json", "square.json"}) {
+    FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(o.examples / scene_name));
+    json scene = json::parse(text, nullptr, false);
+    if (!scene.is_object())
+      return InvalidArgument((o.examples / scene_name).string() + ": not JSON");
+    scene["production"] = production.id;
+    scene["render"]["output"] =
+        fs::absolute(o.dir / "out").string() + "/" +
+        fs::path(scene["render"]["output"].get<std::string>()).filename().string();
+    if (o.spp > 0) scene["render"]["spp"] = o.spp;
+    scene["render"]["threads"] = o.threads;
+    auto& res = scene["camera"]["resolution"];
+    res[0] = std::max(16, static_cast<int>(res[0].get<int>() * o.resolution_scale));
+    res[1] = std::max(9, static_cast<int>(res[1].get<int>() * o.resolution_scale));
+    for (json& g : scene["crowds"]) {
+      if (g.contains("rows")) {
+        g["rows"] = std::max(
+            2, static_cast<int>(std::lround(g["rows"].get<int>() * std::sqrt(o.crowd_scale))));
+        g["seats_per_row"] =
+            std::max(4, static_cast<int>(
+                            std::lround(g["seats_per_row"].get<int>() * std::sqrt(o.crowd_scale))));
+      }
+      if (g.contains("density_per_m2"))
+        g["density_per_m2"] = g["density_per_m2"].get<double>() * o.crowd_scale;
+      if (g.contains("spacing_m")) g["spacing_m"] = g["spacing_m"].get<double>() / o.crowd_scale;
+    }
+    const fs::path resolved = o.dir / "scenes" / scene_name;
+    FIGURANT_RETURN_IF_ERROR(WriteFileAtomic(resolved, scene.dump(2)));
+    FIGURANT_ASSIGN_OR_RETURN(crowd::SceneSpec spec, crowd::LoadSceneSpec(resolved));
+    out << "\n== 2. Shot " << spec.shot << " (" << scene_name << ", " << spec.camera.width << "x"
+        << spec.camera.height << ", " << spec.render.spp << " spp)\n";
+    FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * ledger, bank->Ledger());
+    const std::string render_id = NewId(id_prefix::kRender);
+    int events = 0;
+    FIGURANT_ASSIGN_OR_RETURN(shot::FrameSink sink,
+                              shot::MeteringSink(*ledger, spec, render_id, &events));
+    shot::ShotOptions so;
+    so.allow_clones = true;
+    so.progress = true;
+    FIGURANT_ASSIGN_OR_RETURN(shot::ShotReport r, shot::RenderShot(*bank, spec, so, sink));
+    out << "   doubles eligible for the production: " << r.doubles_eligible << "\n";
+    for (const auto& [reason, n] : r.excluded_by_reason) {
+      out << "   excluded (" << reason << "): " << n << "\n";
+    }
+    for (const auto& g : r.groups) {
+      out << "   group " << g.name << ": " << g.placed << " placed of " << g.asked
+          << " asked, cast from " << g.doubles_eligible << " doubles; ";
+      if (std::isfinite(g.clone_world_min_m)) {
+        out << "nearest clones " << Fixed(g.clone_world_min_m, 2) << " m apart in the set, "
+            << Fixed(g.clone_screen_min_fraction * 100, 1) << "% of frame width on screen"
+            << (g.clone_constraints_met ? "" : " (constraint relaxed, --allow-clones)");
+      } else {
+        out << "no double appears twice";
+      }
+      out << "\n";
+    }
+    uint64_t rays = 0;
+    for (const auto& f : r.frames) rays += f.rays;
+    out << "   rendered " << r.agents.size() << " agents in " << Fixed(r.render_seconds) << " s ("
+        << Fixed(rays / std::max(r.render_seconds, 1e-9) / 1e6) << " Mrays/s); clone report "
+        << r.clone_report.string() << "\n";
+    for (const auto& f : r.frames) {
+      out << "   plate " << f.exr.string() << " + " << f.png.filename().string() << "\n";
+      summary.plates.push_back(f.png);
+    }
+    out << "   metered " << events << " usage events under render " << render_id << "\n";
+    summary.agents_rendered += static_cast<int>(r.agents.size());
+  }
+
+  // The ledger and what everyone is owed.
+  FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * ledger, bank->Ledger());
+  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, ReadFile(ledger->file()));
+  FIGURANT_ASSIGN_OR_RETURN(auto key, bank->PublicKey());
+  FIGURANT_ASSIGN_OR_RETURN(auto verified, ledger::VerifyLog(bytes, key));
+  out << "\n== 3. Ledger: " << verified.entries << " entries under " << verified.heads
+      << " signed heads, verified with the bank's public key alone; root "
+      << ToHex(verified.last_head.root).substr(0, 16) << "...\n";
+  FIGURANT_ASSIGN_OR_RETURN(auto statements, ledger::ComputeStatements(*ledger));
+  const json st = ledger::ProductionStatementJson(statements, production.id);
+  std::map<std::string, std::string> names;
+  FIGURANT_ASSIGN_OR_RETURN(auto performers, bank->registry().ListPerformers());
+  for (const auto& p : performers) names[p.id] = p.name;
+  out << "\n== 4. Statement for \"" << production.title << "\"\n";
+  out << "   " << std::left << std::setw(24) << "performer" << std::right << std::setw(8)
+      << "frames" << std::setw(16) << "screen-seconds" << std::setw(16) << "owed"
+      << "\n";
+  double total = 0;
+  for (const json& p : st["performers"]) {
+    const std::string id = p["performer"];
+    out << "   " << std::left << std::setw(24) << names[id].substr(0, 23) << std::right
+        << std::setw(8) << p["frames"].get<uint64_t>() << std::setw(16)
+        << Fixed(p["screen_seconds"].get<double>(), 3) << std::setw(12)
+        << Fixed(p["amount"].get<double>(), 2) << " EUR\n";
+    total += p["amount"].get<double>();
+  }
+  if (!st["synthetic"].is_null()) {
+    out << "   synthetic performers (no real person, not paid): " << st["synthetic"]["doubles"]
+        << " doubles, " << Fixed(st["synthetic"]["screen_seconds"].get<double>(), 3)
+        << " screen-seconds\n";
+  }
+  out << "   production total: " << Fixed(total, 2)
+      << " EUR (plus scan fees, owed once per licence)\n";
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out << "\nDone in " << Fixed(summary.seconds) << " s. Bank: " << (o.dir / "bank").string()
+      << "  Plates: " << (o.dir / "out").string() << "\n"
+      << "Try: figurant --bank " << (o.dir / "bank").string() << " licence list\n";
+  return summary;
+}
+
+}  // namespace figurant::demo
