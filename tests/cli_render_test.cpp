@@ -58,7 +58,8 @@ class CliRenderTest : public ::testing::Test {
       Json({"licence", "sign", lic, "--performer", p});
       if (kinds[i] == "revoked") Json({"licence", "revoke", lic});
     }
-    for (const auto& d : Json({"double", "list"})["doubles"]) {
+    const json list = Json({"double", "list"});
+    for (const auto& d : list["doubles"]) {
       doubles_[d["performer"].get<std::string>()] = d["id"].get<std::string>();
     }
   }
@@ -107,7 +108,8 @@ TEST_F(CliRenderTest, RefusedAgentsFailTheShotNamingEveryReason) {
     EXPECT_NE(r.err.find(s), std::string::npos) << s << "\n" << r.err;
   }
   EXPECT_FALSE(fs::exists(dir_.path() / "out" / "sh010.1001.exr"));
-  EXPECT_EQ(Json({"ledger", "head"})["head"]["tree_size"], 4);  // only the four signatures
+  // Only the licence events: four signatures and one revocation.
+  EXPECT_EQ(Json({"ledger", "head"})["head"]["tree_size"], 5);
 }
 
 TEST_F(CliRenderTest, DropRefusedRendersMetersAndPays) {
@@ -140,7 +142,7 @@ TEST_F(CliRenderTest, DropRefusedRendersMetersAndPays) {
 }
 
 TEST_F(CliRenderTest, ExportVerifiesAloneAndTamperingIsCaught) {
-  Json({"render", Scene({Agent("rate", 0)}), "--drop-refused"});
+  Json({"render", Scene(json::array({Agent("rate", 0)})), "--drop-refused"});
   const fs::path exported = dir_.path() / "export.log";
   json head = Json({"ledger", "export", exported.string()})["head"];
   const std::string key = head["public_key"];
@@ -150,7 +152,7 @@ TEST_F(CliRenderTest, ExportVerifiesAloneAndTamperingIsCaught) {
       RunFigurant({"--json", "ledger", "verify", exported.string(), "--public-key", key});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   // Later activity extends the kept head consistently.
-  Json({"render", Scene({Agent("rate", 0.3)}, json::array(), 1), "--drop-refused"});
+  Json({"render", Scene(json::array({Agent("rate", 0.3)}), json::array(), 1), "--drop-refused"});
   json extends = Json({"ledger", "verify", "--since-head", (dir_.path() / "head.json").string()});
   EXPECT_EQ(extends["consistency"]["old_size"], head["tree_size"]);
   // One flipped byte in the export.

@@ -21,7 +21,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool c
   // WAL: readers never block the writer; synchronous=FULL: a committed command survives power loss.
   FIGURANT_RETURN_IF_ERROR(
       out->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-      "PRAGMA secure_delete=ON;"));
+                "PRAGMA secure_delete=ON;"));
   return out;
 }
 
