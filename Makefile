@@ -28,7 +28,7 @@ test-fast: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -LE slow
 
 demo: build
-	@./scripts/demo.sh $(FIGURANT) demo-out
+	@$(FIGURANT) demo --dir demo-out
 
 bench: build
 	@./scripts/run-benchmarks.sh $(BUILD_DIR)

@@ -93,6 +93,7 @@ nlohmann::json LicenceJson(const bank::LicenceView& v) {
                       {"studio", l.studio_id},
                       {"studio_name", v.studio_name},
                       {"state", l.state},
+                      {"standing", v.standing},
                       {"language", l.language},
                       {"flags", v.flags},
                       {"terms", consent::TermsToJson(v.terms)},

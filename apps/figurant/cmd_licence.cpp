@@ -51,7 +51,7 @@ std::string FlagExplanations(const bank::LicenceView& v) {
 std::string Summary(const bank::LicenceView& v) {
   std::ostringstream t;
   const auto& l = v.licence;
-  t << l.id << "  " << l.state << "  " << v.performer_name << " → " << v.studio_name << "  "
+  t << l.id << "  " << v.standing << "  " << v.performer_name << " → " << v.studio_name << "  "
     << v.terms.valid_from.ToString() << " → "
     << (v.terms.valid_until ? v.terms.valid_until->ToString() : std::string("no end"));
   if (l.revoked_from) t << "  revoked from " << l.revoked_from->ToString();

@@ -337,6 +337,19 @@ Result<registry::Production> Bank::AddProduction(const NewProduction& in) {
 // ---- licences
 // ------------------------------------------------------------------------------------
 
+namespace {
+
+std::string StandingOf(const registry::Licence& l, const consent::Terms& terms, const Date& today) {
+  if (l.state == "draft" || l.state == "erased") return l.state;
+  if (l.revoked_from) return *l.revoked_from <= today ? "revoked" : "revoking";
+  if (l.state == "revoked") return "revoked";
+  if (terms.valid_until && *terms.valid_until < today) return "expired";
+  if (today < terms.valid_from) return "not_yet_valid";
+  return "in_force";
+}
+
+}  // namespace
+
 Result<LicenceView> Bank::MakeView(registry::Licence l) {
   LicenceView v;
   auto terms = consent::ParseTermsText(l.terms_json, "licence " + l.id, l.studio_id);
@@ -392,6 +405,7 @@ Result<LicenceView> Bank::MakeView(registry::Licence l) {
   }
   if (v.consent && v.consent->signer == "estate") v.flags.emplace_back(flag::kEstate);
   if (v.consent && !v.signature_valid) v.flags.emplace_back(flag::kSignatureInvalid);
+  v.standing = StandingOf(l, v.terms, clock_.Today());
   v.licence = std::move(l);
   return v;
 }

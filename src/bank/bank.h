@@ -85,6 +85,11 @@ struct LicenceView {
   bool signature_valid = false;   // consent signature verified (false for drafts)
   std::string signature_problem;  // why it did not verify, when signed
   std::vector<std::string> flags;
+  // Where the licence stands today (the bank's clock), in one word: "draft", "in_force",
+  // "not_yet_valid" (valid_from ahead), "expired" (valid_until passed), "revoking" (revoked,
+  // effective after a notice period), "revoked", "erased". The stored `licence.state` is only the
+  // lifecycle (draft/active/revoked/erased); dates do not change it.
+  std::string standing;
   std::string performer_name;
   std::string studio_name;
 };

@@ -186,6 +186,24 @@ TEST_F(BankTest, RevocationHonoursTheNoticePeriod) {
   EXPECT_EQ(events[2].kind, "revoked");
 }
 
+TEST_F(BankTest, StandingFollowsTheTermAndTheRevocationDates) {
+  const std::string id = Signed(Terms()).licence.id;  // 2026-01-01 .. 2027-12-31, 30 days notice
+  EXPECT_EQ(bank_->GetLicence(id)->standing, "in_force");
+  clock_.Set(kNow - 365 * 86400);  // 2025: before the term
+  EXPECT_EQ(bank_->GetLicence(id)->standing, "not_yet_valid");
+  clock_.Set(kNow + 2 * 365 * 86400);  // 2028: after it
+  EXPECT_EQ(bank_->GetLicence(id)->standing, "expired");
+  EXPECT_EQ(bank_->GetLicence(id)->licence.state, "active");  // the lifecycle is unchanged
+  clock_.Set(kNow);
+  ASSERT_TRUE(bank_->RevokeLicence(id, std::nullopt).ok());
+  EXPECT_EQ(bank_->GetLicence(id)->standing, "revoking");  // the notice period runs
+  clock_.Advance(30 * 86400);
+  EXPECT_EQ(bank_->GetLicence(id)->standing, "revoked");
+  auto d = bank_->DraftLicence(performer_.id, studio_.id, Terms(), "terms.json");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->standing, "draft");
+}
+
 TEST_F(BankTest, IrrevocableLicenceCannotBeRevoked) {
   std::string t = Terms();
   t.replace(t.find("\"revocable\": true"), 17, "\"revocable\": false");

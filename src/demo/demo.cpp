@@ -106,6 +106,21 @@ std::string Fixed(double v, int d = 1) {
   return b;
 }
 
+// `text` padded with spaces to `width` characters on screen (UTF-8 code points, not bytes), cut
+// at a code point boundary when longer.
+std::string PadRight(const std::string& text, size_t width) {
+  std::string out;
+  size_t shown = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool starts_char = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    if (starts_char && shown == width) break;
+    shown += starts_char;
+    out += text[i];
+  }
+  out.append(width - shown, ' ');
+  return out;
+}
+
 }  // namespace
 
 Result<DemoSummary> RunDemo(const DemoOptions& o, const Clock& clock, std::ostream& out) {
@@ -284,8 +299,8 @@ Result<DemoSummary> RunDemo(const DemoOptions& o, const Clock& clock, std::ostre
   double total = 0;
   for (const json& p : st["performers"]) {
     const std::string id = p["performer"];
-    out << "   " << std::left << std::setw(24) << names[id].substr(0, 23) << std::right
-        << std::setw(8) << p["frames"].get<uint64_t>() << std::setw(16)
+    out << "   " << PadRight(names[id], 23) << " " << std::right << std::setw(8)
+        << p["frames"].get<uint64_t>() << std::setw(16)
         << Fixed(p["screen_seconds"].get<double>(), 3) << std::setw(12)
         << Fixed(p["amount"].get<double>(), 2) << " EUR\n";
     total += p["amount"].get<double>();

@@ -76,12 +76,26 @@ FrameNames NamesOf(const RenderScene& s, const Renderer& r) {
   return n;
 }
 
-fs::path Tmp(const std::string& name) {
-  const fs::path d =
-      fs::temp_directory_path() / ("figurant-render-test-" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d / name;
+fs::path TmpDir() {
+  return fs::temp_directory_path() / ("figurant-render-test-" + std::to_string(::getpid()));
 }
+
+fs::path Tmp(const std::string& name) {
+  fs::create_directories(TmpDir());
+  return TmpDir() / name;
+}
+
+// Removes this process's temporary files when its tests are done.
+class TmpDirCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(TmpDir(), ec);
+  }
+};
+// gtest takes ownership of the environment.
+[[maybe_unused]] const ::testing::Environment* const kTmpDirCleanup =
+    ::testing::AddGlobalTestEnvironment(new TmpDirCleanup);
 
 TEST(CryptomatteTest, MurmurHashMatchesReferenceVectors) {
   EXPECT_EQ(MurmurHash3_x86_32("", 0), 0u);

@@ -5,12 +5,14 @@
 //
 // - One Embree instance per agent over shared per-double, per-level-of-detail geometry: memory
 //   grows with unique doubles, not agents. The level is picked per agent by its projected height.
-// - Lighting: next-event estimation of the sun (a directional light, irradiance in W/m²) and of a
-//   constant sky (cosine-weighted samples), then up to max_bounces diffuse bounces. Lambertian
-//   materials: scan texture or vertex colour, wardrobe tint on wardrobe regions only (whole albedo
-//   when a double marks none).
+// - Lighting: next-event estimation of the sun (a directional light, irradiance in W/m²) at every
+//   vertex; the constant sky through the cosine-weighted direction each vertex continues in (an
+//   occlusion ray at the last one); up to max_bounces diffuse bounces. Lambertian materials: scan
+//   texture or vertex colour, wardrobe tint on wardrobe regions only (whole albedo when a double
+//   marks none).
 // - Box pixel filter; spp samples per pixel, stratified (Owen-scrambled Sobol points per pixel and
-//   per dimension pair, internal/sampler.h); primary rays traced 8 at a time with rtcIntersect8.
+//   per dimension pair, internal/sampler.h); camera rays traced 8 at a time with rtcIntersect8 and
+//   the sun's shadow rays from their hits with rtcOccluded8.
 // - Deterministic: every sample's numbers derive from (seed, frame, pixel, sample), so the image is
 //   identical for any thread count.
 // - Memory: the frame's layers (about 40 bytes per pixel plus sparse Cryptomatte entries) and the

@@ -1,0 +1,91 @@
+// `figurant demo --small` end to end: the same code path `make demo` runs, reduced in size. The
+// plates are real EXR/PNG files, the ledger verifies, and the statement pays only performers whose
+// licences allowed the use.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "cli_harness.h"
+#include "core/file.h"
+
+namespace figurant::testing {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+json Parse(const RunResult& r) {
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return json::parse(r.out, nullptr, false);
+}
+
+TEST(CliDemoTest, SmallDemoRendersMetersVerifiesAndPaysOnlyLicensedPerformers) {
+  TempDir dir("cli-demo");
+  const fs::path out = dir.path() / "demo";
+  const RunResult run = RunFigurant({"--json", "demo", "--small", "--dir", out.string()});
+  const json summary = Parse(run);
+  ASSERT_TRUE(summary.is_object()) << run.out;
+  EXPECT_EQ(summary["performers"], 12);
+  EXPECT_EQ(summary["doubles"], 12);
+  EXPECT_GT(summary["agents_rendered"].get<int>(), 20);
+  // The narration names every step.
+  for (const char* step : {"== 2. Shot", "== 3. Ledger", "== 4. Statement", "excluded (revoked)",
+                           "excluded (expired)", "excluded (content_excluded)"}) {
+    EXPECT_NE(run.err.find(step), std::string::npos) << step << " missing from:\n" << run.err;
+  }
+
+  // Two plates: PNG previews with their EXR beside them, both with their real magic numbers.
+  ASSERT_EQ(summary["plates"].size(), 2u);
+  for (const auto& p : summary["plates"]) {
+    const fs::path png = p.get<std::string>();
+    auto bytes = ReadFile(png);
+    ASSERT_TRUE(bytes.ok()) << png;
+    EXPECT_EQ(bytes->substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << png;
+    fs::path exr = png;
+    exr.replace_extension(".exr");
+    auto e = ReadFile(exr);
+    ASSERT_TRUE(e.ok()) << exr;
+    EXPECT_EQ(e->substr(0, 4), std::string("\x76\x2f\x31\x01", 4)) << exr;
+  }
+
+  const std::string bank = (out / "bank").string();
+  EXPECT_EQ(RunFigurant({"--bank", bank, "ledger", "verify"}).exit_code, 0);
+
+  // Who may be paid: performers whose licence is active. Revoked and expired licences, and the
+  // licence excluding violence (the production has violence), earn nothing.
+  const json licences = Parse(RunFigurant({"--bank", bank, "--json", "licence", "list"}));
+  std::set<std::string> inactive;
+  for (const auto& l : licences["licences"]) {
+    if (l["standing"] != "in_force") inactive.insert(l["performer"].get<std::string>());
+    for (const auto& c : l["terms"]["excluded_content"]) {
+      if (c == "violence") inactive.insert(l["performer"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(inactive.size(), 3u);
+  const json productions = Parse(RunFigurant({"--bank", bank, "--json", "production", "list"}));
+  ASSERT_EQ(productions["productions"].size(), 1u);
+  const std::string production = productions["productions"][0]["id"];
+  const json st =
+      Parse(RunFigurant({"--bank", bank, "--json", "statement", "--production", production}));
+  ASSERT_FALSE(st["performers"].empty());
+  double total = 0;
+  for (const auto& p : st["performers"]) {
+    EXPECT_FALSE(inactive.contains(p["performer"].get<std::string>())) << p.dump();
+    EXPECT_GT(p["frames"].get<int>(), 0);
+    total += p["amount"].get<double>();
+  }
+  EXPECT_GT(total, 0);
+}
+
+TEST(CliDemoTest, MissingExamplesDirectoryIsANamedError) {
+  TempDir dir("cli-demo-bad");
+  const RunResult r = RunFigurant({"demo", "--small", "--dir", (dir.path() / "demo").string(),
+                                   "--examples", (dir.path() / "nowhere").string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("nowhere"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace figurant::testing
