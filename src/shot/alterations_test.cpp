@@ -1,0 +1,128 @@
+// Variation stays within each licence: a crowd group asking for wardrobe tint and body-scale
+// jitter alters only the agents whose licence permits it, and the per-agent check sees exactly the
+// alterations applied.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "bank/bank.h"
+#include "core/crypto.h"
+#include "crowd/scene_spec.h"
+#include "scan/scan.h"
+#include "shot/shot.h"
+#include "synth/synth.h"
+
+namespace figurant::shot {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr UnixSeconds kNow = 1790000000;  // 2026-09-21
+
+class AlterationsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(InitCrypto().ok());
+    dir_ = fs::temp_directory_path() / ("figurant-alterations-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    auto b = bank::Bank::Init(dir_ / "bank", clock_);
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    bank_ = std::move(b).value();
+    const auto studio = *bank_->AddStudio("S");
+    production_ = bank_->AddProduction({studio.id, "P", {"streaming"}, {"FR"}, {}})->id;
+    // Two performers with generated (wardrobe-marked) bodies: one permits no alteration at all,
+    // the other wardrobe tint and body scale.
+    for (const auto& [name, alterations] : std::map<std::string, json>{
+             {"none", json::array()}, {"both", json{"wardrobe_tint", "body_scale"}}}) {
+      const auto p = *bank_->AddPerformer({name, std::nullopt, consent::Language::kEnglish, false});
+      synth::SyntheticPerformer body = synth::Generate(name == "none" ? 11 : 12, 0.04);
+      auto scan = scan::ImportGenerated(body.mesh, name, Sha256Hex(name), {});
+      ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+      auto d = bank_->AddDouble({p.id, name, "scan", {}}, *scan);
+      ASSERT_TRUE(d.ok()) << d.status().ToString();
+      ASSERT_TRUE(d->has_wardrobe_regions);
+      doubles_[d->id] = name;
+      const json terms = {{"productions", {production_}},
+                          {"uses", {"background"}},
+                          {"media", {"streaming"}},
+                          {"territories", {"worldwide"}},
+                          {"valid_from", "2026-01-01"},
+                          {"valid_until", "2027-12-31"},
+                          {"max_screen_height_fraction", 0.9},
+                          {"alterations", alterations},
+                          {"compensation", {{"currency", "EUR"}, {"scan_fee", 1}}},
+                          {"revocable", true},
+                          {"revocation_notice_days", 0}};
+      auto draft = bank_->DraftLicence(p.id, studio.id, terms.dump(), "terms");
+      ASSERT_TRUE(draft.ok()) << draft.status().ToString();
+      ASSERT_TRUE(
+          bank_->SignLicence(draft->licence.id, p.id, consent::Representation::kUnion, false).ok());
+    }
+  }
+  void TearDown() override {
+    bank_.reset();
+    fs::remove_all(dir_);
+  }
+
+  crowd::SceneSpec Scene(const json& variation) {
+    const json scene = {
+        {"figurant_scene", 1},
+        {"production", production_},
+        {"shot", "var"},
+        {"seed", 3u},
+        {"camera", {{"position", {0, 1.7, -16}}, {"look_at", {0, 1, 0}}, {"resolution", {64, 36}}}},
+        {"render", {{"spp", 1}, {"output", (dir_ / "out" / "var.####.exr").string()}}},
+        {"crowds",
+         {{{"kind", "area"},
+           {"name", "square"},
+           {"polygon", {{-6, 0}, {6, 0}, {6, 8}, {-6, 8}}},
+           {"count", 20},
+           {"personal_radius_m", 0.4},
+           {"variation", variation},
+           {"min_same_double_distance_m", 0},
+           {"min_same_double_screen_fraction", 0}}}}};
+    auto spec = crowd::ParseSceneSpec(scene, "test scene");
+    EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+    return *spec;
+  }
+
+  FixedClock clock_{kNow};
+  fs::path dir_;
+  std::unique_ptr<bank::Bank> bank_;
+  std::string production_;
+  std::map<std::string, std::string> doubles_;  // double id → "none" | "both"
+};
+
+TEST_F(AlterationsTest, OnlyLicencesThatPermitItAreVaried) {
+  auto report = RenderShot(*bank_,
+                           Scene({{"tint_hue_deg", 40},
+                                  {"tint_saturation", 0.3},
+                                  {"tint_value", 0.2},
+                                  {"body_scale", 0.05}}),
+                           {});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_TRUE(report->refused.empty());
+  std::map<std::string, int> altered, plain;
+  for (const CastAgent& a : report->agents) {
+    (a.altered ? altered : plain)[doubles_.at(a.double_id)]++;
+  }
+  // Casting spreads the 20 agents over both doubles; only the permissive licence is varied.
+  EXPECT_EQ(altered["none"], 0);
+  EXPECT_GT(plain["none"], 0);
+  EXPECT_EQ(plain["both"], 0);
+  EXPECT_GT(altered["both"], 0);
+}
+
+TEST_F(AlterationsTest, NoVariationAskedAltersNobody) {
+  auto report = RenderShot(*bank_, Scene(json::object()), {});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_FALSE(report->agents.empty());
+  for (const CastAgent& a : report->agents) EXPECT_FALSE(a.altered) << a.name;
+}
+
+}  // namespace
+}  // namespace figurant::shot
