@@ -411,20 +411,35 @@ Result<CastResult> Cast(const std::vector<CastAgent>& agents,
   double best_score = score(g.assignment, &result.world_min_m, &result.screen_min_fraction);
   result.assignment = std::move(g.assignment);
   if (best_score < 1 - kTolerance) {
-    // Bisect a common scale of both minimums: a pass that finds a free double for every agent at a
-    // smaller scale can still spread clones farther than the full-scale pass's fallbacks did.
-    double lo = 0, hi = 1;
-    for (int step = 0; step < kBisectionSteps; ++step) {
-      const double mid = 0.5 * (lo + hi);
-      GreedyOutcome t = Greedy(agents, pools, double_count, dw * mid, ds * mid, options.seed);
-      (t.violations == 0 ? lo : hi) = mid;
-      double wmin = 0, smin = 0;
-      const double sc = score(t.assignment, &wmin, &smin);
-      if (sc > best_score) {
-        best_score = sc;
-        result.assignment = std::move(t.assignment);
-        result.world_min_m = wmin;
-        result.screen_min_fraction = smin;
+    // The minimums cannot both be met: clones are allowed (or the command refuses). Spread them as
+    // far as possible in the world and on screen together, scoring an assignment by the product
+    // of its two achieved ratios (each capped at 1): the worst ratio alone would let one binding
+    // minimum (typically the screen one, on a far stand) leave the other at whatever came, with
+    // agents just out of frame beside their clone. Candidates: bisections of a common scale of
+    // both minimums, of the world minimum alone and of the screen minimum alone.
+    auto both = [&](double wmin, double smin) {
+      return std::min(1.0, dw > 0 ? wmin / dw : 1.0) * std::min(1.0, ds > 0 ? smin / ds : 1.0);
+    };
+    double best_both = both(result.world_min_m, result.screen_min_fraction);
+    for (const auto& [kw, ks] : {std::pair{1.0, 1.0}, {1.0, 0.0}, {0.0, 1.0}}) {
+      // With one minimum not asked for, the common scale is the only candidate.
+      if ((kw == 0 || ks == 0) && (dw <= 0 || ds <= 0)) continue;
+      double lo = 0, hi = 1;
+      for (int step = 0; step < kBisectionSteps; ++step) {
+        const double mid = 0.5 * (lo + hi);
+        GreedyOutcome t =
+            Greedy(agents, pools, double_count, dw * kw * mid, ds * ks * mid, options.seed);
+        (t.violations == 0 ? lo : hi) = mid;
+        double wmin = 0, smin = 0;
+        const double sc = score(t.assignment, &wmin, &smin);
+        const double b = both(wmin, smin);
+        if (b > best_both) {
+          best_both = b;
+          best_score = sc;
+          result.assignment = std::move(t.assignment);
+          result.world_min_m = wmin;
+          result.screen_min_fraction = smin;
+        }
       }
     }
   }

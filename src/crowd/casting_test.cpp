@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "crowd/layout.h"
+#include "geom/camera.h"
 
 namespace figurant::crowd {
 namespace {
@@ -86,6 +87,54 @@ TEST(CastingTest, ScreenDistanceIsHonouredForAgentsInFrame) {
   auto r = Cast(agents, {Range(10)}, 10, o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_GE(r->screen_min_fraction, 0.1 - 1e-6);
+}
+
+// A long stand from few doubles, seen from the pitch, its ends out of frame: the on-screen minimum
+// binds long before the world one. Spreading clones only as far as the screen ratio needs would
+// leave agents just out of frame beside their clone; casting keeps both distances large.
+TEST(CastingTest, AllowClonesSpreadsClonesInTheWorldAndOnScreen) {
+  SeatsSpec seats;
+  seats.origin = {-60, 0.3f, 40};
+  seats.rows = 25;
+  seats.seats_per_row = 240;
+  seats.seat_spacing_m = 0.5;
+  seats.row_depth_m = 0.85;
+  seats.row_rise_m = 0.42;
+  auto layout = LayoutSeats(seats, 3);
+  ASSERT_TRUE(layout.ok());
+  geom::Camera camera;
+  camera.position = {0, 8, -40};
+  camera.look_at = {0, 8, 60};
+  const geom::Camera::Basis basis = camera.ComputeBasis();
+  std::vector<CastAgent> agents(layout->placements.size());
+  int in_frame = 0;
+  for (size_t i = 0; i < agents.size(); ++i) {
+    agents[i].position = layout->placements[i].position;
+    const auto px = camera.Project(basis, agents[i].position);
+    if (px && px->x >= 0 && px->x < 1920 && px->y >= 0 && px->y < 1080) {
+      agents[i].screen = geom::Vec2f{px->x / 1920.0f, px->y / 1920.0f};
+      ++in_frame;
+    }
+  }
+  ASSERT_GT(in_frame, 1000);
+  ASSERT_LT(in_frame, 5000);  // the ends are out of frame
+  std::vector<int> round_robin(agents.size());
+  for (size_t i = 0; i < agents.size(); ++i) round_robin[i] = static_cast<int>(i % 10);
+  double rr_world = INFINITY, rr_screen = INFINITY;
+  for (const CloneStats& c : CloneReport(agents, round_robin, 10)) {
+    rr_world = std::min(rr_world, c.world_min_m);
+    rr_screen = std::min(rr_screen, c.screen_min_fraction);
+  }
+  CastOptions o;
+  o.min_world_m = 8;
+  o.min_screen_fraction = 0.15;
+  o.allow_clones = true;
+  o.seed = 2;
+  auto r = Cast(agents, {Range(10)}, 10, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->constraints_met);
+  EXPECT_GE(r->world_min_m, 1.5 * rr_world);
+  EXPECT_GE(r->screen_min_fraction, 1.5 * rr_screen);
 }
 
 TEST(CastingTest, PoolsRestrictWhichDoublesAnAgentMayShow) {
