@@ -303,6 +303,31 @@ namespace {
 // Golden image: a small scene against a reference EXR kept beside the test (Embree's tutorials keep
 // one per tutorial). Tolerance: mean absolute difference of RGBA below 1 % of the mean value, and
 // no pixel off by more than 0.25. Regenerate deliberately with FIGURANT_UPDATE_GOLDEN=1.
+// Russian roulette ends dim paths early but weights the survivors: at many samples the image
+// converges to the same light as without it, bounce light between the agents included.
+TEST(RendererTest, RussianRouletteIsUnbiased) {
+  RenderScene scene = SmallScene(6);
+  scene.lighting.sun_irradiance = 0;  // sky and bounces only: the indirect light matters
+  double sums[2] = {0, 0};
+  uint64_t rays[2] = {0, 0};
+  for (int rr = 0; rr < 2; ++rr) {
+    RenderOptions o;
+    o.spp = 256;
+    o.max_bounces = 4;
+    o.seed = 3;
+    o.russian_roulette = rr == 1;
+    auto r = Renderer::Create(scene, o);
+    ASSERT_TRUE(r.ok());
+    auto f = (*r)->Render(1);
+    ASSERT_TRUE(f.ok());
+    for (size_t i = 0; i < f->rgba.size(); i += 4)
+      sums[rr] += f->rgba[i] + f->rgba[i + 1] + f->rgba[i + 2];
+    rays[rr] = f->stats.rays;
+  }
+  EXPECT_NEAR(sums[1] / sums[0], 1.0, 0.005);
+  EXPECT_LT(rays[1], rays[0]);  // and it does save rays
+}
+
 TEST(RendererTest, GoldenImage) {
   RenderScene scene = SmallScene(5);
   RenderOptions o;

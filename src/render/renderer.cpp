@@ -33,6 +33,9 @@ constexpr int kTile = 16;
 constexpr int kPacket = 8;
 constexpr float kNoDepth = 1e10f;
 constexpr float kRayEpsilon = 1e-4f;
+// Dimension pairs 1..17 give the direction leaving each path vertex (max_bounces <= 16); the
+// Russian roulette decision at vertex v uses pair kRoulettePair + v.
+constexpr int kRoulettePair = 18;
 constexpr float kGroundHalfExtent = 5000.0f;  // [Units: metres]
 
 float SrgbToLinear(uint8_t c) {
@@ -482,13 +485,25 @@ struct Renderer::Impl {
     const Vec3f sun_radiance = L.sun_color * static_cast<float>(L.sun_irradiance / kPi);
     for (int bounce = 0;; ++bounce) {
       const Vec3f org = h.p + h.n * kRayEpsilon;
-      const Vec3f reflect = throughput * h.albedo;
+      Vec3f reflect = throughput * h.albedo;
       // Sun: (albedo / π) · E · cosθ · visibility.
       const float cos_sun = geom::Dot(h.n, sun);
       if (cos_sun > 0 && L.sun_irradiance > 0) {
         const bool visible =
             bounce == 0 && sun_at_first ? *sun_at_first : !Occluded(org, sun, rays);
         if (visible) total += reflect * sun_radiance * cos_sun;
+      }
+      // Russian roulette from the first bounce on, as Cycles does: the path goes on (the sky and
+      // what lies beyond) with probability sqrt(largest throughput component), weighted by its
+      // inverse, so dim paths stop early without bias.
+      if (bounce >= 1 && options.russian_roulette) {
+        const float p =
+            std::min(1.0f, std::sqrt(std::max({throughput.x, throughput.y, throughput.z})));
+        if (p < 1) {
+          const auto roulette = static_cast<uint32_t>(kRoulettePair + bounce);
+          if (p <= 0 || sampler.Get2D(roulette).x >= p) break;
+          reflect = reflect * (1.0f / p);
+        }
       }
       const internal::Point2 u = sampler.Get2D(1 + static_cast<uint32_t>(bounce));
       const Vec3f dir = CosineSample(h.n, u.x, u.y);

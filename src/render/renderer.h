@@ -9,7 +9,8 @@
 //   vertex; the constant sky through the cosine-weighted direction each vertex continues in (an
 //   occlusion ray at the last one); up to max_bounces diffuse bounces. Lambertian materials: scan
 //   texture or vertex colour, wardrobe tint on wardrobe regions only (whole albedo when a double
-//   marks none).
+//   marks none). Russian roulette from the first bounce, as Cycles does (continue with probability
+//   sqrt of the largest throughput component).
 // - Box pixel filter; spp samples per pixel, stratified (Owen-scrambled Sobol points per pixel and
 //   per dimension pair, internal/sampler.h); camera rays traced 8 at a time with rtcIntersect8 and
 //   the sun's shadow rays from their hits with rtcOccluded8.
@@ -80,6 +81,9 @@ struct RenderOptions {
   // Primary rays only: every layer but the beauty as usual, the beauty RGB = unlit albedo. For
   // fast matte/layout previews and for measuring primary-ray throughput.
   bool mattes_only = false;
+  // Russian roulette from the first bounce (as Cycles does): unbiased, fewer rays on dim paths.
+  // Off only to check that claim.
+  bool russian_roulette = true;
 };
 
 // Levels of detail by projected height: full above kFullDetailPixels, mid above kMidDetailPixels,
