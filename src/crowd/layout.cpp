@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/random.h"
+#include "crowd/set_surface.h"
 
 namespace figurant::crowd {
 namespace {
@@ -23,6 +24,9 @@ constexpr double kMaximalDensity = 0.84;     // points × r² per m² of a maxim
 constexpr int kMaxRadiusShrinks = 12;
 constexpr int kMaxSeats = 10'000'000;
 constexpr size_t kMaxAreaAgents = 20'000'000;
+constexpr double kUsableProbes = 20'000;    // probe points estimating a set's usable area
+constexpr double kMinProbeSpacingM = 0.05;  // no finer than this
+constexpr int kPathAttempts = 8;            // jittered tries per path spot
 
 struct Bounds2 {
   double x0 = INFINITY, z0 = INFINITY, x1 = -INFINITY, z1 = -INFINITY;
@@ -84,8 +88,10 @@ class SampleGrid {
   std::vector<int32_t> cells_;
 };
 
-// Maximal Poisson-disk set with minimum distance `r` inside the area.
-std::vector<Point2> Bridson(const AreaSpec& spec, double r, Rng& rng, size_t cap) {
+// Maximal Poisson-disk set with minimum distance `r` inside the area (and where the set, if any,
+// lets a person stand).
+std::vector<Point2> Bridson(const AreaSpec& spec, const SetSurface* set, double r, Rng& rng,
+                            size_t cap) {
   const Bounds2 b = BoundsOf(spec.outline);
   SampleGrid grid(b, r);
   std::vector<Point2> pts;
@@ -97,6 +103,7 @@ std::vector<Point2> Bridson(const AreaSpec& spec, double r, Rng& rng, size_t cap
   }
   auto try_add = [&](Point2 p) {
     if (!grid.InBox(p) || !Inside(spec, p) || !grid.Fits(p, pts)) return false;
+    if (set != nullptr && !set->StandAt(p, spec.personal_radius_m)) return false;
     grid.Add(p, static_cast<int32_t>(pts.size()));
     active.push_back(static_cast<int32_t>(pts.size()));
     pts.push_back(p);
@@ -244,6 +251,28 @@ std::string Fmt(double v, int decimals = 2) {
   return buf;
 }
 
+std::string Percent(double fraction) { return Fmt(100 * fraction, 0) + "%"; }
+
+// The share of the area (outline minus holes) where the set lets no one of the group's radius
+// stand, from a regular probe grid over the outline's bounds (deterministic).
+double SetBlockedFraction(const AreaSpec& spec, double area, const SetSurface& set) {
+  const Bounds2 b = BoundsOf(spec.outline);
+  const double step = std::max(kMinProbeSpacingM, std::sqrt(area / kUsableProbes));
+  const auto nx = static_cast<int64_t>(std::ceil((b.x1 - b.x0) / step));
+  const auto nz = static_cast<int64_t>(std::ceil((b.z1 - b.z0) / step));
+  int64_t inside = 0, blocked = 0;
+  for (int64_t iz = 0; iz < nz; ++iz) {
+    for (int64_t ix = 0; ix < nx; ++ix) {
+      const Point2 p{b.x0 + (static_cast<double>(ix) + 0.5) * step,
+                     b.z0 + (static_cast<double>(iz) + 0.5) * step};
+      if (!Inside(spec, p)) continue;
+      ++inside;
+      if (!set.StandAt(p, spec.personal_radius_m)) ++blocked;
+    }
+  }
+  return inside == 0 ? 0.0 : static_cast<double>(blocked) / static_cast<double>(inside);
+}
+
 }  // namespace
 
 double PolygonArea(const Polygon& p) {
@@ -289,7 +318,7 @@ float HeadingFor(const HeadingSpec& spec, const geom::Vec3f& at, const Point2& d
   return static_cast<float>(std::remainder(h, 2 * kPi));
 }
 
-Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed) {
+Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed, const SetSurface* set) {
   if (spec.outline.size() < 3) return InvalidArgument("polygon: needs at least 3 points");
   for (size_t i = 0; i < spec.holes.size(); ++i) {
     if (spec.holes[i].size() < 3) {
@@ -311,6 +340,14 @@ Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed) {
   for (const Polygon& h : spec.holes) area -= PolygonArea(h);  // holes lie inside the outline
   out.area_m2 = std::max(0.0, area);
   if (out.area_m2 <= 0) return InvalidArgument("polygon: the usable area (minus holes) is empty");
+  if (set != nullptr) {
+    out.set_blocked_fraction = SetBlockedFraction(spec, out.area_m2, *set);
+    out.area_m2 *= 1 - out.set_blocked_fraction;
+  }
+  const std::string blocked_note =
+      out.set_blocked_fraction > 0
+          ? "set geometry blocks " + Percent(out.set_blocked_fraction) + " of the polygon; "
+          : "";
   const double asked = spec.count ? *spec.count : std::round(*spec.density_per_m2 * out.area_m2);
   if (asked > static_cast<double>(kMaxAreaAgents)) {
     return InvalidArgument("area group asks for " + Fmt(asked, 0) + " people; the limit is " +
@@ -318,8 +355,14 @@ Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed) {
   }
   out.asked = static_cast<int>(asked);
   const auto target = static_cast<size_t>(out.asked);
+  if (set != nullptr && out.area_m2 <= 0) {
+    out.shortfall = "set geometry blocks 100% of the polygon: no walkable, clear ground for a "
+                    "person of personal radius " +
+                    Fmt(spec.personal_radius_m) + " m";
+    return out;
+  }
   if (target == 0) {
-    out.shortfall = "density × area rounds to zero people";
+    out.shortfall = blocked_note + "density × area rounds to zero people";
     return out;
   }
 
@@ -331,12 +374,14 @@ Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed) {
   std::vector<Point2> pts;
   for (int attempt = 0; attempt <= kMaxRadiusShrinks; ++attempt) {
     Rng attempt_rng = Rng::Derive(seed, static_cast<uint64_t>(attempt));
-    pts = Bridson(spec, r, attempt_rng, static_cast<size_t>(kOversample * asked * 1.5) + 16);
+    pts = Bridson(spec, set, r, attempt_rng,
+                  static_cast<size_t>(kOversample * asked * 1.5) + 16);
     if (pts.size() >= target || r <= min_dist) break;
     r = std::max(min_dist, r * 0.85);
   }
   if (pts.size() < target) {
-    out.shortfall = "the area (" + Fmt(out.area_m2, 1) + " m²) fits only " +
+    out.shortfall = blocked_note + "the " + (set != nullptr ? "usable " : "") + "area (" +
+                    Fmt(out.area_m2, 1) + " m²) fits only " +
                     std::to_string(pts.size()) + " people " + Fmt(min_dist) +
                     " m apart (personal radius " + Fmt(spec.personal_radius_m) + " m); asked " +
                     std::to_string(target);
@@ -349,7 +394,9 @@ Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed) {
   out.placements.reserve(pts.size());
   for (const Point2& p : pts) {
     Placement pl;
-    pl.position = {static_cast<float>(p.x), 0.0f, static_cast<float>(p.z)};
+    // Every sample passed StandAt when it was drawn; the same query gives the same height.
+    const float y = set != nullptr ? set->StandAt(p, spec.personal_radius_m).value_or(0.0f) : 0.0f;
+    pl.position = {static_cast<float>(p.x), y, static_cast<float>(p.z)};
     pl.heading_rad = HeadingFor(spec.heading, pl.position, {0, 1}, rng.Uniform());
     out.placements.push_back(pl);
   }
@@ -443,7 +490,7 @@ Result<LayoutResult> LayoutSeats(const SeatsSpec& spec, uint64_t seed) {
   return out;
 }
 
-Result<LayoutResult> LayoutPath(const PathSpec& spec, uint64_t seed) {
+Result<LayoutResult> LayoutPath(const PathSpec& spec, uint64_t seed, const SetSurface* set) {
   if (spec.points.size() < 2) return InvalidArgument("points: a path needs at least 2 points");
   if (!(spec.spacing_m > 0)) return InvalidArgument("spacing_m must be > 0");
   if (!(spec.width_m >= 0)) return InvalidArgument("width_m must be >= 0");
@@ -468,10 +515,11 @@ Result<LayoutResult> LayoutPath(const PathSpec& spec, uint64_t seed) {
     return std::hypot(spec.points[s + 1].x - spec.points[s].x,
                       spec.points[s + 1].z - spec.points[s].z);
   };
+  int set_blocked = 0;  // spots lost because no try had walkable, clear ground
   for (int i = 0; i < out.asked; ++i) {
     const double s_nominal = std::min(length, i * spec.spacing_m);
-    bool ok = false;
-    for (int attempt = 0; attempt < 8 && !ok; ++attempt) {
+    bool ok = false, any_clear = false;
+    for (int attempt = 0; attempt < kPathAttempts && !ok; ++attempt) {
       const double s =
           std::clamp(s_nominal + rng.Uniform(-0.25, 0.25) * spec.spacing_m, 0.0, length);
       while (seg + 2 < spec.points.size() && s > seg_start + seg_len(seg)) {
@@ -489,6 +537,10 @@ Result<LayoutResult> LayoutPath(const PathSpec& spec, uint64_t seed) {
       const double lateral = rng.Uniform(-0.5, 0.5) * spec.width_m;
       const Point2 p{a.x + (b.x - a.x) * t - dir.z * lateral,
                      a.z + (b.z - a.z) * t + dir.x * lateral};
+      std::optional<float> y = 0.0f;
+      if (set != nullptr) y = set->StandAt(p, spec.personal_radius_m);
+      if (!y) continue;
+      any_clear = true;
       ok = std::none_of(
           placed.end() - std::min<ptrdiff_t>(static_cast<ptrdiff_t>(placed.size()), 6),
           placed.end(),
@@ -496,7 +548,7 @@ Result<LayoutResult> LayoutPath(const PathSpec& spec, uint64_t seed) {
       if (ok) {
         placed.push_back(p);
         Placement pl;
-        pl.position = {static_cast<float>(p.x), 0.0f, static_cast<float>(p.z)};
+        pl.position = {static_cast<float>(p.x), *y, static_cast<float>(p.z)};
         // Along the path, walking either way (pavements carry both directions).
         Point2 facing = dir;
         if (spec.heading.mode == HeadingMode::kAlongPath && rng.Uniform() < 0.5) {
@@ -506,13 +558,21 @@ Result<LayoutResult> LayoutPath(const PathSpec& spec, uint64_t seed) {
         out.placements.push_back(pl);
       }
     }
+    if (!ok && !any_clear) ++set_blocked;
   }
-  if (static_cast<int>(out.placements.size()) < out.asked) {
-    out.shortfall = std::to_string(out.asked - static_cast<int>(out.placements.size())) +
-                    " spots along the path were too close to a neighbour (spacing " +
-                    Fmt(spec.spacing_m) + " m, width " + Fmt(spec.width_m) +
-                    " m, personal radius " + Fmt(spec.personal_radius_m) + " m)";
+  const int missing = out.asked - static_cast<int>(out.placements.size());
+  std::vector<std::string> why;
+  if (set_blocked > 0) {
+    why.push_back(std::to_string(set_blocked) +
+                  " spots along the path had no walkable, clear ground (set geometry blocks them)");
   }
+  if (missing > set_blocked) {
+    why.push_back(std::to_string(missing - set_blocked) +
+                  " spots along the path were too close to a neighbour (spacing " +
+                  Fmt(spec.spacing_m) + " m, width " + Fmt(spec.width_m) + " m, personal radius " +
+                  Fmt(spec.personal_radius_m) + " m)");
+  }
+  for (const std::string& w : why) out.shortfall += (out.shortfall.empty() ? "" : "; ") + w;
   return out;
 }
 

@@ -4,8 +4,9 @@
 //            count, never closer than two personal radii;
 //   - seats: rows of seats (stadium stands, theatres, bleachers) filled to a ratio;
 //   - path:  a polyline with a width (queues, pavements), at a spacing, facing along it.
-// Ground points are (x, z) in metres on the plane y = 0 (+Y up). Headings are radians about +Y,
-// 0 facing +Z, positive turning +Z towards +X (geom::Mat4f::RotationY).
+// Ground points are (x, z) in metres; agents stand on the plane y = 0, or on a set's surfaces
+// (+Y up). Headings are radians about +Y, 0 facing +Z, positive turning +Z towards +X
+// (geom::Mat4f::RotationY).
 // Pure functions: no I/O, thread-safe, same inputs and seed → same placements, bit for bit.
 #pragma once
 
@@ -78,19 +79,32 @@ struct Placement {
 };
 
 struct LayoutResult {
-  int asked = 0;  // people asked for (count, or density × area, or fill × seats)
+  int asked = 0;  // people asked for (count, or density × usable area, or fill × seats)
   std::vector<Placement> placements;
-  std::string shortfall;    // why fewer than asked were placed; empty when all were
-  double area_m2 = 0;       // area groups: usable area (outline minus holes)
+  std::string shortfall;  // why fewer than asked were placed; empty when all were
+  // Area groups: usable area — outline minus holes, and on a set, minus the ground set geometry
+  // blocks (estimated on a probe grid). [Units: m²]
+  double area_m2 = 0;
+  // Area groups on a set: the share of the outline (minus holes) where nobody can stand, 0..1.
+  double set_blocked_fraction = 0;
   geom::Mesh set_geometry;  // seats with tiers: one closed box per row, world space
 };
+
+class SetSurface;  // crowd/set_surface.h
 
 // InvalidArgument naming the field for malformed specs (too few points, non-positive radius,
 // both or neither of density and count, ...). A spec that is valid but cannot fit everyone returns
 // OK with fewer placements and `shortfall` explaining why.
-Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed);
+//
+// Area and path groups take an optional set (`set`, not owned, may be null): without one agents
+// stand on y = 0; with one each agent stands on the highest walkable, supported, clear surface
+// below its ground point (crowd/set_surface.h) and points with none are skipped. A density is then
+// met over the usable area only. Seats ignore sets: their rows say where people are.
+Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed,
+                                const SetSurface* set = nullptr);
 Result<LayoutResult> LayoutSeats(const SeatsSpec& spec, uint64_t seed);
-Result<LayoutResult> LayoutPath(const PathSpec& spec, uint64_t seed);
+Result<LayoutResult> LayoutPath(const PathSpec& spec, uint64_t seed,
+                                const SetSurface* set = nullptr);
 
 // Geometry helpers, exposed for tests and for casting.
 double PolygonArea(const Polygon& polygon);  // absolute area [m²]
