@@ -356,9 +356,10 @@ Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed, const SetSu
   out.asked = static_cast<int>(asked);
   const auto target = static_cast<size_t>(out.asked);
   if (set != nullptr && out.area_m2 <= 0) {
-    out.shortfall = "set geometry blocks 100% of the polygon: no walkable, clear ground for a "
-                    "person of personal radius " +
-                    Fmt(spec.personal_radius_m) + " m";
+    out.shortfall =
+        "set geometry blocks 100% of the polygon: no walkable, clear ground for a "
+        "person of personal radius " +
+        Fmt(spec.personal_radius_m) + " m";
     return out;
   }
   if (target == 0) {
@@ -374,17 +375,15 @@ Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed, const SetSu
   std::vector<Point2> pts;
   for (int attempt = 0; attempt <= kMaxRadiusShrinks; ++attempt) {
     Rng attempt_rng = Rng::Derive(seed, static_cast<uint64_t>(attempt));
-    pts = Bridson(spec, set, r, attempt_rng,
-                  static_cast<size_t>(kOversample * asked * 1.5) + 16);
+    pts = Bridson(spec, set, r, attempt_rng, static_cast<size_t>(kOversample * asked * 1.5) + 16);
     if (pts.size() >= target || r <= min_dist) break;
     r = std::max(min_dist, r * 0.85);
   }
   if (pts.size() < target) {
     out.shortfall = blocked_note + "the " + (set != nullptr ? "usable " : "") + "area (" +
-                    Fmt(out.area_m2, 1) + " m²) fits only " +
-                    std::to_string(pts.size()) + " people " + Fmt(min_dist) +
-                    " m apart (personal radius " + Fmt(spec.personal_radius_m) + " m); asked " +
-                    std::to_string(target);
+                    Fmt(out.area_m2, 1) + " m²) fits only " + std::to_string(pts.size()) +
+                    " people " + Fmt(min_dist) + " m apart (personal radius " +
+                    Fmt(spec.personal_radius_m) + " m); asked " + std::to_string(target);
   } else {
     pts = Eliminate(std::move(pts), target, out.area_m2);
   }

@@ -36,7 +36,7 @@ TEST(SetSurfaceTest, StandsOnTheHighestWalkableSurface) {
   const std::vector<geom::Mesh> set = {Box(0, 0, 0, 4, 0.5f, 4)};
   const SetSurface s(set, 0.0);
   EXPECT_EQ(s.triangle_count(), 12u);
-  EXPECT_FLOAT_EQ(*s.StandAt({2, 2}, 0.35), 0.5f);  // on the platform
+  EXPECT_FLOAT_EQ(*s.StandAt({2, 2}, 0.35), 0.5f);   // on the platform
   EXPECT_FLOAT_EQ(*s.StandAt({-2, 2}, 0.35), 0.0f);  // on the ground beside it
   // Too close to the edge on top (the circle overhangs a 0.5 m drop), or beside it below (the
   // body would touch the platform's side): nowhere to stand.
@@ -104,8 +104,8 @@ TEST(LayoutOnSetTest, AreaAgentsStandOnTheSetAndNeverInsideIt) {
   EXPECT_GT(r->set_blocked_fraction, 0.0);
   int on_platform = 0;
   for (const Placement& p : r->placements) {
-    const bool over = p.position.x >= 0 && p.position.x <= 4 && p.position.z >= 0 &&
-                      p.position.z <= 4;
+    const bool over =
+        p.position.x >= 0 && p.position.x <= 4 && p.position.z >= 0 && p.position.z <= 4;
     on_platform += over ? 1 : 0;
     EXPECT_NEAR(p.position.y, over ? 0.5 : 0.0, 1e-3) << p.position.x << ", " << p.position.z;
     // Outside the wall box by more than the radius (horizontal distance to its footprint).
