@@ -1,4 +1,5 @@
 // render: a scene file → licensed, cast crowd → EXR/PNG plates, coverage and clone report
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -66,7 +67,12 @@ void RegisterRenderCommand(CLI::App& app, Context& ctx) {
       << " agents rendered\n";
     for (const auto& g : report->groups) {
       t << "  group " << g.name << ": " << g.placed << " of " << g.asked << " placed";
-      if (!g.shortfall.empty()) t << " (" << g.shortfall << ")";
+      if (!g.shortfall.empty()) {
+        t << " (" << g.shortfall << ")";
+      } else if (g.set_blocked_fraction > 0) {
+        t << " (the set blocks " << std::lround(100 * g.set_blocked_fraction)
+          << "% of the polygon)";
+      }
       t << ", cast from " << g.doubles_eligible << " doubles\n";
     }
     t << "  doubles eligible: " << report->doubles_eligible << "\n";

@@ -1,9 +1,10 @@
 // A shot, end to end: a scene file resolved against the bank into licensed, cast, placed agents,
 // rendered frame by frame into EXR/PNG plates with coverage records and a clone report.
 //
-// Resolution, in order: the production's facts; every double in the bank judged for the
-// production (the casting pool, with each excluded double's reasons); crowd groups laid out
-// (crowd/layout.h) and cast from the pool under the clone constraints (crowd/casting.h), with
+// Resolution, in order: the set meshes loaded (shot/set_meshes.h); the production's facts; every
+// double in the bank judged for the production (the casting pool, with each excluded double's
+// reasons); crowd groups laid out (crowd/layout.h; area and path groups on the set's surfaces,
+// crowd/set_surface.h) and cast from the pool under the clone constraints (crowd/casting.h), with
 // variation only within what each licence permits; explicit agents added; then every agent checked
 // with its real on-screen height and alterations (consent::Check) — a refused agent is never
 // rendered: the shot fails naming each, or with drop_refused they are removed and listed.
@@ -45,6 +46,8 @@ struct GroupReport {
   int asked = 0;
   int placed = 0;
   std::string shortfall;
+  // Area groups on set meshes: share of the polygon where no one can stand (walls, pillars, ...).
+  double set_blocked_fraction = 0;  // [Limits: 0..1]
   int doubles_eligible = 0;
   double clone_world_min_m = 0;  // achieved smallest same-double distance [metres]
   double clone_screen_min_fraction = 0;
@@ -93,8 +96,9 @@ Result<FrameSink> MeteringSink(ledger::Ledger& ledger, const crowd::SceneSpec& s
                                const std::string& render_id, int* events_out = nullptr);
 
 // Resolves and renders. InvalidArgument for a scene that does not fit the bank (unknown production
-// or double); PermissionDenied when agents are refused and !drop_refused (nothing is rendered);
-// FailedPrecondition when casting cannot meet the clone constraints and !allow_clones.
+// or double) or whose set meshes cannot be read (NotFound for a missing one); PermissionDenied when
+// agents are refused and !drop_refused (nothing is rendered); FailedPrecondition when casting
+// cannot meet the clone constraints and !allow_clones.
 Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
                               const ShotOptions& options, const FrameSink& sink = {});
 
