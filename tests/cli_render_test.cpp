@@ -1,8 +1,13 @@
 // Render, metering, ledger and statements through the real binary, on a small bank of MakeHuman
 // doubles: the licence check refuses what it must, usage lands in a ledger that verifies, and the
 // statement pays what the terms say.
+#include <ImfFrameBuffer.h>
+#include <ImfHeader.h>
+#include <ImfInputFile.h>
+#include <ImfStringAttribute.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -71,7 +76,8 @@ class CliRenderTest : public ::testing::Test {
     return json::parse(r.out, nullptr, false);
   }
 
-  std::string Scene(const json& agents, const json& crowds = json::array(), int frames = 2) {
+  std::string Scene(const json& agents, const json& crowds = json::array(), int frames = 2,
+                    const json& set = nullptr) {
     json scene = {
         {"figurant_scene", 1},
         {"production", production_},
@@ -83,6 +89,7 @@ class CliRenderTest : public ::testing::Test {
         {"render", {{"spp", 2}, {"max_bounces", 0}, {"output", "out/sh010.####.exr"}}},
         {"agents", agents},
         {"crowds", crowds}};
+    if (!set.is_null()) scene["set"] = set;
     const fs::path p = dir_.path() / "scene.json";
     std::ofstream(p) << scene.dump();
     return p.string();
@@ -183,6 +190,114 @@ TEST_F(CliRenderTest, CrowdGroupCastsOnlyLicensedDoublesAndReportsExclusions) {
   EXPECT_NE(r.err.find("12 agents from 1 eligible doubles"), std::string::npos) << r.err;
   json allowed = Json({"render", Scene(json::array(), crowds, 1), "--allow-clones"});
   EXPECT_FALSE(allowed["groups"][0]["clone_constraints_met"]);
+}
+
+// One float channel of an EXR, row-major.
+std::vector<float> ReadChannel(const fs::path& p, const std::string& name, int& w) {
+  Imf::InputFile file(p.c_str());
+  const Imath::Box2i dw = file.header().dataWindow();
+  w = dw.max.x - dw.min.x + 1;
+  const int h = dw.max.y - dw.min.y + 1;
+  std::vector<float> out(static_cast<size_t>(w) * static_cast<size_t>(h));
+  Imf::FrameBuffer fb;
+  fb.insert(name, Imf::Slice(Imf::FLOAT, reinterpret_cast<char*>(out.data()), sizeof(float),
+                             sizeof(float) * static_cast<size_t>(w)));
+  file.setFrameBuffer(fb);
+  file.readPixels(dw.min.y, dw.max.y);
+  return out;
+}
+
+// An axis-aligned box as an OBJ object; `base` is the next vertex number.
+void ObjBox(std::ostream& o, int& base, double x0, double y0, double z0, double x1, double y1,
+            double z1) {
+  for (int k = 0; k < 8; ++k) {
+    o << "v " << ((k & 1) ? x1 : x0) << " " << ((k & 2) ? y1 : y0) << " " << ((k & 4) ? z1 : z0)
+      << "\n";
+  }
+  const int quads[6][4] = {{0, 1, 3, 2}, {4, 6, 7, 5}, {0, 4, 5, 1},
+                           {2, 3, 7, 6}, {0, 2, 6, 4}, {1, 5, 7, 3}};
+  for (const auto& q : quads) {
+    o << "f " << base + q[0] << " " << base + q[1] << " " << base + q[2] << " " << base + q[3]
+      << "\n";
+  }
+  base += 8;
+}
+
+TEST_F(CliRenderTest, SetMeshesAreRenderedAndStoodOnButNeverMetered) {
+  // A wall across the view (front face at z = 3) and a 0.5 m platform on the left.
+  {
+    std::ofstream obj(dir_.path() / "set.obj");
+    int base = 1;
+    ObjBox(obj, base, -8, 0, 3, 8, 4, 3.4);
+    ObjBox(obj, base, -4, 0, -1.5, -1, 0.5, 1.5);
+  }
+  const json set = {{"ground_plane", {{"height", 0}}},
+                    {"meshes", {{{"file", "set.obj"}, {"albedo", {0.6, 0.3, 0.2}}}}}};
+  json crowds = json::parse(R"([
+    {"kind": "area", "name": "stage", "polygon": [[-4, -1.5], [-1, -1.5], [-1, 1.5], [-4, 1.5]],
+     "count": 3, "personal_radius_m": 0.35,
+     "min_same_double_distance_m": 0, "min_same_double_screen_fraction": 0},
+    {"kind": "area", "name": "in_the_wall", "polygon": [[-2, 3.05], [2, 3.05], [2, 3.35], [-2, 3.35]],
+     "count": 2}])");
+  json report = Json({"render", Scene(json::array(), crowds, 1, set)});
+  ASSERT_EQ(report["groups"].size(), 2u) << report.dump(1);
+  EXPECT_EQ(report["groups"][0]["placed"], 3);
+  EXPECT_GT(report["groups"][0]["set_blocked_fraction"].get<double>(), 0.1);
+  EXPECT_EQ(report["groups"][1]["asked"], 2);
+  EXPECT_EQ(report["groups"][1]["placed"], 0);
+  EXPECT_NE(report["groups"][1]["why_fewer"].get<std::string>().find("set geometry blocks 100%"),
+            std::string::npos)
+      << report["groups"][1]["why_fewer"];
+  EXPECT_EQ(report["agents_rendered"], 3);
+
+  // The wall is in the plates: at the centre pixel, opaque, at the analytic camera depth.
+  const fs::path exr = report["outputs"][0]["exr"].get<std::string>();
+  int w = 0;
+  const auto z = ReadChannel(exr, "Z", w);
+  const auto alpha = ReadChannel(exr, "A", w);
+  const auto nz = ReadChannel(exr, "N.Z", w);
+  const int h = static_cast<int>(z.size()) / w;
+  const size_t centre = static_cast<size_t>(h / 2) * static_cast<size_t>(w) + w / 2;
+  // Camera at (0, 1.6, -9) looking at (0, 1, 0): depth along the view axis to the plane z = 3.
+  const double forward_z = 9 / std::hypot(9.0, 0.6);
+  EXPECT_NEAR(z[centre], 12 / forward_z, 0.01 * 12 / forward_z);
+  EXPECT_FLOAT_EQ(alpha[centre], 1.0f);
+  EXPECT_NEAR(nz[centre], -1.0f, 1e-3f);  // the wall faces the camera
+  // ... but in no Cryptomatte layer: no id has coverage there.
+  for (const char* layer : {"CryptoAgent00", "CryptoDouble00", "CryptoPerformer00"}) {
+    EXPECT_EQ(ReadChannel(exr, std::string(layer) + ".G", w)[centre], 0.0f) << layer;
+    EXPECT_EQ(ReadChannel(exr, std::string(layer) + ".A", w)[centre], 0.0f) << layer;
+  }
+  // The coverage sidecar and the agent manifest list the three agents and nothing else.
+  const json cov = json::parse(*ReadFile(report["outputs"][0]["coverage"].get<std::string>()));
+  EXPECT_LE(cov["agents"].size(), 3u);
+  for (const auto& a : cov["agents"]) {
+    EXPECT_EQ(a["agent"].get<std::string>().rfind("stage_", 0), 0u) << a.dump();
+  }
+  Imf::InputFile file(exr.c_str());
+  int manifests = 0;
+  for (auto it = file.header().begin(); it != file.header().end(); ++it) {
+    const std::string name = it.name();
+    if (name.size() < 9 || name.substr(name.size() - 9) != "/manifest") continue;
+    const auto* m = file.header().findTypedAttribute<Imf::StringAttribute>(name);
+    ASSERT_NE(m, nullptr);
+    const json manifest = json::parse(m->value());
+    ++manifests;
+    // The agent manifest names the three agents; the double and performer ones the one double
+    // and its performer. The set has no name anywhere.
+    EXPECT_EQ(manifest.size(), manifest.contains("stage_0") ? 3u : 1u) << name << manifest;
+  }
+  EXPECT_EQ(manifests, 3);
+
+  // A missing mesh file is refused before anything is rendered, naming the field and the file.
+  const json missing = {{"meshes", {{{"file", "nowhere.obj"}}}}};
+  RunResult r =
+      RunFigurant({"--bank", bank_, "render",
+                   Scene(json::array({Agent("rate", 0)}), json::array(), 1, missing), "--quiet"},
+                  {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("set.meshes[0].file"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nowhere.obj"), std::string::npos) << r.err;
 }
 
 }  // namespace
