@@ -121,6 +121,7 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   std::optional<crowd::SetSurface> surface;
   if (!set_geometry.empty()) {
     std::vector<geom::Mesh> meshes;
+    meshes.reserve(set_geometry.size());
     for (const render::SetGeometry& g : set_geometry) meshes.push_back(g.mesh);
     surface.emplace(
         meshes, spec.set.has_ground ? std::optional<double>(spec.set.ground_height) : std::nullopt);
