@@ -1,4 +1,6 @@
 // render: a scene file → licensed, cast crowd → EXR/PNG plates, coverage and clone report
+#include <unistd.h>
+
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -34,7 +36,8 @@ void RegisterRenderCommand(CLI::App& app, Context& ctx) {
     o.drop_refused = a->drop_refused;
     o.allow_clones = a->allow_clones;
     o.threads = a->threads;
-    o.progress = !a->quiet && !ctx.json;
+    // Progress redraws one terminal line; piped into a log it would be noise.
+    o.progress = !a->quiet && !ctx.json && ::isatty(STDERR_FILENO) == 1;
     if (!a->frames.empty()) {
       int first = 0, last = 0;
       char dash = 0;

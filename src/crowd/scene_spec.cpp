@@ -268,7 +268,8 @@ Result<SceneSpec> ParseSceneSpec(const json& doc, std::string_view source) {
   Str(doc, "production", "production", s.production, p, true);
   Str(doc, "shot", "shot", s.shot, p, true);
   if (const auto it = doc.find("seed"); it != doc.end()) {
-    if (!it->is_number_unsigned()) {
+    // A parsed file gives an unsigned number; a document built in code may hold a signed one.
+    if (!it->is_number_integer() || (!it->is_number_unsigned() && it->get<int64_t>() < 0)) {
       p.Add("seed", "expected a non-negative integer");
     } else {
       s.seed = it->get<uint64_t>();

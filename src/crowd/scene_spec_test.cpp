@@ -93,6 +93,20 @@ TEST(SceneSpecTest, CrowdGroupsComeThroughWithTheirErrors) {
             std::string::npos);
 }
 
+TEST(SceneSpecTest, SeedFromCodeOrFileButNeverNegative) {
+  json doc = IssueExample();
+  doc["seed"] = 9;  // a signed integer, as a document built in code holds it
+  auto s = ParseSceneSpec(doc, "scene.json");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->seed, 9u);
+  for (const json& bad : {json(-1), json(1.5), json("7")}) {
+    doc["seed"] = bad;
+    auto r = ParseSceneSpec(doc, "scene.json");
+    ASSERT_FALSE(r.ok()) << bad.dump();
+    EXPECT_NE(r.status().message().find("seed"), std::string::npos) << r.status().ToString();
+  }
+}
+
 TEST(SceneSpecTest, NothingToRenderIsAnError) {
   json j = IssueExample();
   j.erase("agents");

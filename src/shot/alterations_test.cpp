@@ -34,6 +34,7 @@ class AlterationsTest : public ::testing::Test {
     bank_ = std::move(b).value();
     const auto studio = *bank_->AddStudio("S");
     production_ = bank_->AddProduction({studio.id, "P", {"streaming"}, {"FR"}, {}})->id;
+    theatrical_ = bank_->AddProduction({studio.id, "Q", {"theatrical"}, {"FR"}, {}})->id;
     // Two performers with generated (wardrobe-marked) bodies: one permits no alteration at all,
     // the other wardrobe tint and body scale.
     for (const auto& [name, alterations] : std::map<std::string, json>{
@@ -93,7 +94,7 @@ class AlterationsTest : public ::testing::Test {
   FixedClock clock_{kNow};
   fs::path dir_;
   std::unique_ptr<bank::Bank> bank_;
-  std::string production_;
+  std::string production_, theatrical_;
   std::map<std::string, std::string> doubles_;  // double id → "none" | "both"
 };
 
@@ -115,6 +116,18 @@ TEST_F(AlterationsTest, OnlyLicencesThatPermitItAreVaried) {
   EXPECT_GT(plain["none"], 0);
   EXPECT_EQ(plain["both"], 0);
   EXPECT_GT(altered["both"], 0);
+}
+
+TEST_F(AlterationsTest, AGroupWithNoLicensedDoubleSaysWhyEachWasExcluded) {
+  crowd::SceneSpec spec = Scene(json::object());
+  spec.production = theatrical_;  // both licences cover streaming only
+  auto report = RenderShot(*bank_, spec, {});
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kFailedPrecondition);
+  const std::string& m = report.status().message();
+  EXPECT_NE(m.find("crowd group 'square'"), std::string::npos) << m;
+  EXPECT_NE(m.find("no double in the bank is licensed"), std::string::npos) << m;
+  EXPECT_NE(m.find("medium_not_covered 2"), std::string::npos) << m;
 }
 
 TEST_F(AlterationsTest, NoVariationAskedAltersNobody) {

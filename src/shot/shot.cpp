@@ -218,9 +218,21 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
     }
     gr.doubles_eligible = static_cast<int>(base.size());
     if (base.empty() && gr.placed > 0) {
-      return FailedPrecondition("crowd group '" + g.name + "': none of the " +
-                                std::to_string(pool.size()) +
-                                " licensed doubles matches its look tags and height range");
+      std::string msg = "crowd group '" + g.name + "': ";
+      if (pool.empty()) {
+        // Say why: a studio TD fixes a licence, a production's media or territories from this.
+        msg += "no double in the bank is licensed for this production and use";
+        std::string sep = " (excluded: ";
+        for (const auto& [reason, n] : report.excluded_by_reason) {
+          msg += sep + reason + " " + std::to_string(n);
+          sep = ", ";
+        }
+        if (!report.excluded_by_reason.empty()) msg += ")";
+      } else {
+        msg += "none of the " + std::to_string(pool.size()) +
+               " licensed doubles matches its look tags and height range";
+      }
+      return FailedPrecondition(msg);
     }
     std::vector<std::vector<int>> pools = {base};
     std::vector<int> agent_pool(layout->placements.size(), 0);
