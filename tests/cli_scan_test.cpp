@@ -154,6 +154,33 @@ TEST_F(CliScanTest, RefusedImportWritesNothing) {
   EXPECT_FALSE(fs::exists(bank_ / "store" / performer));
 }
 
+TEST_F(CliScanTest, MakeHumanImportTakesAPose) {
+  const fs::path makehuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
+  const std::string performer = Json({"performer", "add", "--name", "Ana"})["id"];
+  std::ofstream(dir_.path() / "body.json") << R"({"gender": 0.2, "height": 0.4})";
+  const std::vector<std::string> base = {
+      "scan",        "import",           "--performer", performer,
+      "--makehuman", makehuman.string(), "--body",      (dir_.path() / "body.json").string()};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  json walking = Json(with({"--pose", "animations/walks/walk1.bvh:5"}));
+  EXPECT_TRUE(walking["rigged"]) << walking.dump();
+  EXPECT_GT(walking["height_m"].get<double>(), 1.4);
+  // A frame past the end is refused, naming the clip and the range; nothing is stored.
+  RunResult r = Run(with({"--pose", "animations/walks/walk1.bvh:99"}));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("walk1.bvh"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("0..13"), std::string::npos) << r.err;
+  EXPECT_EQ(Json({"double", "list"})["doubles"].size(), 1u);
+  EXPECT_NE(Run({"scan", "import", "--performer", performer, "--pose", "stand",
+                 (dir_.path() / "body.json").string()})
+                .exit_code,
+            0);
+}
+
 TEST_F(CliScanTest, RetentionRunErasesOnlyThosePastTheirDate) {
   const fs::path scan_dir = dir_.path() / "rig";
   fs::create_directories(scan_dir);

@@ -1,6 +1,7 @@
 // scan import · double list|show · performer erase · retention run
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli.h"
@@ -48,7 +49,7 @@ void RegisterImport(CLI::App& app, Context& ctx) {
   CLI::App* scan = app.add_subcommand("scan", "Scans: turn a scanning rig's files into a double");
   scan->require_subcommand(1);
   struct Args {
-    std::string performer, file, units = "auto", name, makehuman, body, tags;
+    std::string performer, file, units = "auto", name, makehuman, body, tags, pose;
     size_t max_triangles = 2'000'000;
   };
   auto a = std::make_shared<Args>();
@@ -63,7 +64,14 @@ void RegisterImport(CLI::App& app, Context& ctx) {
   cmd->add_option("--max-triangles", a->max_triangles, "Refuse larger scans");
   cmd->add_option("--makehuman", a->makehuman, "MakeHuman data directory (instead of a file)");
   cmd->add_option("--body", a->body, "MakeHuman body sliders (JSON), with --makehuman");
+  cmd->add_option("--pose", a->pose,
+                  "With --makehuman: rest (A-pose), stand, or a BVH clip CLIP[:FRAME] (a path, or "
+                  "relative to the MakeHuman directory, e.g. animations/walks/walk1.bvh:3)");
   cmd->callback([&ctx, a] {
+    if (!a->pose.empty() && a->makehuman.empty()) {
+      ctx.Fail(InvalidArgument("--pose needs --makehuman DIR"));
+      return;
+    }
     if (a->file.empty() == a->makehuman.empty()) {
       ctx.Fail(InvalidArgument("give a mesh file, or --makehuman DIR --body FILE"));
       return;
@@ -83,7 +91,13 @@ void RegisterImport(CLI::App& app, Context& ctx) {
         if (!ctx.Check(parsed.status())) return;
         body = *parsed;
       }
-      imported = scan::ImportMakeHuman(a->makehuman, body, options);
+      std::optional<scan::MakeHumanPose> pose;
+      if (!a->pose.empty()) {
+        auto parsed = scan::ParseMakeHumanPose(a->pose);
+        if (!ctx.Check(parsed.status())) return;
+        pose = *parsed;
+      }
+      imported = scan::ImportMakeHuman(a->makehuman, body, options, pose);
     } else {
       imported = scan::ImportFile(a->file, options);
     }

@@ -1,16 +1,19 @@
 // MakeHuman bodies: the neutral base mesh (3dobjs/base.obj, decimetres, +Y up, facing +Z) plus
 // macro morph targets weighted as MakeHuman 1.x's MacroModifier computes them
 // (makehumancommunity/makehuman, apps/humanmodifier.py), the default skeleton
-// (rigs/default.mhskel) and its skin weights (rigs/default_weights.mhw).
+// (rigs/default.mhskel) and its skin weights (rigs/default_weights.mhw), optionally posed from a
+// BVH clip (anim/makehuman.h) before normalisation.
 // The .obj and .target readers below are for MakeHuman's own files (no library reads .target).
+#include "anim/makehuman.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <sstream>
 
+#include "anim/bvh.h"
 #include "core/crypto.h"
 #include "core/file.h"
 #include "scan/internal/finish.h"
@@ -136,69 +139,21 @@ std::map<std::string, double> AgeWeights(double a) {
   return {{"young", 1 - t}, {"old", t}};
 }
 
-Vec3f Mean(const std::vector<Vec3f>& positions, const json& vertices) {
-  Vec3f sum;
-  int n = 0;
-  for (const json& v : vertices) {
-    if (!v.is_number_unsigned() || v.get<size_t>() >= positions.size()) continue;
-    sum += positions[v.get<size_t>()];
-    ++n;
+// The pose's rotations for `skeleton`; clips are read here.
+Result<anim::MhPose> ResolvePose(const fs::path& dir, const MakeHumanPose& pose,
+                                 const anim::MhSkeleton& skeleton) {
+  if (pose.clip.empty()) {
+    if (pose.named == "rest") return anim::RestPose(skeleton);
+    if (pose.named == "stand") return anim::StandingPose(skeleton);
+    return InvalidArgument("pose '" + pose.named + "': expected rest, stand or a BVH clip");
   }
-  return n > 0 ? sum / static_cast<float>(n) : sum;
-}
-
-// The default skeleton posed on the morphed mesh: joint positions are means of vertex groups;
-// each bone's bind frame has +Y along head → tail.
-Result<geom::Skeleton> ReadSkeleton(const fs::path& file, const std::vector<Vec3f>& positions,
-                                    std::map<std::string, int>& index_of) {
-  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
-  const json doc = json::parse(text, nullptr, false);
-  if (!doc.is_object() || !doc.contains("bones") || !doc.contains("joints")) {
-    return InvalidArgument(file.string() + ": not a MakeHuman skeleton (.mhskel)");
-  }
-  const json& bones = doc["bones"];
-  const json& joints = doc["joints"];
-  // Order bones parents-first.
-  std::vector<std::string> order;
-  std::set<std::string> placed;
-  for (size_t guard = 0; order.size() < bones.size() && guard <= bones.size(); ++guard) {
-    for (const auto& [name, b] : bones.items()) {
-      if (placed.contains(name)) continue;
-      const bool root = !b.contains("parent") || b["parent"].is_null();
-      if (root || placed.contains(b["parent"].get<std::string>())) {
-        order.push_back(name);
-        placed.insert(name);
-      }
-    }
-  }
-  if (order.size() != bones.size()) {
-    return InvalidArgument(file.string() + ": bone hierarchy has a cycle or a missing parent");
-  }
-  geom::Skeleton sk;
-  for (const std::string& name : order) {
-    const json& b = bones[name];
-    const std::string head_j = b.value("head", ""), tail_j = b.value("tail", "");
-    if (!joints.contains(head_j) || !joints.contains(tail_j)) {
-      return InvalidArgument(file.string() + ": bone " + name + " refers to a missing joint");
-    }
-    const Vec3f head = Mean(positions, joints[head_j]);
-    const Vec3f tail = Mean(positions, joints[tail_j]);
-    Vec3f y = geom::Normalize(tail - head);
-    if (geom::Length(y) == 0) y = {0, 1, 0};
-    Vec3f z = std::fabs(y.z) < 0.9f ? Vec3f{0, 0, 1} : Vec3f{1, 0, 0};
-    const Vec3f x = geom::Normalize(geom::Cross(y, z));
-    z = geom::Cross(x, y);
-    geom::Mat4f pose;
-    pose.m[0] = {x.x, x.y, x.z, 0};
-    pose.m[1] = {y.x, y.y, y.z, 0};
-    pose.m[2] = {z.x, z.y, z.z, 0};
-    pose.m[3] = {head.x, head.y, head.z, 1};
-    const bool root = !b.contains("parent") || b["parent"].is_null();
-    const int parent = root ? -1 : index_of.at(b["parent"].get<std::string>());
-    index_of[name] = static_cast<int>(sk.bones.size());
-    sk.bones.push_back({name, parent, pose});
-  }
-  return sk;
+  fs::path clip = pose.clip;
+  std::error_code ec;
+  if (clip.is_relative() && !fs::exists(clip, ec) && fs::exists(dir / clip, ec)) clip = dir / clip;
+  FIGURANT_ASSIGN_OR_RETURN(anim::BvhClip bvh, anim::LoadBvh(clip));
+  auto posed = anim::PoseFromClip(bvh, pose.frame, skeleton);
+  if (!posed.ok()) return posed.status().WithContext(clip.string());
+  return posed;
 }
 
 }  // namespace
@@ -274,8 +229,32 @@ Result<MakeHumanBody> ParseMakeHumanBody(std::string_view text, std::string_view
   return b;
 }
 
+Result<MakeHumanPose> ParseMakeHumanPose(std::string_view spec) {
+  if (spec.empty()) return InvalidArgument("--pose: expected rest, stand, CLIP or CLIP:FRAME");
+  MakeHumanPose pose;
+  if (spec == "rest" || spec == "stand") {
+    pose.named = std::string(spec);
+    return pose;
+  }
+  pose.named.clear();
+  const size_t colon = spec.rfind(':');
+  std::string_view path = spec;
+  if (colon != std::string_view::npos && colon + 1 < spec.size()) {
+    const std::string_view digits = spec.substr(colon + 1);
+    int frame = 0;
+    const auto r = std::from_chars(digits.data(), digits.data() + digits.size(), frame);
+    if (r.ec == std::errc() && r.ptr == digits.data() + digits.size()) {
+      pose.frame = frame;
+      path = spec.substr(0, colon);
+    }
+  }
+  pose.clip = std::string(path);
+  return pose;
+}
+
 Result<ImportedScan> ImportMakeHuman(const fs::path& dir, const MakeHumanBody& body,
-                                     const ImportOptions& options) {
+                                     const ImportOptions& options,
+                                     const std::optional<MakeHumanPose>& pose) {
   std::string base_bytes;
   FIGURANT_ASSIGN_OR_RETURN(BaseMesh base, ReadBaseObj(dir / "3dobjs" / "base.obj", base_bytes));
   Sha256Hasher hasher;
@@ -285,6 +264,10 @@ Result<ImportedScan> ImportMakeHuman(const fs::path& dir, const MakeHumanBody& b
     const fs::path file = dir / "targets" / target;
     FIGURANT_RETURN_IF_ERROR(ApplyTarget(file, weight, positions));
     hasher.Update(target + ":" + std::to_string(weight) + "\n");
+  }
+  if (pose) {
+    hasher.Update("pose:" + pose->named + ":" + pose->clip.string() + ":" +
+                  std::to_string(pose->frame) + "\n");
   }
 
   internal::RawScan raw;
@@ -306,53 +289,51 @@ Result<ImportedScan> ImportMakeHuman(const fs::path& dir, const MakeHumanBody& b
   }
   m.base_color = {0.62f, 0.45f, 0.36f};  // MakeHuman's default skin tone, linear
 
-  // Skeleton and weights, when the rig files are there.
+  // Skeleton and weights, when the rig files are there; posing needs them.
   const fs::path skel_file = dir / "rigs" / "default.mhskel";
   const fs::path weights_file = dir / "rigs" / "default_weights.mhw";
   std::error_code ec;
   if (fs::exists(skel_file, ec) && fs::exists(weights_file, ec)) {
-    std::map<std::string, int> index_of;
-    FIGURANT_ASSIGN_OR_RETURN(geom::Skeleton sk, ReadSkeleton(skel_file, positions, index_of));
-    FIGURANT_ASSIGN_OR_RETURN(std::string wtext, ReadFile(weights_file));
-    const json wdoc = json::parse(wtext, nullptr, false);
-    if (!wdoc.is_object() || !wdoc.contains("weights") || !wdoc["weights"].is_object()) {
-      return InvalidArgument(weights_file.string() + ": not a MakeHuman weights file (.mhw)");
+    FIGURANT_ASSIGN_OR_RETURN(anim::MhSkeleton sk, anim::LoadMhSkeleton(skel_file, positions));
+    FIGURANT_ASSIGN_OR_RETURN(anim::MhWeights weights,
+                              anim::LoadMhWeights(weights_file, sk, positions.size()));
+    std::vector<geom::Mat4f> skinning(sk.bones.size());
+    if (pose) {
+      FIGURANT_ASSIGN_OR_RETURN(anim::MhPose rotations, ResolvePose(dir, *pose, sk));
+      skinning = anim::SkinningMatrices(sk, rotations);
+      const std::vector<Vec3f> posed = anim::Skin(positions, weights, skinning);
+      for (size_t v = 0; v < remap.size(); ++v) {
+        if (remap[v] >= 0) m.positions[static_cast<size_t>(remap[v])] = posed[v];
+      }
     }
+    geom::Skeleton skeleton;
+    for (size_t b = 0; b < sk.bones.size(); ++b) {
+      skeleton.bones.push_back(
+          {sk.bones[b].name, sk.bones[b].parent, skinning[b] * sk.bones[b].rest});
+    }
+    // The four strongest influences per vertex, renormalised; none means rigid with the root.
     m.skin.joints.assign(m.positions.size(), {0, 0, 0, 0});
-    m.skin.weights.assign(m.positions.size(), {0, 0, 0, 0});
-    for (const auto& [bone, list] : wdoc["weights"].items()) {
-      const auto bi = index_of.find(bone);
-      if (bi == index_of.end() || !list.is_array()) continue;
-      for (const json& pair : list) {
-        if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number_unsigned() ||
-            !pair[1].is_number()) {
-          continue;
-        }
-        const size_t v = pair[0].get<size_t>();
-        if (v >= remap.size() || remap[v] < 0) continue;
-        const auto bv = static_cast<size_t>(remap[v]);
-        const float w = pair[1].get<float>();
-        auto& ws = m.skin.weights[bv];
-        int weakest = 0;
-        for (int k = 1; k < geom::kMaxInfluences; ++k) {
-          if (ws[k] < ws[weakest]) weakest = k;
-        }
-        if (w > ws[weakest]) {
-          ws[weakest] = w;
-          m.skin.joints[bv][weakest] = static_cast<uint16_t>(bi->second);
-        }
-      }
-    }
-    for (size_t v = 0; v < m.positions.size(); ++v) {
+    m.skin.weights.assign(m.positions.size(), {1, 0, 0, 0});
+    for (size_t v = 0; v < remap.size(); ++v) {
+      if (remap[v] < 0 || weights.influences[v].empty()) continue;
+      auto list = weights.influences[v];
+      std::stable_sort(list.begin(), list.end(),
+                       [](const auto& a, const auto& b) { return a.second > b.second; });
+      const size_t n = std::min<size_t>(list.size(), geom::kMaxInfluences);
       float sum = 0;
-      for (float w : m.skin.weights[v]) sum += w;
-      if (sum > 0) {
-        for (float& w : m.skin.weights[v]) w /= sum;
-      } else {
-        m.skin.weights[v] = {1, 0, 0, 0};
+      for (size_t k = 0; k < n; ++k) sum += list[k].second;
+      const auto bv = static_cast<size_t>(remap[v]);
+      m.skin.weights[bv] = {0, 0, 0, 0};
+      for (size_t k = 0; k < n; ++k) {
+        m.skin.joints[bv][k] = list[k].first;
+        m.skin.weights[bv][k] = list[k].second / sum;
       }
     }
-    m.skeleton = std::move(sk);
+    m.skeleton = std::move(skeleton);
+  } else if (pose) {
+    return InvalidArgument(dir.string() +
+                           ": posing needs rigs/default.mhskel and "
+                           "rigs/default_weights.mhw");
   } else {
     raw.warnings.push_back(dir.string() + ": no rigs/default.mhskel; the body is not animatable");
   }

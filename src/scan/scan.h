@@ -93,10 +93,30 @@ std::vector<std::pair<std::string, double>> MakeHumanTargetWeights(const MakeHum
 Result<ImportedScan> ImportGenerated(geom::Mesh mesh, std::string_view name,
                                      std::string source_sha256, const ImportOptions& options);
 
+// How to pose a MakeHuman body before it becomes a double.
+struct MakeHumanPose {
+  // "rest" (MakeHuman's A-pose), "stand" (arms hanging, see anim::StandingPose), or empty when
+  // `clip` is set.
+  std::string named = "rest";
+  // A BVH clip for MakeHuman's default skeleton or its soft1 rig (anim::PoseFromClip). A relative
+  // path that does not exist from the working directory is looked up in the MakeHuman directory.
+  std::filesystem::path clip;
+  int frame = 0;  // 0-based frame of `clip` [Limits: 0..frames-1]
+};
+
+// Parses "rest", "stand", "CLIP" or "CLIP:FRAME" (the CLI's --pose). InvalidArgument for an
+// empty spec.
+Result<MakeHumanPose> ParseMakeHumanPose(std::string_view spec);
+
 // Builds a body from `dir` (3dobjs/base.obj, targets/macrodetails/..., rigs/default.mhskel,
-// rigs/default_weights.mhw): base + Σ weight · target on the `body` group, then the same
-// normalisation, levels of detail and skeleton mapping as ImportFile.
+// rigs/default_weights.mhw): base + Σ weight · target on the `body` group, then, when `pose` is
+// given, the default skeleton placed on the morphed mesh posed as asked and the body linearly
+// blend-skinned to it (anim/makehuman.h); then the same normalisation (feet on the ground, facing
+// +Z), levels of detail and skeleton mapping as ImportFile. The double's skeleton rests in the
+// pose it was imported in. Errors name the file: a missing or malformed target, skeleton,
+// weights or clip, a frame out of range; a pose without the rig files is InvalidArgument.
 Result<ImportedScan> ImportMakeHuman(const std::filesystem::path& dir, const MakeHumanBody& body,
-                                     const ImportOptions& options);
+                                     const ImportOptions& options,
+                                     const std::optional<MakeHumanPose>& pose = std::nullopt);
 
 }  // namespace figurant::scan

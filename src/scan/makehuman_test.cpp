@@ -1,0 +1,133 @@
+// ImportMakeHuman with a pose: the posed double still comes out grounded, facing +Z, with LODs.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "geom/mesh_codec.h"
+#include "scan/scan.h"
+
+namespace figurant::scan {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kMakeHuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
+const MakeHumanBody kBody{0.8, 0.55, 0.6, 0.45, 0.6, 0.2, 0.3, 0.5};
+
+MakeHumanPose Clip(const char* path, int frame) {
+  MakeHumanPose p;
+  p.named.clear();
+  p.clip = path;
+  p.frame = frame;
+  return p;
+}
+
+MakeHumanPose Named(const char* name) {
+  MakeHumanPose p;
+  p.named = name;
+  return p;
+}
+
+// The most forward point of the head is the nose, on the mid-line and ahead of the head's middle.
+// `off_axis` allows for a head turned a little, or a body off-centre in its box (arm swing).
+void ExpectFacesPlusZ(const geom::Mesh& m, double height, float off_axis = 0.04f) {
+  const auto band = static_cast<float>(height * 0.9);
+  geom::Vec3f nose{0, 0, -1e9f};
+  float lo = 1e9f, hi = -1e9f;
+  for (const auto& p : m.positions) {
+    if (p.y <= band) continue;
+    if (p.z > nose.z) nose = p;
+    lo = std::min(lo, p.z);
+    hi = std::max(hi, p.z);
+  }
+  EXPECT_LT(std::fabs(nose.x), off_axis);
+  EXPECT_GT(nose.z - 0.5f * (lo + hi), 0.03f);
+}
+
+TEST(ScanMakeHumanPoseTest, StandingKeepsTheHeightFeetOnTheGroundAndFacing) {
+  ASSERT_TRUE(fs::exists(kMakeHuman / "rigs" / "default.mhskel")) << kMakeHuman;
+  auto rest = ImportMakeHuman(kMakeHuman, kBody, {});
+  auto stand = ImportMakeHuman(kMakeHuman, kBody, {}, Named("stand"));
+  ASSERT_TRUE(rest.ok()) << rest.status().ToString();
+  ASSERT_TRUE(stand.ok()) << stand.status().ToString();
+  EXPECT_NEAR(stand->height_m, rest->height_m, 0.03 * rest->height_m);
+  EXPECT_NEAR(stand->bounds.lo.y, 0.0, 1e-4);
+  ExpectFacesPlusZ(stand->asset.mesh, stand->height_m);
+  EXPECT_EQ(stand->asset.mesh.vertex_count(), rest->asset.mesh.vertex_count());
+  EXPECT_GE(stand->lods.size(), 2u);
+  EXPECT_TRUE(stand->rigged);
+  // Arms down: the body is much narrower than in the A-pose.
+  EXPECT_LT(stand->bounds.size().x, 0.75 * rest->bounds.size().x);
+  EXPECT_NE(stand->source_sha256, rest->source_sha256);
+}
+
+TEST(ScanMakeHumanPoseTest, Walk1FramesArePosedGroundedAndFinite) {
+  auto rest = ImportMakeHuman(kMakeHuman, kBody, {});
+  ASSERT_TRUE(rest.ok()) << rest.status().ToString();
+  for (int frame : {3, 9}) {
+    auto s = ImportMakeHuman(kMakeHuman, kBody, {}, Clip("animations/walks/walk1.bvh", frame));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    const geom::Mesh& m = s->asset.mesh;
+    ASSERT_EQ(m.vertex_count(), rest->asset.mesh.vertex_count());
+    for (const auto& p : m.positions) ASSERT_TRUE(geom::IsFinite(p));
+    EXPECT_NEAR(s->bounds.lo.y, 0.0, 1e-4) << "frame " << frame;
+    // A walking person is a little shorter than standing (knees, stride), never much.
+    EXPECT_GT(s->height_m, 0.93 * rest->height_m) << "frame " << frame;
+    EXPECT_LE(s->height_m, 1.01 * rest->height_m) << "frame " << frame;
+    ExpectFacesPlusZ(m, s->height_m, 0.08f);
+    EXPECT_LT(s->bounds.size().x, 0.8 * rest->bounds.size().x) << "arms still in the A-pose";
+  }
+}
+
+TEST(ScanMakeHumanPoseTest, SamePoseSameBytes) {
+  const MakeHumanPose walk = Clip("animations/walks/walk1.bvh", 6);
+  auto a = ImportMakeHuman(kMakeHuman, kBody, {}, walk);
+  auto b = ImportMakeHuman(kMakeHuman, kBody, {}, walk);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(geom::EncodeDoubleAsset(a->asset), geom::EncodeDoubleAsset(b->asset));
+  EXPECT_EQ(a->source_sha256, b->source_sha256);
+}
+
+TEST(ScanMakeHumanPoseTest, ParsesPoseSpecs) {
+  EXPECT_EQ(ParseMakeHumanPose("stand")->named, "stand");
+  EXPECT_EQ(ParseMakeHumanPose("rest")->named, "rest");
+  auto p = ParseMakeHumanPose("animations/walks/walk1.bvh:7");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->clip, "animations/walks/walk1.bvh");
+  EXPECT_EQ(p->frame, 7);
+  EXPECT_TRUE(p->named.empty());
+  auto q = ParseMakeHumanPose("/data/x.bvh");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->clip, "/data/x.bvh");
+  EXPECT_EQ(q->frame, 0);
+  EXPECT_FALSE(ParseMakeHumanPose("").ok());
+}
+
+TEST(ScanMakeHumanPoseTest, BadPosesNameTheClip) {
+  auto out_of_range =
+      ImportMakeHuman(kMakeHuman, kBody, {}, Clip("animations/walks/walk1.bvh", 14));
+  ASSERT_FALSE(out_of_range.ok());
+  EXPECT_NE(out_of_range.status().message().find("walk1.bvh"), std::string::npos)
+      << out_of_range.status().message();
+  EXPECT_NE(out_of_range.status().message().find("0..13"), std::string::npos);
+  auto missing = ImportMakeHuman(kMakeHuman, kBody, {}, Clip("no/such/clip.bvh", 0));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("no/such/clip.bvh"), std::string::npos);
+  auto named = ImportMakeHuman(kMakeHuman, kBody, {}, Named("cartwheel"));
+  ASSERT_FALSE(named.ok());
+  EXPECT_NE(named.status().message().find("cartwheel"), std::string::npos);
+  // A truncated clip: the error names the file and the line.
+  const fs::path bad =
+      fs::temp_directory_path() / ("figurant-bad-" + std::to_string(::getpid()) + ".bvh");
+  std::ofstream(bad) << "HIERARCHY\nROOT root\n{\n  OFFSET 0 0 0\n  CHANNELS 3 Xrotation\n";
+  auto truncated = ImportMakeHuman(kMakeHuman, kBody, {}, Clip(bad.c_str(), 0));
+  fs::remove(bad);
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_NE(truncated.status().message().find(bad.string()), std::string::npos)
+      << truncated.status().message();
+}
+
+}  // namespace
+}  // namespace figurant::scan
