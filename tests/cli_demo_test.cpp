@@ -79,6 +79,30 @@ TEST(CliDemoTest, SmallDemoRendersMetersVerifiesAndPaysOnlyLicensedPerformers) {
   EXPECT_GT(total, 0);
 }
 
+TEST(CliDemoTest, SmallDemoWithMakeHumanBodies) {
+  const fs::path makehuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
+  ASSERT_TRUE(fs::exists(makehuman / "rigs" / "default.mhskel")) << makehuman;
+  TempDir dir("cli-demo-mh");
+  const fs::path out = dir.path() / "demo";
+  const RunResult run = RunFigurant(
+      {"--json", "demo", "--small", "--dir", out.string(), "--makehuman", makehuman.string()});
+  const json summary = Parse(run);
+  ASSERT_TRUE(summary.is_object()) << run.out;
+  EXPECT_EQ(summary["doubles"], 12);
+  EXPECT_GT(summary["agents_rendered"].get<int>(), 20);
+  EXPECT_NE(run.err.find("bodies: MakeHuman"), std::string::npos) << run.err;
+  EXPECT_EQ(RunFigurant({"--bank", (out / "bank").string(), "ledger", "verify"}).exit_code, 0);
+  // The doubles are MakeHuman bodies (or synthetic stand-ins), all rigged.
+  const json doubles =
+      Parse(RunFigurant({"--bank", (out / "bank").string(), "--json", "double", "list"}));
+  ASSERT_EQ(doubles["doubles"].size(), 12u) << doubles.dump();
+  for (const auto& d : doubles["doubles"]) {
+    EXPECT_TRUE(d["source_kind"] == "makehuman" || d["source_kind"] == "synthetic") << d.dump();
+    EXPECT_GE(d["height_m"].get<double>(), 1.50);
+    EXPECT_LE(d["height_m"].get<double>(), 1.95);
+  }
+}
+
 TEST(CliDemoTest, MissingExamplesDirectoryIsANamedError) {
   TempDir dir("cli-demo-bad");
   const RunResult r = RunFigurant({"demo", "--small", "--dir", (dir.path() / "demo").string(),

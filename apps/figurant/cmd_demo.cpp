@@ -9,7 +9,7 @@ namespace figurant::cli {
 
 void RegisterDemoCommand(CLI::App& app, Context& ctx) {
   struct Args {
-    std::string dir = "demo-out", examples;
+    std::string dir = "demo-out", examples, makehuman;
     bool small = false;
     int threads = 0;
   };
@@ -21,12 +21,16 @@ void RegisterDemoCommand(CLI::App& app, Context& ctx) {
                   "The examples/ directory (default: next to the source)");
   cmd->add_flag("--small", a->small, "A reduced run for tests: 12 performers, small plates");
   cmd->add_option("--threads", a->threads, "Render threads (0 = all)");
+  cmd->add_option("--makehuman", a->makehuman,
+                  "MakeHuman data directory: draw the performers' bodies and poses from it "
+                  "(default: procedural bodies)");
   cmd->callback([&ctx, a] {
     demo::DemoOptions o;
     o.dir = a->dir;
     o.examples = a->examples.empty() ? std::filesystem::path(FIGURANT_SOURCE_DIR) / "examples"
                                      : std::filesystem::path(a->examples);
     o.threads = a->threads;
+    o.makehuman = a->makehuman;
     if (a->small) {
       o.performers = 12;
       o.resolution_scale = 0.125;

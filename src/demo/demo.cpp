@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "bank/bank.h"
 #include "core/file.h"
@@ -16,6 +17,7 @@
 #include "ledger/statement.h"
 #include "scan/scan.h"
 #include "shot/shot.h"
+#include "synth/makehuman_performer.h"
 #include "synth/synth.h"
 
 namespace figurant::demo {
@@ -148,11 +150,26 @@ Result<DemoSummary> RunDemo(const DemoOptions& o, const Clock& clock, std::ostre
   std::vector<synth::SyntheticPerformer> people(static_cast<size_t>(o.performers));
   for (int i = 0; i < o.performers; ++i) people[static_cast<size_t>(i)] = synth::Describe(1000 + i);
   std::vector<Result<scan::ImportedScan>> scans(people.size(), InvalidArgument("not built"));
+  std::optional<synth::MakeHumanKit> kit;
+  if (!o.makehuman.empty()) {
+    FIGURANT_ASSIGN_OR_RETURN(kit, synth::OpenMakeHumanKit(o.makehuman));
+  }
+  const auto t_bodies = std::chrono::steady_clock::now();
   tbb::parallel_for(size_t{0}, people.size(), [&](size_t i) {
+    if (kit) {
+      scans[i] = synth::BuildMakeHumanDouble(people[i], *kit);
+      return;
+    }
     synth::BuildBody(people[i]);
     scans[i] = scan::ImportGenerated(people[i].mesh, "synthetic body " + std::to_string(1000 + i),
                                      Sha256Hex("synth:" + std::to_string(people[i].seed)), {});
   });
+  const double body_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t_bodies).count();
+  out << "   bodies: " << (kit ? "MakeHuman (" + o.makehuman.string() + "), posed" : "procedural")
+      << ", " << Fixed(body_seconds, 1) << " s for " << people.size() << " ("
+      << Fixed(body_seconds / static_cast<double>(std::max<size_t>(1, people.size())), 2)
+      << " s each on the machine's cores)\n";
   // One in five stand-ins is registered as a synthetic performer (no real person, never paid) so
   // the statement shows how synthetic background is reported; the others stand for scanned extras.
   struct Signed {
@@ -171,7 +188,8 @@ Result<DemoSummary> RunDemo(const DemoOptions& o, const Clock& clock, std::ostre
                                     *consent::ParseLanguage(people[i].language), is_synthetic}));
     FIGURANT_ASSIGN_OR_RETURN(
         auto d, bank->AddDouble({p.id, people[i].name + " (generated)",
-                                 is_synthetic ? "synthetic" : "scan", people[i].look_tags},
+                                 is_synthetic ? "synthetic" : (kit ? "makehuman" : "scan"),
+                                 people[i].look_tags},
                                 *scans[i]));
     (void)d;
     ++summary.doubles;
