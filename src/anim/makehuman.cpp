@@ -169,6 +169,7 @@ Result<MhSkeleton> LoadMhSkeleton(const fs::path& file, std::span<const Vec3f> p
   }
 
   MhSkeleton sk;
+  sk.bones.reserve(order.size());
   std::map<std::string, int> index_of;
   for (const std::string& bone : order) {
     const json& def = bones[bone];

@@ -307,6 +307,7 @@ Result<ImportedScan> ImportMakeHuman(const fs::path& dir, const MakeHumanBody& b
       }
     }
     geom::Skeleton skeleton;
+    skeleton.bones.reserve(sk.bones.size());
     for (size_t b = 0; b < sk.bones.size(); ++b) {
       skeleton.bones.push_back(
           {sk.bones[b].name, sk.bones[b].parent, skinning[b] * sk.bones[b].rest});

@@ -41,9 +41,9 @@ Cloth ClothOf(const std::string& bone, int outfit) {
       "leftUpperArm",  "rightUpperArm", "upperarm02.L", "upperarm02.R"};
   static const std::set<std::string> kForearm = {"leftLowerArm", "rightLowerArm", "lowerarm02.L",
                                                  "lowerarm02.R"};
-  static const std::set<std::string> kHips = {"hips",         "pelvis.L",      "pelvis.R",
-                                              "leftUpperLeg", "rightUpperLeg", "upperleg02.L",
-                                              "upperleg02.R"};
+  static const std::set<std::string> kHips = {"hips",         "spine05",      "pelvis.L",
+                                              "pelvis.R",     "leftUpperLeg", "rightUpperLeg",
+                                              "upperleg02.L", "upperleg02.R"};
   static const std::set<std::string> kShin = {"leftLowerLeg", "rightLowerLeg", "lowerleg02.L",
                                               "lowerleg02.R"};
   const bool long_sleeves = outfit == 1 || outfit == 2;

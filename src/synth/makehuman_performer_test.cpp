@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include "geom/mesh_codec.h"
@@ -73,6 +74,20 @@ TEST(MakeHumanPerformerTest, BodiesAreDressedAndWithinHeightLimits) {
     EXPECT_GT(wardrobe, m.triangle_count() / 5) << "seed " << seed;
     EXPECT_GT(skin, m.triangle_count() / 10) << "seed " << seed;
     EXPECT_TRUE(m.HasWardrobeRegions());
+    // The crotch and lower belly are clothed (front and back of the pelvis, mid-line).
+    size_t pelvis = 0, pelvis_clothed = 0;
+    const auto h = static_cast<float>(s->height_m);
+    for (size_t t = 0; t < m.triangle_count(); ++t) {
+      const geom::Vec3f c = (m.positions[m.indices[3 * t]] + m.positions[m.indices[3 * t + 1]] +
+                             m.positions[m.indices[3 * t + 2]]) /
+                            3.0f;
+      if (std::fabs(c.x - s->bounds.center().x) < 0.06f && c.y > 0.44f * h && c.y < 0.54f * h) {
+        ++pelvis;
+        pelvis_clothed += m.regions[t] == geom::Region::kWardrobe;
+      }
+    }
+    ASSERT_GT(pelvis, 20u) << "seed " << seed;
+    EXPECT_GT(pelvis_clothed, pelvis * 9 / 10) << "seed " << seed;
   }
 }
 
