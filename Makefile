@@ -5,6 +5,8 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 FIGURANT := $(BUILD_DIR)/apps/figurant/figurant
+# MakeHuman's CC0 data beside the checkout: when present, the demo's bodies come from it.
+MAKEHUMAN ?= ../shared/data/makehuman
 
 .PHONY: all deps configure build test test-fast demo bench lint clean
 
@@ -28,7 +30,8 @@ test-fast: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -LE slow
 
 demo: build
-	@$(FIGURANT) demo --dir demo-out
+	@$(FIGURANT) demo --dir demo-out \
+	  $(if $(wildcard $(MAKEHUMAN)/3dobjs/base.obj),--makehuman $(MAKEHUMAN))
 
 bench: build
 	@./scripts/run-benchmarks.sh $(BUILD_DIR)

@@ -12,6 +12,7 @@ void RegisterDemoCommand(CLI::App& app, Context& ctx) {
     std::string dir = "demo-out", examples, makehuman;
     bool small = false;
     int threads = 0;
+    int performers = 0;
   };
   auto a = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
@@ -21,6 +22,10 @@ void RegisterDemoCommand(CLI::App& app, Context& ctx) {
                   "The examples/ directory (default: next to the source)");
   cmd->add_flag("--small", a->small, "A reduced run for tests: 12 performers, small plates");
   cmd->add_option("--threads", a->threads, "Render threads (0 = all)");
+  cmd->add_option("--performers", a->performers,
+                  "Performers in the bank (default 60, 12 with --small); three of them are "
+                  "always refused (revoked, expired, excluding violence)")
+      ->check(CLI::Range(12, 500));
   cmd->add_option("--makehuman", a->makehuman,
                   "MakeHuman data directory: draw the performers' bodies and poses from it "
                   "(default: procedural bodies)");
@@ -37,6 +42,7 @@ void RegisterDemoCommand(CLI::App& app, Context& ctx) {
       o.crowd_scale = 0.05;
       o.spp = 2;
     }
+    if (a->performers > 0) o.performers = a->performers;
     auto s = demo::RunDemo(o, *ctx.clock, ctx.json ? std::cerr : std::cout);
     if (!ctx.Check(s.status())) return;
     nlohmann::json plates = nlohmann::json::array();

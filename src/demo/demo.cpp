@@ -1,6 +1,7 @@
 #include "demo/demo.h"
 
 #include <tbb/parallel_for.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -127,6 +128,10 @@ std::string PadRight(const std::string& text, size_t width) {
 
 Result<DemoSummary> RunDemo(const DemoOptions& o, const Clock& clock, std::ostream& out) {
   const auto t0 = std::chrono::steady_clock::now();
+  if (o.performers < 12 || o.performers > 500) {
+    return InvalidArgument("demo: performers must be in 12..500 (got " +
+                           std::to_string(o.performers) + ")");
+  }
   DemoSummary summary;
   std::error_code ec;
   fs::remove_all(o.dir / "bank", ec);
@@ -266,7 +271,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& o, const Clock& clock, std::ostre
                               shot::MeteringSink(*ledger, spec, render_id, &events));
     shot::ShotOptions so;
     so.allow_clones = true;
-    so.progress = true;
+    so.progress = ::isatty(STDERR_FILENO) == 1;  // redraws a terminal line; noise in a log
     FIGURANT_ASSIGN_OR_RETURN(shot::ShotReport r, shot::RenderShot(*bank, spec, so, sink));
     out << "   doubles eligible for the production: " << r.doubles_eligible << "\n";
     for (const auto& [reason, n] : r.excluded_by_reason) {
