@@ -181,10 +181,9 @@ Status WritePng(const fs::path& path, const Frame& f) {
   image.width = static_cast<png_uint_32>(f.width);
   image.height = static_cast<png_uint_32>(f.height);
   image.format = PNG_FORMAT_RGBA;
-  png_alloc_size_t size = 0;
-  if (!png_image_write_get_memory_size(image, size, 0, px.data(), 0, nullptr)) {
-    return Internal("libpng cannot size " + path.string());
-  }
+  // One encoding pass into a buffer of the worst-case size (png_image_write_get_memory_size would
+  // compress the whole image once more just to measure it).
+  png_alloc_size_t size = PNG_IMAGE_PNG_SIZE_MAX(image);
   std::string bytes(size, '\0');
   if (!png_image_write_to_memory(&image, bytes.data(), &size, 0, px.data(), 0, nullptr)) {
     return Internal("libpng cannot encode " + path.string() + ": " + image.message);
