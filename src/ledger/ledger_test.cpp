@@ -255,11 +255,17 @@ TEST_F(LedgerTest, SigkillDuringAppendsLosesNoAcknowledgedEvent) {
       ::_exit(127);
     }
     ::close(out[1]);
-    std::this_thread::sleep_for(std::chrono::microseconds(1000 + rng() % 15000));
-    ::kill(pid, SIGKILL);
+    // Kill relative to the writer's progress, not to the fork: on a loaded machine, starting the
+    // tool alone can outlast a fixed delay, and the kill would never land mid-batch. Wait for the
+    // first acknowledged batch (the writer is in its loop), then kill within the next ~2 batches.
     std::string acked;
     char buf[4096];
     ssize_t n;
+    while (acked.find('\n') == std::string::npos && (n = ::read(out[0], buf, sizeof buf)) > 0) {
+      acked.append(buf, static_cast<size_t>(n));
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 10000));
+    ::kill(pid, SIGKILL);
     while ((n = ::read(out[0], buf, sizeof buf)) > 0) acked.append(buf, static_cast<size_t>(n));
     ::close(out[0]);
     int status = 0;
