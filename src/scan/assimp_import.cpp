@@ -45,6 +45,9 @@ using geom::Vec3f;
 constexpr unsigned kPostProcess = aiProcess_Triangulate | aiProcess_JoinIdenticalVertices |
                                   aiProcess_SortByPType | aiProcess_LimitBoneWeights |
                                   aiProcess_ValidateDataStructure;
+// Set geometry needs no bone weights.
+constexpr unsigned kGeometryPostProcess = aiProcess_Triangulate | aiProcess_JoinIdenticalVertices |
+                                          aiProcess_SortByPType | aiProcess_ValidateDataStructure;
 constexpr int kMaxTextureSide = 8192;
 
 Mat4f ToMat(const aiMatrix4x4& a) {
@@ -380,6 +383,29 @@ std::string Lower(std::string s) {
   return s;
 }
 
+// Triangles only, every node's transform applied (ImportGeometry).
+void WalkGeometry(const aiScene& scene, const aiNode& node, const Mat4f& parent, geom::Mesh& out) {
+  const Mat4f global = parent * ToMat(node.mTransformation);
+  for (unsigned i = 0; i < node.mNumMeshes; ++i) {
+    if (node.mMeshes[i] >= scene.mNumMeshes) continue;
+    const aiMesh& src = *scene.mMeshes[node.mMeshes[i]];
+    if (!(src.mPrimitiveTypes & aiPrimitiveType_TRIANGLE)) continue;  // points and lines
+    const auto base = static_cast<uint32_t>(out.positions.size());
+    for (unsigned v = 0; v < src.mNumVertices; ++v) {
+      const aiVector3D& p = src.mVertices[v];
+      out.positions.push_back(global.TransformPoint({p.x, p.y, p.z}));
+    }
+    for (unsigned f = 0; f < src.mNumFaces; ++f) {
+      const aiFace& face = src.mFaces[f];
+      if (face.mNumIndices != 3) continue;
+      for (int k = 0; k < 3; ++k) out.indices.push_back(base + face.mIndices[k]);
+    }
+  }
+  for (unsigned c = 0; c < node.mNumChildren; ++c) {
+    WalkGeometry(scene, *node.mChildren[c], global, out);
+  }
+}
+
 }  // namespace
 
 Result<ImportedScan> ImportFile(const fs::path& path, const ImportOptions& options) {
@@ -477,6 +503,54 @@ double MetresPer(Units u) {
     default:
       return 1.0;
   }
+}
+
+Result<geom::Mesh> ImportGeometry(const fs::path& path, size_t max_triangles, int timeout_seconds) {
+  const std::string name = path.string();
+  auto bytes = ReadFile(path);
+  if (!bytes.ok()) {
+    return bytes.status().code() == StatusCode::kNotFound
+               ? Status(NotFound(name + ": no such file"))
+               : bytes.status();
+  }
+  if (bytes->empty()) return InvalidArgument(name + ": the file is empty");
+  FIGURANT_RETURN_IF_ERROR(CheckPlyHeader(*bytes, name));
+  internal::IsolationLimits limits;
+  limits.timeout_seconds = timeout_seconds;
+  // The child sends the triangles as a double asset, whose decoder the parent runs like on any
+  // untrusted bytes.
+  FIGURANT_ASSIGN_OR_RETURN(
+      std::string transfer,
+      internal::RunIsolated(
+          [&]() -> Result<std::string> {
+            Assimp::Importer importer;
+            const aiScene* scene = importer.ReadFile(name, kGeometryPostProcess);
+            if (scene == nullptr) {
+              return InvalidArgument(name + ": cannot read it as a mesh (" +
+                                     importer.GetErrorString() + ")");
+            }
+            if (scene->mRootNode == nullptr || scene->mNumMeshes == 0) {
+              return InvalidArgument(name + ": the file holds no meshes");
+            }
+            geom::DoubleAsset asset;
+            WalkGeometry(*scene, *scene->mRootNode, Mat4f::Identity(), asset.mesh);
+            if (asset.mesh.triangle_count() > max_triangles) {
+              return InvalidArgument(name + ": " + std::to_string(asset.mesh.triangle_count()) +
+                                     " triangles is over the limit of " +
+                                     std::to_string(max_triangles) + " (decimate it first)");
+            }
+            return geom::EncodeDoubleAsset(asset);
+          },
+          name, limits));
+  auto asset = geom::DecodeDoubleAsset(transfer);
+  if (!asset.ok()) {
+    return InvalidArgument(name + ": the mesh importer returned malformed data (" +
+                           asset.status().message() + ")");
+  }
+  if (asset->mesh.triangle_count() == 0) {
+    return InvalidArgument(name + ": the file holds no triangles");
+  }
+  return std::move(asset->mesh);
 }
 
 }  // namespace figurant::scan

@@ -64,6 +64,13 @@ struct ImportedScan {
 // meshes over the triangle limit.
 Result<ImportedScan> ImportFile(const std::filesystem::path& path, const ImportOptions& options);
 
+// Reads the triangles of a mesh file as they are in the file (its units and axes, every node's
+// transform applied; no normalisation, materials or levels of detail): set geometry, not a
+// person. Same isolated importer and checks as ImportFile. InvalidArgument naming `path` for an
+// unreadable file, no triangles or more than `max_triangles`; NotFound when it does not exist.
+Result<geom::Mesh> ImportGeometry(const std::filesystem::path& path, size_t max_triangles,
+                                  int timeout_seconds);
+
 // Imports a mesh held in memory (`format_hint` is the file extension, e.g. "obj", "ply", "glb").
 // The fuzzing entry point; also used for uploads. Side files (MTL, textures) are not available.
 Result<ImportedScan> ImportMemory(std::string_view bytes, std::string_view format_hint,
