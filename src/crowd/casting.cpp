@@ -1,5 +1,7 @@
 #include "crowd/casting.h"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -11,9 +13,11 @@ namespace {
 
 constexpr int kBisectionSteps = 12;
 
-// A uniform grid over 2D points (world x/z, or screen x/y) holding the agents added so far: a
-// dense array of cell heads with per-agent "next" links when the extent is modest, else a hash map
-// of cells (agents spread over kilometres with a small cell).
+// A uniform grid over 2D points (world x/z, or screen x/y) holding the agents added so far. When
+// the extent is modest the cells are one flat array sized up front from every point that may be
+// added (counting sort), each cell's agents stored contiguously with their coordinates, so a query
+// reads a few short runs of memory; agents spread over kilometres with a small cell go in a hash
+// map of cells instead.
 class PointGrid {
  public:
   // Cells are radius / kSubdivisions wide; a query scans the cells within the radius, skipping the
@@ -23,10 +27,7 @@ class PointGrid {
 
   PointGrid(double radius, const std::vector<double>& xs, const std::vector<double>& ys,
             const std::vector<bool>& present)
-      : radius_(radius),
-        cell_(radius / kSubdivisions),
-        inv_(radius > 0 ? kSubdivisions / radius : 0.0),
-        next_(xs.size(), -1) {
+      : radius_(radius), inv_(radius > 0 ? kSubdivisions / radius : 0.0) {
     if (radius_ <= 0) return;
     double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
     for (size_t i = 0; i < xs.size(); ++i) {
@@ -43,69 +44,81 @@ class PointGrid {
     if (nx * ny <= 16.0 * static_cast<double>(xs.size()) + 1024) {
       nx_ = static_cast<int64_t>(nx);
       ny_ = static_cast<int64_t>(ny);
-      heads_.assign(static_cast<size_t>(nx_ * ny_), -1);
+      start_.assign(static_cast<size_t>(nx_ * ny_) + 1, 0);
+      for (size_t i = 0; i < xs.size(); ++i) {
+        if (present[i]) ++start_[Cell(xs[i], ys[i]) + 1];
+      }
+      for (size_t c = 1; c < start_.size(); ++c) start_[c] += start_[c - 1];
+      end_.assign(start_.begin(), start_.end() - 1);
+      entries_.resize(start_.back());
     }
   }
   bool enabled() const { return radius_ > 0; }
 
+  // Adds an agent; in the dense layout, only one whose `present` flag was set, at most once.
   void Add(double x, double y, int32_t agent) {
-    if (!heads_.empty()) {
-      const auto c = static_cast<size_t>(CellY(y) * nx_ + CellX(x));
-      next_[static_cast<size_t>(agent)] = heads_[c];
-      heads_[c] = agent;
+    if (!start_.empty()) {
+      entries_[end_[Cell(x, y)]++] = {x, y, agent};
     } else {
-      map_[Key(CellX(x), CellY(y))].push_back(agent);
+      map_[Key(CellX(x), CellY(y))].push_back({x, y, agent});
     }
   }
 
   // Calls fn(agent, squared distance) for every stored agent closer than the radius to (x, y).
   template <typename Fn>
-  void ForNear(double x, double y, const std::vector<double>& xs, const std::vector<double>& ys,
-               Fn&& fn) const {
+  void ForNear(double x, double y, Fn&& fn) const {
     const int64_t cx = CellX(x), cy = CellY(y);
     const double r2 = radius_ * radius_;
-    auto visit = [&](int32_t j) {
-      const double dx = xs[static_cast<size_t>(j)] - x, dy = ys[static_cast<size_t>(j)] - y;
-      const double d2 = dx * dx + dy * dy;
-      if (d2 < r2) fn(j, d2);
+    auto visit = [&](const Entry* e, const Entry* end) {
+      for (; e != end; ++e) {
+        const double dx = e->x - x, dy = e->y - y;
+        const double d2 = dx * dx + dy * dy;
+        if (d2 < r2) fn(e->agent, d2);
+      }
     };
     constexpr int64_t k = kSubdivisions;
     for (int64_t oy = -k; oy <= k; ++oy) {
+      const int64_t gy = cy + oy;
+      if (!start_.empty() && (gy < 0 || gy >= ny_)) continue;
       for (int64_t ox = -k; ox <= k; ++ox) {
         // Skip cells whose nearest point is beyond the radius (their gap to the query cell is at
         // least (|o| - 1) cells along each axis).
         const int64_t gx_gap = std::max<int64_t>(0, std::abs(ox) - 1);
         const int64_t gy_gap = std::max<int64_t>(0, std::abs(oy) - 1);
         if (gx_gap * gx_gap + gy_gap * gy_gap >= k * k) continue;
-        const int64_t gx = cx + ox, gy = cy + oy;
-        if (!heads_.empty()) {
-          if (gx < 0 || gy < 0 || gx >= nx_ || gy >= ny_) continue;
-          for (int32_t j = heads_[static_cast<size_t>(gy * nx_ + gx)]; j >= 0;
-               j = next_[static_cast<size_t>(j)]) {
-            visit(j);
-          }
+        const int64_t gx = cx + ox;
+        if (!start_.empty()) {
+          if (gx < 0 || gx >= nx_) continue;
+          const auto c = static_cast<size_t>(gy * nx_ + gx);
+          visit(entries_.data() + start_[c], entries_.data() + end_[c]);
         } else {
           const auto it = map_.find(Key(gx, gy));
           if (it == map_.end()) continue;
-          for (int32_t j : it->second) visit(j);
+          visit(it->second.data(), it->second.data() + it->second.size());
         }
       }
     }
   }
 
  private:
+  struct Entry {
+    double x, y;
+    int32_t agent;
+  };
   int64_t CellX(double v) const { return static_cast<int64_t>(std::floor((v - x0_) * inv_)); }
   int64_t CellY(double v) const { return static_cast<int64_t>(std::floor((v - y0_) * inv_)); }
+  size_t Cell(double x, double y) const { return static_cast<size_t>(CellY(y) * nx_ + CellX(x)); }
   static uint64_t Key(int64_t cx, int64_t cy) {
     return Rng::Mix(static_cast<uint64_t>(cx) * 0xc2b2ae3d27d4eb4fULL ^
                     static_cast<uint64_t>(cy) * 0x165667b19e3779f9ULL);
   }
-  double radius_, cell_, inv_;
+  double radius_, inv_;
   double x0_ = 0, y0_ = 0;
   int64_t nx_ = 0, ny_ = 0;
-  std::vector<int32_t> heads_;
-  std::vector<int32_t> next_;
-  std::unordered_map<uint64_t, std::vector<int32_t>> map_;
+  std::vector<uint32_t> start_;  // dense: cell c's agents are entries_[start_[c], end_[c])
+  std::vector<uint32_t> end_;
+  std::vector<Entry> entries_;
+  std::unordered_map<uint64_t, std::vector<Entry>> map_;
 };
 
 // Doubles of one pool kept sorted by use count in O(1) per increment (bucket array, as in
@@ -208,10 +221,10 @@ GreedyOutcome Greedy(const std::vector<CastAgent>& agents,
       }
     };
     if (world.enabled()) {
-      world.ForNear(wx[ai], wz[ai], wx, wz, [&](int32_t j, double d2) { note(j, d2 * inv_dw2); });
+      world.ForNear(wx[ai], wz[ai], [&](int32_t j, double d2) { note(j, d2 * inv_dw2); });
     }
     if (screen.enabled() && ag.screen) {
-      screen.ForNear(sx[ai], sy[ai], sx, sy, [&](int32_t j, double d2) { note(j, d2 * inv_ds2); });
+      screen.ForNear(sx[ai], sy[ai], [&](int32_t j, double d2) { note(j, d2 * inv_ds2); });
     }
     CountBuckets& b = buckets[static_cast<size_t>(ag.pool)];
     const size_t m = b.size();
@@ -276,8 +289,8 @@ void Rebalance(const std::vector<CastAgent>& agents, const std::vector<std::vect
     auto check = [&](int32_t j, double) {
       if (static_cast<size_t>(j) != i && assignment[static_cast<size_t>(j)] == d) clash = true;
     };
-    if (world.enabled()) world.ForNear(wx[i], wz[i], wx, wz, check);
-    if (!clash && screen.enabled() && agents[i].screen) screen.ForNear(sx[i], sy[i], sx, sy, check);
+    if (world.enabled()) world.ForNear(wx[i], wz[i], check);
+    if (!clash && screen.enabled() && agents[i].screen) screen.ForNear(sx[i], sy[i], check);
     return clash;
   };
   constexpr int kMaxRounds = 8;
@@ -328,15 +341,16 @@ double ClosestPair(std::vector<std::pair<double, double>> pts) {
     y = ry;
   }
   std::sort(pts.begin(), pts.end());
-  double best = INFINITY;
+  double best2 = INFINITY;  // squared
   for (size_t i = 1; i < pts.size(); ++i) {
     for (size_t j = i; j-- > 0;) {
       const double dx = pts[i].first - pts[j].first;
-      if (dx >= best) break;
-      best = std::min(best, std::hypot(dx, pts[i].second - pts[j].second));
+      if (dx * dx >= best2) break;
+      const double dy = pts[i].second - pts[j].second;
+      best2 = std::min(best2, dx * dx + dy * dy);
     }
   }
-  return best;
+  return std::sqrt(best2);
 }
 
 std::string Fmt(double v) {
@@ -356,15 +370,14 @@ std::vector<CloneStats> CloneReport(const std::vector<CastAgent>& agents,
     world[d].emplace_back(agents[i].position.x, agents[i].position.z);
     if (agents[i].screen) screen[d].emplace_back(agents[i].screen->x, agents[i].screen->y);
   }
-  std::vector<CloneStats> out;
-  for (int d = 0; d < double_count; ++d) {
-    CloneStats s;
-    s.double_index = d;
-    s.agents = static_cast<int>(world[static_cast<size_t>(d)].size());
-    s.world_min_m = ClosestPair(std::move(world[static_cast<size_t>(d)]));
-    s.screen_min_fraction = ClosestPair(std::move(screen[static_cast<size_t>(d)]));
-    out.push_back(s);
-  }
+  std::vector<CloneStats> out(static_cast<size_t>(double_count));
+  tbb::parallel_for(size_t{0}, out.size(), [&](size_t d) {
+    CloneStats& s = out[d];
+    s.double_index = static_cast<int>(d);
+    s.agents = static_cast<int>(world[d].size());
+    s.world_min_m = ClosestPair(std::move(world[d]));
+    s.screen_min_fraction = ClosestPair(std::move(screen[d]));
+  });
   return out;
 }
 

@@ -4,7 +4,11 @@
 // the exact head count, so the density is met exactly and the spacing stays even.
 #include "crowd/layout.h"
 
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <unordered_map>
@@ -27,6 +31,10 @@ constexpr size_t kMaxAreaAgents = 20'000'000;
 constexpr double kUsableProbes = 20'000;    // probe points estimating a set's usable area
 constexpr double kMinProbeSpacingM = 0.05;  // no finer than this
 constexpr int kPathAttempts = 8;            // jittered tries per path spot
+// Large areas are sampled and thinned in bands of grid rows, two passes of concurrent bands.
+constexpr int64_t kMinBandRows = 8;
+constexpr int64_t kPointsPerBand = 20'000;
+constexpr int64_t kMaxBands = 256;
 
 struct Bounds2 {
   double x0 = INFINITY, z0 = INFINITY, x1 = -INFINITY, z1 = -INFINITY;
@@ -52,6 +60,8 @@ bool Inside(const AreaSpec& spec, Point2 p) {
 }
 
 // A uniform grid over the bounding box holding at most one sample per cell (cell = r / sqrt 2).
+// The rows are split into bands; a cell holds the sample's index in its band's list (-1 if
+// empty), so bands whose rows are three or more apart can be filled at the same time.
 class SampleGrid {
  public:
   SampleGrid(const Bounds2& b, double min_dist)
@@ -60,20 +70,45 @@ class SampleGrid {
     nz_ = std::max<int64_t>(1, static_cast<int64_t>(std::ceil((b.z1 - b.z0) / cell_)) + 1);
     cells_.assign(static_cast<size_t>(nx_ * nz_), -1);
   }
-  bool Fits(Point2 p, const std::vector<Point2>& pts) const {
-    const int64_t cx = CellX(p.x), cz = CellZ(p.z);
-    for (int64_t z = std::max<int64_t>(0, cz - 2); z <= std::min(nz_ - 1, cz + 2); ++z) {
-      for (int64_t x = std::max<int64_t>(0, cx - 2); x <= std::min(nx_ - 1, cx + 2); ++x) {
-        const int32_t i = cells_[static_cast<size_t>(z * nx_ + x)];
-        if (i < 0) continue;
-        const double dx = pts[i].x - p.x, dz = pts[i].z - p.z;
-        if (dx * dx + dz * dz < r2_) return false;
-      }
+  // Splits the rows into `bands` bands of equal height (the last may be shorter).
+  void SetBands(int64_t rows_per_band) { rows_per_band_ = rows_per_band; }
+  int64_t rows() const { return nz_; }
+  double cell() const { return cell_; }
+  int64_t Row(double z) const { return static_cast<int64_t>((z - b_.z0) / cell_); }
+  // Whether `p` is at least the minimum distance from every sample; `bands` holds each band's
+  // samples.
+  bool Fits(Point2 p, const std::vector<std::vector<Point2>>& bands) const {
+    const int64_t cx = CellX(p.x), cz = Row(p.z);
+    // A sample in the same cell is always closer than r (the cell's diagonal is r).
+    if (cells_[static_cast<size_t>(cz * nx_ + cx)] >= 0) return false;
+    // The bands of rows cz - 2 .. cz + 2 (bands are at least three rows high).
+    const int64_t band = cz / rows_per_band_, in_band = cz - band * rows_per_band_;
+    std::array<const Point2*, 5> row_points{};
+    for (int64_t dz = -2; dz <= 2; ++dz) {
+      const int64_t z = cz + dz;
+      if (z < 0 || z >= nz_) continue;
+      const int64_t b = band + (in_band + dz < 0 ? -1 : in_band + dz >= rows_per_band_ ? 1 : 0);
+      row_points[static_cast<size_t>(dz + 2)] = bands[static_cast<size_t>(b)].data();
+    }
+    // The 20 other cells that can hold a sample closer than r (the corners of the 5 × 5 block
+    // cannot), nearest first: a conflict is usually found in the first few.
+    static constexpr std::array<std::array<int8_t, 2>, 20> kNear = {
+        {{-1, 0}, {1, 0},  {0, -1},  {0, 1},  {-1, -1}, {1, -1},  {-1, 1},
+         {1, 1},  {-2, 0}, {2, 0},   {0, -2}, {0, 2},   {-2, -1}, {-2, 1},
+         {2, -1}, {2, 1},  {-1, -2}, {1, -2}, {-1, 2},  {1, 2}}};
+    for (const auto& [ox, oz] : kNear) {
+      const int64_t x = cx + ox, z = cz + oz;
+      if (x < 0 || x >= nx_ || z < 0 || z >= nz_) continue;
+      const int32_t i = cells_[static_cast<size_t>(z * nx_ + x)];
+      if (i < 0) continue;
+      const Point2& q = row_points[static_cast<size_t>(oz + 2)][i];
+      const double dx = q.x - p.x, dz = q.z - p.z;
+      if (dx * dx + dz * dz < r2_) return false;
     }
     return true;
   }
-  void Add(Point2 p, int32_t index) {
-    cells_[static_cast<size_t>(CellZ(p.z) * nx_ + CellX(p.x))] = index;
+  void Add(Point2 p, int32_t index_in_band) {
+    cells_[static_cast<size_t>(Row(p.z) * nx_ + CellX(p.x))] = index_in_band;
   }
   bool InBox(Point2 p) const {
     return p.x >= b_.x0 && p.x <= b_.x1 && p.z >= b_.z0 && p.z <= b_.z1;
@@ -81,31 +116,34 @@ class SampleGrid {
 
  private:
   int64_t CellX(double x) const { return static_cast<int64_t>((x - b_.x0) / cell_); }
-  int64_t CellZ(double z) const { return static_cast<int64_t>((z - b_.z0) / cell_); }
   Bounds2 b_;
   double cell_, r2_;
   int64_t nx_ = 1, nz_ = 1;
+  int64_t rows_per_band_ = INT64_MAX;
   std::vector<int32_t> cells_;
 };
 
-// Maximal Poisson-disk set with minimum distance `r` inside the area (and where the set, if any,
-// lets a person stand).
-std::vector<Point2> Bridson(const AreaSpec& spec, const SetSurface* set, double r, Rng& rng,
-                            size_t cap) {
-  const Bounds2 b = BoundsOf(spec.outline);
-  SampleGrid grid(b, r);
-  std::vector<Point2> pts;
-  std::vector<int32_t> active;
-  std::vector<Point2> dirs(kBridsonAttempts);
+// Fills one band of grid rows [row0, row1) with a maximal Poisson-disk set: growth first from
+// `frontier` (samples of the neighbouring bands near its edges), then from random seeds (which
+// also reach disconnected parts of the area). Writes only `bands[band]` and the band's cells.
+void FillBand(const AreaSpec& spec, const SetSurface* set, double r, size_t cap, SampleGrid& grid,
+              std::vector<std::vector<Point2>>& bands, size_t band, int64_t row0, int64_t row1,
+              const Bounds2& box, const std::vector<Point2>& frontier, Rng& rng) {
+  std::array<Point2, kBridsonAttempts> dirs;
   for (int a = 0; a < kBridsonAttempts; ++a) {
     dirs[static_cast<size_t>(a)] = {std::cos(2 * kPi * a / kBridsonAttempts),
                                     std::sin(2 * kPi * a / kBridsonAttempts)};
   }
+  std::vector<Point2>& pts = bands[band];
+  std::vector<Point2> active(frontier);
   auto try_add = [&](Point2 p) {
-    if (!grid.InBox(p) || !Inside(spec, p) || !grid.Fits(p, pts)) return false;
+    if (!grid.InBox(p)) return false;
+    const int64_t row = grid.Row(p.z);
+    // Most candidates fall near a sample: the grid test first, the polygon after.
+    if (row < row0 || row >= row1 || !grid.Fits(p, bands) || !Inside(spec, p)) return false;
     if (set != nullptr && !set->StandAt(p, spec.personal_radius_m)) return false;
     grid.Add(p, static_cast<int32_t>(pts.size()));
-    active.push_back(static_cast<int32_t>(pts.size()));
+    active.push_back(p);
     pts.push_back(p);
     return true;
   };
@@ -114,24 +152,75 @@ std::vector<Point2> Bridson(const AreaSpec& spec, const SetSurface* set, double 
   size_t head = 0;
   auto grow = [&] {
     while (head < active.size() && pts.size() < cap) {
-      const Point2 base = pts[static_cast<size_t>(active[head++])];
+      const Point2 base = active[head++];
       // Rotate the fixed candidate directions by a random angle (one sincos per point).
       const double start = rng.Uniform(0, 2 * kPi);
       const double cs = std::cos(start) * r * kCandidateRadius;
       const double sn = std::sin(start) * r * kCandidateRadius;
-      for (int a = 0; a < kBridsonAttempts; ++a) {
-        const double c = dirs[static_cast<size_t>(a)].x, d = dirs[static_cast<size_t>(a)].z;
-        try_add({base.x + cs * c - sn * d, base.z + sn * c + cs * d});
-      }
+      for (const Point2& d : dirs)
+        try_add({base.x + cs * d.x - sn * d.z, base.z + sn * d.x + cs * d.z});
     }
   };
+  grow();
+  const double z0 = std::max(box.z0, box.z0 + static_cast<double>(row0) * grid.cell());
+  const double z1 = std::min(box.z1, box.z0 + static_cast<double>(row1) * grid.cell());
   for (int s = 0; s < kExtraSeedAttempts && pts.size() < cap; ++s) {
-    if (try_add({rng.Uniform(b.x0, b.x1), rng.Uniform(b.z0, b.z1)})) grow();
+    if (try_add({rng.Uniform(box.x0, box.x1), rng.Uniform(z0, z1)})) grow();
   }
+}
+
+// Maximal Poisson-disk set with minimum distance `r` inside the area (and where the set, if any,
+// lets a person stand), at most about `cap` points. Large areas are split into bands of rows:
+// the even bands are filled concurrently, then the odd ones, each growing from its filled
+// neighbours' edges, so the result is the same for any number of threads.
+std::vector<Point2> Bridson(const AreaSpec& spec, const SetSurface* set, double r, uint64_t seed,
+                            uint64_t attempt, size_t cap) {
+  const Bounds2 b = BoundsOf(spec.outline);
+  SampleGrid grid(b, r);
+  const double expected = kMaximalDensity * (b.x1 - b.x0) * (b.z1 - b.z0) / (r * r);
+  const int64_t band_count =
+      std::clamp<int64_t>(std::min<int64_t>(grid.rows() / kMinBandRows,
+                                            static_cast<int64_t>(expected / kPointsPerBand)),
+                          1, kMaxBands);
+  const int64_t rows_per_band = (grid.rows() + band_count - 1) / band_count;
+  const auto bands_n = static_cast<size_t>((grid.rows() + rows_per_band - 1) / rows_per_band);
+  grid.SetBands(rows_per_band);
+  std::vector<std::vector<Point2>> bands(bands_n);
+  auto fill = [&](size_t band) {
+    const int64_t row0 = static_cast<int64_t>(band) * rows_per_band;
+    const int64_t row1 = std::min(grid.rows(), row0 + rows_per_band);
+    // Samples of the neighbours within two rows of this band: only they can seed points in it.
+    std::vector<Point2> frontier;
+    if (band > 0) {
+      for (const Point2& p : bands[band - 1]) {
+        if (grid.Row(p.z) >= row0 - 2) frontier.push_back(p);
+      }
+    }
+    if (band + 1 < bands_n) {
+      for (const Point2& p : bands[band + 1]) {
+        if (grid.Row(p.z) < row1 + 2) frontier.push_back(p);
+      }
+    }
+    // Band 0 keeps the stream a single-band area has always used.
+    Rng rng = Rng::Derive(seed, attempt + (static_cast<uint64_t>(band) << 32));
+    FillBand(spec, set, r, cap, grid, bands, band, row0, row1, b, frontier, rng);
+  };
+  for (size_t parity = 0; parity < 2; ++parity) {
+    tbb::parallel_for(size_t{0}, (bands_n + 1 - parity) / 2,
+                      [&](size_t k) { fill(2 * k + parity); });
+  }
+  std::vector<Point2> pts;
+  size_t total = 0;
+  for (const auto& band : bands) total += band.size();
+  pts.reserve(total);
+  for (const auto& band : bands) pts.insert(pts.end(), band.begin(), band.end());
   return pts;
 }
 
-// Weighted sample elimination (Yuksel 2015, eq. 1 with alpha = 8) down to `target` points.
+// Weighted sample elimination (Yuksel 2015, eq. 1 with alpha = 8) down to `target` points. Large
+// sets are split into bands of grid rows, each removing its share of the excess (in proportion to
+// its points): the even bands concurrently, then the odd ones with their weights recomputed from
+// what the even bands left, so the result is the same for any number of threads.
 std::vector<Point2> Eliminate(std::vector<Point2> pts, size_t target, double area) {
   if (pts.size() <= target) return pts;
   // r_max: the radius of a hexagonal packing of `target` points over the area (Yuksel's d_max).
@@ -165,7 +254,44 @@ std::vector<Point2> Eliminate(std::vector<Point2> pts, size_t target, double are
       members[fill[static_cast<size_t>(cell_of[i])]++] = static_cast<int32_t>(i);
     }
   }
-  std::vector<bool> removed(pts.size(), false);
+  // Bands of rows; a point's neighbours lie at most one row away, so bands two apart never touch.
+  const int64_t band_count = std::clamp<int64_t>(
+      std::min<int64_t>(nz / kMinBandRows,
+                        static_cast<int64_t>(pts.size() / static_cast<size_t>(kPointsPerBand))),
+      1, kMaxBands);
+  const int64_t rows_per_band = (nz + band_count - 1) / band_count;
+  const auto bands_n = static_cast<size_t>((nz + rows_per_band - 1) / rows_per_band);
+  auto band_of = [&](size_t i) { return static_cast<size_t>(cell_of[i] / nx / rows_per_band); };
+  std::vector<std::vector<int32_t>> band_points(bands_n);
+  for (size_t i = 0; i < pts.size(); ++i)
+    band_points[band_of(i)].push_back(static_cast<int32_t>(i));
+  // Each band's share of the excess: proportional, remainders to the largest fractions.
+  const size_t excess = pts.size() - target;
+  std::vector<size_t> quota(bands_n);
+  {
+    std::vector<std::pair<double, size_t>> remainders;
+    size_t given = 0;
+    for (size_t b = 0; b < bands_n; ++b) {
+      const double exact = static_cast<double>(excess) *
+                           static_cast<double>(band_points[b].size()) /
+                           static_cast<double>(pts.size());
+      quota[b] = std::min(band_points[b].size(), static_cast<size_t>(exact));
+      given += quota[b];
+      remainders.emplace_back(exact - static_cast<double>(quota[b]), b);
+    }
+    std::sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (size_t k = 0; given < excess; k = (k + 1) % bands_n) {
+      const size_t b = remainders[k].second;
+      if (quota[b] < band_points[b].size()) {
+        ++quota[b];
+        ++given;
+      }
+    }
+  }
+
+  std::vector<uint8_t> removed(pts.size(), 0);
   auto weight = [&](double d2) {
     const double t = 1.0 - std::sqrt(d2) / cell;
     const double t2 = t * t, t4 = t2 * t2;
@@ -179,7 +305,7 @@ std::vector<Point2> Eliminate(std::vector<Point2> pts, size_t target, double are
         const auto k = static_cast<size_t>(z * nx + x);
         for (uint32_t m = start[k]; m < start[k + 1]; ++m) {
           const int32_t j = members[m];
-          if (j == i || removed[static_cast<size_t>(j)]) continue;
+          if (j == i || removed[static_cast<size_t>(j)] != 0) continue;
           const double dx = pts[static_cast<size_t>(i)].x - pts[static_cast<size_t>(j)].x;
           const double dz = pts[static_cast<size_t>(i)].z - pts[static_cast<size_t>(j)].z;
           const double d2 = dx * dx + dz * dz;
@@ -189,51 +315,62 @@ std::vector<Point2> Eliminate(std::vector<Point2> pts, size_t target, double are
     }
   };
   std::vector<double> w(pts.size(), 0.0);
-  for (size_t i = 0; i < pts.size(); ++i) {
-    for_neighbors(static_cast<int32_t>(i), [&](int32_t, double d2) { w[i] += weight(d2); });
-  }
-  // Indexed binary max-heap on weight; weights only decrease, so an update is a sift-down.
-  std::vector<int32_t> heap(pts.size());
   std::vector<int32_t> slot(pts.size());
-  for (size_t i = 0; i < pts.size(); ++i) heap[i] = static_cast<int32_t>(i);
-  auto higher = [&](int32_t a, int32_t b) {
-    const double wa = w[static_cast<size_t>(a)], wb = w[static_cast<size_t>(b)];
-    return wa != wb ? wa > wb : a < b;  // ties by index: deterministic
-  };
-  size_t heap_size = heap.size();
-  auto place = [&](size_t at, int32_t v) {
-    heap[at] = v;
-    slot[static_cast<size_t>(v)] = static_cast<int32_t>(at);
-  };
-  auto sift_down = [&](size_t at) {
-    const int32_t v = heap[at];
-    while (true) {
-      size_t child = 2 * at + 1;
-      if (child >= heap_size) break;
-      if (child + 1 < heap_size && higher(heap[child + 1], heap[child])) ++child;
-      if (!higher(heap[child], v)) break;
-      place(at, heap[child]);
-      at = child;
+  // Removes band `b`'s quota, highest weight first, from an indexed binary max-heap on weight
+  // (weights only decrease, so an update is a sift-down). Neighbours in other bands are left to
+  // their own band's pass.
+  auto eliminate_band = [&](size_t b) {
+    const std::vector<int32_t>& mine = band_points[b];
+    for (int32_t i : mine) {
+      double sum = 0;
+      for_neighbors(i, [&](int32_t, double d2) { sum += weight(d2); });
+      w[static_cast<size_t>(i)] = sum;
     }
-    place(at, v);
+    std::vector<int32_t> heap(mine);
+    auto higher = [&](int32_t a, int32_t c) {
+      const double wa = w[static_cast<size_t>(a)], wc = w[static_cast<size_t>(c)];
+      return wa != wc ? wa > wc : a < c;  // ties by index: deterministic
+    };
+    size_t heap_size = heap.size();
+    auto place = [&](size_t at, int32_t v) {
+      heap[at] = v;
+      slot[static_cast<size_t>(v)] = static_cast<int32_t>(at);
+    };
+    auto sift_down = [&](size_t at) {
+      const int32_t v = heap[at];
+      while (true) {
+        size_t child = 2 * at + 1;
+        if (child >= heap_size) break;
+        if (child + 1 < heap_size && higher(heap[child + 1], heap[child])) ++child;
+        if (!higher(heap[child], v)) break;
+        place(at, heap[child]);
+        at = child;
+      }
+      place(at, v);
+    };
+    for (size_t k = 0; k < heap_size; ++k)
+      slot[static_cast<size_t>(heap[k])] = static_cast<int32_t>(k);
+    for (size_t k = heap_size / 2; k-- > 0;) sift_down(k);
+    for (size_t done = 0; done < quota[b] && heap_size > 0; ++done) {
+      const int32_t i = heap[0];
+      place(0, heap[--heap_size]);
+      sift_down(0);
+      removed[static_cast<size_t>(i)] = 1;
+      for_neighbors(i, [&](int32_t j, double d2) {
+        if (band_of(static_cast<size_t>(j)) != b) return;
+        w[static_cast<size_t>(j)] -= weight(d2);
+        sift_down(static_cast<size_t>(slot[static_cast<size_t>(j)]));
+      });
+    }
   };
-  for (size_t i = heap_size / 2; i-- > 0;) sift_down(i);
-  size_t alive = pts.size();
-  while (alive > target && heap_size > 0) {
-    const int32_t i = heap[0];
-    place(0, heap[--heap_size]);
-    sift_down(0);
-    removed[static_cast<size_t>(i)] = true;
-    --alive;
-    for_neighbors(i, [&](int32_t j, double d2) {
-      w[static_cast<size_t>(j)] -= weight(d2);
-      sift_down(static_cast<size_t>(slot[static_cast<size_t>(j)]));
-    });
+  for (size_t parity = 0; parity < 2; ++parity) {
+    tbb::parallel_for(size_t{0}, (bands_n + 1 - parity) / 2,
+                      [&](size_t k) { eliminate_band(2 * k + parity); });
   }
   std::vector<Point2> out;
   out.reserve(target);
   for (size_t i = 0; i < pts.size(); ++i) {
-    if (!removed[i]) out.push_back(pts[i]);
+    if (removed[i] == 0) out.push_back(pts[i]);
   }
   return out;
 }
@@ -374,8 +511,8 @@ Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed, const SetSu
   double r = std::max(min_dist, std::sqrt(kMaximalDensity * out.area_m2 / (kOversample * asked)));
   std::vector<Point2> pts;
   for (int attempt = 0; attempt <= kMaxRadiusShrinks; ++attempt) {
-    Rng attempt_rng = Rng::Derive(seed, static_cast<uint64_t>(attempt));
-    pts = Bridson(spec, set, r, attempt_rng, static_cast<size_t>(kOversample * asked * 1.5) + 16);
+    pts = Bridson(spec, set, r, seed, static_cast<uint64_t>(attempt),
+                  static_cast<size_t>(kOversample * asked * 1.5) + 16);
     if (pts.size() >= target || r <= min_dist) break;
     r = std::max(min_dist, r * 0.85);
   }
@@ -388,8 +525,10 @@ Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed, const SetSu
     pts = Eliminate(std::move(pts), target, out.area_m2);
   }
   // Sort for a canonical order independent of the sampling history (row-major by z then x).
-  std::sort(pts.begin(), pts.end(),
-            [](const Point2& a, const Point2& b) { return a.z != b.z ? a.z < b.z : a.x < b.x; });
+  // (Points are distinct, so the order is total and a parallel sort gives the same result.)
+  tbb::parallel_sort(pts.begin(), pts.end(), [](const Point2& a, const Point2& b) {
+    return a.z != b.z ? a.z < b.z : a.x < b.x;
+  });
   out.placements.reserve(pts.size());
   for (const Point2& p : pts) {
     Placement pl;
