@@ -116,6 +116,27 @@ TEST(CryptomatteTest, IdsAreNeverDenormalInfiniteOrNaN) {
 // The first 16 samples of any pixel, in any dimension pair, form a (0, 4, 2)-net: exactly one point
 // in every elementary interval of area 1/16 (4×4, 2×8, 8×2, 1×16, 16×1 cells) — stratified
 // however the scramble falls.
+// Sobol dimension 1 against its definition (direction numbers v_0 = 2^31, v_k = v_{k-1} ^
+// (v_{k-1} >> 1), XORed over the index's set bits), on the first points and on indices using all
+// 32 bits, as the shuffled sample indices do.
+TEST(SamplerTest, SobolDimensionOneMatchesItsDefinition) {
+  auto reference = [](uint32_t index) {
+    uint32_t x = 0, v = 1u << 31;
+    for (int bit = 0; bit < 32; ++bit, v ^= v >> 1) {
+      if (((index >> bit) & 1u) != 0) x ^= v;
+    }
+    return x;
+  };
+  const double first[8] = {0, 0.5, 0.75, 0.25, 0.625, 0.125, 0.375, 0.875};
+  for (uint32_t i = 0; i < 8; ++i) EXPECT_EQ(internal::Sobol1(i), first[i] * 4294967296.0) << i;
+  uint32_t index = 0x9e3779b9u;
+  for (int k = 0; k < 10000; ++k) {
+    index = index * 1664525u + 1013904223u;
+    ASSERT_EQ(internal::Sobol1(index), reference(index)) << index;
+  }
+  EXPECT_EQ(internal::Sobol1(0xffffffffu), reference(0xffffffffu));
+}
+
 TEST(SamplerTest, SixteenSamplesAreStratifiedInEveryPair) {
   for (uint64_t pixel : {0ull, 1ull, 977ull, 123456789ull}) {
     for (uint32_t pair : {0u, 1u, 2u, 7u}) {

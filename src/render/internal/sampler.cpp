@@ -11,12 +11,12 @@ namespace {
 
 constexpr double kTwoToMinus32 = 1.0 / 4294967296.0;
 
+// Bytes reversed by one instruction, then the bits within each byte.
 inline uint32_t ReverseBits(uint32_t x) {
-  x = ((x >> 1) & 0x55555555u) | ((x & 0x55555555u) << 1);
-  x = ((x >> 2) & 0x33333333u) | ((x & 0x33333333u) << 2);
+  x = __builtin_bswap32(x);
   x = ((x >> 4) & 0x0f0f0f0fu) | ((x & 0x0f0f0f0fu) << 4);
-  x = ((x >> 8) & 0x00ff00ffu) | ((x & 0x00ff00ffu) << 8);
-  return (x >> 16) | (x << 16);
+  x = ((x >> 2) & 0x33333333u) | ((x & 0x33333333u) << 2);
+  return ((x >> 1) & 0x55555555u) | ((x & 0x55555555u) << 1);
 }
 
 inline uint32_t LaineKarrasPermutation(uint32_t x, uint32_t seed) {
@@ -42,13 +42,39 @@ uint32_t Hash32(uint32_t x) {
 
 uint32_t Sobol0(uint32_t index) { return ReverseBits(index); }
 
-uint32_t Sobol1(uint32_t index) {
-  // Direction numbers of x + 1: v_0 = 1 << 31, v_k = v_{k-1} ^ (v_{k-1} >> 1).
+namespace {
+
+// Dimension 1 bit by bit. Direction numbers of x + 1: v_0 = 1 << 31, v_k = v_{k-1} ^ (v_{k-1} >>
+// 1).
+constexpr uint32_t Sobol1Bitwise(uint32_t index) {
   uint32_t x = 0, v = 1u << 31;
   for (; index != 0; index >>= 1, v ^= v >> 1) {
     if ((index & 1u) != 0) x ^= v;
   }
   return x;
+}
+
+// Sobol points are linear over GF(2) in the index bits, so dimension 1 of an index is the XOR of
+// the points of its four bytes: four lookups instead of up to 32 data-dependent branches (the
+// shuffled indices the sampler asks for use all 32 bits).
+struct Sobol1Tables {
+  uint32_t byte[4][256];
+};
+constexpr Sobol1Tables MakeSobol1Tables() {
+  Sobol1Tables t{};
+  for (uint32_t k = 0; k < 4; ++k) {
+    for (uint32_t b = 0; b < 256; ++b) t.byte[k][b] = Sobol1Bitwise(b << (8 * k));
+  }
+  return t;
+}
+constexpr Sobol1Tables kSobol1 = MakeSobol1Tables();
+static_assert(kSobol1.byte[0][1] == 1u << 31 && kSobol1.byte[0][3] == 1u << 30);
+
+}  // namespace
+
+uint32_t Sobol1(uint32_t index) {
+  return kSobol1.byte[0][index & 0xffu] ^ kSobol1.byte[1][(index >> 8) & 0xffu] ^
+         kSobol1.byte[2][(index >> 16) & 0xffu] ^ kSobol1.byte[3][index >> 24];
 }
 
 uint32_t NestedUniformScramble(uint32_t x, uint32_t seed) {
