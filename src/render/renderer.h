@@ -39,6 +39,10 @@ struct Prototype {
   std::string double_id;                           // Cryptomatte "double" name
   std::string performer_id;                        // Cryptomatte "performer" name
   std::shared_ptr<const geom::DoubleAsset> asset;  // shared by every agent showing the double
+  // The double's standing height, for levels of detail and coverage records; 0: measured from the
+  // asset. A posed prototype (anim/pose_variation.h) gives its unposed double's height here, so an
+  // agent's level and screen_height_fraction do not change with its pose. [Units: metres] [>= 0]
+  double standing_height_m = 0;
 };
 
 struct AgentInstance {
@@ -149,6 +153,15 @@ class Renderer {
   Renderer& operator=(const Renderer&) = delete;
 
   Result<Frame> Render(int frame_number);
+
+  // Re-points agents to other prototypes between frames (pose variation: one prototype per
+  // double, motion cycle and phase). `prototypes[a]` is agent a's new prototype index; it must
+  // show the same double and performer as the agent's current one (an agent keeps its identity,
+  // Cryptomatte names and level of detail; only its geometry changes). Agents whose index is
+  // unchanged are untouched; a prototype level not built yet is built now. InvalidArgument (and
+  // nothing changed) for a span of the wrong size, an index out of range or a change of double;
+  // Internal when Embree fails. Not thread-safe, and not to be called during Render().
+  Status SetAgentPrototypes(std::span<const int> prototypes);
 
   // The level of detail chosen for each agent (0 full, 1 mid, 2 far).
   const std::vector<int>& agent_lods() const;
