@@ -3,8 +3,9 @@
 // a compositor expects (linear premultiplied RGBA, depth, normals, Cryptomatte by agent, double
 // and performer) plus a per-agent coverage record for metering.
 //
-// - One Embree instance per agent over shared per-double, per-level-of-detail geometry: memory
-//   grows with unique doubles, not agents. The level is picked per agent by its projected height.
+// - One Embree instance per agent over shared per-prototype (a double, or a double in one pose),
+//   per-level-of-detail geometry: memory grows with prototypes, not agents. The level is picked
+//   per agent by its projected height; SetAgentPrototypes switches poses between frames.
 // - Lighting: next-event estimation of the sun (a directional light, irradiance in W/m²) at every
 //   vertex; the constant sky through the cosine-weighted direction each vertex continues in (an
 //   occlusion ray at the last one); up to max_bounces diffuse bounces. Lambertian materials: scan

@@ -54,7 +54,10 @@ struct PoseKey {
   anim::MotionCycle cycle = anim::MotionCycle::kStill;
   int step = 0, variants = 1;
   uint64_t jitter_seed = 0;
-  auto operator<=>(const PoseKey&) const = default;
+  bool operator<(const PoseKey& o) const {
+    return std::tie(double_id, cycle, step, variants, jitter_seed) <
+           std::tie(o.double_id, o.cycle, o.step, o.variants, o.jitter_seed);
+  }
 };
 
 // The phase step an agent shows at `frame`: its phase advanced by the time since the scene's
