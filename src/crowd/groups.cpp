@@ -208,6 +208,51 @@ void ParseCasting(const json& g, CrowdGroup& out, GroupErrors& e) {
   }
 }
 
+// Limits of a motion cycle's length. [Units: seconds]
+constexpr double kMinCycleSeconds = 0.1, kMaxCycleSeconds = 600;
+
+// "motion": {"cycle": "idle" | "walk" | "still", "variants": N, "cycle_seconds": s}.
+void ParseMotion(const json& g, GroupMotion& m, GroupErrors& e) {
+  if (const auto it = g.find("motion"); it != g.end()) {
+    if (!it->is_object()) {
+      e.Add("motion", "expected an object such as {\"cycle\": \"idle\"}");
+    } else {
+      static const std::set<std::string> kKeys = {"cycle", "variants", "cycle_seconds"};
+      for (const auto& [k, _] : it->items()) {
+        if (!kKeys.contains(k)) e.Add("motion." + k, "unknown field");
+      }
+      if (const auto c = it->find("cycle"); c != it->end()) {
+        const auto cycle =
+            c->is_string() ? anim::ParseMotionCycle(c->get<std::string>()) : std::nullopt;
+        if (!cycle) {
+          e.Add("motion.cycle", "expected one of: idle, walk, still, got " + c->dump());
+        } else {
+          m.cycle = *cycle;
+        }
+      }
+      if (const auto v = it->find("variants"); v != it->end()) {
+        if (!v->is_number_integer() || v->get<int64_t>() < 1 ||
+            v->get<int64_t>() > kMaxMotionVariants) {
+          e.Add("motion.variants", "expected an integer in 1.." +
+                                       std::to_string(kMaxMotionVariants) + ", got " + v->dump());
+        } else {
+          m.variants = static_cast<int>(v->get<int64_t>());
+        }
+      }
+      if (const auto s = it->find("cycle_seconds"); s != it->end()) {
+        if (!s->is_number() || !(s->get<double>() >= kMinCycleSeconds) ||
+            !(s->get<double>() <= kMaxCycleSeconds)) {
+          e.Add("motion.cycle_seconds",
+                "expected a number in [0.1, 600] seconds, got " + s->dump());
+        } else {
+          m.cycle_seconds = s->get<double>();
+        }
+      }
+    }
+  }
+  if (m.cycle_seconds == 0) m.cycle_seconds = anim::DefaultCycleSeconds(m.cycle);
+}
+
 const std::set<std::string>& CommonKeys() {
   static const std::set<std::string> k = {"kind",
                                           "name",
@@ -218,6 +263,7 @@ const std::set<std::string>& CommonKeys() {
                                           "variation",
                                           "min_same_double_distance_m",
                                           "min_same_double_screen_fraction",
+                                          "motion",
                                           "clip"};
   return k;
 }
@@ -372,6 +418,9 @@ Result<std::vector<CrowdGroup>> ParseCrowdGroups(const json& crowds, std::string
       }
     }
     ParseCasting(g, group, e);
+    if (std::holds_alternative<PathSpec>(group.layout))
+      group.motion.cycle = anim::MotionCycle::kWalk;
+    ParseMotion(g, group.motion, e);
     e.AppendTo(problems);
     out.push_back(std::move(group));
   }

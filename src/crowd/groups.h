@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "anim/pose_variation.h"
 #include "core/status.h"
 #include "crowd/layout.h"
 
@@ -31,7 +32,18 @@ struct VariationSpec {
   double tint_saturation = 0;  // ± jitter of wardrobe saturation, fraction [0..1]
   double tint_value = 0;       // ± jitter of wardrobe value (brightness), fraction [0..1]
   double body_scale = 0;       // ± uniform scale jitter, fraction [0..0.2]; needs body_scale
-  double phase = 1;            // animation phase spread, fraction of a cycle [0..1]
+  double phase = 1;            // spread of agents' starting phases, fraction of a cycle [0..1]
+};
+
+inline constexpr int kMaxMotionVariants = 32;
+
+// How a group's agents move (docs/motion.md): every agent of a rigged double plays `cycle` in
+// place from its own starting phase, quantised to `variants` phases per cycle (so a double costs
+// at most `variants` posed copies, however many agents show it).
+struct GroupMotion {
+  anim::MotionCycle cycle = anim::MotionCycle::kIdle;  // default: walk for path groups
+  int variants = 8;          // distinct phases per cycle [Limits: 1..kMaxMotionVariants]
+  double cycle_seconds = 0;  // one loop [Units: seconds] [Limits: 0.1..600]; set on parse
 };
 
 struct CloneSpec {
@@ -45,6 +57,7 @@ struct CrowdGroup {
   CastFilter filter;
   VariationSpec variation;
   CloneSpec clones;
+  GroupMotion motion;
   std::string clip;  // animation clip or pose name; empty = the double's default pose
 };
 

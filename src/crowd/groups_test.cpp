@@ -54,5 +54,45 @@ TEST(GroupsTest, EveryProblemIsNamedWithItsGroup) {
   }
 }
 
+TEST(GroupsTest, MotionDefaultsByKindAndIsChecked) {
+  const json ok = json::parse(R"([
+    {"kind": "area", "name": "a", "polygon": [[0, 0], [4, 0], [4, 4]], "count": 3},
+    {"kind": "seats", "name": "s", "origin": [0, 0, 0], "rows": 1, "seats_per_row": 2},
+    {"kind": "path", "name": "p", "points": [[0, 0], [10, 0]]},
+    {"kind": "area", "name": "w", "polygon": [[0, 0], [4, 0], [4, 4]], "count": 3,
+     "motion": {"cycle": "walk", "variants": 32, "cycle_seconds": 1.4}},
+    {"kind": "path", "name": "q", "points": [[0, 0], [10, 0]], "motion": {"cycle": "still"}}
+  ])");
+  auto g = ParseCrowdGroups(ok, "scene.json");
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  EXPECT_EQ((*g)[0].motion.cycle, anim::MotionCycle::kIdle);
+  EXPECT_EQ((*g)[0].motion.variants, 8);
+  EXPECT_DOUBLE_EQ((*g)[0].motion.cycle_seconds, 6.0);
+  EXPECT_EQ((*g)[1].motion.cycle, anim::MotionCycle::kIdle);
+  EXPECT_EQ((*g)[2].motion.cycle, anim::MotionCycle::kWalk);
+  EXPECT_DOUBLE_EQ((*g)[2].motion.cycle_seconds, 1.1);
+  EXPECT_EQ((*g)[3].motion.cycle, anim::MotionCycle::kWalk);
+  EXPECT_EQ((*g)[3].motion.variants, 32);
+  EXPECT_DOUBLE_EQ((*g)[3].motion.cycle_seconds, 1.4);
+  EXPECT_EQ((*g)[4].motion.cycle, anim::MotionCycle::kStill);
+
+  const json bad = json::parse(R"([
+    {"kind": "area", "name": "a", "polygon": [[0, 0], [4, 0], [4, 4]], "count": 3,
+     "motion": {"cycle": "run", "variants": 33, "cycle_seconds": 0, "phase": 0.5}},
+    {"kind": "path", "name": "p", "points": [[0, 0], [10, 0]], "motion": "walk"}
+  ])");
+  g = ParseCrowdGroups(bad, "scene.json");
+  ASSERT_FALSE(g.ok());
+  const std::string& m = g.status().message();
+  for (const char* s :
+       {"crowds[0] (a): field 'motion.cycle': expected one of: idle, walk, still, got \"run\"",
+        "crowds[0] (a): field 'motion.variants': expected an integer in 1..32",
+        "crowds[0] (a): field 'motion.cycle_seconds'",
+        "crowds[0] (a): field 'motion.phase': unknown",
+        "crowds[1] (p): field 'motion': expected an object"}) {
+    EXPECT_NE(m.find(s), std::string::npos) << "missing: " << s << "\n" << m;
+  }
+}
+
 }  // namespace
 }  // namespace figurant::crowd

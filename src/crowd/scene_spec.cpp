@@ -185,6 +185,25 @@ void ParseCamera(const json& doc, geom::Camera& c, Problems& p) {
   }
 }
 
+// "motion": {"cycle": "still" | "idle" | "walk", "phase": 0..1, "cycle_seconds": s}.
+void ParseAgentMotion(const json& a, const std::string& path, AgentSpec& s, Problems& p) {
+  const std::string mpath = path + ".motion";
+  if (const json* m = Object(a, "motion", mpath, p, false)) {
+    CheckKeys(*m, mpath, {"cycle", "phase", "cycle_seconds"}, p);
+    std::string cycle = "still";
+    if (Str(*m, "cycle", mpath + ".cycle", cycle, p, false)) {
+      if (auto c = anim::ParseMotionCycle(cycle)) {
+        s.motion = *c;
+      } else {
+        p.Add(mpath + ".cycle", "'" + cycle + "' is not one of: still, idle, walk");
+      }
+    }
+    Num(*m, "phase", mpath + ".phase", s.phase, 0, 1, p, false);
+    Num(*m, "cycle_seconds", mpath + ".cycle_seconds", s.cycle_seconds, 0.1, 600, p, false);
+  }
+  if (s.cycle_seconds == 0) s.cycle_seconds = anim::DefaultCycleSeconds(s.motion);
+}
+
 void ParseAgents(const json& doc, std::vector<AgentSpec>& out, Problems& p) {
   const auto it = doc.find("agents");
   if (it == doc.end()) return;
@@ -200,7 +219,8 @@ void ParseAgents(const json& doc, std::vector<AgentSpec>& out, Problems& p) {
       p.Add(path, "expected an object");
       continue;
     }
-    CheckKeys(a, path, {"double", "position", "heading_deg", "scale", "tint", "lod", "name"}, p);
+    CheckKeys(a, path,
+              {"double", "position", "heading_deg", "scale", "tint", "lod", "name", "motion"}, p);
     AgentSpec s;
     Str(a, "double", path + ".double", s.double_id, p, true);
     Vec3(a, "position", path + ".position", s.position, p, true);
@@ -227,6 +247,7 @@ void ParseAgents(const json& doc, std::vector<AgentSpec>& out, Problems& p) {
     } else if (a.contains("lod") && a["lod"].is_number_integer()) {
       // handled as an error by Str above
     }
+    ParseAgentMotion(a, path, s, p);
     Str(a, "name", path + ".name", s.name, p, false);
     if (s.name.empty()) s.name = "agent_" + std::to_string(i);
     if (!names.insert(s.name).second) p.Add(path + ".name", "'" + s.name + "' is used twice");

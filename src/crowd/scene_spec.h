@@ -67,6 +67,11 @@ struct AgentSpec {
   geom::Vec3f tint{1, 1, 1};  // wardrobe tint, multiplies albedo; != 1 is a wardrobe_tint
   LodChoice lod = LodChoice::kAuto;
   std::string name;  // agent name for Cryptomatte; default "agent_<index>"
+  // Pose variation (docs/motion.md). Still (the default) renders the double's imported pose, as
+  // before motion existed.
+  anim::MotionCycle motion = anim::MotionCycle::kStill;
+  double phase = 0;          // where in the cycle at frames.start [Units: cycles] [Limits: 0..1]
+  double cycle_seconds = 0;  // one loop [Units: seconds] [Limits: 0.1..600]; set on parse
 };
 
 struct SceneSpec {

@@ -113,5 +113,29 @@ TEST(SceneSpecTest, NothingToRenderIsAnError) {
   EXPECT_FALSE(ParseSceneSpec(j, "scene.json").ok());
 }
 
+TEST(SceneSpecTest, AgentMotionDefaultsToStillAndIsChecked) {
+  json j = IssueExample();
+  j["agents"].push_back(
+      {{"double", "d"}, {"position", {1, 0, 0}}, {"motion", {{"cycle", "walk"}, {"phase", 0.25}}}});
+  auto s = ParseSceneSpec(j, "scene.json");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->agents[0].motion, anim::MotionCycle::kStill);
+  EXPECT_EQ(s->agents[1].motion, anim::MotionCycle::kWalk);
+  EXPECT_DOUBLE_EQ(s->agents[1].phase, 0.25);
+  EXPECT_DOUBLE_EQ(s->agents[1].cycle_seconds, 1.1);
+
+  j["agents"][1]["motion"] = {{"cycle", "dance"}, {"phase", 1.5}, {"variants", 4}};
+  j["agents"][0]["motion"] = {{"cycle_seconds", -1}};
+  s = ParseSceneSpec(j, "scene.json");
+  ASSERT_FALSE(s.ok());
+  const std::string& m = s.status().message();
+  for (const char* f : {"field 'agents[1].motion.cycle': 'dance' is not one of: still, idle, walk",
+                        "field 'agents[1].motion.phase': expected a number in [0, 1]",
+                        "field 'agents[1].motion.variants': unknown field",
+                        "field 'agents[0].motion.cycle_seconds'"}) {
+    EXPECT_NE(m.find(f), std::string::npos) << "missing: " << f << "\n" << m;
+  }
+}
+
 }  // namespace
 }  // namespace figurant::crowd

@@ -191,6 +191,62 @@ struct Renderer::Impl {
     return s;
   }
 
+  // The Embree scene of one prototype level, built on first use.
+  RTCScene LevelScene(ProtoData& p, int level) {
+    ProtoLevel& pl = p.levels[static_cast<size_t>(level)];
+    if (pl.scene == nullptr) {
+      // Reuse a sibling level's scene when it has the same triangles.
+      for (ProtoLevel& other : p.levels) {
+        if (other.scene != nullptr && other.indices == pl.indices) pl.scene = other.scene;
+      }
+      if (pl.scene == nullptr) {
+        pl.scene = BuildTriangles(p.asset->mesh.positions, *pl.indices);
+        ++build_stats.unique_meshes;
+      } else {
+        rtcRetainScene(pl.scene);
+      }
+    }
+    return pl.scene;
+  }
+
+  Status SetAgentPrototypes(std::span<const int> next) {
+    if (next.size() != agents.size()) {
+      return InvalidArgument("SetAgentPrototypes: " + std::to_string(next.size()) +
+                             " prototypes for " + std::to_string(agents.size()) + " agents");
+    }
+    for (size_t a = 0; a < next.size(); ++a) {
+      const int to = next[a];
+      if (to < 0 || static_cast<size_t>(to) >= protos.size()) {
+        return InvalidArgument("agent " + scene.agents[a].name + ": no prototype " +
+                               std::to_string(to));
+      }
+      const Prototype& from = scene.prototypes[static_cast<size_t>(agents[a].proto)];
+      const Prototype& into = scene.prototypes[static_cast<size_t>(to)];
+      if (from.double_id != into.double_id || from.performer_id != into.performer_id) {
+        return InvalidArgument("agent " + scene.agents[a].name + " shows double " + from.double_id +
+                               ", not " + into.double_id);
+      }
+    }
+    bool changed = false;
+    for (size_t a = 0; a < next.size(); ++a) {
+      AgentData& ad = agents[a];
+      if (ad.proto == next[a]) continue;
+      ad.proto = next[a];
+      scene.agents[a].prototype = next[a];
+      const RTCScene level_scene = LevelScene(protos[static_cast<size_t>(ad.proto)], ad.level);
+      RTCGeometry g = rtcGetGeometry(top, first_agent_geom + static_cast<unsigned>(a));
+      rtcSetGeometryInstancedScene(g, level_scene);
+      rtcCommitGeometry(g);
+      changed = true;
+    }
+    if (changed) rtcCommitScene(top);
+    const RTCError err = rtcGetDeviceError(device);
+    if (err != RTC_ERROR_NONE) {
+      return Internal("Embree error " + std::to_string(err) + " switching prototypes");
+    }
+    return Status::Ok();
+  }
+
   Status Build() {
     const auto t0 = std::chrono::steady_clock::now();
     device = rtcNewDevice(nullptr);
@@ -255,7 +311,8 @@ struct Renderer::Impl {
       d.asset = p.asset;
       const geom::Mesh& m = p.asset->mesh;
       const geom::Bounds3f b = m.ComputeBounds();
-      d.height = std::max(0.01f, b.hi.y - std::min(0.0f, b.lo.y));
+      d.height = p.standing_height_m > 0 ? p.standing_height_m
+                                         : std::max(0.01f, b.hi.y - std::min(0.0f, b.lo.y));
       d.wardrobe = m.HasWardrobeRegions();
       if (d.wardrobe) {
         std::vector<std::array<int, 4>> votes(m.positions.size(), {0, 0, 0, 0});
@@ -323,19 +380,7 @@ struct Renderer::Impl {
           break;
         }
       }
-      ProtoLevel& pl = p.levels[static_cast<size_t>(level)];
-      if (pl.scene == nullptr) {
-        // Reuse a sibling level's scene when it has the same triangles.
-        for (ProtoLevel& other : p.levels) {
-          if (other.scene != nullptr && other.indices == pl.indices) pl.scene = other.scene;
-        }
-        if (pl.scene == nullptr) {
-          pl.scene = BuildTriangles(p.asset->mesh.positions, *pl.indices);
-          ++build_stats.unique_meshes;
-        } else {
-          rtcRetainScene(pl.scene);
-        }
-      }
+      const RTCScene level_scene = LevelScene(p, level);
       AgentData& ad = agents[a];
       ad.proto = in.prototype;
       ad.level = level;
@@ -351,7 +396,7 @@ struct Renderer::Impl {
       ad.double_index = proto_double[static_cast<size_t>(in.prototype)];
       ad.performer_index = proto_performer[static_cast<size_t>(in.prototype)];
       RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_INSTANCE);
-      rtcSetGeometryInstancedScene(g, pl.scene);
+      rtcSetGeometryInstancedScene(g, level_scene);
       rtcSetGeometryTransform(g, 0, RTC_FORMAT_FLOAT4X4_COLUMN_MAJOR, &xfm.m[0][0]);
       rtcCommitGeometry(g);
       const unsigned id = rtcAttachGeometry(top, g);
@@ -530,6 +575,9 @@ const std::vector<int>& Renderer::agent_lods() const { return impl_->agent_level
 const std::vector<std::string>& Renderer::double_names() const { return impl_->double_names; }
 const std::vector<std::string>& Renderer::performer_names() const { return impl_->performer_names; }
 const RenderScene& Renderer::scene() const { return impl_->scene; }
+Status Renderer::SetAgentPrototypes(std::span<const int> prototypes) {
+  return impl_->SetAgentPrototypes(prototypes);
+}
 
 Result<std::unique_ptr<Renderer>> Renderer::Create(RenderScene scene,
                                                    const RenderOptions& options) {

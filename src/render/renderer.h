@@ -3,8 +3,9 @@
 // a compositor expects (linear premultiplied RGBA, depth, normals, Cryptomatte by agent, double
 // and performer) plus a per-agent coverage record for metering.
 //
-// - One Embree instance per agent over shared per-double, per-level-of-detail geometry: memory
-//   grows with unique doubles, not agents. The level is picked per agent by its projected height.
+// - One Embree instance per agent over shared per-prototype (a double, or a double in one pose),
+//   per-level-of-detail geometry: memory grows with prototypes, not agents. The level is picked
+//   per agent by its projected height; SetAgentPrototypes switches poses between frames.
 // - Lighting: next-event estimation of the sun (a directional light, irradiance in W/m²) at every
 //   vertex; the constant sky through the cosine-weighted direction each vertex continues in (an
 //   occlusion ray at the last one); up to max_bounces diffuse bounces. Lambertian materials: scan
@@ -39,6 +40,10 @@ struct Prototype {
   std::string double_id;                           // Cryptomatte "double" name
   std::string performer_id;                        // Cryptomatte "performer" name
   std::shared_ptr<const geom::DoubleAsset> asset;  // shared by every agent showing the double
+  // The double's standing height, for levels of detail and coverage records; 0: measured from the
+  // asset. A posed prototype (anim/pose_variation.h) gives its unposed double's height here, so an
+  // agent's level and screen_height_fraction do not change with its pose. [Units: metres] [>= 0]
+  double standing_height_m = 0;
 };
 
 struct AgentInstance {
@@ -149,6 +154,15 @@ class Renderer {
   Renderer& operator=(const Renderer&) = delete;
 
   Result<Frame> Render(int frame_number);
+
+  // Re-points agents to other prototypes between frames (pose variation: one prototype per
+  // double, motion cycle and phase). `prototypes[a]` is agent a's new prototype index; it must
+  // show the same double and performer as the agent's current one (an agent keeps its identity,
+  // Cryptomatte names and level of detail; only its geometry changes). Agents whose index is
+  // unchanged are untouched; a prototype level not built yet is built now. InvalidArgument (and
+  // nothing changed) for a span of the wrong size, an index out of range or a change of double;
+  // Internal when Embree fails. Not thread-safe, and not to be called during Render().
+  Status SetAgentPrototypes(std::span<const int> prototypes);
 
   // The level of detail chosen for each agent (0 full, 1 mid, 2 far).
   const std::vector<int>& agent_lods() const;

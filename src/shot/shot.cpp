@@ -1,10 +1,14 @@
 #include "shot/shot.h"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <set>
+#include <tuple>
 
+#include "anim/pose_variation.h"
 #include "core/file.h"
 #include "core/random.h"
 #include "crowd/casting.h"
@@ -33,6 +37,49 @@ struct PoolDouble {
   bool tint_ok = false;    // that licence permits wardrobe_tint
   bool scale_ok = false;   // ... and body_scale
 };
+
+// How one agent moves: its cycle, its phase at the scene's first frame and how phases are
+// quantised (docs/motion.md).
+struct AgentMotion {
+  anim::MotionCycle cycle = anim::MotionCycle::kStill;
+  double phase0 = 0;         // [Units: cycles] [Limits: 0..1]
+  int variants = 1;          // phase steps per cycle [Limits: 1..32]
+  double cycle_seconds = 1;  // [Units: seconds] [Limits: > 0]
+  uint64_t jitter_seed = 0;  // 0: the cycle as designed
+};
+
+// A render prototype: one double in one pose. Still poses have cycle kStill, step 0, variants 1.
+struct PoseKey {
+  std::string double_id;
+  anim::MotionCycle cycle = anim::MotionCycle::kStill;
+  int step = 0, variants = 1;
+  uint64_t jitter_seed = 0;
+  bool operator<(const PoseKey& o) const {
+    return std::tie(double_id, cycle, step, variants, jitter_seed) <
+           std::tie(o.double_id, o.cycle, o.step, o.variants, o.jitter_seed);
+  }
+};
+
+// The phase step an agent shows at `frame`: its phase advanced by the time since the scene's
+// first frame (not the first frame rendered, so frames rendered apart agree), rounded to the
+// nearest of `variants` steps.
+int PhaseStep(const AgentMotion& m, int frame, const crowd::FrameRange& frames) {
+  const double t = (frame - frames.start) / frames.fps;
+  const double phase = m.phase0 + t / m.cycle_seconds;
+  const double steps = std::floor(phase * m.variants + 0.5);
+  const double wrapped = steps - m.variants * std::floor(steps / m.variants);
+  return std::clamp(static_cast<int>(wrapped), 0, m.variants - 1);
+}
+
+// FNV-1a (Fowler, Noll, Vo), so a double's jitter does not depend on the standard library.
+uint64_t HashId(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (char c : s) h = (h ^ static_cast<uint8_t>(c)) * 0x100000001b3ULL;
+  return h;
+}
+
+// Salt for the phase stream, so phases do not disturb the existing tint and scale draws.
+constexpr uint64_t kPhaseSalt = 0x70686173655f3031ULL;
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
@@ -70,7 +117,13 @@ json ShotReport::ToJson() const {
                  {"doubles_eligible", r.doubles_eligible},
                  {"clone_world_min_m", r.clone_world_min_m},
                  {"clone_screen_min_fraction", r.clone_screen_min_fraction},
-                 {"clone_constraints_met", r.clone_constraints_met}});
+                 {"clone_constraints_met", r.clone_constraints_met},
+                 {"motion",
+                  {{"cycle", r.motion_cycle},
+                   {"variants", r.motion_variants},
+                   {"cycle_seconds", r.motion_cycle_seconds},
+                   {"agents_moving", r.agents_moving},
+                   {"agents_still", r.agents_still}}}});
   }
   json refused_j = json::array();
   for (const RefusedAgent& r : refused) {
@@ -101,8 +154,11 @@ json ShotReport::ToJson() const {
           {"clone_world_min_m", clone_world_min_m},
           {"clone_screen_min_fraction", clone_screen_min_fraction},
           {"outputs", frames_j},
+          {"prototypes", prototypes},
+          {"posed_prototypes", posed_prototypes},
           {"timings",
            {{"resolve_s", resolve_seconds},
+            {"pose_s", pose_seconds},
             {"build_s", build_seconds},
             {"render_s", render_seconds},
             {"rays_per_s", render_seconds > 0 ? rays / render_seconds : 0.0}}}};
@@ -176,6 +232,8 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
     std::string double_id;
     const bank::DoubleEligibility* judged = nullptr;
     std::vector<consent::Alteration> alterations;
+    AgentMotion motion;
+    int group = -1;  // index into report.groups, -1 for explicit agents
   };
   std::vector<Pending> pending;
   std::vector<crowd::CastAgent> all_cast;
@@ -191,6 +249,9 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
     const uint64_t seed = Rng::Mix(spec.seed ^ (0x9e3779b97f4a7c15ULL * (gi + 1)));
     GroupReport gr;
     gr.name = g.name;
+    gr.motion_cycle = std::string(anim::MotionCycleName(g.motion.cycle));
+    gr.motion_variants = g.motion.variants;
+    gr.motion_cycle_seconds = g.motion.cycle_seconds;
     Result<crowd::LayoutResult> layout = InvalidArgument("unreachable");
     if (const auto* a = std::get_if<crowd::AreaSpec>(&g.layout))
       layout = crowd::LayoutArea(*a, seed, stand_on);
@@ -305,6 +366,14 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
         p.inst.scale = static_cast<float>(1 + var.Uniform(-v.body_scale, v.body_scale));
         p.alterations.push_back(consent::Alteration::kBodyScale);
       }
+      // Pose and phase are not licence alterations (docs/motion.md): the double's appearance is
+      // unchanged, as it is by heading. A separate stream keeps the tint and scale draws as they
+      // were before motion existed.
+      Rng phase_rng = Rng::Derive(seed ^ kPhaseSalt, i + 1);
+      p.motion = {
+          g.motion.cycle, v.phase * phase_rng.Uniform(), g.motion.variants, g.motion.cycle_seconds,
+          Rng::Mix(spec.seed ^ HashId(pd.row.id) ^ static_cast<uint64_t>(g.motion.cycle)) | 1};
+      p.group = static_cast<int>(report.groups.size() - 1);
       all_cast.push_back(cast_agents[i]);
       all_assign.push_back(global_index(pd.row.id));
       pending.push_back(std::move(p));
@@ -328,6 +397,8 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
     p.inst.tint = a.tint;
     p.inst.lod = a.lod;
     p.inst.name = a.name;
+    // Explicit agents play the cycle as designed, at the finest phase step.
+    p.motion = {a.motion, a.phase, crowd::kMaxMotionVariants, a.cycle_seconds, 0};
     if (a.tint != geom::Vec3f{1, 1, 1}) p.alterations.push_back(consent::Alteration::kWardrobeTint);
     if (a.scale != 1.0) p.alterations.push_back(consent::Alteration::kBodyScale);
     crowd::CastAgent ca;
@@ -386,30 +457,106 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   rs.ground_height = static_cast<float>(spec.set.ground_height);
   rs.ground_albedo = spec.set.ground_albedo;
   rs.set = std::move(set_geometry);
-  std::map<std::string, int> proto_of;
   std::vector<crowd::CastAgent> kept_cast;
   std::vector<int> kept_assign;
+  std::vector<AgentMotion> motions;  // per rendered agent
+  std::map<std::string, std::shared_ptr<const geom::DoubleAsset>> bind_of;
+  std::map<std::string, const registry::Double*> row_of;
   for (size_t i : keep) {
     Pending& p = pending[i];
     const registry::Double& d = p.judged->double_row;
-    auto it = proto_of.find(d.id);
-    if (it == proto_of.end()) {
+    if (!bind_of.contains(d.id)) {
       FIGURANT_ASSIGN_OR_RETURN(geom::DoubleAsset asset, bank.LoadDouble(d.id));
-      rs.prototypes.push_back(
-          {d.id, d.performer_id, std::make_shared<const geom::DoubleAsset>(std::move(asset))});
-      it = proto_of.emplace(d.id, static_cast<int>(rs.prototypes.size() - 1)).first;
+      bind_of[d.id] = std::make_shared<const geom::DoubleAsset>(std::move(asset));
+      row_of[d.id] = &d;
     }
-    p.inst.prototype = it->second;
+    // A double that cannot be posed (no skeleton, or no legs) stands still.
+    const bool movable = anim::CheckMotionSupport(bind_of[d.id]->mesh).ok();
+    if (!movable) p.motion = {};
+    if (p.group >= 0) {
+      GroupReport& gr = report.groups[static_cast<size_t>(p.group)];
+      ++(p.motion.cycle == anim::MotionCycle::kStill ? gr.agents_still : gr.agents_moving);
+    }
     const consent::Decision allowed = consent::Check(
         licences_of[d.performer_id], performer_facts[d.performer_id],
         {*production, consent::Use::kBackground, today, std::nullopt, p.alterations});
     report.agents.push_back({p.inst.name, d.id, d.performer_id, allowed.licence_id,
                              p.judged->performer.synthetic, !p.alterations.empty()});
     rs.agents.push_back(p.inst);
+    motions.push_back(p.motion);
     kept_cast.push_back(all_cast[i]);
     kept_assign.push_back(all_assign[i]);
   }
   if (rs.agents.empty()) return FailedPrecondition("no agent is left to render");
+  const int first = std::max(spec.frames.start, options.first_frame.value_or(spec.frames.start));
+  const int last = std::min(spec.frames.end, options.last_frame.value_or(spec.frames.end));
+  if (first > last) {
+    return InvalidArgument("--frames " + std::to_string(options.first_frame.value_or(first)) + "-" +
+                           std::to_string(options.last_frame.value_or(last)) +
+                           " is outside the scene's frames " + std::to_string(spec.frames.start) +
+                           "-" + std::to_string(spec.frames.end));
+  }
+
+  // Render prototypes: (double, cycle, phase step) for every agent in every frame rendered, so
+  // memory grows with doubles × variants, not with agents or frames. Posed in parallel; the
+  // result is the same for any thread count (each copy depends on its key alone).
+  const auto tp = std::chrono::steady_clock::now();
+  std::map<PoseKey, int> proto_of;
+  std::vector<PoseKey> keys;
+  auto key_of = [&](size_t agent, int frame) {
+    const AgentMotion& m = motions[agent];
+    const std::string& id = report.agents[agent].double_id;
+    if (m.cycle == anim::MotionCycle::kStill) return PoseKey{id};
+    return PoseKey{id, m.cycle, PhaseStep(m, frame, spec.frames), m.variants, m.jitter_seed};
+  };
+  auto prototypes_at = [&](int frame) {
+    std::vector<int> out(motions.size());
+    for (size_t a = 0; a < motions.size(); ++a) out[a] = proto_of.at(key_of(a, frame));
+    return out;
+  };
+  for (int frame = first; frame <= last; ++frame) {
+    for (size_t a = 0; a < motions.size(); ++a) {
+      PoseKey k = key_of(a, frame);
+      if (proto_of.emplace(k, static_cast<int>(keys.size())).second) keys.push_back(std::move(k));
+    }
+  }
+  std::vector<std::shared_ptr<const geom::DoubleAsset>> assets(keys.size());
+  std::vector<Status> failures(keys.size());
+  tbb::parallel_for(size_t{0}, keys.size(), [&](size_t k) {
+    const PoseKey& key = keys[k];
+    const std::shared_ptr<const geom::DoubleAsset>& bind = bind_of.at(key.double_id);
+    if (key.cycle == anim::MotionCycle::kStill) {
+      assets[k] = bind;
+      return;
+    }
+    const double phase = static_cast<double>(key.step) / key.variants;
+    auto posed = anim::PoseDouble(*bind, {key.cycle, phase, 1.0, key.jitter_seed});
+    if (!posed.ok()) {
+      failures[k] = posed.status().WithContext("posing double " + key.double_id);
+      return;
+    }
+    // The renderer needs no rig: drop it, and most of a copy's memory beyond its geometry.
+    posed->mesh.skeleton.reset();
+    posed->mesh.skin = {};
+    assets[k] = std::make_shared<const geom::DoubleAsset>(std::move(posed).value());
+  });
+  for (const Status& f : failures) FIGURANT_RETURN_IF_ERROR(f);
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const registry::Double& d = *row_of.at(keys[k].double_id);
+    render::Prototype proto{d.id, d.performer_id, assets[k]};
+    if (keys[k].cycle != anim::MotionCycle::kStill) {
+      // The standing height of the double as stored, so levels and coverage ignore the pose.
+      const geom::Bounds3f b = bind_of.at(d.id)->mesh.ComputeBounds();
+      proto.standing_height_m = std::max(0.01f, b.hi.y - std::min(0.0f, b.lo.y));
+      ++report.posed_prototypes;
+    }
+    rs.prototypes.push_back(std::move(proto));
+  }
+  report.prototypes = static_cast<int>(rs.prototypes.size());
+  bind_of.clear();  // doubles no agent shows still are freed with their last posed copy
+  std::vector<int> current = prototypes_at(first);
+  for (size_t a = 0; a < rs.agents.size(); ++a) rs.agents[a].prototype = current[a];
+  report.pose_seconds = Seconds(tp);
 
   // The clone report over every rendered agent.
   std::vector<std::string> global_names(global_double_index.size());
@@ -452,14 +599,6 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   names.doubles = renderer->double_names();
   names.performers = renderer->performer_names();
 
-  const int first = std::max(spec.frames.start, options.first_frame.value_or(spec.frames.start));
-  const int last = std::min(spec.frames.end, options.last_frame.value_or(spec.frames.end));
-  if (first > last) {
-    return InvalidArgument("--frames " + std::to_string(options.first_frame.value_or(first)) + "-" +
-                           std::to_string(options.last_frame.value_or(last)) +
-                           " is outside the scene's frames " + std::to_string(spec.frames.start) +
-                           "-" + std::to_string(spec.frames.end));
-  }
   const fs::path first_out = spec.OutputFor(first);
   report.clone_report = first_out.parent_path() / (spec.shot + ".clones.json");
   FIGURANT_RETURN_IF_ERROR(EnsureDirectory(first_out.parent_path()));
@@ -469,6 +608,13 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
 
   const auto tr = std::chrono::steady_clock::now();
   for (int frame = first; frame <= last; ++frame) {
+    if (frame != first) {
+      std::vector<int> next = prototypes_at(frame);
+      if (next != current) {
+        FIGURANT_RETURN_IF_ERROR(renderer->SetAgentPrototypes(next));
+        current = std::move(next);
+      }
+    }
     FIGURANT_ASSIGN_OR_RETURN(render::Frame f, renderer->Render(frame));
     FrameOutput out;
     out.frame = frame;

@@ -52,6 +52,12 @@ struct GroupReport {
   double clone_world_min_m = 0;  // achieved smallest same-double distance [metres]
   double clone_screen_min_fraction = 0;
   bool clone_constraints_met = true;
+  // Motion (docs/motion.md): the group's cycle, phases per cycle and loop length; agents of
+  // rigged doubles play it, agents of doubles that cannot be posed stand still.
+  std::string motion_cycle = "still";
+  int motion_variants = 1;
+  double motion_cycle_seconds = 0;  // [Units: seconds]
+  int agents_moving = 0, agents_still = 0;
 };
 
 struct FrameOutput {
@@ -81,6 +87,10 @@ struct ShotReport {
   std::filesystem::path clone_report;
   double clone_world_min_m = 0, clone_screen_min_fraction = 0;
   std::vector<FrameOutput> frames;
+  // Render prototypes: one per (double, motion cycle, phase step) used by any rendered frame;
+  // `posed_prototypes` of them are posed copies (the rest are the doubles as stored).
+  int prototypes = 0, posed_prototypes = 0;
+  double pose_seconds = 0;  // posing the copies [Units: seconds]
   double resolve_seconds = 0, build_seconds = 0, render_seconds = 0;
   nlohmann::json ToJson() const;
 };

@@ -1,0 +1,301 @@
+// Procedural idle and walk cycles on a humanoid rig, forward kinematics and linear blend skinning
+// (see pose_variation.h). The walk's joint curves are a simplification of normal gait as measured
+// by Winter ("Biomechanics and Motor Control of Human Movement", 4th ed., 2009, ch. 11): hip
+// flexion/extension about ±18° in antiphase between the legs, the knee flexing up to ~50° in mid
+// swing and nearly straight in stance, the arms swinging opposite the legs and the thorax
+// counter-rotating against the pelvis. The idle is a standing weight shift (Winter's "ankle/hip
+// strategy" of quiet standing, exaggerated to read on screen), breathing at three times the cycle
+// rate, and a slow head scan.
+#include "anim/pose_variation.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+#include "core/random.h"
+
+namespace figurant::anim {
+namespace {
+
+using geom::Mat4f;
+using geom::Vec3f;
+
+constexpr double kTwoPi = 2 * std::numbers::pi;
+
+// Bones every cycle needs: without them there is no stance to vary.
+constexpr std::array<std::string_view, 5> kRequiredBones = {"hips", "leftUpperLeg", "rightUpperLeg",
+                                                            "leftLowerLeg", "rightLowerLeg"};
+
+// Walk joint amplitudes. [Units: radians]
+constexpr double kWalkHip = 0.32;         // thigh flexion/extension each way (~18°)
+constexpr double kWalkKnee = 0.85;        // knee flexion at mid swing (~49°)
+constexpr double kWalkPelvisYaw = 0.07;   // pelvis rotation towards the forward leg (~4°)
+constexpr double kWalkPelvisRoll = 0.03;  // pelvis drop on the swing side (~2°)
+constexpr double kWalkArm = 0.26;         // upper arm swing each way (~15°)
+constexpr double kWalkElbow = 0.12;       // extra elbow flexion when the arm swings forward
+constexpr double kWalkNod = 0.03;         // head bob, twice per cycle
+// Idle joint amplitudes. [Units: radians]
+constexpr double kIdleShift = 0.045;   // legs lean sideways: the pelvis moves over one foot
+constexpr double kIdleHipRoll = 0.05;  // the loaded hip rises
+constexpr double kIdleKnee = 0.10;     // the unloaded knee softens
+constexpr double kIdleBreath = 0.02;   // chest rises and falls three times per cycle
+constexpr double kIdleHeadYaw = 0.35;  // looking around (~20°)
+constexpr double kIdleHeadPitch = 0.08;
+constexpr double kIdleArm = 0.05;
+
+// A bone's rotation in body axes: R = RotY(yaw) · RotX(pitch) · RotZ(roll). Positive pitch tips a
+// hanging limb backwards (and an upright segment forwards), positive yaw turns +Z towards +X (the
+// body's left), positive roll turns +X towards +Y.
+struct BoneMotion {
+  std::string_view bone;
+  double pitch = 0, yaw = 0, roll = 0;
+};
+
+struct Jitter {
+  double legs = 1, arms = 1, torso = 1, head = 1;
+  double head_offset = 0;  // phase offset of the head's look-around [Units: radians]
+};
+
+Jitter MakeJitter(uint64_t seed) {
+  Jitter j;
+  if (seed == 0) return j;
+  Rng rng(Rng::Mix(seed));
+  j.legs = rng.Uniform(1 - kJitter, 1 + kJitter);
+  j.arms = rng.Uniform(1 - kJitter, 1 + kJitter);
+  j.torso = rng.Uniform(1 - kJitter, 1 + kJitter);
+  j.head = rng.Uniform(1 - kJitter, 1 + kJitter);
+  j.head_offset = rng.Uniform(0, kTwoPi);
+  return j;
+}
+
+double Pos(double x) { return std::max(0.0, x); }
+
+// Walk: at phase 0 the left leg is furthest forward (s = π/2 in the gait's own angle), at 0.5 the
+// right. Each foot is counter-rotated so the sole stays level with the ground.
+std::vector<BoneMotion> Walk(double phase, double amp, const Jitter& j) {
+  const double s = kTwoPi * phase + std::numbers::pi / 2;
+  const double legs = amp * j.legs, arms = amp * j.arms, torso = amp * j.torso;
+  const double hip_l = -kWalkHip * legs * std::sin(s);  // negative pitch = leg forward
+  const double hip_r = -hip_l;
+  // The left leg swings forward while sin(s) rises, fastest (and most bent) at s = 0.
+  const double knee_l = kWalkKnee * legs * Pos(std::cos(s)) * Pos(std::cos(s));
+  const double knee_r = kWalkKnee * legs * Pos(-std::cos(s)) * Pos(-std::cos(s));
+  const double yaw = -kWalkPelvisYaw * torso * std::sin(s);  // left hip forward when s = π/2
+  const double roll = kWalkPelvisRoll * torso * std::cos(s);
+  return {
+      {"hips", 0, yaw, roll},
+      {"leftUpperLeg", hip_l, 0, -roll},
+      {"rightUpperLeg", hip_r, 0, -roll},
+      {"leftLowerLeg", knee_l, 0, 0},
+      {"rightLowerLeg", knee_r, 0, 0},
+      {"leftFoot", -(hip_l + knee_l), 0, 0},
+      {"rightFoot", -(hip_r + knee_r), 0, 0},
+      // The thorax turns against the pelvis, half in the spine and half in the chest; the neck
+      // turns the head back to face the way the body walks.
+      {"spine", 0, -yaw, -roll},
+      {"chest", 0, -yaw, 0},
+      {"neck", kWalkNod * torso * std::sin(2 * s), yaw, 0},
+      {"leftUpperArm", kWalkArm * arms * std::sin(s), 0, 0},
+      {"rightUpperArm", -kWalkArm * arms * std::sin(s), 0, 0},
+      {"leftLowerArm", -kWalkElbow * arms * Pos(-std::sin(s)), 0, 0},
+      {"rightLowerArm", -kWalkElbow * arms * Pos(std::sin(s)), 0, 0},
+  };
+}
+
+// Idle: the legs lean sideways together (the pelvis moves over one foot), the pelvis tilts up on
+// the loaded side and the spine brings the shoulders back over it, the unloaded knee softens.
+std::vector<BoneMotion> Idle(double phase, double amp, const Jitter& j) {
+  const double s = kTwoPi * phase;
+  const double legs = amp * j.legs, arms = amp * j.arms, torso = amp * j.torso, head = amp * j.head;
+  const double shift = kIdleShift * legs * std::sin(s);
+  const double hip_roll = kIdleHipRoll * torso * std::sin(s);
+  // A positive lean puts the feet to the left of the pelvis: the right leg carries the weight.
+  const double knee_l = kIdleKnee * legs * Pos(std::sin(s));
+  const double knee_r = kIdleKnee * legs * Pos(-std::sin(s));
+  const double breath = kIdleBreath * torso * std::sin(3 * s);
+  const double look = s + j.head_offset;
+  return {
+      {"hips", 0, 0, hip_roll},
+      {"leftUpperLeg", 0, 0, shift - hip_roll},
+      {"rightUpperLeg", 0, 0, shift - hip_roll},
+      {"leftLowerLeg", knee_l, 0, 0},
+      {"rightLowerLeg", knee_r, 0, 0},
+      {"leftFoot", -knee_l, 0, 0},
+      {"rightFoot", -knee_r, 0, 0},
+      {"spine", 0, 0, -0.6 * hip_roll},
+      {"chest", -breath, 0, -0.4 * hip_roll},
+      {"head", kIdleHeadPitch * head * std::sin(2 * look + 0.5), 0, 0},
+      {"neck", 0, kIdleHeadYaw * head * (0.8 * std::sin(look) + 0.2 * std::sin(2 * look + 1)), 0},
+      {"leftUpperArm", kIdleArm * arms * std::sin(s + 0.7), 0, 0.5 * breath},
+      {"rightUpperArm", kIdleArm * arms * std::sin(s + 2.1), 0, -0.5 * breath},
+  };
+}
+
+Mat4f RotationX(double a) {  // +Y towards +Z
+  Mat4f r;
+  const auto c = static_cast<float>(std::cos(a)), s = static_cast<float>(std::sin(a));
+  r.m[1] = {0, c, s, 0};
+  r.m[2] = {0, -s, c, 0};
+  return r;
+}
+
+Mat4f RotationZ(double a) {  // +X towards +Y
+  Mat4f r;
+  const auto c = static_cast<float>(std::cos(a)), s = static_cast<float>(std::sin(a));
+  r.m[0] = {c, s, 0, 0};
+  r.m[1] = {-s, c, 0, 0};
+  return r;
+}
+
+Vec3f Origin(const Mat4f& m) { return {m.m[3][0], m.m[3][1], m.m[3][2]}; }
+
+Status CheckSkin(const geom::Mesh& m) {
+  const geom::Skeleton& sk = *m.skeleton;
+  for (size_t b = 0; b < sk.bones.size(); ++b) {
+    if (sk.bones[b].parent >= static_cast<int>(b)) {
+      return InvalidArgument("bone " + sk.bones[b].name + " comes before its parent");
+    }
+  }
+  if (m.skin.joints.size() != m.positions.size() || m.skin.weights.size() != m.positions.size()) {
+    return InvalidArgument("skin weights are not one per vertex");
+  }
+  for (const auto& joints : m.skin.joints) {
+    for (uint16_t j : joints) {
+      if (j >= sk.bones.size()) return InvalidArgument("a skin weight names a missing bone");
+    }
+  }
+  if (!m.normals.empty() && m.normals.size() != m.positions.size()) {
+    return InvalidArgument("normals are not one per vertex");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string_view MotionCycleName(MotionCycle cycle) {
+  switch (cycle) {
+    case MotionCycle::kStill:
+      return "still";
+    case MotionCycle::kIdle:
+      return "idle";
+    case MotionCycle::kWalk:
+      return "walk";
+  }
+  return "still";
+}
+
+double DefaultCycleSeconds(MotionCycle cycle) {
+  constexpr double kIdleSeconds = 6.0, kWalkSeconds = 1.1;
+  return cycle == MotionCycle::kWalk ? kWalkSeconds : kIdleSeconds;
+}
+
+std::optional<MotionCycle> ParseMotionCycle(std::string_view name) {
+  for (MotionCycle c : {MotionCycle::kStill, MotionCycle::kIdle, MotionCycle::kWalk}) {
+    if (MotionCycleName(c) == name) return c;
+  }
+  return std::nullopt;
+}
+
+MotionCheck CheckMotionSupport(const geom::Mesh& mesh) {
+  if (!mesh.skeleton || mesh.skeleton->bones.empty()) {
+    return {MotionSupport::kNoSkeleton, "the double has no skeleton"};
+  }
+  if (mesh.skin.joints.empty())
+    return {MotionSupport::kNoSkeleton, "the double has no skin weights"};
+  for (std::string_view bone : kRequiredBones) {
+    if (mesh.skeleton->Find(std::string(bone)) < 0) {
+      return {MotionSupport::kMissingBones, "the skeleton has no bone named " + std::string(bone)};
+    }
+  }
+  return {MotionSupport::kSupported, ""};
+}
+
+Result<geom::Mesh> PoseMesh(const geom::Mesh& bind, const PoseSpec& pose) {
+  if (!std::isfinite(pose.phase)) return InvalidArgument("pose phase must be a finite number");
+  if (!(pose.amplitude >= 0 && pose.amplitude <= 2)) {
+    return InvalidArgument("pose amplitude must be in 0..2");
+  }
+  if (pose.cycle == MotionCycle::kStill) return bind;
+  if (const MotionCheck check = CheckMotionSupport(bind); !check.ok()) {
+    return FailedPrecondition(check.detail);
+  }
+  FIGURANT_RETURN_IF_ERROR(CheckSkin(bind));
+
+  const double phase = pose.phase - std::floor(pose.phase);
+  const Jitter jitter = MakeJitter(pose.jitter_seed);
+  const std::vector<BoneMotion> motion = pose.cycle == MotionCycle::kWalk
+                                             ? Walk(phase, pose.amplitude, jitter)
+                                             : Idle(phase, pose.amplitude, jitter);
+
+  const geom::Skeleton& sk = *bind.skeleton;
+  const size_t n = sk.bones.size();
+  std::vector<Mat4f> bind_inv(n), local(n);
+  for (size_t b = 0; b < n; ++b) bind_inv[b] = sk.bones[b].bind_pose.InverseAffine();
+  for (const BoneMotion& m : motion) {
+    const int b = sk.Find(std::string(m.bone));
+    if (b < 0) continue;  // this rig lacks the bone: its children follow the parent
+    const auto bi = static_cast<size_t>(b);
+    const Mat4f& frame = sk.bones[bi].bind_pose;
+    const Vec3f head = Origin(frame);
+    const Mat4f body =
+        Mat4f::RotationY(static_cast<float>(m.yaw)) * RotationX(m.pitch) * RotationZ(m.roll);
+    local[bi] = bind_inv[bi] * Mat4f::Translation(head) * body * Mat4f::Translation(-head) * frame;
+  }
+  std::vector<Mat4f> posed(n), skinning(n);
+  for (size_t b = 0; b < n; ++b) {
+    const int p = sk.bones[b].parent;
+    const Mat4f& frame = sk.bones[b].bind_pose;
+    posed[b] = p < 0 ? frame * local[b]
+                     : posed[static_cast<size_t>(p)] * (bind_inv[static_cast<size_t>(p)] * frame) *
+                           local[b];
+    skinning[b] = posed[b] * bind_inv[b];
+  }
+
+  geom::Mesh out = bind;
+  const size_t root = 0;
+  float bind_low = INFINITY, posed_low = INFINITY;
+  for (size_t v = 0; v < bind.positions.size(); ++v) {
+    const auto& joints = bind.skin.joints[v];
+    const auto& weights = bind.skin.weights[v];
+    float total = 0;
+    for (float w : weights) total += w;
+    Mat4f blend;
+    if (total > 0) {
+      for (int c = 0; c < 3; ++c) {
+        for (int r = 0; r < 3; ++r) blend.m[c][r] = 0;
+      }
+      for (int r = 0; r < 3; ++r) blend.m[3][r] = 0;
+      for (int k = 0; k < geom::kMaxInfluences; ++k) {
+        const float w = weights[k] / total;
+        if (w == 0) continue;
+        const Mat4f& s = skinning[joints[k]];
+        for (int c = 0; c < 4; ++c) {
+          for (int r = 0; r < 3; ++r) blend.m[c][r] += w * s.m[c][r];
+        }
+      }
+    } else {
+      blend = skinning[root];  // unweighted vertices move rigidly with the root
+    }
+    out.positions[v] = blend.TransformPoint(bind.positions[v]);
+    if (!bind.normals.empty()) {
+      out.normals[v] = geom::Normalize(blend.TransformVector(bind.normals[v]));
+    }
+    bind_low = std::min(bind_low, bind.positions[v].y);
+    posed_low = std::min(posed_low, out.positions[v].y);
+  }
+  // Re-ground: the lowest vertex goes back to the bind mesh's lowest height.
+  const float drop = bind.positions.empty() ? 0.0f : bind_low - posed_low;
+  for (Vec3f& p : out.positions) p.y += drop;
+  const Mat4f lift = Mat4f::Translation({0, drop, 0});
+  for (size_t b = 0; b < n; ++b) out.skeleton->bones[b].bind_pose = lift * posed[b];
+  return out;
+}
+
+Result<geom::DoubleAsset> PoseDouble(const geom::DoubleAsset& bind, const PoseSpec& pose) {
+  FIGURANT_ASSIGN_OR_RETURN(geom::Mesh mesh, PoseMesh(bind.mesh, pose));
+  return geom::DoubleAsset{std::move(mesh), bind.lods};
+}
+
+}  // namespace figurant::anim

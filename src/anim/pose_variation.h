@@ -1,0 +1,95 @@
+// Pose variation per agent: procedural, looping motion cycles (idle, walk) applied to a rigged
+// double so that agents showing one double do not all stand in its one imported pose
+// (docs/motion.md).
+//
+// A cycle gives each canonical humanoid bone (anim/humanoid.h: hips, spine, chest, neck, head,
+// left/right upper and lower arm and leg, foot) a rotation as a function of the phase. Rotations
+// are stated in body axes (+X the double's left, +Y up, +Z forward, as every double is normalised)
+// and applied in each bone's bind-pose frame about its head: R_local(b) = bind_b⁻¹ · R_body ·
+// bind_b (R_body about the bone's head). Forward kinematics
+//     T'_b = T'_parent · (bind_parent⁻¹ · bind_b) · R_local(b),      T'_root = bind_root · R_local
+// and linear blend skinning with the mesh's four influences per vertex (Magnenat-Thalmann et al.,
+// "Joint-dependent local deformations for hand animation and object grasping", 1988; the same
+// scheme as anim/makehuman.h):
+//     v' = Σ_k w_k · T'_{j_k} · bind_{j_k}⁻¹ · v,    n' = normalise(Σ_k w_k · (same)₃ₓ₃ · n).
+// The bind pose is the double's imported pose (whatever the scan or MakeHuman pose was), so a
+// cycle is a motion *about* that pose. The posed body is then re-grounded: it is translated
+// vertically so that its lowest vertex is as low as the bind mesh's (y = 0 for every stored
+// double). There is no root travel: a walking agent walks in place.
+//
+// Bones a rig lacks are skipped (their children still follow their parents). A cycle needs at
+// least the hips and both upper and lower legs; a mesh without a skeleton or without those bones
+// cannot be posed and gets no variation (CheckMotionSupport says so; PoseMesh refuses it with
+// FailedPrecondition, never a crash).
+//
+// All functions are pure, allocate only their result and are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "geom/mesh.h"
+#include "geom/mesh_codec.h"
+
+namespace figurant::anim {
+
+enum class MotionCycle : uint8_t {
+  kStill = 0,  // the double's imported pose, untouched
+  kIdle = 1,   // standing: weight shift with hip sway, breathing, looking around, small arm swing
+  kWalk = 2,   // walking in place: legs in opposition, knee bend in swing, arms opposite the legs
+};
+
+std::string_view MotionCycleName(MotionCycle cycle);  // "still", "idle", "walk"
+std::optional<MotionCycle> ParseMotionCycle(std::string_view name);
+// One loop of the cycle when a scene does not say: idle 6 s, walk 1.1 s (a stride of two steps
+// at about 110 steps a minute, a usual walking cadence). [Units: seconds]
+double DefaultCycleSeconds(MotionCycle cycle);
+
+// One pose of a cycle.
+struct PoseSpec {
+  MotionCycle cycle = MotionCycle::kStill;
+  // Where in the cycle. [Units: cycles] [Limits: any finite value; taken modulo 1] Walk phase 0
+  // has the left leg forward at its furthest, phase 0.5 the right.
+  double phase = 0;
+  // Scales every joint angle of the cycle. [Limits: 0..2] 0 gives the bind pose.
+  double amplitude = 1;
+  // 0: the cycle as designed. Otherwise a seed for per-body-part amplitude jitter (legs, arms,
+  // torso, head each scaled by a factor in [1 - kJitter, 1 + kJitter]) and the head's look-around
+  // offset; the same seed gives the same jitter for every phase, so a jittered cycle still loops.
+  uint64_t jitter_seed = 0;
+};
+
+// Largest relative amplitude jitter per body part. [Units: fraction]
+inline constexpr double kJitter = 0.25;
+
+enum class MotionSupport : uint8_t {
+  kSupported = 0,
+  kNoSkeleton = 1,    // no skeleton, or no skin weights
+  kMissingBones = 2,  // a bone every cycle needs (hips, upper and lower legs) is absent
+};
+
+struct MotionCheck {
+  MotionSupport support = MotionSupport::kNoSkeleton;
+  std::string detail;  // why not, e.g. "no bone named leftLowerLeg"; empty when supported
+  bool ok() const { return support == MotionSupport::kSupported; }
+};
+
+// Whether idle and walk cycles can pose `mesh`. Never fails.
+MotionCheck CheckMotionSupport(const geom::Mesh& mesh);
+
+// The mesh in `pose`: positions, normals and the skeleton's bind frames posed and re-grounded;
+// every other field (indices, uvs, colours, regions, texture, skin weights) copied unchanged.
+// kStill returns a copy of `bind` for any mesh. On failure nothing is returned:
+//   FailedPrecondition: idle/walk on a mesh CheckMotionSupport refuses (message = its detail);
+//   InvalidArgument: a non-finite phase, an amplitude outside 0..2, or inconsistent skin data
+//   (weights not one per vertex, a bone index out of range, a parent after its child).
+Result<geom::Mesh> PoseMesh(const geom::Mesh& bind, const PoseSpec& pose);
+
+// PoseMesh on a double's full-detail mesh; the levels of detail index the same vertices, so their
+// index lists are kept as they are.
+Result<geom::DoubleAsset> PoseDouble(const geom::DoubleAsset& bind, const PoseSpec& pose);
+
+}  // namespace figurant::anim
