@@ -44,6 +44,14 @@ constexpr double kIdleBreath = 0.02;   // chest rises and falls three times per 
 constexpr double kIdleHeadYaw = 0.35;  // looking around (~20°)
 constexpr double kIdleHeadPitch = 0.08;
 constexpr double kIdleArm = 0.05;
+// Sitting: thighs forward to the horizontal, shins hanging, hands resting on the thighs; then the
+// same breathing and looking around as standing, with a slow lean. [Units: radians]
+constexpr double kSitHip = 1.45;        // thigh flexion (~83°)
+constexpr double kSitKnee = 1.45;       // knee flexion: the shin hangs about vertical
+constexpr double kSitKneesApart = 0.1;  // each thigh turned out (~6°)
+constexpr double kSitUpperArm = 0.35;   // upper arm forward (~20°)
+constexpr double kSitElbow = 1.0;       // forearm forward onto the thigh (~57°)
+constexpr double kSitLean = 0.06;       // the trunk leans forward and back
 
 // A bone's rotation in body axes: R = RotY(yaw) · RotX(pitch) · RotZ(roll). Positive pitch tips a
 // hanging limb backwards (and an upright segment forwards), positive yaw turns +Z towards +X (the
@@ -133,6 +141,33 @@ std::vector<BoneMotion> Idle(double phase, double amp, const Jitter& j) {
   };
 }
 
+// Sit: a seated spectator on a seat at knee height, feet flat in front of it. The phase moves the
+// head (looking around the stand), the breathing and a slow forward lean; the jitter changes how
+// far the knees are apart and how the arms rest.
+std::vector<BoneMotion> Sit(double phase, double amp, const Jitter& j) {
+  const double s = kTwoPi * phase;
+  const double arms = j.arms, torso = amp * j.torso, head = amp * j.head;
+  const double breath = kIdleBreath * torso * std::sin(3 * s);
+  const double lean = kSitLean * torso * (0.5 + 0.5 * std::sin(s + 1.3));
+  const double apart = kSitKneesApart * j.legs;
+  const double look = s + j.head_offset;
+  return {
+      {"leftUpperLeg", -kSitHip, apart, 0},
+      {"rightUpperLeg", -kSitHip, -apart, 0},
+      {"leftLowerLeg", kSitKnee, -apart, 0},
+      {"rightLowerLeg", kSitKnee, apart, 0},
+      {"leftFoot", 0, 0, 0},
+      {"spine", -lean, 0, 0},
+      {"chest", -breath, 0, 0},
+      {"head", kIdleHeadPitch * head * std::sin(2 * look + 0.5) + 0.5 * lean, 0, 0},
+      {"neck", 0, kIdleHeadYaw * head * (0.8 * std::sin(look) + 0.2 * std::sin(2 * look + 1)), 0},
+      {"leftUpperArm", -kSitUpperArm * arms - lean, 0, 0.5 * breath},
+      {"rightUpperArm", -kSitUpperArm * arms - lean, 0, -0.5 * breath},
+      {"leftLowerArm", -kSitElbow * arms, 0, 0},
+      {"rightLowerArm", -kSitElbow * arms, 0, 0},
+  };
+}
+
 Mat4f RotationX(double a) {  // +Y towards +Z
   Mat4f r;
   const auto c = static_cast<float>(std::cos(a)), s = static_cast<float>(std::sin(a));
@@ -182,6 +217,8 @@ std::string_view MotionCycleName(MotionCycle cycle) {
       return "idle";
     case MotionCycle::kWalk:
       return "walk";
+    case MotionCycle::kSit:
+      return "sit";
   }
   return "still";
 }
@@ -192,7 +229,8 @@ double DefaultCycleSeconds(MotionCycle cycle) {
 }
 
 std::optional<MotionCycle> ParseMotionCycle(std::string_view name) {
-  for (MotionCycle c : {MotionCycle::kStill, MotionCycle::kIdle, MotionCycle::kWalk}) {
+  for (MotionCycle c :
+       {MotionCycle::kStill, MotionCycle::kIdle, MotionCycle::kWalk, MotionCycle::kSit}) {
     if (MotionCycleName(c) == name) return c;
   }
   return std::nullopt;
@@ -225,9 +263,10 @@ Result<geom::Mesh> PoseMesh(const geom::Mesh& bind, const PoseSpec& pose) {
 
   const double phase = pose.phase - std::floor(pose.phase);
   const Jitter jitter = MakeJitter(pose.jitter_seed);
-  const std::vector<BoneMotion> motion = pose.cycle == MotionCycle::kWalk
-                                             ? Walk(phase, pose.amplitude, jitter)
-                                             : Idle(phase, pose.amplitude, jitter);
+  const std::vector<BoneMotion> motion =
+      pose.cycle == MotionCycle::kWalk  ? Walk(phase, pose.amplitude, jitter)
+      : pose.cycle == MotionCycle::kSit ? Sit(phase, pose.amplitude, jitter)
+                                        : Idle(phase, pose.amplitude, jitter);
 
   const geom::Skeleton& sk = *bind.skeleton;
   const size_t n = sk.bones.size();

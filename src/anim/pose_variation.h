@@ -40,9 +40,13 @@ enum class MotionCycle : uint8_t {
   kStill = 0,  // the double's imported pose, untouched
   kIdle = 1,   // standing: weight shift with hip sway, breathing, looking around, small arm swing
   kWalk = 2,   // walking in place: legs in opposition, knee bend in swing, arms opposite the legs
+  // Seated on a seat at knee height (there is none unless the set has one), feet flat on the
+  // ground in front of it, hands on the thighs; the phase varies the head, breathing and lean.
+  // The amplitude scales the variation, not the sitting itself.
+  kSit = 3,
 };
 
-std::string_view MotionCycleName(MotionCycle cycle);  // "still", "idle", "walk"
+std::string_view MotionCycleName(MotionCycle cycle);  // "still", "idle", "walk", "sit"
 std::optional<MotionCycle> ParseMotionCycle(std::string_view name);
 // One loop of the cycle when a scene does not say: idle 6 s, walk 1.1 s (a stride of two steps
 // at about 110 steps a minute, a usual walking cadence). [Units: seconds]

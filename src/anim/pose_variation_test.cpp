@@ -87,7 +87,8 @@ Vec3f BoneCentroid(const geom::Mesh& m, const std::string& bone) {
 float Height(const geom::Mesh& m) { return m.ComputeBounds().size().y; }
 
 TEST(PoseVariationTest, CycleNamesRoundTrip) {
-  for (MotionCycle c : {MotionCycle::kStill, MotionCycle::kIdle, MotionCycle::kWalk}) {
+  for (MotionCycle c :
+       {MotionCycle::kStill, MotionCycle::kIdle, MotionCycle::kWalk, MotionCycle::kSit}) {
     EXPECT_EQ(ParseMotionCycle(MotionCycleName(c)), c);
   }
   EXPECT_FALSE(ParseMotionCycle("run").has_value());
@@ -225,6 +226,46 @@ TEST(PoseVariationTest, MakeHumanIdleMovesLoopsAndJittersDeterministically) {
   EXPECT_GT(max_move(*p0, *p25), 0.03f);  // and moves visibly within it
   EXPECT_GT(max_move(*p25, *other_seed), 0.005f);
   EXPECT_EQ(p25->positions, again->positions);
+}
+
+// A seated spectator: feet on the ground below the knees, thighs about level,
+// seated height about three quarters of standing height; the phase moves the head and trunk.
+TEST(PoseVariationTest, MakeHumanSitsOnAKneeHighSeat) {
+  const geom::DoubleAsset* mh = MakeHumanDouble();
+  if (mh == nullptr) GTEST_SKIP() << "no MakeHuman data at " << kMakeHuman;
+  const float standing = Height(mh->mesh);
+  auto a = PoseMesh(mh->mesh, {MotionCycle::kSit, 0.0, 1.0, 9});
+  auto b = PoseMesh(mh->mesh, {MotionCycle::kSit, 0.25, 1.0, 9});
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  const geom::Bounds3f bounds = a->ComputeBounds();
+  EXPECT_NEAR(bounds.lo.y, 0, 1e-4);
+  EXPECT_LT(std::min(BoneCentroid(*a, "leftFoot").y, BoneCentroid(*a, "rightFoot").y), 0.1f);
+  EXPECT_GT(Height(*a) / standing, 0.65f) << Height(*a) << " of " << standing;
+  EXPECT_LT(Height(*a) / standing, 0.85f) << Height(*a) << " of " << standing;
+  // The hip joints rest at seat height, the knees out in front of them at about the same height
+  // (level thighs), the ankles below the knees.
+  auto joint = [&](const std::string& bone) {
+    const int b = a->skeleton->Find(bone);
+    EXPECT_GE(b, 0) << bone;
+    const Mat4f& m = a->skeleton->bones[static_cast<size_t>(std::max(b, 0))].bind_pose;
+    return Vec3f{m.m[3][0], m.m[3][1], m.m[3][2]};
+  };
+  for (const char* side : {"left", "right"}) {
+    const Vec3f hip = joint(std::string(side) + "UpperLeg");
+    const Vec3f knee = joint(std::string(side) + "LowerLeg");
+    const Vec3f ankle = joint(std::string(side) + "Foot");
+    EXPECT_GT(hip.y, 0.3f) << side;
+    EXPECT_LT(hip.y, 0.7f) << side;
+    EXPECT_GT(knee.z - hip.z, 0.3f) << side;
+    EXPECT_NEAR(knee.y, hip.y, 0.12f) << side;
+    EXPECT_LT(ankle.y, knee.y - 0.25f) << side;
+  }
+  float moved = 0;
+  for (size_t v = 0; v < a->positions.size(); ++v) {
+    moved = std::max(moved, geom::Length(a->positions[v] - b->positions[v]));
+  }
+  EXPECT_GT(moved, 0.02f);
 }
 
 TEST(PoseVariationTest, PosedDoubleKeepsItsLevelsOfDetail) {

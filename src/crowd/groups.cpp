@@ -211,7 +211,7 @@ void ParseCasting(const json& g, CrowdGroup& out, GroupErrors& e) {
 // Limits of a motion cycle's length. [Units: seconds]
 constexpr double kMinCycleSeconds = 0.1, kMaxCycleSeconds = 600;
 
-// "motion": {"cycle": "idle" | "walk" | "still", "variants": N, "cycle_seconds": s}.
+// "motion": {"cycle": "idle" | "walk" | "sit" | "still", "variants": N, "cycle_seconds": s}.
 void ParseMotion(const json& g, GroupMotion& m, GroupErrors& e) {
   if (const auto it = g.find("motion"); it != g.end()) {
     if (!it->is_object()) {
@@ -225,7 +225,7 @@ void ParseMotion(const json& g, GroupMotion& m, GroupErrors& e) {
         const auto cycle =
             c->is_string() ? anim::ParseMotionCycle(c->get<std::string>()) : std::nullopt;
         if (!cycle) {
-          e.Add("motion.cycle", "expected one of: idle, walk, still, got " + c->dump());
+          e.Add("motion.cycle", "expected one of: idle, walk, sit, still, got " + c->dump());
         } else {
           m.cycle = *cycle;
         }
@@ -420,6 +420,8 @@ Result<std::vector<CrowdGroup>> ParseCrowdGroups(const json& crowds, std::string
     ParseCasting(g, group, e);
     if (std::holds_alternative<PathSpec>(group.layout))
       group.motion.cycle = anim::MotionCycle::kWalk;
+    if (const auto* seats = std::get_if<SeatsSpec>(&group.layout); seats && seats->seated)
+      group.motion.cycle = anim::MotionCycle::kSit;
     ParseMotion(g, group.motion, e);
     e.AppendTo(problems);
     out.push_back(std::move(group));

@@ -61,7 +61,11 @@ TEST(GroupsTest, MotionDefaultsByKindAndIsChecked) {
     {"kind": "path", "name": "p", "points": [[0, 0], [10, 0]]},
     {"kind": "area", "name": "w", "polygon": [[0, 0], [4, 0], [4, 4]], "count": 3,
      "motion": {"cycle": "walk", "variants": 32, "cycle_seconds": 1.4}},
-    {"kind": "path", "name": "q", "points": [[0, 0], [10, 0]], "motion": {"cycle": "still"}}
+    {"kind": "path", "name": "q", "points": [[0, 0], [10, 0]], "motion": {"cycle": "still"}},
+    {"kind": "seats", "name": "t", "origin": [0, 0, 0], "rows": 1, "seats_per_row": 2,
+     "seated": true},
+    {"kind": "seats", "name": "u", "origin": [0, 0, 0], "rows": 1, "seats_per_row": 2,
+     "seated": true, "motion": {"cycle": "idle"}}
   ])");
   auto g = ParseCrowdGroups(ok, "scene.json");
   ASSERT_TRUE(g.ok()) << g.status().message();
@@ -75,6 +79,9 @@ TEST(GroupsTest, MotionDefaultsByKindAndIsChecked) {
   EXPECT_EQ((*g)[3].motion.variants, 32);
   EXPECT_DOUBLE_EQ((*g)[3].motion.cycle_seconds, 1.4);
   EXPECT_EQ((*g)[4].motion.cycle, anim::MotionCycle::kStill);
+  // Seated spectators sit unless the group says otherwise.
+  EXPECT_EQ((*g)[5].motion.cycle, anim::MotionCycle::kSit);
+  EXPECT_EQ((*g)[6].motion.cycle, anim::MotionCycle::kIdle);
 
   const json bad = json::parse(R"([
     {"kind": "area", "name": "a", "polygon": [[0, 0], [4, 0], [4, 4]], "count": 3,
@@ -85,7 +92,7 @@ TEST(GroupsTest, MotionDefaultsByKindAndIsChecked) {
   ASSERT_FALSE(g.ok());
   const std::string& m = g.status().message();
   for (const char* s :
-       {"crowds[0] (a): field 'motion.cycle': expected one of: idle, walk, still, got \"run\"",
+       {"crowds[0] (a): field 'motion.cycle': expected one of: idle, walk, sit, still, got \"run\"",
         "crowds[0] (a): field 'motion.variants': expected an integer in 1..32",
         "crowds[0] (a): field 'motion.cycle_seconds'",
         "crowds[0] (a): field 'motion.phase': unknown",

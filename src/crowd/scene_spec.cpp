@@ -185,7 +185,7 @@ void ParseCamera(const json& doc, geom::Camera& c, Problems& p) {
   }
 }
 
-// "motion": {"cycle": "still" | "idle" | "walk", "phase": 0..1, "cycle_seconds": s}.
+// "motion": {"cycle": "still" | "idle" | "walk" | "sit", "phase": 0..1, "cycle_seconds": s}.
 void ParseAgentMotion(const json& a, const std::string& path, AgentSpec& s, Problems& p) {
   const std::string mpath = path + ".motion";
   if (const json* m = Object(a, "motion", mpath, p, false)) {
@@ -195,7 +195,7 @@ void ParseAgentMotion(const json& a, const std::string& path, AgentSpec& s, Prob
       if (auto c = anim::ParseMotionCycle(cycle)) {
         s.motion = *c;
       } else {
-        p.Add(mpath + ".cycle", "'" + cycle + "' is not one of: still, idle, walk");
+        p.Add(mpath + ".cycle", "'" + cycle + "' is not one of: still, idle, walk, sit");
       }
     }
     Num(*m, "phase", mpath + ".phase", s.phase, 0, 1, p, false);

@@ -129,10 +129,11 @@ TEST(SceneSpecTest, AgentMotionDefaultsToStillAndIsChecked) {
   s = ParseSceneSpec(j, "scene.json");
   ASSERT_FALSE(s.ok());
   const std::string& m = s.status().message();
-  for (const char* f : {"field 'agents[1].motion.cycle': 'dance' is not one of: still, idle, walk",
-                        "field 'agents[1].motion.phase': expected a number in [0, 1]",
-                        "field 'agents[1].motion.variants': unknown field",
-                        "field 'agents[0].motion.cycle_seconds'"}) {
+  for (const char* f :
+       {"field 'agents[1].motion.cycle': 'dance' is not one of: still, idle, walk, sit",
+        "field 'agents[1].motion.phase': expected a number in [0, 1]",
+        "field 'agents[1].motion.variants': unknown field",
+        "field 'agents[0].motion.cycle_seconds'"}) {
     EXPECT_NE(m.find(f), std::string::npos) << "missing: " << f << "\n" << m;
   }
 }

@@ -236,5 +236,61 @@ TEST_F(MotionTest, ADoubleThatCannotBePosedStandsStill) {
   EXPECT_EQ(r->posed_prototypes, 0);
 }
 
+// A stand of two seats facing the camera, seated or standing; the rigged double's visible height.
+TEST_F(MotionTest, SeatedSpectatorsSit) {
+  auto rigged_height = [&](bool seated, const std::string& out) -> double {
+    json scene = TwoAgents(nullptr, nullptr, out);
+    scene["agents"] = json::array();
+    scene["crowds"] = {{{"kind", "seats"},
+                        {"name", "stand"},
+                        {"origin", {-0.5, 0, 0}},
+                        {"rows", 1},
+                        {"seats_per_row", 2},
+                        {"seat_spacing_m", 1.0},
+                        {"seated", seated},
+                        {"min_same_double_distance_m", 0.5},
+                        {"min_same_double_screen_fraction", 0.0},
+                        {"heading", {{"mode", "toward"}, {"point", {0, 0, -6}}}}}};
+    auto r = Render(scene);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (!r.ok()) return 0;
+    const json cov = Coverage(*r, 0);
+    for (const json& a : cov["agents"]) {
+      if (a["double"] == rigged_) return a["visible_height_fraction"].get<double>();
+    }
+    ADD_FAILURE() << "the rigged double was not cast: " << cov.dump();
+    return 0;
+  };
+  const double standing = rigged_height(false, "standing");
+  const double seated = rigged_height(true, "seated");
+  EXPECT_GT(standing, 0.3);
+  EXPECT_LT(seated, 0.85 * standing) << seated << " vs " << standing;
+  EXPECT_GT(seated, 0.55 * standing) << seated << " vs " << standing;
+}
+
+// Without set meshes an area group stands on the ground plane at its height, not at y = 0 (where
+// the opaque plane would hide it from a camera above).
+TEST_F(MotionTest, AreaGroupsStandOnARaisedGroundPlane) {
+  json scene = TwoAgents(nullptr, nullptr, "raised");
+  scene["agents"] = json::array();
+  scene["camera"] = {
+      {"position", {0, 2.6, -7}}, {"look_at", {0, 1.9, 0}}, {"resolution", {160, 90}}};
+  scene["set"] = {{"ground_plane", {{"height", 1.0}}}};
+  scene["crowds"] = {{{"kind", "area"},
+                      {"name", "square"},
+                      {"polygon", {{-1.5, -0.5}, {1.5, -0.5}, {1.5, 0.5}, {-1.5, 0.5}}},
+                      {"count", 2},
+                      {"min_same_double_distance_m", 0.5},
+                      {"min_same_double_screen_fraction", 0.0}}};
+  auto r = Render(scene);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const json cov = Coverage(*r, 0);
+  ASSERT_EQ(cov["agents"].size(), 2u);
+  for (const json& a : cov["agents"]) {
+    EXPECT_GT(a["pixels"].get<double>(), 100) << a.dump();
+    EXPECT_GT(a["visible_height_fraction"].get<double>(), 0.25) << a.dump();
+  }
+}
+
 }  // namespace
 }  // namespace figurant::shot

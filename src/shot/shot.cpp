@@ -173,7 +173,7 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   // Set meshes first: the importer forks, best done before anything else holds locks.
   FIGURANT_ASSIGN_OR_RETURN(std::vector<render::SetGeometry> set_geometry,
                             LoadSetMeshes(spec.set, spec.base_dir));
-  // Area and path groups stand on the set when it has meshes; otherwise on y = 0 as always.
+  // Area and path groups stand on the set when it has meshes; otherwise on the ground plane.
   std::optional<crowd::SetSurface> surface;
   if (!set_geometry.empty()) {
     std::vector<geom::Mesh> meshes;
@@ -260,6 +260,14 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
     if (const auto* p = std::get_if<crowd::PathSpec>(&g.layout))
       layout = crowd::LayoutPath(*p, seed, stand_on);
     if (!layout.ok()) return layout.status().WithContext("crowd group '" + g.name + "'");
+    // Without set meshes, area and path groups stand on the ground plane, wherever it is (seats
+    // carry their own heights).
+    if (stand_on == nullptr && spec.set.has_ground &&
+        !std::holds_alternative<crowd::SeatsSpec>(g.layout)) {
+      for (crowd::Placement& pl : layout->placements) {
+        pl.position.y += static_cast<float>(spec.set.ground_height);
+      }
+    }
     if (!layout->set_geometry.positions.empty()) {
       set_geometry.push_back({std::move(layout->set_geometry), kTierAlbedo});
     }
