@@ -6,7 +6,6 @@
 #include <set>
 #include <string>
 
-#include "anim/bvh.h"
 #include "core/random.h"
 
 namespace figurant::synth {
@@ -17,7 +16,6 @@ namespace fs = std::filesystem;
 // MakeHuman's age slider: 0.5 is 25 years, 1 is 90; 0.39 ≈ 20 years, 0.85 ≈ 70 years.
 constexpr double kAdultAgeMin = 0.39;
 constexpr double kAdultAgeMax = 0.85;
-constexpr double kStandingShare = 0.35;  // the rest walk
 constexpr int kHeightRedraws = 6;
 constexpr double kHeightStep = 0.2;  // height slider change per redraw
 
@@ -70,13 +68,10 @@ Result<MakeHumanKit> OpenMakeHumanKit(const fs::path& dir) {
                       " a MakeHuman data directory?)");
     }
   }
-  kit.walk_clip = dir / "animations" / "walks" / "walk1.bvh";
-  FIGURANT_ASSIGN_OR_RETURN(anim::BvhClip walk, anim::LoadBvh(kit.walk_clip));
-  kit.walk_frames = walk.frame_count;
   return kit;
 }
 
-MakeHumanDraw DrawMakeHuman(uint64_t seed, bool female, const MakeHumanKit& kit) {
+MakeHumanDraw DrawMakeHuman(uint64_t seed, bool female) {
   Rng r(Rng::Mix(seed ^ 0x3a4e4a3a4e4aULL));
   MakeHumanDraw d;
   scan::MakeHumanBody& b = d.body;
@@ -96,13 +91,10 @@ MakeHumanDraw DrawMakeHuman(uint64_t seed, bool female, const MakeHumanKit& kit)
   b.african = mix[0] / sum;
   b.asian = mix[1] / sum;
   b.caucasian = mix[2] / sum;
-  if (r.Uniform() < kStandingShare || kit.walk_frames < 1) {
-    d.pose.named = "stand";
-  } else {
-    d.pose.named.clear();
-    d.pose.clip = kit.walk_clip;
-    d.pose.frame = static_cast<int>(r.Below(static_cast<uint64_t>(kit.walk_frames)));
-  }
+  // Scanned standing, as at a scanning session: the crowd's motion cycles (anim/pose_variation.h)
+  // vary the pose about it, and a double frozen mid-stride would walk, idle or sit about that
+  // stride.
+  d.pose.named = "stand";
   return d;
 }
 
@@ -154,7 +146,7 @@ void DressMakeHuman(geom::Mesh& m, const BodyParams& params) {
 }
 
 Result<scan::ImportedScan> BuildMakeHumanDouble(SyntheticPerformer& p, const MakeHumanKit& kit) {
-  MakeHumanDraw d = DrawMakeHuman(p.seed, p.params.female, kit);
+  MakeHumanDraw d = DrawMakeHuman(p.seed, p.params.female);
   Result<scan::ImportedScan> s = InvalidArgument("not built");
   for (int attempt = 0; attempt <= kHeightRedraws; ++attempt) {
     s = scan::ImportMakeHuman(kit.dir, d.body, {}, d.pose);

@@ -1,10 +1,10 @@
 // Synthetic performers on MakeHuman bodies: when MakeHuman's data is available, a seed draws the
 // body's macro sliders (gender to match the performer's name, adult age, muscle, weight, height,
-// ethnic mix) and a natural pose (standing, or a frame of the walk1 clip; never the T-pose or a
-// dance), and scan::ImportMakeHuman builds and poses the double. Clothes are painted on by skin
-// weights: a triangle whose vertices follow the torso and upper arms is top, hips and legs are
-// bottom (how far sleeves and legs reach depends on the outfit), feet are shoes; wardrobe tint
-// then touches the clothes only. The same seed always gives the same bytes.
+// ethnic mix), and scan::ImportMakeHuman builds the double standing (arms hanging), as a scanning
+// session would capture the performer; a crowd's motion cycles vary the pose from there. Clothes
+// are painted on by skin weights: a triangle whose vertices follow the torso and upper arms is top,
+// hips and legs are bottom (how far sleeves and legs reach depends on the outfit), feet are shoes;
+// wardrobe tint then touches the clothes only. The same seed always gives the same bytes.
 #pragma once
 
 #include <cstdint>
@@ -19,20 +19,19 @@ namespace figurant::synth {
 // Where the bodies come from, checked once.
 struct MakeHumanKit {
   std::filesystem::path dir;
-  std::filesystem::path walk_clip;  // animations/walks/walk1.bvh
-  int walk_frames = 0;              // frames in walk_clip [Limits: >= 1]
 };
 
-// Checks `dir` holds the base mesh, the macro targets, the default rig and walk1.bvh. NotFound or
-// InvalidArgument naming what is missing or malformed.
+// Checks `dir` holds the base mesh, the macro targets and the default rig and weights. NotFound
+// naming what is missing.
 Result<MakeHumanKit> OpenMakeHumanKit(const std::filesystem::path& dir);
 
-// The body sliders and pose a seed gives for a performer of the given sex (pure; no files).
+// The body sliders a seed gives for a performer of the given sex, and the pose (`stand`). Pure; no
+// files.
 struct MakeHumanDraw {
   scan::MakeHumanBody body;
   scan::MakeHumanPose pose;
 };
-MakeHumanDraw DrawMakeHuman(uint64_t seed, bool female, const MakeHumanKit& kit);
+MakeHumanDraw DrawMakeHuman(uint64_t seed, bool female);
 
 // Shortest and tallest standing heights a generated performer may have. [Units: metres]
 constexpr double kMinHeightM = 1.50;

@@ -23,30 +23,21 @@ const MakeHumanKit& Kit() {
   return kit;
 }
 
-TEST(MakeHumanPerformerTest, DrawsAdultsOfThePerformersSexInNaturalPoses) {
-  ASSERT_EQ(Kit().walk_frames, 14);
-  int standing = 0, walking = 0;
+TEST(MakeHumanPerformerTest, DrawsAdultsOfThePerformersSexStanding) {
   for (uint64_t seed = 0; seed < 200; ++seed) {
     const bool female = seed % 2 == 0;
-    const MakeHumanDraw d = DrawMakeHuman(seed, female, Kit());
+    const MakeHumanDraw d = DrawMakeHuman(seed, female);
     EXPECT_EQ(d.body.gender < 0.5, female);
     EXPECT_GE(d.body.age, 0.39);  // 20 years
     EXPECT_LE(d.body.age, 0.85);  // 70 years
     EXPECT_NEAR(d.body.african + d.body.asian + d.body.caucasian, 1.0, 1e-9);
-    if (d.pose.clip.empty()) {
-      EXPECT_EQ(d.pose.named, "stand");
-      ++standing;
-    } else {
-      EXPECT_EQ(d.pose.clip.filename(), "walk1.bvh");
-      EXPECT_LT(d.pose.frame, 14);
-      ++walking;
-    }
-    const MakeHumanDraw again = DrawMakeHuman(seed, female, Kit());
+    // Scanned standing: motion cycles vary the pose in the crowd.
+    EXPECT_EQ(d.pose.named, "stand");
+    EXPECT_TRUE(d.pose.clip.empty());
+    const MakeHumanDraw again = DrawMakeHuman(seed, female);
     EXPECT_EQ(again.body.height, d.body.height);
-    EXPECT_EQ(again.pose.frame, d.pose.frame);
+    EXPECT_EQ(again.body.weight, d.body.weight);
   }
-  EXPECT_GT(standing, 30);
-  EXPECT_GT(walking, 80);
 }
 
 TEST(MakeHumanPerformerTest, BodiesAreDressedAndWithinHeightLimits) {
