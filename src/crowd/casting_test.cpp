@@ -144,8 +144,11 @@ TEST(CastingTest, PoolsRestrictWhichDoublesAnAgentMayShow) {
   auto r = Cast(agents, {{0, 1, 2}, {3, 4}}, 5, o);
   ASSERT_TRUE(r.ok());
   for (size_t i = 0; i < agents.size(); ++i) {
-    if (agents[i].pool == 0) EXPECT_LE(r->assignment[i], 2);
-    if (agents[i].pool == 1) EXPECT_GE(r->assignment[i], 3);
+    if (agents[i].pool == 0) {
+      EXPECT_LE(r->assignment[i], 2);
+    } else {
+      EXPECT_GE(r->assignment[i], 3);
+    }
   }
   EXPECT_EQ(Cast(agents, {{0}, {}}, 5, o).status().code(), StatusCode::kFailedPrecondition);
 }

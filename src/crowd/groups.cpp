@@ -326,6 +326,13 @@ SeatsSpec ParseSeats(const json& g, GroupErrors& e) {
       s.seated = it->get<bool>();
     }
   }
+  if (const auto it = g.find("seat_mesh"); it != g.end()) {
+    if (!it->is_string() || it->get<std::string>().empty()) {
+      e.Add("seat_mesh", "expected a mesh file name (relative to the scene file)");
+    } else {
+      s.seat_mesh = it->get<std::string>();
+    }
+  }
   for (const char* axis : {"row_axis", "back_axis"}) {
     if (const auto it = g.find(axis); it != g.end()) {
       auto v = Point3(*it);
@@ -374,7 +381,7 @@ Result<std::vector<CrowdGroup>> ParseCrowdGroups(const json& crowds, std::string
                                               "personal_radius_m"};
   static const std::set<std::string> kSeats = {
       "origin", "rows",   "seats_per_row", "seat_spacing_m", "row_depth_m", "row_rise_m",
-      "fill",   "seated", "tiers",         "row_axis",       "back_axis"};
+      "fill",   "seated", "tiers",         "row_axis",       "back_axis",   "seat_mesh"};
   static const std::set<std::string> kPath = {"points", "width_m", "spacing_m",
                                               "personal_radius_m"};
   std::vector<std::string> problems;

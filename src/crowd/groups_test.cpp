@@ -86,7 +86,10 @@ TEST(GroupsTest, MotionDefaultsByKindAndIsChecked) {
   const json bad = json::parse(R"([
     {"kind": "area", "name": "a", "polygon": [[0, 0], [4, 0], [4, 4]], "count": 3,
      "motion": {"cycle": "run", "variants": 33, "cycle_seconds": 0, "phase": 0.5}},
-    {"kind": "path", "name": "p", "points": [[0, 0], [10, 0]], "motion": "walk"}
+    {"kind": "path", "name": "p", "points": [[0, 0], [10, 0]], "motion": "walk"},
+    {"kind": "seats", "name": "s", "origin": [0, 0, 0], "seat_mesh": 7},
+    {"kind": "area", "name": "b", "polygon": [[0, 0], [4, 0], [4, 4]], "count": 3,
+     "seat_mesh": "chair.obj"}
   ])");
   g = ParseCrowdGroups(bad, "scene.json");
   ASSERT_FALSE(g.ok());
@@ -96,7 +99,9 @@ TEST(GroupsTest, MotionDefaultsByKindAndIsChecked) {
         "crowds[0] (a): field 'motion.variants': expected an integer in 1..32",
         "crowds[0] (a): field 'motion.cycle_seconds'",
         "crowds[0] (a): field 'motion.phase': unknown",
-        "crowds[1] (p): field 'motion': expected an object"}) {
+        "crowds[1] (p): field 'motion': expected an object",
+        "crowds[2] (s): field 'seat_mesh': expected a mesh file name",
+        "crowds[3] (b): field 'seat_mesh': unknown field for a 'area' group"}) {
     EXPECT_NE(m.find(s), std::string::npos) << "missing: " << s << "\n" << m;
   }
 }

@@ -571,6 +571,16 @@ Result<LayoutResult> LayoutSeats(const SeatsSpec& spec, uint64_t seed) {
   }
   if (geom::Length(back) == 0) return InvalidArgument("back_axis must have a horizontal component");
 
+  const size_t seat_triangles = spec.seat_geometry ? spec.seat_geometry->triangle_count() *
+                                                         static_cast<size_t>(spec.rows) *
+                                                         static_cast<size_t>(spec.seats_per_row)
+                                                   : 0;
+  if (seat_triangles > kMaxSeatTriangles) {
+    return InvalidArgument(
+        "seat_mesh: " + std::to_string(static_cast<int64_t>(spec.rows) * spec.seats_per_row) +
+        " seats × " + std::to_string(spec.seat_geometry->triangle_count()) + " triangles exceeds " +
+        std::to_string(kMaxSeatTriangles) + " triangles; use a simpler seat");
+  }
   LayoutResult out;
   const int64_t total = static_cast<int64_t>(spec.rows) * spec.seats_per_row;
   out.asked = static_cast<int>(std::llround(spec.fill * static_cast<double>(total)));
@@ -585,6 +595,19 @@ Result<LayoutResult> LayoutSeats(const SeatsSpec& spec, uint64_t seed) {
   }
   seats.resize(static_cast<size_t>(out.asked));
   std::sort(seats.begin(), seats.end());
+  // Seats, and people sitting in them, are towards the back of the tread: a sitter's feet reach
+  // forwards. People standing at a seat mesh stand in front of it; with neither seats nor
+  // sitting, people stand at the middle of the tread.
+  const double seat_setback = std::min(kMaxSeatSetbackM, kSeatSetbackShare * spec.row_depth_m);
+  const double person_setback =
+      spec.seated ? seat_setback : (spec.seat_geometry ? seat_setback - kStandInFrontOfSeatM : 0.0);
+  auto seat_position = [&](int64_t s, double setback) {
+    const int64_t row = s / spec.seats_per_row, col = s % spec.seats_per_row;
+    return spec.origin +
+           along * static_cast<float>(static_cast<double>(col) * spec.seat_spacing_m) +
+           back * static_cast<float>(static_cast<double>(row) * spec.row_depth_m + setback) +
+           geom::Vec3f{0, static_cast<float>(static_cast<double>(row) * spec.row_rise_m), 0};
+  };
   if (spec.tiers) {
     // Row r's tread: from its front edge back one row depth, up to its floor height, the full row
     // length plus half a seat each side. Boxes stand on y = origin.y - 0.01 (into the ground).
@@ -609,16 +632,28 @@ Result<LayoutResult> LayoutSeats(const SeatsSpec& spec, uint64_t seed) {
         for (uint32_t i : {q[0], q[1], q[2], q[0], q[2], q[3]}) m.indices.push_back(base + i);
       }
     }
-    m.ComputeNormals();
   }
+  if (spec.seat_geometry) {
+    // Every seat, taken or not, turned to face the front of the stand (against `back`).
+    const geom::Mesh& seat = *spec.seat_geometry;
+    const geom::Mat4f turn = geom::Mat4f::RotationY(std::atan2(-back.x, -back.z));
+    geom::Mesh& m = out.set_geometry;
+    m.positions.reserve(m.positions.size() + seat.positions.size() * static_cast<size_t>(total));
+    m.indices.reserve(m.indices.size() + seat.indices.size() * static_cast<size_t>(total));
+    for (int64_t s = 0; s < total; ++s) {
+      const geom::Mat4f place = geom::Mat4f::Translation(seat_position(s, seat_setback)) * turn;
+      const auto base = static_cast<uint32_t>(m.positions.size());
+      for (const geom::Vec3f& p : seat.positions) m.positions.push_back(place.TransformPoint(p));
+      for (uint32_t i : seat.indices) m.indices.push_back(base + i);
+    }
+  }
+  if (!out.set_geometry.positions.empty()) out.set_geometry.ComputeNormals();
   out.placements.reserve(seats.size());
   for (int32_t s : seats) {
     const int row = s / spec.seats_per_row;
     const int col = s % spec.seats_per_row;
     Placement pl;
-    pl.position = spec.origin + along * static_cast<float>(col * spec.seat_spacing_m) +
-                  back * static_cast<float>(row * spec.row_depth_m) +
-                  geom::Vec3f{0, static_cast<float>(row * spec.row_rise_m), 0};
+    pl.position = seat_position(s, person_setback);
     pl.row = row;
     pl.seat = col;
     pl.seated = spec.seated;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,7 +60,21 @@ struct SeatsSpec {
   bool seated = false;                   // people sit (true) or stand at their seats
   bool tiers = false;   // also build the stepped tiers rows stand on (set geometry)
   HeadingSpec heading;  // typically kToward the pitch or stage
+  // A seat placed at every seat, taken or not (set geometry): metres, +Y up, origin on the floor
+  // under the seat's centre, facing +Z (the way its occupant looks). The scene names the file
+  // (`seat_mesh`, relative to the scene); the shot reads it into `seat_geometry` before layout.
+  std::string seat_mesh;
+  std::shared_ptr<const geom::Mesh> seat_geometry;
 };
+
+// Most triangles a seats group's seat meshes may add (seats × triangles per seat).
+inline constexpr size_t kMaxSeatTriangles = 20'000'000;
+// How far back on its tread a seated person (and a seat) is put, so the feet, out in front of the
+// seat, stay on the tread: this share of the row depth, at most kMaxSeatSetbackM. [Units: metres]
+inline constexpr double kSeatSetbackShare = 0.25;
+inline constexpr double kMaxSeatSetbackM = 0.2;
+// A person standing at a seat mesh stands this far in front of the seat. [Units: metres]
+inline constexpr double kStandInFrontOfSeatM = 0.35;
 
 struct PathSpec {
   std::vector<Point2> points;      // polyline, >= 2 points
@@ -87,7 +102,7 @@ struct LayoutResult {
   double area_m2 = 0;
   // Area groups on a set: the share of the outline (minus holes) where nobody can stand, 0..1.
   double set_blocked_fraction = 0;
-  geom::Mesh set_geometry;  // seats with tiers: one closed box per row, world space
+  geom::Mesh set_geometry;  // seats: tiers (one closed box per row) and seat meshes, world space
 };
 
 class SetSurface;  // crowd/set_surface.h

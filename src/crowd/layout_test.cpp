@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <set>
 
 namespace figurant::crowd {
@@ -203,6 +204,54 @@ TEST(LayoutSeatsTest, FillsToTheRatioFacingTheTarget) {
   // No seat holds two people.
   std::set<std::pair<int, int>> seats;
   for (const Placement& p : r->placements) EXPECT_TRUE(seats.insert({p.row, p.seat}).second);
+}
+
+// A seat mesh at every seat, taken or not, turned to face the front; sitters sit in them, at the
+// back of the tread, and a seat too detailed for the stand is refused with the numbers.
+TEST(LayoutSeatsTest, SeatMeshesAtEverySeatFacingTheFront) {
+  auto seat = std::make_shared<geom::Mesh>();
+  // A wedge: one triangle whose apex points forwards (+Z), 0.4 m up.
+  seat->positions = {{-0.2f, 0.4f, -0.2f}, {0.2f, 0.4f, -0.2f}, {0, 0.4f, 0.3f}};
+  seat->indices = {0, 1, 2};
+  SeatsSpec s;
+  s.origin = {0, 0, 10};
+  s.rows = 3;
+  s.seats_per_row = 4;
+  s.row_depth_m = 0.8;
+  s.fill = 0.5;
+  s.seated = true;
+  s.heading.mode = HeadingMode::kToward;
+  s.heading.point = {0, 0, 0};  // the front is -Z: rows recede along +Z
+  s.seat_geometry = seat;
+  auto r = LayoutSeats(s, 3);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->set_geometry.triangle_count(), 12u);  // every seat, taken or not
+  for (size_t t = 0; t < 12; ++t) {
+    const geom::Vec3f apex = r->set_geometry.positions[3 * t + 2];
+    const geom::Vec3f left = r->set_geometry.positions[3 * t];
+    EXPECT_LT(apex.z, left.z - 0.4f) << t;  // the seat faces the front (-Z)
+  }
+  ASSERT_EQ(r->placements.size(), 6u);
+  for (const Placement& p : r->placements) {
+    // At the back of the tread by min(0.2 m, a quarter of the row depth), over a seat's centre.
+    EXPECT_NEAR(p.position.z, 10 + p.row * 0.8f + 0.2f, 1e-4);
+    bool over_a_seat = false;
+    for (size_t t = 0; t < 12; ++t) {
+      const geom::Vec3f a = r->set_geometry.positions[3 * t];
+      const geom::Vec3f b = r->set_geometry.positions[3 * t + 1];
+      over_a_seat |= std::abs((a.x + b.x) / 2 - p.position.x) < 1e-4f &&
+                     std::abs(a.z - 0.2f - p.position.z) < 1e-4f;
+    }
+    EXPECT_TRUE(over_a_seat) << p.row << " " << p.seat;
+  }
+  s.rows = 1000;
+  s.seats_per_row = 10000;
+  seat->indices = {0, 1, 2, 0, 1, 2, 0, 1, 2};
+  auto huge = LayoutSeats(s, 3);
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.status().message().find("seat_mesh: 10000000 seats × 3 triangles"),
+            std::string::npos)
+      << huge.status().message();
 }
 
 TEST(LayoutPathTest, SpacingAndHeadingAlongThePath) {

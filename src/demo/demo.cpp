@@ -258,6 +258,10 @@ Result<DemoSummary> RunDemo(const DemoOptions& o, const Clock& clock, std::ostre
       if (g.contains("density_per_m2"))
         g["density_per_m2"] = g["density_per_m2"].get<double>() * o.crowd_scale;
       if (g.contains("spacing_m")) g["spacing_m"] = g["spacing_m"].get<double>() / o.crowd_scale;
+      // The scene is rewritten elsewhere: files it names stay where the example is.
+      if (g.contains("seat_mesh") && g["seat_mesh"].is_string()) {
+        g["seat_mesh"] = fs::absolute(o.examples / g["seat_mesh"].get<std::string>()).string();
+      }
     }
     const fs::path resolved = o.dir / "scenes" / scene_name;
     FIGURANT_RETURN_IF_ERROR(WriteFileAtomic(resolved, scene.dump(2)));

@@ -12,17 +12,23 @@ namespace {
 namespace fs = std::filesystem;
 using geom::Mat4f;
 
-Result<render::SetGeometry> LoadOne(const crowd::SetMesh& spec, const fs::path& base_dir) {
-  const fs::path path = spec.file.is_absolute() ? spec.file : base_dir / spec.file;
+// The mesh of `file` (relative to `base_dir`) as it is in the file.
+Result<geom::Mesh> Import(const fs::path& file, const fs::path& base_dir) {
+  const fs::path path = file.is_absolute() ? file : base_dir / file;
   const std::string name = path.string();
   // Clear messages for the common mistakes, before forking an importer.
   std::error_code ec;
   if (!fs::exists(path, ec)) return NotFound(name + ": no such file");
   if (!fs::is_regular_file(path, ec)) return InvalidArgument(name + ": not a regular file");
   if (fs::file_size(path, ec) == 0 || ec) return InvalidArgument(name + ": the file is empty");
+  return scan::ImportGeometry(path, kMaxSetTriangles, kSetImportTimeoutSeconds);
+}
+
+Result<render::SetGeometry> LoadOne(const crowd::SetMesh& spec, const fs::path& base_dir) {
+  const fs::path path = spec.file.is_absolute() ? spec.file : base_dir / spec.file;
+  const std::string name = path.string();
   render::SetGeometry out;
-  FIGURANT_ASSIGN_OR_RETURN(out.mesh,
-                            scan::ImportGeometry(path, kMaxSetTriangles, kSetImportTimeoutSeconds));
+  FIGURANT_ASSIGN_OR_RETURN(out.mesh, Import(spec.file, base_dir));
   out.albedo = spec.albedo;
   const Mat4f world =
       Mat4f::Translation(spec.position) *
@@ -52,6 +58,24 @@ Result<std::vector<render::SetGeometry>> LoadSetMeshes(const crowd::SetSpec& set
     out.push_back(std::move(*mesh));
   }
   return out;
+}
+
+Result<std::shared_ptr<const geom::Mesh>> LoadSeatMesh(const std::string& file,
+                                                       const fs::path& base_dir,
+                                                       const std::string& field) {
+  auto mesh = Import(file, base_dir);
+  if (mesh.ok()) {
+    for (const geom::Vec3f& p : mesh->positions) {
+      if (!std::isfinite(p.x) || !std::isfinite(p.y) || !std::isfinite(p.z)) {
+        mesh = InvalidArgument(file + ": a vertex is not finite (NaN or overflow)");
+        break;
+      }
+    }
+  }
+  if (!mesh.ok()) {
+    return Status(mesh.status().code(), "scene field '" + field + "': " + mesh.status().message());
+  }
+  return std::make_shared<const geom::Mesh>(std::move(*mesh));
 }
 
 }  // namespace figurant::shot

@@ -11,6 +11,8 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "core/status.h"
@@ -29,5 +31,12 @@ inline constexpr int kSetImportTimeoutSeconds = 60;    // per mesh file [Units: 
 // from the thread that owns the shot, before worker threads hold locks.
 Result<std::vector<render::SetGeometry>> LoadSetMeshes(const crowd::SetSpec& set,
                                                        const std::filesystem::path& base_dir);
+
+// Loads a seats group's seat mesh (`crowds[i].seat_mesh`, relative to `base_dir`) as it is in the
+// file: metres, +Y up, origin on the floor under the seat, facing +Z (crowd::SeatsSpec). Errors as
+// LoadSetMeshes, naming `field`. Same fork caveat.
+Result<std::shared_ptr<const geom::Mesh>> LoadSeatMesh(const std::string& file,
+                                                       const std::filesystem::path& base_dir,
+                                                       const std::string& field);
 
 }  // namespace figurant::shot

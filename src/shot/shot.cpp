@@ -173,6 +173,15 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   // Set meshes first: the importer forks, best done before anything else holds locks.
   FIGURANT_ASSIGN_OR_RETURN(std::vector<render::SetGeometry> set_geometry,
                             LoadSetMeshes(spec.set, spec.base_dir));
+  // Seats groups' seat meshes, for the same reason.
+  std::map<size_t, std::shared_ptr<const geom::Mesh>> seat_meshes;
+  for (size_t gi = 0; gi < spec.crowds.size(); ++gi) {
+    const auto* seats = std::get_if<crowd::SeatsSpec>(&spec.crowds[gi].layout);
+    if (seats == nullptr || seats->seat_mesh.empty()) continue;
+    FIGURANT_ASSIGN_OR_RETURN(seat_meshes[gi],
+                              LoadSeatMesh(seats->seat_mesh, spec.base_dir,
+                                           "crowds[" + std::to_string(gi) + "].seat_mesh"));
+  }
   // Area and path groups stand on the set when it has meshes; otherwise on the ground plane.
   std::optional<crowd::SetSurface> surface;
   if (!set_geometry.empty()) {
@@ -255,8 +264,13 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
     Result<crowd::LayoutResult> layout = InvalidArgument("unreachable");
     if (const auto* a = std::get_if<crowd::AreaSpec>(&g.layout))
       layout = crowd::LayoutArea(*a, seed, stand_on);
-    if (const auto* s = std::get_if<crowd::SeatsSpec>(&g.layout))
-      layout = crowd::LayoutSeats(*s, seed);
+    if (const auto* s = std::get_if<crowd::SeatsSpec>(&g.layout)) {
+      crowd::SeatsSpec seats = *s;
+      if (const auto it = seat_meshes.find(gi); it != seat_meshes.end()) {
+        seats.seat_geometry = it->second;
+      }
+      layout = crowd::LayoutSeats(seats, seed);
+    }
     if (const auto* p = std::get_if<crowd::PathSpec>(&g.layout))
       layout = crowd::LayoutPath(*p, seed, stand_on);
     if (!layout.ok()) return layout.status().WithContext("crowd group '" + g.name + "'");
