@@ -51,10 +51,12 @@ struct ProtoLevel {
 
 struct ProtoData {
   std::shared_ptr<const geom::DoubleAsset> asset;
-  std::vector<geom::Region> vertex_region;  // per vertex (majority of its triangles)
-  bool wardrobe = false;                    // tint wardrobe only
-  std::vector<Vec3f> texture_linear;        // decoded texture, linear RGB
-  std::array<ProtoLevel, 3> levels;         // full, mid, far (mid/far may alias coarser/finer)
+  // Per vertex, the majority region of its triangles, and the decoded texture (linear RGB):
+  // shared by every prototype of one double (poses move vertices, never regions or texels).
+  std::shared_ptr<const std::vector<geom::Region>> vertex_region;
+  bool wardrobe = false;  // tint wardrobe only
+  std::shared_ptr<const std::vector<Vec3f>> texture_linear;
+  std::array<ProtoLevel, 3> levels;  // full, mid, far (mid/far may alias coarser/finer)
   double height = 1.7;
 };
 
@@ -303,34 +305,45 @@ struct Renderer::Impl {
     std::map<std::string, int> double_ids, performer_ids;
     std::vector<int> proto_double(scene.prototypes.size()),
         proto_performer(scene.prototypes.size());
+    std::map<std::string, size_t> first_of_double;  // the prototype that decoded a double's data
     for (size_t i = 0; i < scene.prototypes.size(); ++i) {
       const Prototype& p = scene.prototypes[i];
       if (p.asset == nullptr)
         return InvalidArgument("prototype " + p.double_id + " has no geometry");
       ProtoData& d = protos[i];
+      const auto [first, fresh] = first_of_double.emplace(p.double_id, i);
       d.asset = p.asset;
       const geom::Mesh& m = p.asset->mesh;
       const geom::Bounds3f b = m.ComputeBounds();
       d.height = p.standing_height_m > 0 ? p.standing_height_m
                                          : std::max(0.01f, b.hi.y - std::min(0.0f, b.lo.y));
       d.wardrobe = m.HasWardrobeRegions();
-      if (d.wardrobe) {
-        std::vector<std::array<int, 4>> votes(m.positions.size(), {0, 0, 0, 0});
-        for (size_t t = 0; t < m.regions.size(); ++t) {
-          for (int k = 0; k < 3; ++k) ++votes[m.indices[3 * t + k]][static_cast<int>(m.regions[t])];
+      if (!fresh) {
+        d.vertex_region = protos[first->second].vertex_region;
+        d.texture_linear = protos[first->second].texture_linear;
+      } else {
+        if (d.wardrobe) {
+          std::vector<std::array<int, 4>> votes(m.positions.size(), {0, 0, 0, 0});
+          for (size_t t = 0; t < m.regions.size(); ++t) {
+            for (int k = 0; k < 3; ++k)
+              ++votes[m.indices[3 * t + k]][static_cast<int>(m.regions[t])];
+          }
+          auto regions = std::make_shared<std::vector<geom::Region>>(m.positions.size());
+          for (size_t v = 0; v < votes.size(); ++v) {
+            (*regions)[v] = static_cast<geom::Region>(
+                std::max_element(votes[v].begin(), votes[v].end()) - votes[v].begin());
+          }
+          d.vertex_region = std::move(regions);
         }
-        d.vertex_region.resize(m.positions.size());
-        for (size_t v = 0; v < votes.size(); ++v) {
-          d.vertex_region[v] = static_cast<geom::Region>(
-              std::max_element(votes[v].begin(), votes[v].end()) - votes[v].begin());
-        }
-      }
-      if (!m.albedo.empty() && !m.uvs.empty()) {
-        d.texture_linear.resize(static_cast<size_t>(m.albedo.width) * m.albedo.height);
-        for (size_t px = 0; px < d.texture_linear.size(); ++px) {
-          d.texture_linear[px] = {SrgbToLinear(m.albedo.rgba[px * 4]),
-                                  SrgbToLinear(m.albedo.rgba[px * 4 + 1]),
-                                  SrgbToLinear(m.albedo.rgba[px * 4 + 2])};
+        if (!m.albedo.empty() && !m.uvs.empty()) {
+          auto texels = std::make_shared<std::vector<Vec3f>>(static_cast<size_t>(m.albedo.width) *
+                                                             m.albedo.height);
+          for (size_t px = 0; px < texels->size(); ++px) {
+            (*texels)[px] = {SrgbToLinear(m.albedo.rgba[px * 4]),
+                             SrgbToLinear(m.albedo.rgba[px * 4 + 1]),
+                             SrgbToLinear(m.albedo.rgba[px * 4 + 2])};
+          }
+          d.texture_linear = std::move(texels);
         }
       }
       d.levels[0].indices = &m.indices;
@@ -431,18 +444,18 @@ struct Renderer::Impl {
           m.normals.empty() ? ng_raw : m.normals[i0] * w + m.normals[i1] * u + m.normals[i2] * v;
       n = geom::Normalize(ad.RotateNormal(n));
       Vec3f albedo = m.base_color;
-      if (!p.texture_linear.empty()) {
+      if (p.texture_linear) {
         const geom::Vec2f uv{m.uvs[i0].x * w + m.uvs[i1].x * u + m.uvs[i2].x * v,
                              m.uvs[i0].y * w + m.uvs[i1].y * u + m.uvs[i2].y * v};
         const int tw = m.albedo.width, th = m.albedo.height;
         const float fu = uv.x - std::floor(uv.x), fv = uv.y - std::floor(uv.y);
         const int x = std::clamp(static_cast<int>(fu * tw), 0, tw - 1);
         const int y = std::clamp(static_cast<int>((1 - fv) * th), 0, th - 1);
-        albedo = p.texture_linear[static_cast<size_t>(y) * tw + x];
+        albedo = (*p.texture_linear)[static_cast<size_t>(y) * tw + x];
       } else if (!m.colors.empty()) {
         albedo = m.colors[i0] * w + m.colors[i1] * u + m.colors[i2] * v;
       }
-      if (!p.wardrobe || p.vertex_region[i0] == geom::Region::kWardrobe) {
+      if (!p.wardrobe || (*p.vertex_region)[i0] == geom::Region::kWardrobe) {
         albedo = albedo * ad.tint;
         if (ad.Varied()) {
           albedo = ShiftHsv(albedo, ad.hue_shift_deg, ad.saturation_scale, ad.value_scale);

@@ -482,19 +482,31 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   std::vector<crowd::CastAgent> kept_cast;
   std::vector<int> kept_assign;
   std::vector<AgentMotion> motions;  // per rendered agent
-  std::map<std::string, std::shared_ptr<const geom::DoubleAsset>> bind_of;
-  std::map<std::string, const registry::Double*> row_of;
+  // Each double shown, loaded once: its stored (bind) asset, whether it can be posed, and its
+  // standing height.
+  struct Shown {
+    std::shared_ptr<const geom::DoubleAsset> bind;
+    const registry::Double* row = nullptr;
+    bool movable = false;
+    float standing_height_m = 0;
+  };
+  std::map<std::string, Shown> shown;
   for (size_t i : keep) {
     Pending& p = pending[i];
     const registry::Double& d = p.judged->double_row;
-    if (!bind_of.contains(d.id)) {
+    auto it = shown.find(d.id);
+    if (it == shown.end()) {
       FIGURANT_ASSIGN_OR_RETURN(geom::DoubleAsset asset, bank.LoadDouble(d.id));
-      bind_of[d.id] = std::make_shared<const geom::DoubleAsset>(std::move(asset));
-      row_of[d.id] = &d;
+      Shown s;
+      s.bind = std::make_shared<const geom::DoubleAsset>(std::move(asset));
+      s.row = &d;
+      s.movable = anim::CheckMotionSupport(s.bind->mesh).ok();
+      const geom::Bounds3f b = s.bind->mesh.ComputeBounds();
+      s.standing_height_m = std::max(0.01f, b.hi.y - std::min(0.0f, b.lo.y));
+      it = shown.emplace(d.id, std::move(s)).first;
     }
     // A double that cannot be posed (no skeleton, or no legs) stands still.
-    const bool movable = anim::CheckMotionSupport(bind_of[d.id]->mesh).ok();
-    if (!movable) p.motion = {};
+    if (!it->second.movable) p.motion = {};
     if (p.group >= 0) {
       GroupReport& gr = report.groups[static_cast<size_t>(p.group)];
       ++(p.motion.cycle == anim::MotionCycle::kStill ? gr.agents_still : gr.agents_moving);
@@ -546,7 +558,7 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   std::vector<Status> failures(keys.size());
   tbb::parallel_for(size_t{0}, keys.size(), [&](size_t k) {
     const PoseKey& key = keys[k];
-    const std::shared_ptr<const geom::DoubleAsset>& bind = bind_of.at(key.double_id);
+    const std::shared_ptr<const geom::DoubleAsset>& bind = shown.at(key.double_id).bind;
     if (key.cycle == anim::MotionCycle::kStill) {
       assets[k] = bind;
       return;
@@ -564,18 +576,17 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   });
   for (const Status& f : failures) FIGURANT_RETURN_IF_ERROR(f);
   for (size_t k = 0; k < keys.size(); ++k) {
-    const registry::Double& d = *row_of.at(keys[k].double_id);
-    render::Prototype proto{d.id, d.performer_id, assets[k]};
+    const Shown& s = shown.at(keys[k].double_id);
+    render::Prototype proto{s.row->id, s.row->performer_id, assets[k]};
     if (keys[k].cycle != anim::MotionCycle::kStill) {
       // The standing height of the double as stored, so levels and coverage ignore the pose.
-      const geom::Bounds3f b = bind_of.at(d.id)->mesh.ComputeBounds();
-      proto.standing_height_m = std::max(0.01f, b.hi.y - std::min(0.0f, b.lo.y));
+      proto.standing_height_m = s.standing_height_m;
       ++report.posed_prototypes;
     }
     rs.prototypes.push_back(std::move(proto));
   }
   report.prototypes = static_cast<int>(rs.prototypes.size());
-  bind_of.clear();  // doubles no agent shows still are freed with their last posed copy
+  shown.clear();  // doubles no agent shows still are freed with their last posed copy
   std::vector<int> current = prototypes_at(first);
   for (size_t a = 0; a < rs.agents.size(); ++a) rs.agents[a].prototype = current[a];
   report.pose_seconds = Seconds(tp);
