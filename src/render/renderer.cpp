@@ -146,8 +146,10 @@ struct Renderer::Impl {
   std::vector<AgentData> agents;
   std::vector<int> agent_levels;
   unsigned first_agent_geom = 0;
-  unsigned ground_geom = RTC_INVALID_GEOMETRY_ID;
-  std::vector<unsigned> set_geoms;
+  // The set's meshes, in one scene instanced once into `top` (geometry i is scene.set[i]): the
+  // top scene holds instances only, so every ray walks one BVH rather than one per geometry type.
+  RTCScene set_scene = nullptr;
+  unsigned set_inst = RTC_INVALID_GEOMETRY_ID;
   std::vector<std::string> double_names, performer_names;
   geom::Camera::Basis basis;
   // Camera::RayDirection as base + dx · px + dy · py (the same plane, without per-ray divisions).
@@ -156,6 +158,7 @@ struct Renderer::Impl {
 
   ~Impl() {
     if (top != nullptr) rtcReleaseScene(top);
+    if (set_scene != nullptr) rtcReleaseScene(set_scene);
     for (ProtoData& p : protos) {
       for (ProtoLevel& l : p.levels) {
         if (l.scene != nullptr) {
@@ -263,24 +266,8 @@ struct Renderer::Impl {
     ray_dx = basis.right * (2 * hw / static_cast<float>(cam.width));
     ray_dy = basis.up * (-2 * hh / static_cast<float>(cam.height));
 
-    // Ground: a large quad at the ground height.
-    if (scene.has_ground) {
-      const float h = scene.ground_height, e = kGroundHalfExtent;
-      RTCScene tmp = nullptr;
-      (void)tmp;
-      RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_TRIANGLE);
-      auto* v = static_cast<float*>(rtcSetNewGeometryBuffer(
-          g, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT3, 3 * sizeof(float), 4));
-      const float verts[12] = {-e, h, -e, e, h, -e, e, h, e, -e, h, e};
-      std::copy(verts, verts + 12, v);
-      auto* idx = static_cast<uint32_t*>(rtcSetNewGeometryBuffer(
-          g, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3, 3 * sizeof(uint32_t), 2));
-      const uint32_t tris[6] = {0, 2, 1, 0, 3, 2};
-      std::copy(tris, tris + 6, idx);
-      rtcCommitGeometry(g);
-      ground_geom = rtcAttachGeometry(top, g);
-      rtcReleaseGeometry(g);
-    }
+    // The ground is not in Embree: GroundDistance() intersects its square analytically.
+    if (!scene.set.empty()) set_scene = rtcNewScene(device);
     for (const SetGeometry& sg : scene.set) {
       RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_TRIANGLE);
       auto* v = static_cast<float*>(rtcSetNewGeometryBuffer(g, RTC_BUFFER_TYPE_VERTEX, 0,
@@ -296,7 +283,17 @@ struct Renderer::Impl {
                                   3 * sizeof(uint32_t), sg.mesh.indices.size() / 3));
       std::copy(sg.mesh.indices.begin(), sg.mesh.indices.end(), idx);
       rtcCommitGeometry(g);
-      set_geoms.push_back(rtcAttachGeometry(top, g));
+      rtcAttachGeometry(set_scene, g);  // ids 0, 1, ... in scene.set order
+      rtcReleaseGeometry(g);
+    }
+    if (set_scene != nullptr) {
+      rtcCommitScene(set_scene);
+      RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_INSTANCE);
+      rtcSetGeometryInstancedScene(g, set_scene);
+      const geom::Mat4f identity = geom::Mat4f::Scale(1.0f);
+      rtcSetGeometryTransform(g, 0, RTC_FORMAT_FLOAT4X4_COLUMN_MAJOR, &identity.m[0][0]);
+      rtcCommitGeometry(g);
+      set_inst = rtcAttachGeometry(top, g);
       rtcReleaseGeometry(g);
     }
 
@@ -426,13 +423,36 @@ struct Renderer::Impl {
     return Status::Ok();
   }
 
-  // Fills `h` from an Embree hit record: position, shading normal, albedo, agent.
+  // The distance (in units of |dir|) at which the ray meets the ground square, or infinity when
+  // it does not (no ground, parallel, behind tnear or beyond the square's edge).
+  float GroundDistance(const Vec3f& org, const Vec3f& dir, float tnear) const {
+    if (!scene.has_ground || dir.y == 0) return INFINITY;
+    const float t = (scene.ground_height - org.y) / dir.y;
+    if (!(t >= tnear)) return INFINITY;
+    const float x = org.x + dir.x * t, z = org.z + dir.z * t;
+    if (std::fabs(x) > kGroundHalfExtent || std::fabs(z) > kGroundHalfExtent) return INFINITY;
+    return t;
+  }
+
+  // Fills `h` for a ray meeting the ground at distance t.
+  void ShadeGround(const Vec3f& org, const Vec3f& dir, float t, Hit& h) const {
+    h.hit = true;
+    h.p = org + dir * t;
+    h.p.y = scene.ground_height;
+    h.agent = -1;
+    h.n = dir.y > 0 ? Vec3f{0, -1, 0} : Vec3f{0, 1, 0};  // facing the viewer, as Shade() does
+    h.albedo = scene.ground_albedo;
+    h.depth = t * geom::Dot(dir, basis.forward);
+  }
+
+  // Fills `h` from an Embree hit record (an agent's or the set's instance): position, shading
+  // normal, albedo, agent.
   void Shade(const Vec3f& org, const Vec3f& dir, float t, unsigned geom, unsigned inst,
              unsigned prim, float u, float v, const Vec3f& ng_raw, Hit& h) const {
     h.hit = true;
     h.p = org + dir * t;
     h.agent = -1;
-    if (inst != RTC_INVALID_GEOMETRY_ID) {
+    if (inst != set_inst) {
       const int a = static_cast<int>(inst - first_agent_geom);
       const AgentData& ad = agents[static_cast<size_t>(a)];
       const ProtoData& p = protos[static_cast<size_t>(ad.proto)];
@@ -466,21 +486,15 @@ struct Renderer::Impl {
       h.agent = a;
     } else {
       h.n = geom::Normalize(ng_raw);
-      h.albedo = geom::Vec3f{0.5f, 0.5f, 0.5f};
-      if (geom == ground_geom) {
-        h.n = {0, 1, 0};
-        h.albedo = scene.ground_albedo;
-      } else {
-        for (size_t s = 0; s < set_geoms.size(); ++s) {
-          if (set_geoms[s] == geom) h.albedo = scene.set[s].albedo;
-        }
-      }
+      h.albedo = scene.set[geom].albedo;
     }
     if (geom::Dot(h.n, dir) > 0) h.n = -h.n;  // face the viewer (two-sided shading)
     h.depth = t * geom::Dot(dir, basis.forward);
   }
 
   bool Occluded(const Vec3f& org, const Vec3f& dir, uint64_t& rays) const {
+    ++rays;
+    if (GroundDistance(org, dir, kRayEpsilon) < INFINITY) return true;
     RTCIntersectContext ctx;
     rtcInitIntersectContext(&ctx);
     RTCRay r{};
@@ -495,7 +509,6 @@ struct Renderer::Impl {
     r.mask = 0xFFFFFFFF;
     r.flags = 0;
     rtcOccluded1(top, &ctx, &r);
-    ++rays;
     return r.tfar < 0;  // Embree sets tfar = -inf on a hit
   }
 
@@ -510,13 +523,18 @@ struct Renderer::Impl {
     rh.ray.dir_y = dir.y;
     rh.ray.dir_z = dir.z;
     rh.ray.tnear = kRayEpsilon;
-    rh.ray.tfar = INFINITY;
+    const float ground = GroundDistance(org, dir, kRayEpsilon);
+    rh.ray.tfar = ground;
     rh.ray.mask = 0xFFFFFFFF;
     rh.hit.geomID = RTC_INVALID_GEOMETRY_ID;
     rh.hit.instID[0] = RTC_INVALID_GEOMETRY_ID;
     rtcIntersect1(top, &ctx, &rh);
     ++rays;
     if (rh.hit.geomID == RTC_INVALID_GEOMETRY_ID) {
+      if (ground < INFINITY) {
+        ShadeGround(org, dir, ground, h);
+        return true;
+      }
       h.hit = false;
       return false;
     }
@@ -759,6 +777,7 @@ Result<Frame> Renderer::Render(int frame_number) {
           alignas(32) int valid[kPacket];
           RTCRayHit8 rh;
           Vec3f dirs[kPacket];
+          float ground[kPacket];
           for (int k = 0; k < kPacket; ++k) {
             const int s = s0 + k;
             valid[k] = s < spp ? -1 : 0;
@@ -775,7 +794,8 @@ Result<Frame> Renderer::Render(int frame_number) {
             rh.ray.dir_y[k] = dirs[k].y;
             rh.ray.dir_z[k] = dirs[k].z;
             rh.ray.tnear[k] = 0;
-            rh.ray.tfar[k] = INFINITY;
+            ground[k] = im.GroundDistance(cam.position, dirs[k], 0);
+            rh.ray.tfar[k] = ground[k];
             rh.ray.mask[k] = 0xFFFFFFFF;
             rh.ray.flags[k] = 0;
             rh.ray.time[k] = 0;
@@ -787,22 +807,29 @@ Result<Frame> Renderer::Render(int frame_number) {
           Hit hits[kPacket];
           for (int k = 0; k < kPacket; ++k) {
             hits[k].hit = false;
-            if (!valid[k] || rh.hit.geomID[k] == RTC_INVALID_GEOMETRY_ID) continue;
+            if (!valid[k]) continue;
+            if (rh.hit.geomID[k] == RTC_INVALID_GEOMETRY_ID) {
+              if (ground[k] < INFINITY) im.ShadeGround(cam.position, dirs[k], ground[k], hits[k]);
+              continue;
+            }
             im.Shade(cam.position, dirs[k], rh.ray.tfar[k], rh.hit.geomID[k], rh.hit.instID[0][k],
                      rh.hit.primID[k], rh.hit.u[k], rh.hit.v[k],
                      {rh.hit.Ng_x[k], rh.hit.Ng_y[k], rh.hit.Ng_z[k]}, hits[k]);
           }
           // The sun's shadow rays from these hits share a direction and nearly an origin: one
           // coherent packet.
+          // `shadow_valid`: traced by Embree; `sun_tested`: traced, or blocked by the ground.
           alignas(32) int shadow_valid[kPacket] = {};
+          bool sun_tested[kPacket] = {};
           RTCRay8 shadow;
           bool any_shadow = false;
           const Vec3f sun = im.scene.lighting.sun_direction;
           for (int k = 0; k < kPacket && shade_sun; ++k) {
-            const bool want = hits[k].hit && geom::Dot(hits[k].n, sun) > 0;
+            sun_tested[k] = hits[k].hit && geom::Dot(hits[k].n, sun) > 0;
+            const Vec3f org = sun_tested[k] ? hits[k].p + hits[k].n * kRayEpsilon : cam.position;
+            const bool want = sun_tested[k] && im.GroundDistance(org, sun, kRayEpsilon) == INFINITY;
             shadow_valid[k] = want ? -1 : 0;
             any_shadow |= want;
-            const Vec3f org = want ? hits[k].p + hits[k].n * kRayEpsilon : cam.position;
             shadow.org_x[k] = org.x;
             shadow.org_y[k] = org.y;
             shadow.org_z[k] = org.z;
@@ -810,7 +837,7 @@ Result<Frame> Renderer::Render(int frame_number) {
             shadow.dir_y[k] = sun.y;
             shadow.dir_z[k] = sun.z;
             shadow.tnear[k] = kRayEpsilon;
-            shadow.tfar[k] = INFINITY;
+            shadow.tfar[k] = sun_tested[k] && !want ? -INFINITY : INFINITY;  // ground: blocked
             shadow.mask[k] = 0xFFFFFFFF;
             shadow.flags[k] = 0;
             shadow.time[k] = 0;
@@ -822,13 +849,13 @@ Result<Frame> Renderer::Render(int frame_number) {
             ++rays;
             if (!hits[k].hit) continue;
             const Hit& h = hits[k];
-            if (shadow_valid[k]) ++rays;
+            if (sun_tested[k]) ++rays;
             if (im.options.mattes_only) {
               color += h.albedo * weight;
             } else {
               const internal::PixelSampler sampler(pixel_seed, static_cast<uint32_t>(s0 + k));
               const std::optional<bool> sun_visible =
-                  shadow_valid[k] ? std::optional<bool>(shadow.tfar[k] >= 0) : std::nullopt;
+                  sun_tested[k] ? std::optional<bool>(shadow.tfar[k] >= 0) : std::nullopt;
               color += im.Radiance(h, sampler, sun_visible, rays) * weight;
             }
             alpha += weight;
