@@ -8,8 +8,7 @@
 //       renders every frame of the scene as `figurant render` would write it (EXR, PNG preview,
 //       coverage sidecar); the double of an agent is DIR/<double>.double, its performer
 //       "per_<double>". --seed and --output override the scene's seed and render.output. Prints
-//       {"load_s", "build_s", "render_s", "write_s" (of which "exr_s" and "png_s"), "total_s",
-//       "rays", "primary_rays",
+//       {"load_s", "build_s", "render_s", "write_s", "total_s", "rays", "primary_rays",
 //       "peak_rss_mb", ...}.
 //   render_scene field DIR AGENTS DOUBLES WxH SPP [--threads N] [--quiet]
 //       the same for bench_doubles.h's FieldScene generated in memory (human and DOUBLES - 1
@@ -164,7 +163,7 @@ int Render(Result<crowd::SceneSpec> spec, const fs::path& dir, const RenderArgs&
   names.doubles = (*renderer)->double_names();
   names.performers = (*renderer)->performer_names();
 
-  double render_s = 0, write_s = 0, exr_s = 0, png_s = 0;
+  double render_s = 0, write_s = 0;
   uint64_t rays = 0, primary = 0;
   json frames = json::array();
   for (int frame = spec->frames.start; frame <= spec->frames.end; ++frame) {
@@ -178,12 +177,9 @@ int Render(Result<crowd::SceneSpec> spec, const fs::path& dir, const RenderArgs&
     primary += static_cast<uint64_t>(f->width) * f->height * f->spp;
     const auto tw = std::chrono::steady_clock::now();
     const fs::path exr = spec->OutputFor(frame);
-    Status s = render::WriteExr(
-        exr, *f, names, {{"figurant/shot", spec->shot}, {"figurant/frame", std::to_string(frame)}});
-    exr_s += Since(tw);
-    const auto tp = std::chrono::steady_clock::now();
-    if (s.ok() && spec->render.preview_png) s = render::WritePng(render::PngPathFor(exr), *f);
-    png_s += Since(tp);
+    Status s = render::WriteExrAndPreview(
+        exr, spec->render.preview_png ? render::PngPathFor(exr) : fs::path(), *f, names,
+        {{"figurant/shot", spec->shot}, {"figurant/frame", std::to_string(frame)}});
     if (s.ok()) {
       s = WriteFileAtomic(render::CoveragePathFor(exr),
                           render::CoverageJson(*f, names, agent_doubles, agent_performers).dump(1));
@@ -201,8 +197,6 @@ int Render(Result<crowd::SceneSpec> spec, const fs::path& dir, const RenderArgs&
                     {"build_s", build_s},
                     {"render_s", render_s},
                     {"write_s", write_s},
-                    {"exr_s", exr_s},
-                    {"png_s", png_s},
                     {"total_s", Since(t0)},
                     {"rays", rays},
                     {"primary_rays", primary},

@@ -207,6 +207,17 @@ Status WritePng(const fs::path& path, const Frame& f) {
   return WriteFileAtomic(path, bytes);
 }
 
+Status WriteExrAndPreview(const fs::path& exr, const fs::path& png, const Frame& frame,
+                          const FrameNames& names,
+                          const std::map<std::string, std::string>& attributes, int threads) {
+  Status png_status = Status::Ok();
+  std::thread preview;
+  if (!png.empty()) preview = std::thread([&] { png_status = WritePng(png, frame); });
+  Status exr_status = WriteExr(exr, frame, names, attributes, threads);
+  if (preview.joinable()) preview.join();
+  return exr_status.ok() ? png_status : exr_status;
+}
+
 nlohmann::json CoverageJson(const Frame& f, const FrameNames& names,
                             const std::vector<std::string>& agent_doubles,
                             const std::vector<std::string>& agent_performers) {

@@ -35,6 +35,12 @@ inline constexpr char kPerformerLayer[] = "CryptoPerformer";
 Status WriteExr(const std::filesystem::path& path, const Frame& frame, const FrameNames& names,
                 const std::map<std::string, std::string>& attributes, int threads = 0);
 Status WritePng(const std::filesystem::path& path, const Frame& frame);
+// WriteExr, and WritePng to `png` unless it is empty, at the same time: the preview encodes on its
+// own thread while the EXR compresses (the EXR's pool leaves a core idle between its strips). The
+// EXR's error first, else the PNG's.
+Status WriteExrAndPreview(const std::filesystem::path& exr, const std::filesystem::path& png,
+                          const Frame& frame, const FrameNames& names,
+                          const std::map<std::string, std::string>& attributes, int threads = 0);
 
 // The coverage sidecar: per agent in frame, its double, performer, pixels, heights and box.
 nlohmann::json CoverageJson(const Frame& frame, const FrameNames& names,

@@ -654,15 +654,13 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
     out.exr = spec.OutputFor(frame);
     out.seconds = f.stats.seconds;
     out.rays = f.stats.rays;
-    FIGURANT_RETURN_IF_ERROR(render::WriteExr(out.exr, f, names,
-                                              {{"figurant/production", spec.production},
-                                               {"figurant/shot", spec.shot},
-                                               {"figurant/frame", std::to_string(frame)},
-                                               {"figurant/seed", std::to_string(spec.seed)}}));
-    if (spec.render.preview_png) {
-      out.png = render::PngPathFor(out.exr);
-      FIGURANT_RETURN_IF_ERROR(render::WritePng(out.png, f));
-    }
+    if (spec.render.preview_png) out.png = render::PngPathFor(out.exr);
+    FIGURANT_RETURN_IF_ERROR(
+        render::WriteExrAndPreview(out.exr, out.png, f, names,
+                                   {{"figurant/production", spec.production},
+                                    {"figurant/shot", spec.shot},
+                                    {"figurant/frame", std::to_string(frame)},
+                                    {"figurant/seed", std::to_string(spec.seed)}}));
     out.coverage = render::CoveragePathFor(out.exr);
     json cov = render::CoverageJson(f, names, agent_doubles, agent_performers);
     cov["production"] = spec.production;
