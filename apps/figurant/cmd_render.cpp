@@ -87,6 +87,12 @@ void RegisterRenderCommand(CLI::App& app, Context& ctx) {
       for (const auto& why : r.reasons) t << "\n    " << why;
       t << "\n";
     }
+    for (const auto& sd : report->standing_still) {
+      t << "  standing still: " << sd.agents << " agent" << (sd.agents == 1 ? "" : "s")
+        << " of double " << sd.double_id << " asked to";
+      for (const std::string& c : sd.asked) t << " " << c;
+      t << " (" << sd.why << ")\n";
+    }
     char buf[160];
     std::snprintf(buf, sizeof buf,
                   "  clones: nearest same-double pair %.2f m apart in the set, %.3f of frame width "

@@ -234,6 +234,22 @@ TEST_F(MotionTest, ADoubleThatCannotBePosedStandsStill) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->prototypes, 1);
   EXPECT_EQ(r->posed_prototypes, 0);
+  // The report names the double, what was asked and why it could not move.
+  ASSERT_EQ(r->standing_still.size(), 1u);
+  EXPECT_EQ(r->standing_still[0].double_id, bare_);
+  EXPECT_EQ(r->standing_still[0].agents, 1);  // the other agent asked for nothing
+  EXPECT_EQ(r->standing_still[0].asked, std::set<std::string>{"walk"});
+  EXPECT_FALSE(r->standing_still[0].why.empty());
+  EXPECT_EQ(r->ToJson()["standing_still"][0]["double"], bare_);
+}
+
+TEST_F(MotionTest, StillAgentsOfAnUnposableDoubleAreNotReported) {
+  json scene = TwoAgents(nullptr, nullptr, "bare_still");
+  scene["agents"][0]["double"] = bare_;
+  scene["agents"][1]["double"] = bare_;
+  auto r = Render(scene);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->standing_still.empty());
 }
 
 // A stand of two seats facing the camera, seated or standing: the rigged double's head drops by

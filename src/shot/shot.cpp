@@ -132,6 +132,11 @@ json ShotReport::ToJson() const {
                          {"performer", r.performer_id},
                          {"reasons", r.reasons}});
   }
+  json still_j = json::array();
+  for (const StillDouble& sd : standing_still) {
+    still_j.push_back(
+        {{"double", sd.double_id}, {"why", sd.why}, {"asked", sd.asked}, {"agents", sd.agents}});
+  }
   json frames_j = json::array();
   uint64_t rays = 0;
   for (const FrameOutput& f : frames) {
@@ -150,6 +155,7 @@ json ShotReport::ToJson() const {
           {"doubles_eligible", doubles_eligible},
           {"doubles_excluded", excluded_by_reason},
           {"refused", refused_j},
+          {"standing_still", still_j},
           {"clone_report", clone_report.string()},
           {"clone_world_min_m", clone_world_min_m},
           {"clone_screen_min_fraction", clone_screen_min_fraction},
@@ -487,9 +493,10 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   struct Shown {
     std::shared_ptr<const geom::DoubleAsset> bind;
     const registry::Double* row = nullptr;
-    bool movable = false;
+    anim::MotionCheck motion;
     float standing_height_m = 0;
   };
+  std::map<std::string, StillDouble> still;  // doubles asked to move that cannot be posed
   std::map<std::string, Shown> shown;
   for (size_t i : keep) {
     Pending& p = pending[i];
@@ -500,13 +507,23 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
       Shown s;
       s.bind = std::make_shared<const geom::DoubleAsset>(std::move(asset));
       s.row = &d;
-      s.movable = anim::CheckMotionSupport(s.bind->mesh).ok();
+      s.motion = anim::CheckMotionSupport(s.bind->mesh);
       const geom::Bounds3f b = s.bind->mesh.ComputeBounds();
       s.standing_height_m = std::max(0.01f, b.hi.y - std::min(0.0f, b.lo.y));
       it = shown.emplace(d.id, std::move(s)).first;
     }
-    // A double that cannot be posed (no skeleton, or no legs) stands still.
-    if (!it->second.movable) p.motion = {};
+    // A double that cannot be posed (no skeleton, or no legs) stands still, and the report says
+    // so when its agent asked to move.
+    if (!it->second.motion.ok()) {
+      if (p.motion.cycle != anim::MotionCycle::kStill) {
+        StillDouble& sd = still[d.id];
+        sd.double_id = d.id;
+        sd.why = it->second.motion.detail;
+        sd.asked.insert(std::string(anim::MotionCycleName(p.motion.cycle)));
+        ++sd.agents;
+      }
+      p.motion = {};
+    }
     if (p.group >= 0) {
       GroupReport& gr = report.groups[static_cast<size_t>(p.group)];
       ++(p.motion.cycle == anim::MotionCycle::kStill ? gr.agents_still : gr.agents_moving);
@@ -521,6 +538,7 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
     kept_cast.push_back(all_cast[i]);
     kept_assign.push_back(all_assign[i]);
   }
+  for (auto& [id, sd] : still) report.standing_still.push_back(std::move(sd));
   if (rs.agents.empty()) return FailedPrecondition("no agent is left to render");
   const int first = std::max(spec.frames.start, options.first_frame.value_or(spec.frames.start));
   const int last = std::min(spec.frames.end, options.last_frame.value_or(spec.frames.end));

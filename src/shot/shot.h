@@ -15,6 +15,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -77,9 +78,19 @@ struct CastAgent {
   bool altered = false;    // tint or scale applied
 };
 
+// Agents that were asked to move but stand still because their double cannot be posed (no
+// skeleton, or no legs: anim::CheckMotionSupport), one entry per double.
+struct StillDouble {
+  std::string double_id;
+  std::string why;              // anim::MotionCheck::detail
+  std::set<std::string> asked;  // the cycles its agents asked for ("walk", "idle", "sit")
+  int agents = 0;
+};
+
 struct ShotReport {
   std::string production, shot;
   std::vector<GroupReport> groups;
+  std::vector<StillDouble> standing_still;  // by double id
   int doubles_eligible = 0;
   std::map<std::string, int> excluded_by_reason;  // reason code → doubles excluded for it
   std::vector<RefusedAgent> refused;              // refused by the per-agent check
