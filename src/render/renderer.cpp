@@ -174,10 +174,9 @@ struct Renderer::Impl {
     if (device != nullptr) rtcReleaseDevice(device);
   }
 
-  RTCScene BuildTriangles(const std::vector<Vec3f>& positions,
-                          const std::vector<uint32_t>& indices) {
-    RTCScene s = rtcNewScene(device);
-    rtcSetSceneBuildQuality(s, RTC_BUILD_QUALITY_HIGH);
+  // Adds a triangle mesh to `s` (not committed); returns its geometry id in `s`.
+  unsigned AttachTriangles(RTCScene s, const std::vector<Vec3f>& positions,
+                           const std::vector<uint32_t>& indices) {
     RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_TRIANGLE);
     auto* v = static_cast<float*>(rtcSetNewGeometryBuffer(
         g, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT3, 3 * sizeof(float), positions.size()));
@@ -190,10 +189,30 @@ struct Renderer::Impl {
         g, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3, 3 * sizeof(uint32_t), indices.size() / 3));
     std::copy(indices.begin(), indices.end(), idx);
     rtcCommitGeometry(g);
-    rtcAttachGeometry(s, g);
+    const unsigned id = rtcAttachGeometry(s, g);
     rtcReleaseGeometry(g);
+    return id;
+  }
+
+  // One triangle mesh as its own committed scene (a prototype level, instanced by agents).
+  RTCScene BuildTriangles(const std::vector<Vec3f>& positions,
+                          const std::vector<uint32_t>& indices) {
+    RTCScene s = rtcNewScene(device);
+    rtcSetSceneBuildQuality(s, RTC_BUILD_QUALITY_HIGH);
+    AttachTriangles(s, positions, indices);
     rtcCommitScene(s);
     return s;
+  }
+
+  // Adds an instance of the committed scene `child` to `top` (not committed); returns its id.
+  unsigned AttachInstance(RTCScene child, const geom::Mat4f& xfm) {
+    RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_INSTANCE);
+    rtcSetGeometryInstancedScene(g, child);
+    rtcSetGeometryTransform(g, 0, RTC_FORMAT_FLOAT4X4_COLUMN_MAJOR, &xfm.m[0][0]);
+    rtcCommitGeometry(g);
+    const unsigned id = rtcAttachGeometry(top, g);
+    rtcReleaseGeometry(g);
+    return id;
   }
 
   // The Embree scene of one prototype level, built on first use.
@@ -269,32 +288,11 @@ struct Renderer::Impl {
     // The ground is not in Embree: GroundDistance() intersects its square analytically.
     if (!scene.set.empty()) set_scene = rtcNewScene(device);
     for (const SetGeometry& sg : scene.set) {
-      RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_TRIANGLE);
-      auto* v = static_cast<float*>(rtcSetNewGeometryBuffer(g, RTC_BUFFER_TYPE_VERTEX, 0,
-                                                            RTC_FORMAT_FLOAT3, 3 * sizeof(float),
-                                                            sg.mesh.positions.size()));
-      for (size_t i = 0; i < sg.mesh.positions.size(); ++i) {
-        v[3 * i] = sg.mesh.positions[i].x;
-        v[3 * i + 1] = sg.mesh.positions[i].y;
-        v[3 * i + 2] = sg.mesh.positions[i].z;
-      }
-      auto* idx = static_cast<uint32_t*>(
-          rtcSetNewGeometryBuffer(g, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT3,
-                                  3 * sizeof(uint32_t), sg.mesh.indices.size() / 3));
-      std::copy(sg.mesh.indices.begin(), sg.mesh.indices.end(), idx);
-      rtcCommitGeometry(g);
-      rtcAttachGeometry(set_scene, g);  // ids 0, 1, ... in scene.set order
-      rtcReleaseGeometry(g);
+      AttachTriangles(set_scene, sg.mesh.positions, sg.mesh.indices);  // ids 0, 1, ... in order
     }
     if (set_scene != nullptr) {
       rtcCommitScene(set_scene);
-      RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_INSTANCE);
-      rtcSetGeometryInstancedScene(g, set_scene);
-      const geom::Mat4f identity = geom::Mat4f::Scale(1.0f);
-      rtcSetGeometryTransform(g, 0, RTC_FORMAT_FLOAT4X4_COLUMN_MAJOR, &identity.m[0][0]);
-      rtcCommitGeometry(g);
-      set_inst = rtcAttachGeometry(top, g);
-      rtcReleaseGeometry(g);
+      set_inst = AttachInstance(set_scene, geom::Mat4f::Scale(1.0f));
     }
 
     // Prototypes: geometry built lazily per level actually used.
@@ -405,13 +403,8 @@ struct Renderer::Impl {
                               geom::Mat4f::RotationY(in.heading_rad) * geom::Mat4f::Scale(in.scale);
       ad.double_index = proto_double[static_cast<size_t>(in.prototype)];
       ad.performer_index = proto_performer[static_cast<size_t>(in.prototype)];
-      RTCGeometry g = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_INSTANCE);
-      rtcSetGeometryInstancedScene(g, level_scene);
-      rtcSetGeometryTransform(g, 0, RTC_FORMAT_FLOAT4X4_COLUMN_MAJOR, &xfm.m[0][0]);
-      rtcCommitGeometry(g);
-      const unsigned id = rtcAttachGeometry(top, g);
+      const unsigned id = AttachInstance(level_scene, xfm);
       if (a == 0) first_agent_geom = id;
-      rtcReleaseGeometry(g);
     }
     rtcCommitScene(top);
     const RTCError err = rtcGetDeviceError(device);
@@ -817,8 +810,8 @@ Result<Frame> Renderer::Render(int frame_number) {
                      {rh.hit.Ng_x[k], rh.hit.Ng_y[k], rh.hit.Ng_z[k]}, hits[k]);
           }
           // The sun's shadow rays from these hits share a direction and nearly an origin: one
-          // coherent packet.
-          // `shadow_valid`: traced by Embree; `sun_tested`: traced, or blocked by the ground.
+          // coherent packet. `shadow_valid`: traced by Embree; `sun_tested`: traced, or blocked
+          // by the ground (tfar = -inf, as Embree marks a hit).
           alignas(32) int shadow_valid[kPacket] = {};
           bool sun_tested[kPacket] = {};
           RTCRay8 shadow;

@@ -7,7 +7,8 @@
 //   per-level-of-detail geometry: memory grows with prototypes, not agents. The level is picked
 //   per agent by its projected height; SetAgentPrototypes switches poses between frames. The set's
 //   meshes are one more instance; the ground square is intersected analytically, outside Embree,
-//   and bounds every ray that meets it (a ray walks one BVH of instances, never cut short late).
+//   and its distance is the ray's tfar, so every ray walks one BVH (of instances only) and skips
+//   whatever lies beyond the ground.
 // - Lighting: next-event estimation of the sun (a directional light, irradiance in W/m²) at every
 //   vertex; the constant sky through the cosine-weighted direction each vertex continues in (an
 //   occlusion ray at the last one); up to max_bounces diffuse bounces. Lambertian materials: scan
