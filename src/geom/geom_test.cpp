@@ -44,6 +44,16 @@ TEST(MeshTest, ValidateCatchesBadIndicesAndNaN) {
   EXPECT_FALSE(m.Validate().ok());
 }
 
+TEST(MeshTest, StandingHeightCountsFromTheGroundOrTheLowestPoint) {
+  Mesh m;
+  m.positions = {{0, 0.2f, 0}, {0.3f, 1.7f, 0}};
+  EXPECT_FLOAT_EQ(m.StandingHeight(), 1.7f);  // floating above the ground: from the ground
+  m.positions.push_back({0, -0.1f, 0});
+  EXPECT_FLOAT_EQ(m.StandingHeight(), 1.8f);  // sunk below it: from the lowest point
+  m.positions = {{0, 0, 0}, {1, 0, 1}};
+  EXPECT_FLOAT_EQ(m.StandingHeight(), kMinStandingHeightM);  // a flat mesh is never zero high
+}
+
 TEST(MeshTest, NormalsPointOutOfCounterClockwiseFaces) {
   Mesh m = UnitTriangle();
   m.ComputeNormals();

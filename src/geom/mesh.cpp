@@ -17,6 +17,11 @@ Bounds3f Mesh::ComputeBounds() const {
   return b;
 }
 
+float Mesh::StandingHeight() const {
+  const Bounds3f b = ComputeBounds();
+  return std::max(kMinStandingHeightM, b.hi.y - std::min(0.0f, b.lo.y));
+}
+
 bool Mesh::HasWardrobeRegions() const {
   return std::find(regions.begin(), regions.end(), Region::kWardrobe) != regions.end();
 }

@@ -53,6 +53,10 @@ struct SkinWeights {
   std::vector<std::array<float, kMaxInfluences>> weights;    // per vertex, sum to 1
 };
 
+// A floor under StandingHeight, so that a flat or empty mesh never divides by zero downstream.
+// [Units: metres]
+constexpr float kMinStandingHeightM = 0.01f;
+
 struct Mesh {
   std::vector<Vec3f> positions;        // [Units: metres once normalised]
   std::vector<Vec3f> normals;          // empty, or one unit normal per vertex
@@ -68,6 +72,11 @@ struct Mesh {
   size_t vertex_count() const { return positions.size(); }
   size_t triangle_count() const { return indices.size() / 3; }
   Bounds3f ComputeBounds() const;
+  // The height of a double standing on the ground (feet at y = 0, +Y up): from the ground, or
+  // from the lowest point when it dips below, to the highest. A normalised double's standing
+  // height; posed copies report their stored double's, so levels and coverage ignore the pose.
+  // [Units: metres once normalised] [Limits: >= kMinStandingHeightM]
+  float StandingHeight() const;
   bool HasWardrobeRegions() const;
 
   // Checks internal consistency: array sizes agree, indices in range, coordinates finite.

@@ -309,9 +309,7 @@ struct Renderer::Impl {
       const auto [first, fresh] = first_of_double.emplace(p.double_id, i);
       d.asset = p.asset;
       const geom::Mesh& m = p.asset->mesh;
-      const geom::Bounds3f b = m.ComputeBounds();
-      d.height = p.standing_height_m > 0 ? p.standing_height_m
-                                         : std::max(0.01f, b.hi.y - std::min(0.0f, b.lo.y));
+      d.height = p.standing_height_m > 0 ? p.standing_height_m : m.StandingHeight();
       d.wardrobe = m.HasWardrobeRegions();
       if (!fresh) {
         d.vertex_region = protos[first->second].vertex_region;

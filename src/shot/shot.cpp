@@ -508,8 +508,7 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
       s.bind = std::make_shared<const geom::DoubleAsset>(std::move(asset));
       s.row = &d;
       s.motion = anim::CheckMotionSupport(s.bind->mesh);
-      const geom::Bounds3f b = s.bind->mesh.ComputeBounds();
-      s.standing_height_m = std::max(0.01f, b.hi.y - std::min(0.0f, b.lo.y));
+      s.standing_height_m = s.bind->mesh.StandingHeight();
       it = shown.emplace(d.id, std::move(s)).first;
     }
     // A double that cannot be posed (no skeleton, or no legs) stands still, and the report says
