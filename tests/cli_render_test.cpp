@@ -21,7 +21,7 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-const fs::path kMakeHuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
+const fs::path kMakeHuman = fs::path(FIGURANT_MAKEHUMAN_DIR);
 
 class CliRenderTest : public ::testing::Test {
  protected:

@@ -62,18 +62,22 @@ void RegisterImport(CLI::App& app, Context& ctx) {
   cmd->add_option("--name", a->name, "A label for the double");
   cmd->add_option("--tags", a->tags, "Look tags, comma-separated (e.g. winter_coats,formal)");
   cmd->add_option("--max-triangles", a->max_triangles, "Refuse larger scans");
-  cmd->add_option("--makehuman", a->makehuman, "MakeHuman data directory (instead of a file)");
+  cmd->add_option("--makehuman", a->makehuman,
+                  "Build the double from MakeHuman instead of a file: its data directory, or "
+                  "none for the repository's assets/makehuman")
+      ->expected(0, 1)
+      ->default_str(FIGURANT_MAKEHUMAN_DIR);
   cmd->add_option("--body", a->body, "MakeHuman body sliders (JSON), with --makehuman");
   cmd->add_option("--pose", a->pose,
                   "With --makehuman: rest (A-pose), stand, or a BVH clip CLIP[:FRAME] (a path, or "
                   "relative to the MakeHuman directory, e.g. animations/walks/walk1.bvh:3)");
   cmd->callback([&ctx, a] {
     if (!a->pose.empty() && a->makehuman.empty()) {
-      ctx.Fail(InvalidArgument("--pose needs --makehuman DIR"));
+      ctx.Fail(InvalidArgument("--pose needs --makehuman"));
       return;
     }
     if (a->file.empty() == a->makehuman.empty()) {
-      ctx.Fail(InvalidArgument("give a mesh file, or --makehuman DIR --body FILE"));
+      ctx.Fail(InvalidArgument("give a mesh file, or --makehuman [DIR] --body FILE"));
       return;
     }
     scan::ImportOptions options;

@@ -13,7 +13,7 @@ namespace figurant::scan {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kMakeHuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
+const fs::path kMakeHuman = fs::path(FIGURANT_MAKEHUMAN_DIR);
 const MakeHumanBody kBody{0.8, 0.55, 0.6, 0.45, 0.6, 0.2, 0.3, 0.5};
 
 MakeHumanPose Clip(const char* path, int frame) {

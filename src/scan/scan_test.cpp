@@ -20,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path kHumanZae = "/usr/share/assimp/models/Collada/human.zae";
-const fs::path kMakeHuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
+const fs::path kMakeHuman = fs::path(FIGURANT_MAKEHUMAN_DIR);
 
 fs::path TempDir() {
   const fs::path d =
