@@ -237,9 +237,9 @@ TEST_F(CliScanTest, KilledImportsLeaveNoHalfVisibleDouble) {
   // Kills land anywhere in an import as long as this machine takes for one, whatever its speed.
   const auto t0 = std::chrono::steady_clock::now();
   ASSERT_EQ(RunFigurant(import, slow_writes).exit_code, 0);
-  const auto whole_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::steady_clock::now() - t0)
-                            .count();
+  const auto whole_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   std::mt19937 rng(7);
   int killed = 0;
   constexpr int kRuns = 12;
