@@ -73,12 +73,9 @@ std::string CountryName(std::string_view code, Language l) {
   if (code == kWorldwide) {
     return l == Language::kFrench ? "le monde entier" : "the whole world";
   }
-  for (const internal::IsoEntry& e : internal::Countries()) {
-    if (e.code == code) {
-      return std::string(l == Language::kFrench ? e.fr : e.en) + " (" + std::string(code) + ")";
-    }
-  }
-  return std::string(code);
+  const internal::IsoEntry* e = internal::FindByCode(internal::Countries(), code);
+  if (e == nullptr) return std::string(code);
+  return std::string(l == Language::kFrench ? e->fr : e->en) + " (" + std::string(code) + ")";
 }
 
 std::string FormatDate(const Date& d, Language l) {
