@@ -5,14 +5,90 @@
 #include "cli.h"
 
 namespace figurant::cli {
+namespace {
+
+struct CheckArgs {
+  std::string double_id, performer, production, use = "background", date;
+  double height = -1;
+  std::vector<std::string> alterations;
+};
+
+// The request the options describe; InvalidArgument naming the option that is wrong.
+Result<bank::CheckRequest> RequestFrom(const CheckArgs& a) {
+  bank::CheckRequest req;
+  if (!a.double_id.empty()) req.double_id = a.double_id;
+  if (!a.performer.empty()) req.performer_id = a.performer;
+  req.production_id = a.production;
+  const auto use = consent::ParseUse(a.use);
+  if (!use) {
+    return InvalidArgument("--use '" + a.use +
+                           "' is not one of: background, featured_background, principal");
+  }
+  req.use = *use;
+  if (!a.date.empty()) {
+    auto d = Date::Parse(a.date);
+    if (!d.ok()) return d.status().WithContext("--date");
+    req.date = *d;
+  }
+  if (a.height >= 0) req.screen_height_fraction = a.height;
+  for (const std::string& s : a.alterations) {
+    const auto alt = consent::ParseAlteration(s);
+    if (!alt) {
+      return InvalidArgument("--alteration '" + s +
+                             "' is not one of: wardrobe_tint, body_scale, face");
+    }
+    req.alterations.push_back(*alt);
+  }
+  return req;
+}
+
+// Every reason of every denial, as {licence, code, detail} objects.
+nlohmann::json ReasonsJson(const consent::Decision& d) {
+  nlohmann::json reasons = nlohmann::json::array();
+  if (d.allowed) return reasons;
+  for (const consent::LicenceDenial& den : d.denials) {
+    for (const consent::Reason& r : den.reasons) {
+      reasons.push_back({{"licence", den.licence_id.empty() ? nlohmann::json(nullptr)
+                                                            : nlohmann::json(den.licence_id)},
+                         {"code", std::string(consent::ReasonCodeName(r.code))},
+                         {"detail", r.detail}});
+    }
+  }
+  return reasons;
+}
+
+nlohmann::json OutcomeJson(const bank::CheckOutcome& out) {
+  const consent::Decision& d = out.decision;
+  nlohmann::json j = {{"decision", d.allowed ? "allowed" : "denied"},
+                      {"performer", out.performer_id},
+                      {"production", out.production_id},
+                      {"date", out.date.ToString()},
+                      {"reasons", ReasonsJson(d)}};
+  j["licence"] = d.allowed ? nlohmann::json(d.licence_id) : nlohmann::json(nullptr);
+  j["double"] = out.double_id ? nlohmann::json(*out.double_id) : nlohmann::json(nullptr);
+  return j;
+}
+
+// "allowed under licence L", or "denied" and one line per reason.
+std::string DecisionText(const consent::Decision& d) {
+  std::ostringstream t;
+  t << (d.allowed ? "allowed" : "denied");
+  if (d.allowed) t << " under licence " << d.licence_id;
+  t << "\n";
+  if (d.allowed) return t.str();
+  for (const consent::LicenceDenial& den : d.denials) {
+    for (const consent::Reason& r : den.reasons) {
+      t << "  " << (den.licence_id.empty() ? std::string("-") : den.licence_id) << ": "
+        << consent::ReasonCodeName(r.code) << ": " << r.detail << "\n";
+    }
+  }
+  return t.str();
+}
+
+}  // namespace
 
 void RegisterCheckCommand(CLI::App& app, Context& ctx) {
-  struct Args {
-    std::string double_id, performer, production, use = "background", date;
-    double height = -1;
-    std::vector<std::string> alterations;
-  };
-  auto a = std::make_shared<Args>();
+  auto a = std::make_shared<CheckArgs>();
   CLI::App* cmd = app.add_subcommand(
       "check",
       "Decide whether a double may appear in a use; exit 0 allowed, 3 denied, 2 bad input");
@@ -28,64 +104,14 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--alteration", a->alterations,
                   "An alteration the render makes: wardrobe_tint, body_scale, face (repeatable)");
   cmd->callback([&ctx, a] {
-    bank::CheckRequest req;
-    if (!a->double_id.empty()) req.double_id = a->double_id;
-    if (!a->performer.empty()) req.performer_id = a->performer;
-    req.production_id = a->production;
-    const auto use = consent::ParseUse(a->use);
-    if (!use) {
-      ctx.Fail(InvalidArgument("--use '" + a->use +
-                               "' is not one of: background, featured_background, principal"));
-      return;
-    }
-    req.use = *use;
-    if (!a->date.empty()) {
-      auto d = Date::Parse(a->date);
-      if (!ctx.Check(d.status().WithContext("--date"))) return;
-      req.date = *d;
-    }
-    if (a->height >= 0) req.screen_height_fraction = a->height;
-    for (const std::string& s : a->alterations) {
-      const auto alt = consent::ParseAlteration(s);
-      if (!alt) {
-        ctx.Fail(InvalidArgument("--alteration '" + s +
-                                 "' is not one of: wardrobe_tint, body_scale, face"));
-        return;
-      }
-      req.alterations.push_back(*alt);
-    }
+    auto req = RequestFrom(*a);
+    if (!ctx.Check(req.status())) return;
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
-    auto out = (*bank)->Check(req);
+    auto out = (*bank)->Check(*req);
     if (!ctx.Check(out.status())) return;
-
-    const consent::Decision& d = out->decision;
-    nlohmann::json reasons = nlohmann::json::array();
-    std::ostringstream t;
-    t << (d.allowed ? "allowed" : "denied");
-    if (d.allowed) t << " under licence " << d.licence_id;
-    t << "\n";
-    if (!d.allowed) {
-      for (const consent::LicenceDenial& den : d.denials) {
-        for (const consent::Reason& r : den.reasons) {
-          reasons.push_back({{"licence", den.licence_id.empty() ? nlohmann::json(nullptr)
-                                                                : nlohmann::json(den.licence_id)},
-                             {"code", std::string(consent::ReasonCodeName(r.code))},
-                             {"detail", r.detail}});
-          t << "  " << (den.licence_id.empty() ? std::string("-") : den.licence_id) << ": "
-            << consent::ReasonCodeName(r.code) << ": " << r.detail << "\n";
-        }
-      }
-    }
-    nlohmann::json j = {{"decision", d.allowed ? "allowed" : "denied"},
-                        {"performer", out->performer_id},
-                        {"production", out->production_id},
-                        {"date", out->date.ToString()},
-                        {"reasons", reasons}};
-    j["licence"] = d.allowed ? nlohmann::json(d.licence_id) : nlohmann::json(nullptr);
-    j["double"] = out->double_id ? nlohmann::json(*out->double_id) : nlohmann::json(nullptr);
-    ctx.Emit(j, t.str());
-    if (!d.allowed) ctx.exit_code = kExitDenied;
+    ctx.Emit(OutcomeJson(*out), DecisionText(out->decision));
+    if (!out->decision.allowed) ctx.exit_code = kExitDenied;
   });
 }
 
