@@ -437,8 +437,10 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
     pending.push_back(std::move(p));
   }
 
-  // The check, per agent, with its real on-screen height and alterations.
+  // The check, per agent, with its real on-screen height and alterations. The licence that
+  // allowed each kept agent is the one its usage is billed to.
   std::vector<size_t> keep;
+  std::vector<std::string> allowed_licence;  // per kept agent
   for (size_t i = 0; i < pending.size(); ++i) {
     const Pending& p = pending[i];
     const registry::Double& d = p.judged->double_row;
@@ -453,6 +455,7 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
         consent::Check(licences_of[d.performer_id], performer_facts[d.performer_id], req);
     if (decision.allowed && d.blob_id) {
       keep.push_back(i);
+      allowed_licence.push_back(decision.licence_id);
       continue;
     }
     RefusedAgent r{p.inst.name, d.id, d.performer_id, {}};
@@ -498,7 +501,8 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   };
   std::map<std::string, StillDouble> still;  // doubles asked to move that cannot be posed
   std::map<std::string, Shown> shown;
-  for (size_t i : keep) {
+  for (size_t k = 0; k < keep.size(); ++k) {
+    const size_t i = keep[k];
     Pending& p = pending[i];
     const registry::Double& d = p.judged->double_row;
     auto it = shown.find(d.id);
@@ -527,10 +531,7 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
       GroupReport& gr = report.groups[static_cast<size_t>(p.group)];
       ++(p.motion.cycle == anim::MotionCycle::kStill ? gr.agents_still : gr.agents_moving);
     }
-    const consent::Decision allowed = consent::Check(
-        licences_of[d.performer_id], performer_facts[d.performer_id],
-        {*production, consent::Use::kBackground, today, std::nullopt, p.alterations});
-    report.agents.push_back({p.inst.name, d.id, d.performer_id, allowed.licence_id,
+    report.agents.push_back({p.inst.name, d.id, d.performer_id, allowed_licence[k],
                              p.judged->performer.synthetic, !p.alterations.empty()});
     rs.agents.push_back(p.inst);
     motions.push_back(p.motion);
