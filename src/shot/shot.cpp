@@ -99,10 +99,10 @@ Result<FrameSpan> FramesToRender(const crowd::FrameRange& scene, const ShotOptio
   const FrameSpan span{std::max(scene.start, options.first_frame.value_or(scene.start)),
                        std::min(scene.end, options.last_frame.value_or(scene.end))};
   if (span.first > span.last) {
-    return InvalidArgument("--frames " + std::to_string(options.first_frame.value_or(span.first)) +
+    return InvalidArgument("frames " + std::to_string(options.first_frame.value_or(span.first)) +
                            "-" + std::to_string(options.last_frame.value_or(span.last)) +
-                           " is outside the scene's frames " + std::to_string(scene.start) + "-" +
-                           std::to_string(scene.end));
+                           " asked are outside the scene's frames " + std::to_string(scene.start) +
+                           "-" + std::to_string(scene.end));
   }
   return span;
 }

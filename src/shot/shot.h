@@ -121,7 +121,8 @@ struct FrameSpan {
 };
 
 // The frames RenderShot renders: options.first_frame..last_frame (each the scene's when unset)
-// clipped to the scene's range. InvalidArgument naming both ranges when none is left.
+// clipped to the scene's range. InvalidArgument naming both ranges when none is left: "frames 5-9
+// asked are outside the scene's frames 1001-1004".
 Result<FrameSpan> FramesToRender(const crowd::FrameRange& scene, const ShotOptions& options);
 
 // Called after each frame is written, with the frame and what was rendered (metering hooks in

@@ -21,14 +21,14 @@ TEST(FramesToRenderTest, ClipsTheAskedRangeToTheScenes) {
   EXPECT_EQ(clipped->last, 1004);
 }
 
-TEST(FramesToRenderTest, NoFrameLeftNamesBothRanges) {
+TEST(FramesToRenderTest, NoFrameLeftNamesBothRangesNotAFlag) {
   ShotOptions o;
   o.first_frame = 5;
   o.last_frame = 9;
   auto span = FramesToRender({1, 4, 24}, o);
   ASSERT_FALSE(span.ok());
   EXPECT_EQ(span.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(span.status().message(), "--frames 5-9 is outside the scene's frames 1-4");
+  EXPECT_EQ(span.status().message(), "frames 5-9 asked are outside the scene's frames 1-4");
 }
 
 }  // namespace

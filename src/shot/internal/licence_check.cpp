@@ -50,7 +50,7 @@ Status RefusalStatus(const std::vector<RefusedAgent>& refused, bool drop_refused
   if (refused.empty() || drop_refused) return Status::Ok();
   std::string m = std::to_string(refused.size()) +
                   " agent(s) are not allowed by their performers' licences (nothing rendered; "
-                  "--drop-refused renders without them):";
+                  "with drop_refused the shot renders without them):";
   for (const RefusedAgent& r : refused) {
     m += "\n  " + r.agent + " (double " + r.double_id + ")";
     for (const std::string& why : r.reasons) m += "\n    " + why;
