@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "shot/internal/casting_pool.h"
 #include "shot/internal/clone_report.h"
