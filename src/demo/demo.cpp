@@ -287,7 +287,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& o, const Clock& clock, std::ostre
       if (std::isfinite(g.clone_world_min_m)) {
         out << "nearest clones " << Fixed(g.clone_world_min_m, 2) << " m apart in the set, "
             << Fixed(g.clone_screen_min_fraction * 100, 1) << "% of frame width on screen"
-            << (g.clone_constraints_met ? "" : " (constraint relaxed, --allow-clones)");
+            << (g.clone_constraints_met ? "" : " (constraint relaxed: the demo allows clones)");
       } else {
         out << "no double appears twice";
       }

@@ -354,7 +354,9 @@ Result<MakeHumanBody> ParseMakeHumanBody(std::string_view text, std::string_view
 }
 
 Result<MakeHumanPose> ParseMakeHumanPose(std::string_view spec) {
-  if (spec.empty()) return InvalidArgument("--pose: expected rest, stand, CLIP or CLIP:FRAME");
+  if (spec.empty()) {
+    return InvalidArgument("pose: expected rest, stand, CLIP or CLIP:FRAME, got an empty spec");
+  }
   MakeHumanPose pose;
   if (spec == "rest" || spec == "stand") {
     pose.named = std::string(spec);

@@ -90,7 +90,9 @@ TEST(ScanMakeHumanPoseTest, ParsesPoseSpecs) {
   ASSERT_TRUE(q.ok());
   EXPECT_EQ(q->clip, "/data/x.bvh");
   EXPECT_EQ(q->frame, 0);
-  EXPECT_FALSE(ParseMakeHumanPose("").ok());
+  const Status empty = ParseMakeHumanPose("").status();
+  EXPECT_EQ(empty.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(empty.message().rfind("pose: expected rest, stand", 0), 0u) << empty.message();
 }
 
 TEST(ScanMakeHumanPoseTest, BadPosesNameTheClip) {

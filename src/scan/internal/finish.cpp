@@ -24,6 +24,8 @@ constexpr double kShinLoFraction = 0.10;    // the shins' band, for their centre
 constexpr double kShinHiFraction = 0.20;
 constexpr float kLodTargetError = 0.05f;  // let the simplifier reach the triangle budget
 constexpr size_t kMinLodTriangles = 16;   // coarser levels are not worth a draw call
+// How every refusal for an implausible height ends (IsUnitsRefusal).
+constexpr std::string_view kSayUnits = "say which units the file uses (ImportOptions::units)";
 
 std::string Fmt(double v, int decimals = 2) {
   char buf[64];
@@ -172,7 +174,7 @@ Result<SourceUnits> ChooseUnits(double height, const std::optional<Units>& fixed
           "unit: " + Fmt(height) + " m, " + Fmt(height * 0.1) + " m if dm, " + Fmt(height * 0.01) +
           " m if cm, " + Fmt(height * 0.001) + " m if mm, " + Fmt(height * 0.0254) +
           " m if inches; expected " + Fmt(options.min_height_m, 1) + "–" +
-          Fmt(options.max_height_m, 1) + " m. Pass --units to say which units the file uses.");
+          Fmt(options.max_height_m, 1) + " m; " + std::string(kSayUnits));
     }
     out.guessed = !fixed.has_value();
   }
@@ -182,7 +184,7 @@ Result<SourceUnits> ChooseUnits(double height, const std::optional<Units>& fixed
     return InvalidArgument(file + ": height " + Fmt(out.height_m) + " m (reading the file in " +
                            std::string(UnitsName(out.units)) + ") is outside " +
                            Fmt(options.min_height_m, 1) + "–" + Fmt(options.max_height_m, 1) +
-                           " m; pass --units with the file's real units");
+                           " m; " + std::string(kSayUnits));
   }
   return out;
 }
@@ -315,3 +317,12 @@ Result<ImportedScan> Finish(RawScan raw, std::string_view name, const ImportOpti
 }
 
 }  // namespace figurant::scan::internal
+
+namespace figurant::scan {
+
+bool IsUnitsRefusal(const Status& status) {
+  return status.code() == StatusCode::kInvalidArgument &&
+         status.message().ends_with(internal::kSayUnits);
+}
+
+}  // namespace figurant::scan
