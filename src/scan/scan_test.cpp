@@ -24,7 +24,7 @@ const fs::path kHumanZae = "/usr/share/assimp/models/Collada/human.zae";
 const fs::path kMakeHuman = fs::path(FIGURANT_MAKEHUMAN_DIR);
 
 fs::path TempDir() {
-  const fs::path d =
+  fs::path d =
       fs::temp_directory_path() / ("figurant-scan-test-" + std::to_string(::getpid()) + "-" +
                                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::create_directories(d);
