@@ -96,9 +96,7 @@ Result<scan::ImportedScan> Import(const ImportArgs& a) {
   options.units = *scan::ParseUnits(a.units);
   options.max_triangles = a.max_triangles;
   if (a.makehuman.empty()) {
-    Result<scan::ImportedScan> imported = scan::ImportFile(a.file, options);
-    if (scan::IsUnitsRefusal(imported.status())) return imported.status().WithContext("--units");
-    return imported;
+    return scan::ImportFile(a.file, options);
   }
   FIGURANT_ASSIGN_OR_RETURN(const scan::MakeHumanBody body, ReadBody(a.body));
   FIGURANT_ASSIGN_OR_RETURN(const std::optional<scan::MakeHumanPose> pose, ReadPose(a.pose));

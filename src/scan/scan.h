@@ -64,11 +64,6 @@ struct ImportedScan {
 // overrides them) and meshes over the triangle limit.
 Result<ImportedScan> ImportFile(const std::filesystem::path& path, const ImportOptions& options);
 
-// Whether `status` is an import's refusal of an implausible height: a mesh that is a standing
-// person in no unit, or not in the units it was read in. Those messages end by asking to say which
-// units the file uses (ImportOptions::units), so a front end can add how its user does that.
-bool IsUnitsRefusal(const Status& status);
-
 // Reads the triangles of a mesh file as they are in the file (its units and axes, every node's
 // transform applied; no normalisation, materials or levels of detail): set geometry, not a
 // person. Same isolated importer and checks as ImportFile. InvalidArgument naming `path` for an

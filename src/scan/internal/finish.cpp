@@ -24,8 +24,9 @@ constexpr double kShinLoFraction = 0.10;    // the shins' band, for their centre
 constexpr double kShinHiFraction = 0.20;
 constexpr float kLodTargetError = 0.05f;  // let the simplifier reach the triangle budget
 constexpr size_t kMinLodTriangles = 16;   // coarser levels are not worth a draw call
-// How every refusal for an implausible height ends (IsUnitsRefusal).
-constexpr std::string_view kSayUnits = "say which units the file uses (ImportOptions::units)";
+// How every refusal for an implausible height ends: what the caller can do about it, in the words
+// of ImportOptions (a front end documents how its user sets them).
+constexpr std::string_view kSayUnits = "set the import's units option to the file's real units";
 
 std::string Fmt(double v, int decimals = 2) {
   char buf[64];
@@ -317,12 +318,3 @@ Result<ImportedScan> Finish(RawScan raw, std::string_view name, const ImportOpti
 }
 
 }  // namespace figurant::scan::internal
-
-namespace figurant::scan {
-
-bool IsUnitsRefusal(const Status& status) {
-  return status.code() == StatusCode::kInvalidArgument &&
-         status.message().ends_with(internal::kSayUnits);
-}
-
-}  // namespace figurant::scan
