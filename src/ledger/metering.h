@@ -6,8 +6,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
-#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -37,10 +38,10 @@ Result<std::map<FrameKey, std::string>> LatestRenders(const Ledger& ledger);
 std::vector<UsageEvent> UsageOfFrame(const std::string& render_id, const FrameKey& key, double fps,
                                      const std::vector<AgentUsage>& agents);
 
-// The entries metering appends for one frame, serialised: a supersede entry when
-// `previous_render` is set and differs from `render_id`, then the frame's usage events. Callers
-// that meter many frames at once (a farm ingesting coverage records) concatenate these and append
-// them in one batch: one fsync for all.
+// The entries metering appends for one frame, as Ledger::AppendPayloads takes them: a supersede
+// entry when `previous_render` is set and differs from `render_id`, then the frame's usage events.
+// Callers that meter many frames at once (a farm ingesting coverage records) concatenate these and
+// append them in one batch: one fsync for all.
 std::vector<std::pair<EntryType, std::string>> FrameEntries(
     const std::string& render_id, const FrameKey& key, double fps,
     const std::vector<AgentUsage>& agents, const std::optional<std::string>& previous_render);
