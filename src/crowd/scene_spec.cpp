@@ -234,13 +234,13 @@ void ParseAgents(const json& doc, std::vector<AgentSpec>& out, Problems& p) {
     std::string lod = "auto";
     if (Str(a, "lod", path + ".lod", lod, p, false)) {
       if (lod == "auto") {
-        s.lod = LodChoice::kAuto;
+        s.lod = geom::LodChoice::kAuto;
       } else if (lod == "0" || lod == "full") {
-        s.lod = LodChoice::kFull;
+        s.lod = geom::LodChoice::kFull;
       } else if (lod == "1" || lod == "mid") {
-        s.lod = LodChoice::kMid;
+        s.lod = geom::LodChoice::kMid;
       } else if (lod == "2" || lod == "far") {
-        s.lod = LodChoice::kFar;
+        s.lod = geom::LodChoice::kFar;
       } else {
         p.Add(path + ".lod", "'" + lod + "' is not one of: auto, full, mid, far (or 0, 1, 2)");
       }

@@ -369,16 +369,16 @@ struct Renderer::Impl {
       ProtoData& p = protos[static_cast<size_t>(in.prototype)];
       int level = 0;
       switch (in.lod) {
-        case crowd::LodChoice::kFull:
+        case geom::LodChoice::kFull:
           level = 0;
           break;
-        case crowd::LodChoice::kMid:
+        case geom::LodChoice::kMid:
           level = 1;
           break;
-        case crowd::LodChoice::kFar:
+        case geom::LodChoice::kFar:
           level = 2;
           break;
-        case crowd::LodChoice::kAuto: {
+        case geom::LodChoice::kAuto: {
           const double px =
               scene.camera.ScreenHeightFraction(basis, in.position, p.height * in.scale) *
               scene.camera.height;
@@ -547,7 +547,7 @@ struct Renderer::Impl {
                  uint64_t& rays) const {
     Vec3f total{0, 0, 0};
     Vec3f throughput{1, 1, 1};
-    const crowd::Lighting& L = scene.lighting;
+    const geom::Lighting& L = scene.lighting;
     const Vec3f sun = L.sun_direction;
     const Vec3f sun_radiance = L.sun_color * static_cast<float>(L.sun_irradiance / kPi);
     for (int bounce = 0;; ++bounce) {
