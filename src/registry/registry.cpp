@@ -98,18 +98,20 @@ Status NotFoundUnless(bool found, std::string_view kind, const std::string& id) 
   return NotFound("no " + std::string(kind) + " with id '" + id + "'");
 }
 
-// Maps a constraint failure on insert to AlreadyExists / InvalidArgument with the entity named.
-Status InsertError(Status s, std::string_view what) {
-  if (s.code() == StatusCode::kFailedPrecondition) {
-    if (s.message().find("UNIQUE") != std::string::npos) {
-      return AlreadyExists(std::string(what) + " already exists: " + s.message());
-    }
-    if (s.message().find("FOREIGN KEY") != std::string::npos) {
-      return NotFound(std::string(what) + " refers to something that does not exist");
-    }
-    return InvalidArgument(std::string(what) + " violates a registry rule: " + s.message());
+// Names the entity of a failed insert. The code already tells which constraint failed:
+// internal::StatusCodeFor classified it by SQLite's extended result code.
+Status InsertError(const Status& s, std::string_view what) {
+  const std::string w(what);
+  switch (s.code()) {
+    case StatusCode::kAlreadyExists:
+      return AlreadyExists(w + " already exists: " + s.message());
+    case StatusCode::kNotFound:
+      return NotFound(w + " refers to something that does not exist: " + s.message());
+    case StatusCode::kInvalidArgument:
+      return InvalidArgument(w + " violates a registry rule: " + s.message());
+    default:
+      return s.ok() ? s : s.WithContext(w);
   }
-  return s;
 }
 
 }  // namespace
