@@ -92,7 +92,7 @@ nlohmann::json LicenceJson(const bank::LicenceView& v) {
                       {"performer_name", v.performer_name},
                       {"studio", l.studio_id},
                       {"studio_name", v.studio_name},
-                      {"state", l.state},
+                      {"state", registry::LicenceStateName(l.state)},
                       {"standing", v.standing},
                       {"language", l.language},
                       {"flags", v.flags},
@@ -103,9 +103,9 @@ nlohmann::json LicenceJson(const bank::LicenceView& v) {
   j["revoked_from"] =
       l.revoked_from ? nlohmann::json(l.revoked_from->ToString()) : nlohmann::json();
   if (v.consent) {
-    j["consent"] = {{"signer", v.consent->signer},
+    j["consent"] = {{"signer", registry::SignerKindName(v.consent->signer)},
                     {"signer_id", v.consent->signer_id},
-                    {"representation", v.consent->representation},
+                    {"representation", registry::RepresentationName(v.consent->representation)},
                     {"disclosure_sha256", v.consent->disclosure_sha256},
                     {"terms_sha256", v.consent->terms_sha256},
                     {"signature", ToHex(v.consent->signature)},

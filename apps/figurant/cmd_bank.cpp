@@ -124,7 +124,8 @@ void RegisterPerformer(CLI::App& app, Context& ctx) {
     for (const auto& v : *licences) j["licences"].push_back(LicenceJson(v));
     j["doubles"] = json::array();
     for (const auto& d : *doubles)
-      j["doubles"].push_back({{"id", d.id}, {"name", d.name}, {"status", d.status}});
+      j["doubles"].push_back(
+          {{"id", d.id}, {"name", d.name}, {"status", registry::DoubleStatusName(d.status)}});
 
     std::ostringstream t;
     t << p->name << " (" << p->id << ")" << (p->synthetic ? " [SYNTHETIC: no real person]" : "")
@@ -141,8 +142,8 @@ void RegisterPerformer(CLI::App& app, Context& ctx) {
     t << "  doubles:    " << doubles->size() << "\n";
     t << "  licences:   " << licences->size() << "\n";
     for (const auto& v : *licences) {
-      t << "    " << v.licence.id << "  " << v.licence.state << "  " << v.studio_name << "  "
-        << v.terms.valid_from.ToString() << " → "
+      t << "    " << v.licence.id << "  " << registry::LicenceStateName(v.licence.state) << "  "
+        << v.studio_name << "  " << v.terms.valid_from.ToString() << " → "
         << (v.terms.valid_until ? v.terms.valid_until->ToString() : std::string("no end"))
         << FlagText(v.flags) << "\n";
     }

@@ -112,7 +112,7 @@ void RegisterSign(CLI::App& licence, Context& ctx) {
                              *consent::ParseRepresentation(a->represented_by), a->as == "estate");
     if (!ctx.Check(v.status())) return;
     json j = {{"id", v->licence.id},
-              {"state", v->licence.state},
+              {"state", registry::LicenceStateName(v->licence.state)},
               {"flags", v->flags},
               {"signed_at", FormatTimestamp(*v->licence.signed_at)},
               {"disclosure_sha256", v->consent->disclosure_sha256},
@@ -145,8 +145,9 @@ void RegisterShow(CLI::App& licence, Context& ctx) {
     t << "terms: " << consent::TermsToJson(v->terms).dump(2) << "\n";
     if (v->consent) {
       t << "consent: signed " << FormatTimestamp(v->consent->signed_at) << " by "
-        << v->consent->signer << " " << v->consent->signer_id << ", represented by "
-        << v->consent->representation << ", language " << v->consent->language << "\n"
+        << registry::SignerKindName(v->consent->signer) << " " << v->consent->signer_id
+        << ", represented by " << registry::RepresentationName(v->consent->representation)
+        << ", language " << v->consent->language << "\n"
         << "  disclosure sha256 " << v->consent->disclosure_sha256 << "\n"
         << "  signature " << (v->signature_valid ? "verifies" : "DOES NOT VERIFY") << "\n";
     } else {
@@ -155,10 +156,11 @@ void RegisterShow(CLI::App& licence, Context& ctx) {
     t << "events:\n";
     for (const auto& e : *events) {
       j["events"].push_back({{"seq", e.seq},
-                             {"kind", e.kind},
+                             {"kind", registry::LicenceEventKindName(e.kind)},
                              {"at", FormatTimestamp(e.at)},
                              {"detail", json::parse(e.detail_json, nullptr, false)}});
-      t << "  " << FormatTimestamp(e.at) << "  " << e.kind << "  " << e.detail_json << "\n";
+      t << "  " << FormatTimestamp(e.at) << "  " << registry::LicenceEventKindName(e.kind) << "  "
+        << e.detail_json << "\n";
     }
     if (a->disclosure) t << "----\n" << v->licence.disclosure;
     ctx.Emit(j, t.str());
@@ -213,7 +215,9 @@ void RegisterRevoke(CLI::App& licence, Context& ctx) {
     auto v = (*bank)->RevokeLicence(a->id, effective);
     if (!ctx.Check(v.status())) return;
     const std::string from = v->licence.revoked_from->ToString();
-    ctx.Emit({{"id", v->licence.id}, {"state", v->licence.state}, {"effective", from}},
+    ctx.Emit({{"id", v->licence.id},
+              {"state", registry::LicenceStateName(v->licence.state)},
+              {"effective", from}},
              "revoked " + v->licence.id + ": no use on or after " + from);
   });
 }

@@ -16,8 +16,8 @@ json DoubleJson(const registry::Double& d) {
   json j = {{"id", d.id},
             {"performer", d.performer_id},
             {"name", d.name},
-            {"status", d.status},
-            {"source_kind", d.source_kind},
+            {"status", registry::DoubleStatusName(d.status)},
+            {"source_kind", registry::SourceKindName(d.source_kind)},
             {"height_m", d.height_m},
             {"footprint_radius_m", d.footprint_radius_m},
             {"units", d.units},
@@ -80,9 +80,9 @@ void RegisterImport(CLI::App& app, Context& ctx) {
     options.units = *scan::ParseUnits(a->units);
     options.max_triangles = a->max_triangles;
     Result<scan::ImportedScan> imported = InvalidArgument("unreachable");
-    std::string kind = "scan";
+    registry::SourceKind kind = registry::SourceKind::kScan;
     if (!a->makehuman.empty()) {
-      kind = "makehuman";
+      kind = registry::SourceKind::kMakeHuman;
       scan::MakeHumanBody body;
       if (!a->body.empty()) {
         auto text = ReadFile(a->body);
@@ -145,8 +145,8 @@ void RegisterDouble(CLI::App& app, Context& ctx) {
       arr.push_back(DoubleJson(d));
       char h[32];
       std::snprintf(h, sizeof h, "%.2f m", d.height_m);
-      t << d.id << "  " << d.performer_id << "  " << d.status << "  " << h << "  "
-        << (d.rigged ? "rigged" : "posed") << "  " << d.name << "\n";
+      t << d.id << "  " << d.performer_id << "  " << registry::DoubleStatusName(d.status) << "  "
+        << h << "  " << (d.rigged ? "rigged" : "posed") << "  " << d.name << "\n";
     }
     ctx.Emit({{"doubles", arr}}, all->empty() ? "no doubles" : t.str());
   });
@@ -169,11 +169,11 @@ void RegisterDouble(CLI::App& app, Context& ctx) {
     char h[64];
     std::snprintf(h, sizeof h, "%.3f m (footprint radius %.2f m)", d->height_m,
                   d->footprint_radius_m);
-    t << d->name << " (" << d->id << ")  " << d->status << "\n"
+    t << d->name << " (" << d->id << ")  " << registry::DoubleStatusName(d->status) << "\n"
       << "  performer: " << performer->name << " (" << d->performer_id << ")"
       << (performer->synthetic ? " [SYNTHETIC]" : "") << "\n"
-      << "  source:    " << d->source_kind << ", sha256 " << d->source_sha256.value_or("(erased)")
-      << "\n"
+      << "  source:    " << registry::SourceKindName(d->source_kind) << ", sha256 "
+      << d->source_sha256.value_or("(erased)") << "\n"
       << "  height:    " << h << ", read in " << d->units << (d->units_guessed ? " (guessed)" : "")
       << "\n"
       << "  levels:    " << LodText(*d) << "\n"
@@ -181,7 +181,8 @@ void RegisterDouble(CLI::App& app, Context& ctx) {
       << "  licences:\n";
     for (const auto& v : *licences) {
       j["licences"].push_back(LicenceJson(v));
-      t << "    " << v.licence.id << "  " << v.licence.state << "  " << v.studio_name << "\n";
+      t << "    " << v.licence.id << "  " << registry::LicenceStateName(v.licence.state) << "  "
+        << v.studio_name << "\n";
     }
     if (licences->empty()) t << "    none: this double may not be rendered\n";
     ctx.Emit(j, t.str());

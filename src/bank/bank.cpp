@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "bank/internal/consent_row.h"
 #include "core/file.h"
 #include "core/ids.h"
 
@@ -32,13 +33,6 @@ std::string Trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r\n");
   const auto e = s.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
-consent::LicenceState StateOf(const std::string& s) {
-  if (s == "active") return consent::LicenceState::kActive;
-  if (s == "revoked") return consent::LicenceState::kRevoked;
-  if (s == "erased") return consent::LicenceState::kErased;
-  return consent::LicenceState::kDraft;
 }
 
 }  // namespace
@@ -194,9 +188,12 @@ Result<Retention> Bank::RetentionOf(const std::string& performer_id) {
   Date last_end = DateOf(p.created_at);
   std::string last_what = "registration";
   for (const registry::Licence& l : licences) {
-    if (l.state == "draft" || l.state == "erased" || !l.signed_at) continue;
+    if (l.state == registry::LicenceState::kDraft || l.state == registry::LicenceState::kErased ||
+        !l.signed_at) {
+      continue;
+    }
     std::optional<Date> end = l.valid_until;
-    if (l.state == "revoked" && l.revoked_from) {
+    if (l.state == registry::LicenceState::kRevoked && l.revoked_from) {
       const Date revoked_end = l.revoked_from->AddDays(-1);
       if (!end || revoked_end < *end) end = revoked_end;
     }
@@ -225,7 +222,7 @@ Result<registry::Double> Bank::AddDouble(const NewDouble& in, const scan::Import
   d.id = NewId(id_prefix::kDouble);
   d.performer_id = p.id;
   d.name = Trim(in.name).empty() ? d.id : Trim(in.name);
-  d.status = "ready";
+  d.status = registry::DoubleStatus::kReady;
   d.created_at = clock_.Now();
   d.source_kind = in.source_kind;
   d.source_sha256 = imported.source_sha256;
@@ -254,7 +251,9 @@ Result<registry::Double> Bank::AddDouble(const NewDouble& in, const scan::Import
 
 Result<geom::DoubleAsset> Bank::LoadDouble(const std::string& double_id) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Double d, registry_->GetDouble(double_id));
-  if (d.status == "erased") return NotFound("double " + double_id + " was erased");
+  if (d.status == registry::DoubleStatus::kErased) {
+    return NotFound("double " + double_id + " was erased");
+  }
   if (!d.blob_id) return NotFound("double " + double_id + " has no geometry (placeholder)");
   FIGURANT_ASSIGN_OR_RETURN(std::string bytes, blobs_->Get(d.performer_id, *d.blob_id));
   auto asset = geom::DecodeDoubleAsset(bytes);
@@ -272,13 +271,14 @@ Result<ErasureReport> Bank::ErasePerformer(const std::string& performer_id) {
   const UnixSeconds now = clock_.Now();
   Status s = registry_->InTransaction([&]() -> Status {
     for (const registry::Double& d : doubles) {
-      if (d.status != "erased") ++report.doubles_erased;
+      if (d.status != registry::DoubleStatus::kErased) ++report.doubles_erased;
     }
     for (const registry::Licence& l : licences) {
-      if (l.state == "erased") continue;
+      if (l.state == registry::LicenceState::kErased) continue;
       ++report.licences_erased;
+      const json detail = {{"previous_state", registry::LicenceStateName(l.state)}};
       FIGURANT_RETURN_IF_ERROR(registry_->AppendLicenceEvent(
-          {0, l.id, "erased", now, json{{"previous_state", l.state}}.dump()}));
+          {0, l.id, registry::LicenceEventKind::kErased, now, detail.dump()}));
     }
     FIGURANT_RETURN_IF_ERROR(registry_->MarkDoublesErased(p.id));
     FIGURANT_RETURN_IF_ERROR(registry_->MarkLicencesErased(p.id));
@@ -340,9 +340,11 @@ Result<registry::Production> Bank::AddProduction(const NewProduction& in) {
 namespace {
 
 std::string StandingOf(const registry::Licence& l, const consent::Terms& terms, const Date& today) {
-  if (l.state == "draft" || l.state == "erased") return l.state;
+  if (l.state == registry::LicenceState::kDraft || l.state == registry::LicenceState::kErased) {
+    return std::string(registry::LicenceStateName(l.state));
+  }
   if (l.revoked_from) return *l.revoked_from <= today ? "revoked" : "revoking";
-  if (l.state == "revoked") return "revoked";
+  if (l.state == registry::LicenceState::kRevoked) return "revoked";
   if (terms.valid_until && *terms.valid_until < today) return "expired";
   if (today < terms.valid_from) return "not_yet_valid";
   return "in_force";
@@ -354,8 +356,9 @@ Result<LicenceView> Bank::MakeView(registry::Licence l) {
   LicenceView v;
   auto terms = consent::ParseTermsText(l.terms_json, "licence " + l.id, l.studio_id);
   if (!terms.ok()) {
-    return DataLoss("stored terms of licence " + l.id +
-                    " do not parse: " + terms.status().message());
+    return DataLoss(
+        "licences row '" + l.id +
+        "' column 'terms_json': the stored terms do not parse: " + terms.status().message());
   }
   v.terms = *terms;
   FIGURANT_ASSIGN_OR_RETURN(registry::Performer performer, registry_->GetPerformer(l.performer_id));
@@ -364,30 +367,15 @@ Result<LicenceView> Bank::MakeView(registry::Licence l) {
   v.studio_name = studio.name;
   FIGURANT_ASSIGN_OR_RETURN(v.consent, registry_->GetConsent(l.id));
 
+  const bool by_estate = v.consent && v.consent->signer == registry::SignerKind::kEstate;
   if (v.consent) {
     // Verify against the signer's registered key, not the key stored in the record.
     Bytes expected = performer.public_key;
-    if (v.consent->signer == "estate") {
+    if (by_estate) {
       FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(performer.id));
       expected = estate ? estate->public_key : Bytes{};
     }
-    consent::ConsentRecord rec;
-    rec.licence_id = l.id;
-    rec.performer_id = l.performer_id;
-    rec.studio_id = l.studio_id;
-    rec.terms_sha256 = v.consent->terms_sha256;
-    rec.disclosure_text = v.consent->disclosure_text;
-    rec.disclosure_sha256 = v.consent->disclosure_sha256;
-    rec.language =
-        consent::ParseLanguage(v.consent->language).value_or(consent::Language::kEnglish);
-    rec.signed_at = v.consent->signed_at;
-    rec.signer =
-        v.consent->signer == "estate" ? consent::Signer::kEstate : consent::Signer::kPerformer;
-    rec.signer_id = v.consent->signer_id;
-    rec.public_key = v.consent->public_key;
-    rec.signature = v.consent->signature;
-    rec.representation = consent::ParseRepresentation(v.consent->representation)
-                             .value_or(consent::Representation::kNone);
+    FIGURANT_ASSIGN_OR_RETURN(consent::ConsentRecord rec, internal::RecordOf(l, *v.consent));
     Status verified = consent::VerifyConsent(rec, l.terms_json, expected);
     v.signature_valid = verified.ok();
     if (!verified.ok()) v.signature_problem = verified.message();
@@ -399,11 +387,11 @@ Result<LicenceView> Bank::MakeView(registry::Licence l) {
   if (v.terms.wider_than_engagement()) {
     if (!v.consent) {
       v.flags.emplace_back(flag::kWideGrant);
-    } else if (v.consent->representation == "none") {
+    } else if (v.consent->representation == registry::Representation::kNone) {
       v.flags.emplace_back(flag::kUnrepresentedWideGrant);
     }
   }
-  if (v.consent && v.consent->signer == "estate") v.flags.emplace_back(flag::kEstate);
+  if (by_estate) v.flags.emplace_back(flag::kEstate);
   if (v.consent && !v.signature_valid) v.flags.emplace_back(flag::kSignatureInvalid);
   v.standing = StandingOf(l, v.terms, clock_.Today());
   v.licence = std::move(l);
@@ -442,8 +430,9 @@ Result<std::string> Bank::DisclosureFor(const consent::Terms& terms,
     names.signed_by_estate = true;
     names.estate_name = estate->name;
   }
-  const consent::Language language =
-      consent::ParseLanguage(performer.language).value_or(consent::Language::kEnglish);
+  FIGURANT_ASSIGN_OR_RETURN(
+      consent::Language language,
+      internal::LanguageOf(performer.language, "performers row '" + performer.id + "'"));
   return consent::Disclosure(terms, names, language);
 }
 
@@ -477,7 +466,7 @@ Result<LicenceView> Bank::DraftLicence(const std::string& performer_id,
   l.terms_json = consent::CanonicalTermsText(terms);
   l.language = performer.language;
   l.disclosure = std::move(disclosure);
-  l.state = "draft";
+  l.state = registry::LicenceState::kDraft;
   l.valid_from = terms.valid_from;
   l.valid_until = terms.valid_until;
   l.blanket = terms.blanket();
@@ -486,7 +475,8 @@ Result<LicenceView> Bank::DraftLicence(const std::string& performer_id,
     FIGURANT_RETURN_IF_ERROR(registry_->InsertLicence(l));
     json detail = {{"terms_sha256", Sha256Hex(l.terms_json)},
                    {"disclosure_sha256", Sha256Hex(l.disclosure)}};
-    return registry_->AppendLicenceEvent({0, l.id, "drafted", l.created_at, detail.dump()});
+    return registry_->AppendLicenceEvent(
+        {0, l.id, registry::LicenceEventKind::kDrafted, l.created_at, detail.dump()});
   });
   FIGURANT_RETURN_IF_ERROR(s);
   return MakeView(std::move(l));
@@ -500,8 +490,9 @@ Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
     return PermissionDenied("licence " + licence_id + " is a grant by performer " + l.performer_id +
                             ", not " + performer_id);
   }
-  if (l.state != "draft") {
-    return FailedPrecondition("licence " + licence_id + " is " + l.state +
+  if (l.state != registry::LicenceState::kDraft) {
+    return FailedPrecondition("licence " + licence_id + " is " +
+                              std::string(registry::LicenceStateName(l.state)) +
                               ", not a draft; changed terms need a new draft");
   }
   FIGURANT_ASSIGN_OR_RETURN(registry::Performer performer, registry_->GetPerformer(performer_id));
@@ -544,7 +535,8 @@ Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
   rec.performer_id = l.performer_id;
   rec.studio_id = l.studio_id;
   rec.disclosure_text = l.disclosure;
-  rec.language = consent::ParseLanguage(l.language).value_or(consent::Language::kEnglish);
+  FIGURANT_ASSIGN_OR_RETURN(rec.language,
+                            internal::LanguageOf(l.language, "licences row '" + l.id + "'"));
   rec.signed_at = clock_.Now();
   rec.signer = as_estate ? consent::Signer::kEstate : consent::Signer::kPerformer;
   rec.signer_id = signer_id;
@@ -552,27 +544,17 @@ Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
   consent::SignConsent(rec, l.terms_json, key);
   SecureZero(key.secret_key.data(), key.secret_key.size());
 
-  registry::Consent c;
-  c.licence_id = l.id;
-  c.disclosure_text = rec.disclosure_text;
-  c.disclosure_sha256 = rec.disclosure_sha256;
-  c.terms_sha256 = rec.terms_sha256;
-  c.language = l.language;
-  c.signed_at = rec.signed_at;
-  c.signer = as_estate ? "estate" : "performer";
-  c.signer_id = signer_id;
-  c.public_key = rec.public_key;
-  c.signature = rec.signature;
-  c.representation = std::string(consent::RepresentationName(representation));
+  const registry::Consent c = internal::RowOf(rec);
   Status s = registry_->InTransaction([&]() -> Status {
     FIGURANT_RETURN_IF_ERROR(registry_->InsertConsent(c));
     FIGURANT_RETURN_IF_ERROR(registry_->MarkLicenceSigned(l.id, rec.signed_at));
     json detail = {{"terms_sha256", c.terms_sha256},
                    {"disclosure_sha256", c.disclosure_sha256},
-                   {"signer", c.signer + ":" + c.signer_id},
-                   {"representation", c.representation},
+                   {"signer", std::string(registry::SignerKindName(c.signer)) + ":" + c.signer_id},
+                   {"representation", registry::RepresentationName(c.representation)},
                    {"language", c.language}};
-    return registry_->AppendLicenceEvent({0, l.id, "signed", rec.signed_at, detail.dump()});
+    return registry_->AppendLicenceEvent(
+        {0, l.id, registry::LicenceEventKind::kSigned, rec.signed_at, detail.dump()});
   });
   FIGURANT_RETURN_IF_ERROR(s);
   FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::EntryType::kLicenceSigned,
@@ -588,8 +570,9 @@ Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
 Result<LicenceView> Bank::RevokeLicence(const std::string& licence_id,
                                         std::optional<Date> effective) {
   FIGURANT_ASSIGN_OR_RETURN(LicenceView v, GetLicence(licence_id));
-  if (v.licence.state != "active") {
-    return FailedPrecondition("licence " + licence_id + " is " + v.licence.state +
+  if (v.licence.state != registry::LicenceState::kActive) {
+    return FailedPrecondition("licence " + licence_id + " is " +
+                              std::string(registry::LicenceStateName(v.licence.state)) +
                               "; only an active licence can be revoked");
   }
   if (!v.terms.revocable) {
@@ -608,7 +591,8 @@ Result<LicenceView> Bank::RevokeLicence(const std::string& licence_id,
   Status s = registry_->InTransaction([&]() -> Status {
     FIGURANT_RETURN_IF_ERROR(registry_->MarkLicenceRevoked(licence_id, now, when));
     json detail = {{"effective", when.ToString()}, {"notice_days", v.terms.revocation_notice_days}};
-    return registry_->AppendLicenceEvent({0, licence_id, "revoked", now, detail.dump()});
+    return registry_->AppendLicenceEvent(
+        {0, licence_id, registry::LicenceEventKind::kRevoked, now, detail.dump()});
   });
   FIGURANT_RETURN_IF_ERROR(s);
   FIGURANT_RETURN_IF_ERROR(
@@ -647,10 +631,9 @@ Result<std::vector<consent::LicenceFacts>> Bank::LicenceFactsOf(const std::strin
     f.id = v.licence.id;
     f.studio_id = v.licence.studio_id;
     f.terms = v.terms;
-    f.state = StateOf(v.licence.state);
+    f.state = internal::ToConsent(v.licence.state);
     f.signature_valid = v.signature_valid;
-    f.signer = v.consent && v.consent->signer == "estate" ? consent::Signer::kEstate
-                                                          : consent::Signer::kPerformer;
+    f.signer = v.consent ? internal::ToConsent(v.consent->signer) : consent::Signer::kPerformer;
     f.revoked_from = v.licence.revoked_from;
     out.push_back(std::move(f));
   }
@@ -713,7 +696,7 @@ Result<std::vector<DoubleEligibility>> Bank::JudgeDoubles(
   std::map<std::string, std::pair<registry::Performer, consent::Decision>> by_performer;
   std::vector<DoubleEligibility> out;
   for (registry::Double& d : doubles) {
-    if (d.status == "erased") continue;
+    if (d.status == registry::DoubleStatus::kErased) continue;
     auto it = by_performer.find(d.performer_id);
     if (it == by_performer.end()) {
       FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(d.performer_id));

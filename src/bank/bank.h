@@ -123,8 +123,8 @@ struct CheckRequest {
 // A double to add from an import.
 struct NewDouble {
   std::string performer_id;
-  std::string name;                    // a label for people; never taken from the file's content
-  std::string source_kind = "scan";    // scan | makehuman | synthetic
+  std::string name;  // a label for people; never taken from the file's content
+  registry::SourceKind source_kind = registry::SourceKind::kScan;  // scan, makehuman, synthetic
   std::vector<std::string> look_tags;  // e.g. winter_coats, formal, casual
 };
 

@@ -92,7 +92,7 @@ TEST_F(BankTest, OpenMissingBankSaysHowToCreateIt) {
 TEST_F(BankTest, DraftPrintsDisclosureInPerformersLanguage) {
   auto d = bank_->DraftLicence(performer_.id, studio_.id, Terms(), "terms.json");
   ASSERT_TRUE(d.ok()) << d.status().ToString();
-  EXPECT_EQ(d->licence.state, "draft");
+  EXPECT_EQ(d->licence.state, registry::LicenceState::kDraft);
   EXPECT_NE(d->licence.disclosure.find("\"Le Grand Match\""), std::string::npos);
   EXPECT_NE(d->licence.disclosure.find("RÉMUNÉRATION"), std::string::npos);
   EXPECT_FALSE(d->signature_valid);
@@ -114,7 +114,7 @@ TEST_F(BankTest, BadTermsWriteNothing) {
 
 TEST_F(BankTest, SignedLicenceVerifiesAndAllowsTheUse) {
   LicenceView v = Signed(Terms());
-  EXPECT_EQ(v.licence.state, "active");
+  EXPECT_EQ(v.licence.state, registry::LicenceState::kActive);
   EXPECT_TRUE(v.signature_valid) << v.signature_problem;
   ASSERT_TRUE(v.consent.has_value());
   EXPECT_EQ(v.consent->disclosure_sha256, Sha256Hex(v.licence.disclosure));
@@ -172,7 +172,7 @@ TEST_F(BankTest, RevocationHonoursTheNoticePeriod) {
   EXPECT_NE(early.status().message().find(today.AddDays(30).ToString()), std::string::npos);
   auto r = bank_->RevokeLicence(v.licence.id, std::nullopt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->licence.state, "revoked");
+  EXPECT_EQ(r->licence.state, registry::LicenceState::kRevoked);
   EXPECT_EQ(r->licence.revoked_from, today.AddDays(30));
   CheckRequest req = Request();
   req.date = today.AddDays(29);
@@ -183,7 +183,7 @@ TEST_F(BankTest, RevocationHonoursTheNoticePeriod) {
             StatusCode::kFailedPrecondition);
   auto events = *bank_->registry().ListLicenceEvents(v.licence.id);
   ASSERT_EQ(events.size(), 3u);
-  EXPECT_EQ(events[2].kind, "revoked");
+  EXPECT_EQ(events[2].kind, registry::LicenceEventKind::kRevoked);
 }
 
 TEST_F(BankTest, StandingFollowsTheTermAndTheRevocationDates) {
@@ -193,7 +193,8 @@ TEST_F(BankTest, StandingFollowsTheTermAndTheRevocationDates) {
   EXPECT_EQ(bank_->GetLicence(id)->standing, "not_yet_valid");
   clock_.Set(kNow + 2 * 365 * 86400);  // 2028: after it
   EXPECT_EQ(bank_->GetLicence(id)->standing, "expired");
-  EXPECT_EQ(bank_->GetLicence(id)->licence.state, "active");  // the lifecycle is unchanged
+  EXPECT_EQ(bank_->GetLicence(id)->licence.state,
+            registry::LicenceState::kActive);  // the lifecycle is unchanged
   clock_.Set(kNow);
   ASSERT_TRUE(bank_->RevokeLicence(id, std::nullopt).ok());
   EXPECT_EQ(bank_->GetLicence(id)->standing, "revoking");  // the notice period runs
@@ -294,11 +295,12 @@ TEST_F(BankTest, JudgeDoublesGivesEachDoubleItsDecision) {
     d.id = id;
     d.performer_id = performer;
     d.name = "scan";
-    d.status = "ready";
+    d.status = registry::DoubleStatus::kReady;
     ASSERT_TRUE(bank_->registry().InsertDouble(d).ok());
   }
   ASSERT_TRUE(bank_->registry()
-                  .InsertDouble({"dbl_00000000000000c3", other.id, "gone", "erased", kNow})
+                  .InsertDouble({"dbl_00000000000000c3", other.id, "gone",
+                                 registry::DoubleStatus::kErased, kNow})
                   .ok());
   auto judged = bank_->JudgeDoubles(production_.id, consent::Use::kBackground, clock_.Today(),
                                     {consent::Alteration::kWardrobeTint});

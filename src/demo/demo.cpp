@@ -191,11 +191,13 @@ Result<DemoSummary> RunDemo(const DemoOptions& o, const Clock& clock, std::ostre
     FIGURANT_ASSIGN_OR_RETURN(
         auto p, bank->AddPerformer({people[i].name, std::nullopt,
                                     *consent::ParseLanguage(people[i].language), is_synthetic}));
-    FIGURANT_ASSIGN_OR_RETURN(
-        auto d, bank->AddDouble({p.id, people[i].name + " (generated)",
-                                 is_synthetic ? "synthetic" : (kit ? "makehuman" : "scan"),
-                                 people[i].look_tags},
-                                *scans[i]));
+    FIGURANT_ASSIGN_OR_RETURN(auto d,
+                              bank->AddDouble({p.id, people[i].name + " (generated)",
+                                               is_synthetic ? registry::SourceKind::kSynthetic
+                                               : kit        ? registry::SourceKind::kMakeHuman
+                                                            : registry::SourceKind::kScan,
+                                               people[i].look_tags},
+                                              *scans[i]));
     (void)d;
     ++summary.doubles;
     const Kind kind = KindOf(static_cast<int>(i));

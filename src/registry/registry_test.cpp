@@ -135,7 +135,7 @@ TEST_F(RegistryTest, LicenceLifecycleIsGuarded) {
   EXPECT_EQ(reg_->MarkLicenceSigned(l.id, clock_.Now()).code(), StatusCode::kFailedPrecondition);
   ASSERT_TRUE(reg_->MarkLicenceRevoked(l.id, clock_.Now(), *Date::Parse("2026-12-25")).ok());
   auto got = reg_->GetLicence(l.id);
-  EXPECT_EQ(got->state, "revoked");
+  EXPECT_EQ(got->state, LicenceState::kRevoked);
   EXPECT_EQ(got->revoked_from->ToString(), "2026-12-25");
 }
 
@@ -143,10 +143,19 @@ TEST_F(RegistryTest, TermsConsentsAndEventsCannotBeRewritten) {
   Performer p = NewPerformer("A");
   Studio s = NewStudio("S");
   Licence l = NewDraft(p, s);
-  Consent c{l.id,        "text", std::string(64, 'a'), std::string(64, 'b'), "en",  1,
-            "performer", p.id,   Bytes(32, 1),         Bytes(64, 2),         "none"};
+  Consent c{l.id,
+            "text",
+            std::string(64, 'a'),
+            std::string(64, 'b'),
+            "en",
+            1,
+            SignerKind::kPerformer,
+            p.id,
+            Bytes(32, 1),
+            Bytes(64, 2),
+            Representation::kNone};
   ASSERT_TRUE(reg_->InsertConsent(c).ok());
-  ASSERT_TRUE(reg_->AppendLicenceEvent({0, l.id, "signed", 1, "{}"}).ok());
+  ASSERT_TRUE(reg_->AppendLicenceEvent({0, l.id, LicenceEventKind::kSigned, 1, "{}"}).ok());
   EXPECT_FALSE(reg_->database().Exec("UPDATE licences SET terms_json = '{\"x\":1}'").ok());
   EXPECT_FALSE(reg_->database().Exec("UPDATE consents SET signature = zeroblob(64)").ok());
   EXPECT_FALSE(reg_->database().Exec("DELETE FROM licence_events").ok());

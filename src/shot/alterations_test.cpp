@@ -43,7 +43,7 @@ class AlterationsTest : public ::testing::Test {
       synth::SyntheticPerformer body = synth::Generate(name == "none" ? 11 : 12, 0.04);
       auto scan = scan::ImportGenerated(body.mesh, name, Sha256Hex(name), {});
       ASSERT_TRUE(scan.ok()) << scan.status().ToString();
-      auto d = bank_->AddDouble({p.id, name, "scan", {}}, *scan);
+      auto d = bank_->AddDouble({p.id, name, registry::SourceKind::kScan, {}}, *scan);
       ASSERT_TRUE(d.ok()) << d.status().ToString();
       ASSERT_TRUE(d->has_wardrobe_regions);
       doubles_[d->id] = name;

@@ -48,7 +48,7 @@ class MotionTest : public ::testing::Test {
       auto scan = scan::ImportGenerated(body.mesh, name, Sha256Hex(name), {});
       ASSERT_TRUE(scan.ok()) << scan.status().ToString();
       ASSERT_EQ(scan->rigged, rigged);
-      auto d = bank_->AddDouble({p.id, name, "scan", {}}, *scan);
+      auto d = bank_->AddDouble({p.id, name, registry::SourceKind::kScan, {}}, *scan);
       ASSERT_TRUE(d.ok()) << d.status().ToString();
       (rigged ? rigged_ : bare_) = d->id;
       const json terms = {{"productions", {production_}},
