@@ -22,6 +22,10 @@ int ExitCodeFor(const Status& status) {
   }
 }
 
+Status WithFlag(const Status& status, std::string_view flag) {
+  return status.code() == StatusCode::kInvalidArgument ? status.WithContext(flag) : status;
+}
+
 std::filesystem::path Context::BankDir() const {
   if (!bank_option.empty()) return bank_option;
   if (const char* env = std::getenv("FIGURANT_BANK"); env != nullptr && *env != '\0') return env;
@@ -54,7 +58,12 @@ Result<std::unique_ptr<bank::Bank>> Context::OpenBank() const {
   if (const char* d = std::getenv("FIGURANT_TEST_WRITE_DELAY_MS"); d != nullptr && *d != '\0') {
     options.registry.write_delay_ms = std::atoi(d);
   }
-  return bank::Bank::Open(BankDir(), *clock, options);
+  auto bank = bank::Bank::Open(BankDir(), *clock, options);
+  if (bank.status().code() == StatusCode::kNotFound) {
+    return NotFound(bank.status().message() + "; create one with: figurant --bank " +
+                    BankDir().string() + " init");
+  }
+  return bank;
 }
 
 std::vector<std::string> SplitList(const std::string& text) {

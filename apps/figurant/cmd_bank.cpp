@@ -162,7 +162,7 @@ void RegisterPerformer(CLI::App& app, Context& ctx) {
     if (!ctx.Check(date.status().WithContext("--deceased"))) return;
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
-    if (!ctx.Check((*bank)->MarkDeceased(upd->id, *date))) return;
+    if (!ctx.Check(WithFlag((*bank)->MarkDeceased(upd->id, *date), "--deceased"))) return;
     ctx.Emit({{"id", upd->id}, {"deceased_on", date->ToString()}},
              upd->id + ": deceased on " + date->ToString() +
                  "; from this date only licences signed by their estate apply");

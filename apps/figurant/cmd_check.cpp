@@ -5,14 +5,50 @@
 #include "cli.h"
 
 namespace figurant::cli {
+namespace {
+
+struct CheckArgs {
+  std::string double_id, performer, production, use = "background", date;
+  double height = -1;
+  std::vector<std::string> alterations;
+};
+
+// The request the options describe; InvalidArgument naming the option that is wrong.
+Result<bank::CheckRequest> RequestFrom(const CheckArgs& a) {
+  if (a.double_id.empty() == a.performer.empty()) {
+    return InvalidArgument("give exactly one of --double or --performer");
+  }
+  bank::CheckRequest req;
+  if (!a.double_id.empty()) req.double_id = a.double_id;
+  if (!a.performer.empty()) req.performer_id = a.performer;
+  req.production_id = a.production;
+  const auto use = consent::ParseUse(a.use);
+  if (!use) {
+    return InvalidArgument("--use '" + a.use +
+                           "' is not one of: background, featured_background, principal");
+  }
+  req.use = *use;
+  if (!a.date.empty()) {
+    auto d = Date::Parse(a.date);
+    if (!d.ok()) return d.status().WithContext("--date");
+    req.date = *d;
+  }
+  if (a.height >= 0) req.screen_height_fraction = a.height;
+  for (const std::string& s : a.alterations) {
+    const auto alt = consent::ParseAlteration(s);
+    if (!alt) {
+      return InvalidArgument("--alteration '" + s +
+                             "' is not one of: wardrobe_tint, body_scale, face");
+    }
+    req.alterations.push_back(*alt);
+  }
+  return req;
+}
+
+}  // namespace
 
 void RegisterCheckCommand(CLI::App& app, Context& ctx) {
-  struct Args {
-    std::string double_id, performer, production, use = "background", date;
-    double height = -1;
-    std::vector<std::string> alterations;
-  };
-  auto a = std::make_shared<Args>();
+  auto a = std::make_shared<CheckArgs>();
   CLI::App* cmd = app.add_subcommand(
       "check",
       "Decide whether a double may appear in a use; exit 0 allowed, 3 denied, 2 bad input");
@@ -24,39 +60,16 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--use", a->use, "background or featured_background");
   cmd->add_option("--date", a->date, "Day of the use, YYYY-MM-DD (default: today)");
   cmd->add_option("--screen-height-fraction", a->height,
-                  "Largest on-screen height as a fraction of frame height");
+                  "Largest on-screen height as a fraction of frame height")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--alteration", a->alterations,
                   "An alteration the render makes: wardrobe_tint, body_scale, face (repeatable)");
   cmd->callback([&ctx, a] {
-    bank::CheckRequest req;
-    if (!a->double_id.empty()) req.double_id = a->double_id;
-    if (!a->performer.empty()) req.performer_id = a->performer;
-    req.production_id = a->production;
-    const auto use = consent::ParseUse(a->use);
-    if (!use) {
-      ctx.Fail(InvalidArgument("--use '" + a->use +
-                               "' is not one of: background, featured_background, principal"));
-      return;
-    }
-    req.use = *use;
-    if (!a->date.empty()) {
-      auto d = Date::Parse(a->date);
-      if (!ctx.Check(d.status().WithContext("--date"))) return;
-      req.date = *d;
-    }
-    if (a->height >= 0) req.screen_height_fraction = a->height;
-    for (const std::string& s : a->alterations) {
-      const auto alt = consent::ParseAlteration(s);
-      if (!alt) {
-        ctx.Fail(InvalidArgument("--alteration '" + s +
-                                 "' is not one of: wardrobe_tint, body_scale, face"));
-        return;
-      }
-      req.alterations.push_back(*alt);
-    }
+    auto req = RequestFrom(*a);
+    if (!ctx.Check(req.status())) return;
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
-    auto out = (*bank)->Check(req);
+    auto out = (*bank)->Check(*req);
     if (!ctx.Check(out.status())) return;
 
     const consent::Decision& d = out->decision;

@@ -48,6 +48,25 @@ std::string FlagExplanations(const bank::LicenceView& v) {
   return out;
 }
 
+// A deceased performer's licences are granted by their estate. When drafting or signing for one
+// fails, says which command registers the estate or which option signs as it (the bank names no
+// commands or flags).
+Status WithEstateHint(bank::Bank& bank, const std::string& performer_id, const Status& status,
+                      bool signing_as_performer) {
+  if (status.code() != StatusCode::kFailedPrecondition) return status;
+  auto performer = bank.registry().GetPerformer(performer_id);
+  auto estate = bank.registry().GetEstateOf(performer_id);
+  if (!performer.ok() || !performer->deceased_on || !estate.ok()) return status;
+  if (!*estate) {
+    return {status.code(), status.message() + " (register it with: figurant performer estate " +
+                               performer_id + " --name NAME)"};
+  }
+  if (signing_as_performer) {
+    return {status.code(), status.message() + " (sign with --as estate)"};
+  }
+  return status;
+}
+
 std::string Summary(const bank::LicenceView& v) {
   std::ostringstream t;
   const auto& l = v.licence;
@@ -75,7 +94,7 @@ void RegisterDraft(CLI::App& licence, Context& ctx) {
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
     auto v = (*bank)->DraftLicence(a->performer, a->studio, *text, a->terms);
-    if (!ctx.Check(v.status())) return;
+    if (!ctx.Check(WithEstateHint(**bank, a->performer, v.status(), false))) return;
     json j = {{"id", v->licence.id},
               {"language", v->licence.language},
               {"flags", v->flags},
@@ -107,10 +126,10 @@ void RegisterSign(CLI::App& licence, Context& ctx) {
   cmd->callback([&ctx, a] {
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
-    auto v =
-        (*bank)->SignLicence(a->draft, a->performer,
-                             *consent::ParseRepresentation(a->represented_by), a->as == "estate");
-    if (!ctx.Check(v.status())) return;
+    const bool as_estate = a->as == "estate";
+    auto v = (*bank)->SignLicence(a->draft, a->performer,
+                                  *consent::ParseRepresentation(a->represented_by), as_estate);
+    if (!ctx.Check(WithEstateHint(**bank, a->performer, v.status(), !as_estate))) return;
     json j = {{"id", v->licence.id},
               {"state", registry::LicenceStateName(v->licence.state)},
               {"flags", v->flags},
@@ -213,7 +232,7 @@ void RegisterRevoke(CLI::App& licence, Context& ctx) {
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
     auto v = (*bank)->RevokeLicence(a->id, effective);
-    if (!ctx.Check(v.status())) return;
+    if (!ctx.Check(WithFlag(v.status(), "--effective"))) return;
     const std::string from = v->licence.revoked_from->ToString();
     ctx.Emit({{"id", v->licence.id},
               {"state", registry::LicenceStateName(v->licence.state)},

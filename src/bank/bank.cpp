@@ -24,7 +24,7 @@ Status ValidateEmail(const std::optional<std::string>& email) {
   const auto at = email->find('@');
   if (at == std::string::npos || at == 0 || at + 1 >= email->size() ||
       email->find('.', at) == std::string::npos || email->find(' ') != std::string::npos) {
-    return InvalidArgument("--email '" + *email + "' is not an email address");
+    return InvalidArgument("performer email '" + *email + "' is not an email address");
   }
   return Status::Ok();
 }
@@ -113,8 +113,7 @@ Result<std::unique_ptr<Bank>> Bank::Open(const fs::path& dir, const Clock& clock
   BankPaths paths = BankPaths::For(dir);
   std::error_code ec;
   if (!fs::exists(paths.db, ec)) {
-    return NotFound("no bank at " + dir.string() + " (create one with: figurant --bank " +
-                    dir.string() + " init)");
+    return NotFound("no bank at " + dir.string() + " (it has no figurant.db)");
   }
   FIGURANT_ASSIGN_OR_RETURN(auto reg,
                             registry::Registry::Open(paths.db, false, clock, options.registry));
@@ -128,7 +127,7 @@ Result<std::unique_ptr<Bank>> Bank::Open(const fs::path& dir, const Clock& clock
 Result<registry::Performer> Bank::AddPerformer(const NewPerformer& in) {
   registry::Performer p;
   p.name = Trim(in.name);
-  if (p.name.empty()) return InvalidArgument("--name must not be empty");
+  if (p.name.empty()) return InvalidArgument("performer name must not be empty");
   FIGURANT_RETURN_IF_ERROR(ValidateEmail(in.email));
   p.id = NewId(id_prefix::kPerformer);
   p.email = in.email;
@@ -148,7 +147,8 @@ Result<registry::Performer> Bank::AddPerformer(const NewPerformer& in) {
 Status Bank::MarkDeceased(const std::string& performer_id, const Date& date) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
   if (date > clock_.Today()) {
-    return InvalidArgument("--deceased " + date.ToString() + " is in the future");
+    return InvalidArgument("date of death " + date.ToString() + " of performer " + performer_id +
+                           " is in the future");
   }
   if (p.erased_at) return FailedPrecondition("performer " + performer_id + " has been erased");
   return registry_->SetPerformerDeceased(performer_id, date);
@@ -159,7 +159,7 @@ Result<registry::Estate> Bank::RegisterEstate(const std::string& performer_id,
   FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
   registry::Estate e;
   e.name = Trim(name);
-  if (e.name.empty()) return InvalidArgument("--name of the estate must not be empty");
+  if (e.name.empty()) return InvalidArgument("estate name must not be empty");
   FIGURANT_ASSIGN_OR_RETURN(auto existing, registry_->GetEstateOf(p.id));
   if (existing) {
     return AlreadyExists("performer " + p.id + " already has an estate: " + existing->id + " (" +
@@ -311,7 +311,7 @@ Result<std::vector<RetentionCase>> Bank::RetentionDue() {
 
 Result<registry::Studio> Bank::AddStudio(const std::string& name) {
   registry::Studio s{NewId(id_prefix::kStudio), Trim(name), clock_.Now()};
-  if (s.name.empty()) return InvalidArgument("--name must not be empty");
+  if (s.name.empty()) return InvalidArgument("studio name must not be empty");
   FIGURANT_RETURN_IF_ERROR(registry_->InsertStudio(s));
   return s;
 }
@@ -319,10 +319,12 @@ Result<registry::Studio> Bank::AddStudio(const std::string& name) {
 Result<registry::Production> Bank::AddProduction(const NewProduction& in) {
   registry::Production p;
   p.title = Trim(in.title);
-  if (p.title.empty()) return InvalidArgument("--title must not be empty");
-  FIGURANT_RETURN_IF_ERROR(consent::ValidateMedia(in.media, "--media"));
-  FIGURANT_RETURN_IF_ERROR(consent::ValidateTerritories(in.territories, "--territories"));
-  FIGURANT_RETURN_IF_ERROR(consent::ValidateContent(in.content, "--content"));
+  if (p.title.empty()) return InvalidArgument("production title must not be empty");
+  FIGURANT_RETURN_IF_ERROR(consent::ValidateMedia(in.media, "media").WithContext("production"));
+  FIGURANT_RETURN_IF_ERROR(
+      consent::ValidateTerritories(in.territories, "territories").WithContext("production"));
+  FIGURANT_RETURN_IF_ERROR(
+      consent::ValidateContent(in.content, "content").WithContext("production"));
   FIGURANT_RETURN_IF_ERROR(registry_->GetStudio(in.studio_id).status());
   p.id = NewId(id_prefix::kProduction);
   p.studio_id = in.studio_id;
@@ -452,8 +454,8 @@ Result<LicenceView> Bank::DraftLicence(const std::string& performer_id,
     if (!estate) {
       return FailedPrecondition("performer " + performer.id + " died on " +
                                 performer.deceased_on->ToString() +
-                                "; register their estate first (figurant performer estate " +
-                                performer.id + " --name ...)");
+                                " and has no registered estate; only their estate can grant a "
+                                "licence now");
     }
   }
   FIGURANT_ASSIGN_OR_RETURN(
@@ -482,9 +484,16 @@ Result<LicenceView> Bank::DraftLicence(const std::string& performer_id,
   return MakeView(std::move(l));
 }
 
-Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
-                                      const std::string& performer_id,
-                                      consent::Representation representation, bool as_estate) {
+// Who signs a draft, and with which custodial key.
+struct Bank::Signatory {
+  registry::Performer performer;  // the grantor
+  consent::Signer kind = consent::Signer::kPerformer;
+  std::string id;     // the performer's id, or their estate's
+  fs::path key_file;  // keys/performers/<id>.ed25519 or keys/estates/<id>.ed25519
+};
+
+Result<registry::Licence> Bank::DraftAwaitingSignature(const std::string& licence_id,
+                                                       const std::string& performer_id) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Licence l, registry_->GetLicence(licence_id));
   if (l.performer_id != performer_id) {
     return PermissionDenied("licence " + licence_id + " is a grant by performer " + l.performer_id +
@@ -495,68 +504,102 @@ Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
                               std::string(registry::LicenceStateName(l.state)) +
                               ", not a draft; changed terms need a new draft");
   }
-  FIGURANT_ASSIGN_OR_RETURN(registry::Performer performer, registry_->GetPerformer(performer_id));
+  return l;
+}
+
+Result<Bank::Signatory> Bank::SignatoryFor(const std::string& performer_id, bool as_estate) {
+  Signatory signer;
+  FIGURANT_ASSIGN_OR_RETURN(signer.performer, registry_->GetPerformer(performer_id));
+  const registry::Performer& performer = signer.performer;
   if (performer.erased_at) {
     return FailedPrecondition("performer " + performer_id + " has been erased");
   }
-  fs::path key_file = paths_.performer_keys / (performer.id + ".ed25519");
-  std::string signer_id = performer.id;
   if (performer.deceased_on && !as_estate) {
     return FailedPrecondition("performer " + performer_id + " died on " +
                               performer.deceased_on->ToString() +
-                              "; only their estate can sign (use --as estate)");
+                              "; only their estate can sign, not the performer");
   }
-  if (as_estate) {
-    FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(performer.id));
-    if (!estate || !performer.deceased_on) {
-      return FailedPrecondition("performer " + performer_id +
-                                " has no recorded date of death and registered estate; only the "
-                                "performer can sign");
-    }
-    key_file = paths_.estate_keys / (estate->id + ".ed25519");
-    signer_id = estate->id;
+  if (!as_estate) {
+    signer.id = performer.id;
+    signer.key_file = paths_.performer_keys / (performer.id + ".ed25519");
+    return signer;
   }
-  // The signer signs exactly what they were shown. If names, titles or the signer changed since the
-  // draft, the disclosure would differ: refuse rather than sign a text nobody saw.
-  FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(l.studio_id));
-  FIGURANT_ASSIGN_OR_RETURN(consent::Terms terms,
-                            consent::ParseTermsText(l.terms_json, "licence " + l.id, l.studio_id));
-  FIGURANT_ASSIGN_OR_RETURN(std::string expected,
-                            DisclosureFor(terms, performer, studio, as_estate, "licence " + l.id));
-  if (expected != l.disclosure) {
-    return FailedPrecondition("the disclosure of draft " + l.id +
+  FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(performer.id));
+  if (!estate || !performer.deceased_on) {
+    return FailedPrecondition("performer " + performer_id +
+                              " has no recorded date of death and registered estate; only the "
+                              "performer can sign");
+  }
+  signer.kind = consent::Signer::kEstate;
+  signer.id = estate->id;
+  signer.key_file = paths_.estate_keys / (estate->id + ".ed25519");
+  return signer;
+}
+
+// The signer signs exactly what they were shown. If names, titles or the signer changed since the
+// draft, the disclosure would differ: refuse rather than sign a text nobody saw.
+Status Bank::CheckDisclosureUnchanged(const registry::Licence& draft, const Signatory& signer) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(draft.studio_id));
+  FIGURANT_ASSIGN_OR_RETURN(
+      consent::Terms terms,
+      consent::ParseTermsText(draft.terms_json, "licence " + draft.id, draft.studio_id));
+  FIGURANT_ASSIGN_OR_RETURN(
+      std::string expected,
+      DisclosureFor(terms, signer.performer, studio, signer.kind == consent::Signer::kEstate,
+                    "licence " + draft.id));
+  if (expected != draft.disclosure) {
+    return FailedPrecondition("the disclosure of draft " + draft.id +
                               " no longer matches the registry (a name, title or the signer "
                               "changed since it was drafted); draft the licence again");
   }
-  FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair key, ReadSigningKey(key_file));
+  return Status::Ok();
+}
 
+Result<consent::ConsentRecord> Bank::SignDraft(const registry::Licence& draft,
+                                               const Signatory& signer,
+                                               consent::Representation representation) {
   consent::ConsentRecord rec;
-  rec.licence_id = l.id;
-  rec.performer_id = l.performer_id;
-  rec.studio_id = l.studio_id;
-  rec.disclosure_text = l.disclosure;
-  FIGURANT_ASSIGN_OR_RETURN(rec.language,
-                            internal::LanguageOf(l.language, "licences row '" + l.id + "'"));
+  rec.licence_id = draft.id;
+  rec.performer_id = draft.performer_id;
+  rec.studio_id = draft.studio_id;
+  rec.disclosure_text = draft.disclosure;
+  FIGURANT_ASSIGN_OR_RETURN(
+      rec.language, internal::LanguageOf(draft.language, "licences row '" + draft.id + "'"));
   rec.signed_at = clock_.Now();
-  rec.signer = as_estate ? consent::Signer::kEstate : consent::Signer::kPerformer;
-  rec.signer_id = signer_id;
+  rec.signer = signer.kind;
+  rec.signer_id = signer.id;
   rec.representation = representation;
-  consent::SignConsent(rec, l.terms_json, key);
+  FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair key, ReadSigningKey(signer.key_file));
+  consent::SignConsent(rec, draft.terms_json, key);
   SecureZero(key.secret_key.data(), key.secret_key.size());
+  return rec;
+}
 
+// In one transaction: the consent row, the draft -> active transition and the `signed` event.
+Status Bank::StoreSignedConsent(const consent::ConsentRecord& rec) {
   const registry::Consent c = internal::RowOf(rec);
-  Status s = registry_->InTransaction([&]() -> Status {
+  return registry_->InTransaction([&]() -> Status {
     FIGURANT_RETURN_IF_ERROR(registry_->InsertConsent(c));
-    FIGURANT_RETURN_IF_ERROR(registry_->MarkLicenceSigned(l.id, rec.signed_at));
+    FIGURANT_RETURN_IF_ERROR(registry_->MarkLicenceSigned(c.licence_id, c.signed_at));
     json detail = {{"terms_sha256", c.terms_sha256},
                    {"disclosure_sha256", c.disclosure_sha256},
                    {"signer", std::string(registry::SignerKindName(c.signer)) + ":" + c.signer_id},
                    {"representation", registry::RepresentationName(c.representation)},
                    {"language", c.language}};
     return registry_->AppendLicenceEvent(
-        {0, l.id, registry::LicenceEventKind::kSigned, rec.signed_at, detail.dump()});
+        {0, c.licence_id, registry::LicenceEventKind::kSigned, c.signed_at, detail.dump()});
   });
-  FIGURANT_RETURN_IF_ERROR(s);
+}
+
+Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
+                                      const std::string& performer_id,
+                                      consent::Representation representation, bool as_estate) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Licence l, DraftAwaitingSignature(licence_id, performer_id));
+  FIGURANT_ASSIGN_OR_RETURN(Signatory signer, SignatoryFor(performer_id, as_estate));
+  FIGURANT_RETURN_IF_ERROR(CheckDisclosureUnchanged(l, signer));
+  FIGURANT_ASSIGN_OR_RETURN(consent::ConsentRecord rec, SignDraft(l, signer, representation));
+  FIGURANT_RETURN_IF_ERROR(StoreSignedConsent(rec));
+  const registry::Performer& performer = signer.performer;
   FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::EntryType::kLicenceSigned,
                                               {{"licence", l.id},
                                                {"performer", l.performer_id},
@@ -582,7 +625,7 @@ Result<LicenceView> Bank::RevokeLicence(const std::string& licence_id,
   const Date earliest = today.AddDays(v.terms.revocation_notice_days);
   const Date when = effective.value_or(earliest);
   if (when < earliest) {
-    return InvalidArgument("--effective " + when.ToString() + " is too early: licence " +
+    return InvalidArgument("revocation date " + when.ToString() + " is too early: licence " +
                            licence_id + " has a " + std::to_string(v.terms.revocation_notice_days) +
                            "-day notice period, so the earliest effective date is " +
                            earliest.ToString());
@@ -655,11 +698,12 @@ Result<consent::ProductionFacts> Bank::ProductionFactsOf(const std::string& prod
 
 Result<CheckOutcome> Bank::Check(const CheckRequest& req) {
   if (req.double_id.has_value() == req.performer_id.has_value()) {
-    return InvalidArgument("give exactly one of --double or --performer");
+    return InvalidArgument("check request: give exactly one of a double id or a performer id");
   }
   if (req.screen_height_fraction &&
       !(*req.screen_height_fraction >= 0 && *req.screen_height_fraction <= 1)) {
-    return InvalidArgument("--screen-height-fraction must be in [0, 1]");
+    return InvalidArgument("check request field 'screen_height_fraction': " +
+                           std::to_string(*req.screen_height_fraction) + " is not in [0, 1]");
   }
   CheckOutcome out;
   if (req.double_id) {

@@ -83,10 +83,60 @@ TEST_F(BankTest, InitCreatesLayoutAndIsIdempotent) {
   EXPECT_EQ((*again)->registry().ListPerformers()->size(), 1u);
 }
 
-TEST_F(BankTest, OpenMissingBankSaysHowToCreateIt) {
+TEST_F(BankTest, OpenMissingBankNamesTheDirectory) {
   auto b = Bank::Open(dir_ / "elsewhere", clock_);
   EXPECT_EQ(b.status().code(), StatusCode::kNotFound);
-  EXPECT_NE(b.status().message().find("init"), std::string::npos);
+  EXPECT_NE(b.status().message().find((dir_ / "elsewhere").string()), std::string::npos);
+  EXPECT_NE(b.status().message().find("figurant.db"), std::string::npos);
+}
+
+// The bank is a library: its messages name the field of its own input, never a command-line flag
+// (the CLI adds its flags as context where it wants to).
+TEST_F(BankTest, BadInputMessagesNameTheFieldNotACommandLineFlag) {
+  std::vector<std::pair<std::string, Status>> cases;
+  cases.emplace_back(
+      "performer email",
+      bank_->AddPerformer({"A", "not-an-email", consent::Language::kEnglish, false}).status());
+  cases.emplace_back("performer name",
+                     bank_->AddPerformer({" ", {}, consent::Language::kEnglish, false}).status());
+  cases.emplace_back("date of death",
+                     bank_->MarkDeceased(performer_.id, clock_.Today().AddDays(1)));
+  cases.emplace_back("estate name", bank_->RegisterEstate(performer_.id, "").status());
+  cases.emplace_back("studio name", bank_->AddStudio("").status());
+  cases.emplace_back("production title",
+                     bank_->AddProduction({studio_.id, "", {"streaming"}, {"FR"}, {}}).status());
+  cases.emplace_back("production: field 'media'",
+                     bank_->AddProduction({studio_.id, "X", {}, {"FR"}, {}}).status());
+  cases.emplace_back("production: field 'territories'",
+                     bank_->AddProduction({studio_.id, "X", {"streaming"}, {}, {}}).status());
+  cases.emplace_back(
+      "production: field 'content'",
+      bank_->AddProduction({studio_.id, "X", {"streaming"}, {"FR"}, {"gore"}}).status());
+  const LicenceView v = Signed(Terms());
+  cases.emplace_back("revocation date",
+                     bank_->RevokeLicence(v.licence.id, clock_.Today()).status());
+  CheckRequest neither = Request();
+  neither.performer_id.reset();
+  cases.emplace_back("a double id or a performer id", bank_->Check(neither).status());
+  CheckRequest tall = Request();
+  tall.screen_height_fraction = 1.5;
+  cases.emplace_back("field 'screen_height_fraction'", bank_->Check(tall).status());
+  for (const auto& [field, status] : cases) {
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << field << ": " << status.ToString();
+    EXPECT_NE(status.message().find(field), std::string::npos) << status.message();
+    EXPECT_EQ(status.message().find("--"), std::string::npos) << status.message();
+  }
+  // Signing for a deceased performer without their estate: the reason, not the flag to use.
+  ASSERT_TRUE(bank_->MarkDeceased(performer_.id, clock_.Today()).ok());
+  ASSERT_TRUE(bank_->RegisterEstate(performer_.id, "Succession Diallo").ok());
+  auto draft = bank_->DraftLicence(performer_.id, studio_.id, Terms(), "terms.json");
+  ASSERT_TRUE(draft.ok()) << draft.status().ToString();
+  Status by_performer =
+      bank_->SignLicence(draft->licence.id, performer_.id, consent::Representation::kUnion, false)
+          .status();
+  EXPECT_EQ(by_performer.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(by_performer.message().find("only their estate can sign"), std::string::npos);
+  EXPECT_EQ(by_performer.message().find("--"), std::string::npos) << by_performer.message();
 }
 
 TEST_F(BankTest, DraftPrintsDisclosureInPerformersLanguage) {
