@@ -5,8 +5,6 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 FIGURANT := $(BUILD_DIR)/apps/figurant/figurant
-# MakeHuman's CC0 data beside the checkout: when present, the demo's bodies come from it.
-MAKEHUMAN ?= ../shared/data/makehuman
 
 .PHONY: all deps configure build test test-fast demo bench lint clean
 
@@ -25,14 +23,19 @@ build: configure
 test: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-# Everything except the tests labelled slow.
+# Everything except the tests labelled slow (clang-tidy over the tree, the kill-and-recover tests).
 test-fast: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -LE slow
 
+# The demo's bodies are MakeHuman's, from the data the repository carries (assets/makehuman).
 demo: build
-	@$(FIGURANT) demo --dir demo-out \
-	  $(if $(wildcard $(MAKEHUMAN)/3dobjs/base.obj),--makehuman $(MAKEHUMAN))
+	@$(FIGURANT) demo --dir demo-out
 
+# clang-format and clang-tidy over the tree, as `make test` runs them.
+lint: build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -L lint
+
+# The Google Benchmark suites, each once, results as JSON in $(BUILD_DIR)/bench-results/.
 bench: build
 	@./scripts/run-benchmarks.sh $(BUILD_DIR)
 

@@ -16,6 +16,7 @@ function(figurant_test name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE
     FIGURANT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+    FIGURANT_MAKEHUMAN_DIR="${FIGURANT_MAKEHUMAN_DIR}"
     FIGURANT_BINARY_DIR="${PROJECT_BINARY_DIR}")
   set(timeout 120)
   if(ARG_TIMEOUT)

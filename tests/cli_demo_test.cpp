@@ -30,6 +30,9 @@ TEST(CliDemoTest, SmallDemoRendersMetersVerifiesAndPaysOnlyLicensedPerformers) {
   EXPECT_EQ(summary["performers"], 12);
   EXPECT_EQ(summary["doubles"], 12);
   EXPECT_GT(summary["agents_rendered"].get<int>(), 20);
+  // With no option, the bodies are MakeHuman's, from the data the repository carries.
+  EXPECT_NE(run.err.find("bodies: MakeHuman (" FIGURANT_MAKEHUMAN_DIR ")"), std::string::npos)
+      << run.err;
   // The narration names every step.
   for (const char* step : {"== 2. Shot", "== 3. Ledger", "== 4. Statement", "excluded (revoked)",
                            "excluded (expired)", "excluded (content_excluded)"}) {
@@ -52,6 +55,15 @@ TEST(CliDemoTest, SmallDemoRendersMetersVerifiesAndPaysOnlyLicensedPerformers) {
 
   const std::string bank = (out / "bank").string();
   EXPECT_EQ(RunFigurant({"--bank", bank, "ledger", "verify"}).exit_code, 0);
+  // The doubles are MakeHuman bodies (or synthetic stand-ins), all rigged, of adult heights.
+  const json doubles = Parse(RunFigurant({"--bank", bank, "--json", "double", "list"}));
+  ASSERT_EQ(doubles["doubles"].size(), 12u) << doubles.dump();
+  for (const auto& d : doubles["doubles"]) {
+    EXPECT_TRUE(d["source_kind"] == "makehuman" || d["source_kind"] == "synthetic") << d.dump();
+    EXPECT_TRUE(d["rigged"]) << d.dump();
+    EXPECT_GE(d["height_m"].get<double>(), 1.50);
+    EXPECT_LE(d["height_m"].get<double>(), 1.95);
+  }
 
   // Who may be paid: performers whose licence is active. Revoked and expired licences, and the
   // licence excluding violence (the production has violence), earn nothing.
@@ -79,28 +91,33 @@ TEST(CliDemoTest, SmallDemoRendersMetersVerifiesAndPaysOnlyLicensedPerformers) {
   EXPECT_GT(total, 0);
 }
 
-TEST(CliDemoTest, SmallDemoWithMakeHumanBodies) {
-  const fs::path makehuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
-  ASSERT_TRUE(fs::exists(makehuman / "rigs" / "default.mhskel")) << makehuman;
-  TempDir dir("cli-demo-mh");
+TEST(CliDemoTest, ProceduralBodiesOnRequest) {
+  TempDir dir("cli-demo-procedural");
   const fs::path out = dir.path() / "demo";
-  const RunResult run = RunFigurant(
-      {"--json", "demo", "--small", "--dir", out.string(), "--makehuman", makehuman.string()});
+  const RunResult run =
+      RunFigurant({"--json", "demo", "--small", "--procedural", "--dir", out.string()});
   const json summary = Parse(run);
   ASSERT_TRUE(summary.is_object()) << run.out;
   EXPECT_EQ(summary["doubles"], 12);
-  EXPECT_GT(summary["agents_rendered"].get<int>(), 20);
-  EXPECT_NE(run.err.find("bodies: MakeHuman"), std::string::npos) << run.err;
-  EXPECT_EQ(RunFigurant({"--bank", (out / "bank").string(), "ledger", "verify"}).exit_code, 0);
-  // The doubles are MakeHuman bodies (or synthetic stand-ins), all rigged.
+  EXPECT_NE(run.err.find("bodies: procedural"), std::string::npos) << run.err;
   const json doubles =
       Parse(RunFigurant({"--bank", (out / "bank").string(), "--json", "double", "list"}));
-  ASSERT_EQ(doubles["doubles"].size(), 12u) << doubles.dump();
   for (const auto& d : doubles["doubles"]) {
-    EXPECT_TRUE(d["source_kind"] == "makehuman" || d["source_kind"] == "synthetic") << d.dump();
-    EXPECT_GE(d["height_m"].get<double>(), 1.50);
-    EXPECT_LE(d["height_m"].get<double>(), 1.95);
+    EXPECT_TRUE(d["source_kind"] == "scan" || d["source_kind"] == "synthetic") << d.dump();
   }
+}
+
+// A MakeHuman folder without the data is an error naming what is missing, never a quiet switch to
+// other bodies.
+TEST(CliDemoTest, MissingMakeHumanDataIsANamedError) {
+  TempDir dir("cli-demo-no-mh");
+  const fs::path empty = dir.path() / "makehuman";
+  fs::create_directories(empty);
+  const RunResult r = RunFigurant(
+      {"demo", "--small", "--dir", (dir.path() / "demo").string(), "--makehuman", empty.string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find((empty / "3dobjs" / "base.obj").string()), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("bodies:"), std::string::npos) << r.err;
 }
 
 TEST(CliDemoTest, MissingExamplesDirectoryIsANamedError) {

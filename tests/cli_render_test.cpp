@@ -21,7 +21,7 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-const fs::path kMakeHuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
+const fs::path kMakeHuman = fs::path(FIGURANT_MAKEHUMAN_DIR);
 
 class CliRenderTest : public ::testing::Test {
  protected:
@@ -117,6 +117,23 @@ TEST_F(CliRenderTest, RefusedAgentsFailTheShotNamingEveryReason) {
   EXPECT_FALSE(fs::exists(dir_.path() / "out" / "sh010.1001.exr"));
   // Only the licence events: four signatures and one revocation.
   EXPECT_EQ(Json({"ledger", "head"})["head"]["tree_size"], 5);
+}
+
+// The library's messages name its options; the command adds the flag that sets each.
+TEST_F(CliRenderTest, ErrorsNameTheFlagThatChangesThem) {
+  const std::string scene = Scene({Agent("rate", -0.6), Agent("other", 0.6)});
+  RunResult refused = RunFigurant({"--bank", bank_, "render", scene, "--quiet"},
+                                  {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}});
+  EXPECT_EQ(refused.exit_code, 3) << refused.err;
+  EXPECT_NE(refused.err.find("(pass --drop-refused to render without them)"), std::string::npos)
+      << refused.err;
+  RunResult frames = RunFigurant({"--bank", bank_, "render", scene, "--frames", "5-9", "--quiet"},
+                                 {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}});
+  EXPECT_EQ(frames.exit_code, 2) << frames.err;
+  EXPECT_NE(frames.err.find("--frames 5-9: frames 5-9 asked are outside the scene's frames "
+                            "1001-1002"),
+            std::string::npos)
+      << frames.err;
 }
 
 TEST_F(CliRenderTest, DropRefusedRendersMetersAndPays) {

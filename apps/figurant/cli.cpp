@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 
@@ -77,6 +78,16 @@ std::vector<std::string> SplitList(const std::string& text) {
     const auto e = item.find_last_not_of(' ');
     if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
     start = end + 1;
+  }
+  return out;
+}
+
+std::string FlagText(const std::vector<std::string>& flags) {
+  std::string out;
+  for (const std::string& f : flags) {
+    std::string upper = f;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    out += " [" + upper + "]";
   }
   return out;
 }

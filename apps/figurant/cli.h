@@ -51,6 +51,8 @@ struct Context {
 
 // Splits "a,b,c" into {"a","b","c"} (empty items dropped).
 std::vector<std::string> SplitList(const std::string& text);
+// A licence's flags as the listings print them: " [BLANKET] [PERPETUAL]" (empty for none).
+std::string FlagText(const std::vector<std::string>& flags);
 // JSON forms shared by several commands.
 nlohmann::json PerformerJson(const registry::Performer& p);
 nlohmann::json LicenceJson(const bank::LicenceView& v);

@@ -10,16 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string FlagText(const std::vector<std::string>& flags) {
-  std::string out;
-  for (const std::string& f : flags) {
-    std::string upper = f;
-    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    out += " [" + upper + "]";
-  }
-  return out;
-}
-
 json ProductionJson(const registry::Production& p) {
   return {{"id", p.id},
           {"studio", p.studio_id},
@@ -47,18 +37,14 @@ void RegisterInit(CLI::App& app, Context& ctx) {
   });
 }
 
-void RegisterPerformer(CLI::App& app, Context& ctx) {
-  CLI::App* performer =
-      app.add_subcommand("performer", "Performers: the people whose doubles are banked");
-  performer->require_subcommand(1);
-
+void RegisterPerformerAdd(CLI::App& performer, Context& ctx) {
   struct AddArgs {
     std::string name, email, language = "en";
     bool synthetic = false;
   };
   auto add = std::make_shared<AddArgs>();
   CLI::App* add_cmd =
-      performer->add_subcommand("add", "Register a performer and create their signing key");
+      performer.add_subcommand("add", "Register a performer and create their signing key");
   add_cmd->add_option("--name", add->name, "Full name")->required();
   add_cmd->add_option("--email", add->email, "Email address");
   add_cmd->add_option("--language", add->language, "Disclosure language: en or fr")
@@ -76,8 +62,10 @@ void RegisterPerformer(CLI::App& app, Context& ctx) {
     if (!ctx.Check(p.status())) return;
     ctx.Emit({{"id", p->id}}, p->id);
   });
+}
 
-  CLI::App* list_cmd = performer->add_subcommand("list", "List performers");
+void RegisterPerformerList(CLI::App& performer, Context& ctx) {
+  CLI::App* list_cmd = performer.add_subcommand("list", "List performers");
   list_cmd->callback([&ctx] {
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
@@ -95,66 +83,93 @@ void RegisterPerformer(CLI::App& app, Context& ctx) {
     if (all->empty()) text << "no performers\n";
     ctx.Emit({{"performers", arr}}, text.str());
   });
+}
 
+// Everything `performer show` prints about one performer.
+struct PerformerDetails {
+  registry::Performer performer;
+  bank::Retention retention;
+  std::vector<bank::LicenceView> licences;
+  std::vector<registry::Double> doubles;
+  std::optional<registry::Estate> estate;
+};
+
+Result<PerformerDetails> LoadPerformerDetails(bank::Bank& bank, const std::string& id) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, bank.registry().GetPerformer(id));
+  FIGURANT_ASSIGN_OR_RETURN(bank::Retention retention, bank.RetentionOf(p.id));
+  FIGURANT_ASSIGN_OR_RETURN(std::vector<bank::LicenceView> licences, bank.ListLicences(p.id));
+  FIGURANT_ASSIGN_OR_RETURN(std::vector<registry::Double> doubles,
+                            bank.registry().ListDoubles(p.id));
+  FIGURANT_ASSIGN_OR_RETURN(std::optional<registry::Estate> estate,
+                            bank.registry().GetEstateOf(p.id));
+  return PerformerDetails{std::move(p), std::move(retention), std::move(licences),
+                          std::move(doubles), std::move(estate)};
+}
+
+json PerformerDetailsJson(const PerformerDetails& details) {
+  const bank::Retention& retention = details.retention;
+  const std::optional<registry::Estate>& estate = details.estate;
+  json j = {{"performer", PerformerJson(details.performer)}};
+  j["retention"] = {
+      {"erase_on", retention.erase_on ? json(retention.erase_on->ToString()) : json(nullptr)},
+      {"held_by", retention.held_by.empty() ? json(nullptr) : json(retention.held_by)},
+      {"basis", retention.basis}};
+  j["estate"] = estate ? json{{"id", estate->id}, {"name", estate->name}} : json(nullptr);
+  j["licences"] = json::array();
+  for (const auto& v : details.licences) j["licences"].push_back(LicenceJson(v));
+  j["doubles"] = json::array();
+  for (const auto& d : details.doubles)
+    j["doubles"].push_back(
+        {{"id", d.id}, {"name", d.name}, {"status", registry::DoubleStatusName(d.status)}});
+  return j;
+}
+
+std::string PerformerDetailsText(const PerformerDetails& details) {
+  const registry::Performer& p = details.performer;
+  const bank::Retention& retention = details.retention;
+  const std::optional<registry::Estate>& estate = details.estate;
+  std::ostringstream t;
+  t << p.name << " (" << p.id << ")" << (p.synthetic ? " [SYNTHETIC: no real person]" : "") << "\n";
+  t << "  language:   " << p.language << "\n";
+  if (p.email) t << "  email:      " << *p.email << "\n";
+  if (p.deceased_on) t << "  deceased:   " << p.deceased_on->ToString() << "\n";
+  if (estate) t << "  estate:     " << estate->name << " (" << estate->id << ")\n";
+  if (p.erased_at) t << "  erased:     " << FormatTimestamp(*p.erased_at) << "\n";
+  t << "  retention:  "
+    << (retention.erase_on ? "biometric data erased on " + retention.erase_on->ToString()
+                           : std::string("no erase date"))
+    << " (" << retention.basis << ")\n";
+  t << "  doubles:    " << details.doubles.size() << "\n";
+  t << "  licences:   " << details.licences.size() << "\n";
+  for (const auto& v : details.licences) {
+    t << "    " << v.licence.id << "  " << registry::LicenceStateName(v.licence.state) << "  "
+      << v.studio_name << "  " << v.terms.valid_from.ToString() << " → "
+      << (v.terms.valid_until ? v.terms.valid_until->ToString() : std::string("no end"))
+      << FlagText(v.flags) << "\n";
+  }
+  return t.str();
+}
+
+void RegisterPerformerShow(CLI::App& performer, Context& ctx) {
   auto show_id = std::make_shared<std::string>();
   CLI::App* show_cmd =
-      performer->add_subcommand("show", "Show a performer, their licences and retention date");
+      performer.add_subcommand("show", "Show a performer, their licences and retention date");
   show_cmd->add_option("performer", *show_id, "Performer id")->required();
   show_cmd->callback([&ctx, show_id] {
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
-    auto p = (*bank)->registry().GetPerformer(*show_id);
-    if (!ctx.Check(p.status())) return;
-    auto retention = (*bank)->RetentionOf(p->id);
-    if (!ctx.Check(retention.status())) return;
-    auto licences = (*bank)->ListLicences(p->id);
-    if (!ctx.Check(licences.status())) return;
-    auto doubles = (*bank)->registry().ListDoubles(p->id);
-    if (!ctx.Check(doubles.status())) return;
-    auto estate = (*bank)->registry().GetEstateOf(p->id);
-    if (!ctx.Check(estate.status())) return;
-
-    json j = {{"performer", PerformerJson(*p)}};
-    j["retention"] = {
-        {"erase_on", retention->erase_on ? json(retention->erase_on->ToString()) : json(nullptr)},
-        {"held_by", retention->held_by.empty() ? json(nullptr) : json(retention->held_by)},
-        {"basis", retention->basis}};
-    j["estate"] = *estate ? json{{"id", (*estate)->id}, {"name", (*estate)->name}} : json(nullptr);
-    j["licences"] = json::array();
-    for (const auto& v : *licences) j["licences"].push_back(LicenceJson(v));
-    j["doubles"] = json::array();
-    for (const auto& d : *doubles)
-      j["doubles"].push_back(
-          {{"id", d.id}, {"name", d.name}, {"status", registry::DoubleStatusName(d.status)}});
-
-    std::ostringstream t;
-    t << p->name << " (" << p->id << ")" << (p->synthetic ? " [SYNTHETIC: no real person]" : "")
-      << "\n";
-    t << "  language:   " << p->language << "\n";
-    if (p->email) t << "  email:      " << *p->email << "\n";
-    if (p->deceased_on) t << "  deceased:   " << p->deceased_on->ToString() << "\n";
-    if (*estate) t << "  estate:     " << (*estate)->name << " (" << (*estate)->id << ")\n";
-    if (p->erased_at) t << "  erased:     " << FormatTimestamp(*p->erased_at) << "\n";
-    t << "  retention:  "
-      << (retention->erase_on ? "biometric data erased on " + retention->erase_on->ToString()
-                              : std::string("no erase date"))
-      << " (" << retention->basis << ")\n";
-    t << "  doubles:    " << doubles->size() << "\n";
-    t << "  licences:   " << licences->size() << "\n";
-    for (const auto& v : *licences) {
-      t << "    " << v.licence.id << "  " << registry::LicenceStateName(v.licence.state) << "  "
-        << v.studio_name << "  " << v.terms.valid_from.ToString() << " → "
-        << (v.terms.valid_until ? v.terms.valid_until->ToString() : std::string("no end"))
-        << FlagText(v.flags) << "\n";
-    }
-    ctx.Emit(j, t.str());
+    auto details = LoadPerformerDetails(**bank, *show_id);
+    if (!ctx.Check(details.status())) return;
+    ctx.Emit(PerformerDetailsJson(*details), PerformerDetailsText(*details));
   });
+}
 
+void RegisterPerformerUpdate(CLI::App& performer, Context& ctx) {
   struct UpdateArgs {
     std::string id, deceased;
   };
   auto upd = std::make_shared<UpdateArgs>();
-  CLI::App* update_cmd = performer->add_subcommand("update", "Record facts about a performer");
+  CLI::App* update_cmd = performer.add_subcommand("update", "Record facts about a performer");
   update_cmd->add_option("performer", upd->id, "Performer id")->required();
   update_cmd->add_option("--deceased", upd->deceased, "Date of death, YYYY-MM-DD")->required();
   update_cmd->callback([&ctx, upd] {
@@ -167,12 +182,14 @@ void RegisterPerformer(CLI::App& app, Context& ctx) {
              upd->id + ": deceased on " + date->ToString() +
                  "; from this date only licences signed by their estate apply");
   });
+}
 
+void RegisterPerformerEstate(CLI::App& performer, Context& ctx) {
   struct EstateArgs {
     std::string id, name;
   };
   auto est = std::make_shared<EstateArgs>();
-  CLI::App* estate_cmd = performer->add_subcommand(
+  CLI::App* estate_cmd = performer.add_subcommand(
       "estate", "Register a performer's estate (it signs after their death)");
   estate_cmd->add_option("performer", est->id, "Performer id")->required();
   estate_cmd->add_option("--name", est->name, "Name of the estate or its representative")
@@ -184,6 +201,17 @@ void RegisterPerformer(CLI::App& app, Context& ctx) {
     if (!ctx.Check(e.status())) return;
     ctx.Emit({{"id", e->id}}, e->id);
   });
+}
+
+void RegisterPerformer(CLI::App& app, Context& ctx) {
+  CLI::App* performer =
+      app.add_subcommand("performer", "Performers: the people whose doubles are banked");
+  performer->require_subcommand(1);
+  RegisterPerformerAdd(*performer, ctx);
+  RegisterPerformerList(*performer, ctx);
+  RegisterPerformerShow(*performer, ctx);
+  RegisterPerformerUpdate(*performer, ctx);
+  RegisterPerformerEstate(*performer, ctx);
 }
 
 void RegisterStudio(CLI::App& app, Context& ctx) {

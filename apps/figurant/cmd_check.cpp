@@ -45,6 +45,49 @@ Result<bank::CheckRequest> RequestFrom(const CheckArgs& a) {
   return req;
 }
 
+// Every reason of every denial, as {licence, code, detail} objects.
+nlohmann::json ReasonsJson(const consent::Decision& d) {
+  nlohmann::json reasons = nlohmann::json::array();
+  if (d.allowed) return reasons;
+  for (const consent::LicenceDenial& den : d.denials) {
+    for (const consent::Reason& r : den.reasons) {
+      reasons.push_back({{"licence", den.licence_id.empty() ? nlohmann::json(nullptr)
+                                                            : nlohmann::json(den.licence_id)},
+                         {"code", std::string(consent::ReasonCodeName(r.code))},
+                         {"detail", r.detail}});
+    }
+  }
+  return reasons;
+}
+
+nlohmann::json OutcomeJson(const bank::CheckOutcome& out) {
+  const consent::Decision& d = out.decision;
+  nlohmann::json j = {{"decision", d.allowed ? "allowed" : "denied"},
+                      {"performer", out.performer_id},
+                      {"production", out.production_id},
+                      {"date", out.date.ToString()},
+                      {"reasons", ReasonsJson(d)}};
+  j["licence"] = d.allowed ? nlohmann::json(d.licence_id) : nlohmann::json(nullptr);
+  j["double"] = out.double_id ? nlohmann::json(*out.double_id) : nlohmann::json(nullptr);
+  return j;
+}
+
+// "allowed under licence L", or "denied" and one line per reason.
+std::string DecisionText(const consent::Decision& d) {
+  std::ostringstream t;
+  t << (d.allowed ? "allowed" : "denied");
+  if (d.allowed) t << " under licence " << d.licence_id;
+  t << "\n";
+  if (d.allowed) return t.str();
+  for (const consent::LicenceDenial& den : d.denials) {
+    for (const consent::Reason& r : den.reasons) {
+      t << "  " << (den.licence_id.empty() ? std::string("-") : den.licence_id) << ": "
+        << consent::ReasonCodeName(r.code) << ": " << r.detail << "\n";
+    }
+  }
+  return t.str();
+}
+
 }  // namespace
 
 void RegisterCheckCommand(CLI::App& app, Context& ctx) {
@@ -71,34 +114,8 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
     if (!ctx.Check(bank.status())) return;
     auto out = (*bank)->Check(*req);
     if (!ctx.Check(out.status())) return;
-
-    const consent::Decision& d = out->decision;
-    nlohmann::json reasons = nlohmann::json::array();
-    std::ostringstream t;
-    t << (d.allowed ? "allowed" : "denied");
-    if (d.allowed) t << " under licence " << d.licence_id;
-    t << "\n";
-    if (!d.allowed) {
-      for (const consent::LicenceDenial& den : d.denials) {
-        for (const consent::Reason& r : den.reasons) {
-          reasons.push_back({{"licence", den.licence_id.empty() ? nlohmann::json(nullptr)
-                                                                : nlohmann::json(den.licence_id)},
-                             {"code", std::string(consent::ReasonCodeName(r.code))},
-                             {"detail", r.detail}});
-          t << "  " << (den.licence_id.empty() ? std::string("-") : den.licence_id) << ": "
-            << consent::ReasonCodeName(r.code) << ": " << r.detail << "\n";
-        }
-      }
-    }
-    nlohmann::json j = {{"decision", d.allowed ? "allowed" : "denied"},
-                        {"performer", out->performer_id},
-                        {"production", out->production_id},
-                        {"date", out->date.ToString()},
-                        {"reasons", reasons}};
-    j["licence"] = d.allowed ? nlohmann::json(d.licence_id) : nlohmann::json(nullptr);
-    j["double"] = out->double_id ? nlohmann::json(*out->double_id) : nlohmann::json(nullptr);
-    ctx.Emit(j, t.str());
-    if (!d.allowed) ctx.exit_code = kExitDenied;
+    ctx.Emit(OutcomeJson(*out), DecisionText(out->decision));
+    if (!out->decision.allowed) ctx.exit_code = kExitDenied;
   });
 }
 

@@ -10,7 +10,7 @@ namespace figurant::cli {
 void RegisterDemoCommand(CLI::App& app, Context& ctx) {
   struct Args {
     std::string dir = "demo-out", examples, makehuman;
-    bool small = false;
+    bool small = false, procedural = false;
     int threads = 0;
     int performers = 0;
   };
@@ -27,15 +27,18 @@ void RegisterDemoCommand(CLI::App& app, Context& ctx) {
                   "always refused (revoked, expired, excluding violence)")
       ->check(CLI::Range(12, 500));
   cmd->add_option("--makehuman", a->makehuman,
-                  "MakeHuman data directory: draw the performers' bodies and poses from it "
-                  "(default: procedural bodies)");
+                  "MakeHuman data directory the performers' bodies are drawn from (default: the "
+                  "repository's assets/makehuman)");
+  cmd->add_flag("--procedural", a->procedural,
+                "Procedural bodies (src/synth) instead of MakeHuman's")
+      ->excludes("--makehuman");
   cmd->callback([&ctx, a] {
     demo::DemoOptions o;
     o.dir = a->dir;
     o.examples = a->examples.empty() ? std::filesystem::path(FIGURANT_SOURCE_DIR) / "examples"
                                      : std::filesystem::path(a->examples);
     o.threads = a->threads;
-    o.makehuman = a->makehuman;
+    if (!a->procedural) o.makehuman = a->makehuman.empty() ? FIGURANT_MAKEHUMAN_DIR : a->makehuman;
     if (a->small) {
       o.performers = 12;
       o.resolution_scale = 0.125;

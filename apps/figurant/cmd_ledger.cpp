@@ -1,9 +1,11 @@
 // ledger head|export|verify|prove · statement
+#include <array>
 #include <memory>
-#include <sstream>
+#include <optional>
 
 #include "cli.h"
 #include "core/file.h"
+#include "ledger/payloads.h"
 #include "ledger/statement.h"
 
 namespace figurant::cli {
@@ -11,46 +13,142 @@ namespace {
 
 using nlohmann::json;
 
+using PublicKey = std::array<uint8_t, kEd25519PublicKeyBytes>;
+
 std::string HeadText(const ledger::SignedHead& h) {
   return std::to_string(h.tree_size) + " entries, root " + ToHex(h.root) + ", signed by " +
          ToHex(h.public_key) + " at " + FormatTimestamp(h.time);
 }
 
-void RegisterLedger(CLI::App& app, Context& ctx) {
-  CLI::App* ledger = app.add_subcommand("ledger", "The tamper-evident usage and licence ledger");
-  ledger->require_subcommand(1);
+json HashesJson(const std::vector<ledger::Hash>& hashes) {
+  json out = json::array();
+  for (const auto& h : hashes) out.push_back(ToHex(h));
+  return out;
+}
 
-  CLI::App* head = ledger->add_subcommand("head", "Print the newest signed tree head");
+// The bank's ledger, opened. The bank owns the ledger, so the two travel together.
+struct OpenedLedger {
+  std::unique_ptr<bank::Bank> bank;
+  ledger::Ledger* ledger = nullptr;
+};
+
+Result<OpenedLedger> OpenLedger(const Context& ctx) {
+  FIGURANT_ASSIGN_OR_RETURN(auto bank, ctx.OpenBank());
+  FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, bank->Ledger());
+  return OpenedLedger{std::move(bank), l};
+}
+
+void RegisterHead(CLI::App& ledger, Context& ctx) {
+  CLI::App* head = ledger.add_subcommand("head", "Print the newest signed tree head");
   head->callback([&ctx] {
-    auto bank = ctx.OpenBank();
-    if (!ctx.Check(bank.status())) return;
-    auto l = (*bank)->Ledger();
+    auto l = OpenLedger(ctx);
     if (!ctx.Check(l.status())) return;
-    ctx.Emit({{"head", (*l)->head().ToJson()}}, HeadText((*l)->head()));
+    ctx.Emit({{"head", l->ledger->head().ToJson()}}, HeadText(l->ledger->head()));
   });
+}
 
+void RegisterExport(CLI::App& ledger, Context& ctx) {
   auto file = std::make_shared<std::string>();
   CLI::App* exp =
-      ledger->add_subcommand("export", "Copy the ledger (up to its newest head) to FILE");
+      ledger.add_subcommand("export", "Copy the ledger (up to its newest head) to FILE");
   exp->add_option("file", *file, "Destination")->required();
   exp->callback([&ctx, file] {
-    auto bank = ctx.OpenBank();
-    if (!ctx.Check(bank.status())) return;
-    auto l = (*bank)->Ledger();
+    auto l = OpenLedger(ctx);
     if (!ctx.Check(l.status())) return;
-    auto bytes = ReadFile((*l)->file());
+    auto bytes = ReadFile(l->ledger->file());
     if (!ctx.Check(bytes.status())) return;
     if (!ctx.Check(WriteFileAtomic(*file, *bytes))) return;
-    ctx.Emit({{"file", *file}, {"head", (*l)->head().ToJson()}},
-             "exported " + std::to_string((*l)->size()) + " entries to " + *file +
-                 "\nhead: " + HeadText((*l)->head()));
+    ctx.Emit({{"file", *file}, {"head", l->ledger->head().ToJson()}},
+             "exported " + std::to_string(l->ledger->size()) + " entries to " + *file +
+                 "\nhead: " + HeadText(l->ledger->head()));
   });
+}
 
-  struct VerifyArgs {
-    std::string file, public_key, since;
-  };
+struct VerifyArgs {
+  std::string file, public_key, since;
+};
+
+// What `ledger verify` checks: a log's bytes, where they came from, and the key its heads must
+// carry. The file and the key default to the bank's.
+struct VerifyInput {
+  std::string path;
+  std::string bytes;
+  PublicKey key{};
+};
+
+Result<VerifyInput> ResolveVerifyInput(const Context& ctx, const VerifyArgs& args) {
+  VerifyInput in;
+  in.path = args.file;
+  std::optional<PublicKey> key;
+  if (!args.public_key.empty()) {
+    auto raw = FromHex(args.public_key);
+    if (!raw.ok() || raw->size() != in.key.size()) {
+      return InvalidArgument("--public-key: expected 64 hex digits");
+    }
+    key.emplace();
+    std::copy(raw->begin(), raw->end(), key->begin());
+  }
+  if (in.path.empty() || !key) {
+    FIGURANT_ASSIGN_OR_RETURN(auto bank, ctx.OpenBank());
+    if (!key) {
+      FIGURANT_ASSIGN_OR_RETURN(key, bank->PublicKey());
+    }
+    if (in.path.empty()) {
+      FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, bank->Ledger());
+      in.path = l->file().string();
+    }
+  }
+  in.key = *key;
+  FIGURANT_ASSIGN_OR_RETURN(in.bytes, ReadFile(in.path));
+  return in;
+}
+
+// A log that verified, and the leaf hash of each of its entries.
+struct VerifiedLog {
+  ledger::VerifyReport report;
+  std::vector<ledger::Hash> leaves;
+};
+
+Result<VerifiedLog> VerifyInputLog(const VerifyInput& in) {
+  VerifiedLog log;
+  auto report = ledger::VerifyLog(in.bytes, in.key, &log.leaves);
+  if (!report.ok()) return DataLoss(in.path + ": " + report.status().message());
+  log.report = *report;
+  return log;
+}
+
+// The proof that a log extends a head kept earlier.
+struct Consistency {
+  uint64_t old_size = 0;
+  std::vector<ledger::Hash> proof;
+};
+
+Result<Consistency> ProveExtends(const std::string& head_file, const VerifiedLog& log,
+                                 const PublicKey& key) {
+  auto text = ReadFile(head_file);
+  FIGURANT_RETURN_IF_ERROR(text.status().WithContext("--since-head"));
+  auto old = ledger::SignedHead::FromJson(json::parse(*text, nullptr, false));
+  FIGURANT_RETURN_IF_ERROR(old.status().WithContext("--since-head " + head_file));
+  if (!old->SignatureValid() || old->public_key != key) {
+    return DataLoss("--since-head " + head_file + ": the head's signature does not verify");
+  }
+  if (old->tree_size > log.leaves.size()) {
+    return DataLoss("the export has " + std::to_string(log.leaves.size()) +
+                    " entries, fewer than the " + std::to_string(old->tree_size) +
+                    " of the kept head: entries were removed");
+  }
+  Consistency c{old->tree_size, ledger::ConsistencyProof(log.leaves, old->tree_size)};
+  const ledger::SignedHead& now = log.report.last_head;
+  if (!ledger::VerifyConsistency(c.old_size, now.tree_size, old->root, now.root, c.proof)) {
+    return DataLoss("the log does not extend the kept head of " + std::to_string(c.old_size) +
+                    " entries: it was rewritten");
+  }
+  return c;
+}
+
+void RegisterVerify(CLI::App& ledger, Context& ctx) {
   auto v = std::make_shared<VerifyArgs>();
-  CLI::App* verify = ledger->add_subcommand(
+  CLI::App* verify = ledger.add_subcommand(
       "verify", "Verify a ledger export (or the bank's ledger) with only the bank's public key");
   verify->add_option("file", v->file, "Ledger export (default: the bank's ledger)");
   verify->add_option("--public-key", v->public_key,
@@ -58,120 +156,66 @@ void RegisterLedger(CLI::App& app, Context& ctx) {
   verify->add_option("--since-head", v->since,
                      "A signed head JSON kept earlier: prove the log extends it");
   verify->callback([&ctx, v] {
-    std::optional<std::array<uint8_t, 32>> key;
-    if (!v->public_key.empty()) {
-      auto raw = FromHex(v->public_key);
-      if (!raw.ok() || raw->size() != 32) {
-        ctx.Fail(InvalidArgument("--public-key: expected 64 hex digits"));
-        return;
-      }
-      std::array<uint8_t, 32> k;
-      std::copy(raw->begin(), raw->end(), k.begin());
-      key = k;
-    }
-    std::string path = v->file;
-    if (path.empty() || !key) {
-      auto bank = ctx.OpenBank();
-      if (!ctx.Check(bank.status())) return;
-      if (!key) {
-        auto pk = (*bank)->PublicKey();
-        if (!ctx.Check(pk.status())) return;
-        key = *pk;
-      }
-      if (path.empty()) {
-        auto l = (*bank)->Ledger();
-        if (!ctx.Check(l.status())) return;
-        path = (*l)->file().string();
-      }
-    }
-    auto bytes = ReadFile(path);
-    if (!ctx.Check(bytes.status())) return;
-    auto report = ledger::VerifyLog(*bytes, key);
-    if (!report.ok()) {
-      ctx.Fail(DataLoss(path + ": " + report.status().message()));
-      return;
-    }
+    auto in = ResolveVerifyInput(ctx, *v);
+    if (!ctx.Check(in.status())) return;
+    auto log = VerifyInputLog(*in);
+    if (!ctx.Check(log.status())) return;
+    const ledger::VerifyReport& r = log->report;
     json j = {{"valid", true},
-              {"entries", report->entries},
-              {"heads", report->heads},
-              {"head", report->last_head.ToJson()}};
-    std::string text = path + ": valid, " + std::to_string(report->entries) + " entries, " +
-                       std::to_string(report->heads) +
-                       " signed heads\nhead: " + HeadText(report->last_head);
+              {"entries", r.entries},
+              {"heads", r.heads},
+              {"head", r.last_head.ToJson()}};
+    std::string text = in->path + ": valid, " + std::to_string(r.entries) + " entries, " +
+                       std::to_string(r.heads) + " signed heads\nhead: " + HeadText(r.last_head);
     if (!v->since.empty()) {
-      auto since_text = ReadFile(v->since);
-      if (!ctx.Check(since_text.status().WithContext("--since-head"))) return;
-      auto old = ledger::SignedHead::FromJson(json::parse(*since_text, nullptr, false));
-      if (!ctx.Check(old.status().WithContext("--since-head " + v->since))) return;
-      if (!old->SignatureValid() || old->public_key != *key) {
-        ctx.Fail(DataLoss("--since-head " + v->since + ": the head's signature does not verify"));
-        return;
-      }
-      // Rebuild the leaves from the export to produce and check the consistency proof.
-      std::vector<ledger::Hash> leaves;
-      size_t pos = 0;
-      while (pos + 8 <= bytes->size()) {
-        uint32_t len;
-        std::memcpy(&len, bytes->data() + pos + 4, 4);
-        if (std::memcmp(bytes->data() + pos, "FGLE", 4) == 0) {
-          ledger::Hash h;
-          std::memcpy(h.data(), bytes->data() + pos + 8 + len, 32);
-          leaves.push_back(h);
-        }
-        pos += 8 + len + 32;
-      }
-      if (old->tree_size > leaves.size()) {
-        ctx.Fail(DataLoss("the export has " + std::to_string(leaves.size()) +
-                          " entries, fewer than the " + std::to_string(old->tree_size) +
-                          " of the kept head: entries were removed"));
-        return;
-      }
-      const auto proof = ledger::ConsistencyProof(leaves, old->tree_size);
-      if (!ledger::VerifyConsistency(old->tree_size, report->last_head.tree_size, old->root,
-                                     report->last_head.root, proof)) {
-        ctx.Fail(DataLoss("the log does not extend the kept head of " +
-                          std::to_string(old->tree_size) + " entries: it was rewritten"));
-        return;
-      }
-      json p = json::array();
-      for (const auto& h : proof) p.push_back(ToHex(h));
-      j["consistency"] = {{"old_size", old->tree_size}, {"proof", p}};
-      text += "\nextends the kept head of " + std::to_string(old->tree_size) +
-              " entries (consistency proof of " + std::to_string(proof.size()) + " hashes)";
+      auto c = ProveExtends(v->since, *log, in->key);
+      if (!ctx.Check(c.status())) return;
+      j["consistency"] = {{"old_size", c->old_size}, {"proof", HashesJson(c->proof)}};
+      text += "\nextends the kept head of " + std::to_string(c->old_size) +
+              " entries (consistency proof of " + std::to_string(c->proof.size()) + " hashes)";
     }
     ctx.Emit(j, text);
   });
+}
 
+void RegisterProve(CLI::App& ledger, Context& ctx) {
   auto event = std::make_shared<uint64_t>(0);
   CLI::App* prove =
-      ledger->add_subcommand("prove", "Inclusion proof of one entry in the newest head");
+      ledger.add_subcommand("prove", "Inclusion proof of one entry in the newest head");
   prove->add_option("--event", *event, "Entry number")->required();
   prove->callback([&ctx, event] {
-    auto bank = ctx.OpenBank();
-    if (!ctx.Check(bank.status())) return;
-    auto l = (*bank)->Ledger();
+    auto l = OpenLedger(ctx);
     if (!ctx.Check(l.status())) return;
-    auto e = (*l)->Get(*event);
+    auto e = l->ledger->Get(*event);
     if (!ctx.Check(e.status())) return;
-    const auto& leaves = (*l)->leaves();
+    auto payload = ledger::PayloadObject(*e);
+    if (!ctx.Check(payload.status())) return;
+    const auto& leaves = l->ledger->leaves();
+    const ledger::SignedHead& head = l->ledger->head();
     const auto proof = ledger::InclusionProof(leaves, *event);
-    const bool ok =
-        ledger::VerifyInclusion(e->leaf, *event, leaves.size(), proof, (*l)->head().root);
-    json p = json::array();
-    for (const auto& h : proof) p.push_back(ToHex(h));
+    const bool ok = ledger::VerifyInclusion(e->leaf, *event, leaves.size(), proof, head.root);
+    const std::string type(ledger::EntryTypeName(e->type));
     json j = {{"event", *event},
-              {"type", std::string(ledger::EntryTypeName(e->type))},
-              {"payload", json::parse(e->payload, nullptr, false)},
+              {"type", type},
+              {"payload", *payload},
               {"leaf_hash", ToHex(e->leaf)},
-              {"proof", p},
-              {"head", (*l)->head().ToJson()},
+              {"proof", HashesJson(proof)},
+              {"head", head.ToJson()},
               {"verified", ok}};
-    ctx.Emit(j, "entry " + std::to_string(*event) + " (" +
-                    std::string(ledger::EntryTypeName(e->type)) + ") " + e->payload + "\nleaf " +
+    ctx.Emit(j, "entry " + std::to_string(*event) + " (" + type + ") " + e->payload + "\nleaf " +
                     ToHex(e->leaf) + "\ninclusion proof: " + std::to_string(proof.size()) +
                     " hashes, " + (ok ? "verifies" : "DOES NOT VERIFY") + " against head " +
-                    HeadText((*l)->head()));
+                    HeadText(head));
   });
+}
+
+void RegisterLedger(CLI::App& app, Context& ctx) {
+  CLI::App* ledger = app.add_subcommand("ledger", "The tamper-evident usage and licence ledger");
+  ledger->require_subcommand(1);
+  RegisterHead(*ledger, ctx);
+  RegisterExport(*ledger, ctx);
+  RegisterVerify(*ledger, ctx);
+  RegisterProve(*ledger, ctx);
 }
 
 void RegisterStatement(CLI::App& app, Context& ctx) {

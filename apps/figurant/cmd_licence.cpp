@@ -10,17 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string FlagLine(const bank::LicenceView& v) {
-  std::string out;
-  for (const std::string& f : v.flags) out += " [" + Upper(f) + "]";
-  return out;
-}
-
 // Plain-English explanations printed under a licence that carries each flag.
 std::string FlagExplanations(const bank::LicenceView& v) {
   std::string out;
@@ -74,7 +63,7 @@ std::string Summary(const bank::LicenceView& v) {
     << v.terms.valid_from.ToString() << " → "
     << (v.terms.valid_until ? v.terms.valid_until->ToString() : std::string("no end"));
   if (l.revoked_from) t << "  revoked from " << l.revoked_from->ToString();
-  t << FlagLine(v) << "\n";
+  t << FlagText(v.flags) << "\n";
   return t.str();
 }
 
@@ -101,7 +90,7 @@ void RegisterDraft(CLI::App& licence, Context& ctx) {
               {"disclosure", v->licence.disclosure},
               {"disclosure_sha256", Sha256Hex(v->licence.disclosure)}};
     std::string t = v->licence.disclosure;
-    t += "----\ndraft " + v->licence.id + FlagLine(*v) + "\n" + FlagExplanations(*v);
+    t += "----\ndraft " + v->licence.id + FlagText(v->flags) + "\n" + FlagExplanations(*v);
     t += "sign with: figurant licence sign " + v->licence.id + " --performer " + a->performer +
          " [--represented-by union|counsel|none]\n";
     ctx.Emit(j, t);
@@ -136,7 +125,7 @@ void RegisterSign(CLI::App& licence, Context& ctx) {
               {"signed_at", FormatTimestamp(*v->licence.signed_at)},
               {"disclosure_sha256", v->consent->disclosure_sha256},
               {"terms_sha256", v->consent->terms_sha256}};
-    ctx.Emit(j, "signed " + v->licence.id + FlagLine(*v) + "\n" + FlagExplanations(*v));
+    ctx.Emit(j, "signed " + v->licence.id + FlagText(v->flags) + "\n" + FlagExplanations(*v));
   });
 }
 

@@ -14,13 +14,134 @@ namespace figurant::cli {
 
 using nlohmann::json;
 
+namespace {
+
+struct RenderArgs {
+  std::string scene, frames;
+  bool drop_refused = false, allow_clones = false, quiet = false;
+  int threads = -1;
+};
+
+// --frames "A-B" or "A" into the options' frame range.
+Status ParseFrames(const std::string& text, shot::ShotOptions& o) {
+  int first = 0, last = 0;
+  char dash = 0;
+  std::istringstream in(text);
+  in >> first;
+  if (in && (in >> dash) && dash == '-' && (in >> last)) {
+    o.first_frame = first;
+    o.last_frame = last;
+  } else if (in.eof() && !in.fail()) {
+    o.first_frame = o.last_frame = first;
+  } else {
+    return InvalidArgument("--frames '" + text + "': expected A-B or A");
+  }
+  return Status::Ok();
+}
+
+// The options from the flags; InvalidArgument naming --frames when it is malformed.
+Result<shot::ShotOptions> OptionsOf(const RenderArgs& a, const Context& ctx) {
+  shot::ShotOptions o;
+  o.drop_refused = a.drop_refused;
+  o.allow_clones = a.allow_clones;
+  o.threads = a.threads;
+  // Progress redraws one terminal line; piped into a log it would be noise.
+  o.progress = !a.quiet && !ctx.json && ::isatty(STDERR_FILENO) == 1;
+  if (!a.frames.empty()) FIGURANT_RETURN_IF_ERROR(ParseFrames(a.frames, o));
+  return o;
+}
+
+// The shot's error, with the flag that gets past it when there is one.
+Status WithFlagHint(const Status& s, const shot::ShotOptions& o) {
+  if (s.code() == StatusCode::kPermissionDenied && !o.drop_refused) {
+    return Status(s.code(), s.message() + "\n(pass --drop-refused to render without them)");
+  }
+  return s;
+}
+
+std::string ReportText(const shot::ShotReport& report, const std::string& render_id, int events,
+                       const ledger::Ledger& ledger) {
+  std::ostringstream t;
+  t << "shot " << report.shot << " of " << report.production << ": " << report.agents.size()
+    << " agents rendered\n";
+  for (const auto& g : report.groups) {
+    t << "  group " << g.name << ": " << g.placed << " of " << g.asked << " placed";
+    if (!g.shortfall.empty()) {
+      t << " (" << g.shortfall << ")";
+    } else if (g.set_blocked_fraction > 0) {
+      t << " (the set blocks " << std::lround(100 * g.set_blocked_fraction) << "% of the polygon)";
+    }
+    t << ", cast from " << g.doubles_eligible << " doubles\n";
+  }
+  t << "  doubles eligible: " << report.doubles_eligible << "\n";
+  for (const auto& [reason, n] : report.excluded_by_reason) {
+    t << "  doubles excluded (" << reason << "): " << n << "\n";
+  }
+  for (const auto& r : report.refused) {
+    t << "  refused " << r.agent << " (double " << r.double_id << ")";
+    for (const auto& why : r.reasons) t << "\n    " << why;
+    t << "\n";
+  }
+  for (const auto& sd : report.standing_still) {
+    t << "  standing still: " << sd.agents << " agent" << (sd.agents == 1 ? "" : "s")
+      << " of double " << sd.double_id << " asked to";
+    for (const std::string& c : sd.asked) t << " " << c;
+    t << " (" << sd.why << ")\n";
+  }
+  char buf[160];
+  std::snprintf(buf, sizeof buf,
+                "  clones: nearest same-double pair %.2f m apart in the set, %.3f of frame width "
+                "on screen (report %s)\n",
+                report.clone_world_min_m, report.clone_screen_min_fraction,
+                report.clone_report.c_str());
+  t << buf;
+  uint64_t rays = 0;
+  for (const auto& f : report.frames) {
+    t << "  frame " << f.frame << ": " << f.exr.string();
+    if (!f.png.empty()) t << ", " << f.png.string();
+    std::snprintf(buf, sizeof buf, " (%.1f s)\n", f.seconds);
+    t << buf;
+    rays += f.rays;
+  }
+  std::snprintf(buf, sizeof buf,
+                "  timings: resolve %.2f s, build %.2f s, render %.1f s, %.1f Mrays/s\n",
+                report.resolve_seconds, report.build_seconds, report.render_seconds,
+                report.render_seconds > 0 ? rays / report.render_seconds / 1e6 : 0.0);
+  t << buf;
+  t << "  metered: render " << render_id << ", " << events << " usage events; ledger head "
+    << ledger.head().tree_size << " entries\n";
+  return t.str();
+}
+
+void RunRender(Context& ctx, const RenderArgs& a) {
+  auto o = OptionsOf(a, ctx);
+  if (!ctx.Check(o.status())) return;
+  auto spec = crowd::LoadSceneSpec(a.scene);
+  if (!ctx.Check(spec.status())) return;
+  // Checked before the bank is opened, naming the flag the range came from.
+  const Status frames = shot::FramesToRender(spec->frames, *o).status();
+  if (!ctx.Check(frames.WithContext("--frames " + a.frames))) return;
+  auto bank = ctx.OpenBank();
+  if (!ctx.Check(bank.status())) return;
+  auto ledger = (*bank)->Ledger();
+  if (!ctx.Check(ledger.status())) return;
+  const std::string render_id = NewId(id_prefix::kRender);
+  int events = 0;
+  auto sink = shot::MeteringSink(**ledger, *spec, render_id, &events);
+  if (!ctx.Check(sink.status())) return;
+  auto report = shot::RenderShot(**bank, *spec, *o, *sink);
+  if (!ctx.Check(WithFlagHint(report.status(), *o))) return;
+  json j = report->ToJson();
+  j["render"] = render_id;
+  j["usage_events"] = events;
+  j["ledger_head"] = (*ledger)->head().ToJson();
+  ctx.Emit(j, ReportText(*report, render_id, events, **ledger));
+}
+
+}  // namespace
+
 void RegisterRenderCommand(CLI::App& app, Context& ctx) {
-  struct Args {
-    std::string scene, frames;
-    bool drop_refused = false, allow_clones = false, quiet = false;
-    int threads = -1;
-  };
-  auto a = std::make_shared<Args>();
+  auto a = std::make_shared<RenderArgs>();
   CLI::App* cmd = app.add_subcommand(
       "render", "Render a shot from a scene file (every agent checked against its licence)");
   cmd->add_option("scene", a->scene, "Scene file (docs/scene-spec.md)")->required();
@@ -31,96 +152,7 @@ void RegisterRenderCommand(CLI::App& app, Context& ctx) {
                 "Proceed when the clone distances cannot be met, maximising them");
   cmd->add_option("--threads", a->threads, "Render threads (default: the scene's, 0 = all)");
   cmd->add_flag("--quiet", a->quiet, "No progress on stderr");
-  cmd->callback([&ctx, a] {
-    shot::ShotOptions o;
-    o.drop_refused = a->drop_refused;
-    o.allow_clones = a->allow_clones;
-    o.threads = a->threads;
-    // Progress redraws one terminal line; piped into a log it would be noise.
-    o.progress = !a->quiet && !ctx.json && ::isatty(STDERR_FILENO) == 1;
-    if (!a->frames.empty()) {
-      int first = 0, last = 0;
-      char dash = 0;
-      std::istringstream in(a->frames);
-      in >> first;
-      if (in && (in >> dash) && dash == '-' && (in >> last)) {
-        o.first_frame = first;
-        o.last_frame = last;
-      } else if (in.eof() && !in.fail()) {
-        o.first_frame = o.last_frame = first;
-      } else {
-        ctx.Fail(InvalidArgument("--frames '" + a->frames + "': expected A-B or A"));
-        return;
-      }
-    }
-    auto spec = crowd::LoadSceneSpec(a->scene);
-    if (!ctx.Check(spec.status())) return;
-    auto bank = ctx.OpenBank();
-    if (!ctx.Check(bank.status())) return;
-    auto ledger = (*bank)->Ledger();
-    if (!ctx.Check(ledger.status())) return;
-    const std::string render_id = NewId(id_prefix::kRender);
-    int events = 0;
-    auto sink = shot::MeteringSink(**ledger, *spec, render_id, &events);
-    if (!ctx.Check(sink.status())) return;
-    auto report = shot::RenderShot(**bank, *spec, o, *sink);
-    if (!ctx.Check(report.status())) return;
-    std::ostringstream t;
-    t << "shot " << report->shot << " of " << report->production << ": " << report->agents.size()
-      << " agents rendered\n";
-    for (const auto& g : report->groups) {
-      t << "  group " << g.name << ": " << g.placed << " of " << g.asked << " placed";
-      if (!g.shortfall.empty()) {
-        t << " (" << g.shortfall << ")";
-      } else if (g.set_blocked_fraction > 0) {
-        t << " (the set blocks " << std::lround(100 * g.set_blocked_fraction)
-          << "% of the polygon)";
-      }
-      t << ", cast from " << g.doubles_eligible << " doubles\n";
-    }
-    t << "  doubles eligible: " << report->doubles_eligible << "\n";
-    for (const auto& [reason, n] : report->excluded_by_reason) {
-      t << "  doubles excluded (" << reason << "): " << n << "\n";
-    }
-    for (const auto& r : report->refused) {
-      t << "  refused " << r.agent << " (double " << r.double_id << ")";
-      for (const auto& why : r.reasons) t << "\n    " << why;
-      t << "\n";
-    }
-    for (const auto& sd : report->standing_still) {
-      t << "  standing still: " << sd.agents << " agent" << (sd.agents == 1 ? "" : "s")
-        << " of double " << sd.double_id << " asked to";
-      for (const std::string& c : sd.asked) t << " " << c;
-      t << " (" << sd.why << ")\n";
-    }
-    char buf[160];
-    std::snprintf(buf, sizeof buf,
-                  "  clones: nearest same-double pair %.2f m apart in the set, %.3f of frame width "
-                  "on screen (report %s)\n",
-                  report->clone_world_min_m, report->clone_screen_min_fraction,
-                  report->clone_report.c_str());
-    t << buf;
-    uint64_t rays = 0;
-    for (const auto& f : report->frames) {
-      t << "  frame " << f.frame << ": " << f.exr.string();
-      if (!f.png.empty()) t << ", " << f.png.string();
-      std::snprintf(buf, sizeof buf, " (%.1f s)\n", f.seconds);
-      t << buf;
-      rays += f.rays;
-    }
-    std::snprintf(buf, sizeof buf,
-                  "  timings: resolve %.2f s, build %.2f s, render %.1f s, %.1f Mrays/s\n",
-                  report->resolve_seconds, report->build_seconds, report->render_seconds,
-                  report->render_seconds > 0 ? rays / report->render_seconds / 1e6 : 0.0);
-    t << buf;
-    t << "  metered: render " << render_id << ", " << events << " usage events; ledger head "
-      << (*ledger)->head().tree_size << " entries\n";
-    json j = report->ToJson();
-    j["render"] = render_id;
-    j["usage_events"] = events;
-    j["ledger_head"] = (*ledger)->head().ToJson();
-    ctx.Emit(j, t.str());
-  });
+  cmd->callback([&ctx, a] { RunRender(ctx, *a); });
 }
 
 }  // namespace figurant::cli

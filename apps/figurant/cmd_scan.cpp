@@ -45,84 +45,99 @@ std::string LodText(const registry::Double& d) {
   return out.empty() ? std::string("none") : out;
 }
 
+struct ImportArgs {
+  std::string performer, file, units = "auto", name, makehuman, body, tags, pose;
+  size_t max_triangles = 2'000'000;
+};
+
+void AddImportOptions(CLI::App& cmd, ImportArgs& a) {
+  cmd.add_option("--performer", a.performer, "Performer id")->required();
+  cmd.add_option("file", a.file, "Mesh file");
+  cmd.add_option("--units", a.units, "Units of the file: auto, m, dm, cm, mm, in")
+      ->check(CLI::IsMember({"auto", "m", "dm", "cm", "mm", "in"}));
+  cmd.add_option("--name", a.name, "A label for the double");
+  cmd.add_option("--tags", a.tags, "Look tags, comma-separated (e.g. winter_coats,formal)");
+  cmd.add_option("--max-triangles", a.max_triangles, "Refuse larger scans");
+  cmd.add_option("--makehuman", a.makehuman,
+                 "Build the double from MakeHuman instead of a file: its data directory, or "
+                 "none for the repository's assets/makehuman")
+      ->expected(0, 1)
+      ->default_str(FIGURANT_MAKEHUMAN_DIR);
+  cmd.add_option("--body", a.body, "MakeHuman body sliders (JSON), with --makehuman");
+  cmd.add_option("--pose", a.pose,
+                 "With --makehuman: rest (A-pose), stand, or a BVH clip CLIP[:FRAME] (a path, or "
+                 "relative to the MakeHuman directory, e.g. animations/walks/walk1.bvh:3)");
+}
+
+// --body's sliders, or MakeHuman's average body without one.
+Result<scan::MakeHumanBody> ReadBody(const std::string& file) {
+  if (file.empty()) return scan::MakeHumanBody{};
+  auto text = ReadFile(file);
+  if (!text.ok()) return text.status().WithContext("--body");
+  return scan::ParseMakeHumanBody(*text, file);
+}
+
+// --pose, when given.
+Result<std::optional<scan::MakeHumanPose>> ReadPose(const std::string& spec) {
+  if (spec.empty()) return std::optional<scan::MakeHumanPose>();
+  auto parsed = scan::ParseMakeHumanPose(spec);
+  if (!parsed.ok()) return parsed.status().WithContext("--pose");
+  return std::optional<scan::MakeHumanPose>(*parsed);
+}
+
+// The double the arguments describe: a mesh file, or a MakeHuman body. A height the units do not
+// explain names --units, the flag that says which units the file uses.
+Result<scan::ImportedScan> Import(const ImportArgs& a) {
+  if (!a.pose.empty() && a.makehuman.empty()) return InvalidArgument("--pose needs --makehuman");
+  if (a.file.empty() == a.makehuman.empty()) {
+    return InvalidArgument("give a mesh file, or --makehuman [DIR] --body FILE");
+  }
+  scan::ImportOptions options;
+  options.units = *scan::ParseUnits(a.units);
+  options.max_triangles = a.max_triangles;
+  if (a.makehuman.empty()) {
+    return scan::ImportFile(a.file, options);
+  }
+  FIGURANT_ASSIGN_OR_RETURN(const scan::MakeHumanBody body, ReadBody(a.body));
+  FIGURANT_ASSIGN_OR_RETURN(const std::optional<scan::MakeHumanPose> pose, ReadPose(a.pose));
+  return scan::ImportMakeHuman(a.makehuman, body, options, pose);
+}
+
+// One line about a new double for stderr: height, units, levels of detail, rig.
+std::string ImportedLine(const registry::Double& d) {
+  char h[32];
+  std::snprintf(h, sizeof h, "%.3f", d.height_m);
+  std::ostringstream out;
+  out << "figurant: " << d.id << ": " << h << " m tall, read in " << d.units
+      << (d.units_guessed ? " (guessed from the height; --units to override)" : "") << ", "
+      << LodText(d) << ", "
+      << (d.rigged ? "rigged (animatable)" : "no rig (posed double, not animatable)") << "\n";
+  return out.str();
+}
+
 void RegisterImport(CLI::App& app, Context& ctx) {
   CLI::App* scan = app.add_subcommand("scan", "Scans: turn a scanning rig's files into a double");
   scan->require_subcommand(1);
-  struct Args {
-    std::string performer, file, units = "auto", name, makehuman, body, tags, pose;
-    size_t max_triangles = 2'000'000;
-  };
-  auto a = std::make_shared<Args>();
+  auto a = std::make_shared<ImportArgs>();
   CLI::App* cmd = scan->add_subcommand(
       "import", "Import a mesh (OBJ, PLY, glTF/GLB, FBX, DAE/ZAE) or a MakeHuman body as a double");
-  cmd->add_option("--performer", a->performer, "Performer id")->required();
-  cmd->add_option("file", a->file, "Mesh file");
-  cmd->add_option("--units", a->units, "Units of the file: auto, m, dm, cm, mm, in")
-      ->check(CLI::IsMember({"auto", "m", "dm", "cm", "mm", "in"}));
-  cmd->add_option("--name", a->name, "A label for the double");
-  cmd->add_option("--tags", a->tags, "Look tags, comma-separated (e.g. winter_coats,formal)");
-  cmd->add_option("--max-triangles", a->max_triangles, "Refuse larger scans");
-  cmd->add_option("--makehuman", a->makehuman, "MakeHuman data directory (instead of a file)");
-  cmd->add_option("--body", a->body, "MakeHuman body sliders (JSON), with --makehuman");
-  cmd->add_option("--pose", a->pose,
-                  "With --makehuman: rest (A-pose), stand, or a BVH clip CLIP[:FRAME] (a path, or "
-                  "relative to the MakeHuman directory, e.g. animations/walks/walk1.bvh:3)");
+  AddImportOptions(*cmd, *a);
   cmd->callback([&ctx, a] {
-    if (!a->pose.empty() && a->makehuman.empty()) {
-      ctx.Fail(InvalidArgument("--pose needs --makehuman DIR"));
-      return;
-    }
-    if (a->file.empty() == a->makehuman.empty()) {
-      ctx.Fail(InvalidArgument("give a mesh file, or --makehuman DIR --body FILE"));
-      return;
-    }
-    scan::ImportOptions options;
-    options.units = *scan::ParseUnits(a->units);
-    options.max_triangles = a->max_triangles;
-    Result<scan::ImportedScan> imported = InvalidArgument("unreachable");
-    registry::SourceKind kind = registry::SourceKind::kScan;
-    if (!a->makehuman.empty()) {
-      kind = registry::SourceKind::kMakeHuman;
-      scan::MakeHumanBody body;
-      if (!a->body.empty()) {
-        auto text = ReadFile(a->body);
-        if (!ctx.Check(text.status().WithContext("--body"))) return;
-        auto parsed = scan::ParseMakeHumanBody(*text, a->body);
-        if (!ctx.Check(parsed.status())) return;
-        body = *parsed;
-      }
-      std::optional<scan::MakeHumanPose> pose;
-      if (!a->pose.empty()) {
-        auto parsed = scan::ParseMakeHumanPose(a->pose);
-        if (!ctx.Check(parsed.status())) return;
-        pose = *parsed;
-      }
-      imported = scan::ImportMakeHuman(a->makehuman, body, options, pose);
-    } else {
-      imported = scan::ImportFile(a->file, options);
-    }
+    auto imported = Import(*a);
     if (!ctx.Check(imported.status())) return;
     for (const std::string& w : imported->warnings) std::cerr << "figurant: warning: " << w << "\n";
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
+    const registry::SourceKind kind =
+        a->makehuman.empty() ? registry::SourceKind::kScan : registry::SourceKind::kMakeHuman;
     bank::NewDouble nd{a->performer, a->name, kind, SplitList(a->tags)};
     auto d = (*bank)->AddDouble(nd, *imported);
     if (!ctx.Check(d.status())) return;
     json j = {{"id", d->id},         {"height_m", d->height_m},
               {"units", d->units},   {"units_guessed", d->units_guessed},
               {"rigged", d->rigged}, {"warnings", imported->warnings}};
-    std::ostringstream t;
-    t << d->id << "\n";
-    if (!ctx.json) {
-      char h[32];
-      std::snprintf(h, sizeof h, "%.3f", d->height_m);
-      std::cerr << "figurant: " << d->id << ": " << h << " m tall, read in " << d->units
-                << (d->units_guessed ? " (guessed from the height; --units to override)" : "")
-                << ", " << LodText(*d) << ", "
-                << (d->rigged ? "rigged (animatable)" : "no rig (posed double, not animatable)")
-                << "\n";
-    }
-    ctx.Emit(j, t.str());
+    if (!ctx.json) std::cerr << ImportedLine(*d);
+    ctx.Emit(j, d->id + "\n");
   });
 }
 

@@ -23,10 +23,6 @@ std::string MakeHumanId(int index) {
   return buf;
 }
 
-fs::path MakeHumanDir(const fs::path& source_dir) {
-  return source_dir / ".." / "shared" / "data" / "makehuman";
-}
-
 Result<geom::DoubleAsset> ImportHuman() {
   if (!fs::exists(kHumanZae)) return Unavailable(std::string(kHumanZae) + " is missing");
   FIGURANT_ASSIGN_OR_RETURN(scan::ImportedScan s, scan::ImportFile(kHumanZae, {}));

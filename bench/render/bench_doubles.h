@@ -27,12 +27,9 @@ std::string MakeHumanId(int index);
 // Imports human.zae. Unavailable when assimp-testmodels is missing.
 Result<geom::DoubleAsset> ImportHuman();
 // A MakeHuman body for `index` (sliders and skin tone drawn from it); `makehuman_dir` holds
-// 3dobjs/, targets/, rigs/ (../shared/data/makehuman beside the checkout).
+// 3dobjs/, targets/, rigs/ (the repository's assets/makehuman: FIGURANT_MAKEHUMAN_DIR).
 Result<geom::DoubleAsset> ImportMakeHumanBody(const std::filesystem::path& makehuman_dir,
                                               int index);
-
-// Where the MakeHuman data lives for a checkout at `source_dir`.
-std::filesystem::path MakeHumanDir(const std::filesystem::path& source_dir);
 
 Status WriteDouble(const std::filesystem::path& file, const geom::DoubleAsset& asset);
 Result<geom::DoubleAsset> ReadDouble(const std::filesystem::path& file);

@@ -81,7 +81,7 @@ int Prepare(const fs::path& dir, int makehuman) {
   };
   if (!write(kHumanId, ImportHuman())) return 1;
   for (int i = 0; i < makehuman; ++i) {
-    if (!write(MakeHumanId(i), ImportMakeHumanBody(MakeHumanDir(FIGURANT_SOURCE_DIR), i))) {
+    if (!write(MakeHumanId(i), ImportMakeHumanBody(FIGURANT_MAKEHUMAN_DIR, i))) {
       return 1;
     }
   }

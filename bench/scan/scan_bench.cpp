@@ -21,8 +21,7 @@ constexpr int kSplit = 6;  // each triangle → kSplit² triangles
 fs::path MakeMillionTriangleObj(const fs::path& dir) {
   const fs::path out = dir / "million.obj";
   if (fs::exists(out)) return out;
-  auto body = scan::ImportMakeHuman(
-      fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman", {}, {});
+  auto body = scan::ImportMakeHuman(fs::path(FIGURANT_MAKEHUMAN_DIR), {}, {});
   if (!body.ok()) return {};
   const geom::Mesh& m = body->asset.mesh;
   std::ofstream obj(out);

@@ -10,7 +10,7 @@ namespace figurant::anim {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kMakeHuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
+const fs::path kMakeHuman = fs::path(FIGURANT_MAKEHUMAN_DIR);
 const fs::path kWalk = kMakeHuman / "animations" / "walks" / "walk1.bvh";
 
 fs::path TempFile(const std::string& name, const std::string& text) {

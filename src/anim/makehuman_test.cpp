@@ -12,7 +12,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using geom::Vec3f;
-const fs::path kMakeHuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
+const fs::path kMakeHuman = fs::path(FIGURANT_MAKEHUMAN_DIR);
 
 // The base mesh's vertices (decimetres), all groups.
 const std::vector<Vec3f>& BaseVertices() {

@@ -207,6 +207,108 @@ Status CheckSkin(const geom::Mesh& m) {
   return Status::Ok();
 }
 
+// The joint rotations of `pose`'s cycle (idle, walk or sit) at its phase.
+std::vector<BoneMotion> CycleMotion(const PoseSpec& pose) {
+  const double phase = pose.phase - std::floor(pose.phase);
+  const Jitter jitter = MakeJitter(pose.jitter_seed);
+  switch (pose.cycle) {
+    case MotionCycle::kWalk:
+      return Walk(phase, pose.amplitude, jitter);
+    case MotionCycle::kSit:
+      return Sit(phase, pose.amplitude, jitter);
+    default:
+      return Idle(phase, pose.amplitude, jitter);
+  }
+}
+
+// A skeleton after forward kinematics.
+struct PosedSkeleton {
+  std::vector<Mat4f> frames;    // T'_b: each bone's posed bone-to-model frame
+  std::vector<Mat4f> skinning;  // T'_b · bind_b⁻¹: takes a bind-pose point to its posed place
+};
+
+// Forward kinematics of `motion` on `sk` (see pose_variation.h). Bones the motion does not name,
+// or the rig lacks, keep their bind pose relative to their parent.
+PosedSkeleton PoseSkeleton(const geom::Skeleton& sk, const std::vector<BoneMotion>& motion) {
+  const size_t n = sk.bones.size();
+  std::vector<Mat4f> bind_inv(n), local(n);
+  for (size_t b = 0; b < n; ++b) bind_inv[b] = sk.bones[b].bind_pose.InverseAffine();
+  for (const BoneMotion& m : motion) {
+    const int b = sk.Find(std::string(m.bone));
+    if (b < 0) continue;  // this rig lacks the bone: its children follow the parent
+    const auto bi = static_cast<size_t>(b);
+    const Mat4f& frame = sk.bones[bi].bind_pose;
+    const Vec3f head = Origin(frame);
+    const Mat4f body =
+        Mat4f::RotationY(static_cast<float>(m.yaw)) * RotationX(m.pitch) * RotationZ(m.roll);
+    local[bi] = bind_inv[bi] * Mat4f::Translation(head) * body * Mat4f::Translation(-head) * frame;
+  }
+  PosedSkeleton out{std::vector<Mat4f>(n), std::vector<Mat4f>(n)};
+  for (size_t b = 0; b < n; ++b) {
+    const int p = sk.bones[b].parent;
+    const Mat4f& frame = sk.bones[b].bind_pose;
+    out.frames[b] = p < 0 ? frame * local[b]
+                          : out.frames[static_cast<size_t>(p)] *
+                                (bind_inv[static_cast<size_t>(p)] * frame) * local[b];
+    out.skinning[b] = out.frames[b] * bind_inv[b];
+  }
+  return out;
+}
+
+// One vertex's linear blend of its bones' skinning matrices, weights renormalised; a vertex
+// without weights moves rigidly with the root.
+Mat4f BlendMatrix(const std::array<uint16_t, geom::kMaxInfluences>& joints,
+                  const std::array<float, geom::kMaxInfluences>& weights,
+                  const std::vector<Mat4f>& skinning) {
+  constexpr size_t kRoot = 0;
+  float total = 0;
+  for (float w : weights) total += w;
+  if (!(total > 0)) return skinning[kRoot];
+  Mat4f blend;
+  for (int c = 0; c < 3; ++c) {
+    for (int r = 0; r < 3; ++r) blend.m[c][r] = 0;
+  }
+  for (int r = 0; r < 3; ++r) blend.m[3][r] = 0;
+  for (int k = 0; k < geom::kMaxInfluences; ++k) {
+    const float w = weights[k] / total;
+    if (w == 0) continue;
+    const Mat4f& s = skinning[joints[k]];
+    for (int c = 0; c < 4; ++c) {
+      for (int r = 0; r < 3; ++r) blend.m[c][r] += w * s.m[c][r];
+    }
+  }
+  return blend;
+}
+
+// `bind` with its positions, normals and skeleton moved to `skeleton`'s pose (not re-grounded).
+geom::Mesh SkinMesh(const geom::Mesh& bind, const PosedSkeleton& skeleton) {
+  geom::Mesh out = bind;
+  for (size_t v = 0; v < bind.positions.size(); ++v) {
+    const Mat4f blend = BlendMatrix(bind.skin.joints[v], bind.skin.weights[v], skeleton.skinning);
+    out.positions[v] = blend.TransformPoint(bind.positions[v]);
+    if (!bind.normals.empty()) {
+      out.normals[v] = geom::Normalize(blend.TransformVector(bind.normals[v]));
+    }
+  }
+  for (size_t b = 0; b < skeleton.frames.size(); ++b) {
+    out.skeleton->bones[b].bind_pose = skeleton.frames[b];
+  }
+  return out;
+}
+
+// Re-ground: `posed` moves vertically so that its lowest vertex is as low as `bind`'s.
+void Reground(geom::Mesh& posed, const geom::Mesh& bind) {
+  float bind_low = INFINITY, posed_low = INFINITY;
+  for (size_t v = 0; v < bind.positions.size(); ++v) {
+    bind_low = std::min(bind_low, bind.positions[v].y);
+    posed_low = std::min(posed_low, posed.positions[v].y);
+  }
+  const float drop = bind.positions.empty() ? 0.0f : bind_low - posed_low;
+  for (Vec3f& p : posed.positions) p.y += drop;
+  const Mat4f lift = Mat4f::Translation({0, drop, 0});
+  for (geom::Bone& bone : posed.skeleton->bones) bone.bind_pose = lift * bone.bind_pose;
+}
+
 }  // namespace
 
 std::string_view MotionCycleName(MotionCycle cycle) {
@@ -260,75 +362,9 @@ Result<geom::Mesh> PoseMesh(const geom::Mesh& bind, const PoseSpec& pose) {
     return FailedPrecondition(check.detail);
   }
   FIGURANT_RETURN_IF_ERROR(CheckSkin(bind));
-
-  const double phase = pose.phase - std::floor(pose.phase);
-  const Jitter jitter = MakeJitter(pose.jitter_seed);
-  const std::vector<BoneMotion> motion =
-      pose.cycle == MotionCycle::kWalk  ? Walk(phase, pose.amplitude, jitter)
-      : pose.cycle == MotionCycle::kSit ? Sit(phase, pose.amplitude, jitter)
-                                        : Idle(phase, pose.amplitude, jitter);
-
-  const geom::Skeleton& sk = *bind.skeleton;
-  const size_t n = sk.bones.size();
-  std::vector<Mat4f> bind_inv(n), local(n);
-  for (size_t b = 0; b < n; ++b) bind_inv[b] = sk.bones[b].bind_pose.InverseAffine();
-  for (const BoneMotion& m : motion) {
-    const int b = sk.Find(std::string(m.bone));
-    if (b < 0) continue;  // this rig lacks the bone: its children follow the parent
-    const auto bi = static_cast<size_t>(b);
-    const Mat4f& frame = sk.bones[bi].bind_pose;
-    const Vec3f head = Origin(frame);
-    const Mat4f body =
-        Mat4f::RotationY(static_cast<float>(m.yaw)) * RotationX(m.pitch) * RotationZ(m.roll);
-    local[bi] = bind_inv[bi] * Mat4f::Translation(head) * body * Mat4f::Translation(-head) * frame;
-  }
-  std::vector<Mat4f> posed(n), skinning(n);
-  for (size_t b = 0; b < n; ++b) {
-    const int p = sk.bones[b].parent;
-    const Mat4f& frame = sk.bones[b].bind_pose;
-    posed[b] = p < 0 ? frame * local[b]
-                     : posed[static_cast<size_t>(p)] * (bind_inv[static_cast<size_t>(p)] * frame) *
-                           local[b];
-    skinning[b] = posed[b] * bind_inv[b];
-  }
-
-  geom::Mesh out = bind;
-  const size_t root = 0;
-  float bind_low = INFINITY, posed_low = INFINITY;
-  for (size_t v = 0; v < bind.positions.size(); ++v) {
-    const auto& joints = bind.skin.joints[v];
-    const auto& weights = bind.skin.weights[v];
-    float total = 0;
-    for (float w : weights) total += w;
-    Mat4f blend;
-    if (total > 0) {
-      for (int c = 0; c < 3; ++c) {
-        for (int r = 0; r < 3; ++r) blend.m[c][r] = 0;
-      }
-      for (int r = 0; r < 3; ++r) blend.m[3][r] = 0;
-      for (int k = 0; k < geom::kMaxInfluences; ++k) {
-        const float w = weights[k] / total;
-        if (w == 0) continue;
-        const Mat4f& s = skinning[joints[k]];
-        for (int c = 0; c < 4; ++c) {
-          for (int r = 0; r < 3; ++r) blend.m[c][r] += w * s.m[c][r];
-        }
-      }
-    } else {
-      blend = skinning[root];  // unweighted vertices move rigidly with the root
-    }
-    out.positions[v] = blend.TransformPoint(bind.positions[v]);
-    if (!bind.normals.empty()) {
-      out.normals[v] = geom::Normalize(blend.TransformVector(bind.normals[v]));
-    }
-    bind_low = std::min(bind_low, bind.positions[v].y);
-    posed_low = std::min(posed_low, out.positions[v].y);
-  }
-  // Re-ground: the lowest vertex goes back to the bind mesh's lowest height.
-  const float drop = bind.positions.empty() ? 0.0f : bind_low - posed_low;
-  for (Vec3f& p : out.positions) p.y += drop;
-  const Mat4f lift = Mat4f::Translation({0, drop, 0});
-  for (size_t b = 0; b < n; ++b) out.skeleton->bones[b].bind_pose = lift * posed[b];
+  const PosedSkeleton skeleton = PoseSkeleton(*bind.skeleton, CycleMotion(pose));
+  geom::Mesh out = SkinMesh(bind, skeleton);
+  Reground(out, bind);
   return out;
 }
 

@@ -13,16 +13,15 @@ namespace {
 namespace fs = std::filesystem;
 using geom::Mat4f;
 using geom::Vec3f;
-const fs::path kMakeHuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
+const fs::path kMakeHuman = fs::path(FIGURANT_MAKEHUMAN_DIR);
 
 // A real MakeHuman double (average body, standing pose) as the bank would store it.
 const geom::DoubleAsset* MakeHumanDouble() {
   static const std::optional<geom::DoubleAsset> asset = []() -> std::optional<geom::DoubleAsset> {
-    if (!fs::exists(kMakeHuman / "3dobjs" / "base.obj")) return std::nullopt;
     scan::MakeHumanPose pose;
     pose.named = "stand";
     auto s = scan::ImportMakeHuman(kMakeHuman, {}, {}, pose);
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_TRUE(s.ok()) << kMakeHuman << ": " << s.status().ToString();
     if (!s.ok()) return std::nullopt;
     return s->asset;
   }();
@@ -165,7 +164,7 @@ TEST(PoseVariationTest, StickFigureWalkSwingsTheLegsInOpposition) {
 
 TEST(PoseVariationTest, MakeHumanWalkMirrorsWhichLegIsForward) {
   const geom::DoubleAsset* mh = MakeHumanDouble();
-  if (mh == nullptr) GTEST_SKIP() << "no MakeHuman data at " << kMakeHuman;
+  ASSERT_NE(mh, nullptr) << "no MakeHuman double from " << kMakeHuman;
   ASSERT_TRUE(CheckMotionSupport(mh->mesh).ok()) << CheckMotionSupport(mh->mesh).detail;
   auto a = PoseMesh(mh->mesh, {MotionCycle::kWalk, 0.0});
   auto b = PoseMesh(mh->mesh, {MotionCycle::kWalk, 0.5});
@@ -186,7 +185,7 @@ TEST(PoseVariationTest, MakeHumanWalkMirrorsWhichLegIsForward) {
 
 TEST(PoseVariationTest, MakeHumanFeetStayOnTheGroundAndHeightHolds) {
   const geom::DoubleAsset* mh = MakeHumanDouble();
-  if (mh == nullptr) GTEST_SKIP() << "no MakeHuman data at " << kMakeHuman;
+  ASSERT_NE(mh, nullptr) << "no MakeHuman double from " << kMakeHuman;
   const geom::Bounds3f bind_bounds = mh->mesh.ComputeBounds();
   ASSERT_NEAR(bind_bounds.lo.y, 0, 1e-4);
   const float bind_height = Height(mh->mesh);
@@ -208,7 +207,7 @@ TEST(PoseVariationTest, MakeHumanFeetStayOnTheGroundAndHeightHolds) {
 
 TEST(PoseVariationTest, MakeHumanIdleMovesLoopsAndJittersDeterministically) {
   const geom::DoubleAsset* mh = MakeHumanDouble();
-  if (mh == nullptr) GTEST_SKIP() << "no MakeHuman data at " << kMakeHuman;
+  ASSERT_NE(mh, nullptr) << "no MakeHuman double from " << kMakeHuman;
   auto max_move = [](const geom::Mesh& a, const geom::Mesh& b) {
     float d = 0;
     for (size_t v = 0; v < a.positions.size(); ++v) {
@@ -232,7 +231,7 @@ TEST(PoseVariationTest, MakeHumanIdleMovesLoopsAndJittersDeterministically) {
 // seated height about three quarters of standing height; the phase moves the head and trunk.
 TEST(PoseVariationTest, MakeHumanSitsOnAKneeHighSeat) {
   const geom::DoubleAsset* mh = MakeHumanDouble();
-  if (mh == nullptr) GTEST_SKIP() << "no MakeHuman data at " << kMakeHuman;
+  ASSERT_NE(mh, nullptr) << "no MakeHuman double from " << kMakeHuman;
   const float standing = Height(mh->mesh);
   auto a = PoseMesh(mh->mesh, {MotionCycle::kSit, 0.0, 1.0, 9});
   auto b = PoseMesh(mh->mesh, {MotionCycle::kSit, 0.25, 1.0, 9});
@@ -270,7 +269,7 @@ TEST(PoseVariationTest, MakeHumanSitsOnAKneeHighSeat) {
 
 TEST(PoseVariationTest, PosedDoubleKeepsItsLevelsOfDetail) {
   const geom::DoubleAsset* mh = MakeHumanDouble();
-  if (mh == nullptr) GTEST_SKIP() << "no MakeHuman data at " << kMakeHuman;
+  ASSERT_NE(mh, nullptr) << "no MakeHuman double from " << kMakeHuman;
   auto posed = PoseDouble(*mh, {MotionCycle::kWalk, 0.2});
   ASSERT_TRUE(posed.ok()) << posed.status().ToString();
   ASSERT_EQ(posed->lods.size(), mh->lods.size());

@@ -8,6 +8,7 @@
 #include "bank/internal/consent_row.h"
 #include "core/file.h"
 #include "core/ids.h"
+#include "ledger/payloads.h"
 
 namespace figurant::bank {
 namespace fs = std::filesystem;
@@ -286,8 +287,7 @@ Result<ErasureReport> Bank::ErasePerformer(const std::string& performer_id) {
     return Status::Ok();
   });
   FIGURANT_RETURN_IF_ERROR(s);
-  FIGURANT_RETURN_IF_ERROR(
-      RecordLicenceEvent(ledger::EntryType::kPerformerErased, {{"performer", p.id}}));
+  FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::ToEntry(ledger::PerformerErasedEvent{p.id})));
   report.key_destroyed = keys_->HasDataKey(p.id);
   FIGURANT_RETURN_IF_ERROR(blobs_->ErasePerformer(p.id));
   FIGURANT_RETURN_IF_ERROR(blobs_->CollectGarbage());
@@ -338,6 +338,31 @@ Result<registry::Production> Bank::AddProduction(const NewProduction& in) {
 
 // ---- licences
 // ------------------------------------------------------------------------------------
+
+namespace {
+
+// The ledger's records of a licence signed and revoked, from the registry's row: the one place the
+// bank says what they carry (SignLicence and RevokeLicence record them, Reconcile catches up).
+Result<ledger::LicenceSignedEvent> SignedEventOf(const registry::Licence& l, bool synthetic,
+                                                 UnixSeconds signed_at) {
+  ledger::LicenceSignedEvent e;
+  e.licence_id = l.id;
+  e.performer_id = l.performer_id;
+  e.studio_id = l.studio_id;
+  e.synthetic = synthetic;
+  e.signed_at = signed_at;
+  e.terms = json::parse(l.terms_json, nullptr, false);
+  if (!e.terms.is_object()) {
+    return DataLoss("licence " + l.id + ": its stored terms are not a JSON object");
+  }
+  return e;
+}
+
+ledger::LicenceRevokedEvent RevokedEventOf(const registry::Licence& l, Date effective) {
+  return {l.id, l.performer_id, effective};
+}
+
+}  // namespace
 
 namespace {
 
@@ -600,13 +625,9 @@ Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
   FIGURANT_ASSIGN_OR_RETURN(consent::ConsentRecord rec, SignDraft(l, signer, representation));
   FIGURANT_RETURN_IF_ERROR(StoreSignedConsent(rec));
   const registry::Performer& performer = signer.performer;
-  FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::EntryType::kLicenceSigned,
-                                              {{"licence", l.id},
-                                               {"performer", l.performer_id},
-                                               {"studio", l.studio_id},
-                                               {"synthetic", performer.synthetic},
-                                               {"signed_at", rec.signed_at},
-                                               {"terms", json::parse(l.terms_json)}}));
+  FIGURANT_ASSIGN_OR_RETURN(ledger::LicenceSignedEvent signed_event,
+                            SignedEventOf(l, performer.synthetic, rec.signed_at));
+  FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::ToEntry(signed_event)));
   return GetLicence(l.id);
 }
 
@@ -638,10 +659,7 @@ Result<LicenceView> Bank::RevokeLicence(const std::string& licence_id,
         {0, licence_id, registry::LicenceEventKind::kRevoked, now, detail.dump()});
   });
   FIGURANT_RETURN_IF_ERROR(s);
-  FIGURANT_RETURN_IF_ERROR(
-      RecordLicenceEvent(ledger::EntryType::kLicenceRevoked, {{"licence", licence_id},
-                                                              {"performer", v.licence.performer_id},
-                                                              {"effective", when.ToString()}}));
+  FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::ToEntry(RevokedEventOf(v.licence, when))));
   return GetLicence(licence_id);
 }
 
@@ -776,57 +794,49 @@ Result<ledger::Ledger*> Bank::Ledger() {
   return ledger_.get();
 }
 
-Status Bank::RecordLicenceEvent(ledger::EntryType type, const json& payload) {
+Status Bank::RecordLicenceEvent(const std::pair<ledger::EntryType, std::string>& entry) {
   if (ledger_ == nullptr) {
     // Opening reconciles from the registry, which already holds this event.
     return Ledger().status();
   }
-  return ledger_->Append({{type, payload}}).status();
+  return ledger_->AppendPayloads({entry}).status();
 }
 
 Status Bank::Reconcile() {
   std::set<std::string> signed_ids, revoked_ids, erased_ids;
   FIGURANT_RETURN_IF_ERROR(ledger_->ForEach([&](const ledger::Entry& e) -> Status {
-    if (e.type != ledger::EntryType::kLicenceSigned &&
-        e.type != ledger::EntryType::kLicenceRevoked &&
-        e.type != ledger::EntryType::kPerformerErased) {
-      return Status::Ok();
+    if (e.type == ledger::EntryType::kLicenceSigned) {
+      FIGURANT_ASSIGN_OR_RETURN(auto signed_event, ledger::ParseLicenceSigned(e));
+      signed_ids.insert(signed_event.licence_id);
+    } else if (e.type == ledger::EntryType::kLicenceRevoked) {
+      FIGURANT_ASSIGN_OR_RETURN(auto revoked, ledger::ParseLicenceRevoked(e));
+      revoked_ids.insert(revoked.licence_id);
+    } else if (e.type == ledger::EntryType::kPerformerErased) {
+      FIGURANT_ASSIGN_OR_RETURN(auto erased, ledger::ParsePerformerErased(e));
+      erased_ids.insert(erased.performer_id);
     }
-    const json j = json::parse(e.payload, nullptr, false);
-    if (!j.is_object()) return DataLoss("ledger entry " + std::to_string(e.seq) + ": bad payload");
-    if (e.type == ledger::EntryType::kLicenceSigned) signed_ids.insert(j.value("licence", ""));
-    if (e.type == ledger::EntryType::kLicenceRevoked) revoked_ids.insert(j.value("licence", ""));
-    if (e.type == ledger::EntryType::kPerformerErased) erased_ids.insert(j.value("performer", ""));
     return Status::Ok();
   }));
-  std::vector<std::pair<ledger::EntryType, json>> missing;
+  std::vector<std::pair<ledger::EntryType, std::string>> missing;
   FIGURANT_ASSIGN_OR_RETURN(auto licences, registry_->ListLicences(std::nullopt));
   for (const registry::Licence& l : licences) {
     if (!l.signed_at) continue;
     if (!signed_ids.contains(l.id)) {
       FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(l.performer_id));
-      missing.push_back({ledger::EntryType::kLicenceSigned,
-                         {{"licence", l.id},
-                          {"performer", l.performer_id},
-                          {"studio", l.studio_id},
-                          {"synthetic", p.synthetic},
-                          {"signed_at", *l.signed_at},
-                          {"terms", json::parse(l.terms_json)}}});
+      FIGURANT_ASSIGN_OR_RETURN(auto signed_event, SignedEventOf(l, p.synthetic, *l.signed_at));
+      missing.push_back(ledger::ToEntry(signed_event));
     }
     if (l.revoked_from && !revoked_ids.contains(l.id)) {
-      missing.push_back({ledger::EntryType::kLicenceRevoked,
-                         {{"licence", l.id},
-                          {"performer", l.performer_id},
-                          {"effective", l.revoked_from->ToString()}}});
+      missing.push_back(ledger::ToEntry(RevokedEventOf(l, *l.revoked_from)));
     }
   }
   FIGURANT_ASSIGN_OR_RETURN(auto performers, registry_->ListPerformers());
   for (const registry::Performer& p : performers) {
     if (p.erased_at && !erased_ids.contains(p.id)) {
-      missing.push_back({ledger::EntryType::kPerformerErased, {{"performer", p.id}}});
+      missing.push_back(ledger::ToEntry(ledger::PerformerErasedEvent{p.id}));
     }
   }
-  return ledger_->Append(missing).status();
+  return ledger_->AppendPayloads(missing).status();
 }
 
 }  // namespace figurant::bank

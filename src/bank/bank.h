@@ -273,7 +273,8 @@ class Bank {
   Status Reconcile();
   // Appends licence events to the ledger if it is open or can be opened; failures are reported
   // but do not undo the registry change (Reconcile catches up on the next open).
-  Status RecordLicenceEvent(ledger::EntryType type, const nlohmann::json& payload);
+  // `entry` comes from ledger::ToEntry (ledger/payloads.h).
+  Status RecordLicenceEvent(const std::pair<ledger::EntryType, std::string>& entry);
 };
 
 // Reads a custodial Ed25519 key file written by the bank (64-byte secret key, mode 0600).

@@ -4,6 +4,8 @@
 #include <set>
 #include <sstream>
 
+#include "consent/internal/names.h"
+
 namespace figurant::consent {
 namespace {
 
@@ -19,58 +21,198 @@ std::string FormatFraction(double f) {
   return out.str();
 }
 
+constexpr internal::Entry<LicenceState, std::string_view> kLicenceStateNames[] = {
+    {LicenceState::kDraft, "draft"},
+    {LicenceState::kActive, "active"},
+    {LicenceState::kRevoked, "revoked"},
+    {LicenceState::kErased, "erased"},
+};
+
+constexpr internal::Entry<ReasonCode, std::string_view> kReasonCodeNames[] = {
+    {ReasonCode::kNoLicence, "no_licence"},
+    {ReasonCode::kNotSigned, "not_signed"},
+    {ReasonCode::kSignatureInvalid, "signature_invalid"},
+    {ReasonCode::kErased, "erased"},
+    {ReasonCode::kRevoked, "revoked"},
+    {ReasonCode::kOtherStudio, "other_studio"},
+    {ReasonCode::kProductionNotCovered, "production_not_covered"},
+    {ReasonCode::kUseNotCovered, "use_not_covered"},
+    {ReasonCode::kMediumNotCovered, "medium_not_covered"},
+    {ReasonCode::kTerritoryNotCovered, "territory_not_covered"},
+    {ReasonCode::kNotYetValid, "not_yet_valid"},
+    {ReasonCode::kExpired, "expired"},
+    {ReasonCode::kContentExcluded, "content_excluded"},
+    {ReasonCode::kTooLargeOnScreen, "too_large_on_screen"},
+    {ReasonCode::kAlterationNotPermitted, "alteration_not_permitted"},
+    {ReasonCode::kNeedsEstate, "needs_estate"},
+};
+
+// ---- the rules of check.h, one function each ---------------------------------------------------
+// A rule adds one reason for each way the licence fails it, and nothing when it holds.
+
+struct Facts {
+  const LicenceFacts& licence;
+  const PerformerFacts& performer;
+  const UseRequest& request;
+};
+
+using Rule = void (*)(const Facts&, std::vector<Reason>&);
+
+// A draft allows nothing.
+void Signed(const Facts& f, std::vector<Reason>& out) {
+  if (f.licence.state == LicenceState::kDraft) {
+    out.push_back({ReasonCode::kNotSigned, "licence is a draft; the performer has not signed"});
+  }
+}
+
+void NotErased(const Facts& f, std::vector<Reason>& out) {
+  if (f.licence.state == LicenceState::kErased) {
+    out.push_back({ReasonCode::kErased, "licence was erased with the performer's data"});
+  }
+}
+
+// A revoked licence still allows uses dated before the revocation takes effect.
+void NotRevoked(const Facts& f, std::vector<Reason>& out) {
+  const LicenceFacts& l = f.licence;
+  if (l.state != LicenceState::kRevoked) return;
+  if (!l.revoked_from || f.request.date >= *l.revoked_from) {
+    out.push_back({ReasonCode::kRevoked,
+                   "revoked, effective " +
+                       (l.revoked_from ? l.revoked_from->ToString() : std::string("now"))});
+  }
+}
+
+// (A draft has no signature to verify; Signed already refuses it.)
+void SignatureVerified(const Facts& f, std::vector<Reason>& out) {
+  if (f.licence.state != LicenceState::kDraft && !f.licence.signature_valid) {
+    out.push_back({ReasonCode::kSignatureInvalid,
+                   "consent signature does not verify against the recorded terms and disclosure"});
+  }
+}
+
+void SameStudio(const Facts& f, std::vector<Reason>& out) {
+  const std::string& production_studio = f.request.production.studio_id;
+  if (f.licence.studio_id != production_studio) {
+    out.push_back({ReasonCode::kOtherStudio, "licence is for studio " + f.licence.studio_id +
+                                                 ", production belongs to " + production_studio});
+  }
+}
+
+void ProductionCovered(const Facts& f, std::vector<Reason>& out) {
+  const Terms& t = f.licence.terms;
+  const std::string& id = f.request.production.id;
+  if (!t.all_productions && !Contains(t.productions, id)) {
+    out.push_back({ReasonCode::kProductionNotCovered,
+                   "production " + id + " is not among the licensed productions"});
+  }
+}
+
+void UseGranted(const Facts& f, std::vector<Reason>& out) {
+  const Use use = f.request.use;
+  if (!Contains(f.licence.terms.uses, use)) {
+    out.push_back(
+        {ReasonCode::kUseNotCovered, "use '" + std::string(UseName(use)) + "' is not granted"});
+  }
+}
+
+void EveryMediumCovered(const Facts& f, std::vector<Reason>& out) {
+  for (const std::string& m : f.request.production.media) {
+    if (!Contains(f.licence.terms.media, m)) {
+      out.push_back({ReasonCode::kMediumNotCovered, "medium '" + m + "' is not covered"});
+    }
+  }
+}
+
+// "worldwide" covers every territory, and only it covers a production released worldwide.
+void EveryTerritoryCovered(const Facts& f, std::vector<Reason>& out) {
+  const std::vector<std::string>& licensed = f.licence.terms.territories;
+  if (Contains(licensed, std::string(kWorldwide))) return;
+  for (const std::string& terr : f.request.production.territories) {
+    if (!Contains(licensed, terr)) {
+      out.push_back({ReasonCode::kTerritoryNotCovered, "territory '" + terr + "' is not covered"});
+    }
+  }
+}
+
+// valid_from and valid_until are both inclusive; a perpetual licence has no end.
+void WithinTerm(const Facts& f, std::vector<Reason>& out) {
+  const Terms& t = f.licence.terms;
+  const Date& date = f.request.date;
+  if (date < t.valid_from) {
+    out.push_back({ReasonCode::kNotYetValid,
+                   "term starts " + t.valid_from.ToString() + ", use is on " + date.ToString()});
+  }
+  if (t.valid_until && date > *t.valid_until) {
+    out.push_back({ReasonCode::kExpired,
+                   "term ended " + t.valid_until->ToString() + ", use is on " + date.ToString()});
+  }
+}
+
+void NoExcludedContent(const Facts& f, std::vector<Reason>& out) {
+  for (const std::string& c : f.request.production.content) {
+    if (Contains(f.licence.terms.excluded_content, c)) {
+      out.push_back({ReasonCode::kContentExcluded,
+                     "production contains '" + c + "', which the licence excludes"});
+    }
+  }
+}
+
+// Only checked when the request knows the on-screen height.
+void SmallEnoughOnScreen(const Facts& f, std::vector<Reason>& out) {
+  const std::optional<double>& height = f.request.screen_height_fraction;
+  const double allowed = f.licence.terms.max_screen_height_fraction;
+  if (height && *height > allowed) {
+    out.push_back({ReasonCode::kTooLargeOnScreen, "on-screen height " + FormatFraction(*height) +
+                                                      " of frame exceeds the licensed maximum " +
+                                                      FormatFraction(allowed)});
+  }
+}
+
+void EveryAlterationPermitted(const Facts& f, std::vector<Reason>& out) {
+  for (Alteration a : f.request.alterations) {
+    if (!Contains(f.licence.terms.alterations, a)) {
+      out.push_back({ReasonCode::kAlterationNotPermitted,
+                     "alteration '" + std::string(AlterationName(a)) + "' is not permitted"});
+    }
+  }
+}
+
+// From the day of death on, only a licence signed by the estate applies.
+void EstateAfterDeath(const Facts& f, std::vector<Reason>& out) {
+  const std::optional<Date>& died = f.performer.deceased_on;
+  if (died && f.request.date >= *died && f.licence.signer != Signer::kEstate) {
+    out.push_back(
+        {ReasonCode::kNeedsEstate, "performer died on " + died->ToString() +
+                                       "; only a licence signed by their estate applies"});
+  }
+}
+
+// In the order check.h lists them, which is the order of a licence's reasons.
+constexpr Rule kRules[] = {
+    Signed,
+    NotErased,
+    NotRevoked,
+    SignatureVerified,
+    SameStudio,
+    ProductionCovered,
+    UseGranted,
+    EveryMediumCovered,
+    EveryTerritoryCovered,
+    WithinTerm,
+    NoExcludedContent,
+    SmallEnoughOnScreen,
+    EveryAlterationPermitted,
+    EstateAfterDeath,
+};
+
 }  // namespace
 
 std::string_view LicenceStateName(LicenceState s) {
-  switch (s) {
-    case LicenceState::kDraft:
-      return "draft";
-    case LicenceState::kActive:
-      return "active";
-    case LicenceState::kRevoked:
-      return "revoked";
-    case LicenceState::kErased:
-      return "erased";
-  }
-  return "unknown";
+  return internal::Lookup(kLicenceStateNames, s, "unknown");
 }
 
 std::string_view ReasonCodeName(ReasonCode code) {
-  switch (code) {
-    case ReasonCode::kNoLicence:
-      return "no_licence";
-    case ReasonCode::kNotSigned:
-      return "not_signed";
-    case ReasonCode::kSignatureInvalid:
-      return "signature_invalid";
-    case ReasonCode::kErased:
-      return "erased";
-    case ReasonCode::kRevoked:
-      return "revoked";
-    case ReasonCode::kOtherStudio:
-      return "other_studio";
-    case ReasonCode::kProductionNotCovered:
-      return "production_not_covered";
-    case ReasonCode::kUseNotCovered:
-      return "use_not_covered";
-    case ReasonCode::kMediumNotCovered:
-      return "medium_not_covered";
-    case ReasonCode::kTerritoryNotCovered:
-      return "territory_not_covered";
-    case ReasonCode::kNotYetValid:
-      return "not_yet_valid";
-    case ReasonCode::kExpired:
-      return "expired";
-    case ReasonCode::kContentExcluded:
-      return "content_excluded";
-    case ReasonCode::kTooLargeOnScreen:
-      return "too_large_on_screen";
-    case ReasonCode::kAlterationNotPermitted:
-      return "alteration_not_permitted";
-    case ReasonCode::kNeedsEstate:
-      return "needs_estate";
-  }
-  return "unknown";
+  return internal::Lookup(kReasonCodeNames, code, "unknown");
 }
 
 std::vector<ReasonCode> Decision::AllReasonCodes() const {
@@ -81,90 +223,11 @@ std::vector<ReasonCode> Decision::AllReasonCodes() const {
   return {codes.begin(), codes.end()};
 }
 
-std::vector<Reason> LicenceReasons(const LicenceFacts& l, const PerformerFacts& performer,
-                                   const UseRequest& req) {
+std::vector<Reason> LicenceReasons(const LicenceFacts& licence, const PerformerFacts& performer,
+                                   const UseRequest& request) {
+  const Facts facts{licence, performer, request};
   std::vector<Reason> out;
-  const Terms& t = l.terms;
-  const ProductionFacts& p = req.production;
-
-  switch (l.state) {
-    case LicenceState::kDraft:
-      out.push_back({ReasonCode::kNotSigned, "licence is a draft; the performer has not signed"});
-      break;
-    case LicenceState::kErased:
-      out.push_back({ReasonCode::kErased, "licence was erased with the performer's data"});
-      break;
-    case LicenceState::kRevoked:
-      if (!l.revoked_from || req.date >= *l.revoked_from) {
-        out.push_back({ReasonCode::kRevoked,
-                       "revoked, effective " +
-                           (l.revoked_from ? l.revoked_from->ToString() : std::string("now"))});
-      }
-      break;
-    case LicenceState::kActive:
-      break;
-  }
-  if (l.state != LicenceState::kDraft && !l.signature_valid) {
-    out.push_back({ReasonCode::kSignatureInvalid,
-                   "consent signature does not verify against the recorded terms and disclosure"});
-  }
-  if (l.studio_id != p.studio_id) {
-    out.push_back({ReasonCode::kOtherStudio, "licence is for studio " + l.studio_id +
-                                                 ", production belongs to " + p.studio_id});
-  }
-  if (!t.all_productions && !Contains(t.productions, p.id)) {
-    out.push_back({ReasonCode::kProductionNotCovered,
-                   "production " + p.id + " is not among the licensed productions"});
-  }
-  if (!Contains(t.uses, req.use)) {
-    out.push_back(
-        {ReasonCode::kUseNotCovered, "use '" + std::string(UseName(req.use)) + "' is not granted"});
-  }
-  for (const std::string& m : p.media) {
-    if (!Contains(t.media, m)) {
-      out.push_back({ReasonCode::kMediumNotCovered, "medium '" + m + "' is not covered"});
-    }
-  }
-  const bool licence_worldwide = Contains(t.territories, std::string(kWorldwide));
-  if (!licence_worldwide) {
-    for (const std::string& terr : p.territories) {
-      if (!Contains(t.territories, terr)) {
-        out.push_back(
-            {ReasonCode::kTerritoryNotCovered, "territory '" + terr + "' is not covered"});
-      }
-    }
-  }
-  if (req.date < t.valid_from) {
-    out.push_back({ReasonCode::kNotYetValid, "term starts " + t.valid_from.ToString() +
-                                                 ", use is on " + req.date.ToString()});
-  }
-  if (t.valid_until && req.date > *t.valid_until) {
-    out.push_back({ReasonCode::kExpired, "term ended " + t.valid_until->ToString() +
-                                             ", use is on " + req.date.ToString()});
-  }
-  for (const std::string& c : p.content) {
-    if (Contains(t.excluded_content, c)) {
-      out.push_back({ReasonCode::kContentExcluded,
-                     "production contains '" + c + "', which the licence excludes"});
-    }
-  }
-  if (req.screen_height_fraction && *req.screen_height_fraction > t.max_screen_height_fraction) {
-    out.push_back({ReasonCode::kTooLargeOnScreen,
-                   "on-screen height " + FormatFraction(*req.screen_height_fraction) +
-                       " of frame exceeds the licensed maximum " +
-                       FormatFraction(t.max_screen_height_fraction)});
-  }
-  for (Alteration a : req.alterations) {
-    if (!Contains(t.alterations, a)) {
-      out.push_back({ReasonCode::kAlterationNotPermitted,
-                     "alteration '" + std::string(AlterationName(a)) + "' is not permitted"});
-    }
-  }
-  if (performer.deceased_on && req.date >= *performer.deceased_on && l.signer != Signer::kEstate) {
-    out.push_back(
-        {ReasonCode::kNeedsEstate, "performer died on " + performer.deceased_on->ToString() +
-                                       "; only a licence signed by their estate applies"});
-  }
+  for (const Rule rule : kRules) rule(facts, out);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "consent/internal/iso_tables.h"
+#include "consent/internal/names.h"
 
 namespace figurant::consent {
 namespace {
@@ -161,91 +162,277 @@ std::optional<Date> DateField(const json& doc, std::string_view field, Errors& e
   return *d;
 }
 
-void ParseCompensation(const json& doc, Terms& terms, Errors& errors) {
+// Every key of `object` not in `known` is an error ("unknown field", with a "did you mean" hint);
+// `prefix` names the enclosing object in the field path ("compensation.").
+void ReportUnknownFields(const json& object, const std::set<std::string_view>& known,
+                         const std::string& prefix, Errors& errors) {
+  for (const auto& [key, _] : object.items()) {
+    if (!known.contains(key)) errors.Add(prefix + key, "unknown field" + Suggest(key, known));
+  }
+}
+
+bool IsCurrencyCode(std::string_view code) {
+  return internal::FindByCode(internal::Currencies(), code) != nullptr;
+}
+
+// ---- vocabularies: why a list is not acceptable, or nullopt when it is --------------------------
+
+using Problem = std::optional<std::string>;
+
+Problem VocabularyProblem(const std::vector<std::string>& values,
+                          const std::vector<std::string_view>& known) {
+  for (const std::string& v : values) {
+    if (std::find(known.begin(), known.end(), v) == known.end()) {
+      return "'" + v + "' is not one of: " + Join(known);
+    }
+  }
+  return std::nullopt;
+}
+
+Problem MediaProblem(const std::vector<std::string>& media) {
+  if (media.empty()) return "must not be empty";
+  return VocabularyProblem(media, KnownMedia());
+}
+
+Problem ContentProblem(const std::vector<std::string>& content) {
+  return VocabularyProblem(content, KnownContentCategories());
+}
+
+Problem TerritoriesProblem(const std::vector<std::string>& territories) {
+  if (territories.empty()) return "must not be empty";
+  const bool worldwide =
+      std::find(territories.begin(), territories.end(), kWorldwide) != territories.end();
+  if (worldwide && territories.size() > 1) return "'worldwide' cannot be combined with countries";
+  if (worldwide) return std::nullopt;
+  for (const std::string& t : territories) {
+    if (!IsCountryCode(t)) {
+      return "'" + t +
+             "' is not 'worldwide' or an ISO 3166-1 alpha-2 country code (e.g. FR, US, GB)";
+    }
+  }
+  return std::nullopt;
+}
+
+Status FieldStatus(std::string_view field, const Problem& problem) {
+  if (!problem) return Status::Ok();
+  return InvalidArgument("field '" + std::string(field) + "': " + *problem);
+}
+
+// ---- one stage per field of the terms document, in the order errors are reported --------------
+
+enum class Emptiness { kMustHaveEntries, kMayBeEmpty };
+
+// A list of strings that must also pass `problem`; empty (with the error recorded) otherwise.
+std::vector<std::string> CheckedList(const json& doc, std::string_view field, Emptiness emptiness,
+                                     Problem (*problem)(const std::vector<std::string>&),
+                                     Errors& errors) {
+  auto list = StringList(doc, field, errors, emptiness == Emptiness::kMayBeEmpty);
+  if (!list) return {};
+  if (Problem why = problem(*list)) {
+    errors.Add(field, *why);
+    return {};
+  }
+  return *list;
+}
+
+// The studio the terms are bound to: `studio_id` when given, and then a "studio" field must name
+// the same one.
+std::string StudioField(const json& doc, std::string_view studio_id, Errors& errors) {
+  const auto it = doc.find("studio");
+  if (it == doc.end()) return std::string(studio_id);
+  if (!it->is_string()) {
+    errors.Add("studio", "expected a studio id string");
+  } else if (!studio_id.empty() && it->get<std::string>() != studio_id) {
+    errors.Add("studio", "names '" + it->get<std::string>() + "' but the licence is for studio '" +
+                             std::string(studio_id) + "'");
+  } else {
+    return it->get<std::string>();
+  }
+  return std::string(studio_id);
+}
+
+struct ProductionGrant {
+  bool all = false;              // "productions": "any"
+  std::vector<std::string> ids;  // the named productions otherwise
+};
+
+ProductionGrant ProductionsField(const json& doc, Errors& errors) {
+  ProductionGrant grant;
+  const auto it = doc.find("productions");
+  if (it == doc.end()) {
+    errors.Add("productions", "missing (expected a list of production ids, or \"any\")");
+  } else if (!it->is_string()) {
+    if (auto list = StringList(doc, "productions", errors, false)) grant.ids = *list;
+  } else if (it->get<std::string>() == "any") {
+    grant.all = true;
+  } else {
+    errors.Add("productions", "expected a list of production ids or the word \"any\", got \"" +
+                                  it->get<std::string>() + "\"");
+  }
+  return grant;
+}
+
+std::vector<Use> UsesField(const json& doc, Errors& errors) {
+  std::vector<Use> uses;
+  const auto list = StringList(doc, "uses", errors, false);
+  if (!list) return uses;
+  for (const std::string& s : *list) {
+    const auto use = ParseUse(s);
+    if (!use) {
+      errors.Add("uses", "'" + s + "' is not one of: background, featured_background");
+    } else if (*use == Use::kPrincipal) {
+      errors.Add("uses",
+                 "'principal' is never granted by a background licence (principal roles need "
+                 "their own contract)");
+    } else {
+      uses.push_back(*use);
+    }
+  }
+  return uses;
+}
+
+struct TermDates {
+  Date from;
+  std::optional<Date> until;  // nullopt: perpetual
+};
+
+TermDates TermField(const json& doc, Errors& errors) {
+  TermDates term;
+  const auto from = DateField(doc, "valid_from", errors);
+  if (from) term.from = *from;
+  const auto it = doc.find("valid_until");
+  if (it == doc.end()) {
+    errors.Add("valid_until", "missing (expected a date YYYY-MM-DD, or null for a perpetual term)");
+    return term;
+  }
+  if (it->is_null()) return term;
+  const auto until = DateField(doc, "valid_until", errors);
+  if (!until) return term;
+  if (from && *until < *from) {
+    errors.Add("valid_until",
+               "ends (" + until->ToString() + ") before valid_from (" + from->ToString() + ")");
+  } else {
+    term.until = *until;
+  }
+  return term;
+}
+
+double ScreenHeightField(const json& doc, Errors& errors) {
+  const auto it = doc.find("max_screen_height_fraction");
+  if (it == doc.end()) {
+    errors.Add("max_screen_height_fraction",
+               "missing (expected a number in (0, 1]: how tall the double may appear as a "
+               "fraction of frame height)");
+    return 0;
+  }
+  if (!it->is_number()) {
+    errors.Add("max_screen_height_fraction", "expected a number in (0, 1]");
+    return 0;
+  }
+  const double f = it->get<double>();
+  if (!(f > 0 && f <= 1)) {
+    errors.Add("max_screen_height_fraction", "must be in (0, 1], got " + it->dump());
+    return 0;
+  }
+  return f;
+}
+
+// Absent: wardrobe tint only.
+std::vector<Alteration> AlterationsField(const json& doc, Errors& errors) {
+  if (!doc.contains("alterations")) return {Alteration::kWardrobeTint};
+  std::vector<Alteration> alterations;
+  const auto list = StringList(doc, "alterations", errors, true);
+  if (!list) return alterations;
+  for (const std::string& s : *list) {
+    if (auto a = ParseAlteration(s)) {
+      alterations.push_back(*a);
+    } else {
+      errors.Add("alterations", "'" + s + "' is not one of: wardrobe_tint, body_scale, face");
+    }
+  }
+  return alterations;
+}
+
+Compensation CompensationField(const json& doc, Errors& errors) {
+  Compensation c;
   const auto it = doc.find("compensation");
   if (it == doc.end()) {
     errors.Add("compensation", "missing (expected an object with currency and amounts)");
-    return;
+    return c;
   }
   if (!it->is_object()) {
     errors.Add("compensation", "expected an object, got " + std::string(it->type_name()));
-    return;
+    return c;
   }
-  for (const auto& [key, _] : it->items()) {
-    if (!KnownCompensationFields().contains(key)) {
-      errors.Add("compensation." + key, "unknown field" + Suggest(key, KnownCompensationFields()));
-    }
-  }
+  ReportUnknownFields(*it, KnownCompensationFields(), "compensation.", errors);
   const auto cur = it->find("currency");
   if (cur == it->end() || !cur->is_string()) {
     errors.Add("compensation.currency", "missing (expected an ISO 4217 code such as \"EUR\")");
+  } else if (const std::string code = cur->get<std::string>(); !IsCurrencyCode(code)) {
+    errors.Add("compensation.currency", "'" + code + "' is not an ISO 4217 currency code");
   } else {
-    const std::string code = cur->get<std::string>();
-    const auto& table = internal::Currencies();
-    const bool known = std::any_of(table.begin(), table.end(),
-                                   [&](const internal::IsoEntry& e) { return e.code == code; });
-    if (!known) {
-      errors.Add("compensation.currency", "'" + code + "' is not an ISO 4217 currency code");
-    } else {
-      terms.compensation.currency = code;
-    }
+    c.currency = code;
   }
-  Compensation& c = terms.compensation;
   if (auto v = Amount(*it, "scan_fee", errors)) c.scan_fee = *v;
   if (auto v = Amount(*it, "per_production_fee", errors)) c.per_production_fee = *v;
   if (auto v = Amount(*it, "per_screen_second", errors)) c.per_screen_second = *v;
   if (auto v = Amount(*it, "minimum_per_production", errors)) c.minimum_per_production = *v;
+  return c;
 }
 
-Status ValidateVocabulary(const std::vector<std::string>& values, std::string_view field,
-                          const std::vector<std::string_view>& known) {
-  for (const std::string& v : values) {
-    if (std::find(known.begin(), known.end(), v) == known.end()) {
-      return InvalidArgument("field '" + std::string(field) + "': '" + v +
-                             "' is not one of: " + Join(known));
-    }
+struct Revocation {
+  bool revocable = true;
+  int notice_days = 0;
+};
+
+Revocation RevocationField(const json& doc, Errors& errors) {
+  Revocation r;
+  if (const auto it = doc.find("revocable"); it == doc.end() || !it->is_boolean()) {
+    errors.Add("revocable", "missing or not true/false (may the performer withdraw consent?)");
+  } else {
+    r.revocable = it->get<bool>();
   }
-  return Status::Ok();
+  const auto it = doc.find("revocation_notice_days");
+  if (it == doc.end()) {
+    if (r.revocable) {
+      errors.Add("revocation_notice_days",
+                 "missing (days between a revocation and when it takes effect)");
+    }
+  } else if (!it->is_number_integer() || it->get<int64_t>() < 0 ||
+             it->get<int64_t>() > kMaxNoticeDays) {
+    errors.Add("revocation_notice_days", "expected a whole number of days in 0.." +
+                                             std::to_string(kMaxNoticeDays) + ", got " +
+                                             it->dump());
+  } else {
+    r.notice_days = static_cast<int>(it->get<int64_t>());
+  }
+  return r;
 }
+
+constexpr internal::Entry<Use, std::string_view> kUseNames[] = {
+    {Use::kBackground, "background"},
+    {Use::kFeaturedBackground, "featured_background"},
+    {Use::kPrincipal, "principal"},
+};
+
+constexpr internal::Entry<Alteration, std::string_view> kAlterationNames[] = {
+    {Alteration::kWardrobeTint, "wardrobe_tint"},
+    {Alteration::kBodyScale, "body_scale"},
+    {Alteration::kFace, "face"},
+};
 
 }  // namespace
 
-std::string_view UseName(Use use) {
-  switch (use) {
-    case Use::kBackground:
-      return "background";
-    case Use::kFeaturedBackground:
-      return "featured_background";
-    case Use::kPrincipal:
-      return "principal";
-  }
-  return "unknown";
-}
+std::string_view UseName(Use use) { return internal::Lookup(kUseNames, use, "unknown"); }
 
-std::optional<Use> ParseUse(std::string_view s) {
-  for (Use u : {Use::kBackground, Use::kFeaturedBackground, Use::kPrincipal}) {
-    if (UseName(u) == s) return u;
-  }
-  return std::nullopt;
-}
+std::optional<Use> ParseUse(std::string_view s) { return internal::KeyOf(kUseNames, s); }
 
 std::string_view AlterationName(Alteration a) {
-  switch (a) {
-    case Alteration::kWardrobeTint:
-      return "wardrobe_tint";
-    case Alteration::kBodyScale:
-      return "body_scale";
-    case Alteration::kFace:
-      return "face";
-  }
-  return "unknown";
+  return internal::Lookup(kAlterationNames, a, "unknown");
 }
 
 std::optional<Alteration> ParseAlteration(std::string_view s) {
-  for (Alteration a : {Alteration::kWardrobeTint, Alteration::kBodyScale, Alteration::kFace}) {
-    if (AlterationName(a) == s) return a;
-  }
-  return std::nullopt;
+  return internal::KeyOf(kAlterationNames, s);
 }
 
 const std::vector<std::string_view>& KnownMedia() {
@@ -262,191 +449,48 @@ const std::vector<std::string_view>& KnownContentCategories() {
 }
 
 bool IsCountryCode(std::string_view code) {
-  const auto& table = internal::Countries();
-  return std::binary_search(
-      table.begin(), table.end(), internal::IsoEntry{code, {}, {}},
-      [](const internal::IsoEntry& a, const internal::IsoEntry& b) { return a.code < b.code; });
+  return internal::FindByCode(internal::Countries(), code) != nullptr;
 }
 
 Status ValidateMedia(const std::vector<std::string>& media, std::string_view field) {
-  if (media.empty())
-    return InvalidArgument("field '" + std::string(field) + "': must not be empty");
-  return ValidateVocabulary(media, field, KnownMedia());
+  return FieldStatus(field, MediaProblem(media));
 }
 
 Status ValidateContent(const std::vector<std::string>& content, std::string_view field) {
-  return ValidateVocabulary(content, field, KnownContentCategories());
+  return FieldStatus(field, ContentProblem(content));
 }
 
 Status ValidateTerritories(const std::vector<std::string>& territories, std::string_view field) {
-  const std::string f(field);
-  if (territories.empty()) return InvalidArgument("field '" + f + "': must not be empty");
-  const bool worldwide =
-      std::find(territories.begin(), territories.end(), kWorldwide) != territories.end();
-  if (worldwide && territories.size() > 1) {
-    return InvalidArgument("field '" + f + "': 'worldwide' cannot be combined with countries");
-  }
-  if (worldwide) return Status::Ok();
-  for (const std::string& t : territories) {
-    if (!IsCountryCode(t)) {
-      std::string m = "field '" + f + "': '";
-      m += t;
-      m += "' is not 'worldwide' or an ISO 3166-1 alpha-2 country code (e.g. FR, US, GB)";
-      return InvalidArgument(m);
-    }
-  }
-  return Status::Ok();
+  return FieldStatus(field, TerritoriesProblem(territories));
 }
 
 Result<Terms> ParseTerms(const json& doc, std::string_view source, std::string_view studio_id) {
-  Errors errors(source);
   if (!doc.is_object()) {
     return InvalidArgument(std::string(source) + ": expected a JSON object of licence terms, got " +
                            std::string(doc.type_name()));
   }
+  Errors errors(source);
+  ReportUnknownFields(doc, KnownFields(), "", errors);
   Terms t;
-  for (const auto& [key, _] : doc.items()) {
-    if (!KnownFields().contains(key))
-      errors.Add(key, "unknown field" + Suggest(key, KnownFields()));
-  }
-
-  // studio
-  t.studio = std::string(studio_id);
-  if (const auto it = doc.find("studio"); it != doc.end()) {
-    if (!it->is_string()) {
-      errors.Add("studio", "expected a studio id string");
-    } else if (!studio_id.empty() && it->get<std::string>() != studio_id) {
-      errors.Add("studio", "names '" + it->get<std::string>() +
-                               "' but the licence is for studio '" + std::string(studio_id) + "'");
-    } else {
-      t.studio = it->get<std::string>();
-    }
-  }
-
-  // productions
-  if (const auto it = doc.find("productions"); it == doc.end()) {
-    errors.Add("productions", "missing (expected a list of production ids, or \"any\")");
-  } else if (it->is_string()) {
-    if (it->get<std::string>() == "any") {
-      t.all_productions = true;
-    } else {
-      errors.Add("productions", "expected a list of production ids or the word \"any\", got \"" +
-                                    it->get<std::string>() + "\"");
-    }
-  } else if (auto list = StringList(doc, "productions", errors, false)) {
-    t.productions = *list;
-  }
-
-  // uses
-  if (auto list = StringList(doc, "uses", errors, false)) {
-    for (const std::string& s : *list) {
-      const auto use = ParseUse(s);
-      if (!use) {
-        errors.Add("uses", "'" + s + "' is not one of: background, featured_background");
-      } else if (*use == Use::kPrincipal) {
-        errors.Add("uses",
-                   "'principal' is never granted by a background licence (principal roles need "
-                   "their own contract)");
-      } else {
-        t.uses.push_back(*use);
-      }
-    }
-  }
-
-  // media, territories
-  if (auto list = StringList(doc, "media", errors, false)) {
-    if (Status s = ValidateMedia(*list, "media"); !s.ok()) {
-      errors.Add("media", s.message().substr(s.message().find(": ") + 2));
-    } else {
-      t.media = *list;
-    }
-  }
-  if (auto list = StringList(doc, "territories", errors, false)) {
-    if (Status s = ValidateTerritories(*list, "territories"); !s.ok()) {
-      errors.Add("territories", s.message().substr(s.message().find(": ") + 2));
-    } else {
-      t.territories = *list;
-    }
-  }
-
-  // term
-  const auto from = DateField(doc, "valid_from", errors);
-  if (from) t.valid_from = *from;
-  if (const auto it = doc.find("valid_until"); it == doc.end()) {
-    errors.Add("valid_until", "missing (expected a date YYYY-MM-DD, or null for a perpetual term)");
-  } else if (!it->is_null()) {
-    if (auto until = DateField(doc, "valid_until", errors)) {
-      if (from && *until < *from) {
-        errors.Add("valid_until",
-                   "ends (" + until->ToString() + ") before valid_from (" + from->ToString() + ")");
-      } else {
-        t.valid_until = *until;
-      }
-    }
-  }
-
-  // max_screen_height_fraction
-  if (const auto it = doc.find("max_screen_height_fraction"); it == doc.end()) {
-    errors.Add("max_screen_height_fraction",
-               "missing (expected a number in (0, 1]: how tall the double may appear as a "
-               "fraction of frame height)");
-  } else if (!it->is_number()) {
-    errors.Add("max_screen_height_fraction", "expected a number in (0, 1]");
-  } else {
-    const double f = it->get<double>();
-    if (!(f > 0 && f <= 1)) {
-      errors.Add("max_screen_height_fraction", "must be in (0, 1], got " + it->dump());
-    } else {
-      t.max_screen_height_fraction = f;
-    }
-  }
-
-  // alterations (default: wardrobe tint only)
-  if (doc.contains("alterations")) {
-    if (auto list = StringList(doc, "alterations", errors, true)) {
-      for (const std::string& s : *list) {
-        if (auto a = ParseAlteration(s)) {
-          t.alterations.push_back(*a);
-        } else {
-          errors.Add("alterations", "'" + s + "' is not one of: wardrobe_tint, body_scale, face");
-        }
-      }
-    }
-  } else {
-    t.alterations = {Alteration::kWardrobeTint};
-  }
-
-  // excluded content
-  if (auto list = StringList(doc, "excluded_content", errors, true)) {
-    if (Status s = ValidateContent(*list, "excluded_content"); !s.ok()) {
-      errors.Add("excluded_content", s.message().substr(s.message().find(": ") + 2));
-    } else {
-      t.excluded_content = *list;
-    }
-  }
-
-  ParseCompensation(doc, t, errors);
-
-  // revocation
-  if (const auto it = doc.find("revocable"); it == doc.end() || !it->is_boolean()) {
-    errors.Add("revocable", "missing or not true/false (may the performer withdraw consent?)");
-  } else {
-    t.revocable = it->get<bool>();
-  }
-  if (const auto it = doc.find("revocation_notice_days"); it == doc.end()) {
-    if (t.revocable) {
-      errors.Add("revocation_notice_days",
-                 "missing (days between a revocation and when it takes effect)");
-    }
-  } else if (!it->is_number_integer() || it->get<int64_t>() < 0 ||
-             it->get<int64_t>() > kMaxNoticeDays) {
-    errors.Add("revocation_notice_days", "expected a whole number of days in 0.." +
-                                             std::to_string(kMaxNoticeDays) + ", got " +
-                                             it->dump());
-  } else {
-    t.revocation_notice_days = static_cast<int>(it->get<int64_t>());
-  }
-
+  t.studio = StudioField(doc, studio_id, errors);
+  ProductionGrant productions = ProductionsField(doc, errors);
+  t.all_productions = productions.all;
+  t.productions = std::move(productions.ids);
+  t.uses = UsesField(doc, errors);
+  t.media = CheckedList(doc, "media", Emptiness::kMustHaveEntries, MediaProblem, errors);
+  t.territories =
+      CheckedList(doc, "territories", Emptiness::kMustHaveEntries, TerritoriesProblem, errors);
+  const TermDates term = TermField(doc, errors);
+  t.valid_from = term.from;
+  t.valid_until = term.until;
+  t.max_screen_height_fraction = ScreenHeightField(doc, errors);
+  t.alterations = AlterationsField(doc, errors);
+  t.excluded_content =
+      CheckedList(doc, "excluded_content", Emptiness::kMayBeEmpty, ContentProblem, errors);
+  t.compensation = CompensationField(doc, errors);
+  const Revocation revocation = RevocationField(doc, errors);
+  t.revocable = revocation.revocable;
+  t.revocation_notice_days = revocation.notice_days;
   if (!errors.empty()) return errors.ToStatus();
   return t;
 }

@@ -118,6 +118,37 @@ TEST(TermsTest, SyntaxErrorsNameTheFile) {
   EXPECT_NE(t.status().message().find("broken.json: not valid JSON"), std::string::npos);
 }
 
+TEST(TermsTest, CodeLookupsAreExactAtBothEndsOfTheTables) {
+  EXPECT_TRUE(IsCountryCode("AD"));  // first of the table
+  EXPECT_TRUE(IsCountryCode("ZW"));  // last
+  EXPECT_TRUE(IsCountryCode("FR"));
+  EXPECT_FALSE(IsCountryCode("fr"));
+  EXPECT_FALSE(IsCountryCode("FRA"));
+  EXPECT_FALSE(IsCountryCode(""));
+  json j = ExampleTermsJson();
+  for (const char* currency : {"AED", "ZWL", "JPY"}) {
+    j["compensation"]["currency"] = currency;
+    EXPECT_TRUE(ParseTerms(j, "t.json").ok()) << currency;
+  }
+  for (const char* currency : {"eur", "EU", ""}) {
+    j["compensation"]["currency"] = currency;
+    EXPECT_FALSE(ParseTerms(j, "t.json").ok()) << currency;
+  }
+}
+
+TEST(TermsTest, NamesParseBackToTheirValues) {
+  for (Use u : {Use::kBackground, Use::kFeaturedBackground, Use::kPrincipal}) {
+    EXPECT_EQ(ParseUse(UseName(u)), u) << UseName(u);
+  }
+  for (Alteration a : {Alteration::kWardrobeTint, Alteration::kBodyScale, Alteration::kFace}) {
+    EXPECT_EQ(ParseAlteration(AlterationName(a)), a) << AlterationName(a);
+  }
+  EXPECT_EQ(UseName(Use::kFeaturedBackground), "featured_background");
+  EXPECT_EQ(AlterationName(Alteration::kWardrobeTint), "wardrobe_tint");
+  EXPECT_FALSE(ParseUse("Background").has_value());
+  EXPECT_FALSE(ParseAlteration("").has_value());
+}
+
 TEST(TermsTest, CanonicalTextRoundTrips) {
   auto t = ParseTerms(ExampleTermsJson(), "t.json", "stu_1");
   ASSERT_TRUE(t.ok());

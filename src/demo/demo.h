@@ -21,9 +21,9 @@ struct DemoOptions {
   double crowd_scale = 1.0;                // fraction of the scenes' crowd sizes [Limits: 0.01..1]
   int spp = 0;                             // 0 = the scenes' setting
   int threads = 0;                         // 0 = all cores
-  // MakeHuman data (e.g. ../shared/data/makehuman): when set, performers' bodies are MakeHuman
-  // bodies drawn from their seeds and posed from its clips (synth/makehuman_performer.h); when
-  // empty, the procedural bodies of synth/synth.h.
+  // MakeHuman data (the repository's assets/makehuman): when set, performers' bodies are
+  // MakeHuman bodies drawn from their seeds (synth/makehuman_performer.h), and a folder that lacks
+  // the data is an error naming it; when empty, the procedural bodies of synth/synth.h.
   std::filesystem::path makehuman;
 };
 

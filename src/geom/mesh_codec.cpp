@@ -89,6 +89,219 @@ Status Malformed(std::string_view what) {
   return DataLoss("double asset: malformed " + std::string(what));
 }
 
+// ---- decoding, one stage per section kind -------------------------------------------------------
+
+struct Section {
+  uint32_t tag = 0;
+  std::string_view payload;
+  size_t start = 0;  // offset of the section's header from the start of the asset
+};
+
+// The next section header and its payload, which must lie inside the buffer.
+Result<Section> NextSection(Reader& r, size_t asset_size) {
+  Section s;
+  s.start = asset_size - r.remaining();
+  uint64_t length = 0;
+  if (!r.Get(s.tag) || !r.Get(length) || length > r.remaining() ||
+      !r.GetBytes(static_cast<size_t>(length), s.payload)) {
+    return Malformed("section header (truncated)");
+  }
+  return s;
+}
+
+// A whole number of packed T, named `what` in the error.
+template <typename T>
+Status ReadArray(std::string_view payload, std::vector<T>& out, std::string_view what) {
+  return ToVector(payload, out) ? Status::Ok() : Malformed(what);
+}
+
+Result<std::vector<Region>> DecodeRegions(std::string_view payload) {
+  std::vector<Region> regions;
+  if (!ToVector(payload, regions)) return Malformed("regions");
+  for (Region reg : regions) {
+    if (static_cast<uint8_t>(reg) > static_cast<uint8_t>(Region::kOther)) {
+      return Malformed("regions (unknown region)");
+    }
+  }
+  return regions;
+}
+
+Result<Vec3f> DecodeBaseColor(std::string_view payload) {
+  std::vector<Vec3f> c;
+  if (!ToVector(payload, c) || c.size() != 1) return Malformed("base colour");
+  return c[0];
+}
+
+// u32 width, u32 height (each 1..kMaxTextureSide), then exactly width * height RGBA8 pixels.
+Result<Texture> DecodeTexture(std::string_view payload) {
+  Reader t(payload);
+  uint32_t w = 0, h = 0;
+  if (!t.Get(w) || !t.Get(h) || w == 0 || h == 0 || w > kMaxTextureSide || h > kMaxTextureSide ||
+      t.remaining() != static_cast<uint64_t>(w) * h * 4) {
+    return Malformed("texture");
+  }
+  Texture tex;
+  tex.width = static_cast<int>(w);
+  tex.height = static_cast<int>(h);
+  std::string_view px;
+  (void)t.GetBytes(t.remaining(), px);
+  tex.rgba.assign(px.begin(), px.end());
+  return tex;
+}
+
+// u32 bone count (1..kMaxBones), then per bone: u16 name length, name, i32 parent (a bone before
+// it, or -1), 16 f32 bind pose; nothing after the last bone.
+Result<Skeleton> DecodeSkeleton(std::string_view payload) {
+  Reader s(payload);
+  uint32_t count = 0;
+  if (!s.Get(count) || count == 0 || count > kMaxBones) return Malformed("skeleton");
+  Skeleton sk;
+  for (uint32_t i = 0; i < count; ++i) {
+    Bone b;
+    uint16_t len = 0;
+    std::string_view name, pose;
+    if (!s.Get(len) || !s.GetBytes(len, name) || !s.Get(b.parent) ||
+        !s.GetBytes(sizeof(float) * 16, pose) || b.parent < -1 ||
+        b.parent >= static_cast<int32_t>(i)) {
+      return Malformed("skeleton bone " + std::to_string(i));
+    }
+    b.name.assign(name);
+    std::memcpy(b.bind_pose.m.data(), pose.data(), pose.size());
+    sk.bones.push_back(std::move(b));
+  }
+  if (!s.done()) return Malformed("skeleton (trailing bytes)");
+  return sk;
+}
+
+// f32 error, u32 index count (whole triangles), then exactly that many u32 indices. Whether the
+// indices name real vertices is checked once every section is read.
+Result<LevelOfDetail> DecodeLevelOfDetail(std::string_view payload) {
+  Reader l(payload);
+  LevelOfDetail lod;
+  uint32_t count = 0;
+  std::string_view idx;
+  if (!l.Get(lod.error) || !l.Get(count) || count % 3 != 0 ||
+      l.remaining() != static_cast<uint64_t>(count) * 4 || !l.GetBytes(l.remaining(), idx)) {
+    return Malformed("level of detail");
+  }
+  lod.indices.resize(count);
+  if (count > 0) std::memcpy(lod.indices.data(), idx.data(), idx.size());
+  return lod;
+}
+
+// The end section holds the byte length of everything before it, so a cut at a section boundary
+// is caught.
+Status CheckEndSection(const Section& s) {
+  uint64_t before = 0;
+  Reader e(s.payload);
+  if (!e.Get(before) || !e.done() || before != s.start) return Malformed("end section");
+  return Status::Ok();
+}
+
+// What the sections have given so far.
+struct Decoded {
+  DoubleAsset asset;
+  bool have_positions = false;
+  bool have_indices = false;
+  bool have_end = false;
+  std::string_view skin;  // read once the vertex count and skeleton are known
+};
+
+// Moves a decoded value into its place in the mesh, or passes the error on.
+template <typename T, typename Place>
+Status Store(Result<T> value, Place& into) {
+  if (!value.ok()) return value.status();
+  into = std::move(value).value();
+  return Status::Ok();
+}
+
+Status ReadSection(const Section& s, Decoded& d) {
+  Mesh& m = d.asset.mesh;
+  switch (s.tag) {
+    case kPositions:
+      d.have_positions = true;
+      return ReadArray(s.payload, m.positions, "positions");
+    case kNormals:
+      return ReadArray(s.payload, m.normals, "normals");
+    case kUvs:
+      return ReadArray(s.payload, m.uvs, "uvs");
+    case kColors:
+      return ReadArray(s.payload, m.colors, "colors");
+    case kIndices:
+      d.have_indices = true;
+      return ReadArray(s.payload, m.indices, "indices");
+    case kRegions:
+      return Store(DecodeRegions(s.payload), m.regions);
+    case kBaseColor:
+      return Store(DecodeBaseColor(s.payload), m.base_color);
+    case kTexture:
+      return Store(DecodeTexture(s.payload), m.albedo);
+    case kSkeleton:
+      return Store(DecodeSkeleton(s.payload), m.skeleton);
+    case kSkin:
+      d.skin = s.payload;
+      return Status::Ok();
+    case kLod: {
+      FIGURANT_ASSIGN_OR_RETURN(LevelOfDetail lod, DecodeLevelOfDetail(s.payload));
+      d.asset.lods.push_back(std::move(lod));
+      return Status::Ok();
+    }
+    case kEnd:
+      d.have_end = true;
+      return CheckEndSection(s);
+    default:
+      return Status::Ok();  // a section from a newer writer: skipped
+  }
+}
+
+// Every section in order, up to and including the end section, which must be the last bytes.
+Result<Decoded> ReadSections(std::string_view bytes) {
+  Reader r(bytes);
+  std::string_view magic;
+  if (!r.GetBytes(sizeof kMagic, magic) || std::memcmp(magic.data(), kMagic, sizeof kMagic) != 0) {
+    return DataLoss("double asset: not a Figurant double (bad magic)");
+  }
+  Decoded d;
+  while (!r.done()) {
+    if (d.have_end) return Malformed("asset (bytes after the end section)");
+    FIGURANT_ASSIGN_OR_RETURN(const Section s, NextSection(r, bytes.size()));
+    FIGURANT_RETURN_IF_ERROR(ReadSection(s, d));
+  }
+  if (!d.have_end) return Malformed("asset (truncated: no end section)");
+  if (!d.have_positions || !d.have_indices) {
+    return Malformed("asset (positions or indices missing)");
+  }
+  return d;
+}
+
+// Per vertex kMaxInfluences u16 joints, then per vertex kMaxInfluences f32 weights; only with a
+// skeleton.
+Status ReadSkin(std::string_view payload, Mesh& m) {
+  if (payload.empty()) return Status::Ok();
+  const size_t n = m.positions.size();
+  const size_t jbytes = n * sizeof(std::array<uint16_t, kMaxInfluences>);
+  const size_t wbytes = n * sizeof(std::array<float, kMaxInfluences>);
+  if (!m.skeleton || payload.size() != jbytes + wbytes) return Malformed("skin weights");
+  m.skin.joints.resize(n);
+  m.skin.weights.resize(n);
+  std::memcpy(m.skin.joints.data(), payload.data(), jbytes);
+  std::memcpy(m.skin.weights.data(), payload.data() + jbytes, wbytes);
+  return Status::Ok();
+}
+
+// The mesh's own rules (Mesh::Validate), and every level's indices name a vertex.
+Status CheckGeometry(const DoubleAsset& asset) {
+  const Mesh& m = asset.mesh;
+  Status valid = m.Validate();
+  if (!valid.ok()) return DataLoss("double asset: " + valid.message());
+  for (size_t i = 0; i < asset.lods.size(); ++i) {
+    for (uint32_t v : asset.lods[i].indices) {
+      if (v >= m.positions.size()) return Malformed("level of detail " + std::to_string(i));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string EncodeDoubleAsset(const DoubleAsset& asset) {
@@ -142,141 +355,10 @@ std::string EncodeDoubleAsset(const DoubleAsset& asset) {
 }
 
 Result<DoubleAsset> DecodeDoubleAsset(std::string_view bytes) {
-  Reader r(bytes);
-  std::string_view magic;
-  if (!r.GetBytes(sizeof kMagic, magic) || std::memcmp(magic.data(), kMagic, sizeof kMagic) != 0) {
-    return DataLoss("double asset: not a Figurant double (bad magic)");
-  }
-  DoubleAsset asset;
-  Mesh& m = asset.mesh;
-  bool have_positions = false, have_indices = false, have_end = false;
-  std::string_view skin_payload;
-  while (!r.done()) {
-    if (have_end) return Malformed("asset (bytes after the end section)");
-    const size_t section_start = bytes.size() - r.remaining();
-    uint32_t tag = 0;
-    uint64_t length = 0;
-    std::string_view payload;
-    if (!r.Get(tag) || !r.Get(length) || length > r.remaining() ||
-        !r.GetBytes(static_cast<size_t>(length), payload)) {
-      return Malformed("section header (truncated)");
-    }
-    switch (tag) {
-      case kPositions:
-        if (!ToVector(payload, m.positions)) return Malformed("positions");
-        have_positions = true;
-        break;
-      case kNormals:
-        if (!ToVector(payload, m.normals)) return Malformed("normals");
-        break;
-      case kUvs:
-        if (!ToVector(payload, m.uvs)) return Malformed("uvs");
-        break;
-      case kColors:
-        if (!ToVector(payload, m.colors)) return Malformed("colors");
-        break;
-      case kIndices:
-        if (!ToVector(payload, m.indices)) return Malformed("indices");
-        have_indices = true;
-        break;
-      case kRegions:
-        if (!ToVector(payload, m.regions)) return Malformed("regions");
-        for (Region reg : m.regions) {
-          if (static_cast<uint8_t>(reg) > static_cast<uint8_t>(Region::kOther)) {
-            return Malformed("regions (unknown region)");
-          }
-        }
-        break;
-      case kBaseColor: {
-        std::vector<Vec3f> c;
-        if (!ToVector(payload, c) || c.size() != 1) return Malformed("base colour");
-        m.base_color = c[0];
-        break;
-      }
-      case kTexture: {
-        Reader t(payload);
-        uint32_t w = 0, h = 0;
-        if (!t.Get(w) || !t.Get(h) || w == 0 || h == 0 || w > kMaxTextureSide ||
-            h > kMaxTextureSide || t.remaining() != static_cast<uint64_t>(w) * h * 4) {
-          return Malformed("texture");
-        }
-        m.albedo.width = static_cast<int>(w);
-        m.albedo.height = static_cast<int>(h);
-        std::string_view px;
-        (void)t.GetBytes(t.remaining(), px);
-        m.albedo.rgba.assign(px.begin(), px.end());
-        break;
-      }
-      case kSkeleton: {
-        Reader s(payload);
-        uint32_t count = 0;
-        if (!s.Get(count) || count == 0 || count > kMaxBones) return Malformed("skeleton");
-        Skeleton sk;
-        for (uint32_t i = 0; i < count; ++i) {
-          Bone b;
-          uint16_t len = 0;
-          std::string_view name, pose;
-          if (!s.Get(len) || !s.GetBytes(len, name) || !s.Get(b.parent) ||
-              !s.GetBytes(sizeof(float) * 16, pose) || b.parent < -1 ||
-              b.parent >= static_cast<int32_t>(i)) {
-            return Malformed("skeleton bone " + std::to_string(i));
-          }
-          b.name.assign(name);
-          std::memcpy(b.bind_pose.m.data(), pose.data(), pose.size());
-          sk.bones.push_back(std::move(b));
-        }
-        if (!s.done()) return Malformed("skeleton (trailing bytes)");
-        m.skeleton = std::move(sk);
-        break;
-      }
-      case kSkin:
-        skin_payload = payload;
-        break;
-      case kLod: {
-        Reader l(payload);
-        LevelOfDetail lod;
-        uint32_t count = 0;
-        std::string_view idx;
-        if (!l.Get(lod.error) || !l.Get(count) || count % 3 != 0 ||
-            l.remaining() != static_cast<uint64_t>(count) * 4 || !l.GetBytes(l.remaining(), idx)) {
-          return Malformed("level of detail");
-        }
-        lod.indices.resize(count);
-        if (count > 0) std::memcpy(lod.indices.data(), idx.data(), idx.size());
-        asset.lods.push_back(std::move(lod));
-        break;
-      }
-      case kEnd: {
-        uint64_t before = 0;
-        Reader e(payload);
-        if (!e.Get(before) || !e.done() || before != section_start) return Malformed("end section");
-        have_end = true;
-        break;
-      }
-      default:
-        break;  // a section from a newer writer: skipped
-    }
-  }
-  if (!have_end) return Malformed("asset (truncated: no end section)");
-  if (!have_positions || !have_indices) return Malformed("asset (positions or indices missing)");
-  if (!skin_payload.empty()) {
-    const size_t n = m.positions.size();
-    const size_t jbytes = n * sizeof(std::array<uint16_t, kMaxInfluences>);
-    const size_t wbytes = n * sizeof(std::array<float, kMaxInfluences>);
-    if (!m.skeleton || skin_payload.size() != jbytes + wbytes) return Malformed("skin weights");
-    m.skin.joints.resize(n);
-    m.skin.weights.resize(n);
-    std::memcpy(m.skin.joints.data(), skin_payload.data(), jbytes);
-    std::memcpy(m.skin.weights.data(), skin_payload.data() + jbytes, wbytes);
-  }
-  Status valid = m.Validate();
-  if (!valid.ok()) return DataLoss("double asset: " + valid.message());
-  for (size_t i = 0; i < asset.lods.size(); ++i) {
-    for (uint32_t v : asset.lods[i].indices) {
-      if (v >= m.positions.size()) return Malformed("level of detail " + std::to_string(i));
-    }
-  }
-  return asset;
+  FIGURANT_ASSIGN_OR_RETURN(Decoded d, ReadSections(bytes));
+  FIGURANT_RETURN_IF_ERROR(ReadSkin(d.skin, d.asset.mesh));
+  FIGURANT_RETURN_IF_ERROR(CheckGeometry(d.asset));
+  return std::move(d.asset);
 }
 
 }  // namespace figurant::geom

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/file.h"
+#include "ledger/internal/record.h"
 #include "ledger/internal/sha256.h"
 
 namespace figurant::ledger {
@@ -17,81 +18,32 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr char kEntryMagic[4] = {'F', 'G', 'L', 'E'};
-constexpr char kHeadMagic[4] = {'F', 'G', 'L', 'H'};
-constexpr size_t kEntryFixed = 1 + 8 + 8 + 32;  // type, seq, time, prev
-constexpr size_t kHeadBody = 8 + 8 + 32 + 32 + 32 + 64;
-constexpr size_t kHeadSigned = 8 + 8 + 32 + 32;
+using internal::RecordBytes;
+using internal::RecordKind;
+using PublicKey = std::array<uint8_t, kEd25519PublicKeyBytes>;
+
 constexpr std::string_view kSthTag = "figurant-sth-v1";
 
-template <typename T>
-void Put(std::string& out, const T& v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+bool IsKnownType(EntryType type) {
+  return type >= EntryType::kUsage && type <= EntryType::kPerformerErased;
 }
 
-template <typename T>
-T Load(const char* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
+Entry MakeEntry(const internal::EntryFields& fields, const Hash& leaf, uint64_t offset) {
+  Entry e;
+  e.type = fields.type;
+  e.seq = fields.seq;
+  e.time = fields.time;
+  e.prev = fields.prev;
+  e.payload.assign(fields.payload);
+  e.leaf = leaf;
+  e.offset = offset;
+  return e;
 }
 
-std::string HeadBody(const SignedHead& h) {
-  std::string b;
-  Put(b, h.tree_size);
-  Put(b, h.time);
-  b.append(reinterpret_cast<const char*>(h.root.data()), 32);
-  b.append(reinterpret_cast<const char*>(h.last.data()), 32);
-  b.append(reinterpret_cast<const char*>(h.public_key.data()), 32);
-  b.append(reinterpret_cast<const char*>(h.signature.data()), 64);
-  return b;
-}
-
-std::string EncodeHead(const SignedHead& h) {
-  const std::string body = HeadBody(h);
-  std::string rec(kHeadMagic, 4);
-  Put(rec, static_cast<uint32_t>(body.size()));
-  rec += body;
-  const Hash check = Sha256(body);
-  rec.append(reinterpret_cast<const char*>(check.data()), 32);
-  return rec;
-}
-
-// Folds a Merkle binary counter into the root (as MerkleRoot does).
-Hash FoldRoot(const std::vector<std::pair<int, Hash>>& stack, internal::Sha256Engine& sha) {
-  if (stack.empty()) return Sha256(std::string_view());
-  Hash acc = stack.back().second;
-  for (size_t i = stack.size() - 1; i-- > 0;) acc = sha.Node(stack[i].second, acc);
-  return acc;
-}
-
-void Push(std::vector<std::pair<int, Hash>>& stack, const Hash& leaf, internal::Sha256Engine& sha) {
-  std::pair<int, Hash> cur{0, leaf};
-  while (!stack.empty() && stack.back().first == cur.first) {
-    cur = {cur.first + 1, sha.Node(stack.back().second, cur.second)};
-    stack.pop_back();
-  }
-  stack.push_back(cur);
-}
-
-SignedHead DecodeHead(const char* body, uint64_t offset) {
-  SignedHead h;
-  h.tree_size = Load<uint64_t>(body);
-  h.time = Load<int64_t>(body + 8);
-  std::memcpy(h.root.data(), body + 16, 32);
-  std::memcpy(h.last.data(), body + 48, 32);
-  std::memcpy(h.public_key.data(), body + 80, 32);
-  std::memcpy(h.signature.data(), body + 112, 64);
-  h.offset = offset;
-  return h;
-}
-
-// One pass over the bytes; `on_entry` sees every entry that checks out. Stops at the first problem,
-// returning it with the offset where the bad record starts. The loop allocates nothing per record
-// (verification runs at well over a million entries a second); messages are built on failure.
+// What one pass over a log's bytes found.
 struct ScanResult {
-  Status status;
-  uint64_t bad_offset = 0;
+  Status status;            // the first problem, or OK
+  uint64_t bad_offset = 0;  // where the record with the problem starts
   uint64_t entries = 0;
   uint64_t heads = 0;
   uint64_t valid_end = 0;  // offset just past the last valid head
@@ -100,111 +52,163 @@ struct ScanResult {
   bool torn = false;  // the problem is a record running past the end of the bytes
 };
 
-ScanResult Scan(std::string_view bytes, const std::optional<std::array<uint8_t, 32>>& key,
+// One pass over a log's bytes applying the validity rule record by record: frame the record, then
+// check it as an entry or as a head. Stops at the first problem. Allocates nothing per record
+// (verification runs at well over a million entries a second); messages are built on failure.
+class Scanner {
+ public:
+  Scanner(const std::optional<PublicKey>& key, const std::function<void(const Entry&)>& on_entry,
+          std::vector<Hash>* leaves_out)
+      : key_(key), on_entry_(on_entry), leaves_out_(leaves_out) {}
+
+  ScanResult Run(std::string_view bytes) {
+    while (pos_ < bytes.size()) {
+      const Result<Record> rec = FrameAt(bytes);
+      Status checked = rec.ok()
+                           ? (rec->kind == RecordKind::kEntry ? CheckEntry(*rec) : CheckHead(*rec))
+                           : rec.status();
+      if (!checked.ok()) {
+        r_.status = std::move(checked);
+        r_.bad_offset = pos_;
+        r_.torn = torn_;
+        return r_;
+      }
+      pos_ += RecordBytes(rec->body.size());
+    }
+    if (r_.entries != r_.entries_at_valid_end) {
+      r_.bad_offset = r_.valid_end;
+      r_.torn = true;
+      r_.status = DataLoss("entries " + std::to_string(r_.entries_at_valid_end) + " to " +
+                           std::to_string(r_.entries - 1) + " are not covered by a signed head");
+    }
+    return r_;
+  }
+
+ private:
+  // A record that fits in the bytes: its kind, body and check field.
+  struct Record {
+    RecordKind kind = RecordKind::kUnknown;
+    std::string_view body;
+    const char* check = nullptr;  // kCheckBytes bytes
+  };
+
+  Result<Record> FrameAt(std::string_view bytes) {
+    if (bytes.size() - pos_ < internal::kFrameBytes) {
+      torn_ = true;
+      return DataLoss("record" + Where() + " is truncated (entry " + std::to_string(r_.entries) +
+                      ")");
+    }
+    const char* p = bytes.data() + pos_;
+    const internal::Frame frame = internal::ReadFrame(p);
+    if (frame.kind == RecordKind::kUnknown) {
+      return DataLoss("record" + Where() + " has no record magic (entry " +
+                      std::to_string(r_.entries) + " expected)");
+    }
+    if (RecordBytes(frame.body_length) > bytes.size() - pos_) {
+      torn_ = true;
+      return DataLoss((frame.kind == RecordKind::kEntry ? EntryName() : HeadName()) +
+                      " is truncated");
+    }
+    return Record{frame.kind, std::string_view(p + internal::kFrameBytes, frame.body_length),
+                  p + internal::kFrameBytes + frame.body_length};
+  }
+
+  Status CheckEntry(const Record& rec) {
+    if (rec.body.size() < internal::kEntryFixed ||
+        rec.body.size() - internal::kEntryFixed > kMaxPayload) {
+      return DataLoss(EntryName() + ": bad length");
+    }
+    const Hash leaf = sha_.Leaf(reinterpret_cast<const uint8_t*>(rec.body.data()), rec.body.size());
+    if (std::memcmp(rec.check, leaf.data(), leaf.size()) != 0) {
+      return DataLoss(EntryName() + ": contents do not match its hash (altered)");
+    }
+    const internal::EntryFields fields = internal::DecodeEntryBody(rec.body);
+    if (fields.seq != r_.entries) {
+      return DataLoss(EntryName() + ": sequence number " + std::to_string(fields.seq) + " where " +
+                      std::to_string(r_.entries) +
+                      " was expected (dropped, reordered or duplicated)");
+    }
+    if (fields.prev != prev_) {
+      return DataLoss(EntryName() + ": hash chain broken (prev does not match entry " +
+                      std::to_string(r_.entries) + " - 1)");
+    }
+    if (!IsKnownType(fields.type)) {
+      return DataLoss(EntryName() + ": unknown entry type " +
+                      std::to_string(static_cast<int>(fields.type)));
+    }
+    Accept(fields, leaf);
+    return Status::Ok();
+  }
+
+  // An entry that checks out: handed on, and chained into the tree the next head must sign.
+  void Accept(const internal::EntryFields& fields, const Hash& leaf) {
+    if (on_entry_) on_entry_(MakeEntry(fields, leaf, pos_));
+    if (leaves_out_ != nullptr) leaves_out_->push_back(leaf);
+    prev_ = leaf;
+    frontier_.Push(leaf, sha_);
+    ++r_.entries;
+  }
+
+  Status CheckHead(const Record& rec) {
+    if (rec.body.size() != internal::kHeadBody) return DataLoss(HeadName() + ": bad length");
+    const Hash sum =
+        sha_.Hash(-1, reinterpret_cast<const uint8_t*>(rec.body.data()), rec.body.size());
+    if (std::memcmp(rec.check, sum.data(), sum.size()) != 0) {
+      return DataLoss(HeadName() + ": altered");
+    }
+    const SignedHead h = internal::DecodeHeadBody(rec.body, pos_);
+    if (h.tree_size != r_.entries) {
+      return DataLoss(HeadName() + ": covers " + std::to_string(h.tree_size) + " entries but " +
+                      std::to_string(r_.entries) + " precede it");
+    }
+    if (h.last != prev_) return DataLoss(HeadName() + ": last-entry hash does not match");
+    if (h.root != frontier_.Root(sha_)) {
+      return DataLoss(HeadName() + ": Merkle root does not match the entries");
+    }
+    if (key_ && h.public_key != *key_) return DataLoss(HeadName() + ": signed by another key");
+    if (h.time < r_.last_head.time) {
+      return DataLoss(HeadName() + ": time goes backwards (" + std::to_string(h.time) + " after " +
+                      std::to_string(r_.last_head.time) + ")");
+    }
+    if (!h.SignatureValid()) return DataLoss(HeadName() + ": signature does not verify");
+    r_.last_head = h;
+    ++r_.heads;
+    r_.valid_end = pos_ + RecordBytes(rec.body.size());
+    r_.entries_at_valid_end = r_.entries;
+    return Status::Ok();
+  }
+
+  std::string Where() const { return " at byte " + std::to_string(pos_); }
+  std::string EntryName() const { return "entry " + std::to_string(r_.entries) + Where(); }
+  std::string HeadName() const {
+    return "head after entry " + std::to_string(r_.entries) + Where();
+  }
+
+  const std::optional<PublicKey>& key_;
+  const std::function<void(const Entry&)>& on_entry_;
+  std::vector<Hash>* leaves_out_;
+  internal::Sha256Engine sha_;
+  MerkleFrontier frontier_;
+  Hash prev_{};
+  uint64_t pos_ = 0;
+  bool torn_ = false;
+  ScanResult r_;
+};
+
+ScanResult Scan(std::string_view bytes, const std::optional<PublicKey>& key,
                 const std::function<void(const Entry&)>& on_entry,
                 std::vector<Hash>* leaves_out = nullptr) {
-  ScanResult r;
-  internal::Sha256Engine sha;
-  std::vector<std::pair<int, Hash>> stack;
-  Hash prev{};
-  uint64_t pos = 0;
-  auto fail = [&](const std::string& why, bool torn = false) {
-    r.status = DataLoss(why);
-    r.bad_offset = pos;
-    r.torn = torn;
-    return r;
-  };
-  auto where = [&] { return " at byte " + std::to_string(pos); };
-  auto entry_name = [&] { return "entry " + std::to_string(r.entries) + where(); };
-  auto head_name = [&] { return "head after entry " + std::to_string(r.entries) + where(); };
-  while (pos < bytes.size()) {
-    if (bytes.size() - pos < 8) {
-      return fail("record" + where() + " is truncated (entry " + std::to_string(r.entries) + ")",
-                  true);
-    }
-    const char* p = bytes.data() + pos;
-    const auto len = Load<uint32_t>(p + 4);
-    const bool is_entry = std::memcmp(p, kEntryMagic, 4) == 0;
-    const bool is_head = std::memcmp(p, kHeadMagic, 4) == 0;
-    if (!is_entry && !is_head) {
-      return fail("record" + where() + " has no record magic (entry " + std::to_string(r.entries) +
-                  " expected)");
-    }
-    if (8 + static_cast<uint64_t>(len) + 32 > bytes.size() - pos) {
-      return fail((is_entry ? entry_name() : head_name()) + " is truncated", true);
-    }
-    const std::string_view body(p + 8, len);
-    const char* check = p + 8 + len;
-    if (is_entry) {
-      if (len < kEntryFixed || len - kEntryFixed > kMaxPayload) {
-        return fail(entry_name() + ": bad length");
-      }
-      const Hash leaf = sha.Leaf(reinterpret_cast<const uint8_t*>(body.data()), body.size());
-      if (std::memcmp(check, leaf.data(), 32) != 0) {
-        return fail(entry_name() + ": contents do not match its hash (altered)");
-      }
-      const auto seq = Load<uint64_t>(body.data() + 1);
-      if (seq != r.entries) {
-        return fail(entry_name() + ": sequence number " + std::to_string(seq) + " where " +
-                    std::to_string(r.entries) + " was expected (dropped, reordered or duplicated)");
-      }
-      if (std::memcmp(body.data() + 17, prev.data(), 32) != 0) {
-        return fail(entry_name() + ": hash chain broken (prev does not match entry " +
-                    std::to_string(r.entries) + " - 1)");
-      }
-      const auto type = static_cast<uint8_t>(body[0]);
-      if (type < static_cast<uint8_t>(EntryType::kUsage) ||
-          type > static_cast<uint8_t>(EntryType::kPerformerErased)) {
-        return fail(entry_name() + ": unknown entry type " + std::to_string(type));
-      }
-      if (on_entry) {
-        Entry e;
-        e.type = static_cast<EntryType>(type);
-        e.seq = seq;
-        e.time = Load<int64_t>(body.data() + 9);
-        e.prev = prev;
-        e.leaf = leaf;
-        e.offset = pos;
-        e.payload.assign(body.data() + kEntryFixed, body.size() - kEntryFixed);
-        on_entry(e);
-      }
-      if (leaves_out != nullptr) leaves_out->push_back(leaf);
-      prev = leaf;
-      Push(stack, leaf, sha);
-      ++r.entries;
-    } else {
-      if (len != kHeadBody) return fail(head_name() + ": bad length");
-      const Hash sum = sha.Hash(-1, reinterpret_cast<const uint8_t*>(body.data()), body.size());
-      if (std::memcmp(check, sum.data(), 32) != 0) return fail(head_name() + ": altered");
-      const SignedHead h = DecodeHead(body.data(), pos);
-      if (h.tree_size != r.entries) {
-        return fail(head_name() + ": covers " + std::to_string(h.tree_size) + " entries but " +
-                    std::to_string(r.entries) + " precede it");
-      }
-      if (h.last != prev) return fail(head_name() + ": last-entry hash does not match");
-      if (h.root != FoldRoot(stack, sha)) {
-        return fail(head_name() + ": Merkle root does not match the entries");
-      }
-      if (key && h.public_key != *key) return fail(head_name() + ": signed by another key");
-      if (h.time < r.last_head.time) {
-        return fail(head_name() + ": time goes backwards (" + std::to_string(h.time) + " after " +
-                    std::to_string(r.last_head.time) + ")");
-      }
-      if (!h.SignatureValid()) return fail(head_name() + ": signature does not verify");
-      r.last_head = h;
-      ++r.heads;
-      r.valid_end = pos + 8 + len + 32;
-      r.entries_at_valid_end = r.entries;
-    }
-    pos += 8 + static_cast<uint64_t>(len) + 32;
-  }
-  if (r.entries != r.entries_at_valid_end) {
-    r.bad_offset = r.valid_end;
-    r.torn = true;
-    r.status = DataLoss("entries " + std::to_string(r.entries_at_valid_end) + " to " +
-                        std::to_string(r.entries - 1) + " are not covered by a signed head");
-  }
-  return r;
+  return Scanner(key, on_entry, leaves_out).Run(bytes);
+}
+
+// The report of a scan that found no problem, or its problem.
+Result<VerifyReport> Report(const ScanResult& r) {
+  if (!r.status.ok()) return r.status;
+  VerifyReport v;
+  v.entries = r.entries;
+  v.heads = r.heads;
+  v.last_head = r.last_head;
+  return v;
 }
 
 // True when a complete head-shaped record (magic, head length, all its bytes present) starts at or
@@ -212,10 +216,10 @@ ScanResult Scan(std::string_view bytes, const std::optional<std::array<uint8_t, 
 // and a batch's head is its last record: a complete head beyond the damage means the damage is not
 // a crash's (a flipped byte, another signer, an edit), and the log must not be cut back.
 bool HasCompleteHeadAfter(std::string_view bytes, uint64_t from) {
-  for (size_t at = bytes.find(std::string_view(kHeadMagic, 4), from); at != std::string_view::npos;
-       at = bytes.find(std::string_view(kHeadMagic, 4), at + 1)) {
-    if (bytes.size() - at >= 8 + kHeadBody + 32 &&
-        Load<uint32_t>(bytes.data() + at + 4) == kHeadBody) {
+  for (size_t at = bytes.find(internal::kHeadMagic, from); at != std::string_view::npos;
+       at = bytes.find(internal::kHeadMagic, at + 1)) {
+    if (bytes.size() - at >= internal::kHeadRecord &&
+        internal::ReadFrame(bytes.data() + at).body_length == internal::kHeadBody) {
       return true;
     }
   }
@@ -242,7 +246,7 @@ std::string_view EntryTypeName(EntryType t) {
 
 std::string SignedHead::SignedMessage() const {
   std::string m(kSthTag);
-  m += HeadBody(*this).substr(0, kHeadSigned);
+  m += internal::EncodeHeadBody(*this).substr(0, internal::kHeadSigned);
   return m;
 }
 
@@ -284,32 +288,20 @@ Result<SignedHead> SignedHead::FromJson(const nlohmann::json& j) {
   return h;
 }
 
-Result<VerifyReport> VerifyLog(std::string_view bytes,
-                               const std::optional<std::array<uint8_t, 32>>& public_key,
+Result<VerifyReport> VerifyLog(std::string_view bytes, const std::optional<PublicKey>& public_key,
                                std::vector<Hash>* leaves) {
   if (leaves != nullptr) leaves->clear();
-  ScanResult r = Scan(bytes, public_key, {}, leaves);
-  if (!r.status.ok()) return r.status;
-  VerifyReport v;
-  v.entries = r.entries;
-  v.heads = r.heads;
-  v.last_head = r.last_head;
-  return v;
+  return Report(Scan(bytes, public_key, {}, leaves));
 }
 
-Result<VerifyReport> ReadLog(std::string_view bytes, const std::array<uint8_t, 32>& public_key,
+Result<VerifyReport> ReadLog(std::string_view bytes, const PublicKey& public_key,
                              const std::function<Status(const Entry&)>& fn) {
   Status inner;
   ScanResult r = Scan(bytes, public_key, [&](const Entry& e) {
     if (inner.ok()) inner = fn(e);
   });
   FIGURANT_RETURN_IF_ERROR(inner);
-  if (!r.status.ok()) return r.status;
-  VerifyReport v;
-  v.entries = r.entries;
-  v.heads = r.heads;
-  v.last_head = r.last_head;
-  return v;
+  return Report(r);
 }
 
 Ledger::~Ledger() {
@@ -356,7 +348,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const fs::path& dir, const SigningK
   l->end_ = r.valid_end;
   l->head_ = r.last_head;
   internal::Sha256Engine sha;
-  for (const Hash& leaf : l->leaves_) Push(l->stack_, leaf, sha);
+  for (const Hash& leaf : l->leaves_) l->frontier_.Push(leaf, sha);
   if (r.heads == 0 && l->end_ == 0) {
     // A new ledger starts with the signed head of the empty tree.
     FIGURANT_RETURN_IF_ERROR(l->AppendPayloads({}).status());
@@ -375,66 +367,82 @@ Result<std::vector<uint64_t>> Ledger::Append(
   return AppendPayloads(texts);
 }
 
+// A batch encoded for writing, and what the ledger becomes once it is durable.
+struct Ledger::Batch {
+  std::string bytes;  // the entry records, then the signed head's
+  std::vector<uint64_t> seqs;
+  std::vector<Hash> leaves;
+  std::vector<uint64_t> offsets;  // of the entry records in the file
+  MerkleFrontier frontier;        // over every leaf, old and new
+  SignedHead head;
+};
+
 Result<std::vector<uint64_t>> Ledger::AppendPayloads(
     const std::vector<std::pair<EntryType, std::string>>& events) {
   if (events.empty() && end_ > 0) return std::vector<uint64_t>{};
-  size_t bytes = 8 + kHeadBody + 32;
+  FIGURANT_ASSIGN_OR_RETURN(const size_t bytes, BatchBytes(events));
+  Batch batch = EncodeBatch(events, bytes);
+  FIGURANT_RETURN_IF_ERROR(WriteDurably(batch.bytes));
+  end_ += batch.bytes.size();
+  leaves_.insert(leaves_.end(), batch.leaves.begin(), batch.leaves.end());
+  offsets_.insert(offsets_.end(), batch.offsets.begin(), batch.offsets.end());
+  frontier_ = std::move(batch.frontier);
+  head_ = batch.head;
+  return std::move(batch.seqs);
+}
+
+Result<size_t> Ledger::BatchBytes(const std::vector<std::pair<EntryType, std::string>>& events) {
+  size_t bytes = internal::kHeadRecord;
   for (const auto& [type, text] : events) {
     if (text.size() > kMaxPayload) return InvalidArgument("ledger event payload over 1 MiB");
-    if (type < EntryType::kUsage || type > EntryType::kPerformerErased) {
+    if (!IsKnownType(type)) {
       return InvalidArgument("unknown ledger entry type " + std::to_string(static_cast<int>(type)));
     }
-    bytes += 8 + kEntryFixed + text.size() + 32;
+    bytes += RecordBytes(internal::kEntryFixed + text.size());
   }
-  std::string out;
-  out.reserve(bytes);
-  std::vector<uint64_t> seqs;
-  seqs.reserve(events.size());
-  std::vector<std::pair<int, Hash>> stack = stack_;
-  Hash prev = leaves_.empty() ? Hash{} : leaves_.back();
+  return bytes;
+}
+
+Ledger::Batch Ledger::EncodeBatch(const std::vector<std::pair<EntryType, std::string>>& events,
+                                  size_t bytes) const {
+  Batch b;
+  b.bytes.reserve(bytes);
+  b.seqs.reserve(events.size());
+  b.leaves.reserve(events.size());
+  b.offsets.reserve(events.size());
+  b.frontier = frontier_;
   // Heads never go back in time, even when the system clock does.
   const int64_t now = std::max<int64_t>(clock_->Now(), head_.time);
-  std::vector<Hash> new_leaves;
-  std::vector<uint64_t> new_offsets;
-  new_leaves.reserve(events.size());
-  new_offsets.reserve(events.size());
   internal::Sha256Engine sha;
+  Hash prev = leaves_.empty() ? Hash{} : leaves_.back();
   for (const auto& [type, text] : events) {
-    const uint64_t seq = leaves_.size() + new_leaves.size();
-    const size_t record_at = out.size();
-    new_offsets.push_back(end_ + record_at);
-    out.append(kEntryMagic, 4);
-    Put(out, static_cast<uint32_t>(kEntryFixed + text.size()));
-    out.push_back(static_cast<char>(type));
-    Put(out, seq);
-    Put(out, now);
-    out.append(reinterpret_cast<const char*>(prev.data()), 32);
-    out += text;
-    const Hash leaf = sha.Leaf(reinterpret_cast<const uint8_t*>(out.data() + record_at + 8),
-                               kEntryFixed + text.size());
-    out.append(reinterpret_cast<const char*>(leaf.data()), 32);
-    Push(stack, leaf, sha);
-    new_leaves.push_back(leaf);
-    seqs.push_back(seq);
-    prev = leaf;
+    const uint64_t seq = leaves_.size() + b.leaves.size();
+    b.offsets.push_back(end_ + b.bytes.size());
+    prev = internal::AppendEntryRecord(b.bytes, {type, seq, now, prev, text}, sha);
+    b.frontier.Push(prev, sha);
+    b.leaves.push_back(prev);
+    b.seqs.push_back(seq);
   }
-  SignedHead h;
-  h.tree_size = leaves_.size() + new_leaves.size();
-  h.time = now;
-  h.root = FoldRoot(stack, sha);
-  h.last = prev;
-  h.public_key = key_.public_key;
-  h.signature = SignDetached(h.SignedMessage(), key_);
-  h.offset = end_ + out.size();
-  out += EncodeHead(h);
+  b.head.tree_size = leaves_.size() + b.leaves.size();
+  b.head.time = now;
+  b.head.root = b.frontier.Root(sha);
+  b.head.last = prev;
+  b.head.public_key = key_.public_key;
+  b.head.signature = SignDetached(b.head.SignedMessage(), key_);
+  b.head.offset = end_ + b.bytes.size();
+  b.bytes += internal::EncodeHeadRecord(b.head);
+  return b;
+}
+
+Status Ledger::WriteDurably(const std::string& bytes) {
   size_t done = 0;
   const size_t piece =
-      options_.test_write_chunk_bytes > 0 ? options_.test_write_chunk_bytes : out.size();
-  while (done < out.size()) {
+      options_.test_write_chunk_bytes > 0 ? options_.test_write_chunk_bytes : bytes.size();
+  while (done < bytes.size()) {
     if (done > 0 && options_.test_write_pause_us > 0) {
       std::this_thread::sleep_for(std::chrono::microseconds(options_.test_write_pause_us));
     }
-    const ssize_t n = ::pwrite(fd_, out.data() + done, std::min(piece, out.size() - done),
+    const ssize_t n = ::pwrite(fd_, bytes.data() + done, std::min(piece, bytes.size() - done),
                                static_cast<off_t>(end_ + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
@@ -448,12 +456,7 @@ Result<std::vector<uint64_t>> Ledger::AppendPayloads(
     (void)::ftruncate(fd_, static_cast<off_t>(end_));
     return Unavailable("cannot fsync " + file_.string() + ": " + std::strerror(errno));
   }
-  end_ += out.size();
-  leaves_.insert(leaves_.end(), new_leaves.begin(), new_leaves.end());
-  offsets_.insert(offsets_.end(), new_offsets.begin(), new_offsets.end());
-  stack_ = std::move(stack);
-  head_ = h;
-  return seqs;
+  return Status::Ok();
 }
 
 Status Ledger::ForEach(const std::function<Status(const Entry&)>& fn) const {
@@ -473,35 +476,35 @@ Result<Entry> Ledger::Get(uint64_t seq) const {
   // check it still hashes to its leaf (the file could have been changed behind our back).
   const uint64_t at = offsets_[seq];
   const uint64_t until = seq + 1 < offsets_.size() ? offsets_[seq + 1] : end_;
-  std::string rec(until - at, '\0');
+  FIGURANT_ASSIGN_OR_RETURN(const std::string rec, ReadAt(at, until - at));
+  // A head may follow the entry inside [at, until): the entry is the first record.
+  const auto changed = [&] {
+    return DataLoss(file_.string() + ": entry " + std::to_string(seq) + " changed on disk");
+  };
+  if (rec.size() < internal::kFrameBytes) return changed();
+  const internal::Frame frame = internal::ReadFrame(rec.data());
+  if (frame.kind != RecordKind::kEntry || rec.size() < RecordBytes(frame.body_length) ||
+      frame.body_length < internal::kEntryFixed) {
+    return changed();
+  }
+  const std::string_view body(rec.data() + internal::kFrameBytes, frame.body_length);
+  const Hash leaf = LeafHash(reinterpret_cast<const uint8_t*>(body.data()), body.size());
+  if (leaf != leaves_[seq]) return changed();
+  // The leaf hash covers the body, so its fields (seq included) are the ones verified on open.
+  return MakeEntry(internal::DecodeEntryBody(body), leaf, at);
+}
+
+Result<std::string> Ledger::ReadAt(uint64_t offset, uint64_t size) const {
+  std::string out(size, '\0');
   size_t done = 0;
-  while (done < rec.size()) {
+  while (done < out.size()) {
     const ssize_t n =
-        ::pread(fd_, rec.data() + done, rec.size() - done, static_cast<off_t>(at + done));
+        ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return Unavailable("cannot read " + file_.string() + ": " + std::strerror(errno));
     done += static_cast<size_t>(n);
   }
-  // A head may follow the entry inside [at, until): the entry is the first record.
-  const auto len = rec.size() >= 8 ? Load<uint32_t>(rec.data() + 4) : 0;
-  if (rec.size() < 8 + static_cast<uint64_t>(len) + 32 || len < kEntryFixed ||
-      std::memcmp(rec.data(), kEntryMagic, 4) != 0) {
-    return DataLoss(file_.string() + ": entry " + std::to_string(seq) + " changed on disk");
-  }
-  internal::Sha256Engine sha;
-  const std::string_view body(rec.data() + 8, len);
-  Entry e;
-  e.leaf = sha.Leaf(reinterpret_cast<const uint8_t*>(body.data()), body.size());
-  if (e.leaf != leaves_[seq]) {
-    return DataLoss(file_.string() + ": entry " + std::to_string(seq) + " changed on disk");
-  }
-  e.type = static_cast<EntryType>(static_cast<uint8_t>(body[0]));
-  e.seq = seq;
-  e.time = Load<int64_t>(body.data() + 9);
-  std::memcpy(e.prev.data(), body.data() + 17, 32);
-  e.payload.assign(body.data() + kEntryFixed, body.size() - kEntryFixed);
-  e.offset = at;
-  return e;
+  return out;
 }
 
 }  // namespace figurant::ledger

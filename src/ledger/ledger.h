@@ -126,7 +126,17 @@ class Ledger {
   Result<Entry> Get(uint64_t seq) const;
 
  private:
+  struct Batch;
   Ledger() = default;
+  // The bytes a batch will take; InvalidArgument for a payload over kMaxPayload or an unknown type.
+  static Result<size_t> BatchBytes(const std::vector<std::pair<EntryType, std::string>>& events);
+  // Entry records chained onto the log, the new tree and its signed head.
+  Batch EncodeBatch(const std::vector<std::pair<EntryType, std::string>>& events,
+                    size_t bytes) const;
+  // Writes `bytes` at the end of the log and fsyncs; on failure cuts the file back to end_.
+  Status WriteDurably(const std::string& bytes);
+  Result<std::string> ReadAt(uint64_t offset, uint64_t size) const;
+
   std::filesystem::path file_;
   int fd_ = -1;
   int lock_fd_ = -1;
@@ -134,7 +144,7 @@ class Ledger {
   const Clock* clock_ = nullptr;
   std::vector<Hash> leaves_;
   std::vector<uint64_t> offsets_;
-  std::vector<std::pair<int, Hash>> stack_;  // Merkle binary counter over leaves_
+  MerkleFrontier frontier_;  // over leaves_
   SignedHead head_;
   uint64_t end_ = 0;
   uint64_t repaired_bytes_ = 0;

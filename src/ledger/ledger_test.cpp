@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <span>
 #include <sstream>
@@ -428,6 +429,23 @@ TEST_F(LedgerTest, MeteringCountsDoublesAndSupersedesRerenders) {
   ASSERT_TRUE(MeterFrame(*l, "rnd_2", key, 24, agents, latest->at(key)).ok());
   EXPECT_EQ(LatestRenders(*l)->at(key), "rnd_2");
   EXPECT_EQ((*l->Get(l->size() - 2)).type, EntryType::kSupersede);
+}
+
+// Metering refuses, before writing anything, what the usage parser would refuse on reading.
+TEST_F(LedgerTest, MeteringRefusesWhatItsParserWouldRefuse) {
+  auto l = Open();
+  const FrameKey key{"prd_1", "sh010", 1001};
+  const uint64_t before = l->size();
+  AgentUsage a{"a0", "dbl_1", "per_1", "lic_1", 10, 0.1, false, false};
+  EXPECT_EQ(MeterFrame(*l, "rnd_1", key, 0, {a}, std::nullopt).status().code(),
+            StatusCode::kInvalidArgument);
+  a.height_fraction = std::numeric_limits<double>::infinity();
+  const auto inf = MeterFrame(*l, "rnd_1", key, 24, {a}, std::nullopt);
+  EXPECT_EQ(inf.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(inf.status().message().find("agent a0"), std::string::npos) << inf.status().message();
+  a.pixels = 0;  // not on screen: not metered, so not refused
+  EXPECT_TRUE(MeterFrame(*l, "rnd_1", key, 24, {a}, std::nullopt).ok());
+  EXPECT_EQ(l->size(), before);
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include "ledger/merkle.h"
 
-#include <cstring>
-
 #include "ledger/internal/sha256.h"
 
 namespace figurant::ledger {
@@ -42,6 +40,27 @@ void Path(std::span<const Hash> d, uint64_t m, std::vector<Hash>& out) {
   }
 }
 
+// The walk up the tree that both RFC 9162 verifiers make (§2.1.3.2 and §2.1.4.2): `fn` is the
+// current node's index and `sn` the last node's index at the current level.
+struct PathWalk {
+  uint64_t fn = 0, sn = 0;
+
+  // Whether the next proof hash is the current node's left sibling.
+  bool SiblingOnLeft() const { return (fn & 1) != 0 || fn == sn; }
+  void Up() {
+    fn >>= 1;
+    sn >>= 1;
+  }
+  // After combining with a sibling: a left sibling may have been the root of a right edge, so
+  // climb past the levels where the node has none, then one level.
+  void Climb(bool sibling_was_left) {
+    if (sibling_was_left) {
+      while ((fn & 1) == 0 && fn != 0) Up();
+    }
+    Up();
+  }
+};
+
 }  // namespace
 
 Hash LeafHash(const uint8_t* data, size_t size) {
@@ -52,23 +71,27 @@ Hash NodeHash(const Hash& left, const Hash& right) {
   return internal::Sha256Engine().Node(left, right);
 }
 
-Hash MerkleRoot(std::span<const Hash> leaves) {
-  if (leaves.empty()) return Sha256(std::string_view());
-  // Left-to-right with a stack of complete subtrees (a binary counter); folding the stack from the
-  // right gives exactly the RFC 6962 split at the largest power of two.
-  internal::Sha256Engine sha;
-  std::vector<std::pair<int, Hash>> stack;
-  for (const Hash& leaf : leaves) {
-    std::pair<int, Hash> cur{0, leaf};
-    while (!stack.empty() && stack.back().first == cur.first) {
-      cur = {cur.first + 1, sha.Node(stack.back().second, cur.second)};
-      stack.pop_back();
-    }
-    stack.push_back(cur);
+void MerkleFrontier::Push(const Hash& leaf, internal::Sha256Engine& sha) {
+  std::pair<int, Hash> cur{0, leaf};
+  while (!subtrees_.empty() && subtrees_.back().first == cur.first) {
+    cur = {cur.first + 1, sha.Node(subtrees_.back().second, cur.second)};
+    subtrees_.pop_back();
   }
-  Hash acc = stack.back().second;
-  for (size_t i = stack.size() - 1; i-- > 0;) acc = sha.Node(stack[i].second, acc);
+  subtrees_.push_back(cur);
+}
+
+Hash MerkleFrontier::Root(internal::Sha256Engine& sha) const {
+  if (subtrees_.empty()) return Sha256(std::string_view());
+  Hash acc = subtrees_.back().second;
+  for (size_t i = subtrees_.size() - 1; i-- > 0;) acc = sha.Node(subtrees_[i].second, acc);
   return acc;
+}
+
+Hash MerkleRoot(std::span<const Hash> leaves) {
+  internal::Sha256Engine sha;
+  MerkleFrontier frontier;
+  for (const Hash& leaf : leaves) frontier.Push(leaf, sha);
+  return frontier.Root(sha);
 }
 
 std::vector<Hash> InclusionProof(std::span<const Hash> leaves, uint64_t index) {
@@ -80,25 +103,15 @@ std::vector<Hash> InclusionProof(std::span<const Hash> leaves, uint64_t index) {
 bool VerifyInclusion(const Hash& leaf, uint64_t index, uint64_t tree_size,
                      const std::vector<Hash>& proof, const Hash& root) {
   if (index >= tree_size) return false;
-  uint64_t fn = index, sn = tree_size - 1;
+  PathWalk walk{index, tree_size - 1};
   Hash r = leaf;
   for (const Hash& p : proof) {
-    if (sn == 0) return false;
-    if ((fn & 1) || fn == sn) {
-      r = NodeHash(p, r);
-      if (!(fn & 1)) {
-        while (!(fn & 1) && fn != 0) {
-          fn >>= 1;
-          sn >>= 1;
-        }
-      }
-    } else {
-      r = NodeHash(r, p);
-    }
-    fn >>= 1;
-    sn >>= 1;
+    if (walk.sn == 0) return false;
+    const bool left = walk.SiblingOnLeft();
+    r = left ? NodeHash(p, r) : NodeHash(r, p);
+    walk.Climb(left);
   }
-  return sn == 0 && r == root;
+  return walk.sn == 0 && r == root;
 }
 
 std::vector<Hash> ConsistencyProof(std::span<const Hash> leaves, uint64_t old_size) {
@@ -116,31 +129,22 @@ bool VerifyConsistency(uint64_t old_size, uint64_t new_size, const Hash& old_roo
   std::vector<Hash> proof = proof_in;
   if ((old_size & (old_size - 1)) == 0) proof.insert(proof.begin(), old_root);
   if (proof.empty()) return false;
-  uint64_t fn = old_size - 1, sn = new_size - 1;
-  while (fn & 1) {
-    fn >>= 1;
-    sn >>= 1;
-  }
+  PathWalk walk{old_size - 1, new_size - 1};
+  while ((walk.fn & 1) != 0) walk.Up();
   Hash fr = proof[0], sr = proof[0];
   for (size_t i = 1; i < proof.size(); ++i) {
     const Hash& c = proof[i];
-    if (sn == 0) return false;
-    if ((fn & 1) || fn == sn) {
+    if (walk.sn == 0) return false;
+    const bool left = walk.SiblingOnLeft();
+    if (left) {
       fr = NodeHash(c, fr);
       sr = NodeHash(c, sr);
-      if (!(fn & 1)) {
-        while (!(fn & 1) && fn != 0) {
-          fn >>= 1;
-          sn >>= 1;
-        }
-      }
     } else {
       sr = NodeHash(sr, c);
     }
-    fn >>= 1;
-    sn >>= 1;
+    walk.Climb(left);
   }
-  return fr == old_root && sr == new_root && sn == 0;
+  return fr == old_root && sr == new_root && walk.sn == 0;
 }
 
 }  // namespace figurant::ledger

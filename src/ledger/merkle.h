@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "core/crypto.h"
@@ -12,6 +13,23 @@
 namespace figurant::ledger {
 
 using Hash = Sha256Digest;
+
+namespace internal {
+class Sha256Engine;
+}
+
+// The right edge of a Merkle tree built leaf by leaf: a binary counter of complete subtrees (their
+// height and hash). Folding it from the right gives exactly the RFC 6962 split at the largest power
+// of two, so Root() equals MerkleRoot of the same leaves, in O(log n) memory. Not thread-safe.
+class MerkleFrontier {
+ public:
+  void Push(const Hash& leaf, internal::Sha256Engine& sha);
+  // The Merkle tree hash of every leaf pushed; SHA-256 of the empty string when none was.
+  Hash Root(internal::Sha256Engine& sha) const;
+
+ private:
+  std::vector<std::pair<int, Hash>> subtrees_;  // (height, hash), tallest first
+};
 
 Hash LeafHash(const uint8_t* data, size_t size);
 Hash NodeHash(const Hash& left, const Hash& right);

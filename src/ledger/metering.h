@@ -6,12 +6,14 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
-#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
 #include "ledger/ledger.h"
+#include "ledger/payloads.h"
 
 namespace figurant::ledger {
 
@@ -27,50 +29,27 @@ struct AgentUsage {
   bool synthetic = false;      // the performer is synthetic (no real person)
 };
 
-struct FrameKey {
-  std::string production, shot;
-  int frame = 0;
-  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>.
-  auto operator<=>(const FrameKey&) const = default;
-};
-
-// The render currently counted for every frame in the ledger.
+// The render currently counted for every frame in the ledger: the render named by the frame's last
+// usage or supersede entry. DataLoss when one of those entries breaks its payload format.
 Result<std::map<FrameKey, std::string>> LatestRenders(const Ledger& ledger);
-
-// One usage event as the ledger records it: one double visible in one rendered frame, its agents'
-// coverage summed.
-struct UsageEvent {
-  std::string render_id;
-  FrameKey key;
-  double fps = 24;  // [Units: frames per second] [Limits: (0, 1000]]
-  std::string double_id, performer_id, licence_id;
-  std::vector<std::string> agent_names;  // the agents showing this double, in coverage order
-  double pixels = 0;                     // Σ Cryptomatte coverage of those agents [pixels] [>= 0]
-  double height_fraction = 0;            // the largest of their on-screen heights / frame height
-  bool altered = false;                  // any of them altered (tint, scale)
-  bool synthetic = false;                // the performer is synthetic
-};
 
 // Aggregates a frame's per-agent coverage into one event per double with pixels > 0, ordered by
 // double id (the same frame always gives the same events). Pure.
 std::vector<UsageEvent> UsageOfFrame(const std::string& render_id, const FrameKey& key, double fps,
                                      const std::vector<AgentUsage>& agents);
 
-// The canonical JSON payload of a usage event (docs/ledger.md): byte-identical to
-// nlohmann::json::dump() of the same object, written without building a JSON tree.
-std::string UsagePayload(const UsageEvent& event);
-
-// The entries metering appends for one frame, serialised: a supersede entry when
-// `previous_render` is set and differs from `render_id`, then the frame's usage events. Callers
-// that meter many frames at once (a farm ingesting coverage records) concatenate these and append
-// them in one batch: one fsync for all.
+// The entries metering appends for one frame, as Ledger::AppendPayloads takes them: a supersede
+// entry when `previous_render` is set and differs from `render_id`, then the frame's usage events.
+// Callers that meter many frames at once (a farm ingesting coverage records) concatenate these and
+// append them in one batch: one fsync for all.
 std::vector<std::pair<EntryType, std::string>> FrameEntries(
     const std::string& render_id, const FrameKey& key, double fps,
     const std::vector<AgentUsage>& agents, const std::optional<std::string>& previous_render);
 
 // Appends FrameEntries(...) in one durable batch (written, signed and fsynced before returning).
-// Returns the number of usage entries. InvalidArgument for an fps outside (0, 1000]; the ledger's
-// errors otherwise.
+// Returns the number of usage entries. InvalidArgument (nothing appended) for an fps outside
+// (0, 1000] or an agent on screen (pixels > 0) whose pixels or height fraction is not finite: the
+// ledger never records what its parsers would refuse. The ledger's errors otherwise.
 Result<int> MeterFrame(Ledger& ledger, const std::string& render_id, const FrameKey& key,
                        double fps, const std::vector<AgentUsage>& agents,
                        const std::optional<std::string>& previous_render);

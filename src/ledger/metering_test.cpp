@@ -1,10 +1,9 @@
-// Metering without a renderer: aggregation per double and the canonical payload bytes. (The proof
-// that usage pixels equal the EXR's Cryptomatte coverage renders a frame: metering_exr_test.cpp.)
+// Metering without a renderer: aggregation per double and the entries of a frame. (The proof that
+// usage pixels equal the EXR's Cryptomatte coverage renders a frame: metering_exr_test.cpp; the
+// payload bytes are payloads_test.cpp's.)
 #include "ledger/metering.h"
 
 #include <gtest/gtest.h>
-
-#include <random>
 
 namespace figurant::ledger {
 namespace {
@@ -34,52 +33,6 @@ TEST(MeteringTest, OneEventPerVisibleDoubleWithItsAgentsSummed) {
   EXPECT_EQ(entries[0].first, EntryType::kSupersede);
   EXPECT_EQ(json::parse(entries[0].second)["superseded"], "rnd_1");
   EXPECT_EQ(FrameEntries("rnd_1", key, 24, agents, std::string("rnd_1")).size(), 2u);
-}
-
-// The hand-written payload must be exactly what nlohmann::json::dump() writes for the same object,
-// for any values: that is the canonical form docs/ledger.md promises.
-TEST(MeteringTest, UsagePayloadIsCanonicalJson) {
-  std::mt19937_64 rng(11);
-  auto real = [&] {
-    const double mantissa = static_cast<double>(rng() % 100000000) / 1000.0;
-    const int exp = static_cast<int>(rng() % 30) - 15;
-    return mantissa * std::pow(10.0, exp);
-  };
-  const std::vector<std::string> names = {"a0",          "agent \"quoted\"", "back\\slash",
-                                          "tab\there",   "caf\xc3\xa9",      "bad \xff utf8",
-                                          "ctl \x01 end"};
-  for (int trial = 0; trial < 2000; ++trial) {
-    UsageEvent u;
-    u.render_id = "rnd_" + std::to_string(rng() % 1000);
-    u.key = {"prd_" + std::to_string(rng() % 7), names[rng() % names.size()],
-             static_cast<int>(rng() % 10000000)};
-    u.fps = trial % 3 == 0 ? 24.0 : (trial % 3 == 1 ? 23.976 : real());
-    u.double_id = "dbl_x";
-    u.performer_id = names[rng() % names.size()];
-    u.licence_id = trial % 5 == 0 ? "" : "lic_y";
-    u.agent_names = {names[rng() % names.size()]};
-    if (trial % 2 == 0) u.agent_names.push_back(names[rng() % names.size()]);
-    u.pixels = trial % 4 == 0 ? static_cast<double>(rng() % 5000) : real();
-    u.height_fraction = real();
-    u.altered = (trial % 2) == 1;
-    u.synthetic = (trial % 7) == 0;
-    const json expected = {{"agent_names", u.agent_names},
-                           {"agents", u.agent_names.size()},
-                           {"altered", u.altered},
-                           {"double", u.double_id},
-                           {"fps", u.fps},
-                           {"frame", u.key.frame},
-                           {"height_fraction", u.height_fraction},
-                           {"licence", u.licence_id},
-                           {"performer", u.performer_id},
-                           {"pixels", u.pixels},
-                           {"production", u.key.production},
-                           {"render", u.render_id},
-                           {"shot", u.key.shot},
-                           {"synthetic", u.synthetic}};
-    ASSERT_EQ(UsagePayload(u), expected.dump(-1, ' ', false, json::error_handler_t::replace))
-        << "trial " << trial;
-  }
 }
 
 }  // namespace

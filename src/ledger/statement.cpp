@@ -3,22 +3,16 @@
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
+#include <tuple>
 
 #include "consent/terms.h"
+#include "ledger/payloads.h"
 
 namespace figurant::ledger {
 
 using nlohmann::json;
 
 namespace {
-
-struct Usage {
-  std::string render, production, shot, double_id, performer, licence;
-  int frame = 0;
-  double fps = 24, pixels = 0;
-  bool synthetic = false;
-  int agents = 1;
-};
 
 std::string Money(double v, const std::string& currency) {
   char buf[64];
@@ -69,133 +63,102 @@ std::string HeadText(const SignedHead& h) {
   return "ledger head: " + std::to_string(h.tree_size) + " entries, root " + ToHex(h.root);
 }
 
-}  // namespace
+// A licence as its latest licence_signed entry states it.
+struct Licence {
+  std::string performer;
+  bool synthetic = false;
+  bool terms_ok = false;
+  std::string problem;  // why the terms do not parse, when they do not
+  consent::Compensation comp;
+};
 
-namespace {
+// What one real performer's counted usage under one licence in one production adds up to.
+struct LineTally {
+  ProductionLine line;
+  std::set<std::string> frames;  // FrameId of every frame counted
+};
+using LineKey =
+    std::tuple<std::string, std::string, std::string>;  // performer, licence, production
 
-// Gathers what statements need from entries in ledger order, then totals them (Finish).
-class Accumulator {
- public:
-  Status Add(const Entry& e) {
-    if (e.type != EntryType::kLicenceSigned && e.type != EntryType::kUsage &&
-        e.type != EntryType::kSupersede) {
-      return Status::Ok();
-    }
-    const json j = json::parse(e.payload, nullptr, false);
-    if (!j.is_object()) {
-      return DataLoss("ledger entry " + std::to_string(e.seq) + ": payload is not a JSON object");
-    }
-    switch (e.type) {
-      case EntryType::kLicenceSigned:
-        AddLicence(e.seq, j);
-        break;
-      case EntryType::kUsage:
-        return AddUsage(e.seq, j);
-      case EntryType::kSupersede:
-        latest_[{j.value("production", ""), j.value("shot", ""), j.value("frame", 0)}] =
-            j.value("render", "");
-        break;
-      default:
-        break;
-    }
-    return Status::Ok();
-  }
-
-  Statements Finish(const SignedHead& head);
-
- private:
-  struct Key {
-    std::string production, shot;
-    int frame = 0;
-    // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>.
-    auto operator<=>(const Key&) const = default;
-  };
-  struct Usage {
-    std::string render, double_id, performer, licence;
-    Key key;
-    double fps = 24, pixels = 0;
-    bool synthetic = false;
-    std::vector<std::string> agents;
-  };
-  struct Licence {
-    std::string performer;
-    bool synthetic = false;
-    bool terms_ok = false;
-    std::string problem;
-    consent::Compensation comp;
-  };
-
-  void AddLicence(uint64_t seq, const json& j) {
-    const std::string id = j.value("licence", "");
-    Licence& l = licences_[id];  // a later signature of the same licence replaces the terms
-    l.performer = j.value("performer", "");
-    l.synthetic = j.value("synthetic", false);
-    auto terms = consent::ParseTerms(j.contains("terms") ? j["terms"] : json(),
-                                     "ledger entry " + std::to_string(seq));
-    l.terms_ok = terms.ok();
-    if (terms.ok()) {
-      l.comp = terms->compensation;
-    } else {
-      l.problem = terms.status().message();
-    }
-  }
-
-  Status AddUsage(uint64_t seq, const json& j) {
-    Usage u;
-    u.render = j.value("render", "");
-    u.key = {j.value("production", ""), j.value("shot", ""), j.value("frame", 0)};
-    u.fps = j.value("fps", 24.0);
-    u.double_id = j.value("double", "");
-    u.performer = j.value("performer", "");
-    u.licence = j.value("licence", "");
-    u.pixels = j.value("pixels", 0.0);
-    u.synthetic = j.value("synthetic", false);
-    if (!(u.fps > 0) || u.fps > 1000) {
-      return DataLoss("ledger entry " + std::to_string(seq) + ": fps must be in (0, 1000]");
-    }
-    if (const auto names = j.find("agent_names"); names != j.end() && names->is_array()) {
-      for (const json& n : *names) {
-        if (n.is_string()) u.agents.push_back(n.get<std::string>());
-      }
-    } else {
-      // Entries written before agent names were recorded: stand-ins, one per agent.
-      for (int i = 0; i < j.value("agents", 1); ++i) {
-        u.agents.push_back(u.double_id + "#" + std::to_string(i));
-      }
-    }
-    auto [it, fresh] = latest_.try_emplace(u.key, u.render);
-    if (!fresh && it->second != u.render) {
-      // A new render of the frame without its supersede entry: it replaces the old one anyway.
-      if (supersede_missing_.insert(u.key).second) ++frames_without_supersede_;
-      it->second = u.render;
-    }
-    if (!seen_
-             .insert(u.render + '\0' + u.key.production + '\0' + u.key.shot + '\0' +
-                     std::to_string(u.key.frame) + '\0' + u.double_id)
-             .second) {
-      ++duplicates_;
-      return Status::Ok();
-    }
-    usages_.push_back(std::move(u));
-    return Status::Ok();
-  }
-
-  std::map<std::string, Licence> licences_;
-  std::vector<Usage> usages_;
-  std::map<Key, std::string> latest_;  // frame → the render that counts
-  std::set<std::string> seen_;         // render, frame and double of every usage kept
-  std::set<Key> supersede_missing_;
-  uint64_t frames_without_supersede_ = 0, duplicates_ = 0;
+// Counted usage (latest render of each frame, once per render, frame and double), summed.
+struct UsageTally {
+  std::map<LineKey, LineTally> lines;                     // real performers only
+  std::map<std::string, PopulationLine> real, synthetic;  // by production
+  std::map<std::string, bool> performers;                 // performer → synthetic
 };
 
 std::string FrameId(const std::string& shot, int frame) {
   return shot + '\0' + std::to_string(frame);
 }
 
-Statements Accumulator::Finish(const SignedHead& head) {
-  Statements s;
-  s.head = head;
-  for (const auto& [id, l] : licences_) {
+void AddToPopulation(const UsageEvent& u, PopulationLine& pop,
+                     std::map<std::string, std::set<std::string>>& frames) {
+  pop.production = u.key.production;
+  for (const std::string& a : u.agent_names) pop.agents.insert(u.key.shot + "/" + a);
+  pop.doubles.insert(u.double_id);
+  pop.screen_seconds += 1.0 / u.fps;
+  frames[u.key.production].insert(FrameId(u.key.shot, u.key.frame));
+}
+
+void AddToLine(const UsageEvent& u, LineTally& t) {
+  t.line.production = u.key.production;
+  t.line.licence = u.licence_id;
+  t.frames.insert(FrameId(u.key.shot, u.key.frame));
+  t.line.shots.insert(u.key.shot);
+  t.line.screen_seconds += 1.0 / u.fps;
+  t.line.pixels += u.pixels;
+}
+
+UsageTally TallyUsage(const std::vector<UsageEvent>& usages,
+                      const std::map<FrameKey, std::string>& latest) {
+  UsageTally t;
+  std::map<std::string, std::set<std::string>> synthetic_frames, real_frames;  // by production
+  for (const UsageEvent& u : usages) {
+    if (latest.at(u.key) != u.render_id) continue;  // superseded by a later render of the frame
+    auto& population = u.synthetic ? t.synthetic : t.real;
+    AddToPopulation(u, population[u.key.production], u.synthetic ? synthetic_frames : real_frames);
+    bool& synthetic = t.performers[u.performer_id];
+    synthetic = synthetic || u.synthetic;
+    if (!u.synthetic) AddToLine(u, t.lines[{u.performer_id, u.licence_id, u.key.production}]);
+  }
+  for (auto& [production, frames] : synthetic_frames) {
+    t.synthetic[production].frames = frames.size();
+  }
+  for (auto& [production, frames] : real_frames) t.real[production].frames = frames.size();
+  return t;
+}
+
+// A line priced under its licence's terms, or marked unknown (and warned about, once per licence)
+// when the ledger holds no terms for it.
+ProductionLine PriceLine(const LineKey& key, const LineTally& t,
+                         const std::map<std::string, Licence>& licences,
+                         std::set<std::string>& warned, std::vector<std::string>& warnings) {
+  const auto& [performer, licence_id, production] = key;
+  ProductionLine line = t.line;
+  line.frames = t.frames.size();
+  const auto it = licences.find(licence_id);
+  if (it == licences.end() || !it->second.terms_ok) {
+    line.terms_known = false;
+    if (it == licences.end() && warned.insert(licence_id).second) {
+      warnings.push_back("usage under licence " + (licence_id.empty() ? "(none)" : licence_id) +
+                         " by performer " + performer +
+                         ", which has no licence_signed entry in the ledger: amount unknown");
+    }
+    return line;
+  }
+  const consent::Compensation& c = it->second.comp;
+  line.currency = c.currency;
+  line.per_production_fee = c.per_production_fee;
+  line.per_screen_second = c.per_screen_second;
+  line.minimum = c.minimum_per_production;
+  line.amount = std::max(c.per_production_fee + c.per_screen_second * line.screen_seconds,
+                         c.minimum_per_production);
+  return line;
+}
+
+// Scan fees and currencies of every licence with readable terms; a warning for the others.
+void AddLicences(const std::map<std::string, Licence>& licences, Statements& s) {
+  for (const auto& [id, l] : licences) {
     PerformerStatement& p = s.performers[l.performer];
     p.performer = l.performer;
     p.synthetic = p.synthetic || l.synthetic;
@@ -206,64 +169,9 @@ Statements Accumulator::Finish(const SignedHead& head) {
     p.licence_currency[id] = l.comp.currency;
     if (!l.synthetic) p.scan_fees[id] = l.comp.scan_fee;
   }
-  struct LineState {
-    ProductionLine line;
-    std::set<std::string> frames;
-  };
-  // (performer, licence, production) → line; production → population frames.
-  std::map<std::tuple<std::string, std::string, std::string>, LineState> lines;
-  std::map<std::string, std::set<std::string>> synthetic_frames, real_frames;
-  for (const Usage& u : usages_) {
-    if (latest_.at(u.key) != u.render) continue;  // superseded by a later render of the frame
-    const std::string frame = FrameId(u.key.shot, u.key.frame);
-    auto& population = u.synthetic ? s.synthetic : s.real;
-    PopulationLine& pop = population[u.key.production];
-    pop.production = u.key.production;
-    for (const std::string& a : u.agents) pop.agents.insert(u.key.shot + "/" + a);
-    pop.doubles.insert(u.double_id);
-    pop.screen_seconds += 1.0 / u.fps;
-    (u.synthetic ? synthetic_frames : real_frames)[u.key.production].insert(frame);
-    PerformerStatement& p = s.performers[u.performer];
-    p.performer = u.performer;
-    if (u.synthetic) {
-      p.synthetic = true;
-      continue;
-    }
-    LineState& st = lines[{u.performer, u.licence, u.key.production}];
-    st.line.production = u.key.production;
-    st.line.licence = u.licence;
-    st.frames.insert(frame);
-    st.line.shots.insert(u.key.shot);
-    st.line.screen_seconds += 1.0 / u.fps;
-    st.line.pixels += u.pixels;
-  }
-  for (auto& [production, frames] : synthetic_frames)
-    s.synthetic[production].frames = frames.size();
-  for (auto& [production, frames] : real_frames) s.real[production].frames = frames.size();
-  std::set<std::string> warned;
-  for (auto& [key, st] : lines) {
-    const auto& [performer, licence_id, production] = key;
-    ProductionLine& line = st.line;
-    line.frames = st.frames.size();
-    const auto it = licences_.find(licence_id);
-    if (it == licences_.end() || !it->second.terms_ok) {
-      line.terms_known = false;
-      if (it == licences_.end() && warned.insert(licence_id).second) {
-        s.warnings.push_back("usage under licence " + (licence_id.empty() ? "(none)" : licence_id) +
-                             " by performer " + performer +
-                             ", which has no licence_signed entry in the ledger: amount unknown");
-      }
-    } else {
-      const consent::Compensation& c = it->second.comp;
-      line.currency = c.currency;
-      line.per_production_fee = c.per_production_fee;
-      line.per_screen_second = c.per_screen_second;
-      line.minimum = c.minimum_per_production;
-      line.amount = std::max(c.per_production_fee + c.per_screen_second * line.screen_seconds,
-                             c.minimum_per_production);
-    }
-    s.performers[performer].productions.push_back(line);
-  }
+}
+
+void AddTotals(Statements& s) {
   for (auto& [id, p] : s.performers) {
     if (p.synthetic) continue;
     for (const auto& [lic, fee] : p.scan_fees) p.total[p.licence_currency[lic]] += fee;
@@ -271,17 +179,107 @@ Statements Accumulator::Finish(const SignedHead& head) {
       if (l.terms_known) p.total[l.currency] += l.amount;
     }
   }
-  if (frames_without_supersede_ > 0) {
-    s.warnings.push_back(std::to_string(frames_without_supersede_) +
+}
+
+// Gathers what statements need from entries in ledger order (Add), then prices and totals them
+// (Finish).
+class Accumulator {
+ public:
+  Status Add(const Entry& e) {
+    switch (e.type) {
+      case EntryType::kLicenceSigned: {
+        FIGURANT_ASSIGN_OR_RETURN(LicenceSignedEvent l, ParseLicenceSigned(e));
+        AddLicence(e.seq, l);
+        return Status::Ok();
+      }
+      case EntryType::kUsage: {
+        FIGURANT_ASSIGN_OR_RETURN(UsageEvent u, ParseUsage(e));
+        AddUsage(std::move(u));
+        return Status::Ok();
+      }
+      case EntryType::kSupersede: {
+        FIGURANT_ASSIGN_OR_RETURN(SupersedeEvent r, ParseSupersede(e));
+        latest_[r.key] = std::move(r.render_id);
+        return Status::Ok();
+      }
+      default:
+        return Status::Ok();
+    }
+  }
+
+  Statements Finish(const SignedHead& head) const {
+    Statements s;
+    s.head = head;
+    AddLicences(licences_, s);
+    UsageTally tally = TallyUsage(usages_, latest_);
+    s.real = std::move(tally.real);
+    s.synthetic = std::move(tally.synthetic);
+    for (const auto& [id, synthetic] : tally.performers) {
+      PerformerStatement& p = s.performers[id];
+      p.performer = id;
+      p.synthetic = p.synthetic || synthetic;
+    }
+    std::set<std::string> warned;
+    for (const auto& [key, t] : tally.lines) {
+      s.performers[std::get<0>(key)].productions.push_back(
+          PriceLine(key, t, licences_, warned, s.warnings));
+    }
+    AddTotals(s);
+    AddRecordWarnings(s.warnings);
+    return s;
+  }
+
+ private:
+  void AddLicence(uint64_t seq, const LicenceSignedEvent& e) {
+    Licence& l = licences_[e.licence_id];  // a later signature of the same licence replaces it
+    l.performer = e.performer_id;
+    l.synthetic = e.synthetic;
+    auto terms = consent::ParseTerms(e.terms, "ledger entry " + std::to_string(seq));
+    l.terms_ok = terms.ok();
+    if (terms.ok()) {
+      l.comp = terms->compensation;
+    } else {
+      l.problem = terms.status().message();
+    }
+  }
+
+  void AddUsage(UsageEvent u) {
+    auto [it, fresh] = latest_.try_emplace(u.key, u.render_id);
+    if (!fresh && it->second != u.render_id) {
+      // A new render of the frame without its supersede entry: it replaces the old one anyway.
+      if (supersede_missing_.insert(u.key).second) ++frames_without_supersede_;
+      it->second = u.render_id;
+    }
+    if (!seen_
+             .insert(u.render_id + '\0' + u.key.production + '\0' + u.key.shot + '\0' +
+                     std::to_string(u.key.frame) + '\0' + u.double_id)
+             .second) {
+      ++duplicates_;
+      return;
+    }
+    usages_.push_back(std::move(u));
+  }
+
+  // What the ledger's writers got wrong, and what the statement did about it.
+  void AddRecordWarnings(std::vector<std::string>& warnings) const {
+    if (frames_without_supersede_ > 0) {
+      warnings.push_back(std::to_string(frames_without_supersede_) +
                          " frame(s) re-rendered without a supersede entry: only the latest render "
                          "of each is counted");
-  }
-  if (duplicates_ > 0) {
-    s.warnings.push_back(std::to_string(duplicates_) +
+    }
+    if (duplicates_ > 0) {
+      warnings.push_back(std::to_string(duplicates_) +
                          " duplicate usage event(s) (same render, frame and double) not counted");
+    }
   }
-  return s;
-}
+
+  std::map<std::string, Licence> licences_;
+  std::vector<UsageEvent> usages_;
+  std::map<FrameKey, std::string> latest_;  // frame → the render that counts
+  std::set<std::string> seen_;              // render, frame and double of every usage kept
+  std::set<FrameKey> supersede_missing_;
+  uint64_t frames_without_supersede_ = 0, duplicates_ = 0;
+};
 
 }  // namespace
 
@@ -332,7 +330,8 @@ json PerformerStatementJson(const Statements& s, const std::string& performer,
   j["production_count"] = counted.size();
   j["total"] = synthetic ? json::object() : json(total);
   if (production)
-    j["note"] = "scan fees are owed once per licence: see the statement without --production";
+    j["note"] =
+        "scan fees are owed once per licence: see the performer's statement over all productions";
   j["warnings"] = s.warnings;
   return j;
 }

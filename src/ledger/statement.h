@@ -47,7 +47,6 @@ struct PopulationLine {
   uint64_t frames = 0;            // distinct (shot, frame) with at least one such double
   double screen_seconds = 0;      // Σ 1/fps per double and frame [Units: s]
 };
-using SyntheticLine = PopulationLine;
 
 struct Statements {
   std::map<std::string, PerformerStatement> performers;  // real and synthetic performers
@@ -61,7 +60,8 @@ struct Statements {
 // frame (the last usage or supersede entry for that production, shot and frame), once per
 // (render, frame, double): a re-render never counts twice, even without its supersede entry.
 // Usage under a licence whose signed terms are not in the ledger is listed with amount 0 and a
-// warning. DataLoss when the ledger does not verify or an entry is not a JSON object.
+// warning. DataLoss when the ledger does not verify or a usage, supersede or licence_signed entry
+// breaks its payload format (ledger/payloads.h names the entry and the field).
 Result<Statements> ComputeStatements(const Ledger& ledger);
 // The same from an export's bytes and the bank's public key alone (what an auditor holds): the log
 // must verify entirely (VerifyLog) or DataLoss names the first bad entry.

@@ -406,9 +406,30 @@ void WalkGeometry(const aiScene& scene, const aiNode& node, const Mat4f& parent,
   }
 }
 
-}  // namespace
+// Runs in the isolated child: the scene's triangles as a double asset (ImportGeometry).
+Result<std::string> GeometryFromScene(const aiScene* scene, const std::string& name,
+                                      size_t max_triangles) {
+  if (scene->mRootNode == nullptr || scene->mNumMeshes == 0) {
+    return InvalidArgument(name + ": the file holds no meshes");
+  }
+  geom::DoubleAsset asset;
+  WalkGeometry(*scene, *scene->mRootNode, Mat4f::Identity(), asset.mesh);
+  if (asset.mesh.triangle_count() > max_triangles) {
+    return InvalidArgument(name + ": " + std::to_string(asset.mesh.triangle_count()) +
+                           " triangles is over the limit of " + std::to_string(max_triangles) +
+                           " (decimate it first)");
+  }
+  return geom::EncodeDoubleAsset(asset);
+}
 
-Result<ImportedScan> ImportFile(const fs::path& path, const ImportOptions& options) {
+// Refuses what must not reach Assimp: no bytes, or a PLY header it would mishandle.
+Status CheckMeshBytes(std::string_view bytes, const std::string& name) {
+  if (bytes.empty()) return InvalidArgument(name + ": the file is empty");
+  return CheckPlyHeader(bytes, name);
+}
+
+// The bytes of a mesh file, checked by CheckMeshBytes; NotFound naming it when it does not exist.
+Result<std::string> ReadMeshFile(const fs::path& path) {
   const std::string name = path.string();
   auto bytes = ReadFile(path);
   if (!bytes.ok()) {
@@ -416,24 +437,46 @@ Result<ImportedScan> ImportFile(const fs::path& path, const ImportOptions& optio
                ? Status(NotFound(name + ": no such file"))
                : bytes.status();
   }
-  if (bytes->empty()) return InvalidArgument(name + ": the file is empty");
-  FIGURANT_RETURN_IF_ERROR(CheckPlyHeader(*bytes, name));
-  std::string sha = Sha256Hex(*bytes);
-  SecureZero(bytes->data(), bytes->size());
+  FIGURANT_RETURN_IF_ERROR(CheckMeshBytes(*bytes, name));
+  return std::move(bytes).value();
+}
+
+// Assimp in the isolated child: `read` opens the scene with the child's importer (nullptr when it
+// cannot), `convert` turns the scene into the bytes the child sends back. `name` names the input
+// in every message.
+using SceneReader = std::function<const aiScene*(Assimp::Importer&)>;
+using SceneConverter = std::function<Result<std::string>(const aiScene*)>;
+
+Result<std::string> ReadSceneIsolated(const std::string& name, int timeout_seconds,
+                                      const SceneReader& read, const SceneConverter& convert) {
   internal::IsolationLimits limits;
-  limits.timeout_seconds = options.import_timeout_seconds;
-  FIGURANT_ASSIGN_OR_RETURN(std::string transfer,
-                            internal::RunIsolated(
-                                [&]() -> Result<std::string> {
-                                  Assimp::Importer importer;
-                                  const aiScene* scene = importer.ReadFile(name, kPostProcess);
-                                  if (scene == nullptr) {
-                                    return InvalidArgument(name + ": cannot read it as a mesh (" +
-                                                           importer.GetErrorString() + ")");
-                                  }
-                                  return FromScene(scene, path.parent_path(), name, sha);
-                                },
-                                name, limits));
+  limits.timeout_seconds = timeout_seconds;
+  return internal::RunIsolated(
+      [&]() -> Result<std::string> {
+        Assimp::Importer importer;
+        const aiScene* scene = read(importer);
+        if (scene == nullptr) {
+          return InvalidArgument(name + ": cannot read it as a mesh (" + importer.GetErrorString() +
+                                 ")");
+        }
+        return convert(scene);
+      },
+      name, limits);
+}
+
+}  // namespace
+
+Result<ImportedScan> ImportFile(const fs::path& path, const ImportOptions& options) {
+  const std::string name = path.string();
+  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, ReadMeshFile(path));
+  std::string sha = Sha256Hex(bytes);
+  SecureZero(bytes.data(), bytes.size());
+  FIGURANT_ASSIGN_OR_RETURN(
+      std::string transfer,
+      ReadSceneIsolated(
+          name, options.import_timeout_seconds,
+          [&](Assimp::Importer& importer) { return importer.ReadFile(name, kPostProcess); },
+          [&](const aiScene* scene) { return FromScene(scene, path.parent_path(), name, sha); }));
   FIGURANT_ASSIGN_OR_RETURN(internal::RawScan raw, DeserializeRaw(transfer, name));
   SecureZero(transfer.data(), transfer.size());
   return internal::Finish(std::move(raw), name, options);
@@ -442,24 +485,17 @@ Result<ImportedScan> ImportFile(const fs::path& path, const ImportOptions& optio
 Result<ImportedScan> ImportMemory(std::string_view bytes, std::string_view format_hint,
                                   std::string_view name, const ImportOptions& options) {
   const std::string n(name);
-  if (bytes.empty()) return InvalidArgument(n + ": the file is empty");
-  FIGURANT_RETURN_IF_ERROR(CheckPlyHeader(bytes, n));
+  FIGURANT_RETURN_IF_ERROR(CheckMeshBytes(bytes, n));
   const std::string hint = Lower(std::string(format_hint));
-  internal::IsolationLimits limits;
-  limits.timeout_seconds = options.import_timeout_seconds;
-  FIGURANT_ASSIGN_OR_RETURN(std::string transfer,
-                            internal::RunIsolated(
-                                [&]() -> Result<std::string> {
-                                  Assimp::Importer importer;
-                                  const aiScene* scene = importer.ReadFileFromMemory(
-                                      bytes.data(), bytes.size(), kPostProcess, hint.c_str());
-                                  if (scene == nullptr) {
-                                    return InvalidArgument(n + ": cannot read it as a mesh (" +
-                                                           importer.GetErrorString() + ")");
-                                  }
-                                  return FromScene(scene, {}, n, Sha256Hex(bytes));
-                                },
-                                n, limits));
+  FIGURANT_ASSIGN_OR_RETURN(
+      std::string transfer,
+      ReadSceneIsolated(
+          n, options.import_timeout_seconds,
+          [&](Assimp::Importer& importer) {
+            return importer.ReadFileFromMemory(bytes.data(), bytes.size(), kPostProcess,
+                                               hint.c_str());
+          },
+          [&](const aiScene* scene) { return FromScene(scene, {}, n, Sha256Hex(bytes)); }));
   FIGURANT_ASSIGN_OR_RETURN(internal::RawScan raw, DeserializeRaw(transfer, n));
   return internal::Finish(std::move(raw), n, options);
 }
@@ -507,41 +543,15 @@ double MetresPer(Units u) {
 
 Result<geom::Mesh> ImportGeometry(const fs::path& path, size_t max_triangles, int timeout_seconds) {
   const std::string name = path.string();
-  auto bytes = ReadFile(path);
-  if (!bytes.ok()) {
-    return bytes.status().code() == StatusCode::kNotFound
-               ? Status(NotFound(name + ": no such file"))
-               : bytes.status();
-  }
-  if (bytes->empty()) return InvalidArgument(name + ": the file is empty");
-  FIGURANT_RETURN_IF_ERROR(CheckPlyHeader(*bytes, name));
-  internal::IsolationLimits limits;
-  limits.timeout_seconds = timeout_seconds;
+  FIGURANT_RETURN_IF_ERROR(ReadMeshFile(path).status());
   // The child sends the triangles as a double asset, whose decoder the parent runs like on any
   // untrusted bytes.
   FIGURANT_ASSIGN_OR_RETURN(
       std::string transfer,
-      internal::RunIsolated(
-          [&]() -> Result<std::string> {
-            Assimp::Importer importer;
-            const aiScene* scene = importer.ReadFile(name, kGeometryPostProcess);
-            if (scene == nullptr) {
-              return InvalidArgument(name + ": cannot read it as a mesh (" +
-                                     importer.GetErrorString() + ")");
-            }
-            if (scene->mRootNode == nullptr || scene->mNumMeshes == 0) {
-              return InvalidArgument(name + ": the file holds no meshes");
-            }
-            geom::DoubleAsset asset;
-            WalkGeometry(*scene, *scene->mRootNode, Mat4f::Identity(), asset.mesh);
-            if (asset.mesh.triangle_count() > max_triangles) {
-              return InvalidArgument(name + ": " + std::to_string(asset.mesh.triangle_count()) +
-                                     " triangles is over the limit of " +
-                                     std::to_string(max_triangles) + " (decimate it first)");
-            }
-            return geom::EncodeDoubleAsset(asset);
-          },
-          name, limits));
+      ReadSceneIsolated(
+          name, timeout_seconds,
+          [&](Assimp::Importer& importer) { return importer.ReadFile(name, kGeometryPostProcess); },
+          [&](const aiScene* scene) { return GeometryFromScene(scene, name, max_triangles); }));
   auto asset = geom::DecodeDoubleAsset(transfer);
   if (!asset.ok()) {
     return InvalidArgument(name + ": the mesh importer returned malformed data (" +

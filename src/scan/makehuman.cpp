@@ -30,8 +30,13 @@ using nlohmann::json;
 constexpr double kChildAge = 0.1875;
 constexpr double kYoungAge = 0.5;
 
+// MakeHuman's files, relative to its data directory.
+constexpr char kBaseObjFile[] = "3dobjs/base.obj";
+constexpr char kSkeletonFile[] = "rigs/default.mhskel";
+constexpr char kWeightsFile[] = "rigs/default_weights.mhw";
+
 struct BaseMesh {
-  std::vector<Vec3f> positions;               // all 19,158 vertices (decimetres)
+  std::vector<Vec3f> positions;               // all 19,158 vertices [decimetres]
   std::vector<std::array<uint32_t, 3>> body;  // triangles of the `body` group (base indices)
 };
 
@@ -52,22 +57,49 @@ std::vector<std::string_view> Fields(std::string_view line) {
   return out;
 }
 
-Result<BaseMesh> ReadBaseObj(const fs::path& file, std::string& bytes_out) {
-  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
-  BaseMesh m;
-  std::string group;
+// Calls `visit(line_no, fields)` for each line of `text` that is neither blank nor a comment
+// ('#'): its 1-based number and its whitespace-separated fields. Stops at the first error.
+template <typename Visit>
+Status ForEachLine(std::string_view text, const Visit& visit) {
   size_t line_no = 0, pos = 0;
-  auto bad = [&](const std::string& why) {
-    return InvalidArgument(file.string() + ":" + std::to_string(line_no) + ": " + why);
-  };
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    const std::string_view line(text.data() + pos, end - pos);
+    if (end == std::string_view::npos) end = text.size();
+    const auto f = Fields(text.substr(pos, end - pos));
     pos = end + 1;
     ++line_no;
-    const auto f = Fields(line);
-    if (f.empty()) continue;
+    if (f.empty() || f[0][0] == '#') continue;
+    FIGURANT_RETURN_IF_ERROR(visit(line_no, f));
+  }
+  return Status::Ok();
+}
+
+// An OBJ face's vertex indices (1-based "v", "v/vt" or "v/vt/vn"), 0-based; nullopt when one is
+// not a vertex among the first `vertex_count`.
+std::optional<std::vector<uint32_t>> FaceVertices(const std::vector<std::string_view>& f,
+                                                  size_t vertex_count) {
+  std::vector<uint32_t> idx;
+  for (size_t k = 1; k < f.size(); ++k) {
+    uint32_t v = 0;
+    const auto slash = f[k].find('/');
+    const std::string_view num = f[k].substr(0, slash);
+    if (std::from_chars(num.data(), num.data() + num.size(), v).ec != std::errc() || v == 0 ||
+        v > vertex_count) {
+      return std::nullopt;
+    }
+    idx.push_back(v - 1);
+  }
+  return idx;
+}
+
+// The vertices of base.obj and the triangles of its `body` group (fans of its polygons).
+Result<BaseMesh> ParseBaseObj(std::string_view text, const fs::path& file) {
+  BaseMesh m;
+  std::string group;
+  FIGURANT_RETURN_IF_ERROR(ForEachLine(text, [&](size_t line_no, const auto& f) -> Status {
+    auto bad = [&](const std::string& why) {
+      return InvalidArgument(file.string() + ":" + std::to_string(line_no) + ": " + why);
+    };
     if (f[0] == "v") {
       Vec3f p;
       if (f.size() < 4 || !ParseFloat(f[1], p.x) || !ParseFloat(f[2], p.y) ||
@@ -78,37 +110,23 @@ Result<BaseMesh> ReadBaseObj(const fs::path& file, std::string& bytes_out) {
     } else if (f[0] == "g") {
       group = f.size() > 1 ? std::string(f[1]) : std::string();
     } else if (f[0] == "f" && group == "body") {
-      std::vector<uint32_t> idx;
-      for (size_t k = 1; k < f.size(); ++k) {
-        uint32_t v = 0;
-        const auto slash = f[k].find('/');
-        const std::string_view num = f[k].substr(0, slash);
-        if (std::from_chars(num.data(), num.data() + num.size(), v).ec != std::errc() || v == 0 ||
-            v > m.positions.size()) {
-          return bad("face refers to a vertex that does not exist");
-        }
-        idx.push_back(v - 1);
+      const auto idx = FaceVertices(f, m.positions.size());
+      if (!idx) return bad("face refers to a vertex that does not exist");
+      if (idx->size() < 3) return bad("face with fewer than 3 vertices");
+      for (size_t k = 1; k + 1 < idx->size(); ++k) {
+        m.body.push_back({(*idx)[0], (*idx)[k], (*idx)[k + 1]});
       }
-      if (idx.size() < 3) return bad("face with fewer than 3 vertices");
-      for (size_t k = 1; k + 1 < idx.size(); ++k) m.body.push_back({idx[0], idx[k], idx[k + 1]});
     }
-  }
+    return Status::Ok();
+  }));
   if (m.body.empty()) return InvalidArgument(file.string() + ": no faces in group 'body'");
-  bytes_out = std::move(text);
   return m;
 }
 
+// Adds `weight` × the target's offsets ("vertex dx dy dz" lines) to `positions`.
 Status ApplyTarget(const fs::path& file, double weight, std::vector<Vec3f>& positions) {
   FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
-  size_t pos = 0, line_no = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    const std::string_view line(text.data() + pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    const auto f = Fields(line);
-    if (f.empty() || f[0][0] == '#') continue;
+  return ForEachLine(text, [&](size_t line_no, const auto& f) -> Status {
     uint32_t v = 0;
     Vec3f d;
     if (f.size() < 4 ||
@@ -119,8 +137,8 @@ Status ApplyTarget(const fs::path& file, double weight, std::vector<Vec3f>& posi
                              ": expected 'vertex dx dy dz'");
     }
     positions[v] += d * static_cast<float>(weight);
-  }
-  return Status::Ok();
+    return Status::Ok();
+  });
 }
 
 // Splits a 0..1 slider into weights of its min / average / max targets (MakeHuman's scheme).
@@ -154,6 +172,112 @@ Result<anim::MhPose> ResolvePose(const fs::path& dir, const MakeHumanPose& pose,
   auto posed = anim::PoseFromClip(bvh, pose.frame, skeleton);
   if (!posed.ok()) return posed.status().WithContext(clip.string());
   return posed;
+}
+
+// The base mesh with the body's macro targets applied.
+struct MorphedBody {
+  BaseMesh base;      // every base vertex, morphed
+  Sha256Hasher hash;  // over base.obj's bytes, then each target's path and weight
+};
+
+Result<MorphedBody> MorphBody(const fs::path& dir, const MakeHumanBody& body) {
+  const fs::path base_file = dir / kBaseObjFile;
+  FIGURANT_ASSIGN_OR_RETURN(std::string base_bytes, ReadFile(base_file));
+  MorphedBody out;
+  FIGURANT_ASSIGN_OR_RETURN(out.base, ParseBaseObj(base_bytes, base_file));
+  out.hash.Update(base_bytes);
+  for (const auto& [target, weight] : MakeHumanTargetWeights(body)) {
+    FIGURANT_RETURN_IF_ERROR(ApplyTarget(dir / "targets" / target, weight, out.base.positions));
+    out.hash.Update(target + ":" + std::to_string(weight) + "\n");
+  }
+  return out;
+}
+
+// The `body` group as a mesh of its own: its vertices only, renumbered.
+struct BodyMesh {
+  geom::Mesh mesh;             // [decimetres]
+  std::vector<int64_t> remap;  // base vertex → mesh vertex, or -1 when not in the body group
+};
+
+BodyMesh KeepBodyGroup(const MorphedBody& morphed) {
+  BodyMesh out;
+  out.remap.assign(morphed.base.positions.size(), -1);
+  geom::Mesh& m = out.mesh;
+  for (const auto& tri : morphed.base.body) {
+    for (uint32_t v : tri) {
+      if (out.remap[v] < 0) {
+        out.remap[v] = static_cast<int64_t>(m.positions.size());
+        m.positions.push_back(morphed.base.positions[v]);
+      }
+      m.indices.push_back(static_cast<uint32_t>(out.remap[v]));
+    }
+  }
+  m.base_color = {0.62f, 0.45f, 0.36f};  // MakeHuman's default skin tone, linear
+  return out;
+}
+
+// The default skeleton placed on the morphed mesh, and its skin weights.
+struct Rig {
+  anim::MhSkeleton skeleton;
+  anim::MhWeights weights;
+};
+
+Result<Rig> LoadRig(const fs::path& dir, const std::vector<Vec3f>& positions) {
+  Rig rig;
+  FIGURANT_ASSIGN_OR_RETURN(rig.skeleton, anim::LoadMhSkeleton(dir / kSkeletonFile, positions));
+  FIGURANT_ASSIGN_OR_RETURN(
+      rig.weights, anim::LoadMhWeights(dir / kWeightsFile, rig.skeleton, positions.size()));
+  return rig;
+}
+
+// The four strongest influences of each body vertex, renormalised; none means rigid with the
+// root.
+geom::SkinWeights StrongestInfluences(const anim::MhWeights& weights, const BodyMesh& body) {
+  const size_t n_vertices = body.mesh.positions.size();
+  geom::SkinWeights skin;
+  skin.joints.assign(n_vertices, {0, 0, 0, 0});
+  skin.weights.assign(n_vertices, {1, 0, 0, 0});
+  for (size_t v = 0; v < body.remap.size(); ++v) {
+    if (body.remap[v] < 0 || weights.influences[v].empty()) continue;
+    auto list = weights.influences[v];
+    std::stable_sort(list.begin(), list.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    const size_t n = std::min<size_t>(list.size(), geom::kMaxInfluences);
+    float sum = 0;
+    for (size_t k = 0; k < n; ++k) sum += list[k].second;
+    const auto bv = static_cast<size_t>(body.remap[v]);
+    skin.weights[bv] = {0, 0, 0, 0};
+    for (size_t k = 0; k < n; ++k) {
+      skin.joints[bv][k] = list[k].first;
+      skin.weights[bv][k] = list[k].second / sum;
+    }
+  }
+  return skin;
+}
+
+// Gives `body` the rig: posed as `pose` asks (its vertices skinned, the skeleton resting in the
+// pose), or in MakeHuman's rest pose without one. `positions` are the morphed base vertices.
+Status AttachRig(const fs::path& dir, const Rig& rig, const std::vector<Vec3f>& positions,
+                 const std::optional<MakeHumanPose>& pose, BodyMesh& body) {
+  const anim::MhSkeleton& sk = rig.skeleton;
+  std::vector<geom::Mat4f> skinning(sk.bones.size());
+  if (pose) {
+    FIGURANT_ASSIGN_OR_RETURN(anim::MhPose rotations, ResolvePose(dir, *pose, sk));
+    skinning = anim::SkinningMatrices(sk, rotations);
+    const std::vector<Vec3f> posed = anim::Skin(positions, rig.weights, skinning);
+    for (size_t v = 0; v < body.remap.size(); ++v) {
+      if (body.remap[v] >= 0) body.mesh.positions[static_cast<size_t>(body.remap[v])] = posed[v];
+    }
+  }
+  geom::Skeleton skeleton;
+  skeleton.bones.reserve(sk.bones.size());
+  for (size_t b = 0; b < sk.bones.size(); ++b) {
+    skeleton.bones.push_back(
+        {sk.bones[b].name, sk.bones[b].parent, skinning[b] * sk.bones[b].rest});
+  }
+  body.mesh.skin = StrongestInfluences(rig.weights, body);
+  body.mesh.skeleton = std::move(skeleton);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -230,7 +354,9 @@ Result<MakeHumanBody> ParseMakeHumanBody(std::string_view text, std::string_view
 }
 
 Result<MakeHumanPose> ParseMakeHumanPose(std::string_view spec) {
-  if (spec.empty()) return InvalidArgument("--pose: expected rest, stand, CLIP or CLIP:FRAME");
+  if (spec.empty()) {
+    return InvalidArgument("pose: expected rest, stand, CLIP or CLIP:FRAME, got an empty spec");
+  }
   MakeHumanPose pose;
   if (spec == "rest" || spec == "stand") {
     pose.named = std::string(spec);
@@ -255,90 +381,30 @@ Result<MakeHumanPose> ParseMakeHumanPose(std::string_view spec) {
 Result<ImportedScan> ImportMakeHuman(const fs::path& dir, const MakeHumanBody& body,
                                      const ImportOptions& options,
                                      const std::optional<MakeHumanPose>& pose) {
-  std::string base_bytes;
-  FIGURANT_ASSIGN_OR_RETURN(BaseMesh base, ReadBaseObj(dir / "3dobjs" / "base.obj", base_bytes));
-  Sha256Hasher hasher;
-  hasher.Update(base_bytes);
-  std::vector<Vec3f> positions = base.positions;
-  for (const auto& [target, weight] : MakeHumanTargetWeights(body)) {
-    const fs::path file = dir / "targets" / target;
-    FIGURANT_RETURN_IF_ERROR(ApplyTarget(file, weight, positions));
-    hasher.Update(target + ":" + std::to_string(weight) + "\n");
-  }
+  FIGURANT_ASSIGN_OR_RETURN(MorphedBody morphed, MorphBody(dir, body));
   if (pose) {
-    hasher.Update("pose:" + pose->named + ":" + pose->clip.string() + ":" +
-                  std::to_string(pose->frame) + "\n");
+    morphed.hash.Update("pose:" + pose->named + ":" + pose->clip.string() + ":" +
+                        std::to_string(pose->frame) + "\n");
   }
-
+  BodyMesh mesh = KeepBodyGroup(morphed);
   internal::RawScan raw;
-  raw.sha256 = ToHex(hasher.Finish());
+  raw.sha256 = ToHex(morphed.hash.Finish());
   raw.up_is_known_y = true;
   raw.facing_is_known_z = true;
   raw.fixed_units = Units::kDecimetres;
-  // Keep only the vertices of the body group, renumbered.
-  std::vector<int64_t> remap(positions.size(), -1);
-  geom::Mesh& m = raw.mesh;
-  for (const auto& tri : base.body) {
-    for (uint32_t v : tri) {
-      if (remap[v] < 0) {
-        remap[v] = static_cast<int64_t>(m.positions.size());
-        m.positions.push_back(positions[v]);
-      }
-      m.indices.push_back(static_cast<uint32_t>(remap[v]));
-    }
-  }
-  m.base_color = {0.62f, 0.45f, 0.36f};  // MakeHuman's default skin tone, linear
-
   // Skeleton and weights, when the rig files are there; posing needs them.
-  const fs::path skel_file = dir / "rigs" / "default.mhskel";
-  const fs::path weights_file = dir / "rigs" / "default_weights.mhw";
   std::error_code ec;
-  if (fs::exists(skel_file, ec) && fs::exists(weights_file, ec)) {
-    FIGURANT_ASSIGN_OR_RETURN(anim::MhSkeleton sk, anim::LoadMhSkeleton(skel_file, positions));
-    FIGURANT_ASSIGN_OR_RETURN(anim::MhWeights weights,
-                              anim::LoadMhWeights(weights_file, sk, positions.size()));
-    std::vector<geom::Mat4f> skinning(sk.bones.size());
-    if (pose) {
-      FIGURANT_ASSIGN_OR_RETURN(anim::MhPose rotations, ResolvePose(dir, *pose, sk));
-      skinning = anim::SkinningMatrices(sk, rotations);
-      const std::vector<Vec3f> posed = anim::Skin(positions, weights, skinning);
-      for (size_t v = 0; v < remap.size(); ++v) {
-        if (remap[v] >= 0) m.positions[static_cast<size_t>(remap[v])] = posed[v];
-      }
-    }
-    geom::Skeleton skeleton;
-    skeleton.bones.reserve(sk.bones.size());
-    for (size_t b = 0; b < sk.bones.size(); ++b) {
-      skeleton.bones.push_back(
-          {sk.bones[b].name, sk.bones[b].parent, skinning[b] * sk.bones[b].rest});
-    }
-    // The four strongest influences per vertex, renormalised; none means rigid with the root.
-    m.skin.joints.assign(m.positions.size(), {0, 0, 0, 0});
-    m.skin.weights.assign(m.positions.size(), {1, 0, 0, 0});
-    for (size_t v = 0; v < remap.size(); ++v) {
-      if (remap[v] < 0 || weights.influences[v].empty()) continue;
-      auto list = weights.influences[v];
-      std::stable_sort(list.begin(), list.end(),
-                       [](const auto& a, const auto& b) { return a.second > b.second; });
-      const size_t n = std::min<size_t>(list.size(), geom::kMaxInfluences);
-      float sum = 0;
-      for (size_t k = 0; k < n; ++k) sum += list[k].second;
-      const auto bv = static_cast<size_t>(remap[v]);
-      m.skin.weights[bv] = {0, 0, 0, 0};
-      for (size_t k = 0; k < n; ++k) {
-        m.skin.joints[bv][k] = list[k].first;
-        m.skin.weights[bv][k] = list[k].second / sum;
-      }
-    }
-    m.skeleton = std::move(skeleton);
+  if (fs::exists(dir / kSkeletonFile, ec) && fs::exists(dir / kWeightsFile, ec)) {
+    FIGURANT_ASSIGN_OR_RETURN(const Rig rig, LoadRig(dir, morphed.base.positions));
+    FIGURANT_RETURN_IF_ERROR(AttachRig(dir, rig, morphed.base.positions, pose, mesh));
   } else if (pose) {
-    return InvalidArgument(dir.string() +
-                           ": posing needs rigs/default.mhskel and "
-                           "rigs/default_weights.mhw");
+    return InvalidArgument(dir.string() + ": posing needs " + kSkeletonFile + " and " +
+                           kWeightsFile);
   } else {
-    raw.warnings.push_back(dir.string() + ": no rigs/default.mhskel; the body is not animatable");
+    raw.warnings.push_back(dir.string() + ": no " + kSkeletonFile + "; the body is not animatable");
   }
-  return internal::Finish(std::move(raw), (dir / "3dobjs" / "base.obj").string(), options);
+  raw.mesh = std::move(mesh.mesh);
+  return internal::Finish(std::move(raw), (dir / kBaseObjFile).string(), options);
 }
 
 Result<ImportedScan> ImportGenerated(geom::Mesh mesh, std::string_view name,

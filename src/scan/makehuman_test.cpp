@@ -8,12 +8,13 @@
 
 #include "geom/mesh_codec.h"
 #include "scan/scan.h"
+#include "scan/scan_test_util.h"
 
 namespace figurant::scan {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kMakeHuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
+const fs::path kMakeHuman = fs::path(FIGURANT_MAKEHUMAN_DIR);
 const MakeHumanBody kBody{0.8, 0.55, 0.6, 0.45, 0.6, 0.2, 0.3, 0.5};
 
 MakeHumanPose Clip(const char* path, int frame) {
@@ -30,21 +31,8 @@ MakeHumanPose Named(const char* name) {
   return p;
 }
 
-// The most forward point of the head is the nose, on the mid-line and ahead of the head's middle.
-// `off_axis` allows for a head turned a little, or a body off-centre in its box (arm swing).
-void ExpectFacesPlusZ(const geom::Mesh& m, double height, float off_axis = 0.04f) {
-  const auto band = static_cast<float>(height * 0.9);
-  geom::Vec3f nose{0, 0, -1e9f};
-  float lo = 1e9f, hi = -1e9f;
-  for (const auto& p : m.positions) {
-    if (p.y <= band) continue;
-    if (p.z > nose.z) nose = p;
-    lo = std::min(lo, p.z);
-    hi = std::max(hi, p.z);
-  }
-  EXPECT_LT(std::fabs(nose.x), off_axis);
-  EXPECT_GT(nose.z - 0.5f * (lo + hi), 0.03f);
-}
+// A posed body's nose may be off the mid-line a little more (arm swing moves the box). [metres]
+constexpr float kNoseOffAxis = 0.04f;
 
 TEST(ScanMakeHumanPoseTest, StandingKeepsTheHeightFeetOnTheGroundAndFacing) {
   ASSERT_TRUE(fs::exists(kMakeHuman / "rigs" / "default.mhskel")) << kMakeHuman;
@@ -54,7 +42,7 @@ TEST(ScanMakeHumanPoseTest, StandingKeepsTheHeightFeetOnTheGroundAndFacing) {
   ASSERT_TRUE(stand.ok()) << stand.status().ToString();
   EXPECT_NEAR(stand->height_m, rest->height_m, 0.03 * rest->height_m);
   EXPECT_NEAR(stand->bounds.lo.y, 0.0, 1e-4);
-  ExpectFacesPlusZ(stand->asset.mesh, stand->height_m);
+  ExpectFacesPlusZ(stand->asset.mesh, stand->height_m, kNoseOffAxis);
   EXPECT_EQ(stand->asset.mesh.vertex_count(), rest->asset.mesh.vertex_count());
   EXPECT_GE(stand->lods.size(), 2u);
   EXPECT_TRUE(stand->rigged);
@@ -76,7 +64,7 @@ TEST(ScanMakeHumanPoseTest, Walk1FramesArePosedGroundedAndFinite) {
     // A walking person is a little shorter than standing (knees, stride), never much.
     EXPECT_GT(s->height_m, 0.93 * rest->height_m) << "frame " << frame;
     EXPECT_LE(s->height_m, 1.01 * rest->height_m) << "frame " << frame;
-    ExpectFacesPlusZ(m, s->height_m, 0.08f);
+    ExpectFacesPlusZ(m, s->height_m, 2 * kNoseOffAxis);
     EXPECT_LT(s->bounds.size().x, 0.8 * rest->bounds.size().x) << "arms still in the A-pose";
   }
 }
@@ -102,7 +90,9 @@ TEST(ScanMakeHumanPoseTest, ParsesPoseSpecs) {
   ASSERT_TRUE(q.ok());
   EXPECT_EQ(q->clip, "/data/x.bvh");
   EXPECT_EQ(q->frame, 0);
-  EXPECT_FALSE(ParseMakeHumanPose("").ok());
+  const Status empty = ParseMakeHumanPose("").status();
+  EXPECT_EQ(empty.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(empty.message().rfind("pose: expected rest, stand", 0), 0u) << empty.message();
 }
 
 TEST(ScanMakeHumanPoseTest, BadPosesNameTheClip) {

@@ -60,8 +60,8 @@ struct ImportedScan {
 
 // Imports one file. `path` names the file in every message. InvalidArgument with a clear message
 // for unreadable, truncated or empty files, no triangles, NaN/infinite coordinates, degenerate
-// meshes, implausible heights (saying which units were guessed and how to override them) and
-// meshes over the triangle limit.
+// meshes, implausible heights (saying which units were guessed and that ImportOptions::units
+// overrides them) and meshes over the triangle limit.
 Result<ImportedScan> ImportFile(const std::filesystem::path& path, const ImportOptions& options);
 
 // Reads the triangles of a mesh file as they are in the file (its units and axes, every node's
@@ -111,8 +111,8 @@ struct MakeHumanPose {
   int frame = 0;  // 0-based frame of `clip` [Limits: 0..frames-1]
 };
 
-// Parses "rest", "stand", "CLIP" or "CLIP:FRAME" (the CLI's --pose). InvalidArgument for an
-// empty spec.
+// Parses "rest", "stand", "CLIP" or "CLIP:FRAME" (the form a user types, e.g. the CLI's --pose).
+// InvalidArgument for an empty spec.
 Result<MakeHumanPose> ParseMakeHumanPose(std::string_view spec);
 
 // Builds a body from `dir` (3dobjs/base.obj, targets/macrodetails/..., rigs/default.mhskel,

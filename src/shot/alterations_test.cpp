@@ -2,71 +2,38 @@
 // jitter alters only the agents whose licence permits it, and the per-agent check sees exactly the
 // alterations applied.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "bank/bank.h"
-#include "core/crypto.h"
 #include "crowd/scene_spec.h"
-#include "scan/scan.h"
 #include "shot/shot.h"
-#include "synth/synth.h"
+#include "shot/shot_test_bank.h"
 
 namespace figurant::shot {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr UnixSeconds kNow = 1790000000;  // 2026-09-21
-
-class AlterationsTest : public ::testing::Test {
+class AlterationsTest : public ShotTestBank {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(InitCrypto().ok());
-    dir_ = fs::temp_directory_path() / ("figurant-alterations-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    auto b = bank::Bank::Init(dir_ / "bank", clock_);
-    ASSERT_TRUE(b.ok()) << b.status().ToString();
-    bank_ = std::move(b).value();
-    const auto studio = *bank_->AddStudio("S");
-    production_ = bank_->AddProduction({studio.id, "P", {"streaming"}, {"FR"}, {}})->id;
-    theatrical_ = bank_->AddProduction({studio.id, "Q", {"theatrical"}, {"FR"}, {}})->id;
+    ShotTestBank::SetUp();
+    if (HasFatalFailure()) return;
+    auto theatrical = bank_->AddProduction({studio_, "Q", {"theatrical"}, {"FR"}, {}});
+    ASSERT_TRUE(theatrical.ok()) << theatrical.status().ToString();
+    theatrical_ = theatrical->id;
     // Two performers with generated (wardrobe-marked) bodies: one permits no alteration at all,
     // the other wardrobe tint and body scale.
     for (const auto& [name, alterations] : std::map<std::string, json>{
              {"none", json::array()}, {"both", json{"wardrobe_tint", "body_scale"}}}) {
-      const auto p = *bank_->AddPerformer({name, std::nullopt, consent::Language::kEnglish, false});
-      synth::SyntheticPerformer body = synth::Generate(name == "none" ? 11 : 12, 0.04);
-      auto scan = scan::ImportGenerated(body.mesh, name, Sha256Hex(name), {});
-      ASSERT_TRUE(scan.ok()) << scan.status().ToString();
-      auto d = bank_->AddDouble({p.id, name, registry::SourceKind::kScan, {}}, *scan);
+      auto d = AddPerformerDouble(name, name == "none" ? 11 : 12);
       ASSERT_TRUE(d.ok()) << d.status().ToString();
       ASSERT_TRUE(d->has_wardrobe_regions);
       doubles_[d->id] = name;
-      const json terms = {{"productions", {production_}},
-                          {"uses", {"background"}},
-                          {"media", {"streaming"}},
-                          {"territories", {"worldwide"}},
-                          {"valid_from", "2026-01-01"},
-                          {"valid_until", "2027-12-31"},
-                          {"max_screen_height_fraction", 0.9},
-                          {"alterations", alterations},
-                          {"compensation", {{"currency", "EUR"}, {"scan_fee", 1}}},
-                          {"revocable", true},
-                          {"revocation_notice_days", 0}};
-      auto draft = bank_->DraftLicence(p.id, studio.id, terms.dump(), "terms");
-      ASSERT_TRUE(draft.ok()) << draft.status().ToString();
-      ASSERT_TRUE(
-          bank_->SignLicence(draft->licence.id, p.id, consent::Representation::kUnion, false).ok());
+      auto licence = SignLicence(d->performer_id, LicenceTerms(production_, alterations, 0.9));
+      ASSERT_TRUE(licence.ok()) << licence.status().ToString();
     }
-  }
-  void TearDown() override {
-    bank_.reset();
-    fs::remove_all(dir_);
   }
 
   crowd::SceneSpec Scene(const json& variation) {
@@ -91,10 +58,7 @@ class AlterationsTest : public ::testing::Test {
     return *spec;
   }
 
-  FixedClock clock_{kNow};
-  fs::path dir_;
-  std::unique_ptr<bank::Bank> bank_;
-  std::string production_, theatrical_;
+  std::string theatrical_;
   std::map<std::string, std::string> doubles_;  // double id → "none" | "both"
 };
 

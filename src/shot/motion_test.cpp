@@ -3,18 +3,14 @@
 // advance over a shot (and a frame rendered alone matches the same frame of the whole shot), and
 // a double that cannot be posed stands still.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "bank/bank.h"
-#include "core/crypto.h"
 #include "core/file.h"
 #include "crowd/scene_spec.h"
-#include "scan/scan.h"
 #include "shot/shot.h"
-#include "synth/synth.h"
+#include "shot/shot_test_bank.h"
 
 namespace figurant::shot {
 namespace {
@@ -22,55 +18,20 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr UnixSeconds kNow = 1790000000;  // 2026-09-21
-
-class MotionTest : public ::testing::Test {
+class MotionTest : public ShotTestBank {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(InitCrypto().ok());
-    dir_ = fs::temp_directory_path() / ("figurant-motion-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    auto b = bank::Bank::Init(dir_ / "bank", clock_);
-    ASSERT_TRUE(b.ok()) << b.status().ToString();
-    bank_ = std::move(b).value();
-    const auto studio = *bank_->AddStudio("S");
-    production_ = bank_->AddProduction({studio.id, "P", {"streaming"}, {"FR"}, {}})->id;
+    ShotTestBank::SetUp();
+    if (HasFatalFailure()) return;
     // A rigged body, and the same kind of body with its rig stripped (a bare scan). The licence
     // permits no alteration at all: motion must not need one.
     for (const bool rigged : {true, false}) {
-      const std::string name = rigged ? "rigged" : "bare";
-      const auto p = *bank_->AddPerformer({name, std::nullopt, consent::Language::kEnglish, false});
-      synth::SyntheticPerformer body = synth::Generate(rigged ? 21 : 22, 0.04);
-      if (!rigged) {
-        body.mesh.skeleton.reset();
-        body.mesh.skin = {};
-      }
-      auto scan = scan::ImportGenerated(body.mesh, name, Sha256Hex(name), {});
-      ASSERT_TRUE(scan.ok()) << scan.status().ToString();
-      ASSERT_EQ(scan->rigged, rigged);
-      auto d = bank_->AddDouble({p.id, name, registry::SourceKind::kScan, {}}, *scan);
+      auto d = AddPerformerDouble(rigged ? "rigged" : "bare", rigged ? 21 : 22, rigged);
       ASSERT_TRUE(d.ok()) << d.status().ToString();
       (rigged ? rigged_ : bare_) = d->id;
-      const json terms = {{"productions", {production_}},
-                          {"uses", {"background"}},
-                          {"media", {"streaming"}},
-                          {"territories", {"worldwide"}},
-                          {"valid_from", "2026-01-01"},
-                          {"valid_until", "2027-12-31"},
-                          {"max_screen_height_fraction", 0.95},
-                          {"alterations", json::array()},
-                          {"compensation", {{"currency", "EUR"}, {"scan_fee", 1}}},
-                          {"revocable", true},
-                          {"revocation_notice_days", 0}};
-      auto draft = bank_->DraftLicence(p.id, studio.id, terms.dump(), "terms");
-      ASSERT_TRUE(draft.ok()) << draft.status().ToString();
-      ASSERT_TRUE(
-          bank_->SignLicence(draft->licence.id, p.id, consent::Representation::kUnion, false).ok());
+      auto licence = SignLicence(d->performer_id, LicenceTerms(production_, json::array(), 0.95));
+      ASSERT_TRUE(licence.ok()) << licence.status().ToString();
     }
-  }
-  void TearDown() override {
-    bank_.reset();
-    fs::remove_all(dir_);
   }
 
   // Two agents seen from the side (heading 90°), 1.6 m apart, in a 160×90 frame.
@@ -112,10 +73,7 @@ class MotionTest : public ::testing::Test {
     return b.ok() ? *b : "";
   }
 
-  FixedClock clock_{kNow};
-  fs::path dir_;
-  std::unique_ptr<bank::Bank> bank_;
-  std::string production_, rigged_, bare_;
+  std::string rigged_, bare_;
 };
 
 TEST_F(MotionTest, TwoPhasesOfOneDoubleRenderDifferentSilhouettes) {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numbers>
 #include <string>
+#include <variant>
 
 #include "scan/scan.h"
 
@@ -76,6 +77,26 @@ Result<std::shared_ptr<const geom::Mesh>> LoadSeatMesh(const std::string& file,
     return Status(mesh.status().code(), "scene field '" + field + "': " + mesh.status().message());
   }
   return std::make_shared<const geom::Mesh>(std::move(*mesh));
+}
+
+Result<ShotSet> LoadShotSet(const crowd::SceneSpec& spec) {
+  ShotSet set;
+  FIGURANT_ASSIGN_OR_RETURN(set.geometry, LoadSetMeshes(spec.set, spec.base_dir));
+  for (size_t gi = 0; gi < spec.crowds.size(); ++gi) {
+    const auto* seats = std::get_if<crowd::SeatsSpec>(&spec.crowds[gi].layout);
+    if (seats == nullptr || seats->seat_mesh.empty()) continue;
+    FIGURANT_ASSIGN_OR_RETURN(set.seat_meshes[gi],
+                              LoadSeatMesh(seats->seat_mesh, spec.base_dir,
+                                           "crowds[" + std::to_string(gi) + "].seat_mesh"));
+  }
+  if (!set.geometry.empty()) {
+    std::vector<geom::Mesh> meshes;
+    meshes.reserve(set.geometry.size());
+    for (const render::SetGeometry& g : set.geometry) meshes.push_back(g.mesh);
+    set.surface.emplace(
+        meshes, spec.set.has_ground ? std::optional<double>(spec.set.ground_height) : std::nullopt);
+  }
+  return set;
 }
 
 }  // namespace figurant::shot

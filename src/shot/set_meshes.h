@@ -11,12 +11,15 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
 #include "crowd/scene_spec.h"
+#include "crowd/set_surface.h"
 #include "render/renderer.h"
 
 namespace figurant::shot {
@@ -38,5 +41,25 @@ Result<std::vector<render::SetGeometry>> LoadSetMeshes(const crowd::SetSpec& set
 Result<std::shared_ptr<const geom::Mesh>> LoadSeatMesh(const std::string& file,
                                                        const std::filesystem::path& base_dir,
                                                        const std::string& field);
+
+// A shot's set, loaded: what the crowd groups stand on and what the renderer draws besides the
+// agents.
+struct ShotSet {
+  // The set's meshes in the scene's order (LoadSetMeshes); the shot appends the stand tiers its
+  // seats groups generate.
+  std::vector<render::SetGeometry> geometry;
+  // Seats groups' seat meshes (LoadSeatMesh), by index into the scene's crowds.
+  std::map<size_t, std::shared_ptr<const geom::Mesh>> seat_meshes;
+  // What area and path groups stand on: the set's meshes and the ground plane when the scene has
+  // one; none when the set has no meshes (they then stand on the ground plane or at y = 0).
+  std::optional<crowd::SetSurface> surface;
+
+  const crowd::SetSurface* stand_on() const { return surface ? &*surface : nullptr; }
+};
+
+// Loads the set meshes, then the seat meshes (`crowds[i].seat_mesh`), and builds the surface.
+// Errors as LoadSetMeshes and LoadSeatMesh, the first met. Same fork caveat: call it before
+// anything else in the shot.
+Result<ShotSet> LoadShotSet(const crowd::SceneSpec& spec);
 
 }  // namespace figurant::shot

@@ -1,13 +1,22 @@
 // A shot, end to end: a scene file resolved against the bank into licensed, cast, placed agents,
 // rendered frame by frame into EXR/PNG plates with coverage records and a clone report.
 //
-// Resolution, in order: the set meshes loaded (shot/set_meshes.h); the production's facts; every
-// double in the bank judged for the production (the casting pool, with each excluded double's
-// reasons); crowd groups laid out (crowd/layout.h; area and path groups on the set's surfaces,
-// crowd/set_surface.h) and cast from the pool under the clone constraints (crowd/casting.h), with
-// variation only within what each licence permits; explicit agents added; then every agent checked
-// with its real on-screen height and alterations (consent::Check) — a refused agent is never
-// rendered: the shot fails naming each, or with drop_refused they are removed and listed.
+// The stages, in order (each in shot/internal/ unless named):
+//   1. the set: set meshes, seats groups' seat meshes and the surface crowds stand on
+//      (shot/set_meshes.h);
+//   2. the casting pool: every double judged for the production today, the excluded ones counted
+//      by reason (casting_pool.h);
+//   3. placement: each crowd group laid out, its pool filtered and split by tag mix, cast under
+//      its clone constraints and varied within what each licence permits; then the explicit
+//      agents (placement.h);
+//   4. the per-agent licence check with each agent's real on-screen height and alterations: a
+//      refused agent is never rendered — the shot fails naming each, or with drop_refused they are
+//      removed and listed; the licence that allowed an agent is the one its usage is billed to
+//      (licence_check.h);
+//   5. the doubles shown loaded once, with whether they can be posed (shown.h);
+//   6. posed copies, one per double and phase step shown in the frames rendered (posing.h);
+//   7. the clone report (clone_report.h);
+//   8. the frame loop: render, write EXR/PNG/coverage, hand each frame to the sink (frames.h).
 #pragma once
 
 #include <filesystem>
@@ -29,9 +38,9 @@ namespace figurant::shot {
 
 struct ShotOptions {
   std::optional<int> first_frame, last_frame;  // override the scene's range (within it)
-  bool drop_refused = false;
-  bool allow_clones = false;
-  int threads = -1;  // -1: the scene's setting
+  bool drop_refused = false;  // render without the agents the licences refuse (listed)
+  bool allow_clones = false;  // cast even when the clone distances cannot be met
+  int threads = -1;           // -1: the scene's setting
   bool progress = false;
 };
 
@@ -73,7 +82,7 @@ struct CastAgent {
   std::string name;
   std::string double_id;
   std::string performer_id;
-  std::string licence_id;  // the licence that allows it
+  std::string licence_id;  // the licence its per-agent check allowed it under: the one billed
   bool synthetic = false;  // the performer is synthetic
   bool altered = false;    // tint or scale applied
 };
@@ -106,20 +115,34 @@ struct ShotReport {
   nlohmann::json ToJson() const;
 };
 
+// The frames a shot renders. [Limits: first <= last]
+struct FrameSpan {
+  int first = 0, last = 0;
+};
+
+// The frames RenderShot renders: options.first_frame..last_frame (each the scene's when unset)
+// clipped to the scene's range. InvalidArgument naming both ranges when none is left: "frames 5-9
+// asked are outside the scene's frames 1001-1004".
+Result<FrameSpan> FramesToRender(const crowd::FrameRange& scene, const ShotOptions& options);
+
 // Called after each frame is written, with the frame and what was rendered (metering hooks in
 // here).
 using FrameSink =
     std::function<Status(const render::Frame&, const FrameOutput&, const std::vector<CastAgent>&)>;
 
 // A sink that meters every frame into the ledger under `render_id`: one usage event per double
-// visible, superseding the previous render of the same frame. `rendered` (optional) counts events.
+// visible, superseding the previous render of the same frame. `events_out` (optional) counts them.
 Result<FrameSink> MeteringSink(ledger::Ledger& ledger, const crowd::SceneSpec& spec,
                                const std::string& render_id, int* events_out = nullptr);
 
-// Resolves and renders. InvalidArgument for a scene that does not fit the bank (unknown production
-// or double) or whose set meshes cannot be read (NotFound for a missing one); PermissionDenied when
-// agents are refused and !drop_refused (nothing is rendered); FailedPrecondition when casting
-// cannot meet the clone constraints and !allow_clones.
+// Resolves and renders (the stages above). Errors, nothing rendered unless said:
+//   InvalidArgument for a scene that does not fit the bank (unknown production or double), whose
+//   set meshes cannot be read (NotFound for a missing one), or whose frames exclude every frame
+//   asked (FramesToRender);
+//   PermissionDenied when agents are refused and !drop_refused, naming each agent and reason;
+//   FailedPrecondition when a crowd group has no licensed double to cast, when casting cannot meet
+//   the clone constraints and !allow_clones, or when no agent is left to render;
+//   the bank's, renderer's, writers' and sink's errors as they come (frames already written stay).
 Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
                               const ShotOptions& options, const FrameSink& sink = {});
 

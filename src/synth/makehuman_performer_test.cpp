@@ -12,7 +12,7 @@ namespace figurant::synth {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kMakeHuman = fs::path(FIGURANT_SOURCE_DIR) / ".." / "shared" / "data" / "makehuman";
+const fs::path kMakeHuman = fs::path(FIGURANT_MAKEHUMAN_DIR);
 
 const MakeHumanKit& Kit() {
   static const MakeHumanKit kit = [] {

@@ -120,18 +120,21 @@ struct Fields {
   double skin, cloth, hair;
 };
 
-// The three surfaces at p: skin (the body), cloth (garment shells), hair. The body surface is
-// their union.
-Fields Evaluate(const BodyParams& b, const Joints& j, V3 p) {
+// Head, nose and neck.
+double HeadSurface(const BodyParams& b, const Joints& j, V3 p) {
   const double H = b.height_m, g = b.girth, hs = b.head_scale * H / 1.75;
-  // Skin.
-  double body = Ellipsoid(p, j.head, {0.077 * hs, 0.113 * hs, 0.097 * hs});
-  body =
-      SMin(body, RoundCone(p, j.nose - V3{0, 0.01, 0.025}, j.nose, 0.014 * hs, 0.011 * hs), 0.02);
-  body = SMin(
-      body,
+  double head = Ellipsoid(p, j.head, {0.077 * hs, 0.113 * hs, 0.097 * hs});
+  head =
+      SMin(head, RoundCone(p, j.nose - V3{0, 0.01, 0.025}, j.nose, 0.014 * hs, 0.011 * hs), 0.02);
+  return SMin(
+      head,
       RoundCone(p, j.neck - V3{0, 0.03, 0}, j.head - V3{0, 0.07 * hs, 0.02}, 0.058 * g, 0.052 * g),
       0.03);
+}
+
+// Chest, waist, pelvis (and breasts) and the shoulder girdle.
+double TorsoSurface(const BodyParams& b, const Joints& j, V3 p) {
+  const double H = b.height_m, g = b.girth;
   const double chest_w = b.shoulder_width * 0.42 * (b.female ? 0.95 : 1.0);
   double torso = Ellipsoid(p, j.chest, {chest_w, 0.125 * H, 0.105 * g});
   torso = SMin(
@@ -148,36 +151,48 @@ Fields Evaluate(const BodyParams& b, const Joints& j, V3 p) {
                0.04);
     }
   }
-  torso = SMin(torso, RoundCone(p, j.shoulder[0], j.shoulder[1], 0.052 * g, 0.052 * g), 0.07);
-  body = SMin(body, torso, 0.05);
+  return SMin(torso, RoundCone(p, j.shoulder[0], j.shoulder[1], 0.052 * g, 0.052 * g), 0.07);
+}
+
+// Both arms and both legs, whole, and the parts the garments follow.
+struct LimbSurfaces {
   double arms = 1e9, legs = 1e9;
   double upper_arms = 1e9, thighs = 1e9, lower_legs = 1e9, feet = 1e9;
+};
+
+LimbSurfaces Limbs(const BodyParams& b, const Joints& j, V3 p) {
+  const double H = b.height_m, g = b.girth;
+  LimbSurfaces l;
   for (int s = 0; s < 2; ++s) {
     const double ua = RoundCone(p, j.shoulder[s], j.elbow[s], 0.05 * g, 0.038 * g);
     const double fa = RoundCone(p, j.elbow[s], j.wrist[s], 0.037 * g, 0.027 * g);
     const double hand = RoundCone(p, j.wrist[s], j.hand_tip[s], 0.028, 0.024);
-    upper_arms = std::min(upper_arms, ua);
-    arms = std::min(arms, SMin(SMin(ua, fa, 0.02), hand, 0.015));
+    l.upper_arms = std::min(l.upper_arms, ua);
+    l.arms = std::min(l.arms, SMin(SMin(ua, fa, 0.02), hand, 0.015));
     const double th = RoundCone(p, j.hip[s], j.knee[s], 0.085 * g, 0.055 * g);
     const double sh = RoundCone(p, j.knee[s], j.ankle[s], 0.052 * g, 0.035);
     const double ft = Ellipsoid(p, (j.ankle[s] + j.toe[s]) * 0.5 + V3{0, -0.012, 0},
                                 {0.045, 0.035, 0.125 * H / 1.75});
-    thighs = std::min(thighs, th);
-    lower_legs = std::min(lower_legs, sh);
-    feet = std::min(feet, ft);
-    legs = std::min(legs, SMin(SMin(th, sh, 0.03), ft, 0.03));
+    l.thighs = std::min(l.thighs, th);
+    l.lower_legs = std::min(l.lower_legs, sh);
+    l.feet = std::min(l.feet, ft);
+    l.legs = std::min(l.legs, SMin(SMin(th, sh, 0.03), ft, 0.03));
   }
-  body = SMin(body, arms, 0.03);
-  body = SMin(body, legs, 0.045);
+  return l;
+}
 
-  // Garments: shells a little outside the skin, over the parts each outfit covers.
+// Garments: shells a little outside the skin, over the parts each outfit covers.
+double ClothSurface(const BodyParams& b, const Joints& j, V3 p, double torso,
+                    const LimbSurfaces& limbs) {
+  const double H = b.height_m, g = b.girth;
   const double cloth_gap = 0.008;
   double top = torso - cloth_gap;
   double bottom =
-      SMin(thighs, Ellipsoid(p, j.hips, {b.hip_width * 0.5, 0.08 * H, 0.11 * g}), 0.05) - cloth_gap;
+      SMin(limbs.thighs, Ellipsoid(p, j.hips, {b.hip_width * 0.5, 0.08 * H, 0.11 * g}), 0.05) -
+      cloth_gap;
   const bool long_sleeves = b.outfit != 3;
   const bool long_legs = b.outfit != 3;
-  top = SMin(top, upper_arms - cloth_gap, 0.03);
+  top = SMin(top, limbs.upper_arms - cloth_gap, 0.03);
   if (long_sleeves) {
     double sleeves = 1e9;
     for (int s = 0; s < 2; ++s) {
@@ -187,7 +202,7 @@ Fields Evaluate(const BodyParams& b, const Joints& j, V3 p) {
     }
     top = SMin(top, sleeves - cloth_gap, 0.02);
   }
-  if (long_legs) bottom = SMin(bottom, lower_legs - cloth_gap, 0.03);
+  if (long_legs) bottom = SMin(bottom, limbs.lower_legs - cloth_gap, 0.03);
   // The top stops at the waist (a coat goes down to mid-thigh); trousers at the ankle.
   const double top_bottom_y = b.outfit == 2 ? 0.40 * H : 0.57 * H;
   top = std::max(top, top_bottom_y - p.y);
@@ -198,29 +213,39 @@ Fields Evaluate(const BodyParams& b, const Joints& j, V3 p) {
     top -= 0.01;  // thicker fabric
   }
   bottom = std::max(bottom, (long_legs ? 0.06 * H : 0.40 * H) - p.y);
-  const double shoes = feet - 0.006;
-  const double cloth = std::min({top, bottom, shoes});
-  // Hair.
-  double hair = 1e9;
+  const double shoes = limbs.feet - 0.006;
+  return std::min({top, bottom, shoes});
+}
+
+double HairSurface(const BodyParams& b, const Joints& j, V3 p) {
+  if (b.hair_style == 2) return 1e9;  // bald
+  const double hs = b.head_scale * b.height_m / 1.75;
   const V3 hc = j.head;
-  if (b.hair_style != 2) {
-    const double cap =
-        Ellipsoid(p, hc + V3{0, 0.016, -0.012}, {0.088 * hs, 0.122 * hs, 0.108 * hs});
-    // Keep the cap above the forehead and behind the face.
-    const double keep = std::max(hc.y + (b.hair_style == 1 ? -0.09 : -0.01) * hs - p.y,
-                                 p.z - (hc.z + 0.055 * hs) + (p.y - hc.y) * -0.3);
-    hair = std::max(cap, keep);
-    if (b.hair_style == 1) {  // long: down the back to the shoulders
-      hair =
-          SMin(hair,
-               Ellipsoid(p, hc + V3{0, -0.12 * hs, -0.06 * hs}, {0.075 * hs, 0.13 * hs, 0.05 * hs}),
-               0.03);
-    }
-    if (b.hair_style == 3) {
-      hair = SMin(hair, Ellipsoid(p, hc + V3{0, 0.07 * hs, -0.09 * hs}, {0.04, 0.04, 0.04}), 0.02);
-    }
+  const double cap = Ellipsoid(p, hc + V3{0, 0.016, -0.012}, {0.088 * hs, 0.122 * hs, 0.108 * hs});
+  // Keep the cap above the forehead and behind the face.
+  const double keep = std::max(hc.y + (b.hair_style == 1 ? -0.09 : -0.01) * hs - p.y,
+                               p.z - (hc.z + 0.055 * hs) + (p.y - hc.y) * -0.3);
+  double hair = std::max(cap, keep);
+  if (b.hair_style == 1) {  // long: down the back to the shoulders
+    hair = SMin(
+        hair, Ellipsoid(p, hc + V3{0, -0.12 * hs, -0.06 * hs}, {0.075 * hs, 0.13 * hs, 0.05 * hs}),
+        0.03);
   }
-  return {body, cloth, hair};
+  if (b.hair_style == 3) {
+    hair = SMin(hair, Ellipsoid(p, hc + V3{0, 0.07 * hs, -0.09 * hs}, {0.04, 0.04, 0.04}), 0.02);
+  }
+  return hair;
+}
+
+// The three surfaces at p: skin (the body), cloth (garment shells), hair. The body surface is
+// their union.
+Fields Evaluate(const BodyParams& b, const Joints& j, V3 p) {
+  const double torso = TorsoSurface(b, j, p);
+  const LimbSurfaces limbs = Limbs(b, j, p);
+  double skin = SMin(HeadSurface(b, j, p), torso, 0.05);
+  skin = SMin(skin, limbs.arms, 0.03);
+  skin = SMin(skin, limbs.legs, 0.045);
+  return {skin, ClothSurface(b, j, p, torso, limbs), HairSurface(b, j, p)};
 }
 
 double Union(const Fields& f) { return std::min({f.skin, f.cloth, f.hair}); }
@@ -232,101 +257,314 @@ constexpr int kCorner[8][3] = {{0, 0, 0}, {1, 0, 0}, {1, 1, 0}, {0, 1, 0},
 constexpr int kTets[6][4] = {{0, 5, 1, 6}, {0, 1, 2, 6}, {0, 2, 3, 6},
                              {0, 3, 7, 6}, {0, 7, 4, 6}, {0, 4, 5, 6}};
 
-geom::Mesh Polygonise(const BodyParams& b, const Joints& j, double voxel) {
-  const double H = b.height_m;
-  const double x0 = -0.55, x1 = 0.55, y0 = -0.03, y1 = H + 0.05, z0 = -0.35, z1 = 0.4;
-  const int nx = static_cast<int>(std::ceil((x1 - x0) / voxel)) + 1;
-  const int ny = static_cast<int>(std::ceil((y1 - y0) / voxel)) + 1;
-  const int nz = static_cast<int>(std::ceil((z1 - z0) / voxel)) + 1;
-  auto node = [&](int x, int y, int z) {
+// The sampling grid: a box around any body (feet at 0, at most 1.95 m tall, facing +Z), nodes
+// `voxel` metres apart, node (x, y, z) stored at x + nx * (y + ny * z).
+struct Grid {
+  double x0, y0, z0;  // node (0, 0, 0) [Units: metres]
+  double voxel;       // [Units: metres]
+  int nx, ny, nz;     // nodes along each axis
+
+  size_t Node(int x, int y, int z) const {
     return static_cast<size_t>(x) +
            static_cast<size_t>(nx) * (static_cast<size_t>(y) + static_cast<size_t>(ny) * z);
-  };
-  auto pos = [&](size_t n) {
+  }
+  V3 Position(size_t n) const {
     const auto x = static_cast<int>(n % nx), y = static_cast<int>((n / nx) % ny),
                z = static_cast<int>(n / nx / ny);
     return V3{x0 + x * voxel, y0 + y * voxel, z0 + z * voxel};
-  };
-  std::vector<float> value(static_cast<size_t>(nx) * ny * nz);
-  for (int z = 0; z < nz; ++z) {
-    for (int y = 0; y < ny; ++y) {
-      for (int x = 0; x < nx; ++x) {
-        const size_t n = node(x, y, z);
-        double v = Union(Evaluate(b, j, pos(n)));
+  }
+  size_t size() const { return static_cast<size_t>(nx) * ny * nz; }
+};
+
+Grid GridAround(const BodyParams& b, double voxel) {
+  const double H = b.height_m;
+  const double x0 = -0.55, x1 = 0.55, y0 = -0.03, y1 = H + 0.05, z0 = -0.35, z1 = 0.4;
+  return {x0,
+          y0,
+          z0,
+          voxel,
+          static_cast<int>(std::ceil((x1 - x0) / voxel)) + 1,
+          static_cast<int>(std::ceil((y1 - y0) / voxel)) + 1,
+          static_cast<int>(std::ceil((z1 - z0) / voxel)) + 1};
+}
+
+// The body's signed distance at every node (negative inside), never exactly zero.
+std::vector<float> SampleField(const BodyParams& b, const Joints& j, const Grid& grid) {
+  std::vector<float> value(grid.size());
+  for (int z = 0; z < grid.nz; ++z) {
+    for (int y = 0; y < grid.ny; ++y) {
+      for (int x = 0; x < grid.nx; ++x) {
+        const size_t n = grid.Node(x, y, z);
+        double v = Union(Evaluate(b, j, grid.Position(n)));
         if (std::fabs(v) < 1e-7) v = 1e-7;  // no vertex exactly on a node
         value[n] = static_cast<float>(v);
       }
     }
   }
-  geom::Mesh m;
-  std::unordered_map<uint64_t, uint32_t> edge_vertex;
-  auto vertex_on = [&](size_t a, size_t c) {
+  return value;
+}
+
+// Builds the welded surface one tetrahedron at a time: a vertex per grid edge the surface crosses,
+// shared by every triangle on that edge, and triangles wound to face outwards.
+class SurfaceBuilder {
+ public:
+  SurfaceBuilder(const Grid& grid, const std::vector<float>& value) : grid_(grid), value_(value) {}
+
+  // The tetrahedron of four grid nodes: nothing when all are on one side of the surface, else
+  // the one or two triangles that separate the inside nodes from the outside ones.
+  void AddTetrahedron(const std::array<size_t, 4>& nodes) {
+    std::array<size_t, 4> in{}, out{};
+    int ni = 0, no = 0;
+    for (const size_t n : nodes) {
+      if (value_[n] < 0) {
+        in[static_cast<size_t>(ni++)] = n;
+      } else {
+        out[static_cast<size_t>(no++)] = n;
+      }
+    }
+    if (ni == 0 || ni == 4) return;
+    V3 ci{0, 0, 0}, co{0, 0, 0};
+    for (int k = 0; k < ni; ++k) ci = ci + grid_.Position(in[static_cast<size_t>(k)]);
+    for (int k = 0; k < no; ++k) co = co + grid_.Position(out[static_cast<size_t>(k)]);
+    const V3 outward = co * (1.0 / no) - ci * (1.0 / ni);
+    if (ni == 1) {
+      Emit(VertexOn(in[0], out[0]), VertexOn(in[0], out[1]), VertexOn(in[0], out[2]), outward);
+    } else if (ni == 3) {
+      Emit(VertexOn(out[0], in[0]), VertexOn(out[0], in[1]), VertexOn(out[0], in[2]), outward);
+    } else {
+      const uint32_t a = VertexOn(in[0], out[0]), bb = VertexOn(in[0], out[1]);
+      const uint32_t cc = VertexOn(in[1], out[1]), d = VertexOn(in[1], out[0]);
+      Emit(a, bb, cc, outward);
+      Emit(a, cc, d, outward);
+    }
+  }
+
+  geom::Mesh Take() { return std::move(mesh_); }
+
+ private:
+  // The vertex where the surface crosses the edge between nodes a and c (linear interpolation).
+  uint32_t VertexOn(size_t a, size_t c) {
     const uint64_t key =
         a < c ? (static_cast<uint64_t>(a) << 32 | c) : (static_cast<uint64_t>(c) << 32 | a);
-    auto it = edge_vertex.find(key);
-    if (it != edge_vertex.end()) return it->second;
-    const double va = value[a], vc = value[c];
+    auto it = edge_vertex_.find(key);
+    if (it != edge_vertex_.end()) return it->second;
+    const double va = value_[a], vc = value_[c];
     const double t = va / (va - vc);
-    const V3 p = pos(a) + (pos(c) - pos(a)) * t;
-    const auto id = static_cast<uint32_t>(m.positions.size());
-    m.positions.push_back(
+    const V3 p = grid_.Position(a) + (grid_.Position(c) - grid_.Position(a)) * t;
+    const auto id = static_cast<uint32_t>(mesh_.positions.size());
+    mesh_.positions.push_back(
         {static_cast<float>(p.x), static_cast<float>(p.y), static_cast<float>(p.z)});
-    edge_vertex.emplace(key, id);
+    edge_vertex_.emplace(key, id);
     return id;
-  };
-  auto emit = [&](uint32_t a, uint32_t c, uint32_t d, V3 outward) {
-    const Vec3f& pa = m.positions[a];
-    const Vec3f n = geom::Cross(m.positions[c] - pa, m.positions[d] - pa);
+  }
+
+  void Emit(uint32_t a, uint32_t c, uint32_t d, V3 outward) {
+    const Vec3f& pa = mesh_.positions[a];
+    const Vec3f n = geom::Cross(mesh_.positions[c] - pa, mesh_.positions[d] - pa);
     if (n.x * outward.x + n.y * outward.y + n.z * outward.z < 0) std::swap(c, d);
-    m.indices.insert(m.indices.end(), {a, c, d});
-  };
-  for (int z = 0; z + 1 < nz; ++z) {
-    for (int y = 0; y + 1 < ny; ++y) {
-      for (int x = 0; x + 1 < nx; ++x) {
+    mesh_.indices.insert(mesh_.indices.end(), {a, c, d});
+  }
+
+  const Grid& grid_;
+  const std::vector<float>& value_;
+  geom::Mesh mesh_;
+  std::unordered_map<uint64_t, uint32_t> edge_vertex_;
+};
+
+geom::Mesh Polygonise(const BodyParams& b, const Joints& j, double voxel) {
+  const Grid grid = GridAround(b, voxel);
+  const std::vector<float> value = SampleField(b, j, grid);
+  SurfaceBuilder surface(grid, value);
+  for (int z = 0; z + 1 < grid.nz; ++z) {
+    for (int y = 0; y + 1 < grid.ny; ++y) {
+      for (int x = 0; x + 1 < grid.nx; ++x) {
         size_t c[8];
         int inside = 0;
         for (int k = 0; k < 8; ++k) {
-          c[k] = node(x + kCorner[k][0], y + kCorner[k][1], z + kCorner[k][2]);
+          c[k] = grid.Node(x + kCorner[k][0], y + kCorner[k][1], z + kCorner[k][2]);
           inside += value[c[k]] < 0;
         }
         if (inside == 0 || inside == 8) continue;
-        for (const auto& t : kTets) {
-          std::array<size_t, 4> in{}, out{};
-          int ni = 0, no = 0;
-          for (int k = 0; k < 4; ++k) {
-            const size_t n = c[t[k]];
-            if (value[n] < 0) {
-              in[static_cast<size_t>(ni++)] = n;
-            } else {
-              out[static_cast<size_t>(no++)] = n;
-            }
-          }
-          if (ni == 0 || ni == 4) continue;
-          V3 ci{0, 0, 0}, co{0, 0, 0};
-          for (int k = 0; k < ni; ++k) ci = ci + pos(in[static_cast<size_t>(k)]);
-          for (int k = 0; k < no; ++k) co = co + pos(out[static_cast<size_t>(k)]);
-          const V3 outward = co * (1.0 / no) - ci * (1.0 / ni);
-          if (ni == 1) {
-            emit(vertex_on(in[0], out[0]), vertex_on(in[0], out[1]), vertex_on(in[0], out[2]),
-                 outward);
-          } else if (ni == 3) {
-            emit(vertex_on(out[0], in[0]), vertex_on(out[0], in[1]), vertex_on(out[0], in[2]),
-                 outward);
-          } else {
-            const uint32_t a = vertex_on(in[0], out[0]), bb = vertex_on(in[0], out[1]);
-            const uint32_t cc = vertex_on(in[1], out[1]), d = vertex_on(in[1], out[0]);
-            emit(a, bb, cc, outward);
-            emit(a, cc, d, outward);
-          }
-        }
+        for (const auto& t : kTets) surface.AddTetrahedron({c[t[0]], c[t[1]], c[t[2]], c[t[3]]});
       }
     }
   }
-  return m;
+  return surface.Take();
 }
 
-// ---- names and looks
-// ------------------------------------------------------------------------------
+// ---- dressing the surface: regions, colours, skeleton, weights ----------------------------------
+
+struct GroundedSurface {
+  geom::Mesh mesh;       // with normals; lowest vertex at y = 0
+  float lowered_by = 0;  // how far the polygonised surface was moved down [Units: metres]
+};
+
+// Marching tetrahedra at the requested voxel size; when that gives more triangles than a crowd
+// double needs, again at the voxel that lands near kTargetTriangles (triangle count scales with
+// 1 / voxel²). Resolution, not decimation, sets the budget: decimation folds thin parts (fingers,
+// nose) and breaks the closed surface. Then the feet are put exactly on the ground.
+GroundedSurface SurfaceWithinBudget(const BodyParams& b, const Joints& j, double voxel_m) {
+  double voxel = std::clamp(voxel_m, 0.008, 0.05);
+  geom::Mesh m = Polygonise(b, j, voxel);
+  if (m.triangle_count() > kMaxTriangles) {
+    voxel *= std::sqrt(static_cast<double>(m.triangle_count()) / kTargetTriangles);
+    m = Polygonise(b, j, voxel);
+  }
+  float lo = INFINITY;
+  for (const Vec3f& v : m.positions) lo = std::min(lo, v.y);
+  for (Vec3f& v : m.positions) v.y -= lo;
+  m.ComputeNormals();
+  return {std::move(m), lo};
+}
+
+// Which surface each vertex lies on: hair, then cloth (a hair's breadth outside the skin), else
+// skin.
+std::vector<geom::Region> VertexRegions(const BodyParams& b, const Joints& j,
+                                        const GroundedSurface& s) {
+  std::vector<geom::Region> regions(s.mesh.positions.size());
+  for (size_t i = 0; i < regions.size(); ++i) {
+    const Vec3f& v = s.mesh.positions[i];
+    const Fields f = Evaluate(b, j, {v.x, v.y + s.lowered_by, v.z});
+    if (f.hair <= f.skin && f.hair <= f.cloth) {
+      regions[i] = geom::Region::kHair;
+    } else if (f.cloth <= f.skin + 0.002) {
+      regions[i] = geom::Region::kWardrobe;
+    } else {
+      regions[i] = geom::Region::kSkin;
+    }
+  }
+  return regions;
+}
+
+// Skin, hair, shoes (wardrobe near the ground), and the top or bottom garment by height.
+std::vector<Vec3f> VertexColors(const BodyParams& b, const std::vector<Vec3f>& positions,
+                                const std::vector<geom::Region>& regions) {
+  const double H = b.height_m;
+  std::vector<Vec3f> colors(positions.size());
+  for (size_t i = 0; i < positions.size(); ++i) {
+    const Vec3f& v = positions[i];
+    const double* c = b.skin;
+    if (regions[i] == geom::Region::kHair) c = b.hair_color;
+    if (regions[i] == geom::Region::kWardrobe) {
+      if (v.y < 0.05 * H) {
+        static constexpr double kShoe[3] = {0.03, 0.025, 0.02};
+        c = kShoe;
+      } else {
+        const double split = b.outfit == 2 ? 0.40 * H : 0.57 * H;
+        c = v.y > split ? b.top_color : b.bottom_color;
+      }
+    }
+    colors[i] = {static_cast<float>(c[0]), static_cast<float>(c[1]), static_cast<float>(c[2])};
+  }
+  return colors;
+}
+
+// A triangle takes the region most of its vertices have (the first region on a three-way tie).
+std::vector<geom::Region> TriangleRegions(const geom::Mesh& m,
+                                          const std::vector<geom::Region>& vertex_regions) {
+  std::vector<geom::Region> regions(m.triangle_count());
+  for (size_t t = 0; t < regions.size(); ++t) {
+    int votes[4] = {0, 0, 0, 0};
+    for (int k = 0; k < 3; ++k) ++votes[static_cast<int>(vertex_regions[m.indices[3 * t + k]])];
+    regions[t] = static_cast<geom::Region>(std::max_element(votes, votes + 4) - votes);
+  }
+  return regions;
+}
+
+struct BoneDef {
+  std::string name;  // VRM humanoid name
+  int parent;        // index into the plan, -1 for the root
+  V3 head, tail;     // [Units: metres], grounded like the surface
+};
+
+// Three bones in a chain from `parent`, named side + part: upper limb, lower limb, hand or foot.
+void AddLimb(std::vector<BoneDef>& bones, const std::string& side, const char* const parts[3],
+             int parent, const std::array<V3, 4>& joints) {
+  for (int k = 0; k < 3; ++k) {
+    bones.push_back({side + parts[k], parent, joints[k], joints[k + 1]});
+    parent = static_cast<int>(bones.size()) - 1;
+  }
+}
+
+// The skeleton (VRM humanoid names) in the generated pose; `drop` is how far the surface was
+// lowered onto the ground.
+std::vector<BoneDef> BonePlan(const BodyParams& b, const Joints& j, double drop) {
+  const double H = b.height_m;
+  auto at = [&](V3 v) { return V3{v.x, v.y - drop, v.z}; };
+  std::vector<BoneDef> bones = {
+      {"hips", -1, at(j.hips), at(j.chest)},
+      {"spine", 0, at(j.hips + V3{0, 0.05 * H, 0}), at(j.chest)},
+      {"chest", 1, at(j.chest), at(j.neck)},
+      {"neck", 2, at(j.neck), at(j.head - V3{0, 0.06 * H, 0})},
+      {"head", 3, at(j.head - V3{0, 0.06 * H, 0}), at(j.head + V3{0, 0.06 * H, 0})},
+  };
+  static constexpr const char* kArm[3] = {"UpperArm", "LowerArm", "Hand"};
+  static constexpr const char* kLeg[3] = {"UpperLeg", "LowerLeg", "Foot"};
+  constexpr int kChest = 2, kHips = 0;
+  for (int s = 0; s < 2; ++s) {
+    AddLimb(bones, s == 0 ? "left" : "right", kArm, kChest,
+            {at(j.shoulder[s]), at(j.elbow[s]), at(j.wrist[s]), at(j.hand_tip[s])});
+  }
+  for (int s = 0; s < 2; ++s) {
+    AddLimb(bones, s == 0 ? "left" : "right", kLeg, kHips,
+            {at(j.hip[s]), at(j.knee[s]), at(j.ankle[s]), at(j.toe[s])});
+  }
+  return bones;
+}
+
+// Each bone's bind pose: origin at its head, +Y along the bone.
+geom::Skeleton BindPose(const std::vector<BoneDef>& bones) {
+  geom::Skeleton sk;
+  for (const BoneDef& d : bones) {
+    V3 yv = d.tail - d.head;
+    const double len = Len(yv);
+    yv = len > 0 ? yv * (1 / len) : V3{0, 1, 0};
+    const Vec3f y{static_cast<float>(yv.x), static_cast<float>(yv.y), static_cast<float>(yv.z)};
+    const Vec3f x =
+        geom::Normalize(geom::Cross(y, std::fabs(y.z) < 0.9f ? Vec3f{0, 0, 1} : Vec3f{1, 0, 0}));
+    const Vec3f z = geom::Cross(x, y);
+    geom::Mat4f pose;
+    pose.m[0] = {x.x, x.y, x.z, 0};
+    pose.m[1] = {y.x, y.y, y.z, 0};
+    pose.m[2] = {z.x, z.y, z.z, 0};
+    pose.m[3] = {static_cast<float>(d.head.x), static_cast<float>(d.head.y),
+                 static_cast<float>(d.head.z), 1};
+    sk.bones.push_back({d.name, d.parent, pose});
+  }
+  return sk;
+}
+
+// Two influences per vertex: the two nearest bones, each weighted by 1 / distance⁴.
+geom::SkinWeights NearestBoneWeights(const std::vector<BoneDef>& bones,
+                                     const std::vector<Vec3f>& positions) {
+  geom::SkinWeights skin;
+  skin.joints.resize(positions.size());
+  skin.weights.resize(positions.size());
+  for (size_t i = 0; i < positions.size(); ++i) {
+    const V3 p{positions[i].x, positions[i].y, positions[i].z};
+    double best[2] = {1e9, 1e9};
+    int idx[2] = {0, 0};
+    for (size_t bi = 0; bi < bones.size(); ++bi) {
+      const double d = std::max(1e-4, RoundCone(p, bones[bi].head, bones[bi].tail, 0, 0));
+      if (d < best[0]) {
+        best[1] = best[0];
+        idx[1] = idx[0];
+        best[0] = d;
+        idx[0] = static_cast<int>(bi);
+      } else if (d < best[1]) {
+        best[1] = d;
+        idx[1] = static_cast<int>(bi);
+      }
+    }
+    const double w0 = 1 / std::pow(best[0], 4), w1 = 1 / std::pow(best[1], 4);
+    skin.joints[i] = {static_cast<uint16_t>(idx[0]), static_cast<uint16_t>(idx[1]), 0, 0};
+    skin.weights[i] = {static_cast<float>(w0 / (w0 + w1)), static_cast<float>(w1 / (w0 + w1)), 0,
+                       0};
+  }
+  return skin;
+}
+
+// ---- names and looks ---------------------------------------------------------------------------
 
 constexpr const char* kFirstNames[] = {
     "Amina", "Joe",   "Mei",     "Lucas",  "Fatou", "Noah",  "Inès",  "Kenji",  "Sofia", "Mateo",
@@ -442,123 +680,14 @@ SyntheticPerformer Describe(uint64_t seed) {
 void BuildBody(SyntheticPerformer& p, double voxel_m) {
   const BodyParams& b = p.params;
   const Joints j = Plan(b);
-  // Marching tetrahedra at the requested voxel size; when that gives more triangles than a crowd
-  // double needs, again at the voxel that lands near kTargetTriangles (triangle count scales with
-  // 1 / voxel²). Resolution, not decimation, sets the budget: decimation folds thin parts (fingers,
-  // nose) and breaks the closed surface.
-  double voxel = std::clamp(voxel_m, 0.008, 0.05);
-  geom::Mesh m = Polygonise(b, j, voxel);
-  if (m.triangle_count() > kMaxTriangles) {
-    voxel *= std::sqrt(static_cast<double>(m.triangle_count()) / kTargetTriangles);
-    m = Polygonise(b, j, voxel);
-  }
-  // Feet exactly on the ground.
-  float lo = INFINITY;
-  for (const Vec3f& v : m.positions) lo = std::min(lo, v.y);
-  for (Vec3f& v : m.positions) v.y -= lo;
-  m.ComputeNormals();
-
-  // Regions and colours from which surface each point lies on.
-  auto region_at = [&](const Vec3f& v) {
-    const Fields f = Evaluate(b, j, {v.x, v.y + lo, v.z});
-    if (f.hair <= f.skin && f.hair <= f.cloth) return geom::Region::kHair;
-    if (f.cloth <= f.skin + 0.002) return geom::Region::kWardrobe;
-    return geom::Region::kSkin;
-  };
-  std::vector<geom::Region> vregion(m.positions.size());
-  m.colors.resize(m.positions.size());
-  const double H = b.height_m;
-  for (size_t i = 0; i < m.positions.size(); ++i) {
-    vregion[i] = region_at(m.positions[i]);
-    const Vec3f& v = m.positions[i];
-    const double* c = b.skin;
-    if (vregion[i] == geom::Region::kHair) c = b.hair_color;
-    if (vregion[i] == geom::Region::kWardrobe) {
-      if (v.y < 0.05 * H) {
-        static constexpr double kShoe[3] = {0.03, 0.025, 0.02};
-        c = kShoe;
-      } else {
-        const double split = b.outfit == 2 ? 0.40 * H : 0.57 * H;
-        c = v.y > split ? b.top_color : b.bottom_color;
-      }
-    }
-    m.colors[i] = {static_cast<float>(c[0]), static_cast<float>(c[1]), static_cast<float>(c[2])};
-  }
-  m.regions.resize(m.triangle_count());
-  for (size_t t = 0; t < m.triangle_count(); ++t) {
-    int votes[4] = {0, 0, 0, 0};
-    for (int k = 0; k < 3; ++k) ++votes[static_cast<int>(vregion[m.indices[3 * t + k]])];
-    m.regions[t] = static_cast<geom::Region>(std::max_element(votes, votes + 4) - votes);
-  }
-
-  // Skeleton (VRM humanoid names) in the generated pose, and two-bone skin weights.
-  struct BoneDef {
-    const char* name;
-    int parent;
-    V3 head, tail;
-  };
-  const double drop = lo;
-  auto at = [&](V3 v) { return V3{v.x, v.y - drop, v.z}; };
-  std::vector<BoneDef> defs = {
-      {"hips", -1, at(j.hips), at(j.chest)},
-      {"spine", 0, at(j.hips + V3{0, 0.05 * H, 0}), at(j.chest)},
-      {"chest", 1, at(j.chest), at(j.neck)},
-      {"neck", 2, at(j.neck), at(j.head - V3{0, 0.06 * H, 0})},
-      {"head", 3, at(j.head - V3{0, 0.06 * H, 0}), at(j.head + V3{0, 0.06 * H, 0})},
-      {"leftUpperArm", 2, at(j.shoulder[0]), at(j.elbow[0])},
-      {"leftLowerArm", 5, at(j.elbow[0]), at(j.wrist[0])},
-      {"leftHand", 6, at(j.wrist[0]), at(j.hand_tip[0])},
-      {"rightUpperArm", 2, at(j.shoulder[1]), at(j.elbow[1])},
-      {"rightLowerArm", 8, at(j.elbow[1]), at(j.wrist[1])},
-      {"rightHand", 9, at(j.wrist[1]), at(j.hand_tip[1])},
-      {"leftUpperLeg", 0, at(j.hip[0]), at(j.knee[0])},
-      {"leftLowerLeg", 11, at(j.knee[0]), at(j.ankle[0])},
-      {"leftFoot", 12, at(j.ankle[0]), at(j.toe[0])},
-      {"rightUpperLeg", 0, at(j.hip[1]), at(j.knee[1])},
-      {"rightLowerLeg", 14, at(j.knee[1]), at(j.ankle[1])},
-      {"rightFoot", 15, at(j.ankle[1]), at(j.toe[1])},
-  };
-  geom::Skeleton sk;
-  for (const BoneDef& d : defs) {
-    V3 yv = d.tail - d.head;
-    const double len = Len(yv);
-    yv = len > 0 ? yv * (1 / len) : V3{0, 1, 0};
-    const Vec3f y{static_cast<float>(yv.x), static_cast<float>(yv.y), static_cast<float>(yv.z)};
-    const Vec3f x =
-        geom::Normalize(geom::Cross(y, std::fabs(y.z) < 0.9f ? Vec3f{0, 0, 1} : Vec3f{1, 0, 0}));
-    const Vec3f z = geom::Cross(x, y);
-    geom::Mat4f pose;
-    pose.m[0] = {x.x, x.y, x.z, 0};
-    pose.m[1] = {y.x, y.y, y.z, 0};
-    pose.m[2] = {z.x, z.y, z.z, 0};
-    pose.m[3] = {static_cast<float>(d.head.x), static_cast<float>(d.head.y),
-                 static_cast<float>(d.head.z), 1};
-    sk.bones.push_back({d.name, d.parent, pose});
-  }
-  m.skin.joints.resize(m.positions.size());
-  m.skin.weights.resize(m.positions.size());
-  for (size_t i = 0; i < m.positions.size(); ++i) {
-    const V3 p{m.positions[i].x, m.positions[i].y, m.positions[i].z};
-    double best[2] = {1e9, 1e9};
-    int idx[2] = {0, 0};
-    for (size_t bi = 0; bi < defs.size(); ++bi) {
-      const double d = std::max(1e-4, RoundCone(p, defs[bi].head, defs[bi].tail, 0, 0));
-      if (d < best[0]) {
-        best[1] = best[0];
-        idx[1] = idx[0];
-        best[0] = d;
-        idx[0] = static_cast<int>(bi);
-      } else if (d < best[1]) {
-        best[1] = d;
-        idx[1] = static_cast<int>(bi);
-      }
-    }
-    const double w0 = 1 / std::pow(best[0], 4), w1 = 1 / std::pow(best[1], 4);
-    m.skin.joints[i] = {static_cast<uint16_t>(idx[0]), static_cast<uint16_t>(idx[1]), 0, 0};
-    m.skin.weights[i] = {static_cast<float>(w0 / (w0 + w1)), static_cast<float>(w1 / (w0 + w1)), 0,
-                         0};
-  }
-  m.skeleton = std::move(sk);
+  GroundedSurface surface = SurfaceWithinBudget(b, j, voxel_m);
+  geom::Mesh& m = surface.mesh;
+  const std::vector<geom::Region> vertex_regions = VertexRegions(b, j, surface);
+  m.colors = VertexColors(b, m.positions, vertex_regions);
+  m.regions = TriangleRegions(m, vertex_regions);
+  const std::vector<BoneDef> bones = BonePlan(b, j, surface.lowered_by);
+  m.skeleton = BindPose(bones);
+  m.skin = NearestBoneWeights(bones, m.positions);
   m.base_color = {static_cast<float>(b.skin[0]), static_cast<float>(b.skin[1]),
                   static_cast<float>(b.skin[2])};
   p.mesh = std::move(m);

@@ -27,6 +27,99 @@ bool WriteAll(int fd, const char* data, size_t n) {
   return true;
 }
 
+// The child's reply to the parent: the status byte and payload of what `work` returned, or of
+// the exception it threw.
+std::string ChildReply(const std::function<Result<std::string>()>& work, const std::string& what) {
+  std::string out;
+  try {
+    Result<std::string> r = work();
+    if (r.ok()) {
+      out.push_back('\0');
+      out += *r;
+    } else {
+      out.push_back(static_cast<char>(r.status().code()));
+      out += r.status().message();
+    }
+  } catch (const std::bad_alloc&) {
+    out = std::string(1, static_cast<char>(StatusCode::kInvalidArgument)) + what +
+          ": the file asks for more memory than a scan can need (malformed)";
+  } catch (const std::exception& e) {
+    out = std::string(1, static_cast<char>(StatusCode::kInvalidArgument)) + what +
+          ": cannot read it (" + e.what() + ")";
+  }
+  return out;
+}
+
+// In the forked child: limits itself, runs `work` and writes the reply to `fd`. Never returns.
+[[noreturn]] void RunChild(const std::function<Result<std::string>()>& work,
+                           const std::string& what, const IsolationLimits& limits, int fd,
+                           pid_t parent) {
+  // The parent enforces the timeout; if the parent dies first (killed, or stopped by a
+  // fuzzer's own timeout), nothing would stop a hanging import. So the child dies with its
+  // parent, and its CPU time is capped at the timeout as a second guard.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(1);  // the parent died before prctl took effect
+  const auto cpu_seconds = static_cast<rlim_t>(limits.timeout_seconds) + 1;
+  rlimit cpu{cpu_seconds, cpu_seconds + 1};
+  ::setrlimit(RLIMIT_CPU, &cpu);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(FIGURANT_ASAN)
+  // (AddressSanitizer reserves terabytes of shadow address space; the limit would break it.)
+  rlimit as{limits.address_space_bytes, limits.address_space_bytes};
+  ::setrlimit(RLIMIT_AS, &as);
+#endif
+  const std::string out = ChildReply(work, what);
+  const bool ok = WriteAll(fd, out.data(), out.size());
+  ::_exit(ok ? 0 : 1);
+}
+
+// What the parent read from the child until the pipe closed or the deadline passed.
+struct ChildOutput {
+  std::string data;
+  bool timed_out = false;
+};
+
+ChildOutput ReadReply(int fd, int timeout_seconds) {
+  ChildOutput out;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  char buf[1 << 16];
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) {
+      out.timed_out = true;
+      break;
+    }
+    pollfd p{fd, POLLIN, 0};
+    const int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 1000)));
+    if (r < 0 && errno == EINTR) continue;
+    if (r == 0) continue;
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.data.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+// The result of the isolated work, from how the child ended (`wait_status`, from waitpid) and
+// what it sent.
+Result<std::string> Verdict(const ChildOutput& out, int wait_status, const std::string& what,
+                            const IsolationLimits& limits) {
+  if (out.timed_out || (WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGXCPU)) {
+    return InvalidArgument(what + ": reading it took longer than " +
+                           std::to_string(limits.timeout_seconds) + " s (malformed or too large)");
+  }
+  if (WIFSIGNALED(wait_status)) {
+    return InvalidArgument(what + ": the mesh importer crashed reading it (signal " +
+                           std::to_string(WTERMSIG(wait_status)) + "); the file is malformed");
+  }
+  if (out.data.empty()) return InvalidArgument(what + ": the mesh importer returned nothing");
+  const auto code = static_cast<StatusCode>(static_cast<unsigned char>(out.data[0]));
+  if (code == StatusCode::kOk) return out.data.substr(1);
+  return Status(code, out.data.substr(1));
+}
+
 }  // namespace
 
 Result<std::string> RunIsolated(const std::function<Result<std::string>()>& work,
@@ -43,79 +136,16 @@ Result<std::string> RunIsolated(const std::function<Result<std::string>()>& work
   }
   if (pid == 0) {
     ::close(fds[0]);
-    // The parent enforces the timeout; if the parent dies first (killed, or stopped by a
-    // fuzzer's own timeout), nothing would stop a hanging import. So the child dies with its
-    // parent, and its CPU time is capped at the timeout as a second guard.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(1);  // the parent died before prctl took effect
-    const auto cpu_seconds = static_cast<rlim_t>(limits.timeout_seconds) + 1;
-    rlimit cpu{cpu_seconds, cpu_seconds + 1};
-    ::setrlimit(RLIMIT_CPU, &cpu);
-#if !defined(__SANITIZE_ADDRESS__) && !defined(FIGURANT_ASAN)
-    // (AddressSanitizer reserves terabytes of shadow address space; the limit would break it.)
-    rlimit as{limits.address_space_bytes, limits.address_space_bytes};
-    ::setrlimit(RLIMIT_AS, &as);
-#endif
-    std::string out;
-    try {
-      Result<std::string> r = work();
-      if (r.ok()) {
-        out.push_back('\0');
-        out += *r;
-      } else {
-        out.push_back(static_cast<char>(r.status().code()));
-        out += r.status().message();
-      }
-    } catch (const std::bad_alloc&) {
-      out = std::string(1, static_cast<char>(StatusCode::kInvalidArgument)) + what +
-            ": the file asks for more memory than a scan can need (malformed)";
-    } catch (const std::exception& e) {
-      out = std::string(1, static_cast<char>(StatusCode::kInvalidArgument)) + what +
-            ": cannot read it (" + e.what() + ")";
-    }
-    const bool ok = WriteAll(fds[1], out.data(), out.size());
-    ::_exit(ok ? 0 : 1);
+    RunChild(work, what, limits, fds[1], parent);
   }
   ::close(fds[1]);
-  std::string data;
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(limits.timeout_seconds);
-  bool timed_out = false;
-  char buf[1 << 16];
-  while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          deadline - std::chrono::steady_clock::now())
-                          .count();
-    if (left <= 0) {
-      timed_out = true;
-      break;
-    }
-    pollfd p{fds[0], POLLIN, 0};
-    const int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 1000)));
-    if (r < 0 && errno == EINTR) continue;
-    if (r == 0) continue;
-    const ssize_t n = ::read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    data.append(buf, static_cast<size_t>(n));
-  }
+  const ChildOutput out = ReadReply(fds[0], limits.timeout_seconds);
   ::close(fds[0]);
-  if (timed_out) ::kill(pid, SIGKILL);
+  if (out.timed_out) ::kill(pid, SIGKILL);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (timed_out || (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)) {
-    return InvalidArgument(what + ": reading it took longer than " +
-                           std::to_string(limits.timeout_seconds) + " s (malformed or too large)");
-  }
-  if (WIFSIGNALED(status)) {
-    return InvalidArgument(what + ": the mesh importer crashed reading it (signal " +
-                           std::to_string(WTERMSIG(status)) + "); the file is malformed");
-  }
-  if (data.empty()) return InvalidArgument(what + ": the mesh importer returned nothing");
-  const auto code = static_cast<StatusCode>(static_cast<unsigned char>(data[0]));
-  if (code == StatusCode::kOk) return data.substr(1);
-  return Status(code, data.substr(1));
+  return Verdict(out, status, what, limits);
 }
 
 }  // namespace figurant::scan::internal

@@ -1,0 +1,348 @@
+#include "ledger/payloads.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace figurant::ledger {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr double kMaxFps = 1000;
+
+// "ledger entry 41 (usage)"
+std::string EntryName(const Entry& e) {
+  return "ledger entry " + std::to_string(e.seq) + " (" + std::string(EntryTypeName(e.type)) + ")";
+}
+
+// nlohmann's dump with invalid UTF-8 replaced rather than thrown: the same bytes as dump() for
+// every string dump() accepts.
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// A compact JSON object writer for the metering hot path (usage payloads; every other payload is
+// written by nlohmann, whose dump() is the canonical form). Fields must be written in sorted key
+// order by the caller; the output is then byte-identical to nlohmann::json::dump() of the same
+// object (payloads_test checks it on random values).
+class CanonicalWriter {
+ public:
+  void String(std::string_view key, std::string_view s) {
+    Key(key);
+    Quoted(s);
+  }
+  void Int(std::string_view key, int64_t v) {
+    Key(key);
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, r.ptr);
+  }
+  void Double(std::string_view key, double v) {
+    Key(key);
+    if (!std::isfinite(v)) {
+      out_ += "null";
+      return;
+    }
+    // nlohmann prints the shortest round-trip digits, in fixed notation for decimal exponents in
+    // (-5, 15], and marks integral values with ".0"; other magnitudes go through nlohmann itself.
+    const double a = std::fabs(v);
+    if (a != 0 && (a < 1e-4 || a >= 1e15)) {
+      out_ += json(v).dump();
+      return;
+    }
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    out_.append(buf, r.ptr);
+    if (std::find(buf, r.ptr, '.') == r.ptr) out_ += ".0";
+  }
+  void Bool(std::string_view key, bool b) {
+    Key(key);
+    out_ += b ? "true" : "false";
+  }
+  void Strings(std::string_view key, const std::vector<std::string>& list) {
+    Key(key);
+    out_ += '[';
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (i > 0) out_ += ',';
+      Quoted(list[i]);
+    }
+    out_ += ']';
+  }
+  std::string Finish() {
+    out_ += first_ ? "{}" : "}";
+    return std::move(out_);
+  }
+
+ private:
+  void Key(std::string_view k) {
+    out_ += first_ ? '{' : ',';
+    first_ = false;
+    Quoted(k);
+    out_ += ':';
+  }
+  void Quoted(std::string_view s) {
+    const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+      const auto u = static_cast<unsigned char>(c);
+      return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+    });
+    if (!plain) {
+      // Escapes and UTF-8 exactly as nlohmann does.
+      out_ += Dump(json(std::string(s)));
+      return;
+    }
+    out_ += '"';
+    out_ += s;
+    out_ += '"';
+  }
+
+  std::string out_;
+  bool first_ = true;
+};
+
+// Reads the fields of one entry's payload. The first problem is kept and later reads return
+// placeholders, so a parser reads every field and then returns status(): a placeholder never
+// leaves the parser.
+class FieldReader {
+ public:
+  static Result<FieldReader> Of(const Entry& e, EntryType expected) {
+    if (e.type != expected) {
+      return InvalidArgument("ledger entry " + std::to_string(e.seq) + " is a " +
+                             std::string(EntryTypeName(e.type)) + " entry, not " +
+                             std::string(EntryTypeName(expected)));
+    }
+    FIGURANT_ASSIGN_OR_RETURN(json j, PayloadObject(e));
+    return FieldReader(e, std::move(j));
+  }
+
+  bool Has(const char* key) const { return j_.contains(key); }
+  std::string String(const char* key) {
+    const json* v = Find(key, "a string", &json::is_string);
+    return v != nullptr ? v->get<std::string>() : std::string();
+  }
+  bool Bool(const char* key) {
+    const json* v = Find(key, "true or false", &json::is_boolean);
+    return v != nullptr && v->get<bool>();
+  }
+  int64_t Int(const char* key, int64_t min, int64_t max) {
+    const json* v = Find(key, "an integer", &json::is_number_integer);
+    if (v == nullptr) return 0;
+    // Unsigned values above int64's range would wrap: compare them as unsigned first.
+    if ((v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(max)) ||
+        v->get<int64_t>() < min || v->get<int64_t>() > max) {
+      Fail(key, "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+      return 0;
+    }
+    return v->get<int64_t>();
+  }
+  // A finite number in [min, max], or in (min, max] when `min_open`.
+  double Number(const char* key, double min, double max, bool min_open, const char* expected) {
+    const json* v = Find(key, expected, &json::is_number);
+    if (v == nullptr) return 0;
+    const auto d = v->get<double>();
+    if (!std::isfinite(d) || d < min || (min_open && d == min) || d > max) {
+      Fail(key, expected);
+      return 0;
+    }
+    return d;
+  }
+  std::vector<std::string> Strings(const char* key) {
+    const json* v = Find(key, "an array of strings", &json::is_array);
+    std::vector<std::string> out;
+    if (v == nullptr) return out;
+    for (const json& s : *v) {
+      if (!s.is_string()) {
+        Fail(key, "an array of strings");
+        return {};
+      }
+      out.push_back(s.get<std::string>());
+    }
+    return out;
+  }
+  json Object(const char* key) {
+    const json* v = Find(key, "a JSON object", &json::is_object);
+    return v != nullptr ? *v : json::object();
+  }
+  Date DateField(const char* key) {
+    const std::string text = String(key);
+    if (!status_.ok()) return {};
+    auto d = Date::Parse(text);
+    if (!d.ok()) {
+      Fail(key, "a date YYYY-MM-DD");
+      return {};
+    }
+    return *d;
+  }
+  void Fail(const char* key, const std::string& expected) {
+    if (status_.ok()) {
+      status_ = DataLoss(EntryName(entry_) + ": field \"" + key + "\": expected " + expected);
+    }
+  }
+  const Status& status() const { return status_; }
+
+ private:
+  FieldReader(const Entry& e, json j) : entry_(e), j_(std::move(j)) {}
+
+  const json* Find(const char* key, const std::string& expected,
+                   bool (json::*is)() const noexcept) {
+    if (!status_.ok()) return nullptr;
+    const auto it = j_.find(key);
+    if (it == j_.end()) {
+      status_ = DataLoss(EntryName(entry_) + ": field \"" + key + "\" is missing");
+      return nullptr;
+    }
+    if (!((*it).*is)()) {
+      Fail(key, expected);
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  const Entry& entry_;
+  json j_;
+  Status status_;
+};
+
+FrameKey ReadFrameKey(FieldReader& f) {
+  FrameKey key;
+  key.production = f.String("production");
+  key.shot = f.String("shot");
+  key.frame = static_cast<int>(
+      f.Int("frame", std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+  return key;
+}
+
+// The agents of a usage entry: their names, or for entries written before names were recorded,
+// stand-ins for their number.
+std::vector<std::string> ReadAgents(FieldReader& f, const std::string& double_id) {
+  constexpr int64_t kMaxAgents = std::numeric_limits<int32_t>::max();
+  const int64_t count = f.Int("agents", 0, kMaxAgents);
+  if (!f.Has("agent_names")) {
+    std::vector<std::string> stand_ins;
+    for (int64_t i = 0; f.status().ok() && i < count; ++i) {
+      stand_ins.push_back(double_id + "#" + std::to_string(i));
+    }
+    return stand_ins;
+  }
+  std::vector<std::string> names = f.Strings("agent_names");
+  if (f.status().ok() && static_cast<int64_t>(names.size()) != count) {
+    f.Fail("agents", "the number of agent_names (" + std::to_string(names.size()) + ")");
+  }
+  return names;
+}
+
+// One ReadFields per payload type: the fields of docs/ledger.md's table, in any order (the reader
+// keeps the first problem).
+void ReadFields(FieldReader& f, UsageEvent& u) {
+  u.render_id = f.String("render");
+  u.key = ReadFrameKey(f);
+  u.fps = f.Number("fps", 0, kMaxFps, true, "a number in (0, 1000]");
+  u.double_id = f.String("double");
+  u.performer_id = f.String("performer");
+  u.licence_id = f.String("licence");
+  u.agent_names = ReadAgents(f, u.double_id);
+  const double max = std::numeric_limits<double>::max();
+  u.pixels = f.Number("pixels", 0, max, false, "a finite number >= 0");
+  u.height_fraction = f.Number("height_fraction", 0, max, false, "a finite number >= 0");
+  u.altered = f.Bool("altered");
+  u.synthetic = f.Bool("synthetic");
+}
+
+void ReadFields(FieldReader& f, SupersedeEvent& s) {
+  s.render_id = f.String("render");
+  s.superseded = f.String("superseded");
+  s.key = ReadFrameKey(f);
+}
+
+void ReadFields(FieldReader& f, LicenceSignedEvent& l) {
+  l.licence_id = f.String("licence");
+  l.performer_id = f.String("performer");
+  l.studio_id = f.String("studio");
+  l.synthetic = f.Bool("synthetic");
+  l.signed_at =
+      f.Int("signed_at", std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+  l.terms = f.Object("terms");
+}
+
+void ReadFields(FieldReader& f, LicenceRevokedEvent& l) {
+  l.licence_id = f.String("licence");
+  l.performer_id = f.String("performer");
+  l.effective = f.DateField("effective");
+}
+
+void ReadFields(FieldReader& f, PerformerErasedEvent& p) { p.performer_id = f.String("performer"); }
+
+template <typename Event>
+Result<Event> ParseAs(const Entry& entry) {
+  FIGURANT_ASSIGN_OR_RETURN(FieldReader f, FieldReader::Of(entry, Event::kType));
+  Event event;
+  ReadFields(f, event);
+  FIGURANT_RETURN_IF_ERROR(f.status());
+  return event;
+}
+
+}  // namespace
+
+std::string Payload(const UsageEvent& u) {
+  CanonicalWriter w;
+  w.Strings("agent_names", u.agent_names);
+  w.Int("agents", static_cast<int64_t>(u.agent_names.size()));
+  w.Bool("altered", u.altered);
+  w.String("double", u.double_id);
+  w.Double("fps", u.fps);
+  w.Int("frame", u.key.frame);
+  w.Double("height_fraction", u.height_fraction);
+  w.String("licence", u.licence_id);
+  w.String("performer", u.performer_id);
+  w.Double("pixels", u.pixels);
+  w.String("production", u.key.production);
+  w.String("render", u.render_id);
+  w.String("shot", u.key.shot);
+  w.Bool("synthetic", u.synthetic);
+  return w.Finish();
+}
+
+std::string Payload(const SupersedeEvent& s) {
+  return Dump({{"render", s.render_id},
+               {"superseded", s.superseded},
+               {"production", s.key.production},
+               {"shot", s.key.shot},
+               {"frame", s.key.frame}});
+}
+
+std::string Payload(const LicenceSignedEvent& l) {
+  return Dump({{"licence", l.licence_id},
+               {"performer", l.performer_id},
+               {"studio", l.studio_id},
+               {"synthetic", l.synthetic},
+               {"signed_at", l.signed_at},
+               {"terms", l.terms}});
+}
+
+std::string Payload(const LicenceRevokedEvent& l) {
+  return Dump({{"licence", l.licence_id},
+               {"performer", l.performer_id},
+               {"effective", l.effective.ToString()}});
+}
+
+std::string Payload(const PerformerErasedEvent& p) { return Dump({{"performer", p.performer_id}}); }
+
+Result<json> PayloadObject(const Entry& entry) {
+  json j = json::parse(entry.payload, nullptr, false);
+  if (!j.is_object()) return DataLoss(EntryName(entry) + ": payload is not a JSON object");
+  return j;
+}
+
+Result<UsageEvent> ParseUsage(const Entry& entry) { return ParseAs<UsageEvent>(entry); }
+Result<SupersedeEvent> ParseSupersede(const Entry& entry) { return ParseAs<SupersedeEvent>(entry); }
+Result<LicenceSignedEvent> ParseLicenceSigned(const Entry& entry) {
+  return ParseAs<LicenceSignedEvent>(entry);
+}
+Result<LicenceRevokedEvent> ParseLicenceRevoked(const Entry& entry) {
+  return ParseAs<LicenceRevokedEvent>(entry);
+}
+Result<PerformerErasedEvent> ParsePerformerErased(const Entry& entry) {
+  return ParseAs<PerformerErasedEvent>(entry);
+}
+
+}  // namespace figurant::ledger

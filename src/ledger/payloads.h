@@ -1,0 +1,107 @@
+// The ledger's payloads (docs/ledger.md, "Entry types"): one struct per entry type, the builder
+// that writes its canonical JSON and the strict parser that reads it back. This is the only place
+// that knows a payload's fields; metering, statements, the bank and the CLI go through it.
+//
+// Builders are pure and never fail: they write compact JSON with sorted keys, byte-identical to
+// nlohmann::json::dump() of the same object (invalid UTF-8 in a string is replaced, never thrown).
+// Parsers take entries read from a verified log — which may still hold anything a writer put there
+// — and accept only the documented fields with the documented types and limits: anything else is
+// DataLoss naming the entry, its type and the field ("ledger entry 41 (usage): field \"fps\":
+// expected a number in (0, 1000]"). A parser never substitutes a default for a missing or bad
+// field. Fields a payload carries beyond the documented ones are ignored. Thread-safe (no state).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "ledger/ledger.h"
+
+namespace figurant::ledger {
+
+// One rendered frame of a shot in a production.
+struct FrameKey {
+  std::string production, shot;
+  int frame = 0;  // the frame number in the shot [Limits: any int]
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>.
+  auto operator<=>(const FrameKey&) const = default;
+};
+
+// Type 1, `usage`: one double visible in one rendered frame, its agents' coverage summed.
+struct UsageEvent {
+  static constexpr EntryType kType = EntryType::kUsage;
+  std::string render_id;
+  FrameKey key;
+  double fps = 24;  // [Units: frames per second] [Limits: (0, 1000]]
+  std::string double_id, performer_id, licence_id;  // licence empty only for synthetic performers
+  // The agents showing this double, in coverage order; the payload's `agents` is their number.
+  // Entries written before agent names were recorded carry only `agents`: the parser names them
+  // "DOUBLE#0", "DOUBLE#1", … (docs/ledger.md).
+  std::vector<std::string> agent_names;
+  double pixels = 0;           // Σ Cryptomatte coverage of those agents [Units: pixels] [>= 0]
+  double height_fraction = 0;  // the largest on-screen height / frame height [Limits: >= 0]
+  bool altered = false;        // any of them altered (tint, scale)
+  bool synthetic = false;      // the performer is synthetic (no real person)
+};
+
+// Type 2, `supersede`: a re-render of a frame replaces the previous render's usage events.
+struct SupersedeEvent {
+  static constexpr EntryType kType = EntryType::kSupersede;
+  std::string render_id;   // the new render
+  std::string superseded;  // the render it replaces
+  FrameKey key;
+};
+
+// Type 3, `licence_signed`: a licence signed, with the terms as signed.
+struct LicenceSignedEvent {
+  static constexpr EntryType kType = EntryType::kLicenceSigned;
+  std::string licence_id, performer_id, studio_id;
+  bool synthetic = false;  // the performer is synthetic
+  int64_t signed_at = 0;   // [Units: Unix seconds]
+  // The signed canonical terms, a JSON object (consent::ParseTerms reads them; whether they still
+  // parse as terms is the reader's question, not the payload's).
+  nlohmann::json terms = nlohmann::json::object();
+};
+
+// Type 4, `licence_revoked`: a licence revoked from a date on.
+struct LicenceRevokedEvent {
+  static constexpr EntryType kType = EntryType::kLicenceRevoked;
+  std::string licence_id, performer_id;
+  Date effective;  // the first day the licence no longer allows use
+};
+
+// Type 5, `performer_erased`: a performer's scans and key destroyed (right to erasure).
+struct PerformerErasedEvent {
+  static constexpr EntryType kType = EntryType::kPerformerErased;
+  std::string performer_id;
+};
+
+// Canonical JSON payloads (docs/ledger.md). Usage payloads are written directly, without building
+// a JSON tree: metering appends them at hundreds of thousands a second.
+std::string Payload(const UsageEvent& event);
+std::string Payload(const SupersedeEvent& event);
+std::string Payload(const LicenceSignedEvent& event);
+std::string Payload(const LicenceRevokedEvent& event);
+std::string Payload(const PerformerErasedEvent& event);
+
+// An event as Ledger::AppendPayloads takes it: its entry type and payload.
+template <typename Event>
+std::pair<EntryType, std::string> ToEntry(const Event& event) {
+  return {Event::kType, Payload(event)};
+}
+
+// The payload of any entry as a JSON object (for display). DataLoss when it is not one.
+Result<nlohmann::json> PayloadObject(const Entry& entry);
+
+// Strict parsers. InvalidArgument when `entry` is of another type (a caller's mistake); DataLoss
+// naming the entry and the field when the payload breaks its format.
+Result<UsageEvent> ParseUsage(const Entry& entry);
+Result<SupersedeEvent> ParseSupersede(const Entry& entry);
+Result<LicenceSignedEvent> ParseLicenceSigned(const Entry& entry);
+Result<LicenceRevokedEvent> ParseLicenceRevoked(const Entry& entry);
+Result<PerformerErasedEvent> ParsePerformerErased(const Entry& entry);
+
+}  // namespace figurant::ledger

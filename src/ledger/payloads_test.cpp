@@ -1,0 +1,249 @@
+// Payloads: one of each kind pinned to its exact bytes (ledgers written before keep verifying and
+// keep meaning the same), round trips through the strict parsers, and every way a stored payload
+// can break its format named by entry and field.
+#include "ledger/payloads.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+namespace figurant::ledger {
+namespace {
+
+using nlohmann::json;
+
+Entry EntryOf(EntryType type, std::string payload, uint64_t seq = 7) {
+  Entry e;
+  e.type = type;
+  e.seq = seq;
+  e.payload = std::move(payload);
+  return e;
+}
+
+UsageEvent SampleUsage() {
+  UsageEvent u;
+  u.render_id = "rnd_1";
+  u.key = {"prd_1", "sh010", 1001};
+  u.fps = 24;
+  u.double_id = "dbl_1";
+  u.performer_id = "per_1";
+  u.licence_id = "lic_1";
+  u.agent_names = {"a0", "a1"};
+  u.pixels = 150.5;
+  u.height_fraction = 0.15;
+  u.altered = true;
+  u.synthetic = false;
+  return u;
+}
+
+LicenceSignedEvent SampleSigned() {
+  LicenceSignedEvent l;
+  l.licence_id = "lic_1";
+  l.performer_id = "per_1";
+  l.studio_id = "stu_1";
+  l.synthetic = false;
+  l.signed_at = 1790000000;
+  l.terms = json::parse(
+      R"({"revocable":true,"compensation":{"scan_fee":180.0,"currency":"EUR"},"uses":["background"]})");
+  return l;
+}
+
+// The bytes every writer of these payloads has produced since the ledger's first version (metering
+// for usage and supersede, the bank for licence events): a change here breaks existing ledgers'
+// meaning, not just a test.
+TEST(PayloadsTest, EachKindIsPinnedToItsBytes) {
+  EXPECT_EQ(Payload(SampleUsage()),
+            R"({"agent_names":["a0","a1"],"agents":2,"altered":true,"double":"dbl_1","fps":24.0,)"
+            R"("frame":1001,"height_fraction":0.15,"licence":"lic_1","performer":"per_1",)"
+            R"("pixels":150.5,"production":"prd_1","render":"rnd_1","shot":"sh010",)"
+            R"("synthetic":false})");
+  EXPECT_EQ(Payload(SupersedeEvent{"rnd_2", "rnd_1", {"prd_1", "sh010", 1001}}),
+            R"({"frame":1001,"production":"prd_1","render":"rnd_2","shot":"sh010",)"
+            R"("superseded":"rnd_1"})");
+  EXPECT_EQ(Payload(SampleSigned()),
+            R"({"licence":"lic_1","performer":"per_1","signed_at":1790000000,"studio":"stu_1",)"
+            R"("synthetic":false,"terms":{"compensation":{"currency":"EUR","scan_fee":180.0},)"
+            R"("revocable":true,"uses":["background"]}})");
+  EXPECT_EQ(Payload(LicenceRevokedEvent{"lic_1", "per_1", {2026, 3, 1}}),
+            R"({"effective":"2026-03-01","licence":"lic_1","performer":"per_1"})");
+  EXPECT_EQ(Payload(PerformerErasedEvent{"per_1"}), R"({"performer":"per_1"})");
+  EXPECT_EQ(ToEntry(PerformerErasedEvent{"per_1"}).first, EntryType::kPerformerErased);
+}
+
+// The hand-written usage payload must be exactly what nlohmann::json::dump() writes for the same
+// object, for any values: that is the canonical form docs/ledger.md promises.
+TEST(PayloadsTest, UsagePayloadIsCanonicalJson) {
+  std::mt19937_64 rng(11);
+  auto real = [&] {
+    const double mantissa = static_cast<double>(rng() % 100000000) / 1000.0;
+    const int exp = static_cast<int>(rng() % 30) - 15;
+    return mantissa * std::pow(10.0, exp);
+  };
+  const std::vector<std::string> names = {"a0",          "agent \"quoted\"", "back\\slash",
+                                          "tab\there",   "caf\xc3\xa9",      "bad \xff utf8",
+                                          "ctl \x01 end"};
+  for (int trial = 0; trial < 2000; ++trial) {
+    UsageEvent u;
+    u.render_id = "rnd_" + std::to_string(rng() % 1000);
+    u.key = {"prd_" + std::to_string(rng() % 7), names[rng() % names.size()],
+             static_cast<int>(rng() % 10000000)};
+    u.fps = trial % 3 == 0 ? 24.0 : (trial % 3 == 1 ? 23.976 : real());
+    u.double_id = "dbl_x";
+    u.performer_id = names[rng() % names.size()];
+    u.licence_id = trial % 5 == 0 ? "" : "lic_y";
+    u.agent_names = {names[rng() % names.size()]};
+    if (trial % 2 == 0) u.agent_names.push_back(names[rng() % names.size()]);
+    u.pixels = trial % 4 == 0 ? static_cast<double>(rng() % 5000) : real();
+    u.height_fraction = real();
+    u.altered = (trial % 2) == 1;
+    u.synthetic = (trial % 7) == 0;
+    const json expected = {{"agent_names", u.agent_names},
+                           {"agents", u.agent_names.size()},
+                           {"altered", u.altered},
+                           {"double", u.double_id},
+                           {"fps", u.fps},
+                           {"frame", u.key.frame},
+                           {"height_fraction", u.height_fraction},
+                           {"licence", u.licence_id},
+                           {"performer", u.performer_id},
+                           {"pixels", u.pixels},
+                           {"production", u.key.production},
+                           {"render", u.render_id},
+                           {"shot", u.key.shot},
+                           {"synthetic", u.synthetic}};
+    ASSERT_EQ(Payload(u), expected.dump(-1, ' ', false, json::error_handler_t::replace))
+        << "trial " << trial;
+  }
+}
+
+TEST(PayloadsTest, EachKindParsesBackToWhatWasBuilt) {
+  const UsageEvent u = SampleUsage();
+  auto usage = ParseUsage(EntryOf(EntryType::kUsage, Payload(u)));
+  ASSERT_TRUE(usage.ok()) << usage.status().ToString();
+  EXPECT_EQ(usage->render_id, u.render_id);
+  EXPECT_EQ(usage->key, u.key);
+  EXPECT_EQ(usage->fps, u.fps);
+  EXPECT_EQ(usage->double_id, u.double_id);
+  EXPECT_EQ(usage->performer_id, u.performer_id);
+  EXPECT_EQ(usage->licence_id, u.licence_id);
+  EXPECT_EQ(usage->agent_names, u.agent_names);
+  EXPECT_EQ(usage->pixels, u.pixels);
+  EXPECT_EQ(usage->height_fraction, u.height_fraction);
+  EXPECT_EQ(usage->altered, u.altered);
+  EXPECT_EQ(usage->synthetic, u.synthetic);
+  EXPECT_EQ(Payload(*usage), Payload(u));
+
+  const SupersedeEvent s{"rnd_2", "rnd_1", {"prd_1", "sh010", -3}};
+  auto supersede = ParseSupersede(EntryOf(EntryType::kSupersede, Payload(s)));
+  ASSERT_TRUE(supersede.ok()) << supersede.status().ToString();
+  EXPECT_EQ(Payload(*supersede), Payload(s));
+
+  const LicenceSignedEvent l = SampleSigned();
+  auto signed_event = ParseLicenceSigned(EntryOf(EntryType::kLicenceSigned, Payload(l)));
+  ASSERT_TRUE(signed_event.ok()) << signed_event.status().ToString();
+  EXPECT_EQ(signed_event->terms, l.terms);
+  EXPECT_EQ(Payload(*signed_event), Payload(l));
+
+  const LicenceRevokedEvent r{"lic_1", "per_1", {2026, 3, 1}};
+  auto revoked = ParseLicenceRevoked(EntryOf(EntryType::kLicenceRevoked, Payload(r)));
+  ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
+  EXPECT_EQ(revoked->effective, r.effective);
+  EXPECT_EQ(Payload(*revoked), Payload(r));
+
+  auto erased = ParsePerformerErased(EntryOf(EntryType::kPerformerErased, R"({"performer":"p"})"));
+  ASSERT_TRUE(erased.ok());
+  EXPECT_EQ(erased->performer_id, "p");
+}
+
+// Every field of a usage payload, dropped or given a wrong value, is DataLoss naming the entry and
+// that field; never a default.
+TEST(PayloadsTest, EveryBadUsageFieldIsNamed) {
+  const json good = json::parse(Payload(SampleUsage()));
+  const std::vector<std::pair<std::string, json>> wrong = {
+      {"agent_names", json::array({"a0", 3})},
+      {"agents", 3},  // two names
+      {"altered", "yes"},
+      {"double", 12},
+      {"fps", 0},
+      {"frame", 1.5},
+      {"height_fraction", -0.1},
+      {"licence", nullptr},
+      {"performer", json::array()},
+      {"pixels", "150"},
+      {"production", false},
+      {"render", json::object()},
+      {"shot", 10},
+      {"synthetic", 0},
+  };
+  ASSERT_EQ(wrong.size(), good.size());  // one case per documented field
+  for (const auto& [field, value] : wrong) {
+    for (const bool drop : {true, false}) {
+      if (drop && field == "agent_names") continue;  // the legacy form, tested below
+      json bad = good;
+      if (drop) {
+        bad.erase(field);
+      } else {
+        bad[field] = value;
+      }
+      auto r = ParseUsage(EntryOf(EntryType::kUsage, bad.dump(), 41));
+      ASSERT_FALSE(r.ok()) << field << (drop ? " dropped" : " wrong");
+      EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
+      EXPECT_EQ(r.status().message().rfind("ledger entry 41 (usage): field \"" + field + "\"", 0),
+                0u)
+          << r.status().message();
+    }
+  }
+  json over = good;
+  over["fps"] = 1000.5;
+  EXPECT_NE(
+      ParseUsage(EntryOf(EntryType::kUsage, over.dump())).status().message().find("(0, 1000]"),
+      std::string::npos);
+}
+
+// Usage entries written before agent names were recorded carry only their number: stand-ins are
+// named after the double. Without `agents` either, the entry is refused.
+TEST(PayloadsTest, UsageWithoutAgentNamesGetsStandIns) {
+  json legacy = json::parse(Payload(SampleUsage()));
+  legacy.erase("agent_names");
+  auto r = ParseUsage(EntryOf(EntryType::kUsage, legacy.dump()));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->agent_names, (std::vector<std::string>{"dbl_1#0", "dbl_1#1"}));
+  legacy.erase("agents");
+  EXPECT_EQ(ParseUsage(EntryOf(EntryType::kUsage, legacy.dump())).status().message(),
+            "ledger entry 7 (usage): field \"agents\" is missing");
+}
+
+TEST(PayloadsTest, LicenceEventsAreReadStrictly) {
+  json signed_bad = json::parse(Payload(SampleSigned()));
+  signed_bad["terms"] = "{}";  // terms as text, not the object that was signed
+  EXPECT_EQ(ParseLicenceSigned(EntryOf(EntryType::kLicenceSigned, signed_bad.dump(), 3))
+                .status()
+                .message(),
+            "ledger entry 3 (licence_signed): field \"terms\": expected a JSON object");
+  signed_bad = json::parse(Payload(SampleSigned()));
+  signed_bad.erase("signed_at");
+  EXPECT_EQ(
+      ParseLicenceSigned(EntryOf(EntryType::kLicenceSigned, signed_bad.dump(), 3)).status().code(),
+      StatusCode::kDataLoss);
+  const std::string revoked = R"({"effective":"2026-02-30","licence":"l","performer":"p"})";
+  EXPECT_EQ(ParseLicenceRevoked(EntryOf(EntryType::kLicenceRevoked, revoked, 9)).status().message(),
+            "ledger entry 9 (licence_revoked): field \"effective\": expected a date YYYY-MM-DD");
+  EXPECT_EQ(ParsePerformerErased(EntryOf(EntryType::kPerformerErased, "{}", 2)).status().message(),
+            "ledger entry 2 (performer_erased): field \"performer\" is missing");
+}
+
+TEST(PayloadsTest, NotAnObjectOrTheWrongTypeIsRefused) {
+  const auto not_object = ParseSupersede(EntryOf(EntryType::kSupersede, "[1,2]", 5));
+  EXPECT_EQ(not_object.status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(not_object.status().message(),
+            "ledger entry 5 (supersede): payload is not a JSON object");
+  EXPECT_EQ(PayloadObject(EntryOf(EntryType::kUsage, "{\"x\":")).status().code(),
+            StatusCode::kDataLoss);
+  const auto wrong_type = ParseUsage(EntryOf(EntryType::kSupersede, Payload(SampleUsage()), 5));
+  EXPECT_EQ(wrong_type.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(wrong_type.status().message(), "ledger entry 5 is a supersede entry, not usage");
+}
+
+}  // namespace
+}  // namespace figurant::ledger

@@ -1,0 +1,36 @@
+// The clone report (docs/scene-spec.md): for every double the rendered agents show, how many agents
+// show it and how close two of them come, in the set and on screen (crowd::CloneReport).
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "core/status.h"
+#include "crowd/scene_spec.h"
+#include "shot/internal/agent.h"
+
+namespace figurant::shot::internal {
+
+struct CloneSummary {
+  // Per double shown, in order of first appearance among all placed agents (refused ones too):
+  // {"double", "agents", "world_min_m", "screen_min_fraction"}, a minimum null when no two of its
+  // agents give one.
+  nlohmann::json doubles = nlohmann::json::array();
+  // The smallest of each over every double; INFINITY when no double gives one.
+  double world_min_m = INFINITY;          // [Units: metres]
+  double screen_min_fraction = INFINITY;  // of frame width
+};
+
+// Over the rendered agents: `rendered` indexes into `agents`. Pure.
+CloneSummary SummariseClones(const std::vector<PlacedAgent>& agents,
+                             const std::vector<size_t>& rendered);
+
+// Writes {"shot", "production", "doubles"} to `path` (JSON indented by 2) atomically, creating its
+// directory. core/file.h's errors.
+Status WriteCloneReport(const std::filesystem::path& path, const crowd::SceneSpec& spec,
+                        const CloneSummary& clones);
+
+}  // namespace figurant::shot::internal

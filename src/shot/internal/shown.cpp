@@ -1,0 +1,65 @@
+#include "shot/internal/shown.h"
+
+#include <utility>
+
+namespace figurant::shot::internal {
+
+Result<ShownDoubles> LoadShownDoubles(bank::Bank& bank, const std::vector<PlacedAgent>& agents,
+                                      const std::vector<AllowedAgent>& allowed,
+                                      const CastingPool& pool) {
+  ShownDoubles shown;
+  for (const AllowedAgent& a : allowed) {
+    const std::string& id = agents[a.agent].double_id;
+    if (shown.contains(id)) continue;
+    FIGURANT_ASSIGN_OR_RETURN(geom::DoubleAsset asset, bank.LoadDouble(id));
+    ShownDouble s;
+    s.bind = std::make_shared<const geom::DoubleAsset>(std::move(asset));
+    s.performer_id = pool.judged.at(id).double_row.performer_id;
+    s.motion = anim::CheckMotionSupport(s.bind->mesh);
+    s.standing_height_m = s.bind->mesh.StandingHeight();
+    shown.emplace(id, std::move(s));
+  }
+  return shown;
+}
+
+RenderedAgents RenderAgents(const std::vector<PlacedAgent>& agents,
+                            const std::vector<AllowedAgent>& allowed, const CastingPool& pool,
+                            const ShownDoubles& shown) {
+  RenderedAgents out;
+  std::map<std::string, StillDouble> still;
+  for (const AllowedAgent& a : allowed) {
+    const PlacedAgent& p = agents[a.agent];
+    const bank::DoubleEligibility& judged = pool.judged.at(p.double_id);
+    const registry::Double& d = judged.double_row;
+    AgentMotion motion = p.motion;
+    if (const anim::MotionCheck& check = shown.at(d.id).motion; !check.ok()) {
+      if (motion.cycle != anim::MotionCycle::kStill) {
+        StillDouble& sd = still[d.id];
+        sd.double_id = d.id;
+        sd.why = check.detail;
+        sd.asked.insert(std::string(anim::MotionCycleName(motion.cycle)));
+        ++sd.agents;
+      }
+      motion = {};
+    }
+    out.agents.push_back({p.inst.name, d.id, d.performer_id, a.licence_id,
+                          judged.performer.synthetic, !p.alterations.empty()});
+    out.instances.push_back(p.inst);
+    out.motions.push_back(motion);
+    out.placed.push_back(a.agent);
+  }
+  for (auto& [id, sd] : still) out.standing_still.push_back(std::move(sd));
+  return out;
+}
+
+void CountMotion(const std::vector<PlacedAgent>& agents, const RenderedAgents& rendered,
+                 std::vector<GroupReport>& groups) {
+  for (size_t r = 0; r < rendered.placed.size(); ++r) {
+    const int group = agents[rendered.placed[r]].group;
+    if (group < 0) continue;
+    GroupReport& gr = groups[static_cast<size_t>(group)];
+    ++(rendered.motions[r].cycle == anim::MotionCycle::kStill ? gr.agents_still : gr.agents_moving);
+  }
+}
+
+}  // namespace figurant::shot::internal
