@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/random.h"
@@ -157,157 +158,223 @@ class CountBuckets {
   size_t min_ = 0;
 };
 
+// What one casting pass works on: the agents, the doubles each pool may show and the minimums
+// (metres in the set, fraction of frame width on screen; 0: not asked).
+struct CastProblem {
+  const std::vector<CastAgent>& agents;
+  const std::vector<std::vector<int>>& pools;
+  int double_count = 0;
+  double dw = 0, ds = 0;
+  uint64_t seed = 0;
+};
+
+// Agents' coordinates as the grids take them: world x/z, and screen x/y of those in frame.
+struct AgentPoints {
+  std::vector<double> wx, wz, sx, sy;
+  std::vector<bool> all, on_screen;
+};
+
+AgentPoints PointsOf(const std::vector<CastAgent>& agents) {
+  const size_t n = agents.size();
+  AgentPoints p{std::vector<double>(n), std::vector<double>(n),     std::vector<double>(n),
+                std::vector<double>(n), std::vector<bool>(n, true), std::vector<bool>(n, false)};
+  for (size_t i = 0; i < n; ++i) {
+    p.wx[i] = agents[i].position.x;
+    p.wz[i] = agents[i].position.z;
+    if (agents[i].screen) {
+      p.sx[i] = agents[i].screen->x;
+      p.sy[i] = agents[i].screen->y;
+      p.on_screen[i] = true;
+    }
+  }
+  return p;
+}
+
+// The neighbourhoods the two minimums define: agents within `dw` in the set, and within `ds` on
+// screen (both in frame). A grid whose minimum is 0 is disabled.
+struct CloneGrids {
+  CloneGrids(const AgentPoints& p, double dw, double ds)
+      : world(dw, p.wx, p.wz, p.all), screen(ds, p.sx, p.sy, p.on_screen) {}
+  void Add(const AgentPoints& p, int32_t i) {
+    const auto k = static_cast<size_t>(i);
+    if (world.enabled()) world.Add(p.wx[k], p.wz[k], i);
+    if (screen.enabled() && p.on_screen[k]) screen.Add(p.sx[k], p.sy[k], i);
+  }
+  PointGrid world, screen;
+};
+
+// Agents in scanline order: by z, then x.
+std::vector<int32_t> ScanlineOrder(const AgentPoints& p) {
+  std::vector<int32_t> order(p.wx.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int32_t>(i);
+  std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+    const auto i = static_cast<size_t>(a), j = static_cast<size_t>(b);
+    return p.wz[i] != p.wz[j] ? p.wz[i] < p.wz[j] : p.wx[i] < p.wx[j];
+  });
+  return order;
+}
+
+// How often each double is used, and each pool's doubles kept ordered by use.
+class PoolUse {
+ public:
+  PoolUse(const std::vector<std::vector<int>>& pools, int double_count)
+      : counts_(static_cast<size_t>(double_count), 0),
+        pools_of_(static_cast<size_t>(double_count)) {
+    for (size_t p = 0; p < pools.size(); ++p) {
+      buckets_.emplace_back(pools[p], double_count);
+      for (int d : pools[p]) pools_of_[static_cast<size_t>(d)].push_back(static_cast<int>(p));
+    }
+  }
+  CountBuckets& Pool(int p) { return buckets_[static_cast<size_t>(p)]; }
+  void Use(int d) {
+    const int old = counts_[static_cast<size_t>(d)]++;
+    for (int p : pools_of_[static_cast<size_t>(d)])
+      buckets_[static_cast<size_t>(p)].Increment(d, old);
+  }
+
+ private:
+  std::vector<int> counts_;
+  std::vector<CountBuckets> buckets_;
+  std::vector<std::vector<int>> pools_of_;  // double → the pools listing it
+};
+
+// For the agent being cast, the doubles its cast neighbours show within the minimums, each with
+// its nearest such neighbour's squared distance relative to the squared minimum (1 = at the
+// minimum). Entries are stamped with the agent, so nothing is cleared between agents.
+class NearbyClones {
+ public:
+  NearbyClones(int double_count, double dw, double ds)
+      : inv_dw2_(dw > 0 ? 1.0 / (dw * dw) : 0.0),
+        inv_ds2_(ds > 0 ? 1.0 / (ds * ds) : 0.0),
+        nearest_(static_cast<size_t>(double_count), 0.0),
+        stamp_(static_cast<size_t>(double_count), -1) {}
+
+  void Gather(const CloneGrids& grids, const AgentPoints& p, int32_t a,
+              const std::vector<int>& assignment) {
+    const auto ai = static_cast<size_t>(a);
+    auto note = [&](int32_t j, double relative) {
+      const auto d = static_cast<size_t>(assignment[static_cast<size_t>(j)]);
+      if (stamp_[d] != a) {
+        stamp_[d] = a;
+        nearest_[d] = relative;
+      } else {
+        nearest_[d] = std::min(nearest_[d], relative);
+      }
+    };
+    if (grids.world.enabled()) {
+      grids.world.ForNear(p.wx[ai], p.wz[ai],
+                          [&](int32_t j, double d2) { note(j, d2 * inv_dw2_); });
+    }
+    if (grids.screen.enabled() && p.on_screen[ai]) {
+      grids.screen.ForNear(p.sx[ai], p.sy[ai],
+                           [&](int32_t j, double d2) { note(j, d2 * inv_ds2_); });
+    }
+  }
+  bool Near(int d, int32_t a) const { return stamp_[static_cast<size_t>(d)] == a; }
+  double Relative(int d) const { return nearest_[static_cast<size_t>(d)]; }
+
+ private:
+  double inv_dw2_, inv_ds2_;
+  std::vector<double> nearest_;
+  std::vector<int32_t> stamp_;
+};
+
+struct Choice {
+  int double_index = -1;
+  bool violates = false;  // every double of the pool is shown nearby
+};
+
+// The least-used double of the pool that no neighbour shows nearby (random among the least used);
+// failing that, the one whose nearest clone is farthest relative to the minimums.
+Choice ChooseDouble(CountBuckets& pool, const NearbyClones& near, int32_t a, Rng& rng) {
+  const size_t m = pool.size();
+  const size_t first_end = pool.FirstBucketEnd();
+  const size_t offset = first_end > 0 ? rng.Below(first_end) : 0;
+  int farthest = -1;
+  double farthest_rel = -1;
+  for (size_t k = 0; k < m; ++k) {
+    const size_t idx = k < first_end ? (offset + k) % first_end : k;
+    const int d = pool.At(idx);
+    if (!near.Near(d, a)) return {d, false};
+    if (near.Relative(d) > farthest_rel) {
+      farthest_rel = near.Relative(d);
+      farthest = d;
+    }
+  }
+  return {farthest, true};
+}
+
 struct GreedyOutcome {
   std::vector<int> assignment;
   int violations = 0;  // agents for which no double honoured the distances
 };
 
-// One casting pass. Agents are visited in scanline order (by z, then x): when an agent is cast,
-// only about half of its neighbourhood has been cast already, so a free double is found far more
-// often than in random order (first-fit colouring of a graph whose back-degree is halved). Among
-// the doubles no cast neighbour shows within the minimum distances, the least used is taken
-// (random among equals); when every double is taken nearby, the one whose nearest clone is
-// farthest, relative to the minimums, is taken instead.
-GreedyOutcome Greedy(const std::vector<CastAgent>& agents,
-                     const std::vector<std::vector<int>>& pools, int double_count, double dw,
-                     double ds, uint64_t seed) {
-  const size_t n = agents.size();
-  std::vector<double> wx(n), wz(n), sx(n), sy(n);
-  std::vector<bool> all(n, true), on_screen(n, false);
-  for (size_t i = 0; i < n; ++i) {
-    wx[i] = agents[i].position.x;
-    wz[i] = agents[i].position.z;
-    if (agents[i].screen) {
-      sx[i] = agents[i].screen->x;
-      sy[i] = agents[i].screen->y;
-      on_screen[i] = true;
-    }
-  }
-  PointGrid world(dw, wx, wz, all), screen(ds, sx, sy, on_screen);
-  std::vector<int> counts(static_cast<size_t>(double_count), 0);
-  std::vector<CountBuckets> buckets;
-  std::vector<std::vector<int>> pools_of(static_cast<size_t>(double_count));
-  for (size_t p = 0; p < pools.size(); ++p) {
-    buckets.emplace_back(pools[p], double_count);
-    for (int d : pools[p]) pools_of[static_cast<size_t>(d)].push_back(static_cast<int>(p));
-  }
-  std::vector<int32_t> order(n);
-  for (size_t i = 0; i < n; ++i) order[i] = static_cast<int32_t>(i);
-  std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
-    return wz[static_cast<size_t>(a)] != wz[static_cast<size_t>(b)]
-               ? wz[static_cast<size_t>(a)] < wz[static_cast<size_t>(b)]
-               : wx[static_cast<size_t>(a)] < wx[static_cast<size_t>(b)];
-  });
-  Rng rng(seed);
-
-  // nearest[d]: squared nearest same-double distance for the agent being cast, relative to the
-  // squared minimum (1 = at the minimum); valid only where stamp[d] == the agent.
-  const double inv_dw2 = dw > 0 ? 1.0 / (dw * dw) : 0.0;
-  const double inv_ds2 = ds > 0 ? 1.0 / (ds * ds) : 0.0;
-  std::vector<double> nearest(static_cast<size_t>(double_count), 0.0);
-  std::vector<int32_t> stamp(static_cast<size_t>(double_count), -1);
+// One casting pass at minimums `dw` and `ds`. Agents are visited in scanline order: when an agent
+// is cast, only about half of its neighbourhood has been cast already, so a free double is found
+// far more often than in random order (first-fit colouring of a graph whose back-degree is
+// halved). Each agent takes ChooseDouble's pick.
+GreedyOutcome Greedy(const CastProblem& problem, double dw, double ds) {
+  const AgentPoints points = PointsOf(problem.agents);
+  CloneGrids grids(points, dw, ds);
+  PoolUse use(problem.pools, problem.double_count);
+  NearbyClones near(problem.double_count, dw, ds);
+  Rng rng(problem.seed);
   GreedyOutcome out;
-  out.assignment.assign(n, -1);
-  for (int32_t a : order) {
+  out.assignment.assign(problem.agents.size(), -1);
+  for (int32_t a : ScanlineOrder(points)) {
     const auto ai = static_cast<size_t>(a);
-    const CastAgent& ag = agents[ai];
-    auto note = [&](int32_t j, double relative) {
-      const auto d = static_cast<size_t>(out.assignment[static_cast<size_t>(j)]);
-      if (stamp[d] != a) {
-        stamp[d] = a;
-        nearest[d] = relative;
-      } else {
-        nearest[d] = std::min(nearest[d], relative);
-      }
-    };
-    if (world.enabled()) {
-      world.ForNear(wx[ai], wz[ai], [&](int32_t j, double d2) { note(j, d2 * inv_dw2); });
-    }
-    if (screen.enabled() && ag.screen) {
-      screen.ForNear(sx[ai], sy[ai], [&](int32_t j, double d2) { note(j, d2 * inv_ds2); });
-    }
-    CountBuckets& b = buckets[static_cast<size_t>(ag.pool)];
-    const size_t m = b.size();
-    const size_t first_end = b.FirstBucketEnd();
-    const size_t offset = first_end > 0 ? rng.Below(first_end) : 0;
-    int chosen = -1;
-    int farthest = -1;
-    double farthest_rel = -1;
-    for (size_t k = 0; k < m; ++k) {
-      const size_t idx = k < first_end ? (offset + k) % first_end : k;
-      const int d = b.At(idx);
-      if (stamp[static_cast<size_t>(d)] != a) {
-        chosen = d;
-        break;
-      }
-      if (nearest[static_cast<size_t>(d)] > farthest_rel) {
-        farthest_rel = nearest[static_cast<size_t>(d)];
-        farthest = d;
-      }
-    }
-    if (chosen < 0) {
-      ++out.violations;
-      chosen = farthest;
-    }
-    out.assignment[ai] = chosen;
-    if (world.enabled()) world.Add(wx[ai], wz[ai], a);
-    if (screen.enabled() && ag.screen) screen.Add(sx[ai], sy[ai], a);
-    const int old = counts[static_cast<size_t>(chosen)]++;
-    for (int p : pools_of[static_cast<size_t>(chosen)]) {
-      buckets[static_cast<size_t>(p)].Increment(chosen, old);
-    }
+    near.Gather(grids, points, a, out.assignment);
+    const Choice c = ChooseDouble(use.Pool(problem.agents[ai].pool), near, a, rng);
+    if (c.violates) ++out.violations;
+    out.assignment[ai] = c.double_index;
+    grids.Add(points, a);
+    use.Use(c.double_index);
   }
   return out;
+}
+
+// The least and most uses among a pool's doubles.
+std::pair<int, int> UseRange(const std::vector<int>& pool, const std::vector<int>& counts) {
+  int lo = INT32_MAX, hi = 0;
+  for (int d : pool) {
+    lo = std::min(lo, counts[static_cast<size_t>(d)]);
+    hi = std::max(hi, counts[static_cast<size_t>(d)]);
+  }
+  return {lo, hi};
 }
 
 // Evens out use after a pass: an agent of a most-used double moves to a least-used double of its
 // pool whenever no agent within the minimums shows that double. Stops when the most- and
 // least-used differ by at most one, or when no move is possible (the constraints force it).
-void Rebalance(const std::vector<CastAgent>& agents, const std::vector<std::vector<int>>& pools,
-               int double_count, double dw, double ds, std::vector<int>& assignment) {
-  const size_t n = agents.size();
-  std::vector<double> wx(n), wz(n), sx(n), sy(n);
-  std::vector<bool> all(n, true), on_screen(n, false);
-  for (size_t i = 0; i < n; ++i) {
-    wx[i] = agents[i].position.x;
-    wz[i] = agents[i].position.z;
-    if (agents[i].screen) {
-      sx[i] = agents[i].screen->x;
-      sy[i] = agents[i].screen->y;
-      on_screen[i] = true;
-    }
-  }
-  PointGrid world(dw, wx, wz, all), screen(ds, sx, sy, on_screen);
-  for (size_t i = 0; i < n; ++i) {
-    if (world.enabled()) world.Add(wx[i], wz[i], static_cast<int32_t>(i));
-    if (screen.enabled() && on_screen[i]) screen.Add(sx[i], sy[i], static_cast<int32_t>(i));
-  }
-  std::vector<int> counts(static_cast<size_t>(double_count), 0);
+void Rebalance(const CastProblem& problem, std::vector<int>& assignment) {
+  const std::vector<CastAgent>& agents = problem.agents;
+  const AgentPoints points = PointsOf(agents);
+  CloneGrids grids(points, problem.dw, problem.ds);
+  for (size_t i = 0; i < agents.size(); ++i) grids.Add(points, static_cast<int32_t>(i));
+  std::vector<int> counts(static_cast<size_t>(problem.double_count), 0);
   for (int d : assignment) ++counts[static_cast<size_t>(d)];
   auto clashes = [&](size_t i, int d) {
     bool clash = false;
     auto check = [&](int32_t j, double) {
       if (static_cast<size_t>(j) != i && assignment[static_cast<size_t>(j)] == d) clash = true;
     };
-    if (world.enabled()) world.ForNear(wx[i], wz[i], check);
-    if (!clash && screen.enabled() && agents[i].screen) screen.ForNear(sx[i], sy[i], check);
+    if (grids.world.enabled()) grids.world.ForNear(points.wx[i], points.wz[i], check);
+    if (!clash && grids.screen.enabled() && points.on_screen[i]) {
+      grids.screen.ForNear(points.sx[i], points.sy[i], check);
+    }
     return clash;
   };
   constexpr int kMaxRounds = 8;
   for (int round = 0; round < kMaxRounds; ++round) {
     bool moved = false;
-    for (const std::vector<int>& pool : pools) {
+    for (const std::vector<int>& pool : problem.pools) {
       if (pool.size() < 2) continue;
-      int lo = INT32_MAX, hi = 0;
-      for (int d : pool) {
-        lo = std::min(lo, counts[static_cast<size_t>(d)]);
-        hi = std::max(hi, counts[static_cast<size_t>(d)]);
-      }
+      auto [lo, hi] = UseRange(pool, counts);
       if (hi - lo <= 1) continue;
-      for (size_t i = 0; i < n; ++i) {
+      for (size_t i = 0; i < agents.size(); ++i) {
         const int from = assignment[i];
         if (counts[static_cast<size_t>(from)] < hi ||
-            &pools[static_cast<size_t>(agents[i].pool)] != &pool)
+            &problem.pools[static_cast<size_t>(agents[i].pool)] != &pool)
           continue;
         for (int to : pool) {
           if (counts[static_cast<size_t>(to)] != lo || clashes(i, to)) continue;
@@ -317,12 +384,7 @@ void Rebalance(const std::vector<CastAgent>& agents, const std::vector<std::vect
           moved = true;
           break;
         }
-        lo = INT32_MAX;
-        hi = 0;
-        for (int d : pool) {
-          lo = std::min(lo, counts[static_cast<size_t>(d)]);
-          hi = std::max(hi, counts[static_cast<size_t>(d)]);
-        }
+        std::tie(lo, hi) = UseRange(pool, counts);
         if (hi - lo <= 1) break;
       }
     }
@@ -359,6 +421,97 @@ std::string Fmt(double v) {
   return buf;
 }
 
+// How well an assignment honours the minimums.
+struct Achieved {
+  double world_min_m = INFINITY;          // smallest same-double distance in the set
+  double screen_min_fraction = INFINITY;  // smallest on screen (both in frame)
+  // The smaller of the two ratios achieved / asked: >= 1 means every pair is far enough.
+  double score = INFINITY;
+  // The product of the two ratios, each capped at 1: how far clones are spread in the world and
+  // on screen together.
+  double both = 1;
+};
+
+Achieved Score(const CastProblem& problem, const std::vector<int>& assignment) {
+  Achieved a;
+  for (const CloneStats& s : CloneReport(problem.agents, assignment, problem.double_count)) {
+    a.world_min_m = std::min(a.world_min_m, s.world_min_m);
+    a.screen_min_fraction = std::min(a.screen_min_fraction, s.screen_min_fraction);
+  }
+  const double dw = problem.dw, ds = problem.ds;
+  a.score = std::min(dw > 0 ? a.world_min_m / dw : INFINITY,
+                     ds > 0 ? a.screen_min_fraction / ds : INFINITY);
+  a.both = std::min(1.0, dw > 0 ? a.world_min_m / dw : 1.0) *
+           std::min(1.0, ds > 0 ? a.screen_min_fraction / ds : 1.0);
+  return a;
+}
+
+struct Candidate {
+  std::vector<int> assignment;
+  Achieved achieved;
+};
+
+// When the minimums cannot both be met: spreads clones as far as possible in the world and on
+// screen together, keeping the candidate with the largest Achieved::both (the worst ratio alone
+// would let one binding minimum, typically the screen one on a far stand, leave the other at
+// whatever came, with agents just out of frame beside their clone). Candidates: bisections of a
+// common scale of both minimums, of the world minimum alone and of the screen minimum alone.
+Candidate SpreadClones(const CastProblem& problem, Candidate best) {
+  const double dw = problem.dw, ds = problem.ds;
+  for (const auto& [kw, ks] : {std::pair{1.0, 1.0}, {1.0, 0.0}, {0.0, 1.0}}) {
+    // With one minimum not asked for, the common scale is the only candidate.
+    if ((kw == 0 || ks == 0) && (dw <= 0 || ds <= 0)) continue;
+    double lo = 0, hi = 1;
+    for (int step = 0; step < kBisectionSteps; ++step) {
+      const double mid = 0.5 * (lo + hi);
+      GreedyOutcome t = Greedy(problem, dw * kw * mid, ds * ks * mid);
+      (t.violations == 0 ? lo : hi) = mid;
+      const Achieved a = Score(problem, t.assignment);
+      if (a.both > best.achieved.both) best = {std::move(t.assignment), a};
+    }
+  }
+  return best;
+}
+
+Status CheckCastInput(const std::vector<CastAgent>& agents,
+                      const std::vector<std::vector<int>>& pools, int double_count,
+                      const CastOptions& options) {
+  if (!(options.min_world_m >= 0) || !(options.min_screen_fraction >= 0)) {
+    return InvalidArgument("clone distances must be >= 0");
+  }
+  std::vector<bool> pool_used(pools.size(), false);
+  for (const CastAgent& a : agents) {
+    if (a.pool < 0 || static_cast<size_t>(a.pool) >= pools.size()) {
+      return InvalidArgument("agent refers to pool " + std::to_string(a.pool) + " of " +
+                             std::to_string(pools.size()));
+    }
+    pool_used[static_cast<size_t>(a.pool)] = true;
+  }
+  for (size_t p = 0; p < pools.size(); ++p) {
+    if (pool_used[p] && pools[p].empty()) {
+      return FailedPrecondition("no licensed double is eligible for pool " + std::to_string(p));
+    }
+    for (int d : pools[p]) {
+      if (d < 0 || d >= double_count) return InvalidArgument("pool lists a double out of range");
+    }
+  }
+  return Status::Ok();
+}
+
+// Why casting refuses, in the library's terms (a command-line tool may add its own flag).
+Status CannotCast(const CastProblem& problem, const CastResult& result) {
+  size_t eligible = 0;
+  for (const auto& p : problem.pools) eligible = std::max(eligible, p.size());
+  return FailedPrecondition(
+      "cannot cast " + std::to_string(problem.agents.size()) + " agents from " +
+      std::to_string(eligible) + " eligible doubles without visible clones: asked for " +
+      Fmt(problem.dw) + " m in the set and " + Fmt(problem.ds) +
+      " of frame width on screen between two agents of one double; achievable: " +
+      Fmt(result.world_min_m) + " m and " + Fmt(result.screen_min_fraction) +
+      " (license more doubles, lower the minimums, or allow clones: cast anyway with the largest "
+      "distances achievable)");
+}
+
 }  // namespace
 
 std::vector<CloneStats> CloneReport(const std::vector<CastAgent>& agents,
@@ -384,95 +537,26 @@ std::vector<CloneStats> CloneReport(const std::vector<CastAgent>& agents,
 Result<CastResult> Cast(const std::vector<CastAgent>& agents,
                         const std::vector<std::vector<int>>& pools, int double_count,
                         const CastOptions& options) {
-  if (!(options.min_world_m >= 0) || !(options.min_screen_fraction >= 0)) {
-    return InvalidArgument("clone distances must be >= 0");
-  }
-  std::vector<bool> pool_used(pools.size(), false);
-  for (const CastAgent& a : agents) {
-    if (a.pool < 0 || static_cast<size_t>(a.pool) >= pools.size()) {
-      return InvalidArgument("agent refers to pool " + std::to_string(a.pool) + " of " +
-                             std::to_string(pools.size()));
-    }
-    pool_used[static_cast<size_t>(a.pool)] = true;
-  }
-  for (size_t p = 0; p < pools.size(); ++p) {
-    if (pool_used[p] && pools[p].empty()) {
-      return FailedPrecondition("no licensed double is eligible for pool " + std::to_string(p));
-    }
-    for (int d : pools[p]) {
-      if (d < 0 || d >= double_count) return InvalidArgument("pool lists a double out of range");
-    }
-  }
-
-  // How well an assignment honours the minimums: the smallest same-double distance relative to
-  // its minimum, over world and screen (>= 1 means every pair is far enough).
-  const double dw = options.min_world_m, ds = options.min_screen_fraction;
-  auto score = [&](const std::vector<int>& assignment, double* world_min, double* screen_min) {
-    *world_min = INFINITY;
-    *screen_min = INFINITY;
-    for (const CloneStats& s : CloneReport(agents, assignment, double_count)) {
-      *world_min = std::min(*world_min, s.world_min_m);
-      *screen_min = std::min(*screen_min, s.screen_min_fraction);
-    }
-    return std::min(dw > 0 ? *world_min / dw : INFINITY, ds > 0 ? *screen_min / ds : INFINITY);
-  };
+  FIGURANT_RETURN_IF_ERROR(CheckCastInput(agents, pools, double_count, options));
+  const CastProblem problem{
+      agents, pools, double_count, options.min_world_m, options.min_screen_fraction, options.seed};
   // Float positions carry ~1e-7 relative error; a pair exactly at the minimum counts as honoured.
   constexpr double kTolerance = 1e-6;
 
+  Candidate best{Greedy(problem, problem.dw, problem.ds).assignment, {}};
+  best.achieved = Score(problem, best.assignment);
+  if (best.achieved.score < 1 - kTolerance) best = SpreadClones(problem, std::move(best));
+  if (best.achieved.score >= 1 - kTolerance) {
+    Rebalance(problem, best.assignment);
+    best.achieved = Score(problem, best.assignment);
+  }
   CastResult result;
-  GreedyOutcome g = Greedy(agents, pools, double_count, dw, ds, options.seed);
-  double best_score = score(g.assignment, &result.world_min_m, &result.screen_min_fraction);
-  result.assignment = std::move(g.assignment);
-  if (best_score < 1 - kTolerance) {
-    // The minimums cannot both be met: clones are allowed (or the command refuses). Spread them as
-    // far as possible in the world and on screen together, scoring an assignment by the product
-    // of its two achieved ratios (each capped at 1): the worst ratio alone would let one binding
-    // minimum (typically the screen one, on a far stand) leave the other at whatever came, with
-    // agents just out of frame beside their clone. Candidates: bisections of a common scale of
-    // both minimums, of the world minimum alone and of the screen minimum alone.
-    auto both = [&](double wmin, double smin) {
-      return std::min(1.0, dw > 0 ? wmin / dw : 1.0) * std::min(1.0, ds > 0 ? smin / ds : 1.0);
-    };
-    double best_both = both(result.world_min_m, result.screen_min_fraction);
-    for (const auto& [kw, ks] : {std::pair{1.0, 1.0}, {1.0, 0.0}, {0.0, 1.0}}) {
-      // With one minimum not asked for, the common scale is the only candidate.
-      if ((kw == 0 || ks == 0) && (dw <= 0 || ds <= 0)) continue;
-      double lo = 0, hi = 1;
-      for (int step = 0; step < kBisectionSteps; ++step) {
-        const double mid = 0.5 * (lo + hi);
-        GreedyOutcome t =
-            Greedy(agents, pools, double_count, dw * kw * mid, ds * ks * mid, options.seed);
-        (t.violations == 0 ? lo : hi) = mid;
-        double wmin = 0, smin = 0;
-        const double sc = score(t.assignment, &wmin, &smin);
-        const double b = both(wmin, smin);
-        if (b > best_both) {
-          best_both = b;
-          best_score = sc;
-          result.assignment = std::move(t.assignment);
-          result.world_min_m = wmin;
-          result.screen_min_fraction = smin;
-        }
-      }
-    }
-  }
-  if (best_score >= 1 - kTolerance) {
-    Rebalance(agents, pools, double_count, dw, ds, result.assignment);
-    best_score = score(result.assignment, &result.world_min_m, &result.screen_min_fraction);
-  }
-  result.scale = std::min(1.0, best_score);
-  result.constraints_met = best_score >= 1 - kTolerance;
-  if (!result.constraints_met && !options.allow_clones) {
-    size_t eligible = 0;
-    for (const auto& p : pools) eligible = std::max(eligible, p.size());
-    return FailedPrecondition(
-        "cannot cast " + std::to_string(agents.size()) + " agents from " +
-        std::to_string(eligible) + " eligible doubles without visible clones: asked for " +
-        Fmt(options.min_world_m) + " m in the set and " + Fmt(options.min_screen_fraction) +
-        " of frame width on screen between two agents of one double; achievable: " +
-        Fmt(result.world_min_m) + " m and " + Fmt(result.screen_min_fraction) +
-        " (license more doubles, lower the minimums, or pass --allow-clones)");
-  }
+  result.assignment = std::move(best.assignment);
+  result.world_min_m = best.achieved.world_min_m;
+  result.screen_min_fraction = best.achieved.screen_min_fraction;
+  result.scale = std::min(1.0, best.achieved.score);
+  result.constraints_met = best.achieved.score >= 1 - kTolerance;
+  if (!result.constraints_met && !options.allow_clones) return CannotCast(problem, result);
   return result;
 }
 

@@ -199,13 +199,6 @@ void ParseCasting(const json& g, CrowdGroup& out, GroupErrors& e) {
   if (auto x = Number(g, "min_same_double_screen_fraction", e, 0, 2, 0.15)) {
     out.clones.min_same_double_screen_fraction = *x;
   }
-  if (const auto it = g.find("clip"); it != g.end()) {
-    if (!it->is_string()) {
-      e.Add("clip", "expected a clip name");
-    } else {
-      out.clip = it->get<std::string>();
-    }
-  }
 }
 
 // Limits of a motion cycle's length. [Units: seconds]
@@ -253,6 +246,14 @@ void ParseMotion(const json& g, GroupMotion& m, GroupErrors& e) {
   if (m.cycle_seconds == 0) m.cycle_seconds = anim::DefaultCycleSeconds(m.cycle);
 }
 
+// What replaces a field groups no longer take, as a hint after "unknown field"; empty for others.
+std::string RetiredFieldHint(std::string_view field) {
+  if (field == "clip") {
+    return " (a group's movement is its 'motion', e.g. {\"cycle\": \"walk\"}; docs/motion.md)";
+  }
+  return "";
+}
+
 const std::set<std::string>& CommonKeys() {
   static const std::set<std::string> k = {"kind",
                                           "name",
@@ -263,8 +264,7 @@ const std::set<std::string>& CommonKeys() {
                                           "variation",
                                           "min_same_double_distance_m",
                                           "min_same_double_screen_fraction",
-                                          "motion",
-                                          "clip"};
+                                          "motion"};
   return k;
 }
 
@@ -420,7 +420,7 @@ Result<std::vector<CrowdGroup>> ParseCrowdGroups(const json& crowds, std::string
     if (own != nullptr) {
       for (const auto& [k, _] : g.items()) {
         if (!CommonKeys().contains(k) && !own->contains(k)) {
-          e.Add(k, "unknown field for a '" + kind + "' group");
+          e.Add(k, "unknown field for a '" + kind + "' group" + RetiredFieldHint(k));
         }
       }
     }

@@ -58,7 +58,6 @@ struct CrowdGroup {
   VariationSpec variation;
   CloneSpec clones;
   GroupMotion motion;
-  std::string clip;  // animation clip or pose name; empty = the double's default pose
 };
 
 // Parses the "crowds" array. `source` names the file in messages.

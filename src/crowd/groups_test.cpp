@@ -106,5 +106,20 @@ TEST(GroupsTest, MotionDefaultsByKindAndIsChecked) {
   }
 }
 
+// Groups once took a "clip" that nothing played; a scene still giving one is told what moves a
+// group now, like any other unknown field.
+TEST(GroupsTest, ClipIsRefusedWithWhatReplacedIt) {
+  const json crowds = json::parse(R"([
+    {"kind": "area", "name": "a", "polygon": [[0, 0], [4, 0], [4, 4]], "count": 3, "clip": "walk"}
+  ])");
+  auto g = ParseCrowdGroups(crowds, "scene.json");
+  ASSERT_FALSE(g.ok());
+  const std::string& m = g.status().message();
+  EXPECT_NE(m.find("crowds[0] (a): field 'clip': unknown field for a 'area' group"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("'motion'"), std::string::npos) << m;
+}
+
 }  // namespace
 }  // namespace figurant::crowd

@@ -169,6 +169,29 @@ void FillBand(const AreaSpec& spec, const SetSurface* set, double r, size_t cap,
   }
 }
 
+// Rows of a grid split into bands for the two-pass parallel stages: as many bands as the rows
+// (at least kMinBandRows each) and the points (about kPointsPerBand each) allow, at most kMaxBands.
+struct BandRows {
+  int64_t rows_per_band = 1;
+  size_t count = 1;
+};
+
+BandRows SplitRows(int64_t rows, int64_t bands_for_points) {
+  const int64_t band_count =
+      std::clamp<int64_t>(std::min<int64_t>(rows / kMinBandRows, bands_for_points), 1, kMaxBands);
+  const int64_t rows_per_band = (rows + band_count - 1) / band_count;
+  return {rows_per_band, static_cast<size_t>((rows + rows_per_band - 1) / rows_per_band)};
+}
+
+// Runs fn(band) for every band: the even ones concurrently, then the odd ones. A band's work may
+// read its neighbours, never write them, so the result is the same for any number of threads.
+template <typename Fn>
+void ForBandsByParity(size_t bands, Fn&& fn) {
+  for (size_t parity = 0; parity < 2; ++parity) {
+    tbb::parallel_for(size_t{0}, (bands + 1 - parity) / 2, [&](size_t k) { fn(2 * k + parity); });
+  }
+}
+
 // Maximal Poisson-disk set with minimum distance `r` inside the area (and where the set, if any,
 // lets a person stand), at most about `cap` points. Large areas are split into bands of rows:
 // the even bands are filled concurrently, then the odd ones, each growing from its filled
@@ -178,15 +201,12 @@ std::vector<Point2> Bridson(const AreaSpec& spec, const SetSurface* set, double 
   const Bounds2 b = BoundsOf(spec.outline);
   SampleGrid grid(b, r);
   const double expected = kMaximalDensity * (b.x1 - b.x0) * (b.z1 - b.z0) / (r * r);
-  const int64_t band_count =
-      std::clamp<int64_t>(std::min<int64_t>(grid.rows() / kMinBandRows,
-                                            static_cast<int64_t>(expected / kPointsPerBand)),
-                          1, kMaxBands);
-  const int64_t rows_per_band = (grid.rows() + band_count - 1) / band_count;
-  const auto bands_n = static_cast<size_t>((grid.rows() + rows_per_band - 1) / rows_per_band);
+  const BandRows split = SplitRows(grid.rows(), static_cast<int64_t>(expected / kPointsPerBand));
+  const int64_t rows_per_band = split.rows_per_band;
+  const size_t bands_n = split.count;
   grid.SetBands(rows_per_band);
   std::vector<std::vector<Point2>> bands(bands_n);
-  auto fill = [&](size_t band) {
+  ForBandsByParity(bands_n, [&](size_t band) {
     const int64_t row0 = static_cast<int64_t>(band) * rows_per_band;
     const int64_t row1 = std::min(grid.rows(), row0 + rows_per_band);
     // Samples of the neighbours within two rows of this band: only they can seed points in it.
@@ -204,11 +224,7 @@ std::vector<Point2> Bridson(const AreaSpec& spec, const SetSurface* set, double 
     // Band 0 keeps the stream a single-band area has always used.
     Rng rng = Rng::Derive(seed, attempt + (static_cast<uint64_t>(band) << 32));
     FillBand(spec, set, r, cap, grid, bands, band, row0, row1, b, frontier, rng);
-  };
-  for (size_t parity = 0; parity < 2; ++parity) {
-    tbb::parallel_for(size_t{0}, (bands_n + 1 - parity) / 2,
-                      [&](size_t k) { fill(2 * k + parity); });
-  }
+  });
   std::vector<Point2> pts;
   size_t total = 0;
   for (const auto& band : bands) total += band.size();
@@ -216,6 +232,210 @@ std::vector<Point2> Bridson(const AreaSpec& spec, const SetSurface* set, double 
   for (const auto& band : bands) pts.insert(pts.end(), band.begin(), band.end());
   return pts;
 }
+
+// Points bucketed by square cells over their bounds, in one flat array (counting sort): cell c
+// holds members[start[c] .. start[c + 1]).
+struct CellBuckets {
+  Bounds2 box;
+  double cell = 1;  // [Units: metres]
+  int64_t nx = 1, nz = 1;
+  std::vector<int64_t> cell_of;  // per point: z * nx + x
+  std::vector<uint32_t> start;
+  std::vector<int32_t> members;
+};
+
+CellBuckets BucketPoints(const std::vector<Point2>& pts, double cell) {
+  CellBuckets c;
+  c.box = BoundsOf(pts);
+  c.cell = cell;
+  c.nx = static_cast<int64_t>((c.box.x1 - c.box.x0) / cell) + 1;
+  c.nz = static_cast<int64_t>((c.box.z1 - c.box.z0) / cell) + 1;
+  c.cell_of.resize(pts.size());
+  c.start.assign(static_cast<size_t>(c.nx * c.nz) + 1, 0);
+  for (size_t i = 0; i < pts.size(); ++i) {
+    const auto cx = static_cast<int64_t>((pts[i].x - c.box.x0) / cell);
+    const auto cz = static_cast<int64_t>((pts[i].z - c.box.z0) / cell);
+    c.cell_of[i] = cz * c.nx + cx;
+    ++c.start[static_cast<size_t>(c.cell_of[i]) + 1];
+  }
+  for (size_t k = 1; k < c.start.size(); ++k) c.start[k] += c.start[k - 1];
+  c.members.resize(pts.size());
+  std::vector<uint32_t> fill(c.start.begin(), c.start.end() - 1);
+  for (size_t i = 0; i < pts.size(); ++i) {
+    c.members[fill[static_cast<size_t>(c.cell_of[i])]++] = static_cast<int32_t>(i);
+  }
+  return c;
+}
+
+// Each band's share of `excess` removals, in proportion to its points; the remainders go to the
+// largest fractions (ties: lower band), never more than a band holds.
+std::vector<size_t> BandQuotas(const std::vector<std::vector<int32_t>>& band_points, size_t total,
+                               size_t excess) {
+  const size_t bands_n = band_points.size();
+  std::vector<size_t> quota(bands_n);
+  std::vector<std::pair<double, size_t>> remainders;
+  size_t given = 0;
+  for (size_t b = 0; b < bands_n; ++b) {
+    const double exact = static_cast<double>(excess) * static_cast<double>(band_points[b].size()) /
+                         static_cast<double>(total);
+    quota[b] = std::min(band_points[b].size(), static_cast<size_t>(exact));
+    given += quota[b];
+    remainders.emplace_back(exact - static_cast<double>(quota[b]), b);
+  }
+  std::sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  for (size_t k = 0; given < excess; k = (k + 1) % bands_n) {
+    const size_t b = remainders[k].second;
+    if (quota[b] < band_points[b].size()) {
+      ++quota[b];
+      ++given;
+    }
+  }
+  return quota;
+}
+
+// An indexed binary max-heap of one band's points on weight (ties: lower index first, so the
+// order is deterministic). Weights only decrease, so an update is a sift-down. `slot` maps a
+// point to its place in the heap; bands share it, each touching its own points only.
+class WeightHeap {
+ public:
+  WeightHeap(std::vector<int32_t> points, const std::vector<double>& w, std::vector<int32_t>& slot)
+      : heap_(std::move(points)), size_(heap_.size()), w_(w), slot_(slot) {
+    for (size_t k = 0; k < size_; ++k)
+      slot_[static_cast<size_t>(heap_[k])] = static_cast<int32_t>(k);
+    for (size_t k = size_ / 2; k-- > 0;) SiftDown(k);
+  }
+  bool empty() const { return size_ == 0; }
+  // Removes and returns the point of highest weight.
+  int32_t Pop() {
+    const int32_t top = heap_[0];
+    Place(0, heap_[--size_]);
+    SiftDown(0);
+    return top;
+  }
+  // Restores the order after point `i`'s weight went down.
+  void Lowered(int32_t i) { SiftDown(static_cast<size_t>(slot_[static_cast<size_t>(i)])); }
+
+ private:
+  bool Higher(int32_t a, int32_t c) const {
+    const double wa = w_[static_cast<size_t>(a)], wc = w_[static_cast<size_t>(c)];
+    return wa != wc ? wa > wc : a < c;
+  }
+  void Place(size_t at, int32_t v) {
+    heap_[at] = v;
+    slot_[static_cast<size_t>(v)] = static_cast<int32_t>(at);
+  }
+  void SiftDown(size_t at) {
+    const int32_t v = heap_[at];
+    while (true) {
+      size_t child = 2 * at + 1;
+      if (child >= size_) break;
+      if (child + 1 < size_ && Higher(heap_[child + 1], heap_[child])) ++child;
+      if (!Higher(heap_[child], v)) break;
+      Place(at, heap_[child]);
+      at = child;
+    }
+    Place(at, v);
+  }
+
+  std::vector<int32_t> heap_;
+  size_t size_;
+  const std::vector<double>& w_;
+  std::vector<int32_t>& slot_;
+};
+
+// Yuksel's elimination over bucketed points split into bands of cell rows; a point's neighbours
+// (closer than twice r_max, the cell size) lie at most one row away, so bands two apart never
+// touch and ForBandsByParity may run them at once.
+class Elimination {
+ public:
+  Elimination(const std::vector<Point2>& pts, size_t target, double r_max)
+      : pts_(pts), cells_(BucketPoints(pts, 2 * r_max)), four_r2_(cells_.cell * cells_.cell) {
+    const BandRows split = SplitRows(
+        cells_.nz, static_cast<int64_t>(pts.size() / static_cast<size_t>(kPointsPerBand)));
+    rows_per_band_ = split.rows_per_band;
+    band_points_.resize(split.count);
+    for (size_t i = 0; i < pts.size(); ++i)
+      band_points_[BandOf(i)].push_back(static_cast<int32_t>(i));
+    quota_ = BandQuotas(band_points_, pts.size(), pts.size() - target);
+    removed_.assign(pts.size(), 0);
+    w_.assign(pts.size(), 0.0);
+    slot_.resize(pts.size());
+  }
+  size_t bands() const { return band_points_.size(); }
+
+  // Removes band `b`'s quota, highest weight first. Neighbours in other bands are left to their
+  // own band's pass.
+  void EliminateBand(size_t b) {
+    const std::vector<int32_t>& mine = band_points_[b];
+    for (int32_t i : mine) {
+      double sum = 0;
+      ForNeighbors(i, [&](int32_t, double d2) { sum += Weight(d2); });
+      w_[static_cast<size_t>(i)] = sum;
+    }
+    WeightHeap heap(mine, w_, slot_);
+    for (size_t done = 0; done < quota_[b] && !heap.empty(); ++done) {
+      const int32_t i = heap.Pop();
+      removed_[static_cast<size_t>(i)] = 1;
+      ForNeighbors(i, [&](int32_t j, double d2) {
+        if (BandOf(static_cast<size_t>(j)) != b) return;
+        w_[static_cast<size_t>(j)] -= Weight(d2);
+        heap.Lowered(j);
+      });
+    }
+  }
+
+  // The points not removed, in their original order.
+  std::vector<Point2> Survivors(size_t target) const {
+    std::vector<Point2> out;
+    out.reserve(target);
+    for (size_t i = 0; i < pts_.size(); ++i) {
+      if (removed_[i] == 0) out.push_back(pts_[i]);
+    }
+    return out;
+  }
+
+ private:
+  size_t BandOf(size_t i) const {
+    return static_cast<size_t>(cells_.cell_of[i] / cells_.nx / rows_per_band_);
+  }
+  // Yuksel's weight (1 - d / 2r_max)^8 for a neighbour at squared distance d2.
+  double Weight(double d2) const {
+    const double t = 1.0 - std::sqrt(d2) / cells_.cell;
+    const double t2 = t * t, t4 = t2 * t2;
+    return t4 * t4;
+  }
+  // Calls fn(j, squared distance) for every point j not removed within twice r_max of point i.
+  template <typename Fn>
+  void ForNeighbors(int32_t i, Fn&& fn) const {
+    const int64_t c = cells_.cell_of[static_cast<size_t>(i)];
+    const int64_t cx = c % cells_.nx, cz = c / cells_.nx;
+    for (int64_t z = std::max<int64_t>(0, cz - 1); z <= std::min(cells_.nz - 1, cz + 1); ++z) {
+      for (int64_t x = std::max<int64_t>(0, cx - 1); x <= std::min(cells_.nx - 1, cx + 1); ++x) {
+        const auto k = static_cast<size_t>(z * cells_.nx + x);
+        for (uint32_t m = cells_.start[k]; m < cells_.start[k + 1]; ++m) {
+          const int32_t j = cells_.members[m];
+          if (j == i || removed_[static_cast<size_t>(j)] != 0) continue;
+          const double dx = pts_[static_cast<size_t>(i)].x - pts_[static_cast<size_t>(j)].x;
+          const double dz = pts_[static_cast<size_t>(i)].z - pts_[static_cast<size_t>(j)].z;
+          const double d2 = dx * dx + dz * dz;
+          if (d2 < four_r2_) fn(j, d2);
+        }
+      }
+    }
+  }
+
+  const std::vector<Point2>& pts_;
+  CellBuckets cells_;
+  double four_r2_;
+  int64_t rows_per_band_ = 1;
+  std::vector<std::vector<int32_t>> band_points_;
+  std::vector<size_t> quota_;  // per band: points to remove
+  std::vector<uint8_t> removed_;
+  std::vector<double> w_;
+  std::vector<int32_t> slot_;
+};
 
 // Weighted sample elimination (Yuksel 2015, eq. 1 with alpha = 8) down to `target` points. Large
 // sets are split into bands of grid rows, each removing its share of the excess (in proportion to
@@ -225,154 +445,9 @@ std::vector<Point2> Eliminate(std::vector<Point2> pts, size_t target, double are
   if (pts.size() <= target) return pts;
   // r_max: the radius of a hexagonal packing of `target` points over the area (Yuksel's d_max).
   const double r_max = 2.0 * std::sqrt(area / (2.0 * std::sqrt(3.0) * static_cast<double>(target)));
-  const double cell = 2 * r_max;
-  const double four_r2 = cell * cell;
-  double x0 = INFINITY, z0 = INFINITY, x1 = -INFINITY, z1 = -INFINITY;
-  for (const Point2& p : pts) {
-    x0 = std::min(x0, p.x);
-    z0 = std::min(z0, p.z);
-    x1 = std::max(x1, p.x);
-    z1 = std::max(z1, p.z);
-  }
-  const auto nx = static_cast<int64_t>((x1 - x0) / cell) + 1;
-  const auto nz = static_cast<int64_t>((z1 - z0) / cell) + 1;
-  // Points bucketed by cell in one flat array (counting sort): cell c holds
-  // members[start[c] .. start[c + 1]).
-  std::vector<int64_t> cell_of(pts.size());
-  std::vector<uint32_t> start(static_cast<size_t>(nx * nz) + 1, 0);
-  for (size_t i = 0; i < pts.size(); ++i) {
-    const auto cx = static_cast<int64_t>((pts[i].x - x0) / cell);
-    const auto cz = static_cast<int64_t>((pts[i].z - z0) / cell);
-    cell_of[i] = cz * nx + cx;
-    ++start[static_cast<size_t>(cell_of[i]) + 1];
-  }
-  for (size_t c = 1; c < start.size(); ++c) start[c] += start[c - 1];
-  std::vector<int32_t> members(pts.size());
-  {
-    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-    for (size_t i = 0; i < pts.size(); ++i) {
-      members[fill[static_cast<size_t>(cell_of[i])]++] = static_cast<int32_t>(i);
-    }
-  }
-  // Bands of rows; a point's neighbours lie at most one row away, so bands two apart never touch.
-  const int64_t band_count = std::clamp<int64_t>(
-      std::min<int64_t>(nz / kMinBandRows,
-                        static_cast<int64_t>(pts.size() / static_cast<size_t>(kPointsPerBand))),
-      1, kMaxBands);
-  const int64_t rows_per_band = (nz + band_count - 1) / band_count;
-  const auto bands_n = static_cast<size_t>((nz + rows_per_band - 1) / rows_per_band);
-  auto band_of = [&](size_t i) { return static_cast<size_t>(cell_of[i] / nx / rows_per_band); };
-  std::vector<std::vector<int32_t>> band_points(bands_n);
-  for (size_t i = 0; i < pts.size(); ++i)
-    band_points[band_of(i)].push_back(static_cast<int32_t>(i));
-  // Each band's share of the excess: proportional, remainders to the largest fractions.
-  const size_t excess = pts.size() - target;
-  std::vector<size_t> quota(bands_n);
-  {
-    std::vector<std::pair<double, size_t>> remainders;
-    size_t given = 0;
-    for (size_t b = 0; b < bands_n; ++b) {
-      const double exact = static_cast<double>(excess) *
-                           static_cast<double>(band_points[b].size()) /
-                           static_cast<double>(pts.size());
-      quota[b] = std::min(band_points[b].size(), static_cast<size_t>(exact));
-      given += quota[b];
-      remainders.emplace_back(exact - static_cast<double>(quota[b]), b);
-    }
-    std::sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-    for (size_t k = 0; given < excess; k = (k + 1) % bands_n) {
-      const size_t b = remainders[k].second;
-      if (quota[b] < band_points[b].size()) {
-        ++quota[b];
-        ++given;
-      }
-    }
-  }
-
-  std::vector<uint8_t> removed(pts.size(), 0);
-  auto weight = [&](double d2) {
-    const double t = 1.0 - std::sqrt(d2) / cell;
-    const double t2 = t * t, t4 = t2 * t2;
-    return t4 * t4;
-  };
-  auto for_neighbors = [&](int32_t i, auto&& fn) {
-    const int64_t c = cell_of[static_cast<size_t>(i)];
-    const int64_t cx = c % nx, cz = c / nx;
-    for (int64_t z = std::max<int64_t>(0, cz - 1); z <= std::min(nz - 1, cz + 1); ++z) {
-      for (int64_t x = std::max<int64_t>(0, cx - 1); x <= std::min(nx - 1, cx + 1); ++x) {
-        const auto k = static_cast<size_t>(z * nx + x);
-        for (uint32_t m = start[k]; m < start[k + 1]; ++m) {
-          const int32_t j = members[m];
-          if (j == i || removed[static_cast<size_t>(j)] != 0) continue;
-          const double dx = pts[static_cast<size_t>(i)].x - pts[static_cast<size_t>(j)].x;
-          const double dz = pts[static_cast<size_t>(i)].z - pts[static_cast<size_t>(j)].z;
-          const double d2 = dx * dx + dz * dz;
-          if (d2 < four_r2) fn(j, d2);
-        }
-      }
-    }
-  };
-  std::vector<double> w(pts.size(), 0.0);
-  std::vector<int32_t> slot(pts.size());
-  // Removes band `b`'s quota, highest weight first, from an indexed binary max-heap on weight
-  // (weights only decrease, so an update is a sift-down). Neighbours in other bands are left to
-  // their own band's pass.
-  auto eliminate_band = [&](size_t b) {
-    const std::vector<int32_t>& mine = band_points[b];
-    for (int32_t i : mine) {
-      double sum = 0;
-      for_neighbors(i, [&](int32_t, double d2) { sum += weight(d2); });
-      w[static_cast<size_t>(i)] = sum;
-    }
-    std::vector<int32_t> heap(mine);
-    auto higher = [&](int32_t a, int32_t c) {
-      const double wa = w[static_cast<size_t>(a)], wc = w[static_cast<size_t>(c)];
-      return wa != wc ? wa > wc : a < c;  // ties by index: deterministic
-    };
-    size_t heap_size = heap.size();
-    auto place = [&](size_t at, int32_t v) {
-      heap[at] = v;
-      slot[static_cast<size_t>(v)] = static_cast<int32_t>(at);
-    };
-    auto sift_down = [&](size_t at) {
-      const int32_t v = heap[at];
-      while (true) {
-        size_t child = 2 * at + 1;
-        if (child >= heap_size) break;
-        if (child + 1 < heap_size && higher(heap[child + 1], heap[child])) ++child;
-        if (!higher(heap[child], v)) break;
-        place(at, heap[child]);
-        at = child;
-      }
-      place(at, v);
-    };
-    for (size_t k = 0; k < heap_size; ++k)
-      slot[static_cast<size_t>(heap[k])] = static_cast<int32_t>(k);
-    for (size_t k = heap_size / 2; k-- > 0;) sift_down(k);
-    for (size_t done = 0; done < quota[b] && heap_size > 0; ++done) {
-      const int32_t i = heap[0];
-      place(0, heap[--heap_size]);
-      sift_down(0);
-      removed[static_cast<size_t>(i)] = 1;
-      for_neighbors(i, [&](int32_t j, double d2) {
-        if (band_of(static_cast<size_t>(j)) != b) return;
-        w[static_cast<size_t>(j)] -= weight(d2);
-        sift_down(static_cast<size_t>(slot[static_cast<size_t>(j)]));
-      });
-    }
-  };
-  for (size_t parity = 0; parity < 2; ++parity) {
-    tbb::parallel_for(size_t{0}, (bands_n + 1 - parity) / 2,
-                      [&](size_t k) { eliminate_band(2 * k + parity); });
-  }
-  std::vector<Point2> out;
-  out.reserve(target);
-  for (size_t i = 0; i < pts.size(); ++i) {
-    if (removed[i] == 0) out.push_back(pts[i]);
-  }
-  return out;
+  Elimination elimination(pts, target, r_max);
+  ForBandsByParity(elimination.bands(), [&](size_t b) { elimination.EliminateBand(b); });
+  return elimination.Survivors(target);
 }
 
 Status ValidateHeading(const HeadingSpec& h, const std::string& field) {
@@ -408,6 +483,317 @@ double SetBlockedFraction(const AreaSpec& spec, double area, const SetSurface& s
     }
   }
   return inside == 0 ? 0.0 : static_cast<double>(blocked) / static_cast<double>(inside);
+}
+
+Status ValidateArea(const AreaSpec& spec) {
+  if (spec.outline.size() < 3) return InvalidArgument("polygon: needs at least 3 points");
+  for (size_t i = 0; i < spec.holes.size(); ++i) {
+    if (spec.holes[i].size() < 3) {
+      return InvalidArgument("holes[" + std::to_string(i) + "]: needs at least 3 points");
+    }
+  }
+  if (!(spec.personal_radius_m > 0)) return InvalidArgument("personal_radius_m must be > 0");
+  if (spec.density_per_m2.has_value() == spec.count.has_value()) {
+    return InvalidArgument("give exactly one of density_per_m2 and count");
+  }
+  if (spec.density_per_m2 && !(*spec.density_per_m2 > 0)) {
+    return InvalidArgument("density_per_m2 must be > 0");
+  }
+  if (spec.count && *spec.count <= 0) return InvalidArgument("count must be > 0");
+  return ValidateHeading(spec.heading, "heading");
+}
+
+// Where an area group can stand and how many it asks for.
+struct AreaBudget {
+  double area_m2 = 0;               // outline minus holes, minus what the set blocks [m²]
+  double set_blocked_fraction = 0;  // of the outline minus holes, 0..1
+  int asked = 0;
+  std::string blocked_note;  // prefix of a shortfall: how much the set blocks; empty if none
+};
+
+Result<AreaBudget> BudgetArea(const AreaSpec& spec, const SetSurface* set) {
+  AreaBudget b;
+  double area = PolygonArea(spec.outline);
+  for (const Polygon& h : spec.holes) area -= PolygonArea(h);  // holes lie inside the outline
+  b.area_m2 = std::max(0.0, area);
+  if (b.area_m2 <= 0) return InvalidArgument("polygon: the usable area (minus holes) is empty");
+  if (set != nullptr) {
+    b.set_blocked_fraction = SetBlockedFraction(spec, b.area_m2, *set);
+    b.area_m2 *= 1 - b.set_blocked_fraction;
+  }
+  if (b.set_blocked_fraction > 0) {
+    b.blocked_note = "set geometry blocks " + Percent(b.set_blocked_fraction) + " of the polygon; ";
+  }
+  const double asked = spec.count ? *spec.count : std::round(*spec.density_per_m2 * b.area_m2);
+  if (asked > static_cast<double>(kMaxAreaAgents)) {
+    return InvalidArgument("area group asks for " + Fmt(asked, 0) + " people; the limit is " +
+                           std::to_string(kMaxAreaAgents));
+  }
+  b.asked = static_cast<int>(asked);
+  return b;
+}
+
+// Poisson-disk points, at least `target` when the area fits them: Bridson aimed at ~kOversample ×
+// the target (a maximal set reaches ~0.75 / r² points per m²), the radius shrunk until there are
+// enough, never below two personal radii.
+std::vector<Point2> SampleArea(const AreaSpec& spec, const SetSurface* set, uint64_t seed,
+                               const AreaBudget& budget) {
+  const auto target = static_cast<size_t>(budget.asked);
+  const double min_dist = 2 * spec.personal_radius_m;
+  double r = std::max(min_dist,
+                      std::sqrt(kMaximalDensity * budget.area_m2 / (kOversample * budget.asked)));
+  std::vector<Point2> pts;
+  for (int attempt = 0; attempt <= kMaxRadiusShrinks; ++attempt) {
+    pts = Bridson(spec, set, r, seed, static_cast<uint64_t>(attempt),
+                  static_cast<size_t>(kOversample * budget.asked * 1.5) + 16);
+    if (pts.size() >= target || r <= min_dist) break;
+    r = std::max(min_dist, r * 0.85);
+  }
+  return pts;
+}
+
+// Placements at the points in a canonical order independent of the sampling history (row-major
+// by z then x; points are distinct, so the order is total and a parallel sort gives the same
+// result), standing on the set when there is one.
+std::vector<Placement> PlaceOnArea(std::vector<Point2> pts, const AreaSpec& spec,
+                                   const SetSurface* set, Rng& rng) {
+  tbb::parallel_sort(pts.begin(), pts.end(), [](const Point2& a, const Point2& b) {
+    return a.z != b.z ? a.z < b.z : a.x < b.x;
+  });
+  std::vector<Placement> out;
+  out.reserve(pts.size());
+  for (const Point2& p : pts) {
+    Placement pl;
+    // Every sample passed StandAt when it was drawn; the same query gives the same height.
+    const float y = set != nullptr ? set->StandAt(p, spec.personal_radius_m).value_or(0.0f) : 0.0f;
+    pl.position = {static_cast<float>(p.x), y, static_cast<float>(p.z)};
+    pl.heading_rad = HeadingFor(spec.heading, pl.position, {0, 1}, rng.Uniform());
+    out.push_back(pl);
+  }
+  return out;
+}
+
+Status ValidateSeats(const SeatsSpec& spec) {
+  if (spec.rows < 1 || spec.seats_per_row < 1) {
+    return InvalidArgument("rows and seats_per_row must be >= 1");
+  }
+  if (static_cast<int64_t>(spec.rows) * spec.seats_per_row > kMaxSeats) {
+    return InvalidArgument("rows × seats_per_row exceeds " + std::to_string(kMaxSeats) + " seats");
+  }
+  if (!(spec.seat_spacing_m > 0) || !(spec.row_depth_m > 0) || !(spec.row_rise_m >= 0)) {
+    return InvalidArgument("seat_spacing_m and row_depth_m must be > 0, row_rise_m >= 0");
+  }
+  if (!(spec.fill >= 0 && spec.fill <= 1)) return InvalidArgument("fill must be in [0, 1]");
+  return ValidateHeading(spec.heading, "heading");
+}
+
+// Where a stand's seats are: unit horizontal directions along a row and the way rows recede.
+struct StandFrame {
+  geom::Vec3f along, back;
+};
+
+Result<StandFrame> FrameOf(const SeatsSpec& spec) {
+  StandFrame f;
+  f.along = geom::Normalize(geom::Vec3f{spec.row_axis.x, 0, spec.row_axis.z});
+  if (geom::Length(f.along) == 0) {
+    return InvalidArgument("row_axis must have a horizontal component");
+  }
+  if (spec.back_axis) {
+    f.back = geom::Normalize(geom::Vec3f{spec.back_axis->x, 0, spec.back_axis->z});
+  } else {
+    f.back = geom::Vec3f{-f.along.z, 0, f.along.x};  // +X along → +Z back
+    if (spec.heading.mode == HeadingMode::kToward) {
+      // Rows recede away from what the audience watches.
+      const geom::Vec3f mid = spec.origin + f.along * static_cast<float>(0.5 * spec.seat_spacing_m *
+                                                                         (spec.seats_per_row - 1));
+      const geom::Vec3f to_target = spec.heading.point - mid;
+      if (geom::Dot(to_target, f.back) > 0) f.back = -f.back;
+    }
+  }
+  if (geom::Length(f.back) == 0) {
+    return InvalidArgument("back_axis must have a horizontal component");
+  }
+  return f;
+}
+
+Status CheckSeatTriangles(const SeatsSpec& spec) {
+  if (!spec.seat_geometry) return Status::Ok();
+  const size_t seat_triangles = spec.seat_geometry->triangle_count() *
+                                static_cast<size_t>(spec.rows) *
+                                static_cast<size_t>(spec.seats_per_row);
+  if (seat_triangles <= kMaxSeatTriangles) return Status::Ok();
+  return InvalidArgument(
+      "seat_mesh: " + std::to_string(static_cast<int64_t>(spec.rows) * spec.seats_per_row) +
+      " seats × " + std::to_string(spec.seat_geometry->triangle_count()) + " triangles exceeds " +
+      std::to_string(kMaxSeatTriangles) + " triangles; use a simpler seat");
+}
+
+// Exactly `asked` of `total` seat indices, ascending: a seeded partial Fisher–Yates shuffle.
+std::vector<int32_t> ChooseSeats(int64_t total, int asked, Rng& rng) {
+  std::vector<int32_t> seats(static_cast<size_t>(total));
+  for (int64_t i = 0; i < total; ++i) seats[static_cast<size_t>(i)] = static_cast<int32_t>(i);
+  for (int64_t i = 0; i < asked; ++i) {
+    const auto j =
+        static_cast<int64_t>(i + static_cast<int64_t>(rng.Below(static_cast<uint64_t>(total - i))));
+    std::swap(seats[static_cast<size_t>(i)], seats[static_cast<size_t>(j)]);
+  }
+  seats.resize(static_cast<size_t>(asked));
+  std::sort(seats.begin(), seats.end());
+  return seats;
+}
+
+// The floor point of seat `s` (row-major from the front-left seat), `setback` metres back on its
+// tread.
+geom::Vec3f SeatPosition(const SeatsSpec& spec, const StandFrame& f, int64_t s, double setback) {
+  const int64_t row = s / spec.seats_per_row, col = s % spec.seats_per_row;
+  return spec.origin +
+         f.along * static_cast<float>(static_cast<double>(col) * spec.seat_spacing_m) +
+         f.back * static_cast<float>(static_cast<double>(row) * spec.row_depth_m + setback) +
+         geom::Vec3f{0, static_cast<float>(static_cast<double>(row) * spec.row_rise_m), 0};
+}
+
+// One closed box per row: row r's tread, from its front edge back one row depth, up to its floor
+// height, the full row length plus half a seat each side, standing on y = origin.y - 0.01 (into
+// the ground).
+void AddTiers(const SeatsSpec& spec, const StandFrame& f, geom::Mesh& m) {
+  const float half = static_cast<float>(0.5 * spec.seat_spacing_m);
+  const float length = static_cast<float>(spec.seat_spacing_m * (spec.seats_per_row - 1));
+  for (int row = 0; row < spec.rows; ++row) {
+    const geom::Vec3f front =
+        spec.origin + f.back * static_cast<float>((row - 0.5) * spec.row_depth_m);
+    const geom::Vec3f a = front - f.along * half;
+    const geom::Vec3f b = front + f.along * (length + half);
+    const geom::Vec3f d = f.back * static_cast<float>(spec.row_depth_m);
+    const float y0 = spec.origin.y - 0.01f;
+    const float y1 = spec.origin.y + static_cast<float>(row * spec.row_rise_m);
+    const auto base = static_cast<uint32_t>(m.positions.size());
+    const geom::Vec3f corners[4] = {a, b, b + d, a + d};
+    for (int k = 0; k < 4; ++k) m.positions.push_back({corners[k].x, y0, corners[k].z});
+    for (int k = 0; k < 4; ++k) m.positions.push_back({corners[k].x, y1, corners[k].z});
+    const uint32_t quads[6][4] = {{0, 1, 2, 3}, {4, 7, 6, 5}, {0, 4, 5, 1},
+                                  {1, 5, 6, 2}, {2, 6, 7, 3}, {3, 7, 4, 0}};
+    for (const auto& q : quads) {
+      for (uint32_t i : {q[0], q[1], q[2], q[0], q[2], q[3]}) m.indices.push_back(base + i);
+    }
+  }
+}
+
+// The seat mesh at every seat, taken or not, turned to face the front of the stand (against
+// `back`), `setback` metres back on its tread.
+void AddSeatMeshes(const SeatsSpec& spec, const StandFrame& f, double setback, geom::Mesh& m) {
+  const int64_t total = static_cast<int64_t>(spec.rows) * spec.seats_per_row;
+  const geom::Mesh& seat = *spec.seat_geometry;
+  const geom::Mat4f turn = geom::Mat4f::RotationY(std::atan2(-f.back.x, -f.back.z));
+  m.positions.reserve(m.positions.size() + seat.positions.size() * static_cast<size_t>(total));
+  m.indices.reserve(m.indices.size() + seat.indices.size() * static_cast<size_t>(total));
+  for (int64_t s = 0; s < total; ++s) {
+    const geom::Mat4f place = geom::Mat4f::Translation(SeatPosition(spec, f, s, setback)) * turn;
+    const auto base = static_cast<uint32_t>(m.positions.size());
+    for (const geom::Vec3f& p : seat.positions) m.positions.push_back(place.TransformPoint(p));
+    for (uint32_t i : seat.indices) m.indices.push_back(base + i);
+  }
+}
+
+Status ValidatePath(const PathSpec& spec) {
+  if (spec.points.size() < 2) return InvalidArgument("points: a path needs at least 2 points");
+  if (!(spec.spacing_m > 0)) return InvalidArgument("spacing_m must be > 0");
+  if (!(spec.width_m >= 0)) return InvalidArgument("width_m must be >= 0");
+  if (!(spec.personal_radius_m > 0)) return InvalidArgument("personal_radius_m must be > 0");
+  return ValidateHeading(spec.heading, "heading");
+}
+
+double SegmentLength(const std::vector<Point2>& points, size_t s) {
+  return std::hypot(points[s + 1].x - points[s].x, points[s + 1].z - points[s].z);
+}
+
+// A point on a polyline by arc length, walking from the previous query's segment (queries
+// advance slowly, with jitter either way).
+class PathCursor {
+ public:
+  explicit PathCursor(const std::vector<Point2>& points) : points_(points) {}
+  struct At {
+    Point2 on_path;  // the point at the arc length
+    Point2 dir;      // unit direction of its segment
+  };
+  At Find(double s) {
+    while (seg_ + 2 < points_.size() && s > seg_start_ + SegmentLength(points_, seg_)) {
+      seg_start_ += SegmentLength(points_, seg_);
+      ++seg_;
+    }
+    while (seg_ > 0 && s < seg_start_) {
+      --seg_;
+      seg_start_ -= SegmentLength(points_, seg_);
+    }
+    const double L = SegmentLength(points_, seg_);
+    const Point2 a = points_[seg_], b = points_[seg_ + 1];
+    const double t = std::clamp((s - seg_start_) / L, 0.0, 1.0);
+    return {{a.x + (b.x - a.x) * t, a.z + (b.z - a.z) * t}, {(b.x - a.x) / L, (b.z - a.z) / L}};
+  }
+
+ private:
+  const std::vector<Point2>& points_;
+  size_t seg_ = 0;
+  double seg_start_ = 0;  // arc length at the start of seg_
+};
+
+// One spot of a path group: the placement made, if any, and whether any try found walkable,
+// clear ground (on a set).
+struct PathSpot {
+  std::optional<Placement> placed;
+  bool any_clear = false;
+};
+
+// Up to kPathAttempts tries around arc length `s_nominal`: jittered along (±25 % of the spacing)
+// and across (within the width); a try that would crowd one of the last placed neighbours is
+// dropped. Facing along the path, either way (pavements carry both directions).
+PathSpot TryPathSpot(const PathSpec& spec, const SetSurface* set, double length, double s_nominal,
+                     PathCursor& cursor, std::vector<Point2>& placed, Rng& rng) {
+  const double min_dist = 2 * spec.personal_radius_m;
+  PathSpot out;
+  for (int attempt = 0; attempt < kPathAttempts; ++attempt) {
+    const double s = std::clamp(s_nominal + rng.Uniform(-0.25, 0.25) * spec.spacing_m, 0.0, length);
+    const PathCursor::At at = cursor.Find(s);
+    const double lateral = rng.Uniform(-0.5, 0.5) * spec.width_m;
+    const Point2 p{at.on_path.x - at.dir.z * lateral, at.on_path.z + at.dir.x * lateral};
+    std::optional<float> y = 0.0f;
+    if (set != nullptr) y = set->StandAt(p, spec.personal_radius_m);
+    if (!y) continue;
+    out.any_clear = true;
+    const bool crowded = std::any_of(
+        placed.end() - std::min<ptrdiff_t>(static_cast<ptrdiff_t>(placed.size()), 6), placed.end(),
+        [&](const Point2& q) { return std::hypot(q.x - p.x, q.z - p.z) < min_dist; });
+    if (crowded) continue;
+    placed.push_back(p);
+    Placement pl;
+    pl.position = {static_cast<float>(p.x), *y, static_cast<float>(p.z)};
+    Point2 facing = at.dir;
+    if (spec.heading.mode == HeadingMode::kAlongPath && rng.Uniform() < 0.5) {
+      facing = {-at.dir.x, -at.dir.z};
+    }
+    pl.heading_rad = HeadingFor(spec.heading, pl.position, facing, rng.Uniform());
+    out.placed = pl;
+    return out;
+  }
+  return out;
+}
+
+// Why `missing` spots of a path group stayed empty: `set_blocked` for want of ground, the rest
+// crowded.
+std::string PathShortfall(const PathSpec& spec, int missing, int set_blocked) {
+  std::vector<std::string> why;
+  if (set_blocked > 0) {
+    why.push_back(std::to_string(set_blocked) +
+                  " spots along the path had no walkable, clear ground (set geometry blocks them)");
+  }
+  if (missing > set_blocked) {
+    why.push_back(std::to_string(missing - set_blocked) +
+                  " spots along the path were too close to a neighbour (spacing " +
+                  Fmt(spec.spacing_m) + " m, width " + Fmt(spec.width_m) + " m, personal radius " +
+                  Fmt(spec.personal_radius_m) + " m)");
+  }
+  std::string out;
+  for (const std::string& w : why) out += (out.empty() ? "" : "; ") + w;
+  return out;
 }
 
 }  // namespace
@@ -456,41 +842,12 @@ float HeadingFor(const HeadingSpec& spec, const geom::Vec3f& at, const Point2& d
 }
 
 Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed, const SetSurface* set) {
-  if (spec.outline.size() < 3) return InvalidArgument("polygon: needs at least 3 points");
-  for (size_t i = 0; i < spec.holes.size(); ++i) {
-    if (spec.holes[i].size() < 3) {
-      return InvalidArgument("holes[" + std::to_string(i) + "]: needs at least 3 points");
-    }
-  }
-  if (!(spec.personal_radius_m > 0)) return InvalidArgument("personal_radius_m must be > 0");
-  if (spec.density_per_m2.has_value() == spec.count.has_value()) {
-    return InvalidArgument("give exactly one of density_per_m2 and count");
-  }
-  if (spec.density_per_m2 && !(*spec.density_per_m2 > 0)) {
-    return InvalidArgument("density_per_m2 must be > 0");
-  }
-  if (spec.count && *spec.count <= 0) return InvalidArgument("count must be > 0");
-  FIGURANT_RETURN_IF_ERROR(ValidateHeading(spec.heading, "heading"));
-
+  FIGURANT_RETURN_IF_ERROR(ValidateArea(spec));
+  FIGURANT_ASSIGN_OR_RETURN(const AreaBudget budget, BudgetArea(spec, set));
   LayoutResult out;
-  double area = PolygonArea(spec.outline);
-  for (const Polygon& h : spec.holes) area -= PolygonArea(h);  // holes lie inside the outline
-  out.area_m2 = std::max(0.0, area);
-  if (out.area_m2 <= 0) return InvalidArgument("polygon: the usable area (minus holes) is empty");
-  if (set != nullptr) {
-    out.set_blocked_fraction = SetBlockedFraction(spec, out.area_m2, *set);
-    out.area_m2 *= 1 - out.set_blocked_fraction;
-  }
-  const std::string blocked_note =
-      out.set_blocked_fraction > 0
-          ? "set geometry blocks " + Percent(out.set_blocked_fraction) + " of the polygon; "
-          : "";
-  const double asked = spec.count ? *spec.count : std::round(*spec.density_per_m2 * out.area_m2);
-  if (asked > static_cast<double>(kMaxAreaAgents)) {
-    return InvalidArgument("area group asks for " + Fmt(asked, 0) + " people; the limit is " +
-                           std::to_string(kMaxAreaAgents));
-  }
-  out.asked = static_cast<int>(asked);
+  out.area_m2 = budget.area_m2;
+  out.set_blocked_fraction = budget.set_blocked_fraction;
+  out.asked = budget.asked;
   const auto target = static_cast<size_t>(out.asked);
   if (set != nullptr && out.area_m2 <= 0) {
     out.shortfall =
@@ -500,252 +857,78 @@ Result<LayoutResult> LayoutArea(const AreaSpec& spec, uint64_t seed, const SetSu
     return out;
   }
   if (target == 0) {
-    out.shortfall = blocked_note + "density × area rounds to zero people";
+    out.shortfall = budget.blocked_note + "density × area rounds to zero people";
     return out;
   }
-
   Rng rng(seed);
-  const double min_dist = 2 * spec.personal_radius_m;
-  // Aim Bridson at ~kOversample × target (a maximal set reaches ~0.75 / r² points per m²), then
-  // shrink the radius until there are enough, never below two personal radii.
-  double r = std::max(min_dist, std::sqrt(kMaximalDensity * out.area_m2 / (kOversample * asked)));
-  std::vector<Point2> pts;
-  for (int attempt = 0; attempt <= kMaxRadiusShrinks; ++attempt) {
-    pts = Bridson(spec, set, r, seed, static_cast<uint64_t>(attempt),
-                  static_cast<size_t>(kOversample * asked * 1.5) + 16);
-    if (pts.size() >= target || r <= min_dist) break;
-    r = std::max(min_dist, r * 0.85);
-  }
+  std::vector<Point2> pts = SampleArea(spec, set, seed, budget);
   if (pts.size() < target) {
-    out.shortfall = blocked_note + "the " + (set != nullptr ? "usable " : "") + "area (" +
+    const double min_dist = 2 * spec.personal_radius_m;
+    out.shortfall = budget.blocked_note + "the " + (set != nullptr ? "usable " : "") + "area (" +
                     Fmt(out.area_m2, 1) + " m²) fits only " + std::to_string(pts.size()) +
                     " people " + Fmt(min_dist) + " m apart (personal radius " +
                     Fmt(spec.personal_radius_m) + " m); asked " + std::to_string(target);
   } else {
     pts = Eliminate(std::move(pts), target, out.area_m2);
   }
-  // Sort for a canonical order independent of the sampling history (row-major by z then x).
-  // (Points are distinct, so the order is total and a parallel sort gives the same result.)
-  tbb::parallel_sort(pts.begin(), pts.end(), [](const Point2& a, const Point2& b) {
-    return a.z != b.z ? a.z < b.z : a.x < b.x;
-  });
-  out.placements.reserve(pts.size());
-  for (const Point2& p : pts) {
-    Placement pl;
-    // Every sample passed StandAt when it was drawn; the same query gives the same height.
-    const float y = set != nullptr ? set->StandAt(p, spec.personal_radius_m).value_or(0.0f) : 0.0f;
-    pl.position = {static_cast<float>(p.x), y, static_cast<float>(p.z)};
-    pl.heading_rad = HeadingFor(spec.heading, pl.position, {0, 1}, rng.Uniform());
-    out.placements.push_back(pl);
-  }
+  out.placements = PlaceOnArea(std::move(pts), spec, set, rng);
   return out;
 }
 
 Result<LayoutResult> LayoutSeats(const SeatsSpec& spec, uint64_t seed) {
-  if (spec.rows < 1 || spec.seats_per_row < 1) {
-    return InvalidArgument("rows and seats_per_row must be >= 1");
-  }
-  if (static_cast<int64_t>(spec.rows) * spec.seats_per_row > kMaxSeats) {
-    return InvalidArgument("rows × seats_per_row exceeds " + std::to_string(kMaxSeats) + " seats");
-  }
-  if (!(spec.seat_spacing_m > 0) || !(spec.row_depth_m > 0) || !(spec.row_rise_m >= 0)) {
-    return InvalidArgument("seat_spacing_m and row_depth_m must be > 0, row_rise_m >= 0");
-  }
-  if (!(spec.fill >= 0 && spec.fill <= 1)) return InvalidArgument("fill must be in [0, 1]");
-  FIGURANT_RETURN_IF_ERROR(ValidateHeading(spec.heading, "heading"));
-  geom::Vec3f along{spec.row_axis.x, 0, spec.row_axis.z};
-  along = geom::Normalize(along);
-  if (geom::Length(along) == 0) return InvalidArgument("row_axis must have a horizontal component");
-  geom::Vec3f back;
-  if (spec.back_axis) {
-    back = geom::Normalize(geom::Vec3f{spec.back_axis->x, 0, spec.back_axis->z});
-  } else {
-    back = geom::Vec3f{-along.z, 0, along.x};  // +X along → +Z back
-    if (spec.heading.mode == HeadingMode::kToward) {
-      // Rows recede away from what the audience watches.
-      const geom::Vec3f mid = spec.origin + along * static_cast<float>(0.5 * spec.seat_spacing_m *
-                                                                       (spec.seats_per_row - 1));
-      const geom::Vec3f to_target = spec.heading.point - mid;
-      if (geom::Dot(to_target, back) > 0) back = -back;
-    }
-  }
-  if (geom::Length(back) == 0) return InvalidArgument("back_axis must have a horizontal component");
-
-  const size_t seat_triangles = spec.seat_geometry ? spec.seat_geometry->triangle_count() *
-                                                         static_cast<size_t>(spec.rows) *
-                                                         static_cast<size_t>(spec.seats_per_row)
-                                                   : 0;
-  if (seat_triangles > kMaxSeatTriangles) {
-    return InvalidArgument(
-        "seat_mesh: " + std::to_string(static_cast<int64_t>(spec.rows) * spec.seats_per_row) +
-        " seats × " + std::to_string(spec.seat_geometry->triangle_count()) + " triangles exceeds " +
-        std::to_string(kMaxSeatTriangles) + " triangles; use a simpler seat");
-  }
+  FIGURANT_RETURN_IF_ERROR(ValidateSeats(spec));
+  FIGURANT_ASSIGN_OR_RETURN(const StandFrame frame, FrameOf(spec));
+  FIGURANT_RETURN_IF_ERROR(CheckSeatTriangles(spec));
   LayoutResult out;
   const int64_t total = static_cast<int64_t>(spec.rows) * spec.seats_per_row;
   out.asked = static_cast<int>(std::llround(spec.fill * static_cast<double>(total)));
-  // Choose exactly `asked` seats: a seeded partial Fisher–Yates shuffle of seat indices.
-  std::vector<int32_t> seats(static_cast<size_t>(total));
-  for (int64_t i = 0; i < total; ++i) seats[static_cast<size_t>(i)] = static_cast<int32_t>(i);
   Rng rng(seed);
-  for (int64_t i = 0; i < out.asked; ++i) {
-    const auto j =
-        static_cast<int64_t>(i + static_cast<int64_t>(rng.Below(static_cast<uint64_t>(total - i))));
-    std::swap(seats[static_cast<size_t>(i)], seats[static_cast<size_t>(j)]);
-  }
-  seats.resize(static_cast<size_t>(out.asked));
-  std::sort(seats.begin(), seats.end());
+  const std::vector<int32_t> seats = ChooseSeats(total, out.asked, rng);
   // Seats, and people sitting in them, are towards the back of the tread: a sitter's feet reach
   // forwards. People standing at a seat mesh stand in front of it; with neither seats nor
   // sitting, people stand at the middle of the tread.
   const double seat_setback = std::min(kMaxSeatSetbackM, kSeatSetbackShare * spec.row_depth_m);
   const double person_setback =
       spec.seated ? seat_setback : (spec.seat_geometry ? seat_setback - kStandInFrontOfSeatM : 0.0);
-  auto seat_position = [&](int64_t s, double setback) {
-    const int64_t row = s / spec.seats_per_row, col = s % spec.seats_per_row;
-    return spec.origin +
-           along * static_cast<float>(static_cast<double>(col) * spec.seat_spacing_m) +
-           back * static_cast<float>(static_cast<double>(row) * spec.row_depth_m + setback) +
-           geom::Vec3f{0, static_cast<float>(static_cast<double>(row) * spec.row_rise_m), 0};
-  };
-  if (spec.tiers) {
-    // Row r's tread: from its front edge back one row depth, up to its floor height, the full row
-    // length plus half a seat each side. Boxes stand on y = origin.y - 0.01 (into the ground).
-    geom::Mesh& m = out.set_geometry;
-    const float half = static_cast<float>(0.5 * spec.seat_spacing_m);
-    const float length = static_cast<float>(spec.seat_spacing_m * (spec.seats_per_row - 1));
-    for (int row = 0; row < spec.rows; ++row) {
-      const geom::Vec3f front =
-          spec.origin + back * static_cast<float>((row - 0.5) * spec.row_depth_m);
-      const geom::Vec3f a = front - along * half;
-      const geom::Vec3f b = front + along * (length + half);
-      const geom::Vec3f d = back * static_cast<float>(spec.row_depth_m);
-      const float y0 = spec.origin.y - 0.01f;
-      const float y1 = spec.origin.y + static_cast<float>(row * spec.row_rise_m);
-      const auto base = static_cast<uint32_t>(m.positions.size());
-      const geom::Vec3f corners[4] = {a, b, b + d, a + d};
-      for (int k = 0; k < 4; ++k) m.positions.push_back({corners[k].x, y0, corners[k].z});
-      for (int k = 0; k < 4; ++k) m.positions.push_back({corners[k].x, y1, corners[k].z});
-      const uint32_t quads[6][4] = {{0, 1, 2, 3}, {4, 7, 6, 5}, {0, 4, 5, 1},
-                                    {1, 5, 6, 2}, {2, 6, 7, 3}, {3, 7, 4, 0}};
-      for (const auto& q : quads) {
-        for (uint32_t i : {q[0], q[1], q[2], q[0], q[2], q[3]}) m.indices.push_back(base + i);
-      }
-    }
-  }
-  if (spec.seat_geometry) {
-    // Every seat, taken or not, turned to face the front of the stand (against `back`).
-    const geom::Mesh& seat = *spec.seat_geometry;
-    const geom::Mat4f turn = geom::Mat4f::RotationY(std::atan2(-back.x, -back.z));
-    geom::Mesh& m = out.set_geometry;
-    m.positions.reserve(m.positions.size() + seat.positions.size() * static_cast<size_t>(total));
-    m.indices.reserve(m.indices.size() + seat.indices.size() * static_cast<size_t>(total));
-    for (int64_t s = 0; s < total; ++s) {
-      const geom::Mat4f place = geom::Mat4f::Translation(seat_position(s, seat_setback)) * turn;
-      const auto base = static_cast<uint32_t>(m.positions.size());
-      for (const geom::Vec3f& p : seat.positions) m.positions.push_back(place.TransformPoint(p));
-      for (uint32_t i : seat.indices) m.indices.push_back(base + i);
-    }
-  }
+  if (spec.tiers) AddTiers(spec, frame, out.set_geometry);
+  if (spec.seat_geometry) AddSeatMeshes(spec, frame, seat_setback, out.set_geometry);
   if (!out.set_geometry.positions.empty()) out.set_geometry.ComputeNormals();
   out.placements.reserve(seats.size());
   for (int32_t s : seats) {
-    const int row = s / spec.seats_per_row;
-    const int col = s % spec.seats_per_row;
     Placement pl;
-    pl.position = seat_position(s, person_setback);
-    pl.row = row;
-    pl.seat = col;
+    pl.position = SeatPosition(spec, frame, s, person_setback);
+    pl.row = s / spec.seats_per_row;
+    pl.seat = s % spec.seats_per_row;
     pl.seated = spec.seated;
-    pl.heading_rad = HeadingFor(spec.heading, pl.position, {-back.x, -back.z}, rng.Uniform());
+    pl.heading_rad =
+        HeadingFor(spec.heading, pl.position, {-frame.back.x, -frame.back.z}, rng.Uniform());
     out.placements.push_back(pl);
   }
   return out;
 }
 
 Result<LayoutResult> LayoutPath(const PathSpec& spec, uint64_t seed, const SetSurface* set) {
-  if (spec.points.size() < 2) return InvalidArgument("points: a path needs at least 2 points");
-  if (!(spec.spacing_m > 0)) return InvalidArgument("spacing_m must be > 0");
-  if (!(spec.width_m >= 0)) return InvalidArgument("width_m must be >= 0");
-  if (!(spec.personal_radius_m > 0)) return InvalidArgument("personal_radius_m must be > 0");
-  FIGURANT_RETURN_IF_ERROR(ValidateHeading(spec.heading, "heading"));
+  FIGURANT_RETURN_IF_ERROR(ValidatePath(spec));
   double length = 0;
-  for (size_t i = 1; i < spec.points.size(); ++i) {
-    length += std::hypot(spec.points[i].x - spec.points[i - 1].x,
-                         spec.points[i].z - spec.points[i - 1].z);
-  }
+  for (size_t i = 0; i + 1 < spec.points.size(); ++i) length += SegmentLength(spec.points, i);
   if (!(length > 0)) return InvalidArgument("points: the path has zero length");
   LayoutResult out;
   out.asked = static_cast<int>(std::floor(length / spec.spacing_m)) + 1;
   Rng rng(seed);
-  const double min_dist = 2 * spec.personal_radius_m;
+  PathCursor cursor(spec.points);
   std::vector<Point2> placed;
-  // Walk the polyline; at each step jitter along (±25 % of spacing) and across (within the width);
-  // resample a few times when a jittered spot would crowd a neighbour.
-  size_t seg = 0;
-  double seg_start = 0;
-  auto seg_len = [&](size_t s) {
-    return std::hypot(spec.points[s + 1].x - spec.points[s].x,
-                      spec.points[s + 1].z - spec.points[s].z);
-  };
   int set_blocked = 0;  // spots lost because no try had walkable, clear ground
   for (int i = 0; i < out.asked; ++i) {
     const double s_nominal = std::min(length, i * spec.spacing_m);
-    bool ok = false, any_clear = false;
-    for (int attempt = 0; attempt < kPathAttempts && !ok; ++attempt) {
-      const double s =
-          std::clamp(s_nominal + rng.Uniform(-0.25, 0.25) * spec.spacing_m, 0.0, length);
-      while (seg + 2 < spec.points.size() && s > seg_start + seg_len(seg)) {
-        seg_start += seg_len(seg);
-        ++seg;
-      }
-      while (seg > 0 && s < seg_start) {
-        --seg;
-        seg_start -= seg_len(seg);
-      }
-      const double L = seg_len(seg);
-      const Point2 a = spec.points[seg], b = spec.points[seg + 1];
-      const Point2 dir{(b.x - a.x) / L, (b.z - a.z) / L};
-      const double t = std::clamp((s - seg_start) / L, 0.0, 1.0);
-      const double lateral = rng.Uniform(-0.5, 0.5) * spec.width_m;
-      const Point2 p{a.x + (b.x - a.x) * t - dir.z * lateral,
-                     a.z + (b.z - a.z) * t + dir.x * lateral};
-      std::optional<float> y = 0.0f;
-      if (set != nullptr) y = set->StandAt(p, spec.personal_radius_m);
-      if (!y) continue;
-      any_clear = true;
-      ok = std::none_of(
-          placed.end() - std::min<ptrdiff_t>(static_cast<ptrdiff_t>(placed.size()), 6),
-          placed.end(),
-          [&](const Point2& q) { return std::hypot(q.x - p.x, q.z - p.z) < min_dist; });
-      if (ok) {
-        placed.push_back(p);
-        Placement pl;
-        pl.position = {static_cast<float>(p.x), *y, static_cast<float>(p.z)};
-        // Along the path, walking either way (pavements carry both directions).
-        Point2 facing = dir;
-        if (spec.heading.mode == HeadingMode::kAlongPath && rng.Uniform() < 0.5) {
-          facing = {-dir.x, -dir.z};
-        }
-        pl.heading_rad = HeadingFor(spec.heading, pl.position, facing, rng.Uniform());
-        out.placements.push_back(pl);
-      }
+    const PathSpot spot = TryPathSpot(spec, set, length, s_nominal, cursor, placed, rng);
+    if (spot.placed) {
+      out.placements.push_back(*spot.placed);
+    } else if (!spot.any_clear) {
+      ++set_blocked;
     }
-    if (!ok && !any_clear) ++set_blocked;
   }
-  const int missing = out.asked - static_cast<int>(out.placements.size());
-  std::vector<std::string> why;
-  if (set_blocked > 0) {
-    why.push_back(std::to_string(set_blocked) +
-                  " spots along the path had no walkable, clear ground (set geometry blocks them)");
-  }
-  if (missing > set_blocked) {
-    why.push_back(std::to_string(missing - set_blocked) +
-                  " spots along the path were too close to a neighbour (spacing " +
-                  Fmt(spec.spacing_m) + " m, width " + Fmt(spec.width_m) + " m, personal radius " +
-                  Fmt(spec.personal_radius_m) + " m)");
-  }
-  for (const std::string& w : why) out.shortfall += (out.shortfall.empty() ? "" : "; ") + w;
+  out.shortfall =
+      PathShortfall(spec, out.asked - static_cast<int>(out.placements.size()), set_blocked);
   return out;
 }
 

@@ -69,96 +69,127 @@ void CheckKeys(const json& obj, const std::string& path, const std::set<std::str
   }
 }
 
-const json* Object(const json& parent, const std::string& key, const std::string& path, Problems& p,
-                   bool required) {
+// The field `key` of `parent`, or null when it is absent (then, if required, a problem at `path`:
+// "missing (expected <expected>)").
+const json* Field(const json& parent, const std::string& key, const std::string& path,
+                  std::string_view expected, Problems& p, bool required) {
   const auto it = parent.find(key);
   if (it == parent.end()) {
-    if (required) p.Add(path, "missing (expected an object)");
-    return nullptr;
-  }
-  if (!it->is_object()) {
-    p.Add(path, "expected an object, got " + std::string(it->type_name()));
+    if (required) p.Add(path, "missing (expected " + std::string(expected) + ")");
     return nullptr;
   }
   return &*it;
 }
 
+const json* Object(const json& parent, const std::string& key, const std::string& path, Problems& p,
+                   bool required) {
+  const json* v = Field(parent, key, path, "an object", p, required);
+  if (v == nullptr) return nullptr;
+  if (!v->is_object()) {
+    p.Add(path, "expected an object, got " + std::string(v->type_name()));
+    return nullptr;
+  }
+  return v;
+}
+
 bool Vec3(const json& parent, const std::string& key, const std::string& path, geom::Vec3f& out,
           Problems& p, bool required) {
-  const auto it = parent.find(key);
-  if (it == parent.end()) {
-    if (required) p.Add(path, "missing (expected [x, y, z])");
+  const json* v = Field(parent, key, path, "[x, y, z]", p, required);
+  if (v == nullptr) return false;
+  if (!v->is_array() || v->size() != 3) {
+    p.Add(path, "expected [x, y, z], got " + v->dump());
     return false;
   }
-  if (!it->is_array() || it->size() != 3) {
-    p.Add(path, "expected [x, y, z], got " + it->dump());
-    return false;
-  }
-  geom::Vec3f v;
-  float* c[3] = {&v.x, &v.y, &v.z};
+  geom::Vec3f out3;
+  float* c[3] = {&out3.x, &out3.y, &out3.z};
   for (int i = 0; i < 3; ++i) {
-    if (!(*it)[i].is_number() || !std::isfinite((*it)[i].get<double>())) {
-      p.Add(path, "expected three finite numbers, got " + it->dump());
+    if (!(*v)[i].is_number() || !std::isfinite((*v)[i].get<double>())) {
+      p.Add(path, "expected three finite numbers, got " + v->dump());
       return false;
     }
-    *c[i] = static_cast<float>((*it)[i].get<double>());
+    *c[i] = static_cast<float>((*v)[i].get<double>());
   }
-  out = v;
+  out = out3;
   return true;
 }
 
 bool Num(const json& parent, const std::string& key, const std::string& path, double& out,
          double lo, double hi, Problems& p, bool required) {
-  const auto it = parent.find(key);
-  if (it == parent.end()) {
-    if (required) p.Add(path, "missing (expected a number)");
-    return false;
-  }
-  if (!it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < lo ||
-      it->get<double>() > hi) {
+  const json* v = Field(parent, key, path, "a number", p, required);
+  if (v == nullptr) return false;
+  if (!v->is_number() || !std::isfinite(v->get<double>()) || v->get<double>() < lo ||
+      v->get<double>() > hi) {
     char buf[128];
     std::snprintf(buf, sizeof buf, "expected a number in [%g, %g], got ", lo, hi);
-    p.Add(path, buf + it->dump());
+    p.Add(path, buf + v->dump());
     return false;
   }
-  out = it->get<double>();
+  out = v->get<double>();
   return true;
 }
 
 bool Int(const json& parent, const std::string& key, const std::string& path, int& out, int lo,
          int hi, Problems& p, bool required) {
-  const auto it = parent.find(key);
-  if (it == parent.end()) {
-    if (required) p.Add(path, "missing (expected an integer)");
-    return false;
-  }
-  if (!it->is_number_integer() || it->get<int64_t>() < lo || it->get<int64_t>() > hi) {
+  const json* v = Field(parent, key, path, "an integer", p, required);
+  if (v == nullptr) return false;
+  if (!v->is_number_integer() || v->get<int64_t>() < lo || v->get<int64_t>() > hi) {
     p.Add(path, "expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
-                    ", got " + it->dump());
+                    ", got " + v->dump());
     return false;
   }
-  out = static_cast<int>(it->get<int64_t>());
+  out = static_cast<int>(v->get<int64_t>());
   return true;
 }
 
 bool Str(const json& parent, const std::string& key, const std::string& path, std::string& out,
          Problems& p, bool required) {
-  const auto it = parent.find(key);
-  if (it == parent.end()) {
-    if (required) p.Add(path, "missing (expected a string)");
+  const json* v = Field(parent, key, path, "a string", p, required);
+  if (v == nullptr) return false;
+  if (!v->is_string()) {
+    p.Add(path, "expected a string, got " + v->dump());
     return false;
   }
-  if (!it->is_string()) {
-    p.Add(path, "expected a string, got " + it->dump());
-    return false;
-  }
-  out = it->get<std::string>();
+  out = v->get<std::string>();
   return true;
 }
 
-void ParseCamera(const json& doc, geom::Camera& c, Problems& p) {
+bool Bool(const json& parent, const std::string& key, const std::string& path, bool& out,
+          Problems& p) {
+  const json* v = Field(parent, key, path, "true or false", p, false);
+  if (v == nullptr) return false;
+  if (!v->is_boolean()) {
+    p.Add(path, "expected true or false");
+    return false;
+  }
+  out = v->get<bool>();
+  return true;
+}
+
+// `figurant_scene`: the format version this build reads.
+void CheckVersion(const json& doc, Problems& p) {
+  int version = 0;
+  if (Int(doc, "figurant_scene", "figurant_scene", version, 1, 1000, p, true) &&
+      version != kSceneVersion) {
+    p.Add("figurant_scene", "version " + std::to_string(version) + " is not supported (this " +
+                                "figurant reads version " + std::to_string(kSceneVersion) + ")");
+  }
+}
+
+uint64_t ParseSeed(const json& doc, Problems& p) {
+  const auto it = doc.find("seed");
+  if (it == doc.end()) return 0;
+  // A parsed file gives an unsigned number; a document built in code may hold a signed one.
+  if (!it->is_number_integer() || (!it->is_number_unsigned() && it->get<int64_t>() < 0)) {
+    p.Add("seed", "expected a non-negative integer");
+    return 0;
+  }
+  return it->get<uint64_t>();
+}
+
+geom::Camera ParseCamera(const json& doc, Problems& p) {
+  geom::Camera c;
   const json* cam = Object(doc, "camera", "camera", p, true);
-  if (cam == nullptr) return;
+  if (cam == nullptr) return c;
   CheckKeys(*cam, "camera",
             {"position", "look_at", "up", "focal_length_mm", "sensor_width_mm", "resolution"}, p);
   Vec3(*cam, "position", "camera.position", c.position, p, true);
@@ -183,6 +214,115 @@ void ParseCamera(const json& doc, geom::Camera& c, Problems& p) {
                                       geom::Normalize(c.up))) < 1e-4f) {
     p.Add("camera.up", "must not be parallel to the viewing direction");
   }
+  return c;
+}
+
+FrameRange ParseFrames(const json& doc, Problems& p) {
+  FrameRange r;
+  const json* f = Object(doc, "frames", "frames", p, false);
+  if (f == nullptr) return r;
+  CheckKeys(*f, "frames", {"start", "end", "fps"}, p);
+  Int(*f, "start", "frames.start", r.start, 0, 10'000'000, p, true);
+  r.end = r.start;
+  Int(*f, "end", "frames.end", r.end, 0, 10'000'000, p, false);
+  Num(*f, "fps", "frames.fps", r.fps, 1e-3, 1000, p, false);
+  if (r.end < r.start) p.Add("frames.end", "must be >= frames.start");
+  return r;
+}
+
+// The sun's direction comes out normalised (the default's too).
+geom::Lighting ParseLighting(const json& doc, Problems& p) {
+  geom::Lighting L;
+  if (const json* l = Object(doc, "lighting", "lighting", p, false)) {
+    CheckKeys(*l, "lighting", {"sun", "sky"}, p);
+    if (const json* sun = Object(*l, "sun", "lighting.sun", p, false)) {
+      CheckKeys(*sun, "lighting.sun", {"direction", "irradiance", "color"}, p);
+      if (Vec3(*sun, "direction", "lighting.sun.direction", L.sun_direction, p, false) &&
+          geom::Length(L.sun_direction) == 0) {
+        p.Add("lighting.sun.direction", "must not be zero");
+      }
+      Num(*sun, "irradiance", "lighting.sun.irradiance", L.sun_irradiance, 0, 1e6, p, false);
+      Vec3(*sun, "color", "lighting.sun.color", L.sun_color, p, false);
+    }
+    if (const json* sky = Object(*l, "sky", "lighting.sky", p, false)) {
+      CheckKeys(*sky, "lighting.sky", {"radiance"}, p);
+      Vec3(*sky, "radiance", "lighting.sky.radiance", L.sky_radiance, p, false);
+    }
+  }
+  L.sun_direction = geom::Normalize(L.sun_direction);
+  return L;
+}
+
+// Calls parse(object, path, index) for every element of the list `key` of `parent`, whose path
+// is `list_path`: nothing when the list is absent; a problem when it is not a list ("expected
+// <what>") and for each element that is not an object.
+template <typename Parse>
+void ForEachObject(const json& parent, const std::string& key, const std::string& list_path,
+                   std::string_view what, Problems& p, Parse&& parse) {
+  const auto it = parent.find(key);
+  if (it == parent.end()) return;
+  if (!it->is_array()) {
+    p.Add(list_path, "expected " + std::string(what));
+    return;
+  }
+  for (size_t i = 0; i < it->size(); ++i) {
+    const std::string path = list_path + "[" + std::to_string(i) + "]";
+    const json& element = (*it)[i];
+    if (!element.is_object()) {
+      p.Add(path, "expected an object");
+      continue;
+    }
+    parse(element, path, i);
+  }
+}
+
+SetMesh ParseSetMesh(const json& m, const std::string& path, Problems& p) {
+  CheckKeys(m, path, {"file", "position", "rotation_y_deg", "scale", "albedo"}, p);
+  SetMesh sm;
+  std::string file;
+  Str(m, "file", path + ".file", file, p, true);
+  sm.file = file;
+  Vec3(m, "position", path + ".position", sm.position, p, false);
+  Num(m, "rotation_y_deg", path + ".rotation_y_deg", sm.rotation_y_deg, -3600, 3600, p, false);
+  Num(m, "scale", path + ".scale", sm.scale, 1e-6, 1e6, p, false);
+  Vec3(m, "albedo", path + ".albedo", sm.albedo, p, false);
+  return sm;
+}
+
+// Without `set`, a ground plane at 0; a `set` without `ground_plane` has none.
+SetSpec ParseSet(const json& doc, Problems& p) {
+  SetSpec s;
+  const json* set = Object(doc, "set", "set", p, false);
+  if (set == nullptr) return s;
+  CheckKeys(*set, "set", {"ground_plane", "meshes"}, p);
+  s.has_ground = false;
+  if (const json* g = Object(*set, "ground_plane", "set.ground_plane", p, false)) {
+    CheckKeys(*g, "set.ground_plane", {"height", "albedo"}, p);
+    s.has_ground = true;
+    Num(*g, "height", "set.ground_plane.height", s.ground_height, -1e4, 1e4, p, false);
+    Vec3(*g, "albedo", "set.ground_plane.albedo", s.ground_albedo, p, false);
+  }
+  ForEachObject(*set, "meshes", "set.meshes", "a list", p,
+                [&](const json& m, const std::string& path, size_t) {
+                  s.meshes.push_back(ParseSetMesh(m, path, p));
+                });
+  return s;
+}
+
+RenderSettings ParseRenderSettings(const json& doc, Problems& p) {
+  RenderSettings s;
+  const json* r = Object(doc, "render", "render", p, false);
+  if (r == nullptr) return s;
+  CheckKeys(*r, "render", {"spp", "max_bounces", "threads", "output", "preview_png"}, p);
+  Int(*r, "spp", "render.spp", s.spp, 1, 4096, p, false);
+  Int(*r, "max_bounces", "render.max_bounces", s.max_bounces, 0, 16, p, false);
+  Int(*r, "threads", "render.threads", s.threads, 0, 1024, p, false);
+  Str(*r, "output", "render.output", s.output, p, false);
+  if (s.output.empty() || s.output.find("..") != std::string::npos) {
+    p.Add("render.output", "expected a relative or absolute .exr path without '..'");
+  }
+  Bool(*r, "preview_png", "render.preview_png", s.preview_png, p);
+  return s;
 }
 
 // "motion": {"cycle": "still" | "idle" | "walk" | "sit", "phase": 0..1, "cycle_seconds": s}.
@@ -204,55 +344,61 @@ void ParseAgentMotion(const json& a, const std::string& path, AgentSpec& s, Prob
   if (s.cycle_seconds == 0) s.cycle_seconds = anim::DefaultCycleSeconds(s.motion);
 }
 
-void ParseAgents(const json& doc, std::vector<AgentSpec>& out, Problems& p) {
-  const auto it = doc.find("agents");
-  if (it == doc.end()) return;
-  if (!it->is_array()) {
-    p.Add("agents", "expected a list of agents");
-    return;
+// "lod": "auto", "full", "mid", "far", or "0", "1", "2".
+geom::LodChoice ParseLod(const json& a, const std::string& path, Problems& p) {
+  std::string lod = "auto";
+  if (!Str(a, "lod", path + ".lod", lod, p, false) || lod == "auto") return geom::LodChoice::kAuto;
+  if (lod == "0" || lod == "full") return geom::LodChoice::kFull;
+  if (lod == "1" || lod == "mid") return geom::LodChoice::kMid;
+  if (lod == "2" || lod == "far") return geom::LodChoice::kFar;
+  p.Add(path + ".lod", "'" + lod + "' is not one of: auto, full, mid, far (or 0, 1, 2)");
+  return geom::LodChoice::kAuto;
+}
+
+AgentSpec ParseAgent(const json& a, const std::string& path, Problems& p) {
+  CheckKeys(a, path,
+            {"double", "position", "heading_deg", "scale", "tint", "lod", "name", "motion"}, p);
+  AgentSpec s;
+  Str(a, "double", path + ".double", s.double_id, p, true);
+  Vec3(a, "position", path + ".position", s.position, p, true);
+  Num(a, "heading_deg", path + ".heading_deg", s.heading_deg, -3600, 3600, p, false);
+  Num(a, "scale", path + ".scale", s.scale, 0.5, 1.5, p, false);
+  if (Vec3(a, "tint", path + ".tint", s.tint, p, false) &&
+      (s.tint.x < 0 || s.tint.y < 0 || s.tint.z < 0 || s.tint.x > 4 || s.tint.y > 4 ||
+       s.tint.z > 4)) {
+    p.Add(path + ".tint", "each component must be in [0, 4]");
   }
+  s.lod = ParseLod(a, path, p);
+  ParseAgentMotion(a, path, s, p);
+  Str(a, "name", path + ".name", s.name, p, false);
+  return s;
+}
+
+// Explicit agents; an agent without a name is "agent_<index>", and names are unique.
+std::vector<AgentSpec> ParseAgents(const json& doc, Problems& p) {
+  std::vector<AgentSpec> out;
   std::set<std::string> names;
-  for (size_t i = 0; i < it->size(); ++i) {
-    const json& a = (*it)[i];
-    const std::string path = "agents[" + std::to_string(i) + "]";
-    if (!a.is_object()) {
-      p.Add(path, "expected an object");
-      continue;
-    }
-    CheckKeys(a, path,
-              {"double", "position", "heading_deg", "scale", "tint", "lod", "name", "motion"}, p);
-    AgentSpec s;
-    Str(a, "double", path + ".double", s.double_id, p, true);
-    Vec3(a, "position", path + ".position", s.position, p, true);
-    Num(a, "heading_deg", path + ".heading_deg", s.heading_deg, -3600, 3600, p, false);
-    Num(a, "scale", path + ".scale", s.scale, 0.5, 1.5, p, false);
-    if (Vec3(a, "tint", path + ".tint", s.tint, p, false) &&
-        (s.tint.x < 0 || s.tint.y < 0 || s.tint.z < 0 || s.tint.x > 4 || s.tint.y > 4 ||
-         s.tint.z > 4)) {
-      p.Add(path + ".tint", "each component must be in [0, 4]");
-    }
-    std::string lod = "auto";
-    if (Str(a, "lod", path + ".lod", lod, p, false)) {
-      if (lod == "auto") {
-        s.lod = LodChoice::kAuto;
-      } else if (lod == "0" || lod == "full") {
-        s.lod = LodChoice::kFull;
-      } else if (lod == "1" || lod == "mid") {
-        s.lod = LodChoice::kMid;
-      } else if (lod == "2" || lod == "far") {
-        s.lod = LodChoice::kFar;
-      } else {
-        p.Add(path + ".lod", "'" + lod + "' is not one of: auto, full, mid, far (or 0, 1, 2)");
-      }
-    } else if (a.contains("lod") && a["lod"].is_number_integer()) {
-      // handled as an error by Str above
-    }
-    ParseAgentMotion(a, path, s, p);
-    Str(a, "name", path + ".name", s.name, p, false);
-    if (s.name.empty()) s.name = "agent_" + std::to_string(i);
-    if (!names.insert(s.name).second) p.Add(path + ".name", "'" + s.name + "' is used twice");
-    out.push_back(std::move(s));
+  ForEachObject(doc, "agents", "agents", "a list of agents", p,
+                [&](const json& a, const std::string& path, size_t i) {
+                  AgentSpec s = ParseAgent(a, path, p);
+                  if (s.name.empty()) s.name = "agent_" + std::to_string(i);
+                  if (!names.insert(s.name).second) {
+                    p.Add(path + ".name", "'" + s.name + "' is used twice");
+                  }
+                  out.push_back(std::move(s));
+                });
+  return out;
+}
+
+std::vector<CrowdGroup> ParseCrowds(const json& doc, std::string_view source, Problems& p) {
+  const auto it = doc.find("crowds");
+  if (it == doc.end()) return {};
+  auto groups = ParseCrowdGroups(*it, source);
+  if (!groups.ok()) {
+    p.Merge(groups.status());
+    return {};
   }
+  return std::move(groups).value();
 }
 
 }  // namespace
@@ -279,117 +425,18 @@ Result<SceneSpec> ParseSceneSpec(const json& doc, std::string_view source) {
             {"figurant_scene", "production", "shot", "seed", "camera", "frames", "lighting", "set",
              "render", "agents", "crowds"},
             p);
+  CheckVersion(doc, p);
   SceneSpec s;
-  int version = 0;
-  if (Int(doc, "figurant_scene", "figurant_scene", version, 1, 1000, p, true) &&
-      version != kSceneVersion) {
-    p.Add("figurant_scene", "version " + std::to_string(version) + " is not supported (this " +
-                                "figurant reads version " + std::to_string(kSceneVersion) + ")");
-  }
   Str(doc, "production", "production", s.production, p, true);
   Str(doc, "shot", "shot", s.shot, p, true);
-  if (const auto it = doc.find("seed"); it != doc.end()) {
-    // A parsed file gives an unsigned number; a document built in code may hold a signed one.
-    if (!it->is_number_integer() || (!it->is_number_unsigned() && it->get<int64_t>() < 0)) {
-      p.Add("seed", "expected a non-negative integer");
-    } else {
-      s.seed = it->get<uint64_t>();
-    }
-  }
-  ParseCamera(doc, s.camera, p);
-
-  if (const json* f = Object(doc, "frames", "frames", p, false)) {
-    CheckKeys(*f, "frames", {"start", "end", "fps"}, p);
-    Int(*f, "start", "frames.start", s.frames.start, 0, 10'000'000, p, true);
-    s.frames.end = s.frames.start;
-    Int(*f, "end", "frames.end", s.frames.end, 0, 10'000'000, p, false);
-    Num(*f, "fps", "frames.fps", s.frames.fps, 1e-3, 1000, p, false);
-    if (s.frames.end < s.frames.start) p.Add("frames.end", "must be >= frames.start");
-  }
-
-  if (const json* l = Object(doc, "lighting", "lighting", p, false)) {
-    CheckKeys(*l, "lighting", {"sun", "sky"}, p);
-    if (const json* sun = Object(*l, "sun", "lighting.sun", p, false)) {
-      CheckKeys(*sun, "lighting.sun", {"direction", "irradiance", "color"}, p);
-      if (Vec3(*sun, "direction", "lighting.sun.direction", s.lighting.sun_direction, p, false)) {
-        if (geom::Length(s.lighting.sun_direction) == 0) {
-          p.Add("lighting.sun.direction", "must not be zero");
-        }
-      }
-      Num(*sun, "irradiance", "lighting.sun.irradiance", s.lighting.sun_irradiance, 0, 1e6, p,
-          false);
-      Vec3(*sun, "color", "lighting.sun.color", s.lighting.sun_color, p, false);
-    }
-    if (const json* sky = Object(*l, "sky", "lighting.sky", p, false)) {
-      CheckKeys(*sky, "lighting.sky", {"radiance"}, p);
-      Vec3(*sky, "radiance", "lighting.sky.radiance", s.lighting.sky_radiance, p, false);
-    }
-  }
-  s.lighting.sun_direction = geom::Normalize(s.lighting.sun_direction);
-
-  if (const json* set = Object(doc, "set", "set", p, false)) {
-    CheckKeys(*set, "set", {"ground_plane", "meshes"}, p);
-    s.set.has_ground = false;
-    if (const json* g = Object(*set, "ground_plane", "set.ground_plane", p, false)) {
-      CheckKeys(*g, "set.ground_plane", {"height", "albedo"}, p);
-      s.set.has_ground = true;
-      Num(*g, "height", "set.ground_plane.height", s.set.ground_height, -1e4, 1e4, p, false);
-      Vec3(*g, "albedo", "set.ground_plane.albedo", s.set.ground_albedo, p, false);
-    }
-    if (const auto it = set->find("meshes"); it != set->end()) {
-      if (!it->is_array()) {
-        p.Add("set.meshes", "expected a list");
-      } else {
-        for (size_t i = 0; i < it->size(); ++i) {
-          const std::string path = "set.meshes[" + std::to_string(i) + "]";
-          const json& m = (*it)[i];
-          if (!m.is_object()) {
-            p.Add(path, "expected an object");
-            continue;
-          }
-          CheckKeys(m, path, {"file", "position", "rotation_y_deg", "scale", "albedo"}, p);
-          SetMesh sm;
-          std::string file;
-          Str(m, "file", path + ".file", file, p, true);
-          sm.file = file;
-          Vec3(m, "position", path + ".position", sm.position, p, false);
-          Num(m, "rotation_y_deg", path + ".rotation_y_deg", sm.rotation_y_deg, -3600, 3600, p,
-              false);
-          Num(m, "scale", path + ".scale", sm.scale, 1e-6, 1e6, p, false);
-          Vec3(m, "albedo", path + ".albedo", sm.albedo, p, false);
-          s.set.meshes.push_back(std::move(sm));
-        }
-      }
-    }
-  }
-
-  if (const json* r = Object(doc, "render", "render", p, false)) {
-    CheckKeys(*r, "render", {"spp", "max_bounces", "threads", "output", "preview_png"}, p);
-    Int(*r, "spp", "render.spp", s.render.spp, 1, 4096, p, false);
-    Int(*r, "max_bounces", "render.max_bounces", s.render.max_bounces, 0, 16, p, false);
-    Int(*r, "threads", "render.threads", s.render.threads, 0, 1024, p, false);
-    Str(*r, "output", "render.output", s.render.output, p, false);
-    if (s.render.output.empty() || s.render.output.find("..") != std::string::npos) {
-      p.Add("render.output", "expected a relative or absolute .exr path without '..'");
-    }
-    if (const auto it = r->find("preview_png"); it != r->end()) {
-      if (!it->is_boolean()) {
-        p.Add("render.preview_png", "expected true or false");
-      } else {
-        s.render.preview_png = it->get<bool>();
-      }
-    }
-  }
-
-  ParseAgents(doc, s.agents, p);
-  if (const auto it = doc.find("crowds"); it != doc.end()) {
-    auto groups = ParseCrowdGroups(*it, source);
-    if (groups.ok()) {
-      s.crowds = std::move(groups).value();
-    } else {
-      p.Merge(groups.status());
-    }
-  }
+  s.seed = ParseSeed(doc, p);
+  s.camera = ParseCamera(doc, p);
+  s.frames = ParseFrames(doc, p);
+  s.lighting = ParseLighting(doc, p);
+  s.set = ParseSet(doc, p);
+  s.render = ParseRenderSettings(doc, p);
+  s.agents = ParseAgents(doc, p);
+  s.crowds = ParseCrowds(doc, source, p);
   if (s.agents.empty() && s.crowds.empty() && p.empty()) {
     p.Add("agents", "the scene has no agents and no crowds: nothing to render");
   }

@@ -14,6 +14,8 @@
 #include "core/status.h"
 #include "crowd/groups.h"
 #include "geom/camera.h"
+#include "geom/lighting.h"
+#include "geom/mesh_codec.h"
 #include "geom/vec.h"
 
 namespace figurant::crowd {
@@ -25,13 +27,6 @@ struct FrameRange {
   int end = 1001;    // inclusive, >= start
   double fps = 24;   // [Units: frames per second] [Limits: (0, 1000]]
   int count() const { return end - start + 1; }
-};
-
-struct Lighting {
-  geom::Vec3f sun_direction{0.3f, 0.8f, -0.5f};  // towards the sun, normalised on parse
-  double sun_irradiance = 3.0;                   // [Units: W/m² at normal incidence] [>= 0]
-  geom::Vec3f sun_color{1, 0.95f, 0.9f};         // linear RGB
-  geom::Vec3f sky_radiance{0.25f, 0.3f, 0.4f};   // [Units: W/(m²·sr)] linear RGB, constant sky
 };
 
 struct SetMesh {
@@ -57,15 +52,13 @@ struct RenderSettings {
   bool preview_png = true;
 };
 
-enum class LodChoice { kAuto, kFull, kMid, kFar };
-
 struct AgentSpec {
   std::string double_id;
   geom::Vec3f position;       // feet [Units: metres]
   double heading_deg = 0;     // about +Y; 0 faces +Z [Units: degrees]
   double scale = 1;           // uniform; != 1 is a body_scale alteration [Limits: 0.5..1.5]
   geom::Vec3f tint{1, 1, 1};  // wardrobe tint, multiplies albedo; != 1 is a wardrobe_tint
-  LodChoice lod = LodChoice::kAuto;
+  geom::LodChoice lod = geom::LodChoice::kAuto;
   std::string name;  // agent name for Cryptomatte; default "agent_<index>"
   // Pose variation (docs/motion.md). Still (the default) renders the double's imported pose, as
   // before motion existed.
@@ -80,7 +73,7 @@ struct SceneSpec {
   uint64_t seed = 0;
   geom::Camera camera;
   FrameRange frames;
-  Lighting lighting;
+  geom::Lighting lighting;
   SetSpec set;
   RenderSettings render;
   std::vector<AgentSpec> agents;

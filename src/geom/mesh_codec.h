@@ -24,6 +24,11 @@ struct DoubleAsset {
   std::vector<LevelOfDetail> lods;  // coarser levels, finest first
 };
 
+// Which level of a double an agent shows: kFull the mesh, kMid lods[0], kFar lods[1] (a level the
+// asset lacks shows the next finer one), or kAuto, the renderer's pick by projected height
+// (render/renderer.h). A scene file's `agents[].lod` (docs/scene-spec.md).
+enum class LodChoice { kAuto, kFull, kMid, kFar };
+
 std::string EncodeDoubleAsset(const DoubleAsset& asset);
 Result<DoubleAsset> DecodeDoubleAsset(std::string_view bytes);
 

@@ -9,6 +9,7 @@
 #include <png.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <mutex>
@@ -55,6 +56,115 @@ void FillCryptoStrip(const CryptoLayer& layer, const std::vector<uint32_t>& hash
   }
 }
 
+// Cryptomatte rank layers per Cryptomatte layer: ranks 2k and 2k+1 in layer k's RGBA.
+constexpr int kRankLayers = kCryptoRanks / 2;
+constexpr const char* kRgba[4] = {".R", ".G", ".B", ".A"};
+
+// One Cryptomatte layer as the EXR stores it: its entries, and the hash of every name.
+struct CryptoChannels {
+  const char* name = nullptr;  // kAgentLayer, kDoubleLayer or kPerformerLayer
+  const CryptoLayer* layer = nullptr;
+  std::vector<uint32_t> hashes;              // by index: CryptomatteHash of the name
+  std::map<std::string, uint32_t> manifest;  // name → hash
+};
+
+std::array<CryptoChannels, 3> HashLayers(const Frame& f, const FrameNames& names) {
+  std::array<CryptoChannels, 3> layers = {CryptoChannels{kAgentLayer, &f.crypto_agent},
+                                          CryptoChannels{kDoubleLayer, &f.crypto_double},
+                                          CryptoChannels{kPerformerLayer, &f.crypto_performer}};
+  const std::vector<std::string>* by_layer[3] = {&names.agents, &names.doubles, &names.performers};
+  for (size_t li = 0; li < layers.size(); ++li) {
+    layers[li].hashes.reserve(by_layer[li]->size());
+    for (const std::string& n : *by_layer[li]) {
+      const uint32_t h = CryptomatteHash(n);
+      layers[li].hashes.push_back(h);
+      layers[li].manifest[n] = h;
+    }
+  }
+  return layers;
+}
+
+// "CryptoAgent00": rank layer k of a Cryptomatte layer.
+std::string RankLayerName(const char* layer, int k) {
+  return std::string(layer) + (k < 10 ? "0" : "") + std::to_string(k);
+}
+
+// ZIP-compressed float channels: each Cryptomatte layer's metadata and rank layers, then the
+// beauty, depth and normals; the caller's attributes as strings.
+Imf::Header ExrHeader(const Frame& f, const std::array<CryptoChannels, 3>& layers,
+                      const std::map<std::string, std::string>& attributes) {
+  Imf::Header header(f.width, f.height);
+  header.compression() = Imf::ZIP_COMPRESSION;
+  header.zipCompressionLevel() = kZipLevel;
+  for (const auto& [k, v] : attributes) header.insert(k, Imf::StringAttribute(v));
+  for (const CryptoChannels& l : layers) {
+    const std::string prefix = CryptomatteKeyPrefix(l.name);
+    header.insert(prefix + "name", Imf::StringAttribute(l.name));
+    header.insert(prefix + "hash", Imf::StringAttribute("MurmurHash3_32"));
+    header.insert(prefix + "conversion", Imf::StringAttribute("uint32_to_float32"));
+    header.insert(prefix + "manifest", Imf::StringAttribute(ManifestJson(l.manifest)));
+    for (int k = 0; k < kRankLayers; ++k) {
+      for (const char* c : kRgba) {
+        header.channels().insert(RankLayerName(l.name, k) + c, Imf::Channel(Imf::FLOAT));
+      }
+    }
+  }
+  for (const char* c : {"R", "G", "B", "A", "Z", "N.X", "N.Y", "N.Z"}) {
+    header.channels().insert(c, Imf::Channel(Imf::FLOAT));
+  }
+  return header;
+}
+
+// Slices over the whole frame's beauty, depth and normals (held in memory anyway).
+void InsertFrameSlices(const Frame& f, Imf::FrameBuffer& fb) {
+  auto whole = [&](const char* channel, const float* base, size_t stride_floats) {
+    fb.insert(channel, Imf::Slice(Imf::FLOAT, reinterpret_cast<char*>(const_cast<float*>(base)),
+                                  sizeof(float) * stride_floats,
+                                  sizeof(float) * stride_floats * static_cast<size_t>(f.width)));
+  };
+  whole("R", f.rgba.data(), 4);
+  whole("G", f.rgba.data() + 1, 4);
+  whole("B", f.rgba.data() + 2, 4);
+  whole("A", f.rgba.data() + 3, 4);
+  whole("Z", f.depth.data(), 1);
+  whole("N.X", f.normal.data(), 3);
+  whole("N.Y", f.normal.data() + 1, 3);
+  whole("N.Z", f.normal.data() + 2, 3);
+}
+
+// Fills `strip` with every rank layer's rows [y0, y0 + rows) and inserts slices over them; each
+// slice starts at pixel (0, y0), as only this strip's rows are in memory.
+void InsertCryptoStrip(const std::array<CryptoChannels, 3>& layers, int width, int y0, int rows,
+                       std::vector<float>& strip, Imf::FrameBuffer& fb) {
+  const size_t strip_floats = static_cast<size_t>(width) * kStripRows * 4;
+  for (size_t li = 0; li < layers.size(); ++li) {
+    for (int k = 0; k < kRankLayers; ++k) {
+      float* block = strip.data() + (li * kRankLayers + static_cast<size_t>(k)) * strip_floats;
+      FillCryptoStrip(*layers[li].layer, layers[li].hashes, k, width, y0, rows, block);
+      const std::string base = RankLayerName(layers[li].name, k);
+      for (int c = 0; c < 4; ++c) {
+        fb.insert(base + kRgba[c],
+                  Imf::Slice::Make(Imf::FLOAT, block + c, Imath::V2i(0, y0), width, rows,
+                                   sizeof(float) * 4, sizeof(float) * 4 * width));
+      }
+    }
+  }
+}
+
+// Writes the frame kStripRows rows at a time.
+void WritePixels(Imf::OutputFile& file, const Frame& f,
+                 const std::array<CryptoChannels, 3>& layers) {
+  std::vector<float> strip(static_cast<size_t>(f.width) * kStripRows * 4 * 3 * kRankLayers);
+  for (int y0 = 0; y0 < f.height; y0 += kStripRows) {
+    const int rows = std::min(kStripRows, f.height - y0);
+    Imf::FrameBuffer fb;
+    InsertFrameSlices(f, fb);
+    InsertCryptoStrip(layers, f.width, y0, rows, strip, fb);
+    file.setFrameBuffer(fb);
+    file.writePixels(rows);
+  }
+}
+
 // OpenEXR compresses line buffers on its global thread pool, which has no threads until told:
 // without this, an OutputFile asked for N threads still compresses every block on the caller's
 // thread. Grows the pool to `threads` (never shrinks it: another writer may be using it).
@@ -84,50 +194,8 @@ fs::path CoveragePathFor(const fs::path& exr) {
 
 Status WriteExr(const fs::path& path, const Frame& f, const FrameNames& names,
                 const std::map<std::string, std::string>& attributes, int threads) {
-  const int W = f.width, H = f.height;
-  Imf::Header header(W, H);
-  header.compression() = Imf::ZIP_COMPRESSION;
-  header.zipCompressionLevel() = kZipLevel;
-  for (const auto& [k, v] : attributes) header.insert(k, Imf::StringAttribute(v));
-
-  struct Layer {
-    const char* name;
-    const CryptoLayer* layer;
-    const std::vector<std::string>* names;
-  };
-  const Layer layers[] = {{kAgentLayer, &f.crypto_agent, &names.agents},
-                          {kDoubleLayer, &f.crypto_double, &names.doubles},
-                          {kPerformerLayer, &f.crypto_performer, &names.performers}};
-  constexpr int kRankLayers = kCryptoRanks / 2;
-  std::vector<std::vector<uint32_t>> hash_tables;
-  for (const Layer& l : layers) {
-    std::map<std::string, uint32_t> manifest;
-    std::vector<uint32_t> hashes;
-    hashes.reserve(l.names->size());
-    for (const std::string& n : *l.names) {
-      const uint32_t h = CryptomatteHash(n);
-      hashes.push_back(h);
-      manifest[n] = h;
-    }
-    const std::string prefix = CryptomatteKeyPrefix(l.name);
-    header.insert(prefix + "name", Imf::StringAttribute(l.name));
-    header.insert(prefix + "hash", Imf::StringAttribute("MurmurHash3_32"));
-    header.insert(prefix + "conversion", Imf::StringAttribute("uint32_to_float32"));
-    header.insert(prefix + "manifest", Imf::StringAttribute(ManifestJson(manifest)));
-    hash_tables.push_back(std::move(hashes));
-    for (int k = 0; k < kRankLayers; ++k) {
-      const std::string base = std::string(l.name) + (k < 10 ? "0" : "") + std::to_string(k);
-      for (const char* c : {".R", ".G", ".B", ".A"}) {
-        header.channels().insert(base + c, Imf::Channel(Imf::FLOAT));
-      }
-    }
-  }
-  for (const char* c : {"R", "G", "B", "A", "Z", "N.X", "N.Y", "N.Z"}) {
-    header.channels().insert(c, Imf::Channel(Imf::FLOAT));
-  }
-
-  const size_t strip_floats = static_cast<size_t>(W) * kStripRows * 4;
-  std::vector<float> strip(strip_floats * 3 * kRankLayers);
+  const std::array<CryptoChannels, 3> layers = HashLayers(f, names);
+  const Imf::Header header = ExrHeader(f, layers, attributes);
   std::error_code ec;
   if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
   const std::string tmp = TempName(path);
@@ -136,40 +204,7 @@ Status WriteExr(const fs::path& path, const Frame& f, const FrameNames& names,
         threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     EnsureExrThreads(exr_threads);
     Imf::OutputFile file(tmp.c_str(), header, exr_threads);
-    for (int y0 = 0; y0 < H; y0 += kStripRows) {
-      const int rows = std::min(kStripRows, H - y0);
-      Imf::FrameBuffer fb;
-      auto whole = [&](const char* channel, const float* base, size_t stride_floats) {
-        fb.insert(channel, Imf::Slice(Imf::FLOAT, reinterpret_cast<char*>(const_cast<float*>(base)),
-                                      sizeof(float) * stride_floats,
-                                      sizeof(float) * stride_floats * static_cast<size_t>(W)));
-      };
-      whole("R", f.rgba.data(), 4);
-      whole("G", f.rgba.data() + 1, 4);
-      whole("B", f.rgba.data() + 2, 4);
-      whole("A", f.rgba.data() + 3, 4);
-      whole("Z", f.depth.data(), 1);
-      whole("N.X", f.normal.data(), 3);
-      whole("N.Y", f.normal.data() + 1, 3);
-      whole("N.Z", f.normal.data() + 2, 3);
-      for (size_t li = 0; li < 3; ++li) {
-        for (int k = 0; k < kRankLayers; ++k) {
-          float* block = strip.data() + (li * kRankLayers + static_cast<size_t>(k)) * strip_floats;
-          FillCryptoStrip(*layers[li].layer, hash_tables[li], k, W, y0, rows, block);
-          const std::string base =
-              std::string(layers[li].name) + (k < 10 ? "0" : "") + std::to_string(k);
-          const char* suffix[4] = {".R", ".G", ".B", ".A"};
-          for (int c = 0; c < 4; ++c) {
-            // The slice starts at pixel (0, y0): only this strip's rows are in memory.
-            fb.insert(base + suffix[c],
-                      Imf::Slice::Make(Imf::FLOAT, block + c, Imath::V2i(0, y0), W, rows,
-                                       sizeof(float) * 4, sizeof(float) * 4 * W));
-          }
-        }
-      }
-      file.setFrameBuffer(fb);
-      file.writePixels(rows);
-    }
+    WritePixels(file, f, layers);
   } catch (const std::exception& e) {
     fs::remove(tmp, ec);
     return Unavailable("cannot write " + path.string() + ": " + e.what());

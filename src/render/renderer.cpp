@@ -49,13 +49,19 @@ struct ProtoLevel {
   const std::vector<uint32_t>* indices = nullptr;  // triangles of this level
 };
 
+// What shading reads of a double's mesh beyond its vertices, decoded once and shared by every
+// prototype of the double (poses move vertices, never regions or texels).
+struct DoubleShading {
+  // Per vertex, the majority region of its triangles; only when the double marks wardrobe.
+  std::shared_ptr<const std::vector<geom::Region>> vertex_region;
+  // The albedo texture in linear RGB; only when the double has a texture and UVs.
+  std::shared_ptr<const std::vector<Vec3f>> texture_linear;
+};
+
 struct ProtoData {
   std::shared_ptr<const geom::DoubleAsset> asset;
-  // Per vertex, the majority region of its triangles, and the decoded texture (linear RGB):
-  // shared by every prototype of one double (poses move vertices, never regions or texels).
-  std::shared_ptr<const std::vector<geom::Region>> vertex_region;
-  bool wardrobe = false;  // tint wardrobe only
-  std::shared_ptr<const std::vector<Vec3f>> texture_linear;
+  DoubleShading shading;
+  bool wardrobe = false;             // tint wardrobe only
   std::array<ProtoLevel, 3> levels;  // full, mid, far (mid/far may alias coarser/finer)
   double height = 1.7;
 };
@@ -135,6 +141,141 @@ Vec3f CosineSample(const Vec3f& n, double u1, double u2) {
   return t * x + bt * y + n * z;
 }
 
+// Camera::RayDirection as base + dx · px + dy · py (the same image plane, without per-ray
+// divisions); px, py in pixels.
+struct RayPlane {
+  Vec3f base, dx, dy;
+};
+
+RayPlane RayPlaneFor(const geom::Camera& cam, const geom::Camera::Basis& basis) {
+  const auto hw = static_cast<float>(cam.HalfWidthAtUnit());
+  const auto hh = static_cast<float>(cam.HalfHeightAtUnit());
+  return {basis.forward - basis.right * hw + basis.up * hh,
+          basis.right * (2 * hw / static_cast<float>(cam.width)),
+          basis.up * (-2 * hh / static_cast<float>(cam.height))};
+}
+
+// Per vertex, the majority region of its triangles (wardrobe tint applies by vertex region).
+std::shared_ptr<const std::vector<geom::Region>> VertexRegions(const geom::Mesh& m) {
+  std::vector<std::array<int, 4>> votes(m.positions.size(), {0, 0, 0, 0});
+  for (size_t t = 0; t < m.regions.size(); ++t) {
+    for (int k = 0; k < 3; ++k) ++votes[m.indices[3 * t + k]][static_cast<int>(m.regions[t])];
+  }
+  auto regions = std::make_shared<std::vector<geom::Region>>(m.positions.size());
+  for (size_t v = 0; v < votes.size(); ++v) {
+    (*regions)[v] = static_cast<geom::Region>(std::max_element(votes[v].begin(), votes[v].end()) -
+                                              votes[v].begin());
+  }
+  return regions;
+}
+
+// The albedo texture in linear RGB, one texel per pixel; null without a texture or UVs.
+std::shared_ptr<const std::vector<Vec3f>> LinearTexture(const geom::Mesh& m) {
+  if (m.albedo.empty() || m.uvs.empty()) return nullptr;
+  auto texels =
+      std::make_shared<std::vector<Vec3f>>(static_cast<size_t>(m.albedo.width) * m.albedo.height);
+  for (size_t px = 0; px < texels->size(); ++px) {
+    (*texels)[px] = {SrgbToLinear(m.albedo.rgba[px * 4]), SrgbToLinear(m.albedo.rgba[px * 4 + 1]),
+                     SrgbToLinear(m.albedo.rgba[px * 4 + 2])};
+  }
+  return texels;
+}
+
+DoubleShading DecodeShading(const geom::Mesh& m) {
+  DoubleShading s;
+  if (m.HasWardrobeRegions()) s.vertex_region = VertexRegions(m);
+  s.texture_linear = LinearTexture(m);
+  return s;
+}
+
+// The triangles of each level (Embree scenes are built later, on first use): full is the mesh,
+// mid and far the asset's first and second simplified levels, or the next finer level where the
+// asset has none.
+std::array<ProtoLevel, 3> LevelsOf(const geom::DoubleAsset& asset) {
+  std::array<ProtoLevel, 3> levels;
+  levels[0].indices = &asset.mesh.indices;
+  for (size_t l = 1; l < levels.size(); ++l) {
+    const size_t lod = l - 1;
+    levels[l].indices = lod < asset.lods.size() && !asset.lods[lod].indices.empty()
+                            ? &asset.lods[lod].indices
+                            : levels[l - 1].indices;
+  }
+  return levels;
+}
+
+// Cryptomatte's numbering: every distinct double and performer gets an index in order of first
+// appearance among the prototypes.
+struct CryptoIndex {
+  std::vector<int> double_of, performer_of;                // per prototype
+  std::vector<std::string> double_names, performer_names;  // by index
+};
+
+CryptoIndex IndexNames(const std::vector<Prototype>& prototypes) {
+  CryptoIndex out;
+  std::map<std::string, int> double_ids, performer_ids;
+  for (const Prototype& p : prototypes) {
+    out.double_of.push_back(
+        double_ids.emplace(p.double_id, static_cast<int>(double_ids.size())).first->second);
+    out.performer_of.push_back(
+        performer_ids.emplace(p.performer_id, static_cast<int>(performer_ids.size()))
+            .first->second);
+  }
+  out.double_names.resize(double_ids.size());
+  for (const auto& [name, i] : double_ids) out.double_names[static_cast<size_t>(i)] = name;
+  out.performer_names.resize(performer_ids.size());
+  for (const auto& [name, i] : performer_ids) out.performer_names[static_cast<size_t>(i)] = name;
+  return out;
+}
+
+// What shading needs of one agent at its level.
+AgentData AgentDataOf(const AgentInstance& in, int level, const CryptoIndex& index) {
+  const auto proto = static_cast<size_t>(in.prototype);
+  AgentData ad;
+  ad.proto = in.prototype;
+  ad.level = level;
+  ad.double_index = index.double_of[proto];
+  ad.performer_index = index.performer_of[proto];
+  ad.cos_heading = std::cos(in.heading_rad);
+  ad.sin_heading = std::sin(in.heading_rad);
+  ad.tint = in.tint;
+  ad.hue_shift_deg = in.hue_shift_deg;
+  ad.saturation_scale = in.saturation_scale;
+  ad.value_scale = in.value_scale;
+  return ad;
+}
+
+// A single ray from `org` along `dir` over [tnear, tfar], for rtcIntersect1 / rtcOccluded1.
+RTCRay Ray1(const Vec3f& org, const Vec3f& dir, float tnear, float tfar) {
+  return {.org_x = org.x,
+          .org_y = org.y,
+          .org_z = org.z,
+          .tnear = tnear,
+          .dir_x = dir.x,
+          .dir_y = dir.y,
+          .dir_z = dir.z,
+          .time = 0,
+          .tfar = tfar,
+          .mask = 0xFFFFFFFF,
+          .id = 0,
+          .flags = 0};
+}
+
+// Lane k of an 8-ray packet: a ray from `org` along `dir` over [tnear, tfar].
+void SetLane(RTCRay8& r, int k, const Vec3f& org, const Vec3f& dir, float tnear, float tfar) {
+  r.org_x[k] = org.x;
+  r.org_y[k] = org.y;
+  r.org_z[k] = org.z;
+  r.dir_x[k] = dir.x;
+  r.dir_y[k] = dir.y;
+  r.dir_z[k] = dir.z;
+  r.tnear[k] = tnear;
+  r.tfar[k] = tfar;
+  r.mask[k] = 0xFFFFFFFF;
+  r.flags[k] = 0;
+  r.time[k] = 0;
+  r.id[k] = static_cast<unsigned>(k);
+}
+
 }  // namespace
 
 struct Renderer::Impl {
@@ -152,8 +293,7 @@ struct Renderer::Impl {
   unsigned set_inst = RTC_INVALID_GEOMETRY_ID;
   std::vector<std::string> double_names, performer_names;
   geom::Camera::Basis basis;
-  // Camera::RayDirection as base + dx · px + dy · py (the same plane, without per-ray divisions).
-  Vec3f ray_base, ray_dx, ray_dy;
+  RayPlane ray_plane;
   RenderStats build_stats;
 
   ~Impl() {
@@ -271,6 +411,8 @@ struct Renderer::Impl {
     return Status::Ok();
   }
 
+  // The Embree scene: the set's instance, then one instance per agent over the prototype levels
+  // the agents use (the ground is not in Embree: GroundDistance() intersects it analytically).
   Status Build() {
     const auto t0 = std::chrono::steady_clock::now();
     device = rtcNewDevice(nullptr);
@@ -278,87 +420,74 @@ struct Renderer::Impl {
     top = rtcNewScene(device);
     rtcSetSceneBuildQuality(top, RTC_BUILD_QUALITY_MEDIUM);
     basis = scene.camera.ComputeBasis();
-    const geom::Camera& cam = scene.camera;
-    const auto hw = static_cast<float>(cam.HalfWidthAtUnit());
-    const auto hh = static_cast<float>(cam.HalfHeightAtUnit());
-    ray_base = basis.forward - basis.right * hw + basis.up * hh;
-    ray_dx = basis.right * (2 * hw / static_cast<float>(cam.width));
-    ray_dy = basis.up * (-2 * hh / static_cast<float>(cam.height));
+    ray_plane = RayPlaneFor(scene.camera, basis);
+    AttachSet();
+    FIGURANT_RETURN_IF_ERROR(LoadPrototypes());
+    CryptoIndex index = IndexNames(scene.prototypes);
+    FIGURANT_RETURN_IF_ERROR(AttachAgents(index));
+    double_names = std::move(index.double_names);
+    performer_names = std::move(index.performer_names);
+    rtcCommitScene(top);
+    const RTCError err = rtcGetDeviceError(device);
+    if (err != RTC_ERROR_NONE)
+      return Internal("Embree error " + std::to_string(err) + " building the scene");
+    build_stats.instances = agents.size();
+    build_stats.build_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return Status::Ok();
+  }
 
-    // The ground is not in Embree: GroundDistance() intersects its square analytically.
-    if (!scene.set.empty()) set_scene = rtcNewScene(device);
+  // The set's meshes as one scene (geometry ids 0, 1, ... in order), instanced once.
+  void AttachSet() {
+    if (scene.set.empty()) return;
+    set_scene = rtcNewScene(device);
     for (const SetGeometry& sg : scene.set) {
-      AttachTriangles(set_scene, sg.mesh.positions, sg.mesh.indices);  // ids 0, 1, ... in order
+      AttachTriangles(set_scene, sg.mesh.positions, sg.mesh.indices);
     }
-    if (set_scene != nullptr) {
-      rtcCommitScene(set_scene);
-      set_inst = AttachInstance(set_scene, geom::Mat4f::Scale(1.0f));
-    }
+    rtcCommitScene(set_scene);
+    set_inst = AttachInstance(set_scene, geom::Mat4f::Scale(1.0f));
+  }
 
-    // Prototypes: geometry built lazily per level actually used.
+  // Shading data of every prototype; a double's regions and texture are decoded once, by its
+  // first prototype, and shared by the others (poses move vertices, never regions or texels).
+  Status LoadPrototypes() {
     protos.resize(scene.prototypes.size());
-    std::map<std::string, int> double_ids, performer_ids;
-    std::vector<int> proto_double(scene.prototypes.size()),
-        proto_performer(scene.prototypes.size());
-    std::map<std::string, size_t> first_of_double;  // the prototype that decoded a double's data
+    std::map<std::string, size_t> first_of_double;
     for (size_t i = 0; i < scene.prototypes.size(); ++i) {
       const Prototype& p = scene.prototypes[i];
       if (p.asset == nullptr)
         return InvalidArgument("prototype " + p.double_id + " has no geometry");
       ProtoData& d = protos[i];
-      const auto [first, fresh] = first_of_double.emplace(p.double_id, i);
-      d.asset = p.asset;
       const geom::Mesh& m = p.asset->mesh;
+      d.asset = p.asset;
       d.height = p.standing_height_m > 0 ? p.standing_height_m : m.StandingHeight();
       d.wardrobe = m.HasWardrobeRegions();
-      if (!fresh) {
-        d.vertex_region = protos[first->second].vertex_region;
-        d.texture_linear = protos[first->second].texture_linear;
-      } else {
-        if (d.wardrobe) {
-          std::vector<std::array<int, 4>> votes(m.positions.size(), {0, 0, 0, 0});
-          for (size_t t = 0; t < m.regions.size(); ++t) {
-            for (int k = 0; k < 3; ++k)
-              ++votes[m.indices[3 * t + k]][static_cast<int>(m.regions[t])];
-          }
-          auto regions = std::make_shared<std::vector<geom::Region>>(m.positions.size());
-          for (size_t v = 0; v < votes.size(); ++v) {
-            (*regions)[v] = static_cast<geom::Region>(
-                std::max_element(votes[v].begin(), votes[v].end()) - votes[v].begin());
-          }
-          d.vertex_region = std::move(regions);
-        }
-        if (!m.albedo.empty() && !m.uvs.empty()) {
-          auto texels = std::make_shared<std::vector<Vec3f>>(static_cast<size_t>(m.albedo.width) *
-                                                             m.albedo.height);
-          for (size_t px = 0; px < texels->size(); ++px) {
-            (*texels)[px] = {SrgbToLinear(m.albedo.rgba[px * 4]),
-                             SrgbToLinear(m.albedo.rgba[px * 4 + 1]),
-                             SrgbToLinear(m.albedo.rgba[px * 4 + 2])};
-          }
-          d.texture_linear = std::move(texels);
-        }
-      }
-      d.levels[0].indices = &m.indices;
-      for (int l = 1; l < 3; ++l) {
-        const size_t lod = static_cast<size_t>(l - 1);
-        d.levels[static_cast<size_t>(l)].indices =
-            lod < p.asset->lods.size() && !p.asset->lods[lod].indices.empty()
-                ? &p.asset->lods[lod].indices
-                : d.levels[static_cast<size_t>(l - 1)].indices;
-      }
-      proto_double[i] =
-          double_ids.emplace(p.double_id, static_cast<int>(double_ids.size())).first->second;
-      proto_performer[i] =
-          performer_ids.emplace(p.performer_id, static_cast<int>(performer_ids.size()))
-              .first->second;
+      const auto [first, fresh] = first_of_double.emplace(p.double_id, i);
+      d.shading = fresh ? DecodeShading(m) : protos[first->second].shading;
+      d.levels = LevelsOf(*p.asset);
     }
-    double_names.resize(double_ids.size());
-    for (const auto& [name, i] : double_ids) double_names[static_cast<size_t>(i)] = name;
-    performer_names.resize(performer_ids.size());
-    for (const auto& [name, i] : performer_ids) performer_names[static_cast<size_t>(i)] = name;
+    return Status::Ok();
+  }
 
-    // Agents: choose levels, build the levels used, attach one instance each.
+  // The level an agent shows: its scene's choice, or by its projected standing height.
+  int LevelFor(const AgentInstance& in, const ProtoData& p) const {
+    switch (in.lod) {
+      case geom::LodChoice::kFull:
+        return 0;
+      case geom::LodChoice::kMid:
+        return 1;
+      case geom::LodChoice::kFar:
+        return 2;
+      case geom::LodChoice::kAuto:
+        break;
+    }
+    const double px = scene.camera.ScreenHeightFraction(basis, in.position, p.height * in.scale) *
+                      scene.camera.height;
+    return px > kFullDetailPixels ? 0 : (px > kMidDetailPixels ? 1 : 2);
+  }
+
+  // One instance per agent, in agent order, over the level it shows (built now if first used).
+  Status AttachAgents(const CryptoIndex& index) {
     agents.resize(scene.agents.size());
     agent_levels.resize(scene.agents.size());
     for (size_t a = 0; a < scene.agents.size(); ++a) {
@@ -367,50 +496,15 @@ struct Renderer::Impl {
         return InvalidArgument("agent " + in.name + " refers to a missing double");
       }
       ProtoData& p = protos[static_cast<size_t>(in.prototype)];
-      int level = 0;
-      switch (in.lod) {
-        case crowd::LodChoice::kFull:
-          level = 0;
-          break;
-        case crowd::LodChoice::kMid:
-          level = 1;
-          break;
-        case crowd::LodChoice::kFar:
-          level = 2;
-          break;
-        case crowd::LodChoice::kAuto: {
-          const double px =
-              scene.camera.ScreenHeightFraction(basis, in.position, p.height * in.scale) *
-              scene.camera.height;
-          level = px > kFullDetailPixels ? 0 : (px > kMidDetailPixels ? 1 : 2);
-          break;
-        }
-      }
+      const int level = LevelFor(in, p);
       const RTCScene level_scene = LevelScene(p, level);
-      AgentData& ad = agents[a];
-      ad.proto = in.prototype;
-      ad.level = level;
+      agents[a] = AgentDataOf(in, level, index);
       agent_levels[a] = level;
-      ad.cos_heading = std::cos(in.heading_rad);
-      ad.sin_heading = std::sin(in.heading_rad);
-      ad.tint = in.tint;
-      ad.hue_shift_deg = in.hue_shift_deg;
-      ad.saturation_scale = in.saturation_scale;
-      ad.value_scale = in.value_scale;
       const geom::Mat4f xfm = geom::Mat4f::Translation(in.position) *
                               geom::Mat4f::RotationY(in.heading_rad) * geom::Mat4f::Scale(in.scale);
-      ad.double_index = proto_double[static_cast<size_t>(in.prototype)];
-      ad.performer_index = proto_performer[static_cast<size_t>(in.prototype)];
       const unsigned id = AttachInstance(level_scene, xfm);
       if (a == 0) first_agent_geom = id;
     }
-    rtcCommitScene(top);
-    const RTCError err = rtcGetDeviceError(device);
-    if (err != RTC_ERROR_NONE)
-      return Internal("Embree error " + std::to_string(err) + " building the scene");
-    build_stats.instances = agents.size();
-    build_stats.build_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return Status::Ok();
   }
 
@@ -455,18 +549,18 @@ struct Renderer::Impl {
           m.normals.empty() ? ng_raw : m.normals[i0] * w + m.normals[i1] * u + m.normals[i2] * v;
       n = geom::Normalize(ad.RotateNormal(n));
       Vec3f albedo = m.base_color;
-      if (p.texture_linear) {
+      if (p.shading.texture_linear) {
         const geom::Vec2f uv{m.uvs[i0].x * w + m.uvs[i1].x * u + m.uvs[i2].x * v,
                              m.uvs[i0].y * w + m.uvs[i1].y * u + m.uvs[i2].y * v};
         const int tw = m.albedo.width, th = m.albedo.height;
         const float fu = uv.x - std::floor(uv.x), fv = uv.y - std::floor(uv.y);
         const int x = std::clamp(static_cast<int>(fu * tw), 0, tw - 1);
         const int y = std::clamp(static_cast<int>((1 - fv) * th), 0, th - 1);
-        albedo = (*p.texture_linear)[static_cast<size_t>(y) * tw + x];
+        albedo = (*p.shading.texture_linear)[static_cast<size_t>(y) * tw + x];
       } else if (!m.colors.empty()) {
         albedo = m.colors[i0] * w + m.colors[i1] * u + m.colors[i2] * v;
       }
-      if (!p.wardrobe || (*p.vertex_region)[i0] == geom::Region::kWardrobe) {
+      if (!p.wardrobe || (*p.shading.vertex_region)[i0] == geom::Region::kWardrobe) {
         albedo = albedo * ad.tint;
         if (ad.Varied()) {
           albedo = ShiftHsv(albedo, ad.hue_shift_deg, ad.saturation_scale, ad.value_scale);
@@ -488,17 +582,7 @@ struct Renderer::Impl {
     if (GroundDistance(org, dir, kRayEpsilon) < INFINITY) return true;
     RTCIntersectContext ctx;
     rtcInitIntersectContext(&ctx);
-    RTCRay r{};
-    r.org_x = org.x;
-    r.org_y = org.y;
-    r.org_z = org.z;
-    r.dir_x = dir.x;
-    r.dir_y = dir.y;
-    r.dir_z = dir.z;
-    r.tnear = kRayEpsilon;
-    r.tfar = INFINITY;
-    r.mask = 0xFFFFFFFF;
-    r.flags = 0;
+    RTCRay r = Ray1(org, dir, kRayEpsilon, INFINITY);
     rtcOccluded1(top, &ctx, &r);
     return r.tfar < 0;  // Embree sets tfar = -inf on a hit
   }
@@ -506,17 +590,9 @@ struct Renderer::Impl {
   bool Intersect(const Vec3f& org, const Vec3f& dir, Hit& h, uint64_t& rays) const {
     RTCIntersectContext ctx;
     rtcInitIntersectContext(&ctx);
-    RTCRayHit rh{};
-    rh.ray.org_x = org.x;
-    rh.ray.org_y = org.y;
-    rh.ray.org_z = org.z;
-    rh.ray.dir_x = dir.x;
-    rh.ray.dir_y = dir.y;
-    rh.ray.dir_z = dir.z;
-    rh.ray.tnear = kRayEpsilon;
     const float ground = GroundDistance(org, dir, kRayEpsilon);
-    rh.ray.tfar = ground;
-    rh.ray.mask = 0xFFFFFFFF;
+    RTCRayHit rh{};
+    rh.ray = Ray1(org, dir, kRayEpsilon, ground);
     rh.hit.geomID = RTC_INVALID_GEOMETRY_ID;
     rh.hit.instID[0] = RTC_INVALID_GEOMETRY_ID;
     rtcIntersect1(top, &ctx, &rh);
@@ -547,7 +623,7 @@ struct Renderer::Impl {
                  uint64_t& rays) const {
     Vec3f total{0, 0, 0};
     Vec3f throughput{1, 1, 1};
-    const crowd::Lighting& L = scene.lighting;
+    const geom::Lighting& L = scene.lighting;
     const Vec3f sun = L.sun_direction;
     const Vec3f sun_radiance = L.sun_color * static_cast<float>(L.sun_irradiance / kPi);
     for (int bounce = 0;; ++bounce) {
@@ -691,236 +767,322 @@ CryptoLayer Assemble(const std::vector<TileCrypto>& tiles, size_t layer, int wid
   return out;
 }
 
-}  // namespace
+// What every tile of one frame reads.
+struct FrameJob {
+  int width = 0, height = 0, spp = 0;
+  int tiles_x = 0, tiles = 0;  // kTile × kTile tiles, row-major
+  uint64_t seed = 0;           // every pixel's numbers derive from it (and the pixel's index)
+  float weight = 0;            // one sample's share of its pixel: 1 / spp
+  bool shade_sun = false;      // beauty lit (not mattes only) by a sun with irradiance
+  std::vector<int> double_of, performer_of;  // per agent: Cryptomatte double, performer index
+};
 
-Result<Frame> Renderer::Render(int frame_number) {
-  Impl& im = *impl_;
-  const geom::Camera& cam = im.scene.camera;
-  const int W = cam.width, H = cam.height, spp = im.options.spp;
+FrameJob PlanFrame(const Renderer::Impl& im, int frame_number) {
+  FrameJob job;
+  job.width = im.scene.camera.width;
+  job.height = im.scene.camera.height;
+  job.spp = im.options.spp;
+  job.tiles_x = (job.width + kTile - 1) / kTile;
+  job.tiles = job.tiles_x * ((job.height + kTile - 1) / kTile);
+  job.seed = Rng::Mix(im.options.seed ^ Rng::Mix(static_cast<uint64_t>(frame_number)));
+  job.weight = 1.0f / static_cast<float>(job.spp);
+  job.shade_sun = !im.options.mattes_only && im.scene.lighting.sun_irradiance > 0;
+  job.double_of.resize(im.agents.size());
+  job.performer_of.resize(im.agents.size());
+  for (size_t a = 0; a < im.agents.size(); ++a) {
+    job.double_of[a] = im.agents[a].double_index;
+    job.performer_of[a] = im.agents[a].performer_index;
+  }
+  return job;
+}
+
+// The frame's layers, cleared: no coverage, no depth.
+Frame EmptyFrame(const FrameJob& job, int frame_number, const RenderStats& build_stats) {
   Frame f;
   f.frame = frame_number;
-  f.width = W;
-  f.height = H;
-  f.spp = spp;
-  const size_t npx = static_cast<size_t>(W) * H;
+  f.width = job.width;
+  f.height = job.height;
+  f.spp = job.spp;
+  const size_t npx = static_cast<size_t>(job.width) * job.height;
   f.rgba.assign(npx * 4, 0.0f);
   f.depth.assign(npx, kNoDepth);
   f.normal.assign(npx * 3, 0.0f);
-  f.stats = im.build_stats;
+  f.stats = build_stats;
+  return f;
+}
 
-  const int tiles_x = (W + kTile - 1) / kTile, tiles_y = (H + kTile - 1) / kTile;
-  const int tiles = tiles_x * tiles_y;
-  std::vector<TileCrypto> tile_crypto(static_cast<size_t>(tiles));
-  std::atomic<int> tiles_done{0};
-  std::atomic<uint64_t> rays_total{0};
-  const auto t0 = std::chrono::steady_clock::now();
+// One pixel and the numbers its samples derive from.
+struct PixelTask {
+  int x = 0, y = 0;
+  size_t index = 0;  // y * width + x
+  uint64_t seed = 0;
+  internal::PairKeys jitter_keys;  // dimension pair 0: where each sample lies in the pixel
+};
 
-  // Progress on stderr, once a second, while tiles render.
-  std::mutex mu;
-  std::condition_variable cv;
-  bool finished = false;
-  std::thread progress;
-  if (im.options.progress) {
-    progress = std::thread([&] {
-      std::unique_lock<std::mutex> lock(mu);
-      while (!cv.wait_for(lock, std::chrono::seconds(1), [&] { return finished; })) {
-        const double s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        const int done = tiles_done.load();
-        const double mrays = rays_total.load() / std::max(s, 1e-9) / 1e6;
-        const double left = done > 0 ? s * (tiles - done) / done : 0;
-        std::fprintf(stderr, "\rframe %d: %d/%d tiles, %.1f Mrays/s, %.0f s left   ", frame_number,
-                     done, tiles, mrays, left);
-      }
-      std::fprintf(stderr, "\r%*s\r", 70, "");
-    });
+PixelTask PixelAt(const FrameJob& job, int x, int y) {
+  PixelTask px;
+  px.x = x;
+  px.y = y;
+  px.index = static_cast<size_t>(y) * job.width + x;
+  px.seed = Rng::Mix(job.seed ^ Rng::Mix(px.index));
+  px.jitter_keys = internal::KeysFor(px.seed, 0);
+  return px;
+}
+
+// A pixel's samples summed so far.
+struct PixelSum {
+  Vec3f color{0, 0, 0};
+  float alpha = 0;
+  Vec3f normal_sum{0, 0, 0};
+  float nearest = kNoDepth;
+  std::vector<CryptoEntry> agents;  // coverage per agent hit, in order of first hit
+
+  void Reset() {
+    color = {0, 0, 0};
+    alpha = 0;
+    normal_sum = {0, 0, 0};
+    nearest = kNoDepth;
+    agents.clear();  // keeps its capacity: no allocation per pixel
   }
+};
 
-  std::vector<int> double_of(im.agents.size()), performer_of(im.agents.size());
-  for (size_t a = 0; a < im.agents.size(); ++a) {
-    double_of[a] = im.agents[a].double_index;
-    performer_of[a] = im.agents[a].performer_index;
+// Up to eight camera rays of one pixel (samples s0 .. s0 + 7), traced as one coherent packet, and
+// their hits shaded.
+struct CameraPacket {
+  alignas(32) int valid[kPacket];  // -1: a sample of the pixel; 0: past spp
+  Hit hits[kPacket];               // hit = false for a miss and past spp
+};
+
+CameraPacket TraceCameraPacket(const Renderer::Impl& im, const FrameJob& job, const PixelTask& px,
+                               int s0, RTCIntersectContext& ctx) {
+  const Vec3f& cam = im.scene.camera.position;
+  CameraPacket out;
+  RTCRayHit8 rh;
+  Vec3f dirs[kPacket];
+  float ground[kPacket];
+  for (int k = 0; k < kPacket; ++k) {
+    const int s = s0 + k;
+    out.valid[k] = s < job.spp ? -1 : 0;
+    const internal::Point2 jitter =
+        internal::SampleOf(px.jitter_keys, static_cast<uint32_t>(s), /*shuffle=*/false);
+    // Not normalised: Embree does not need it, and hit point (org + t·dir) and depth
+    // (t·dir·forward) come out the same.
+    dirs[k] = im.ray_plane.base + im.ray_plane.dx * static_cast<float>(px.x + jitter.x) +
+              im.ray_plane.dy * static_cast<float>(px.y + jitter.y);
+    ground[k] = im.GroundDistance(cam, dirs[k], 0);
+    SetLane(rh.ray, k, cam, dirs[k], 0, ground[k]);
+    rh.hit.geomID[k] = RTC_INVALID_GEOMETRY_ID;
+    rh.hit.instID[0][k] = RTC_INVALID_GEOMETRY_ID;
   }
-  const uint64_t frame_seed =
-      Rng::Mix(im.options.seed ^ Rng::Mix(static_cast<uint64_t>(frame_number)));
-  const float weight = 1.0f / static_cast<float>(spp);
-  const bool shade_sun = !im.options.mattes_only && im.scene.lighting.sun_irradiance > 0;
-  auto render_tile = [&](int tile) {
-    const int tx = tile % tiles_x, ty = tile / tiles_x;
-    TileCrypto& tc = tile_crypto[static_cast<size_t>(tile)];
-    uint64_t rays = 0;
-    RTCIntersectContext ctx;
-    rtcInitIntersectContext(&ctx);
-    ctx.flags = RTC_INTERSECT_CONTEXT_FLAG_COHERENT;
-    std::vector<CryptoEntry> agent_hits, merged;
-    for (int y = ty * kTile; y < std::min(H, (ty + 1) * kTile); ++y) {
-      for (int x = tx * kTile; x < std::min(W, (tx + 1) * kTile); ++x) {
-        const size_t pi = static_cast<size_t>(y) * W + x;
-        const uint64_t pixel_seed = Rng::Mix(frame_seed ^ Rng::Mix(pi));
-        const internal::PairKeys jitter_keys = internal::KeysFor(pixel_seed, 0);
-        Vec3f color{0, 0, 0};
-        float alpha = 0;
-        Vec3f normal_sum{0, 0, 0};
-        float nearest = kNoDepth;
-        agent_hits.clear();
-        for (int s0 = 0; s0 < spp; s0 += kPacket) {
-          // Up to eight camera rays of this pixel, traced as one coherent packet.
-          alignas(32) int valid[kPacket];
-          RTCRayHit8 rh;
-          Vec3f dirs[kPacket];
-          float ground[kPacket];
-          for (int k = 0; k < kPacket; ++k) {
-            const int s = s0 + k;
-            valid[k] = s < spp ? -1 : 0;
-            const internal::Point2 jitter =
-                internal::SampleOf(jitter_keys, static_cast<uint32_t>(s), /*shuffle=*/false);
-            // Not normalised: Embree does not need it, and hit point (org + t·dir) and depth
-            // (t·dir·forward) come out the same.
-            dirs[k] = im.ray_base + im.ray_dx * static_cast<float>(x + jitter.x) +
-                      im.ray_dy * static_cast<float>(y + jitter.y);
-            rh.ray.org_x[k] = cam.position.x;
-            rh.ray.org_y[k] = cam.position.y;
-            rh.ray.org_z[k] = cam.position.z;
-            rh.ray.dir_x[k] = dirs[k].x;
-            rh.ray.dir_y[k] = dirs[k].y;
-            rh.ray.dir_z[k] = dirs[k].z;
-            rh.ray.tnear[k] = 0;
-            ground[k] = im.GroundDistance(cam.position, dirs[k], 0);
-            rh.ray.tfar[k] = ground[k];
-            rh.ray.mask[k] = 0xFFFFFFFF;
-            rh.ray.flags[k] = 0;
-            rh.ray.time[k] = 0;
-            rh.ray.id[k] = static_cast<unsigned>(k);
-            rh.hit.geomID[k] = RTC_INVALID_GEOMETRY_ID;
-            rh.hit.instID[0][k] = RTC_INVALID_GEOMETRY_ID;
-          }
-          rtcIntersect8(valid, im.top, &ctx, &rh);
-          Hit hits[kPacket];
-          for (int k = 0; k < kPacket; ++k) {
-            hits[k].hit = false;
-            if (!valid[k]) continue;
-            if (rh.hit.geomID[k] == RTC_INVALID_GEOMETRY_ID) {
-              if (ground[k] < INFINITY) im.ShadeGround(cam.position, dirs[k], ground[k], hits[k]);
-              continue;
-            }
-            im.Shade(cam.position, dirs[k], rh.ray.tfar[k], rh.hit.geomID[k], rh.hit.instID[0][k],
-                     rh.hit.primID[k], rh.hit.u[k], rh.hit.v[k],
-                     {rh.hit.Ng_x[k], rh.hit.Ng_y[k], rh.hit.Ng_z[k]}, hits[k]);
-          }
-          // The sun's shadow rays from these hits share a direction and nearly an origin: one
-          // coherent packet. `shadow_valid`: traced by Embree; `sun_tested`: traced, or blocked
-          // by the ground (tfar = -inf, as Embree marks a hit).
-          alignas(32) int shadow_valid[kPacket] = {};
-          bool sun_tested[kPacket] = {};
-          RTCRay8 shadow;
-          bool any_shadow = false;
-          const Vec3f sun = im.scene.lighting.sun_direction;
-          for (int k = 0; k < kPacket && shade_sun; ++k) {
-            sun_tested[k] = hits[k].hit && geom::Dot(hits[k].n, sun) > 0;
-            const Vec3f org = sun_tested[k] ? hits[k].p + hits[k].n * kRayEpsilon : cam.position;
-            const bool want = sun_tested[k] && im.GroundDistance(org, sun, kRayEpsilon) == INFINITY;
-            shadow_valid[k] = want ? -1 : 0;
-            any_shadow |= want;
-            shadow.org_x[k] = org.x;
-            shadow.org_y[k] = org.y;
-            shadow.org_z[k] = org.z;
-            shadow.dir_x[k] = sun.x;
-            shadow.dir_y[k] = sun.y;
-            shadow.dir_z[k] = sun.z;
-            shadow.tnear[k] = kRayEpsilon;
-            shadow.tfar[k] = sun_tested[k] && !want ? -INFINITY : INFINITY;  // ground: blocked
-            shadow.mask[k] = 0xFFFFFFFF;
-            shadow.flags[k] = 0;
-            shadow.time[k] = 0;
-            shadow.id[k] = static_cast<unsigned>(k);
-          }
-          if (any_shadow) rtcOccluded8(shadow_valid, im.top, &ctx, &shadow);
-          for (int k = 0; k < kPacket; ++k) {
-            if (!valid[k]) continue;
-            ++rays;
-            if (!hits[k].hit) continue;
-            const Hit& h = hits[k];
-            if (sun_tested[k]) ++rays;
-            if (im.options.mattes_only) {
-              color += h.albedo * weight;
-            } else {
-              const internal::PixelSampler sampler(pixel_seed, static_cast<uint32_t>(s0 + k));
-              const std::optional<bool> sun_visible =
-                  sun_tested[k] ? std::optional<bool>(shadow.tfar[k] >= 0) : std::nullopt;
-              color += im.Radiance(h, sampler, sun_visible, rays) * weight;
-            }
-            alpha += weight;
-            normal_sum += h.n;
-            nearest = std::min(nearest, h.depth);
-            if (h.agent < 0) continue;
-            auto it = std::find_if(agent_hits.begin(), agent_hits.end(),
-                                   [&](const CryptoEntry& e) { return e.index == h.agent; });
-            if (it == agent_hits.end()) {
-              agent_hits.push_back({h.agent, weight});
-            } else {
-              it->coverage += weight;
-            }
-          }
-        }
-        f.rgba[pi * 4] = color.x;
-        f.rgba[pi * 4 + 1] = color.y;
-        f.rgba[pi * 4 + 2] = color.z;
-        f.rgba[pi * 4 + 3] = alpha;
-        f.depth[pi] = nearest;
-        const Vec3f n = geom::Normalize(normal_sum);
-        f.normal[pi * 3] = n.x;
-        f.normal[pi * 3 + 1] = n.y;
-        f.normal[pi * 3 + 2] = n.z;
-        // Cryptomatte: the agent ranks, then the same ranks merged by double and by performer.
-        AppendRanked(agent_hits, tc.counts[0], tc.entries[0]);
-        const std::span<const CryptoEntry> kept(tc.entries[0].end() - tc.counts[0].back(),
-                                                tc.entries[0].end());
-        MergeInto(kept, double_of, merged);
-        AppendRanked(merged, tc.counts[1], tc.entries[1]);
-        MergeInto(kept, performer_of, merged);
-        AppendRanked(merged, tc.counts[2], tc.entries[2]);
-      }
+  rtcIntersect8(out.valid, im.top, &ctx, &rh);
+  for (int k = 0; k < kPacket; ++k) {
+    Hit& h = out.hits[k];
+    h.hit = false;
+    if (!out.valid[k]) continue;
+    if (rh.hit.geomID[k] == RTC_INVALID_GEOMETRY_ID) {
+      if (ground[k] < INFINITY) im.ShadeGround(cam, dirs[k], ground[k], h);
+      continue;
     }
-    rays_total += rays;
-    ++tiles_done;
-  };
+    im.Shade(cam, dirs[k], rh.ray.tfar[k], rh.hit.geomID[k], rh.hit.instID[0][k], rh.hit.primID[k],
+             rh.hit.u[k], rh.hit.v[k], {rh.hit.Ng_x[k], rh.hit.Ng_y[k], rh.hit.Ng_z[k]}, h);
+  }
+  return out;
+}
 
-  const int threads =
-      im.options.threads > 0 ? im.options.threads : tbb::this_task_arena::max_concurrency();
-  tbb::task_arena arena(threads);
-  arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<int>(0, tiles, 1), [&](const tbb::blocked_range<int>& r) {
-      for (int t = r.begin(); t != r.end(); ++t) render_tile(t);
-    });
-  });
-  if (progress.joinable()) {
+// The sun's visibility from a camera packet's hits. Its shadow rays share a direction and nearly
+// an origin: one coherent packet.
+struct SunPacket {
+  bool tested[kPacket] = {};   // a lit hit facing the sun: traced, or blocked by the ground
+  bool visible[kPacket] = {};  // where tested: nothing between the hit and the sun
+};
+
+SunPacket TraceSunPacket(const Renderer::Impl& im, const FrameJob& job, const CameraPacket& cam,
+                         RTCIntersectContext& ctx) {
+  SunPacket out;
+  if (!job.shade_sun) return out;
+  alignas(32) int traced[kPacket] = {};  // Embree's mask: the rays the ground does not block
+  RTCRay8 shadow;
+  bool any_traced = false;
+  const Vec3f sun = im.scene.lighting.sun_direction;
+  for (int k = 0; k < kPacket; ++k) {
+    const Hit& h = cam.hits[k];
+    out.tested[k] = h.hit && geom::Dot(h.n, sun) > 0;
+    const Vec3f org = out.tested[k] ? h.p + h.n * kRayEpsilon : im.scene.camera.position;
+    const bool want = out.tested[k] && im.GroundDistance(org, sun, kRayEpsilon) == INFINITY;
+    traced[k] = want ? -1 : 0;
+    any_traced |= want;
+    // The ground blocks the sun: tfar = -inf, as Embree marks a hit.
+    SetLane(shadow, k, org, sun, kRayEpsilon, out.tested[k] && !want ? -INFINITY : INFINITY);
+  }
+  if (any_traced) rtcOccluded8(traced, im.top, &ctx, &shadow);
+  for (int k = 0; k < kPacket; ++k) out.visible[k] = shadow.tfar[k] >= 0;
+  return out;
+}
+
+// Adds a packet's samples to the pixel: the beauty (path traced, or the albedo for mattes only),
+// alpha, normal, nearest depth and each agent's coverage. Counts the rays traced into `rays`.
+void AccumulatePacket(const Renderer::Impl& im, const FrameJob& job, const PixelTask& px, int s0,
+                      const CameraPacket& cam, const SunPacket& sun, PixelSum& sum,
+                      uint64_t& rays) {
+  for (int k = 0; k < kPacket; ++k) {
+    if (!cam.valid[k]) continue;
+    ++rays;
+    const Hit& h = cam.hits[k];
+    if (!h.hit) continue;
+    if (sun.tested[k]) ++rays;
+    if (im.options.mattes_only) {
+      sum.color += h.albedo * job.weight;
+    } else {
+      const internal::PixelSampler sampler(px.seed, static_cast<uint32_t>(s0 + k));
+      const std::optional<bool> sun_visible =
+          sun.tested[k] ? std::optional<bool>(sun.visible[k]) : std::nullopt;
+      sum.color += im.Radiance(h, sampler, sun_visible, rays) * job.weight;
+    }
+    sum.alpha += job.weight;
+    sum.normal_sum += h.n;
+    sum.nearest = std::min(sum.nearest, h.depth);
+    if (h.agent < 0) continue;
+    auto it = std::find_if(sum.agents.begin(), sum.agents.end(),
+                           [&](const CryptoEntry& e) { return e.index == h.agent; });
+    if (it == sum.agents.end()) {
+      sum.agents.push_back({h.agent, job.weight});
+    } else {
+      it->coverage += job.weight;
+    }
+  }
+}
+
+void StorePixel(const PixelSum& sum, size_t pi, Frame& f) {
+  f.rgba[pi * 4] = sum.color.x;
+  f.rgba[pi * 4 + 1] = sum.color.y;
+  f.rgba[pi * 4 + 2] = sum.color.z;
+  f.rgba[pi * 4 + 3] = sum.alpha;
+  f.depth[pi] = sum.nearest;
+  const Vec3f n = geom::Normalize(sum.normal_sum);
+  f.normal[pi * 3] = n.x;
+  f.normal[pi * 3 + 1] = n.y;
+  f.normal[pi * 3 + 2] = n.z;
+}
+
+// Cryptomatte: the pixel's agent ranks (sorting `agents`), then the same ranks merged by double
+// and by performer; `merged` is scratch.
+void AppendCrypto(const FrameJob& job, std::vector<CryptoEntry>& agents,
+                  std::vector<CryptoEntry>& merged, TileCrypto& tc) {
+  AppendRanked(agents, tc.counts[0], tc.entries[0]);
+  const std::span<const CryptoEntry> kept(tc.entries[0].end() - tc.counts[0].back(),
+                                          tc.entries[0].end());
+  MergeInto(kept, job.double_of, merged);
+  AppendRanked(merged, tc.counts[1], tc.entries[1]);
+  MergeInto(kept, job.performer_of, merged);
+  AppendRanked(merged, tc.counts[2], tc.entries[2]);
+}
+
+// Renders one tile into the frame's layers and the tile's Cryptomatte entries; returns the rays
+// traced. Tiles write disjoint pixels, so any number render at once.
+uint64_t RenderTile(const Renderer::Impl& im, const FrameJob& job, int tile, Frame& f,
+                    TileCrypto& tc) {
+  const int tx = tile % job.tiles_x, ty = tile / job.tiles_x;
+  uint64_t rays = 0;
+  RTCIntersectContext ctx;
+  rtcInitIntersectContext(&ctx);
+  ctx.flags = RTC_INTERSECT_CONTEXT_FLAG_COHERENT;
+  PixelSum sum;
+  std::vector<CryptoEntry> merged;
+  for (int y = ty * kTile; y < std::min(job.height, (ty + 1) * kTile); ++y) {
+    for (int x = tx * kTile; x < std::min(job.width, (tx + 1) * kTile); ++x) {
+      const PixelTask px = PixelAt(job, x, y);
+      sum.Reset();
+      for (int s0 = 0; s0 < job.spp; s0 += kPacket) {
+        const CameraPacket cam = TraceCameraPacket(im, job, px, s0, ctx);
+        const SunPacket sun = TraceSunPacket(im, job, cam, ctx);
+        AccumulatePacket(im, job, px, s0, cam, sun, sum, rays);
+      }
+      StorePixel(sum, px.index, f);
+      AppendCrypto(job, sum.agents, merged, tc);
+    }
+  }
+  return rays;
+}
+
+// Tiles done and rays traced while a frame renders; with `show`, a line on stderr redrawn once a
+// second (tiles, rays per second, time left) until Stop().
+class FrameProgress {
+ public:
+  using Clock = std::chrono::steady_clock;
+  FrameProgress(bool show, int frame, int tiles, Clock::time_point t0) {
+    if (show) thread_ = std::thread([this, frame, tiles, t0] { Report(frame, tiles, t0); });
+  }
+  ~FrameProgress() { Stop(); }
+  FrameProgress(const FrameProgress&) = delete;
+  FrameProgress& operator=(const FrameProgress&) = delete;
+
+  // Thread-safe.
+  void TileDone(uint64_t rays) {
+    rays_ += rays;
+    ++tiles_done_;
+  }
+  uint64_t rays() const { return rays_.load(); }
+  // Ends the progress line; idempotent.
+  void Stop() {
+    if (!thread_.joinable()) return;
     {
-      std::lock_guard<std::mutex> lock(mu);
-      finished = true;
+      std::lock_guard<std::mutex> lock(mu_);
+      finished_ = true;
     }
-    cv.notify_all();
-    progress.join();
+    cv_.notify_all();
+    thread_.join();
   }
-  arena.execute([&] {
-    tbb::parallel_invoke([&] { f.crypto_agent = Assemble(tile_crypto, 0, W, H, tiles_x); },
-                         [&] { f.crypto_double = Assemble(tile_crypto, 1, W, H, tiles_x); },
-                         [&] { f.crypto_performer = Assemble(tile_crypto, 2, W, H, tiles_x); });
-  });
-  tile_crypto = {};
 
-  // Coverage records from what the EXR holds: the agent layer.
+ private:
+  void Report(int frame, int tiles, Clock::time_point t0) {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::seconds(1), [&] { return finished_; })) {
+      const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+      const int done = tiles_done_.load();
+      const double mrays = rays_.load() / std::max(s, 1e-9) / 1e6;
+      const double left = done > 0 ? s * (tiles - done) / done : 0;
+      std::fprintf(stderr, "\rframe %d: %d/%d tiles, %.1f Mrays/s, %.0f s left   ", frame, done,
+                   tiles, mrays, left);
+    }
+    std::fprintf(stderr, "\r%*s\r", 70, "");
+  }
+
+  std::atomic<int> tiles_done_{0};
+  std::atomic<uint64_t> rays_{0};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool finished_ = false;
+  std::thread thread_;
+};
+
+// The three frame-wide Cryptomatte layers from the tiles' entries, assembled concurrently.
+void AssembleCrypto(tbb::task_arena& arena, const std::vector<TileCrypto>& tiles,
+                    const FrameJob& job, Frame& f) {
+  const int W = job.width, H = job.height;
+  arena.execute([&] {
+    tbb::parallel_invoke([&] { f.crypto_agent = Assemble(tiles, 0, W, H, job.tiles_x); },
+                         [&] { f.crypto_double = Assemble(tiles, 1, W, H, job.tiles_x); },
+                         [&] { f.crypto_performer = Assemble(tiles, 2, W, H, job.tiles_x); });
+  });
+}
+
+// Coverage records from what the EXR holds, the agent layer: agents with any coverage, in agent
+// order.
+std::vector<AgentCoverage> CoverageRecords(const Renderer::Impl& im, const CryptoLayer& agent_layer,
+                                           int width, int height) {
   std::vector<AgentCoverage> cov(im.agents.size());
   for (size_t a = 0; a < cov.size(); ++a) {
     cov[a].agent = static_cast<int>(a);
     cov[a].lod = im.agent_levels[a];
     cov[a].bbox = {INT32_MAX, INT32_MAX, -1, -1};
     const AgentInstance& ai = im.scene.agents[a];
-    cov[a].screen_height_fraction = cam.ScreenHeightFraction(
+    cov[a].screen_height_fraction = im.scene.camera.ScreenHeightFraction(
         im.basis, ai.position, im.protos[static_cast<size_t>(ai.prototype)].height * ai.scale);
   }
+  const size_t npx = static_cast<size_t>(width) * height;
   for (size_t pi = 0; pi < npx; ++pi) {
-    const int x = static_cast<int>(pi % W), y = static_cast<int>(pi / W);
-    for (const CryptoEntry& e : f.crypto_agent.Pixel(pi)) {
+    const int x = static_cast<int>(pi % width), y = static_cast<int>(pi / width);
+    for (const CryptoEntry& e : agent_layer.Pixel(pi)) {
       AgentCoverage& c = cov[static_cast<size_t>(e.index)];
       c.pixels += e.coverage;
       c.bbox[0] = std::min(c.bbox[0], x);
@@ -929,12 +1091,40 @@ Result<Frame> Renderer::Render(int frame_number) {
       c.bbox[3] = std::max(c.bbox[3], y);
     }
   }
+  std::vector<AgentCoverage> out;
   for (AgentCoverage& c : cov) {
     if (c.bbox[2] < 0) continue;
-    c.visible_height_fraction = static_cast<double>(c.bbox[3] - c.bbox[1] + 1) / H;
-    f.coverage.push_back(c);
+    c.visible_height_fraction = static_cast<double>(c.bbox[3] - c.bbox[1] + 1) / height;
+    out.push_back(c);
   }
-  f.stats.rays = rays_total.load();
+  return out;
+}
+
+}  // namespace
+
+Result<Frame> Renderer::Render(int frame_number) {
+  const Impl& im = *impl_;
+  const FrameJob job = PlanFrame(im, frame_number);
+  Frame f = EmptyFrame(job, frame_number, im.build_stats);
+  std::vector<TileCrypto> tile_crypto(static_cast<size_t>(job.tiles));
+  const auto t0 = std::chrono::steady_clock::now();
+  FrameProgress progress(im.options.progress, frame_number, job.tiles, t0);
+  const int threads =
+      im.options.threads > 0 ? im.options.threads : tbb::this_task_arena::max_concurrency();
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_for(
+        tbb::blocked_range<int>(0, job.tiles, 1), [&](const tbb::blocked_range<int>& r) {
+          for (int t = r.begin(); t != r.end(); ++t) {
+            progress.TileDone(RenderTile(im, job, t, f, tile_crypto[static_cast<size_t>(t)]));
+          }
+        });
+  });
+  progress.Stop();
+  AssembleCrypto(arena, tile_crypto, job, f);
+  tile_crypto = {};
+  f.coverage = CoverageRecords(im, f.crypto_agent, job.width, job.height);
+  f.stats.rays = progress.rays();
   f.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return f;
 }

@@ -33,8 +33,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "crowd/scene_spec.h"
 #include "geom/camera.h"
+#include "geom/lighting.h"
 #include "geom/mesh_codec.h"
 
 namespace figurant::render {
@@ -60,8 +60,8 @@ struct AgentInstance {
   float hue_shift_deg = 0;
   float saturation_scale = 1;
   float value_scale = 1;
-  crowd::LodChoice lod = crowd::LodChoice::kAuto;
-  std::string name;  // Cryptomatte "agent" name, unique in the shot
+  geom::LodChoice lod = geom::LodChoice::kAuto;  // kAuto: by projected height (below)
+  std::string name;                              // Cryptomatte "agent" name, unique in the shot
 };
 
 struct SetGeometry {
@@ -71,7 +71,7 @@ struct SetGeometry {
 
 struct RenderScene {
   geom::Camera camera;
-  crowd::Lighting lighting;
+  geom::Lighting lighting;
   bool has_ground = true;
   float ground_height = 0;  // [Units: metres]
   geom::Vec3f ground_albedo{0.35f, 0.35f, 0.35f};
