@@ -121,6 +121,7 @@ TEST_F(CliBankTest, DraftSignCheckRevoke) {
   RunResult early = Run({"licence", "revoke", lic, "--effective", "2026-06-10"});
   EXPECT_EQ(early.exit_code, 2);
   EXPECT_NE(early.err.find("2026-07-01"), std::string::npos) << early.err;
+  EXPECT_NE(early.err.find("--effective"), std::string::npos) << early.err;
   json rev = Json({"licence", "revoke", lic});
   EXPECT_EQ(rev["effective"], "2026-07-01");
   EXPECT_EQ(
@@ -197,7 +198,11 @@ TEST_F(CliBankTest, DeceasedPerformerFlow) {
   EXPECT_EQ(estate.rfind("est_", 0), 0u);
   const std::string draft = Id(
       {"licence", "draft", "--performer", performer_, "--studio", studio_, "--terms", GoodTerms()});
-  EXPECT_EQ(Run({"licence", "sign", draft, "--performer", performer_}).exit_code, 1);
+  // The bank says why; the CLI adds the option that signs as the estate.
+  RunResult by_performer = Run({"licence", "sign", draft, "--performer", performer_});
+  EXPECT_EQ(by_performer.exit_code, 1);
+  EXPECT_NE(by_performer.err.find("only their estate can sign"), std::string::npos);
+  EXPECT_NE(by_performer.err.find("--as estate"), std::string::npos) << by_performer.err;
   Json({"licence", "sign", draft, "--performer", performer_, "--as", "estate"});
   EXPECT_EQ(Run({"check", "--performer", performer_, "--production", production_}).exit_code, 0);
 }

@@ -23,6 +23,10 @@ int ExitCodeFor(const Status& status) {
   }
 }
 
+Status WithFlag(const Status& status, std::string_view flag) {
+  return status.code() == StatusCode::kInvalidArgument ? status.WithContext(flag) : status;
+}
+
 std::filesystem::path Context::BankDir() const {
   if (!bank_option.empty()) return bank_option;
   if (const char* env = std::getenv("FIGURANT_BANK"); env != nullptr && *env != '\0') return env;
@@ -55,7 +59,12 @@ Result<std::unique_ptr<bank::Bank>> Context::OpenBank() const {
   if (const char* d = std::getenv("FIGURANT_TEST_WRITE_DELAY_MS"); d != nullptr && *d != '\0') {
     options.registry.write_delay_ms = std::atoi(d);
   }
-  return bank::Bank::Open(BankDir(), *clock, options);
+  auto bank = bank::Bank::Open(BankDir(), *clock, options);
+  if (bank.status().code() == StatusCode::kNotFound) {
+    return NotFound(bank.status().message() + "; create one with: figurant --bank " +
+                    BankDir().string() + " init");
+  }
+  return bank;
 }
 
 std::vector<std::string> SplitList(const std::string& text) {
@@ -103,7 +112,7 @@ nlohmann::json LicenceJson(const bank::LicenceView& v) {
                       {"performer_name", v.performer_name},
                       {"studio", l.studio_id},
                       {"studio_name", v.studio_name},
-                      {"state", l.state},
+                      {"state", registry::LicenceStateName(l.state)},
                       {"standing", v.standing},
                       {"language", l.language},
                       {"flags", v.flags},
@@ -114,9 +123,9 @@ nlohmann::json LicenceJson(const bank::LicenceView& v) {
   j["revoked_from"] =
       l.revoked_from ? nlohmann::json(l.revoked_from->ToString()) : nlohmann::json();
   if (v.consent) {
-    j["consent"] = {{"signer", v.consent->signer},
+    j["consent"] = {{"signer", registry::SignerKindName(v.consent->signer)},
                     {"signer_id", v.consent->signer_id},
-                    {"representation", v.consent->representation},
+                    {"representation", registry::RepresentationName(v.consent->representation)},
                     {"disclosure_sha256", v.consent->disclosure_sha256},
                     {"terms_sha256", v.consent->terms_sha256},
                     {"signature", ToHex(v.consent->signature)},

@@ -24,6 +24,11 @@ inline constexpr int kExitDenied = 3;    // a licence check said no
 
 int ExitCodeFor(const Status& status);
 
+// Libraries name the field of their own input; the user typed a flag. When `status` is
+// InvalidArgument, returns it with `flag` as context ("--effective: revocation date ..."); any
+// other status unchanged.
+Status WithFlag(const Status& status, std::string_view flag);
+
 struct Context {
   std::string bank_option;       // --bank, else $FIGURANT_BANK, else ./figurant-bank
   bool json = false;             // --json: exactly one JSON object on stdout

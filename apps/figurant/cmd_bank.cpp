@@ -119,7 +119,8 @@ json PerformerDetailsJson(const PerformerDetails& details) {
   for (const auto& v : details.licences) j["licences"].push_back(LicenceJson(v));
   j["doubles"] = json::array();
   for (const auto& d : details.doubles)
-    j["doubles"].push_back({{"id", d.id}, {"name", d.name}, {"status", d.status}});
+    j["doubles"].push_back(
+        {{"id", d.id}, {"name", d.name}, {"status", registry::DoubleStatusName(d.status)}});
   return j;
 }
 
@@ -141,8 +142,8 @@ std::string PerformerDetailsText(const PerformerDetails& details) {
   t << "  doubles:    " << details.doubles.size() << "\n";
   t << "  licences:   " << details.licences.size() << "\n";
   for (const auto& v : details.licences) {
-    t << "    " << v.licence.id << "  " << v.licence.state << "  " << v.studio_name << "  "
-      << v.terms.valid_from.ToString() << " → "
+    t << "    " << v.licence.id << "  " << registry::LicenceStateName(v.licence.state) << "  "
+      << v.studio_name << "  " << v.terms.valid_from.ToString() << " → "
       << (v.terms.valid_until ? v.terms.valid_until->ToString() : std::string("no end"))
       << FlagText(v.flags) << "\n";
   }
@@ -176,7 +177,7 @@ void RegisterPerformerUpdate(CLI::App& performer, Context& ctx) {
     if (!ctx.Check(date.status().WithContext("--deceased"))) return;
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
-    if (!ctx.Check((*bank)->MarkDeceased(upd->id, *date))) return;
+    if (!ctx.Check(WithFlag((*bank)->MarkDeceased(upd->id, *date), "--deceased"))) return;
     ctx.Emit({{"id", upd->id}, {"deceased_on", date->ToString()}},
              upd->id + ": deceased on " + date->ToString() +
                  "; from this date only licences signed by their estate apply");

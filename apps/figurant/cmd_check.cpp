@@ -15,6 +15,9 @@ struct CheckArgs {
 
 // The request the options describe; InvalidArgument naming the option that is wrong.
 Result<bank::CheckRequest> RequestFrom(const CheckArgs& a) {
+  if (a.double_id.empty() == a.performer.empty()) {
+    return InvalidArgument("give exactly one of --double or --performer");
+  }
   bank::CheckRequest req;
   if (!a.double_id.empty()) req.double_id = a.double_id;
   if (!a.performer.empty()) req.performer_id = a.performer;
@@ -100,7 +103,8 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--use", a->use, "background or featured_background");
   cmd->add_option("--date", a->date, "Day of the use, YYYY-MM-DD (default: today)");
   cmd->add_option("--screen-height-fraction", a->height,
-                  "Largest on-screen height as a fraction of frame height");
+                  "Largest on-screen height as a fraction of frame height")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--alteration", a->alterations,
                   "An alteration the render makes: wardrobe_tint, body_scale, face (repeatable)");
   cmd->callback([&ctx, a] {

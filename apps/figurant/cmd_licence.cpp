@@ -37,6 +37,25 @@ std::string FlagExplanations(const bank::LicenceView& v) {
   return out;
 }
 
+// A deceased performer's licences are granted by their estate. When drafting or signing for one
+// fails, says which command registers the estate or which option signs as it (the bank names no
+// commands or flags).
+Status WithEstateHint(bank::Bank& bank, const std::string& performer_id, const Status& status,
+                      bool signing_as_performer) {
+  if (status.code() != StatusCode::kFailedPrecondition) return status;
+  auto performer = bank.registry().GetPerformer(performer_id);
+  auto estate = bank.registry().GetEstateOf(performer_id);
+  if (!performer.ok() || !performer->deceased_on || !estate.ok()) return status;
+  if (!*estate) {
+    return {status.code(), status.message() + " (register it with: figurant performer estate " +
+                               performer_id + " --name NAME)"};
+  }
+  if (signing_as_performer) {
+    return {status.code(), status.message() + " (sign with --as estate)"};
+  }
+  return status;
+}
+
 std::string Summary(const bank::LicenceView& v) {
   std::ostringstream t;
   const auto& l = v.licence;
@@ -64,7 +83,7 @@ void RegisterDraft(CLI::App& licence, Context& ctx) {
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
     auto v = (*bank)->DraftLicence(a->performer, a->studio, *text, a->terms);
-    if (!ctx.Check(v.status())) return;
+    if (!ctx.Check(WithEstateHint(**bank, a->performer, v.status(), false))) return;
     json j = {{"id", v->licence.id},
               {"language", v->licence.language},
               {"flags", v->flags},
@@ -96,12 +115,12 @@ void RegisterSign(CLI::App& licence, Context& ctx) {
   cmd->callback([&ctx, a] {
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
-    auto v =
-        (*bank)->SignLicence(a->draft, a->performer,
-                             *consent::ParseRepresentation(a->represented_by), a->as == "estate");
-    if (!ctx.Check(v.status())) return;
+    const bool as_estate = a->as == "estate";
+    auto v = (*bank)->SignLicence(a->draft, a->performer,
+                                  *consent::ParseRepresentation(a->represented_by), as_estate);
+    if (!ctx.Check(WithEstateHint(**bank, a->performer, v.status(), !as_estate))) return;
     json j = {{"id", v->licence.id},
-              {"state", v->licence.state},
+              {"state", registry::LicenceStateName(v->licence.state)},
               {"flags", v->flags},
               {"signed_at", FormatTimestamp(*v->licence.signed_at)},
               {"disclosure_sha256", v->consent->disclosure_sha256},
@@ -134,8 +153,9 @@ void RegisterShow(CLI::App& licence, Context& ctx) {
     t << "terms: " << consent::TermsToJson(v->terms).dump(2) << "\n";
     if (v->consent) {
       t << "consent: signed " << FormatTimestamp(v->consent->signed_at) << " by "
-        << v->consent->signer << " " << v->consent->signer_id << ", represented by "
-        << v->consent->representation << ", language " << v->consent->language << "\n"
+        << registry::SignerKindName(v->consent->signer) << " " << v->consent->signer_id
+        << ", represented by " << registry::RepresentationName(v->consent->representation)
+        << ", language " << v->consent->language << "\n"
         << "  disclosure sha256 " << v->consent->disclosure_sha256 << "\n"
         << "  signature " << (v->signature_valid ? "verifies" : "DOES NOT VERIFY") << "\n";
     } else {
@@ -144,10 +164,11 @@ void RegisterShow(CLI::App& licence, Context& ctx) {
     t << "events:\n";
     for (const auto& e : *events) {
       j["events"].push_back({{"seq", e.seq},
-                             {"kind", e.kind},
+                             {"kind", registry::LicenceEventKindName(e.kind)},
                              {"at", FormatTimestamp(e.at)},
                              {"detail", json::parse(e.detail_json, nullptr, false)}});
-      t << "  " << FormatTimestamp(e.at) << "  " << e.kind << "  " << e.detail_json << "\n";
+      t << "  " << FormatTimestamp(e.at) << "  " << registry::LicenceEventKindName(e.kind) << "  "
+        << e.detail_json << "\n";
     }
     if (a->disclosure) t << "----\n" << v->licence.disclosure;
     ctx.Emit(j, t.str());
@@ -200,9 +221,11 @@ void RegisterRevoke(CLI::App& licence, Context& ctx) {
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
     auto v = (*bank)->RevokeLicence(a->id, effective);
-    if (!ctx.Check(v.status())) return;
+    if (!ctx.Check(WithFlag(v.status(), "--effective"))) return;
     const std::string from = v->licence.revoked_from->ToString();
-    ctx.Emit({{"id", v->licence.id}, {"state", v->licence.state}, {"effective", from}},
+    ctx.Emit({{"id", v->licence.id},
+              {"state", registry::LicenceStateName(v->licence.state)},
+              {"effective", from}},
              "revoked " + v->licence.id + ": no use on or after " + from);
   });
 }

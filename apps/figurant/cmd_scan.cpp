@@ -16,8 +16,8 @@ json DoubleJson(const registry::Double& d) {
   json j = {{"id", d.id},
             {"performer", d.performer_id},
             {"name", d.name},
-            {"status", d.status},
-            {"source_kind", d.source_kind},
+            {"status", registry::DoubleStatusName(d.status)},
+            {"source_kind", registry::SourceKindName(d.source_kind)},
             {"height_m", d.height_m},
             {"footprint_radius_m", d.footprint_radius_m},
             {"units", d.units},
@@ -128,7 +128,8 @@ void RegisterImport(CLI::App& app, Context& ctx) {
     for (const std::string& w : imported->warnings) std::cerr << "figurant: warning: " << w << "\n";
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
-    const std::string kind = a->makehuman.empty() ? "scan" : "makehuman";
+    const registry::SourceKind kind =
+        a->makehuman.empty() ? registry::SourceKind::kScan : registry::SourceKind::kMakeHuman;
     bank::NewDouble nd{a->performer, a->name, kind, SplitList(a->tags)};
     auto d = (*bank)->AddDouble(nd, *imported);
     if (!ctx.Check(d.status())) return;
@@ -159,8 +160,8 @@ void RegisterDouble(CLI::App& app, Context& ctx) {
       arr.push_back(DoubleJson(d));
       char h[32];
       std::snprintf(h, sizeof h, "%.2f m", d.height_m);
-      t << d.id << "  " << d.performer_id << "  " << d.status << "  " << h << "  "
-        << (d.rigged ? "rigged" : "posed") << "  " << d.name << "\n";
+      t << d.id << "  " << d.performer_id << "  " << registry::DoubleStatusName(d.status) << "  "
+        << h << "  " << (d.rigged ? "rigged" : "posed") << "  " << d.name << "\n";
     }
     ctx.Emit({{"doubles", arr}}, all->empty() ? "no doubles" : t.str());
   });
@@ -183,11 +184,11 @@ void RegisterDouble(CLI::App& app, Context& ctx) {
     char h[64];
     std::snprintf(h, sizeof h, "%.3f m (footprint radius %.2f m)", d->height_m,
                   d->footprint_radius_m);
-    t << d->name << " (" << d->id << ")  " << d->status << "\n"
+    t << d->name << " (" << d->id << ")  " << registry::DoubleStatusName(d->status) << "\n"
       << "  performer: " << performer->name << " (" << d->performer_id << ")"
       << (performer->synthetic ? " [SYNTHETIC]" : "") << "\n"
-      << "  source:    " << d->source_kind << ", sha256 " << d->source_sha256.value_or("(erased)")
-      << "\n"
+      << "  source:    " << registry::SourceKindName(d->source_kind) << ", sha256 "
+      << d->source_sha256.value_or("(erased)") << "\n"
       << "  height:    " << h << ", read in " << d->units << (d->units_guessed ? " (guessed)" : "")
       << "\n"
       << "  levels:    " << LodText(*d) << "\n"
@@ -195,7 +196,8 @@ void RegisterDouble(CLI::App& app, Context& ctx) {
       << "  licences:\n";
     for (const auto& v : *licences) {
       j["licences"].push_back(LicenceJson(v));
-      t << "    " << v.licence.id << "  " << v.licence.state << "  " << v.studio_name << "\n";
+      t << "    " << v.licence.id << "  " << registry::LicenceStateName(v.licence.state) << "  "
+        << v.studio_name << "\n";
     }
     if (licences->empty()) t << "    none: this double may not be rendered\n";
     ctx.Emit(j, t.str());

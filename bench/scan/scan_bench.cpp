@@ -74,7 +74,8 @@ void BM_IngestMillionTriangles(benchmark::State& state) {
       break;
     }
     triangles = imported->lods[0].triangles;
-    auto d = (*bank)->AddDouble({performer->id, "bench", "scan", {}}, *imported);
+    auto d =
+        (*bank)->AddDouble({performer->id, "bench", registry::SourceKind::kScan, {}}, *imported);
     benchmark::DoNotOptimize(d);
   }
   state.counters["triangles"] = static_cast<double>(triangles);

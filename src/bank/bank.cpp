@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "bank/internal/consent_row.h"
 #include "core/file.h"
 #include "core/ids.h"
 #include "ledger/payloads.h"
@@ -24,7 +25,7 @@ Status ValidateEmail(const std::optional<std::string>& email) {
   const auto at = email->find('@');
   if (at == std::string::npos || at == 0 || at + 1 >= email->size() ||
       email->find('.', at) == std::string::npos || email->find(' ') != std::string::npos) {
-    return InvalidArgument("--email '" + *email + "' is not an email address");
+    return InvalidArgument("performer email '" + *email + "' is not an email address");
   }
   return Status::Ok();
 }
@@ -33,13 +34,6 @@ std::string Trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r\n");
   const auto e = s.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
-consent::LicenceState StateOf(const std::string& s) {
-  if (s == "active") return consent::LicenceState::kActive;
-  if (s == "revoked") return consent::LicenceState::kRevoked;
-  if (s == "erased") return consent::LicenceState::kErased;
-  return consent::LicenceState::kDraft;
 }
 
 }  // namespace
@@ -120,8 +114,7 @@ Result<std::unique_ptr<Bank>> Bank::Open(const fs::path& dir, const Clock& clock
   BankPaths paths = BankPaths::For(dir);
   std::error_code ec;
   if (!fs::exists(paths.db, ec)) {
-    return NotFound("no bank at " + dir.string() + " (create one with: figurant --bank " +
-                    dir.string() + " init)");
+    return NotFound("no bank at " + dir.string() + " (it has no figurant.db)");
   }
   FIGURANT_ASSIGN_OR_RETURN(auto reg,
                             registry::Registry::Open(paths.db, false, clock, options.registry));
@@ -135,7 +128,7 @@ Result<std::unique_ptr<Bank>> Bank::Open(const fs::path& dir, const Clock& clock
 Result<registry::Performer> Bank::AddPerformer(const NewPerformer& in) {
   registry::Performer p;
   p.name = Trim(in.name);
-  if (p.name.empty()) return InvalidArgument("--name must not be empty");
+  if (p.name.empty()) return InvalidArgument("performer name must not be empty");
   FIGURANT_RETURN_IF_ERROR(ValidateEmail(in.email));
   p.id = NewId(id_prefix::kPerformer);
   p.email = in.email;
@@ -155,7 +148,8 @@ Result<registry::Performer> Bank::AddPerformer(const NewPerformer& in) {
 Status Bank::MarkDeceased(const std::string& performer_id, const Date& date) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
   if (date > clock_.Today()) {
-    return InvalidArgument("--deceased " + date.ToString() + " is in the future");
+    return InvalidArgument("date of death " + date.ToString() + " of performer " + performer_id +
+                           " is in the future");
   }
   if (p.erased_at) return FailedPrecondition("performer " + performer_id + " has been erased");
   return registry_->SetPerformerDeceased(performer_id, date);
@@ -166,7 +160,7 @@ Result<registry::Estate> Bank::RegisterEstate(const std::string& performer_id,
   FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
   registry::Estate e;
   e.name = Trim(name);
-  if (e.name.empty()) return InvalidArgument("--name of the estate must not be empty");
+  if (e.name.empty()) return InvalidArgument("estate name must not be empty");
   FIGURANT_ASSIGN_OR_RETURN(auto existing, registry_->GetEstateOf(p.id));
   if (existing) {
     return AlreadyExists("performer " + p.id + " already has an estate: " + existing->id + " (" +
@@ -195,9 +189,12 @@ Result<Retention> Bank::RetentionOf(const std::string& performer_id) {
   Date last_end = DateOf(p.created_at);
   std::string last_what = "registration";
   for (const registry::Licence& l : licences) {
-    if (l.state == "draft" || l.state == "erased" || !l.signed_at) continue;
+    if (l.state == registry::LicenceState::kDraft || l.state == registry::LicenceState::kErased ||
+        !l.signed_at) {
+      continue;
+    }
     std::optional<Date> end = l.valid_until;
-    if (l.state == "revoked" && l.revoked_from) {
+    if (l.state == registry::LicenceState::kRevoked && l.revoked_from) {
       const Date revoked_end = l.revoked_from->AddDays(-1);
       if (!end || revoked_end < *end) end = revoked_end;
     }
@@ -226,7 +223,7 @@ Result<registry::Double> Bank::AddDouble(const NewDouble& in, const scan::Import
   d.id = NewId(id_prefix::kDouble);
   d.performer_id = p.id;
   d.name = Trim(in.name).empty() ? d.id : Trim(in.name);
-  d.status = "ready";
+  d.status = registry::DoubleStatus::kReady;
   d.created_at = clock_.Now();
   d.source_kind = in.source_kind;
   d.source_sha256 = imported.source_sha256;
@@ -255,7 +252,9 @@ Result<registry::Double> Bank::AddDouble(const NewDouble& in, const scan::Import
 
 Result<geom::DoubleAsset> Bank::LoadDouble(const std::string& double_id) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Double d, registry_->GetDouble(double_id));
-  if (d.status == "erased") return NotFound("double " + double_id + " was erased");
+  if (d.status == registry::DoubleStatus::kErased) {
+    return NotFound("double " + double_id + " was erased");
+  }
   if (!d.blob_id) return NotFound("double " + double_id + " has no geometry (placeholder)");
   FIGURANT_ASSIGN_OR_RETURN(std::string bytes, blobs_->Get(d.performer_id, *d.blob_id));
   auto asset = geom::DecodeDoubleAsset(bytes);
@@ -273,13 +272,14 @@ Result<ErasureReport> Bank::ErasePerformer(const std::string& performer_id) {
   const UnixSeconds now = clock_.Now();
   Status s = registry_->InTransaction([&]() -> Status {
     for (const registry::Double& d : doubles) {
-      if (d.status != "erased") ++report.doubles_erased;
+      if (d.status != registry::DoubleStatus::kErased) ++report.doubles_erased;
     }
     for (const registry::Licence& l : licences) {
-      if (l.state == "erased") continue;
+      if (l.state == registry::LicenceState::kErased) continue;
       ++report.licences_erased;
+      const json detail = {{"previous_state", registry::LicenceStateName(l.state)}};
       FIGURANT_RETURN_IF_ERROR(registry_->AppendLicenceEvent(
-          {0, l.id, "erased", now, json{{"previous_state", l.state}}.dump()}));
+          {0, l.id, registry::LicenceEventKind::kErased, now, detail.dump()}));
     }
     FIGURANT_RETURN_IF_ERROR(registry_->MarkDoublesErased(p.id));
     FIGURANT_RETURN_IF_ERROR(registry_->MarkLicencesErased(p.id));
@@ -311,7 +311,7 @@ Result<std::vector<RetentionCase>> Bank::RetentionDue() {
 
 Result<registry::Studio> Bank::AddStudio(const std::string& name) {
   registry::Studio s{NewId(id_prefix::kStudio), Trim(name), clock_.Now()};
-  if (s.name.empty()) return InvalidArgument("--name must not be empty");
+  if (s.name.empty()) return InvalidArgument("studio name must not be empty");
   FIGURANT_RETURN_IF_ERROR(registry_->InsertStudio(s));
   return s;
 }
@@ -319,10 +319,12 @@ Result<registry::Studio> Bank::AddStudio(const std::string& name) {
 Result<registry::Production> Bank::AddProduction(const NewProduction& in) {
   registry::Production p;
   p.title = Trim(in.title);
-  if (p.title.empty()) return InvalidArgument("--title must not be empty");
-  FIGURANT_RETURN_IF_ERROR(consent::ValidateMedia(in.media, "--media"));
-  FIGURANT_RETURN_IF_ERROR(consent::ValidateTerritories(in.territories, "--territories"));
-  FIGURANT_RETURN_IF_ERROR(consent::ValidateContent(in.content, "--content"));
+  if (p.title.empty()) return InvalidArgument("production title must not be empty");
+  FIGURANT_RETURN_IF_ERROR(consent::ValidateMedia(in.media, "media").WithContext("production"));
+  FIGURANT_RETURN_IF_ERROR(
+      consent::ValidateTerritories(in.territories, "territories").WithContext("production"));
+  FIGURANT_RETURN_IF_ERROR(
+      consent::ValidateContent(in.content, "content").WithContext("production"));
   FIGURANT_RETURN_IF_ERROR(registry_->GetStudio(in.studio_id).status());
   p.id = NewId(id_prefix::kProduction);
   p.studio_id = in.studio_id;
@@ -365,9 +367,11 @@ ledger::LicenceRevokedEvent RevokedEventOf(const registry::Licence& l, Date effe
 namespace {
 
 std::string StandingOf(const registry::Licence& l, const consent::Terms& terms, const Date& today) {
-  if (l.state == "draft" || l.state == "erased") return l.state;
+  if (l.state == registry::LicenceState::kDraft || l.state == registry::LicenceState::kErased) {
+    return std::string(registry::LicenceStateName(l.state));
+  }
   if (l.revoked_from) return *l.revoked_from <= today ? "revoked" : "revoking";
-  if (l.state == "revoked") return "revoked";
+  if (l.state == registry::LicenceState::kRevoked) return "revoked";
   if (terms.valid_until && *terms.valid_until < today) return "expired";
   if (today < terms.valid_from) return "not_yet_valid";
   return "in_force";
@@ -379,8 +383,9 @@ Result<LicenceView> Bank::MakeView(registry::Licence l) {
   LicenceView v;
   auto terms = consent::ParseTermsText(l.terms_json, "licence " + l.id, l.studio_id);
   if (!terms.ok()) {
-    return DataLoss("stored terms of licence " + l.id +
-                    " do not parse: " + terms.status().message());
+    return DataLoss(
+        "licences row '" + l.id +
+        "' column 'terms_json': the stored terms do not parse: " + terms.status().message());
   }
   v.terms = *terms;
   FIGURANT_ASSIGN_OR_RETURN(registry::Performer performer, registry_->GetPerformer(l.performer_id));
@@ -389,30 +394,15 @@ Result<LicenceView> Bank::MakeView(registry::Licence l) {
   v.studio_name = studio.name;
   FIGURANT_ASSIGN_OR_RETURN(v.consent, registry_->GetConsent(l.id));
 
+  const bool by_estate = v.consent && v.consent->signer == registry::SignerKind::kEstate;
   if (v.consent) {
     // Verify against the signer's registered key, not the key stored in the record.
     Bytes expected = performer.public_key;
-    if (v.consent->signer == "estate") {
+    if (by_estate) {
       FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(performer.id));
       expected = estate ? estate->public_key : Bytes{};
     }
-    consent::ConsentRecord rec;
-    rec.licence_id = l.id;
-    rec.performer_id = l.performer_id;
-    rec.studio_id = l.studio_id;
-    rec.terms_sha256 = v.consent->terms_sha256;
-    rec.disclosure_text = v.consent->disclosure_text;
-    rec.disclosure_sha256 = v.consent->disclosure_sha256;
-    rec.language =
-        consent::ParseLanguage(v.consent->language).value_or(consent::Language::kEnglish);
-    rec.signed_at = v.consent->signed_at;
-    rec.signer =
-        v.consent->signer == "estate" ? consent::Signer::kEstate : consent::Signer::kPerformer;
-    rec.signer_id = v.consent->signer_id;
-    rec.public_key = v.consent->public_key;
-    rec.signature = v.consent->signature;
-    rec.representation = consent::ParseRepresentation(v.consent->representation)
-                             .value_or(consent::Representation::kNone);
+    FIGURANT_ASSIGN_OR_RETURN(consent::ConsentRecord rec, internal::RecordOf(l, *v.consent));
     Status verified = consent::VerifyConsent(rec, l.terms_json, expected);
     v.signature_valid = verified.ok();
     if (!verified.ok()) v.signature_problem = verified.message();
@@ -424,11 +414,11 @@ Result<LicenceView> Bank::MakeView(registry::Licence l) {
   if (v.terms.wider_than_engagement()) {
     if (!v.consent) {
       v.flags.emplace_back(flag::kWideGrant);
-    } else if (v.consent->representation == "none") {
+    } else if (v.consent->representation == registry::Representation::kNone) {
       v.flags.emplace_back(flag::kUnrepresentedWideGrant);
     }
   }
-  if (v.consent && v.consent->signer == "estate") v.flags.emplace_back(flag::kEstate);
+  if (by_estate) v.flags.emplace_back(flag::kEstate);
   if (v.consent && !v.signature_valid) v.flags.emplace_back(flag::kSignatureInvalid);
   v.standing = StandingOf(l, v.terms, clock_.Today());
   v.licence = std::move(l);
@@ -467,8 +457,9 @@ Result<std::string> Bank::DisclosureFor(const consent::Terms& terms,
     names.signed_by_estate = true;
     names.estate_name = estate->name;
   }
-  const consent::Language language =
-      consent::ParseLanguage(performer.language).value_or(consent::Language::kEnglish);
+  FIGURANT_ASSIGN_OR_RETURN(
+      consent::Language language,
+      internal::LanguageOf(performer.language, "performers row '" + performer.id + "'"));
   return consent::Disclosure(terms, names, language);
 }
 
@@ -488,8 +479,8 @@ Result<LicenceView> Bank::DraftLicence(const std::string& performer_id,
     if (!estate) {
       return FailedPrecondition("performer " + performer.id + " died on " +
                                 performer.deceased_on->ToString() +
-                                "; register their estate first (figurant performer estate " +
-                                performer.id + " --name ...)");
+                                " and has no registered estate; only their estate can grant a "
+                                "licence now");
     }
   }
   FIGURANT_ASSIGN_OR_RETURN(
@@ -502,7 +493,7 @@ Result<LicenceView> Bank::DraftLicence(const std::string& performer_id,
   l.terms_json = consent::CanonicalTermsText(terms);
   l.language = performer.language;
   l.disclosure = std::move(disclosure);
-  l.state = "draft";
+  l.state = registry::LicenceState::kDraft;
   l.valid_from = terms.valid_from;
   l.valid_until = terms.valid_until;
   l.blanket = terms.blanket();
@@ -511,95 +502,129 @@ Result<LicenceView> Bank::DraftLicence(const std::string& performer_id,
     FIGURANT_RETURN_IF_ERROR(registry_->InsertLicence(l));
     json detail = {{"terms_sha256", Sha256Hex(l.terms_json)},
                    {"disclosure_sha256", Sha256Hex(l.disclosure)}};
-    return registry_->AppendLicenceEvent({0, l.id, "drafted", l.created_at, detail.dump()});
+    return registry_->AppendLicenceEvent(
+        {0, l.id, registry::LicenceEventKind::kDrafted, l.created_at, detail.dump()});
   });
   FIGURANT_RETURN_IF_ERROR(s);
   return MakeView(std::move(l));
 }
 
-Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
-                                      const std::string& performer_id,
-                                      consent::Representation representation, bool as_estate) {
+// Who signs a draft, and with which custodial key.
+struct Bank::Signatory {
+  registry::Performer performer;  // the grantor
+  consent::Signer kind = consent::Signer::kPerformer;
+  std::string id;     // the performer's id, or their estate's
+  fs::path key_file;  // keys/performers/<id>.ed25519 or keys/estates/<id>.ed25519
+};
+
+Result<registry::Licence> Bank::DraftAwaitingSignature(const std::string& licence_id,
+                                                       const std::string& performer_id) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Licence l, registry_->GetLicence(licence_id));
   if (l.performer_id != performer_id) {
     return PermissionDenied("licence " + licence_id + " is a grant by performer " + l.performer_id +
                             ", not " + performer_id);
   }
-  if (l.state != "draft") {
-    return FailedPrecondition("licence " + licence_id + " is " + l.state +
+  if (l.state != registry::LicenceState::kDraft) {
+    return FailedPrecondition("licence " + licence_id + " is " +
+                              std::string(registry::LicenceStateName(l.state)) +
                               ", not a draft; changed terms need a new draft");
   }
-  FIGURANT_ASSIGN_OR_RETURN(registry::Performer performer, registry_->GetPerformer(performer_id));
+  return l;
+}
+
+Result<Bank::Signatory> Bank::SignatoryFor(const std::string& performer_id, bool as_estate) {
+  Signatory signer;
+  FIGURANT_ASSIGN_OR_RETURN(signer.performer, registry_->GetPerformer(performer_id));
+  const registry::Performer& performer = signer.performer;
   if (performer.erased_at) {
     return FailedPrecondition("performer " + performer_id + " has been erased");
   }
-  fs::path key_file = paths_.performer_keys / (performer.id + ".ed25519");
-  std::string signer_id = performer.id;
   if (performer.deceased_on && !as_estate) {
     return FailedPrecondition("performer " + performer_id + " died on " +
                               performer.deceased_on->ToString() +
-                              "; only their estate can sign (use --as estate)");
+                              "; only their estate can sign, not the performer");
   }
-  if (as_estate) {
-    FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(performer.id));
-    if (!estate || !performer.deceased_on) {
-      return FailedPrecondition("performer " + performer_id +
-                                " has no recorded date of death and registered estate; only the "
-                                "performer can sign");
-    }
-    key_file = paths_.estate_keys / (estate->id + ".ed25519");
-    signer_id = estate->id;
+  if (!as_estate) {
+    signer.id = performer.id;
+    signer.key_file = paths_.performer_keys / (performer.id + ".ed25519");
+    return signer;
   }
-  // The signer signs exactly what they were shown. If names, titles or the signer changed since the
-  // draft, the disclosure would differ: refuse rather than sign a text nobody saw.
-  FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(l.studio_id));
-  FIGURANT_ASSIGN_OR_RETURN(consent::Terms terms,
-                            consent::ParseTermsText(l.terms_json, "licence " + l.id, l.studio_id));
-  FIGURANT_ASSIGN_OR_RETURN(std::string expected,
-                            DisclosureFor(terms, performer, studio, as_estate, "licence " + l.id));
-  if (expected != l.disclosure) {
-    return FailedPrecondition("the disclosure of draft " + l.id +
+  FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(performer.id));
+  if (!estate || !performer.deceased_on) {
+    return FailedPrecondition("performer " + performer_id +
+                              " has no recorded date of death and registered estate; only the "
+                              "performer can sign");
+  }
+  signer.kind = consent::Signer::kEstate;
+  signer.id = estate->id;
+  signer.key_file = paths_.estate_keys / (estate->id + ".ed25519");
+  return signer;
+}
+
+// The signer signs exactly what they were shown. If names, titles or the signer changed since the
+// draft, the disclosure would differ: refuse rather than sign a text nobody saw.
+Status Bank::CheckDisclosureUnchanged(const registry::Licence& draft, const Signatory& signer) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(draft.studio_id));
+  FIGURANT_ASSIGN_OR_RETURN(
+      consent::Terms terms,
+      consent::ParseTermsText(draft.terms_json, "licence " + draft.id, draft.studio_id));
+  FIGURANT_ASSIGN_OR_RETURN(
+      std::string expected,
+      DisclosureFor(terms, signer.performer, studio, signer.kind == consent::Signer::kEstate,
+                    "licence " + draft.id));
+  if (expected != draft.disclosure) {
+    return FailedPrecondition("the disclosure of draft " + draft.id +
                               " no longer matches the registry (a name, title or the signer "
                               "changed since it was drafted); draft the licence again");
   }
-  FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair key, ReadSigningKey(key_file));
+  return Status::Ok();
+}
 
+Result<consent::ConsentRecord> Bank::SignDraft(const registry::Licence& draft,
+                                               const Signatory& signer,
+                                               consent::Representation representation) {
   consent::ConsentRecord rec;
-  rec.licence_id = l.id;
-  rec.performer_id = l.performer_id;
-  rec.studio_id = l.studio_id;
-  rec.disclosure_text = l.disclosure;
-  rec.language = consent::ParseLanguage(l.language).value_or(consent::Language::kEnglish);
+  rec.licence_id = draft.id;
+  rec.performer_id = draft.performer_id;
+  rec.studio_id = draft.studio_id;
+  rec.disclosure_text = draft.disclosure;
+  FIGURANT_ASSIGN_OR_RETURN(
+      rec.language, internal::LanguageOf(draft.language, "licences row '" + draft.id + "'"));
   rec.signed_at = clock_.Now();
-  rec.signer = as_estate ? consent::Signer::kEstate : consent::Signer::kPerformer;
-  rec.signer_id = signer_id;
+  rec.signer = signer.kind;
+  rec.signer_id = signer.id;
   rec.representation = representation;
-  consent::SignConsent(rec, l.terms_json, key);
+  FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair key, ReadSigningKey(signer.key_file));
+  consent::SignConsent(rec, draft.terms_json, key);
   SecureZero(key.secret_key.data(), key.secret_key.size());
+  return rec;
+}
 
-  registry::Consent c;
-  c.licence_id = l.id;
-  c.disclosure_text = rec.disclosure_text;
-  c.disclosure_sha256 = rec.disclosure_sha256;
-  c.terms_sha256 = rec.terms_sha256;
-  c.language = l.language;
-  c.signed_at = rec.signed_at;
-  c.signer = as_estate ? "estate" : "performer";
-  c.signer_id = signer_id;
-  c.public_key = rec.public_key;
-  c.signature = rec.signature;
-  c.representation = std::string(consent::RepresentationName(representation));
-  Status s = registry_->InTransaction([&]() -> Status {
+// In one transaction: the consent row, the draft -> active transition and the `signed` event.
+Status Bank::StoreSignedConsent(const consent::ConsentRecord& rec) {
+  const registry::Consent c = internal::RowOf(rec);
+  return registry_->InTransaction([&]() -> Status {
     FIGURANT_RETURN_IF_ERROR(registry_->InsertConsent(c));
-    FIGURANT_RETURN_IF_ERROR(registry_->MarkLicenceSigned(l.id, rec.signed_at));
+    FIGURANT_RETURN_IF_ERROR(registry_->MarkLicenceSigned(c.licence_id, c.signed_at));
     json detail = {{"terms_sha256", c.terms_sha256},
                    {"disclosure_sha256", c.disclosure_sha256},
-                   {"signer", c.signer + ":" + c.signer_id},
-                   {"representation", c.representation},
+                   {"signer", std::string(registry::SignerKindName(c.signer)) + ":" + c.signer_id},
+                   {"representation", registry::RepresentationName(c.representation)},
                    {"language", c.language}};
-    return registry_->AppendLicenceEvent({0, l.id, "signed", rec.signed_at, detail.dump()});
+    return registry_->AppendLicenceEvent(
+        {0, c.licence_id, registry::LicenceEventKind::kSigned, c.signed_at, detail.dump()});
   });
-  FIGURANT_RETURN_IF_ERROR(s);
+}
+
+Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
+                                      const std::string& performer_id,
+                                      consent::Representation representation, bool as_estate) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Licence l, DraftAwaitingSignature(licence_id, performer_id));
+  FIGURANT_ASSIGN_OR_RETURN(Signatory signer, SignatoryFor(performer_id, as_estate));
+  FIGURANT_RETURN_IF_ERROR(CheckDisclosureUnchanged(l, signer));
+  FIGURANT_ASSIGN_OR_RETURN(consent::ConsentRecord rec, SignDraft(l, signer, representation));
+  FIGURANT_RETURN_IF_ERROR(StoreSignedConsent(rec));
+  const registry::Performer& performer = signer.performer;
   FIGURANT_ASSIGN_OR_RETURN(ledger::LicenceSignedEvent signed_event,
                             SignedEventOf(l, performer.synthetic, rec.signed_at));
   FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::ToEntry(signed_event)));
@@ -609,8 +634,9 @@ Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
 Result<LicenceView> Bank::RevokeLicence(const std::string& licence_id,
                                         std::optional<Date> effective) {
   FIGURANT_ASSIGN_OR_RETURN(LicenceView v, GetLicence(licence_id));
-  if (v.licence.state != "active") {
-    return FailedPrecondition("licence " + licence_id + " is " + v.licence.state +
+  if (v.licence.state != registry::LicenceState::kActive) {
+    return FailedPrecondition("licence " + licence_id + " is " +
+                              std::string(registry::LicenceStateName(v.licence.state)) +
                               "; only an active licence can be revoked");
   }
   if (!v.terms.revocable) {
@@ -620,7 +646,7 @@ Result<LicenceView> Bank::RevokeLicence(const std::string& licence_id,
   const Date earliest = today.AddDays(v.terms.revocation_notice_days);
   const Date when = effective.value_or(earliest);
   if (when < earliest) {
-    return InvalidArgument("--effective " + when.ToString() + " is too early: licence " +
+    return InvalidArgument("revocation date " + when.ToString() + " is too early: licence " +
                            licence_id + " has a " + std::to_string(v.terms.revocation_notice_days) +
                            "-day notice period, so the earliest effective date is " +
                            earliest.ToString());
@@ -629,7 +655,8 @@ Result<LicenceView> Bank::RevokeLicence(const std::string& licence_id,
   Status s = registry_->InTransaction([&]() -> Status {
     FIGURANT_RETURN_IF_ERROR(registry_->MarkLicenceRevoked(licence_id, now, when));
     json detail = {{"effective", when.ToString()}, {"notice_days", v.terms.revocation_notice_days}};
-    return registry_->AppendLicenceEvent({0, licence_id, "revoked", now, detail.dump()});
+    return registry_->AppendLicenceEvent(
+        {0, licence_id, registry::LicenceEventKind::kRevoked, now, detail.dump()});
   });
   FIGURANT_RETURN_IF_ERROR(s);
   FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::ToEntry(RevokedEventOf(v.licence, when))));
@@ -665,10 +692,9 @@ Result<std::vector<consent::LicenceFacts>> Bank::LicenceFactsOf(const std::strin
     f.id = v.licence.id;
     f.studio_id = v.licence.studio_id;
     f.terms = v.terms;
-    f.state = StateOf(v.licence.state);
+    f.state = internal::ToConsent(v.licence.state);
     f.signature_valid = v.signature_valid;
-    f.signer = v.consent && v.consent->signer == "estate" ? consent::Signer::kEstate
-                                                          : consent::Signer::kPerformer;
+    f.signer = v.consent ? internal::ToConsent(v.consent->signer) : consent::Signer::kPerformer;
     f.revoked_from = v.licence.revoked_from;
     out.push_back(std::move(f));
   }
@@ -690,11 +716,12 @@ Result<consent::ProductionFacts> Bank::ProductionFactsOf(const std::string& prod
 
 Result<CheckOutcome> Bank::Check(const CheckRequest& req) {
   if (req.double_id.has_value() == req.performer_id.has_value()) {
-    return InvalidArgument("give exactly one of --double or --performer");
+    return InvalidArgument("check request: give exactly one of a double id or a performer id");
   }
   if (req.screen_height_fraction &&
       !(*req.screen_height_fraction >= 0 && *req.screen_height_fraction <= 1)) {
-    return InvalidArgument("--screen-height-fraction must be in [0, 1]");
+    return InvalidArgument("check request field 'screen_height_fraction': " +
+                           std::to_string(*req.screen_height_fraction) + " is not in [0, 1]");
   }
   CheckOutcome out;
   if (req.double_id) {
@@ -731,7 +758,7 @@ Result<std::vector<DoubleEligibility>> Bank::JudgeDoubles(
   std::map<std::string, std::pair<registry::Performer, consent::Decision>> by_performer;
   std::vector<DoubleEligibility> out;
   for (registry::Double& d : doubles) {
-    if (d.status == "erased") continue;
+    if (d.status == registry::DoubleStatus::kErased) continue;
     auto it = by_performer.find(d.performer_id);
     if (it == by_performer.end()) {
       FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(d.performer_id));

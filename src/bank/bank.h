@@ -123,8 +123,8 @@ struct CheckRequest {
 // A double to add from an import.
 struct NewDouble {
   std::string performer_id;
-  std::string name;                    // a label for people; never taken from the file's content
-  std::string source_kind = "scan";    // scan | makehuman | synthetic
+  std::string name;  // a label for people; never taken from the file's content
+  registry::SourceKind source_kind = registry::SourceKind::kScan;  // scan, makehuman, synthetic
   std::vector<std::string> look_tags;  // e.g. winter_coats, formal, casual
 };
 
@@ -162,7 +162,7 @@ class Bank {
   // exists, opens it and applies pending migrations. `created` tells which happened.
   static Result<std::unique_ptr<Bank>> Init(const std::filesystem::path& dir, const Clock& clock,
                                             bool* created = nullptr, BankOptions options = {});
-  // Opens an existing bank. NotFound (naming the directory and how to create it) when missing.
+  // Opens an existing bank. NotFound naming the directory when it holds no registry.
   static Result<std::unique_ptr<Bank>> Open(const std::filesystem::path& dir, const Clock& clock,
                                             BankOptions options = {});
 
@@ -248,6 +248,21 @@ class Bank {
                                     const registry::Performer& performer,
                                     const registry::Studio& studio, bool for_estate,
                                     std::string_view source);
+
+  // SignLicence's stages, in order. Nothing is written before StoreSignedConsent.
+  struct Signatory;
+  // The licence, when it is a draft granted by `performer_id`.
+  Result<registry::Licence> DraftAwaitingSignature(const std::string& licence_id,
+                                                   const std::string& performer_id);
+  // The performer, or their estate when `as_estate`, allowed to sign now, and their key file.
+  Result<Signatory> SignatoryFor(const std::string& performer_id, bool as_estate);
+  // FailedPrecondition when the disclosure the signer would now be shown differs from the draft's.
+  Status CheckDisclosureUnchanged(const registry::Licence& draft, const Signatory& signer);
+  // The consent record for `draft`, signed now with the signer's custodial key.
+  Result<consent::ConsentRecord> SignDraft(const registry::Licence& draft, const Signatory& signer,
+                                           consent::Representation representation);
+  // Stores the consent, marks the licence active and appends its `signed` event, atomically.
+  Status StoreSignedConsent(const consent::ConsentRecord& record);
 
   BankPaths paths_;
   const Clock& clock_;

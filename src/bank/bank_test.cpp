@@ -83,16 +83,66 @@ TEST_F(BankTest, InitCreatesLayoutAndIsIdempotent) {
   EXPECT_EQ((*again)->registry().ListPerformers()->size(), 1u);
 }
 
-TEST_F(BankTest, OpenMissingBankSaysHowToCreateIt) {
+TEST_F(BankTest, OpenMissingBankNamesTheDirectory) {
   auto b = Bank::Open(dir_ / "elsewhere", clock_);
   EXPECT_EQ(b.status().code(), StatusCode::kNotFound);
-  EXPECT_NE(b.status().message().find("init"), std::string::npos);
+  EXPECT_NE(b.status().message().find((dir_ / "elsewhere").string()), std::string::npos);
+  EXPECT_NE(b.status().message().find("figurant.db"), std::string::npos);
+}
+
+// The bank is a library: its messages name the field of its own input, never a command-line flag
+// (the CLI adds its flags as context where it wants to).
+TEST_F(BankTest, BadInputMessagesNameTheFieldNotACommandLineFlag) {
+  std::vector<std::pair<std::string, Status>> cases;
+  cases.emplace_back(
+      "performer email",
+      bank_->AddPerformer({"A", "not-an-email", consent::Language::kEnglish, false}).status());
+  cases.emplace_back("performer name",
+                     bank_->AddPerformer({" ", {}, consent::Language::kEnglish, false}).status());
+  cases.emplace_back("date of death",
+                     bank_->MarkDeceased(performer_.id, clock_.Today().AddDays(1)));
+  cases.emplace_back("estate name", bank_->RegisterEstate(performer_.id, "").status());
+  cases.emplace_back("studio name", bank_->AddStudio("").status());
+  cases.emplace_back("production title",
+                     bank_->AddProduction({studio_.id, "", {"streaming"}, {"FR"}, {}}).status());
+  cases.emplace_back("production: field 'media'",
+                     bank_->AddProduction({studio_.id, "X", {}, {"FR"}, {}}).status());
+  cases.emplace_back("production: field 'territories'",
+                     bank_->AddProduction({studio_.id, "X", {"streaming"}, {}, {}}).status());
+  cases.emplace_back(
+      "production: field 'content'",
+      bank_->AddProduction({studio_.id, "X", {"streaming"}, {"FR"}, {"gore"}}).status());
+  const LicenceView v = Signed(Terms());
+  cases.emplace_back("revocation date",
+                     bank_->RevokeLicence(v.licence.id, clock_.Today()).status());
+  CheckRequest neither = Request();
+  neither.performer_id.reset();
+  cases.emplace_back("a double id or a performer id", bank_->Check(neither).status());
+  CheckRequest tall = Request();
+  tall.screen_height_fraction = 1.5;
+  cases.emplace_back("field 'screen_height_fraction'", bank_->Check(tall).status());
+  for (const auto& [field, status] : cases) {
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << field << ": " << status.ToString();
+    EXPECT_NE(status.message().find(field), std::string::npos) << status.message();
+    EXPECT_EQ(status.message().find("--"), std::string::npos) << status.message();
+  }
+  // Signing for a deceased performer without their estate: the reason, not the flag to use.
+  ASSERT_TRUE(bank_->MarkDeceased(performer_.id, clock_.Today()).ok());
+  ASSERT_TRUE(bank_->RegisterEstate(performer_.id, "Succession Diallo").ok());
+  auto draft = bank_->DraftLicence(performer_.id, studio_.id, Terms(), "terms.json");
+  ASSERT_TRUE(draft.ok()) << draft.status().ToString();
+  Status by_performer =
+      bank_->SignLicence(draft->licence.id, performer_.id, consent::Representation::kUnion, false)
+          .status();
+  EXPECT_EQ(by_performer.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(by_performer.message().find("only their estate can sign"), std::string::npos);
+  EXPECT_EQ(by_performer.message().find("--"), std::string::npos) << by_performer.message();
 }
 
 TEST_F(BankTest, DraftPrintsDisclosureInPerformersLanguage) {
   auto d = bank_->DraftLicence(performer_.id, studio_.id, Terms(), "terms.json");
   ASSERT_TRUE(d.ok()) << d.status().ToString();
-  EXPECT_EQ(d->licence.state, "draft");
+  EXPECT_EQ(d->licence.state, registry::LicenceState::kDraft);
   EXPECT_NE(d->licence.disclosure.find("\"Le Grand Match\""), std::string::npos);
   EXPECT_NE(d->licence.disclosure.find("RÉMUNÉRATION"), std::string::npos);
   EXPECT_FALSE(d->signature_valid);
@@ -114,7 +164,7 @@ TEST_F(BankTest, BadTermsWriteNothing) {
 
 TEST_F(BankTest, SignedLicenceVerifiesAndAllowsTheUse) {
   LicenceView v = Signed(Terms());
-  EXPECT_EQ(v.licence.state, "active");
+  EXPECT_EQ(v.licence.state, registry::LicenceState::kActive);
   EXPECT_TRUE(v.signature_valid) << v.signature_problem;
   ASSERT_TRUE(v.consent.has_value());
   EXPECT_EQ(v.consent->disclosure_sha256, Sha256Hex(v.licence.disclosure));
@@ -172,7 +222,7 @@ TEST_F(BankTest, RevocationHonoursTheNoticePeriod) {
   EXPECT_NE(early.status().message().find(today.AddDays(30).ToString()), std::string::npos);
   auto r = bank_->RevokeLicence(v.licence.id, std::nullopt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->licence.state, "revoked");
+  EXPECT_EQ(r->licence.state, registry::LicenceState::kRevoked);
   EXPECT_EQ(r->licence.revoked_from, today.AddDays(30));
   CheckRequest req = Request();
   req.date = today.AddDays(29);
@@ -183,7 +233,7 @@ TEST_F(BankTest, RevocationHonoursTheNoticePeriod) {
             StatusCode::kFailedPrecondition);
   auto events = *bank_->registry().ListLicenceEvents(v.licence.id);
   ASSERT_EQ(events.size(), 3u);
-  EXPECT_EQ(events[2].kind, "revoked");
+  EXPECT_EQ(events[2].kind, registry::LicenceEventKind::kRevoked);
 }
 
 TEST_F(BankTest, StandingFollowsTheTermAndTheRevocationDates) {
@@ -193,7 +243,8 @@ TEST_F(BankTest, StandingFollowsTheTermAndTheRevocationDates) {
   EXPECT_EQ(bank_->GetLicence(id)->standing, "not_yet_valid");
   clock_.Set(kNow + 2 * 365 * 86400);  // 2028: after it
   EXPECT_EQ(bank_->GetLicence(id)->standing, "expired");
-  EXPECT_EQ(bank_->GetLicence(id)->licence.state, "active");  // the lifecycle is unchanged
+  EXPECT_EQ(bank_->GetLicence(id)->licence.state,
+            registry::LicenceState::kActive);  // the lifecycle is unchanged
   clock_.Set(kNow);
   ASSERT_TRUE(bank_->RevokeLicence(id, std::nullopt).ok());
   EXPECT_EQ(bank_->GetLicence(id)->standing, "revoking");  // the notice period runs
@@ -294,11 +345,12 @@ TEST_F(BankTest, JudgeDoublesGivesEachDoubleItsDecision) {
     d.id = id;
     d.performer_id = performer;
     d.name = "scan";
-    d.status = "ready";
+    d.status = registry::DoubleStatus::kReady;
     ASSERT_TRUE(bank_->registry().InsertDouble(d).ok());
   }
   ASSERT_TRUE(bank_->registry()
-                  .InsertDouble({"dbl_00000000000000c3", other.id, "gone", "erased", kNow})
+                  .InsertDouble({"dbl_00000000000000c3", other.id, "gone",
+                                 registry::DoubleStatus::kErased, kNow})
                   .ok());
   auto judged = bank_->JudgeDoubles(production_.id, consent::Use::kBackground, clock_.Today(),
                                     {consent::Alteration::kWardrobeTint});

@@ -220,13 +220,14 @@ Result<Signed> Enrol(DemoBank& b, const Bodies& bodies, size_t index, Kind kind,
   FIGURANT_ASSIGN_OR_RETURN(
       auto p, b.bank->AddPerformer({person.name, std::nullopt,
                                     *consent::ParseLanguage(person.language), synthetic}));
-  FIGURANT_RETURN_IF_ERROR(
-      b.bank
-          ->AddDouble({p.id, person.name + " (generated)",
-                       synthetic ? "synthetic" : (bodies.makehuman ? "makehuman" : "scan"),
-                       person.look_tags},
-                      *bodies.scans[index])
-          .status());
+  FIGURANT_RETURN_IF_ERROR(b.bank
+                               ->AddDouble({p.id, person.name + " (generated)",
+                                            synthetic          ? registry::SourceKind::kSynthetic
+                                            : bodies.makehuman ? registry::SourceKind::kMakeHuman
+                                                               : registry::SourceKind::kScan,
+                                            person.look_tags},
+                                           *bodies.scans[index])
+                               .status());
   const json terms = TermsFor(kind, b.production.id, today);
   FIGURANT_ASSIGN_OR_RETURN(auto draft,
                             b.bank->DraftLicence(p.id, b.studio.id, terms.dump(), "demo terms"));

@@ -4,93 +4,191 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "registry/internal/enum_names.h"
+#include "registry/internal/row_reader.h"
 #include "registry/internal/sqlite.h"
 #include "registry/migrations.h"
 
 namespace figurant::registry {
+
+std::string_view LicenceStateName(LicenceState v) {
+  return NameIn(internal::kLicenceStateNames, v);
+}
+std::optional<LicenceState> ParseLicenceState(std::string_view name) {
+  return ParseIn(internal::kLicenceStateNames, name);
+}
+std::string_view DoubleStatusName(DoubleStatus v) {
+  return NameIn(internal::kDoubleStatusNames, v);
+}
+std::optional<DoubleStatus> ParseDoubleStatus(std::string_view name) {
+  return ParseIn(internal::kDoubleStatusNames, name);
+}
+std::string_view SourceKindName(SourceKind v) { return NameIn(internal::kSourceKindNames, v); }
+std::optional<SourceKind> ParseSourceKind(std::string_view name) {
+  return ParseIn(internal::kSourceKindNames, name);
+}
+std::string_view SignerKindName(SignerKind v) { return NameIn(internal::kSignerKindNames, v); }
+std::optional<SignerKind> ParseSignerKind(std::string_view name) {
+  return ParseIn(internal::kSignerKindNames, name);
+}
+std::string_view RepresentationName(Representation v) {
+  return NameIn(internal::kRepresentationNames, v);
+}
+std::optional<Representation> ParseRepresentation(std::string_view name) {
+  return ParseIn(internal::kRepresentationNames, name);
+}
+std::string_view LicenceEventKindName(LicenceEventKind v) {
+  return NameIn(internal::kLicenceEventKindNames, v);
+}
+std::optional<LicenceEventKind> ParseLicenceEventKind(std::string_view name) {
+  return ParseIn(internal::kLicenceEventKindNames, name);
+}
+
 namespace {
 
 using internal::Database;
+using internal::RowReader;
 using internal::Statement;
 using nlohmann::json;
 
 std::string ToJsonList(const std::vector<std::string>& v) { return json(v).dump(); }
 
-std::vector<std::string> FromJsonList(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  std::vector<std::string> out;
-  if (!j.is_array()) return out;
-  for (const json& x : j) {
-    if (x.is_string()) out.push_back(x.get<std::string>());
-  }
-  return out;
+std::optional<std::string> OptionalDateText(const std::optional<Date>& d) {
+  return d ? std::optional(d->ToString()) : std::nullopt;
 }
 
-std::optional<Date> OptionalDate(const std::optional<std::string>& text) {
-  if (!text) return std::nullopt;
-  auto d = Date::Parse(*text);
-  if (!d.ok()) return std::nullopt;
-  return *d;
-}
-
-std::optional<UnixSeconds> OptionalInt(const Statement& s, int c) {
-  if (s.IsNull(c)) return std::nullopt;
-  return s.Int(c);
-}
+// Ed25519 sizes as stored in the registry. [Units: bytes]
+constexpr size_t kPublicKeyBytes = 32;
+constexpr size_t kSignatureBytes = 64;
+// SHA-256 as lowercase hex. [Units: characters]
+constexpr size_t kSha256HexDigits = 64;
 
 constexpr std::string_view kPerformerColumns =
     "id, name, email, language, public_key, synthetic, deceased_on, erased_at, created_at";
 
-Performer ReadPerformer(const Statement& s) {
+Result<Performer> ReadPerformer(const Statement& s) {
+  RowReader r(s, "performers");
   Performer p;
-  p.id = s.Text(0);
-  p.name = s.Text(1);
-  p.email = s.OptionalText(2);
-  p.language = s.Text(3);
-  p.public_key = s.Blob(4);
-  p.synthetic = s.Int(5) != 0;
-  p.deceased_on = OptionalDate(s.OptionalText(6));
-  p.erased_at = OptionalInt(s, 7);
-  p.created_at = s.Int(8);
-  return p;
+  p.id = r.Text(0);
+  p.name = r.Text(1);
+  p.email = r.OptionalText(2);
+  p.language = r.Code(3, kLanguageCodes);
+  p.public_key = r.FixedBlob(4, kPublicKeyBytes);
+  p.synthetic = r.Flag(5);
+  p.deceased_on = r.OptionalCalendarDate(6);
+  p.erased_at = r.OptionalTimestamp(7);
+  p.created_at = r.Timestamp(8);
+  return r.Finish(std::move(p));
+}
+
+constexpr std::string_view kEstateColumns = "id, performer_id, name, public_key, created_at";
+
+Result<Estate> ReadEstate(const Statement& s) {
+  RowReader r(s, "estates");
+  Estate e;
+  e.id = r.Text(0);
+  e.performer_id = r.Text(1);
+  e.name = r.Text(2);
+  e.public_key = r.FixedBlob(3, kPublicKeyBytes);
+  e.created_at = r.Timestamp(4);
+  return r.Finish(std::move(e));
+}
+
+constexpr std::string_view kStudioColumns = "id, name, created_at";
+
+Result<Studio> ReadStudio(const Statement& s) {
+  RowReader r(s, "studios");
+  Studio st;
+  st.id = r.Text(0);
+  st.name = r.Text(1);
+  st.created_at = r.Timestamp(2);
+  return r.Finish(std::move(st));
 }
 
 constexpr std::string_view kProductionColumns =
     "id, studio_id, title, media, territories, content, created_at";
 
-Production ReadProduction(const Statement& s) {
+Result<Production> ReadProduction(const Statement& s) {
+  RowReader r(s, "productions");
   Production p;
-  p.id = s.Text(0);
-  p.studio_id = s.Text(1);
-  p.title = s.Text(2);
-  p.media = FromJsonList(s.Text(3));
-  p.territories = FromJsonList(s.Text(4));
-  p.content = FromJsonList(s.Text(5));
-  p.created_at = s.Int(6);
-  return p;
+  p.id = r.Text(0);
+  p.studio_id = r.Text(1);
+  p.title = r.Text(2);
+  p.media = r.JsonStringList(3);
+  p.territories = r.JsonStringList(4);
+  p.content = r.JsonStringList(5);
+  p.created_at = r.Timestamp(6);
+  return r.Finish(std::move(p));
 }
 
 constexpr std::string_view kLicenceColumns =
     "id, performer_id, studio_id, terms_json, language, disclosure, state, valid_from, "
     "valid_until, blanket, created_at, signed_at, revoked_at, revoked_from";
 
-Licence ReadLicence(const Statement& s) {
+Result<Licence> ReadLicence(const Statement& s) {
+  RowReader r(s, "licences");
   Licence l;
-  l.id = s.Text(0);
-  l.performer_id = s.Text(1);
-  l.studio_id = s.Text(2);
-  l.terms_json = s.Text(3);
-  l.language = s.Text(4);
-  l.disclosure = s.Text(5);
-  l.state = s.Text(6);
-  l.valid_from = OptionalDate(s.Text(7)).value_or(Date{});
-  l.valid_until = OptionalDate(s.OptionalText(8));
-  l.blanket = s.Int(9) != 0;
-  l.created_at = s.Int(10);
-  l.signed_at = OptionalInt(s, 11);
-  l.revoked_at = OptionalInt(s, 12);
-  l.revoked_from = OptionalDate(s.OptionalText(13));
-  return l;
+  l.id = r.Text(0);
+  l.performer_id = r.Text(1);
+  l.studio_id = r.Text(2);
+  l.terms_json = r.JsonDocument(3);
+  l.language = r.Code(4, kLanguageCodes);
+  l.disclosure = r.Text(5);
+  l.state = r.Enum(6, internal::kLicenceStateNames);
+  l.valid_from = r.CalendarDate(7);
+  l.valid_until = r.OptionalCalendarDate(8);
+  l.blanket = r.Flag(9);
+  l.created_at = r.Timestamp(10);
+  l.signed_at = r.OptionalTimestamp(11);
+  l.revoked_at = r.OptionalTimestamp(12);
+  l.revoked_from = r.OptionalCalendarDate(13);
+  return r.Finish(std::move(l));
+}
+
+constexpr std::string_view kConsentColumns =
+    "licence_id, disclosure_text, disclosure_sha256, terms_sha256, language, signed_at, signer, "
+    "signer_id, public_key, signature, representation";
+
+Result<Consent> ReadConsent(const Statement& s) {
+  RowReader r(s, "consents");
+  Consent c;
+  c.licence_id = r.Text(0);
+  c.disclosure_text = r.Text(1);
+  c.disclosure_sha256 = r.Hex(2, kSha256HexDigits);
+  c.terms_sha256 = r.Hex(3, kSha256HexDigits);
+  c.language = r.Code(4, kLanguageCodes);
+  c.signed_at = r.Timestamp(5);
+  c.signer = r.Enum(6, internal::kSignerKindNames);
+  c.signer_id = r.Text(7);
+  c.public_key = r.FixedBlob(8, kPublicKeyBytes);
+  c.signature = r.FixedBlob(9, kSignatureBytes);
+  c.representation = r.Enum(10, internal::kRepresentationNames);
+  return r.Finish(std::move(c));
+}
+
+constexpr std::string_view kLicenceEventColumns = "seq, licence_id, kind, at, detail_json";
+
+Result<LicenceEvent> ReadLicenceEvent(const Statement& s) {
+  RowReader r(s, "licence_events");
+  LicenceEvent e;
+  e.seq = s.Int(0);
+  e.licence_id = r.Text(1);
+  e.kind = r.Enum(2, internal::kLicenceEventKindNames);
+  e.at = r.Timestamp(3);
+  e.detail_json = r.JsonDocument(4);
+  return r.Finish(std::move(e));
+}
+
+// Runs `select` (already bound) and reads every row with `read`; the first bad row fails it all.
+template <typename Row>
+Result<std::vector<Row>> ReadAll(Statement& select, Result<Row> (*read)(const Statement&)) {
+  std::vector<Row> out;
+  while (true) {
+    FIGURANT_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return out;
+    FIGURANT_ASSIGN_OR_RETURN(Row value, read(select));
+    out.push_back(std::move(value));
+  }
 }
 
 Status NotFoundUnless(bool found, std::string_view kind, const std::string& id) {
@@ -98,18 +196,42 @@ Status NotFoundUnless(bool found, std::string_view kind, const std::string& id) 
   return NotFound("no " + std::string(kind) + " with id '" + id + "'");
 }
 
-// Maps a constraint failure on insert to AlreadyExists / InvalidArgument with the entity named.
-Status InsertError(Status s, std::string_view what) {
-  if (s.code() == StatusCode::kFailedPrecondition) {
-    if (s.message().find("UNIQUE") != std::string::npos) {
-      return AlreadyExists(std::string(what) + " already exists: " + s.message());
-    }
-    if (s.message().find("FOREIGN KEY") != std::string::npos) {
-      return NotFound(std::string(what) + " refers to something that does not exist");
-    }
-    return InvalidArgument(std::string(what) + " violates a registry rule: " + s.message());
+// Names the entity of a failed insert. The code already tells which constraint failed:
+// internal::StatusCodeFor classified it by SQLite's extended result code.
+Status InsertError(const Status& s, std::string_view what) {
+  const std::string w(what);
+  switch (s.code()) {
+    case StatusCode::kAlreadyExists:
+      return AlreadyExists(w + " already exists: " + s.message());
+    case StatusCode::kNotFound:
+      return NotFound(w + " refers to something that does not exist: " + s.message());
+    case StatusCode::kInvalidArgument:
+      return InvalidArgument(w + " violates a registry rule: " + s.message());
+    default:
+      return s.ok() ? s : s.WithContext(w);
   }
-  return s;
+}
+
+// The one row `select` (already bound) finds, read strictly; NotFound naming `kind` and `id`.
+template <typename Row>
+Result<Row> ReadOne(Statement& select, Result<Row> (*read)(const Statement&), std::string_view kind,
+                    const std::string& id) {
+  FIGURANT_ASSIGN_OR_RETURN(bool row, select.Step());
+  FIGURANT_RETURN_IF_ERROR(NotFoundUnless(row, kind, id));
+  return read(select);
+}
+
+// The row `select` (already bound) finds, if any, read strictly.
+template <typename Row>
+Result<std::optional<Row>> ReadOptional(Statement& select, Result<Row> (*read)(const Statement&)) {
+  FIGURANT_ASSIGN_OR_RETURN(bool row, select.Step());
+  if (!row) return std::optional<Row>();
+  FIGURANT_ASSIGN_OR_RETURN(Row value, read(select));
+  return std::optional<Row>(std::move(value));
+}
+
+std::string Select(std::string_view columns, std::string_view rest) {
+  return "SELECT " + std::string(columns) + " " + std::string(rest);
 }
 
 }  // namespace
@@ -218,7 +340,7 @@ Status Registry::InsertPerformer(const Performer& p) {
         Statement s, db_->Prepare("INSERT INTO performers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     s.Bind(1, p.id).Bind(2, p.name).BindOptional(3, p.email).Bind(4, p.language);
     s.BindBlob(5, p.public_key).Bind(6, static_cast<int64_t>(p.synthetic));
-    s.BindOptional(7, p.deceased_on ? std::optional(p.deceased_on->ToString()) : std::nullopt);
+    s.BindOptional(7, OptionalDateText(p.deceased_on));
     if (p.erased_at) {
       s.Bind(8, *p.erased_at);
     } else {
@@ -232,24 +354,17 @@ Status Registry::InsertPerformer(const Performer& p) {
 }
 
 Result<Performer> Registry::GetPerformer(const std::string& id) {
-  FIGURANT_ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT " + std::string(kPerformerColumns) +
-                                                      " FROM performers WHERE id = ?"));
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s, db_->Prepare(Select(kPerformerColumns, "FROM performers WHERE id = ?")));
   s.Bind(1, id);
-  FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
-  FIGURANT_RETURN_IF_ERROR(NotFoundUnless(row, "performer", id));
-  return ReadPerformer(s);
+  return ReadOne(s, ReadPerformer, "performer", id);
 }
 
 Result<std::vector<Performer>> Registry::ListPerformers() {
-  FIGURANT_ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT " + std::string(kPerformerColumns) +
-                                                      " FROM performers ORDER BY created_at, id"));
-  std::vector<Performer> out;
-  while (true) {
-    FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(ReadPerformer(s));
-  }
-  return out;
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare(Select(kPerformerColumns, "FROM performers ORDER BY created_at, id")));
+  return ReadAll(s, ReadPerformer);
 }
 
 Status Registry::SetPerformerDeceased(const std::string& id, const Date& date) {
@@ -289,13 +404,9 @@ Status Registry::InsertEstate(const Estate& e) {
 
 Result<std::optional<Estate>> Registry::GetEstateOf(const std::string& performer_id) {
   FIGURANT_ASSIGN_OR_RETURN(
-      Statement s, db_->Prepare("SELECT id, performer_id, name, public_key, created_at FROM "
-                                "estates WHERE performer_id = ?"));
+      Statement s, db_->Prepare(Select(kEstateColumns, "FROM estates WHERE performer_id = ?")));
   s.Bind(1, performer_id);
-  FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return std::optional<Estate>();
-  Estate e{s.Text(0), s.Text(1), s.Text(2), s.Blob(3), s.Int(4)};
-  return std::optional<Estate>(std::move(e));
+  return ReadOptional(s, ReadEstate);
 }
 
 // ---- studios and productions -------------------------------------------------------------------
@@ -311,24 +422,15 @@ Status Registry::InsertStudio(const Studio& st) {
 
 Result<Studio> Registry::GetStudio(const std::string& id) {
   FIGURANT_ASSIGN_OR_RETURN(Statement s,
-                            db_->Prepare("SELECT id, name, created_at FROM studios WHERE id = ?"));
+                            db_->Prepare(Select(kStudioColumns, "FROM studios WHERE id = ?")));
   s.Bind(1, id);
-  FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
-  FIGURANT_RETURN_IF_ERROR(NotFoundUnless(row, "studio", id));
-  return Studio{s.Text(0), s.Text(1), s.Int(2)};
+  return ReadOne(s, ReadStudio, "studio", id);
 }
 
 Result<std::vector<Studio>> Registry::ListStudios() {
   FIGURANT_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare("SELECT id, name, created_at FROM studios ORDER BY created_at, id"));
-  std::vector<Studio> out;
-  while (true) {
-    FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back({s.Text(0), s.Text(1), s.Int(2)});
-  }
-  return out;
+      Statement s, db_->Prepare(Select(kStudioColumns, "FROM studios ORDER BY created_at, id")));
+  return ReadAll(s, ReadStudio);
 }
 
 Status Registry::InsertProduction(const Production& p) {
@@ -349,24 +451,17 @@ Status Registry::InsertProduction(const Production& p) {
 }
 
 Result<Production> Registry::GetProduction(const std::string& id) {
-  FIGURANT_ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT " + std::string(kProductionColumns) +
-                                                      " FROM productions WHERE id = ?"));
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s, db_->Prepare(Select(kProductionColumns, "FROM productions WHERE id = ?")));
   s.Bind(1, id);
-  FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
-  FIGURANT_RETURN_IF_ERROR(NotFoundUnless(row, "production", id));
-  return ReadProduction(s);
+  return ReadOne(s, ReadProduction, "production", id);
 }
 
 Result<std::vector<Production>> Registry::ListProductions() {
-  FIGURANT_ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT " + std::string(kProductionColumns) +
-                                                      " FROM productions ORDER BY created_at, id"));
-  std::vector<Production> out;
-  while (true) {
-    FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(ReadProduction(s));
-  }
-  return out;
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare(Select(kProductionColumns, "FROM productions ORDER BY created_at, id")));
+  return ReadAll(s, ReadProduction);
 }
 
 // ---- doubles -----------------------------------------------------------------------------------
@@ -378,26 +473,27 @@ constexpr std::string_view kDoubleColumns =
     "footprint_radius_m, bounds_json, units, units_guessed, lods_json, rigged, "
     "has_wardrobe_regions, look_tags";
 
-Double ReadDouble(const Statement& s) {
+Result<Double> ReadDouble(const Statement& s) {
+  RowReader r(s, "doubles");
   Double d;
-  d.id = s.Text(0);
-  d.performer_id = s.Text(1);
-  d.name = s.Text(2);
-  d.status = s.Text(3);
-  d.created_at = s.Int(4);
-  d.source_kind = s.Text(5);
-  d.source_sha256 = s.OptionalText(6);
-  d.blob_id = s.OptionalText(7);
-  d.height_m = s.Double(8);
-  d.footprint_radius_m = s.Double(9);
-  d.bounds_json = s.Text(10);
-  d.units = s.Text(11);
-  d.units_guessed = s.Int(12) != 0;
-  d.lods_json = s.Text(13);
-  d.rigged = s.Int(14) != 0;
-  d.has_wardrobe_regions = s.Int(15) != 0;
-  d.look_tags = FromJsonList(s.Text(16));
-  return d;
+  d.id = r.Text(0);
+  d.performer_id = r.Text(1);
+  d.name = r.Text(2);
+  d.status = r.Enum(3, internal::kDoubleStatusNames);
+  d.created_at = r.Timestamp(4);
+  d.source_kind = r.Enum(5, internal::kSourceKindNames);
+  d.source_sha256 = r.OptionalText(6);
+  d.blob_id = r.OptionalText(7);
+  d.height_m = r.Measure(8);
+  d.footprint_radius_m = r.Measure(9);
+  d.bounds_json = r.JsonDocumentOrEmpty(10);
+  d.units = r.Text(11);
+  d.units_guessed = r.Flag(12);
+  d.lods_json = r.JsonDocumentOrEmpty(13);
+  d.rigged = r.Flag(14);
+  d.has_wardrobe_regions = r.Flag(15);
+  d.look_tags = r.JsonStringList(16);
+  return r.Finish(std::move(d));
 }
 
 }  // namespace
@@ -407,8 +503,9 @@ Status Registry::InsertDouble(const Double& d) {
     FIGURANT_ASSIGN_OR_RETURN(
         Statement s, db_->Prepare("INSERT INTO doubles (" + std::string(kDoubleColumns) +
                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    s.Bind(1, d.id).Bind(2, d.performer_id).Bind(3, d.name).Bind(4, d.status);
-    s.Bind(5, d.created_at).Bind(6, d.source_kind).BindOptional(7, d.source_sha256);
+    s.Bind(1, d.id).Bind(2, d.performer_id).Bind(3, d.name).Bind(4, DoubleStatusName(d.status));
+    s.Bind(5, d.created_at).Bind(6, SourceKindName(d.source_kind));
+    s.BindOptional(7, d.source_sha256);
     s.BindOptional(8, d.blob_id).BindDouble(9, d.height_m).BindDouble(10, d.footprint_radius_m);
     s.Bind(11, d.bounds_json).Bind(12, d.units).Bind(13, static_cast<int64_t>(d.units_guessed));
     s.Bind(14, d.lods_json).Bind(15, static_cast<int64_t>(d.rigged));
@@ -420,37 +517,30 @@ Status Registry::InsertDouble(const Double& d) {
 }
 
 Result<Double> Registry::GetDouble(const std::string& id) {
-  FIGURANT_ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT " + std::string(kDoubleColumns) +
-                                                      " FROM doubles WHERE id = ?"));
+  FIGURANT_ASSIGN_OR_RETURN(Statement s,
+                            db_->Prepare(Select(kDoubleColumns, "FROM doubles WHERE id = ?")));
   s.Bind(1, id);
-  FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
-  FIGURANT_RETURN_IF_ERROR(NotFoundUnless(row, "double", id));
-  return ReadDouble(s);
+  return ReadOne(s, ReadDouble, "double", id);
 }
 
 Result<std::vector<Double>> Registry::ListDoubles(const std::optional<std::string>& performer_id) {
-  FIGURANT_ASSIGN_OR_RETURN(Statement s,
-                            db_->Prepare("SELECT " + std::string(kDoubleColumns) +
-                                         " FROM doubles WHERE (?1 IS NULL OR performer_id = ?1) "
-                                         "ORDER BY created_at, id"));
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s, db_->Prepare(Select(kDoubleColumns,
+                                       "FROM doubles WHERE (?1 IS NULL OR performer_id = ?1) "
+                                       "ORDER BY created_at, id")));
   s.BindOptional(1, performer_id);
-  std::vector<Double> out;
-  while (true) {
-    FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(ReadDouble(s));
-  }
-  return out;
+  return ReadAll(s, ReadDouble);
 }
 
 Status Registry::MarkDoublesErased(const std::string& performer_id) {
   return InTransaction([&]() -> Status {
     FIGURANT_ASSIGN_OR_RETURN(
         Statement s,
-        db_->Prepare("UPDATE doubles SET status = 'erased', source_sha256 = NULL, blob_id = NULL, "
+        db_->Prepare("UPDATE doubles SET status = ?1, source_sha256 = NULL, blob_id = NULL, "
                      "height_m = 0, footprint_radius_m = 0, bounds_json = '', lods_json = '', "
-                     "look_tags = '[]' WHERE performer_id = ?"));
-    FIGURANT_RETURN_IF_ERROR(s.Bind(1, performer_id).Run());
+                     "look_tags = '[]' WHERE performer_id = ?2"));
+    FIGURANT_RETURN_IF_ERROR(
+        s.Bind(1, DoubleStatusName(DoubleStatus::kErased)).Bind(2, performer_id).Run());
     AfterWrite();
     return Status::Ok();
   });
@@ -470,8 +560,8 @@ Status Registry::InsertLicence(const Licence& l) {
                               db_->Prepare("INSERT INTO licences (" + std::string(kLicenceColumns) +
                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     s.Bind(1, l.id).Bind(2, l.performer_id).Bind(3, l.studio_id).Bind(4, l.terms_json);
-    s.Bind(5, l.language).Bind(6, l.disclosure).Bind(7, l.state).Bind(8, l.valid_from.ToString());
-    s.BindOptional(9, l.valid_until ? std::optional(l.valid_until->ToString()) : std::nullopt);
+    s.Bind(5, l.language).Bind(6, l.disclosure).Bind(7, LicenceStateName(l.state));
+    s.Bind(8, l.valid_from.ToString()).BindOptional(9, OptionalDateText(l.valid_until));
     s.Bind(10, static_cast<int64_t>(l.blanket)).Bind(11, l.created_at);
     if (l.signed_at) {
       s.Bind(12, *l.signed_at);
@@ -483,7 +573,7 @@ Status Registry::InsertLicence(const Licence& l) {
     } else {
       s.BindNull(13);
     }
-    s.BindOptional(14, l.revoked_from ? std::optional(l.revoked_from->ToString()) : std::nullopt);
+    s.BindOptional(14, OptionalDateText(l.revoked_from));
     Status r = s.Run();
     AfterWrite();
     return InsertError(r, "licence " + l.id);
@@ -491,36 +581,29 @@ Status Registry::InsertLicence(const Licence& l) {
 }
 
 Result<Licence> Registry::GetLicence(const std::string& id) {
-  FIGURANT_ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT " + std::string(kLicenceColumns) +
-                                                      " FROM licences WHERE id = ?"));
+  FIGURANT_ASSIGN_OR_RETURN(Statement s,
+                            db_->Prepare(Select(kLicenceColumns, "FROM licences WHERE id = ?")));
   s.Bind(1, id);
-  FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
-  FIGURANT_RETURN_IF_ERROR(NotFoundUnless(row, "licence", id));
-  return ReadLicence(s);
+  return ReadOne(s, ReadLicence, "licence", id);
 }
 
 Result<std::vector<Licence>> Registry::ListLicences(const std::optional<std::string>& performer_id,
                                                     const std::optional<std::string>& studio_id) {
   FIGURANT_ASSIGN_OR_RETURN(
-      Statement s, db_->Prepare("SELECT " + std::string(kLicenceColumns) +
-                                " FROM licences WHERE (?1 IS NULL OR performer_id = ?1) AND "
-                                "(?2 IS NULL OR studio_id = ?2) ORDER BY created_at, id"));
+      Statement s, db_->Prepare(Select(kLicenceColumns,
+                                       "FROM licences WHERE (?1 IS NULL OR performer_id = ?1) AND "
+                                       "(?2 IS NULL OR studio_id = ?2) ORDER BY created_at, id")));
   s.BindOptional(1, performer_id).BindOptional(2, studio_id);
-  std::vector<Licence> out;
-  while (true) {
-    FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(ReadLicence(s));
-  }
-  return out;
+  return ReadAll(s, ReadLicence);
 }
 
 Status Registry::MarkLicenceSigned(const std::string& id, UnixSeconds at) {
   return InTransaction([&]() -> Status {
     FIGURANT_ASSIGN_OR_RETURN(
-        Statement s, db_->Prepare("UPDATE licences SET state = 'active', signed_at = ? WHERE id "
-                                  "= ? AND state = 'draft'"));
-    FIGURANT_RETURN_IF_ERROR(s.Bind(1, at).Bind(2, id).Run());
+        Statement s, db_->Prepare("UPDATE licences SET state = ?1, signed_at = ?2 WHERE id = ?3 "
+                                  "AND state = ?4"));
+    s.Bind(1, LicenceStateName(LicenceState::kActive)).Bind(2, at).Bind(3, id);
+    FIGURANT_RETURN_IF_ERROR(s.Bind(4, LicenceStateName(LicenceState::kDraft)).Run());
     AfterWrite();
     if (sqlite3_changes(db_->handle()) != 1) {
       return FailedPrecondition("licence " + id + " is not a draft awaiting signature");
@@ -532,9 +615,10 @@ Status Registry::MarkLicenceSigned(const std::string& id, UnixSeconds at) {
 Status Registry::MarkLicenceRevoked(const std::string& id, UnixSeconds at, const Date& effective) {
   return InTransaction([&]() -> Status {
     FIGURANT_ASSIGN_OR_RETURN(Statement s,
-                              db_->Prepare("UPDATE licences SET state = 'revoked', revoked_at = ?, "
-                                           "revoked_from = ? WHERE id = ? AND state = 'active'"));
-    FIGURANT_RETURN_IF_ERROR(s.Bind(1, at).Bind(2, effective.ToString()).Bind(3, id).Run());
+                              db_->Prepare("UPDATE licences SET state = ?1, revoked_at = ?2, "
+                                           "revoked_from = ?3 WHERE id = ?4 AND state = ?5"));
+    s.Bind(1, LicenceStateName(LicenceState::kRevoked)).Bind(2, at).Bind(3, effective.ToString());
+    FIGURANT_RETURN_IF_ERROR(s.Bind(4, id).Bind(5, LicenceStateName(LicenceState::kActive)).Run());
     AfterWrite();
     if (sqlite3_changes(db_->handle()) != 1) {
       return FailedPrecondition("licence " + id + " is not active");
@@ -547,9 +631,9 @@ Status Registry::MarkLicencesErased(const std::string& performer_id) {
   return InTransaction([&]() -> Status {
     FIGURANT_ASSIGN_OR_RETURN(
         Statement s,
-        db_->Prepare("UPDATE licences SET state = 'erased' WHERE performer_id = ? AND state <> "
-                     "'erased'"));
-    FIGURANT_RETURN_IF_ERROR(s.Bind(1, performer_id).Run());
+        db_->Prepare("UPDATE licences SET state = ?1 WHERE performer_id = ?2 AND state <> ?1"));
+    FIGURANT_RETURN_IF_ERROR(
+        s.Bind(1, LicenceStateName(LicenceState::kErased)).Bind(2, performer_id).Run());
     AfterWrite();
     return Status::Ok();
   });
@@ -565,11 +649,11 @@ Status Registry::InsertConsent(const Consent& c) {
                    .Bind(4, c.terms_sha256)
                    .Bind(5, c.language)
                    .Bind(6, c.signed_at)
-                   .Bind(7, c.signer)
+                   .Bind(7, SignerKindName(c.signer))
                    .Bind(8, c.signer_id)
                    .BindBlob(9, c.public_key)
                    .BindBlob(10, c.signature)
-                   .Bind(11, c.representation)
+                   .Bind(11, RepresentationName(c.representation))
                    .Run();
     AfterWrite();
     return InsertError(r, "consent for licence " + c.licence_id);
@@ -578,16 +662,9 @@ Status Registry::InsertConsent(const Consent& c) {
 
 Result<std::optional<Consent>> Registry::GetConsent(const std::string& licence_id) {
   FIGURANT_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare("SELECT licence_id, disclosure_text, disclosure_sha256, terms_sha256, "
-                   "language, signed_at, signer, signer_id, public_key, signature, "
-                   "representation FROM consents WHERE licence_id = ?"));
+      Statement s, db_->Prepare(Select(kConsentColumns, "FROM consents WHERE licence_id = ?")));
   s.Bind(1, licence_id);
-  FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return std::optional<Consent>();
-  Consent c{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5),
-            s.Text(6), s.Text(7), s.Blob(8), s.Blob(9), s.Text(10)};
-  return std::optional<Consent>(std::move(c));
+  return ReadOptional(s, ReadConsent);
 }
 
 Status Registry::AppendLicenceEvent(const LicenceEvent& e) {
@@ -596,7 +673,7 @@ Status Registry::AppendLicenceEvent(const LicenceEvent& e) {
         Statement s, db_->Prepare("INSERT INTO licence_events (licence_id, kind, at, detail_json) "
                                   "VALUES (?, ?, ?, ?)"));
     Status r = s.Bind(1, e.licence_id)
-                   .Bind(2, e.kind)
+                   .Bind(2, LicenceEventKindName(e.kind))
                    .Bind(3, e.at)
                    .Bind(4, e.detail_json.empty() ? std::string("{}") : e.detail_json)
                    .Run();
@@ -606,17 +683,11 @@ Status Registry::AppendLicenceEvent(const LicenceEvent& e) {
 }
 
 Result<std::vector<LicenceEvent>> Registry::ListLicenceEvents(const std::string& licence_id) {
-  FIGURANT_ASSIGN_OR_RETURN(Statement s,
-                            db_->Prepare("SELECT seq, licence_id, kind, at, detail_json FROM "
-                                         "licence_events WHERE licence_id = ? ORDER BY seq"));
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s, db_->Prepare(Select(kLicenceEventColumns,
+                                       "FROM licence_events WHERE licence_id = ? ORDER BY seq")));
   s.Bind(1, licence_id);
-  std::vector<LicenceEvent> out;
-  while (true) {
-    FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Int(3), s.Text(4)});
-  }
-  return out;
+  return ReadAll(s, ReadLicenceEvent);
 }
 
 }  // namespace figurant::registry

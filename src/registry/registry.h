@@ -6,16 +6,24 @@
 // invariants listed in docs/registry.md through SQL constraints; the rules of licensing (what may
 // be signed, revoked, rendered) live in consent/ and bank/.
 //
+// Reads are strict: a stored value that is not what its column holds (a list that is not a JSON
+// array of strings, a date that is not YYYY-MM-DD, a timestamp that is not an integer, a state
+// outside its closed set, a key of the wrong length...) is never turned into a default. The read
+// fails with DataLoss naming the table, the row's id, the column, what was expected and what was
+// found. Every Get/List method below can return that DataLoss.
+//
 // Every mutating method runs inside the caller's transaction when one is open (InTransaction),
 // else in its own. A crash at any point leaves the file as it was before the transaction.
 // Not thread-safe: one Registry per thread; several processes may share the file (SQLite locks).
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -28,11 +36,50 @@ namespace internal {
 class Database;
 }
 
+// The closed sets of the registry's state columns. Each is stored as the text its Name function
+// returns (docs/registry.md); its Parse function is the inverse, nullopt for any other text.
+
+// `licences.state`: draft -> active (signed) -> revoked; any -> erased.
+enum class LicenceState { kDraft, kActive, kRevoked, kErased };
+std::string_view LicenceStateName(LicenceState state);  // "draft", "active", "revoked", "erased"
+std::optional<LicenceState> ParseLicenceState(std::string_view name);
+
+// `doubles.status`.
+enum class DoubleStatus { kPlaceholder, kReady, kErased };
+std::string_view DoubleStatusName(DoubleStatus status);  // "placeholder", "ready", "erased"
+std::optional<DoubleStatus> ParseDoubleStatus(std::string_view name);
+
+// `doubles.source_kind`: what the double was made from.
+enum class SourceKind { kPlaceholder, kScan, kMakeHuman, kSynthetic };
+// "placeholder", "scan", "makehuman", "synthetic"
+std::string_view SourceKindName(SourceKind kind);
+std::optional<SourceKind> ParseSourceKind(std::string_view name);
+
+// `consents.signer`: who signed, the performer or (after their death) their estate.
+enum class SignerKind { kPerformer, kEstate };
+std::string_view SignerKindName(SignerKind kind);  // "performer", "estate"
+std::optional<SignerKind> ParseSignerKind(std::string_view name);
+
+// `consents.representation`: who advised the signer (California AB 2602).
+enum class Representation { kUnion, kCounsel, kNone };
+std::string_view RepresentationName(Representation representation);  // "union", "counsel", "none"
+std::optional<Representation> ParseRepresentation(std::string_view name);
+
+// `licence_events.kind`.
+enum class LicenceEventKind { kDrafted, kSigned, kRevoked, kErased };
+// "drafted", "signed", "revoked", "erased"
+std::string_view LicenceEventKindName(LicenceEventKind kind);
+std::optional<LicenceEventKind> ParseLicenceEventKind(std::string_view name);
+
+// Language columns hold an ISO 639-1 code from this closed set (consent::Language is the typed
+// form; the registry does not depend on consent/, so it keeps the code and checks it on read).
+inline constexpr std::array<std::string_view, 2> kLanguageCodes = {"en", "fr"};
+
 struct Performer {
   std::string id;
   std::string name;
   std::optional<std::string> email;
-  std::string language = "en";  // "en" | "fr": the language of their disclosures
+  std::string language = "en";  // one of kLanguageCodes: the language of their disclosures
   Bytes public_key;             // Ed25519, 32 bytes
   bool synthetic = false;       // generated, no real person: never paid
   std::optional<Date> deceased_on;
@@ -68,10 +115,10 @@ struct Double {
   std::string id;
   std::string performer_id;
   std::string name;
-  std::string status = "placeholder";  // placeholder | ready | erased
+  DoubleStatus status = DoubleStatus::kPlaceholder;
   UnixSeconds created_at = 0;
   // From scan ingest (schema v2); empty/zero for placeholders and after erasure.
-  std::string source_kind = "placeholder";   // placeholder | scan | makehuman | synthetic
+  SourceKind source_kind = SourceKind::kPlaceholder;
   std::optional<std::string> source_sha256;  // hex, of the source file(s)
   std::optional<std::string> blob_id;        // store address of the encoded DoubleAsset
   double height_m = 0;                       // [Units: metres]
@@ -89,10 +136,10 @@ struct Licence {
   std::string id;
   std::string performer_id;
   std::string studio_id;
-  std::string terms_json;       // canonical terms text (consent::CanonicalTermsText)
-  std::string language;         // "en" | "fr": language of the disclosure
-  std::string disclosure;       // the disclosure text printed at draft time
-  std::string state = "draft";  // draft | active | revoked | erased
+  std::string terms_json;  // canonical terms text (consent::CanonicalTermsText)
+  std::string language;    // one of kLanguageCodes: language of the disclosure
+  std::string disclosure;  // the disclosure text printed at draft time
+  LicenceState state = LicenceState::kDraft;
   Date valid_from;
   std::optional<Date> valid_until;  // none: perpetual
   bool blanket = false;
@@ -105,21 +152,21 @@ struct Licence {
 struct Consent {
   std::string licence_id;
   std::string disclosure_text;
-  std::string disclosure_sha256;
-  std::string terms_sha256;
-  std::string language;
+  std::string disclosure_sha256;  // 64 lowercase hex digits
+  std::string terms_sha256;       // 64 lowercase hex digits
+  std::string language;           // one of kLanguageCodes
   UnixSeconds signed_at = 0;
-  std::string signer;     // "performer" | "estate"
+  SignerKind signer = SignerKind::kPerformer;
   std::string signer_id;  // performer or estate id
-  Bytes public_key;
-  Bytes signature;
-  std::string representation;  // "union" | "counsel" | "none"
+  Bytes public_key;       // Ed25519, 32 bytes
+  Bytes signature;        // Ed25519, 64 bytes
+  Representation representation = Representation::kNone;
 };
 
 struct LicenceEvent {
   int64_t seq = 0;
   std::string licence_id;
-  std::string kind;  // drafted | signed | revoked | erased
+  LicenceEventKind kind = LicenceEventKind::kDrafted;
   UnixSeconds at = 0;
   std::string detail_json;  // kind-specific, documented in docs/registry.md
 };

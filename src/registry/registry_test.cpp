@@ -135,7 +135,7 @@ TEST_F(RegistryTest, LicenceLifecycleIsGuarded) {
   EXPECT_EQ(reg_->MarkLicenceSigned(l.id, clock_.Now()).code(), StatusCode::kFailedPrecondition);
   ASSERT_TRUE(reg_->MarkLicenceRevoked(l.id, clock_.Now(), *Date::Parse("2026-12-25")).ok());
   auto got = reg_->GetLicence(l.id);
-  EXPECT_EQ(got->state, "revoked");
+  EXPECT_EQ(got->state, LicenceState::kRevoked);
   EXPECT_EQ(got->revoked_from->ToString(), "2026-12-25");
 }
 
@@ -143,10 +143,19 @@ TEST_F(RegistryTest, TermsConsentsAndEventsCannotBeRewritten) {
   Performer p = NewPerformer("A");
   Studio s = NewStudio("S");
   Licence l = NewDraft(p, s);
-  Consent c{l.id,        "text", std::string(64, 'a'), std::string(64, 'b'), "en",  1,
-            "performer", p.id,   Bytes(32, 1),         Bytes(64, 2),         "none"};
+  Consent c{l.id,
+            "text",
+            std::string(64, 'a'),
+            std::string(64, 'b'),
+            "en",
+            1,
+            SignerKind::kPerformer,
+            p.id,
+            Bytes(32, 1),
+            Bytes(64, 2),
+            Representation::kNone};
   ASSERT_TRUE(reg_->InsertConsent(c).ok());
-  ASSERT_TRUE(reg_->AppendLicenceEvent({0, l.id, "signed", 1, "{}"}).ok());
+  ASSERT_TRUE(reg_->AppendLicenceEvent({0, l.id, LicenceEventKind::kSigned, 1, "{}"}).ok());
   EXPECT_FALSE(reg_->database().Exec("UPDATE licences SET terms_json = '{\"x\":1}'").ok());
   EXPECT_FALSE(reg_->database().Exec("UPDATE consents SET signature = zeroblob(64)").ok());
   EXPECT_FALSE(reg_->database().Exec("DELETE FROM licence_events").ok());
@@ -162,6 +171,71 @@ TEST_F(RegistryTest, FailedTransactionLeavesNothing) {
   });
   EXPECT_EQ(s.code(), StatusCode::kInternal);
   EXPECT_TRUE(reg_->ListPerformers()->empty());
+}
+
+// ---- SQLite failures are classified by extended result code, never by message text -----------
+
+TEST_F(RegistryTest, ExtendedResultCodesMapToStatusCodes) {
+  using internal::StatusCodeFor;
+  EXPECT_EQ(StatusCodeFor(SQLITE_CONSTRAINT_UNIQUE), StatusCode::kAlreadyExists);
+  EXPECT_EQ(StatusCodeFor(SQLITE_CONSTRAINT_PRIMARYKEY), StatusCode::kAlreadyExists);
+  EXPECT_EQ(StatusCodeFor(SQLITE_CONSTRAINT_FOREIGNKEY), StatusCode::kNotFound);
+  EXPECT_EQ(StatusCodeFor(SQLITE_CONSTRAINT_CHECK), StatusCode::kInvalidArgument);
+  EXPECT_EQ(StatusCodeFor(SQLITE_CONSTRAINT_NOTNULL), StatusCode::kInvalidArgument);
+  EXPECT_EQ(StatusCodeFor(SQLITE_CONSTRAINT_TRIGGER), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(StatusCodeFor(SQLITE_CONSTRAINT), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(StatusCodeFor(SQLITE_CORRUPT), StatusCode::kDataLoss);
+  EXPECT_EQ(StatusCodeFor(SQLITE_BUSY_SNAPSHOT), StatusCode::kUnavailable);
+  EXPECT_EQ(StatusCodeFor(SQLITE_TOOBIG), StatusCode::kInvalidArgument);
+  EXPECT_EQ(StatusCodeFor(SQLITE_MISUSE), StatusCode::kInternal);
+}
+
+TEST_F(RegistryTest, DuplicateIdIsAlreadyExistsAndMissingReferenceIsNotFound) {
+  Performer p = NewPerformer("Amina Diallo");
+  Studio s = NewStudio("Lumière");
+  EXPECT_EQ(reg_->InsertStudio({s.id, "Another name", 0}).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(reg_->InsertPerformer(p).code(), StatusCode::kAlreadyExists);
+  ASSERT_TRUE(reg_->InsertEstate({NewId("est"), p.id, "Succession", Bytes(32, 8), 0}).ok());
+  EXPECT_EQ(reg_->InsertEstate({NewId("est"), p.id, "Second estate", Bytes(32, 1), 0}).code(),
+            StatusCode::kAlreadyExists);  // one estate per performer (UNIQUE)
+  EXPECT_EQ(
+      reg_->InsertEstate({NewId("est"), "per_00000000000000ff", "Estate", Bytes(32, 1), 0}).code(),
+      StatusCode::kNotFound);
+  EXPECT_EQ(
+      reg_->AppendLicenceEvent({0, "lic_00000000000000ff", LicenceEventKind::kDrafted, 0, "{}"})
+          .code(),
+      StatusCode::kNotFound);
+}
+
+TEST_F(RegistryTest, ConstraintClassificationIgnoresTheMessageText) {
+  Studio s = NewStudio("Lumière");
+  // Triggers that fail inserts with the very messages SQLite gives for UNIQUE and FOREIGN KEY
+  // failures: read by their text, they would pass for AlreadyExists and NotFound.
+  ASSERT_TRUE(reg_->database()
+                  .Exec("CREATE TRIGGER fake_unique BEFORE INSERT ON studios BEGIN SELECT "
+                        "RAISE(ABORT, 'UNIQUE constraint failed: studios.name'); END; "
+                        "CREATE TRIGGER fake_fk BEFORE INSERT ON productions BEGIN SELECT "
+                        "RAISE(ABORT, 'FOREIGN KEY constraint failed'); END;")
+                  .ok());
+  Status studio = reg_->InsertStudio({NewId("stu"), "Brand new", 0});
+  EXPECT_EQ(studio.code(), StatusCode::kFailedPrecondition) << studio.ToString();
+  EXPECT_NE(studio.message().find("UNIQUE constraint failed"), std::string::npos);
+  Status production =
+      reg_->InsertProduction({NewId("prd"), s.id, "Film", {"streaming"}, {"FR"}, {}, 0});
+  EXPECT_EQ(production.code(), StatusCode::kFailedPrecondition) << production.ToString();
+}
+
+TEST_F(RegistryTest, FailedBindIsReportedNotIgnored) {
+  Studio studio = NewStudio("Lumière");
+  auto s = reg_->database().Prepare("SELECT name FROM studios WHERE id = ?1");
+  ASSERT_TRUE(s.ok());
+  s->Bind(1, studio.id).Bind(2, std::string("no such parameter"));
+  auto row = s->Step();
+  ASSERT_FALSE(row.ok());
+  EXPECT_EQ(row.status().code(), StatusCode::kInternal);
+  EXPECT_NE(row.status().message().find("bind parameter 2"), std::string::npos)
+      << row.status().message();
+  EXPECT_FALSE(s->Run().ok());  // the failure stays with the statement
 }
 
 }  // namespace

@@ -76,7 +76,7 @@ class ShotTestBank : public ::testing::Test {
     FIGURANT_ASSIGN_OR_RETURN(const scan::ImportedScan scan,
                               scan::ImportGenerated(body.mesh, name, Sha256Hex(name), {}));
     EXPECT_EQ(scan.rigged, rigged) << name;
-    return bank_->AddDouble({p.id, name, "scan", {}}, scan);
+    return bank_->AddDouble({p.id, name, registry::SourceKind::kScan, {}}, scan);
   }
 
   // Drafts a licence of `performer_id` to the studio with `terms` and signs it (represented by a

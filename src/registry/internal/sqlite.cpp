@@ -1,5 +1,7 @@
 #include "registry/internal/sqlite.h"
 
+#include <limits>
+
 namespace figurant::registry::internal {
 
 // How long a writer waits for another process's lock before giving up. [Units: ms]
@@ -27,24 +29,52 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool c
 
 Database::~Database() { sqlite3_close(db_); }
 
-Status Database::Error(std::string_view what) const {
-  const int code = sqlite3_extended_errcode(db_);
-  std::string m = std::string(what) + ": " + sqlite3_errmsg(db_) + " (registry " + path_ + ")";
-  switch (code & 0xff) {
+namespace {
+
+// The primary result code is the low byte of an extended one (sqlite.org/rescode.html).
+constexpr int kPrimaryCodeMask = 0xff;
+
+StatusCode ConstraintCodeFor(int extended_code) {
+  switch (extended_code) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return StatusCode::kAlreadyExists;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return StatusCode::kNotFound;
+    case SQLITE_CONSTRAINT_CHECK:
+    case SQLITE_CONSTRAINT_NOTNULL:
+    case SQLITE_CONSTRAINT_DATATYPE:
+      return StatusCode::kInvalidArgument;
+    default:  // SQLITE_CONSTRAINT_TRIGGER (RAISE(ABORT, ...)), _ROWID, _COMMITHOOK, ...
+      return StatusCode::kFailedPrecondition;
+  }
+}
+
+}  // namespace
+
+StatusCode StatusCodeFor(int extended_code) {
+  switch (extended_code & kPrimaryCodeMask) {
     case SQLITE_CONSTRAINT:
-      return FailedPrecondition(std::move(m));
+      return ConstraintCodeFor(extended_code);
+    case SQLITE_TOOBIG:
+      return StatusCode::kInvalidArgument;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      return DataLoss(std::move(m));
+      return StatusCode::kDataLoss;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_CANTOPEN:
-      return Unavailable(std::move(m));
+      return StatusCode::kUnavailable;
     default:
-      return Internal(std::move(m));
+      return StatusCode::kInternal;
   }
+}
+
+Status Database::Error(std::string_view what) const {
+  return {StatusCodeFor(sqlite3_extended_errcode(db_)),
+          std::string(what) + ": " + sqlite3_errmsg(db_) + " (registry " + path_ + ")"};
 }
 
 Status Database::Exec(std::string_view sql) {
@@ -70,31 +100,41 @@ Statement::~Statement() {
   if (stmt_ != nullptr) sqlite3_finalize(stmt_);
 }
 
+Statement& Statement::Checked(int rc, int index) {
+  if (rc != SQLITE_OK && bind_status_.ok()) {
+    bind_status_ = {StatusCodeFor(rc), "bind parameter " + std::to_string(index) + " of '" +
+                                           std::string(sqlite3_sql(stmt_)).substr(0, 60) + "': " +
+                                           sqlite3_errstr(rc) + " (registry " + db_->path() + ")"};
+  }
+  return *this;
+}
+
+// SQLite takes lengths as int; a longer value is refused (SQLITE_TOOBIG), never truncated.
 Statement& Statement::Bind(int i, std::string_view text) {
-  sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-  return *this;
+  if (text.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    return Checked(SQLITE_TOOBIG, i);
+  }
+  return Checked(
+      sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT), i);
 }
-Statement& Statement::Bind(int i, int64_t v) {
-  sqlite3_bind_int64(stmt_, i, v);
-  return *this;
-}
+Statement& Statement::Bind(int i, int64_t v) { return Checked(sqlite3_bind_int64(stmt_, i, v), i); }
 Statement& Statement::BindDouble(int i, double v) {
-  sqlite3_bind_double(stmt_, i, v);
-  return *this;
+  return Checked(sqlite3_bind_double(stmt_, i, v), i);
 }
 Statement& Statement::BindBlob(int i, const std::vector<uint8_t>& blob) {
-  sqlite3_bind_blob(stmt_, i, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
-  return *this;
+  if (blob.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    return Checked(SQLITE_TOOBIG, i);
+  }
+  return Checked(
+      sqlite3_bind_blob(stmt_, i, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT), i);
 }
-Statement& Statement::BindNull(int i) {
-  sqlite3_bind_null(stmt_, i);
-  return *this;
-}
+Statement& Statement::BindNull(int i) { return Checked(sqlite3_bind_null(stmt_, i), i); }
 Statement& Statement::BindOptional(int i, const std::optional<std::string>& text) {
   return text ? Bind(i, *text) : BindNull(i);
 }
 
 Result<bool> Statement::Step() {
+  if (!bind_status_.ok()) return bind_status_;
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -125,6 +165,12 @@ std::vector<uint8_t> Statement::Blob(int c) const {
   const int n = sqlite3_column_bytes(stmt_, c);
   return p ? std::vector<uint8_t>(p, p + n) : std::vector<uint8_t>{};
 }
-bool Statement::IsNull(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+bool Statement::IsNull(int c) const { return Type(c) == SQLITE_NULL; }
+int Statement::Type(int c) const { return sqlite3_column_type(stmt_, c); }
+int Statement::ColumnCount() const { return sqlite3_column_count(stmt_); }
+std::string_view Statement::ColumnName(int c) const {
+  const char* name = sqlite3_column_name(stmt_, c);
+  return name != nullptr ? std::string_view(name) : std::string_view("?");
+}
 
 }  // namespace figurant::registry::internal

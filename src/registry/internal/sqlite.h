@@ -1,5 +1,8 @@
 // A minimal RAII layer over the SQLite C API: a connection and prepared statements that report
 // failures as Status values. Private to the registry module.
+//
+// Failures are classified by SQLite's extended result codes (the connection runs with
+// sqlite3_extended_result_codes on), never by the text of SQLite's message: see StatusCodeFor.
 #pragma once
 
 #include <sqlite3.h>
@@ -17,6 +20,17 @@ namespace figurant::registry::internal {
 
 class Statement;
 
+// The Status code for an SQLite (extended) result code:
+//   SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY          -> kAlreadyExists (a row with that key exists)
+//   SQLITE_CONSTRAINT_FOREIGNKEY                   -> kNotFound (it refers to a missing row)
+//   SQLITE_CONSTRAINT_CHECK, _NOTNULL, _DATATYPE   -> kInvalidArgument (a value breaks a rule)
+//   SQLITE_CONSTRAINT_TRIGGER and other constraint -> kFailedPrecondition (e.g. an immutable row)
+//   SQLITE_TOOBIG                                  -> kInvalidArgument
+//   SQLITE_CORRUPT, SQLITE_NOTADB                  -> kDataLoss
+//   SQLITE_BUSY, _LOCKED, _IOERR, _FULL, _CANTOPEN -> kUnavailable
+//   anything else                                  -> kInternal
+StatusCode StatusCodeFor(int sqlite_extended_code);
+
 class Database {
  public:
   // Opens (creating when `create`) the database file with foreign keys on and WAL journalling.
@@ -29,7 +43,8 @@ class Database {
   Status Exec(std::string_view sql);
   Result<Statement> Prepare(std::string_view sql);
   sqlite3* handle() { return db_; }
-  std::string path() const { return path_; }
+  const std::string& path() const { return path_; }
+  // The connection's last error as a Status (code from StatusCodeFor), prefixed with `what`.
   Status Error(std::string_view what) const;
 
  private:
@@ -41,12 +56,17 @@ class Database {
 class Statement {
  public:
   Statement(sqlite3_stmt* stmt, Database* db) : stmt_(stmt), db_(db) {}
-  Statement(Statement&& o) noexcept : stmt_(o.stmt_), db_(o.db_) { o.stmt_ = nullptr; }
+  Statement(Statement&& o) noexcept
+      : stmt_(o.stmt_), db_(o.db_), bind_status_(std::move(o.bind_status_)) {
+    o.stmt_ = nullptr;
+  }
   Statement& operator=(Statement&&) = delete;
   Statement(const Statement&) = delete;
   ~Statement();
 
-  // Binds are 1-based, like SQLite. Chainable.
+  // Binds are 1-based, like SQLite. Chainable. A bind SQLite refuses (index out of range, value
+  // too big) is not lost: the first such failure is kept and returned by Step() and Run(), which
+  // then do not execute the statement.
   Statement& Bind(int index, std::string_view text);
   Statement& Bind(int index, int64_t value);
   Statement& BindDouble(int index, double value);
@@ -54,7 +74,7 @@ class Statement {
   Statement& BindNull(int index);
   Statement& BindOptional(int index, const std::optional<std::string>& text);
 
-  // Steps once: true when a row is available, false when done.
+  // Steps once: true when a row is available, false when done; the first failed bind, if any.
   Result<bool> Step();
   // Steps to completion, expecting no rows.
   Status Run();
@@ -65,10 +85,20 @@ class Statement {
   double Double(int column) const;
   std::vector<uint8_t> Blob(int column) const;
   bool IsNull(int column) const;
+  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL: the stored type. Only
+  // meaningful before the column's value is read (reading converts it: sqlite3_column_type).
+  int Type(int column) const;
+  int ColumnCount() const;
+  // The column's name as the SELECT names it.
+  std::string_view ColumnName(int column) const;
+  const Database& database() const { return *db_; }
 
  private:
+  Statement& Checked(int rc, int index);
+
   sqlite3_stmt* stmt_;
   Database* db_;
+  Status bind_status_;
 };
 
 }  // namespace figurant::registry::internal

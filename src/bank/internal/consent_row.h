@@ -1,0 +1,39 @@
+// The one conversion between what the registry stores and what consent/ reasons about: the
+// `consents` row (registry::Consent) and consent::ConsentRecord, and the registry's enums and
+// their consent/ counterparts.
+//
+// It lives in bank/ because bank/ is the module that depends on both: registry/ is storage and
+// must not know consent/'s types, and consent/ holds the rules and must not know how they are
+// stored. Pure functions; private to the bank module.
+#pragma once
+
+#include <string_view>
+
+#include "consent/check.h"
+#include "consent/consent_record.h"
+#include "consent/disclosure.h"
+#include "core/status.h"
+#include "registry/registry.h"
+
+namespace figurant::bank::internal {
+
+// The record that the stored row `row` proves. `licence` is the licence the row belongs to
+// (row.licence_id == licence.id): its performer and studio are part of the signed message.
+// DataLoss naming the row when its language is not one consent::Language knows.
+Result<consent::ConsentRecord> RecordOf(const registry::Licence& licence,
+                                        const registry::Consent& row);
+
+// The row that stores `record` (everything but the licence's parties, which the licence row
+// holds).
+registry::Consent RowOf(const consent::ConsentRecord& record);
+
+// A stored language code ("en", "fr") as consent::Language; DataLoss naming `where` otherwise.
+Result<consent::Language> LanguageOf(std::string_view code, std::string_view where);
+
+consent::LicenceState ToConsent(registry::LicenceState state);
+consent::Signer ToConsent(registry::SignerKind signer);
+consent::Representation ToConsent(registry::Representation representation);
+registry::SignerKind ToRegistry(consent::Signer signer);
+registry::Representation ToRegistry(consent::Representation representation);
+
+}  // namespace figurant::bank::internal
