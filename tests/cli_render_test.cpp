@@ -1,7 +1,6 @@
 // Render, metering, ledger and statements through the real binary, on a small bank of MakeHuman
 // doubles: the licence check refuses what it must, usage lands in a ledger that verifies, and the
 // statement pays what the terms say.
-#include <ImfFrameBuffer.h>
 #include <ImfHeader.h>
 #include <ImfInputFile.h>
 #include <ImfStringAttribute.h>
@@ -14,6 +13,7 @@
 
 #include "cli_harness.h"
 #include "core/file.h"
+#include "render/exr_read.h"
 
 namespace figurant::testing {
 namespace {
@@ -209,21 +209,6 @@ TEST_F(CliRenderTest, CrowdGroupCastsOnlyLicensedDoublesAndReportsExclusions) {
   EXPECT_FALSE(allowed["groups"][0]["clone_constraints_met"]);
 }
 
-// One float channel of an EXR, row-major.
-std::vector<float> ReadChannel(const fs::path& p, const std::string& name, int& w) {
-  Imf::InputFile file(p.c_str());
-  const Imath::Box2i dw = file.header().dataWindow();
-  w = dw.max.x - dw.min.x + 1;
-  const int h = dw.max.y - dw.min.y + 1;
-  std::vector<float> out(static_cast<size_t>(w) * static_cast<size_t>(h));
-  Imf::FrameBuffer fb;
-  fb.insert(name, Imf::Slice(Imf::FLOAT, reinterpret_cast<char*>(out.data()), sizeof(float),
-                             sizeof(float) * static_cast<size_t>(w)));
-  file.setFrameBuffer(fb);
-  file.readPixels(dw.min.y, dw.max.y);
-  return out;
-}
-
 // An axis-aligned box as an OBJ object; `base` is the next vertex number.
 void ObjBox(std::ostream& o, int& base, double x0, double y0, double z0, double x1, double y1,
             double z1) {
@@ -269,21 +254,26 @@ TEST_F(CliRenderTest, SetMeshesAreRenderedAndStoodOnButNeverMetered) {
 
   // The wall is in the plates: at the centre pixel, opaque, at the analytic camera depth.
   const fs::path exr = report["outputs"][0]["exr"].get<std::string>();
-  int w = 0;
-  const auto z = ReadChannel(exr, "Z", w);
-  const auto alpha = ReadChannel(exr, "A", w);
-  const auto nz = ReadChannel(exr, "N.Z", w);
-  const int h = static_cast<int>(z.size()) / w;
-  const size_t centre = static_cast<size_t>(h / 2) * static_cast<size_t>(w) + w / 2;
+  auto channel = [&](const std::string& name) {
+    auto c = render::ReadExrChannel(exr, name);
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    return c.ok() ? *c : render::ExrChannel{};
+  };
+  const render::ExrChannel z = channel("Z");
+  const render::ExrChannel alpha = channel("A");
+  const render::ExrChannel nz = channel("N.Z");
+  ASSERT_EQ(z.values.size(), alpha.values.size());
+  const size_t centre =
+      static_cast<size_t>(z.height / 2) * static_cast<size_t>(z.width) + z.width / 2;
   // Camera at (0, 1.6, -9) looking at (0, 1, 0): depth along the view axis to the plane z = 3.
   const double forward_z = 9 / std::hypot(9.0, 0.6);
-  EXPECT_NEAR(z[centre], 12 / forward_z, 0.01 * 12 / forward_z);
-  EXPECT_FLOAT_EQ(alpha[centre], 1.0f);
-  EXPECT_NEAR(nz[centre], -1.0f, 1e-3f);  // the wall faces the camera
+  EXPECT_NEAR(z.values[centre], 12 / forward_z, 0.01 * 12 / forward_z);
+  EXPECT_FLOAT_EQ(alpha.values[centre], 1.0f);
+  EXPECT_NEAR(nz.values[centre], -1.0f, 1e-3f);  // the wall faces the camera
   // ... but in no Cryptomatte layer: no id has coverage there.
   for (const char* layer : {"CryptoAgent00", "CryptoDouble00", "CryptoPerformer00"}) {
-    EXPECT_EQ(ReadChannel(exr, std::string(layer) + ".G", w)[centre], 0.0f) << layer;
-    EXPECT_EQ(ReadChannel(exr, std::string(layer) + ".A", w)[centre], 0.0f) << layer;
+    EXPECT_EQ(channel(std::string(layer) + ".G").values.at(centre), 0.0f) << layer;
+    EXPECT_EQ(channel(std::string(layer) + ".A").values.at(centre), 0.0f) << layer;
   }
   // The coverage sidecar and the agent manifest list the three agents and nothing else.
   const json cov = json::parse(*ReadFile(report["outputs"][0]["coverage"].get<std::string>()));

@@ -1,9 +1,6 @@
 // The metering promise, end to end: a rendered frame's usage events, as read back from the
 // ledger, carry exactly the Cryptomatte coverage of the frame's EXR, per double — read from the
 // file alone (the CryptoDouble layers), the way a compositor or an auditor would.
-#include <ImfFrameBuffer.h>
-#include <ImfHeader.h>
-#include <ImfInputFile.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,6 +12,7 @@
 #include "ledger/ledger.h"
 #include "ledger/metering.h"
 #include "render/cryptomatte.h"
+#include "render/exr_read.h"
 #include "render/output.h"
 #include "render/renderer.h"
 
@@ -40,20 +38,6 @@ std::shared_ptr<geom::DoubleAsset> BoxPerson(geom::Vec3f color) {
     m.regions.push_back(geom::Region::kWardrobe);
   }
   return a;
-}
-
-std::vector<float> ReadChannel(const fs::path& p, const std::string& name, int& w, int& h) {
-  Imf::InputFile file(p.c_str());
-  const Imath::Box2i dw = file.header().dataWindow();
-  w = dw.max.x - dw.min.x + 1;
-  h = dw.max.y - dw.min.y + 1;
-  std::vector<float> out(static_cast<size_t>(w) * static_cast<size_t>(h));
-  Imf::FrameBuffer fb;
-  fb.insert(name, Imf::Slice(Imf::FLOAT, reinterpret_cast<char*>(out.data()), sizeof(float),
-                             sizeof(float) * static_cast<size_t>(w)));
-  file.setFrameBuffer(fb);
-  file.readPixels(dw.min.y, dw.max.y);
-  return out;
 }
 
 TEST(MeteringExrTest, UsagePixelsInTheLedgerEqualTheExrCryptomatteCoverage) {
@@ -123,21 +107,10 @@ TEST(MeteringExrTest, UsagePixelsInTheLedgerEqualTheExrCryptomatteCoverage) {
   });
   ASSERT_TRUE(read.ok()) << read.status().ToString();
 
-  // Sum the CryptoDouble coverage of every rank, from the EXR alone.
-  std::map<uint32_t, double> from_exr;
-  int w = 0, h = 0;
-  for (const char* layer : {"CryptoDouble00", "CryptoDouble01", "CryptoDouble02"}) {
-    for (const char* pair : {"RG", "BA"}) {
-      const auto ids = ReadChannel(exr, std::string(layer) + "." + pair[0], w, h);
-      const auto cov = ReadChannel(exr, std::string(layer) + "." + pair[1], w, h);
-      for (size_t i = 0; i < ids.size(); ++i) {
-        if (cov[i] <= 0) continue;
-        uint32_t bits;
-        std::memcpy(&bits, &ids[i], 4);
-        from_exr[bits] += cov[i];
-      }
-    }
-  }
+  // The CryptoDouble coverage of every rank, from the EXR alone.
+  auto read_exr = render::ReadCryptomatteCoverage(exr, render::kDoubleLayer);
+  ASSERT_TRUE(read_exr.ok()) << read_exr.status().ToString();
+  std::map<uint32_t, double>& from_exr = *read_exr;
   ASSERT_EQ(from_ledger.size(), 2u);
   double total = 0;
   for (const auto& [double_id, pixels] : from_ledger) {

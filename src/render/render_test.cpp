@@ -17,6 +17,7 @@
 #include "core/crypto.h"
 #include "core/file.h"
 #include "render/cryptomatte.h"
+#include "render/exr_read.h"
 #include "render/internal/sampler.h"
 #include "render/output.h"
 #include "render/renderer.h"
@@ -189,19 +190,33 @@ TEST(RendererTest, SameImageForAnyThreadCount) {
   EXPECT_NE(*ReadFile(p), bytes[0]) << "a different seed should change the noise";
 }
 
-// Reads one float channel of an EXR.
-std::vector<float> ReadChannel(const fs::path& p, const std::string& name, int& w, int& h) {
-  Imf::InputFile file(p.c_str());
-  const Imath::Box2i dw = file.header().dataWindow();
-  w = dw.max.x - dw.min.x + 1;
-  h = dw.max.y - dw.min.y + 1;
-  std::vector<float> out(static_cast<size_t>(w) * h);
-  Imf::FrameBuffer fb;
-  fb.insert(name, Imf::Slice(Imf::FLOAT, reinterpret_cast<char*>(out.data()), sizeof(float),
-                             sizeof(float) * static_cast<size_t>(w)));
-  file.setFrameBuffer(fb);
-  file.readPixels(dw.min.y, dw.max.y);
-  return out;
+// Reading plates back is for files from anywhere: a bad one is an error naming it, never a crash.
+TEST(ExrReadTest, BadFilesAreErrorsNamingTheFile) {
+  const fs::path missing = Tmp("missing.exr");
+  EXPECT_EQ(ReadExrChannel(missing, "A").status().code(), StatusCode::kNotFound);
+  const fs::path text = Tmp("not-an-exr.exr");
+  ASSERT_TRUE(WriteFileAtomic(text, "v/1 this is not an OpenEXR file").ok());
+  for (const Status& s :
+       {ReadExrChannel(text, "A").status(), ReadCryptomatteCoverage(text, kAgentLayer).status()}) {
+    EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+    EXPECT_NE(s.message().find(text.string()), std::string::npos) << s.ToString();
+  }
+  // A real plate without the channel or layer asked for.
+  RenderScene scene = SmallScene(1);
+  auto r = Renderer::Create(scene, {});
+  ASSERT_TRUE(r.ok());
+  auto f = (*r)->Render(1);
+  ASSERT_TRUE(f.ok());
+  const fs::path plate = Tmp("read-back.exr");
+  ASSERT_TRUE(WriteExr(plate, *f, NamesOf(scene, **r), {}).ok());
+  const auto alpha = ReadExrChannel(plate, "A");
+  ASSERT_TRUE(alpha.ok()) << alpha.status().ToString();
+  EXPECT_EQ(alpha->width, f->width);
+  EXPECT_EQ(alpha->values.size(), static_cast<size_t>(f->width) * f->height);
+  const auto no_channel = ReadExrChannel(plate, "Q");
+  EXPECT_EQ(no_channel.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(no_channel.status().message().find("'Q'"), std::string::npos);
+  EXPECT_EQ(ReadCryptomatteCoverage(plate, "CryptoNothing").status().code(), StatusCode::kDataLoss);
 }
 
 TEST(RendererTest, CryptomatteInTheExrMatchesTheCoverageRecords) {
@@ -213,25 +228,14 @@ TEST(RendererTest, CryptomatteInTheExrMatchesTheCoverageRecords) {
   ASSERT_TRUE(f.ok());
   const fs::path p = Tmp("crypto.exr");
   ASSERT_TRUE(WriteExr(p, *f, NamesOf(scene, **r), {}).ok());
-  // Sum coverage per id over all ranks of the agent layers, from the file alone.
-  std::map<uint32_t, double> from_file;
-  int w = 0, h = 0;
-  for (const char* layer : {"CryptoAgent00", "CryptoAgent01", "CryptoAgent02"}) {
-    for (const char* pair : {"RG", "BA"}) {
-      const auto ids = ReadChannel(p, std::string(layer) + "." + pair[0], w, h);
-      const auto cov = ReadChannel(p, std::string(layer) + "." + pair[1], w, h);
-      for (size_t i = 0; i < ids.size(); ++i) {
-        if (cov[i] <= 0) continue;
-        uint32_t bits;
-        std::memcpy(&bits, &ids[i], 4);
-        from_file[bits] += cov[i];
-      }
-    }
-  }
+  // Coverage per id over all ranks of the agent layers, from the file alone.
+  auto from_file = ReadCryptomatteCoverage(p, kAgentLayer);
+  ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
   ASSERT_FALSE(f->coverage.empty());
   for (const AgentCoverage& c : f->coverage) {
     const uint32_t id = CryptomatteHash(scene.agents[static_cast<size_t>(c.agent)].name);
-    EXPECT_NEAR(from_file[id], c.pixels, 1e-3) << scene.agents[static_cast<size_t>(c.agent)].name;
+    EXPECT_NEAR((*from_file)[id], c.pixels, 1e-3)
+        << scene.agents[static_cast<size_t>(c.agent)].name;
     EXPECT_GT(c.pixels, 10);
   }
   // The manifest names every agent.
@@ -364,11 +368,12 @@ TEST(RendererTest, GoldenImage) {
   }
   ASSERT_TRUE(fs::exists(golden)) << "run once with FIGURANT_UPDATE_GOLDEN=1";
   double diff = 0, mean = 0, worst = 0;
-  int w = 0, h = 0;
   for (int c = 0; c < 4; ++c) {
-    const auto ref = ReadChannel(golden, std::string(1, "RGBA"[c]), w, h);
-    ASSERT_EQ(w, f->width);
-    ASSERT_EQ(h, f->height);
+    const auto channel = ReadExrChannel(golden, std::string(1, "RGBA"[c]));
+    ASSERT_TRUE(channel.ok()) << channel.status().ToString();
+    ASSERT_EQ(channel->width, f->width);
+    ASSERT_EQ(channel->height, f->height);
+    const std::vector<float>& ref = channel->values;
     for (size_t i = 0; i < ref.size(); ++i) {
       const double d = std::fabs(ref[i] - f->rgba[i * 4 + c]);
       diff += d;
@@ -376,7 +381,8 @@ TEST(RendererTest, GoldenImage) {
       worst = std::max(worst, d);
     }
   }
-  EXPECT_LT(diff, 0.01 * mean) << "mean absolute difference " << diff / (4.0 * w * h);
+  EXPECT_LT(diff, 0.01 * mean) << "mean absolute difference "
+                               << diff / (4.0 * f->width * f->height);
   EXPECT_LT(worst, 0.25);
 }
 
@@ -427,10 +433,11 @@ TEST(RendererTest, BlenderCompositorExtractsOneAgentsMatte) {
        static_cast<int32_t>(std::find(performers.begin(), performers.end(), "per_2") -
                             performers.begin())}};
   for (int i = 0; i < 3; ++i) {
-    int w = 0, h = 0;
-    const auto matte = ReadChannel(out / std::to_string(i) / "Image0001.exr", "R", w, h);
-    ASSERT_EQ(w, f->width);
-    ASSERT_EQ(h, f->height);
+    const auto channel = ReadExrChannel(out / std::to_string(i) / "Image0001.exr", "R");
+    ASSERT_TRUE(channel.ok()) << channel.status().ToString();
+    ASSERT_EQ(channel->width, f->width);
+    ASSERT_EQ(channel->height, f->height);
+    const std::vector<float>& matte = channel->values;
     double total = 0, worst = 0;
     for (size_t p = 0; p < matte.size(); ++p) {
       float expected = 0;
