@@ -4,7 +4,7 @@
 #include <set>
 #include <sstream>
 
-#include "consent/internal/names.h"
+#include "core/names.h"
 
 namespace figurant::consent {
 namespace {
@@ -21,14 +21,14 @@ std::string FormatFraction(double f) {
   return out.str();
 }
 
-constexpr internal::Entry<LicenceState, std::string_view> kLicenceStateNames[] = {
+constexpr Entry<LicenceState, std::string_view> kLicenceStateNames[] = {
     {LicenceState::kDraft, "draft"},
     {LicenceState::kActive, "active"},
     {LicenceState::kRevoked, "revoked"},
     {LicenceState::kErased, "erased"},
 };
 
-constexpr internal::Entry<ReasonCode, std::string_view> kReasonCodeNames[] = {
+constexpr Entry<ReasonCode, std::string_view> kReasonCodeNames[] = {
     {ReasonCode::kNoLicence, "no_licence"},
     {ReasonCode::kNotSigned, "not_signed"},
     {ReasonCode::kSignatureInvalid, "signature_invalid"},
@@ -208,11 +208,11 @@ constexpr Rule kRules[] = {
 }  // namespace
 
 std::string_view LicenceStateName(LicenceState s) {
-  return internal::Lookup(kLicenceStateNames, s, "unknown");
+  return Lookup(kLicenceStateNames, s, "unknown");
 }
 
 std::string_view ReasonCodeName(ReasonCode code) {
-  return internal::Lookup(kReasonCodeNames, code, "unknown");
+  return Lookup(kReasonCodeNames, code, "unknown");
 }
 
 std::vector<ReasonCode> Decision::AllReasonCodes() const {

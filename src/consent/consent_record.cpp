@@ -1,25 +1,24 @@
 #include "consent/consent_record.h"
 
+#include "core/names.h"
+
 namespace figurant::consent {
+namespace {
+
+constexpr Entry<Representation, std::string_view> kRepresentationNames[] = {
+    {Representation::kUnion, "union"},
+    {Representation::kCounsel, "counsel"},
+    {Representation::kNone, "none"},
+};
+
+}  // namespace
 
 std::string_view RepresentationName(Representation r) {
-  switch (r) {
-    case Representation::kUnion:
-      return "union";
-    case Representation::kCounsel:
-      return "counsel";
-    case Representation::kNone:
-      return "none";
-  }
-  return "none";
+  return Lookup(kRepresentationNames, r, "none");
 }
 
 std::optional<Representation> ParseRepresentation(std::string_view s) {
-  for (Representation r :
-       {Representation::kUnion, Representation::kCounsel, Representation::kNone}) {
-    if (RepresentationName(r) == s) return r;
-  }
-  return std::nullopt;
+  return KeyOf(kRepresentationNames, s);
 }
 
 std::string ConsentMessage(const ConsentRecord& r) {

@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "consent/internal/iso_tables.h"
-#include "consent/internal/names.h"
+#include "core/names.h"
 
 namespace figurant::consent {
 namespace {
@@ -16,7 +16,7 @@ struct Words {
 
 std::string_view Pick(const Words& w, Language l) { return l == Language::kFrench ? w.fr : w.en; }
 
-constexpr internal::Entry<std::string_view, Words> kMediumWords[] = {
+constexpr Entry<std::string_view, Words> kMediumWords[] = {
     {"theatrical", {"cinema release (theatrical)", "sortie en salles de cinéma"}},
     {"streaming", {"streaming services", "plateformes de streaming"}},
     {"broadcast", {"television broadcast", "diffusion télévisée"}},
@@ -28,7 +28,7 @@ constexpr internal::Entry<std::string_view, Words> kMediumWords[] = {
     {"in_flight", {"in-flight and on-board screening", "projection à bord (avions, trains)"}},
 };
 
-constexpr internal::Entry<std::string_view, Words> kContentWords[] = {
+constexpr Entry<std::string_view, Words> kContentWords[] = {
     {"violence", {"violence", "violence"}},
     {"nudity", {"nudity", "nudité"}},
     {"sexual_content", {"sexual content", "contenu sexuel"}},
@@ -40,7 +40,7 @@ constexpr internal::Entry<std::string_view, Words> kContentWords[] = {
     {"horror", {"horror", "horreur"}},
 };
 
-constexpr internal::Entry<Use, Words> kUseWords[] = {
+constexpr Entry<Use, Words> kUseWords[] = {
     {Use::kBackground,
      {"background (an unnamed extra in a crowd, not featured)",
       "arrière-plan (figurant anonyme dans une foule, non mis en avant)"}},
@@ -50,7 +50,7 @@ constexpr internal::Entry<Use, Words> kUseWords[] = {
     {Use::kPrincipal, {"principal", "rôle principal"}},
 };
 
-constexpr internal::Entry<Alteration, Words> kAlterationWords[] = {
+constexpr Entry<Alteration, Words> kAlterationWords[] = {
     {Alteration::kWardrobeTint,
      {"changing the colour of the clothes", "changer la couleur des vêtements"}},
     {Alteration::kBodyScale,
@@ -59,10 +59,10 @@ constexpr internal::Entry<Alteration, Words> kAlterationWords[] = {
 };
 
 // A medium or content category the tables do not know is shown as its code.
-Words MediumWords(std::string_view m) { return internal::Lookup(kMediumWords, m, {m, m}); }
-Words ContentWords(std::string_view c) { return internal::Lookup(kContentWords, c, {c, c}); }
-Words UseWords(Use u) { return internal::Lookup(kUseWords, u, {}); }
-Words AlterationWords(Alteration a) { return internal::Lookup(kAlterationWords, a, {}); }
+Words MediumWords(std::string_view m) { return Lookup(kMediumWords, m, {m, m}); }
+Words ContentWords(std::string_view c) { return Lookup(kContentWords, c, {c, c}); }
+Words UseWords(Use u) { return Lookup(kUseWords, u, {}); }
+Words AlterationWords(Alteration a) { return Lookup(kAlterationWords, a, {}); }
 
 std::string CountryName(std::string_view code, Language l) {
   if (code == kWorldwide) {

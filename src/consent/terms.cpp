@@ -5,7 +5,7 @@
 #include <set>
 
 #include "consent/internal/iso_tables.h"
-#include "consent/internal/names.h"
+#include "core/names.h"
 
 namespace figurant::consent {
 namespace {
@@ -409,13 +409,13 @@ Revocation RevocationField(const json& doc, Errors& errors) {
   return r;
 }
 
-constexpr internal::Entry<Use, std::string_view> kUseNames[] = {
+constexpr Entry<Use, std::string_view> kUseNames[] = {
     {Use::kBackground, "background"},
     {Use::kFeaturedBackground, "featured_background"},
     {Use::kPrincipal, "principal"},
 };
 
-constexpr internal::Entry<Alteration, std::string_view> kAlterationNames[] = {
+constexpr Entry<Alteration, std::string_view> kAlterationNames[] = {
     {Alteration::kWardrobeTint, "wardrobe_tint"},
     {Alteration::kBodyScale, "body_scale"},
     {Alteration::kFace, "face"},
@@ -423,17 +423,13 @@ constexpr internal::Entry<Alteration, std::string_view> kAlterationNames[] = {
 
 }  // namespace
 
-std::string_view UseName(Use use) { return internal::Lookup(kUseNames, use, "unknown"); }
+std::string_view UseName(Use use) { return Lookup(kUseNames, use, "unknown"); }
 
-std::optional<Use> ParseUse(std::string_view s) { return internal::KeyOf(kUseNames, s); }
+std::optional<Use> ParseUse(std::string_view s) { return KeyOf(kUseNames, s); }
 
-std::string_view AlterationName(Alteration a) {
-  return internal::Lookup(kAlterationNames, a, "unknown");
-}
+std::string_view AlterationName(Alteration a) { return Lookup(kAlterationNames, a, "unknown"); }
 
-std::optional<Alteration> ParseAlteration(std::string_view s) {
-  return internal::KeyOf(kAlterationNames, s);
-}
+std::optional<Alteration> ParseAlteration(std::string_view s) { return KeyOf(kAlterationNames, s); }
 
 const std::vector<std::string_view>& KnownMedia() {
   static const std::vector<std::string_view> kMedia = {

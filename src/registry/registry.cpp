@@ -12,36 +12,36 @@
 namespace figurant::registry {
 
 std::string_view LicenceStateName(LicenceState v) {
-  return NameIn(internal::kLicenceStateNames, v);
+  return Lookup(internal::kLicenceStateNames, v, "");
 }
 std::optional<LicenceState> ParseLicenceState(std::string_view name) {
-  return ParseIn(internal::kLicenceStateNames, name);
+  return KeyOf(internal::kLicenceStateNames, name);
 }
 std::string_view DoubleStatusName(DoubleStatus v) {
-  return NameIn(internal::kDoubleStatusNames, v);
+  return Lookup(internal::kDoubleStatusNames, v, "");
 }
 std::optional<DoubleStatus> ParseDoubleStatus(std::string_view name) {
-  return ParseIn(internal::kDoubleStatusNames, name);
+  return KeyOf(internal::kDoubleStatusNames, name);
 }
-std::string_view SourceKindName(SourceKind v) { return NameIn(internal::kSourceKindNames, v); }
+std::string_view SourceKindName(SourceKind v) { return Lookup(internal::kSourceKindNames, v, ""); }
 std::optional<SourceKind> ParseSourceKind(std::string_view name) {
-  return ParseIn(internal::kSourceKindNames, name);
+  return KeyOf(internal::kSourceKindNames, name);
 }
-std::string_view SignerKindName(SignerKind v) { return NameIn(internal::kSignerKindNames, v); }
+std::string_view SignerKindName(SignerKind v) { return Lookup(internal::kSignerKindNames, v, ""); }
 std::optional<SignerKind> ParseSignerKind(std::string_view name) {
-  return ParseIn(internal::kSignerKindNames, name);
+  return KeyOf(internal::kSignerKindNames, name);
 }
 std::string_view RepresentationName(Representation v) {
-  return NameIn(internal::kRepresentationNames, v);
+  return Lookup(internal::kRepresentationNames, v, "");
 }
 std::optional<Representation> ParseRepresentation(std::string_view name) {
-  return ParseIn(internal::kRepresentationNames, name);
+  return KeyOf(internal::kRepresentationNames, name);
 }
 std::string_view LicenceEventKindName(LicenceEventKind v) {
-  return NameIn(internal::kLicenceEventKindNames, v);
+  return Lookup(internal::kLicenceEventKindNames, v, "");
 }
 std::optional<LicenceEventKind> ParseLicenceEventKind(std::string_view name) {
-  return ParseIn(internal::kLicenceEventKindNames, name);
+  return KeyOf(internal::kLicenceEventKindNames, name);
 }
 
 namespace {

@@ -66,13 +66,13 @@ class RowReader {
   std::string Code(int column, std::span<const std::string_view> codes);
   // TEXT naming a value of E in `names`.
   template <typename E, size_t N>
-  E Enum(int column, const EnumNames<E, N>& names) {
+  E Enum(int column, const Entry<E, std::string_view> (&names)[N]) {
     if (Type(column) == SQLITE_TEXT) {
       const std::string text = row_.Text(column);
-      if (auto value = ParseIn(names, text)) return *value;
+      if (auto value = KeyOf(names, text)) return *value;
     }
     Fail(column, "one of " + Alternatives(names));
-    return names[0].value;
+    return names[0].key;
   }
 
   // `value` when every column read so far held what it should; DataLoss for the first that did

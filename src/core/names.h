@@ -1,13 +1,16 @@
 // One table per vocabulary, read both ways: a value's name for the text formats (terms JSON,
-// ledger payloads, CLI output) and the value a name stands for when parsing them. Writing the
-// pairs once means the printer and the parser cannot disagree.
+// ledger payloads, registry columns, CLI output) and the value a name stands for when parsing
+// them. Writing the pairs once means the printer and the parser cannot disagree. Used by consent
+// (terms and disclosure vocabularies) and registry (the text each enum column stores).
 #pragma once
 
 #include <cstddef>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <type_traits>
 
-namespace figurant::consent::internal {
+namespace figurant {
 
 template <typename Key, typename Value>
 struct Entry {
@@ -35,4 +38,15 @@ constexpr std::optional<Key> KeyOf(const Entry<Key, Value> (&table)[N],
   return std::nullopt;
 }
 
-}  // namespace figurant::consent::internal
+// The keys of a table of names, as "draft|active|revoked": a closed set, for error messages.
+template <typename Key, size_t N>
+std::string Alternatives(const Entry<Key, std::string_view> (&table)[N]) {
+  std::string out;
+  for (const Entry<Key, std::string_view>& e : table) {
+    if (!out.empty()) out += '|';
+    out += e.value;
+  }
+  return out;
+}
+
+}  // namespace figurant
