@@ -48,6 +48,8 @@ void RegisterDemoCommand(CLI::App& app, Context& ctx) {
     if (a->performers > 0) o.performers = a->performers;
     auto s = demo::RunDemo(o, *ctx.clock, ctx.json ? std::cerr : std::cout);
     if (!ctx.Check(s.status())) return;
+    (ctx.json ? std::cerr : std::cout)
+        << "Try: figurant --bank " << (o.dir / "bank").string() << " licence list\n";
     nlohmann::json plates = nlohmann::json::array();
     for (const auto& p : s->plates) plates.push_back(p.string());
     if (ctx.json) {

@@ -448,8 +448,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& o, const Clock& clock, std::ostre
   FIGURANT_RETURN_IF_ERROR(PrintStatement(*b.bank, b.production, out));
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out << "\nDone in " << Fixed(summary.seconds) << " s. Bank: " << (o.dir / "bank").string()
-      << "  Plates: " << (o.dir / "out").string() << "\n"
-      << "Try: figurant --bank " << (o.dir / "bank").string() << " licence list\n";
+      << "  Plates: " << (o.dir / "out").string() << "\n";
   return summary;
 }
 
