@@ -23,7 +23,7 @@ build: configure
 test: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-# Everything except the tests labelled slow (clang-tidy over the tree, the kill-and-recover tests).
+# Everything except the tests labelled slow (clang-tidy over the tree, the CLI kill-mid-write test).
 test-fast: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -LE slow
 
