@@ -1,13 +1,18 @@
 // The ledger through the real binary, against an operator with a shell or a studio that can write
-// files: a file written over the ledger is refused, never emptied.
+// files: a file written over the ledger is refused, never emptied; and against whoever holds the
+// bank's key: a ledger cut back, re-signed without an event, or forked fails verification against
+// the heads an auditor witnessed.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "bank/bank.h"
 #include "cli_harness.h"
+#include "core/clock.h"
 #include "core/file.h"
+#include "ledger/ledger.h"
 
 namespace figurant::testing {
 namespace {
@@ -66,6 +71,149 @@ class CliLedgerTest : public ::testing::Test {
   TempDir dir_;
   std::string bank_, studio_, production_;
 };
+
+// The union's auditor, on its own machine: its own key, its own witness log, and only the exports
+// and the public key the bank hands over (it runs figurant without a bank).
+class CliWitnessTest : public CliLedgerTest {
+ protected:
+  void SetUp() override {
+    CliLedgerTest::SetUp();
+    bank_public_key_ = Json({"ledger", "head"})["head"]["public_key"];
+    const RunResult key = Auditor({"--json", "witness", "new-key", "--out", KeyFile().string()});
+    ASSERT_EQ(key.exit_code, 0) << key.err;
+    witness_public_key_ = json::parse(key.out)["public_key"];
+  }
+
+  fs::path KeyFile() const { return dir_.path() / "union.witness-key"; }
+  fs::path WitnessLog() const { return dir_.path() / "union.witness"; }
+
+  static RunResult Auditor(const std::vector<std::string>& args) {
+    return RunFigurant(args, {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}});
+  }
+
+  // The bank exports its ledger to the auditor, who countersigns its head.
+  RunResult WitnessBankLedger() {
+    const fs::path out = dir_.path() / ("export-" + std::to_string(exports_++) + ".log");
+    EXPECT_EQ(Run({"ledger", "export", out.string()}).exit_code, 0);
+    return WitnessFile(out);
+  }
+
+  // The auditor countersigns the head of the ledger it is handed as `file`.
+  RunResult WitnessFile(const fs::path& file) {
+    return Auditor({"ledger", "witness", file.string(), "--public-key", bank_public_key_, "--key",
+                    KeyFile().string(), "--witness-log", WitnessLog().string()});
+  }
+
+  // Anyone verifying the bank's current ledger against the auditor's witness log.
+  RunResult VerifyWithWitness() {
+    return Auditor({"ledger", "verify", LedgerFile().string(), "--public-key", bank_public_key_,
+                    "--witness", WitnessLog().string(), "--witness-key", witness_public_key_});
+  }
+
+  // The attack succeeds without a witness: the bank's key signed what is there.
+  void ExpectValidWithoutWitness() {
+    const RunResult r = Auditor(
+        {"--json", "ledger", "verify", LedgerFile().string(), "--public-key", bank_public_key_});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(json::parse(r.out)["valid"]);
+  }
+
+  // Verification against the witness fails naming the witnessed head and `why`, and the auditor
+  // refuses to countersign the file when handed it as an export: its log is unchanged. (Handed
+  // over as it is: opening the bank would reconcile licence events from the registry.)
+  void ExpectWitnessRefuses(const std::string& why) {
+    const RunResult v = VerifyWithWitness();
+    EXPECT_EQ(v.exit_code, 1) << v.out;
+    EXPECT_NE(v.err.find(WitnessLog().string() + " line 0 (the head of"), std::string::npos)
+        << v.err;
+    EXPECT_NE(v.err.find(why), std::string::npos) << v.err;
+    const std::string kept = *ReadFile(WitnessLog());
+    const RunResult w = WitnessFile(LedgerFile());
+    EXPECT_EQ(w.exit_code, 1) << w.out;
+    EXPECT_NE(w.err.find(why), std::string::npos) << w.err;
+    EXPECT_EQ(*ReadFile(WitnessLog()), kept) << "the witness countersigned a rewritten ledger";
+  }
+
+  std::string bank_public_key_, witness_public_key_;
+  int exports_ = 0;
+};
+
+TEST_F(CliWitnessTest, AGrowingLedgerExtendsEveryHeadTheWitnessKept) {
+  ASSERT_EQ(WitnessBankLedger().exit_code, 0);
+  SignLicence("Bo Lindqvist");
+  const RunResult second = WitnessBankLedger();
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out.find("as line 1 of"), std::string::npos) << second.out;
+  SignLicence("Chen Wei");
+  const RunResult v = VerifyWithWitness();
+  ASSERT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_NE(v.out.find("extends all 2 heads witnessed in " + WitnessLog().string()),
+            std::string::npos)
+      << v.out;
+  // The same head again is not a new line.
+  const RunResult again = WitnessBankLedger();
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  ASSERT_EQ(WitnessBankLedger().exit_code, 0);
+  const std::string log = *ReadFile(WitnessLog());
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 3);
+}
+
+// Attack: the holder of the bank's key puts back an earlier ledger, signed by that same key,
+// erasing the licences signed since. It verifies alone; the witnessed head is longer.
+TEST_F(CliWitnessTest, AttackCutBackToAnEarlierHeadFailsAgainstTheWitness) {
+  const std::string earlier = *ReadFile(LedgerFile());
+  SignLicence("Bo Lindqvist");
+  ASSERT_EQ(WitnessBankLedger().exit_code, 0);
+  std::ofstream(LedgerFile(), std::ios::binary | std::ios::trunc) << earlier;
+  ExpectValidWithoutWitness();
+  ExpectWitnessRefuses("cut back");
+}
+
+// Attack: the holder of the bank's key drops one event, re-signs the rest with the bank's key as a
+// new log, and goes on using it (so it is no shorter than the witnessed head).
+TEST_F(CliWitnessTest, AttackDroppedEventReSignedWithTheBankKeyFailsAgainstTheWitness) {
+  SignLicence("Bo Lindqvist");
+  SignLicence("Chen Wei");
+  ASSERT_EQ(WitnessBankLedger().exit_code, 0);
+
+  auto bank_key = bank::ReadSigningKey(bank::BankPaths::For(bank_).bank_key);
+  ASSERT_TRUE(bank_key.ok()) << bank_key.status().ToString();
+  std::vector<ledger::Entry> entries;
+  auto read =
+      ledger::ReadLog(*ReadFile(LedgerFile()), bank_key->public_key, [&](const ledger::Entry& e) {
+        entries.push_back(e);
+        return Status::Ok();
+      });
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(entries.size(), 3u);  // the three licences signed
+  const FixedClock clock(entries.back().time);
+  auto forged = ledger::Ledger::Open(dir_.path() / "forged", *bank_key, clock);
+  ASSERT_TRUE(forged.ok()) << forged.status().ToString();
+  for (const ledger::Entry& e : {entries[0], entries[2]}) {  // Bo's licence dropped
+    ASSERT_TRUE((*forged)->Append({{e.type, json::parse(e.payload)}}).ok());
+  }
+  fs::copy_file((*forged)->file(), LedgerFile(), fs::copy_options::overwrite_existing);
+  forged->reset();
+  SignLicence("Dara Okafor");  // the bank goes on: as many entries as were witnessed
+  ExpectValidWithoutWitness();
+  ExpectWitnessRefuses("rewritten");
+}
+
+// Attack: a fork. The bank's directory copied, and each copy goes on with other events signed by
+// the one bank key: two ledgers, each valid, that disagree. Only the one the witness saw passes.
+TEST_F(CliWitnessTest, AttackForkSignedWithTheBankKeyFailsAgainstTheWitness) {
+  const std::string original = bank_;
+  const std::string fork = (dir_.path() / "fork").string();
+  fs::copy(original, fork, fs::copy_options::recursive);
+  SignLicence("Bo Lindqvist");
+  ASSERT_EQ(WitnessBankLedger().exit_code, 0);
+  bank_ = fork;
+  SignLicence("Eve Moreau");  // the same size as the witnessed head, another entry in it
+  ExpectValidWithoutWitness();
+  ExpectWitnessRefuses("rewritten");
+  bank_ = original;
+  EXPECT_EQ(VerifyWithWitness().exit_code, 0);
+}
 
 // Attack: an image (a scene's output, or anything else) written over ledger/ledger.log. The next
 // open used to "repair" it to nothing and start a fresh ledger, and the production's debt was
