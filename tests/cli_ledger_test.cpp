@@ -250,5 +250,35 @@ TEST_F(CliLedgerTest, ATornTailIsStillRepaired) {
   EXPECT_GE(verify["entries"].get<uint64_t>(), head["tree_size"].get<uint64_t>());
 }
 
+// Attack: the holder of the bank's key cuts the ledger back and forges a witness log of its own,
+// with a witness key it made, countersigning the cut-back head. Verifying names the union's
+// witness key, so the forged log is refused line 0; without a witness key nothing is verified.
+TEST_F(CliWitnessTest, AttackAWitnessLogForgedWholeIsRefused) {
+  const std::string earlier = *ReadFile(LedgerFile());
+  SignLicence("Bo Lindqvist");
+  ASSERT_EQ(WitnessBankLedger().exit_code, 0);
+  std::ofstream(LedgerFile(), std::ios::binary | std::ios::trunc) << earlier;
+  const fs::path forged_key = dir_.path() / "forged.witness-key";
+  const fs::path forged_log = dir_.path() / "forged.witness";
+  ASSERT_EQ(Auditor({"witness", "new-key", "--out", forged_key.string()}).exit_code, 0);
+  ASSERT_EQ(Auditor({"ledger", "witness", LedgerFile().string(), "--public-key", bank_public_key_,
+                     "--key", forged_key.string(), "--witness-log", forged_log.string()})
+                .exit_code,
+            0);
+  const std::vector<std::string> verify = {
+      "ledger",         "verify",    LedgerFile().string(), "--public-key",
+      bank_public_key_, "--witness", forged_log.string()};
+  std::vector<std::string> pinned = verify;
+  pinned.insert(pinned.end(), {"--witness-key", witness_public_key_});
+  const RunResult r = Auditor(pinned);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.err.find(forged_log.string() + " line 0: countersigned by witness key"),
+            std::string::npos)
+      << r.err;
+  const RunResult unpinned = Auditor(verify);
+  EXPECT_EQ(unpinned.exit_code, 2) << unpinned.out;
+  EXPECT_NE(unpinned.err.find("--witness-key"), std::string::npos) << unpinned.err;
+}
+
 }  // namespace
 }  // namespace figurant::testing

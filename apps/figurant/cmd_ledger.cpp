@@ -148,18 +148,20 @@ Result<Consistency> ProveExtends(const std::string& head_file, const VerifiedLog
   return c;
 }
 
-// A witness log read from `file` (NotFound when missing), pinned to the witness key given in hex,
-// else to the key its first line names.
+// A witness log read from `file`, pinned to the witness key given in hex. The key is required: a
+// log someone forged whole (with the bank's key for the heads) names a witness key of its own.
 Result<ledger::WitnessLog> ReadWitnessLogFile(const std::string& file, const std::string& key_hex) {
-  std::optional<ledger::WitnessPublicKey> key;
-  if (!key_hex.empty()) {
-    auto raw = FromHex(key_hex);
-    if (!raw.ok() || raw->size() != kEd25519PublicKeyBytes) {
-      return InvalidArgument("--witness-key: expected 64 hex digits");
-    }
-    key.emplace();
-    std::copy(raw->begin(), raw->end(), key->begin());
+  if (key_hex.empty()) {
+    return InvalidArgument(
+        "needs --witness-key HEX: the witness's public key, as the witness gives it "
+        "(a witness log forged whole would name a key of its own)");
   }
+  auto raw = FromHex(key_hex);
+  if (!raw.ok() || raw->size() != kEd25519PublicKeyBytes) {
+    return InvalidArgument("--witness-key: expected 64 hex digits");
+  }
+  ledger::WitnessPublicKey key{};
+  std::copy(raw->begin(), raw->end(), key.begin());
   FIGURANT_ASSIGN_OR_RETURN(const std::string text, ReadFile(file));
   return ledger::ParseWitnessLog(text, file, key);
 }
@@ -205,8 +207,9 @@ void RegisterVerify(CLI::App& ledger, Context& ctx) {
                      "A signed head JSON kept earlier: prove the log extends it");
   verify->add_option("--witness", v->witness_log,
                      "A witness log: prove the log extends every head the witness countersigned");
-  verify->add_option("--witness-key", v->witness_key,
-                     "The witness's public key, hex (default: the one the witness log names)");
+  verify->add_option(
+      "--witness-key", v->witness_key,
+      "The witness's public key, hex, as the witness gives it (needed with --witness)");
   verify->callback([&ctx, v] {
     auto in = ResolveVerifyInput(ctx, *v);
     if (!ctx.Check(in.status())) return;
