@@ -196,13 +196,19 @@ std::string WitnessText(const json& w) {
          "; consistency proof of " + std::to_string(w["consistency"]["proof"].size()) + " hashes)";
 }
 
+// The ledger a command reads, as ResolveVerifyInput resolves it: an export and the bank's public
+// key, or the bank's own.
+void AddLedgerInputOptions(CLI::App& cmd, std::string& file, std::string& public_key) {
+  cmd.add_option("file", file, "Ledger export (default: the bank's ledger)");
+  cmd.add_option("--public-key", public_key,
+                 "Bank public key, hex (default: the bank's, when a bank is at hand)");
+}
+
 void RegisterVerify(CLI::App& ledger, Context& ctx) {
   auto v = std::make_shared<VerifyArgs>();
   CLI::App* verify = ledger.add_subcommand(
       "verify", "Verify a ledger export (or the bank's ledger) with only the bank's public key");
-  verify->add_option("file", v->file, "Ledger export (default: the bank's ledger)");
-  verify->add_option("--public-key", v->public_key,
-                     "Bank public key, hex (default: the bank's, when a bank is at hand)");
+  AddLedgerInputOptions(*verify, v->file, v->public_key);
   verify->add_option("--since-head", v->since,
                      "A signed head JSON kept earlier: prove the log extends it");
   verify->add_option("--witness", v->witness_log,
@@ -312,9 +318,7 @@ void RegisterWitnessHead(CLI::App& ledger, Context& ctx) {
   auto a = std::make_shared<WitnessArgs>();
   CLI::App* cmd = ledger.add_subcommand(
       "witness", "As a witness: check the ledger extends every head you kept, then countersign it");
-  cmd->add_option("file", a->file, "Ledger export (default: the bank's ledger)");
-  cmd->add_option("--public-key", a->public_key,
-                  "Bank public key, hex (default: the bank's, when a bank is at hand)");
+  AddLedgerInputOptions(*cmd, a->file, a->public_key);
   cmd->add_option("--key", a->key_file, "The witness's key file (witness new-key)")->required();
   cmd->add_option("--witness-log", a->witness_log, "The witness log to check and append to")
       ->required();

@@ -197,7 +197,7 @@ Result<WitnessLog> ParseWitnessLog(std::string_view text, std::string_view name,
         witness_key ? *witness_key : (log.heads.empty() ? w.witness_key : log.heads[0].witness_key);
     FIGURANT_RETURN_IF_ERROR(CheckLine(w, log, where, expected));
     log.next_prev = Sha256(line);
-    log.heads.push_back(std::move(w));
+    log.heads.push_back(w);
     at = end + 1;
   }
   return log;
