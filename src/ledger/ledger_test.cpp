@@ -55,6 +55,13 @@ class LedgerTest : public ::testing::Test {
     return *ReadFile(l->file());
   }
 
+  // Appends one more batch, of two usage entries, and closes the ledger.
+  void AppendTwoEntries() {
+    auto l = Open();
+    ASSERT_NE(l, nullptr);
+    ASSERT_TRUE(l->Append({{EntryType::kUsage, {{"x", 1}}}, {EntryType::kUsage, {{"x", 2}}}}).ok());
+  }
+
   std::optional<std::array<uint8_t, 32>> Key() const { return key_.public_key; }
 
   FixedClock clock_{1790000000};
@@ -184,10 +191,7 @@ TEST_F(LedgerTest, EveryPrefixOfABatchIsATornTailAndIsRepaired) {
   Build(2);
   const fs::path file = dir_ / "ledger.log";
   const std::string good = *ReadFile(file);
-  {
-    auto l = Open();
-    ASSERT_TRUE(l->Append({{EntryType::kUsage, {{"x", 1}}}, {EntryType::kUsage, {{"x", 2}}}}).ok());
-  }
+  AppendTwoEntries();
   const std::string batch = ReadFile(file)->substr(good.size());
   for (size_t cut = 1; cut < batch.size(); ++cut) {
     std::ofstream(file, std::ios::binary | std::ios::trunc) << good << batch.substr(0, cut);
@@ -215,10 +219,7 @@ TEST_F(LedgerTest, WhatIsNotATornTailIsRefusedAndLeftAsItIs) {
   Build(2);
   const fs::path file = dir_ / "ledger.log";
   const std::string good = *ReadFile(file);
-  {
-    auto l = Open();
-    ASSERT_TRUE(l->Append({{EntryType::kUsage, {{"x", 1}}}, {EntryType::kUsage, {{"x", 2}}}}).ok());
-  }
+  AppendTwoEntries();
   const std::string longer = *ReadFile(file);
   const auto recs = Records(longer);
   const std::string unsigned_tail = longer.substr(0, longer.size() - recs.back().size());
@@ -317,10 +318,7 @@ TEST_F(LedgerTest, UnsignedEntriesAfterTheLastHeadAreRepaired) {
   Build(2);
   const fs::path file = dir_ / "ledger.log";
   const std::string acknowledged = *ReadFile(file);
-  {
-    auto l = Open();
-    ASSERT_TRUE(l->Append({{EntryType::kUsage, {{"x", 1}}}, {EntryType::kUsage, {{"x", 2}}}}).ok());
-  }
+  AppendTwoEntries();
   const std::string longer = *ReadFile(file);
   const auto recs = Records(longer);
   // Everything of the third batch but the last 10 bytes of its second entry (and its head).
