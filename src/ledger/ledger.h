@@ -4,10 +4,10 @@
 // Ledger::Open cuts away only a torn tail it can prove a crash left (after the last valid head,
 // entries that verify and at most a prefix of the record due next) and refuses anything else —
 // damage, another file written over the log, an empty file — with DataLoss naming the file and the
-// first bad entry and byte, leaving the file untouched. Append is durable: it writes the entries and
-// a new signed head and fsyncs before returning. VerifyLog checks an export with nothing but its
-// bytes and the expected public key.
-// A Ledger is not thread-safe; one process appends at a time (an exclusive lock file enforces it).
+// first bad entry and byte, leaving the file untouched. Append is durable: it writes the entries
+// and a new signed head and fsyncs before returning. VerifyLog checks an export with nothing but
+// its bytes and the expected public key. A Ledger is not thread-safe; one process appends at a time
+// (an exclusive lock file enforces it).
 #pragma once
 
 #include <array>

@@ -260,7 +260,7 @@ TEST_F(LedgerTest, WhatIsNotATornTailIsRefusedAndLeftAsItIs) {
                      good + next_entry.substr(0, 8) + std::string(1, '\x7f'));
   cases.emplace_back("a partial entry of impossible length",
                      good + std::string("FGLE\xff\xff\xff\x7f", 8) + next_entry.substr(8, 9));
-  const std::string head_rec = recs.back();
+  const std::string& head_rec = recs.back();
   std::string wrong_head = head_rec.substr(0, 8 + 16 + 32);
   wrong_head[8 + 20] ^= 1;  // the root
   cases.emplace_back("a partial head over another tree", unsigned_tail + wrong_head);
