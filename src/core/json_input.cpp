@@ -54,12 +54,20 @@ class StrictBuilder {
     if (const size_t tag_end = what.find("] "); tag_end != std::string::npos) {
       what.erase(0, tag_end + 2);
     }
-    return Refuse("not valid JSON (byte " + std::to_string(position) + "): " + what);
+    syntax_ = "not valid JSON (byte " + std::to_string(position);
+    Refuse(what);
+    return false;
   }
 
-  // The first refusal, with the path where it happened; empty when the parse succeeded.
-  const std::string& path() const { return error_path_; }
-  const std::string& error() const { return error_; }
+  // The first refusal, as "field '<path>': <why>" (or "<why>" at the top level); a syntax error
+  // as "not valid JSON (byte N, in field '<path>'): <what>".
+  std::string Message() const {
+    if (!syntax_.empty()) {
+      return syntax_ + (error_path_.empty() ? "" : ", in field '" + error_path_ + "'") +
+             "): " + error_;
+    }
+    return (error_path_.empty() ? "" : "field '" + error_path_ + "': ") + error_;
+  }
 
  private:
   struct Frame {
@@ -113,7 +121,7 @@ class StrictBuilder {
 
   nlohmann::detail::json_sax_dom_parser<json> dom_;
   std::vector<Frame> frames_;
-  std::string error_path_, error_;
+  std::string error_path_, error_, syntax_;
 };
 
 std::string Bound(double v) {
@@ -140,9 +148,7 @@ Result<json> ParseJson(std::string_view text, std::string_view source) {
     return InvalidArgument(std::string(source) + ": too large to hold in memory");
   }
   if (ok) return result;
-  std::string m = std::string(source) + ": ";
-  if (!builder.path().empty()) m += "field '" + builder.path() + "': ";
-  return InvalidArgument(m + builder.error());
+  return InvalidArgument(std::string(source) + ": " + builder.Message());
 }
 
 Result<json> ReadJsonFile(const std::filesystem::path& file, const FileLimit& limit) {

@@ -21,7 +21,8 @@ inline constexpr int kMaxJsonDepth = 64;
 
 // Parses `text` as one JSON document; `source` names it in messages (a file path). Refused, as
 // InvalidArgument "<source>: field '<path>': <why>" (or "<source>: <why>" at the top level):
-//   - text that is not JSON (the byte offset and what was expected);
+//   - text that is not JSON, as "<source>: not valid JSON (byte N, in field '<path>'): <what was
+//     expected>";
 //   - a number a double cannot hold: 1e400, -1e400, a 400-digit integer (nlohmann throws
 //     out_of_range for these, which used to abort the process);
 //   - objects or arrays nested deeper than kMaxJsonDepth;

@@ -1,0 +1,135 @@
+// Hostile input files through the real binary: numbers a double cannot hold, values of the wrong
+// type, nesting without end, files that are not regular files (devices, FIFOs, directories) and
+// files over their kind's size limit. Every one is refused quickly with exit code 2 and a message
+// naming the file and the field or limit: never an abort, a hang or memory in proportion to the
+// file. docs/inputs.md lists the limits.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli_harness.h"
+
+namespace figurant::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Generous enough for a loaded machine; a read that never ends is killed well before the test's
+// own ctest timeout.
+constexpr int kQuickMs = 30'000;
+// The binary may not use more than this, so a file read without bound fails the test instead of
+// exhausting the machine. [Units: bytes]
+constexpr uint64_t kAddressSpace = 4ull << 30;
+// Refusing a file must not cost memory in proportion to it. [Units: KiB]
+constexpr long kMaxRssKb = 256 * 1024;
+
+RunResult RunQuick(const std::vector<std::string>& args,
+                   const std::map<std::string, std::string>& env = {}) {
+  return RunFigurantLimited(args, {kQuickMs, kAddressSpace}, env);
+}
+
+// A refusal as the contract says: exit 2, no signal, no hang, small, and every `needles` in the
+// message.
+void ExpectRefused(const RunResult& r, const std::vector<std::string>& needles,
+                   const std::string& what) {
+  EXPECT_FALSE(r.timed_out) << what << ": still running after " << kQuickMs << " ms";
+  EXPECT_EQ(r.signal, 0) << what << ": killed by signal " << r.signal << "\n" << r.err;
+  EXPECT_EQ(r.exit_code, 2) << what << "\n" << r.err;
+  EXPECT_LT(r.max_rss_kb, kMaxRssKb) << what;
+  for (const std::string& n : needles) {
+    EXPECT_NE(r.err.find(n), std::string::npos) << what << ": no '" << n << "' in:\n" << r.err;
+  }
+}
+
+// A scene that parses; `@` marks where a test puts its value.
+constexpr char kScene[] = R"({"figurant_scene": 1, "production": "prd_x", "shot": "sh010",
+  "camera": {"position": [0, @, -5], "look_at": [0, 1, 0]},
+  "frames": {"start": 1001, "end": 1001},
+  "agents": [{"double": "dbl_x", "position": [0, 0, 0]}]})";
+
+// The scene with `at`'s first occurrence replaced by `value` (nothing replaced when `at` is empty).
+std::string SceneWith(const std::string& at = "", const std::string& value = "") {
+  std::string s = kScene;
+  s.replace(s.find('@'), 1, "1");
+  if (!at.empty()) s.replace(s.find(at), at.size(), value);
+  return s;
+}
+
+class CliInputsTest : public ::testing::Test {
+ protected:
+  CliInputsTest() : dir_("cli-inputs") {}
+
+  fs::path Write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_.path() / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+
+  std::vector<std::string> Render(const fs::path& scene) const {
+    return {"--bank", (dir_.path() / "bank").string(), "render", scene.string()};
+  }
+
+  TempDir dir_;
+};
+
+// 1e400 and its variants abort the process with an uncaught nlohmann::out_of_range today.
+TEST_F(CliInputsTest, SceneNumberADoubleCannotHoldIsAFieldErrorNotAnAbort) {
+  const std::string digits309 = "1" + std::string(309, '0');  // 1e308 * 10, written out
+  const struct {
+    std::string at, value, field;
+  } kCases[] = {
+      {"1, -5]", "1e400, -5]", "camera.position[1]"},
+      {"1, -5]", "-1e400, -5]", "camera.position[1]"},
+      {"1, -5]", digits309 + ", -5]", "camera.position[1]"},
+      {"1, -5]", "-" + digits309 + ", -5]", "camera.position[1]"},
+      {"1, -5]", "1e99999999999999999999, -5]", "camera.position[1]"},
+      {"\"start\": 1001", "\"start\": 1e400", "frames.start"},
+      {"\"start\": 1001", "\"start\": 99999999999999999999", "frames.start"},
+      {"\"start\": 1001", "\"start\": 18446744073709551615", "frames.start"},
+      {"\"start\": 1001", "\"start\": -9223372036854775809", "frames.start"},
+  };
+  for (const auto& c : kCases) {
+    const fs::path scene = Write("scene.json", SceneWith(c.at, c.value));
+    ExpectRefused(RunQuick(Render(scene)), {scene.string(), c.field}, c.value);
+  }
+}
+
+// A group name that is a number aborts with an uncaught nlohmann::type_error today.
+TEST_F(CliInputsTest, SceneValueOfTheWrongTypeIsAFieldErrorNotAnAbort) {
+  const struct {
+    std::string group, field;
+  } kCases[] = {
+      {R"({"kind": "area", "name": 5, "count": 3, "polygon": [[0, 0], [1, 0], [1, 1]]})",
+       "crowds[0]"},
+      {R"({"kind": ["area"], "name": "a", "count": 3, "polygon": [[0, 0], [1, 0], [1, 1]]})",
+       "kind"},
+      {R"({"kind": "area", "name": "a", "count": 3, "polygon": [[0, 0], [1, 0], [1, 1]],
+           "heading": {"mode": 7}})",
+       "heading.mode"},
+  };
+  for (const auto& c : kCases) {
+    std::string text = SceneWith();
+    text.insert(text.rfind('}'), R"(, "crowds": [)" + c.group + "]");
+    const fs::path scene = Write("scene.json", text);
+    ExpectRefused(RunQuick(Render(scene)), {scene.string(), c.field}, c.group);
+  }
+}
+
+// Printing a value nested a million deep in an error message overflows the stack today (SIGSEGV).
+TEST_F(CliInputsTest, SceneNestedWithoutEndIsRefusedNotACrash) {
+  const int depth = 1'000'000;
+  const fs::path scene =
+      Write("scene.json",
+            SceneWith("1, -5]", std::string(depth, '[') + std::string(depth, ']') + ", -5]"));
+  ExpectRefused(RunQuick(Render(scene)), {scene.string(), "camera.position", "nested"}, "deep");
+}
+
+}  // namespace
+}  // namespace figurant::testing
