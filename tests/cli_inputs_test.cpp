@@ -131,5 +131,32 @@ TEST_F(CliInputsTest, SceneNestedWithoutEndIsRefusedNotACrash) {
   ExpectRefused(RunQuick(Render(scene)), {scene.string(), "camera.position", "nested"}, "deep");
 }
 
+// A terms file with 1e400 aborts `licence draft` today, like a scene file.
+TEST_F(CliInputsTest, TermsNumberADoubleCannotHoldIsAFieldErrorNotAnAbort) {
+  const std::string bank = (dir_.path() / "bank").string();
+  const std::map<std::string, std::string> env = {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}};
+  ASSERT_EQ(RunFigurant({"--bank", bank, "init"}, env).exit_code, 0);
+  auto id = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> a = {"--bank", bank, "--json"};
+    a.insert(a.end(), args.begin(), args.end());
+    return json::parse(RunFigurant(a, env).out).at("id").get<std::string>();
+  };
+  const std::string performer = id({"performer", "add", "--name", "A", "--language", "en"});
+  const std::string studio = id({"studio", "add", "--name", "S"});
+  for (const std::string& value :
+       std::vector<std::string>{"1e400", "-1e400", "1" + std::string(309, '0')}) {
+    const fs::path terms = Write("terms.json", R"({"productions": "any", "uses": ["background"],
+      "media": ["streaming"], "territories": ["worldwide"], "valid_from": "2026-01-01",
+      "valid_until": "2027-01-01", "max_screen_height_fraction": 0.2,
+      "compensation": {"currency": "EUR", "scan_fee": )" +
+                                                   value + R"(},
+      "revocable": true, "revocation_notice_days": 30})");
+    ExpectRefused(RunQuick({"--bank", bank, "licence", "draft", "--performer", performer,
+                            "--studio", studio, "--terms", terms.string()},
+                           env),
+                  {terms.string(), "compensation.scan_fee"}, value);
+  }
+}
+
 }  // namespace
 }  // namespace figurant::testing
