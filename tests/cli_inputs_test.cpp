@@ -158,5 +158,93 @@ TEST_F(CliInputsTest, TermsNumberADoubleCannotHoldIsAFieldErrorNotAnAbort) {
   }
 }
 
+// Today /dev/zero is read until memory runs out, a FIFO blocks the open forever and a directory
+// is an I/O failure (exit 1); a symlink to either does the same. Each command that reads a file a
+// user names is tried.
+TEST_F(CliInputsTest, InputThatIsNotARegularFileIsRefusedAtOnce) {
+  const fs::path fifo = dir_.path() / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const fs::path directory = dir_.path() / "a_directory";
+  fs::create_directory(directory);
+  // A name that looks like a scene or a scan is no better: symlinks are followed, then judged.
+  const fs::path zero_link = dir_.path() / "zero.obj";
+  fs::create_symlink("/dev/zero", zero_link);
+  const fs::path fifo_link = dir_.path() / "fifo.json";
+  fs::create_symlink(fifo, fifo_link);
+  const std::string bank = (dir_.path() / "bank").string();
+  for (const std::string& input :
+       std::vector<std::string>{"/dev/zero", "/dev/urandom", fifo.string(), directory.string(),
+                                zero_link.string(), fifo_link.string()}) {
+    const std::vector<std::vector<std::string>> commands = {
+        {"scan", "import", input, "--performer", "per_x"},
+        {"scan", "import", "--makehuman", "--body", input, "--performer", "per_x"},
+        {"render", input},
+        {"licence", "draft", "--performer", "per_x", "--studio", "stu_x", "--terms", input},
+    };
+    for (std::vector<std::string> args : commands) {
+      args.insert(args.begin(), {"--bank", bank});
+      ExpectRefused(RunQuick(args), {input, "not a regular file"}, args[2] + " " + input);
+    }
+  }
+}
+
+// A sparse file of 2 GiB (no disk blocks) is read whole into the parent today before Assimp sees
+// it. It must be refused from its size alone, before a byte is read.
+TEST_F(CliInputsTest, FileOverItsKindsLimitIsRefusedBeforeReading) {
+  const std::string bank = (dir_.path() / "bank").string();
+  const uint64_t size = 2ull << 30;
+  const struct {
+    std::string name;
+    std::vector<std::string> args;
+  } kCases[] = {
+      {"huge.ply", {"scan", "import", "@", "--performer", "per_x"}},
+      {"huge.json", {"render", "@"}},
+      {"terms.json", {"licence", "draft", "--performer", "p", "--studio", "s", "--terms", "@"}},
+  };
+  for (const auto& c : kCases) {
+    const fs::path file = dir_.path() / c.name;
+    std::ofstream(file).put('{');
+    fs::resize_file(file, size);
+    std::vector<std::string> args = c.args;
+    std::replace(args.begin(), args.end(), std::string("@"), file.string());
+    args.insert(args.begin(), {"--bank", bank});
+    ExpectRefused(RunQuick(args), {file.string(), std::to_string(size), "limit"}, c.name);
+    fs::remove(file);
+  }
+}
+
+// A scan whose side files are not regular files: an .mtl that is a FIFO blocked the importer until
+// its timeout today, and /dev/zero as a texture was read until the importer ran out of memory.
+// The import goes on without them, at once, saying why.
+TEST_F(CliInputsTest, ScanSideFilesThatAreNotRegularFilesAreIgnoredWithAWarning) {
+  const std::string bank = (dir_.path() / "bank").string();
+  ASSERT_EQ(RunFigurant({"--bank", bank, "init"}).exit_code, 0);
+  const RunResult added = RunFigurant(
+      {"--bank", bank, "--json", "performer", "add", "--name", "A", "--language", "en"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  const std::string performer = json::parse(added.out).at("id").get<std::string>();
+  ASSERT_EQ(::mkfifo((dir_.path() / "fifo.mtl").c_str(), 0600), 0);
+  Write("zero.mtl", "newmtl skin\nKd 0.8 0.6 0.5\nmap_Kd /dev/zero\n");
+  // A 1.75 m box person.
+  std::string body = "usemtl skin\n";
+  for (const double y : {0.0, 1.75}) {
+    for (const double x : {-0.25, 0.25}) {
+      for (const double z : {-0.15, 0.15}) {
+        body += "v " + std::to_string(x) + " " + std::to_string(y) + " " + std::to_string(z) + "\n";
+      }
+    }
+  }
+  body += "f 1 3 4 2\nf 5 6 8 7\nf 1 2 6 5\nf 3 7 8 4\nf 1 5 7 3\nf 2 4 8 6\n";
+  for (const std::string mtl : {"fifo.mtl", "zero.mtl"}) {
+    const fs::path scan = Write("person.obj", "mtllib " + mtl + "\n" + body);
+    const RunResult r =
+        RunQuick({"--bank", bank, "scan", "import", scan.string(), "--performer", performer});
+    EXPECT_FALSE(r.timed_out) << mtl;
+    EXPECT_EQ(r.exit_code, 0) << mtl << "\n" << r.err;
+    EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << mtl << "\n" << r.err;
+    EXPECT_LT(r.max_rss_kb, kMaxRssKb) << mtl;
+  }
+}
+
 }  // namespace
 }  // namespace figurant::testing
