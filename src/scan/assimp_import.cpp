@@ -438,7 +438,8 @@ Status CheckMeshBytes(std::string_view bytes, const std::string& name) {
 }
 
 // The bytes of a mesh file (a regular file within kMeshFile), checked by CheckMeshBytes; NotFound
-// naming it when it does not exist.
+// naming it when it does not exist. Called in the importer child only (see CheckMeshFile for the
+// parent).
 Result<std::string> ReadMeshFile(const fs::path& path) {
   const std::string name = path.string();
   auto bytes = ReadUserFile(path, kMeshFile);
@@ -451,11 +452,25 @@ Result<std::string> ReadMeshFile(const fs::path& path) {
   return std::move(bytes).value();
 }
 
+// What is cheap to check about a mesh file without reading it, in the parent before an importer
+// is forked: it exists (NotFound naming it), is a regular file within kMeshFile (UserFile::Open)
+// and is not empty.
+Status CheckMeshFile(const fs::path& path) {
+  const std::string name = path.string();
+  auto file = UserFile::Open(path, kMeshFile);
+  if (!file.ok()) {
+    return file.status().code() == StatusCode::kNotFound ? Status(NotFound(name + ": no such file"))
+                                                         : file.status();
+  }
+  if (file->size() == 0) return InvalidArgument(name + ": the file is empty");
+  return Status::Ok();
+}
+
 // Assimp in the isolated child: `read` opens the scene with the child's importer (nullptr when it
-// cannot), `convert` turns the scene into the bytes the child sends back, given the side files
-// that were refused. `name` names the input in every message. Every file the importer opens goes
-// through internal::BoundedIOSystem.
-using SceneReader = std::function<const aiScene*(Assimp::Importer&)>;
+// cannot, or the Status of a check made first), `convert` turns the scene into the bytes the child
+// sends back, given the side files that were refused. `name` names the input in every message.
+// Every file the importer opens goes through internal::BoundedIOSystem.
+using SceneReader = std::function<Result<const aiScene*>(Assimp::Importer&)>;
 using SceneConverter =
     std::function<Result<std::string>(const aiScene*, const std::vector<std::string>& refused)>;
 
@@ -469,7 +484,7 @@ Result<std::string> ReadSceneIsolated(const std::string& name, int timeout_secon
         auto io = std::make_unique<internal::BoundedIOSystem>(kMeshFile);
         const internal::BoundedIOSystem& files = *io;
         importer.SetIOHandler(io.release());  // the importer owns and deletes it
-        const aiScene* scene = read(importer);
+        FIGURANT_ASSIGN_OR_RETURN(const aiScene* scene, read(importer));
         if (scene == nullptr) {
           std::string why = importer.GetErrorString();
           if (!files.refusals().empty()) why += "; " + files.refusals().front();
@@ -484,17 +499,22 @@ Result<std::string> ReadSceneIsolated(const std::string& name, int timeout_secon
 
 Result<ImportedScan> ImportFile(const fs::path& path, const ImportOptions& options) {
   const std::string name = path.string();
-  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, ReadMeshFile(path));
-  std::string sha = Sha256Hex(bytes);
-  SecureZero(bytes.data(), bytes.size());
-  FIGURANT_ASSIGN_OR_RETURN(
-      std::string transfer,
-      ReadSceneIsolated(
-          name, options.import_timeout_seconds,
-          [&](Assimp::Importer& importer) { return importer.ReadFile(name, kPostProcess); },
-          [&](const aiScene* scene, const std::vector<std::string>& refused) {
-            return FromScene(scene, path.parent_path(), name, sha, refused);
-          }));
+  FIGURANT_RETURN_IF_ERROR(CheckMeshFile(path));
+  // The file is read whole (to check and hash it) in the importer child, never in the parent:
+  // what the parent holds does not grow with the file.
+  std::string sha;
+  FIGURANT_ASSIGN_OR_RETURN(std::string transfer,
+                            ReadSceneIsolated(
+                                name, options.import_timeout_seconds,
+                                [&](Assimp::Importer& importer) -> Result<const aiScene*> {
+                                  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, ReadMeshFile(path));
+                                  sha = Sha256Hex(bytes);
+                                  SecureZero(bytes.data(), bytes.size());
+                                  return importer.ReadFile(name, kPostProcess);
+                                },
+                                [&](const aiScene* scene, const std::vector<std::string>& refused) {
+                                  return FromScene(scene, path.parent_path(), name, sha, refused);
+                                }));
   FIGURANT_ASSIGN_OR_RETURN(internal::RawScan raw, DeserializeRaw(transfer, name));
   SecureZero(transfer.data(), transfer.size());
   return internal::Finish(std::move(raw), name, options);
@@ -562,17 +582,19 @@ double MetresPer(Units u) {
 
 Result<geom::Mesh> ImportGeometry(const fs::path& path, size_t max_triangles, int timeout_seconds) {
   const std::string name = path.string();
-  FIGURANT_RETURN_IF_ERROR(ReadMeshFile(path).status());
-  // The child sends the triangles as a double asset, whose decoder the parent runs like on any
-  // untrusted bytes.
-  FIGURANT_ASSIGN_OR_RETURN(
-      std::string transfer,
-      ReadSceneIsolated(
-          name, timeout_seconds,
-          [&](Assimp::Importer& importer) { return importer.ReadFile(name, kGeometryPostProcess); },
-          [&](const aiScene* scene, const std::vector<std::string>&) {
-            return GeometryFromScene(scene, name, max_triangles);
-          }));
+  FIGURANT_RETURN_IF_ERROR(CheckMeshFile(path));
+  // The file is checked whole in the child, as in ImportFile. The child sends the triangles as a
+  // double asset, whose decoder the parent runs like on any untrusted bytes.
+  FIGURANT_ASSIGN_OR_RETURN(std::string transfer,
+                            ReadSceneIsolated(
+                                name, timeout_seconds,
+                                [&](Assimp::Importer& importer) -> Result<const aiScene*> {
+                                  FIGURANT_RETURN_IF_ERROR(ReadMeshFile(path).status());
+                                  return importer.ReadFile(name, kGeometryPostProcess);
+                                },
+                                [&](const aiScene* scene, const std::vector<std::string>&) {
+                                  return GeometryFromScene(scene, name, max_triangles);
+                                }));
   auto asset = geom::DecodeDoubleAsset(transfer);
   if (!asset.ok()) {
     return InvalidArgument(name + ": the mesh importer returned malformed data (" +

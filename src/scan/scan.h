@@ -72,7 +72,8 @@ struct ImportedScan {
 // InvalidArgument with a clear message for a file that is not a regular file or is over kMeshFile,
 // unreadable, truncated or empty files, no triangles, NaN/infinite coordinates, degenerate
 // meshes, implausible heights (saying which units were guessed and that ImportOptions::units
-// overrides them) and meshes over the triangle limit.
+// overrides them) and meshes over the triangle limit. The file is read only in the importer child:
+// the memory of the calling process does not grow with the file.
 Result<ImportedScan> ImportFile(const std::filesystem::path& path, const ImportOptions& options);
 
 // Reads the triangles of a mesh file as they are in the file (its units and axes, every node's

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -194,6 +195,30 @@ TEST(ScanImportTest, AMeshOverItsSizeLimitIsRefusedBeforeReading) {
         << s.message();
   }
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  fs::remove_all(d);
+}
+
+// Peak resident memory of this process alone (not of the importer children). [Units: KiB]
+long PeakRssKb() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+// A mesh within its size limit is still read only by the importer child: a sparse 384 MiB file
+// was read whole into the parent (to hash it) before the child was forked.
+TEST(ScanImportTest, TheParentNeverHoldsTheFile) {
+  const fs::path d = TempDir();
+  Write(d / "sparse.obj", BoxPersonObj(1));
+  fs::resize_file(d / "sparse.obj", 384u << 20);
+  ImportOptions o;
+  o.import_timeout_seconds = 60;
+  const long before = PeakRssKb();
+  for (const auto& s : {ImportFile(d / "sparse.obj", o).status(),
+                        ImportGeometry(d / "sparse.obj", 100, 60).status()}) {
+    EXPECT_NE(s.code(), StatusCode::kUnavailable) << s.ToString();
+  }
+  EXPECT_LT(PeakRssKb() - before, 64 * 1024) << "KiB";
   fs::remove_all(d);
 }
 
