@@ -67,7 +67,7 @@ class CliInputsTest : public ::testing::Test {
   CliInputsTest() : dir_("cli-inputs") {}
 
   fs::path Write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_.path() / name;
+    fs::path p = dir_.path() / name;
     std::ofstream(p) << text;
     return p;
   }
