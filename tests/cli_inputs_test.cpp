@@ -180,6 +180,7 @@ TEST_F(CliInputsTest, InputThatIsNotARegularFileIsRefusedAtOnce) {
         {"scan", "import", "--makehuman", "--body", input, "--performer", "per_x"},
         {"render", input},
         {"licence", "draft", "--performer", "per_x", "--studio", "stu_x", "--terms", input},
+        {"ledger", "verify", input, "--public-key", std::string(64, '0')},
     };
     for (std::vector<std::string> args : commands) {
       args.insert(args.begin(), {"--bank", bank});
@@ -200,6 +201,7 @@ TEST_F(CliInputsTest, FileOverItsKindsLimitIsRefusedBeforeReading) {
       {"huge.ply", {"scan", "import", "@", "--performer", "per_x"}},
       {"huge.json", {"render", "@"}},
       {"terms.json", {"licence", "draft", "--performer", "p", "--studio", "s", "--terms", "@"}},
+      {"ledger.log", {"ledger", "verify", "@", "--public-key", std::string(64, '0')}},
   };
   for (const auto& c : kCases) {
     const fs::path file = dir_.path() / c.name;

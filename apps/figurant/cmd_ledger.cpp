@@ -101,7 +101,7 @@ Result<VerifyInput> ResolveVerifyInput(const Context& ctx, const VerifyArgs& arg
     }
   }
   in.key = *key;
-  FIGURANT_ASSIGN_OR_RETURN(in.bytes, ReadFile(in.path));
+  FIGURANT_ASSIGN_OR_RETURN(in.bytes, ReadUserFile(in.path, ledger::kLedgerFile));
   return in;
 }
 
@@ -127,7 +127,7 @@ struct Consistency {
 
 Result<Consistency> ProveExtends(const std::string& head_file, const VerifiedLog& log,
                                  const PublicKey& key) {
-  auto text = ReadFile(head_file);
+  auto text = ReadUserFile(head_file, ledger::kHeadFile);
   FIGURANT_RETURN_IF_ERROR(text.status().WithContext("--since-head"));
   auto old = ledger::SignedHead::FromJson(json::parse(*text, nullptr, false));
   FIGURANT_RETURN_IF_ERROR(old.status().WithContext("--since-head " + head_file));
@@ -162,7 +162,7 @@ Result<ledger::WitnessLog> ReadWitnessLogFile(const std::string& file, const std
   }
   ledger::WitnessPublicKey key{};
   std::copy(raw->begin(), raw->end(), key.begin());
-  FIGURANT_ASSIGN_OR_RETURN(const std::string text, ReadFile(file));
+  FIGURANT_ASSIGN_OR_RETURN(const std::string text, ReadUserFile(file, ledger::kWitnessLogFile));
   return ledger::ParseWitnessLog(text, file, key);
 }
 
@@ -287,7 +287,7 @@ Result<std::pair<json, std::string>> WitnessHead(const Context& ctx, const Witne
                             ResolveVerifyInput(ctx, {a.file, a.public_key, "", "", ""}));
   FIGURANT_ASSIGN_OR_RETURN(const VerifiedLog log, VerifyInputLog(in));
   FIGURANT_ASSIGN_OR_RETURN(const SigningKeyPair key, ledger::ReadWitnessKey(a.key_file));
-  auto text = ReadFile(a.witness_log);
+  auto text = ReadUserFile(a.witness_log, ledger::kWitnessLogFile);
   if (!text.ok() && text.status().code() != StatusCode::kNotFound) return text.status();
   const std::string kept = text.ok() ? *text : std::string();
   FIGURANT_ASSIGN_OR_RETURN(const ledger::WitnessLog w,

@@ -22,6 +22,7 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/file.h"
 #include "core/status.h"
 #include "ledger/merkle.h"
 
@@ -37,6 +38,11 @@ enum class EntryType : uint8_t {
 std::string_view EntryTypeName(EntryType t);
 
 inline constexpr size_t kMaxPayload = 1 << 20;
+
+// Ledger files a user names (`ledger verify FILE`, `ledger witness EXPORT`) are read whole, bounded
+// and regular files only (core/file.h, docs/inputs.md); so is a signed head (`--since-head`).
+inline constexpr FileLimit kLedgerFile{"ledger file", uint64_t{1} << 30};  // 1 GiB
+inline constexpr FileLimit kHeadFile{"signed head", 64u << 10};            // 64 KiB
 
 struct Entry {
   EntryType type = EntryType::kUsage;

@@ -157,7 +157,7 @@ Result<WitnessPublicKey> CreateWitnessKey(const fs::path& file) {
 }
 
 Result<SigningKeyPair> ReadWitnessKey(const fs::path& file) {
-  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadUserFile(file, kWitnessKeyFile));
   const json j = json::parse(text, nullptr, false);
   SecureZero(text.data(), text.size());
   const auto bad = [&](const std::string& why) {

@@ -27,6 +27,10 @@ namespace figurant::ledger {
 
 using WitnessPublicKey = std::array<uint8_t, kEd25519PublicKeyBytes>;
 
+// The witness's files are read bounded, regular files only (core/file.h, docs/inputs.md).
+inline constexpr FileLimit kWitnessKeyFile{"witness key file", 64u << 10};  // 64 KiB
+inline constexpr FileLimit kWitnessLogFile{"witness log", 256u << 20};      // 256 MiB
+
 // Creates a new witness key pair in `file` (JSON, mode 0600, docs/ledger.md), durably and
 // exclusively: AlreadyExists, with nothing written, when anything is at `file` — a witness key is
 // never overwritten. Returns the public key, which the witness gives to whoever verifies its log.
