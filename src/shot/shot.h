@@ -42,6 +42,12 @@ struct ShotOptions {
   bool allow_clones = false;  // cast even when the clone distances cannot be met
   int threads = -1;           // -1: the scene's setting
   bool progress = false;
+  // The output directory plates go in (render.output is relative to it); empty: the scene file's
+  // directory (SceneSpec::base_dir), or the working directory when that is empty too.
+  std::filesystem::path output_dir;
+  // Crash tests only: pause this long before metering each frame and again before publishing it,
+  // so that a kill can land between the steps. [Units: milliseconds] [Limits: 0..10000]
+  int test_plate_delay_ms = 0;
 };
 
 struct RefusedAgent {
