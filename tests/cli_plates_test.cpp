@@ -1,9 +1,11 @@
 // Attacks on the render's outputs through the real binary. A scene file may write only plates: its
 // render.output and shot name can reach no file outside one output directory, none in the bank,
 // nothing but regular .exr/.png files and the sidecars Figurant names, and never replace a file
-// that is not an earlier output of the same shot. And `check` takes only a size on screen that is
-// a measurement.
+// that is not an earlier output of the same shot. And size on screen is the size the performer is
+// seen at: a camera looking down does not shrink a performer below their licence's limit, and a
+// frame whose measured silhouette exceeds the licence is never published.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -189,6 +191,57 @@ TEST_F(CliPlatesTest, OutGivesTheOutputDirectoryAndReRendersReplaceTheirOwnOutpu
     EXPECT_TRUE(name.starts_with("sh010.") || name == ".figurant.lock") << name;
   }
   EXPECT_EQ(bank_.Usage().size(), 2u);
+}
+
+// ---- size on screen
+
+TEST_F(CliPlatesTest, CameraLookingStraightDownSeesThePerformerAtTheirSize) {
+  const std::string small = bank_.AddDouble("bea", 0.2);
+  json scene =
+      bank_.Scene("top", "out/top.####.exr", json::array({RenderBank::Agent(small, "bea")}));
+  scene["camera"] = {{"position", {0, 4.5, 0}},
+                     {"look_at", {0, 0, 0}},
+                     {"up", {0, 0, 1}},
+                     {"resolution", {160, 90}}};
+  const RunResult r = Render(scene);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("too_large_on_screen"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(Out() / "top.1001.exr"));
+  EXPECT_TRUE(bank_.Usage().empty());
+  // The same performer seen small from far away is allowed.
+  scene["camera"] = {
+      {"position", {0, 1.6, -20}}, {"look_at", {0, 1, 0}}, {"resolution", {160, 90}}};
+  const RunResult far = Render(scene);
+  EXPECT_EQ(far.exit_code, 0) << far.err;
+}
+
+// The registry's word on a double's size is checked against what the frame shows: a double whose
+// stored bounds were shrunk passes the check before rendering, and its frame is then refused.
+TEST_F(CliPlatesTest, FrameWhoseSilhouetteExceedsTheLicenceIsNotPublished) {
+  const std::string small = bank_.AddDouble("bea", 0.25);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((fs::path(bank_.bank()) / "figurant.db").c_str(), &db), SQLITE_OK);
+  const std::string sql =
+      "UPDATE doubles SET height_m = 0.1, bounds_json = '{\"lo\":[-0.02,0,-0.02],"
+      "\"hi\":[0.02,0.1,0.02]}' WHERE id = '" +
+      small + "'";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  const json scene =
+      bank_.Scene("shrunk", "out/shrunk.####.exr", json::array({RenderBank::Agent(small, "bea")}));
+  const RunResult r = Render(scene);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  for (const char* s : {"bea", "frame 1001", "0.25"}) {
+    EXPECT_NE(r.err.find(s), std::string::npos) << s << "\n" << r.err;
+  }
+  EXPECT_FALSE(fs::exists(Out() / "shrunk.1001.exr"));
+  EXPECT_FALSE(fs::exists(Out() / "shrunk.1001.png"));
+  EXPECT_TRUE(bank_.Usage().empty());
+  if (!fs::exists(Out())) return;
+  for (const auto& e : fs::directory_iterator(Out())) {
+    EXPECT_FALSE(e.path().filename().string().starts_with(".figurant-tmp")) << e.path();
+  }
 }
 
 TEST_F(CliPlatesTest, ScreenHeightFractionThatIsNotAMeasureIsAnError) {

@@ -60,9 +60,11 @@ Result<shot::ShotOptions> OptionsOf(const RenderArgs& a, const Context& ctx) {
   return o;
 }
 
-// The shot's error, with the flag that gets past it when there is one.
+// The shot's error, with the flag that gets past it when there is one: refused agents name the
+// library's drop_refused (a frame refused after rendering does not: no flag gets past that).
 Status WithFlagHint(const Status& s, const shot::ShotOptions& o) {
-  if (s.code() == StatusCode::kPermissionDenied && !o.drop_refused) {
+  if (s.code() == StatusCode::kPermissionDenied && !o.drop_refused &&
+      s.message().find("drop_refused") != std::string::npos) {
     return Status(s.code(), s.message() + "\n(pass --drop-refused to render without them)");
   }
   return s;

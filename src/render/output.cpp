@@ -314,6 +314,7 @@ nlohmann::json CoverageJson(const Frame& f, const FrameNames& names,
                       {"pixels", c.pixels},
                       {"screen_height_fraction", c.screen_height_fraction},
                       {"visible_height_fraction", c.visible_height_fraction},
+                      {"silhouette_fraction", c.silhouette_fraction},
                       {"bbox", {c.bbox[0], c.bbox[1], c.bbox[2], c.bbox[3]}},
                       {"lod", c.lod}});
   }

@@ -217,8 +217,11 @@ Result<FrameSink> MeteringSink(ledger::Ledger& ledger, const crowd::SceneSpec& s
     std::vector<ledger::AgentUsage> usage;
     for (const render::AgentCoverage& c : f.coverage) {
       const CastAgent& a = agents[static_cast<size_t>(c.agent)];
+      // The largest size on screen known: the standing height projected, or the silhouette
+      // measured (larger for a performer seen from above).
       usage.push_back({a.name, a.double_id, a.performer_id, a.licence_id, c.pixels,
-                       c.screen_height_fraction, a.altered, a.synthetic});
+                       std::max(c.screen_height_fraction, c.silhouette_fraction), a.altered,
+                       a.synthetic});
     }
     const ledger::FrameKey key{production, shot, f.frame};
     std::optional<std::string> prev;

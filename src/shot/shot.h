@@ -89,8 +89,10 @@ struct CastAgent {
   std::string double_id;
   std::string performer_id;
   std::string licence_id;  // the licence its per-agent check allowed it under: the one billed
-  bool synthetic = false;  // the performer is synthetic
-  bool altered = false;    // tint or scale applied
+  // That licence's max_screen_height_fraction: each frame's measured silhouette is held to it.
+  double max_screen_fraction = 0;  // [Limits: (0, 1]]
+  bool synthetic = false;          // the performer is synthetic
+  bool altered = false;            // tint or scale applied
 };
 
 // Agents that were asked to move but stand still because their double cannot be posed (no

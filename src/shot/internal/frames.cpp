@@ -1,6 +1,7 @@
 #include "shot/internal/frames.h"
 
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <thread>
@@ -134,6 +135,24 @@ Status CheckOutputsReplaceable(const render::PlateDirectory& plates, const crowd
   return Status::Ok();
 }
 
+Status CheckSizesOnScreen(const render::Frame& frame, const std::vector<CastAgent>& agents) {
+  std::string over;
+  for (const render::AgentCoverage& c : frame.coverage) {
+    const CastAgent& a = agents[static_cast<size_t>(c.agent)];
+    if (c.silhouette_fraction <= a.max_screen_fraction) continue;
+    char sizes[96];
+    std::snprintf(sizes, sizeof sizes, "measures %.3f of frame height on screen, over the %.3g",
+                  c.silhouette_fraction, a.max_screen_fraction);
+    over += "\n  " + a.name + " (double " + a.double_id + ") " + sizes + " its licence " +
+            a.licence_id + " allows (too_large_on_screen)";
+  }
+  if (over.empty()) return Status::Ok();
+  return PermissionDenied("frame " + std::to_string(frame.frame) +
+                          " is not published (neither written under its name nor metered): "
+                          "agents larger on screen than their licences allow:" +
+                          over);
+}
+
 Result<std::vector<FrameOutput>> RenderFrames(render::Renderer& renderer,
                                               const crowd::SceneSpec& spec, FrameSpan span,
                                               const PoseSchedule& schedule,
@@ -151,6 +170,7 @@ Result<std::vector<FrameOutput>> RenderFrames(render::Renderer& renderer,
       }
     }
     FIGURANT_ASSIGN_OR_RETURN(const render::Frame f, renderer.Render(frame));
+    FIGURANT_RETURN_IF_ERROR(CheckSizesOnScreen(f, agents));
     FIGURANT_ASSIGN_OR_RETURN(StagedFrame staged,
                               StageFrame(destination.plates, frame, f, spec, names));
     FIGURANT_RETURN_IF_ERROR(MeterAndPublish(staged, f, agents, destination));

@@ -1,8 +1,9 @@
 // The frame loop and its order of publication (docs/scene-spec.md, "Outputs"). Each frame is
-// rendered; its EXR (with Cryptomatte), PNG preview (when the scene asks) and coverage record
-// staged in the plate directory under temporary names; handed to the shot's sink (metering:
-// durable in the ledger when it returns); and only then published under their final names. So a
-// plate visible under its final name always has its usage in the ledger.
+// rendered; its agents' measured silhouettes checked against the licences that allowed them; its
+// EXR (with Cryptomatte), PNG preview (when the scene asks) and coverage record staged in the plate
+// directory under temporary names; handed to the shot's sink (metering: durable in the ledger when
+// it returns); and only then published under their final names. So a plate visible under its
+// final name always has its usage in the ledger, and a frame no licence allows is never written.
 #pragma once
 
 #include <string>
@@ -38,6 +39,11 @@ std::string CloneReportName(const crowd::SceneSpec& spec);
 Status CheckOutputsReplaceable(const render::PlateDirectory& plates, const crowd::SceneSpec& spec,
                                FrameSpan span);
 
+// PermissionDenied when an agent of `frame` measures larger on screen (its silhouette: the longest
+// side of its pixel bounding box over the frame's height) than the licence that allowed it,
+// naming each such agent, the frame, the size measured and the licence's limit. Pure.
+Status CheckSizesOnScreen(const render::Frame& frame, const std::vector<CastAgent>& agents);
+
 // Where the frames go: the plate directory, the sink each frame is metered with before it is
 // published (when set), and the crash tests' pause (ShotOptions::test_plate_delay_ms).
 struct FrameDestination {
@@ -46,10 +52,10 @@ struct FrameDestination {
   int test_delay_ms = 0;
 };
 
-// Renders every frame of `span` in order, each rendered, staged, metered and published; `agents`
-// are the rendered agents, in the renderer's order. Stops at the first error — the renderer's,
-// the plate directory's or the sink's — with the frames before it published and the failing
-// frame's files removed.
+// Renders every frame of `span` in order, each rendered, checked (CheckSizesOnScreen), staged,
+// metered and published; `agents` are the rendered agents, in the renderer's order. Stops at the
+// first error — the renderer's, the size check's, the plate directory's or the sink's — with the
+// frames before it published and the failing frame's files removed.
 Result<std::vector<FrameOutput>> RenderFrames(render::Renderer& renderer,
                                               const crowd::SceneSpec& spec, FrameSpan span,
                                               const PoseSchedule& schedule,
