@@ -34,7 +34,7 @@ class CliPlatesTest : public ::testing::Test {
 
   // Writes `scene` to scenes/scene.json (or `file`); returns its path.
   fs::path Write(const json& scene, const fs::path& file = {}) {
-    const fs::path path = file.empty() ? scenes_ / "scene.json" : file;
+    fs::path path = file.empty() ? scenes_ / "scene.json" : file;
     std::ofstream(path) << scene.dump();
     return path;
   }
