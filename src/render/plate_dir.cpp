@@ -283,10 +283,12 @@ Status PlateDirectory::OpenDirectory(const PlateLocation& where) {
 Status PlateDirectory::Lock() {
   lock_fd_ =
       ::openat(dir_fd_, kLockName, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+  // A hard link would lock another file (the ledger's, say) for the whole render.
   struct stat st {};
-  if (lock_fd_ < 0 || ::fstat(lock_fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (lock_fd_ < 0 || ::fstat(lock_fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
     return InvalidArgument(OutputField() + Shown(kLockName) +
-                           " cannot be opened as Figurant's lock file (a regular file)");
+                           " cannot be opened as Figurant's lock file (a regular file with no "
+                           "other name)");
   }
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) == 0) RemoveStaleTemporaries();
   // Shared from here on: other renders may write here too, and none removes temporaries now.

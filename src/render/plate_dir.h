@@ -17,10 +17,11 @@
 //     figurant/shot header attributes match, a PNG whose tEXt chunks of those keywords match, a
 //     coverage sidecar or clone report whose "production" and "shot" fields match. A symbolic link,
 //     device, FIFO, directory or any other file is refused, left as it is.
-//   - Renders hold `.figurant.lock` (flock) shared while the directory is open. The one that opens
-//     it while no other render holds it removes what killed renders left: files named like
-//     Figurant's temporaries (`.figurant-tmp.*`, and the `<plate>.tmp-<12 hex digits>` of earlier
-//     versions), in this directory only.
+//   - Renders hold `.figurant.lock` (flock; a regular file with one name, never a link to another
+//     file) shared while the directory is open. The one that opens it while no other render holds
+//     it removes what killed renders left: files named like Figurant's temporaries
+//     (`.figurant-tmp.*`, and the `<plate>.tmp-<12 hex digits>` of earlier versions), in this
+//     directory only.
 //
 // Errors are InvalidArgument naming "scene field 'render.output'" (or "output directory" for the
 // root) and the path, for anything a scene or the operator can correct; Unavailable for I/O

@@ -180,6 +180,15 @@ TEST_F(PlateDirTest, NothingIsWrittenInAProtectedDirectoryOrThroughALink) {
   EXPECT_FALSE(PlateDirectory::Open({root_, "link", {root_ / "bank"}}, kOwner).ok());
   EXPECT_FALSE(PlateDirectory::Open({root_, "out/../bank", {}}, kOwner).ok());
   EXPECT_FALSE(fs::exists(root_ / "bank" / ".figurant.lock"));
+  // The lock file as another name of a bank file: locking it would lock the bank's file.
+  std::ofstream(root_ / "bank" / "ledger" / "ledger.log") << "ledger";
+  fs::create_directories(root_ / "elsewhere");
+  fs::create_hard_link(root_ / "bank" / "ledger" / "ledger.log",
+                       root_ / "elsewhere" / ".figurant.lock");
+  const auto linked = PlateDirectory::Open({root_ / "elsewhere", "", {root_ / "bank"}}, kOwner);
+  EXPECT_EQ(linked.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(linked.status().message().find(".figurant.lock"), std::string::npos)
+      << linked.status().message();
 }
 
 TEST_F(PlateDirTest, KilledRendersTemporariesAreRemovedByTheNextRenderAlone) {
