@@ -170,6 +170,10 @@ TEST_F(CliPlatesTest, OutputDirectoryInsideTheBankIsRefused) {
   ExpectRefused(Scene("sh010.####.exr"), "output directory", {},
                 dir_.path() / "innocent" / "scene.json");
   fs::remove(bank / "ledger" / "scene.json");
+  // A relative output that walks into the bank from a scene file beside it, with no '..'.
+  for (const char* output : {"bank/ledger/x.####.exr", "bank/keys/x.exr", "bank/x.exr"}) {
+    ExpectRefused(Scene(output), "render.output", {}, dir_.path() / "scene.json");
+  }
 }
 
 TEST_F(CliPlatesTest, OutGivesTheOutputDirectoryAndReRendersReplaceTheirOwnOutputs) {

@@ -275,7 +275,10 @@ Status PlateDirectory::OpenDirectory(const PlateLocation& where) {
     }
     ::close(dir_fd_);
     dir_fd_ = next;
-    FIGURANT_RETURN_IF_ERROR(CheckOutside(dir_fd_, path_, protected_ids));
+    // The output directory was outside: render.output is what leads in.
+    if (Status s = CheckOutside(dir_fd_, path_, protected_ids); !s.ok()) {
+      return Status(s.code(), OutputField() + s.message());
+    }
   }
   return Status::Ok();
 }
