@@ -1,5 +1,6 @@
 // check: may this double (or any double of this performer) appear in this use?
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli.h"
@@ -9,7 +10,7 @@ namespace {
 
 struct CheckArgs {
   std::string double_id, performer, production, use = "background", date;
-  double height = -1;
+  std::optional<double> height;  // any number CLI11 reads, NaN and infinities included
   std::vector<std::string> alterations;
 };
 
@@ -33,7 +34,12 @@ Result<bank::CheckRequest> RequestFrom(const CheckArgs& a) {
     if (!d.ok()) return d.status().WithContext("--date");
     req.date = *d;
   }
-  if (a.height >= 0) req.screen_height_fraction = a.height;
+  if (a.height && !(*a.height >= 0 && *a.height <= 1)) {
+    return InvalidArgument("--screen-height-fraction " + std::to_string(*a.height) +
+                           ": expected a number in [0, 1] (the double's size on screen over the "
+                           "frame's height)");
+  }
+  req.screen_height_fraction = a.height;
   for (const std::string& s : a.alterations) {
     const auto alt = consent::ParseAlteration(s);
     if (!alt) {
@@ -103,8 +109,8 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("--use", a->use, "background or featured_background");
   cmd->add_option("--date", a->date, "Day of the use, YYYY-MM-DD (default: today)");
   cmd->add_option("--screen-height-fraction", a->height,
-                  "Largest on-screen height as a fraction of frame height")
-      ->check(CLI::Range(0.0, 1.0));
+                  "Size on screen: the longest side the double takes in the image, as a fraction "
+                  "of frame height, in [0, 1]");
   cmd->add_option("--alteration", a->alterations,
                   "An alteration the render makes: wardrobe_tint, body_scale, face (repeatable)");
   cmd->callback([&ctx, a] {

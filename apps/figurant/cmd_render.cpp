@@ -1,7 +1,9 @@
 // render: a scene file → licensed, cast crowd → EXR/PNG plates, coverage and clone report
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -17,25 +19,27 @@ using nlohmann::json;
 namespace {
 
 struct RenderArgs {
-  std::string scene, frames;
+  std::string scene, frames, out;
   bool drop_refused = false, allow_clones = false, quiet = false;
   int threads = -1;
 };
+
+constexpr int kMaxTestDelayMs = 10000;
 
 // --frames "A-B" or "A" into the options' frame range.
 Status ParseFrames(const std::string& text, shot::ShotOptions& o) {
   int first = 0, last = 0;
   char dash = 0;
   std::istringstream in(text);
-  in >> first;
-  if (in && (in >> dash) && dash == '-' && (in >> last)) {
-    o.first_frame = first;
-    o.last_frame = last;
-  } else if (in.eof() && !in.fail()) {
-    o.first_frame = o.last_frame = first;
+  bool ok = static_cast<bool>(in >> first);
+  if (ok && in.eof()) {
+    last = first;  // "A" (reading the number reached the end: eof set, fail not)
   } else {
-    return InvalidArgument("--frames '" + text + "': expected A-B or A");
+    ok = ok && (in >> dash) && dash == '-' && (in >> last) && in.eof();
   }
+  if (!ok) return InvalidArgument("--frames '" + text + "': expected A-B or A");
+  o.first_frame = first;
+  o.last_frame = last;
   return Status::Ok();
 }
 
@@ -45,15 +49,22 @@ Result<shot::ShotOptions> OptionsOf(const RenderArgs& a, const Context& ctx) {
   o.drop_refused = a.drop_refused;
   o.allow_clones = a.allow_clones;
   o.threads = a.threads;
+  o.output_dir = a.out;
+  // Crash tests only (tests/cli_plate_crash_test.cpp): pauses around each frame's metering.
+  if (const char* d = std::getenv("FIGURANT_TEST_PLATE_DELAY_MS"); d != nullptr && *d != '\0') {
+    o.test_plate_delay_ms = std::clamp(std::atoi(d), 0, kMaxTestDelayMs);
+  }
   // Progress redraws one terminal line; piped into a log it would be noise.
   o.progress = !a.quiet && !ctx.json && ::isatty(STDERR_FILENO) == 1;
   if (!a.frames.empty()) FIGURANT_RETURN_IF_ERROR(ParseFrames(a.frames, o));
   return o;
 }
 
-// The shot's error, with the flag that gets past it when there is one.
+// The shot's error, with the flag that gets past it when there is one: refused agents name the
+// library's drop_refused (a frame refused after rendering does not: no flag gets past that).
 Status WithFlagHint(const Status& s, const shot::ShotOptions& o) {
-  if (s.code() == StatusCode::kPermissionDenied && !o.drop_refused) {
+  if (s.code() == StatusCode::kPermissionDenied && !o.drop_refused &&
+      s.message().find("drop_refused") != std::string::npos) {
     return Status(s.code(), s.message() + "\n(pass --drop-refused to render without them)");
   }
   return s;
@@ -146,6 +157,9 @@ void RegisterRenderCommand(CLI::App& app, Context& ctx) {
       "render", "Render a shot from a scene file (every agent checked against its licence)");
   cmd->add_option("scene", a->scene, "Scene file (docs/scene-spec.md)")->required();
   cmd->add_option("--frames", a->frames, "Frame range A-B (or one frame A) within the scene's");
+  cmd->add_option("--out", a->out,
+                  "Output directory render.output is relative to (default: the scene file's); "
+                  "never inside the bank");
   cmd->add_flag("--drop-refused", a->drop_refused,
                 "Render without agents the licences refuse (listed) instead of failing");
   cmd->add_flag("--allow-clones", a->allow_clones,

@@ -33,6 +33,7 @@
 #include "core/file.h"
 #include "crowd/scene_spec.h"
 #include "render/output.h"
+#include "render/plate_dir.h"
 #include "render/renderer.h"
 
 namespace figurant::bench {
@@ -94,6 +95,30 @@ struct RenderArgs {
   std::optional<uint64_t> seed;
   std::string output;
 };
+
+// Writes frame `f` as `figurant render` would (EXR, PNG preview, coverage sidecar), in the plate
+// directory of the scene's render.output under its directory; returns the EXR's path.
+Result<fs::path> WritePlates(const crowd::SceneSpec& spec, const render::Frame& f,
+                             const render::FrameNames& names,
+                             const std::vector<std::string>& agent_doubles,
+                             const std::vector<std::string>& agent_performers) {
+  FIGURANT_ASSIGN_OR_RETURN(auto plates,
+                            render::PlateDirectory::Open({spec.base_dir, spec.OutputSubdir(), {}},
+                                                         {spec.production, spec.shot}));
+  const render::FrameFiles files =
+      render::FrameFilesFor(spec.OutputName(f.frame), spec.render.preview_png);
+  nlohmann::json cov = render::CoverageJson(f, names, agent_doubles, agent_performers);
+  cov["production"] = spec.production;
+  cov["shot"] = spec.shot;
+  FIGURANT_ASSIGN_OR_RETURN(auto staged,
+                            render::StageFrame(*plates, files, f, names,
+                                               {{"figurant/production", spec.production},
+                                                {"figurant/shot", spec.shot},
+                                                {"figurant/frame", std::to_string(f.frame)}},
+                                               cov));
+  FIGURANT_RETURN_IF_ERROR(plates->Publish(staged));
+  return plates->path() / files.exr;
+}
 
 int Render(Result<crowd::SceneSpec> spec, const fs::path& dir, const RenderArgs& args,
            std::chrono::steady_clock::time_point t0) {
@@ -176,20 +201,13 @@ int Render(Result<crowd::SceneSpec> spec, const fs::path& dir, const RenderArgs&
     rays += f->stats.rays;
     primary += static_cast<uint64_t>(f->width) * f->height * f->spp;
     const auto tw = std::chrono::steady_clock::now();
-    const fs::path exr = spec->OutputFor(frame);
-    Status s = render::WriteExrAndPreview(
-        exr, spec->render.preview_png ? render::PngPathFor(exr) : fs::path(), *f, names,
-        {{"figurant/shot", spec->shot}, {"figurant/frame", std::to_string(frame)}});
-    if (s.ok()) {
-      s = WriteFileAtomic(render::CoveragePathFor(exr),
-                          render::CoverageJson(*f, names, agent_doubles, agent_performers).dump(1));
-    }
-    if (!s.ok()) {
-      std::cerr << s.ToString() << "\n";
+    auto exr = WritePlates(*spec, *f, names, agent_doubles, agent_performers);
+    if (!exr.ok()) {
+      std::cerr << exr.status().ToString() << "\n";
       return 1;
     }
     write_s += Since(tw);
-    frames.push_back(exr.string());
+    frames.push_back(exr->string());
   }
   const json out = {{"agents", spec->agents.size()},
                     {"doubles", names.doubles.size()},

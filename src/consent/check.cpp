@@ -157,13 +157,20 @@ void NoExcludedContent(const Facts& f, std::vector<Reason>& out) {
   }
 }
 
-// Only checked when the request knows the on-screen height.
+// Only checked when the request knows the on-screen size; a size that is not a number >= 0 (NaN,
+// negative) is refused, never taken for "no limit". +inf is larger than any limit.
 void SmallEnoughOnScreen(const Facts& f, std::vector<Reason>& out) {
-  const std::optional<double>& height = f.request.screen_height_fraction;
+  const std::optional<double>& size = f.request.screen_height_fraction;
+  if (!size) return;
   const double allowed = f.licence.terms.max_screen_height_fraction;
-  if (height && *height > allowed) {
-    out.push_back({ReasonCode::kTooLargeOnScreen, "on-screen height " + FormatFraction(*height) +
-                                                      " of frame exceeds the licensed maximum " +
+  if (!(*size >= 0)) {
+    out.push_back({ReasonCode::kTooLargeOnScreen, "on-screen size " + FormatFraction(*size) +
+                                                      " is not a measurement (expected a number "
+                                                      ">= 0, in frame heights)"});
+  } else if (*size > allowed) {
+    out.push_back({ReasonCode::kTooLargeOnScreen, "on-screen size " + FormatFraction(*size) +
+                                                      " of frame height exceeds the licensed "
+                                                      "maximum " +
                                                       FormatFraction(allowed)});
   }
 }

@@ -14,7 +14,8 @@
 //     covers every territory; a production released worldwide needs a worldwide licence);
 //   - the use date is within [valid_from, valid_until] (perpetual: no end);
 //   - the production's content categories include none the licence excludes;
-//   - when the on-screen height is known, it is at most max_screen_height_fraction;
+//   - when the on-screen size is known, it is at most max_screen_height_fraction (a size that is
+//     not a number >= 0 — NaN, negative — is refused, never taken for "no limit");
 //   - every alteration asked for is permitted;
 //   - if the performer died on or before the use date, the licence was signed by their estate.
 //   An erased performer is never allowed.
@@ -61,9 +62,12 @@ struct ProductionFacts {
 struct UseRequest {
   ProductionFacts production;
   Use use = Use::kBackground;
-  Date date;                                     // the day of the use (render date)
-  std::optional<double> screen_height_fraction;  // largest on-screen height / frame height
-  std::vector<Alteration> alterations;           // what the render changes
+  Date date;  // the day of the use (render date)
+  // The double's size on screen: the longest side of the rectangle it takes in the image (its
+  // height, or its width when seen from above or lying), over the frame's height
+  // (docs/licence.md, "Size on screen"). Unset: not judged. [Limits: >= 0]
+  std::optional<double> screen_height_fraction;
+  std::vector<Alteration> alterations;  // what the render changes
 };
 
 enum class ReasonCode {

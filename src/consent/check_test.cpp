@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "consent/test_terms.h"
 
 namespace figurant::consent {
@@ -127,6 +129,14 @@ TEST_F(CheckTest, TooLargeOnScreen) {
   ExpectOnly(ReasonCode::kTooLargeOnScreen);
   request_.screen_height_fraction.reset();  // unknown height: not judged
   EXPECT_TRUE(Check({licence_}, performer_, request_).allowed);
+}
+
+// A size that is not a measurement is refused, never read as "no limit"; infinity is too large.
+TEST_F(CheckTest, ScreenSizeThatIsNotANumberIsRefused) {
+  for (double bad : {std::nan(""), -0.1, -HUGE_VAL, HUGE_VAL, 1.5}) {
+    request_.screen_height_fraction = bad;
+    ExpectOnly(ReasonCode::kTooLargeOnScreen);
+  }
 }
 
 TEST_F(CheckTest, AlterationNotPermitted) {

@@ -7,7 +7,9 @@
 #include <variant>
 #include <vector>
 
+#include "core/file.h"
 #include "core/json_input.h"
+#include "core/portable_name.h"
 #include "crowd/layout.h"
 
 namespace figurant::crowd {
@@ -313,6 +315,66 @@ SetSpec ParseSet(const json& doc, Problems& p) {
   return s;
 }
 
+// The names of `path` between its '/'s; an empty name for "//" and a leading or trailing '/'.
+std::vector<std::string> PathNames(const std::string& path) {
+  std::vector<std::string> names;
+  size_t start = 0;
+  for (size_t slash; (slash = path.find('/', start)) != std::string::npos; start = slash + 1) {
+    names.push_back(path.substr(start, slash - start));
+  }
+  names.push_back(path.substr(start));
+  return names;
+}
+
+// render.output (RenderSettings::output): a relative path of portable names, the last ending in
+// ".exr" and holding at most one run of '#', the frame number.
+bool IsOutputPattern(const std::string& output) {
+  const std::vector<std::string> names = PathNames(output);
+  const std::string& file = names.back();
+  const size_t run = file.find('#');
+  const size_t after_run = run == std::string::npos ? run : file.find_first_not_of('#', run);
+  if (after_run != std::string::npos && file.find('#', after_run) != std::string::npos) {
+    return false;
+  }
+  if (file.size() <= 4 || file.size() > kMaxOutputNameBytes || !file.ends_with(".exr")) {
+    return false;
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string name = names[i];
+    if (i + 1 < names.size() && name.find('#') != std::string::npos) return false;
+    std::replace(name.begin(), name.end(), '#', '0');
+    if (!IsPortableFileName(name)) return false;
+  }
+  return true;
+}
+
+void CheckOutputPattern(const std::string& output, Problems& p) {
+  if (IsOutputPattern(output)) return;
+  std::string why =
+      "expected a relative path like \"out/sh030.####.exr\" (names of A-Z a-z 0-9 . _ -, none "
+      "starting with '.' or '-', the last ending in .exr and holding the one run of '#'), got " +
+      json(output).dump();
+  if (!output.empty() && output.front() == '/') {
+    why = "plates go in the output directory (the scene file's, or render --out DIR): " + why;
+  }
+  p.Add("render.output", why);
+}
+
+// The shot name: an identifier (SceneSpec::shot), since it names files and ledger entries.
+void CheckShotName(const std::string& shot, Problems& p) {
+  const bool ok = !shot.empty() && shot.size() <= kMaxShotNameBytes &&
+                  std::isalnum(static_cast<unsigned char>(shot.front())) &&
+                  std::all_of(shot.begin(), shot.end(), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+                  });
+  if (!ok) {
+    p.Add("shot", "expected an identifier of 1 to " + std::to_string(kMaxShotNameBytes) +
+                      " characters A-Z a-z 0-9 _ -, starting with a letter or digit (it names "
+                      "files), got " +
+                      json(shot).dump());
+  }
+}
+
 RenderSettings ParseRenderSettings(const json& doc, Problems& p) {
   RenderSettings s;
   const json* r = Object(doc, "render", "render", p, false);
@@ -321,10 +383,7 @@ RenderSettings ParseRenderSettings(const json& doc, Problems& p) {
   Int(*r, "spp", "render.spp", s.spp, 1, 4096, p, false);
   Int(*r, "max_bounces", "render.max_bounces", s.max_bounces, 0, 16, p, false);
   Int(*r, "threads", "render.threads", s.threads, 0, 1024, p, false);
-  Str(*r, "output", "render.output", s.output, p, false);
-  if (s.output.empty() || s.output.find("..") != std::string::npos) {
-    p.Add("render.output", "expected a relative or absolute .exr path without '..'");
-  }
+  if (Str(*r, "output", "render.output", s.output, p, false)) CheckOutputPattern(s.output, p);
   Bool(*r, "preview_png", "render.preview_png", s.preview_png, p);
   return s;
 }
@@ -427,8 +486,12 @@ void CheckPeople(const SceneSpec& s, Problems& p) {
 
 }  // namespace
 
-std::filesystem::path SceneSpec::OutputFor(int frame) const {
-  std::string out = render.output;
+std::filesystem::path SceneSpec::OutputSubdir() const {
+  return std::filesystem::path(render.output).parent_path();
+}
+
+std::string SceneSpec::OutputName(int frame) const {
+  std::string out = std::filesystem::path(render.output).filename().string();
   const auto first = out.find('#');
   if (first != std::string::npos) {
     size_t last = first;
@@ -438,8 +501,7 @@ std::filesystem::path SceneSpec::OutputFor(int frame) const {
     if (num.size() < width) num.insert(0, width - num.size(), '0');
     out.replace(first, width, num);
   }
-  std::filesystem::path p(out);
-  return p.is_absolute() ? p : base_dir / p;
+  return out;
 }
 
 Result<SceneSpec> ParseSceneSpec(const json& doc, std::string_view source) {
@@ -452,7 +514,7 @@ Result<SceneSpec> ParseSceneSpec(const json& doc, std::string_view source) {
   CheckVersion(doc, p);
   SceneSpec s;
   Str(doc, "production", "production", s.production, p, true);
-  Str(doc, "shot", "shot", s.shot, p, true);
+  if (Str(doc, "shot", "shot", s.shot, p, true)) CheckShotName(s.shot, p);
   s.seed = ParseSeed(doc, p);
   s.camera = ParseCamera(doc, p);
   s.frames = ParseFrames(doc, p);

@@ -62,7 +62,10 @@ struct RenderSettings {
   int spp = 16;         // samples per pixel [Limits: 1..4096]
   int max_bounces = 2;  // indirect bounces after the first hit [Limits: 0..16]
   int threads = 0;      // 0 = all cores
-  std::string output = "out/frame.####.exr";  // '#' run = zero-padded frame number
+  // Where plates go, relative to the output directory (the scene file's, or `render --out DIR`): a
+  // relative path of portable names (core/portable_name.h) ending in ".exr", whose last name may
+  // hold one run of '#' (the zero-padded frame number). Never absolute, never "." or "..".
+  std::string output = "out/frame.####.exr";
   bool preview_png = true;
 };
 
@@ -81,9 +84,16 @@ struct AgentSpec {
   double cycle_seconds = 0;  // one loop [Units: seconds] [Limits: 0.1..600]; set on parse
 };
 
+// A shot name is an identifier, not a path: 1..kMaxShotNameBytes of A–Z a–z 0–9 _ -, starting
+// with a letter or digit.
+inline constexpr size_t kMaxShotNameBytes = 64;
+// render.output's longest file name: room for an 8-digit frame number and the sidecars' suffixes
+// within core/portable_name.h's limit. [Units: bytes]
+inline constexpr size_t kMaxOutputNameBytes = 160;
+
 struct SceneSpec {
   std::string production;
-  std::string shot;
+  std::string shot;  // an identifier (kMaxShotNameBytes); names outputs and ledger entries
   uint64_t seed = 0;
   geom::Camera camera;
   FrameRange frames;
@@ -92,11 +102,14 @@ struct SceneSpec {
   RenderSettings render;
   std::vector<AgentSpec> agents;
   std::vector<CrowdGroup> crowds;
-  std::filesystem::path base_dir;  // directory of the scene file (outputs and set meshes)
+  std::filesystem::path base_dir;  // directory of the scene file (set meshes; default outputs)
 
-  // The output file of one frame: the '#' run of render.output replaced by the zero-padded frame
-  // number, resolved against base_dir.
-  std::filesystem::path OutputFor(int frame) const;
+  // The directory of every output of the shot, relative to the output directory: render.output's
+  // directory part (empty for none).
+  std::filesystem::path OutputSubdir() const;
+  // The file name of frame `frame`'s plate: render.output's last name with its '#' run replaced by
+  // the zero-padded frame number ("sh030.####.exr", 7 → "sh030.0007.exr").
+  std::string OutputName(int frame) const;
 };
 
 // Parses and validates a scene document (docs/scene-spec.md, "Validity rule"). `source` names it in

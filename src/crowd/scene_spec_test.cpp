@@ -42,9 +42,50 @@ TEST(SceneSpecTest, ParsesTheIssueExample) {
   ASSERT_EQ(s->agents.size(), 1u);
   EXPECT_EQ(s->agents[0].name, "agent_0");
   EXPECT_EQ(s->agents[0].heading_deg, 30);
-  s->base_dir = "/tmp/scenes";
-  EXPECT_EQ(s->OutputFor(1001).string(), "/tmp/scenes/out/sh030.1001.exr");
-  EXPECT_EQ(s->OutputFor(7).string(), "/tmp/scenes/out/sh030.0007.exr");
+  EXPECT_EQ(s->OutputSubdir(), "out");
+  EXPECT_EQ(s->OutputName(1001), "sh030.1001.exr");
+  EXPECT_EQ(s->OutputName(7), "sh030.0007.exr");
+  EXPECT_EQ(s->OutputName(123456), "sh030.123456.exr");
+}
+
+// render.output names plates inside the output directory; anything else is refused at parse time.
+TEST(SceneSpecTest, OutputIsARelativePathOfPortableNames) {
+  for (const char* good : {"out/sh030.####.exr", "sh030.exr", "a/b/c_d-e.#.exr", "x.####.exr"}) {
+    json j = IssueExample();
+    j["render"]["output"] = good;
+    EXPECT_TRUE(ParseSceneSpec(j, "scene.json").ok()) << good;
+  }
+  for (const char* bad :
+       {"", "/abs/sh030.####.exr", "../sh030.exr", "out/../x.exr", "./x.exr", "out//x.exr", "out/",
+        "out/.x.exr", "-x.exr", "out/x.png", "out/x.exr.tmp", ".exr", "out/#/x.exr",
+        "out/x.##.#.exr", "out/a b.exr", "out\\x.exr", "out/x\n.exr", "out/\u00e9.exr"}) {
+    json j = IssueExample();
+    j["render"]["output"] = bad;
+    auto s = ParseSceneSpec(j, "scene.json");
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_NE(s.status().message().find("field 'render.output': "), std::string::npos)
+        << s.status().message();
+  }
+  json j = IssueExample();
+  j["render"]["output"] = std::string(kMaxOutputNameBytes - 3, 'x') + ".exr";
+  EXPECT_FALSE(ParseSceneSpec(j, "scene.json").ok());
+}
+
+TEST(SceneSpecTest, ShotNameIsAnIdentifier) {
+  for (const char* good : {"sc012_sh030", "A", "9-b_c"}) {
+    json j = IssueExample();
+    j["shot"] = good;
+    EXPECT_TRUE(ParseSceneSpec(j, "scene.json").ok()) << good;
+  }
+  for (const std::string& bad : std::vector<std::string>{
+           "", "../x", "a/b", "..", ".x", "_x", "-x", "a b", "a.b", "x\n", std::string(65, 'a')}) {
+    json j = IssueExample();
+    j["shot"] = bad;
+    auto s = ParseSceneSpec(j, "scene.json");
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_NE(s.status().message().find("field 'shot': expected an identifier"), std::string::npos)
+        << s.status().message();
+  }
 }
 
 TEST(SceneSpecTest, ReportsEveryBadFieldWithItsPath) {

@@ -310,9 +310,9 @@ Result<crowd::SceneSpec> PrepareScene(const DemoOptions& o, const char* scene_na
   json scene = json::parse(text, nullptr, false);
   if (!scene.is_object()) return InvalidArgument((o.examples / scene_name).string() + ": not JSON");
   scene["production"] = production_id;
+  // Plates go to <dir>/out (Shoot renders with <dir> as the output directory).
   scene["render"]["output"] =
-      fs::absolute(o.dir / "out").string() + "/" +
-      fs::path(scene["render"]["output"].get<std::string>()).filename().string();
+      "out/" + fs::path(scene["render"]["output"].get<std::string>()).filename().string();
   if (o.spp > 0) scene["render"]["spp"] = o.spp;
   scene["render"]["threads"] = o.threads;
   auto& res = scene["camera"]["resolution"];
@@ -370,6 +370,7 @@ Result<ShotSummary> Shoot(const DemoOptions& o, const char* scene_name, DemoBank
                             shot::MeteringSink(*ledger, spec, render_id, &events));
   shot::ShotOptions so;
   so.allow_clones = true;
+  so.output_dir = o.dir;
   so.progress = ::isatty(STDERR_FILENO) == 1;  // redraws a terminal line; noise in a log
   FIGURANT_ASSIGN_OR_RETURN(shot::ShotReport r, shot::RenderShot(*b.bank, spec, so, sink));
   PrintShotReport(out, r);

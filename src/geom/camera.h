@@ -38,6 +38,16 @@ struct Camera {
   // On-screen height, as a fraction of frame height, of a vertical segment of `height_m` standing
   // at `feet` (its largest extent for a standing person). 0 when behind the camera.
   double ScreenHeightFraction(const Basis& b, const Vec3f& feet, double height_m) const;
+  // The bounding rectangle, on the image plane, of `box` placed in the world by `to_world` (e.g. a
+  // double's bounds under its agent's transform): all 8 corners projected, and where the box's
+  // edges cross the near plane (kNearPlaneM in front of the camera) when part of it is behind, so
+  // the rectangle holds every point of the box the camera can see, from any viewpoint. Not
+  // clipped to the frame (a box larger than the frame measures larger than the frame). Empty (0
+  // by 0) when the whole box is behind the near plane. [Units: pixels]
+  Vec2f ProjectedExtent(const Basis& b, const Mat4f& to_world, const Bounds3f& box) const;
 };
+
+// Points closer to the camera's plane than this are cut away before projecting. [Units: metres]
+inline constexpr float kNearPlaneM = 0.01f;
 
 }  // namespace figurant::geom

@@ -102,5 +102,48 @@ TEST(CameraTest, ScreenHeightMatchesPinholeGeometry) {
   EXPECT_NEAR(c.ScreenHeightFraction(b, {0, 0, 0}, 1.8), 6.3 / 20.25, 1e-4);
 }
 
+// A 0.5 × 1.8 × 0.3 m box standing at the origin.
+Bounds3f Person() {
+  Bounds3f box;
+  box.Extend({-0.25f, 0, -0.15f});
+  box.Extend({0.25f, 1.8f, 0.15f});
+  return box;
+}
+
+TEST(CameraTest, ProjectedExtentHoldsTheBoxFromAnyViewpoint) {
+  Camera c;  // 1920 × 1080
+  c.position = {0, 0.9f, -10};
+  c.look_at = {0, 0.9f, 0};
+  const Vec2f front = c.ProjectedExtent(c.ComputeBasis(), Mat4f::Identity(), Person());
+  // Seen from the front: at least the standing height (its near face is closer than 10 m).
+  EXPECT_GT(front.y / c.height, c.ScreenHeightFraction(c.ComputeBasis(), {0, 0, 0}, 1.8));
+  EXPECT_LT(front.y / c.height, 0.33);
+  EXPECT_LT(front.x, front.y);
+  // Straight down from 4.5 m: the standing height projects to a point, the box does not. The
+  // box's top is 2.7 m away: its 0.5 m width spans f * 0.5 / 2.7 = 6.5 mm of the 36 mm sensor.
+  c.position = {0, 4.5f, 0};
+  c.look_at = {0, 0, 0};
+  c.up = {0, 0, 1};
+  const auto down = c.ComputeBasis();
+  EXPECT_LT(c.ScreenHeightFraction(down, {0, 0, 0}, 1.8), 1e-6);
+  const Vec2f above = c.ProjectedExtent(down, Mat4f::Identity(), Person());
+  EXPECT_NEAR(above.x / c.width, 35 * 0.5 / 2.7 / 36, 1e-3);
+  // Turned by the agent's heading, the width is seen along the other axis.
+  const Vec2f turned = c.ProjectedExtent(down, Mat4f::RotationY(1.5707964f), Person());
+  EXPECT_NEAR(turned.y, above.x, 0.5);
+}
+
+TEST(CameraTest, ProjectedExtentOfABoxAroundTheCameraIsHugeAndBehindItEmpty) {
+  Camera c;
+  c.position = {0, 0.9f, 0};
+  c.look_at = {0, 0.9f, 1};
+  const auto b = c.ComputeBasis();
+  const Vec2f around = c.ProjectedExtent(b, Mat4f::Identity(), Person());
+  EXPECT_GT(around.y / c.height, 10);
+  const Vec2f behind = c.ProjectedExtent(b, Mat4f::Translation({0, 0, -5}), Person());
+  EXPECT_EQ(behind.x, 0);
+  EXPECT_EQ(behind.y, 0);
+}
+
 }  // namespace
 }  // namespace figurant::geom

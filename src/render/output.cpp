@@ -6,29 +6,27 @@
 #include <ImfOutputFile.h>
 #include <ImfStringAttribute.h>
 #include <ImfThreading.h>
+#include <fcntl.h>
 #include <png.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <mutex>
 #include <thread>
 
-#include "core/crypto.h"
 #include "core/file.h"
 #include "render/cryptomatte.h"
+#include "render/internal/fd_stream.h"
 
 namespace figurant::render {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string TempName(const fs::path& path) {
-  uint8_t rnd[6];
-  RandomBytes(rnd, sizeof rnd);
-  return path.string() + ".tmp-" + ToHex(rnd, sizeof rnd);
-}
 
 // Rows written per writePixels call: a whole number of ZIP blocks (16 scanlines), enough blocks
 // for the compression threads, and small enough that the Cryptomatte channels are never held for
@@ -174,6 +172,33 @@ void EnsureExrThreads(int threads) {
   if (Imf::globalThreadCount() < threads) Imf::setGlobalThreadCount(threads);
 }
 
+// A PNG's signature (8 bytes) and IHDR chunk (length, type, 13 bytes, CRC): text chunks follow.
+constexpr size_t kPngHeaderBytes = 8 + 4 + 4 + 13 + 4;
+constexpr size_t kMaxPngKeywordBytes = 79;
+
+void AppendBigEndian32(std::string& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+// tEXt chunks (PNG specification, 11.3.4.3), one per entry whose keyword and text PNG allows.
+std::string TextChunks(const std::map<std::string, std::string>& text) {
+  std::string out;
+  for (const auto& [keyword, value] : text) {
+    if (keyword.empty() || keyword.size() > kMaxPngKeywordBytes ||
+        keyword.find('\0') != std::string::npos || value.find('\0') != std::string::npos) {
+      continue;
+    }
+    const std::string chunk = "tEXt" + keyword + '\0' + value;  // type and data
+    AppendBigEndian32(out, static_cast<uint32_t>(chunk.size() - 4));
+    out += chunk;
+    AppendBigEndian32(out,
+                      static_cast<uint32_t>(::crc32(0, reinterpret_cast<const Bytef*>(chunk.data()),
+                                                    static_cast<uInt>(chunk.size()))));
+  }
+  return out;
+}
+
 uint8_t ToSrgb8(float linear) {
   const float c = std::clamp(linear, 0.0f, 1.0f);
   const float s = c <= 0.0031308f ? c * 12.92f : 1.055f * std::pow(c, 1.0f / 2.4f) - 0.055f;
@@ -182,39 +207,34 @@ uint8_t ToSrgb8(float linear) {
 
 }  // namespace
 
-fs::path PngPathFor(const fs::path& exr) {
-  fs::path p = exr;
-  return p.replace_extension(".png");
-}
-
-fs::path CoveragePathFor(const fs::path& exr) {
-  fs::path p = exr;
-  return p.replace_extension(".coverage.json");
-}
-
-Status WriteExr(const fs::path& path, const Frame& f, const FrameNames& names,
-                const std::map<std::string, std::string>& attributes, int threads) {
+Status WriteExrTo(int fd, const std::string& shown, const Frame& f, const FrameNames& names,
+                  const std::map<std::string, std::string>& attributes, int threads) {
   const std::array<CryptoChannels, 3> layers = HashLayers(f, names);
   const Imf::Header header = ExrHeader(f, layers, attributes);
-  std::error_code ec;
-  if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
-  const std::string tmp = TempName(path);
+  internal::FdOStream out(fd, shown);
   try {
     const int exr_threads =
         threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     EnsureExrThreads(exr_threads);
-    Imf::OutputFile file(tmp.c_str(), header, exr_threads);
+    Imf::OutputFile file(out, header, exr_threads);
     WritePixels(file, f, layers);
   } catch (const std::exception& e) {
-    fs::remove(tmp, ec);
-    return Unavailable("cannot write " + path.string() + ": " + e.what());
+    return Unavailable("cannot write " + shown + ": " + e.what());
   }
-  fs::rename(tmp, path, ec);
-  if (ec) return Unavailable("cannot rename into " + path.string() + ": " + ec.message());
-  return SyncDirectory(path.parent_path().empty() ? fs::path(".") : path.parent_path());
+  // The line offset table is written as the file closes, where OpenEXR swallows errors.
+  if (out.failed()) return Unavailable("cannot write " + shown);
+  return Status::Ok();
 }
 
-Status WritePng(const fs::path& path, const Frame& f) {
+Status WriteExr(const fs::path& path, const Frame& f, const FrameNames& names,
+                const std::map<std::string, std::string>& attributes, int threads) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Unavailable("cannot create " + path.string() + ": " + std::strerror(errno));
+  const Status s = WriteExrTo(fd, path.string(), f, names, attributes, threads);
+  return ::close(fd) == 0 || !s.ok() ? s : Unavailable("cannot write " + path.string());
+}
+
+Result<std::string> EncodePng(const Frame& f, const std::map<std::string, std::string>& text) {
   std::vector<uint8_t> px(static_cast<size_t>(f.width) * f.height * 4);
   for (size_t i = 0; i < px.size() / 4; ++i) {
     const float a = f.rgba[i * 4 + 3];
@@ -236,21 +256,50 @@ Status WritePng(const fs::path& path, const Frame& f) {
   png_alloc_size_t size = PNG_IMAGE_PNG_SIZE_MAX(image);
   std::string bytes(size, '\0');
   if (!png_image_write_to_memory(&image, bytes.data(), &size, 0, px.data(), 0, nullptr)) {
-    return Internal("libpng cannot encode " + path.string() + ": " + image.message);
+    return Internal(std::string("libpng cannot encode the preview: ") + image.message);
   }
   bytes.resize(size);
+  bytes.insert(kPngHeaderBytes, TextChunks(text));
+  return bytes;
+}
+
+Status WritePng(const fs::path& path, const Frame& f) {
+  FIGURANT_ASSIGN_OR_RETURN(const std::string bytes, EncodePng(f));
   return WriteFileAtomic(path, bytes);
 }
 
-Status WriteExrAndPreview(const fs::path& exr, const fs::path& png, const Frame& frame,
-                          const FrameNames& names,
-                          const std::map<std::string, std::string>& attributes, int threads) {
-  Status png_status = Status::Ok();
+FrameFiles FrameFilesFor(const std::string& exr, bool preview) {
+  const std::string stem = fs::path(exr).replace_extension().string();
+  return {exr, preview ? stem + ".png" : "", stem + ".coverage.json"};
+}
+
+Result<std::vector<StagedFile>> StageFrame(PlateDirectory& plates, const FrameFiles& files,
+                                           const Frame& frame, const FrameNames& names,
+                                           const std::map<std::string, std::string>& attributes,
+                                           const nlohmann::json& coverage, int threads) {
+  Result<std::string> png = std::string();
   std::thread preview;
-  if (!png.empty()) preview = std::thread([&] { png_status = WritePng(png, frame); });
-  Status exr_status = WriteExr(exr, frame, names, attributes, threads);
+  if (!files.png.empty()) preview = std::thread([&] { png = EncodePng(frame, attributes); });
+  auto exr = plates.Stage(files.exr, PlateFile::kExr, [&](int fd, const std::string& shown) {
+    return WriteExrTo(fd, shown, frame, names, attributes, threads);
+  });
   if (preview.joinable()) preview.join();
-  return exr_status.ok() ? png_status : exr_status;
+  if (!exr.ok()) return exr.status();
+  std::vector<StagedFile> staged = {*exr};
+  auto discard_on_error = [&](const Status& s) {
+    if (!s.ok()) plates.Discard(staged);
+    return s;
+  };
+  FIGURANT_RETURN_IF_ERROR(discard_on_error(png.status()));
+  if (!files.png.empty()) {
+    auto p = plates.StageBytes(files.png, PlateFile::kPng, *png);
+    FIGURANT_RETURN_IF_ERROR(discard_on_error(p.status()));
+    staged.insert(staged.begin(), *p);
+  }
+  auto cov = plates.StageBytes(files.coverage, PlateFile::kCoverage, coverage.dump(1));
+  FIGURANT_RETURN_IF_ERROR(discard_on_error(cov.status()));
+  staged.insert(staged.begin(), *cov);
+  return staged;
 }
 
 nlohmann::json CoverageJson(const Frame& f, const FrameNames& names,
@@ -265,6 +314,7 @@ nlohmann::json CoverageJson(const Frame& f, const FrameNames& names,
                       {"pixels", c.pixels},
                       {"screen_height_fraction", c.screen_height_fraction},
                       {"visible_height_fraction", c.visible_height_fraction},
+                      {"silhouette_fraction", c.silhouette_fraction},
                       {"bbox", {c.bbox[0], c.bbox[1], c.bbox[2], c.bbox[3]}},
                       {"lod", c.lod}});
   }

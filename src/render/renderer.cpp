@@ -1095,6 +1095,8 @@ std::vector<AgentCoverage> CoverageRecords(const Renderer::Impl& im, const Crypt
   for (AgentCoverage& c : cov) {
     if (c.bbox[2] < 0) continue;
     c.visible_height_fraction = static_cast<double>(c.bbox[3] - c.bbox[1] + 1) / height;
+    c.silhouette_fraction =
+        static_cast<double>(std::max(c.bbox[2] - c.bbox[0], c.bbox[3] - c.bbox[1]) + 1) / height;
     out.push_back(c);
   }
   return out;

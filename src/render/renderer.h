@@ -118,10 +118,13 @@ struct CryptoLayer {
 };
 
 struct AgentCoverage {
-  int agent = 0;                          // index into RenderScene::agents
-  double pixels = 0;                      // Σ Cryptomatte coverage over the frame [pixels]
-  double screen_height_fraction = 0;      // full standing height projected / frame height
-  double visible_height_fraction = 0;     // rows with any coverage / frame height
+  int agent = 0;                       // index into RenderScene::agents
+  double pixels = 0;                   // Σ Cryptomatte coverage over the frame [pixels]
+  double screen_height_fraction = 0;   // full standing height projected / frame height
+  double visible_height_fraction = 0;  // rows with any coverage / frame height
+  // The measured silhouette: the longest side of `bbox` (rows or columns) / frame height — what
+  // licences' size on screen is checked against once the frame is rendered.
+  double silhouette_fraction = 0;
   std::array<int, 4> bbox{0, 0, -1, -1};  // x0, y0, x1, y1 inclusive; empty when x1 < x0
   int lod = 0;                            // level rendered: 0 full, 1 mid, 2 far
 };

@@ -43,7 +43,7 @@ class AlterationsTest : public ShotTestBank {
         {"shot", "var"},
         {"seed", 3u},
         {"camera", {{"position", {0, 1.7, -16}}, {"look_at", {0, 1, 0}}, {"resolution", {64, 36}}}},
-        {"render", {{"spp", 1}, {"output", (dir_ / "out" / "var.####.exr").string()}}},
+        {"render", {{"spp", 1}, {"output", "out/var.####.exr"}}},
         {"crowds",
          {{{"kind", "area"},
            {"name", "square"},
@@ -55,6 +55,7 @@ class AlterationsTest : public ShotTestBank {
            {"min_same_double_screen_fraction", 0}}}}};
     auto spec = crowd::ParseSceneSpec(scene, "test scene");
     EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+    spec->base_dir = dir_;
     return *spec;
   }
 

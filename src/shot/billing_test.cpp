@@ -51,10 +51,11 @@ class BillingTest : public ShotTestBank {
         {"shot", "bill"},
         {"seed", 5u},
         {"camera", {{"position", {0, 1, -6}}, {"look_at", {0, 0.9, 0}}, {"resolution", {64, 36}}}},
-        {"render", {{"spp", 1}, {"output", (dir_ / "out" / "bill.####.exr").string()}}},
+        {"render", {{"spp", 1}, {"output", "out/bill.####.exr"}}},
         {"agents", {{{"double", double_}, {"position", {0, 0, 0}}, {"name", "near"}}}}};
     auto spec = crowd::ParseSceneSpec(scene, "test scene");
     EXPECT_TRUE(spec.ok()) << spec.status().ToString();
+    spec->base_dir = dir_;
     return *spec;
   }
 

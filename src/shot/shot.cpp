@@ -32,6 +32,33 @@ std::vector<std::string> DoubleIds(const std::vector<CastAgent>& agents) {
   return ids;
 }
 
+// The plate directory the shot writes in (render/plate_dir.h): the options' output directory, else
+// the scene file's; render.output's subdirectory; never in the bank's directories. Every file the
+// frames and the clone report would replace must be an earlier output of the shot.
+Result<std::unique_ptr<render::PlateDirectory>> OpenPlates(const bank::Bank& bank,
+                                                           const crowd::SceneSpec& spec,
+                                                           const ShotOptions& options,
+                                                           FrameSpan span) {
+  render::PlateLocation where;
+  where.root = options.output_dir.empty() ? spec.base_dir : options.output_dir;
+  where.subdir = spec.OutputSubdir();
+  where.protected_dirs = {bank.paths().dir, bank.paths().keys};
+  FIGURANT_ASSIGN_OR_RETURN(auto plates,
+                            render::PlateDirectory::Open(where, {spec.production, spec.shot}));
+  FIGURANT_RETURN_IF_ERROR(internal::CheckOutputsReplaceable(*plates, spec, span));
+  return plates;
+}
+
+// Writes the clone report and publishes it at once (it is not metered).
+Status PublishCloneReport(render::PlateDirectory& plates, const crowd::SceneSpec& spec,
+                          const internal::CloneSummary& clones) {
+  FIGURANT_ASSIGN_OR_RETURN(
+      const render::StagedFile staged,
+      plates.StageBytes(internal::CloneReportName(spec), render::PlateFile::kCloneReport,
+                        internal::CloneReportJson(spec, clones).dump(2)));
+  return plates.Publish({staged});
+}
+
 }  // namespace
 
 json ShotReport::ToJson() const {
@@ -117,8 +144,11 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   ShotReport report;
   report.production = spec.production;
   report.shot = spec.shot;
-  // The set first: its importer forks, best done before anything else holds locks.
+  FIGURANT_ASSIGN_OR_RETURN(const FrameSpan span, FramesToRender(spec.frames, options));
+  // The set first: its importer forks, best done before anything else holds locks (the plate
+  // directory's lock is not inherited by an exec'd child).
   FIGURANT_ASSIGN_OR_RETURN(ShotSet set, LoadShotSet(spec));
+  FIGURANT_ASSIGN_OR_RETURN(auto plates, OpenPlates(bank, spec, options, span));
   const Date today = bank.clock().Today();
   auto production = bank.ProductionFactsOf(spec.production);
   if (!production.ok()) {
@@ -144,7 +174,6 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   report.agents = rendered.agents;
   report.standing_still = std::move(rendered.standing_still);
   if (report.agents.empty()) return FailedPrecondition("no agent is left to render");
-  FIGURANT_ASSIGN_OR_RETURN(const FrameSpan span, FramesToRender(spec.frames, options));
 
   const auto tp = std::chrono::steady_clock::now();
   const PoseSchedule schedule(DoubleIds(report.agents), rendered.motions, spec.frames, span);
@@ -167,11 +196,12 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
           RenderOptionsFor(spec, options)));
   report.build_seconds = Seconds(tb);
 
-  report.clone_report = spec.OutputFor(span.first).parent_path() / (spec.shot + ".clones.json");
-  FIGURANT_RETURN_IF_ERROR(WriteCloneReport(report.clone_report, spec, clones));
+  report.clone_report = plates->path() / CloneReportName(spec);
+  FIGURANT_RETURN_IF_ERROR(PublishCloneReport(*plates, spec, clones));
   const auto tr = std::chrono::steady_clock::now();
   FIGURANT_ASSIGN_OR_RETURN(report.frames,
-                            RenderFrames(*renderer, spec, span, schedule, report.agents, sink));
+                            RenderFrames(*renderer, spec, span, schedule, report.agents,
+                                         {*plates, sink, options.test_plate_delay_ms}));
   report.render_seconds = Seconds(tr);
   return report;
 }
@@ -187,8 +217,11 @@ Result<FrameSink> MeteringSink(ledger::Ledger& ledger, const crowd::SceneSpec& s
     std::vector<ledger::AgentUsage> usage;
     for (const render::AgentCoverage& c : f.coverage) {
       const CastAgent& a = agents[static_cast<size_t>(c.agent)];
+      // The largest size on screen known: the standing height projected, or the silhouette
+      // measured (larger for a performer seen from above).
       usage.push_back({a.name, a.double_id, a.performer_id, a.licence_id, c.pixels,
-                       c.screen_height_fraction, a.altered, a.synthetic});
+                       std::max(c.screen_height_fraction, c.silhouette_fraction), a.altered,
+                       a.synthetic});
     }
     const ledger::FrameKey key{production, shot, f.frame};
     std::optional<std::string> prev;

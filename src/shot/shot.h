@@ -42,6 +42,12 @@ struct ShotOptions {
   bool allow_clones = false;  // cast even when the clone distances cannot be met
   int threads = -1;           // -1: the scene's setting
   bool progress = false;
+  // The output directory plates go in (render.output is relative to it); empty: the scene file's
+  // directory (SceneSpec::base_dir), or the working directory when that is empty too.
+  std::filesystem::path output_dir;
+  // Crash tests only: pause this long before metering each frame and again before publishing it,
+  // so that a kill can land between the steps. [Units: milliseconds] [Limits: 0..10000]
+  int test_plate_delay_ms = 0;
 };
 
 struct RefusedAgent {
@@ -83,8 +89,10 @@ struct CastAgent {
   std::string double_id;
   std::string performer_id;
   std::string licence_id;  // the licence its per-agent check allowed it under: the one billed
-  bool synthetic = false;  // the performer is synthetic
-  bool altered = false;    // tint or scale applied
+  // That licence's max_screen_height_fraction: each frame's measured silhouette is held to it.
+  double max_screen_fraction = 0;  // [Limits: (0, 1]]
+  bool synthetic = false;          // the performer is synthetic
+  bool altered = false;            // tint or scale applied
 };
 
 // Agents that were asked to move but stand still because their double cannot be posed (no

@@ -4,7 +4,6 @@
 #include <map>
 #include <string>
 
-#include "core/file.h"
 #include "crowd/casting.h"
 
 namespace figurant::shot::internal {
@@ -43,13 +42,8 @@ CloneSummary SummariseClones(const std::vector<PlacedAgent>& agents,
   return out;
 }
 
-Status WriteCloneReport(const std::filesystem::path& path, const crowd::SceneSpec& spec,
-                        const CloneSummary& clones) {
-  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(path.parent_path()));
-  return WriteFileAtomic(
-      path,
-      json{{"shot", spec.shot}, {"production", spec.production}, {"doubles", clones.doubles}}.dump(
-          2));
+json CloneReportJson(const crowd::SceneSpec& spec, const CloneSummary& clones) {
+  return {{"shot", spec.shot}, {"production", spec.production}, {"doubles", clones.doubles}};
 }
 
 }  // namespace figurant::shot::internal

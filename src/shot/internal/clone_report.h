@@ -4,11 +4,9 @@
 
 #include <cmath>
 #include <cstddef>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "core/status.h"
 #include "crowd/scene_spec.h"
 #include "shot/internal/agent.h"
 
@@ -28,9 +26,7 @@ struct CloneSummary {
 CloneSummary SummariseClones(const std::vector<PlacedAgent>& agents,
                              const std::vector<size_t>& rendered);
 
-// Writes {"shot", "production", "doubles"} to `path` (JSON indented by 2) atomically, creating its
-// directory. core/file.h's errors.
-Status WriteCloneReport(const std::filesystem::path& path, const crowd::SceneSpec& spec,
-                        const CloneSummary& clones);
+// The report: {"shot", "production", "doubles"}.
+nlohmann::json CloneReportJson(const crowd::SceneSpec& spec, const CloneSummary& clones);
 
 }  // namespace figurant::shot::internal

@@ -1,8 +1,8 @@
 // The per-agent licence check: every placed agent checked with consent::Check as it will appear —
-// its real on-screen height (the double's measured height × its scale, seen from the shot's
-// camera) and the alterations its variation applies. An agent is rendered only when a licence
-// allows it and its double has stored geometry; the licence that allowed it is the one its usage
-// is billed to, carried to the ledger as is (never chosen again).
+// its size on screen (ScreenSizeFraction: the double's whole bounding box, placed by the agent,
+// seen from the shot's camera) and the alterations its variation applies. An agent is rendered only
+// when a licence allows it and its double has stored geometry; the licence that allowed it is the
+// one its usage is billed to, carried to the ledger as is (never chosen again).
 #pragma once
 
 #include <cstddef>
@@ -22,7 +22,17 @@ namespace figurant::shot::internal {
 struct AllowedAgent {
   size_t agent = 0;        // index into the agents checked
   std::string licence_id;  // consent::Decision::licence_id of this agent's check
+  // That licence's max_screen_height_fraction: what the frames' measured sizes are held to.
+  double max_screen_fraction = 0;  // [Limits: (0, 1]]
 };
+
+// The size on screen of `agent` showing double `d`, as licences limit it (docs/licence.md): the
+// longest side of the image rectangle holding the double's bounding box — its stored bounds, never
+// smaller than its height and footprint — under the agent's position, heading and scale, over the
+// frame's height. The same from any viewpoint: a camera looking down sees the performer's length
+// as width. Not clipped to the frame. Pure.
+double ScreenSizeFraction(const PlacedAgent& agent, const registry::Double& d,
+                          const geom::Camera& camera, const geom::Camera::Basis& basis);
 
 struct LicenceCheck {
   std::vector<AllowedAgent> allowed;  // in the agents' order

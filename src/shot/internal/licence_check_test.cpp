@@ -96,6 +96,43 @@ TEST_F(LicenceCheckTest, EachAgentCarriesTheLicenceItsOwnCheckAllowed) {
   EXPECT_EQ(bare.reasons[0], "no_geometry: the double has no stored geometry");
 }
 
+// A camera looking straight down sees the performer's length, not the feet-to-head line (which
+// projects to a point): the size checked is the whole double's, from any viewpoint.
+TEST_F(LicenceCheckTest, CameraLookingDownSeesThePerformerAtTheirSize) {
+  pool_.judged["dbl_narrow"].double_row.bounds_json =
+      R"({"lo": [-0.3, 0, -0.15], "hi": [0.3, 1.7, 0.15]})";
+  pool_.judged["dbl_narrow"].double_row.footprint_radius_m = 0.3;
+  camera_.position = {0, 4.5f, 0};
+  camera_.look_at = {0, 0, 0};
+  camera_.up = {0, 0, 1};
+  const LicenceCheck check =
+      CheckAgents({Agent("below", "dbl_narrow", 0)}, pool_, production_, today_, camera_);
+  EXPECT_TRUE(check.allowed.empty());
+  ASSERT_EQ(check.refused.size(), 1u);
+  EXPECT_NE(check.refused[0].reasons[0].find("too_large_on_screen"), std::string::npos)
+      << check.refused[0].reasons[0];
+  // The same double far below is small enough, and carries its licence's limit.
+  camera_.position = {0, 40, 0};
+  const LicenceCheck far =
+      CheckAgents({Agent("below", "dbl_narrow", 0)}, pool_, production_, today_, camera_);
+  ASSERT_EQ(far.allowed.size(), 1u);
+  EXPECT_EQ(far.allowed[0].max_screen_fraction, kNarrow);
+}
+
+// Stored bounds never make a double smaller than its height and footprint, and a row without
+// bounds is measured by them.
+TEST_F(LicenceCheckTest, ScreenSizeIsNeverSmallerThanTheDoublesHeight) {
+  const geom::Camera::Basis basis = camera_.ComputeBasis();
+  registry::Double d = pool_.judged["dbl_narrow"].double_row;
+  const PlacedAgent a = Agent("a", "dbl_narrow", 0);
+  const double standing = camera_.ScreenHeightFraction(basis, {0, 0, 0}, d.height_m);
+  EXPECT_GE(ScreenSizeFraction(a, d, camera_, basis), standing);
+  d.bounds_json = R"({"lo": [-0.01, 0, -0.01], "hi": [0.01, 0.1, 0.01]})";
+  EXPECT_GE(ScreenSizeFraction(a, d, camera_, basis), standing);
+  d.bounds_json = "not json";
+  EXPECT_GE(ScreenSizeFraction(a, d, camera_, basis), standing);
+}
+
 TEST_F(LicenceCheckTest, AlterationsAreCheckedAsApplied) {
   PlacedAgent tinted = Agent("tinted", "dbl_two", 60);
   tinted.alterations = {consent::Alteration::kBodyScale};  // neither licence permits it

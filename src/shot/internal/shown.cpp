@@ -42,7 +42,7 @@ RenderedAgents RenderAgents(const std::vector<PlacedAgent>& agents,
       }
       motion = {};
     }
-    out.agents.push_back({p.inst.name, d.id, d.performer_id, a.licence_id,
+    out.agents.push_back({p.inst.name, d.id, d.performer_id, a.licence_id, a.max_screen_fraction,
                           judged.performer.synthetic, !p.alterations.empty()});
     out.instances.push_back(p.inst);
     out.motions.push_back(motion);

@@ -1,0 +1,62 @@
+// A small bank for end-to-end render tests through the real binary: one studio, one production
+// and, per performer, one MakeHuman double licensed for background use in that production up to a
+// given size on screen. Also what those tests assert about the bank afterwards: its files, byte for
+// byte, and the usage events its ledger holds.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli_harness.h"
+
+namespace figurant::testing {
+
+// One usage event as the ledger holds it (docs/ledger.md): what the crash tests compare with the
+// plates on disk.
+struct MeteredFrame {
+  std::string render, shot;
+  int frame = 0;
+  std::string double_id;
+  double height_fraction = 0;
+};
+
+class RenderBank {
+ public:
+  // Creates dir/bank with a studio and a production (streaming, FR). FIGURANT_NOW is pinned.
+  explicit RenderBank(const std::filesystem::path& dir);
+
+  // Adds a performer and their MakeHuman double, signs a background licence for the production
+  // allowing `max_screen_fraction` of frame height on screen. Returns the double's id.
+  std::string AddDouble(const std::string& name, double max_screen_fraction);
+
+  // figurant --bank BANK ARGS, with the pinned clock and `env`.
+  RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) const;
+  // Run with --json; expects `expected` as exit code and returns the JSON printed.
+  nlohmann::json Json(std::vector<std::string> args, int expected = 0) const;
+
+  // A scene of `frames` frames from 1001 at 24 fps, 160×90, one sample per pixel: `agents` seen
+  // from 9 m away (override "camera" to change it).
+  nlohmann::json Scene(const std::string& shot, const std::string& output,
+                       const nlohmann::json& agents, int frames = 1) const;
+  static nlohmann::json Agent(const std::string& double_id, const std::string& name, double x = 0);
+
+  // Every file and directory of the bank (the registry, keys, ledger, store), relative path →
+  // bytes ("dir/" → "" for a directory); lock files and SQLite's -wal/-shm files left out.
+  std::map<std::string, std::string> Snapshot() const;
+
+  // Every usage event of the ledger (read from `ledger export`, verified with the bank's key).
+  std::vector<MeteredFrame> Usage() const;
+
+  const std::string& bank() const { return bank_; }
+  const std::string& production() const { return production_; }
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::string bank_, studio_, production_;
+};
+
+}  // namespace figurant::testing
