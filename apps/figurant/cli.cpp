@@ -59,6 +59,9 @@ Result<std::unique_ptr<bank::Bank>> Context::OpenBank() const {
   if (const char* d = std::getenv("FIGURANT_TEST_WRITE_DELAY_MS"); d != nullptr && *d != '\0') {
     options.registry.write_delay_ms = std::atoi(d);
   }
+  if (const char* d = std::getenv("FIGURANT_TEST_DATA_KEY_DELAY_MS"); d != nullptr && *d != '\0') {
+    options.store.create_delay_ms = std::atoi(d);
+  }
   auto bank = bank::Bank::Open(BankDir(), *clock, options);
   if (bank.status().code() == StatusCode::kNotFound) {
     return NotFound(bank.status().message() + "; create one with: figurant --bank " +

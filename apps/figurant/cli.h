@@ -45,7 +45,9 @@ struct Context {
   // Fail() when not OK; returns whether it was OK.
   bool Check(const Status& status);
 
-  // Opens the bank at BankDir(). FIGURANT_TEST_WRITE_DELAY_MS (crash tests only) slows writes.
+  // Opens the bank at BankDir(). Test seams, harmless in production (they only slow it down):
+  // FIGURANT_TEST_WRITE_DELAY_MS pauses each registry write (crash tests),
+  // FIGURANT_TEST_DATA_KEY_DELAY_MS pauses before a new data key is created (race tests).
   Result<std::unique_ptr<bank::Bank>> OpenBank() const;
 };
 

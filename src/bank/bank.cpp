@@ -102,7 +102,8 @@ Result<std::unique_ptr<Bank>> Bank::Init(const fs::path& dir, const Clock& clock
     FIGURANT_RETURN_IF_ERROR(WriteSigningKey(paths.bank_key, kp));
     SecureZero(kp.secret_key.data(), kp.secret_key.size());
   }
-  FIGURANT_ASSIGN_OR_RETURN(auto keys, store::KeyRing::Open(paths.keys, /*create=*/true));
+  FIGURANT_ASSIGN_OR_RETURN(auto keys,
+                            store::KeyRing::Open(paths.keys, /*create=*/true, options.store));
   FIGURANT_ASSIGN_OR_RETURN(auto reg,
                             registry::Registry::Open(paths.db, true, clock, options.registry));
   if (created != nullptr) *created = !existed;
@@ -119,7 +120,8 @@ Result<std::unique_ptr<Bank>> Bank::Open(const fs::path& dir, const Clock& clock
   FIGURANT_ASSIGN_OR_RETURN(auto reg,
                             registry::Registry::Open(paths.db, false, clock, options.registry));
   // Banks created before the store existed gain their master key on first open.
-  FIGURANT_ASSIGN_OR_RETURN(auto keys, store::KeyRing::Open(paths.keys, /*create=*/true));
+  FIGURANT_ASSIGN_OR_RETURN(auto keys,
+                            store::KeyRing::Open(paths.keys, /*create=*/true, options.store));
   return std::unique_ptr<Bank>(new Bank(std::move(paths), clock, std::move(reg), std::move(keys)));
 }
 

@@ -52,6 +52,7 @@ struct BankPaths {
 
 struct BankOptions {
   registry::RegistryOptions registry;
+  store::KeyRingOptions store;
 };
 
 // Biometric retention (Illinois BIPA): when a performer's scans and doubles must be erased.
