@@ -26,11 +26,17 @@ std::string ReadAll(int fd) {
   return out;
 }
 
-RunResult Run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-              int kill_after_us) {
+// The binary RunFigurant runs for `env`: the test build when it pins the clock.
+fs::path BinaryFor(const std::map<std::string, std::string>& env) {
+  const auto now = env.find("FIGURANT_NOW");
+  return now != env.end() && !now->second.empty() ? TestClockBinary() : FigurantBinary();
+}
+
+RunResult Run(const fs::path& binary, const std::vector<std::string>& args,
+              const std::map<std::string, std::string>& env, int kill_after_us) {
   int out_pipe[2], err_pipe[2];
   if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) return {};
-  const std::string bin = FigurantBinary().string();
+  const std::string bin = binary.string();
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(out_pipe[1], 1);
@@ -74,14 +80,23 @@ fs::path FigurantBinary() {
   return fs::path(FIGURANT_BINARY_DIR) / "apps" / "figurant" / "figurant";
 }
 
+fs::path TestClockBinary() {
+  return fs::path(FIGURANT_BINARY_DIR) / "apps" / "figurant" / "figurant_testclock";
+}
+
 RunResult RunFigurant(const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env) {
-  return Run(args, env, -1);
+  return Run(BinaryFor(env), args, env, -1);
+}
+
+RunResult RunShippedFigurant(const std::vector<std::string>& args,
+                             const std::map<std::string, std::string>& env) {
+  return Run(FigurantBinary(), args, env, -1);
 }
 
 RunResult RunAndKill(const std::vector<std::string>& args,
                      const std::map<std::string, std::string>& env, int kill_after_us) {
-  return Run(args, env, kill_after_us);
+  return Run(BinaryFor(env), args, env, kill_after_us);
 }
 
 TempDir::TempDir(const std::string& tag) {

@@ -32,7 +32,7 @@ Status WithFlag(const Status& status, std::string_view flag);
 struct Context {
   std::string bank_option;       // --bank, else $FIGURANT_BANK, else ./figurant-bank
   bool json = false;             // --json: exactly one JSON object on stdout
-  std::unique_ptr<Clock> clock;  // system time, or FIGURANT_NOW for reproducible scripts/tests
+  std::unique_ptr<Clock> clock;  // system time (FIGURANT_NOW in figurant_testclock only)
   int exit_code = kExitOk;
 
   std::filesystem::path BankDir() const;
