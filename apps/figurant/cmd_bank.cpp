@@ -25,15 +25,33 @@ void RegisterInit(CLI::App& app, Context& ctx) {
       app.add_subcommand("init", "Create a bank (registry, store, keys) or upgrade one");
   cmd->callback([&ctx] {
     bool created = false;
-    auto bank = bank::Bank::Init(ctx.BankDir(), *ctx.clock, &created);
-    if (!ctx.Check(bank.status())) return;
+    auto options = ctx.BankOptions();
+    if (!ctx.Check(options.status())) return;
+    auto bank = bank::Bank::Init(ctx.BankDir(), *ctx.clock, &created, *options);
+    if (!ctx.Check(ctx.WithKeysMoveHint(bank.status()))) return;
     const auto& paths = (*bank)->paths();
     json j = {{"bank", paths.dir.string()},
+              {"keys", paths.keys.string()},
               {"created", created},
               {"schema_version", (*bank)->registry().SchemaVersion()}};
     ctx.Emit(j, (created ? "created bank " : "bank already initialised at ") + paths.dir.string() +
                     " (registry schema v" + std::to_string((*bank)->registry().SchemaVersion()) +
-                    ")");
+                    ", keys in " + paths.keys.string() + ")");
+  });
+}
+
+// keys move: the one-time migration of a bank made when keys lived in BANK/keys.
+void RegisterKeysMove(CLI::App& app, Context& ctx) {
+  CLI::App* keys = app.add_subcommand("keys", "The bank's keys directory (docs/keys.md)");
+  keys->require_subcommand(1);
+  CLI::App* move = keys->add_subcommand(
+      "move", "Move the keys of an older bank out of BANK/keys to --keys (default BANK.keys)");
+  move->callback([&ctx] {
+    const Status moved = bank::MoveKeysOut(ctx.BankDir(), ctx.KeysOption());
+    if (!ctx.Check(moved)) return;
+    const auto keys = bank::BankPaths::For(ctx.BankDir(), ctx.KeysOption()).keys;
+    ctx.Emit({{"bank", ctx.BankDir().string()}, {"keys", keys.string()}},
+             "moved the keys of " + ctx.BankDir().string() + " to " + keys.string());
   });
 }
 
@@ -308,6 +326,7 @@ void RegisterProduction(CLI::App& app, Context& ctx) {
 
 void RegisterBankCommands(CLI::App& app, Context& ctx) {
   RegisterInit(app, ctx);
+  RegisterKeysMove(app, ctx);
   RegisterPerformer(app, ctx);
   RegisterStudio(app, ctx);
   RegisterProduction(app, ctx);

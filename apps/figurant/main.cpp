@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for every command");
   app.add_option("--bank", ctx.bank_option,
                  "Bank directory (default: $FIGURANT_BANK, else ./figurant-bank)");
+  app.add_option("--keys", ctx.keys_option,
+                 "Keys directory, outside the bank (default: $FIGURANT_KEYS, else BANK.keys)");
   app.add_flag("--json", ctx.json, "Print exactly one JSON object on stdout");
   app.require_subcommand(1);
   app.fallthrough();

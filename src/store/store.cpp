@@ -11,6 +11,7 @@
 #include "core/crypto.h"
 #include "core/file.h"
 #include "core/ids.h"
+#include "core/key_seal.h"
 
 namespace figurant::store {
 namespace fs = std::filesystem;
@@ -31,9 +32,11 @@ std::string Trim(const std::string& s) {
   return e == std::string::npos ? std::string() : s.substr(0, e + 1);
 }
 
-// Parses "MAGIC\n<hex>\n" into bytes.
-Result<Bytes> ReadKeyFile(const fs::path& path, std::string_view magic) {
-  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+// Parses "MAGIC\n<hex>\n" into bytes, from a private file (mode 0600 or stricter), unsealed with
+// `passphrase` when sealed (docs/keys.md).
+Result<Bytes> ReadKeyFile(const fs::path& path, std::string_view magic,
+                          const KeyPassphrase& passphrase = std::nullopt) {
+  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadKeyFileText(path, passphrase));
   const auto nl = text.find('\n');
   if (nl == std::string::npos || std::string_view(text).substr(0, nl) != magic) {
     SecureZero(text.data(), text.size());
@@ -47,11 +50,14 @@ Result<Bytes> ReadKeyFile(const fs::path& path, std::string_view magic) {
 
 // Creates the key file only when none exists (AlreadyExists otherwise): key files are created once,
 // and a concurrent creator must never replace the key another process already used.
-Status CreateKeyFile(const fs::path& path, std::string_view magic, const uint8_t* data, size_t n) {
+// Sealed with `passphrase` when one is given.
+Status CreateKeyFile(const fs::path& path, std::string_view magic, const uint8_t* data, size_t n,
+                     const KeyPassphrase& passphrase = std::nullopt) {
   std::string text = std::string(magic) + "\n" + ToHex(data, n) + "\n";
-  Status s = CreateFileExclusive(path, text, kSecretMode);
+  Result<std::string> stored = KeyFileTextToStore(text, passphrase);
   SecureZero(text.data(), text.size());
-  return s;
+  if (!stored.ok()) return stored.status();
+  return CreateFileExclusive(path, *stored, kSecretMode);
 }
 
 std::string KeyedHash(const SecretKey& key, std::string_view data) {
@@ -79,21 +85,22 @@ bool IsBlobId(std::string_view id) { return id.size() == 64 && IsLowerHex(id); }
 // -------------------------------------------------------------------------------------
 
 Result<std::unique_ptr<KeyRing>> KeyRing::Open(const fs::path& keys_dir, bool create,
-                                               KeyRingOptions options) {
+                                               const KeyRingOptions& options) {
   const fs::path master_file = keys_dir / "master.key";
   std::error_code ec;
   if (!fs::exists(master_file, ec)) {
     if (!create) return NotFound("bank master key " + master_file.string() + " is missing");
-    FIGURANT_RETURN_IF_ERROR(EnsureDirectory(keys_dir, kDirMode));
+    FIGURANT_RETURN_IF_ERROR(EnsurePrivateDirectory(keys_dir));
     SecretKey fresh;
     RandomBytes(fresh.bytes().data(), fresh.bytes().size());
-    Status created =
-        CreateKeyFile(master_file, kMasterMagic, fresh.bytes().data(), fresh.bytes().size());
+    Status created = CreateKeyFile(master_file, kMasterMagic, fresh.bytes().data(),
+                                   fresh.bytes().size(), options.passphrase);
     // A concurrent init created it first: use theirs.
     if (created.code() != StatusCode::kAlreadyExists) FIGURANT_RETURN_IF_ERROR(created);
   }
-  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(keys_dir / "data", kDirMode));
-  FIGURANT_ASSIGN_OR_RETURN(Bytes raw, ReadKeyFile(master_file, kMasterMagic));
+  FIGURANT_RETURN_IF_ERROR(EnsurePrivateDirectory(keys_dir));
+  FIGURANT_RETURN_IF_ERROR(EnsurePrivateDirectory(keys_dir / "data"));
+  FIGURANT_ASSIGN_OR_RETURN(Bytes raw, ReadKeyFile(master_file, kMasterMagic, options.passphrase));
   if (raw.size() != kKeyBytes) {
     SecureZero(raw.data(), raw.size());
     return DataLoss("bank master key " + master_file.string() + " has the wrong length");

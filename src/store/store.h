@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/key_seal.h"
 #include "core/status.h"
 
 namespace figurant::store {
@@ -42,14 +43,19 @@ struct KeyRingOptions {
   // Test seam: a pause between finding a performer's data key missing and creating it, so that
   // tests can make concurrent first imports overlap. [Units: ms] [Limits: >= 0]
   int create_delay_ms = 0;
+  // Seals a new master.key with this passphrase and opens a sealed one (docs/keys.md); none: a
+  // new master key is stored unsealed, and a sealed one cannot be opened (FailedPrecondition).
+  KeyPassphrase passphrase;
 };
 
 class KeyRing {
  public:
-  // Opens BANK/keys. With `create`, a missing master key is generated (bank init); otherwise a
-  // missing master key is NotFound.
+  // Opens the bank's keys directory (docs/keys.md). With `create`, a missing master key is
+  // generated (bank init); otherwise a missing master key is NotFound. The directory and data/ must
+  // be private (0700, owned) and the master key 0600 or stricter: FailedPrecondition otherwise,
+  // naming the chmod that fixes it.
   static Result<std::unique_ptr<KeyRing>> Open(const std::filesystem::path& keys_dir, bool create,
-                                               KeyRingOptions options = {});
+                                               const KeyRingOptions& options = {});
 
   // The performer's data key, created (and durably wrapped on disk) when `create` and missing.
   // NotFound when missing and !create — which is also the state after erasure. Safe against
@@ -62,7 +68,7 @@ class KeyRing {
 
  private:
   KeyRing(std::filesystem::path dir, const SecretKey& master, KeyRingOptions options)
-      : dir_(std::move(dir)), master_(master), options_(options) {}
+      : dir_(std::move(dir)), master_(master), options_(std::move(options)) {}
   std::filesystem::path KeyFile(const std::string& performer_id) const;
   // Generates a data key and creates its wrapped file; AlreadyExists when the file exists.
   Status CreateDataKey(const std::string& performer_id) const;
