@@ -224,5 +224,27 @@ TEST_F(CliKeysTest, KeysSealedWithAPassphraseOpenOnlyWithIt) {
   EXPECT_EQ(private_file.exit_code, 0) << private_file.err;
 }
 
+// A bank made without a passphrase has its keys sealed afterwards by `keys seal`.
+TEST_F(CliKeysTest, KeysSealSealsTheKeysOfAnExistingBank) {
+  const std::string performer = Id({"performer", "add", "--name", "P"});
+  const std::map<std::string, std::string> pass = {{"FIGURANT_KEY_PASSPHRASE", "correct horse"}};
+  EXPECT_EQ(Run({"keys", "seal"}).exit_code, 2);  // no passphrase given
+  const RunResult sealed = Run({"--json", "keys", "seal"}, pass);
+  ASSERT_EQ(sealed.exit_code, 0) << sealed.err;
+  EXPECT_EQ(json::parse(sealed.out, nullptr, false)["sealed"].size(), 2u);
+  const fs::path keys = dir_.path() / "bank.keys";
+  for (const char* f : {"bank.ed25519", "master.key"}) {
+    EXPECT_EQ(ReadFile(keys / f)->rfind("figurant-sealed-v1\n", 0), 0u) << f;
+    EXPECT_EQ(ModeOf(keys / f), 0600u) << f;
+  }
+  EXPECT_EQ(Run({"performer", "list"}).exit_code, 1);
+  const RunResult listed = Run({"performer", "list"}, pass);
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find(performer), std::string::npos);
+  EXPECT_EQ(Run({"ledger", "head"}, pass).exit_code, 0);
+  const RunResult again = Run({"--json", "keys", "seal"}, pass);
+  EXPECT_EQ(json::parse(again.out, nullptr, false)["sealed"].size(), 0u);
+}
+
 }  // namespace
 }  // namespace figurant::testing

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "core/ids.h"
+#include "core/key_seal.h"
 
 namespace figurant::cli {
 namespace {
@@ -40,6 +41,31 @@ void RegisterInit(CLI::App& app, Context& ctx) {
   });
 }
 
+// keys seal: seals a bank's unsealed bank.ed25519 and master.key with the key passphrase.
+void SealKeys(Context& ctx) {
+  auto options = ctx.BankOptions();
+  if (!ctx.Check(options.status())) return;
+  if (!options->store.passphrase) {
+    ctx.Fail(InvalidArgument(
+        "keys seal needs the key passphrase in FIGURANT_KEY_PASSPHRASE or in a private file "
+        "named by FIGURANT_KEY_PASSPHRASE_FILE"));
+    return;
+  }
+  // Opening the bank first checks its layout, its modes and that the keys are where they should be.
+  auto bank = ctx.OpenBank();
+  if (!ctx.Check(bank.status())) return;
+  const auto& paths = (*bank)->paths();
+  json sealed = json::array();
+  for (const auto& file : {paths.bank_key, paths.master_key}) {
+    const Status s = SealKeyFileInPlace(file, *options->store.passphrase);
+    if (s.code() == StatusCode::kAlreadyExists) continue;
+    if (!ctx.Check(s)) return;
+    sealed.push_back(file.string());
+  }
+  ctx.Emit({{"sealed", sealed}},
+           "sealed " + std::to_string(sealed.size()) + " key file(s) in " + paths.keys.string());
+}
+
 // keys move: the one-time migration of a bank made when keys lived in BANK/keys.
 void RegisterKeysMove(CLI::App& app, Context& ctx) {
   CLI::App* keys = app.add_subcommand("keys", "The bank's keys directory (docs/keys.md)");
@@ -53,6 +79,9 @@ void RegisterKeysMove(CLI::App& app, Context& ctx) {
     ctx.Emit({{"bank", ctx.BankDir().string()}, {"keys", keys.string()}},
              "moved the keys of " + ctx.BankDir().string() + " to " + keys.string());
   });
+  CLI::App* seal = keys->add_subcommand(
+      "seal", "Seal the bank's signing key and master key with the key passphrase, in place");
+  seal->callback([&ctx] { SealKeys(ctx); });
 }
 
 void RegisterPerformerAdd(CLI::App& performer, Context& ctx) {

@@ -49,6 +49,7 @@ BankPaths BankPaths::For(const fs::path& dir, const fs::path& keys_dir) {
   p.store = dir / "store";
   p.keys = keys_dir.empty() ? DefaultKeysDir(dir) : keys_dir;
   p.bank_key = p.keys / "bank.ed25519";
+  p.master_key = p.keys / "master.key";
   p.performer_keys = p.keys / "performers";
   p.estate_keys = p.keys / "estates";
   return p;

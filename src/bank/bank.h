@@ -46,6 +46,7 @@ struct BankPaths {
   std::filesystem::path store;           // dir/store
   std::filesystem::path keys;            // the keys directory, outside dir (docs/keys.md)
   std::filesystem::path bank_key;        // keys/bank.ed25519
+  std::filesystem::path master_key;      // keys/master.key (store::KeyRing reads it)
   std::filesystem::path performer_keys;  // keys/performers
   std::filesystem::path estate_keys;     // keys/estates
 

@@ -141,6 +141,17 @@ Result<std::string> ReadKeyFileText(const fs::path& path, const KeyPassphrase& p
   return opened;
 }
 
+Status SealKeyFileInPlace(const fs::path& path, std::string_view passphrase) {
+  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadPrivateFile(path));
+  if (IsSealedKeyText(text))
+    return AlreadyExists("key file " + path.string() + " is sealed already");
+  Result<std::string> sealed = SealWithPassphrase(text, passphrase);
+  SecureZero(text.data(), text.size());
+  if (!sealed.ok()) return sealed.status();
+  constexpr unsigned kPrivateMode = 0600;
+  return WriteFileAtomic(path, *sealed, kPrivateMode);
+}
+
 Result<std::string> KeyFileTextToStore(std::string_view plaintext,
                                        const KeyPassphrase& passphrase) {
   if (!passphrase) return std::string(plaintext);

@@ -49,6 +49,11 @@ Result<std::string> UnsealWithPassphrase(std::string_view sealed, std::string_vi
 Result<std::string> ReadKeyFileText(const std::filesystem::path& path,
                                     const KeyPassphrase& passphrase);
 
+// Seals an existing unsealed key file in place under `passphrase`: reads it as ReadKeyFileText
+// does, then replaces it atomically with its sealed text (mode 0600). AlreadyExists when it is
+// sealed already (left untouched); InvalidArgument for an empty passphrase.
+Status SealKeyFileInPlace(const std::filesystem::path& path, std::string_view passphrase);
+
 // The text to store for a key file whose plain text is `plaintext`: sealed when `passphrase` is
 // set, else `plaintext` itself.
 Result<std::string> KeyFileTextToStore(std::string_view plaintext, const KeyPassphrase& passphrase);

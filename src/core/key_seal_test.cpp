@@ -1,8 +1,12 @@
 #include "core/key_seal.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "core/crypto.h"
+#include "core/file.h"
 
 namespace figurant {
 namespace {
@@ -41,6 +45,20 @@ TEST(KeySealTest, AlteredOrHostileFilesAreRefused) {
   const auto refused = UnsealWithPassphrase(greedy, "p", "dir/master.key");
   EXPECT_EQ(refused.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(refused.status().message().find("dir/master.key"), std::string::npos);
+}
+
+TEST(KeySealTest, SealingAFileInPlaceKeepsItsKeyAndItsMode) {
+  ASSERT_TRUE(InitCrypto().ok());
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("figurant-seal-" + std::to_string(::getpid()));
+  ASSERT_TRUE(WriteFileAtomic(file, kKeyText, 0600).ok());
+  ASSERT_TRUE(SealKeyFileInPlace(file, "p").ok());
+  EXPECT_EQ(SealKeyFileInPlace(file, "p").code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(*ReadKeyFileText(file, KeyPassphrase("p")), kKeyText);
+  EXPECT_EQ(ReadKeyFileText(file, std::nullopt).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::remove(file);
 }
 
 }  // namespace
