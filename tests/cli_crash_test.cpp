@@ -86,7 +86,8 @@ std::string Violations(const fs::path& bank) {
       "active licence with a revoked event");
   if (problem.empty()) {
     for (const Row& r : Query(db, "SELECT id FROM performers")) {
-      if (!fs::exists(bank / "keys" / "performers" / (r.cols[0] + ".ed25519"))) {
+      if (!fs::exists(fs::path(bank.string() + ".keys") / "performers" /
+                      (r.cols[0] + ".ed25519"))) {
         problem = "performer without a signing key: " + r.cols[0];
         break;
       }

@@ -75,11 +75,17 @@ class Killer {
   std::thread thread_;
 };
 
-RunResult Run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-              const RunBounds& bounds) {
+// The binary RunFigurant runs for `env`: the test build when it pins the clock.
+fs::path BinaryFor(const std::map<std::string, std::string>& env) {
+  const auto now = env.find("FIGURANT_NOW");
+  return now != env.end() && !now->second.empty() ? TestClockBinary() : FigurantBinary();
+}
+
+RunResult Run(const fs::path& binary, const std::vector<std::string>& args,
+              const std::map<std::string, std::string>& env, const RunBounds& bounds) {
   int out_pipe[2], err_pipe[2];
   if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) return {};
-  const std::string bin = FigurantBinary().string();
+  const std::string bin = binary.string();
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(out_pipe[1], 1);
@@ -127,19 +133,29 @@ fs::path FigurantBinary() {
   return fs::path(FIGURANT_BINARY_DIR) / "apps" / "figurant" / "figurant";
 }
 
+fs::path TestClockBinary() {
+  return fs::path(FIGURANT_BINARY_DIR) / "apps" / "figurant" / "figurant_testclock";
+}
+
 RunResult RunFigurant(const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env) {
-  return Run(args, env, {});
+  return Run(BinaryFor(env), args, env, {});
+}
+
+RunResult RunShippedFigurant(const std::vector<std::string>& args,
+                             const std::map<std::string, std::string>& env) {
+  return Run(FigurantBinary(), args, env, {});
 }
 
 RunResult RunFigurantLimited(const std::vector<std::string>& args, const RunLimits& limits,
                              const std::map<std::string, std::string>& env) {
-  return Run(args, env, {int64_t{limits.timeout_ms} * 1000, limits.address_space_bytes});
+  return Run(BinaryFor(env), args, env,
+             {int64_t{limits.timeout_ms} * 1000, limits.address_space_bytes});
 }
 
 RunResult RunAndKill(const std::vector<std::string>& args,
                      const std::map<std::string, std::string>& env, int kill_after_us) {
-  return Run(args, env, {kill_after_us, 0});
+  return Run(BinaryFor(env), args, env, {kill_after_us, 0});
 }
 
 TempDir::TempDir(const std::string& tag) {

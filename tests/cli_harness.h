@@ -24,18 +24,25 @@ struct RunLimits {
   uint64_t address_space_bytes = 0;  // RLIMIT_AS of the binary; 0 leaves it unlimited
 };
 
+// The shipped binary, and its test build that honours FIGURANT_NOW (apps/figurant/CMakeLists.txt).
 std::filesystem::path FigurantBinary();
+std::filesystem::path TestClockBinary();
 
-// Runs figurant with `args` and extra environment variables; waits for it.
+// Runs figurant with `args` and extra environment variables; waits for it. When `env` sets
+// FIGURANT_NOW, the test build runs (the shipped binary refuses clock overrides).
 RunResult RunFigurant(const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env = {});
+// Runs the shipped binary, whatever `env` sets.
+RunResult RunShippedFigurant(const std::vector<std::string>& args,
+                             const std::map<std::string, std::string>& env = {});
 
 // Runs figurant within `limits`: killed (timed_out) when it runs longer, refused memory beyond
 // the address-space limit.
 RunResult RunFigurantLimited(const std::vector<std::string>& args, const RunLimits& limits,
                              const std::map<std::string, std::string>& env = {});
 
-// Starts figurant, sleeps `kill_after_us` microseconds, then SIGKILLs it (if still running).
+// Starts figurant (as RunFigurant chooses it), sleeps `kill_after_us` microseconds, then SIGKILLs
+// it (if still running).
 RunResult RunAndKill(const std::vector<std::string>& args,
                      const std::map<std::string, std::string>& env, int kill_after_us);
 

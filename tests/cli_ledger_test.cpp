@@ -205,6 +205,8 @@ TEST_F(CliWitnessTest, AttackForkSignedWithTheBankKeyFailsAgainstTheWitness) {
   const std::string original = bank_;
   const std::string fork = (dir_.path() / "fork").string();
   fs::copy(original, fork, fs::copy_options::recursive);
+  // The attacker holds the bank's key: the fork signs with the same one (docs/keys.md).
+  fs::copy(original + ".keys", fork + ".keys", fs::copy_options::recursive);
   SignLicence("Bo Lindqvist");
   ASSERT_EQ(WitnessBankLedger().exit_code, 0);
   bank_ = fork;

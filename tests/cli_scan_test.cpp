@@ -132,14 +132,14 @@ TEST_F(CliScanTest, CanaryNeverReachesTheDiskInClearAndErasureLeavesNoTrace) {
   for (const std::string& w : windows)
     EXPECT_EQ(FilesContaining(bank_, w), std::vector<std::string>{});
   // Nothing left that could be decrypted: the data key and the blob directory are gone.
-  EXPECT_FALSE(fs::exists(bank_ / "keys" / "data" / (performer + ".key")));
+  EXPECT_FALSE(fs::exists(bank::DefaultKeysDir(bank_) / "data" / (performer + ".key")));
   EXPECT_FALSE(fs::exists(bank_ / "store" / performer));
   json shown = Json({"double", "show", double_id});
   EXPECT_EQ(shown["double"]["status"], "erased");
   EXPECT_TRUE(shown["double"]["source_sha256"].is_null());
   EXPECT_EQ(shown["double"]["height_m"], 0.0);
   // The other performer is untouched.
-  EXPECT_TRUE(fs::exists(bank_ / "keys" / "data" / (other + ".key")));
+  EXPECT_TRUE(fs::exists(bank::DefaultKeysDir(bank_) / "data" / (other + ".key")));
   json others = Json({"double", "list", "--performer", other});
   EXPECT_EQ(others["doubles"][0]["status"], "ready");
 }

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "core/crypto.h"
+#include "core/file.h"
 
 namespace figurant::cli {
 
@@ -54,16 +55,66 @@ void Context::Fail(const Status& status) {
   }
 }
 
-Result<std::unique_ptr<bank::Bank>> Context::OpenBank() const {
+std::filesystem::path Context::KeysOption() const {
+  if (!keys_option.empty()) return keys_option;
+  if (const char* env = std::getenv("FIGURANT_KEYS"); env != nullptr && *env != '\0') return env;
+  return {};
+}
+
+namespace {
+
+// The key passphrase from the environment (Context::BankOptions); none when neither is set.
+Result<KeyPassphrase> PassphraseFromEnvironment() {
+  const char* direct = std::getenv("FIGURANT_KEY_PASSPHRASE");
+  const char* file = std::getenv("FIGURANT_KEY_PASSPHRASE_FILE");
+  const bool has_direct = direct != nullptr && *direct != '\0';
+  const bool has_file = file != nullptr && *file != '\0';
+  if (has_direct && has_file) {
+    return InvalidArgument(
+        "FIGURANT_KEY_PASSPHRASE and FIGURANT_KEY_PASSPHRASE_FILE are both set; set one");
+  }
+  if (has_direct) return KeyPassphrase(direct);
+  if (!has_file) return KeyPassphrase();
+  auto text = ReadPrivateFile(file);
+  if (!text.ok()) return text.status().WithContext("FIGURANT_KEY_PASSPHRASE_FILE");
+  if (!text->empty() && text->back() == '\n') text->pop_back();
+  if (text->empty()) {
+    return InvalidArgument("FIGURANT_KEY_PASSPHRASE_FILE: " + std::string(file) + " is empty");
+  }
+  return KeyPassphrase(*std::move(text));
+}
+
+}  // namespace
+
+Result<bank::BankOptions> Context::BankOptions() const {
   bank::BankOptions options;
+  options.keys_dir = KeysOption();
+  FIGURANT_ASSIGN_OR_RETURN(options.store.passphrase, PassphraseFromEnvironment());
   if (const char* d = std::getenv("FIGURANT_TEST_WRITE_DELAY_MS"); d != nullptr && *d != '\0') {
     options.registry.write_delay_ms = std::atoi(d);
   }
+  if (const char* d = std::getenv("FIGURANT_TEST_DATA_KEY_DELAY_MS"); d != nullptr && *d != '\0') {
+    options.store.create_delay_ms = std::atoi(d);
+  }
+  return options;
+}
+
+Status Context::WithKeysMoveHint(const Status& status) const {
+  std::error_code ec;
+  if (status.ok() || !std::filesystem::exists(bank::LegacyKeysDir(BankDir()), ec)) return status;
+  const std::filesystem::path keys = KeysOption();
+  return Status(status.code(), status.message() + ". Run: figurant --bank " + BankDir().string() +
+                                   (keys.empty() ? "" : " --keys " + keys.string()) + " keys move");
+}
+
+Result<std::unique_ptr<bank::Bank>> Context::OpenBank() const {
+  FIGURANT_ASSIGN_OR_RETURN(bank::BankOptions options, BankOptions());
   auto bank = bank::Bank::Open(BankDir(), *clock, options);
   if (bank.status().code() == StatusCode::kNotFound) {
     return NotFound(bank.status().message() + "; create one with: figurant --bank " +
                     BankDir().string() + " init");
   }
+  if (!bank.ok()) return WithKeysMoveHint(bank.status());
   return bank;
 }
 

@@ -31,11 +31,23 @@ Status WithFlag(const Status& status, std::string_view flag);
 
 struct Context {
   std::string bank_option;       // --bank, else $FIGURANT_BANK, else ./figurant-bank
+  std::string keys_option;       // --keys, else $FIGURANT_KEYS, else BANK.keys (docs/keys.md)
   bool json = false;             // --json: exactly one JSON object on stdout
-  std::unique_ptr<Clock> clock;  // system time, or FIGURANT_NOW for reproducible scripts/tests
+  std::unique_ptr<Clock> clock;  // system time (FIGURANT_NOW in figurant_testclock only)
   int exit_code = kExitOk;
 
   std::filesystem::path BankDir() const;
+  // The keys directory as given (--keys, else $FIGURANT_KEYS); empty: the bank's default.
+  std::filesystem::path KeysOption() const;
+
+  // The options every command opens or creates the bank with: the keys directory, and the key
+  // passphrase from $FIGURANT_KEY_PASSPHRASE or from the private file named by
+  // $FIGURANT_KEY_PASSPHRASE_FILE (one trailing newline dropped). InvalidArgument when both are
+  // set or the passphrase is empty; the file is read as a key is (mode 0600 or stricter).
+  Result<bank::BankOptions> BankOptions() const;
+  // `status`, with the exact `figurant keys move` command appended when the bank still keeps its
+  // keys inside its directory.
+  Status WithKeysMoveHint(const Status& status) const;
 
   // Prints a successful result: `json_value` when --json, else `text` (a newline is added when
   // missing). Sets the exit code to 0.
@@ -45,7 +57,9 @@ struct Context {
   // Fail() when not OK; returns whether it was OK.
   bool Check(const Status& status);
 
-  // Opens the bank at BankDir(). FIGURANT_TEST_WRITE_DELAY_MS (crash tests only) slows writes.
+  // Opens the bank at BankDir() with BankOptions(). Test seams, harmless in production (they only
+  // slow it down): FIGURANT_TEST_WRITE_DELAY_MS pauses each registry write (crash tests),
+  // FIGURANT_TEST_DATA_KEY_DELAY_MS pauses before a new data key is created (race tests).
   Result<std::unique_ptr<bank::Bank>> OpenBank() const;
 };
 
@@ -58,7 +72,8 @@ nlohmann::json PerformerJson(const registry::Performer& p);
 nlohmann::json LicenceJson(const bank::LicenceView& v);
 
 // Command families (one file each).
-void RegisterBankCommands(CLI::App& app, Context& ctx);     // init, performer, studio, production
+// init, keys move, performer, studio, production
+void RegisterBankCommands(CLI::App& app, Context& ctx);
 void RegisterLicenceCommands(CLI::App& app, Context& ctx);  // licence draft|sign|show|list|revoke
 void RegisterCheckCommand(CLI::App& app, Context& ctx);     // check
 // scan import, double list|show, performer erase, retention run (after RegisterBankCommands)

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "core/ids.h"
+#include "core/key_seal.h"
 
 namespace figurant::cli {
 namespace {
@@ -25,16 +26,62 @@ void RegisterInit(CLI::App& app, Context& ctx) {
       app.add_subcommand("init", "Create a bank (registry, store, keys) or upgrade one");
   cmd->callback([&ctx] {
     bool created = false;
-    auto bank = bank::Bank::Init(ctx.BankDir(), *ctx.clock, &created);
-    if (!ctx.Check(bank.status())) return;
+    auto options = ctx.BankOptions();
+    if (!ctx.Check(options.status())) return;
+    auto bank = bank::Bank::Init(ctx.BankDir(), *ctx.clock, &created, *options);
+    if (!ctx.Check(ctx.WithKeysMoveHint(bank.status()))) return;
     const auto& paths = (*bank)->paths();
     json j = {{"bank", paths.dir.string()},
+              {"keys", paths.keys.string()},
               {"created", created},
               {"schema_version", (*bank)->registry().SchemaVersion()}};
     ctx.Emit(j, (created ? "created bank " : "bank already initialised at ") + paths.dir.string() +
                     " (registry schema v" + std::to_string((*bank)->registry().SchemaVersion()) +
-                    ")");
+                    ", keys in " + paths.keys.string() + ")");
   });
+}
+
+// keys seal: seals a bank's unsealed bank.ed25519 and master.key with the key passphrase.
+void SealKeys(Context& ctx) {
+  auto options = ctx.BankOptions();
+  if (!ctx.Check(options.status())) return;
+  if (!options->store.passphrase) {
+    ctx.Fail(InvalidArgument(
+        "keys seal needs the key passphrase in FIGURANT_KEY_PASSPHRASE or in a private file "
+        "named by FIGURANT_KEY_PASSPHRASE_FILE"));
+    return;
+  }
+  // Opening the bank first checks its layout, its modes and that the keys are where they should be.
+  auto bank = ctx.OpenBank();
+  if (!ctx.Check(bank.status())) return;
+  const auto& paths = (*bank)->paths();
+  json sealed = json::array();
+  for (const auto& file : {paths.bank_key, paths.master_key}) {
+    const Status s = SealKeyFileInPlace(file, *options->store.passphrase);
+    if (s.code() == StatusCode::kAlreadyExists) continue;
+    if (!ctx.Check(s)) return;
+    sealed.push_back(file.string());
+  }
+  ctx.Emit({{"sealed", sealed}},
+           "sealed " + std::to_string(sealed.size()) + " key file(s) in " + paths.keys.string());
+}
+
+// keys move: the one-time migration of a bank made when keys lived in BANK/keys.
+void RegisterKeysMove(CLI::App& app, Context& ctx) {
+  CLI::App* keys = app.add_subcommand("keys", "The bank's keys directory (docs/keys.md)");
+  keys->require_subcommand(1);
+  CLI::App* move = keys->add_subcommand(
+      "move", "Move the keys of an older bank out of BANK/keys to --keys (default BANK.keys)");
+  move->callback([&ctx] {
+    const Status moved = bank::MoveKeysOut(ctx.BankDir(), ctx.KeysOption());
+    if (!ctx.Check(moved)) return;
+    const auto keys = bank::BankPaths::For(ctx.BankDir(), ctx.KeysOption()).keys;
+    ctx.Emit({{"bank", ctx.BankDir().string()}, {"keys", keys.string()}},
+             "moved the keys of " + ctx.BankDir().string() + " to " + keys.string());
+  });
+  CLI::App* seal = keys->add_subcommand(
+      "seal", "Seal the bank's signing key and master key with the key passphrase, in place");
+  seal->callback([&ctx] { SealKeys(ctx); });
 }
 
 void RegisterPerformerAdd(CLI::App& performer, Context& ctx) {
@@ -308,6 +355,7 @@ void RegisterProduction(CLI::App& app, Context& ctx) {
 
 void RegisterBankCommands(CLI::App& app, Context& ctx) {
   RegisterInit(app, ctx);
+  RegisterKeysMove(app, ctx);
   RegisterPerformer(app, ctx);
   RegisterStudio(app, ctx);
   RegisterProduction(app, ctx);

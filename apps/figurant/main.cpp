@@ -3,9 +3,31 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <memory>
 
 #include "cli.h"
 #include "core/crypto.h"
+
+namespace {
+
+// The clock every command runs on. The shipped binary reads the system clock, always: FIGURANT_NOW
+// would let anyone backdate it past a revocation, an expiry or a death, so it is refused, loudly.
+// Only the test build, figurant_testclock (apps/figurant/CMakeLists.txt), honours FIGURANT_NOW
+// (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ).
+figurant::Result<std::unique_ptr<figurant::Clock>> CommandClock() {
+  const char* now = std::getenv("FIGURANT_NOW");
+  if (now == nullptr || *now == '\0') return {std::make_unique<figurant::SystemClock>()};
+#ifdef FIGURANT_TEST_CLOCK
+  FIGURANT_ASSIGN_OR_RETURN(figurant::UnixSeconds t, figurant::ParseTimestamp(now));
+  return {std::make_unique<figurant::FixedClock>(t)};
+#else
+  return figurant::InvalidArgument(
+      "FIGURANT_NOW is set, but clock overrides are for tests only: this figurant always runs on "
+      "the system clock. Unset FIGURANT_NOW.");
+#endif
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using figurant::cli::Context;
@@ -14,23 +36,19 @@ int main(int argc, char** argv) {
     std::cerr << "figurant: libsodium failed to initialise\n";
     return figurant::cli::kExitFailure;
   }
-  // FIGURANT_NOW pins "now" (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ) for reproducible scripts and
-  // tests.
-  if (const char* now = std::getenv("FIGURANT_NOW"); now != nullptr && *now != '\0') {
-    auto t = figurant::ParseTimestamp(now);
-    if (!t.ok()) {
-      std::cerr << "figurant: FIGURANT_NOW: " << t.status().message() << '\n';
-      return figurant::cli::kExitBadInput;
-    }
-    ctx.clock = std::make_unique<figurant::FixedClock>(*t);
-  } else {
-    ctx.clock = std::make_unique<figurant::SystemClock>();
+  auto clock = CommandClock();
+  if (!clock.ok()) {
+    std::cerr << "figurant: FIGURANT_NOW: " << clock.status().message() << '\n';
+    return figurant::cli::kExitBadInput;
   }
+  ctx.clock = std::move(clock).value();
 
   CLI::App app{"figurant: a digital-double bank for background performers"};
   app.set_help_all_flag("--help-all", "Show help for every command");
   app.add_option("--bank", ctx.bank_option,
                  "Bank directory (default: $FIGURANT_BANK, else ./figurant-bank)");
+  app.add_option("--keys", ctx.keys_option,
+                 "Keys directory, outside the bank (default: $FIGURANT_KEYS, else BANK.keys)");
   app.add_flag("--json", ctx.json, "Print exactly one JSON object on stdout");
   app.require_subcommand(1);
   app.fallthrough();

@@ -1,6 +1,9 @@
 #include "bank/bank.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -8,6 +11,7 @@
 #include "bank/internal/consent_row.h"
 #include "core/file.h"
 #include "core/ids.h"
+#include "core/key_seal.h"
 #include "ledger/payloads.h"
 
 namespace figurant::bank {
@@ -38,25 +42,126 @@ std::string Trim(const std::string& s) {
 
 }  // namespace
 
-BankPaths BankPaths::For(const fs::path& dir) {
+BankPaths BankPaths::For(const fs::path& dir, const fs::path& keys_dir) {
   BankPaths p;
   p.dir = dir;
   p.db = dir / "figurant.db";
   p.store = dir / "store";
-  p.keys = dir / "keys";
+  p.keys = keys_dir.empty() ? DefaultKeysDir(dir) : keys_dir;
   p.bank_key = p.keys / "bank.ed25519";
+  p.master_key = p.keys / "master.key";
   p.performer_keys = p.keys / "performers";
   p.estate_keys = p.keys / "estates";
   return p;
 }
 
-Result<SigningKeyPair> ReadSigningKey(const fs::path& file) {
-  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+fs::path DefaultKeysDir(const fs::path& dir) {
+  fs::path d = dir.lexically_normal();
+  if (!d.has_filename()) d = d.parent_path();  // "bank/" → "bank"
+  return d.parent_path() / (d.filename().string() + ".keys");
+}
+
+fs::path LegacyKeysDir(const fs::path& dir) { return dir / "keys"; }
+
+namespace {
+
+// True when `inner` is `outer` or lies below it, after resolving symbolic links and "..".
+bool IsInside(const fs::path& inner, const fs::path& outer) {
+  std::error_code ec;
+  const fs::path a = fs::weakly_canonical(fs::absolute(inner, ec), ec);
+  const fs::path b = fs::weakly_canonical(fs::absolute(outer, ec), ec);
+  auto ai = a.begin();
+  for (auto bi = b.begin(); bi != b.end(); ++bi, ++ai) {
+    if (bi->empty()) continue;  // a trailing separator
+    if (ai == a.end() || *ai != *bi) return false;
+  }
+  return true;
+}
+
+// The keys must live outside the bank directory: refuses the old layout (BANK/keys) with the one
+// command that fixes it, and a keys directory configured inside the bank.
+Status CheckKeysOutside(const BankPaths& paths) {
+  std::error_code ec;
+  const fs::path legacy = LegacyKeysDir(paths.dir);
+  if (fs::exists(legacy, ec)) {
+    return FailedPrecondition("bank " + paths.dir.string() +
+                              " keeps its keys inside its data directory (" + legacy.string() +
+                              "), where whoever copies the bank copies its keys; move them out "
+                              "with `figurant keys move` (docs/keys.md)");
+  }
+  if (IsInside(paths.keys, paths.dir)) {
+    return InvalidArgument("keys directory " + paths.keys.string() +
+                           " is inside the bank directory " + paths.dir.string() +
+                           "; keys must live outside it (docs/keys.md)");
+  }
+  return Status::Ok();
+}
+
+// The registry holds names and emails: it and its -wal and -shm files must be private (SQLite
+// gives the -wal and -shm the mode of the database file).
+Status CheckRegistryPrivate(const fs::path& db) {
+  for (const fs::path& f : {db, fs::path(db.string() + "-wal"), fs::path(db.string() + "-shm")}) {
+    Status s = CheckPrivate(f);
+    if (!s.ok() && s.code() != StatusCode::kNotFound) return s;
+  }
+  return Status::Ok();
+}
+
+// Creates an empty (valid) registry file of mode 0600 before SQLite creates it with 0644.
+Status CreatePrivateRegistry(const fs::path& db) {
+  const Status s = CreateFileExclusive(db, "", kSecretFileMode);
+  return s.code() == StatusCode::kAlreadyExists ? Status::Ok() : s;
+}
+
+// Creates (Init) or checks the keys directory and its subdirectories: each 0700 and owned.
+Status PrepareKeyDirectories(const BankPaths& paths) {
+  for (const fs::path& d : {paths.keys, paths.performer_keys, paths.estate_keys}) {
+    FIGURANT_RETURN_IF_ERROR(EnsurePrivateDirectory(d));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status MoveKeysOut(const fs::path& dir, const fs::path& keys_dir) {
+  const BankPaths paths = BankPaths::For(dir, keys_dir);
+  const fs::path legacy = LegacyKeysDir(dir);
+  std::error_code ec;
+  if (!fs::is_directory(legacy, ec)) {
+    return NotFound("bank " + dir.string() + " has no keys inside it (" + legacy.string() + ")");
+  }
+  if (IsInside(paths.keys, dir)) {
+    return InvalidArgument("keys directory " + paths.keys.string() +
+                           " is inside the bank directory " + dir.string());
+  }
+  if (fs::exists(paths.keys, ec)) {
+    return AlreadyExists("keys directory " + paths.keys.string() +
+                         " already exists; move the keys by hand or choose another one");
+  }
+  if (!paths.keys.parent_path().empty()) {
+    FIGURANT_RETURN_IF_ERROR(EnsureDirectory(paths.keys.parent_path()));
+  }
+  if (::rename(legacy.c_str(), paths.keys.c_str()) != 0) {
+    return Unavailable("cannot move " + legacy.string() + " to " + paths.keys.string() + ": " +
+                       std::strerror(errno) + "; move it with: mv " + legacy.string() + " " +
+                       paths.keys.string());
+  }
+  FIGURANT_RETURN_IF_ERROR(SyncDirectory(dir));
+  if (!paths.keys.parent_path().empty()) {
+    FIGURANT_RETURN_IF_ERROR(SyncDirectory(paths.keys.parent_path()));
+  }
+  return CheckPrivate(paths.keys);
+}
+
+Result<SigningKeyPair> ReadSigningKey(const fs::path& file, const KeyPassphrase& passphrase) {
+  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadKeyFileText(file, passphrase));
   const auto nl = text.find('\n');
   if (nl == std::string::npos || text.substr(0, nl) != kKeyFileMagic) {
+    SecureZero(text.data(), text.size());
     return DataLoss("key file " + file.string() + " is not a Figurant Ed25519 key");
   }
   auto raw = FromHex(Trim(text.substr(nl + 1)));
+  SecureZero(text.data(), text.size());
   if (!raw.ok() || raw->size() != kEd25519SecretKeyBytes) {
     return DataLoss("key file " + file.string() + " is damaged");
   }
@@ -69,11 +174,13 @@ Result<SigningKeyPair> ReadSigningKey(const fs::path& file) {
   return kp;
 }
 
-Status WriteSigningKey(const fs::path& file, const SigningKeyPair& key) {
+Status WriteSigningKey(const fs::path& file, const SigningKeyPair& key,
+                       const KeyPassphrase& passphrase) {
   std::string text = std::string(kKeyFileMagic) + "\n" + ToHex(key.secret_key) + "\n";
-  Status s = WriteFileAtomic(file, text, kSecretFileMode);
+  Result<std::string> stored = KeyFileTextToStore(text, passphrase);
   SecureZero(text.data(), text.size());
-  return s;
+  if (!stored.ok()) return stored.status();
+  return WriteFileAtomic(file, *stored, kSecretFileMode);
 }
 
 Bank::Bank(BankPaths paths, const Clock& clock, std::unique_ptr<registry::Registry> registry,
@@ -85,42 +192,59 @@ Bank::Bank(BankPaths paths, const Clock& clock, std::unique_ptr<registry::Regist
       blobs_(std::make_unique<store::BlobStore>(paths_.store, *keys_)) {}
 
 Result<std::unique_ptr<Bank>> Bank::Init(const fs::path& dir, const Clock& clock, bool* created,
-                                         BankOptions options) {
-  BankPaths paths = BankPaths::For(dir);
+                                         const BankOptions& options) {
+  BankPaths paths = BankPaths::For(dir, options.keys_dir);
   std::error_code ec;
   const bool existed = fs::exists(paths.db, ec);
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
     return InvalidArgument("bank path " + dir.string() + " exists and is not a directory");
   }
+  FIGURANT_RETURN_IF_ERROR(CheckKeysOutside(paths));
   FIGURANT_RETURN_IF_ERROR(EnsureDirectory(dir));
   FIGURANT_RETURN_IF_ERROR(EnsureDirectory(paths.store, kSecretDirMode));
-  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(paths.keys, kSecretDirMode));
-  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(paths.performer_keys, kSecretDirMode));
-  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(paths.estate_keys, kSecretDirMode));
+  FIGURANT_RETURN_IF_ERROR(PrepareKeyDirectories(paths));
   if (!fs::exists(paths.bank_key, ec)) {
     SigningKeyPair kp = GenerateSigningKeyPair();
-    FIGURANT_RETURN_IF_ERROR(WriteSigningKey(paths.bank_key, kp));
+    Status wrote = WriteSigningKey(paths.bank_key, kp, options.store.passphrase);
     SecureZero(kp.secret_key.data(), kp.secret_key.size());
+    FIGURANT_RETURN_IF_ERROR(wrote);
   }
-  FIGURANT_ASSIGN_OR_RETURN(auto keys, store::KeyRing::Open(paths.keys, /*create=*/true));
+  FIGURANT_ASSIGN_OR_RETURN(auto keys,
+                            store::KeyRing::Open(paths.keys, /*create=*/true, options.store));
+  FIGURANT_RETURN_IF_ERROR(CreatePrivateRegistry(paths.db));
+  FIGURANT_RETURN_IF_ERROR(CheckRegistryPrivate(paths.db));
   FIGURANT_ASSIGN_OR_RETURN(auto reg,
                             registry::Registry::Open(paths.db, true, clock, options.registry));
   if (created != nullptr) *created = !existed;
-  return std::unique_ptr<Bank>(new Bank(std::move(paths), clock, std::move(reg), std::move(keys)));
+  std::unique_ptr<Bank> bank(new Bank(std::move(paths), clock, std::move(reg), std::move(keys)));
+  bank->key_passphrase_ = options.store.passphrase;
+  return bank;
 }
 
 Result<std::unique_ptr<Bank>> Bank::Open(const fs::path& dir, const Clock& clock,
-                                         BankOptions options) {
-  BankPaths paths = BankPaths::For(dir);
+                                         const BankOptions& options) {
+  BankPaths paths = BankPaths::For(dir, options.keys_dir);
   std::error_code ec;
   if (!fs::exists(paths.db, ec)) {
     return NotFound("no bank at " + dir.string() + " (it has no figurant.db)");
   }
+  FIGURANT_RETURN_IF_ERROR(CheckKeysOutside(paths));
+  if (!fs::exists(paths.keys, ec)) {
+    return FailedPrecondition("the keys of bank " + dir.string() + " are not at " +
+                              paths.keys.string() +
+                              "; name their directory with --keys DIR or FIGURANT_KEYS "
+                              "(docs/keys.md)");
+  }
+  FIGURANT_RETURN_IF_ERROR(PrepareKeyDirectories(paths));
+  FIGURANT_RETURN_IF_ERROR(CheckRegistryPrivate(paths.db));
   FIGURANT_ASSIGN_OR_RETURN(auto reg,
                             registry::Registry::Open(paths.db, false, clock, options.registry));
   // Banks created before the store existed gain their master key on first open.
-  FIGURANT_ASSIGN_OR_RETURN(auto keys, store::KeyRing::Open(paths.keys, /*create=*/true));
-  return std::unique_ptr<Bank>(new Bank(std::move(paths), clock, std::move(reg), std::move(keys)));
+  FIGURANT_ASSIGN_OR_RETURN(auto keys,
+                            store::KeyRing::Open(paths.keys, /*create=*/true, options.store));
+  std::unique_ptr<Bank> bank(new Bank(std::move(paths), clock, std::move(reg), std::move(keys)));
+  bank->key_passphrase_ = options.store.passphrase;
+  return bank;
 }
 
 // ---- performers --------------------------------------------------------------------------------
@@ -777,14 +901,14 @@ Result<std::vector<DoubleEligibility>> Bank::JudgeDoubles(
 // ----------------------------------------------------------------------------------
 
 Result<std::array<uint8_t, 32>> Bank::PublicKey() {
-  FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair kp, ReadSigningKey(paths_.bank_key));
+  FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair kp, ReadSigningKey(paths_.bank_key, key_passphrase_));
   SecureZero(kp.secret_key.data(), kp.secret_key.size());
   return kp.public_key;
 }
 
 Result<ledger::Ledger*> Bank::Ledger() {
   if (ledger_ == nullptr) {
-    FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair kp, ReadSigningKey(paths_.bank_key));
+    FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair kp, ReadSigningKey(paths_.bank_key, key_passphrase_));
     auto opened = ledger::Ledger::Open(paths_.dir / "ledger", kp, clock_);
     SecureZero(kp.secret_key.data(), kp.secret_key.size());
     FIGURANT_RETURN_IF_ERROR(opened.status());

@@ -3,15 +3,16 @@
 // licences, and decide whether a double may appear in a use. This is the layer the CLI and the
 // HTTP API call; it composes registry/ (storage) with consent/ (the rules).
 //
-// Layout (docs/registry.md):
-//   BANK/figurant.db          the SQLite registry
+// Layout (docs/registry.md, docs/keys.md):
+//   BANK/figurant.db          the SQLite registry (mode 0600, as are its -wal and -shm)
 //   BANK/store/               encrypted content-addressed blobs (docs/store.md)
-//   BANK/keys/bank.ed25519    the bank's signing key (ledger batch heads)
-//   BANK/keys/master.key      the master key wrapping performers' data keys (docs/store.md)
-//   BANK/keys/data/           performers' wrapped data keys
 //   BANK/ledger/ledger.log    the tamper-evident usage and licence ledger (docs/ledger.md)
-//   BANK/keys/performers/     custodial Ed25519 keys of performers, one file per performer
-//   BANK/keys/estates/        custodial Ed25519 keys of estates
+//   KEYS/                     the keys, OUTSIDE the bank directory (default: BANK.keys beside it)
+//   KEYS/bank.ed25519         the bank's signing key (ledger batch heads)
+//   KEYS/master.key           the master key wrapping performers' data keys (docs/store.md)
+//   KEYS/data/                performers' wrapped data keys
+//   KEYS/performers/          custodial Ed25519 keys of performers, one file per performer
+//   KEYS/estates/             custodial Ed25519 keys of estates
 //
 // Every mutating method is one registry transaction: on failure nothing is written. Key files are
 // written (atomically) before the transaction that references them, so a crash can leave at most
@@ -29,6 +30,7 @@
 #include "consent/disclosure.h"
 #include "consent/terms.h"
 #include "core/clock.h"
+#include "core/key_seal.h"
 #include "core/status.h"
 #include "geom/mesh_codec.h"
 #include "ledger/ledger.h"
@@ -42,16 +44,37 @@ struct BankPaths {
   std::filesystem::path dir;
   std::filesystem::path db;              // dir/figurant.db
   std::filesystem::path store;           // dir/store
-  std::filesystem::path keys;            // dir/keys
-  std::filesystem::path bank_key;        // dir/keys/bank.ed25519
-  std::filesystem::path performer_keys;  // dir/keys/performers
-  std::filesystem::path estate_keys;     // dir/keys/estates
+  std::filesystem::path keys;            // the keys directory, outside dir (docs/keys.md)
+  std::filesystem::path bank_key;        // keys/bank.ed25519
+  std::filesystem::path master_key;      // keys/master.key (store::KeyRing reads it)
+  std::filesystem::path performer_keys;  // keys/performers
+  std::filesystem::path estate_keys;     // keys/estates
 
-  static BankPaths For(const std::filesystem::path& dir);
+  // `keys_dir` empty: DefaultKeysDir(dir).
+  static BankPaths For(const std::filesystem::path& dir,
+                       const std::filesystem::path& keys_dir = {});
 };
+
+// Where a bank's keys live when no keys directory is given: beside the bank directory, named after
+// it with ".keys" appended (BANK → BANK.keys), so that copying the bank directory does not copy
+// its keys. `dir` may end with a separator.
+std::filesystem::path DefaultKeysDir(const std::filesystem::path& dir);
+
+// The keys directory of banks made before keys moved out: BANK/keys. A bank that still has it is
+// refused (FailedPrecondition) until MoveKeysOut moves it.
+std::filesystem::path LegacyKeysDir(const std::filesystem::path& dir);
+
+// Moves a bank's keys from LegacyKeysDir(dir) to `keys_dir` (empty: DefaultKeysDir(dir)) with one
+// rename, then checks the moved directory is private. NotFound when the bank has no keys inside;
+// AlreadyExists when `keys_dir` exists; InvalidArgument when `keys_dir` is inside the bank;
+// Unavailable (naming the `mv` to run) when the rename fails, e.g. across file systems.
+Status MoveKeysOut(const std::filesystem::path& dir, const std::filesystem::path& keys_dir);
 
 struct BankOptions {
   registry::RegistryOptions registry;
+  store::KeyRingOptions store;  // store.passphrase also seals and opens bank.ed25519
+  // The keys directory; empty: DefaultKeysDir(dir). Must not be inside the bank directory.
+  std::filesystem::path keys_dir;
 };
 
 // Biometric retention (Illinois BIPA): when a performer's scans and doubles must be erased.
@@ -158,13 +181,17 @@ struct DoubleEligibility {
 
 class Bank {
  public:
-  // Creates the bank directory (store/, keys/, the registry, the bank signing key) or, when it
-  // exists, opens it and applies pending migrations. `created` tells which happened.
+  // Creates the bank directory (store/, the registry), its keys directory and the bank signing
+  // key or, when they exist, opens them and applies pending migrations. `created` tells which
+  // happened. Init and Open refuse (FailedPrecondition) a bank whose keys are still inside it
+  // (LegacyKeysDir), a registry or key file group/other can read, and a keys directory that is
+  // not 0700; InvalidArgument for a keys directory inside the bank directory.
   static Result<std::unique_ptr<Bank>> Init(const std::filesystem::path& dir, const Clock& clock,
-                                            bool* created = nullptr, BankOptions options = {});
+                                            bool* created = nullptr,
+                                            const BankOptions& options = {});
   // Opens an existing bank. NotFound naming the directory when it holds no registry.
   static Result<std::unique_ptr<Bank>> Open(const std::filesystem::path& dir, const Clock& clock,
-                                            BankOptions options = {});
+                                            const BankOptions& options = {});
 
   const BankPaths& paths() const { return paths_; }
   registry::Registry& registry() { return *registry_; }
@@ -266,6 +293,7 @@ class Bank {
 
   BankPaths paths_;
   const Clock& clock_;
+  KeyPassphrase key_passphrase_;  // seals and opens bank.ed25519 (BankOptions::store.passphrase)
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<store::KeyRing> keys_;
   std::unique_ptr<store::BlobStore> blobs_;
@@ -277,8 +305,13 @@ class Bank {
   Status RecordLicenceEvent(const std::pair<ledger::EntryType, std::string>& entry);
 };
 
-// Reads a custodial Ed25519 key file written by the bank (64-byte secret key, mode 0600).
-Result<SigningKeyPair> ReadSigningKey(const std::filesystem::path& file);
-Status WriteSigningKey(const std::filesystem::path& file, const SigningKeyPair& key);
+// Reads an Ed25519 key file written by the bank (64-byte secret key), which must be private
+// (mode 0600 or stricter, owned, regular: FailedPrecondition otherwise); a sealed file is opened
+// with `passphrase` (docs/keys.md).
+Result<SigningKeyPair> ReadSigningKey(const std::filesystem::path& file,
+                                      const KeyPassphrase& passphrase = std::nullopt);
+// Writes it (mode 0600, atomically), sealed when `passphrase` is set.
+Status WriteSigningKey(const std::filesystem::path& file, const SigningKeyPair& key,
+                       const KeyPassphrase& passphrase = std::nullopt);
 
 }  // namespace figurant::bank

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "core/file.h"
 #include "registry/internal/sqlite.h"
 
 namespace figurant::bank {
@@ -33,6 +34,7 @@ class BankTest : public ::testing::Test {
   void TearDown() override {
     bank_.reset();
     fs::remove_all(dir_);
+    fs::remove_all(DefaultKeysDir(dir_));
   }
 
   std::string Terms(const std::string& productions = "", const std::string& extra = "") {
@@ -73,14 +75,82 @@ class BankTest : public ::testing::Test {
 TEST_F(BankTest, InitCreatesLayoutAndIsIdempotent) {
   EXPECT_TRUE(fs::exists(dir_ / "figurant.db"));
   EXPECT_TRUE(fs::is_directory(dir_ / "store"));
-  EXPECT_TRUE(fs::exists(dir_ / "keys" / "bank.ed25519"));
-  EXPECT_TRUE(fs::exists(dir_ / "keys" / "performers" / (performer_.id + ".ed25519")));
-  EXPECT_EQ(fs::status(dir_ / "keys").permissions() & fs::perms::all, fs::perms::owner_all);
+  const fs::path keys = DefaultKeysDir(dir_);
+  EXPECT_EQ(keys, dir_.parent_path() / (dir_.filename().string() + ".keys"));
+  EXPECT_EQ(DefaultKeysDir(dir_ / ""), keys);
+  EXPECT_FALSE(fs::exists(dir_ / "keys"));
+  EXPECT_TRUE(fs::exists(keys / "bank.ed25519"));
+  EXPECT_TRUE(fs::exists(keys / "performers" / (performer_.id + ".ed25519")));
+  EXPECT_EQ(fs::status(keys).permissions() & fs::perms::all, fs::perms::owner_all);
+  EXPECT_EQ(fs::status(dir_ / "figurant.db").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
   bool created = true;
   auto again = Bank::Init(dir_, clock_, &created);
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(created);
   EXPECT_EQ((*again)->registry().ListPerformers()->size(), 1u);
+}
+
+// Keys inside the bank directory, by the old layout or by configuration, are refused; the old
+// layout names the command that moves them, and MoveKeysOut does.
+TEST_F(BankTest, KeysInsideTheBankAreRefusedUntilMovedOut) {
+  bank_.reset();
+  BankOptions inside;
+  inside.keys_dir = dir_ / "store" / ".." / "k";
+  EXPECT_EQ(Bank::Open(dir_, clock_, inside).status().code(), StatusCode::kInvalidArgument);
+  fs::rename(DefaultKeysDir(dir_), dir_ / "keys");
+  auto legacy = Bank::Open(dir_, clock_);
+  EXPECT_EQ(legacy.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(legacy.status().message().find("figurant keys move"), std::string::npos);
+  EXPECT_EQ(Bank::Init(dir_, clock_).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(MoveKeysOut(dir_, dir_ / "k").code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(MoveKeysOut(dir_, {}).ok());
+  EXPECT_EQ(MoveKeysOut(dir_, {}).code(), StatusCode::kNotFound);
+  auto moved = Bank::Open(dir_, clock_);
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ((*moved)->registry().ListPerformers()->size(), 1u);
+}
+
+// A registry or a key readable by group or others is refused, as ssh refuses such a key.
+TEST_F(BankTest, ReadableRegistryAndKeysAreRefused) {
+  bank_.reset();
+  fs::permissions(dir_ / "figurant.db", fs::perms::group_read | fs::perms::others_read,
+                  fs::perm_options::add);
+  auto db = Bank::Open(dir_, clock_);
+  EXPECT_EQ(db.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(db.status().message().find("figurant.db"), std::string::npos);
+  fs::permissions(dir_ / "figurant.db", fs::perms::owner_read | fs::perms::owner_write);
+  const fs::path master = DefaultKeysDir(dir_) / "master.key";
+  fs::permissions(master, fs::perms::group_read, fs::perm_options::add);
+  EXPECT_EQ(Bank::Open(dir_, clock_).status().code(), StatusCode::kFailedPrecondition);
+  fs::permissions(master, fs::perms::owner_read | fs::perms::owner_write);
+  fs::permissions(DefaultKeysDir(dir_), fs::perms::group_exec, fs::perm_options::add);
+  EXPECT_EQ(Bank::Open(dir_, clock_).status().code(), StatusCode::kFailedPrecondition);
+}
+
+// With a passphrase the bank key and the master key are sealed; without it they cannot be opened.
+TEST_F(BankTest, SealedKeysOpenOnlyWithThePassphrase) {
+  const fs::path dir = dir_ / "sealed";
+  BankOptions sealed;
+  sealed.keys_dir = dir_ / "sealed-keys";
+  sealed.store.passphrase = "correct horse";
+  auto made = Bank::Init(dir, clock_, nullptr, sealed);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  ASSERT_TRUE((*made)->PublicKey().ok());
+  made->reset();
+  for (const char* f : {"bank.ed25519", "master.key"}) {
+    const std::string text = *ReadFile(sealed.keys_dir / f);
+    EXPECT_TRUE(IsSealedKeyText(text)) << f;
+  }
+  BankOptions none;
+  none.keys_dir = sealed.keys_dir;
+  EXPECT_EQ(Bank::Open(dir, clock_, none).status().code(), StatusCode::kFailedPrecondition);
+  BankOptions wrong = sealed;
+  wrong.store.passphrase = "wrong horse";
+  EXPECT_EQ(Bank::Open(dir, clock_, wrong).status().code(), StatusCode::kUnauthenticated);
+  auto opened = Bank::Open(dir, clock_, sealed);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_TRUE((*opened)->PublicKey().ok());
 }
 
 TEST_F(BankTest, OpenMissingBankNamesTheDirectory) {

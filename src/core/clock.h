@@ -55,7 +55,8 @@ class SystemClock final : public Clock {
   UnixSeconds Now() const override;
 };
 
-// A clock that only moves when told to; for tests and for the CLI's FIGURANT_NOW override.
+// A clock that only moves when told to; for tests, and for the test build of the CLI
+// (figurant_testclock), whose FIGURANT_NOW pins it.
 class FixedClock final : public Clock {
  public:
   explicit FixedClock(UnixSeconds now) : now_(now) {}

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "core/crypto.h"
 
@@ -130,6 +133,83 @@ TEST_F(FileTest, UserFileReadsAtOffsetsNeverPastItsSize) {
   EXPECT_EQ(std::string(buf, 2), "ef");
   std::ofstream(p, std::ios::app) << "ghi";  // grown after opening: not seen
   EXPECT_EQ(*f->ReadAt(6, buf, sizeof buf), 0u);
+}
+
+fs::perms ModeOf(const fs::path& p) { return fs::symlink_status(p).permissions() & fs::perms::all; }
+
+TEST_F(FileTest, ExclusiveCreateHasOneWinnerAmongConcurrentCreators) {
+  const fs::path p = dir_ / "once.key";
+  constexpr int kCreators = 8;
+  std::vector<Status> results(kCreators);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCreators; ++i) {
+    threads.emplace_back(
+        [&, i] { results[i] = CreateFileExclusive(p, "creator " + std::to_string(i), 0600); });
+  }
+  for (std::thread& t : threads) t.join();
+  int winners = 0;
+  std::string winner;
+  for (int i = 0; i < kCreators; ++i) {
+    if (results[i].ok()) {
+      ++winners;
+      winner = "creator " + std::to_string(i);
+    } else {
+      EXPECT_EQ(results[i].code(), StatusCode::kAlreadyExists) << results[i].ToString();
+    }
+  }
+  EXPECT_EQ(winners, 1);
+  EXPECT_EQ(*ReadFile(p), winner);  // the winner's bytes, never overwritten by a loser
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir_)) ++entries;
+  EXPECT_EQ(entries, 1) << "a temporary file was left behind";
+}
+
+TEST_F(FileTest, ExclusiveCreateSetsTheModeWhateverTheUmask) {
+  const mode_t old = ::umask(0277);  // would strip the owner's write bit from 0600
+  const Status s = CreateFileExclusive(dir_ / "k", "x", 0600);
+  ::umask(old);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ModeOf(dir_ / "k"), fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST_F(FileTest, PrivateFileRefusesGroupOrWorldAccessNamingTheFix) {
+  const fs::path p = dir_ / "secret";
+  ASSERT_TRUE(CreateFileExclusive(p, "s3cret", 0600).ok());
+  EXPECT_EQ(*ReadPrivateFile(p), "s3cret");
+  for (const unsigned mode : {0640U, 0604U, 0620U}) {
+    ASSERT_EQ(::chmod(p.c_str(), mode), 0);
+    auto r = ReadPrivateFile(p);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(r.status().message().find("chmod 600 " + p.string()), std::string::npos)
+        << r.status().message();
+  }
+}
+
+TEST_F(FileTest, PrivateFileRefusesSymlinksDirectoriesAndOversizedFiles) {
+  const fs::path target = dir_ / "target";
+  ASSERT_TRUE(CreateFileExclusive(target, "s", 0600).ok());
+  fs::create_symlink(target, dir_ / "link");
+  auto link = ReadPrivateFile(dir_ / "link");
+  EXPECT_EQ(link.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(link.status().message().find("symbolic link"), std::string::npos);
+  ASSERT_TRUE(EnsurePrivateDirectory(dir_ / "d").ok());
+  EXPECT_EQ(ReadPrivateFile(dir_ / "d").status().code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(CreateFileExclusive(dir_ / "big", std::string(100, 'x'), 0600).ok());
+  EXPECT_FALSE(ReadPrivateFile(dir_ / "big", 99).ok());
+  EXPECT_EQ(ReadPrivateFile(dir_ / "missing").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(FileTest, PrivateDirectoryIsCreated0700AndCheckedWhenOpen) {
+  const mode_t old = ::umask(0);
+  const Status made = EnsurePrivateDirectory(dir_ / "a" / "keys");
+  ::umask(old);
+  ASSERT_TRUE(made.ok()) << made.ToString();
+  EXPECT_EQ(ModeOf(dir_ / "a" / "keys"), fs::perms::owner_all);
+  ASSERT_EQ(::chmod((dir_ / "a" / "keys").c_str(), 0750), 0);
+  const Status open = EnsurePrivateDirectory(dir_ / "a" / "keys");
+  EXPECT_EQ(open.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(open.message().find("chmod 700"), std::string::npos) << open.message();
 }
 
 }  // namespace

@@ -4,11 +4,14 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "core/crypto.h"
 #include "core/file.h"
 #include "core/ids.h"
+#include "core/key_seal.h"
 
 namespace figurant::store {
 namespace fs = std::filesystem;
@@ -29,9 +32,11 @@ std::string Trim(const std::string& s) {
   return e == std::string::npos ? std::string() : s.substr(0, e + 1);
 }
 
-// Parses "MAGIC\n<hex>\n" into bytes.
-Result<Bytes> ReadKeyFile(const fs::path& path, std::string_view magic) {
-  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+// Parses "MAGIC\n<hex>\n" into bytes, from a private file (mode 0600 or stricter), unsealed with
+// `passphrase` when sealed (docs/keys.md).
+Result<Bytes> ReadKeyFile(const fs::path& path, std::string_view magic,
+                          const KeyPassphrase& passphrase = std::nullopt) {
+  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadKeyFileText(path, passphrase));
   const auto nl = text.find('\n');
   if (nl == std::string::npos || std::string_view(text).substr(0, nl) != magic) {
     SecureZero(text.data(), text.size());
@@ -43,11 +48,16 @@ Result<Bytes> ReadKeyFile(const fs::path& path, std::string_view magic) {
   return bytes;
 }
 
-Status WriteKeyFile(const fs::path& path, std::string_view magic, const uint8_t* data, size_t n) {
+// Creates the key file only when none exists (AlreadyExists otherwise): key files are created once,
+// and a concurrent creator must never replace the key another process already used.
+// Sealed with `passphrase` when one is given.
+Status CreateKeyFile(const fs::path& path, std::string_view magic, const uint8_t* data, size_t n,
+                     const KeyPassphrase& passphrase = std::nullopt) {
   std::string text = std::string(magic) + "\n" + ToHex(data, n) + "\n";
-  Status s = WriteFileAtomic(path, text, kSecretMode);
+  Result<std::string> stored = KeyFileTextToStore(text, passphrase);
   SecureZero(text.data(), text.size());
-  return s;
+  if (!stored.ok()) return stored.status();
+  return CreateFileExclusive(path, *stored, kSecretMode);
 }
 
 std::string KeyedHash(const SecretKey& key, std::string_view data) {
@@ -74,19 +84,23 @@ bool IsBlobId(std::string_view id) { return id.size() == 64 && IsLowerHex(id); }
 // ---- KeyRing
 // -------------------------------------------------------------------------------------
 
-Result<std::unique_ptr<KeyRing>> KeyRing::Open(const fs::path& keys_dir, bool create) {
+Result<std::unique_ptr<KeyRing>> KeyRing::Open(const fs::path& keys_dir, bool create,
+                                               const KeyRingOptions& options) {
   const fs::path master_file = keys_dir / "master.key";
   std::error_code ec;
   if (!fs::exists(master_file, ec)) {
     if (!create) return NotFound("bank master key " + master_file.string() + " is missing");
-    FIGURANT_RETURN_IF_ERROR(EnsureDirectory(keys_dir, kDirMode));
+    FIGURANT_RETURN_IF_ERROR(EnsurePrivateDirectory(keys_dir));
     SecretKey fresh;
     RandomBytes(fresh.bytes().data(), fresh.bytes().size());
-    FIGURANT_RETURN_IF_ERROR(
-        WriteKeyFile(master_file, kMasterMagic, fresh.bytes().data(), fresh.bytes().size()));
+    Status created = CreateKeyFile(master_file, kMasterMagic, fresh.bytes().data(),
+                                   fresh.bytes().size(), options.passphrase);
+    // A concurrent init created it first: use theirs.
+    if (created.code() != StatusCode::kAlreadyExists) FIGURANT_RETURN_IF_ERROR(created);
   }
-  FIGURANT_RETURN_IF_ERROR(EnsureDirectory(keys_dir / "data", kDirMode));
-  FIGURANT_ASSIGN_OR_RETURN(Bytes raw, ReadKeyFile(master_file, kMasterMagic));
+  FIGURANT_RETURN_IF_ERROR(EnsurePrivateDirectory(keys_dir));
+  FIGURANT_RETURN_IF_ERROR(EnsurePrivateDirectory(keys_dir / "data"));
+  FIGURANT_ASSIGN_OR_RETURN(Bytes raw, ReadKeyFile(master_file, kMasterMagic, options.passphrase));
   if (raw.size() != kKeyBytes) {
     SecureZero(raw.data(), raw.size());
     return DataLoss("bank master key " + master_file.string() + " has the wrong length");
@@ -94,7 +108,7 @@ Result<std::unique_ptr<KeyRing>> KeyRing::Open(const fs::path& keys_dir, bool cr
   SecretKey master;
   std::memcpy(master.bytes().data(), raw.data(), kKeyBytes);
   SecureZero(raw.data(), raw.size());
-  return std::unique_ptr<KeyRing>(new KeyRing(keys_dir, master));
+  return std::unique_ptr<KeyRing>(new KeyRing(keys_dir, master, options));
 }
 
 fs::path KeyRing::KeyFile(const std::string& performer_id) const {
@@ -106,46 +120,67 @@ bool KeyRing::HasDataKey(const std::string& performer_id) const {
   return IsSafePerformerId(performer_id) && fs::exists(KeyFile(performer_id), ec);
 }
 
-Result<SecretKey> KeyRing::DataKey(const std::string& performer_id, bool create) {
-  if (!IsSafePerformerId(performer_id)) {
-    return InvalidArgument("'" + performer_id + "' is not a performer id");
-  }
+namespace {
+
+constexpr size_t kWrapNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr size_t kWrappedBytes =
+    kWrapNonceBytes + kKeyBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+
+std::string WrapAd(const std::string& performer_id) {
+  return std::string(kWrapAdPrefix) + performer_id;
+}
+
+}  // namespace
+
+Status KeyRing::CreateDataKey(const std::string& performer_id) const {
+  SecretKey key;
+  RandomBytes(key.bytes().data(), key.bytes().size());
+  const std::string ad = WrapAd(performer_id);
+  std::array<uint8_t, kWrappedBytes> wrapped;
+  RandomBytes(wrapped.data(), kWrapNonceBytes);
+  unsigned long long clen = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(wrapped.data() + kWrapNonceBytes, &clen,
+                                             key.bytes().data(), kKeyBytes,
+                                             reinterpret_cast<const uint8_t*>(ad.data()), ad.size(),
+                                             nullptr, wrapped.data(), master_.bytes().data());
+  return CreateKeyFile(KeyFile(performer_id), kWrappedMagic, wrapped.data(), wrapped.size());
+}
+
+Result<SecretKey> KeyRing::ReadDataKey(const std::string& performer_id) const {
   const fs::path file = KeyFile(performer_id);
-  const std::string ad = std::string(kWrapAdPrefix) + performer_id;
-  std::error_code ec;
-  if (!fs::exists(file, ec)) {
-    if (!create) return NotFound("no data key for performer " + performer_id);
-    SecretKey key;
-    RandomBytes(key.bytes().data(), key.bytes().size());
-    std::array<uint8_t, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + kKeyBytes +
-                            crypto_aead_xchacha20poly1305_ietf_ABYTES>
-        wrapped;
-    RandomBytes(wrapped.data(), crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-    unsigned long long clen = 0;
-    crypto_aead_xchacha20poly1305_ietf_encrypt(
-        wrapped.data() + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, key.bytes().data(),
-        kKeyBytes, reinterpret_cast<const uint8_t*>(ad.data()), ad.size(), nullptr, wrapped.data(),
-        master_.bytes().data());
-    FIGURANT_RETURN_IF_ERROR(WriteKeyFile(file, kWrappedMagic, wrapped.data(), wrapped.size()));
-    return key;
-  }
   FIGURANT_ASSIGN_OR_RETURN(Bytes wrapped, ReadKeyFile(file, kWrappedMagic));
-  constexpr size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-  if (wrapped.size() != kNonce + kKeyBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES) {
+  if (wrapped.size() != kWrappedBytes) {
     return DataLoss("wrapped data key " + file.string() + " has the wrong length");
   }
+  const std::string ad = WrapAd(performer_id);
   SecretKey key;
   unsigned long long mlen = 0;
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          key.bytes().data(), &mlen, nullptr, wrapped.data() + kNonce, wrapped.size() - kNonce,
-          reinterpret_cast<const uint8_t*>(ad.data()), ad.size(), wrapped.data(),
-          master_.bytes().data()) != 0 ||
+          key.bytes().data(), &mlen, nullptr, wrapped.data() + kWrapNonceBytes,
+          wrapped.size() - kWrapNonceBytes, reinterpret_cast<const uint8_t*>(ad.data()), ad.size(),
+          wrapped.data(), master_.bytes().data()) != 0 ||
       mlen != kKeyBytes) {
     return DataLoss("wrapped data key " + file.string() +
                     " does not unwrap with the bank master key (tampered, or moved from another "
                     "performer or bank)");
   }
   return key;
+}
+
+Result<SecretKey> KeyRing::DataKey(const std::string& performer_id, bool create) {
+  if (!IsSafePerformerId(performer_id)) {
+    return InvalidArgument("'" + performer_id + "' is not a performer id");
+  }
+  Result<SecretKey> existing = ReadDataKey(performer_id);
+  if (existing.status().code() != StatusCode::kNotFound) return existing;
+  if (!create) return NotFound("no data key for performer " + performer_id);
+  if (options_.create_delay_ms > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(options_.create_delay_ms));
+  }
+  // Whoever creates the file first wins; everyone, the winner included, then uses the key on disk.
+  const Status created = CreateDataKey(performer_id);
+  if (!created.ok() && created.code() != StatusCode::kAlreadyExists) return created;
+  return ReadDataKey(performer_id);
 }
 
 Status KeyRing::DestroyDataKey(const std::string& performer_id) {

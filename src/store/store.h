@@ -7,8 +7,8 @@
 //
 // Nothing here writes plaintext to disk. Writes are atomic (temp + fsync + rename + dir fsync).
 // Readers verify every byte: a modified, truncated or renamed blob is DataLoss.
-// Thread-safety: Get/Put on distinct blobs may run concurrently; key creation and erasure of one
-// performer must not race with other calls for that performer.
+// Thread-safety: Get/Put may run concurrently, in threads or processes, key creation included;
+// erasure of one performer must not race with other calls for that performer.
 #pragma once
 
 #include <array>
@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/key_seal.h"
 #include "core/status.h"
 
 namespace figurant::store {
@@ -38,25 +39,44 @@ class SecretKey {
   std::array<uint8_t, kKeyBytes> bytes_{};
 };
 
+struct KeyRingOptions {
+  // Test seam: a pause between finding a performer's data key missing and creating it, so that
+  // tests can make concurrent first imports overlap. [Units: ms] [Limits: >= 0]
+  int create_delay_ms = 0;
+  // Seals a new master.key with this passphrase and opens a sealed one (docs/keys.md); none: a
+  // new master key is stored unsealed, and a sealed one cannot be opened (FailedPrecondition).
+  KeyPassphrase passphrase;
+};
+
 class KeyRing {
  public:
-  // Opens BANK/keys. With `create`, a missing master key is generated (bank init); otherwise a
-  // missing master key is NotFound.
-  static Result<std::unique_ptr<KeyRing>> Open(const std::filesystem::path& keys_dir, bool create);
+  // Opens the bank's keys directory (docs/keys.md). With `create`, a missing master key is
+  // generated (bank init); otherwise a missing master key is NotFound. The directory and data/ must
+  // be private (0700, owned) and the master key 0600 or stricter: FailedPrecondition otherwise,
+  // naming the chmod that fixes it.
+  static Result<std::unique_ptr<KeyRing>> Open(const std::filesystem::path& keys_dir, bool create,
+                                               const KeyRingOptions& options = {});
 
   // The performer's data key, created (and durably wrapped on disk) when `create` and missing.
-  // NotFound when missing and !create — which is also the state after erasure.
+  // NotFound when missing and !create — which is also the state after erasure. Safe against
+  // concurrent processes: the key file is created exclusively, and a creator that loses the race
+  // uses the winner's key, so every caller gets the key that is on disk.
   Result<SecretKey> DataKey(const std::string& performer_id, bool create);
   bool HasDataKey(const std::string& performer_id) const;
   // Overwrites, fsyncs and deletes the wrapped key file. OK when already absent.
   Status DestroyDataKey(const std::string& performer_id);
 
  private:
-  KeyRing(std::filesystem::path dir, const SecretKey& master)
-      : dir_(std::move(dir)), master_(master) {}
+  KeyRing(std::filesystem::path dir, const SecretKey& master, KeyRingOptions options)
+      : dir_(std::move(dir)), master_(master), options_(std::move(options)) {}
   std::filesystem::path KeyFile(const std::string& performer_id) const;
+  // Generates a data key and creates its wrapped file; AlreadyExists when the file exists.
+  Status CreateDataKey(const std::string& performer_id) const;
+  // Reads and unwraps the performer's data key; NotFound when it has none.
+  Result<SecretKey> ReadDataKey(const std::string& performer_id) const;
   std::filesystem::path dir_;
   SecretKey master_;
+  KeyRingOptions options_;
 };
 
 class BlobStore {

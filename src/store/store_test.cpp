@@ -158,11 +158,22 @@ TEST_F(StoreTest, WrappedKeysAreBoundToTheirPerformerAndBank) {
                 dir_ / "keys" / "data" / (other + ".key"));
   EXPECT_EQ(keys_->DataKey(other, false).status().code(), StatusCode::kDataLoss);
   // A different bank's master key cannot unwrap it either.
-  fs::create_directories(dir_ / "other-bank");
   auto foreign = KeyRing::Open(dir_ / "other-bank", true);
+  ASSERT_TRUE(foreign.ok()) << foreign.status().ToString();
   fs::copy_file(dir_ / "keys" / "data" / (performer_ + ".key"),
                 dir_ / "other-bank" / "data" / (performer_ + ".key"));
   EXPECT_EQ((*foreign)->DataKey(performer_, false).status().code(), StatusCode::kDataLoss);
+}
+
+// A keys directory or master key that group or others can read is refused, as ssh refuses a key.
+TEST_F(StoreTest, KeysReadableByOthersAreRefused) {
+  fs::permissions(dir_ / "keys" / "master.key", fs::perms::others_read, fs::perm_options::add);
+  EXPECT_EQ(KeyRing::Open(dir_ / "keys", false).status().code(), StatusCode::kFailedPrecondition);
+  fs::permissions(dir_ / "keys" / "master.key", fs::perms::others_read, fs::perm_options::remove);
+  ASSERT_TRUE(KeyRing::Open(dir_ / "keys", false).ok());
+  fs::create_directories(dir_ / "open");
+  fs::permissions(dir_ / "open", fs::perms::all);
+  EXPECT_EQ(KeyRing::Open(dir_ / "open", true).status().code(), StatusCode::kFailedPrecondition);
 }
 
 TEST_F(StoreTest, ErasureDestroysTheKeyAndTheBlobs) {
