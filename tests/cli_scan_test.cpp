@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -142,6 +143,117 @@ TEST_F(CliScanTest, CanaryNeverReachesTheDiskInClearAndErasureLeavesNoTrace) {
   EXPECT_TRUE(fs::exists(bank_ / "keys" / "data" / (other + ".key")));
   json others = Json({"double", "list", "--performer", other});
   EXPECT_EQ(others["doubles"][0]["status"], "ready");
+}
+
+// Attack: after `performer erase`, read every byte the bank keeps (registry, its WAL and free
+// pages, ledger, store, keys) looking for the person — their name, email, estate, the words of
+// the consent they signed, the scan's bytes — and replay a backup of the keys taken before the
+// erasure. What remains must be ids, hashes and events only; the list is printed.
+TEST_F(CliScanTest, ErasureLeavesOnlyIdsAndHashesAndABackupOfTheKeysNoLongerOpensTheScan) {
+  const std::string name = "Zenobia Quillfeather";
+  const std::string email = "zenobia.q7731@example.org";
+  const std::string estate_name = "Heirs of Zenobia Quillfeather";
+  const fs::path scan_dir = dir_.path() / "rig";
+  fs::create_directories(scan_dir);
+  WriteCanaryScan(scan_dir);
+  const std::string performer = Json({"performer", "add", "--name", name, "--email", email})["id"];
+  const std::string other = Json({"performer", "add", "--name", "Bertrand Okafor"})["id"];
+  Json({"performer", "estate", performer, "--name", estate_name});
+  const std::string studio = Json({"studio", "add", "--name", "Lumen Studio"})["id"];
+  const std::string production =
+      Json({"production", "add", "--studio", studio, "--title", "Crowd Scene", "--media",
+            "streaming", "--territories", "worldwide"})["id"];
+  std::ofstream(dir_.path() / "terms.json")
+      << R"({"productions": [")" << production
+      << R"("], "uses": ["background"], "media": ["streaming"], "territories": ["worldwide"],
+      "valid_from": "2026-01-01", "valid_until": "2027-12-31", "revocable": true,
+      "max_screen_height_fraction": 0.2, "excluded_content": [],
+      "revocation_notice_days": 30,
+      "compensation": {"currency": "EUR", "scan_fee": 180.0, "per_production_fee": 180.0}})";
+  const std::string terms = (dir_.path() / "terms.json").string();
+  std::string licences[2];
+  for (int i = 0; i < 2; ++i) {
+    const std::string who = i == 0 ? performer : other;
+    licences[i] =
+        Json({"licence", "draft", "--performer", who, "--studio", studio, "--terms", terms})["id"];
+    Json({"licence", "sign", licences[i], "--performer", who, "--represented-by", "union"});
+  }
+  const std::string double_id = Json({"scan", "import", "--performer", performer,
+                                      (scan_dir / "scan.obj").string(), "--name", "take 1"})["id"];
+  const std::string other_double =
+      Json({"scan", "import", "--performer", other, (scan_dir / "scan.obj").string()})["id"];
+
+  // The geometry as stored, to search the disk for windows of it.
+  FixedClock clock(*ParseTimestamp("2026-06-01T12:00:00Z"));
+  std::string plaintext;
+  {
+    auto bank = bank::Bank::Open(bank_, clock);
+    ASSERT_TRUE(bank.ok());
+    auto asset = (*bank)->LoadDouble(double_id);
+    ASSERT_TRUE(asset.ok()) << asset.status().ToString();
+    plaintext = geom::EncodeDoubleAsset(*asset);
+  }
+  std::vector<std::string> needles = {name,  "Zenobia",       "Quillfeather",
+                                      email, "zenobia.q7731", estate_name};
+  for (size_t at = 16; at + 32 <= plaintext.size(); at += plaintext.size() / 8) {
+    needles.push_back(plaintext.substr(at, 32));
+  }
+  // The name is on screen for the people who need it while the performer is in the bank.
+  EXPECT_NE(Run({"licence", "show", licences[0]}).out.find(name), std::string::npos);
+
+  const fs::path backup = dir_.path() / "keys-backup";
+  fs::copy(bank_ / "keys", backup, fs::copy_options::recursive);
+  ASSERT_TRUE(fs::exists(backup / "data" / (performer + ".key")));
+
+  json erased = Json({"performer", "erase", performer});
+  EXPECT_TRUE(erased["key_destroyed"]);
+
+  // Nothing of the person anywhere in the bank: every file, as raw bytes.
+  for (const std::string& n : needles) {
+    EXPECT_EQ(FilesContaining(bank_, n), std::vector<std::string>{})
+        << "found " << (n.size() < 40 && n.find('\0') == std::string::npos ? n : "scan bytes");
+  }
+  // No file is named for the person any more: data key, signing keys, store directory.
+  const std::string estate_id = Json({"performer", "show", performer})["estate"]["id"];
+  for (const fs::path& p : AllFiles(bank_)) {
+    EXPECT_EQ(p.string().find(performer), std::string::npos) << p;
+    EXPECT_EQ(p.string().find(estate_id), std::string::npos) << p;
+  }
+  // A backup of the keys taken before erasure does not open the scan: the master key that
+  // wrapped the erased performer's data key was rotated and destroyed.
+  const fs::path replay = dir_.path() / "keys-replay";
+  fs::copy(bank_ / "keys", replay, fs::copy_options::recursive);
+  fs::copy_file(backup / "data" / (performer + ".key"), replay / "data" / (performer + ".key"));
+  {
+    auto keys = store::KeyRing::Open(replay, /*create=*/false);
+    ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+    auto old = (*keys)->DataKey(performer, /*create=*/false);
+    EXPECT_EQ(old.status().code(), StatusCode::kDataLoss) << old.status().ToString();
+    EXPECT_TRUE((*keys)->DataKey(other, /*create=*/false).ok());
+  }
+  auto old_master = ReadFile(backup / "master.key");
+  ASSERT_TRUE(old_master.ok());
+  EXPECT_EQ(FilesContaining(bank_, old_master->substr(old_master->find('\n') + 1, 64)),
+            std::vector<std::string>{});
+  // Everyone else is untouched: their double opens and their licence still verifies.
+  EXPECT_EQ(Json({"double", "list", "--performer", other})["doubles"][0]["status"], "ready");
+  {
+    auto bank = bank::Bank::Open(bank_, clock);
+    ASSERT_TRUE(bank.ok());
+    EXPECT_TRUE((*bank)->LoadDouble(other_double).ok());
+  }
+  EXPECT_TRUE(Json({"licence", "show", licences[1]})["licence"]["signature_valid"]);
+  // The erased licence keeps its signature, verifiable by the disclosure's hash alone.
+  const json kept = Json({"licence", "show", licences[0]});
+  EXPECT_TRUE(kept["licence"]["signature_valid"]) << kept.dump(2);
+
+  // What remains after erasure, for the record (docs/store.md lists it).
+  std::cout << "== what remains of " << performer << " after erasure ==\n"
+            << Json({"performer", "show", performer}).dump(2) << "\n"
+            << kept.dump(2) << "\n";
+  for (const fs::path& p : AllFiles(bank_)) {
+    std::cout << fs::relative(p, bank_).string() << " " << fs::file_size(p) << " bytes\n";
+  }
 }
 
 TEST_F(CliScanTest, RefusedImportWritesNothing) {
