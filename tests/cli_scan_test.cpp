@@ -88,8 +88,26 @@ class CliScanTest : public ::testing::Test {
     EXPECT_EQ(r.exit_code, expected) << r.err;
     return json::parse(r.out, nullptr, false);
   }
+  // A double's geometry as stored (decrypted through the library), to search the disk for.
+  std::string StoredGeometry(const std::string& double_id) {
+    auto bank = bank::Bank::Open(bank_, clock_);
+    EXPECT_TRUE(bank.ok());
+    if (!bank.ok()) return {};
+    auto asset = (*bank)->LoadDouble(double_id);
+    EXPECT_TRUE(asset.ok()) << asset.status().ToString();
+    return asset.ok() ? geom::EncodeDoubleAsset(*asset) : std::string();
+  }
+  // Eight 32-byte windows spread over `bytes`.
+  static std::vector<std::string> Windows(const std::string& bytes) {
+    std::vector<std::string> windows;
+    for (size_t at = 16; at + 32 <= bytes.size(); at += bytes.size() / 8) {
+      windows.push_back(bytes.substr(at, 32));
+    }
+    return windows;
+  }
   TempDir dir_;
   fs::path bank_;
+  FixedClock clock_{*ParseTimestamp("2026-06-01T12:00:00Z")};
 };
 
 TEST_F(CliScanTest, CanaryNeverReachesTheDiskInClearAndErasureLeavesNoTrace) {
@@ -103,23 +121,11 @@ TEST_F(CliScanTest, CanaryNeverReachesTheDiskInClearAndErasureLeavesNoTrace) {
   const std::string double_id = d["id"];
   Json({"scan", "import", "--performer", other, (scan_dir / "scan.obj").string()});
 
-  // The geometry as stored (decrypted through the library), to search for windows of it too.
-  FixedClock clock(*ParseTimestamp("2026-06-01T12:00:00Z"));
-  std::string plaintext;
-  {
-    auto bank = bank::Bank::Open(bank_, clock);
-    ASSERT_TRUE(bank.ok());
-    auto asset = (*bank)->LoadDouble(double_id);
-    ASSERT_TRUE(asset.ok()) << asset.status().ToString();
-    plaintext = geom::EncodeDoubleAsset(*asset);
-    // The texture's canary pixels were baked into the stored colours, not copied.
-    EXPECT_EQ(plaintext.find(kCanary), std::string::npos);
-  }
+  const std::string plaintext = StoredGeometry(double_id);
+  // The texture's canary pixels were baked into the stored colours, not copied.
+  EXPECT_EQ(plaintext.find(kCanary), std::string::npos);
   ASSERT_GT(plaintext.size(), 512u);
-  std::vector<std::string> windows;
-  for (size_t at = 16; at + 32 <= plaintext.size(); at += plaintext.size() / 8) {
-    windows.push_back(plaintext.substr(at, 32));
-  }
+  const std::vector<std::string> windows = Windows(plaintext);
 
   // Before erasure: nothing of the scan in clear anywhere in the bank.
   EXPECT_EQ(FilesContaining(bank_, kCanary), std::vector<std::string>{});
@@ -183,21 +189,11 @@ TEST_F(CliScanTest, ErasureLeavesOnlyIdsAndHashesAndABackupOfTheKeysNoLongerOpen
   const std::string other_double =
       Json({"scan", "import", "--performer", other, (scan_dir / "scan.obj").string()})["id"];
 
-  // The geometry as stored, to search the disk for windows of it.
-  FixedClock clock(*ParseTimestamp("2026-06-01T12:00:00Z"));
-  std::string plaintext;
-  {
-    auto bank = bank::Bank::Open(bank_, clock);
-    ASSERT_TRUE(bank.ok());
-    auto asset = (*bank)->LoadDouble(double_id);
-    ASSERT_TRUE(asset.ok()) << asset.status().ToString();
-    plaintext = geom::EncodeDoubleAsset(*asset);
-  }
+  const std::string plaintext = StoredGeometry(double_id);
+  ASSERT_GT(plaintext.size(), 512u);
   std::vector<std::string> needles = {name,  "Zenobia",       "Quillfeather",
                                       email, "zenobia.q7731", estate_name};
-  for (size_t at = 16; at + 32 <= plaintext.size(); at += plaintext.size() / 8) {
-    needles.push_back(plaintext.substr(at, 32));
-  }
+  for (const std::string& w : Windows(plaintext)) needles.push_back(w);
   // The name is on screen for the people who need it while the performer is in the bank.
   EXPECT_NE(Run({"licence", "show", licences[0]}).out.find(name), std::string::npos);
 
@@ -237,11 +233,7 @@ TEST_F(CliScanTest, ErasureLeavesOnlyIdsAndHashesAndABackupOfTheKeysNoLongerOpen
             std::vector<std::string>{});
   // Everyone else is untouched: their double opens and their licence still verifies.
   EXPECT_EQ(Json({"double", "list", "--performer", other})["doubles"][0]["status"], "ready");
-  {
-    auto bank = bank::Bank::Open(bank_, clock);
-    ASSERT_TRUE(bank.ok());
-    EXPECT_TRUE((*bank)->LoadDouble(other_double).ok());
-  }
+  EXPECT_FALSE(StoredGeometry(other_double).empty());
   EXPECT_TRUE(Json({"licence", "show", licences[1]})["licence"]["signature_valid"]);
   // The erased licence keeps its signature, verifiable by the disclosure's hash alone.
   const json kept = Json({"licence", "show", licences[0]});
@@ -254,6 +246,17 @@ TEST_F(CliScanTest, ErasureLeavesOnlyIdsAndHashesAndABackupOfTheKeysNoLongerOpen
   for (const fs::path& p : AllFiles(bank_)) {
     std::cout << fs::relative(p, bank_).string() << " " << fs::file_size(p) << " bytes\n";
   }
+  auto bank = bank::Bank::Open(bank_, clock_);
+  ASSERT_TRUE(bank.ok());
+  auto ledger = (*bank)->Ledger();
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  const Status listed = (*ledger)->ForEach([&](const ledger::Entry& e) {
+    if (e.payload.find(performer) != std::string::npos) {
+      std::cout << "ledger entry " << e.seq << ": " << e.payload << "\n";
+    }
+    return Status::Ok();
+  });
+  EXPECT_TRUE(listed.ok()) << listed.ToString();
 }
 
 TEST_F(CliScanTest, RefusedImportWritesNothing) {
