@@ -105,6 +105,41 @@ class CliScanTest : public ::testing::Test {
     }
     return windows;
   }
+  // A copy of the performer's wrapped data key taken before erasure, put back beside the bank's
+  // current keys, does not unwrap; `other`'s key, re-wrapped, still does.
+  void ExpectBackupNoLongerUnwraps(const fs::path& backup, const std::string& performer,
+                                   const std::string& other) {
+    const fs::path replay = dir_.path() / "keys-replay";
+    fs::copy(bank_ / "keys", replay, fs::copy_options::recursive);
+    fs::copy_file(backup / "data" / (performer + ".key"), replay / "data" / (performer + ".key"));
+    {
+      auto keys = store::KeyRing::Open(replay, /*create=*/false);
+      ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+      auto old = (*keys)->DataKey(performer, /*create=*/false);
+      EXPECT_EQ(old.status().code(), StatusCode::kDataLoss) << old.status().ToString();
+      EXPECT_TRUE((*keys)->DataKey(other, /*create=*/false).ok());
+    }
+  }
+  // What remains of `performer` after erasure, for the record (docs/store.md lists it).
+  void PrintWhatRemains(const std::string& performer, const json& licence) {
+    std::cout << "== what remains of " << performer << " after erasure ==\n"
+              << Json({"performer", "show", performer}).dump(2) << "\n"
+              << licence.dump(2) << "\n";
+    for (const fs::path& p : AllFiles(bank_)) {
+      std::cout << fs::relative(p, bank_).string() << " " << fs::file_size(p) << " bytes\n";
+    }
+    auto bank = bank::Bank::Open(bank_, clock_);
+    ASSERT_TRUE(bank.ok());
+    auto ledger = (*bank)->Ledger();
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    const Status listed = (*ledger)->ForEach([&](const ledger::Entry& e) {
+      if (e.payload.find(performer) != std::string::npos) {
+        std::cout << "ledger entry " << e.seq << ": " << e.payload << "\n";
+      }
+      return Status::Ok();
+    });
+    EXPECT_TRUE(listed.ok()) << listed.ToString();
+  }
   TempDir dir_;
   fs::path bank_;
   FixedClock clock_{*ParseTimestamp("2026-06-01T12:00:00Z")};
@@ -217,16 +252,7 @@ TEST_F(CliScanTest, ErasureLeavesOnlyIdsAndHashesAndABackupOfTheKeysNoLongerOpen
   }
   // A backup of the keys taken before erasure does not open the scan: the master key that
   // wrapped the erased performer's data key was rotated and destroyed.
-  const fs::path replay = dir_.path() / "keys-replay";
-  fs::copy(bank_ / "keys", replay, fs::copy_options::recursive);
-  fs::copy_file(backup / "data" / (performer + ".key"), replay / "data" / (performer + ".key"));
-  {
-    auto keys = store::KeyRing::Open(replay, /*create=*/false);
-    ASSERT_TRUE(keys.ok()) << keys.status().ToString();
-    auto old = (*keys)->DataKey(performer, /*create=*/false);
-    EXPECT_EQ(old.status().code(), StatusCode::kDataLoss) << old.status().ToString();
-    EXPECT_TRUE((*keys)->DataKey(other, /*create=*/false).ok());
-  }
+  ExpectBackupNoLongerUnwraps(backup, performer, other);
   auto old_master = ReadFile(backup / "master.key");
   ASSERT_TRUE(old_master.ok());
   EXPECT_EQ(FilesContaining(bank_, old_master->substr(old_master->find('\n') + 1, 64)),
@@ -239,24 +265,7 @@ TEST_F(CliScanTest, ErasureLeavesOnlyIdsAndHashesAndABackupOfTheKeysNoLongerOpen
   const json kept = Json({"licence", "show", licences[0]});
   EXPECT_TRUE(kept["licence"]["signature_valid"]) << kept.dump(2);
 
-  // What remains after erasure, for the record (docs/store.md lists it).
-  std::cout << "== what remains of " << performer << " after erasure ==\n"
-            << Json({"performer", "show", performer}).dump(2) << "\n"
-            << kept.dump(2) << "\n";
-  for (const fs::path& p : AllFiles(bank_)) {
-    std::cout << fs::relative(p, bank_).string() << " " << fs::file_size(p) << " bytes\n";
-  }
-  auto bank = bank::Bank::Open(bank_, clock_);
-  ASSERT_TRUE(bank.ok());
-  auto ledger = (*bank)->Ledger();
-  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
-  const Status listed = (*ledger)->ForEach([&](const ledger::Entry& e) {
-    if (e.payload.find(performer) != std::string::npos) {
-      std::cout << "ledger entry " << e.seq << ": " << e.payload << "\n";
-    }
-    return Status::Ok();
-  });
-  EXPECT_TRUE(listed.ok()) << listed.ToString();
+  PrintWhatRemains(performer, kept);
 }
 
 TEST_F(CliScanTest, RefusedImportWritesNothing) {
