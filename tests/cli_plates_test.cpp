@@ -75,8 +75,9 @@ class CliPlatesTest : public ::testing::Test {
 
 TEST_F(CliPlatesTest, AbsoluteOutputIntoTheBankIsRefused) {
   const fs::path bank = bank_.bank();
-  for (const fs::path& target : {bank / "ledger" / "ledger.log", bank / "ledger" / "x.####.exr",
-                                 bank / "keys" / "bank.ed25519", dir_.path() / "elsewhere.exr"}) {
+  for (const fs::path& target :
+       {bank / "ledger" / "ledger.log", bank / "ledger" / "x.####.exr",
+        fs::path(bank.string() + ".keys") / "bank.ed25519", dir_.path() / "elsewhere.exr"}) {
     ExpectRefused(Scene(target.string()), "render.output");
   }
 }
@@ -104,7 +105,7 @@ TEST_F(CliPlatesTest, ShotNameIsAnIdentifierNotAPath) {
 }
 
 TEST_F(CliPlatesTest, SymlinkPlantedInTheOutputDirectoryIsRefused) {
-  const fs::path key = fs::path(bank_.bank()) / "keys" / "bank.ed25519";
+  const fs::path key = fs::path(bank_.bank() + ".keys") / "bank.ed25519";
   const fs::path ledger = fs::path(bank_.bank()) / "ledger" / "ledger.log";
   fs::create_directories(Out());
   for (const auto& [name, target] : {std::pair{"sh010.1001.exr", key},

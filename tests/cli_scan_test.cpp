@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -87,8 +88,61 @@ class CliScanTest : public ::testing::Test {
     EXPECT_EQ(r.exit_code, expected) << r.err;
     return json::parse(r.out, nullptr, false);
   }
+  // A double's geometry as stored (decrypted through the library), to search the disk for.
+  std::string StoredGeometry(const std::string& double_id) {
+    auto bank = bank::Bank::Open(bank_, clock_);
+    EXPECT_TRUE(bank.ok());
+    if (!bank.ok()) return {};
+    auto asset = (*bank)->LoadDouble(double_id);
+    EXPECT_TRUE(asset.ok()) << asset.status().ToString();
+    return asset.ok() ? geom::EncodeDoubleAsset(*asset) : std::string();
+  }
+  // Eight 32-byte windows spread over `bytes`.
+  static std::vector<std::string> Windows(const std::string& bytes) {
+    std::vector<std::string> windows;
+    for (size_t at = 16; at + 32 <= bytes.size(); at += bytes.size() / 8) {
+      windows.push_back(bytes.substr(at, 32));
+    }
+    return windows;
+  }
+  // A copy of the performer's wrapped data key taken before erasure, put back beside the bank's
+  // current keys, does not unwrap; `other`'s key, re-wrapped, still does.
+  void ExpectBackupNoLongerUnwraps(const fs::path& backup, const std::string& performer,
+                                   const std::string& other) {
+    const fs::path replay = dir_.path() / "keys-replay";
+    fs::copy(bank::DefaultKeysDir(bank_), replay, fs::copy_options::recursive);
+    fs::copy_file(backup / "data" / (performer + ".key"), replay / "data" / (performer + ".key"));
+    {
+      auto keys = store::KeyRing::Open(replay, /*create=*/false);
+      ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+      auto old = (*keys)->DataKey(performer, /*create=*/false);
+      EXPECT_EQ(old.status().code(), StatusCode::kDataLoss) << old.status().ToString();
+      EXPECT_TRUE((*keys)->DataKey(other, /*create=*/false).ok());
+    }
+  }
+  // What remains of `performer` after erasure, for the record (docs/store.md lists it).
+  void PrintWhatRemains(const std::string& performer, const json& licence) {
+    std::cout << "== what remains of " << performer << " after erasure ==\n"
+              << Json({"performer", "show", performer}).dump(2) << "\n"
+              << licence.dump(2) << "\n";
+    for (const fs::path& p : AllFiles(bank_)) {
+      std::cout << fs::relative(p, bank_).string() << " " << fs::file_size(p) << " bytes\n";
+    }
+    auto bank = bank::Bank::Open(bank_, clock_);
+    ASSERT_TRUE(bank.ok());
+    auto ledger = (*bank)->Ledger();
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    const Status listed = (*ledger)->ForEach([&](const ledger::Entry& e) {
+      if (e.payload.find(performer) != std::string::npos) {
+        std::cout << "ledger entry " << e.seq << ": " << e.payload << "\n";
+      }
+      return Status::Ok();
+    });
+    EXPECT_TRUE(listed.ok()) << listed.ToString();
+  }
   TempDir dir_;
   fs::path bank_;
+  FixedClock clock_{*ParseTimestamp("2026-06-01T12:00:00Z")};
 };
 
 TEST_F(CliScanTest, CanaryNeverReachesTheDiskInClearAndErasureLeavesNoTrace) {
@@ -102,23 +156,11 @@ TEST_F(CliScanTest, CanaryNeverReachesTheDiskInClearAndErasureLeavesNoTrace) {
   const std::string double_id = d["id"];
   Json({"scan", "import", "--performer", other, (scan_dir / "scan.obj").string()});
 
-  // The geometry as stored (decrypted through the library), to search for windows of it too.
-  FixedClock clock(*ParseTimestamp("2026-06-01T12:00:00Z"));
-  std::string plaintext;
-  {
-    auto bank = bank::Bank::Open(bank_, clock);
-    ASSERT_TRUE(bank.ok());
-    auto asset = (*bank)->LoadDouble(double_id);
-    ASSERT_TRUE(asset.ok()) << asset.status().ToString();
-    plaintext = geom::EncodeDoubleAsset(*asset);
-    // The texture's canary pixels were baked into the stored colours, not copied.
-    EXPECT_EQ(plaintext.find(kCanary), std::string::npos);
-  }
+  const std::string plaintext = StoredGeometry(double_id);
+  // The texture's canary pixels were baked into the stored colours, not copied.
+  EXPECT_EQ(plaintext.find(kCanary), std::string::npos);
   ASSERT_GT(plaintext.size(), 512u);
-  std::vector<std::string> windows;
-  for (size_t at = 16; at + 32 <= plaintext.size(); at += plaintext.size() / 8) {
-    windows.push_back(plaintext.substr(at, 32));
-  }
+  const std::vector<std::string> windows = Windows(plaintext);
 
   // Before erasure: nothing of the scan in clear anywhere in the bank.
   EXPECT_EQ(FilesContaining(bank_, kCanary), std::vector<std::string>{});
@@ -142,6 +184,95 @@ TEST_F(CliScanTest, CanaryNeverReachesTheDiskInClearAndErasureLeavesNoTrace) {
   EXPECT_TRUE(fs::exists(bank::DefaultKeysDir(bank_) / "data" / (other + ".key")));
   json others = Json({"double", "list", "--performer", other});
   EXPECT_EQ(others["doubles"][0]["status"], "ready");
+}
+
+// Attack: after `performer erase`, read every byte the bank keeps (registry, its WAL and free
+// pages, ledger, store, keys) looking for the person — their name, email, estate, the words of
+// the consent they signed, the scan's bytes — and replay a backup of the keys taken before the
+// erasure. What remains must be ids, hashes and events only; the list is printed.
+TEST_F(CliScanTest, ErasureLeavesOnlyIdsAndHashesAndABackupOfTheKeysNoLongerOpensTheScan) {
+  const std::string name = "Zenobia Quillfeather";
+  const std::string email = "zenobia.q7731@example.org";
+  const std::string estate_name = "Heirs of Zenobia Quillfeather";
+  const fs::path scan_dir = dir_.path() / "rig";
+  fs::create_directories(scan_dir);
+  WriteCanaryScan(scan_dir);
+  const std::string performer = Json({"performer", "add", "--name", name, "--email", email})["id"];
+  const std::string other = Json({"performer", "add", "--name", "Bertrand Okafor"})["id"];
+  Json({"performer", "estate", performer, "--name", estate_name});
+  const std::string studio = Json({"studio", "add", "--name", "Lumen Studio"})["id"];
+  const std::string production =
+      Json({"production", "add", "--studio", studio, "--title", "Crowd Scene", "--media",
+            "streaming", "--territories", "worldwide"})["id"];
+  std::ofstream(dir_.path() / "terms.json")
+      << R"({"productions": [")" << production
+      << R"("], "uses": ["background"], "media": ["streaming"], "territories": ["worldwide"],
+      "valid_from": "2026-01-01", "valid_until": "2027-12-31", "revocable": true,
+      "max_screen_height_fraction": 0.2, "excluded_content": [],
+      "revocation_notice_days": 30,
+      "compensation": {"currency": "EUR", "scan_fee": 180.0, "per_production_fee": 180.0}})";
+  const std::string terms = (dir_.path() / "terms.json").string();
+  std::string licences[2];
+  for (int i = 0; i < 2; ++i) {
+    const std::string who = i == 0 ? performer : other;
+    licences[i] =
+        Json({"licence", "draft", "--performer", who, "--studio", studio, "--terms", terms})["id"];
+    Json({"licence", "sign", licences[i], "--performer", who, "--represented-by", "union"});
+  }
+  const std::string double_id = Json({"scan", "import", "--performer", performer,
+                                      (scan_dir / "scan.obj").string(), "--name", "take 1"})["id"];
+  const std::string other_double =
+      Json({"scan", "import", "--performer", other, (scan_dir / "scan.obj").string()})["id"];
+
+  const std::string plaintext = StoredGeometry(double_id);
+  ASSERT_GT(plaintext.size(), 512u);
+  std::vector<std::string> needles = {name,  "Zenobia",       "Quillfeather",
+                                      email, "zenobia.q7731", estate_name};
+  for (const std::string& w : Windows(plaintext)) needles.push_back(w);
+  // The name is on screen for the people who need it while the performer is in the bank.
+  EXPECT_NE(Run({"licence", "show", licences[0]}).out.find(name), std::string::npos);
+
+  const fs::path backup = dir_.path() / "keys-backup";
+  fs::copy(bank::DefaultKeysDir(bank_), backup, fs::copy_options::recursive);
+  ASSERT_TRUE(fs::exists(backup / "data" / (performer + ".key")));
+
+  json erased = Json({"performer", "erase", performer});
+  EXPECT_TRUE(erased["key_destroyed"]);
+
+  // Nothing of the person anywhere in the bank or its keys directory: every file, as raw bytes.
+  const fs::path keys = bank::DefaultKeysDir(bank_);
+  for (const std::string& n : needles) {
+    for (const fs::path& dir : {bank_, keys}) {
+      EXPECT_EQ(FilesContaining(dir, n), std::vector<std::string>{})
+          << "found " << (n.size() < 40 && n.find('\0') == std::string::npos ? n : "scan bytes");
+    }
+  }
+  // No file is named for the person any more: data key, signing keys, store directory.
+  const std::string estate_id = Json({"performer", "show", performer})["estate"]["id"];
+  for (const fs::path& dir : {bank_, keys}) {
+    for (const fs::path& p : AllFiles(dir)) {
+      EXPECT_EQ(p.string().find(performer), std::string::npos) << p;
+      EXPECT_EQ(p.string().find(estate_id), std::string::npos) << p;
+    }
+  }
+  // A backup of the keys taken before erasure does not open the scan: the master key that
+  // wrapped the erased performer's data key was rotated and destroyed.
+  ExpectBackupNoLongerUnwraps(backup, performer, other);
+  auto old_master = ReadFile(backup / "master.key");
+  ASSERT_TRUE(old_master.ok());
+  for (const fs::path& dir : {bank_, keys}) {
+    EXPECT_EQ(FilesContaining(dir, old_master->substr(old_master->find('\n') + 1, 64)),
+              std::vector<std::string>{});
+  }
+  // Everyone else is untouched: their double opens and their licence still verifies.
+  EXPECT_EQ(Json({"double", "list", "--performer", other})["doubles"][0]["status"], "ready");
+  EXPECT_FALSE(StoredGeometry(other_double).empty());
+  EXPECT_TRUE(Json({"licence", "show", licences[1]})["licence"]["signature_valid"]);
+  // The erased licence keeps its signature, verifiable by the disclosure's hash alone.
+  const json kept = Json({"licence", "show", licences[0]});
+  EXPECT_TRUE(kept["licence"]["signature_valid"]) << kept.dump(2);
+
+  PrintWhatRemains(performer, kept);
 }
 
 TEST_F(CliScanTest, RefusedImportWritesNothing) {

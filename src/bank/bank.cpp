@@ -189,7 +189,18 @@ Bank::Bank(BankPaths paths, const Clock& clock, std::unique_ptr<registry::Regist
       clock_(clock),
       registry_(std::move(registry)),
       keys_(std::move(keys)),
-      blobs_(std::make_unique<store::BlobStore>(paths_.store, *keys_)) {}
+      blobs_(std::make_unique<store::BlobStore>(paths_.store, *keys_)) {
+  // Personal data in the registry is sealed under each performer's data key (docs/store.md).
+  store::KeyRing& ring = *keys_;
+  registry_->SetPersonalDataCipher(
+      {[&ring](const std::string& id, const std::string& context, std::string_view plain) {
+         return ring.Seal(id, context, plain);
+       },
+       [&ring](const std::string& id, const std::string& context, std::string_view sealed) {
+         return ring.Unseal(id, context, sealed);
+       },
+       store::IsSealed});
+}
 
 Result<std::unique_ptr<Bank>> Bank::Init(const fs::path& dir, const Clock& clock, bool* created,
                                          const BankOptions& options) {
@@ -414,6 +425,14 @@ Result<ErasureReport> Bank::ErasePerformer(const std::string& performer_id) {
   FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::ToEntry(ledger::PerformerErasedEvent{p.id})));
   report.key_destroyed = keys_->HasDataKey(p.id);
   FIGURANT_RETURN_IF_ERROR(blobs_->ErasePerformer(p.id));
+  // Their custodial signing keys sign nothing more; the public halves stay to verify the past.
+  FIGURANT_RETURN_IF_ERROR(store::DestroyFile(paths_.performer_keys / (p.id + ".ed25519")));
+  FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(p.id));
+  if (estate) {
+    FIGURANT_RETURN_IF_ERROR(store::DestroyFile(paths_.estate_keys / (estate->id + ".ed25519")));
+  }
+  // A backup of the keys taken before now must not unwrap the destroyed data key.
+  FIGURANT_RETURN_IF_ERROR(keys_->RotateMaster());
   FIGURANT_RETURN_IF_ERROR(blobs_->CollectGarbage());
   FIGURANT_RETURN_IF_ERROR(registry_->Compact());
   return report;
@@ -527,7 +546,10 @@ Result<LicenceView> Bank::MakeView(registry::Licence l) {
       expected = estate ? estate->public_key : Bytes{};
     }
     FIGURANT_ASSIGN_OR_RETURN(consent::ConsentRecord rec, internal::RecordOf(l, *v.consent));
-    Status verified = consent::VerifyConsent(rec, l.terms_json, expected);
+    // After erasure only the disclosure's hash remains, and the signature covers the hash.
+    Status verified = v.consent->disclosure_erased
+                          ? consent::VerifyConsentByHash(rec, l.terms_json, expected)
+                          : consent::VerifyConsent(rec, l.terms_json, expected);
     v.signature_valid = verified.ok();
     if (!verified.ok()) v.signature_problem = verified.message();
   }

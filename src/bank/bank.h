@@ -216,8 +216,11 @@ class Bank {
   // blob fails verification.
   Result<geom::DoubleAsset> LoadDouble(const std::string& double_id);
   // The right to erasure: in one transaction marks the performer's doubles and licences erased
-  // (licence events record it) and the performer erased; then destroys their data key and blobs
-  // and compacts the registry so no deleted page survives. Idempotent.
+  // (licence events record it) and the performer erased; then destroys their data key (which
+  // seals their name, email, estate name and disclosure texts in the registry), blobs and
+  // custodial signing keys (theirs and their estate's), rotates the master key so no earlier
+  // copy of the data key unwraps, and compacts the registry so no deleted page survives.
+  // What remains is listed in docs/store.md ("What remains after erasure"). Idempotent.
   Result<ErasureReport> ErasePerformer(const std::string& performer_id);
   // Performers not yet erased whose retention date is before today, with their retention.
   Result<std::vector<RetentionCase>> RetentionDue();

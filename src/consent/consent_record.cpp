@@ -46,12 +46,17 @@ void SignConsent(ConsentRecord& record, std::string_view terms_text, const Signi
 
 Status VerifyConsent(const ConsentRecord& r, std::string_view terms_text,
                      const Bytes& expected_public_key) {
-  if (Sha256Hex(terms_text) != r.terms_sha256) {
-    return DataLoss("licence " + r.licence_id + ": terms do not match the signed terms hash");
-  }
   if (Sha256Hex(r.disclosure_text) != r.disclosure_sha256) {
     return DataLoss("licence " + r.licence_id +
                     ": disclosure text does not match the signed disclosure hash");
+  }
+  return VerifyConsentByHash(r, terms_text, expected_public_key);
+}
+
+Status VerifyConsentByHash(const ConsentRecord& r, std::string_view terms_text,
+                           const Bytes& expected_public_key) {
+  if (Sha256Hex(terms_text) != r.terms_sha256) {
+    return DataLoss("licence " + r.licence_id + ": terms do not match the signed terms hash");
   }
   if (r.public_key != expected_public_key) {
     return DataLoss("licence " + r.licence_id + ": signed with a key that is not the signer's");

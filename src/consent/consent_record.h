@@ -49,4 +49,9 @@ void SignConsent(ConsentRecord& record, std::string_view terms_text, const Signi
 Status VerifyConsent(const ConsentRecord& record, std::string_view terms_text,
                      const Bytes& expected_public_key);
 
+// VerifyConsent for a record whose disclosure text was erased with the performer: the signature
+// covers the disclosure's SHA-256, which is checked as stored; the text itself is not needed.
+Status VerifyConsentByHash(const ConsentRecord& record, std::string_view terms_text,
+                           const Bytes& expected_public_key);
+
 }  // namespace figurant::consent

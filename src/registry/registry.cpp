@@ -259,6 +259,86 @@ void Registry::AfterWrite() const {
   }
 }
 
+// ---- personal data (PersonalDataCipher) --------------------------------------------------------
+
+namespace {
+
+// Where each sealed value lives: bound to it, so a value moved elsewhere fails to open.
+constexpr std::string_view kPerformerNameContext = "performers.name";
+constexpr std::string_view kPerformerEmailContext = "performers.email";
+constexpr std::string_view kEstateNameContext = "estates.name";
+std::string DisclosureContext(const std::string& licence_id) {
+  return "licences.disclosure:" + licence_id;
+}
+std::string ConsentTextContext(const std::string& licence_id) {
+  return "consents.disclosure_text:" + licence_id;
+}
+
+}  // namespace
+
+Result<std::string> Registry::Seal(const std::string& performer_id, const std::string& context,
+                                   const std::string& value) {
+  if (!cipher_.seal) return value;
+  return cipher_.seal(performer_id, context, value);
+}
+
+Result<std::optional<std::string>> Registry::Open(const std::string& performer_id,
+                                                  const std::string& context,
+                                                  const std::string& stored, std::string_view table,
+                                                  const std::string& row) {
+  if (!cipher_.open || !cipher_.is_sealed(stored)) return std::optional<std::string>(stored);
+  Result<std::string> plain = cipher_.open(performer_id, context, stored);
+  if (plain.status().code() == StatusCode::kNotFound) return std::optional<std::string>();
+  if (!plain.ok()) {
+    return DataLoss(std::string(table) + " row '" + row + "' (" + context +
+                    "): " + plain.status().message());
+  }
+  return std::optional<std::string>(std::move(*plain));
+}
+
+Status Registry::OpenSealed(Performer& p) {
+  FIGURANT_ASSIGN_OR_RETURN(
+      auto name, Open(p.id, std::string(kPerformerNameContext), p.name, "performers", p.id));
+  p.name = name.value_or("");
+  if (p.email) {
+    FIGURANT_ASSIGN_OR_RETURN(
+        p.email, Open(p.id, std::string(kPerformerEmailContext), *p.email, "performers", p.id));
+  }
+  return Status::Ok();
+}
+
+Status Registry::OpenSealed(Estate& e) {
+  FIGURANT_ASSIGN_OR_RETURN(
+      auto name, Open(e.performer_id, std::string(kEstateNameContext), e.name, "estates", e.id));
+  e.name = name.value_or("");
+  return Status::Ok();
+}
+
+Status Registry::OpenSealed(Licence& l) {
+  FIGURANT_ASSIGN_OR_RETURN(
+      auto text, Open(l.performer_id, DisclosureContext(l.id), l.disclosure, "licences", l.id));
+  l.disclosure = text.value_or("");
+  return Status::Ok();
+}
+
+Status Registry::OpenSealed(Consent& c) {
+  FIGURANT_ASSIGN_OR_RETURN(std::string performer_id, LicensorOf(c.licence_id));
+  FIGURANT_ASSIGN_OR_RETURN(auto text, Open(performer_id, ConsentTextContext(c.licence_id),
+                                            c.disclosure_text, "consents", c.licence_id));
+  c.disclosure_erased = !text.has_value();
+  c.disclosure_text = text.value_or("");
+  return Status::Ok();
+}
+
+Result<std::string> Registry::LicensorOf(const std::string& licence_id) {
+  FIGURANT_ASSIGN_OR_RETURN(Statement s,
+                            db_->Prepare("SELECT performer_id FROM licences WHERE id = ?"));
+  s.Bind(1, licence_id);
+  FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
+  FIGURANT_RETURN_IF_ERROR(NotFoundUnless(row, "licence", licence_id));
+  return s.Text(0);
+}
+
 Status Registry::Migrate() {
   Status s = db_->Exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
@@ -335,10 +415,16 @@ Status Registry::CheckIntegrity() {
 // ---- performers and estates ------------------------------------------------------------------
 
 Status Registry::InsertPerformer(const Performer& p) {
+  FIGURANT_ASSIGN_OR_RETURN(std::string name,
+                            Seal(p.id, std::string(kPerformerNameContext), p.name));
+  std::optional<std::string> email;
+  if (p.email) {
+    FIGURANT_ASSIGN_OR_RETURN(email, Seal(p.id, std::string(kPerformerEmailContext), *p.email));
+  }
   return InTransaction([&]() -> Status {
     FIGURANT_ASSIGN_OR_RETURN(
         Statement s, db_->Prepare("INSERT INTO performers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    s.Bind(1, p.id).Bind(2, p.name).BindOptional(3, p.email).Bind(4, p.language);
+    s.Bind(1, p.id).Bind(2, name).BindOptional(3, email).Bind(4, p.language);
     s.BindBlob(5, p.public_key).Bind(6, static_cast<int64_t>(p.synthetic));
     s.BindOptional(7, OptionalDateText(p.deceased_on));
     if (p.erased_at) {
@@ -357,14 +443,18 @@ Result<Performer> Registry::GetPerformer(const std::string& id) {
   FIGURANT_ASSIGN_OR_RETURN(
       Statement s, db_->Prepare(Select(kPerformerColumns, "FROM performers WHERE id = ?")));
   s.Bind(1, id);
-  return ReadOne(s, ReadPerformer, "performer", id);
+  FIGURANT_ASSIGN_OR_RETURN(Performer p, ReadOne(s, ReadPerformer, "performer", id));
+  FIGURANT_RETURN_IF_ERROR(OpenSealed(p));
+  return p;
 }
 
 Result<std::vector<Performer>> Registry::ListPerformers() {
   FIGURANT_ASSIGN_OR_RETURN(
       Statement s,
       db_->Prepare(Select(kPerformerColumns, "FROM performers ORDER BY created_at, id")));
-  return ReadAll(s, ReadPerformer);
+  FIGURANT_ASSIGN_OR_RETURN(std::vector<Performer> all, ReadAll(s, ReadPerformer));
+  for (Performer& p : all) FIGURANT_RETURN_IF_ERROR(OpenSealed(p));
+  return all;
 }
 
 Status Registry::SetPerformerDeceased(const std::string& id, const Date& date) {
@@ -388,12 +478,14 @@ Status Registry::SetPerformerErased(const std::string& id, UnixSeconds at) {
 }
 
 Status Registry::InsertEstate(const Estate& e) {
+  FIGURANT_ASSIGN_OR_RETURN(std::string name,
+                            Seal(e.performer_id, std::string(kEstateNameContext), e.name));
   return InTransaction([&]() -> Status {
     FIGURANT_ASSIGN_OR_RETURN(Statement s,
                               db_->Prepare("INSERT INTO estates VALUES (?, ?, ?, ?, ?)"));
     Status r = s.Bind(1, e.id)
                    .Bind(2, e.performer_id)
-                   .Bind(3, e.name)
+                   .Bind(3, name)
                    .BindBlob(4, e.public_key)
                    .Bind(5, e.created_at)
                    .Run();
@@ -406,7 +498,9 @@ Result<std::optional<Estate>> Registry::GetEstateOf(const std::string& performer
   FIGURANT_ASSIGN_OR_RETURN(
       Statement s, db_->Prepare(Select(kEstateColumns, "FROM estates WHERE performer_id = ?")));
   s.Bind(1, performer_id);
-  return ReadOptional(s, ReadEstate);
+  FIGURANT_ASSIGN_OR_RETURN(std::optional<Estate> e, ReadOptional(s, ReadEstate));
+  if (e) FIGURANT_RETURN_IF_ERROR(OpenSealed(*e));
+  return e;
 }
 
 // ---- studios and productions -------------------------------------------------------------------
@@ -555,12 +649,14 @@ Status Registry::Compact() {
 // ---- licences ----------------------------------------------------------------------------------
 
 Status Registry::InsertLicence(const Licence& l) {
+  FIGURANT_ASSIGN_OR_RETURN(std::string disclosure,
+                            Seal(l.performer_id, DisclosureContext(l.id), l.disclosure));
   return InTransaction([&]() -> Status {
     FIGURANT_ASSIGN_OR_RETURN(Statement s,
                               db_->Prepare("INSERT INTO licences (" + std::string(kLicenceColumns) +
                                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     s.Bind(1, l.id).Bind(2, l.performer_id).Bind(3, l.studio_id).Bind(4, l.terms_json);
-    s.Bind(5, l.language).Bind(6, l.disclosure).Bind(7, LicenceStateName(l.state));
+    s.Bind(5, l.language).Bind(6, disclosure).Bind(7, LicenceStateName(l.state));
     s.Bind(8, l.valid_from.ToString()).BindOptional(9, OptionalDateText(l.valid_until));
     s.Bind(10, static_cast<int64_t>(l.blanket)).Bind(11, l.created_at);
     if (l.signed_at) {
@@ -584,7 +680,9 @@ Result<Licence> Registry::GetLicence(const std::string& id) {
   FIGURANT_ASSIGN_OR_RETURN(Statement s,
                             db_->Prepare(Select(kLicenceColumns, "FROM licences WHERE id = ?")));
   s.Bind(1, id);
-  return ReadOne(s, ReadLicence, "licence", id);
+  FIGURANT_ASSIGN_OR_RETURN(Licence l, ReadOne(s, ReadLicence, "licence", id));
+  FIGURANT_RETURN_IF_ERROR(OpenSealed(l));
+  return l;
 }
 
 Result<std::vector<Licence>> Registry::ListLicences(const std::optional<std::string>& performer_id,
@@ -594,7 +692,9 @@ Result<std::vector<Licence>> Registry::ListLicences(const std::optional<std::str
                                        "FROM licences WHERE (?1 IS NULL OR performer_id = ?1) AND "
                                        "(?2 IS NULL OR studio_id = ?2) ORDER BY created_at, id")));
   s.BindOptional(1, performer_id).BindOptional(2, studio_id);
-  return ReadAll(s, ReadLicence);
+  FIGURANT_ASSIGN_OR_RETURN(std::vector<Licence> all, ReadAll(s, ReadLicence));
+  for (Licence& l : all) FIGURANT_RETURN_IF_ERROR(OpenSealed(l));
+  return all;
 }
 
 Status Registry::MarkLicenceSigned(const std::string& id, UnixSeconds at) {
@@ -641,10 +741,13 @@ Status Registry::MarkLicencesErased(const std::string& performer_id) {
 
 Status Registry::InsertConsent(const Consent& c) {
   return InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(std::string performer_id, LicensorOf(c.licence_id));
+    FIGURANT_ASSIGN_OR_RETURN(
+        std::string text, Seal(performer_id, ConsentTextContext(c.licence_id), c.disclosure_text));
     FIGURANT_ASSIGN_OR_RETURN(
         Statement s, db_->Prepare("INSERT INTO consents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     Status r = s.Bind(1, c.licence_id)
-                   .Bind(2, c.disclosure_text)
+                   .Bind(2, text)
                    .Bind(3, c.disclosure_sha256)
                    .Bind(4, c.terms_sha256)
                    .Bind(5, c.language)
@@ -664,7 +767,9 @@ Result<std::optional<Consent>> Registry::GetConsent(const std::string& licence_i
   FIGURANT_ASSIGN_OR_RETURN(
       Statement s, db_->Prepare(Select(kConsentColumns, "FROM consents WHERE licence_id = ?")));
   s.Bind(1, licence_id);
-  return ReadOptional(s, ReadConsent);
+  FIGURANT_ASSIGN_OR_RETURN(std::optional<Consent> c, ReadOptional(s, ReadConsent));
+  if (c) FIGURANT_RETURN_IF_ERROR(OpenSealed(*c));
+  return c;
 }
 
 Status Registry::AppendLicenceEvent(const LicenceEvent& e) {

@@ -77,11 +77,11 @@ inline constexpr std::array<std::string_view, 2> kLanguageCodes = {"en", "fr"};
 
 struct Performer {
   std::string id;
-  std::string name;
-  std::optional<std::string> email;
-  std::string language = "en";  // one of kLanguageCodes: the language of their disclosures
-  Bytes public_key;             // Ed25519, 32 bytes
-  bool synthetic = false;       // generated, no real person: never paid
+  std::string name;                  // personal data (sealed); empty once the performer is erased
+  std::optional<std::string> email;  // personal data (sealed); none once erased
+  std::string language = "en";       // one of kLanguageCodes: the language of their disclosures
+  Bytes public_key;                  // Ed25519, 32 bytes
+  bool synthetic = false;            // generated, no real person: never paid
   std::optional<Date> deceased_on;
   std::optional<UnixSeconds> erased_at;  // right to erasure exercised
   UnixSeconds created_at = 0;
@@ -90,7 +90,9 @@ struct Performer {
 struct Estate {
   std::string id;
   std::string performer_id;
-  std::string name;  // e.g. "Estate of A. Diallo, c/o Maître Roux"
+  // e.g. "Estate of A. Diallo, c/o Maître Roux"; personal data (sealed under the performer's
+  // key), empty once the performer is erased.
+  std::string name;
   Bytes public_key;  // Ed25519, 32 bytes
   UnixSeconds created_at = 0;
 };
@@ -138,7 +140,8 @@ struct Licence {
   std::string studio_id;
   std::string terms_json;  // canonical terms text (consent::CanonicalTermsText)
   std::string language;    // one of kLanguageCodes: language of the disclosure
-  std::string disclosure;  // the disclosure text printed at draft time
+  // The disclosure text printed at draft time; personal data (sealed), empty once erased.
+  std::string disclosure;
   LicenceState state = LicenceState::kDraft;
   Date valid_from;
   std::optional<Date> valid_until;  // none: perpetual
@@ -151,6 +154,8 @@ struct Licence {
 
 struct Consent {
   std::string licence_id;
+  // Exactly what was signed; personal data (sealed). Once the performer is erased it is empty,
+  // `disclosure_erased` is set, and only disclosure_sha256 (which the signature covers) remains.
   std::string disclosure_text;
   std::string disclosure_sha256;  // 64 lowercase hex digits
   std::string terms_sha256;       // 64 lowercase hex digits
@@ -161,6 +166,7 @@ struct Consent {
   Bytes public_key;       // Ed25519, 32 bytes
   Bytes signature;        // Ed25519, 64 bytes
   Representation representation = Representation::kNone;
+  bool disclosure_erased = false;  // set on read, never stored
 };
 
 struct LicenceEvent {
@@ -175,6 +181,25 @@ struct LicenceEvent {
 // middle of a transaction. Zero in production.
 struct RegistryOptions {
   int write_delay_ms = 0;  // [Units: ms] [Limits: >= 0]
+};
+
+// Seals and opens the personal data the registry keeps — performers.name and .email,
+// estates.name, licences.disclosure, consents.disclosure_text (docs/registry.md, "Personal
+// data") — under the performer's own key, so that destroying that key erases the values wherever
+// the database file, its WAL or a copy of it holds them. The bank supplies one backed by the
+// store's data keys (store::KeyRing::Seal). Without one, values are stored as given.
+struct PersonalDataCipher {
+  // The sealed form of `plaintext`, bound to the performer and to `context` (where it is stored).
+  std::function<Result<std::string>(const std::string& performer_id, const std::string& context,
+                                    std::string_view plaintext)>
+      seal;
+  // The plaintext of a sealed value: NotFound once the performer's key is destroyed (erased),
+  // DataLoss when the value does not authenticate.
+  std::function<Result<std::string>(const std::string& performer_id, const std::string& context,
+                                    std::string_view sealed)>
+      open;
+  // Whether a stored value is sealed; values written before sealing existed are plain text.
+  std::function<bool(std::string_view stored)> is_sealed;
 };
 
 class Registry {
@@ -192,6 +217,8 @@ class Registry {
   Status InTransaction(const std::function<Status()>& body);
 
   int SchemaVersion() const { return schema_version_; }
+  // From now on personal data is sealed on write and opened on read with `cipher`.
+  void SetPersonalDataCipher(PersonalDataCipher cipher) { cipher_ = std::move(cipher); }
   // PRAGMA integrity_check plus foreign_key_check; DataLoss describing the first problem.
   Status CheckIntegrity();
 
@@ -244,10 +271,24 @@ class Registry {
   Registry(std::unique_ptr<internal::Database> db, const Clock& clock, RegistryOptions options);
   Status Migrate();
   void AfterWrite() const;
+  // Personal data in and out (PersonalDataCipher); pass-through when no cipher is set.
+  Result<std::string> Seal(const std::string& performer_id, const std::string& context,
+                           const std::string& value);
+  // The plaintext, nullopt when erased, DataLoss naming `table`, `row` and `context` when bad.
+  Result<std::optional<std::string>> Open(const std::string& performer_id,
+                                          const std::string& context, const std::string& stored,
+                                          std::string_view table, const std::string& row);
+  Status OpenSealed(Performer& p);
+  Status OpenSealed(Estate& e);
+  Status OpenSealed(Licence& l);
+  Status OpenSealed(Consent& c);
+  // The performer who grants licence `licence_id`.
+  Result<std::string> LicensorOf(const std::string& licence_id);
 
   std::unique_ptr<internal::Database> db_;
   const Clock& clock_;
   RegistryOptions options_;
+  PersonalDataCipher cipher_;
   int schema_version_ = 0;
   int transaction_depth_ = 0;
 };

@@ -2,10 +2,14 @@
 
 #include <fcntl.h>
 #include <sodium.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <thread>
 
 #include "core/crypto.h"
@@ -50,10 +54,14 @@ Result<Bytes> ReadKeyFile(const fs::path& path, std::string_view magic,
 
 // Creates the key file only when none exists (AlreadyExists otherwise): key files are created once,
 // and a concurrent creator must never replace the key another process already used.
+std::string KeyFileText(std::string_view magic, const uint8_t* data, size_t n) {
+  return std::string(magic) + "\n" + ToHex(data, n) + "\n";
+}
+
 // Sealed with `passphrase` when one is given.
 Status CreateKeyFile(const fs::path& path, std::string_view magic, const uint8_t* data, size_t n,
                      const KeyPassphrase& passphrase = std::nullopt) {
-  std::string text = std::string(magic) + "\n" + ToHex(data, n) + "\n";
+  std::string text = KeyFileText(magic, data, n);
   Result<std::string> stored = KeyFileTextToStore(text, passphrase);
   SecureZero(text.data(), text.size());
   if (!stored.ok()) return stored.status();
@@ -84,9 +92,55 @@ bool IsBlobId(std::string_view id) { return id.size() == 64 && IsLowerHex(id); }
 // ---- KeyRing
 // -------------------------------------------------------------------------------------
 
+namespace {
+
+constexpr std::string_view kMasterFile = "master.key";
+// A rotation's new master key, beside the old one until the switch (docs/store.md).
+constexpr std::string_view kNextMasterFile = "master.key.next";
+constexpr std::string_view kLockFile = "keyring.lock";
+
+Result<SecretKey> LoadMaster(const fs::path& master_file, const KeyPassphrase& passphrase) {
+  FIGURANT_ASSIGN_OR_RETURN(Bytes raw, ReadKeyFile(master_file, kMasterMagic, passphrase));
+  if (raw.size() != kKeyBytes) {
+    SecureZero(raw.data(), raw.size());
+    return DataLoss("bank master key " + master_file.string() + " has the wrong length");
+  }
+  SecretKey master;
+  std::memcpy(master.bytes().data(), raw.data(), kKeyBytes);
+  SecureZero(raw.data(), raw.size());
+  return master;
+}
+
+// An exclusive flock on BANK/keys/keyring.lock, held while a data key is created or the master
+// key rotated, so that no key is ever wrapped under a master key that is being replaced.
+class RingLock {
+ public:
+  explicit RingLock(const fs::path& keys_dir)
+      : fd_(::open((keys_dir / kLockFile).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kSecretMode)) {
+    if (fd_ >= 0 && ::flock(fd_, LOCK_EX) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+  ~RingLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RingLock(const RingLock&) = delete;
+  RingLock& operator=(const RingLock&) = delete;
+  Status status(const fs::path& keys_dir) const {
+    if (fd_ >= 0) return Status::Ok();
+    return Unavailable("cannot lock " + (keys_dir / kLockFile).string());
+  }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
 Result<std::unique_ptr<KeyRing>> KeyRing::Open(const fs::path& keys_dir, bool create,
                                                const KeyRingOptions& options) {
-  const fs::path master_file = keys_dir / "master.key";
+  const fs::path master_file = keys_dir / kMasterFile;
   std::error_code ec;
   if (!fs::exists(master_file, ec)) {
     if (!create) return NotFound("bank master key " + master_file.string() + " is missing");
@@ -100,15 +154,13 @@ Result<std::unique_ptr<KeyRing>> KeyRing::Open(const fs::path& keys_dir, bool cr
   }
   FIGURANT_RETURN_IF_ERROR(EnsurePrivateDirectory(keys_dir));
   FIGURANT_RETURN_IF_ERROR(EnsurePrivateDirectory(keys_dir / "data"));
-  FIGURANT_ASSIGN_OR_RETURN(Bytes raw, ReadKeyFile(master_file, kMasterMagic, options.passphrase));
-  if (raw.size() != kKeyBytes) {
-    SecureZero(raw.data(), raw.size());
-    return DataLoss("bank master key " + master_file.string() + " has the wrong length");
+  FIGURANT_ASSIGN_OR_RETURN(SecretKey master, LoadMaster(master_file, options.passphrase));
+  auto ring = std::unique_ptr<KeyRing>(new KeyRing(keys_dir, master, options));
+  // A rotation interrupted by a crash is finished before anything else reads a key.
+  if (fs::exists(keys_dir / kNextMasterFile, ec)) {
+    FIGURANT_RETURN_IF_ERROR(ring->RotateMaster());
   }
-  SecretKey master;
-  std::memcpy(master.bytes().data(), raw.data(), kKeyBytes);
-  SecureZero(raw.data(), raw.size());
-  return std::unique_ptr<KeyRing>(new KeyRing(keys_dir, master, options));
+  return ring;
 }
 
 fs::path KeyRing::KeyFile(const std::string& performer_id) const {
@@ -122,49 +174,91 @@ bool KeyRing::HasDataKey(const std::string& performer_id) const {
 
 namespace {
 
-constexpr size_t kWrapNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-constexpr size_t kWrappedBytes =
-    kWrapNonceBytes + kKeyBytes + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+constexpr size_t kAeadNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr size_t kAeadTagBytes = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+constexpr size_t kWrappedBytes = kAeadNonceBytes + kKeyBytes + kAeadTagBytes;
+constexpr std::string_view kSealedPrefix = "sealed-v1:";
+constexpr std::string_view kSealAdPrefix = "figurant-sealed-v1:";
 
 std::string WrapAd(const std::string& performer_id) {
   return std::string(kWrapAdPrefix) + performer_id;
 }
 
+// nonce ‖ XChaCha20-Poly1305(plaintext, ad) under `key`, with a fresh random nonce.
+Bytes AeadSeal(const SecretKey& key, std::string_view ad, const uint8_t* plaintext, size_t n) {
+  Bytes out(kAeadNonceBytes + n + kAeadTagBytes);
+  RandomBytes(out.data(), kAeadNonceBytes);
+  unsigned long long clen = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + kAeadNonceBytes, &clen, plaintext, n,
+                                             reinterpret_cast<const uint8_t*>(ad.data()), ad.size(),
+                                             nullptr, out.data(), key.bytes().data());
+  return out;
+}
+
+// The plaintext of AeadSeal's output, or nullopt when it does not authenticate under `key`.
+std::optional<std::string> AeadOpen(const SecretKey& key, std::string_view ad,
+                                    const Bytes& sealed) {
+  if (sealed.size() < kAeadNonceBytes + kAeadTagBytes) return std::nullopt;
+  std::string plain(sealed.size() - kAeadNonceBytes - kAeadTagBytes, '\0');
+  unsigned long long mlen = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<uint8_t*>(plain.data()), &mlen, nullptr, sealed.data() + kAeadNonceBytes,
+          sealed.size() - kAeadNonceBytes, reinterpret_cast<const uint8_t*>(ad.data()), ad.size(),
+          sealed.data(), key.bytes().data()) != 0) {
+    return std::nullopt;
+  }
+  return plain;
+}
+
+Bytes WrapKey(const SecretKey& master, const std::string& performer_id, const SecretKey& key) {
+  return AeadSeal(master, WrapAd(performer_id), key.bytes().data(), kKeyBytes);
+}
+
+std::optional<SecretKey> UnwrapKey(const SecretKey& master, const std::string& performer_id,
+                                   const Bytes& wrapped) {
+  if (wrapped.size() != kWrappedBytes) return std::nullopt;
+  std::optional<std::string> raw = AeadOpen(master, WrapAd(performer_id), wrapped);
+  if (!raw) return std::nullopt;
+  SecretKey key;
+  std::memcpy(key.bytes().data(), raw->data(), kKeyBytes);
+  SecureZero(raw->data(), raw->size());
+  return key;
+}
+
 }  // namespace
 
-Status KeyRing::CreateDataKey(const std::string& performer_id) const {
+Status KeyRing::CreateDataKey(const std::string& performer_id) {
+  const RingLock lock(dir_);
+  FIGURANT_RETURN_IF_ERROR(lock.status(dir_));
+  // Wrap under the master key on disk now: another process may have rotated it since Open.
+  FIGURANT_ASSIGN_OR_RETURN(master_, LoadMaster(dir_ / kMasterFile, options_.passphrase));
   SecretKey key;
   RandomBytes(key.bytes().data(), key.bytes().size());
-  const std::string ad = WrapAd(performer_id);
-  std::array<uint8_t, kWrappedBytes> wrapped;
-  RandomBytes(wrapped.data(), kWrapNonceBytes);
-  unsigned long long clen = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(wrapped.data() + kWrapNonceBytes, &clen,
-                                             key.bytes().data(), kKeyBytes,
-                                             reinterpret_cast<const uint8_t*>(ad.data()), ad.size(),
-                                             nullptr, wrapped.data(), master_.bytes().data());
+  const Bytes wrapped = WrapKey(master_, performer_id, key);
   return CreateKeyFile(KeyFile(performer_id), kWrappedMagic, wrapped.data(), wrapped.size());
 }
 
-Result<SecretKey> KeyRing::ReadDataKey(const std::string& performer_id) const {
+Result<SecretKey> KeyRing::ReadDataKey(const std::string& performer_id) {
   const fs::path file = KeyFile(performer_id);
   FIGURANT_ASSIGN_OR_RETURN(Bytes wrapped, ReadKeyFile(file, kWrappedMagic));
   if (wrapped.size() != kWrappedBytes) {
     return DataLoss("wrapped data key " + file.string() + " has the wrong length");
   }
-  const std::string ad = WrapAd(performer_id);
-  SecretKey key;
-  unsigned long long mlen = 0;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          key.bytes().data(), &mlen, nullptr, wrapped.data() + kWrapNonceBytes,
-          wrapped.size() - kWrapNonceBytes, reinterpret_cast<const uint8_t*>(ad.data()), ad.size(),
-          wrapped.data(), master_.bytes().data()) != 0 ||
-      mlen != kKeyBytes) {
-    return DataLoss("wrapped data key " + file.string() +
-                    " does not unwrap with the bank master key (tampered, or moved from another "
-                    "performer or bank)");
+  std::optional<SecretKey> key = UnwrapKey(master_, performer_id, wrapped);
+  if (!key) {
+    // Another process may have rotated the master key since this ring was opened.
+    auto current = LoadMaster(dir_ / kMasterFile, options_.passphrase);
+    if (current.ok() && current->bytes() != master_.bytes()) {
+      master_ = *current;
+      key = UnwrapKey(master_, performer_id, wrapped);
+    }
   }
-  return key;
+  if (!key) {
+    return DataLoss("wrapped data key " + file.string() +
+                    " does not unwrap with the bank master key (tampered, moved from another "
+                    "performer or bank, or wrapped by a master key since rotated)");
+  }
+  return *key;
 }
 
 Result<SecretKey> KeyRing::DataKey(const std::string& performer_id, bool create) {
@@ -187,10 +281,13 @@ Status KeyRing::DestroyDataKey(const std::string& performer_id) {
   if (!IsSafePerformerId(performer_id)) {
     return InvalidArgument("'" + performer_id + "' is not a performer id");
   }
-  const fs::path file = KeyFile(performer_id);
+  return DestroyFile(KeyFile(performer_id));
+}
+
+Status DestroyFile(const fs::path& file) {
   std::error_code ec;
   if (!fs::exists(file, ec)) return Status::Ok();
-  // Overwrite in place before unlinking, so the wrapped key does not linger in the file's blocks.
+  // Overwrite in place before unlinking, so the secret does not linger in the file's blocks.
   const auto size = fs::file_size(file, ec);
   const int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd >= 0) {
@@ -201,9 +298,112 @@ Status KeyRing::DestroyDataKey(const std::string& performer_id) {
     ::close(fd);
   }
   if (!fs::remove(file, ec) || ec) {
-    return Unavailable("cannot delete data key " + file.string() + ": " + ec.message());
+    return Unavailable("cannot delete " + file.string() + ": " + ec.message());
   }
   return SyncDirectory(file.parent_path());
+}
+
+bool IsSealed(std::string_view value) { return value.starts_with(kSealedPrefix); }
+
+namespace {
+
+std::string SealAd(const std::string& performer_id, std::string_view context) {
+  return std::string(kSealAdPrefix) + performer_id + ":" + std::string(context);
+}
+
+}  // namespace
+
+Result<std::string> KeyRing::Seal(const std::string& performer_id, std::string_view context,
+                                  std::string_view plaintext) {
+  FIGURANT_ASSIGN_OR_RETURN(SecretKey key, DataKey(performer_id, /*create=*/true));
+  const Bytes sealed =
+      AeadSeal(key, SealAd(performer_id, context),
+               reinterpret_cast<const uint8_t*>(plaintext.data()), plaintext.size());
+  return std::string(kSealedPrefix) + ToHex(sealed);
+}
+
+Result<std::string> KeyRing::Unseal(const std::string& performer_id, std::string_view context,
+                                    std::string_view sealed) {
+  const std::string where = std::string(context) + " of performer " + performer_id;
+  if (!IsSealed(sealed)) return InvalidArgument(where + " is not a sealed value");
+  FIGURANT_ASSIGN_OR_RETURN(SecretKey key, DataKey(performer_id, /*create=*/false));
+  auto bytes = FromHex(std::string(sealed.substr(kSealedPrefix.size())));
+  if (!bytes.ok()) return DataLoss(where + ": the sealed value is not hex");
+  std::optional<std::string> plain = AeadOpen(key, SealAd(performer_id, context), *bytes);
+  if (!plain) {
+    return DataLoss(where +
+                    ": the sealed value does not authenticate (altered, or moved from another "
+                    "row or performer)");
+  }
+  return *plain;
+}
+
+// Roll-forward rotation: every step can be repeated, and Open finishes an interrupted one.
+Status KeyRing::RotateMaster() {
+  const RingLock lock(dir_);
+  FIGURANT_RETURN_IF_ERROR(lock.status(dir_));
+  const fs::path master_file = dir_ / kMasterFile;
+  const fs::path next_file = dir_ / kNextMasterFile;
+  FIGURANT_ASSIGN_OR_RETURN(master_, LoadMaster(master_file, options_.passphrase));
+  // 1. The new master key beside the old one (kept if a crashed rotation already made it: some
+  //    data keys may already be wrapped under it).
+  std::error_code ec;
+  if (!fs::exists(next_file, ec)) {
+    SecretKey fresh;
+    RandomBytes(fresh.bytes().data(), fresh.bytes().size());
+    FIGURANT_RETURN_IF_ERROR(CreateKeyFile(next_file, kMasterMagic, fresh.bytes().data(),
+                                           fresh.bytes().size(), options_.passphrase));
+  }
+  FIGURANT_ASSIGN_OR_RETURN(SecretKey next, LoadMaster(next_file, options_.passphrase));
+  // 2. Every data key re-wrapped under it, one atomic file replacement each.
+  FIGURANT_RETURN_IF_ERROR(RewrapAll(next));
+  // 3. The switch: one rename makes the new master current; then the old one's bytes are zeroed.
+  const int old_fd = ::open(master_file.c_str(), O_WRONLY | O_CLOEXEC);
+  fs::rename(next_file, master_file, ec);
+  if (ec) {
+    if (old_fd >= 0) ::close(old_fd);
+    return Unavailable("cannot switch to the new master key " + next_file.string() + ": " +
+                       ec.message());
+  }
+  FIGURANT_RETURN_IF_ERROR(SyncDirectory(dir_));
+  if (old_fd >= 0) {
+    // The whole old file, sealed (longer) or not.
+    struct stat st {};
+    const size_t old_size = ::fstat(old_fd, &st) == 0 ? static_cast<size_t>(st.st_size) : 0;
+    const std::string zeros(std::max(old_size, kMasterMagic.size() + 2 + 2 * kKeyBytes), '\0');
+    const ssize_t n = ::pwrite(old_fd, zeros.data(), zeros.size(), 0);
+    (void)n;
+    ::fsync(old_fd);
+    ::close(old_fd);
+  }
+  master_ = next;
+  return Status::Ok();
+}
+
+Status KeyRing::RewrapAll(const SecretKey& next) {
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir_ / "data", ec)) {
+    const std::string stem = e.path().stem().string();
+    if (e.path().extension() == ".key" && IsSafePerformerId(stem)) files.push_back(e.path());
+  }
+  if (ec) return Unavailable("cannot list " + (dir_ / "data").string() + ": " + ec.message());
+  for (const fs::path& file : files) {
+    const std::string performer_id = file.stem().string();
+    FIGURANT_ASSIGN_OR_RETURN(Bytes wrapped, ReadKeyFile(file, kWrappedMagic));
+    if (UnwrapKey(next, performer_id, wrapped)) continue;  // done before a crash
+    std::optional<SecretKey> key = UnwrapKey(master_, performer_id, wrapped);
+    if (!key) {
+      return DataLoss("wrapped data key " + file.string() +
+                      " unwraps with neither the old nor the new master key; rotation stopped");
+    }
+    const Bytes rewrapped = WrapKey(next, performer_id, *key);
+    std::string text = KeyFileText(kWrappedMagic, rewrapped.data(), rewrapped.size());
+    Status wrote = WriteFileAtomic(file, text, kSecretMode);
+    SecureZero(text.data(), text.size());
+    FIGURANT_RETURN_IF_ERROR(wrote);
+  }
+  return Status::Ok();
 }
 
 // ---- BlobStore

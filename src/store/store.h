@@ -66,14 +66,37 @@ class KeyRing {
   // Overwrites, fsyncs and deletes the wrapped key file. OK when already absent.
   Status DestroyDataKey(const std::string& performer_id);
 
+  // Personal data the registry keeps (names, emails, disclosure texts), sealed under the
+  // performer's data key (created when missing) so that destroying the key erases it wherever
+  // it is copied. `context` names where the value lives (e.g. "performers.name") and is bound
+  // as associated data: a sealed value moved to another column, row or performer fails to open.
+  // The result is "sealed-v1:" followed by lowercase hex (docs/store.md).
+  Result<std::string> Seal(const std::string& performer_id, std::string_view context,
+                           std::string_view plaintext);
+  // The plaintext of Seal's output. NotFound when the performer's data key is gone (erased);
+  // DataLoss when the value is malformed or does not authenticate; InvalidArgument when
+  // `sealed` is not a sealed value (IsSealed).
+  Result<std::string> Unseal(const std::string& performer_id, std::string_view context,
+                             std::string_view sealed);
+
+  // Replaces the master key: a new one is written beside the old (master.key.next), every data
+  // key is re-wrapped under it, one atomic rename makes it current, and the old key's bytes are
+  // overwritten. A crash at any point is finished by the next Open. Afterwards no copy of a
+  // wrapped data key taken before the rotation unwraps with the bank's keys (a backup of the old
+  // master key would: docs/store.md says what a backup policy must do). Run on erasure.
+  Status RotateMaster();
+
  private:
   KeyRing(std::filesystem::path dir, const SecretKey& master, KeyRingOptions options)
       : dir_(std::move(dir)), master_(master), options_(std::move(options)) {}
   std::filesystem::path KeyFile(const std::string& performer_id) const;
   // Generates a data key and creates its wrapped file; AlreadyExists when the file exists.
-  Status CreateDataKey(const std::string& performer_id) const;
-  // Reads and unwraps the performer's data key; NotFound when it has none.
-  Result<SecretKey> ReadDataKey(const std::string& performer_id) const;
+  Status CreateDataKey(const std::string& performer_id);
+  // Reads and unwraps the performer's data key; NotFound when it has none. Picks up a master key
+  // another process rotated since Open.
+  Result<SecretKey> ReadDataKey(const std::string& performer_id);
+  // Re-wraps every data key not yet wrapped under `next` (RotateMaster's step 2).
+  Status RewrapAll(const SecretKey& next);
   std::filesystem::path dir_;
   SecretKey master_;
   KeyRingOptions options_;
@@ -104,6 +127,13 @@ class BlobStore {
   std::filesystem::path dir_;
   KeyRing& keys_;
 };
+
+// Overwrites a secret file with zeros, fsyncs it, deletes it and fsyncs its directory. OK when
+// already absent; Unavailable naming the file when it cannot be deleted.
+Status DestroyFile(const std::filesystem::path& file);
+
+// True when `value` is the output of KeyRing::Seal (starts with "sealed-v1:").
+bool IsSealed(std::string_view value);
 
 // True for a well-formed performer id or blob id (guards every path built from an id).
 bool IsSafePerformerId(std::string_view id);
