@@ -25,7 +25,7 @@ using PublicKey = std::array<uint8_t, kEd25519PublicKeyBytes>;
 constexpr std::string_view kSthTag = "figurant-sth-v1";
 
 bool IsKnownType(EntryType type) {
-  return type >= EntryType::kUsage && type <= EntryType::kPerformerErased;
+  return type >= EntryType::kUsage && type <= EntryType::kPerformerDeceased;
 }
 
 Entry MakeEntry(const internal::EntryFields& fields, const Hash& leaf, uint64_t offset) {
@@ -240,6 +240,12 @@ std::string_view EntryTypeName(EntryType t) {
       return "licence_revoked";
     case EntryType::kPerformerErased:
       return "performer_erased";
+    case EntryType::kStudioRegistered:
+      return "studio_registered";
+    case EntryType::kProductionDeclared:
+      return "production_declared";
+    case EntryType::kPerformerDeceased:
+      return "performer_deceased";
   }
   return "unknown";
 }

@@ -202,14 +202,22 @@ class Accumulator {
         latest_[r.key] = std::move(r.render_id);
         return Status::Ok();
       }
+      case EntryType::kProductionDeclared: {
+        FIGURANT_ASSIGN_OR_RETURN(ProductionDeclaredEvent p, ParseProductionDeclared(e));
+        // The first declaration of a production is the one that counts (the bank never makes two).
+        declared_rates_.try_emplace(p.production.declaration.production_id,
+                                    p.production.declaration.frame_rate);
+        return Status::Ok();
+      }
       default:
         return Status::Ok();
     }
   }
 
-  Statements Finish(const SignedHead& head) const {
+  Statements Finish(const SignedHead& head) {
     Statements s;
     s.head = head;
+    CountAtDeclaredRates(s.warnings);
     AddLicences(licences_, s);
     UsageTally tally = TallyUsage(usages_, latest_);
     s.real = std::move(tally.real);
@@ -260,6 +268,26 @@ class Accumulator {
     usages_.push_back(std::move(u));
   }
 
+  // Screen time is counted at the frame rate each production's studio declared, whatever fps a
+  // usage entry carries (productions without a declaration keep their entries' fps).
+  void CountAtDeclaredRates(std::vector<std::string>& warnings) {
+    std::map<std::string, std::map<double, uint64_t>> differing;  // production → fps → events
+    for (UsageEvent& u : usages_) {
+      const auto rate = declared_rates_.find(u.key.production);
+      if (rate == declared_rates_.end()) continue;
+      const double fps = rate->second.PerSecond();
+      if (!FrameRateMatches(rate->second, u.fps)) ++differing[u.key.production][u.fps];
+      u.fps = fps;
+    }
+    for (const auto& [production, by_fps] : differing) {
+      for (const auto& [fps, events] : by_fps) {
+        warnings.push_back(std::to_string(events) + " usage event(s) of production " + production +
+                           " were metered at " + Num(fps, 3) + " fps: counted at the " +
+                           declared_rates_.at(production).Name() + " fps its studio declared");
+      }
+    }
+  }
+
   // What the ledger's writers got wrong, and what the statement did about it.
   void AddRecordWarnings(std::vector<std::string>& warnings) const {
     if (frames_without_supersede_ > 0) {
@@ -274,6 +302,7 @@ class Accumulator {
   }
 
   std::map<std::string, Licence> licences_;
+  std::map<std::string, FrameRate> declared_rates_;  // production → its studio's declared rate
   std::vector<UsageEvent> usages_;
   std::map<FrameKey, std::string> latest_;  // frame → the render that counts
   std::set<std::string> seen_;              // render, frame and double of every usage kept

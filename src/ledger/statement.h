@@ -2,7 +2,9 @@
 // "Statements"). For each licence, the scan fee once (from its licence_signed entry); for each
 // production the double appears in, max(per_production_fee + per_screen_second × seconds,
 // minimum_per_production), where seconds = frames visible / fps, counting only the latest render of
-// every frame. Synthetic performers are never paid; production statements report them apart.
+// every frame; fps is the frame rate the production's studio declared (its production_declared
+// entry), or the usage entries' own for a production never declared. Synthetic performers are
+// never paid; production statements report them apart.
 #pragma once
 
 #include <map>
