@@ -1,5 +1,7 @@
 #include "shot/internal/licence_check.h"
 
+#include <cstdio>
+
 namespace figurant::shot::internal {
 namespace {
 
@@ -18,9 +20,26 @@ RefusedAgent Refusal(const PlacedAgent& agent, const registry::Double& d,
 
 }  // namespace
 
+Result<consent::ProductionFacts> SceneProduction(bank::Bank& bank, const crowd::SceneSpec& spec) {
+  auto production = bank.ProductionFactsOf(spec.production);
+  if (production.status().code() == StatusCode::kNotFound) {
+    return InvalidArgument("scene field 'production': " + production.status().message());
+  }
+  FIGURANT_RETURN_IF_ERROR(production.status());
+  if (!FrameRateMatches(production->frame_rate, spec.frames.fps)) {
+    char fps[32];
+    std::snprintf(fps, sizeof fps, "%g", spec.frames.fps);
+    return InvalidArgument("scene field 'frames.fps': " + std::string(fps) +
+                           " fps is not the frame rate production " + production->id +
+                           " declared (" + production->frame_rate.Name() +
+                           " fps); a scene is shot, and billed, at its production's rate");
+  }
+  return production;
+}
+
 LicenceCheck CheckAgents(const std::vector<PlacedAgent>& agents, const CastingPool& pool,
-                         const consent::ProductionFacts& production, Date date,
-                         const geom::Camera& camera) {
+                         const DoubleHeights& heights, const consent::ProductionFacts& production,
+                         Date date, const geom::Camera& camera) {
   const geom::Camera::Basis basis = camera.ComputeBasis();
   const PerformerLicences none;
   LicenceCheck out;
@@ -33,11 +52,14 @@ LicenceCheck CheckAgents(const std::vector<PlacedAgent>& agents, const CastingPo
     req.production = production;
     req.use = consent::Use::kBackground;
     req.date = date;
-    req.screen_height_fraction =
-        camera.ScreenHeightFraction(basis, a.inst.position, d.height_m * a.inst.scale);
+    const auto height = heights.find(d.id);
+    if (height != heights.end()) {
+      req.screen_height_fraction =
+          camera.ScreenHeightFraction(basis, a.inst.position, height->second * a.inst.scale);
+    }
     req.alterations = a.alterations;
     const consent::Decision decision = consent::Check(performer.licences, performer.facts, req);
-    if (decision.allowed && d.blob_id) {
+    if (decision.allowed && d.blob_id && height != heights.end()) {
       out.allowed.push_back({i, decision.licence_id});
     } else {
       out.refused.push_back(Refusal(a, d, decision));

@@ -49,8 +49,11 @@ class LicenceCheckTest : public ::testing::Test {
     bank::DoubleEligibility& e = pool_.judged[id];
     e.double_row.id = id;
     e.double_row.performer_id = performer;
-    e.double_row.height_m = 1.7;
-    if (geometry) e.double_row.blob_id = "blob_" + id;
+    e.double_row.height_m = 0.5;  // the registry's copy: never read by the check
+    if (geometry) {
+      e.double_row.blob_id = "blob_" + id;
+      heights_[id] = 1.7f;  // the stored geometry's standing height
+    }
     e.performer.id = performer;
   }
 
@@ -64,6 +67,7 @@ class LicenceCheckTest : public ::testing::Test {
 
   static constexpr double kNarrow = 0.25;  // an agent at z = 0 stands about half the frame high
   CastingPool pool_;
+  DoubleHeights heights_;
   geom::Camera camera_;
   const consent::ProductionFacts production_{kProduction, kStudio, {"streaming"}, {"FR"}, {}};
   const Date today_{2026, 9, 21};
@@ -76,7 +80,7 @@ TEST_F(LicenceCheckTest, EachAgentCarriesTheLicenceItsOwnCheckAllowed) {
       Agent("near_narrow", "dbl_narrow", 0),  // only a narrow licence: refused
       Agent("bare", "dbl_bare", 60),          // allowed by a licence, but nothing to render
   };
-  const LicenceCheck check = CheckAgents(agents, pool_, production_, today_, camera_);
+  const LicenceCheck check = CheckAgents(agents, pool_, heights_, production_, today_, camera_);
   ASSERT_EQ(check.allowed.size(), 2u);
   EXPECT_EQ(check.allowed[0].agent, 0u);
   EXPECT_EQ(check.allowed[0].licence_id, "lic_two_wide");
@@ -99,7 +103,7 @@ TEST_F(LicenceCheckTest, EachAgentCarriesTheLicenceItsOwnCheckAllowed) {
 TEST_F(LicenceCheckTest, AlterationsAreCheckedAsApplied) {
   PlacedAgent tinted = Agent("tinted", "dbl_two", 60);
   tinted.alterations = {consent::Alteration::kBodyScale};  // neither licence permits it
-  const LicenceCheck check = CheckAgents({tinted}, pool_, production_, today_, camera_);
+  const LicenceCheck check = CheckAgents({tinted}, pool_, heights_, production_, today_, camera_);
   EXPECT_TRUE(check.allowed.empty());
   ASSERT_EQ(check.refused.size(), 1u);
   ASSERT_EQ(check.refused[0].reasons.size(), 2u);
@@ -109,8 +113,8 @@ TEST_F(LicenceCheckTest, AlterationsAreCheckedAsApplied) {
 }
 
 TEST_F(LicenceCheckTest, RefusalsFailTheShotUnlessDropped) {
-  const LicenceCheck check =
-      CheckAgents({Agent("near_narrow", "dbl_narrow", 0)}, pool_, production_, today_, camera_);
+  const LicenceCheck check = CheckAgents({Agent("near_narrow", "dbl_narrow", 0)}, pool_, heights_,
+                                         production_, today_, camera_);
   EXPECT_TRUE(RefusalStatus(check.refused, true).ok());
   EXPECT_TRUE(RefusalStatus({}, false).ok());
   const Status s = RefusalStatus(check.refused, false);
