@@ -311,5 +311,35 @@ TEST_F(CliRenderTest, SetMeshesAreRenderedAndStoodOnButNeverMetered) {
   EXPECT_NE(r.err.find("nowhere.obj"), std::string::npos) << r.err;
 }
 
+// Attack: re-render a shot's frames with a performer hidden behind a wall while the first plates
+// still exist. The performer used to stop being paid for those frames. Now their statement is
+// unchanged; a re-render with them larger on screen does not lower it either (the licence pays per
+// screen-second: time on screen, not size).
+TEST_F(CliRenderTest, ReRenderingWithAPerformerHiddenNeverLowersWhatTheyAreOwed) {
+  const std::string performer = performers_["rate"];
+  Json({"render", Scene(json::array({Agent("rate", -0.6)}))});
+  const json before = Json({"statement", "--performer", performer});
+  EXPECT_NEAR(before["total"]["EUR"].get<double>(), 50 + 2.0 * 2 / 24, 1e-9);
+  const auto owed = [](const json& statement) {
+    return json{{"productions", statement["productions"]}, {"total", statement["total"]}};
+  };
+  {
+    std::ofstream obj(dir_.path() / "wall.obj");
+    int base = 1;
+    ObjBox(obj, base, -8, 0, -2, 8, 4, -1.6);  // between the camera (z = -9) and the performer
+  }
+  const json wall = {{"ground_plane", {{"height", 0}}}, {"meshes", {{{"file", "wall.obj"}}}}};
+  json hidden = Json({"render", Scene(json::array({Agent("rate", -0.6)}), json::array(), 2, wall)});
+  EXPECT_EQ(hidden["usage_events"], 0);
+  EXPECT_EQ(owed(Json({"statement", "--performer", performer})), owed(before));
+  json closer = Agent("rate", 0);
+  closer["position"] = {0, 0, -3};
+  Json({"render", Scene(json::array({closer}))});
+  const json after = Json({"statement", "--performer", performer});
+  EXPECT_EQ(after["total"], before["total"]);
+  EXPECT_GT(after["productions"][0]["pixels"].get<double>(),
+            before["productions"][0]["pixels"].get<double>());
+}
+
 }  // namespace
 }  // namespace figurant::testing

@@ -75,7 +75,7 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx);     // check
 // scan import, double list|show, performer erase, retention run (after RegisterBankCommands)
 void RegisterScanCommands(CLI::App& app, Context& ctx);
 void RegisterRenderCommand(CLI::App& app, Context& ctx);   // render
-void RegisterLedgerCommands(CLI::App& app, Context& ctx);  // ledger ..., statement
+void RegisterLedgerCommands(CLI::App& app, Context& ctx);  // ledger ..., statement, witness
 void RegisterDemoCommand(CLI::App& app, Context& ctx);     // demo
 void RegisterKeyCommands(CLI::App& app, Context& ctx);     // key new
 

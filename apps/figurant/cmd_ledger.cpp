@@ -1,4 +1,4 @@
-// ledger head|export|verify|prove · statement
+// ledger head|export|verify|prove|witness · statement · witness new-key
 #include <array>
 #include <memory>
 #include <optional>
@@ -7,6 +7,7 @@
 #include "core/file.h"
 #include "ledger/payloads.h"
 #include "ledger/statement.h"
+#include "ledger/witness.h"
 
 namespace figurant::cli {
 namespace {
@@ -66,6 +67,7 @@ void RegisterExport(CLI::App& ledger, Context& ctx) {
 
 struct VerifyArgs {
   std::string file, public_key, since;
+  std::string witness_log, witness_key;  // --witness FILE, --witness-key HEX
 };
 
 // What `ledger verify` checks: a log's bytes, where they came from, and the key its heads must
@@ -146,15 +148,74 @@ Result<Consistency> ProveExtends(const std::string& head_file, const VerifiedLog
   return c;
 }
 
+// A witness log read from `file`, pinned to the witness key given in hex. The key is required: a
+// log someone forged whole (with the bank's key for the heads) names a witness key of its own.
+Result<ledger::WitnessLog> ReadWitnessLogFile(const std::string& file, const std::string& key_hex) {
+  if (key_hex.empty()) {
+    return InvalidArgument(
+        "needs --witness-key HEX: the witness's public key, as the witness gives it "
+        "(a witness log forged whole would name a key of its own)");
+  }
+  auto raw = FromHex(key_hex);
+  if (!raw.ok() || raw->size() != kEd25519PublicKeyBytes) {
+    return InvalidArgument("--witness-key: expected 64 hex digits");
+  }
+  ledger::WitnessPublicKey key{};
+  std::copy(raw->begin(), raw->end(), key.begin());
+  FIGURANT_ASSIGN_OR_RETURN(const std::string text, ReadFile(file));
+  return ledger::ParseWitnessLog(text, file, key);
+}
+
+// The proof that a verified log extends every head a witness kept, as verify reports it.
+Result<json> ProveExtendsWitnessed(const VerifyArgs& args, const VerifiedLog& log) {
+  FIGURANT_ASSIGN_OR_RETURN(ledger::WitnessLog w,
+                            ReadWitnessLogFile(args.witness_log, args.witness_key));
+  if (w.heads.empty()) {
+    return InvalidArgument("--witness " + args.witness_log + ": no head has been witnessed yet");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(
+      ledger::WitnessCheck c,
+      ledger::CheckExtendsWitnessed(w, log.leaves, log.report.last_head, args.witness_log));
+  return json{{"log", args.witness_log},
+              {"heads", c.heads},
+              {"witness_key", ToHex(c.newest.witness_key)},
+              {"newest",
+               {{"line", c.newest.line},
+                {"tree_size", c.newest.bank_head.tree_size},
+                {"root", ToHex(c.newest.bank_head.root)},
+                {"witnessed_at", c.newest.witnessed_at}}},
+              {"consistency",
+               {{"old_size", c.newest.bank_head.tree_size}, {"proof", HashesJson(c.proof)}}}};
+}
+
+std::string WitnessText(const json& w) {
+  return "\nextends all " + std::to_string(w["heads"].get<uint64_t>()) + " heads witnessed in " +
+         w["log"].get<std::string>() + " by " + w["witness_key"].get<std::string>() +
+         " (newest: " + std::to_string(w["newest"]["tree_size"].get<uint64_t>()) +
+         " entries, witnessed " + FormatTimestamp(w["newest"]["witnessed_at"].get<int64_t>()) +
+         "; consistency proof of " + std::to_string(w["consistency"]["proof"].size()) + " hashes)";
+}
+
+// The ledger a command reads, as ResolveVerifyInput resolves it: an export and the bank's public
+// key, or the bank's own.
+void AddLedgerInputOptions(CLI::App& cmd, std::string& file, std::string& public_key) {
+  cmd.add_option("file", file, "Ledger export (default: the bank's ledger)");
+  cmd.add_option("--public-key", public_key,
+                 "Bank public key, hex (default: the bank's, when a bank is at hand)");
+}
+
 void RegisterVerify(CLI::App& ledger, Context& ctx) {
   auto v = std::make_shared<VerifyArgs>();
   CLI::App* verify = ledger.add_subcommand(
       "verify", "Verify a ledger export (or the bank's ledger) with only the bank's public key");
-  verify->add_option("file", v->file, "Ledger export (default: the bank's ledger)");
-  verify->add_option("--public-key", v->public_key,
-                     "Bank public key, hex (default: the bank's, when a bank is at hand)");
+  AddLedgerInputOptions(*verify, v->file, v->public_key);
   verify->add_option("--since-head", v->since,
                      "A signed head JSON kept earlier: prove the log extends it");
+  verify->add_option("--witness", v->witness_log,
+                     "A witness log: prove the log extends every head the witness countersigned");
+  verify->add_option(
+      "--witness-key", v->witness_key,
+      "The witness's public key, hex, as the witness gives it (needed with --witness)");
   verify->callback([&ctx, v] {
     auto in = ResolveVerifyInput(ctx, *v);
     if (!ctx.Check(in.status())) return;
@@ -173,6 +234,12 @@ void RegisterVerify(CLI::App& ledger, Context& ctx) {
       j["consistency"] = {{"old_size", c->old_size}, {"proof", HashesJson(c->proof)}};
       text += "\nextends the kept head of " + std::to_string(c->old_size) +
               " entries (consistency proof of " + std::to_string(c->proof.size()) + " hashes)";
+    }
+    if (!v->witness_log.empty()) {
+      auto w = ProveExtendsWitnessed(*v, *log);
+      if (!ctx.Check(WithFlag(w.status(), "--witness"))) return;
+      j["witness"] = *w;
+      text += WitnessText(*w);
     }
     ctx.Emit(j, text);
   });
@@ -209,6 +276,77 @@ void RegisterProve(CLI::App& ledger, Context& ctx) {
   });
 }
 
+struct WitnessArgs {
+  std::string file, public_key, key_file, witness_log;
+};
+
+// The witness's side: checks that the ledger extends every head already in the witness log, then
+// countersigns its newest head and appends it. Nothing is appended when the check fails.
+Result<std::pair<json, std::string>> WitnessHead(const Context& ctx, const WitnessArgs& a) {
+  FIGURANT_ASSIGN_OR_RETURN(const VerifyInput in,
+                            ResolveVerifyInput(ctx, {a.file, a.public_key, "", "", ""}));
+  FIGURANT_ASSIGN_OR_RETURN(const VerifiedLog log, VerifyInputLog(in));
+  FIGURANT_ASSIGN_OR_RETURN(const SigningKeyPair key, ledger::ReadWitnessKey(a.key_file));
+  auto text = ReadFile(a.witness_log);
+  if (!text.ok() && text.status().code() != StatusCode::kNotFound) return text.status();
+  const std::string kept = text.ok() ? *text : std::string();
+  FIGURANT_ASSIGN_OR_RETURN(const ledger::WitnessLog w,
+                            ledger::ParseWitnessLog(kept, a.witness_log, key.public_key));
+  const ledger::SignedHead& head = log.report.last_head;
+  FIGURANT_RETURN_IF_ERROR(
+      ledger::CheckExtendsWitnessed(w, log.leaves, head, a.witness_log).status());
+  json j = {
+      {"witness_log", a.witness_log}, {"head", head.ToJson()}, {"earlier_heads", w.heads.size()}};
+  if (!w.heads.empty() && w.heads.back().bank_head.tree_size == head.tree_size) {
+    j["line"] = w.heads.back().line;
+    j["appended"] = false;
+    return std::pair{j, "already witnessed as line " + std::to_string(w.heads.back().line) +
+                            " of " + a.witness_log + ": " + HeadText(head)};
+  }
+  const std::string line = ledger::CountersignHead(w, head, key, ctx.clock->Now());
+  const std::string sep = kept.empty() || kept.back() == '\n' ? "" : "\n";
+  FIGURANT_RETURN_IF_ERROR(WriteFileAtomic(a.witness_log, kept + sep + line + "\n"));
+  j["line"] = w.heads.size();
+  j["appended"] = true;
+  return std::pair{j, "countersigned " + HeadText(head) + "\nas line " +
+                          std::to_string(w.heads.size()) + " of " + a.witness_log +
+                          " (it extends the " + std::to_string(w.heads.size()) +
+                          " heads witnessed before)"};
+}
+
+void RegisterWitnessHead(CLI::App& ledger, Context& ctx) {
+  auto a = std::make_shared<WitnessArgs>();
+  CLI::App* cmd = ledger.add_subcommand(
+      "witness", "As a witness: check the ledger extends every head you kept, then countersign it");
+  AddLedgerInputOptions(*cmd, a->file, a->public_key);
+  cmd->add_option("--key", a->key_file, "The witness's key file (witness new-key)")->required();
+  cmd->add_option("--witness-log", a->witness_log, "The witness log to check and append to")
+      ->required();
+  cmd->callback([&ctx, a] {
+    auto done = WitnessHead(ctx, *a);
+    if (!ctx.Check(done.status())) return;
+    ctx.Emit(done->first, done->second);
+  });
+}
+
+// `witness new-key`: needs no bank, and is run by the witness, never by the bank.
+void RegisterWitness(CLI::App& app, Context& ctx) {
+  CLI::App* witness = app.add_subcommand("witness", "A witness's own tools (no bank needed)");
+  witness->require_subcommand(1);
+  auto out = std::make_shared<std::string>();
+  CLI::App* new_key =
+      witness->add_subcommand("new-key", "Create a witness key file (never overwrites one)");
+  new_key->add_option("--out", *out, "Where to write the key (mode 0600)")->required();
+  new_key->callback([&ctx, out] {
+    auto key = ledger::CreateWitnessKey(*out);
+    if (!ctx.Check(WithFlag(key.status(), "--out"))) return;
+    ctx.Emit(
+        {{"file", *out}, {"public_key", ToHex(*key)}},
+        "witness key written to " + *out +
+            " (keep it with the witness; never give it to the bank)\npublic key: " + ToHex(*key));
+  });
+}
+
 void RegisterLedger(CLI::App& app, Context& ctx) {
   CLI::App* ledger = app.add_subcommand("ledger", "The tamper-evident usage and licence ledger");
   ledger->require_subcommand(1);
@@ -216,6 +354,7 @@ void RegisterLedger(CLI::App& app, Context& ctx) {
   RegisterExport(*ledger, ctx);
   RegisterVerify(*ledger, ctx);
   RegisterProve(*ledger, ctx);
+  RegisterWitnessHead(*ledger, ctx);
 }
 
 void RegisterStatement(CLI::App& app, Context& ctx) {
@@ -273,6 +412,7 @@ void RegisterStatement(CLI::App& app, Context& ctx) {
 void RegisterLedgerCommands(CLI::App& app, Context& ctx) {
   RegisterLedger(app, ctx);
   RegisterStatement(app, ctx);
+  RegisterWitness(app, ctx);
 }
 
 }  // namespace figurant::cli

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "core/file.h"
+#include "ledger/internal/endian.h"
 #include "ledger/internal/record.h"
 #include "ledger/internal/sha256.h"
 
@@ -23,6 +25,26 @@ using internal::RecordKind;
 using PublicKey = std::array<uint8_t, kEd25519PublicKeyBytes>;
 
 constexpr std::string_view kSthTag = "figurant-sth-v1";
+constexpr const char* kNoFirstHead =
+    "a ledger starts with the signed head of the empty tree, and this one does not";
+
+// Whether the bytes of `have` at [at, at + want.size()) equal `want`, comparing only those present.
+bool PresentBytesMatch(std::string_view have, size_t at, std::string_view want) {
+  if (have.size() <= at) return true;
+  const size_t n = std::min(want.size(), have.size() - at);
+  return have.compare(at, n, want.substr(0, n)) == 0;
+}
+
+template <size_t N>
+std::string_view AsBytes(const std::array<uint8_t, N>& a) {
+  return {reinterpret_cast<const char*>(a.data()), N};
+}
+
+std::string LittleEndian(uint64_t v) {
+  std::string out;
+  internal::AppendLittleEndian(out, v);
+  return out;
+}
 
 bool IsKnownType(EntryType type) {
   return type >= EntryType::kUsage && type <= EntryType::kPerformerDeceased;
@@ -49,7 +71,11 @@ struct ScanResult {
   uint64_t valid_end = 0;  // offset just past the last valid head
   uint64_t entries_at_valid_end = 0;
   SignedHead last_head;
-  bool torn = false;  // the problem is a record running past the end of the bytes
+  // Whether the bytes from valid_end on are what a crash in the middle of a batch leaves
+  // (docs/ledger.md, "Durability and repair"): after a valid head, complete entries that verify,
+  // then at most a prefix of the record due next. Only such bytes may be cut away.
+  bool crash_residue = false;
+  std::string not_residue;  // when the problem is not crash residue and the message does not say
 };
 
 // One pass over a log's bytes applying the validity rule record by record: frame the record, then
@@ -67,19 +93,18 @@ class Scanner {
       Status checked = rec.ok()
                            ? (rec->kind == RecordKind::kEntry ? CheckEntry(*rec) : CheckHead(*rec))
                            : rec.status();
-      if (!checked.ok()) {
-        r_.status = std::move(checked);
-        r_.bad_offset = pos_;
-        r_.torn = torn_;
-        return r_;
-      }
+      if (!checked.ok()) return Fail(std::move(checked), bytes.substr(pos_));
       pos_ += RecordBytes(rec->body.size());
     }
     if (r_.entries != r_.entries_at_valid_end) {
       r_.bad_offset = r_.valid_end;
-      r_.torn = true;
       r_.status = DataLoss("entries " + std::to_string(r_.entries_at_valid_end) + " to " +
-                           std::to_string(r_.entries - 1) + " are not covered by a signed head");
+                           std::to_string(r_.entries - 1) + " at byte " +
+                           std::to_string(r_.valid_end) + " are not covered by a signed head");
+      r_.not_residue = r_.heads == 0 ? kNoFirstHead : "";
+      r_.crash_residue = r_.heads > 0;
+    } else if (r_.heads == 0) {
+      r_.status = DataLoss("no signed head at byte 0: " + std::string(kNoFirstHead));
     }
     return r_;
   }
@@ -91,6 +116,68 @@ class Scanner {
     std::string_view body;
     const char* check = nullptr;  // kCheckBytes bytes
   };
+
+  // The result of a scan stopped by `problem` at pos_; `rest` is the bytes from there to the end.
+  ScanResult Fail(Status problem, std::string_view rest) {
+    r_.status = std::move(problem);
+    r_.bad_offset = pos_;
+    // A complete record that breaks the rule is never a crash's: a crash leaves a prefix of what
+    // the writer wrote, and the writer writes only records that verify.
+    r_.not_residue = torn_ ? WhyNotNextRecord(rest) : "";
+    r_.crash_residue = torn_ && r_.not_residue.empty();
+    return r_;
+  }
+
+  // Empty when `rest`, a record cut short by the end of the file, can be the start of the record
+  // the log expects next: the next entry (its type known, its sequence number the next, chained to
+  // the last entry) or the head over the entries so far (its tree size, root, last-entry hash and
+  // signer). Compares only the bytes present. Otherwise why it cannot.
+  std::string WhyNotNextRecord(std::string_view rest) {
+    if (r_.heads == 0) return kNoFirstHead;
+    const bool entry = PresentBytesMatch(rest, 0, internal::kEntryMagic);
+    if (!entry && !PresentBytesMatch(rest, 0, internal::kHeadMagic)) return "no record magic";
+    if (rest.size() < internal::kFrameBytes) return "";  // a magic, or part of one, and no length
+    const internal::Frame frame = internal::ReadFrame(rest.data());
+    const std::string_view body = rest.substr(internal::kFrameBytes);
+    return entry ? WhyNotNextEntry(frame.body_length, body)
+                 : WhyNotNextHead(frame.body_length, body);
+  }
+
+  std::string WhyNotNextEntry(uint32_t length, std::string_view body) const {
+    if (length < internal::kEntryFixed || length - internal::kEntryFixed > kMaxPayload) {
+      return "its length " + std::to_string(length) + " is not an entry's";
+    }
+    if (body.size() > internal::kEntryTypeAt &&
+        !IsKnownType(static_cast<EntryType>(static_cast<uint8_t>(body[internal::kEntryTypeAt])))) {
+      return "its type is unknown";
+    }
+    if (!PresentBytesMatch(body, internal::kEntrySeqAt, LittleEndian(r_.entries))) {
+      return "its sequence number is not " + std::to_string(r_.entries);
+    }
+    if (!PresentBytesMatch(body, internal::kEntryPrevAt, AsBytes(prev_))) {
+      return "it does not chain to the entry before it";
+    }
+    return "";
+  }
+
+  std::string WhyNotNextHead(uint32_t length, std::string_view body) {
+    if (length != internal::kHeadBody)
+      return "its length " + std::to_string(length) + " is not a head's";
+    if (!PresentBytesMatch(body, internal::kHeadTreeSizeAt, LittleEndian(r_.entries))) {
+      return "its tree size is not " + std::to_string(r_.entries);
+    }
+    if (!PresentBytesMatch(body, internal::kHeadRootAt, AsBytes(frontier_.Root(sha_))) ||
+        !PresentBytesMatch(body, internal::kHeadLastAt, AsBytes(prev_))) {
+      return "it is not the head of the entries before it";
+    }
+    if (key_ && !PresentBytesMatch(body, internal::kHeadKeyAt, AsBytes(*key_)))
+      return "another key signs it";
+    if (body.size() >= internal::kHeadBody &&
+        !internal::DecodeHeadBody(body.substr(0, internal::kHeadBody), pos_).SignatureValid()) {
+      return "its signature does not verify";
+    }
+    return "";
+  }
 
   Result<Record> FrameAt(std::string_view bytes) {
     if (bytes.size() - pos_ < internal::kFrameBytes) {
@@ -211,21 +298,6 @@ Result<VerifyReport> Report(const ScanResult& r) {
   return v;
 }
 
-// True when a complete head-shaped record (magic, head length, all its bytes present) starts at or
-// after `from`, whatever its contents. A crash can only leave a prefix of the batch being written,
-// and a batch's head is its last record: a complete head beyond the damage means the damage is not
-// a crash's (a flipped byte, another signer, an edit), and the log must not be cut back.
-bool HasCompleteHeadAfter(std::string_view bytes, uint64_t from) {
-  for (size_t at = bytes.find(internal::kHeadMagic, from); at != std::string_view::npos;
-       at = bytes.find(internal::kHeadMagic, at + 1)) {
-    if (bytes.size() - at >= internal::kHeadRecord &&
-        internal::ReadFrame(bytes.data() + at).body_length == internal::kHeadBody) {
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 std::string_view EntryTypeName(EntryType t) {
@@ -324,42 +396,60 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const fs::path& dir, const SigningK
   l->key_ = key;
   l->clock_ = &clock;
   l->options_ = options;
-  l->lock_fd_ = ::open((dir / "ledger.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (l->lock_fd_ < 0 || ::flock(l->lock_fd_, LOCK_EX) != 0) {
-    return Unavailable("cannot lock the ledger in " + dir.string());
+  FIGURANT_RETURN_IF_ERROR(l->LockAndOpen(dir / "ledger.lock"));
+  FIGURANT_RETURN_IF_ERROR(l->Load());
+  return l;
+}
+
+Status Ledger::LockAndOpen(const fs::path& lock_file) {
+  lock_fd_ = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0) {
+    return Unavailable("cannot lock the ledger with " + lock_file.string());
   }
-  l->fd_ = ::open(l->file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (l->fd_ < 0)
-    return Unavailable("cannot open " + l->file_.string() + ": " + std::strerror(errno));
-  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, ReadFile(l->file_));
+  struct stat st {};
+  if (::lstat(file_.c_str(), &st) != 0) {
+    if (errno != ENOENT) {
+      return Unavailable("cannot open " + file_.string() + ": " + std::strerror(errno));
+    }
+    FIGURANT_RETURN_IF_ERROR(Create());
+  }
+  // Not through a symbolic link, and only a regular file: the log is the bank's own file.
+  fd_ = ::open(file_.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  if (fd_ < 0) return Unavailable("cannot open " + file_.string() + ": " + std::strerror(errno));
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+    return DataLoss(file_.string() + " is not a regular file, so not a ledger");
+  }
+  return Status::Ok();
+}
+
+Status Ledger::Load() {
+  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, ReadFile(file_));
   // Heads must be signed by this bank's key: the writer never extends a log someone else signed.
-  ScanResult r = Scan(bytes, key.public_key, [&](const Entry& e) {
-    l->leaves_.push_back(e.leaf);
-    l->offsets_.push_back(e.offset);
+  ScanResult r = Scan(bytes, key_.public_key, [&](const Entry& e) {
+    leaves_.push_back(e.leaf);
+    offsets_.push_back(e.offset);
   });
   if (!r.status.ok()) {
-    // Only the residue of a crash is repaired: entries after the last valid head, and at most one
-    // incomplete record, never acknowledged. Anything else (see HasCompleteHeadAfter) is tampering,
-    // another signer or media failure: reported, never truncated away.
-    if (HasCompleteHeadAfter(bytes, r.bad_offset)) {
-      return DataLoss(l->file_.string() + ": " + r.status.message());
+    // Only a crash's residue is cut away (ScanResult::crash_residue); anything else is tampering,
+    // another signer, another file written over the log or media failure: reported, and the file
+    // left exactly as it is.
+    if (!r.crash_residue) {
+      return DataLoss(file_.string() + ": " + r.status.message() +
+                      (r.not_residue.empty() ? "" : " (" + r.not_residue + ")") +
+                      "; not what a crash leaves, so the file is left as it is");
     }
-    l->leaves_.resize(r.entries_at_valid_end);
-    l->offsets_.resize(r.entries_at_valid_end);
-    l->repaired_bytes_ = bytes.size() - r.valid_end;
-    if (::ftruncate(l->fd_, static_cast<off_t>(r.valid_end)) != 0 || ::fsync(l->fd_) != 0) {
-      return Unavailable("cannot repair " + l->file_.string() + ": " + std::strerror(errno));
+    leaves_.resize(r.entries_at_valid_end);
+    offsets_.resize(r.entries_at_valid_end);
+    repaired_bytes_ = bytes.size() - r.valid_end;
+    if (::ftruncate(fd_, static_cast<off_t>(r.valid_end)) != 0 || ::fsync(fd_) != 0) {
+      return Unavailable("cannot repair " + file_.string() + ": " + std::strerror(errno));
     }
   }
-  l->end_ = r.valid_end;
-  l->head_ = r.last_head;
+  end_ = r.valid_end;
+  head_ = r.last_head;
   internal::Sha256Engine sha;
-  for (const Hash& leaf : l->leaves_) l->frontier_.Push(leaf, sha);
-  if (r.heads == 0 && l->end_ == 0) {
-    // A new ledger starts with the signed head of the empty tree.
-    FIGURANT_RETURN_IF_ERROR(l->AppendPayloads({}).status());
-  }
-  return l;
+  for (const Hash& leaf : leaves_) frontier_.Push(leaf, sha);
+  return Status::Ok();
 }
 
 Result<std::vector<uint64_t>> Ledger::Append(
@@ -383,9 +473,14 @@ struct Ledger::Batch {
   SignedHead head;
 };
 
+Status Ledger::Create() {
+  const Batch first = EncodeBatch({}, internal::kHeadRecord);
+  return WriteFileAtomic(file_, first.bytes, 0600);
+}
+
 Result<std::vector<uint64_t>> Ledger::AppendPayloads(
     const std::vector<std::pair<EntryType, std::string>>& events) {
-  if (events.empty() && end_ > 0) return std::vector<uint64_t>{};
+  if (events.empty()) return std::vector<uint64_t>{};
   FIGURANT_ASSIGN_OR_RETURN(const size_t bytes, BatchBytes(events));
   Batch batch = EncodeBatch(events, bytes);
   FIGURANT_RETURN_IF_ERROR(WriteDurably(batch.bytes));

@@ -1,11 +1,13 @@
 // The ledger: an append-only, hash-chained, Merkle-tree, signed log of usage and licence events
 // (docs/ledger.md is the byte-exact specification and the validity rule).
 //
-// Ledger::Open repairs a torn tail (records after the last valid signed head) and refuses, with
-// DataLoss naming the first bad entry, a log damaged anywhere before it. Append is durable: it
-// writes the entries and a new signed head and fsyncs before returning. VerifyLog checks an export
-// with nothing but its bytes and the expected public key.
-// A Ledger is not thread-safe; one process appends at a time (an exclusive lock file enforces it).
+// Ledger::Open cuts away only a torn tail it can prove a crash left (after the last valid head,
+// entries that verify and at most a prefix of the record due next) and refuses anything else —
+// damage, another file written over the log, an empty file — with DataLoss naming the file and the
+// first bad entry and byte, leaving the file untouched. Append is durable: it writes the entries
+// and a new signed head and fsyncs before returning. VerifyLog checks an export with nothing but
+// its bytes and the expected public key. A Ledger is not thread-safe; one process appends at a time
+// (an exclusive lock file enforces it).
 #pragma once
 
 #include <array>
@@ -95,7 +97,11 @@ struct LedgerOptions {
 
 class Ledger {
  public:
-  // Opens (creating) BANK/ledger/ledger.log, signing new heads with `key`. Repairs a torn tail.
+  // Opens BANK/ledger/ledger.log, signing new heads with `key`; creates it (with the signed head of
+  // the empty tree, atomically) when there is none. Cuts a crash's torn tail away (fsynced;
+  // repaired_bytes() says how much); DataLoss, the file unchanged, for anything that is not one
+  // (docs/ledger.md, "Durability and repair"). Unavailable when the directory, lock or file cannot
+  // be created or opened.
   static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& dir,
                                               const SigningKeyPair& key, const Clock& clock,
                                               const LedgerOptions& options = {});
@@ -131,6 +137,14 @@ class Ledger {
  private:
   struct Batch;
   Ledger() = default;
+  // Takes the writer's lock, creates the log when there is none (Create), and opens it: a regular
+  // file, not a symbolic link.
+  Status LockAndOpen(const std::filesystem::path& lock_file);
+  // A new log: the signed head of the empty tree, written whole under a temporary name and renamed
+  // into place, so that every ledger.log starts with a complete head.
+  Status Create();
+  // Reads and verifies the whole log; cuts away a crash's residue and refuses anything else.
+  Status Load();
   // The bytes a batch will take; InvalidArgument for a payload over kMaxPayload or an unknown type.
   static Result<size_t> BatchBytes(const std::vector<std::pair<EntryType, std::string>>& events);
   // Entry records chained onto the log, the new tree and its signed head.

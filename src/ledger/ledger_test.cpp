@@ -55,6 +55,13 @@ class LedgerTest : public ::testing::Test {
     return *ReadFile(l->file());
   }
 
+  // Appends one more batch, of two usage entries, and closes the ledger.
+  void AppendTwoEntries() {
+    auto l = Open();
+    ASSERT_NE(l, nullptr);
+    ASSERT_TRUE(l->Append({{EntryType::kUsage, {{"x", 1}}}, {EntryType::kUsage, {{"x", 2}}}}).ok());
+  }
+
   std::optional<std::array<uint8_t, 32>> Key() const { return key_.public_key; }
 
   FixedClock clock_{1790000000};
@@ -178,15 +185,108 @@ TEST_F(LedgerTest, DroppedReorderedDuplicatedAndTruncatedEntriesAreNamed) {
             std::string::npos);
 }
 
+// Every prefix of a real batch is what a crash mid-write can leave: each one is cut away on open,
+// and nothing acknowledged is lost.
+TEST_F(LedgerTest, EveryPrefixOfABatchIsATornTailAndIsRepaired) {
+  Build(2);
+  const fs::path file = dir_ / "ledger.log";
+  const std::string good = *ReadFile(file);
+  AppendTwoEntries();
+  const std::string batch = ReadFile(file)->substr(good.size());
+  for (size_t cut = 1; cut < batch.size(); ++cut) {
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << good << batch.substr(0, cut);
+    auto l = Ledger::Open(dir_, key_, clock_);
+    ASSERT_TRUE(l.ok()) << "cut at " << cut << ": " << l.status().ToString();
+    EXPECT_EQ((*l)->size(), 6u);
+    EXPECT_EQ((*l)->repaired_bytes(), cut);
+    l->reset();
+    ASSERT_EQ(*ReadFile(file), good) << "cut at " << cut;
+  }
+}
+
+// Sets the check field of the head record at `at` to the SHA-256 of its (edited) body, as someone
+// who edits a head would.
+void ResealHead(std::string& log, size_t at) {
+  const Hash sum = Sha256(std::string_view(log).substr(at + 8, 176));
+  log.replace(at + 8 + 176, 32, reinterpret_cast<const char*>(sum.data()), 32);
+}
+
+// Anything else is not a crash's residue: a file that is not a ledger, damage in the middle, a
+// complete final record that does not verify, a partial record that is not the one the log expects
+// next. Opening fails with DataLoss naming the file and the byte, and the file is left exactly as
+// it was — never cut back (a scene's output written over the ledger used to empty it).
+TEST_F(LedgerTest, WhatIsNotATornTailIsRefusedAndLeftAsItIs) {
+  Build(2);
+  const fs::path file = dir_ / "ledger.log";
+  const std::string good = *ReadFile(file);
+  AppendTwoEntries();
+  const std::string longer = *ReadFile(file);
+  const auto recs = Records(longer);
+  const std::string unsigned_tail = longer.substr(0, longer.size() - recs.back().size());
+  std::mt19937 rng(13);
+  std::string garbage(3000, '\0');
+  for (char& c : garbage) c = static_cast<char>(rng());
+  std::vector<std::pair<std::string, std::string>> cases = {
+      {"a PNG written over the ledger", std::string("\x89PNG\r\n\x1a\n", 8) + garbage},
+      {"garbage", garbage},
+      {"an empty file", ""},
+      {"the start of a ledger and nothing else", good.substr(0, 100)},
+      {"wrong magic", "XXXX" + good.substr(4)},
+      {"zeros after the last head", good + std::string(4096, '\0')},
+      {"text after the last head", good + "hello, ledger"},
+      {"a PNG after the last head", good + std::string("\x89PNG\r\n\x1a\n", 8) + garbage}};
+  // Damage in the middle of the unsigned entries of a batch, with no complete head after it.
+  std::string mid = unsigned_tail;
+  mid[good.size() + 60] ^= 1;
+  cases.emplace_back("a bad entry in the middle", mid);
+  // A complete final entry that does not hash to its check.
+  std::string last = unsigned_tail;
+  last[last.size() - 40] ^= 1;
+  cases.emplace_back("a complete final entry with a bad hash", last);
+  // A complete final head, its check recomputed, whose signature does not verify.
+  std::string forged = longer;
+  forged[longer.size() - recs.back().size() + 8 + 112] ^= 1;
+  ResealHead(forged, longer.size() - recs.back().size());
+  cases.emplace_back("a final head with a bad signature", forged);
+  // Partial records that are not the record the log expects next.
+  const std::string next_entry = longer.substr(good.size(), 8 + 49);
+  std::string wrong_seq = next_entry;
+  wrong_seq[8 + 1] ^= 1;
+  cases.emplace_back("a partial entry with the wrong sequence number", good + wrong_seq);
+  std::string wrong_prev = next_entry;
+  wrong_prev[8 + 20] ^= 1;
+  cases.emplace_back("a partial entry that does not chain", good + wrong_prev);
+  cases.emplace_back("a partial entry of unknown type",
+                     good + next_entry.substr(0, 8) + std::string(1, '\x7f'));
+  cases.emplace_back("a partial entry of impossible length",
+                     good + std::string("FGLE\xff\xff\xff\x7f", 8) + next_entry.substr(8, 9));
+  const std::string& head_rec = recs.back();
+  std::string wrong_head = head_rec.substr(0, 8 + 16 + 32);
+  wrong_head[8 + 20] ^= 1;  // the root
+  cases.emplace_back("a partial head over another tree", unsigned_tail + wrong_head);
+  for (const auto& [name, bytes] : cases) {
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+    auto l = Ledger::Open(dir_, key_, clock_);
+    ASSERT_FALSE(l.ok()) << name << ": opened";
+    EXPECT_EQ(l.status().code(), StatusCode::kDataLoss) << name;
+    const std::string& m = l.status().message();
+    EXPECT_NE(m.find(file.string()), std::string::npos) << name << ": " << m;
+    EXPECT_NE(m.find("byte"), std::string::npos) << name << ": " << m;
+    EXPECT_EQ(*ReadFile(file), bytes) << name << ": the file was changed";
+  }
+}
+
 TEST_F(LedgerTest, TornTailIsRepairedOnOpenButMidLogDamageIsNot) {
   Build(3);
   const fs::path file = dir_ / "ledger.log";
   const std::string good = *ReadFile(file);
-  // A crash in the middle of the next batch: half a record after the last head.
+  // A crash in the middle of the next batch: the start of its first entry after the last head.
   {
-    std::ofstream f(file, std::ios::app | std::ios::binary);
-    f << std::string("FGLE\x40\x00\x00\x00partial", 15);
+    auto l = Open();
+    ASSERT_TRUE(l->Append({{EntryType::kUsage, {{"x", 1}}}}).ok());
   }
+  const std::string partial = ReadFile(file)->substr(good.size(), 15);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << good << partial;
   auto repaired = Open();
   ASSERT_NE(repaired, nullptr);
   EXPECT_EQ(repaired->size(), 9u);
@@ -218,10 +318,7 @@ TEST_F(LedgerTest, UnsignedEntriesAfterTheLastHeadAreRepaired) {
   Build(2);
   const fs::path file = dir_ / "ledger.log";
   const std::string acknowledged = *ReadFile(file);
-  {
-    auto l = Open();
-    ASSERT_TRUE(l->Append({{EntryType::kUsage, {{"x", 1}}}, {EntryType::kUsage, {{"x", 2}}}}).ok());
-  }
+  AppendTwoEntries();
   const std::string longer = *ReadFile(file);
   const auto recs = Records(longer);
   // Everything of the third batch but the last 10 bytes of its second entry (and its head).

@@ -1,8 +1,9 @@
 // Metering: turning a rendered frame's coverage records into ledger usage events — one per double
 // visible in the frame, with its summed pixel coverage (equal to its Cryptomatte coverage in the
 // frame's EXR), largest on-screen height and whether any of its agents was altered. Re-rendering a
-// frame supersedes the previous render's events for it (recorded as a supersede entry), so
-// statements never count a frame twice.
+// frame records a supersede entry naming the render it replaces. Statements bill each double in a
+// frame once, at the most any render of the frame recorded: a re-render never counts twice and
+// never lowers what is owed (docs/ledger.md, "Statements").
 #pragma once
 
 #include <map>
@@ -29,8 +30,9 @@ struct AgentUsage {
   bool synthetic = false;      // the performer is synthetic (no real person)
 };
 
-// The render currently counted for every frame in the ledger: the render named by the frame's last
-// usage or supersede entry. DataLoss when one of those entries breaks its payload format.
+// The latest render of every frame in the ledger (the one a re-render's supersede entry names): the
+// render named by the frame's last usage or supersede entry. DataLoss when one of those entries
+// breaks its payload format.
 Result<std::map<FrameKey, std::string>> LatestRenders(const Ledger& ledger);
 
 // Aggregates a frame's per-agent coverage into one event per double with pixels > 0, ordered by

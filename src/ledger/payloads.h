@@ -50,7 +50,8 @@ struct UsageEvent {
   bool synthetic = false;      // the performer is synthetic (no real person)
 };
 
-// Type 2, `supersede`: a re-render of a frame replaces the previous render's usage events.
+// Type 2, `supersede`: a re-render of a frame replaces the previous render's plate. A record of
+// which render replaced which; statements still bill what the earlier render showed.
 struct SupersedeEvent {
   static constexpr EntryType kType = EntryType::kSupersede;
   std::string render_id;   // the new render

@@ -80,7 +80,34 @@ struct LineTally {
 using LineKey =
     std::tuple<std::string, std::string, std::string>;  // performer, licence, production
 
-// Counted usage (latest render of each frame, once per render, frame and double), summed.
+// The unit statements bill: one double visible in one frame of a shot. Billed once, at the most any
+// render of that frame recorded for it, so that re-rendering never lowers what is owed
+// (docs/ledger.md, "Statements").
+struct UnitKey {
+  FrameKey frame;
+  std::string double_id;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>.
+  auto operator<=>(const UnitKey&) const = default;
+};
+struct Unit {
+  UsageEvent first;  // the first render that showed it: performer and licence
+  // The largest 1/fps among renders showing it; 1/the declared rate once Finish applies it.
+  double seconds = 0;                        // [Units: s]
+  double pixels = 0;                         // the largest pixel count among them [Units: pixels]
+  std::set<std::string> agent_names;         // every agent that showed it, in any render
+  std::map<double, uint64_t> events_at_fps;  // usage events showing it, by the fps they carry
+};
+
+// Folds one usage event into its unit: a unit only ever grows.
+void AddToUnit(const UsageEvent& u, Unit& unit, bool fresh) {
+  if (fresh) unit.first = u;
+  unit.seconds = std::max(unit.seconds, 1.0 / u.fps);
+  unit.pixels = std::max(unit.pixels, u.pixels);
+  unit.agent_names.insert(u.agent_names.begin(), u.agent_names.end());
+  ++unit.events_at_fps[u.fps];
+}
+
+// Every unit, summed.
 struct UsageTally {
   std::map<LineKey, LineTally> lines;                     // real performers only
   std::map<std::string, PopulationLine> real, synthetic;  // by production
@@ -91,35 +118,36 @@ std::string FrameId(const std::string& shot, int frame) {
   return shot + '\0' + std::to_string(frame);
 }
 
-void AddToPopulation(const UsageEvent& u, PopulationLine& pop,
+void AddToPopulation(const UnitKey& key, const Unit& unit, PopulationLine& pop,
                      std::map<std::string, std::set<std::string>>& frames) {
-  pop.production = u.key.production;
-  for (const std::string& a : u.agent_names) pop.agents.insert(u.key.shot + "/" + a);
-  pop.doubles.insert(u.double_id);
-  pop.screen_seconds += 1.0 / u.fps;
-  frames[u.key.production].insert(FrameId(u.key.shot, u.key.frame));
+  pop.production = key.frame.production;
+  for (const std::string& a : unit.agent_names) pop.agents.insert(key.frame.shot + "/" + a);
+  pop.doubles.insert(key.double_id);
+  pop.screen_seconds += unit.seconds;
+  frames[key.frame.production].insert(FrameId(key.frame.shot, key.frame.frame));
 }
 
-void AddToLine(const UsageEvent& u, LineTally& t) {
-  t.line.production = u.key.production;
-  t.line.licence = u.licence_id;
-  t.frames.insert(FrameId(u.key.shot, u.key.frame));
-  t.line.shots.insert(u.key.shot);
-  t.line.screen_seconds += 1.0 / u.fps;
-  t.line.pixels += u.pixels;
+void AddToLine(const UnitKey& key, const Unit& unit, LineTally& t) {
+  t.line.production = key.frame.production;
+  t.line.licence = unit.first.licence_id;
+  t.frames.insert(FrameId(key.frame.shot, key.frame.frame));
+  t.line.shots.insert(key.frame.shot);
+  t.line.screen_seconds += unit.seconds;
+  t.line.pixels += unit.pixels;
 }
 
-UsageTally TallyUsage(const std::vector<UsageEvent>& usages,
-                      const std::map<FrameKey, std::string>& latest) {
+UsageTally TallyUsage(const std::map<UnitKey, Unit>& units) {
   UsageTally t;
   std::map<std::string, std::set<std::string>> synthetic_frames, real_frames;  // by production
-  for (const UsageEvent& u : usages) {
-    if (latest.at(u.key) != u.render_id) continue;  // superseded by a later render of the frame
+  for (const auto& [key, unit] : units) {
+    const UsageEvent& u = unit.first;
     auto& population = u.synthetic ? t.synthetic : t.real;
-    AddToPopulation(u, population[u.key.production], u.synthetic ? synthetic_frames : real_frames);
+    AddToPopulation(key, unit, population[key.frame.production],
+                    u.synthetic ? synthetic_frames : real_frames);
     bool& synthetic = t.performers[u.performer_id];
     synthetic = synthetic || u.synthetic;
-    if (!u.synthetic) AddToLine(u, t.lines[{u.performer_id, u.licence_id, u.key.production}]);
+    if (!u.synthetic)
+      AddToLine(key, unit, t.lines[{u.performer_id, u.licence_id, key.frame.production}]);
   }
   for (auto& [production, frames] : synthetic_frames) {
     t.synthetic[production].frames = frames.size();
@@ -194,7 +222,7 @@ class Accumulator {
       }
       case EntryType::kUsage: {
         FIGURANT_ASSIGN_OR_RETURN(UsageEvent u, ParseUsage(e));
-        AddUsage(std::move(u));
+        AddUsage(u);
         return Status::Ok();
       }
       case EntryType::kSupersede: {
@@ -219,7 +247,7 @@ class Accumulator {
     s.head = head;
     CountAtDeclaredRates(s.warnings);
     AddLicences(licences_, s);
-    UsageTally tally = TallyUsage(usages_, latest_);
+    UsageTally tally = TallyUsage(units_);
     s.real = std::move(tally.real);
     s.synthetic = std::move(tally.synthetic);
     for (const auto& [id, synthetic] : tally.performers) {
@@ -251,10 +279,10 @@ class Accumulator {
     }
   }
 
-  void AddUsage(UsageEvent u) {
+  void AddUsage(const UsageEvent& u) {
     auto [it, fresh] = latest_.try_emplace(u.key, u.render_id);
     if (!fresh && it->second != u.render_id) {
-      // A new render of the frame without its supersede entry: it replaces the old one anyway.
+      // A new render of the frame without its supersede entry: a writer's slip, billed the same.
       if (supersede_missing_.insert(u.key).second) ++frames_without_supersede_;
       it->second = u.render_id;
     }
@@ -265,19 +293,21 @@ class Accumulator {
       ++duplicates_;
       return;
     }
-    usages_.push_back(std::move(u));
+    auto [unit, first] = units_.try_emplace(UnitKey{u.key, u.double_id});
+    AddToUnit(u, unit->second, first);
   }
 
   // Screen time is counted at the frame rate each production's studio declared, whatever fps a
   // usage entry carries (productions without a declaration keep their entries' fps).
   void CountAtDeclaredRates(std::vector<std::string>& warnings) {
     std::map<std::string, std::map<double, uint64_t>> differing;  // production → fps → events
-    for (UsageEvent& u : usages_) {
-      const auto rate = declared_rates_.find(u.key.production);
+    for (auto& [key, unit] : units_) {
+      const auto rate = declared_rates_.find(key.frame.production);
       if (rate == declared_rates_.end()) continue;
-      const double fps = rate->second.PerSecond();
-      if (!FrameRateMatches(rate->second, u.fps)) ++differing[u.key.production][u.fps];
-      u.fps = fps;
+      unit.seconds = 1.0 / rate->second.PerSecond();
+      for (const auto& [fps, events] : unit.events_at_fps) {
+        if (!FrameRateMatches(rate->second, fps)) differing[key.frame.production][fps] += events;
+      }
     }
     for (const auto& [production, by_fps] : differing) {
       for (const auto& [fps, events] : by_fps) {
@@ -292,8 +322,8 @@ class Accumulator {
   void AddRecordWarnings(std::vector<std::string>& warnings) const {
     if (frames_without_supersede_ > 0) {
       warnings.push_back(std::to_string(frames_without_supersede_) +
-                         " frame(s) re-rendered without a supersede entry: only the latest render "
-                         "of each is counted");
+                         " frame(s) re-rendered without a supersede entry (billed as every "
+                         "re-render is: no render lowers what a frame owes)");
     }
     if (duplicates_ > 0) {
       warnings.push_back(std::to_string(duplicates_) +
@@ -303,9 +333,10 @@ class Accumulator {
 
   std::map<std::string, Licence> licences_;
   std::map<std::string, FrameRate> declared_rates_;  // production → its studio's declared rate
-  std::vector<UsageEvent> usages_;
-  std::map<FrameKey, std::string> latest_;  // frame → the render that counts
-  std::set<std::string> seen_;              // render, frame and double of every usage kept
+  std::map<UnitKey, Unit> units_;
+  std::map<FrameKey, std::string>
+      latest_;                  // frame → its latest render (to spot missing supersedes)
+  std::set<std::string> seen_;  // render, frame and double of every usage kept
   std::set<FrameKey> supersede_missing_;
   uint64_t frames_without_supersede_ = 0, duplicates_ = 0;
 };

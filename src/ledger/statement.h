@@ -1,10 +1,12 @@
 // Statements: what each performer is owed, computed from the ledger alone (docs/ledger.md,
 // "Statements"). For each licence, the scan fee once (from its licence_signed entry); for each
 // production the double appears in, max(per_production_fee + per_screen_second × seconds,
-// minimum_per_production), where seconds = frames visible / fps, counting only the latest render of
-// every frame; fps is the frame rate the production's studio declared (its production_declared
-// entry), or the usage entries' own for a production never declared. Synthetic performers are
-// never paid; production statements report them apart.
+// minimum_per_production), where seconds = Σ 1/fps over the frames each double is visible in,
+// fps being the frame rate the production's studio declared (its production_declared entry) or,
+// for a production never declared, the highest 1/fps any render of the frame recorded. A double
+// visible in a frame is billed once however often the frame is re-rendered: re-rendering never
+// lowers what is owed. Synthetic performers are never paid; production statements report them
+// apart.
 #pragma once
 
 #include <map>
@@ -25,8 +27,9 @@ struct ProductionLine {
   std::string currency;
   uint64_t frames = 0;  // distinct (shot, frame) where one of the performer's doubles appears
   std::set<std::string> shots;
-  double screen_seconds = 0;  // Σ 1/fps over counted usage events (per double) [Units: s]
-  double pixels = 0;          // Σ Cryptomatte coverage [Units: pixels]
+  // Σ over (frame, double) of the largest 1/fps among renders showing it [Units: s]
+  double screen_seconds = 0;
+  double pixels = 0;  // Σ over (frame, double) of its largest Cryptomatte coverage [Units: pixels]
   double per_production_fee = 0, per_screen_second = 0, minimum = 0;
   double amount = 0;        // owed for this production under the licence (unrounded)
   bool terms_known = true;  // false: no licence_signed entry (or unreadable terms); amount 0
@@ -54,13 +57,16 @@ struct Statements {
   std::map<std::string, PerformerStatement> performers;  // real and synthetic performers
   std::map<std::string, PopulationLine> synthetic;       // by production
   std::map<std::string, PopulationLine> real;            // by production, for comparison
-  std::vector<std::string> warnings;  // usage without signed terms, re-renders without supersede
-  SignedHead head;                    // what they were computed from
+  // Usage without signed terms, re-renders without a supersede entry, duplicate events.
+  std::vector<std::string> warnings;
+  SignedHead head;  // what they were computed from
 };
 
-// One pass over the ledger. A usage event counts when its render is the latest render of its
-// frame (the last usage or supersede entry for that production, shot and frame), once per
-// (render, frame, double): a re-render never counts twice, even without its supersede entry.
+// One pass over the ledger. The billed unit is a double visible in a frame (production, shot,
+// frame, double): it counts if any render of the frame showed it, once, with the largest 1/fps and
+// pixel count any such render recorded and the licence of the first. So appending entries never
+// lowers any line or total: a re-render that hides a performer removes nothing, and a re-render
+// never counts twice (supersede entries record which render replaced which; they remove nothing).
 // Usage under a licence whose signed terms are not in the ledger is listed with amount 0 and a
 // warning. DataLoss when the ledger does not verify or a usage, supersede or licence_signed entry
 // breaks its payload format (ledger/payloads.h names the entry and the field).

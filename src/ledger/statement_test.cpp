@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <random>
 
 #include "core/file.h"
 #include "ledger/metering.h"
@@ -247,16 +248,91 @@ TEST_F(StatementTest, NoDoubleCountingEvenWithoutSupersedeEntries) {
   EXPECT_NE(s->warnings[1].find("duplicate"), std::string::npos);
 }
 
-// A re-render in which a double no longer appears: the supersede entry stops its old events.
-TEST_F(StatementTest, ReRenderWithoutADoubleStopsPayingForIt) {
-  Render("rnd_1", "prd_A", "sh010", 24,
-         {A("dbl_rate", "per_rate", "lic_rate"), A("dbl_fee", "per_fee", "lic_fee")});
-  Render("rnd_2", "prd_A", "sh010", 24, {A("dbl_fee", "per_fee", "lic_fee")});
-  auto s = ComputeStatements(*ledger_);
-  ASSERT_TRUE(s.ok());
-  EXPECT_TRUE(s->performers.at("per_rate").productions.empty());
-  EXPECT_NEAR(s->performers.at("per_rate").total.at("EUR"), 100, 1e-9);  // the scan fee only
-  EXPECT_TRUE(s->warnings.empty());
+// What a statement bills a performer: its lines and totals, without the head it names (which moves
+// with every append).
+json Owed(const Statements& s, const std::string& performer) {
+  json j = PerformerStatementJson(s, performer, std::nullopt);
+  return {{"productions", j["productions"]}, {"total", j["total"]}};
+}
+
+// Attack: the studio re-renders frames with a performer hidden (or off screen) while the earlier
+// plates still exist. The performer used to stop being paid for those frames; now what they are
+// owed is unchanged. Re-rendering them larger on screen does not lower it either, and under a
+// licence paying per screen-second it stays the same (time on screen, not size): only the pixels
+// rise to the largest render's.
+TEST_F(StatementTest, ReRenderingWithAPerformerHiddenNeverLowersWhatTheyAreOwed) {
+  const auto rate = A("dbl_rate", "per_rate", "lic_rate");
+  const auto fee = A("dbl_fee", "per_fee", "lic_fee");
+  Render("rnd_1", "prd_A", "sh010", 24, {rate, fee});
+  auto first = ComputeStatements(*ledger_);
+  ASSERT_TRUE(first.ok());
+  const json owed = Owed(*first, "per_rate");
+  EXPECT_NEAR(owed["total"]["EUR"].get<double>(), 100 + 1.5, 1e-9);
+
+  Render("rnd_2", "prd_A", "sh010", 24, {fee});  // per_rate hidden in every frame
+  auto hidden = ComputeStatements(*ledger_);
+  ASSERT_TRUE(hidden.ok());
+  EXPECT_EQ(Owed(*hidden, "per_rate"), owed);
+  EXPECT_TRUE(hidden->warnings.empty());
+
+  AgentUsage larger = rate;
+  larger.pixels = 400;  // four times the coverage
+  larger.height_fraction = 0.25;
+  Render("rnd_3", "prd_A", "sh010", 24, {larger, fee});
+  auto bigger = ComputeStatements(*ledger_);
+  ASSERT_TRUE(bigger.ok());
+  const ProductionLine& line = bigger->performers.at("per_rate").productions.at(0);
+  EXPECT_NEAR(line.screen_seconds, 1.0, 1e-9);
+  EXPECT_NEAR(line.pixels, 24 * 400, 1e-9);
+  EXPECT_NEAR(bigger->performers.at("per_rate").total.at("EUR"), 100 + 1.5, 1e-9);
+  EXPECT_EQ(Owed(*bigger, "per_fee"), Owed(*first, "per_fee"));
+}
+
+// The rule for all sequences of renders, against a reference written from docs/ledger.md: each
+// (frame, double) that any render showed counts once, for the largest 1/fps among those renders.
+// After every render no performer's line or total goes down.
+TEST_F(StatementTest, OwedNeverDecreasesOverAnySequenceOfRenders) {
+  std::mt19937 rng(17);
+  const std::vector<AgentUsage> cast = {
+      A("dbl_rate", "per_rate", "lic_rate"), A("dbl_rate2", "per_rate", "lic_rate"),
+      A("dbl_min", "per_min", "lic_min"), A("dbl_fee", "per_fee", "lic_fee")};
+  std::map<std::pair<int, std::string>, double> reference;  // (frame, double) → seconds
+  std::map<std::string, double> before;                     // performer → EUR owed
+  for (int render = 0; render < 40; ++render) {
+    const double fps = (rng() % 2 == 0) ? 24 : 25;
+    std::vector<std::pair<EntryType, std::string>> batch;
+    const auto latest = LatestRenders(*ledger_);
+    for (int frame = 1001; frame <= 1003; ++frame) {
+      std::vector<AgentUsage> shown;
+      for (AgentUsage a : cast) {
+        if (rng() % 2 == 0) continue;
+        a.pixels = 1 + rng() % 500;
+        shown.push_back(a);
+        double& seconds = reference[{frame, a.double_id}];
+        seconds = std::max(seconds, 1 / fps);
+      }
+      const FrameKey key{"prd_A", "sh010", frame};
+      std::optional<std::string> prev;
+      if (auto it = latest->find(key); it != latest->end()) prev = it->second;
+      auto entries = FrameEntries("rnd_" + std::to_string(render), key, fps, shown, prev);
+      std::move(entries.begin(), entries.end(), std::back_inserter(batch));
+    }
+    ASSERT_TRUE(ledger_->AppendPayloads(batch).ok());
+    auto s = ComputeStatements(*ledger_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    double rate_seconds = 0;
+    for (const auto& [unit, seconds] : reference) {
+      if (unit.second.rfind("dbl_rate", 0) == 0) rate_seconds += seconds;
+    }
+    const auto& rate_lines = s->performers.at("per_rate").productions;
+    ASSERT_EQ(rate_lines.empty(), rate_seconds == 0);
+    if (!rate_lines.empty()) EXPECT_NEAR(rate_lines.at(0).screen_seconds, rate_seconds, 1e-9);
+    for (const auto& [id, p] : s->performers) {
+      const double owed = p.total.count("EUR") != 0 ? p.total.at("EUR") : 0;
+      EXPECT_GE(owed + 1e-9, before[id]) << id << " after render " << render;
+      before[id] = owed;
+    }
+  }
 }
 
 // Usage under a licence the ledger has no signed terms for: that line's amount is unknown and

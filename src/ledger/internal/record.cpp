@@ -30,10 +30,10 @@ Frame ReadFrame(const char* p) {
 
 EntryFields DecodeEntryBody(std::string_view body) {
   EntryFields e;
-  e.type = static_cast<EntryType>(static_cast<uint8_t>(body[0]));
-  e.seq = LoadLittleEndian<uint64_t>(body.data() + 1);
-  e.time = LoadLittleEndian<int64_t>(body.data() + 9);
-  CopyBytes(e.prev, body.data() + 17);
+  e.type = static_cast<EntryType>(static_cast<uint8_t>(body[kEntryTypeAt]));
+  e.seq = LoadLittleEndian<uint64_t>(body.data() + kEntrySeqAt);
+  e.time = LoadLittleEndian<int64_t>(body.data() + kEntryTimeAt);
+  CopyBytes(e.prev, body.data() + kEntryPrevAt);
   e.payload = body.substr(kEntryFixed);
   return e;
 }
@@ -76,12 +76,12 @@ std::string EncodeHeadRecord(const SignedHead& head) {
 
 SignedHead DecodeHeadBody(std::string_view body, uint64_t offset) {
   SignedHead h;
-  h.tree_size = LoadLittleEndian<uint64_t>(body.data());
-  h.time = LoadLittleEndian<int64_t>(body.data() + 8);
-  CopyBytes(h.root, body.data() + 16);
-  CopyBytes(h.last, body.data() + 48);
-  CopyBytes(h.public_key, body.data() + 80);
-  CopyBytes(h.signature, body.data() + 112);
+  h.tree_size = LoadLittleEndian<uint64_t>(body.data() + kHeadTreeSizeAt);
+  h.time = LoadLittleEndian<int64_t>(body.data() + kHeadTimeAt);
+  CopyBytes(h.root, body.data() + kHeadRootAt);
+  CopyBytes(h.last, body.data() + kHeadLastAt);
+  CopyBytes(h.public_key, body.data() + kHeadKeyAt);
+  CopyBytes(h.signature, body.data() + kHeadSignatureAt);
   h.offset = offset;
   return h;
 }

@@ -22,6 +22,10 @@ inline constexpr size_t kEntryFixed = 1 + 8 + 8 + 32;  // type, seq, time, prev
 inline constexpr size_t kHeadBody = 8 + 8 + 32 + 32 + 32 + 64;
 inline constexpr size_t kHeadSigned = 8 + 8 + 32 + 32;  // tree_size, time, root, last
 inline constexpr size_t kHeadRecord = kFrameBytes + kHeadBody + kCheckBytes;
+// Where each field starts in an entry body and in a head body. [Units: bytes from the body's start]
+inline constexpr size_t kEntryTypeAt = 0, kEntrySeqAt = 1, kEntryTimeAt = 9, kEntryPrevAt = 17;
+inline constexpr size_t kHeadTreeSizeAt = 0, kHeadTimeAt = 8, kHeadRootAt = 16, kHeadLastAt = 48,
+                        kHeadKeyAt = 80, kHeadSignatureAt = 112;
 
 // Bytes a record with a body of `body_length` bytes takes in the file.
 constexpr uint64_t RecordBytes(uint64_t body_length) {
