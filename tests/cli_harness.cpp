@@ -2,10 +2,14 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -26,8 +30,53 @@ std::string ReadAll(int fd) {
   return out;
 }
 
+// How a run is bounded: SIGKILLed after `kill_after_us` (unless it ended first; -1 never), and
+// its address space limited to `address_space_bytes` (0: unlimited).
+struct RunBounds {
+  int64_t kill_after_us = -1;
+  uint64_t address_space_bytes = 0;
+};
+
+// Kills `pid` when `bounds.kill_after_us` passes before Finished() is called; Finished() waits
+// for the timer to stand down, so the pid is never signalled once it may have been reaped.
+class Killer {
+ public:
+  Killer(pid_t pid, int64_t kill_after_us) {
+    if (kill_after_us < 0) return;
+    thread_ = std::thread([this, pid, kill_after_us] {
+      std::unique_lock lock(mutex_);
+      if (!done_cv_.wait_for(lock, std::chrono::microseconds(kill_after_us),
+                             [this] { return done_; })) {
+        fired_ = true;
+        ::kill(pid, SIGKILL);
+      }
+    });
+  }
+  ~Killer() { Finished(); }
+  Killer(const Killer&) = delete;
+  Killer& operator=(const Killer&) = delete;
+
+  // Call once the child has exited (and before it is reaped); returns whether the timer fired.
+  bool Finished() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    done_cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    return fired_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable done_cv_;
+  bool done_ = false;
+  bool fired_ = false;
+  std::thread thread_;
+};
+
 RunResult Run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-              int kill_after_us) {
+              const RunBounds& bounds) {
   int out_pipe[2], err_pipe[2];
   if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) return {};
   const std::string bin = FigurantBinary().string();
@@ -38,6 +87,10 @@ RunResult Run(const std::vector<std::string>& args, const std::map<std::string, 
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
     for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+    if (bounds.address_space_bytes > 0) {
+      const rlimit as{bounds.address_space_bytes, bounds.address_space_bytes};
+      ::setrlimit(RLIMIT_AS, &as);
+    }
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(bin.c_str()));
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -47,20 +100,20 @@ RunResult Run(const std::vector<std::string>& args, const std::map<std::string, 
   }
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
-  std::thread killer;
-  if (kill_after_us >= 0) {
-    killer = std::thread([pid, kill_after_us] {
-      ::usleep(static_cast<useconds_t>(kill_after_us));
-      ::kill(pid, SIGKILL);
-    });
-  }
+  Killer killer(pid, bounds.kill_after_us);
   RunResult r;
   std::thread err_reader([&] { r.err = ReadAll(err_pipe[0]); });
   r.out = ReadAll(out_pipe[0]);
   err_reader.join();
+  siginfo_t info{};
+  while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR) {
+  }
+  r.timed_out = killer.Finished();
   int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (killer.joinable()) killer.join();
+  rusage usage{};
+  while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  r.max_rss_kb = usage.ru_maxrss;
   ::close(out_pipe[0]);
   ::close(err_pipe[0]);
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
@@ -76,12 +129,17 @@ fs::path FigurantBinary() {
 
 RunResult RunFigurant(const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env) {
-  return Run(args, env, -1);
+  return Run(args, env, {});
+}
+
+RunResult RunFigurantLimited(const std::vector<std::string>& args, const RunLimits& limits,
+                             const std::map<std::string, std::string>& env) {
+  return Run(args, env, {int64_t{limits.timeout_ms} * 1000, limits.address_space_bytes});
 }
 
 RunResult RunAndKill(const std::vector<std::string>& args,
                      const std::map<std::string, std::string>& env, int kill_after_us) {
-  return Run(args, env, kill_after_us);
+  return Run(args, env, {kill_after_us, 0});
 }
 
 TempDir::TempDir(const std::string& tag) {

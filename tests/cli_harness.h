@@ -13,6 +13,15 @@ struct RunResult {
   int signal = 0;      // the signal that killed it, else 0
   std::string out;
   std::string err;
+  bool timed_out = false;  // RunFigurantLimited: killed because it outlived its time limit
+  long max_rss_kb = 0;     // peak resident memory of it (and its children) [Units: KiB]
+};
+
+// Bounds for RunFigurantLimited, so a test of a hang or a runaway allocation fails instead of
+// hanging the suite or exhausting the machine.
+struct RunLimits {
+  int timeout_ms = 60'000;           // SIGKILL after this long [Units: ms] [Limits: > 0]
+  uint64_t address_space_bytes = 0;  // RLIMIT_AS of the binary; 0 leaves it unlimited
 };
 
 std::filesystem::path FigurantBinary();
@@ -20,6 +29,11 @@ std::filesystem::path FigurantBinary();
 // Runs figurant with `args` and extra environment variables; waits for it.
 RunResult RunFigurant(const std::vector<std::string>& args,
                       const std::map<std::string, std::string>& env = {});
+
+// Runs figurant within `limits`: killed (timed_out) when it runs longer, refused memory beyond
+// the address-space limit.
+RunResult RunFigurantLimited(const std::vector<std::string>& args, const RunLimits& limits,
+                             const std::map<std::string, std::string>& env = {});
 
 // Starts figurant, sleeps `kill_after_us` microseconds, then SIGKILLs it (if still running).
 RunResult RunAndKill(const std::vector<std::string>& args,

@@ -78,7 +78,7 @@ void RegisterDraft(CLI::App& licence, Context& ctx) {
   cmd->add_option("--studio", a->studio, "Studio id")->required();
   cmd->add_option("--terms", a->terms, "Terms JSON file (docs/licence.md)")->required();
   cmd->callback([&ctx, a] {
-    auto text = ReadFile(a->terms);
+    auto text = ReadUserFile(a->terms, consent::kTermsFile);
     if (!ctx.Check(text.status().WithContext("--terms"))) return;
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;

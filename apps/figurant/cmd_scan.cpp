@@ -72,7 +72,7 @@ void AddImportOptions(CLI::App& cmd, ImportArgs& a) {
 // --body's sliders, or MakeHuman's average body without one.
 Result<scan::MakeHumanBody> ReadBody(const std::string& file) {
   if (file.empty()) return scan::MakeHumanBody{};
-  auto text = ReadFile(file);
+  auto text = ReadUserFile(file, scan::kBodyFile);
   if (!text.ok()) return text.status().WithContext("--body");
   return scan::ParseMakeHumanBody(*text, file);
 }

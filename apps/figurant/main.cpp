@@ -1,6 +1,7 @@
 // figurant: the command-line face of the bank. Parses options, calls the libraries, turns their
 // Status into an exit code (see cli.h). No domain logic lives here.
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 
 #include "cli.h"
@@ -48,6 +49,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? figurant::cli::kExitOk : figurant::cli::kExitBadInput;
+  } catch (const std::exception& e) {
+    // Libraries stop exceptions at their boundary (bad input is a Status); one that escapes is a
+    // bug, reported as one rather than as an abort and a core dump.
+    std::cerr << "figurant: internal error: " << e.what() << '\n';
+    return figurant::cli::kExitFailure;
   }
   return ctx.exit_code;
 }

@@ -3,6 +3,7 @@
 // keys are the product of the joint's rotation channels in file order, the BVH convention.
 #include "anim/bvh.h"
 
+#include <assimp/MemoryIOWrapper.h>
 #include <assimp/scene.h>
 
 #include <assimp/Importer.hpp>
@@ -107,17 +108,23 @@ Mat4f RotationBetween(const Vec3f& from, const Vec3f& to) {
 
 Result<BvhClip> LoadBvh(const std::filesystem::path& file, BvhUp up) {
   const std::string name = file.string();
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) return NotFound(name + ": no such BVH file");
+  // Read here, bounded, and parsed from memory: Assimp opening the path itself would read a FIFO
+  // or a device without end.
+  FIGURANT_ASSIGN_OR_RETURN(const std::string bytes, ReadUserFile(file, kBvhFile));
   BvhClip clip;
   clip.name = file.stem().string();
   std::vector<const aiNodeAnim*> joint_channels;
   try {
     Assimp::Importer importer;
-    const aiScene* scene = importer.ReadFile(name, 0);
+    const aiScene* scene = importer.ReadFileFromMemory(bytes.data(), bytes.size(), 0, "bvh");
     if (scene == nullptr) {
       std::string why = importer.GetErrorString();
-      // Assimp's BVH errors read "<file>:<line> - <what>"; say which file when they do not.
+      // Assimp's BVH errors read "<file>:<line> - <what>", the file being Assimp's name for
+      // memory; say which file.
+      const std::string memory_name = AI_MEMORYIO_MAGIC_FILENAME ".bvh";
+      if (const size_t at = why.find(memory_name); at != std::string::npos) {
+        why.replace(at, memory_name.size(), name);
+      }
       if (why.find(name) == std::string::npos) why = name + ": " + why;
       return InvalidArgument("malformed BVH: " + why);
     }

@@ -17,10 +17,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/file.h"
 #include "core/status.h"
 #include "geom/vec.h"
 
 namespace figurant::anim {
+
+// A motion-capture clip: ten minutes at 120 fps for a 60-joint rig is about 100 MB of text.
+inline constexpr FileLimit kBvhFile{"BVH clip", 128u << 20};  // 128 MiB
 
 enum class BvhUp {
   kAuto,  // the taller of the rest skeleton's Y and Z extents is up (MakeHuman guesses likewise)
@@ -50,9 +54,10 @@ struct BvhClip {
   geom::Mat4f GlobalRotation(int frame, int joint) const;
 };
 
-// Loads a clip. On failure InvalidArgument naming `file` (and the line, for syntax errors):
-// unreadable or malformed files, no frames, a non-positive frame time, a frame with too few
-// values. Nothing is kept on failure.
+// Loads a clip, a regular file of at most kBvhFile bytes (core/file.h ReadUserFile). On failure
+// NotFound when it does not exist, else InvalidArgument naming `file` (and the line, for syntax
+// errors): not a regular file, too large, malformed, no frames, a non-positive frame time, a frame
+// with too few values. Nothing is kept on failure.
 Result<BvhClip> LoadBvh(const std::filesystem::path& file, BvhUp up = BvhUp::kAuto);
 
 // Rotation matrices (rotation part of Mat4f only).

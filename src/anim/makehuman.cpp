@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "core/file.h"
+#include "core/json_input.h"
 
 namespace figurant::anim {
 namespace {
@@ -38,7 +38,7 @@ Result<Vec3f> JointPosition(const fs::path& file, const json& joints, const std:
   Vec3f sum;
   for (const json& v : *it) {
     if (!v.is_number_unsigned() || v.get<size_t>() >= positions.size()) {
-      return InvalidArgument(file.string() + ": joint '" + joint + "': vertex " + v.dump() +
+      return InvalidArgument(file.string() + ": joint '" + joint + "': vertex " + JsonExcerpt(v) +
                              " is not an index into the " + std::to_string(positions.size()) +
                              "-vertex base mesh");
     }
@@ -131,10 +131,8 @@ int MhSkeleton::Find(std::string_view name) const {
 }
 
 Result<MhSkeleton> LoadMhSkeleton(const fs::path& file, std::span<const Vec3f> positions) {
-  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
-  const json doc = json::parse(text, nullptr, false);
+  FIGURANT_ASSIGN_OR_RETURN(const json doc, ReadJsonFile(file, kMakeHumanDataFile));
   const std::string name = file.string();
-  if (doc.is_discarded()) return InvalidArgument(name + ": not valid JSON (expected a .mhskel)");
   if (!doc.is_object() || !doc.contains("bones") || !doc["bones"].is_object() ||
       !doc.contains("joints") || !doc["joints"].is_object()) {
     return InvalidArgument(name +
@@ -154,7 +152,7 @@ Result<MhSkeleton> LoadMhSkeleton(const fs::path& file, std::span<const Vec3f> p
     if (parent.is_null()) {
       order.push_back(bone);
     } else if (!parent.is_string() || !bones.contains(parent.get<std::string>())) {
-      return InvalidArgument(name + ": bone '" + bone + "': parent " + parent.dump() +
+      return InvalidArgument(name + ": bone '" + bone + "': parent " + JsonExcerpt(parent) +
                              " is not a bone of this skeleton");
     } else {
       children[parent.get<std::string>()].push_back(bone);
@@ -208,8 +206,7 @@ Result<MhSkeleton> LoadMhSkeleton(const fs::path& file, std::span<const Vec3f> p
 
 Result<MhWeights> LoadMhWeights(const fs::path& file, const MhSkeleton& skeleton,
                                 size_t vertex_count) {
-  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
-  const json doc = json::parse(text, nullptr, false);
+  FIGURANT_ASSIGN_OR_RETURN(const json doc, ReadJsonFile(file, kMakeHumanDataFile));
   const std::string name = file.string();
   if (!doc.is_object() || !doc.contains("weights") || !doc["weights"].is_object()) {
     return InvalidArgument(name + ": not a MakeHuman weights file: expected an object 'weights'");
@@ -223,7 +220,7 @@ Result<MhWeights> LoadMhWeights(const fs::path& file, const MhSkeleton& skeleton
     for (const json& pair : list) {
       if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number_unsigned() ||
           !pair[1].is_number() || pair[0].get<size_t>() >= vertex_count) {
-        return InvalidArgument(name + ": weights of '" + bone + "': " + pair.dump() +
+        return InvalidArgument(name + ": weights of '" + bone + "': " + JsonExcerpt(pair) +
                                " is not [vertex < " + std::to_string(vertex_count) + ", weight]");
       }
       const auto w = pair[1].get<float>();

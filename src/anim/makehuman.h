@@ -26,10 +26,15 @@
 #include <vector>
 
 #include "anim/bvh.h"
+#include "core/file.h"
 #include "core/status.h"
 #include "geom/vec.h"
 
 namespace figurant::anim {
+
+// Any one file of a MakeHuman data directory (base mesh, target, skeleton, weights): the largest
+// of MakeHuman 1.1's is under 2 MB.
+inline constexpr FileLimit kMakeHumanDataFile{"MakeHuman data file", 64u << 20};  // 64 MiB
 
 struct MhBone {
   std::string name;  // MakeHuman's name, e.g. "upperarm01.L"

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "consent/internal/iso_tables.h"
+#include "core/json_input.h"
 #include "core/names.h"
 
 namespace figurant::consent {
@@ -136,12 +137,14 @@ std::optional<double> Amount(const json& comp, std::string_view field, Errors& e
     errors.Add(path, "expected a number, got " + std::string(it->type_name()));
     return std::nullopt;
   }
-  const double v = it->get<double>();
-  if (!std::isfinite(v) || v < 0) {
-    errors.Add(path, "must be a finite amount >= 0, got " + it->dump());
+  auto v = JsonNumber(*it, 0, kMaxAmount);
+  if (!v.ok()) {
+    errors.Add(path, "must be a finite amount >= 0, at most " +
+                         std::to_string(static_cast<int64_t>(kMaxAmount)) + ", got " +
+                         JsonExcerpt(*it));
     return std::nullopt;
   }
-  return v;
+  return *v;
 }
 
 std::optional<Date> DateField(const json& doc, std::string_view field, Errors& errors) {
@@ -331,7 +334,7 @@ double ScreenHeightField(const json& doc, Errors& errors) {
   }
   const double f = it->get<double>();
   if (!(f > 0 && f <= 1)) {
-    errors.Add("max_screen_height_fraction", "must be in (0, 1], got " + it->dump());
+    errors.Add("max_screen_height_fraction", "must be in (0, 1], got " + JsonExcerpt(*it));
     return 0;
   }
   return f;
@@ -398,13 +401,12 @@ Revocation RevocationField(const json& doc, Errors& errors) {
       errors.Add("revocation_notice_days",
                  "missing (days between a revocation and when it takes effect)");
     }
-  } else if (!it->is_number_integer() || it->get<int64_t>() < 0 ||
-             it->get<int64_t>() > kMaxNoticeDays) {
+  } else if (auto days = JsonInteger(*it, 0, kMaxNoticeDays); !days.ok()) {
     errors.Add("revocation_notice_days", "expected a whole number of days in 0.." +
                                              std::to_string(kMaxNoticeDays) + ", got " +
-                                             it->dump());
+                                             JsonExcerpt(*it));
   } else {
-    r.notice_days = static_cast<int>(it->get<int64_t>());
+    r.notice_days = static_cast<int>(*days);
   }
   return r;
 }
@@ -493,17 +495,7 @@ Result<Terms> ParseTerms(const json& doc, std::string_view source, std::string_v
 
 Result<Terms> ParseTermsText(std::string_view text, std::string_view source,
                              std::string_view studio_id) {
-  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) {
-    // Re-parse with exceptions to get the position of the syntax error.
-    try {
-      const json reparsed = json::parse(text);
-      (void)reparsed;
-    } catch (const json::parse_error& e) {
-      return InvalidArgument(std::string(source) + ": not valid JSON: " + e.what());
-    }
-    return InvalidArgument(std::string(source) + ": not valid JSON");
-  }
+  FIGURANT_ASSIGN_OR_RETURN(const json doc, ParseJson(text, source));
   return ParseTerms(doc, source, studio_id);
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/file.h"
 #include "core/status.h"
 
 namespace figurant::consent {
@@ -38,12 +39,16 @@ Status ValidateMedia(const std::vector<std::string>& media, std::string_view fie
 Status ValidateTerritories(const std::vector<std::string>& territories, std::string_view field);
 Status ValidateContent(const std::vector<std::string>& content, std::string_view field);
 
+// Limits of a terms file (docs/licence.md): its size, and any one amount. [Units: currency]
+inline constexpr FileLimit kTermsFile{"terms file", 1u << 20};  // 1 MiB
+inline constexpr double kMaxAmount = 1e9;
+
 struct Compensation {
-  std::string currency = "EUR";       // ISO 4217 code
-  double scan_fee = 0;                // paid once per licence [Units: currency] [Limits: >= 0]
-  double per_production_fee = 0;      // per production the double appears in [>= 0]
-  double per_screen_second = 0;       // per second a double is on screen [>= 0]
-  double minimum_per_production = 0;  // floor per production appeared in [>= 0]
+  std::string currency = "EUR";   // ISO 4217 code
+  double scan_fee = 0;            // paid once per licence [Units: currency] [Limits: 0..kMaxAmount]
+  double per_production_fee = 0;  // per production the double appears in [0..kMaxAmount]
+  double per_screen_second = 0;   // per second a double is on screen [0..kMaxAmount]
+  double minimum_per_production = 0;  // floor per production appeared in [0..kMaxAmount]
 };
 
 struct Terms {
@@ -76,6 +81,9 @@ struct Terms {
 // is an error.
 Result<Terms> ParseTerms(const nlohmann::json& doc, std::string_view source,
                          std::string_view studio_id = {});
+// The text of a terms document, parsed by the strict reader (core/json_input.h: a number a double
+// cannot hold, nesting past its limit or a key given twice is refused naming the field), then
+// ParseTerms.
 Result<Terms> ParseTermsText(std::string_view text, std::string_view source,
                              std::string_view studio_id = {});
 

@@ -118,6 +118,35 @@ TEST(TermsTest, SyntaxErrorsNameTheFile) {
   EXPECT_NE(t.status().message().find("broken.json: not valid JSON"), std::string::npos);
 }
 
+// A number a double cannot hold aborted the process; an amount past kMaxAmount, a float or a
+// huge unsigned number of notice days were taken as something else. Each names its field.
+TEST(TermsTest, HostileNumbersAreFieldErrors) {
+  const std::string example = ExampleTermsJson().dump();
+  const struct {
+    std::string from, to, field;
+  } kCases[] = {
+      {"\"scan_fee\":180.0", "\"scan_fee\":1e400", "compensation.scan_fee"},
+      {"\"scan_fee\":180.0", "\"scan_fee\":-1e400", "compensation.scan_fee"},
+      {"\"scan_fee\":180.0", "\"scan_fee\":1" + std::string(309, '0'), "compensation.scan_fee"},
+      {"\"scan_fee\":180.0", "\"scan_fee\":1000000001", "compensation.scan_fee"},
+      {"\"revocation_notice_days\":30", "\"revocation_notice_days\":30.5",
+       "revocation_notice_days"},
+      {"\"revocation_notice_days\":30", "\"revocation_notice_days\":18446744073709551615",
+       "revocation_notice_days"},
+  };
+  for (const auto& c : kCases) {
+    std::string text = example;
+    const size_t at = text.find(c.from);
+    ASSERT_NE(at, std::string::npos) << c.from << " not in " << text;
+    text.replace(at, c.from.size(), c.to);
+    auto t = ParseTermsText(text, "terms.json", "stu_1");
+    ASSERT_FALSE(t.ok()) << c.to;
+    EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(t.status().message().find("terms.json: field '" + c.field + "'"), std::string::npos)
+        << t.status().message();
+  }
+}
+
 TEST(TermsTest, CodeLookupsAreExactAtBothEndsOfTheTables) {
   EXPECT_TRUE(IsCountryCode("AD"));  // first of the table
   EXPECT_TRUE(IsCountryCode("ZW"));  // last

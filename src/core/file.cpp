@@ -4,11 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <utility>
 
 #include "core/crypto.h"
 
@@ -24,7 +26,132 @@ Status ErrnoStatus(std::string_view what, const fs::path& path) {
   return Unavailable(std::move(m));
 }
 
+// "512 MiB", "1 KiB" or "1000 bytes": a limit as a person reads it.
+std::string HumanBytes(uint64_t n) {
+  constexpr uint64_t kKiB = 1024, kMiB = kKiB * 1024;
+  if (n >= kMiB && n % kMiB == 0) return std::to_string(n / kMiB) + " MiB";
+  if (n >= kKiB && n % kKiB == 0) return std::to_string(n / kKiB) + " KiB";
+  return std::to_string(n) + " bytes";
+}
+
+std::string LimitText(std::string_view kind, uint64_t max_bytes) {
+  return "a " + std::string(kind) + " may be at most " + std::to_string(max_bytes) + " bytes (" +
+         HumanBytes(max_bytes) + ")";
+}
+
+std::string_view FileTypeName(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a file";
+}
+
+Status NotRegular(const fs::path& path, std::string_view what, const FileLimit& limit) {
+  return InvalidArgument(path.string() + ": not a regular file (" + std::string(what) + "); a " +
+                         std::string(limit.kind) + " must be one");
+}
+
+// Why `path` could not be opened: a path that names nothing is NotFound, one that cannot name a
+// regular file (a socket, a symlink loop, a name too long) is InvalidArgument, anything else
+// (permission, I/O) Unavailable.
+Status OpenError(const fs::path& path, const FileLimit& limit) {
+  const int err = errno;
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+      return NotFound("cannot open " + path.string() + ": " + std::strerror(err));
+    case ENXIO:
+    case ENODEV:
+    case ELOOP:
+    case ENAMETOOLONG:
+      return NotRegular(path, std::strerror(err), limit);
+    default:
+      errno = err;
+      return ErrnoStatus("cannot open", path);
+  }
+}
+
 }  // namespace
+
+Result<UserFile> UserFile::Open(const fs::path& path, const FileLimit& limit) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOCTTY: a terminal never becomes ours.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return OpenError(path, limit);
+  UserFile file(fd, 0, path, limit);  // closes fd on every return below
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return ErrnoStatus("cannot stat", path);
+  if (!S_ISREG(st.st_mode)) return NotRegular(path, FileTypeName(st.st_mode), limit);
+  file.size_ = static_cast<uint64_t>(st.st_size);
+  if (file.size_ > limit.max_bytes) {
+    return InvalidArgument(path.string() + ": " + std::to_string(file.size_) +
+                           " bytes is over the limit: " + LimitText(limit.kind, limit.max_bytes));
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return file;
+}
+
+UserFile::UserFile(UserFile&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)),
+      size_(other.size_),
+      path_(std::move(other.path_)),
+      kind_(std::move(other.kind_)),
+      max_(other.max_) {}
+
+UserFile& UserFile::operator=(UserFile&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    size_ = other.size_;
+    path_ = std::move(other.path_);
+    kind_ = std::move(other.kind_);
+    max_ = other.max_;
+  }
+  return *this;
+}
+
+UserFile::~UserFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<size_t> UserFile::ReadAt(uint64_t offset, char* out, size_t n) const {
+  if (offset >= size_) return size_t{0};
+  n = static_cast<size_t>(std::min<uint64_t>(n, size_ - offset));
+  while (true) {
+    const ssize_t got = ::pread(fd_, out, n, static_cast<off_t>(offset));
+    if (got >= 0) return static_cast<size_t>(got);
+    if (errno != EINTR) return ErrnoStatus("cannot read", path_);
+  }
+}
+
+Result<std::string> UserFile::ReadAll() const {
+  std::string out(static_cast<size_t>(size_), '\0');
+  uint64_t done = 0;
+  char probe[1 << 12];  // past the fstat size: a growing file, or a /proc file of size 0
+  while (true) {
+    const bool in_size = done < size_;
+    char* dst = in_size ? out.data() + done : probe;
+    const size_t want = in_size ? static_cast<size_t>(size_ - done) : sizeof probe;
+    const ssize_t got = ::pread(fd_, dst, want, static_cast<off_t>(done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return ErrnoStatus("cannot read", path_);
+    if (got == 0) break;
+    if (!in_size) out.append(probe, static_cast<size_t>(got));
+    done += static_cast<uint64_t>(got);
+    if (done > max_) {
+      return InvalidArgument(path_.string() +
+                             ": grew past the limit while being read: " + LimitText(kind_, max_));
+    }
+  }
+  out.resize(static_cast<size_t>(done));
+  return out;
+}
+
+Result<std::string> ReadUserFile(const fs::path& path, const FileLimit& limit) {
+  FIGURANT_ASSIGN_OR_RETURN(const UserFile file, UserFile::Open(path, limit));
+  return file.ReadAll();
+}
 
 Result<std::string> ReadFile(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -1,8 +1,11 @@
 #include "core/file.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include "core/crypto.h"
 
@@ -44,6 +47,89 @@ TEST_F(FileTest, MissingFileIsNotFoundNamingThePath) {
 TEST_F(FileTest, WriteIntoMissingDirectoryFailsCleanly) {
   Status s = WriteFileAtomic(dir_ / "nope" / "x", "data");
   EXPECT_FALSE(s.ok());
+}
+
+// ---- files a user names: regular, bounded, checked before reading ------------------------------
+
+constexpr FileLimit kTiny{"test file", 16};
+
+bool Contains(const Status& s, std::string_view needle) {
+  return s.message().find(needle) != std::string::npos;
+}
+
+TEST_F(FileTest, UserFileUpToItsLimitIsReadWholeThroughSymlinks) {
+  const fs::path p = dir_ / "exact.txt";
+  std::ofstream(p) << std::string(kTiny.max_bytes, 'x');
+  fs::create_symlink(p, dir_ / "link.txt");
+  auto r = ReadUserFile(dir_ / "link.txt", kTiny);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, std::string(kTiny.max_bytes, 'x'));
+  std::ofstream(dir_ / "empty.txt").flush();
+  EXPECT_EQ(*ReadUserFile(dir_ / "empty.txt", kTiny), "");
+}
+
+TEST_F(FileTest, UserFileOneByteOverItsLimitIsRefusedNamingKindAndLimit) {
+  const fs::path p = dir_ / "over.txt";
+  std::ofstream(p) << std::string(kTiny.max_bytes + 1, 'x');
+  auto r = ReadUserFile(p, kTiny);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  for (std::string_view n : {p.string(), std::string("17 bytes"), std::string("test file"),
+                             std::string("at most 16 bytes")}) {
+    EXPECT_TRUE(Contains(r.status(), n)) << n << " not in " << r.status().message();
+  }
+}
+
+TEST_F(FileTest, SparseUserFileOverItsLimitIsRefusedWithoutReadingIt) {
+  const fs::path p = dir_ / "sparse.bin";
+  std::ofstream(p).put('x');
+  fs::resize_file(p, 64ull << 30);  // 64 GiB of holes: reading it would take minutes
+  const auto start = std::chrono::steady_clock::now();
+  auto r = ReadUserFile(p, FileLimit{"mesh file", 1 << 20});
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(Contains(r.status(), std::to_string(64ull << 30))) << r.status().message();
+  EXPECT_TRUE(Contains(r.status(), "1 MiB")) << r.status().message();
+}
+
+TEST_F(FileTest, DirectoriesFifosAndDevicesAreNotUserFiles) {
+  const fs::path fifo = dir_ / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);  // no writer: a blocking open would never return
+  const struct {
+    fs::path path;
+    std::string_view type;
+  } kCases[] = {{dir_, "a directory"}, {fifo, "a FIFO"}, {"/dev/zero", "a character device"}};
+  for (const auto& c : kCases) {
+    auto r = UserFile::Open(c.path, kTiny);
+    ASSERT_FALSE(r.ok()) << c.path;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_TRUE(Contains(r.status(), c.path.string() + ": not a regular file")) << c.path;
+    EXPECT_TRUE(Contains(r.status(), c.type)) << r.status().message();
+  }
+  EXPECT_EQ(ReadUserFile(dir_ / "missing", kTiny).status().code(), StatusCode::kNotFound);
+}
+
+// fstat says 0 bytes for /proc files; the limit still holds while reading.
+TEST_F(FileTest, UserFileLargerThanItsStatSizeIsCutAtTheLimit) {
+  auto whole = ReadUserFile("/proc/self/status", FileLimit{"status", 1 << 20});
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  EXPECT_NE(whole->find("VmRSS"), std::string::npos);
+  auto cut = ReadUserFile("/proc/self/status", kTiny);
+  ASSERT_FALSE(cut.ok());
+  EXPECT_TRUE(Contains(cut.status(), "grew past the limit")) << cut.status().message();
+}
+
+TEST_F(FileTest, UserFileReadsAtOffsetsNeverPastItsSize) {
+  const fs::path p = dir_ / "abc.txt";
+  std::ofstream(p) << "abcdef";
+  auto f = UserFile::Open(p, kTiny);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->size(), 6u);
+  char buf[8] = {};
+  EXPECT_EQ(*f->ReadAt(4, buf, sizeof buf), 2u);
+  EXPECT_EQ(std::string(buf, 2), "ef");
+  std::ofstream(p, std::ios::app) << "ghi";  // grown after opening: not seen
+  EXPECT_EQ(*f->ReadAt(6, buf, sizeof buf), 0u);
 }
 
 }  // namespace

@@ -1,7 +1,11 @@
 #include "crowd/groups.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
+
+#include "core/json_input.h"
+#include "crowd/scene_spec.h"
 
 namespace figurant::crowd {
 namespace {
@@ -15,8 +19,10 @@ class GroupErrors {
     prefix_ += ": crowds[" + std::to_string(index) + "]";
   }
   void SetName(const std::string& name) { name_ = name; }
+  // Fields added from now on are inside the object `scope` ("heading"); "" for the group's own.
+  void SetScope(std::string_view scope) { scope_ = scope.empty() ? "" : std::string(scope) + "."; }
   void Add(std::string_view field, const std::string& why) {
-    lines_.push_back(prefix_ + (name_.empty() ? "" : " (" + name_ + ")") + ": field '" +
+    lines_.push_back(prefix_ + (name_.empty() ? "" : " (" + name_ + ")") + ": field '" + scope_ +
                      std::string(field) + "': " + why);
   }
   bool empty() const { return lines_.empty(); }
@@ -25,9 +31,46 @@ class GroupErrors {
   }
 
  private:
-  std::string prefix_, name_;
+  std::string prefix_, name_, scope_;
   std::vector<std::string> lines_;
 };
+
+// The object field `key` of `g`, its unknown keys reported, with `e` scoped to it until the
+// returned guard goes; nullptr (and a problem unless absent) when it is not an object.
+class NestedObject {
+ public:
+  NestedObject(const json& g, std::string_view key, const std::set<std::string>& known,
+               std::string_view example, GroupErrors& e)
+      : e_(e) {
+    const auto it = g.find(std::string(key));
+    if (it == g.end()) return;
+    if (!it->is_object()) {
+      e.Add(key, "expected an object" + std::string(example));
+      return;
+    }
+    object_ = &*it;
+    e.SetScope(key);
+    for (const auto& [k, _] : it->items()) {
+      if (!known.contains(k)) e.Add(k, "unknown field");
+    }
+  }
+  ~NestedObject() { e_.SetScope(""); }
+  NestedObject(const NestedObject&) = delete;
+  NestedObject& operator=(const NestedObject&) = delete;
+  const json* get() const { return object_; }
+
+ private:
+  GroupErrors& e_;
+  const json* object_ = nullptr;
+};
+
+// `value`, or nullopt with its problem recorded at `field`.
+template <typename T>
+std::optional<T> Take(Result<T> value, std::string_view field, GroupErrors& e) {
+  if (value.ok()) return std::move(value).value();
+  e.Add(field, value.status().message());
+  return std::nullopt;
+}
 
 std::optional<double> Number(const json& g, std::string_view field, GroupErrors& e, double lo,
                              double hi, std::optional<double> fallback) {
@@ -36,162 +79,170 @@ std::optional<double> Number(const json& g, std::string_view field, GroupErrors&
     if (!fallback) e.Add(field, "missing (expected a number)");
     return fallback;
   }
-  if (!it->is_number()) {
-    e.Add(field, "expected a number, got " + std::string(it->type_name()));
-    return std::nullopt;
-  }
-  const double v = it->get<double>();
-  if (!std::isfinite(v) || v < lo || v > hi) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "must be in [%g, %g], got %s", lo, hi, it->dump().c_str());
-    e.Add(field, buf);
-    return std::nullopt;
-  }
-  return v;
+  return Take(JsonNumber(*it, lo, hi), field, e);
 }
 
 std::optional<int> Integer(const json& g, std::string_view field, GroupErrors& e, int lo, int hi) {
   const auto it = g.find(std::string(field));
-  if (it == g.end() || !it->is_number_integer() || it->get<int64_t>() < lo ||
-      it->get<int64_t>() > hi) {
+  if (it == g.end()) {
     e.Add(field, "expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
-                     (it == g.end() ? " (missing)" : ", got " + it->dump()));
+                     " (missing)");
     return std::nullopt;
   }
-  return static_cast<int>(it->get<int64_t>());
+  const auto v = Take(JsonInteger(*it, lo, hi), field, e);
+  return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
+}
+
+// The string field `field` of `g`: `fallback` when absent, nullopt (with the problem recorded)
+// when it is not a string.
+std::optional<std::string> String(const json& g, std::string_view field, GroupErrors& e,
+                                  const std::string& fallback) {
+  const auto it = g.find(std::string(field));
+  if (it == g.end()) return fallback;
+  return Take(JsonString(*it), field, e);
+}
+
+std::optional<bool> Boolean(const json& g, std::string_view field, GroupErrors& e) {
+  const auto it = g.find(std::string(field));
+  if (it == g.end()) return std::nullopt;
+  return Take(JsonBool(*it), field, e);
+}
+
+// A coordinate: a number within ±kMaxVectorComponent.
+std::optional<double> Coordinate(const json& v) {
+  auto c = JsonNumber(v, -kMaxVectorComponent, kMaxVectorComponent);
+  return c.ok() ? std::optional<double>(*c) : std::nullopt;
 }
 
 std::optional<Point2> GroundPoint(const json& v) {
-  if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number()) return std::nullopt;
-  const Point2 p{v[0].get<double>(), v[1].get<double>()};
-  if (!std::isfinite(p.x) || !std::isfinite(p.z)) return std::nullopt;
-  return p;
+  if (!v.is_array() || v.size() != 2) return std::nullopt;
+  const auto x = Coordinate(v[0]), z = Coordinate(v[1]);
+  if (!x || !z) return std::nullopt;
+  return Point2{*x, *z};
 }
 
 std::optional<geom::Vec3f> Point3(const json& v) {
   if (!v.is_array() || v.size() != 3) return std::nullopt;
   geom::Vec3f p;
   float* c[3] = {&p.x, &p.y, &p.z};
-  for (int i = 0; i < 3; ++i) {
-    if (!v[i].is_number() || !std::isfinite(v[i].get<double>())) return std::nullopt;
-    *c[i] = static_cast<float>(v[i].get<double>());
+  for (size_t i = 0; i < 3; ++i) {
+    const auto x = Coordinate(v[i]);
+    if (!x) return std::nullopt;
+    *c[i] = static_cast<float>(*x);
   }
   return p;
 }
 
-std::optional<Polygon> PolygonField(const json& v, std::string_view field, GroupErrors& e) {
-  if (!v.is_array() || v.size() < 3) {
-    e.Add(field, "expected a list of at least 3 ground points [x, z]");
+// The points of a polygon or path `v` (at least `min`, at most kMaxGroupPoints, each [x, z]).
+std::optional<std::vector<Point2>> GroundPoints(const json& v, size_t min, std::string_view field,
+                                                std::string_view what, GroupErrors& e) {
+  if (!v.is_array() || v.size() < min || v.size() > kMaxGroupPoints) {
+    e.Add(field, "expected " + std::string(what) + " of " + std::to_string(min) + ".." +
+                     std::to_string(kMaxGroupPoints) + " ground points [x, z]");
     return std::nullopt;
   }
-  Polygon poly;
+  std::vector<Point2> out;
   for (const json& p : v) {
     auto q = GroundPoint(p);
     if (!q) {
-      e.Add(field, "every point must be [x, z] in metres, got " + p.dump());
+      e.Add(field,
+            "every point must be [x, z] in metres (each within ±1e+06), got " + JsonExcerpt(p));
       return std::nullopt;
     }
-    poly.push_back(*q);
+    out.push_back(*q);
   }
-  return poly;
+  return out;
+}
+
+std::optional<Polygon> PolygonField(const json& v, std::string_view field, GroupErrors& e) {
+  return GroundPoints(v, 3, field, "a polygon", e);
+}
+
+// mode "toward": its point, [x, y, z] or [x, z] on the ground.
+std::optional<geom::Vec3f> TowardPoint(const json& heading) {
+  const auto p = heading.find("point");
+  if (p == heading.end()) return std::nullopt;
+  if (auto pt = Point3(*p)) return pt;
+  if (auto q = GroundPoint(*p))
+    return geom::Vec3f{static_cast<float>(q->x), 0, static_cast<float>(q->z)};
+  return std::nullopt;
 }
 
 void ParseHeading(const json& g, HeadingSpec& h, GroupErrors& e) {
-  const auto it = g.find("heading");
-  if (it == g.end()) return;
-  if (!it->is_object()) {
-    e.Add("heading", "expected an object such as {\"mode\": \"random\"}");
-    return;
-  }
   static const std::set<std::string> kKeys = {"mode", "point", "degrees", "spread_deg"};
-  for (const auto& [k, _] : it->items()) {
-    if (!kKeys.contains(k)) e.Add("heading." + k, "unknown field");
-  }
-  const std::string mode = it->value("mode", std::string("random"));
+  const NestedObject heading(g, "heading", kKeys, " such as {\"mode\": \"random\"}", e);
+  if (heading.get() == nullptr) return;
+  const json& it = *heading.get();
+  const std::optional<std::string> mode = String(it, "mode", e, "random");
+  if (!mode) return;
   if (mode == "random") {
     h.mode = HeadingMode::kRandom;
   } else if (mode == "toward") {
     h.mode = HeadingMode::kToward;
-    const auto p = it->find("point");
-    std::optional<geom::Vec3f> pt;
-    if (p != it->end()) {
-      pt = Point3(*p);
-      if (!pt) {
-        if (auto q = GroundPoint(*p))
-          pt = geom::Vec3f{static_cast<float>(q->x), 0, static_cast<float>(q->z)};
-      }
-    }
-    if (!pt) {
-      e.Add("heading.point", "mode 'toward' needs a point [x, y, z] or [x, z]");
-    } else {
+    if (auto pt = TowardPoint(it)) {
       h.point = *pt;
+    } else {
+      e.Add("point", "mode 'toward' needs a point [x, y, z] or [x, z]");
     }
   } else if (mode == "along_path") {
     h.mode = HeadingMode::kAlongPath;
   } else if (mode == "fixed") {
     h.mode = HeadingMode::kFixed;
-    if (auto d = Number(*it, "degrees", e, -360, 360, std::nullopt)) h.degrees = *d;
+    if (auto d = Number(it, "degrees", e, -360, 360, std::nullopt)) h.degrees = *d;
   } else {
-    e.Add("heading.mode", "'" + mode + "' is not one of: random, toward, along_path, fixed");
+    e.Add("mode", "'" + *mode + "' is not one of: random, toward, along_path, fixed");
   }
-  if (auto s = Number(*it, "spread_deg", e, 0, 360, 0.0)) h.spread_deg = *s;
+  if (auto s = Number(it, "spread_deg", e, 0, 360, 0.0)) h.spread_deg = *s;
 }
 
-void ParseCasting(const json& g, CrowdGroup& out, GroupErrors& e) {
+// Which doubles the group may draw from: look tags, height range and tag mix.
+void ParseFilter(const json& g, CastFilter& f, GroupErrors& e) {
   if (const auto it = g.find("look_tags"); it != g.end()) {
-    if (!it->is_array()) {
-      e.Add("look_tags", "expected a list of strings");
+    if (!it->is_array() ||
+        !std::all_of(it->begin(), it->end(), [](const json& t) { return t.is_string(); })) {
+      e.Add("look_tags", "expected a list of strings, got " + JsonExcerpt(*it));
     } else {
-      for (const json& t : *it) {
-        if (!t.is_string()) {
-          e.Add("look_tags", "expected a list of strings");
-          break;
-        }
-        out.filter.look_tags.push_back(t.get<std::string>());
-      }
+      for (const json& t : *it) f.look_tags.push_back(t.get<std::string>());
     }
   }
   if (const auto it = g.find("height_range_m"); it != g.end()) {
-    if (!it->is_array() || it->size() != 2 || !(*it)[0].is_number() || !(*it)[1].is_number() ||
-        (*it)[0].get<double>() > (*it)[1].get<double>()) {
+    const auto lo = it->is_array() && it->size() == 2 ? Coordinate((*it)[0]) : std::nullopt;
+    const auto hi = it->is_array() && it->size() == 2 ? Coordinate((*it)[1]) : std::nullopt;
+    if (!lo || !hi || *lo > *hi) {
       e.Add("height_range_m", "expected [min, max] in metres with min <= max");
     } else {
-      out.filter.min_height_m = (*it)[0].get<double>();
-      out.filter.max_height_m = (*it)[1].get<double>();
+      f.min_height_m = *lo;
+      f.max_height_m = *hi;
     }
   }
   if (const auto it = g.find("tag_mix"); it != g.end()) {
-    double total = 0;
     if (!it->is_object()) {
       e.Add("tag_mix", "expected an object {\"tag\": share, ...}");
-    } else {
-      for (const auto& [tag, share] : it->items()) {
-        if (!share.is_number() || share.get<double>() < 0 || share.get<double>() > 1) {
-          e.Add("tag_mix." + tag, "share must be a number in [0, 1]");
-          continue;
-        }
-        out.filter.tag_mix[tag] = share.get<double>();
-        total += share.get<double>();
-      }
-      if (total > 1 + 1e-9) e.Add("tag_mix", "shares add up to more than 1");
+      return;
     }
+    double total = 0;
+    for (const auto& [tag, share] : it->items()) {
+      if (const auto v = Take(JsonNumber(share, 0, 1), "tag_mix." + tag, e)) {
+        f.tag_mix[tag] = *v;
+        total += *v;
+      }
+    }
+    if (total > 1 + 1e-9) e.Add("tag_mix", "shares add up to more than 1");
   }
-  if (const auto it = g.find("variation"); it != g.end()) {
-    if (!it->is_object()) {
-      e.Add("variation", "expected an object");
-    } else {
-      static const std::set<std::string> kKeys = {"tint_hue_deg", "tint_saturation", "tint_value",
-                                                  "body_scale", "phase"};
-      for (const auto& [k, _] : it->items()) {
-        if (!kKeys.contains(k)) e.Add("variation." + k, "unknown field");
-      }
-      VariationSpec& v = out.variation;
-      if (auto x = Number(*it, "tint_hue_deg", e, 0, 180, 0.0)) v.tint_hue_deg = *x;
-      if (auto x = Number(*it, "tint_saturation", e, 0, 1, 0.0)) v.tint_saturation = *x;
-      if (auto x = Number(*it, "tint_value", e, 0, 1, 0.0)) v.tint_value = *x;
-      if (auto x = Number(*it, "body_scale", e, 0, 0.2, 0.0)) v.body_scale = *x;
-      if (auto x = Number(*it, "phase", e, 0, 1, 1.0)) v.phase = *x;
-    }
+}
+
+void ParseCasting(const json& g, CrowdGroup& out, GroupErrors& e) {
+  ParseFilter(g, out.filter, e);
+  static const std::set<std::string> kKeys = {"tint_hue_deg", "tint_saturation", "tint_value",
+                                              "body_scale", "phase"};
+  if (const NestedObject variation(g, "variation", kKeys, "", e); variation.get() != nullptr) {
+    const json& it = *variation.get();
+    VariationSpec& v = out.variation;
+    if (auto x = Number(it, "tint_hue_deg", e, 0, 180, 0.0)) v.tint_hue_deg = *x;
+    if (auto x = Number(it, "tint_saturation", e, 0, 1, 0.0)) v.tint_saturation = *x;
+    if (auto x = Number(it, "tint_value", e, 0, 1, 0.0)) v.tint_value = *x;
+    if (auto x = Number(it, "body_scale", e, 0, 0.2, 0.0)) v.body_scale = *x;
+    if (auto x = Number(it, "phase", e, 0, 1, 1.0)) v.phase = *x;
   }
   if (auto x = Number(g, "min_same_double_distance_m", e, 0, 1e4, 8.0)) {
     out.clones.min_same_double_distance_m = *x;
@@ -206,41 +257,24 @@ constexpr double kMinCycleSeconds = 0.1, kMaxCycleSeconds = 600;
 
 // "motion": {"cycle": "idle" | "walk" | "sit" | "still", "variants": N, "cycle_seconds": s}.
 void ParseMotion(const json& g, GroupMotion& m, GroupErrors& e) {
-  if (const auto it = g.find("motion"); it != g.end()) {
-    if (!it->is_object()) {
-      e.Add("motion", "expected an object such as {\"cycle\": \"idle\"}");
-    } else {
-      static const std::set<std::string> kKeys = {"cycle", "variants", "cycle_seconds"};
-      for (const auto& [k, _] : it->items()) {
-        if (!kKeys.contains(k)) e.Add("motion." + k, "unknown field");
+  static const std::set<std::string> kKeys = {"cycle", "variants", "cycle_seconds"};
+  if (const NestedObject motion(g, "motion", kKeys, " such as {\"cycle\": \"idle\"}", e);
+      motion.get() != nullptr) {
+    const json& it = *motion.get();
+    if (const auto c = it.find("cycle"); c != it.end()) {
+      const auto cycle =
+          c->is_string() ? anim::ParseMotionCycle(c->get<std::string>()) : std::nullopt;
+      if (!cycle) {
+        e.Add("cycle", "expected one of: idle, walk, sit, still, got " + JsonExcerpt(*c));
+      } else {
+        m.cycle = *cycle;
       }
-      if (const auto c = it->find("cycle"); c != it->end()) {
-        const auto cycle =
-            c->is_string() ? anim::ParseMotionCycle(c->get<std::string>()) : std::nullopt;
-        if (!cycle) {
-          e.Add("motion.cycle", "expected one of: idle, walk, sit, still, got " + c->dump());
-        } else {
-          m.cycle = *cycle;
-        }
-      }
-      if (const auto v = it->find("variants"); v != it->end()) {
-        if (!v->is_number_integer() || v->get<int64_t>() < 1 ||
-            v->get<int64_t>() > kMaxMotionVariants) {
-          e.Add("motion.variants", "expected an integer in 1.." +
-                                       std::to_string(kMaxMotionVariants) + ", got " + v->dump());
-        } else {
-          m.variants = static_cast<int>(v->get<int64_t>());
-        }
-      }
-      if (const auto s = it->find("cycle_seconds"); s != it->end()) {
-        if (!s->is_number() || !(s->get<double>() >= kMinCycleSeconds) ||
-            !(s->get<double>() <= kMaxCycleSeconds)) {
-          e.Add("motion.cycle_seconds",
-                "expected a number in [0.1, 600] seconds, got " + s->dump());
-        } else {
-          m.cycle_seconds = s->get<double>();
-        }
-      }
+    }
+    if (it.contains("variants")) {
+      if (auto v = Integer(it, "variants", e, 1, kMaxMotionVariants)) m.variants = *v;
+    }
+    if (auto s = Number(it, "cycle_seconds", e, kMinCycleSeconds, kMaxCycleSeconds, 0.0)) {
+      m.cycle_seconds = *s;
     }
   }
   if (m.cycle_seconds == 0) m.cycle_seconds = anim::DefaultCycleSeconds(m.cycle);
@@ -276,8 +310,8 @@ AreaSpec ParseArea(const json& g, GroupErrors& e) {
     a.outline = *p;
   }
   if (const auto it = g.find("holes"); it != g.end()) {
-    if (!it->is_array()) {
-      e.Add("holes", "expected a list of polygons");
+    if (!it->is_array() || it->size() > kMaxGroupPoints) {
+      e.Add("holes", "expected a list of at most " + std::to_string(kMaxGroupPoints) + " polygons");
     } else {
       for (size_t i = 0; i < it->size(); ++i) {
         if (auto p = PolygonField((*it)[i], "holes[" + std::to_string(i) + "]", e)) {
@@ -292,7 +326,7 @@ AreaSpec ParseArea(const json& g, GroupErrors& e) {
   } else if (has_density) {
     a.density_per_m2 = Number(g, "density_per_m2", e, 1e-6, 10, std::nullopt);
   } else {
-    a.count = Integer(g, "count", e, 1, 20'000'000);
+    a.count = Integer(g, "count", e, 1, static_cast<int>(kMaxGroupPeople));
   }
   if (auto r = Number(g, "personal_radius_m", e, 0.05, 5, 0.35)) a.personal_radius_m = *r;
   ParseHeading(g, a.heading, e);
@@ -312,23 +346,12 @@ SeatsSpec ParseSeats(const json& g, GroupErrors& e) {
   if (auto v = Number(g, "row_depth_m", e, 0.3, 5, 0.8)) s.row_depth_m = *v;
   if (auto v = Number(g, "row_rise_m", e, 0, 3, 0.4)) s.row_rise_m = *v;
   if (auto v = Number(g, "fill", e, 0, 1, 1.0)) s.fill = *v;
-  if (const auto it = g.find("tiers"); it != g.end()) {
-    if (!it->is_boolean()) {
-      e.Add("tiers", "expected true or false");
-    } else {
-      s.tiers = it->get<bool>();
-    }
-  }
-  if (const auto it = g.find("seated"); it != g.end()) {
-    if (!it->is_boolean()) {
-      e.Add("seated", "expected true or false");
-    } else {
-      s.seated = it->get<bool>();
-    }
-  }
+  if (auto v = Boolean(g, "tiers", e)) s.tiers = *v;
+  if (auto v = Boolean(g, "seated", e)) s.seated = *v;
   if (const auto it = g.find("seat_mesh"); it != g.end()) {
     if (!it->is_string() || it->get<std::string>().empty()) {
-      e.Add("seat_mesh", "expected a mesh file name (relative to the scene file)");
+      e.Add("seat_mesh",
+            "expected a mesh file name (relative to the scene file), got " + JsonExcerpt(*it));
     } else {
       s.seat_mesh = it->get<std::string>();
     }
@@ -351,17 +374,10 @@ SeatsSpec ParseSeats(const json& g, GroupErrors& e) {
 
 PathSpec ParsePath(const json& g, GroupErrors& e) {
   PathSpec p;
-  if (const auto it = g.find("points"); it == g.end() || !it->is_array() || it->size() < 2) {
-    e.Add("points", "expected a polyline of at least 2 ground points [x, z]");
-  } else {
-    for (const json& q : *it) {
-      auto pt = GroundPoint(q);
-      if (!pt) {
-        e.Add("points", "every point must be [x, z] in metres, got " + q.dump());
-        break;
-      }
-      p.points.push_back(*pt);
-    }
+  if (const auto it = g.find("points"); it == g.end()) {
+    e.Add("points", "missing (expected a polyline [[x, z], ...])");
+  } else if (auto points = GroundPoints(*it, 2, "points", "a polyline", e)) {
+    p.points = *points;
   }
   if (auto v = Number(g, "width_m", e, 0, 100, 2.0)) p.width_m = *v;
   if (auto v = Number(g, "spacing_m", e, 0.1, 100, 1.2)) p.spacing_m = *v;
@@ -371,12 +387,8 @@ PathSpec ParsePath(const json& g, GroupErrors& e) {
   return p;
 }
 
-}  // namespace
-
-Result<std::vector<CrowdGroup>> ParseCrowdGroups(const json& crowds, std::string_view source) {
-  if (!crowds.is_array()) {
-    return InvalidArgument(std::string(source) + ": field 'crowds': expected a list of groups");
-  }
+// One group, whatever its kind; its problems go to `e`. `names` holds the names taken so far.
+CrowdGroup ParseGroup(const json& g, std::set<std::string>& names, GroupErrors& e) {
   static const std::set<std::string> kArea = {"polygon", "holes", "density_per_m2", "count",
                                               "personal_radius_m"};
   static const std::set<std::string> kSeats = {
@@ -384,6 +396,51 @@ Result<std::vector<CrowdGroup>> ParseCrowdGroups(const json& crowds, std::string
       "fill",   "seated", "tiers",         "row_axis",       "back_axis",   "seat_mesh"};
   static const std::set<std::string> kPath = {"points", "width_m", "spacing_m",
                                               "personal_radius_m"};
+  CrowdGroup group;
+  const std::optional<std::string> name = String(g, "name", e, "");
+  group.name = name.value_or("");
+  e.SetName(group.name);
+  if (name && group.name.empty()) {  // (a name of another type is already a problem)
+    e.Add("name", "missing (every group needs a unique name)");
+  } else if (name && !names.insert(group.name).second) {
+    e.Add("name", "'" + group.name + "' is used by another group");
+  }
+  const std::optional<std::string> kind = String(g, "kind", e, "");
+  const std::set<std::string>* own = nullptr;
+  if (kind == "area") {
+    group.layout = ParseArea(g, e);
+    own = &kArea;
+  } else if (kind == "seats") {
+    group.layout = ParseSeats(g, e);
+    own = &kSeats;
+  } else if (kind == "path" || kind == "line") {
+    group.layout = ParsePath(g, e);
+    own = &kPath;
+  } else if (kind) {
+    e.Add("kind", "'" + *kind + "' is not one of: area, seats, path, line");
+  }
+  if (own != nullptr) {
+    for (const auto& [k, _] : g.items()) {
+      if (!CommonKeys().contains(k) && !own->contains(k)) {
+        e.Add(k, "unknown field for a '" + *kind + "' group" + RetiredFieldHint(k));
+      }
+    }
+  }
+  ParseCasting(g, group, e);
+  if (std::holds_alternative<PathSpec>(group.layout)) group.motion.cycle = anim::MotionCycle::kWalk;
+  if (const auto* seats = std::get_if<SeatsSpec>(&group.layout); seats && seats->seated)
+    group.motion.cycle = anim::MotionCycle::kSit;
+  ParseMotion(g, group.motion, e);
+  return group;
+}
+
+}  // namespace
+
+Result<std::vector<CrowdGroup>> ParseCrowdGroups(const json& crowds, std::string_view source) {
+  if (!crowds.is_array() || crowds.size() > kMaxCrowdGroups) {
+    return InvalidArgument(std::string(source) + ": field 'crowds': expected a list of at most " +
+                           std::to_string(kMaxCrowdGroups) + " groups");
+  }
   std::vector<std::string> problems;
   std::vector<CrowdGroup> out;
   std::set<std::string> names;
@@ -392,46 +449,10 @@ Result<std::vector<CrowdGroup>> ParseCrowdGroups(const json& crowds, std::string
     GroupErrors e(source, i);
     if (!g.is_object()) {
       e.Add("", "expected an object");
-      e.AppendTo(problems);
-      continue;
-    }
-    CrowdGroup group;
-    group.name = g.value("name", std::string());
-    e.SetName(group.name);
-    if (group.name.empty()) {
-      e.Add("name", "missing (every group needs a unique name)");
-    } else if (!names.insert(group.name).second) {
-      e.Add("name", "'" + group.name + "' is used by another group");
-    }
-    const std::string kind = g.value("kind", std::string());
-    const std::set<std::string>* own = nullptr;
-    if (kind == "area") {
-      group.layout = ParseArea(g, e);
-      own = &kArea;
-    } else if (kind == "seats") {
-      group.layout = ParseSeats(g, e);
-      own = &kSeats;
-    } else if (kind == "path" || kind == "line") {
-      group.layout = ParsePath(g, e);
-      own = &kPath;
     } else {
-      e.Add("kind", "'" + kind + "' is not one of: area, seats, path, line");
+      out.push_back(ParseGroup(g, names, e));
     }
-    if (own != nullptr) {
-      for (const auto& [k, _] : g.items()) {
-        if (!CommonKeys().contains(k) && !own->contains(k)) {
-          e.Add(k, "unknown field for a '" + kind + "' group" + RetiredFieldHint(k));
-        }
-      }
-    }
-    ParseCasting(g, group, e);
-    if (std::holds_alternative<PathSpec>(group.layout))
-      group.motion.cycle = anim::MotionCycle::kWalk;
-    if (const auto* seats = std::get_if<SeatsSpec>(&group.layout); seats && seats->seated)
-      group.motion.cycle = anim::MotionCycle::kSit;
-    ParseMotion(g, group.motion, e);
     e.AppendTo(problems);
-    out.push_back(std::move(group));
   }
   if (!problems.empty()) {
     std::string m;

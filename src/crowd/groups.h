@@ -37,6 +37,14 @@ struct VariationSpec {
 
 inline constexpr int kMaxMotionVariants = 32;
 
+// Limits of the "crowds" list (docs/scene-spec.md, "Limits").
+inline constexpr size_t kMaxCrowdGroups = 256;
+// Points of one polygon or path, and holes of one area group: layout tests every point against
+// every edge, so this bounds the work as much as the memory.
+inline constexpr size_t kMaxGroupPoints = 10'000;
+// An area group's count. [Limits: 1..kMaxGroupPeople]
+inline constexpr size_t kMaxGroupPeople = 20'000'000;
+
 // How a group's agents move (docs/motion.md): every agent of a rigged double plays `cycle` in
 // place from its own starting phase, quantised to `variants` phases per cycle (so a double costs
 // at most `variants` posed copies, however many agents show it).

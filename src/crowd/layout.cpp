@@ -28,6 +28,7 @@ constexpr double kMaximalDensity = 0.84;     // points × r² per m² of a maxim
 constexpr int kMaxRadiusShrinks = 12;
 constexpr int kMaxSeats = 10'000'000;
 constexpr size_t kMaxAreaAgents = 20'000'000;
+constexpr double kMaxPathAgents = 20'000'000;
 constexpr double kUsableProbes = 20'000;    // probe points estimating a set's usable area
 constexpr double kMinProbeSpacingM = 0.05;  // no finer than this
 constexpr int kPathAttempts = 8;            // jittered tries per path spot
@@ -706,6 +707,12 @@ double SegmentLength(const std::vector<Point2>& points, size_t s) {
   return std::hypot(points[s + 1].x - points[s].x, points[s + 1].z - points[s].z);
 }
 
+double PathLength(const std::vector<Point2>& points) {
+  double length = 0;
+  for (size_t i = 0; i + 1 < points.size(); ++i) length += SegmentLength(points, i);
+  return length;
+}
+
 // A point on a polyline by arc length, walking from the previous query's segment (queries
 // advance slowly, with jitter either way).
 class PathCursor {
@@ -797,6 +804,21 @@ std::string PathShortfall(const PathSpec& spec, int missing, int set_blocked) {
 }
 
 }  // namespace
+
+double MostPeople(const AreaSpec& spec) {
+  if (spec.count) return *spec.count;
+  double area = PolygonArea(spec.outline);
+  for (const Polygon& h : spec.holes) area -= PolygonArea(h);
+  return spec.density_per_m2.value_or(0) * std::max(0.0, area);
+}
+
+double MostPeople(const SeatsSpec& spec) {
+  return static_cast<double>(spec.rows) * static_cast<double>(spec.seats_per_row);
+}
+
+double MostPeople(const PathSpec& spec) {
+  return std::floor(PathLength(spec.points) / spec.spacing_m) + 1;
+}
 
 double PolygonArea(const Polygon& p) {
   double a = 0;
@@ -909,11 +931,15 @@ Result<LayoutResult> LayoutSeats(const SeatsSpec& spec, uint64_t seed) {
 
 Result<LayoutResult> LayoutPath(const PathSpec& spec, uint64_t seed, const SetSurface* set) {
   FIGURANT_RETURN_IF_ERROR(ValidatePath(spec));
-  double length = 0;
-  for (size_t i = 0; i + 1 < spec.points.size(); ++i) length += SegmentLength(spec.points, i);
+  const double length = PathLength(spec.points);
   if (!(length > 0)) return InvalidArgument("points: the path has zero length");
+  const double asked = MostPeople(spec);
+  if (!(asked <= kMaxPathAgents)) {
+    return InvalidArgument("path group asks for " + Fmt(asked, 0) + " people (its length over " +
+                           "its spacing); the limit is " + Fmt(kMaxPathAgents, 0));
+  }
   LayoutResult out;
-  out.asked = static_cast<int>(std::floor(length / spec.spacing_m)) + 1;
+  out.asked = static_cast<int>(asked);
   Rng rng(seed);
   PathCursor cursor(spec.points);
   std::vector<Point2> placed;

@@ -121,6 +121,14 @@ Result<LayoutResult> LayoutSeats(const SeatsSpec& spec, uint64_t seed);
 Result<LayoutResult> LayoutPath(const PathSpec& spec, uint64_t seed,
                                 const SetSurface* set = nullptr);
 
+// The most people a group can ask for, known before it is laid out and without allocating: its
+// count, its density × (outline − holes), its seats (rows × seats per row), or one per spacing
+// along its path plus one. A scene's people limit is checked against the sum (crowd/scene_spec.h);
+// may be huge or +inf for absurd specs (never undefined behaviour).
+double MostPeople(const AreaSpec& spec);
+double MostPeople(const SeatsSpec& spec);
+double MostPeople(const PathSpec& spec);
+
 // Geometry helpers, exposed for tests and for casting.
 double PolygonArea(const Polygon& polygon);  // absolute area [m²]
 bool PointInPolygon(const Polygon& polygon, Point2 p);

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
+#include <variant>
 #include <vector>
 
-#include "core/file.h"
+#include "core/json_input.h"
+#include "crowd/layout.h"
 
 namespace figurant::crowd {
 namespace {
@@ -92,22 +95,35 @@ const json* Object(const json& parent, const std::string& key, const std::string
   return v;
 }
 
+// Records `value`'s problem at `path` (the typed readers say what was expected and found);
+// whether it held a value.
+template <typename T>
+bool Take(Result<T> value, const std::string& path, T& out, Problems& p) {
+  if (!value.ok()) {
+    p.Add(path, value.status().message());
+    return false;
+  }
+  out = std::move(value).value();
+  return true;
+}
+
 bool Vec3(const json& parent, const std::string& key, const std::string& path, geom::Vec3f& out,
           Problems& p, bool required) {
   const json* v = Field(parent, key, path, "[x, y, z]", p, required);
   if (v == nullptr) return false;
   if (!v->is_array() || v->size() != 3) {
-    p.Add(path, "expected [x, y, z], got " + v->dump());
+    p.Add(path, "expected [x, y, z], got " + JsonExcerpt(*v));
     return false;
   }
   geom::Vec3f out3;
   float* c[3] = {&out3.x, &out3.y, &out3.z};
-  for (int i = 0; i < 3; ++i) {
-    if (!(*v)[i].is_number() || !std::isfinite((*v)[i].get<double>())) {
-      p.Add(path, "expected three finite numbers, got " + v->dump());
+  for (size_t i = 0; i < 3; ++i) {
+    auto n = JsonNumber((*v)[i], -kMaxVectorComponent, kMaxVectorComponent);
+    if (!n.ok()) {
+      p.Add(path, "expected three numbers in [-1e+06, 1e+06], got " + JsonExcerpt(*v));
       return false;
     }
-    *c[i] = static_cast<float>((*v)[i].get<double>());
+    *c[i] = static_cast<float>(*n);
   }
   out = out3;
   return true;
@@ -116,53 +132,28 @@ bool Vec3(const json& parent, const std::string& key, const std::string& path, g
 bool Num(const json& parent, const std::string& key, const std::string& path, double& out,
          double lo, double hi, Problems& p, bool required) {
   const json* v = Field(parent, key, path, "a number", p, required);
-  if (v == nullptr) return false;
-  if (!v->is_number() || !std::isfinite(v->get<double>()) || v->get<double>() < lo ||
-      v->get<double>() > hi) {
-    char buf[128];
-    std::snprintf(buf, sizeof buf, "expected a number in [%g, %g], got ", lo, hi);
-    p.Add(path, buf + v->dump());
-    return false;
-  }
-  out = v->get<double>();
-  return true;
+  return v != nullptr && Take(JsonNumber(*v, lo, hi), path, out, p);
 }
 
 bool Int(const json& parent, const std::string& key, const std::string& path, int& out, int lo,
          int hi, Problems& p, bool required) {
   const json* v = Field(parent, key, path, "an integer", p, required);
-  if (v == nullptr) return false;
-  if (!v->is_number_integer() || v->get<int64_t>() < lo || v->get<int64_t>() > hi) {
-    p.Add(path, "expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
-                    ", got " + v->dump());
-    return false;
-  }
-  out = static_cast<int>(v->get<int64_t>());
+  int64_t i = 0;
+  if (v == nullptr || !Take(JsonInteger(*v, lo, hi), path, i, p)) return false;
+  out = static_cast<int>(i);
   return true;
 }
 
 bool Str(const json& parent, const std::string& key, const std::string& path, std::string& out,
          Problems& p, bool required) {
   const json* v = Field(parent, key, path, "a string", p, required);
-  if (v == nullptr) return false;
-  if (!v->is_string()) {
-    p.Add(path, "expected a string, got " + v->dump());
-    return false;
-  }
-  out = v->get<std::string>();
-  return true;
+  return v != nullptr && Take(JsonString(*v), path, out, p);
 }
 
 bool Bool(const json& parent, const std::string& key, const std::string& path, bool& out,
           Problems& p) {
   const json* v = Field(parent, key, path, "true or false", p, false);
-  if (v == nullptr) return false;
-  if (!v->is_boolean()) {
-    p.Add(path, "expected true or false");
-    return false;
-  }
-  out = v->get<bool>();
-  return true;
+  return v != nullptr && Take(JsonBool(*v), path, out, p);
 }
 
 // `figurant_scene`: the format version this build reads.
@@ -176,14 +167,32 @@ void CheckVersion(const json& doc, Problems& p) {
 }
 
 uint64_t ParseSeed(const json& doc, Problems& p) {
-  const auto it = doc.find("seed");
-  if (it == doc.end()) return 0;
-  // A parsed file gives an unsigned number; a document built in code may hold a signed one.
-  if (!it->is_number_integer() || (!it->is_number_unsigned() && it->get<int64_t>() < 0)) {
-    p.Add("seed", "expected a non-negative integer");
-    return 0;
+  uint64_t seed = 0;
+  if (const json* v = Field(doc, "seed", "seed", "", p, false)) {
+    Take(JsonUnsigned(*v), "seed", seed, p);
   }
-  return it->get<uint64_t>();
+  return seed;
+}
+
+// `camera.resolution`: [width, height], each 1..kMaxResolutionSide, at most kMaxPixels in all.
+void ParseResolution(const json& cam, geom::Camera& c, Problems& p) {
+  const json* r = Field(cam, "resolution", "camera.resolution", "", p, false);
+  if (r == nullptr) return;
+  const std::string expected = "expected [width, height] in pixels, each 1.." +
+                               std::to_string(kMaxResolutionSide) + ", at most " +
+                               std::to_string(kMaxPixels) + " pixels in all";
+  if (!r->is_array() || r->size() != 2) {
+    p.Add("camera.resolution", expected + ", got " + JsonExcerpt(*r));
+    return;
+  }
+  auto w = JsonInteger((*r)[0], 1, kMaxResolutionSide);
+  auto h = JsonInteger((*r)[1], 1, kMaxResolutionSide);
+  if (!w.ok() || !h.ok() || *w * *h > kMaxPixels) {
+    p.Add("camera.resolution", expected + ", got " + JsonExcerpt(*r));
+    return;
+  }
+  c.width = static_cast<int>(*w);
+  c.height = static_cast<int>(*h);
 }
 
 geom::Camera ParseCamera(const json& doc, Problems& p) {
@@ -197,17 +206,7 @@ geom::Camera ParseCamera(const json& doc, Problems& p) {
   Vec3(*cam, "up", "camera.up", c.up, p, false);
   Num(*cam, "focal_length_mm", "camera.focal_length_mm", c.focal_length_mm, 1, 2000, p, false);
   Num(*cam, "sensor_width_mm", "camera.sensor_width_mm", c.sensor_width_mm, 1, 200, p, false);
-  if (const auto it = cam->find("resolution"); it != cam->end()) {
-    if (!it->is_array() || it->size() != 2 || !(*it)[0].is_number_integer() ||
-        !(*it)[1].is_number_integer() || (*it)[0].get<int64_t>() < 1 ||
-        (*it)[1].get<int64_t>() < 1 || (*it)[0].get<int64_t>() > 16384 ||
-        (*it)[1].get<int64_t>() > 16384) {
-      p.Add("camera.resolution", "expected [width, height] in pixels, each 1..16384");
-    } else {
-      c.width = static_cast<int>((*it)[0].get<int64_t>());
-      c.height = static_cast<int>((*it)[1].get<int64_t>());
-    }
-  }
+  ParseResolution(*cam, c, p);
   if (geom::Length(c.look_at - c.position) == 0) {
     p.Add("camera.look_at", "must differ from camera.position");
   } else if (geom::Length(geom::Cross(geom::Normalize(c.look_at - c.position),
@@ -254,15 +253,20 @@ geom::Lighting ParseLighting(const json& doc, Problems& p) {
 }
 
 // Calls parse(object, path, index) for every element of the list `key` of `parent`, whose path
-// is `list_path`: nothing when the list is absent; a problem when it is not a list ("expected
-// <what>") and for each element that is not an object.
+// is `list_path`: nothing when the list is absent; a problem when it is not a list of at most
+// `max` elements ("expected <what>") and for each element that is not an object.
 template <typename Parse>
 void ForEachObject(const json& parent, const std::string& key, const std::string& list_path,
-                   std::string_view what, Problems& p, Parse&& parse) {
+                   std::string_view what, size_t max, Problems& p, Parse&& parse) {
   const auto it = parent.find(key);
   if (it == parent.end()) return;
   if (!it->is_array()) {
     p.Add(list_path, "expected " + std::string(what));
+    return;
+  }
+  if (it->size() > max) {
+    p.Add(list_path, "has " + std::to_string(it->size()) + " entries; at most " +
+                         std::to_string(max) + " are allowed");
     return;
   }
   for (size_t i = 0; i < it->size(); ++i) {
@@ -302,7 +306,7 @@ SetSpec ParseSet(const json& doc, Problems& p) {
     Num(*g, "height", "set.ground_plane.height", s.ground_height, -1e4, 1e4, p, false);
     Vec3(*g, "albedo", "set.ground_plane.albedo", s.ground_albedo, p, false);
   }
-  ForEachObject(*set, "meshes", "set.meshes", "a list", p,
+  ForEachObject(*set, "meshes", "set.meshes", "a list", kMaxSetMeshes, p,
                 [&](const json& m, const std::string& path, size_t) {
                   s.meshes.push_back(ParseSetMesh(m, path, p));
                 });
@@ -378,7 +382,7 @@ AgentSpec ParseAgent(const json& a, const std::string& path, Problems& p) {
 std::vector<AgentSpec> ParseAgents(const json& doc, Problems& p) {
   std::vector<AgentSpec> out;
   std::set<std::string> names;
-  ForEachObject(doc, "agents", "agents", "a list of agents", p,
+  ForEachObject(doc, "agents", "agents", "a list of agents", kMaxSceneAgents, p,
                 [&](const json& a, const std::string& path, size_t i) {
                   AgentSpec s = ParseAgent(a, path, p);
                   if (s.name.empty()) s.name = "agent_" + std::to_string(i);
@@ -399,6 +403,26 @@ std::vector<CrowdGroup> ParseCrowds(const json& doc, std::string_view source, Pr
     return {};
   }
   return std::move(groups).value();
+}
+
+// The scene's people, its explicit agents and the most each group can ask for, within
+// kMaxSceneAgents (checked before any group is laid out).
+void CheckPeople(const SceneSpec& s, Problems& p) {
+  double total = static_cast<double>(s.agents.size());
+  std::string parts = std::to_string(s.agents.size()) + " agents";
+  for (size_t i = 0; i < s.crowds.size(); ++i) {
+    const double most =
+        std::visit([](const auto& layout) { return MostPeople(layout); }, s.crowds[i].layout);
+    total += most;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, ", crowds[%zu]: %.0f", i, most);
+    parts += buf;
+  }
+  if (!(total <= static_cast<double>(kMaxSceneAgents))) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "the scene asks for up to %.0f people (", total);
+    p.Add("crowds", buf + parts + "); a scene may have at most " + std::to_string(kMaxSceneAgents));
+  }
 }
 
 }  // namespace
@@ -440,22 +464,13 @@ Result<SceneSpec> ParseSceneSpec(const json& doc, std::string_view source) {
   if (s.agents.empty() && s.crowds.empty() && p.empty()) {
     p.Add("agents", "the scene has no agents and no crowds: nothing to render");
   }
+  if (p.empty()) CheckPeople(s, p);
   if (!p.empty()) return p.ToStatus();
   return s;
 }
 
 Result<SceneSpec> LoadSceneSpec(const std::filesystem::path& file) {
-  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
-  json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded()) {
-    try {
-      const json reparsed = json::parse(text);
-      (void)reparsed;
-    } catch (const json::parse_error& e) {
-      return InvalidArgument(file.string() + ": not valid JSON: " + e.what());
-    }
-    return InvalidArgument(file.string() + ": not valid JSON");
-  }
+  FIGURANT_ASSIGN_OR_RETURN(const json doc, ReadJsonFile(file, kSceneFile));
   FIGURANT_ASSIGN_OR_RETURN(SceneSpec s, ParseSceneSpec(doc, file.string()));
   s.base_dir = file.parent_path();
   return s;

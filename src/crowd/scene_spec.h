@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/file.h"
 #include "core/status.h"
 #include "crowd/groups.h"
 #include "geom/camera.h"
@@ -21,6 +22,19 @@
 namespace figurant::crowd {
 
 inline constexpr int kSceneVersion = 1;
+
+// Limits of a scene (docs/scene-spec.md, "Limits"): each is checked when the file is read, before
+// anything is allocated for what it asks.
+inline constexpr FileLimit kSceneFile{"scene file", 16u << 20};  // 16 MiB
+// Every component of an [x, y, z] (positions, directions, colours). [Limits: -1e6..1e6]
+inline constexpr double kMaxVectorComponent = 1e6;
+inline constexpr int kMaxResolutionSide = 16384;  // [Units: pixels]
+// Pixels of one frame, 8K DCI (8192 × 4320): the frame's layers take about 40 bytes a pixel.
+inline constexpr int64_t kMaxPixels = int64_t{8192} * 4320;
+inline constexpr size_t kMaxSetMeshes = 256;
+// People in one scene: its explicit agents plus the most every crowd group can ask for
+// (crowd::MostPeople).
+inline constexpr size_t kMaxSceneAgents = 20'000'000;
 
 struct FrameRange {
   int start = 1001;  // [Limits: 0..10^7]
@@ -85,8 +99,12 @@ struct SceneSpec {
   std::filesystem::path OutputFor(int frame) const;
 };
 
+// Parses and validates a scene document (docs/scene-spec.md, "Validity rule"). `source` names it in
+// messages. On failure InvalidArgument listing every problem, one per line, as "source: field
+// 'path': why".
 Result<SceneSpec> ParseSceneSpec(const nlohmann::json& doc, std::string_view source);
-// Reads and parses a scene file; base_dir is its directory.
+// Reads (a regular file of at most kSceneFile bytes, core/file.h) and parses (core/json_input.h)
+// a scene file, then ParseSceneSpec; base_dir is its directory.
 Result<SceneSpec> LoadSceneSpec(const std::filesystem::path& file);
 
 }  // namespace figurant::crowd

@@ -1,6 +1,14 @@
 #include "crowd/scene_spec.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <utility>
 
 namespace figurant::crowd {
 namespace {
@@ -105,6 +113,96 @@ TEST(SceneSpecTest, SeedFromCodeOrFileButNeverNegative) {
     ASSERT_FALSE(r.ok()) << bad.dump();
     EXPECT_NE(r.status().message().find("seed"), std::string::npos) << r.status().ToString();
   }
+}
+
+// What a scene asks for is bounded when it is read, before anything is allocated for it: each
+// limit of docs/scene-spec.md "Limits", one over it at a time, refused naming the field.
+TEST(SceneSpecTest, WhatAFileAsksForIsBoundedBeforeLayout) {
+  const json area = {{"kind", "area"},
+                     {"name", "a"},
+                     {"count", 15'000'000},
+                     {"polygon", {{0, 0}, {10000, 0}, {10000, 10000}}}};
+  json two_areas = area;
+  two_areas["name"] = "b";
+  json long_path = {{"kind", "path"},
+                    {"name", "p"},
+                    {"points", {{0, 0}, {1e6, 0}, {1e6, 1e6}}},
+                    {"spacing_m", 0.1}};
+  json many_points = area;
+  many_points["polygon"] = json::array();
+  for (size_t i = 0; i <= kMaxGroupPoints; ++i) {
+    many_points["polygon"].push_back({std::cos(i * 1e-3), std::sin(i * 1e-3)});
+  }
+  const struct {
+    std::string field;
+    std::function<void(json&)> edit;
+  } kCases[] = {
+      {"field 'camera.position': expected three numbers in [-1e+06, 1e+06]",
+       [](json& j) {
+         j["camera"]["position"] = {0, 1.7, -2e6};
+       }},
+      {"field 'camera.resolution'",
+       [](json& j) {
+         j["camera"]["resolution"] = {16384, 16384};
+       }},
+      {"field 'camera.resolution'",
+       [](json& j) {
+         j["camera"]["resolution"] = {16385, 1};
+       }},
+      {"field 'set.meshes': has 257 entries",
+       [](json& j) {
+         j["set"]["meshes"] = json::array();
+         for (size_t i = 0; i <= kMaxSetMeshes; ++i) j["set"]["meshes"].push_back({});
+       }},
+      {"field 'crowds': the scene asks for up to 30000001 people",
+       [&](json& j) {
+         j["crowds"] = json::array({area, two_areas});
+       }},
+      {"field 'crowds': the scene asks for up to 20000002 people",
+       [&](json& j) { j["crowds"] = json::array({long_path}); }},
+      {"field 'crowds': expected a list of at most 256 groups",
+       [&](json& j) {
+         j["crowds"] = json::array();
+         for (size_t i = 0; i <= kMaxCrowdGroups; ++i) j["crowds"].push_back(area);
+       }},
+      {"crowds[0] (a): field 'polygon'", [&](json& j) { j["crowds"] = {many_points}; }},
+  };
+  for (const auto& c : kCases) {
+    json j = IssueExample();
+    c.edit(j);
+    auto s = ParseSceneSpec(j, "scene.json");
+    ASSERT_FALSE(s.ok()) << c.field;
+    EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(s.status().message().find(c.field), std::string::npos) << c.field << "\n"
+                                                                     << s.status().message();
+  }
+  json at_limit = IssueExample();
+  at_limit["camera"]["resolution"] = {8192, 4320};
+  at_limit["camera"]["position"] = {0, 1.7, -1e6};
+  at_limit["crowds"] = {area};
+  EXPECT_TRUE(ParseSceneSpec(at_limit, "scene.json").ok());
+}
+
+// LoadSceneSpec reads a regular file within kSceneFile only, judged before reading.
+TEST(SceneSpecTest, LoadReadsOnlyABoundedRegularFile) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("scene-spec-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path sparse = dir / "huge.json";
+  std::ofstream(sparse).put('{');
+  std::filesystem::resize_file(sparse, kSceneFile.max_bytes + 1);
+  ASSERT_EQ(::mkfifo((dir / "fifo.json").c_str(), 0600), 0);
+  for (const auto& [path, why] : {std::pair<std::filesystem::path, std::string>{
+                                      sparse, "over the limit: a scene file may be at most"},
+                                  {dir / "fifo.json", "not a regular file (a FIFO)"},
+                                  {"/dev/zero", "not a regular file (a character device)"}}) {
+    auto s = LoadSceneSpec(path);
+    ASSERT_FALSE(s.ok()) << path;
+    EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(s.status().message().find(path.string() + ": "), std::string::npos);
+    EXPECT_NE(s.status().message().find(why), std::string::npos) << s.status().message();
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(SceneSpecTest, NothingToRenderIsAnError) {

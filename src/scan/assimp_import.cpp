@@ -12,11 +12,14 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <stdexcept>
+#include <vector>
 
 #include "core/crypto.h"
 #include "core/file.h"
+#include "scan/internal/bounded_io.h"
 #include "scan/internal/finish.h"
 #include "scan/internal/isolate.h"
 #include "scan/scan.h"
@@ -127,10 +130,13 @@ struct Loader {
       if (!img) raw.warnings.push_back(name + ": embedded texture " + path + " cannot be decoded");
     } else if (!base_dir.empty()) {
       fs::path p = fs::path(path).is_absolute() ? fs::path(path) : base_dir / path;
-      auto bytes = ReadFile(p);
+      auto bytes = ReadUserFile(p, kTextureFile);
       if (!bytes.ok()) {
-        raw.warnings.push_back(name + ": texture " + p.string() +
-                               " is missing; using the material colour");
+        raw.warnings.push_back(name + ": texture " +
+                               (bytes.status().code() == StatusCode::kNotFound
+                                    ? p.string() + " is missing"
+                                    : bytes.status().message()) +
+                               "; using the material colour");
       } else {
         img = Decode(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size());
         SecureZero(bytes->data(), bytes->size());
@@ -301,14 +307,17 @@ Result<internal::RawScan> DeserializeRaw(std::string_view in, const std::string&
   return raw;
 }
 
-// Runs in the isolated child: the parsed scene as a RawScan, serialised for the parent.
+// Runs in the isolated child: the parsed scene as a RawScan, serialised for the parent. `refused`:
+// side files the scan names that were refused (internal::BoundedIOSystem), reported as warnings.
 Result<std::string> FromScene(const aiScene* scene, const fs::path& base_dir,
-                              const std::string& name, std::string sha256) {
+                              const std::string& name, std::string sha256,
+                              const std::vector<std::string>& refused) {
   if (scene == nullptr || scene->mRootNode == nullptr || scene->mNumMeshes == 0) {
     return InvalidArgument(name + ": the file holds no meshes");
   }
   Loader l{scene, base_dir, name, {}, {}, {}, {}};
   l.raw.sha256 = std::move(sha256);
+  for (const std::string& why : refused) l.raw.warnings.push_back(why + "; ignored");
   l.CollectSkeleton();
   l.Walk(scene->mRootNode, Mat4f::Identity());
   if (!l.normals_complete) l.raw.mesh.normals.clear();
@@ -428,10 +437,12 @@ Status CheckMeshBytes(std::string_view bytes, const std::string& name) {
   return CheckPlyHeader(bytes, name);
 }
 
-// The bytes of a mesh file, checked by CheckMeshBytes; NotFound naming it when it does not exist.
+// The bytes of a mesh file (a regular file within kMeshFile), checked by CheckMeshBytes; NotFound
+// naming it when it does not exist. Called in the importer child only (see CheckMeshFile for the
+// parent).
 Result<std::string> ReadMeshFile(const fs::path& path) {
   const std::string name = path.string();
-  auto bytes = ReadFile(path);
+  auto bytes = ReadUserFile(path, kMeshFile);
   if (!bytes.ok()) {
     return bytes.status().code() == StatusCode::kNotFound
                ? Status(NotFound(name + ": no such file"))
@@ -441,11 +452,27 @@ Result<std::string> ReadMeshFile(const fs::path& path) {
   return std::move(bytes).value();
 }
 
+// What is cheap to check about a mesh file without reading it, in the parent before an importer
+// is forked: it exists (NotFound naming it), is a regular file within kMeshFile (UserFile::Open)
+// and is not empty.
+Status CheckMeshFile(const fs::path& path) {
+  const std::string name = path.string();
+  auto file = UserFile::Open(path, kMeshFile);
+  if (!file.ok()) {
+    return file.status().code() == StatusCode::kNotFound ? Status(NotFound(name + ": no such file"))
+                                                         : file.status();
+  }
+  if (file->size() == 0) return InvalidArgument(name + ": the file is empty");
+  return Status::Ok();
+}
+
 // Assimp in the isolated child: `read` opens the scene with the child's importer (nullptr when it
-// cannot), `convert` turns the scene into the bytes the child sends back. `name` names the input
-// in every message.
-using SceneReader = std::function<const aiScene*(Assimp::Importer&)>;
-using SceneConverter = std::function<Result<std::string>(const aiScene*)>;
+// cannot, or the Status of a check made first), `convert` turns the scene into the bytes the child
+// sends back, given the side files that were refused. `name` names the input in every message.
+// Every file the importer opens goes through internal::BoundedIOSystem.
+using SceneReader = std::function<Result<const aiScene*>(Assimp::Importer&)>;
+using SceneConverter =
+    std::function<Result<std::string>(const aiScene*, const std::vector<std::string>& refused)>;
 
 Result<std::string> ReadSceneIsolated(const std::string& name, int timeout_seconds,
                                       const SceneReader& read, const SceneConverter& convert) {
@@ -454,12 +481,16 @@ Result<std::string> ReadSceneIsolated(const std::string& name, int timeout_secon
   return internal::RunIsolated(
       [&]() -> Result<std::string> {
         Assimp::Importer importer;
-        const aiScene* scene = read(importer);
+        auto io = std::make_unique<internal::BoundedIOSystem>(kMeshFile);
+        const internal::BoundedIOSystem& files = *io;
+        importer.SetIOHandler(io.release());  // the importer owns and deletes it
+        FIGURANT_ASSIGN_OR_RETURN(const aiScene* scene, read(importer));
         if (scene == nullptr) {
-          return InvalidArgument(name + ": cannot read it as a mesh (" + importer.GetErrorString() +
-                                 ")");
+          std::string why = importer.GetErrorString();
+          if (!files.refusals().empty()) why += "; " + files.refusals().front();
+          return InvalidArgument(name + ": cannot read it as a mesh (" + why + ")");
         }
-        return convert(scene);
+        return convert(scene, files.refusals());
       },
       name, limits);
 }
@@ -468,15 +499,22 @@ Result<std::string> ReadSceneIsolated(const std::string& name, int timeout_secon
 
 Result<ImportedScan> ImportFile(const fs::path& path, const ImportOptions& options) {
   const std::string name = path.string();
-  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, ReadMeshFile(path));
-  std::string sha = Sha256Hex(bytes);
-  SecureZero(bytes.data(), bytes.size());
-  FIGURANT_ASSIGN_OR_RETURN(
-      std::string transfer,
-      ReadSceneIsolated(
-          name, options.import_timeout_seconds,
-          [&](Assimp::Importer& importer) { return importer.ReadFile(name, kPostProcess); },
-          [&](const aiScene* scene) { return FromScene(scene, path.parent_path(), name, sha); }));
+  FIGURANT_RETURN_IF_ERROR(CheckMeshFile(path));
+  // The file is read whole (to check and hash it) in the importer child, never in the parent:
+  // what the parent holds does not grow with the file.
+  std::string sha;
+  FIGURANT_ASSIGN_OR_RETURN(std::string transfer,
+                            ReadSceneIsolated(
+                                name, options.import_timeout_seconds,
+                                [&](Assimp::Importer& importer) -> Result<const aiScene*> {
+                                  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, ReadMeshFile(path));
+                                  sha = Sha256Hex(bytes);
+                                  SecureZero(bytes.data(), bytes.size());
+                                  return importer.ReadFile(name, kPostProcess);
+                                },
+                                [&](const aiScene* scene, const std::vector<std::string>& refused) {
+                                  return FromScene(scene, path.parent_path(), name, sha, refused);
+                                }));
   FIGURANT_ASSIGN_OR_RETURN(internal::RawScan raw, DeserializeRaw(transfer, name));
   SecureZero(transfer.data(), transfer.size());
   return internal::Finish(std::move(raw), name, options);
@@ -487,15 +525,16 @@ Result<ImportedScan> ImportMemory(std::string_view bytes, std::string_view forma
   const std::string n(name);
   FIGURANT_RETURN_IF_ERROR(CheckMeshBytes(bytes, n));
   const std::string hint = Lower(std::string(format_hint));
-  FIGURANT_ASSIGN_OR_RETURN(
-      std::string transfer,
-      ReadSceneIsolated(
-          n, options.import_timeout_seconds,
-          [&](Assimp::Importer& importer) {
-            return importer.ReadFileFromMemory(bytes.data(), bytes.size(), kPostProcess,
-                                               hint.c_str());
-          },
-          [&](const aiScene* scene) { return FromScene(scene, {}, n, Sha256Hex(bytes)); }));
+  FIGURANT_ASSIGN_OR_RETURN(std::string transfer,
+                            ReadSceneIsolated(
+                                n, options.import_timeout_seconds,
+                                [&](Assimp::Importer& importer) {
+                                  return importer.ReadFileFromMemory(bytes.data(), bytes.size(),
+                                                                     kPostProcess, hint.c_str());
+                                },
+                                [&](const aiScene* scene, const std::vector<std::string>& refused) {
+                                  return FromScene(scene, {}, n, Sha256Hex(bytes), refused);
+                                }));
   FIGURANT_ASSIGN_OR_RETURN(internal::RawScan raw, DeserializeRaw(transfer, n));
   return internal::Finish(std::move(raw), n, options);
 }
@@ -543,15 +582,19 @@ double MetresPer(Units u) {
 
 Result<geom::Mesh> ImportGeometry(const fs::path& path, size_t max_triangles, int timeout_seconds) {
   const std::string name = path.string();
-  FIGURANT_RETURN_IF_ERROR(ReadMeshFile(path).status());
-  // The child sends the triangles as a double asset, whose decoder the parent runs like on any
-  // untrusted bytes.
-  FIGURANT_ASSIGN_OR_RETURN(
-      std::string transfer,
-      ReadSceneIsolated(
-          name, timeout_seconds,
-          [&](Assimp::Importer& importer) { return importer.ReadFile(name, kGeometryPostProcess); },
-          [&](const aiScene* scene) { return GeometryFromScene(scene, name, max_triangles); }));
+  FIGURANT_RETURN_IF_ERROR(CheckMeshFile(path));
+  // The file is checked whole in the child, as in ImportFile. The child sends the triangles as a
+  // double asset, whose decoder the parent runs like on any untrusted bytes.
+  FIGURANT_ASSIGN_OR_RETURN(std::string transfer,
+                            ReadSceneIsolated(
+                                name, timeout_seconds,
+                                [&](Assimp::Importer& importer) -> Result<const aiScene*> {
+                                  FIGURANT_RETURN_IF_ERROR(ReadMeshFile(path).status());
+                                  return importer.ReadFile(name, kGeometryPostProcess);
+                                },
+                                [&](const aiScene* scene, const std::vector<std::string>&) {
+                                  return GeometryFromScene(scene, name, max_triangles);
+                                }));
   auto asset = geom::DecodeDoubleAsset(transfer);
   if (!asset.ok()) {
     return InvalidArgument(name + ": the mesh importer returned malformed data (" +

@@ -15,7 +15,7 @@
 
 #include "anim/bvh.h"
 #include "core/crypto.h"
-#include "core/file.h"
+#include "core/json_input.h"
 #include "scan/internal/finish.h"
 #include "scan/scan.h"
 
@@ -125,7 +125,7 @@ Result<BaseMesh> ParseBaseObj(std::string_view text, const fs::path& file) {
 
 // Adds `weight` × the target's offsets ("vertex dx dy dz" lines) to `positions`.
 Status ApplyTarget(const fs::path& file, double weight, std::vector<Vec3f>& positions) {
-  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+  FIGURANT_ASSIGN_OR_RETURN(std::string text, ReadUserFile(file, anim::kMakeHumanDataFile));
   return ForEachLine(text, [&](size_t line_no, const auto& f) -> Status {
     uint32_t v = 0;
     Vec3f d;
@@ -182,7 +182,8 @@ struct MorphedBody {
 
 Result<MorphedBody> MorphBody(const fs::path& dir, const MakeHumanBody& body) {
   const fs::path base_file = dir / kBaseObjFile;
-  FIGURANT_ASSIGN_OR_RETURN(std::string base_bytes, ReadFile(base_file));
+  FIGURANT_ASSIGN_OR_RETURN(std::string base_bytes,
+                            ReadUserFile(base_file, anim::kMakeHumanDataFile));
   MorphedBody out;
   FIGURANT_ASSIGN_OR_RETURN(out.base, ParseBaseObj(base_bytes, base_file));
   out.hash.Update(base_bytes);
@@ -327,7 +328,7 @@ std::vector<std::pair<std::string, double>> MakeHumanTargetWeights(const MakeHum
 }
 
 Result<MakeHumanBody> ParseMakeHumanBody(std::string_view text, std::string_view source) {
-  const json doc = json::parse(text, nullptr, false);
+  FIGURANT_ASSIGN_OR_RETURN(const json doc, ParseJson(text, source));
   const std::string src(source);
   if (!doc.is_object()) return InvalidArgument(src + ": expected a JSON object of body sliders");
   MakeHumanBody b;
@@ -342,11 +343,11 @@ Result<MakeHumanBody> ParseMakeHumanBody(std::string_view text, std::string_view
       problems += (problems.empty() ? "" : "\n") + src + ": field '" + key +
                   "': unknown (expected gender, age, muscle, weight, height, african, asian, "
                   "caucasian)";
-    } else if (!value.is_number() || value.get<double>() < 0 || value.get<double>() > 1) {
-      problems += (problems.empty() ? "" : "\n") + src + ": field '" + key +
-                  "': expected a number in 0..1, got " + value.dump();
+    } else if (auto v = JsonNumber(value, 0, 1); !v.ok()) {
+      problems +=
+          (problems.empty() ? "" : "\n") + src + ": field '" + key + "': " + v.status().message();
     } else {
-      *it->second = value.get<double>();
+      *it->second = *v;
     }
   }
   if (!problems.empty()) return InvalidArgument(problems);

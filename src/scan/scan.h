@@ -19,10 +19,20 @@
 #include <string_view>
 #include <vector>
 
+#include "core/file.h"
 #include "core/status.h"
 #include "geom/mesh_codec.h"
 
 namespace figurant::scan {
+
+// The files an import reads (docs/inputs.md), each a regular file of at most:
+// a mesh — a scan, a set mesh, a seat mesh — and any file it names that Assimp reads (an OBJ's
+// .mtl, a glTF's .bin buffers). A 2-million-triangle OBJ with normals and UVs is about 200 MB.
+inline constexpr FileLimit kMeshFile{"mesh file", 512u << 20};  // 512 MiB
+// A texture a mesh names (decoded up to 8192 × 8192 pixels).
+inline constexpr FileLimit kTextureFile{"texture", 256u << 20};  // 256 MiB
+// A MakeHuman body file (--body): a handful of sliders.
+inline constexpr FileLimit kBodyFile{"MakeHuman body file", 1u << 20};  // 1 MiB
 
 enum class Units { kAuto, kMetres, kDecimetres, kCentimetres, kMillimetres, kInches };
 std::string_view UnitsName(Units u);  // "m", "dm", "cm", "mm", "in", "auto"
@@ -58,10 +68,12 @@ struct ImportedScan {
   std::vector<std::string> warnings;  // e.g. missing texture files (import still succeeds)
 };
 
-// Imports one file. `path` names the file in every message. InvalidArgument with a clear message
-// for unreadable, truncated or empty files, no triangles, NaN/infinite coordinates, degenerate
+// Imports one file. `path` names the file in every message. NotFound when it does not exist;
+// InvalidArgument with a clear message for a file that is not a regular file or is over kMeshFile,
+// unreadable, truncated or empty files, no triangles, NaN/infinite coordinates, degenerate
 // meshes, implausible heights (saying which units were guessed and that ImportOptions::units
-// overrides them) and meshes over the triangle limit.
+// overrides them) and meshes over the triangle limit. The file is read only in the importer child:
+// the memory of the calling process does not grow with the file.
 Result<ImportedScan> ImportFile(const std::filesystem::path& path, const ImportOptions& options);
 
 // Reads the triangles of a mesh file as they are in the file (its units and axes, every node's
@@ -86,8 +98,9 @@ struct MakeHumanBody {
   double african = 1.0 / 3, asian = 1.0 / 3, caucasian = 1.0 / 3;  // normalised to sum 1
 };
 
-// Parses a body file: {"gender": 0.3, "age": 0.5, "muscle": 0.6, ...}; unknown fields and values
-// outside 0..1 are errors naming the field.
+// Parses a body file: {"gender": 0.3, "age": 0.5, "muscle": 0.6, ...} (the strict reader,
+// core/json_input.h); unknown fields and values outside 0..1 are errors naming the field. The
+// caller reads the file (a regular file within kBodyFile).
 Result<MakeHumanBody> ParseMakeHumanBody(std::string_view json_text, std::string_view source);
 
 // The macro targets and their weights for a body (target path relative to `targets/`), as

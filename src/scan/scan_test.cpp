@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,6 +152,73 @@ TEST(ScanImportTest, MissingTextureIsAWarningNotAnError) {
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   ASSERT_FALSE(s->warnings.empty());
   EXPECT_NE(s->warnings[0].find("does_not_exist.png"), std::string::npos);
+  fs::remove_all(d);
+}
+
+// A scan's side files are user files too: an .mtl or a texture that is a FIFO blocked the importer
+// until its timeout, and /dev/zero as a texture was read until the child ran out of memory. Each
+// is refused at once and the import goes on without it, saying why.
+TEST(ScanImportTest, SideFilesThatAreNotRegularFilesAreRefusedAtOnce) {
+  const fs::path d = TempDir();
+  ASSERT_EQ(::mkfifo((d / "fifo.mtl").c_str(), 0600), 0);
+  ASSERT_EQ(::mkfifo((d / "fifo.png").c_str(), 0600), 0);
+  Write(d / "tex.mtl", "newmtl skin\nKd 0.8 0.6 0.5\nmap_Kd fifo.png\n");
+  Write(d / "zero.mtl", "newmtl skin\nKd 0.8 0.6 0.5\nmap_Kd /dev/zero\n");
+  ImportOptions o;
+  o.import_timeout_seconds = 30;
+  for (const char* mtl : {"fifo.mtl", "tex.mtl", "zero.mtl"}) {
+    Write(d / "p.obj", std::string("mtllib ") + mtl + "\nusemtl skin\n" + BoxPersonObj(1));
+    const auto t0 = std::chrono::steady_clock::now();
+    auto s = ImportFile(d / "p.obj", o);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10)) << mtl;
+    ASSERT_TRUE(s.ok()) << mtl << ": " << s.status().ToString();
+    std::string warnings;
+    for (const std::string& w : s->warnings) warnings += w + "\n";
+    EXPECT_NE(warnings.find("not a regular file"), std::string::npos) << mtl << ": " << warnings;
+  }
+  fs::remove_all(d);
+}
+
+// A scan over its size limit is refused from its size, before it is read; a sparse file makes
+// this cheap to test.
+TEST(ScanImportTest, AMeshOverItsSizeLimitIsRefusedBeforeReading) {
+  const fs::path d = TempDir();
+  Write(d / "huge.obj", BoxPersonObj(1));
+  fs::resize_file(d / "huge.obj", kMeshFile.max_bytes + 1);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (const auto& s : {ImportFile(d / "huge.obj", {}).status(),
+                        ImportGeometry(d / "huge.obj", 100, 30).status()}) {
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(s.message().find("over the limit: a mesh file may be at most 536870912 bytes"),
+              std::string::npos)
+        << s.message();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  fs::remove_all(d);
+}
+
+// Peak resident memory of this process alone (not of the importer children). [Units: KiB]
+long PeakRssKb() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+// A mesh within its size limit is still read only by the importer child: a sparse 384 MiB file
+// was read whole into the parent (to hash it) before the child was forked.
+TEST(ScanImportTest, TheParentNeverHoldsTheFile) {
+  const fs::path d = TempDir();
+  Write(d / "sparse.obj", BoxPersonObj(1));
+  fs::resize_file(d / "sparse.obj", 384u << 20);
+  ImportOptions o;
+  o.import_timeout_seconds = 60;
+  const long before = PeakRssKb();
+  for (const auto& s : {ImportFile(d / "sparse.obj", o).status(),
+                        ImportGeometry(d / "sparse.obj", 100, 60).status()}) {
+    EXPECT_NE(s.code(), StatusCode::kUnavailable) << s.ToString();
+  }
+  EXPECT_LT(PeakRssKb() - before, 64 * 1024) << "KiB";
   fs::remove_all(d);
 }
 
@@ -396,6 +465,25 @@ TEST(ScanIsolationTest, AHangingImportIsStoppedAtTheTimeout) {
             std::string::npos)
       << r.status().message();
   EXPECT_LT(seconds, 5);
+}
+
+// The parent stops reading a reply at its limit, whatever the file asked the child to build.
+TEST(ScanIsolationTest, AReplyOverItsLimitIsRefusedNotBuffered) {
+  internal::IsolationLimits limits;
+  limits.max_reply_bytes = 1 << 20;
+  auto r = internal::RunIsolated([]() -> Result<std::string> { return std::string(64 << 20, 'x'); },
+                                 "big.fbx", limits);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("big.fbx: the mesh importer's result is over its limit"),
+            std::string::npos)
+      << r.status().message();
+  // Exactly at the limit is fine: the reply is one status byte, then the bytes.
+  limits.max_reply_bytes = 64 << 20;
+  EXPECT_TRUE(internal::RunIsolated(
+                  []() -> Result<std::string> { return std::string((64 << 20) - 1, 'x'); },
+                  "ok.fbx", limits)
+                  .ok());
 }
 
 // The importer child dies with the process that started it: when a caller is killed mid-import

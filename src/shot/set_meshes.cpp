@@ -13,15 +13,10 @@ namespace {
 namespace fs = std::filesystem;
 using geom::Mat4f;
 
-// The mesh of `file` (relative to `base_dir`) as it is in the file.
+// The mesh of `file` (relative to `base_dir`) as it is in the file. The importer refuses a missing,
+// empty, oversized or non-regular file before forking (scan::kMeshFile).
 Result<geom::Mesh> Import(const fs::path& file, const fs::path& base_dir) {
   const fs::path path = file.is_absolute() ? file : base_dir / file;
-  const std::string name = path.string();
-  // Clear messages for the common mistakes, before forking an importer.
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return NotFound(name + ": no such file");
-  if (!fs::is_regular_file(path, ec)) return InvalidArgument(name + ": not a regular file");
-  if (fs::file_size(path, ec) == 0 || ec) return InvalidArgument(name + ": the file is empty");
   return scan::ImportGeometry(path, kMaxSetTriangles, kSetImportTimeoutSeconds);
 }
 

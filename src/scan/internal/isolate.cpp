@@ -76,11 +76,13 @@ std::string ChildReply(const std::function<Result<std::string>()>& work, const s
 struct ChildOutput {
   std::string data;
   bool timed_out = false;
+  bool too_large = false;  // more than IsolationLimits::max_reply_bytes
 };
 
-ChildOutput ReadReply(int fd, int timeout_seconds) {
+ChildOutput ReadReply(int fd, const IsolationLimits& limits) {
   ChildOutput out;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(limits.timeout_seconds);
   char buf[1 << 16];
   while (true) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -97,6 +99,11 @@ ChildOutput ReadReply(int fd, int timeout_seconds) {
     const ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
+    if (out.data.size() + static_cast<size_t>(n) > limits.max_reply_bytes) {
+      out.too_large = true;
+      out.data.clear();
+      break;
+    }
     out.data.append(buf, static_cast<size_t>(n));
   }
   return out;
@@ -109,6 +116,12 @@ Result<std::string> Verdict(const ChildOutput& out, int wait_status, const std::
   if (out.timed_out || (WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGXCPU)) {
     return InvalidArgument(what + ": reading it took longer than " +
                            std::to_string(limits.timeout_seconds) + " s (malformed or too large)");
+  }
+  if (out.too_large) {
+    return InvalidArgument(what + ": the mesh importer's result is over its limit of " +
+                           std::to_string(limits.max_reply_bytes) +
+                           " bytes (the file describes more geometry than a double or set can "
+                           "hold)");
   }
   if (WIFSIGNALED(wait_status)) {
     return InvalidArgument(what + ": the mesh importer crashed reading it (signal " +
@@ -139,9 +152,9 @@ Result<std::string> RunIsolated(const std::function<Result<std::string>()>& work
     RunChild(work, what, limits, fds[1], parent);
   }
   ::close(fds[1]);
-  const ChildOutput out = ReadReply(fds[0], limits.timeout_seconds);
+  const ChildOutput out = ReadReply(fds[0], limits);
   ::close(fds[0]);
-  if (out.timed_out) ::kill(pid, SIGKILL);
+  if (out.timed_out || out.too_large) ::kill(pid, SIGKILL);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
