@@ -20,9 +20,13 @@ class CliBankTest : public ::testing::Test {
     bank_ = (dir_.path() / "bank").string();
     ASSERT_EQ(Run({"init"}).exit_code, 0);
     performer_ = Id({"performer", "add", "--name", "Amina Diallo", "--language", "fr"});
-    studio_ = Id({"studio", "add", "--name", "Lumière Pictures"});
+    studio_key_ = (dir_.path() / "studio.ed25519").string();
+    Json({"key", "new", "--out", studio_key_});
+    studio_ = Id(
+        {"studio", "add", "--name", "Lumière Pictures", "--public-key-file", studio_key_ + ".pub"});
     production_ = Id({"production", "add", "--studio", studio_, "--title", "Le Grand Match",
-                      "--media", "streaming", "--territories", "FR,BE", "--content", "violence"});
+                      "--media", "streaming", "--territories", "FR,BE", "--content", "violence",
+                      "--fps", "24", "--studio-key", studio_key_});
   }
 
   RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
@@ -70,7 +74,7 @@ class CliBankTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::string bank_, performer_, studio_, production_;
+  std::string bank_, studio_key_, performer_, studio_, production_;
 };
 
 TEST_F(CliBankTest, HelpListsEveryCommand) {
@@ -137,10 +141,13 @@ TEST_F(CliBankTest, DraftSignCheckRevoke) {
 
 TEST_F(CliBankTest, CheckPrintsEveryReason) {
   SignedLicence(GoodTerms());
-  const std::string other_studio = Id({"studio", "add", "--name", "Other"});
+  const std::string other_key = (dir_.path() / "other.ed25519").string();
+  Json({"key", "new", "--out", other_key});
+  const std::string other_studio =
+      Id({"studio", "add", "--name", "Other", "--public-key-file", other_key + ".pub"});
   const std::string other =
       Id({"production", "add", "--studio", other_studio, "--title", "X", "--media", "broadcast",
-          "--territories", "US", "--content", "nudity"});
+          "--territories", "US", "--content", "nudity", "--fps", "25", "--studio-key", other_key});
   RunResult r =
       Run({"check", "--performer", performer_, "--production", other, "--screen-height-fraction",
            "0.5", "--alteration", "body_scale", "--date", "2028-02-01"});

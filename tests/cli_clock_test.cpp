@@ -22,9 +22,13 @@ class CliClockTest : public ::testing::Test {
   void SetUp() override {
     bank_ = (dir_.path() / "bank").string();
     Json({"init"});
-    const std::string studio = Json({"studio", "add", "--name", "S"})["id"];
-    production_ = Json({"production", "add", "--studio", studio, "--title", "T", "--media",
-                        "streaming", "--territories", "FR"})["id"];
+    const std::string key = (dir_.path() / "studio.key").string();
+    Json({"key", "new", "--out", key});
+    const std::string studio =
+        Json({"studio", "add", "--name", "S", "--public-key-file", key + ".pub"})["id"];
+    production_ =
+        Json({"production", "add", "--studio", studio, "--title", "T", "--media", "streaming",
+              "--territories", "FR", "--fps", "24", "--studio-key", key})["id"];
     const std::string performer = Json({"performer", "add", "--name", "Revoked"})["id"];
     double_ = Json(
         {"scan", "import", "--performer", performer, "--makehuman", FIGURANT_MAKEHUMAN_DIR})["id"];

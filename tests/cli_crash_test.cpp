@@ -109,9 +109,13 @@ TEST(CliCrashTest, KilledWritesLeaveTheRegistryWholeOrUntouched) {
   };
   json_run({"init"});
   const std::string performer = json_run({"performer", "add", "--name", "Ana"})["id"];
-  const std::string studio = json_run({"studio", "add", "--name", "S"})["id"];
-  const std::string production = json_run({"production", "add", "--studio", studio, "--title", "T",
-                                           "--media", "streaming", "--territories", "FR"})["id"];
+  const std::string key = (dir.path() / "studio.ed25519").string();
+  json_run({"key", "new", "--out", key});
+  const std::string studio =
+      json_run({"studio", "add", "--name", "S", "--public-key-file", key + ".pub"})["id"];
+  const std::string production =
+      json_run({"production", "add", "--studio", studio, "--title", "T", "--media", "streaming",
+                "--territories", "FR", "--fps", "24", "--studio-key", key})["id"];
   const fs::path terms = dir.path() / "terms.json";
   std::ofstream(terms) << R"({"productions": [")" << production << R"("], "uses": ["background"],
     "media": ["streaming"], "territories": ["FR"], "valid_from": "2026-01-01",

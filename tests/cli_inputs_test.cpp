@@ -142,7 +142,10 @@ TEST_F(CliInputsTest, TermsNumberADoubleCannotHoldIsAFieldErrorNotAnAbort) {
     return json::parse(RunFigurant(a, env).out).at("id").get<std::string>();
   };
   const std::string performer = id({"performer", "add", "--name", "A", "--language", "en"});
-  const std::string studio = id({"studio", "add", "--name", "S"});
+  const std::string key = (dir_.path() / "studio.ed25519").string();
+  ASSERT_EQ(RunFigurant({"--bank", bank, "key", "new", "--out", key}, env).exit_code, 0);
+  const std::string studio =
+      id({"studio", "add", "--name", "S", "--public-key-file", key + ".pub"});
   for (const std::string& value :
        std::vector<std::string>{"1e400", "-1e400", "1" + std::string(309, '0')}) {
     const fs::path terms = Write("terms.json", R"({"productions": "any", "uses": ["background"],

@@ -27,9 +27,12 @@ class CliLedgerTest : public ::testing::Test {
   void SetUp() override {
     bank_ = (dir_.path() / "bank").string();
     Json({"init"});
-    studio_ = Json({"studio", "add", "--name", "S"})["id"];
-    production_ = Json({"production", "add", "--studio", studio_, "--title", "Market", "--media",
-                        "streaming", "--territories", "FR"})["id"];
+    const std::string key = (dir_.path() / "studio.ed25519").string();
+    Json({"key", "new", "--out", key});
+    studio_ = Json({"studio", "add", "--name", "S", "--public-key-file", key + ".pub"})["id"];
+    production_ =
+        Json({"production", "add", "--studio", studio_, "--title", "Market", "--media", "streaming",
+              "--territories", "FR", "--fps", "24", "--studio-key", key})["id"];
     SignLicence("Amina Diallo");
   }
 
@@ -185,11 +188,11 @@ TEST_F(CliWitnessTest, AttackDroppedEventReSignedWithTheBankKeyFailsAgainstTheWi
         return Status::Ok();
       });
   ASSERT_TRUE(read.ok()) << read.status().ToString();
-  ASSERT_EQ(entries.size(), 3u);  // the three licences signed
+  ASSERT_EQ(entries.size(), 5u);  // the studio, its production and the three licences signed
   const FixedClock clock(entries.back().time);
   auto forged = ledger::Ledger::Open(dir_.path() / "forged", *bank_key, clock);
   ASSERT_TRUE(forged.ok()) << forged.status().ToString();
-  for (const ledger::Entry& e : {entries[0], entries[2]}) {  // Bo's licence dropped
+  for (const ledger::Entry& e : {entries[0], entries[1], entries[2], entries[4]}) {  // not Bo's
     ASSERT_TRUE((*forged)->Append({{e.type, json::parse(e.payload)}}).ok());
   }
   fs::copy_file((*forged)->file(), LedgerFile(), fs::copy_options::overwrite_existing);

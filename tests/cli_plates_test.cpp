@@ -222,30 +222,32 @@ TEST_F(CliPlatesTest, CameraLookingStraightDownSeesThePerformerAtTheirSize) {
 
 // The registry's word on a double's size is checked against what the frame shows: a double whose
 // stored bounds were shrunk passes the check before rendering, and its frame is then refused.
-TEST_F(CliPlatesTest, FrameWhoseSilhouetteExceedsTheLicenceIsNotPublished) {
+// Attack: the double's measured bounds shrunk in the registry so that it passes for small. The size
+// on screen is taken from its stored geometry (and a shrunk height_m is DataLoss): the agent is
+// refused before rendering, and nothing is published or metered. (A frame whose measured
+// silhouette exceeds the licence after rendering is refused too: frames_test.)
+TEST_F(CliPlatesTest, BoundsShrunkInTheRegistryDoNotShrinkTheSizeOnScreen) {
   const std::string small = bank_.AddDouble("bea", 0.25);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((fs::path(bank_.bank()) / "figurant.db").c_str(), &db), SQLITE_OK);
-  const std::string sql =
-      "UPDATE doubles SET height_m = 0.1, bounds_json = '{\"lo\":[-0.02,0,-0.02],"
-      "\"hi\":[0.02,0.1,0.02]}' WHERE id = '" +
-      small + "'";
-  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-      << sqlite3_errmsg(db);
-  sqlite3_close(db);
-  const json scene =
-      bank_.Scene("shrunk", "out/shrunk.####.exr", json::array({RenderBank::Agent(small, "bea")}));
-  const RunResult r = Render(scene);
-  EXPECT_EQ(r.exit_code, 3) << r.err;
-  for (const char* s : {"bea", "frame 1001", "0.25"}) {
-    EXPECT_NE(r.err.find(s), std::string::npos) << s << "\n" << r.err;
-  }
-  EXPECT_FALSE(fs::exists(Out() / "shrunk.1001.exr"));
-  EXPECT_FALSE(fs::exists(Out() / "shrunk.1001.png"));
-  EXPECT_TRUE(bank_.Usage().empty());
-  if (!fs::exists(Out())) return;
-  for (const auto& e : fs::directory_iterator(Out())) {
-    EXPECT_FALSE(e.path().filename().string().starts_with(".figurant-tmp")) << e.path();
+  for (const std::string set : {"bounds_json = '{\"lo\":[-0.02,0,-0.02],\"hi\":[0.02,0.1,0.02]}', "
+                                "footprint_radius_m = 0.02",
+                                "height_m = 0.1"}) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((fs::path(bank_.bank()) / "figurant.db").c_str(), &db), SQLITE_OK);
+    const std::string sql = "UPDATE doubles SET " + set + " WHERE id = '" + small + "'";
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    const json scene = bank_.Scene("shrunk", "out/shrunk.####.exr",
+                                   json::array({RenderBank::Agent(small, "bea")}));
+    const RunResult r = Render(scene);
+    EXPECT_NE(r.exit_code, 0) << set << "\n" << r.err;
+    EXPECT_NE(r.err.find(set.starts_with("bounds") ? "too_large_on_screen" : "height_m"),
+              std::string::npos)
+        << set << "\n"
+        << r.err;
+    EXPECT_FALSE(fs::exists(Out() / "shrunk.1001.exr"));
+    EXPECT_FALSE(fs::exists(Out() / "shrunk.1001.png"));
+    EXPECT_TRUE(bank_.Usage().empty());
   }
 }
 

@@ -30,11 +30,14 @@ class CliRenderTest : public ::testing::Test {
   void SetUp() override {
     bank_ = (dir_.path() / "bank").string();
     Json({"init"});
-    studio_ = Json({"studio", "add", "--name", "S"})["id"];
+    const std::string key = (dir_.path() / "studio.ed25519").string();
+    Json({"key", "new", "--out", key});
+    studio_ = Json({"studio", "add", "--name", "S", "--public-key-file", key + ".pub"})["id"];
     production_ = Json({"production", "add", "--studio", studio_, "--title", "Market", "--media",
-                        "streaming", "--territories", "FR", "--content", "violence"})["id"];
+                        "streaming", "--territories", "FR", "--content", "violence", "--fps", "24",
+                        "--studio-key", key})["id"];
     other_ = Json({"production", "add", "--studio", studio_, "--title", "Other", "--media",
-                   "streaming", "--territories", "FR"})["id"];
+                   "streaming", "--territories", "FR", "--fps", "24", "--studio-key", key})["id"];
     // Four performers: paid per second; licensed for another production only; licence excludes
     // violence; revoked effective today.
     const std::vector<std::string> kinds = {"rate", "other", "violence", "revoked"};
@@ -115,8 +118,9 @@ TEST_F(CliRenderTest, RefusedAgentsFailTheShotNamingEveryReason) {
     EXPECT_NE(r.err.find(s), std::string::npos) << s << "\n" << r.err;
   }
   EXPECT_FALSE(fs::exists(dir_.path() / "out" / "sh010.1001.exr"));
-  // Only the licence events: four signatures and one revocation.
-  EXPECT_EQ(Json({"ledger", "head"})["head"]["tree_size"], 5);
+  // No usage: only the studio's registration, its two productions' declarations, four signatures
+  // and one revocation.
+  EXPECT_EQ(Json({"ledger", "head"})["head"]["tree_size"], 8);
 }
 
 // The library's messages name its options; the command adds the flag that sets each.

@@ -200,10 +200,13 @@ TEST_F(CliScanTest, ErasureLeavesOnlyIdsAndHashesAndABackupOfTheKeysNoLongerOpen
   const std::string performer = Json({"performer", "add", "--name", name, "--email", email})["id"];
   const std::string other = Json({"performer", "add", "--name", "Bertrand Okafor"})["id"];
   Json({"performer", "estate", performer, "--name", estate_name});
-  const std::string studio = Json({"studio", "add", "--name", "Lumen Studio"})["id"];
-  const std::string production =
-      Json({"production", "add", "--studio", studio, "--title", "Crowd Scene", "--media",
-            "streaming", "--territories", "worldwide"})["id"];
+  const std::string studio_key = (dir_.path() / "studio.key").string();
+  Json({"key", "new", "--out", studio_key});
+  const std::string studio = Json(
+      {"studio", "add", "--name", "Lumen Studio", "--public-key-file", studio_key + ".pub"})["id"];
+  const std::string production = Json(
+      {"production", "add", "--studio", studio, "--title", "Crowd Scene", "--media", "streaming",
+       "--territories", "worldwide", "--fps", "24", "--studio-key", studio_key})["id"];
   std::ofstream(dir_.path() / "terms.json")
       << R"({"productions": [")" << production
       << R"("], "uses": ["background"], "media": ["streaming"], "territories": ["worldwide"],

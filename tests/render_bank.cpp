@@ -22,9 +22,13 @@ constexpr char kNow[] = "2026-06-01T12:00:00Z";
 
 RenderBank::RenderBank(const fs::path& dir) : dir_(dir), bank_((dir / "bank").string()) {
   Json({"init"});
-  studio_ = Json({"studio", "add", "--name", "S"})["id"];
-  production_ = Json({"production", "add", "--studio", studio_, "--title", "Market", "--media",
-                      "streaming", "--territories", "FR"})["id"];
+  // The studio holds its own key and signs its production's declaration with it.
+  const std::string key = (dir / "studio.key").string();
+  Json({"key", "new", "--out", key});
+  studio_ = Json({"studio", "add", "--name", "S", "--public-key-file", key + ".pub"})["id"];
+  production_ =
+      Json({"production", "add", "--studio", studio_, "--title", "Market", "--media", "streaming",
+            "--territories", "FR", "--fps", "24", "--studio-key", key})["id"];
 }
 
 std::string RenderBank::AddDouble(const std::string& name, double max_screen_fraction) {

@@ -63,6 +63,17 @@ struct Context {
   Result<std::unique_ptr<bank::Bank>> OpenBank() const;
 };
 
+// InvalidArgument naming `flag` when `file` is inside the bank's directory or its key directory:
+// a party's private key (a studio's) is never kept by the bank.
+Status OutsideBank(const Context& ctx, const std::filesystem::path& file, std::string_view flag);
+// The public key given as --public-key HEX or --public-key-file FILE (exactly one; a FILE.pub of
+// `key new`, or 64 hex digits). InvalidArgument naming the flag otherwise.
+Result<bank::Ed25519PublicKey> PublicKeyOption(const std::string& hex, const std::string& file);
+// A party's key file (`key new`), read on the caller's side to sign; InvalidArgument naming
+// `flag` when it is inside the bank or not a key file.
+Result<SigningKeyPair> PartyKeyFile(const Context& ctx, const std::string& file,
+                                    std::string_view flag);
+
 // Splits "a,b,c" into {"a","b","c"} (empty items dropped).
 std::vector<std::string> SplitList(const std::string& text);
 // A licence's flags as the listings print them: " [BLANKET] [PERPETUAL]" (empty for none).
@@ -81,5 +92,6 @@ void RegisterScanCommands(CLI::App& app, Context& ctx);
 void RegisterRenderCommand(CLI::App& app, Context& ctx);   // render
 void RegisterLedgerCommands(CLI::App& app, Context& ctx);  // ledger ..., statement, witness
 void RegisterDemoCommand(CLI::App& app, Context& ctx);     // demo
+void RegisterKeyCommands(CLI::App& app, Context& ctx);     // key new
 
 }  // namespace figurant::cli

@@ -1,4 +1,5 @@
-// init · performer add|list|show|update|estate · studio add|list · production add|list|show
+// init · performer add|list|show|update|estate · studio add|list|key ·
+// production add|declare|list|show
 #include <memory>
 #include <sstream>
 
@@ -18,7 +19,31 @@ json ProductionJson(const registry::Production& p) {
           {"media", p.media},
           {"territories", p.territories},
           {"content", p.content},
+          {"fps", p.frame_rate ? json(p.frame_rate->Name()) : json(nullptr)},
+          {"frame_rate", p.frame_rate ? json(p.frame_rate->Text()) : json(nullptr)},
+          {"declared_by_studio", !p.signature.empty()},
           {"created_at", FormatTimestamp(p.created_at)}};
+}
+
+std::string TrimmedText(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+// The studio's declaration signed here, on the caller's side, with the studio's key file; the
+// bank only ever sees the public key and the signature.
+Result<consent::SignedProduction> SignedByStudio(const Context& ctx,
+                                                 consent::ProductionDeclaration declaration,
+                                                 const std::string& fps,
+                                                 const std::string& key_file) {
+  auto rate = ParseFrameRate(fps);
+  if (!rate.ok()) return rate.status().WithContext("--fps");
+  declaration.frame_rate = *rate;
+  FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair key, PartyKeyFile(ctx, key_file, "--studio-key"));
+  consent::SignedProduction signed_production = consent::SignProduction(declaration, key);
+  SecureZero(key.secret_key.data(), key.secret_key.size());
+  return signed_production;
 }
 
 void RegisterInit(CLI::App& app, Context& ctx) {
@@ -261,19 +286,66 @@ void RegisterPerformer(CLI::App& app, Context& ctx) {
   RegisterPerformerEstate(*performer, ctx);
 }
 
-void RegisterStudio(CLI::App& app, Context& ctx) {
-  CLI::App* studio = app.add_subcommand("studio", "Studios that license doubles");
-  studio->require_subcommand(1);
-  auto name = std::make_shared<std::string>();
-  CLI::App* add = studio->add_subcommand("add", "Register a studio");
-  add->add_option("--name", *name, "Studio name (unique)")->required();
-  add->callback([&ctx, name] {
+json StudioJson(const registry::Studio& s) {
+  return {{"id", s.id},
+          {"name", s.name},
+          {"public_key", s.public_key.empty() ? json(nullptr) : json(ToHex(s.public_key))},
+          {"created_at", FormatTimestamp(s.created_at)}};
+}
+
+// The studio's public key options of `cmd`, read into `hex` and `file`.
+void AddPublicKeyOptions(CLI::App& cmd, std::string& hex, std::string& file) {
+  auto* key = cmd.add_option("--public-key", hex,
+                             "The studio's Ed25519 public key, 64 hex digits (key new prints it)");
+  auto* key_file = cmd.add_option("--public-key-file", file, "The studio's FILE.pub (key new)");
+  key->excludes(key_file);
+}
+
+void RegisterStudioAdd(CLI::App& studio, Context& ctx) {
+  struct AddArgs {
+    std::string name, public_key, public_key_file;
+  };
+  auto a = std::make_shared<AddArgs>();
+  CLI::App* add = studio.add_subcommand(
+      "add", "Register a studio with the public half of its own key (it keeps the private half)");
+  add->add_option("--name", a->name, "Studio name (unique)")->required();
+  AddPublicKeyOptions(*add, a->public_key, a->public_key_file);
+  add->callback([&ctx, a] {
+    auto key = PublicKeyOption(a->public_key, a->public_key_file);
+    if (!ctx.Check(key.status())) return;
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
-    auto s = (*bank)->AddStudio(*name);
+    auto s = (*bank)->AddStudio(a->name, *key);
     if (!ctx.Check(s.status())) return;
     ctx.Emit({{"id", s->id}}, s->id);
   });
+}
+
+void RegisterStudioKey(CLI::App& studio, Context& ctx) {
+  struct KeyArgs {
+    std::string id, public_key, public_key_file;
+  };
+  auto a = std::make_shared<KeyArgs>();
+  CLI::App* cmd = studio.add_subcommand(
+      "key", "Register the public key of a studio created before studios had keys (once)");
+  cmd->add_option("studio", a->id, "Studio id")->required();
+  AddPublicKeyOptions(*cmd, a->public_key, a->public_key_file);
+  cmd->callback([&ctx, a] {
+    auto key = PublicKeyOption(a->public_key, a->public_key_file);
+    if (!ctx.Check(key.status())) return;
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto s = (*bank)->EnrolStudioKey(a->id, *key);
+    if (!ctx.Check(s.status())) return;
+    ctx.Emit(StudioJson(*s), s->id + ": key " + ToHex(s->public_key) + " registered");
+  });
+}
+
+void RegisterStudio(CLI::App& app, Context& ctx) {
+  CLI::App* studio = app.add_subcommand("studio", "Studios that license doubles");
+  studio->require_subcommand(1);
+  RegisterStudioAdd(*studio, ctx);
+  RegisterStudioKey(*studio, ctx);
   CLI::App* list = studio->add_subcommand("list", "List studios");
   list->callback([&ctx] {
     auto bank = ctx.OpenBank();
@@ -283,22 +355,27 @@ void RegisterStudio(CLI::App& app, Context& ctx) {
     json arr = json::array();
     std::string text;
     for (const auto& s : *all) {
-      arr.push_back(
-          {{"id", s.id}, {"name", s.name}, {"created_at", FormatTimestamp(s.created_at)}});
-      text += s.id + "  " + s.name + "\n";
+      arr.push_back(StudioJson(s));
+      text += s.id + "  " + s.name + (s.public_key.empty() ? "  [NO KEY]" : "") + "\n";
     }
     ctx.Emit({{"studios", arr}}, text.empty() ? "no studios" : text);
   });
 }
 
-void RegisterProduction(CLI::App& app, Context& ctx) {
-  CLI::App* production = app.add_subcommand("production", "Productions of a studio");
-  production->require_subcommand(1);
+constexpr const char* kFpsHelp =
+    "Frame rate the production is shot at: 23.976, 24, 25, 29.97, 30, 48, 50, 59.94 or 60 "
+    "(exactly 24000/1001 etc. also accepted); scenes must match it";
+constexpr const char* kStudioKeyHelp =
+    "The studio's private key file (key new): the declaration is signed with it here, on the "
+    "studio's side; the bank never sees it";
+
+void RegisterProductionAdd(CLI::App& production, Context& ctx) {
   struct AddArgs {
-    std::string studio, title, media, territories, content;
+    std::string studio, title, media, territories, content, fps, studio_key;
   };
   auto a = std::make_shared<AddArgs>();
-  CLI::App* add = production->add_subcommand("add", "Register a production");
+  CLI::App* add =
+      production.add_subcommand("add", "Register a production, declared and signed by its studio");
   add->add_option("--studio", a->studio, "Studio id")->required();
   add->add_option("--title", a->title, "Title")->required();
   add->add_option("--media", a->media, "Release media, comma-separated: theatrical,streaming,...")
@@ -306,14 +383,79 @@ void RegisterProduction(CLI::App& app, Context& ctx) {
   add->add_option("--territories", a->territories, "worldwide, or ISO country codes FR,US,...")
       ->required();
   add->add_option("--content", a->content, "Content categories: violence,nudity,political,...");
+  add->add_option("--fps", a->fps, kFpsHelp)->required();
+  add->add_option("--studio-key", a->studio_key, kStudioKeyHelp)->required();
   add->callback([&ctx, a] {
+    auto declared = SignedByStudio(ctx,
+                                   {NewId(id_prefix::kProduction),
+                                    a->studio,
+                                    TrimmedText(a->title),
+                                    SplitList(a->media),
+                                    SplitList(a->territories),
+                                    SplitList(a->content),
+                                    {}},
+                                   a->fps, a->studio_key);
+    if (!ctx.Check(declared.status())) return;
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
-    auto p = (*bank)->AddProduction({a->studio, a->title, SplitList(a->media),
-                                     SplitList(a->territories), SplitList(a->content)});
+    auto p = (*bank)->AddProduction(*declared);
     if (!ctx.Check(p.status())) return;
     ctx.Emit({{"id", p->id}}, p->id);
   });
+}
+
+void RegisterProductionDeclare(CLI::App& production, Context& ctx) {
+  struct DeclareArgs {
+    std::string id, fps, studio_key;
+  };
+  auto a = std::make_shared<DeclareArgs>();
+  CLI::App* cmd = production.add_subcommand(
+      "declare",
+      "Have its studio sign a production registered before productions were signed (review it "
+      "with production show first: the studio signs its registered facts and a frame rate)");
+  cmd->add_option("production", a->id, "Production id")->required();
+  cmd->add_option("--fps", a->fps, kFpsHelp)->required();
+  cmd->add_option("--studio-key", a->studio_key, kStudioKeyHelp)->required();
+  cmd->callback([&ctx, a] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto row = (*bank)->registry().GetProduction(a->id);
+    if (!ctx.Check(row.status())) return;
+    auto declared = SignedByStudio(
+        ctx, {row->id, row->studio_id, row->title, row->media, row->territories, row->content, {}},
+        a->fps, a->studio_key);
+    if (!ctx.Check(declared.status())) return;
+    auto p = (*bank)->DeclareProduction(*declared);
+    if (!ctx.Check(p.status())) return;
+    ctx.Emit({{"production", ProductionJson(*p)}}, p->id + ": declared by studio " + p->studio_id +
+                                                       " at " + p->frame_rate->Name() + " fps");
+  });
+}
+
+std::string ProductionText(const registry::Production& p) {
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s.empty() ? std::string("none") : s;
+  };
+  std::ostringstream t;
+  t << p.title << " (" << p.id << ")\n"
+    << "  studio:      " << p.studio_id << "\n"
+    << "  media:       " << join(p.media) << "\n"
+    << "  territories: " << join(p.territories) << "\n"
+    << "  content:     " << join(p.content) << "\n"
+    << "  frame rate:  "
+    << (p.frame_rate ? p.frame_rate->Name() + " fps (" + p.frame_rate->Text() + ")"
+                     : std::string("none: not declared by its studio yet"))
+    << "\n";
+  return t.str();
+}
+
+void RegisterProduction(CLI::App& app, Context& ctx) {
+  CLI::App* production = app.add_subcommand("production", "Productions of a studio");
+  production->require_subcommand(1);
+  RegisterProductionAdd(*production, ctx);
+  RegisterProductionDeclare(*production, ctx);
   CLI::App* list = production->add_subcommand("list", "List productions");
   list->callback([&ctx] {
     auto bank = ctx.OpenBank();
@@ -324,7 +466,8 @@ void RegisterProduction(CLI::App& app, Context& ctx) {
     std::string text;
     for (const auto& p : *all) {
       arr.push_back(ProductionJson(p));
-      text += p.id + "  " + p.title + "  (" + p.studio_id + ")\n";
+      text += p.id + "  " + p.title + "  (" + p.studio_id + ")" +
+              (p.signature.empty() ? "  [NOT DECLARED]" : "") + "\n";
     }
     ctx.Emit({{"productions", arr}}, text.empty() ? "no productions" : text);
   });
@@ -336,18 +479,7 @@ void RegisterProduction(CLI::App& app, Context& ctx) {
     if (!ctx.Check(bank.status())) return;
     auto p = (*bank)->registry().GetProduction(*show_id);
     if (!ctx.Check(p.status())) return;
-    auto join = [](const std::vector<std::string>& v) {
-      std::string s;
-      for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-      return s.empty() ? std::string("none") : s;
-    };
-    std::ostringstream t;
-    t << p->title << " (" << p->id << ")\n"
-      << "  studio:      " << p->studio_id << "\n"
-      << "  media:       " << join(p->media) << "\n"
-      << "  territories: " << join(p->territories) << "\n"
-      << "  content:     " << join(p->content) << "\n";
-    ctx.Emit({{"production", ProductionJson(*p)}}, t.str());
+    ctx.Emit({{"production", ProductionJson(*p)}}, ProductionText(*p));
   });
 }
 

@@ -138,7 +138,7 @@ void RunRender(Context& ctx, const RenderArgs& a) {
   if (!ctx.Check(ledger.status())) return;
   const std::string render_id = NewId(id_prefix::kRender);
   int events = 0;
-  auto sink = shot::MeteringSink(**ledger, *spec, render_id, &events);
+  auto sink = shot::MeteringSink(**bank, *spec, render_id, &events);
   if (!ctx.Check(sink.status())) return;
   auto report = shot::RenderShot(**bank, *spec, *o, *sink);
   if (!ctx.Check(WithFlagHint(report.status(), *o))) return;

@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   figurant::cli::RegisterRenderCommand(app, ctx);
   figurant::cli::RegisterLedgerCommands(app, ctx);
   figurant::cli::RegisterDemoCommand(app, ctx);
+  figurant::cli::RegisterKeyCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -9,6 +10,7 @@
 #include <set>
 
 #include "bank/internal/consent_row.h"
+#include "bank/internal/ledger_facts.h"
 #include "core/file.h"
 #include "core/ids.h"
 #include "core/key_seal.h"
@@ -202,6 +204,8 @@ Bank::Bank(BankPaths paths, const Clock& clock, std::unique_ptr<registry::Regist
        store::IsSealed});
 }
 
+Bank::~Bank() = default;
+
 Result<std::unique_ptr<Bank>> Bank::Init(const fs::path& dir, const Clock& clock, bool* created,
                                          const BankOptions& options) {
   BankPaths paths = BankPaths::For(dir, options.keys_dir);
@@ -287,7 +291,17 @@ Status Bank::MarkDeceased(const std::string& performer_id, const Date& date) {
                            " is in the future");
   }
   if (p.erased_at) return FailedPrecondition("performer " + performer_id + " has been erased");
-  return registry_->SetPerformerDeceased(performer_id, date);
+  if (p.deceased_on && *p.deceased_on != date) {
+    return FailedPrecondition("performer " + performer_id + " is recorded as deceased on " +
+                              p.deceased_on->ToString() +
+                              "; a recorded date of death never changes");
+  }
+  // The registry first, then the ledger, as for a revocation: opening the ledger catches up a
+  // death a crash left out of it (Reconcile).
+  if (!p.deceased_on) FIGURANT_RETURN_IF_ERROR(registry_->SetPerformerDeceased(performer_id, date));
+  FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
+  if (facts->HasDeath(performer_id)) return Status::Ok();
+  return AppendFacts({ledger::ToEntry(ledger::PerformerDeceasedEvent{performer_id, date})});
 }
 
 Result<registry::Estate> Bank::RegisterEstate(const std::string& performer_id,
@@ -395,6 +409,14 @@ Result<geom::DoubleAsset> Bank::LoadDouble(const std::string& double_id) {
   auto asset = geom::DecodeDoubleAsset(bytes);
   SecureZero(bytes.data(), bytes.size());
   if (!asset.ok()) return asset.status().WithContext("double " + double_id);
+  const double standing = asset->mesh.StandingHeight();
+  if (!(std::fabs(d.height_m - standing) <= kHeightToleranceM)) {
+    char heights[96];
+    std::snprintf(heights, sizeof heights, "%.4f m but its stored geometry stands %.4f m",
+                  d.height_m, standing);
+    return DataLoss("doubles row '" + d.id + "' column 'height_m': the registry holds " + heights +
+                    "; the row was changed outside the bank");
+  }
   return asset;
 }
 
@@ -452,30 +474,131 @@ Result<std::vector<RetentionCase>> Bank::RetentionDue() {
 
 // ---- studios and productions -------------------------------------------------------------------
 
-Result<registry::Studio> Bank::AddStudio(const std::string& name) {
-  registry::Studio s{NewId(id_prefix::kStudio), Trim(name), clock_.Now()};
+Result<registry::Studio> Bank::AddStudio(const std::string& name,
+                                         const Ed25519PublicKey& public_key) {
+  registry::Studio s{NewId(id_prefix::kStudio), Trim(name), clock_.Now(),
+                     Bytes(public_key.begin(), public_key.end())};
   if (s.name.empty()) return InvalidArgument("studio name must not be empty");
+  FIGURANT_ASSIGN_OR_RETURN(auto studios, registry_->ListStudios());
+  for (const registry::Studio& other : studios) {
+    if (other.name == s.name) {
+      return AlreadyExists("studio '" + s.name + "' already exists (" + other.id + ")");
+    }
+  }
+  // The ledger first: a crash before the row leaves a registration no row uses, never a row whose
+  // key the ledger does not know.
+  FIGURANT_RETURN_IF_ERROR(
+      AppendFacts({ledger::ToEntry(ledger::StudioRegisteredEvent{s.id, s.name, public_key})}));
   FIGURANT_RETURN_IF_ERROR(registry_->InsertStudio(s));
   return s;
 }
 
-Result<registry::Production> Bank::AddProduction(const NewProduction& in) {
-  registry::Production p;
-  p.title = Trim(in.title);
-  if (p.title.empty()) return InvalidArgument("production title must not be empty");
-  FIGURANT_RETURN_IF_ERROR(consent::ValidateMedia(in.media, "media").WithContext("production"));
+Result<registry::Studio> Bank::EnrolStudioKey(const std::string& studio_id,
+                                              const Ed25519PublicKey& public_key) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Studio s, registry_->GetStudio(studio_id));
+  FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
+  FIGURANT_RETURN_IF_ERROR(facts->CheckStudio(s));
+  if (facts->StudioKey(s.id)) {
+    return FailedPrecondition("studio " + s.id +
+                              " already has a registered key; a studio's key never changes");
+  }
   FIGURANT_RETURN_IF_ERROR(
-      consent::ValidateTerritories(in.territories, "territories").WithContext("production"));
+      AppendFacts({ledger::ToEntry(ledger::StudioRegisteredEvent{s.id, s.name, public_key})}));
+  s.public_key.assign(public_key.begin(), public_key.end());
+  FIGURANT_RETURN_IF_ERROR(registry_->SetStudioPublicKey(s.id, s.public_key));
+  return s;
+}
+
+Status Bank::CheckDeclaredByStudio(const consent::SignedProduction& declared) {
+  const consent::ProductionDeclaration& d = declared.declaration;
+  FIGURANT_RETURN_IF_ERROR(consent::ValidateDeclaration(d));
+  FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(d.studio_id));
+  FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
+  FIGURANT_RETURN_IF_ERROR(facts->CheckStudio(studio));
+  const std::optional<Ed25519PublicKey> key = facts->StudioKey(studio.id);
+  if (!key) {
+    return FailedPrecondition("studio " + studio.id +
+                              " has no registered key (it was registered before studios had "
+                              "keys); register the public half of its key first");
+  }
+  if (*key != declared.public_key) {
+    return InvalidArgument("production " + d.production_id +
+                           ": the declaration is signed with a key that is not studio " +
+                           studio.id + "'s registered key");
+  }
+  if (!consent::VerifyProduction(declared).ok()) {
+    return InvalidArgument("production " + d.production_id +
+                           ": the studio's signature does not verify over the declaration");
+  }
+  if (facts->HasDeclaration(d.production_id)) {
+    return AlreadyExists("production " + d.production_id + " is already declared");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+registry::Production RowOf(const consent::SignedProduction& declared, UnixSeconds created_at) {
+  const consent::ProductionDeclaration& d = declared.declaration;
+  return {d.production_id,
+          d.studio_id,
+          d.title,
+          d.media,
+          d.territories,
+          d.content,
+          created_at,
+          d.frame_rate,
+          Bytes(declared.public_key.begin(), declared.public_key.end()),
+          Bytes(declared.signature.begin(), declared.signature.end())};
+}
+
+// FailedPrecondition naming the first registered fact a late declaration does not restate.
+Status StatesRegisteredFacts(const consent::ProductionDeclaration& d,
+                             const registry::Production& row) {
+  std::string differs;
+  if (d.studio_id != row.studio_id) differs = "studio";
+  if (d.title != row.title) differs = "title";
+  if (d.media != row.media) differs = "media";
+  if (d.territories != row.territories) differs = "territories";
+  if (d.content != row.content) differs = "content";
+  if (differs.empty()) return Status::Ok();
+  return FailedPrecondition("the declaration of production " + row.id + " states another " +
+                            differs +
+                            " than the one registered; a late declaration states the registered "
+                            "facts (a production with other facts is a new production)");
+}
+
+}  // namespace
+
+Result<registry::Production> Bank::AddProduction(const consent::SignedProduction& declared) {
+  FIGURANT_RETURN_IF_ERROR(CheckDeclaredByStudio(declared));
+  const std::string& id = declared.declaration.production_id;
+  if (const auto existing = registry_->GetProduction(id); existing.ok()) {
+    return AlreadyExists("production " + id + " already exists");
+  } else if (existing.status().code() != StatusCode::kNotFound) {
+    return existing.status();
+  }
+  registry::Production p = RowOf(declared, clock_.Now());
+  // The ledger first, as for a studio: a crash leaves a declaration no row uses.
   FIGURANT_RETURN_IF_ERROR(
-      consent::ValidateContent(in.content, "content").WithContext("production"));
-  FIGURANT_RETURN_IF_ERROR(registry_->GetStudio(in.studio_id).status());
-  p.id = NewId(id_prefix::kProduction);
-  p.studio_id = in.studio_id;
-  p.media = in.media;
-  p.territories = in.territories;
-  p.content = in.content;
-  p.created_at = clock_.Now();
+      AppendFacts({ledger::ToEntry(ledger::ProductionDeclaredEvent{declared})}));
   FIGURANT_RETURN_IF_ERROR(registry_->InsertProduction(p));
+  return p;
+}
+
+Result<registry::Production> Bank::DeclareProduction(const consent::SignedProduction& declared) {
+  const std::string& id = declared.declaration.production_id;
+  FIGURANT_ASSIGN_OR_RETURN(registry::Production row, registry_->GetProduction(id));
+  if (!row.signature.empty()) {
+    return FailedPrecondition("production " + id + " is already declared by its studio");
+  }
+  FIGURANT_RETURN_IF_ERROR(StatesRegisteredFacts(declared.declaration, row));
+  FIGURANT_RETURN_IF_ERROR(CheckDeclaredByStudio(declared));
+  FIGURANT_RETURN_IF_ERROR(
+      AppendFacts({ledger::ToEntry(ledger::ProductionDeclaredEvent{declared})}));
+  registry::Production p = RowOf(declared, row.created_at);
+  FIGURANT_RETURN_IF_ERROR(
+      registry_->SetProductionDeclaration(id, *p.frame_rate, p.public_key, p.signature));
   return p;
 }
 
@@ -832,8 +955,11 @@ Result<std::vector<LicenceView>> Bank::ListLicences(const std::optional<std::str
 
 Result<std::vector<consent::LicenceFacts>> Bank::LicenceFactsOf(const std::string& performer_id) {
   FIGURANT_ASSIGN_OR_RETURN(auto views, ListLicences(performer_id));
+  FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
   std::vector<consent::LicenceFacts> out;
   for (const LicenceView& v : views) {
+    // State, signing and revocation as the ledger records them: the row must say the same.
+    FIGURANT_RETURN_IF_ERROR(facts->CheckLicence(v.licence));
     consent::LicenceFacts f;
     f.id = v.licence.id;
     f.studio_id = v.licence.studio_id;
@@ -849,6 +975,8 @@ Result<std::vector<consent::LicenceFacts>> Bank::LicenceFactsOf(const std::strin
 
 Result<consent::PerformerFacts> Bank::PerformerFactsOf(const std::string& performer_id) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
+  FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
+  FIGURANT_RETURN_IF_ERROR(facts->CheckPerformer(p));
   consent::PerformerFacts f;
   f.deceased_on = p.deceased_on;
   f.erased = p.erased_at.has_value();
@@ -857,7 +985,13 @@ Result<consent::PerformerFacts> Bank::PerformerFactsOf(const std::string& perfor
 
 Result<consent::ProductionFacts> Bank::ProductionFactsOf(const std::string& production_id) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Production p, registry_->GetProduction(production_id));
-  return consent::ProductionFacts{p.id, p.studio_id, p.media, p.territories, p.content};
+  FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(p.studio_id));
+  FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
+  FIGURANT_RETURN_IF_ERROR(facts->CheckStudio(studio));
+  FIGURANT_ASSIGN_OR_RETURN(const consent::SignedProduction declared, facts->CheckProduction(p));
+  const consent::ProductionDeclaration& d = declared.declaration;
+  return consent::ProductionFacts{d.production_id, d.studio_id, d.media,
+                                  d.territories,   d.content,   d.frame_rate};
 }
 
 Result<CheckOutcome> Bank::Check(const CheckRequest& req) {
@@ -872,6 +1006,10 @@ Result<CheckOutcome> Bank::Check(const CheckRequest& req) {
   CheckOutcome out;
   if (req.double_id) {
     FIGURANT_ASSIGN_OR_RETURN(registry::Double d, registry_->GetDouble(*req.double_id));
+    // The geometry is what decides the double's height and whose it is (its data key).
+    if (d.blob_id && d.status != registry::DoubleStatus::kErased) {
+      FIGURANT_RETURN_IF_ERROR(LoadDouble(d.id).status());
+    }
     out.performer_id = d.performer_id;
     out.double_id = d.id;
   } else {
@@ -940,49 +1078,64 @@ Result<ledger::Ledger*> Bank::Ledger() {
   return ledger_.get();
 }
 
+void Bank::CloseLedger() {
+  ledger_.reset();
+  facts_.reset();
+}
+
+Result<const internal::LedgerFacts*> Bank::Facts() {
+  FIGURANT_RETURN_IF_ERROR(Ledger().status());
+  return facts_.get();
+}
+
+Status Bank::AppendFacts(const std::vector<std::pair<ledger::EntryType, std::string>>& entries) {
+  FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * ledger, Ledger());
+  FIGURANT_ASSIGN_OR_RETURN(const std::vector<uint64_t> seqs, ledger->AppendPayloads(entries));
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    ledger::Entry e;
+    e.type = entries[i].first;
+    e.seq = seqs[i];
+    e.payload = entries[i].second;
+    FIGURANT_RETURN_IF_ERROR(facts_->Add(e));
+  }
+  return Status::Ok();
+}
+
 Status Bank::RecordLicenceEvent(const std::pair<ledger::EntryType, std::string>& entry) {
   if (ledger_ == nullptr) {
     // Opening reconciles from the registry, which already holds this event.
     return Ledger().status();
   }
-  return ledger_->AppendPayloads({entry}).status();
+  return AppendFacts({entry});
 }
 
 Status Bank::Reconcile() {
-  std::set<std::string> signed_ids, revoked_ids, erased_ids;
-  FIGURANT_RETURN_IF_ERROR(ledger_->ForEach([&](const ledger::Entry& e) -> Status {
-    if (e.type == ledger::EntryType::kLicenceSigned) {
-      FIGURANT_ASSIGN_OR_RETURN(auto signed_event, ledger::ParseLicenceSigned(e));
-      signed_ids.insert(signed_event.licence_id);
-    } else if (e.type == ledger::EntryType::kLicenceRevoked) {
-      FIGURANT_ASSIGN_OR_RETURN(auto revoked, ledger::ParseLicenceRevoked(e));
-      revoked_ids.insert(revoked.licence_id);
-    } else if (e.type == ledger::EntryType::kPerformerErased) {
-      FIGURANT_ASSIGN_OR_RETURN(auto erased, ledger::ParsePerformerErased(e));
-      erased_ids.insert(erased.performer_id);
-    }
-    return Status::Ok();
-  }));
+  facts_ = std::make_unique<internal::LedgerFacts>();
+  FIGURANT_RETURN_IF_ERROR(
+      ledger_->ForEach([&](const ledger::Entry& e) -> Status { return facts_->Add(e); }));
   std::vector<std::pair<ledger::EntryType, std::string>> missing;
   FIGURANT_ASSIGN_OR_RETURN(auto licences, registry_->ListLicences(std::nullopt));
   for (const registry::Licence& l : licences) {
     if (!l.signed_at) continue;
-    if (!signed_ids.contains(l.id)) {
+    if (!facts_->HasSignature(l.id)) {
       FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(l.performer_id));
       FIGURANT_ASSIGN_OR_RETURN(auto signed_event, SignedEventOf(l, p.synthetic, *l.signed_at));
       missing.push_back(ledger::ToEntry(signed_event));
     }
-    if (l.revoked_from && !revoked_ids.contains(l.id)) {
+    if (l.revoked_from && !facts_->HasRevocation(l.id)) {
       missing.push_back(ledger::ToEntry(RevokedEventOf(l, *l.revoked_from)));
     }
   }
   FIGURANT_ASSIGN_OR_RETURN(auto performers, registry_->ListPerformers());
   for (const registry::Performer& p : performers) {
-    if (p.erased_at && !erased_ids.contains(p.id)) {
+    if (p.deceased_on && !facts_->HasDeath(p.id)) {
+      missing.push_back(ledger::ToEntry(ledger::PerformerDeceasedEvent{p.id, *p.deceased_on}));
+    }
+    if (p.erased_at && !facts_->HasErasure(p.id)) {
       missing.push_back(ledger::ToEntry(ledger::PerformerErasedEvent{p.id}));
     }
   }
-  return ledger_->AppendPayloads(missing).status();
+  return AppendFacts(missing);
 }
 
 }  // namespace figurant::bank

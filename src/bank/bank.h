@@ -19,6 +19,7 @@
 // an unreferenced key file, never a row without its key. Not thread-safe.
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -28,6 +29,7 @@
 #include "consent/check.h"
 #include "consent/consent_record.h"
 #include "consent/disclosure.h"
+#include "consent/production_declaration.h"
 #include "consent/terms.h"
 #include "core/clock.h"
 #include "core/key_seal.h"
@@ -39,6 +41,17 @@
 #include "store/store.h"
 
 namespace figurant::bank {
+
+namespace internal {
+class LedgerFacts;
+}
+
+// An Ed25519 public key (a studio's). [Units: bytes]
+using Ed25519PublicKey = std::array<uint8_t, kEd25519PublicKeyBytes>;
+
+// How far a double's registered height may be from its stored geometry's standing height
+// (geom::Mesh::StandingHeight), for float rounding. [Units: metres]
+inline constexpr double kHeightToleranceM = 1e-4;
 
 struct BankPaths {
   std::filesystem::path dir;
@@ -124,14 +137,6 @@ struct NewPerformer {
   bool synthetic = false;
 };
 
-struct NewProduction {
-  std::string studio_id;
-  std::string title;
-  std::vector<std::string> media;
-  std::vector<std::string> territories;
-  std::vector<std::string> content;
-};
-
 // A check request as the CLI receives it: a double or a performer, and the use.
 struct CheckRequest {
   std::optional<std::string> double_id;
@@ -192,6 +197,7 @@ class Bank {
   // Opens an existing bank. NotFound naming the directory when it holds no registry.
   static Result<std::unique_ptr<Bank>> Open(const std::filesystem::path& dir, const Clock& clock,
                                             const BankOptions& options = {});
+  ~Bank();
 
   const BankPaths& paths() const { return paths_; }
   registry::Registry& registry() { return *registry_; }
@@ -201,7 +207,11 @@ class Bank {
   // Creates the performer's signing key (custodial) and their row. InvalidArgument on an empty
   // name or a malformed email.
   Result<registry::Performer> AddPerformer(const NewPerformer& p);
-  // Records a date of death. From that date only estate-signed licences allow anything.
+  // Records a date of death, in the registry and then as a `performer_deceased` ledger event (a
+  // crash between the two is caught up when the ledger is next opened). From that date only
+  // estate-signed licences allow anything. Recording the same date again is a no-op;
+  // FailedPrecondition for another date (a recorded death never changes), InvalidArgument for a
+  // date in the future.
   Status MarkDeceased(const std::string& performer_id, const Date& date);
   // Registers the performer's estate with its own signing key. AlreadyExists when one exists.
   Result<registry::Estate> RegisterEstate(const std::string& performer_id, const std::string& name);
@@ -213,7 +223,8 @@ class Bank {
   // ciphertext file, never a double without its geometry.
   Result<registry::Double> AddDouble(const NewDouble& d, const scan::ImportedScan& scan);
   // Decrypts and decodes a double's geometry. NotFound for an erased double; DataLoss when the
-  // blob fails verification.
+  // blob fails verification, or when the registry's height_m is not the geometry's standing
+  // height (within kHeightToleranceM): decisions use the geometry's height, never the row's.
   Result<geom::DoubleAsset> LoadDouble(const std::string& double_id);
   // The right to erasure: in one transaction marks the performer's doubles and licences erased
   // (licence events record it) and the performer erased; then destroys their data key (which
@@ -231,13 +242,30 @@ class Bank {
   // the registry commit and the ledger append left out).
   Result<ledger::Ledger*> Ledger();
   // Closes the ledger (releasing its lock) so another Bank in this process may open it.
-  void CloseLedger() { ledger_.reset(); }
+  void CloseLedger();
   // The bank's public signing key (what verifies the ledger's heads).
   Result<std::array<uint8_t, 32>> PublicKey();
 
-  // ---- studios and productions
-  Result<registry::Studio> AddStudio(const std::string& name);
-  Result<registry::Production> AddProduction(const NewProduction& p);
+  // ---- studios and productions (docs/registry.md, "Studios sign their productions")
+  // Registers a studio with the public half of its own Ed25519 key (the studio keeps the private
+  // half; the bank never sees it). The `studio_registered` ledger event is appended before the
+  // registry row. InvalidArgument for an empty name, AlreadyExists for a name in use.
+  Result<registry::Studio> AddStudio(const std::string& name, const Ed25519PublicKey& public_key);
+  // Registers the key of a studio created before studios had keys. FailedPrecondition when it has
+  // one already: a studio's key never changes.
+  Result<registry::Studio> EnrolStudioKey(const std::string& studio_id,
+                                          const Ed25519PublicKey& key);
+  // Registers a production as its studio declared and signed it (consent::SignProduction, on the
+  // studio's side). The `production_declared` ledger event is appended before the registry row.
+  // InvalidArgument for a bad field, a key that is not the studio's registered key or a signature
+  // that does not verify; FailedPrecondition when the studio has no key yet; AlreadyExists for an
+  // id in use; NotFound for an unknown studio.
+  Result<registry::Production> AddProduction(const consent::SignedProduction& declared);
+  // Records the studio's declaration of a production registered before productions were signed
+  // (registry schema v3): it must state the production's registered studio, title, media,
+  // territories and content (FailedPrecondition naming the first that differs) and adds its frame
+  // rate. The other errors of AddProduction.
+  Result<registry::Production> DeclareProduction(const consent::SignedProduction& declared);
 
   // ---- licences
   // Validates the terms (every bad field reported) and stores a draft with its disclosure in the
@@ -257,10 +285,18 @@ class Bank {
   Result<std::vector<LicenceView>> ListLicences(const std::optional<std::string>& performer_id,
                                                 const std::optional<std::string>& studio_id = {});
 
-  // ---- the check
+  // ---- the check: what a decision reads (docs/licence.md, "What a decision reads")
+  // Each opens the ledger (once per Bank) and checks the registry rows it reads against it: a row
+  // that disagrees with the signed record is DataLoss naming its table, row and column, and no
+  // fact of it is returned.
+  // The performer's licences: state, signing and revocation date as the ledger records them.
   Result<std::vector<consent::LicenceFacts>> LicenceFactsOf(const std::string& performer_id);
+  // Date of death and erasure as the ledger records them.
   Result<consent::PerformerFacts> PerformerFactsOf(const std::string& performer_id);
+  // The production as its studio declared and signed it (the signature verified under the key the
+  // ledger registered for the studio). FailedPrecondition for a production never declared.
   Result<consent::ProductionFacts> ProductionFactsOf(const std::string& production_id);
+  // With a double, its geometry is loaded and its height checked (LoadDouble).
   Result<CheckOutcome> Check(const CheckRequest& request);
   // Every double in the bank (except erased ones) judged for `production_id` on `date` with the
   // given use and alterations, screen height unknown. Casting draws its pool from the allowed
@@ -273,6 +309,11 @@ class Bank {
   Bank(BankPaths paths, const Clock& clock, std::unique_ptr<registry::Registry> registry,
        std::unique_ptr<store::KeyRing> keys);
   Result<LicenceView> MakeView(registry::Licence licence);
+  // The ledger's facts, opening (and reconciling) the ledger when it is not open yet.
+  Result<const internal::LedgerFacts*> Facts();
+  // OK when `declared` is well formed, signed with its studio's registered key, verifies and
+  // declares a production the ledger has no declaration of.
+  Status CheckDeclaredByStudio(const consent::SignedProduction& declared);
   // The disclosure for `terms` as the performer (or their estate) would be shown it now.
   Result<std::string> DisclosureFor(const consent::Terms& terms,
                                     const registry::Performer& performer,
@@ -301,7 +342,10 @@ class Bank {
   std::unique_ptr<store::KeyRing> keys_;
   std::unique_ptr<store::BlobStore> blobs_;
   std::unique_ptr<ledger::Ledger> ledger_;
+  std::unique_ptr<internal::LedgerFacts> facts_;  // indexed from ledger_ while it is open
   Status Reconcile();
+  // Appends the events (opening the ledger if needed) and indexes them.
+  Status AppendFacts(const std::vector<std::pair<ledger::EntryType, std::string>>& entries);
   // Appends licence events to the ledger if it is open or can be opened; failures are reported
   // but do not undo the registry change (Reconcile catches up on the next open).
   // `entry` comes from ledger::ToEntry (ledger/payloads.h).

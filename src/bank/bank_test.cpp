@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <tuple>
 
 #include "core/file.h"
+#include "core/ids.h"
 #include "registry/internal/sqlite.h"
 
 namespace figurant::bank {
@@ -18,6 +20,7 @@ class BankTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitCrypto().ok());
+    studio_key_ = GenerateSigningKeyPair();
     dir_ = fs::temp_directory_path() /
            ("figurant-bank-test-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -27,9 +30,33 @@ class BankTest : public ::testing::Test {
     bank_ = std::move(b).value();
     performer_ = *bank_->AddPerformer(
         {"Amina Diallo", "amina@example.org", consent::Language::kFrench, false});
-    studio_ = *bank_->AddStudio("Lumière Pictures");
-    production_ = *bank_->AddProduction(
-        {studio_.id, "Le Grand Match", {"streaming"}, {"FR", "BE"}, {"violence"}});
+    studio_ = *bank_->AddStudio("Lumière Pictures", studio_key_.public_key);
+    production_ = *Production("Le Grand Match", {"streaming"}, {"FR", "BE"}, {"violence"});
+  }
+
+  // A production of studio_, declared and signed on the studio's side with its key.
+  Result<registry::Production> Production(const std::string& title,
+                                          const std::vector<std::string>& media,
+                                          const std::vector<std::string>& territories,
+                                          const std::vector<std::string>& content,
+                                          const std::string& studio = "") {
+    return bank_->AddProduction(consent::SignProduction(
+        {NewId(id_prefix::kProduction), studio.empty() ? studio_.id : studio, title, media,
+         territories, content, *ParseFrameRate("24")},
+        studio_key_));
+  }
+
+  // Runs `sql` on the bank's own registry connection with the immutability triggers dropped, as
+  // an operator with the sqlite3 shell would.
+  void Tamper(const std::string& sql) {
+    ASSERT_TRUE(bank_->registry()
+                    .database()
+                    .Exec("DROP TRIGGER IF EXISTS production_declaration_immutable; "
+                          "DROP TRIGGER IF EXISTS studio_key_immutable; "
+                          "DROP TRIGGER IF EXISTS performer_death_immutable; " +
+                          sql)
+                    .ok())
+        << sql;
   }
   void TearDown() override {
     bank_.reset();
@@ -66,6 +93,7 @@ class BankTest : public ::testing::Test {
 
   FixedClock clock_{kNow};
   fs::path dir_;
+  SigningKeyPair studio_key_{};  // the studio's own, never in the bank
   std::unique_ptr<Bank> bank_;
   registry::Performer performer_;
   registry::Studio studio_;
@@ -172,16 +200,13 @@ TEST_F(BankTest, BadInputMessagesNameTheFieldNotACommandLineFlag) {
   cases.emplace_back("date of death",
                      bank_->MarkDeceased(performer_.id, clock_.Today().AddDays(1)));
   cases.emplace_back("estate name", bank_->RegisterEstate(performer_.id, "").status());
-  cases.emplace_back("studio name", bank_->AddStudio("").status());
-  cases.emplace_back("production title",
-                     bank_->AddProduction({studio_.id, "", {"streaming"}, {"FR"}, {}}).status());
-  cases.emplace_back("production: field 'media'",
-                     bank_->AddProduction({studio_.id, "X", {}, {"FR"}, {}}).status());
+  cases.emplace_back("studio name", bank_->AddStudio("", studio_key_.public_key).status());
+  cases.emplace_back("production title", Production("", {"streaming"}, {"FR"}, {}).status());
+  cases.emplace_back("production: field 'media'", Production("X", {}, {"FR"}, {}).status());
   cases.emplace_back("production: field 'territories'",
-                     bank_->AddProduction({studio_.id, "X", {"streaming"}, {}, {}}).status());
-  cases.emplace_back(
-      "production: field 'content'",
-      bank_->AddProduction({studio_.id, "X", {"streaming"}, {"FR"}, {"gore"}}).status());
+                     Production("X", {"streaming"}, {}, {}).status());
+  cases.emplace_back("production: field 'content'",
+                     Production("X", {"streaming"}, {"FR"}, {"gore"}).status());
   const LicenceView v = Signed(Terms());
   cases.emplace_back("revocation date",
                      bank_->RevokeLicence(v.licence.id, clock_.Today()).status());
@@ -277,10 +302,12 @@ TEST_F(BankTest, TamperedTermsInTheDatabaseAreDetected) {
   EXPECT_FALSE(view->signature_valid);
   EXPECT_NE(std::find(view->flags.begin(), view->flags.end(), flag::kSignatureInvalid),
             view->flags.end());
+  // The decision refuses the row outright: the ledger holds the terms as signed.
   auto out = bank_->Check(Request());
-  EXPECT_FALSE(out->decision.allowed);
-  EXPECT_EQ(out->decision.AllReasonCodes(),
-            std::vector<consent::ReasonCode>{consent::ReasonCode::kSignatureInvalid});
+  EXPECT_EQ(out.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(out.status().message().find("licences row '" + v.licence.id + "' column 'terms_json'"),
+            std::string::npos)
+      << out.status().message();
 }
 
 TEST_F(BankTest, RevocationHonoursTheNoticePeriod) {
@@ -392,12 +419,141 @@ TEST_F(BankTest, RetentionIsThreeYearsAfterTheLastLicenceEnds) {
 }
 
 TEST_F(BankTest, ProductionVocabularyIsChecked) {
-  auto bad = bank_->AddProduction({studio_.id, "X", {"cinema"}, {"FR"}, {}});
+  auto bad = Production("X", {"cinema"}, {"FR"}, {});
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
-  bad = bank_->AddProduction({studio_.id, "X", {"streaming"}, {"France"}, {}});
+  bad = Production("X", {"streaming"}, {"France"}, {});
   EXPECT_NE(bad.status().message().find("ISO 3166-1"), std::string::npos);
-  bad = bank_->AddProduction({"stu_0000000000000000", "X", {"streaming"}, {"FR"}, {}});
+  bad = Production("X", {"streaming"}, {"FR"}, {}, "stu_0000000000000000");
   EXPECT_EQ(bad.status().code(), StatusCode::kNotFound);
+}
+
+// A production is what its studio signed: the bank refuses a declaration under another key, a
+// signature that does not verify, and the same production twice; it keeps no private key.
+TEST_F(BankTest, ProductionsAreDeclaredAndSignedByTheirStudio) {
+  consent::ProductionDeclaration d{
+      NewId(id_prefix::kProduction), studio_.id, "Le Petit Match", {"streaming"}, {"FR"}, {},
+      *ParseFrameRate("25")};
+  const SigningKeyPair other = GenerateSigningKeyPair();
+  auto forged = bank_->AddProduction(consent::SignProduction(d, other));
+  EXPECT_EQ(forged.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(forged.status().message().find("not studio " + studio_.id + "'s registered key"),
+            std::string::npos)
+      << forged.status().message();
+  consent::SignedProduction altered = consent::SignProduction(d, studio_key_);
+  altered.declaration.content = {"nudity"};
+  EXPECT_EQ(bank_->AddProduction(altered).status().code(), StatusCode::kInvalidArgument);
+  auto declared = bank_->AddProduction(consent::SignProduction(d, studio_key_));
+  ASSERT_TRUE(declared.ok()) << declared.status().ToString();
+  EXPECT_EQ(bank_->AddProduction(consent::SignProduction(d, studio_key_)).status().code(),
+            StatusCode::kAlreadyExists);
+  auto facts = bank_->ProductionFactsOf(d.production_id);
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+  EXPECT_EQ(facts->frame_rate.Text(), "25/1");
+  EXPECT_EQ(bank_->AddStudio("Lumière Pictures", other.public_key).status().code(),
+            StatusCode::kAlreadyExists);
+  for (const auto& entry : fs::recursive_directory_iterator(dir_)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string bytes = *ReadFile(entry.path());
+    EXPECT_EQ(bytes.find(ToHex(studio_key_.secret_key)), std::string::npos) << entry.path();
+  }
+}
+
+// Banks from before schema v3: a studio without a key enrols one once, and a production without a
+// declaration cannot be used until its studio declares the facts it was registered with.
+TEST_F(BankTest, ProductionsFromBeforeSignaturesMustBeDeclared) {
+  registry::Studio old_studio{NewId(id_prefix::kStudio), "Pathé", kNow};
+  ASSERT_TRUE(bank_->registry().InsertStudio(old_studio).ok());
+  registry::Production old{NewId(id_prefix::kProduction),
+                           old_studio.id,
+                           "Film",
+                           {"streaming"},
+                           {"FR"},
+                           {"violence"},
+                           kNow};
+  ASSERT_TRUE(bank_->registry().InsertProduction(old).ok());
+  auto undeclared = bank_->ProductionFactsOf(old.id);
+  EXPECT_EQ(undeclared.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(undeclared.status().message().find("production declare " + old.id), std::string::npos)
+      << undeclared.status().message();
+
+  const SigningKeyPair pathe = GenerateSigningKeyPair();
+  consent::ProductionDeclaration d{old.id,
+                                   old_studio.id,
+                                   old.title,
+                                   old.media,
+                                   old.territories,
+                                   old.content,
+                                   *ParseFrameRate("23.976")};
+  EXPECT_EQ(bank_->DeclareProduction(consent::SignProduction(d, pathe)).status().code(),
+            StatusCode::kFailedPrecondition);  // the studio has no key yet
+  ASSERT_TRUE(bank_->EnrolStudioKey(old_studio.id, pathe.public_key).ok());
+  EXPECT_EQ(bank_->EnrolStudioKey(old_studio.id, studio_key_.public_key).status().code(),
+            StatusCode::kFailedPrecondition);
+  consent::ProductionDeclaration other_facts = d;
+  other_facts.content.clear();
+  auto restated = bank_->DeclareProduction(consent::SignProduction(other_facts, pathe));
+  EXPECT_EQ(restated.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(restated.status().message().find("content"), std::string::npos);
+  ASSERT_TRUE(bank_->DeclareProduction(consent::SignProduction(d, pathe)).ok());
+  auto facts = bank_->ProductionFactsOf(old.id);
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+  EXPECT_EQ(facts->content, std::vector<std::string>{"violence"});
+  EXPECT_EQ(facts->frame_rate.Text(), "24000/1001");
+}
+
+// Every fact a decision reads, altered in the registry behind the bank's back, is DataLoss naming
+// the row and the column; the ledger says what is true.
+TEST_F(BankTest, RowsThatDisagreeWithTheLedgerAreDataLoss) {
+  const LicenceView v = Signed(Terms());
+  ASSERT_TRUE(bank_->RevokeLicence(v.licence.id, clock_.Today().AddDays(30)).ok());
+  ASSERT_TRUE(bank_->MarkDeceased(performer_.id, clock_.Today()).ok());
+  const std::string lic = "licences row '" + v.licence.id + "' column ";
+  const std::string per = "performers row '" + performer_.id + "' column ";
+  const std::string prd = "productions row '" + production_.id + "' column ";
+  const std::string stu = "studios row '" + studio_.id + "' column ";
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"UPDATE licences SET state = 'active', revoked_at = NULL, revoked_from = NULL", lic,
+       "'state'"},
+      {"UPDATE licences SET revoked_from = '2099-01-01'", lic, "'revoked_from'"},
+      {"UPDATE licences SET state = 'draft', signed_at = NULL, revoked_at = NULL, "
+       "revoked_from = NULL",
+       lic, "'state'"},
+      {"UPDATE licences SET signed_at = signed_at - 86400", lic, "'signed_at'"},
+      {"UPDATE performers SET deceased_on = NULL", per, "'deceased_on'"},
+      {"UPDATE performers SET deceased_on = '2030-01-01'", per, "'deceased_on'"},
+      {"UPDATE productions SET content = '[]'", prd, "'content'"},
+      {"UPDATE productions SET media = '[\"streaming\", \"theatrical\"]'", prd, "'media'"},
+      {"UPDATE productions SET territories = '[\"worldwide\"]'", prd, "'territories'"},
+      {"UPDATE productions SET fps = '25/1'", prd, "'fps'"},
+      {"UPDATE productions SET signature = zeroblob(64)", prd, "'signature'"},
+      {"UPDATE studios SET public_key = zeroblob(32)", stu, "'public_key'"},
+  };
+  for (const auto& [sql, row, column] : cases) {
+    SCOPED_TRACE(sql);
+    ASSERT_TRUE(bank_->registry().database().Exec("SAVEPOINT tamper").ok());
+    Tamper(sql);
+    auto out = bank_->Check(Request());
+    EXPECT_EQ(out.status().code(), StatusCode::kDataLoss) << out.status().ToString();
+    EXPECT_NE(out.status().message().find(row + column), std::string::npos)
+        << out.status().message();
+    ASSERT_TRUE(bank_->registry().database().Exec("ROLLBACK TO tamper; RELEASE tamper").ok());
+  }
+  EXPECT_TRUE(bank_->Check(Request()).ok());  // and untouched, the same check decides
+}
+
+// A crash between the registry and the ledger leaves the registry ahead; opening the ledger
+// catches it up, so the check then agrees with it.
+TEST_F(BankTest, ARecordedDeathTheLedgerMissedIsCaughtUp) {
+  Signed(Terms());
+  bank_->CloseLedger();
+  ASSERT_TRUE(bank_->registry().SetPerformerDeceased(performer_.id, clock_.Today()).ok());
+  auto out = bank_->Check(Request());
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->decision.AllReasonCodes(),
+            std::vector<consent::ReasonCode>{consent::ReasonCode::kNeedsEstate});
+  EXPECT_TRUE(bank_->MarkDeceased(performer_.id, clock_.Today()).ok());  // the same date again
+  EXPECT_EQ(bank_->MarkDeceased(performer_.id, clock_.Today().AddDays(-1)).code(),
+            StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

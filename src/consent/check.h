@@ -27,6 +27,7 @@
 
 #include "consent/terms.h"
 #include "core/clock.h"
+#include "core/frame_rate.h"
 
 namespace figurant::consent {
 
@@ -57,6 +58,7 @@ struct ProductionFacts {
   std::vector<std::string> media;        // every medium the production is released in
   std::vector<std::string> territories;  // ["worldwide"] or ISO country codes
   std::vector<std::string> content;      // content categories (violence, nudity, ...)
+  FrameRate frame_rate;                  // declared by the studio (not read by Check)
 };
 
 struct UseRequest {

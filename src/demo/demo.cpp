@@ -28,6 +28,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr int kDaysInWeek = 7;
+// The examples' scenes are shot at 24 fps; the demo's production declares the same.
+constexpr FrameRate kDemoFrameRate{24, 1};
 
 // The licence a demo performer signs, by index: a realistic mix.
 enum class Kind {
@@ -144,19 +146,37 @@ struct DemoBank {
   registry::Production production;
 };
 
-// Chapter 1: a new bank with a studio and its production.
+// The studio's own key pair, in the demo's directory beside (never inside) the bank: a real studio
+// makes it with `figurant key new` and keeps it; the bank only ever holds its public half.
+Result<SigningKeyPair> StudioKey(const DemoOptions& o, std::ostream& out) {
+  const fs::path file = o.dir / "studio.ed25519";
+  const SigningKeyPair key = GenerateSigningKeyPair();
+  FIGURANT_RETURN_IF_ERROR(bank::WriteSigningKey(file, key));
+  out << "   the studio's signing key: " << file.string()
+      << " (the demo's stand-in; a real studio keeps its own)\n";
+  return key;
+}
+
+// Chapter 1: a new bank with a studio and its production, declared and signed by the studio.
 Result<DemoBank> OpenDemoBank(const DemoOptions& o, const Clock& clock, std::ostream& out) {
   DemoBank b;
   bool created = false;
   FIGURANT_ASSIGN_OR_RETURN(b.bank, bank::Bank::Init(o.dir / "bank", clock, &created));
-  FIGURANT_ASSIGN_OR_RETURN(b.studio, b.bank->AddStudio("Lumière Pictures"));
-  FIGURANT_ASSIGN_OR_RETURN(b.production, b.bank->AddProduction({b.studio.id,
-                                                                 "Le Grand Match",
-                                                                 {"streaming", "theatrical"},
-                                                                 {"worldwide"},
-                                                                 {"violence"}}));
+  // The demo's stand-in key is on disk anyway; a studio's real key never leaves the studio.
+  FIGURANT_ASSIGN_OR_RETURN(const SigningKeyPair studio_key, StudioKey(o, out));
+  FIGURANT_ASSIGN_OR_RETURN(b.studio, b.bank->AddStudio("Lumière Pictures", studio_key.public_key));
+  FIGURANT_ASSIGN_OR_RETURN(
+      b.production, b.bank->AddProduction(consent::SignProduction({NewId(id_prefix::kProduction),
+                                                                   b.studio.id,
+                                                                   "Le Grand Match",
+                                                                   {"streaming", "theatrical"},
+                                                                   {"worldwide"},
+                                                                   {"violence"},
+                                                                   kDemoFrameRate},
+                                                                  studio_key)));
   out << "   studio " << b.studio.name << ", production \"" << b.production.title << "\" ("
-      << b.production.id << "): streaming and theatrical, worldwide, tagged violence\n";
+      << b.production.id << "): streaming and theatrical, worldwide, tagged violence, "
+      << kDemoFrameRate.Name() << " fps, signed by the studio\n";
   return b;
 }
 
@@ -363,11 +383,10 @@ Result<ShotSummary> Shoot(const DemoOptions& o, const char* scene_name, DemoBank
   FIGURANT_ASSIGN_OR_RETURN(crowd::SceneSpec spec, PrepareScene(o, scene_name, b.production.id));
   out << "\n== 2. Shot " << spec.shot << " (" << scene_name << ", " << spec.camera.width << "x"
       << spec.camera.height << ", " << spec.render.spp << " spp)\n";
-  FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * ledger, b.bank->Ledger());
   const std::string render_id = NewId(id_prefix::kRender);
   int events = 0;
   FIGURANT_ASSIGN_OR_RETURN(shot::FrameSink sink,
-                            shot::MeteringSink(*ledger, spec, render_id, &events));
+                            shot::MeteringSink(*b.bank, spec, render_id, &events));
   shot::ShotOptions so;
   so.allow_clones = true;
   so.output_dir = o.dir;

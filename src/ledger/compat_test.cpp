@@ -68,6 +68,12 @@ Status ParseAny(const Entry& e) {
       return ParseLicenceRevoked(e).status();
     case EntryType::kPerformerErased:
       return ParsePerformerErased(e).status();
+    case EntryType::kStudioRegistered:
+      return ParseStudioRegistered(e).status();
+    case EntryType::kProductionDeclared:
+      return ParseProductionDeclared(e).status();
+    case EntryType::kPerformerDeceased:
+      return ParsePerformerDeceased(e).status();
   }
   return Internal("unknown entry type");
 }

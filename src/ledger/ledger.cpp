@@ -47,7 +47,7 @@ std::string LittleEndian(uint64_t v) {
 }
 
 bool IsKnownType(EntryType type) {
-  return type >= EntryType::kUsage && type <= EntryType::kPerformerErased;
+  return type >= EntryType::kUsage && type <= EntryType::kPerformerDeceased;
 }
 
 Entry MakeEntry(const internal::EntryFields& fields, const Hash& leaf, uint64_t offset) {
@@ -312,6 +312,12 @@ std::string_view EntryTypeName(EntryType t) {
       return "licence_revoked";
     case EntryType::kPerformerErased:
       return "performer_erased";
+    case EntryType::kStudioRegistered:
+      return "studio_registered";
+    case EntryType::kProductionDeclared:
+      return "production_declared";
+    case EntryType::kPerformerDeceased:
+      return "performer_deceased";
   }
   return "unknown";
 }

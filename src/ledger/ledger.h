@@ -34,6 +34,9 @@ enum class EntryType : uint8_t {
   kLicenceSigned = 3,
   kLicenceRevoked = 4,
   kPerformerErased = 5,
+  kStudioRegistered = 6,
+  kProductionDeclared = 7,
+  kPerformerDeceased = 8,
 };
 std::string_view EntryTypeName(EntryType t);
 

@@ -163,6 +163,30 @@ class FieldReader {
     const json* v = Find(key, "a JSON object", &json::is_object);
     return v != nullptr ? *v : json::object();
   }
+  // Exactly N bytes as lowercase or uppercase hex (keys, signatures).
+  template <size_t N>
+  std::array<uint8_t, N> HexBytes(const char* key) {
+    std::array<uint8_t, N> out{};
+    const std::string text = String(key);
+    if (!status_.ok()) return out;
+    auto bytes = FromHex(text);
+    if (!bytes.ok() || bytes->size() != N) {
+      Fail(key, std::to_string(2 * N) + " hex digits");
+      return out;
+    }
+    std::copy(bytes->begin(), bytes->end(), out.begin());
+    return out;
+  }
+  FrameRate Rate(const char* key) {
+    const std::string text = String(key);
+    if (!status_.ok()) return {};
+    auto rate = ParseFrameRate(text);
+    if (!rate.ok() || rate->Text() != text) {
+      Fail(key, "a standard frame rate as FRAMES/SECONDS (\"24/1\", \"24000/1001\")");
+      return {};
+    }
+    return *rate;
+  }
   Date DateField(const char* key) {
     const std::string text = String(key);
     if (!status_.ok()) return {};
@@ -272,6 +296,30 @@ void ReadFields(FieldReader& f, LicenceRevokedEvent& l) {
 
 void ReadFields(FieldReader& f, PerformerErasedEvent& p) { p.performer_id = f.String("performer"); }
 
+void ReadFields(FieldReader& f, StudioRegisteredEvent& s) {
+  s.studio_id = f.String("studio");
+  s.name = f.String("name");
+  s.public_key = f.HexBytes<kEd25519PublicKeyBytes>("public_key");
+}
+
+void ReadFields(FieldReader& f, ProductionDeclaredEvent& p) {
+  consent::ProductionDeclaration& d = p.production.declaration;
+  d.production_id = f.String("production");
+  d.studio_id = f.String("studio");
+  d.title = f.String("title");
+  d.media = f.Strings("media");
+  d.territories = f.Strings("territories");
+  d.content = f.Strings("content");
+  d.frame_rate = f.Rate("fps");
+  p.production.public_key = f.HexBytes<kEd25519PublicKeyBytes>("public_key");
+  p.production.signature = f.HexBytes<kEd25519SignatureBytes>("signature");
+}
+
+void ReadFields(FieldReader& f, PerformerDeceasedEvent& p) {
+  p.performer_id = f.String("performer");
+  p.died_on = f.DateField("died_on");
+}
+
 template <typename Event>
 Result<Event> ParseAs(const Entry& entry) {
   FIGURANT_ASSIGN_OR_RETURN(FieldReader f, FieldReader::Of(entry, Event::kType));
@@ -327,6 +375,27 @@ std::string Payload(const LicenceRevokedEvent& l) {
 
 std::string Payload(const PerformerErasedEvent& p) { return Dump({{"performer", p.performer_id}}); }
 
+std::string Payload(const StudioRegisteredEvent& s) {
+  return Dump({{"studio", s.studio_id}, {"name", s.name}, {"public_key", ToHex(s.public_key)}});
+}
+
+std::string Payload(const ProductionDeclaredEvent& p) {
+  const consent::ProductionDeclaration& d = p.production.declaration;
+  return Dump({{"production", d.production_id},
+               {"studio", d.studio_id},
+               {"title", d.title},
+               {"media", d.media},
+               {"territories", d.territories},
+               {"content", d.content},
+               {"fps", d.frame_rate.Text()},
+               {"public_key", ToHex(p.production.public_key)},
+               {"signature", ToHex(p.production.signature)}});
+}
+
+std::string Payload(const PerformerDeceasedEvent& p) {
+  return Dump({{"performer", p.performer_id}, {"died_on", p.died_on.ToString()}});
+}
+
 Result<json> PayloadObject(const Entry& entry) {
   json j = json::parse(entry.payload, nullptr, false);
   if (!j.is_object()) return DataLoss(EntryName(entry) + ": payload is not a JSON object");
@@ -343,6 +412,15 @@ Result<LicenceRevokedEvent> ParseLicenceRevoked(const Entry& entry) {
 }
 Result<PerformerErasedEvent> ParsePerformerErased(const Entry& entry) {
   return ParseAs<PerformerErasedEvent>(entry);
+}
+Result<StudioRegisteredEvent> ParseStudioRegistered(const Entry& entry) {
+  return ParseAs<StudioRegisteredEvent>(entry);
+}
+Result<ProductionDeclaredEvent> ParseProductionDeclared(const Entry& entry) {
+  return ParseAs<ProductionDeclaredEvent>(entry);
+}
+Result<PerformerDeceasedEvent> ParsePerformerDeceased(const Entry& entry) {
+  return ParseAs<PerformerDeceasedEvent>(entry);
 }
 
 }  // namespace figurant::ledger

@@ -11,12 +11,15 @@
 // field. Fields a payload carries beyond the documented ones are ignored. Thread-safe (no state).
 #pragma once
 
+#include <array>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "consent/production_declaration.h"
 #include "core/clock.h"
+#include "core/crypto.h"
 #include "core/status.h"
 #include "ledger/ledger.h"
 
@@ -80,6 +83,30 @@ struct PerformerErasedEvent {
   std::string performer_id;
 };
 
+// Type 6, `studio_registered`: a studio and the Ed25519 public key it signs its productions with
+// (the private half stays with the studio). The first registration of a studio id is the one that
+// counts; the bank never registers an id twice.
+struct StudioRegisteredEvent {
+  static constexpr EntryType kType = EntryType::kStudioRegistered;
+  std::string studio_id, name;
+  std::array<uint8_t, kEd25519PublicKeyBytes> public_key{};
+};
+
+// Type 7, `production_declared`: a production as its studio declared and signed it
+// (consent/production_declaration.h): media, territories, content, title and frame rate, with the
+// studio's key and signature, so anyone can check it against the studio's registration.
+struct ProductionDeclaredEvent {
+  static constexpr EntryType kType = EntryType::kProductionDeclared;
+  consent::SignedProduction production;
+};
+
+// Type 8, `performer_deceased`: a performer's date of death, as the bank recorded it.
+struct PerformerDeceasedEvent {
+  static constexpr EntryType kType = EntryType::kPerformerDeceased;
+  std::string performer_id;
+  Date died_on;
+};
+
 // Canonical JSON payloads (docs/ledger.md). Usage payloads are written directly, without building
 // a JSON tree: metering appends them at hundreds of thousands a second.
 std::string Payload(const UsageEvent& event);
@@ -87,6 +114,9 @@ std::string Payload(const SupersedeEvent& event);
 std::string Payload(const LicenceSignedEvent& event);
 std::string Payload(const LicenceRevokedEvent& event);
 std::string Payload(const PerformerErasedEvent& event);
+std::string Payload(const StudioRegisteredEvent& event);
+std::string Payload(const ProductionDeclaredEvent& event);
+std::string Payload(const PerformerDeceasedEvent& event);
 
 // An event as Ledger::AppendPayloads takes it: its entry type and payload.
 template <typename Event>
@@ -104,5 +134,9 @@ Result<SupersedeEvent> ParseSupersede(const Entry& entry);
 Result<LicenceSignedEvent> ParseLicenceSigned(const Entry& entry);
 Result<LicenceRevokedEvent> ParseLicenceRevoked(const Entry& entry);
 Result<PerformerErasedEvent> ParsePerformerErased(const Entry& entry);
+Result<StudioRegisteredEvent> ParseStudioRegistered(const Entry& entry);
+// Also DataLoss when `fps` is not a standard rate's exact text.
+Result<ProductionDeclaredEvent> ParseProductionDeclared(const Entry& entry);
+Result<PerformerDeceasedEvent> ParsePerformerDeceased(const Entry& entry);
 
 }  // namespace figurant::ledger

@@ -49,6 +49,15 @@ LicenceSignedEvent SampleSigned() {
   return l;
 }
 
+consent::SignedProduction SampleProduction() {
+  consent::SignedProduction p;
+  p.declaration = {
+      "prd_1", "stu_1", "Market", {"streaming"}, {"FR"}, {"violence"}, *ParseFrameRate("23.976")};
+  p.public_key.fill(0xab);
+  p.signature.fill(0xcd);
+  return p;
+}
+
 // The bytes every writer of these payloads has produced since the ledger's first version (metering
 // for usage and supersede, the bank for licence events): a change here breaks existing ledgers'
 // meaning, not just a test.
@@ -68,6 +77,22 @@ TEST(PayloadsTest, EachKindIsPinnedToItsBytes) {
   EXPECT_EQ(Payload(LicenceRevokedEvent{"lic_1", "per_1", {2026, 3, 1}}),
             R"({"effective":"2026-03-01","licence":"lic_1","performer":"per_1"})");
   EXPECT_EQ(Payload(PerformerErasedEvent{"per_1"}), R"({"performer":"per_1"})");
+  StudioRegisteredEvent studio{"stu_1", "Lumière", {}};
+  studio.public_key.fill(0x01);
+  std::string ones;
+  for (int i = 0; i < 32; ++i) ones += "01";
+  EXPECT_EQ(Payload(studio),
+            R"({"name":"Lumière","public_key":")" + ones + R"(","studio":"stu_1"})");
+  std::string key_hex, signature_hex;
+  for (int i = 0; i < 32; ++i) key_hex += "ab";
+  for (int i = 0; i < 64; ++i) signature_hex += "cd";
+  EXPECT_EQ(Payload(ProductionDeclaredEvent{SampleProduction()}),
+            R"({"content":["violence"],"fps":"24000/1001","media":["streaming"],)"
+            R"("production":"prd_1","public_key":")" +
+                key_hex + R"(","signature":")" + signature_hex +
+                R"(","studio":"stu_1","territories":["FR"],"title":"Market"})");
+  EXPECT_EQ(Payload(PerformerDeceasedEvent{"per_1", {2026, 5, 1}}),
+            R"({"died_on":"2026-05-01","performer":"per_1"})");
   EXPECT_EQ(ToEntry(PerformerErasedEvent{"per_1"}).first, EntryType::kPerformerErased);
 }
 
@@ -154,6 +179,25 @@ TEST(PayloadsTest, EachKindParsesBackToWhatWasBuilt) {
   auto erased = ParsePerformerErased(EntryOf(EntryType::kPerformerErased, R"({"performer":"p"})"));
   ASSERT_TRUE(erased.ok());
   EXPECT_EQ(erased->performer_id, "p");
+
+  StudioRegisteredEvent st{"stu_1", "S", {}};
+  st.public_key.fill(0x7f);
+  auto studio = ParseStudioRegistered(EntryOf(EntryType::kStudioRegistered, Payload(st)));
+  ASSERT_TRUE(studio.ok()) << studio.status().ToString();
+  EXPECT_EQ(studio->public_key, st.public_key);
+  EXPECT_EQ(Payload(*studio), Payload(st));
+
+  const ProductionDeclaredEvent pd{SampleProduction()};
+  auto production = ParseProductionDeclared(EntryOf(EntryType::kProductionDeclared, Payload(pd)));
+  ASSERT_TRUE(production.ok()) << production.status().ToString();
+  EXPECT_EQ(production->production.declaration.frame_rate, pd.production.declaration.frame_rate);
+  EXPECT_EQ(production->production.signature, pd.production.signature);
+  EXPECT_EQ(Payload(*production), Payload(pd));
+
+  const PerformerDeceasedEvent dead{"per_1", {2026, 5, 1}};
+  auto deceased = ParsePerformerDeceased(EntryOf(EntryType::kPerformerDeceased, Payload(dead)));
+  ASSERT_TRUE(deceased.ok()) << deceased.status().ToString();
+  EXPECT_EQ(deceased->died_on, dead.died_on);
 }
 
 // Every field of a usage payload, dropped or given a wrong value, is DataLoss naming the entry and
@@ -231,6 +275,43 @@ TEST(PayloadsTest, LicenceEventsAreReadStrictly) {
             "ledger entry 9 (licence_revoked): field \"effective\": expected a date YYYY-MM-DD");
   EXPECT_EQ(ParsePerformerErased(EntryOf(EntryType::kPerformerErased, "{}", 2)).status().message(),
             "ledger entry 2 (performer_erased): field \"performer\" is missing");
+}
+
+TEST(PayloadsTest, DeclarationsAndDeathsAreReadStrictly) {
+  json production = json::parse(Payload(ProductionDeclaredEvent{SampleProduction()}));
+  production["fps"] = "1000/1";
+  EXPECT_EQ(
+      ParseProductionDeclared(EntryOf(EntryType::kProductionDeclared, production.dump(), 4))
+          .status()
+          .message(),
+      "ledger entry 4 (production_declared): field \"fps\": expected a standard frame rate as "
+      "FRAMES/SECONDS (\"24/1\", \"24000/1001\")");
+  production["fps"] = "23.976";  // a name, not the exact text that was signed
+  EXPECT_EQ(ParseProductionDeclared(EntryOf(EntryType::kProductionDeclared, production.dump()))
+                .status()
+                .code(),
+            StatusCode::kDataLoss);
+  production = json::parse(Payload(ProductionDeclaredEvent{SampleProduction()}));
+  production["signature"] = "abcd";
+  EXPECT_EQ(ParseProductionDeclared(EntryOf(EntryType::kProductionDeclared, production.dump(), 4))
+                .status()
+                .message(),
+            "ledger entry 4 (production_declared): field \"signature\": expected 128 hex digits");
+  production.erase("content");
+  EXPECT_EQ(ParseProductionDeclared(EntryOf(EntryType::kProductionDeclared, production.dump()))
+                .status()
+                .code(),
+            StatusCode::kDataLoss);
+  EXPECT_EQ(ParseStudioRegistered(EntryOf(EntryType::kStudioRegistered,
+                                          R"({"name":"S","public_key":"00","studio":"s"})", 6))
+                .status()
+                .message(),
+            "ledger entry 6 (studio_registered): field \"public_key\": expected 64 hex digits");
+  EXPECT_EQ(ParsePerformerDeceased(EntryOf(EntryType::kPerformerDeceased,
+                                           R"({"died_on":"yesterday","performer":"p"})", 8))
+                .status()
+                .message(),
+            "ledger entry 8 (performer_deceased): field \"died_on\": expected a date YYYY-MM-DD");
 }
 
 TEST(PayloadsTest, NotAnObjectOrTheWrongTypeIsRefused) {

@@ -90,10 +90,12 @@ struct UnitKey {
   auto operator<=>(const UnitKey&) const = default;
 };
 struct Unit {
-  UsageEvent first;                   // the first render that showed it: performer and licence
-  double seconds = 0;                 // the largest 1/fps among renders showing it [Units: s]
-  double pixels = 0;                  // the largest pixel count among them [Units: pixels]
-  std::set<std::string> agent_names;  // every agent that showed it, in any render
+  UsageEvent first;  // the first render that showed it: performer and licence
+  // The largest 1/fps among renders showing it; 1/the declared rate once Finish applies it.
+  double seconds = 0;                        // [Units: s]
+  double pixels = 0;                         // the largest pixel count among them [Units: pixels]
+  std::set<std::string> agent_names;         // every agent that showed it, in any render
+  std::map<double, uint64_t> events_at_fps;  // usage events showing it, by the fps they carry
 };
 
 // Folds one usage event into its unit: a unit only ever grows.
@@ -102,6 +104,7 @@ void AddToUnit(const UsageEvent& u, Unit& unit, bool fresh) {
   unit.seconds = std::max(unit.seconds, 1.0 / u.fps);
   unit.pixels = std::max(unit.pixels, u.pixels);
   unit.agent_names.insert(u.agent_names.begin(), u.agent_names.end());
+  ++unit.events_at_fps[u.fps];
 }
 
 // Every unit, summed.
@@ -227,14 +230,22 @@ class Accumulator {
         latest_[r.key] = std::move(r.render_id);
         return Status::Ok();
       }
+      case EntryType::kProductionDeclared: {
+        FIGURANT_ASSIGN_OR_RETURN(ProductionDeclaredEvent p, ParseProductionDeclared(e));
+        // The first declaration of a production is the one that counts (the bank never makes two).
+        declared_rates_.try_emplace(p.production.declaration.production_id,
+                                    p.production.declaration.frame_rate);
+        return Status::Ok();
+      }
       default:
         return Status::Ok();
     }
   }
 
-  Statements Finish(const SignedHead& head) const {
+  Statements Finish(const SignedHead& head) {
     Statements s;
     s.head = head;
+    CountAtDeclaredRates(s.warnings);
     AddLicences(licences_, s);
     UsageTally tally = TallyUsage(units_);
     s.real = std::move(tally.real);
@@ -286,6 +297,27 @@ class Accumulator {
     AddToUnit(u, unit->second, first);
   }
 
+  // Screen time is counted at the frame rate each production's studio declared, whatever fps a
+  // usage entry carries (productions without a declaration keep their entries' fps).
+  void CountAtDeclaredRates(std::vector<std::string>& warnings) {
+    std::map<std::string, std::map<double, uint64_t>> differing;  // production → fps → events
+    for (auto& [key, unit] : units_) {
+      const auto rate = declared_rates_.find(key.frame.production);
+      if (rate == declared_rates_.end()) continue;
+      unit.seconds = 1.0 / rate->second.PerSecond();
+      for (const auto& [fps, events] : unit.events_at_fps) {
+        if (!FrameRateMatches(rate->second, fps)) differing[key.frame.production][fps] += events;
+      }
+    }
+    for (const auto& [production, by_fps] : differing) {
+      for (const auto& [fps, events] : by_fps) {
+        warnings.push_back(std::to_string(events) + " usage event(s) of production " + production +
+                           " were metered at " + Num(fps, 3) + " fps: counted at the " +
+                           declared_rates_.at(production).Name() + " fps its studio declared");
+      }
+    }
+  }
+
   // What the ledger's writers got wrong, and what the statement did about it.
   void AddRecordWarnings(std::vector<std::string>& warnings) const {
     if (frames_without_supersede_ > 0) {
@@ -300,6 +332,7 @@ class Accumulator {
   }
 
   std::map<std::string, Licence> licences_;
+  std::map<std::string, FrameRate> declared_rates_;  // production → its studio's declared rate
   std::map<UnitKey, Unit> units_;
   std::map<FrameKey, std::string>
       latest_;                  // frame → its latest render (to spot missing supersedes)

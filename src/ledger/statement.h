@@ -1,10 +1,12 @@
 // Statements: what each performer is owed, computed from the ledger alone (docs/ledger.md,
 // "Statements"). For each licence, the scan fee once (from its licence_signed entry); for each
 // production the double appears in, max(per_production_fee + per_screen_second × seconds,
-// minimum_per_production), where seconds = Σ 1/fps over the frames each double is visible in. A
-// double visible in a frame is billed once however often the frame is re-rendered, at the most any
-// render of it recorded: re-rendering never lowers what is owed. Synthetic performers are never
-// paid; production statements report them apart.
+// minimum_per_production), where seconds = Σ 1/fps over the frames each double is visible in,
+// fps being the frame rate the production's studio declared (its production_declared entry) or,
+// for a production never declared, the highest 1/fps any render of the frame recorded. A double
+// visible in a frame is billed once however often the frame is re-rendered: re-rendering never
+// lowers what is owed. Synthetic performers are never paid; production statements report them
+// apart.
 #pragma once
 
 #include <map>

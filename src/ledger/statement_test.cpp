@@ -187,6 +187,38 @@ TEST_F(StatementTest, CurrenciesFrameRatesAndMinimumsByHand) {
   EXPECT_NE(csv.find("per_two,prd_B,lic_eur,100,4.0000,52.00,EUR"), std::string::npos) << csv;
 }
 
+// Screen time is counted at the rate the production's studio declared, whatever fps the usage
+// entries carry (a scene at 1000 fps once billed 240 frames as 0.24 s). By hand, lic_rate pays
+// 1.5/s: prd_A declared 24 fps → 240 frames = 10 s → 15; prd_B declared 23.976 fps (24000/1001)
+// → 240 frames = 10.01 s → 15.015; prd_C never declared keeps its entries' 25 fps → 9.6 s.
+TEST_F(StatementTest, ScreenSecondsUseTheProductionsDeclaredFrameRate) {
+  auto declare = [&](const std::string& production, const std::string& fps) {
+    ProductionDeclaredEvent d;
+    d.production.declaration = {production,          "stu_1", "T", {"streaming"}, {"FR"}, {},
+                                *ParseFrameRate(fps)};
+    ASSERT_TRUE(ledger_->AppendPayloads({ToEntry(d)}).ok());
+  };
+  Render("rnd_1", "prd_A", "sh010", 240, {A("dbl_rate", "per_rate", "lic_rate")}, 1000);
+  declare("prd_A", "24");  // declared after the usage: still counts for it
+  declare("prd_B", "23.976");
+  Render("rnd_2", "prd_B", "sh010", 240, {A("dbl_rate", "per_rate", "lic_rate")}, 23.976);
+  Render("rnd_3", "prd_C", "sh010", 240, {A("dbl_rate", "per_rate", "lic_rate")}, 25);
+  auto s = ComputeStatements(*ledger_);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  std::map<std::string, double> seconds;
+  for (const ProductionLine& l : s->performers.at("per_rate").productions) {
+    seconds[l.production] = l.screen_seconds;
+  }
+  EXPECT_NEAR(seconds.at("prd_A"), 10, 1e-9);
+  EXPECT_NEAR(seconds.at("prd_B"), 10.01, 1e-9);
+  EXPECT_NEAR(seconds.at("prd_C"), 9.6, 1e-9);
+  EXPECT_NEAR(s->performers.at("per_rate").total.at("EUR"), 100 + 1.5 * (10 + 10.01 + 9.6), 1e-9);
+  ASSERT_EQ(s->warnings.size(), 1u);
+  EXPECT_EQ(s->warnings[0],
+            "240 usage event(s) of production prd_A were metered at 1000.000 fps: counted at the "
+            "24 fps its studio declared");
+}
+
 // Two doubles of one performer in the same frames: the frames count once, the screen-seconds per
 // double (1 s each at 1.5/s → 3, plus the scan fee 100).
 TEST_F(StatementTest, TwoDoublesInOneFrameCountFramesOnceAndSecondsTwice) {

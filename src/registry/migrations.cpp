@@ -131,12 +131,38 @@ ALTER TABLE doubles ADD COLUMN has_wardrobe_regions INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE doubles ADD COLUMN look_tags TEXT NOT NULL DEFAULT '[]';
 )sql";
 
+// Version 3: decisions read only what was signed (docs/licence.md). A studio registers the public
+// half of its own Ed25519 key; a production carries its studio's signature over its declared facts
+// and its frame rate. Rows from before stay NULL: such a production cannot be used until its studio
+// declares it. The triggers refuse, by mistake, what the bank refuses by design (a changed key,
+// a changed declaration, a changed death date); a deliberate edit is caught when read.
+constexpr std::string_view kV3 = R"sql(
+ALTER TABLE studios ADD COLUMN public_key BLOB
+  CHECK (public_key IS NULL OR (typeof(public_key) = 'blob' AND length(public_key) = 32));
+ALTER TABLE productions ADD COLUMN fps TEXT;
+ALTER TABLE productions ADD COLUMN public_key BLOB
+  CHECK (public_key IS NULL OR (typeof(public_key) = 'blob' AND length(public_key) = 32));
+ALTER TABLE productions ADD COLUMN signature BLOB
+  CHECK (signature IS NULL OR (typeof(signature) = 'blob' AND length(signature) = 64));
+
+CREATE TRIGGER studio_key_immutable BEFORE UPDATE OF public_key ON studios
+  WHEN OLD.public_key IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a studio''s registered key never changes'); END;
+CREATE TRIGGER production_declaration_immutable BEFORE UPDATE ON productions
+  WHEN OLD.signature IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a declared production never changes; declare a new production'); END;
+CREATE TRIGGER performer_death_immutable BEFORE UPDATE OF deceased_on ON performers
+  WHEN OLD.deceased_on IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a recorded date of death never changes'); END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "performers, estates, studios, productions, doubles, licences, consents, events", kV1},
       {2, "double measurements, levels of detail and store address from scan ingest", kV2},
+      {3, "studio keys; productions signed by their studio, with their frame rate", kV3},
   };
   return kMigrations;
 }

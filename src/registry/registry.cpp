@@ -94,7 +94,7 @@ Result<Estate> ReadEstate(const Statement& s) {
   return r.Finish(std::move(e));
 }
 
-constexpr std::string_view kStudioColumns = "id, name, created_at";
+constexpr std::string_view kStudioColumns = "id, name, created_at, public_key";
 
 Result<Studio> ReadStudio(const Statement& s) {
   RowReader r(s, "studios");
@@ -102,11 +102,12 @@ Result<Studio> ReadStudio(const Statement& s) {
   st.id = r.Text(0);
   st.name = r.Text(1);
   st.created_at = r.Timestamp(2);
+  st.public_key = r.OptionalFixedBlob(3, kPublicKeyBytes);
   return r.Finish(std::move(st));
 }
 
 constexpr std::string_view kProductionColumns =
-    "id, studio_id, title, media, territories, content, created_at";
+    "id, studio_id, title, media, territories, content, created_at, fps, public_key, signature";
 
 Result<Production> ReadProduction(const Statement& s) {
   RowReader r(s, "productions");
@@ -118,6 +119,9 @@ Result<Production> ReadProduction(const Statement& s) {
   p.territories = r.JsonStringList(4);
   p.content = r.JsonStringList(5);
   p.created_at = r.Timestamp(6);
+  p.frame_rate = r.OptionalFrameRate(7);
+  p.public_key = r.OptionalFixedBlob(8, kPublicKeyBytes);
+  p.signature = r.OptionalFixedBlob(9, kSignatureBytes);
   return r.Finish(std::move(p));
 }
 
@@ -228,6 +232,15 @@ Result<std::optional<Row>> ReadOptional(Statement& select, Result<Row> (*read)(c
   if (!row) return std::optional<Row>();
   FIGURANT_ASSIGN_OR_RETURN(Row value, read(select));
   return std::optional<Row>(std::move(value));
+}
+
+// Binds `blob`, or NULL when it is empty (a key or signature not recorded yet).
+void BindOptionalBlob(Statement& s, int index, const Bytes& blob) {
+  if (blob.empty()) {
+    s.BindNull(index);
+  } else {
+    s.BindBlob(index, blob);
+  }
 }
 
 std::string Select(std::string_view columns, std::string_view rest) {
@@ -507,10 +520,29 @@ Result<std::optional<Estate>> Registry::GetEstateOf(const std::string& performer
 
 Status Registry::InsertStudio(const Studio& st) {
   return InTransaction([&]() -> Status {
-    FIGURANT_ASSIGN_OR_RETURN(Statement s, db_->Prepare("INSERT INTO studios VALUES (?, ?, ?)"));
-    Status r = s.Bind(1, st.id).Bind(2, st.name).Bind(3, st.created_at).Run();
+    FIGURANT_ASSIGN_OR_RETURN(Statement s,
+                              db_->Prepare("INSERT INTO studios (" + std::string(kStudioColumns) +
+                                           ") VALUES (?, ?, ?, ?)"));
+    s.Bind(1, st.id).Bind(2, st.name).Bind(3, st.created_at);
+    BindOptionalBlob(s, 4, st.public_key);
+    Status r = s.Run();
     AfterWrite();
     return InsertError(r, "studio '" + st.name + "'");
+  });
+}
+
+Status Registry::SetStudioPublicKey(const std::string& id, const Bytes& public_key) {
+  FIGURANT_RETURN_IF_ERROR(GetStudio(id).status());
+  return InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s,
+        db_->Prepare("UPDATE studios SET public_key = ? WHERE id = ? AND public_key IS NULL"));
+    FIGURANT_RETURN_IF_ERROR(s.BindBlob(1, public_key).Bind(2, id).Run());
+    AfterWrite();
+    if (sqlite3_changes(db_->handle()) != 1) {
+      return FailedPrecondition("studio " + id + " already has a registered key");
+    }
+    return Status::Ok();
   });
 }
 
@@ -529,18 +561,34 @@ Result<std::vector<Studio>> Registry::ListStudios() {
 
 Status Registry::InsertProduction(const Production& p) {
   return InTransaction([&]() -> Status {
-    FIGURANT_ASSIGN_OR_RETURN(Statement s,
-                              db_->Prepare("INSERT INTO productions VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    Status r = s.Bind(1, p.id)
-                   .Bind(2, p.studio_id)
-                   .Bind(3, p.title)
-                   .Bind(4, ToJsonList(p.media))
-                   .Bind(5, ToJsonList(p.territories))
-                   .Bind(6, ToJsonList(p.content))
-                   .Bind(7, p.created_at)
-                   .Run();
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s, db_->Prepare("INSERT INTO productions (" + std::string(kProductionColumns) +
+                                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    s.Bind(1, p.id).Bind(2, p.studio_id).Bind(3, p.title).Bind(4, ToJsonList(p.media));
+    s.Bind(5, ToJsonList(p.territories)).Bind(6, ToJsonList(p.content)).Bind(7, p.created_at);
+    s.BindOptional(8, p.frame_rate ? std::optional(p.frame_rate->Text()) : std::nullopt);
+    BindOptionalBlob(s, 9, p.public_key);
+    BindOptionalBlob(s, 10, p.signature);
+    Status r = s.Run();
     AfterWrite();
     return InsertError(r, "production '" + p.title + "'");
+  });
+}
+
+Status Registry::SetProductionDeclaration(const std::string& id, const FrameRate& frame_rate,
+                                          const Bytes& public_key, const Bytes& signature) {
+  FIGURANT_RETURN_IF_ERROR(GetProduction(id).status());
+  return InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s, db_->Prepare("UPDATE productions SET fps = ?, public_key = ?, signature = ? "
+                                  "WHERE id = ? AND signature IS NULL"));
+    s.Bind(1, frame_rate.Text()).BindBlob(2, public_key).BindBlob(3, signature).Bind(4, id);
+    FIGURANT_RETURN_IF_ERROR(s.Run());
+    AfterWrite();
+    if (sqlite3_changes(db_->handle()) != 1) {
+      return FailedPrecondition("production " + id + " is already declared by its studio");
+    }
+    return Status::Ok();
   });
 }
 

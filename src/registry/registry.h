@@ -28,6 +28,7 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/frame_rate.h"
 #include "core/status.h"
 
 namespace figurant::registry {
@@ -101,6 +102,10 @@ struct Studio {
   std::string id;
   std::string name;
   UnixSeconds created_at = 0;
+  // Ed25519, 32 bytes: the public half of the key the studio signs its productions with (the
+  // studio keeps the private half). Empty for a studio registered before schema v3 that has not
+  // enrolled a key yet.
+  Bytes public_key;
 };
 
 struct Production {
@@ -111,6 +116,12 @@ struct Production {
   std::vector<std::string> territories;  // ["worldwide"] or ISO 3166-1 alpha-2 codes
   std::vector<std::string> content;      // violence, nudity, political, advertising, ...
   UnixSeconds created_at = 0;
+  // The studio's declaration (schema v3; consent/production_declaration.h): its frame rate, the
+  // studio key that signed and the signature over id, studio, title, media, territories, content
+  // and frame rate. All unset for a production registered before v3 and not yet declared.
+  std::optional<FrameRate> frame_rate;
+  Bytes public_key;  // Ed25519, 32 bytes
+  Bytes signature;   // Ed25519, 64 bytes
 };
 
 struct Double {
@@ -235,7 +246,15 @@ class Registry {
   Status InsertStudio(const Studio& s);
   Result<Studio> GetStudio(const std::string& id);
   Result<std::vector<Studio>> ListStudios();
+  // Sets the key of a studio that has none (registered before v3). FailedPrecondition when it
+  // already has one; NotFound for an unknown studio.
+  Status SetStudioPublicKey(const std::string& id, const Bytes& public_key);
   Status InsertProduction(const Production& p);
+  // Records the declaration of a production that has none (registered before v3): its frame
+  // rate, key and signature. FailedPrecondition when it is already declared; NotFound for an
+  // unknown production.
+  Status SetProductionDeclaration(const std::string& id, const FrameRate& frame_rate,
+                                  const Bytes& public_key, const Bytes& signature);
   Result<Production> GetProduction(const std::string& id);
   Result<std::vector<Production>> ListProductions();
 

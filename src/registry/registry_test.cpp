@@ -126,6 +126,42 @@ TEST_F(RegistryTest, ConstraintsRejectBadRows) {
   EXPECT_EQ(reg_->GetProduction(prd.id)->territories, std::vector<std::string>{"FR"});
 }
 
+// Studios and productions from before schema v3 gain a key and a declaration once; after that the
+// database refuses to change them (a deliberate edit is the bank's to catch when it reads).
+TEST_F(RegistryTest, KeysAndDeclarationsAreSetOnceThenImmutable) {
+  Studio s = NewStudio("Lumière");
+  EXPECT_TRUE(reg_->GetStudio(s.id)->public_key.empty());
+  ASSERT_TRUE(reg_->SetStudioPublicKey(s.id, Bytes(32, 1)).ok());
+  EXPECT_EQ(reg_->GetStudio(s.id)->public_key, Bytes(32, 1));
+  EXPECT_EQ(reg_->SetStudioPublicKey(s.id, Bytes(32, 2)).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(reg_->SetStudioPublicKey("stu_00000000000000ff", Bytes(32, 2)).code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(reg_->database().Exec("UPDATE studios SET public_key = zeroblob(32)").code(),
+            StatusCode::kFailedPrecondition);
+
+  Production prd{NewId("prd"), s.id, "Film", {"streaming"}, {"FR"}, {"violence"}, 0};
+  ASSERT_TRUE(reg_->InsertProduction(prd).ok());
+  EXPECT_FALSE(reg_->GetProduction(prd.id)->frame_rate.has_value());
+  ASSERT_TRUE(
+      reg_->SetProductionDeclaration(prd.id, *ParseFrameRate("25"), Bytes(32, 1), Bytes(64, 2))
+          .ok());
+  const Production declared = *reg_->GetProduction(prd.id);
+  EXPECT_EQ(declared.frame_rate->Text(), "25/1");
+  EXPECT_EQ(declared.signature, Bytes(64, 2));
+  EXPECT_EQ(
+      reg_->SetProductionDeclaration(prd.id, *ParseFrameRate("24"), Bytes(32, 1), Bytes(64, 3))
+          .code(),
+      StatusCode::kFailedPrecondition);
+  EXPECT_EQ(reg_->database().Exec("UPDATE productions SET content = '[]'").code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(reg_->GetProduction(prd.id)->content, std::vector<std::string>{"violence"});
+
+  Performer p = NewPerformer("A");
+  ASSERT_TRUE(reg_->SetPerformerDeceased(p.id, *Date::Parse("2026-05-01")).ok());
+  EXPECT_EQ(reg_->database().Exec("UPDATE performers SET deceased_on = NULL").code(),
+            StatusCode::kFailedPrecondition);
+}
+
 TEST_F(RegistryTest, LicenceLifecycleIsGuarded) {
   Performer p = NewPerformer("A");
   Studio s = NewStudio("S");

@@ -27,7 +27,10 @@ void RawWrite(const fs::path& db_file, const std::string& sql) {
       "PRAGMA ignore_check_constraints = ON; "
       "DROP TRIGGER IF EXISTS consents_immutable; "
       "DROP TRIGGER IF EXISTS licence_events_append_only_u; "
-      "DROP TRIGGER IF EXISTS licence_terms_immutable; " +
+      "DROP TRIGGER IF EXISTS licence_terms_immutable; "
+      "DROP TRIGGER IF EXISTS studio_key_immutable; "
+      "DROP TRIGGER IF EXISTS production_declaration_immutable; "
+      "DROP TRIGGER IF EXISTS performer_death_immutable; " +
       sql;
   char* err = nullptr;
   const int rc = sqlite3_exec(db, script.c_str(), nullptr, nullptr, &err);
@@ -62,9 +65,18 @@ class StrictReadTest : public ::testing::Test {
                 kNow};
     ASSERT_TRUE(reg.InsertPerformer(p).ok());
     ASSERT_TRUE(reg.InsertEstate({est_, per_, "Succession Diallo", Bytes(32, 8), kNow}).ok());
-    ASSERT_TRUE(reg.InsertStudio({stu_, "Lumière", kNow}).ok());
-    ASSERT_TRUE(
-        reg.InsertProduction({prd_, stu_, "Le Grand Match", {"streaming"}, {"FR"}, {}, kNow}).ok());
+    ASSERT_TRUE(reg.InsertStudio({stu_, "Lumière", kNow, Bytes(32, 3)}).ok());
+    ASSERT_TRUE(reg.InsertProduction({prd_,
+                                      stu_,
+                                      "Le Grand Match",
+                                      {"streaming"},
+                                      {"FR"},
+                                      {},
+                                      kNow,
+                                      *ParseFrameRate("23.976"),
+                                      Bytes(32, 3),
+                                      Bytes(64, 4)})
+                    .ok());
     Double d;
     d.id = dbl_;
     d.performer_id = per_;
@@ -197,6 +209,8 @@ TEST_F(StrictReadTest, PristineCopyReadsCleanly) {
   EXPECT_EQ((*reg->GetConsent(lic_))->signer, SignerKind::kEstate);
   EXPECT_EQ((*reg->GetConsent(lic_))->representation, Representation::kUnion);
   EXPECT_EQ(reg->GetDouble(dbl_)->source_kind, SourceKind::kScan);
+  EXPECT_EQ(reg->GetProduction(prd_)->frame_rate->Text(), "24000/1001");
+  EXPECT_EQ(reg->GetStudio(stu_)->public_key, Bytes(32, 3));
   EXPECT_EQ(reg->ListLicenceEvents(lic_)->front().kind, LicenceEventKind::kDrafted);
 }
 
@@ -268,6 +282,9 @@ TEST_F(StrictReadTest, WrongLengthKeyOrSignatureIsDataLoss) {
   ExpectDataLoss("estates", "public_key", "zeroblob(33)");
   ExpectDataLoss("consents", "public_key", "zeroblob(0)");
   ExpectDataLoss("consents", "signature", "zeroblob(63)");
+  ExpectDataLoss("studios", "public_key", "zeroblob(16)");
+  ExpectDataLoss("productions", "public_key", "zeroblob(33)");
+  ExpectDataLoss("productions", "signature", "'" + std::string(64, 's') + "'");
   // The right length, but text rather than a BLOB.
   ExpectDataLoss("performers", "public_key", "'" + std::string(32, 'k') + "'");
 }
@@ -281,6 +298,12 @@ TEST_F(StrictReadTest, FlagThatIsNotZeroOrOneIsDataLoss) {
   ExpectDataLoss("performers", "synthetic", "2");
   ExpectDataLoss("licences", "blanket", "'yes'");
   ExpectDataLoss("doubles", "rigged", "-1");
+}
+
+TEST_F(StrictReadTest, FrameRateThatIsNotAStandardRateIsDataLoss) {
+  ExpectDataLoss("productions", "fps", "'1000/1'");
+  ExpectDataLoss("productions", "fps", "'23.976'");  // a name, not the exact rational
+  ExpectDataLoss("productions", "fps", "24");
 }
 
 TEST_F(StrictReadTest, MeasurementThatIsNotANumberIsDataLoss) {

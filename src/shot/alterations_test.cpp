@@ -20,7 +20,7 @@ class AlterationsTest : public ShotTestBank {
   void SetUp() override {
     ShotTestBank::SetUp();
     if (HasFatalFailure()) return;
-    auto theatrical = bank_->AddProduction({studio_, "Q", {"theatrical"}, {"FR"}, {}});
+    auto theatrical = DeclareProduction("Q", {"theatrical"});
     ASSERT_TRUE(theatrical.ok()) << theatrical.status().ToString();
     theatrical_ = theatrical->id;
     // Two performers with generated (wardrobe-marked) bodies: one permits no alteration at all,

@@ -67,7 +67,7 @@ TEST_F(BillingTest, TheLedgerBillsTheLicenceThatAllowedTheAgentOnScreen) {
   auto ledger = bank_->Ledger();
   ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
   int events = 0;
-  auto sink = MeteringSink(**ledger, spec, "rnd_bill", &events);
+  auto sink = MeteringSink(*bank_, spec, "rnd_bill", &events);
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();
   auto report = RenderShot(*bank_, spec, {}, *sink);
   ASSERT_TRUE(report.ok()) << report.status().ToString();

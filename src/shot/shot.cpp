@@ -150,10 +150,7 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   FIGURANT_ASSIGN_OR_RETURN(ShotSet set, LoadShotSet(spec));
   FIGURANT_ASSIGN_OR_RETURN(auto plates, OpenPlates(bank, spec, options, span));
   const Date today = bank.clock().Today();
-  auto production = bank.ProductionFactsOf(spec.production);
-  if (!production.ok()) {
-    return InvalidArgument("scene field 'production': " + production.status().message());
-  }
+  FIGURANT_ASSIGN_OR_RETURN(const consent::ProductionFacts production, SceneProduction(bank, spec));
   FIGURANT_ASSIGN_OR_RETURN(const CastingPool pool, JudgeCastingPool(bank, spec.production, today));
   report.doubles_eligible = static_cast<int>(pool.doubles.size());
   report.excluded_by_reason = pool.excluded_by_reason;
@@ -163,12 +160,13 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   report.groups = std::move(placed.groups);
   std::move(placed.tiers.begin(), placed.tiers.end(), std::back_inserter(set.geometry));
 
-  // Every agent checked as it appears; the licence that allows it is the one billed.
-  const LicenceCheck check = CheckAgents(placed.agents, pool, *production, today, spec.camera);
+  // Every agent checked as it appears, at its geometry's height; the licence that allows it is the
+  // one billed.
+  FIGURANT_ASSIGN_OR_RETURN(ShownDoubles shown, LoadShownDoubles(bank, placed.agents, pool));
+  const LicenceCheck check =
+      CheckAgents(placed.agents, pool, SizesOf(shown), production, today, spec.camera);
   report.refused = check.refused;
   FIGURANT_RETURN_IF_ERROR(RefusalStatus(report.refused, options.drop_refused));
-  FIGURANT_ASSIGN_OR_RETURN(ShownDoubles shown,
-                            LoadShownDoubles(bank, placed.agents, check.allowed, pool));
   RenderedAgents rendered = RenderAgents(placed.agents, check.allowed, pool, shown);
   CountMotion(placed.agents, rendered, report.groups);
   report.agents = rendered.agents;
@@ -206,14 +204,18 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   return report;
 }
 
-Result<FrameSink> MeteringSink(ledger::Ledger& ledger, const crowd::SceneSpec& spec,
+Result<FrameSink> MeteringSink(bank::Bank& bank, const crowd::SceneSpec& spec,
                                const std::string& render_id, int* events_out) {
-  FIGURANT_ASSIGN_OR_RETURN(auto latest, ledger::LatestRenders(ledger));
+  FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * ledger, bank.Ledger());
+  // Billed at the rate the studio declared and signed, which the scene's must match.
+  FIGURANT_ASSIGN_OR_RETURN(const consent::ProductionFacts declared,
+                            internal::SceneProduction(bank, spec));
+  FIGURANT_ASSIGN_OR_RETURN(auto latest, ledger::LatestRenders(*ledger));
   auto previous = std::make_shared<std::map<ledger::FrameKey, std::string>>(std::move(latest));
-  return FrameSink([&ledger, previous, render_id, events_out, production = spec.production,
-                    shot = spec.shot,
-                    fps = spec.frames.fps](const render::Frame& f, const FrameOutput&,
-                                           const std::vector<CastAgent>& agents) -> Status {
+  return FrameSink([ledger, previous, render_id, events_out, production = spec.production,
+                    shot = spec.shot, fps = declared.frame_rate.PerSecond()](
+                       const render::Frame& f, const FrameOutput&,
+                       const std::vector<CastAgent>& agents) -> Status {
     std::vector<ledger::AgentUsage> usage;
     for (const render::AgentCoverage& c : f.coverage) {
       const CastAgent& a = agents[static_cast<size_t>(c.agent)];
@@ -226,7 +228,7 @@ Result<FrameSink> MeteringSink(ledger::Ledger& ledger, const crowd::SceneSpec& s
     const ledger::FrameKey key{production, shot, f.frame};
     std::optional<std::string> prev;
     if (auto it = previous->find(key); it != previous->end()) prev = it->second;
-    FIGURANT_ASSIGN_OR_RETURN(int n, ledger::MeterFrame(ledger, render_id, key, fps, usage, prev));
+    FIGURANT_ASSIGN_OR_RETURN(int n, ledger::MeterFrame(*ledger, render_id, key, fps, usage, prev));
     (*previous)[key] = render_id;
     if (events_out != nullptr) *events_out += n;
     return Status::Ok();

@@ -4,16 +4,18 @@
 // The stages, in order (each in shot/internal/ unless named):
 //   1. the set: set meshes, seats groups' seat meshes and the surface crowds stand on
 //      (shot/set_meshes.h);
-//   2. the casting pool: every double judged for the production today, the excluded ones counted
-//      by reason (casting_pool.h);
+//   2. the production as its studio declared it, the scene's fps checked against its rate
+//      (licence_check.h), and the casting pool: every double judged for the production today, the
+//      excluded ones counted by reason (casting_pool.h);
 //   3. placement: each crowd group laid out, its pool filtered and split by tag mix, cast under
 //      its clone constraints and varied within what each licence permits; then the explicit
 //      agents (placement.h);
-//   4. the per-agent licence check with each agent's real on-screen height and alterations: a
-//      refused agent is never rendered — the shot fails naming each, or with drop_refused they are
-//      removed and listed; the licence that allowed an agent is the one its usage is billed to
-//      (licence_check.h);
-//   5. the doubles shown loaded once, with whether they can be posed (shown.h);
+//   4. the doubles shown loaded once, their heights checked against the registry, with whether
+//      they can be posed (shown.h);
+//   5. the per-agent licence check with each agent's real on-screen height (its geometry's) and
+//      alterations: a refused agent is never rendered — the shot fails naming each, or with
+//      drop_refused they are removed and listed; the licence that allowed an agent is the one its
+//      usage is billed to (licence_check.h);
 //   6. posed copies, one per double and phase step shown in the frames rendered (posing.h);
 //   7. the clone report (clone_report.h);
 //   8. the frame loop: render, write EXR/PNG/coverage, hand each frame to the sink (frames.h).
@@ -138,15 +140,21 @@ Result<FrameSpan> FramesToRender(const crowd::FrameRange& scene, const ShotOptio
 using FrameSink =
     std::function<Status(const render::Frame&, const FrameOutput&, const std::vector<CastAgent>&)>;
 
-// A sink that meters every frame into the ledger under `render_id`: one usage event per double
-// visible, superseding the previous render of the same frame. `events_out` (optional) counts them.
-Result<FrameSink> MeteringSink(ledger::Ledger& ledger, const crowd::SceneSpec& spec,
+// A sink that meters every frame into the bank's ledger under `render_id`: one usage event per
+// double visible, superseding the previous render of the same frame, its screen time at the frame
+// rate the production's studio declared (never the scene's own number). `events_out` (optional)
+// counts them. Opens the bank's ledger; the errors of internal::SceneProduction (licence_check.h)
+// for a scene whose production is unknown, undeclared, altered or at another frame rate.
+Result<FrameSink> MeteringSink(bank::Bank& bank, const crowd::SceneSpec& spec,
                                const std::string& render_id, int* events_out = nullptr);
 
 // Resolves and renders (the stages above). Errors, nothing rendered unless said:
-//   InvalidArgument for a scene that does not fit the bank (unknown production or double), whose
-//   set meshes cannot be read (NotFound for a missing one), or whose frames exclude every frame
-//   asked (FramesToRender);
+//   InvalidArgument for a scene that does not fit the bank (unknown production or double, an fps
+//   that is not the production's declared frame rate), whose set meshes cannot be read (NotFound
+//   for a missing one), or whose frames exclude every frame asked (FramesToRender);
+//   DataLoss when a registry row a decision reads disagrees with the ledger or a signature, or a
+//   double's registered height with its geometry; FailedPrecondition for a production its studio
+//   has not declared;
 //   PermissionDenied when agents are refused and !drop_refused, naming each agent and reason;
 //   FailedPrecondition when a crowd group has no licensed double to cast, when casting cannot meet
 //   the clone constraints and !allow_clones, or when no agent is left to render;

@@ -13,6 +13,7 @@
 
 #include "bank/bank.h"
 #include "core/crypto.h"
+#include "core/ids.h"
 #include "scan/scan.h"
 #include "synth/synth.h"
 
@@ -41,6 +42,7 @@ class ShotTestBank : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitCrypto().ok());
+    studio_key_ = GenerateSigningKeyPair();
     const std::string suite =
         ::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name();
     dir_ = std::filesystem::temp_directory_path() /
@@ -49,16 +51,25 @@ class ShotTestBank : public ::testing::Test {
     auto b = bank::Bank::Init(dir_ / "bank", clock_);
     ASSERT_TRUE(b.ok()) << b.status().ToString();
     bank_ = std::move(b).value();
-    auto studio = bank_->AddStudio("S");
+    auto studio = bank_->AddStudio("S", studio_key_.public_key);
     ASSERT_TRUE(studio.ok()) << studio.status().ToString();
     studio_ = studio->id;
-    auto production = bank_->AddProduction({studio_, "P", {"streaming"}, {"FR"}, {}});
+    auto production = DeclareProduction("P", {"streaming"});
     ASSERT_TRUE(production.ok()) << production.status().ToString();
     production_ = production->id;
   }
   void TearDown() override {
     bank_.reset();
     std::filesystem::remove_all(dir_);
+  }
+
+  // A production of the studio released in FR on `media`, at 24 fps, declared and signed with the
+  // studio's key.
+  Result<registry::Production> DeclareProduction(const std::string& title,
+                                                 const std::vector<std::string>& media) {
+    return bank_->AddProduction(consent::SignProduction(
+        {NewId(id_prefix::kProduction), studio_, title, media, {"FR"}, {}, *ParseFrameRate("24")},
+        studio_key_));
   }
 
   // A new performer named `name` and their double: the body synth::Generate(seed) makes
@@ -92,6 +103,7 @@ class ShotTestBank : public ::testing::Test {
 
   FixedClock clock_{kTestNow};
   std::filesystem::path dir_;
+  SigningKeyPair studio_key_{};  // the studio's own
   std::unique_ptr<bank::Bank> bank_;
   std::string studio_, production_;
 };

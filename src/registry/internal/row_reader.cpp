@@ -117,6 +117,22 @@ Bytes RowReader::FixedBlob(int column, size_t size) {
   return b;
 }
 
+Bytes RowReader::OptionalFixedBlob(int column, size_t size) {
+  if (Type(column) == SQLITE_NULL) return {};
+  return FixedBlob(column, size);
+}
+
+std::optional<FrameRate> RowReader::OptionalFrameRate(int column) {
+  if (Type(column) == SQLITE_NULL) return std::nullopt;
+  const std::string text = row_.Text(column);
+  auto rate = ParseFrameRate(text);
+  if (Type(column) != SQLITE_TEXT || !rate.ok() || rate->Text() != text) {
+    Fail(column, "a standard frame rate FRAMES/SECONDS (24/1, 24000/1001, ...)");
+    return std::nullopt;
+  }
+  return *rate;
+}
+
 std::string RowReader::Hex(int column, size_t digits) {
   std::string text = row_.Text(column);
   if (Type(column) != SQLITE_TEXT || text.size() != digits ||

@@ -20,6 +20,7 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/frame_rate.h"
 #include "core/status.h"
 #include "registry/internal/enum_names.h"
 #include "registry/internal/sqlite.h"
@@ -60,6 +61,10 @@ class RowReader {
   std::vector<std::string> JsonStringList(int column);
   // BLOB of exactly `size` bytes (keys, signatures).
   Bytes FixedBlob(int column, size_t size);
+  // As FixedBlob, or NULL (read as no bytes) where the column may hold nothing.
+  Bytes OptionalFixedBlob(int column, size_t size);
+  // TEXT holding a standard frame rate's exact text ("24/1", "24000/1001"), or NULL.
+  std::optional<FrameRate> OptionalFrameRate(int column);
   // TEXT of exactly `digits` lowercase hexadecimal digits (SHA-256 hashes).
   std::string Hex(int column, size_t digits);
   // TEXT equal to one of `codes` (e.g. kLanguageCodes).

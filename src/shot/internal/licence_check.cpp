@@ -1,38 +1,10 @@
 #include "shot/internal/licence_check.h"
 
 #include <algorithm>
-#include <cmath>
-#include <nlohmann/json.hpp>
-#include <optional>
+#include <cstdio>
 
 namespace figurant::shot::internal {
 namespace {
-
-// The double's bounds as ingest measured them (registry::Double::bounds_json: metres, feet at the
-// origin, facing +Z), grown to hold its height and footprint: a row without bounds, or whose
-// bounds disagree with them, never makes it smaller.
-geom::Bounds3f DoubleBounds(const registry::Double& d) {
-  geom::Bounds3f box;
-  const nlohmann::json j = nlohmann::json::parse(d.bounds_json, nullptr, false);
-  auto corner = [&](const char* key) -> std::optional<geom::Vec3f> {
-    if (!j.is_object() || !j.contains(key) || !j[key].is_array() || j[key].size() != 3) return {};
-    float c[3];
-    for (size_t i = 0; i < 3; ++i) {
-      if (!j[key][i].is_number() || !std::isfinite(j[key][i].get<double>())) return {};
-      c[i] = j[key][i].get<float>();
-    }
-    return geom::Vec3f{c[0], c[1], c[2]};
-  };
-  const auto lo = corner("lo"), hi = corner("hi");
-  if (lo && hi) {
-    box.Extend(*lo);
-    box.Extend(*hi);
-  }
-  const auto r = static_cast<float>(std::max(0.0, d.footprint_radius_m));
-  box.Extend({-r, 0, -r});
-  box.Extend({r, static_cast<float>(std::max(0.0, d.height_m)), r});
-  return box;
-}
 
 // The max_screen_height_fraction of the licence `id` among `licences` (0 when absent).
 double ScreenLimitOf(const std::vector<consent::LicenceFacts>& licences, const std::string& id) {
@@ -57,19 +29,36 @@ RefusedAgent Refusal(const PlacedAgent& agent, const registry::Double& d,
 
 }  // namespace
 
-double ScreenSizeFraction(const PlacedAgent& agent, const registry::Double& d,
+double ScreenSizeFraction(const PlacedAgent& agent, const geom::Bounds3f& box,
                           const geom::Camera& camera, const geom::Camera::Basis& basis) {
   const render::AgentInstance& in = agent.inst;
   const geom::Mat4f to_world = geom::Mat4f::Translation(in.position) *
                                geom::Mat4f::RotationY(in.heading_rad) *
                                geom::Mat4f::Scale(in.scale);
-  const geom::Vec2f extent = camera.ProjectedExtent(basis, to_world, DoubleBounds(d));
+  const geom::Vec2f extent = camera.ProjectedExtent(basis, to_world, box);
   return std::max(extent.x, extent.y) / camera.height;
 }
 
+Result<consent::ProductionFacts> SceneProduction(bank::Bank& bank, const crowd::SceneSpec& spec) {
+  auto production = bank.ProductionFactsOf(spec.production);
+  if (production.status().code() == StatusCode::kNotFound) {
+    return InvalidArgument("scene field 'production': " + production.status().message());
+  }
+  FIGURANT_RETURN_IF_ERROR(production.status());
+  if (!FrameRateMatches(production->frame_rate, spec.frames.fps)) {
+    char fps[32];
+    std::snprintf(fps, sizeof fps, "%g", spec.frames.fps);
+    return InvalidArgument("scene field 'frames.fps': " + std::string(fps) +
+                           " fps is not the frame rate production " + production->id +
+                           " declared (" + production->frame_rate.Name() +
+                           " fps); a scene is shot, and billed, at its production's rate");
+  }
+  return production;
+}
+
 LicenceCheck CheckAgents(const std::vector<PlacedAgent>& agents, const CastingPool& pool,
-                         const consent::ProductionFacts& production, Date date,
-                         const geom::Camera& camera) {
+                         const DoubleSizes& sizes, const consent::ProductionFacts& production,
+                         Date date, const geom::Camera& camera) {
   const geom::Camera::Basis basis = camera.ComputeBasis();
   const PerformerLicences none;
   LicenceCheck out;
@@ -82,10 +71,13 @@ LicenceCheck CheckAgents(const std::vector<PlacedAgent>& agents, const CastingPo
     req.production = production;
     req.use = consent::Use::kBackground;
     req.date = date;
-    req.screen_height_fraction = ScreenSizeFraction(a, d, camera, basis);
+    const auto size = sizes.find(d.id);
+    if (size != sizes.end()) {
+      req.screen_height_fraction = ScreenSizeFraction(a, size->second, camera, basis);
+    }
     req.alterations = a.alterations;
     const consent::Decision decision = consent::Check(performer.licences, performer.facts, req);
-    if (decision.allowed && d.blob_id) {
+    if (decision.allowed && d.blob_id && size != sizes.end()) {
       out.allowed.push_back(
           {i, decision.licence_id, ScreenLimitOf(performer.licences, decision.licence_id)});
     } else {

@@ -1,11 +1,14 @@
 // The per-agent licence check: every placed agent checked with consent::Check as it will appear —
-// its size on screen (ScreenSizeFraction: the double's whole bounding box, placed by the agent,
-// seen from the shot's camera) and the alterations its variation applies. An agent is rendered only
-// when a licence allows it and its double has stored geometry; the licence that allowed it is the
-// one its usage is billed to, carried to the ledger as is (never chosen again).
+// its size on screen (ScreenSizeFraction: the bounding box of the double's stored geometry — never
+// the registry's copy of its measurements — placed by the agent, seen from the shot's camera) and
+// the alterations its variation applies. An agent is rendered only when a licence allows it and its
+// double has stored geometry; the licence that allowed it is the one its usage is billed to,
+// carried to the ledger as is (never chosen again). Also the production the shot is for, as its
+// studio declared it, and the scene's frame rate checked against the one it declared.
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,12 +29,12 @@ struct AllowedAgent {
   double max_screen_fraction = 0;  // [Limits: (0, 1]]
 };
 
-// The size on screen of `agent` showing double `d`, as licences limit it (docs/licence.md): the
-// longest side of the image rectangle holding the double's bounding box — its stored bounds, never
-// smaller than its height and footprint — under the agent's position, heading and scale, over the
-// frame's height. The same from any viewpoint: a camera looking down sees the performer's length
-// as width. Not clipped to the frame. Pure.
-double ScreenSizeFraction(const PlacedAgent& agent, const registry::Double& d,
+// The size on screen of `agent` showing a double whose stored geometry fills `box` (DoubleSizes),
+// as licences limit it (docs/licence.md): the longest side of the image rectangle holding the box
+// under the agent's position, heading and scale, over the frame's height. The same from any
+// viewpoint: a camera looking down sees the performer's length as width. Not clipped to the
+// frame. Pure.
+double ScreenSizeFraction(const PlacedAgent& agent, const geom::Bounds3f& box,
                           const geom::Camera& camera, const geom::Camera::Basis& basis);
 
 struct LicenceCheck {
@@ -42,11 +45,23 @@ struct LicenceCheck {
   std::vector<RefusedAgent> refused;
 };
 
+// The bounding box of each double's stored geometry (feet on the ground at the origin, facing +Z),
+// grown to its standing height, by double id (ShownDouble's); a double absent from it has no
+// geometry. [Units: metres]
+using DoubleSizes = std::map<std::string, geom::Bounds3f>;
+
+// The production `spec` is for, as its studio declared and signed it (bank::ProductionFactsOf).
+// InvalidArgument for an unknown production ("scene field 'production'") and for a scene whose
+// fps is not the production's declared frame rate (naming both: screen time is billed at the
+// production's rate); the bank's other errors unchanged (DataLoss for an altered row,
+// FailedPrecondition for a production its studio has not declared).
+Result<consent::ProductionFacts> SceneProduction(bank::Bank& bank, const crowd::SceneSpec& spec);
+
 // Checks every agent (each agent's double must be in pool.judged) for background use in
-// `production` on `date`, seen from `camera`. Pure.
+// `production` on `date`, seen from `camera`, at the size `sizes` gives its double. Pure.
 LicenceCheck CheckAgents(const std::vector<PlacedAgent>& agents, const CastingPool& pool,
-                         const consent::ProductionFacts& production, Date date,
-                         const geom::Camera& camera);
+                         const DoubleSizes& sizes, const consent::ProductionFacts& production,
+                         Date date, const geom::Camera& camera);
 
 // OK when no agent is refused or `drop_refused` (the shot renders without them); otherwise
 // PermissionDenied naming every refused agent, its double and each reason (nothing is rendered).

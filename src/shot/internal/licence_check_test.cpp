@@ -49,9 +49,21 @@ class LicenceCheckTest : public ::testing::Test {
     bank::DoubleEligibility& e = pool_.judged[id];
     e.double_row.id = id;
     e.double_row.performer_id = performer;
-    e.double_row.height_m = 1.7;
-    if (geometry) e.double_row.blob_id = "blob_" + id;
+    e.double_row.height_m = 0.5;  // the registry's copy: never read by the check
+    e.double_row.bounds_json = R"({"lo": [-0.01, 0, -0.01], "hi": [0.01, 0.5, 0.01]})";
+    if (geometry) {
+      e.double_row.blob_id = "blob_" + id;
+      sizes_[id] = Box(0.3f, 1.7f, 0.15f);  // the stored geometry's bounds
+    }
     e.performer.id = performer;
+  }
+
+  // A double's bounds: `half_width` either side in x, `half_depth` in z, `height` tall.
+  static geom::Bounds3f Box(float half_width, float height, float half_depth) {
+    geom::Bounds3f box;
+    box.Extend({-half_width, 0, -half_depth});
+    box.Extend({half_width, height, half_depth});
+    return box;
   }
 
   static PlacedAgent Agent(const std::string& name, const std::string& double_id, float z) {
@@ -64,6 +76,7 @@ class LicenceCheckTest : public ::testing::Test {
 
   static constexpr double kNarrow = 0.25;  // an agent at z = 0 stands about half the frame high
   CastingPool pool_;
+  DoubleSizes sizes_;
   geom::Camera camera_;
   const consent::ProductionFacts production_{kProduction, kStudio, {"streaming"}, {"FR"}, {}};
   const Date today_{2026, 9, 21};
@@ -76,7 +89,7 @@ TEST_F(LicenceCheckTest, EachAgentCarriesTheLicenceItsOwnCheckAllowed) {
       Agent("near_narrow", "dbl_narrow", 0),  // only a narrow licence: refused
       Agent("bare", "dbl_bare", 60),          // allowed by a licence, but nothing to render
   };
-  const LicenceCheck check = CheckAgents(agents, pool_, production_, today_, camera_);
+  const LicenceCheck check = CheckAgents(agents, pool_, sizes_, production_, today_, camera_);
   ASSERT_EQ(check.allowed.size(), 2u);
   EXPECT_EQ(check.allowed[0].agent, 0u);
   EXPECT_EQ(check.allowed[0].licence_id, "lic_two_wide");
@@ -99,14 +112,11 @@ TEST_F(LicenceCheckTest, EachAgentCarriesTheLicenceItsOwnCheckAllowed) {
 // A camera looking straight down sees the performer's length, not the feet-to-head line (which
 // projects to a point): the size checked is the whole double's, from any viewpoint.
 TEST_F(LicenceCheckTest, CameraLookingDownSeesThePerformerAtTheirSize) {
-  pool_.judged["dbl_narrow"].double_row.bounds_json =
-      R"({"lo": [-0.3, 0, -0.15], "hi": [0.3, 1.7, 0.15]})";
-  pool_.judged["dbl_narrow"].double_row.footprint_radius_m = 0.3;
   camera_.position = {0, 4.5f, 0};
   camera_.look_at = {0, 0, 0};
   camera_.up = {0, 0, 1};
   const LicenceCheck check =
-      CheckAgents({Agent("below", "dbl_narrow", 0)}, pool_, production_, today_, camera_);
+      CheckAgents({Agent("below", "dbl_narrow", 0)}, pool_, sizes_, production_, today_, camera_);
   EXPECT_TRUE(check.allowed.empty());
   ASSERT_EQ(check.refused.size(), 1u);
   EXPECT_NE(check.refused[0].reasons[0].find("too_large_on_screen"), std::string::npos)
@@ -114,29 +124,28 @@ TEST_F(LicenceCheckTest, CameraLookingDownSeesThePerformerAtTheirSize) {
   // The same double far below is small enough, and carries its licence's limit.
   camera_.position = {0, 40, 0};
   const LicenceCheck far =
-      CheckAgents({Agent("below", "dbl_narrow", 0)}, pool_, production_, today_, camera_);
+      CheckAgents({Agent("below", "dbl_narrow", 0)}, pool_, sizes_, production_, today_, camera_);
   ASSERT_EQ(far.allowed.size(), 1u);
   EXPECT_EQ(far.allowed[0].max_screen_fraction, kNarrow);
 }
 
-// Stored bounds never make a double smaller than its height and footprint, and a row without
-// bounds is measured by them.
-TEST_F(LicenceCheckTest, ScreenSizeIsNeverSmallerThanTheDoublesHeight) {
+// The size checked is the geometry's, whatever the registry row says (shrunk above to 0.5 m),
+// and the box's longest side on screen is never less than its standing height.
+TEST_F(LicenceCheckTest, ScreenSizeIsTheStoredGeometrysNeverTheRows) {
   const geom::Camera::Basis basis = camera_.ComputeBasis();
-  registry::Double d = pool_.judged["dbl_narrow"].double_row;
   const PlacedAgent a = Agent("a", "dbl_narrow", 0);
-  const double standing = camera_.ScreenHeightFraction(basis, {0, 0, 0}, d.height_m);
-  EXPECT_GE(ScreenSizeFraction(a, d, camera_, basis), standing);
-  d.bounds_json = R"({"lo": [-0.01, 0, -0.01], "hi": [0.01, 0.1, 0.01]})";
-  EXPECT_GE(ScreenSizeFraction(a, d, camera_, basis), standing);
-  d.bounds_json = "not json";
-  EXPECT_GE(ScreenSizeFraction(a, d, camera_, basis), standing);
+  const double standing = camera_.ScreenHeightFraction(basis, {0, 0, 0}, 1.7f);
+  EXPECT_GE(ScreenSizeFraction(a, sizes_["dbl_narrow"], camera_, basis), standing);
+  EXPECT_LT(camera_.ScreenHeightFraction(basis, {0, 0, 0}, 0.5f), kNarrow);
+  const LicenceCheck check =
+      CheckAgents({Agent("near", "dbl_narrow", 0)}, pool_, sizes_, production_, today_, camera_);
+  EXPECT_TRUE(check.allowed.empty());
 }
 
 TEST_F(LicenceCheckTest, AlterationsAreCheckedAsApplied) {
   PlacedAgent tinted = Agent("tinted", "dbl_two", 60);
   tinted.alterations = {consent::Alteration::kBodyScale};  // neither licence permits it
-  const LicenceCheck check = CheckAgents({tinted}, pool_, production_, today_, camera_);
+  const LicenceCheck check = CheckAgents({tinted}, pool_, sizes_, production_, today_, camera_);
   EXPECT_TRUE(check.allowed.empty());
   ASSERT_EQ(check.refused.size(), 1u);
   ASSERT_EQ(check.refused[0].reasons.size(), 2u);
@@ -146,8 +155,8 @@ TEST_F(LicenceCheckTest, AlterationsAreCheckedAsApplied) {
 }
 
 TEST_F(LicenceCheckTest, RefusalsFailTheShotUnlessDropped) {
-  const LicenceCheck check =
-      CheckAgents({Agent("near_narrow", "dbl_narrow", 0)}, pool_, production_, today_, camera_);
+  const LicenceCheck check = CheckAgents({Agent("near_narrow", "dbl_narrow", 0)}, pool_, sizes_,
+                                         production_, today_, camera_);
   EXPECT_TRUE(RefusalStatus(check.refused, true).ok());
   EXPECT_TRUE(RefusalStatus({}, false).ok());
   const Status s = RefusalStatus(check.refused, false);

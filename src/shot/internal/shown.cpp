@@ -5,12 +5,11 @@
 namespace figurant::shot::internal {
 
 Result<ShownDoubles> LoadShownDoubles(bank::Bank& bank, const std::vector<PlacedAgent>& agents,
-                                      const std::vector<AllowedAgent>& allowed,
                                       const CastingPool& pool) {
   ShownDoubles shown;
-  for (const AllowedAgent& a : allowed) {
-    const std::string& id = agents[a.agent].double_id;
-    if (shown.contains(id)) continue;
+  for (const PlacedAgent& a : agents) {
+    const std::string& id = a.double_id;
+    if (shown.contains(id) || !pool.judged.at(id).double_row.blob_id) continue;
     FIGURANT_ASSIGN_OR_RETURN(geom::DoubleAsset asset, bank.LoadDouble(id));
     ShownDouble s;
     s.bind = std::make_shared<const geom::DoubleAsset>(std::move(asset));
@@ -20,6 +19,17 @@ Result<ShownDoubles> LoadShownDoubles(bank::Bank& bank, const std::vector<Placed
     shown.emplace(id, std::move(s));
   }
   return shown;
+}
+
+DoubleSizes SizesOf(const ShownDoubles& shown) {
+  DoubleSizes sizes;
+  for (const auto& [id, s] : shown) {
+    geom::Bounds3f box = s.bind->mesh.ComputeBounds();
+    box.Extend({0, 0, 0});
+    box.Extend({0, s.standing_height_m, 0});
+    sizes[id] = box;
+  }
+  return sizes;
 }
 
 RenderedAgents RenderAgents(const std::vector<PlacedAgent>& agents,

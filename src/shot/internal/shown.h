@@ -31,11 +31,15 @@ struct ShownDouble {
 };
 using ShownDoubles = std::map<std::string, ShownDouble>;  // by double id
 
-// Loads each double the allowed agents show, once, in the order they first appear. The bank's
-// errors (NotFound for an erased double, DataLoss for a blob that fails verification).
+// Loads each double the placed agents show that has stored geometry, once, in the order they
+// first appear — before the licence check, which reads each double's height from its geometry.
+// The bank's errors (DataLoss for a blob that fails verification or a registry height that is not
+// the geometry's: bank::Bank::LoadDouble).
 Result<ShownDoubles> LoadShownDoubles(bank::Bank& bank, const std::vector<PlacedAgent>& agents,
-                                      const std::vector<AllowedAgent>& allowed,
                                       const CastingPool& pool);
+
+// Each shown double's size from its stored geometry, as the licence check reads it.
+DoubleSizes SizesOf(const ShownDoubles& shown);
 
 // The rendered agents, in render order (the order of `allowed`); parallel vectors.
 struct RenderedAgents {
