@@ -22,20 +22,6 @@ std::string Trimmed(std::string_view s) {
   return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
 }
 
-// True when `inner` is `outer` or inside it (both made absolute, `..` and symlinks resolved as far
-// as they exist).
-bool IsWithin(const fs::path& inner, const fs::path& outer) {
-  std::error_code ec;
-  const fs::path a = fs::weakly_canonical(fs::absolute(inner, ec), ec);
-  const fs::path b = fs::weakly_canonical(fs::absolute(outer, ec), ec);
-  auto ai = a.begin();
-  for (auto bi = b.begin(); bi != b.end(); ++bi, ++ai) {
-    if (bi->empty()) continue;  // a trailing separator
-    if (ai == a.end() || *ai != *bi) return false;
-  }
-  return true;
-}
-
 void RegisterKeyNew(CLI::App& key, Context& ctx) {
   auto out = std::make_shared<std::string>();
   CLI::App* cmd = key.add_subcommand(
@@ -71,7 +57,7 @@ void RegisterKeyNew(CLI::App& key, Context& ctx) {
 Status OutsideBank(const Context& ctx, const fs::path& file, std::string_view flag) {
   const bank::BankPaths paths = bank::BankPaths::For(ctx.BankDir());
   for (const fs::path& dir : {paths.dir, paths.keys}) {
-    if (IsWithin(file, dir)) {
+    if (PathIsWithin(file, dir)) {
       return InvalidArgument(std::string(flag) + ": " + file.string() + " is inside the bank (" +
                              dir.string() +
                              "); a party's private key is kept by that party, never by the bank");

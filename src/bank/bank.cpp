@@ -67,19 +67,6 @@ fs::path LegacyKeysDir(const fs::path& dir) { return dir / "keys"; }
 
 namespace {
 
-// True when `inner` is `outer` or lies below it, after resolving symbolic links and "..".
-bool IsInside(const fs::path& inner, const fs::path& outer) {
-  std::error_code ec;
-  const fs::path a = fs::weakly_canonical(fs::absolute(inner, ec), ec);
-  const fs::path b = fs::weakly_canonical(fs::absolute(outer, ec), ec);
-  auto ai = a.begin();
-  for (auto bi = b.begin(); bi != b.end(); ++bi, ++ai) {
-    if (bi->empty()) continue;  // a trailing separator
-    if (ai == a.end() || *ai != *bi) return false;
-  }
-  return true;
-}
-
 // The keys must live outside the bank directory: refuses the old layout (BANK/keys) with the one
 // command that fixes it, and a keys directory configured inside the bank.
 Status CheckKeysOutside(const BankPaths& paths) {
@@ -91,7 +78,7 @@ Status CheckKeysOutside(const BankPaths& paths) {
                               "), where whoever copies the bank copies its keys; move them out "
                               "with `figurant keys move` (docs/keys.md)");
   }
-  if (IsInside(paths.keys, paths.dir)) {
+  if (PathIsWithin(paths.keys, paths.dir)) {
     return InvalidArgument("keys directory " + paths.keys.string() +
                            " is inside the bank directory " + paths.dir.string() +
                            "; keys must live outside it (docs/keys.md)");
@@ -132,7 +119,7 @@ Status MoveKeysOut(const fs::path& dir, const fs::path& keys_dir) {
   if (!fs::is_directory(legacy, ec)) {
     return NotFound("bank " + dir.string() + " has no keys inside it (" + legacy.string() + ")");
   }
-  if (IsInside(paths.keys, dir)) {
+  if (PathIsWithin(paths.keys, dir)) {
     return InvalidArgument("keys directory " + paths.keys.string() +
                            " is inside the bank directory " + dir.string());
   }

@@ -110,4 +110,9 @@ Status CheckPrivate(const std::filesystem::path& path);
 // missing, then CheckPrivate(dir).
 Status EnsurePrivateDirectory(const std::filesystem::path& dir);
 
+// True when `inner` is `outer` or lies below it, both made absolute with `..` and symbolic links
+// resolved as far as the paths exist (a path that does not exist yet is judged by its text past
+// its last existing ancestor). Pure apart from reading the file system.
+bool PathIsWithin(const std::filesystem::path& inner, const std::filesystem::path& outer);
+
 }  // namespace figurant

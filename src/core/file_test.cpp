@@ -212,5 +212,20 @@ TEST_F(FileTest, PrivateDirectoryIsCreated0700AndCheckedWhenOpen) {
   EXPECT_NE(open.message().find("chmod 700"), std::string::npos) << open.message();
 }
 
+// A name that only starts like the directory is not in it; a symlink into it, or `..` back into
+// it, is; a path not created yet is judged by where it would be.
+TEST_F(FileTest, PathIsWithinResolvesLinksAndDotDotNotPrefixes) {
+  const fs::path bank = dir_ / "bank";
+  fs::create_directories(bank / "ledger");
+  fs::create_directories(dir_ / "bank2");
+  fs::create_directory_symlink(bank / "ledger", dir_ / "link");
+  EXPECT_TRUE(PathIsWithin(bank, bank));
+  EXPECT_TRUE(PathIsWithin(bank / "ledger" / "new.log", bank));
+  EXPECT_TRUE(PathIsWithin(dir_ / "link" / "x", bank));
+  EXPECT_TRUE(PathIsWithin(dir_ / "bank2" / ".." / "bank" / "x", bank));
+  EXPECT_FALSE(PathIsWithin(dir_ / "bank2", bank));
+  EXPECT_FALSE(PathIsWithin(dir_, bank));
+}
+
 }  // namespace
 }  // namespace figurant
