@@ -184,6 +184,7 @@ TEST_F(CliInputsTest, InputThatIsNotARegularFileIsRefusedAtOnce) {
         {"render", input},
         {"licence", "draft", "--performer", "per_x", "--studio", "stu_x", "--terms", input},
         {"ledger", "verify", input, "--public-key", std::string(64, '0')},
+        {"studio", "add", "--name", "S", "--public-key-file", input},
     };
     for (std::vector<std::string> args : commands) {
       args.insert(args.begin(), {"--bank", bank});

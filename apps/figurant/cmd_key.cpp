@@ -14,7 +14,7 @@ namespace {
 
 // The public key file beside a key file: FILE.pub (docs/registry.md, "Key files").
 constexpr std::string_view kPublicKeyMagic = "figurant-ed25519-public-v1";
-constexpr size_t kMaxPublicKeyFileBytes = 4096;
+constexpr FileLimit kPublicKeyFile{"public key file", 4096};
 
 std::string Trimmed(std::string_view s) {
   const auto b = s.find_first_not_of(" \t\r\n");
@@ -74,8 +74,8 @@ Result<bank::Ed25519PublicKey> PublicKeyOption(const std::string& hex, const std
   std::string from = "--public-key";
   if (!file.empty()) {
     from = "--public-key-file " + file;
-    FIGURANT_ASSIGN_OR_RETURN(text, ReadFile(file));
-    if (text.size() > kMaxPublicKeyFileBytes || text.find("-ed25519-v1") != std::string::npos) {
+    FIGURANT_ASSIGN_OR_RETURN(text, ReadUserFile(file, kPublicKeyFile));
+    if (text.find("-ed25519-v1") != std::string::npos) {
       return InvalidArgument(from +
                              ": not a public key file (a private key file must never be "
                              "given to the bank; give FILE.pub)");
