@@ -2,6 +2,7 @@
 // by it and honoured only by the test build (figurant_testclock).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -124,6 +125,19 @@ TEST_F(CliClockTest, TestBuildHonoursTheOverride) {
       RunFigurant({"--bank", bank_, "licence", "list"}, {{"FIGURANT_NOW", "yesterday"}});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("FIGURANT_NOW"), std::string::npos) << bad.err;
+}
+
+// The test seams are the test build's too: the shipped binary does not pause for them. A performer
+// added with a 4-second pause on each of its registry writes would take at least 4 s.
+TEST_F(CliClockTest, ShippedBinaryIgnoresTheTestSeams) {
+  const std::map<std::string, std::string> seams = {{"FIGURANT_TEST_WRITE_DELAY_MS", "4000"},
+                                                    {"FIGURANT_TEST_PLATE_DELAY_MS", "4000"}};
+  const auto t0 = std::chrono::steady_clock::now();
+  const RunResult r =
+      RunShippedFigurant({"--bank", bank_, "performer", "add", "--name", "Quick"}, seams);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LT(took, std::chrono::milliseconds(4000));
 }
 
 }  // namespace

@@ -75,10 +75,15 @@ class Killer {
   std::thread thread_;
 };
 
-// The binary RunFigurant runs for `env`: the test build when it pins the clock.
+// The binary RunFigurant runs for `env`: the test build when it pins the clock or sets a test
+// seam (FIGURANT_TEST_*), which only the test build reads.
 fs::path BinaryFor(const std::map<std::string, std::string>& env) {
-  const auto now = env.find("FIGURANT_NOW");
-  return now != env.end() && !now->second.empty() ? TestClockBinary() : FigurantBinary();
+  for (const auto& [name, value] : env) {
+    if (!value.empty() && (name == "FIGURANT_NOW" || name.starts_with("FIGURANT_TEST_"))) {
+      return TestClockBinary();
+    }
+  }
+  return FigurantBinary();
 }
 
 RunResult Run(const fs::path& binary, const std::vector<std::string>& args,

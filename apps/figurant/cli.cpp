@@ -90,12 +90,8 @@ Result<bank::BankOptions> Context::BankOptions() const {
   bank::BankOptions options;
   options.keys_dir = KeysOption();
   FIGURANT_ASSIGN_OR_RETURN(options.store.passphrase, PassphraseFromEnvironment());
-  if (const char* d = std::getenv("FIGURANT_TEST_WRITE_DELAY_MS"); d != nullptr && *d != '\0') {
-    options.registry.write_delay_ms = std::atoi(d);
-  }
-  if (const char* d = std::getenv("FIGURANT_TEST_DATA_KEY_DELAY_MS"); d != nullptr && *d != '\0') {
-    options.store.create_delay_ms = std::atoi(d);
-  }
+  options.registry.write_delay_ms = test_seams.write_delay_ms;
+  options.store.create_delay_ms = test_seams.data_key_delay_ms;
   return options;
 }
 

@@ -29,12 +29,24 @@ int ExitCodeFor(const Status& status);
 // other status unchanged.
 Status WithFlag(const Status& status, std::string_view flag);
 
+// Pauses that let crash and race tests land a SIGKILL or a second process inside a window. Set only
+// by the test build, figurant_testclock, from FIGURANT_TEST_WRITE_DELAY_MS (each registry write),
+// FIGURANT_TEST_DATA_KEY_DELAY_MS (before a new data key is created) and
+// FIGURANT_TEST_PLATE_DELAY_MS (around each frame's metering); the shipped binary never reads
+// them. [Units: ms] [Limits: 0..10000]
+struct TestSeams {
+  int write_delay_ms = 0;
+  int data_key_delay_ms = 0;
+  int plate_delay_ms = 0;
+};
+
 struct Context {
   std::string bank_option;       // --bank, else $FIGURANT_BANK, else ./figurant-bank
   std::string keys_option;       // --keys, else $FIGURANT_KEYS, else BANK.keys (docs/keys.md)
   bool json = false;             // --json: exactly one JSON object on stdout
   std::unique_ptr<Clock> clock;  // system time (FIGURANT_NOW in figurant_testclock only)
   int exit_code = kExitOk;
+  TestSeams test_seams;  // all zero in the shipped binary
 
   std::filesystem::path BankDir() const;
   // The keys directory as given (--keys, else $FIGURANT_KEYS); empty: the bank's default.
@@ -57,9 +69,7 @@ struct Context {
   // Fail() when not OK; returns whether it was OK.
   bool Check(const Status& status);
 
-  // Opens the bank at BankDir() with BankOptions(). Test seams, harmless in production (they only
-  // slow it down): FIGURANT_TEST_WRITE_DELAY_MS pauses each registry write (crash tests),
-  // FIGURANT_TEST_DATA_KEY_DELAY_MS pauses before a new data key is created (race tests).
+  // Opens the bank at BankDir() with BankOptions() (and the test build's seams).
   Result<std::unique_ptr<bank::Bank>> OpenBank() const;
 };
 

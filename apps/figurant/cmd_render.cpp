@@ -1,7 +1,6 @@
 // render: a scene file → licensed, cast crowd → EXR/PNG plates, coverage and clone report
 #include <unistd.h>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
@@ -23,8 +22,6 @@ struct RenderArgs {
   bool drop_refused = false, allow_clones = false, quiet = false;
   int threads = -1;
 };
-
-constexpr int kMaxTestDelayMs = 10000;
 
 // --frames "A-B" or "A" into the options' frame range.
 Status ParseFrames(const std::string& text, shot::ShotOptions& o) {
@@ -50,10 +47,7 @@ Result<shot::ShotOptions> OptionsOf(const RenderArgs& a, const Context& ctx) {
   o.allow_clones = a.allow_clones;
   o.threads = a.threads;
   o.output_dir = a.out;
-  // Crash tests only (tests/cli_plate_crash_test.cpp): pauses around each frame's metering.
-  if (const char* d = std::getenv("FIGURANT_TEST_PLATE_DELAY_MS"); d != nullptr && *d != '\0') {
-    o.test_plate_delay_ms = std::clamp(std::atoi(d), 0, kMaxTestDelayMs);
-  }
+  o.test_plate_delay_ms = ctx.test_seams.plate_delay_ms;  // crash tests only (cli.h)
   // Progress redraws one terminal line; piped into a log it would be noise.
   o.progress = !a.quiet && !ctx.json && ::isatty(STDERR_FILENO) == 1;
   if (!a.frames.empty()) FIGURANT_RETURN_IF_ERROR(ParseFrames(a.frames, o));

@@ -1,5 +1,6 @@
 // figurant: the command-line face of the bank. Parses options, calls the libraries, turns their
 // Status into an exit code (see cli.h). No domain logic lives here.
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -27,6 +28,22 @@ figurant::Result<std::unique_ptr<figurant::Clock>> CommandClock() {
 #endif
 }
 
+// The test build's seams (cli.h); none in the shipped binary, whatever the environment says.
+figurant::cli::TestSeams CommandTestSeams() {
+  figurant::cli::TestSeams seams;
+#ifdef FIGURANT_TEST_CLOCK
+  constexpr int kMaxDelayMs = 10000;
+  const auto delay = [&](const char* name) {
+    const char* d = std::getenv(name);
+    return d == nullptr ? 0 : std::clamp(std::atoi(d), 0, kMaxDelayMs);
+  };
+  seams.write_delay_ms = delay("FIGURANT_TEST_WRITE_DELAY_MS");
+  seams.data_key_delay_ms = delay("FIGURANT_TEST_DATA_KEY_DELAY_MS");
+  seams.plate_delay_ms = delay("FIGURANT_TEST_PLATE_DELAY_MS");
+#endif
+  return seams;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,6 +59,7 @@ int main(int argc, char** argv) {
     return figurant::cli::kExitBadInput;
   }
   ctx.clock = std::move(clock).value();
+  ctx.test_seams = CommandTestSeams();
 
   CLI::App app{"figurant: a digital-double bank for background performers"};
   app.set_help_all_flag("--help-all", "Show help for every command");
