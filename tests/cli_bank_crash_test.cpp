@@ -38,9 +38,9 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-constexpr int kKills = 100;
-constexpr int kFrames = 3;
 constexpr int kShots = 3;
+constexpr int kFrames = 3;
+constexpr int kKills = 100;
 constexpr int kWitnessEvery = 10;
 constexpr double kFps = 24;             // the production RenderBank declares
 constexpr double kPerScreenSecond = 2;  // RenderBank's licences [Units: EUR/s]
@@ -186,7 +186,7 @@ class CliBankCrashTest : public ::testing::Test {
   // verifies, alone and against the witness. Counts the plates seen into `plates_`.
   std::string LedgerCoversPlates(const std::vector<MeteredFrame>& usage) {
     for (int s = 0; s < kShots; ++s) {
-      const std::string bad = UnmeteredPlates(Out(), Shot(s), usage, &plates_);
+      std::string bad = UnmeteredPlates(Out(), Shot(s), usage, &plates_);
       if (!bad.empty()) return bad;
     }
     if (const std::string t = TempFileNamedLikeAPlate(Out()); !t.empty()) {

@@ -197,7 +197,7 @@ int TempFiles(const fs::path& out) {
 
 std::string TempFileNamedLikeAPlate(const fs::path& out) {
   for (const auto& e : fs::directory_iterator(out)) {
-    const std::string name = e.path().filename().string();
+    std::string name = e.path().filename().string();
     if (IsTempFile(name) &&
         (name.ends_with(".exr") || name.ends_with(".png") || name.ends_with(".json"))) {
       return name;

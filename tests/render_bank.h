@@ -1,7 +1,7 @@
 // A small bank for end-to-end render tests through the real binary: one studio, one production
 // and, per performer, one MakeHuman double licensed for background use in that production up to a
 // given size on screen. Also what those tests assert about the bank afterwards: its files, byte for
-// byte, and the usage events its ledger holds.
+// byte, and the usage events its ledger holds; the plates on disk; and a witness outside the bank.
 #pragma once
 
 #include <filesystem>
