@@ -7,8 +7,9 @@
 //     (every 10 commands): it extends every witnessed head;
 //   - the statement is what the ledger's units say, and what is owed per (shot, frame) and
 //     performer never decreased; for frames whose plates exist it is unchanged unless the killed
-//     command itself metered the frame (an import, or a render of another shot, changes nothing).
-// At the end the bank still renders and meters, and the registry passes SQLite's integrity check.
+//     command itself metered the frame (an import, or a render of another shot, changes nothing);
+//   - a plate the killed command published is of a frame it metered.
+// And the registry passes SQLite's integrity check. At the end the bank still renders and meters.
 //
 // FIGURANT_TEST_PLATE_DELAY_MS pauses each frame before it is metered and before it is published,
 // FIGURANT_TEST_WRITE_DELAY_MS each registry write, so kills land in those windows.
@@ -116,6 +117,23 @@ std::set<Frame> MeteredSince(const std::vector<MeteredFrame>& usage, size_t know
   return frames;
 }
 
+// Registry integrity: SQLite's own check of figurant.db.
+std::string IntegrityCheck(const fs::path& bank) {
+  sqlite3* db = nullptr;
+  std::string result = "cannot open";
+  if (sqlite3_open_v2((bank / "figurant.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      result = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return result;
+}
+
 // One command of the crash loop, and what it may change.
 struct Command {
   std::string what;  // for messages
@@ -202,13 +220,14 @@ class CliBankCrashTest : public ::testing::Test {
   // its usage was durable before its final name appeared. (Every frame was metered by earlier
   // renders already: only which command metered it tells a plate published unmetered.)
   std::string PublishedUnmetered(const Command& c, const PlateFiles& before,
-                                 const std::set<Frame>& metered_by_c) const {
+                                 const std::set<Frame>& metered_by_c) {
     const std::regex plate(R"((sh\d+)\.(\d+)\.(exr|png|coverage\.json))");
     for (const auto& [name, inode] : PlatesIn(Out())) {
       std::smatch m;
       if (!std::regex_match(name, m, plate)) continue;
       const auto was = before.find(name);
       if (was != before.end() && was->second == inode) continue;
+      ++published_;
       if (c.shot != m[1] || !metered_by_c.contains({m[1], std::stoi(m[2])})) {
         return name + " was published by " + c.what + ", which did not meter its frame";
       }
@@ -225,7 +244,7 @@ class CliBankCrashTest : public ::testing::Test {
   // What is owed never decreases; for frames whose plates exist it changes only when `c` metered
   // them (a render of their shot that wrote usage events for them).
   std::string OwedChangedWrongly(const Command& c, const Owed& before, const Owed& after,
-                                 const std::set<Frame>& metered_by_c) const {
+                                 const std::set<Frame>& metered_by_c) {
     for (const auto& [frame, performers] : before) {
       const auto now = after.find(frame);
       for (const auto& [performer, doubles] : performers) {
@@ -253,25 +272,9 @@ class CliBankCrashTest : public ::testing::Test {
   Witness witness_;
   std::vector<std::string> doubles_;
   std::string bank_public_key_;
-  int plates_ = 0;
+  int plates_ = 0;     // plate files checked against the ledger, over all checks
+  int published_ = 0;  // plate files the commands under test published (renamed into place)
 };
-
-// Registry integrity: SQLite's own check of figurant.db.
-std::string IntegrityCheck(const fs::path& bank) {
-  sqlite3* db = nullptr;
-  std::string result = "cannot open";
-  if (sqlite3_open_v2((bank / "figurant.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-      SQLITE_OK) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-      result = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  return result;
-}
 
 TEST_F(CliBankCrashTest, EveryPlateIsMeteredAndNothingOwedIsLostWhereverCommandsAreKilled) {
   const auto start = std::chrono::steady_clock::now();
@@ -283,7 +286,8 @@ TEST_F(CliBankCrashTest, EveryPlateIsMeteredAndNothingOwedIsLostWhereverCommands
 
   std::mt19937 rng(20261207);
   std::vector<MeteredFrame> usage = bank_.Usage();
-  int killed = 0, killed_after_metering = 0;  // the latter: killed renders that metered frames
+  int killed_renders = 0, killed_imports = 0;
+  int killed_after_metering = 0;  // killed renders that had metered frames
   for (int i = 0; i < kKills; ++i) {
     const bool render = rng() % 4 != 0;  // three renders in four, one import
     const Command c =
@@ -293,7 +297,7 @@ TEST_F(CliBankCrashTest, EveryPlateIsMeteredAndNothingOwedIsLostWhereverCommands
     const int kill_after_us = static_cast<int>(rng() % static_cast<unsigned>(duration * 5 / 4));
     const PlateFiles plates_before = PlatesIn(Out());
     const RunResult r = bank_.RunAndKill(c.args, c.env, kill_after_us);
-    if (r.signal == SIGKILL) ++killed;
+    if (r.signal == SIGKILL) ++(render ? killed_renders : killed_imports);
     if (r.signal != SIGKILL) {
       ASSERT_EQ(r.exit_code, 0) << c.what << ": " << r.err;
     }
@@ -303,6 +307,7 @@ TEST_F(CliBankCrashTest, EveryPlateIsMeteredAndNothingOwedIsLostWhereverCommands
     const std::vector<MeteredFrame> now = bank_.Usage();
     ASSERT_GE(now.size(), usage.size()) << when;
     ASSERT_EQ(LedgerCoversPlates(now), "") << when;
+    ASSERT_EQ(IntegrityCheck(bank_.bank()), "ok") << when;
     const std::set<Frame> metered_by_c = MeteredSince(now, usage.size());
     ASSERT_EQ(PublishedUnmetered(c, plates_before, metered_by_c), "") << when;
     const Owed after = OwedPerFrame(bank_, now);
@@ -318,7 +323,9 @@ TEST_F(CliBankCrashTest, EveryPlateIsMeteredAndNothingOwedIsLostWhereverCommands
     }
   }
   // The test proves little unless most commands really died mid-run, with plates on disk.
+  const int killed = killed_renders + killed_imports;
   EXPECT_GE(killed, kKills / 2);
+  EXPECT_GT(killed_imports, 0);
   EXPECT_GT(plates_, 0);
   EXPECT_GE(killed_after_metering, kKills / 10);
 
@@ -337,9 +344,13 @@ TEST_F(CliBankCrashTest, EveryPlateIsMeteredAndNothingOwedIsLostWhereverCommands
   RecordProperty("killed_mid_run", killed);
   RecordProperty("killed_after_metering", killed_after_metering);
   RecordProperty("plates_checked", plates_);
+  RecordProperty("plates_published_by_killed_or_checked_runs", published_);
   RecordProperty("wall_seconds", static_cast<int>(seconds));
-  std::printf("killed mid-run: %d of %d (%d after metering frames); plates checked: %d; %lld s\n",
-              killed, kKills, killed_after_metering, plates_, static_cast<long long>(seconds));
+  std::printf(
+      "killed mid-run: %d of %d (%d imports; %d renders after metering frames); plates published "
+      "%d, plate files checked %d; %lld s\n",
+      killed, kKills, killed_imports, killed_after_metering, published_, plates_,
+      static_cast<long long>(seconds));
 }
 
 }  // namespace
