@@ -7,12 +7,14 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "bank/bank.h"
 #include "cli_harness.h"
 #include "core/clock.h"
 #include "core/file.h"
 #include "ledger/ledger.h"
+#include "render_bank.h"
 
 namespace figurant::testing {
 namespace {
@@ -82,13 +84,11 @@ class CliWitnessTest : public CliLedgerTest {
   void SetUp() override {
     CliLedgerTest::SetUp();
     bank_public_key_ = Json({"ledger", "head"})["head"]["public_key"];
-    const RunResult key = Auditor({"--json", "witness", "new-key", "--out", KeyFile().string()});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    witness_public_key_ = json::parse(key.out)["public_key"];
+    witness_.emplace(dir_.path());
+    ASSERT_FALSE(witness_->public_key().empty());
   }
 
-  fs::path KeyFile() const { return dir_.path() / "union.witness-key"; }
-  fs::path WitnessLog() const { return dir_.path() / "union.witness"; }
+  fs::path WitnessLog() const { return witness_->log(); }
 
   static RunResult Auditor(const std::vector<std::string>& args) {
     return RunFigurant(args, {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}});
@@ -103,15 +103,11 @@ class CliWitnessTest : public CliLedgerTest {
 
   // The auditor countersigns the head of the ledger it is handed as `file`.
   RunResult WitnessFile(const fs::path& file) {
-    return Auditor({"ledger", "witness", file.string(), "--public-key", bank_public_key_, "--key",
-                    KeyFile().string(), "--witness-log", WitnessLog().string()});
+    return witness_->Countersign(file, bank_public_key_);
   }
 
   // Anyone verifying the bank's current ledger against the auditor's witness log.
-  RunResult VerifyWithWitness() {
-    return Auditor({"ledger", "verify", LedgerFile().string(), "--public-key", bank_public_key_,
-                    "--witness", WitnessLog().string(), "--witness-key", witness_public_key_});
-  }
+  RunResult VerifyWithWitness() { return witness_->Verify(LedgerFile(), bank_public_key_); }
 
   // The attack succeeds without a witness: the bank's key signed what is there.
   void ExpectValidWithoutWitness() {
@@ -137,7 +133,8 @@ class CliWitnessTest : public CliLedgerTest {
     EXPECT_EQ(*ReadFile(WitnessLog()), kept) << "the witness countersigned a rewritten ledger";
   }
 
-  std::string bank_public_key_, witness_public_key_;
+  std::optional<Witness> witness_;  // the union's auditor: its key and log in dir_
+  std::string bank_public_key_;
   int exports_ = 0;
 };
 
@@ -274,7 +271,7 @@ TEST_F(CliWitnessTest, AttackAWitnessLogForgedWholeIsRefused) {
       "ledger",         "verify",    LedgerFile().string(), "--public-key",
       bank_public_key_, "--witness", forged_log.string()};
   std::vector<std::string> pinned = verify;
-  pinned.insert(pinned.end(), {"--witness-key", witness_public_key_});
+  pinned.insert(pinned.end(), {"--witness-key", witness_->public_key()});
   const RunResult r = Auditor(pinned);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.err.find(forged_log.string() + " line 0: countersigned by witness key"),

@@ -14,8 +14,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
-#include <regex>
-#include <set>
 
 #include "cli_harness.h"
 #include "render_bank.h"
@@ -29,35 +27,6 @@ namespace fs = std::filesystem;
 constexpr int kKills = 30;
 constexpr int kFrames = 4;
 constexpr char kDelayMs[] = "40";
-
-// Every file of `out` named like a plate of `shot` ("<shot>.<frame>.exr", ".png",
-// ".coverage.json") must have a usage event for its frame. Counts them into `plates`; returns the
-// first violation, or "".
-std::string UnmeteredPlates(const fs::path& out, const std::string& shot,
-                            const std::vector<MeteredFrame>& usage, int* plates) {
-  std::set<int> metered;
-  for (const MeteredFrame& u : usage) {
-    if (u.shot == shot) metered.insert(u.frame);
-  }
-  const std::regex plate(shot + R"(\.(\d+)\.(exr|png|coverage\.json))");
-  for (const auto& e : fs::directory_iterator(out)) {
-    const std::string name = e.path().filename().string();
-    std::smatch m;
-    if (!std::regex_match(name, m, plate)) continue;
-    ++*plates;
-    if (!metered.contains(std::stoi(m[1]))) return name + " is on disk but not in the ledger";
-  }
-  return "";
-}
-
-int TempFiles(const fs::path& out) {
-  int n = 0;
-  for (const auto& e : fs::directory_iterator(out)) {
-    const std::string name = e.path().filename().string();
-    if (name.starts_with(".figurant-tmp") || name.find(".tmp-") != std::string::npos) ++n;
-  }
-  return n;
-}
 
 TEST(CliPlateCrashTest, EveryPlateOnDiskIsMeteredWhereverTheRenderIsKilled) {
   TempDir dir("plate-crash");

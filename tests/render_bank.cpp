@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
+#include <set>
 
 #include "core/file.h"
 #include "ledger/ledger.h"
@@ -31,12 +33,22 @@ RenderBank::RenderBank(const fs::path& dir) : dir_(dir), bank_((dir / "bank").st
             "--territories", "FR", "--fps", "24", "--studio-key", key})["id"];
 }
 
-std::string RenderBank::AddDouble(const std::string& name, double max_screen_fraction) {
-  const std::string performer = Json({"performer", "add", "--name", name})["id"];
+std::vector<std::string> RenderBank::ScanImportArgs(const std::string& performer,
+                                                    const std::string& name) const {
   const fs::path body = dir_ / ("body_" + name + ".json");
   std::ofstream(body) << R"({"gender": 1, "height": 0.5})";
-  const json imported = Json({"scan", "import", "--performer", performer, "--makehuman",
-                              kMakeHuman.string(), "--body", body.string()});
+  return {"scan",   "import",     "--performer", performer, "--makehuman", kMakeHuman.string(),
+          "--body", body.string()};
+}
+
+std::string RenderBank::PerformerOf(const std::string& double_id) const {
+  const auto it = performer_of_.find(double_id);
+  return it == performer_of_.end() ? "" : it->second;
+}
+
+std::string RenderBank::AddDouble(const std::string& name, double max_screen_fraction) {
+  const std::string performer = Json({"performer", "add", "--name", name})["id"];
+  const json imported = Json(ScanImportArgs(performer, name));
   const json terms = {{"productions", {production_}},
                       {"uses", {"background"}},
                       {"media", {"streaming"}},
@@ -52,6 +64,7 @@ std::string RenderBank::AddDouble(const std::string& name, double max_screen_fra
   const std::string licence = Json({"licence", "draft", "--performer", performer, "--studio",
                                     studio_, "--terms", terms_file.string()})["id"];
   Json({"licence", "sign", licence, "--performer", performer});
+  performer_of_[imported["id"]] = performer;
   return imported["id"];
 }
 
@@ -60,6 +73,13 @@ RunResult RenderBank::Run(std::vector<std::string> args,
   args.insert(args.begin(), {"--bank", bank_});
   env.emplace("FIGURANT_NOW", kNow);
   return RunFigurant(args, env);
+}
+
+RunResult RenderBank::RunAndKill(std::vector<std::string> args,
+                                 std::map<std::string, std::string> env, int kill_after_us) const {
+  args.insert(args.begin(), {"--bank", bank_});
+  env.emplace("FIGURANT_NOW", kNow);
+  return testing::RunAndKill(args, env, kill_after_us);
 }
 
 json RenderBank::Json(std::vector<std::string> args, int expected) const {
@@ -119,6 +139,71 @@ std::vector<MeteredFrame> RenderBank::Usage() const {
   });
   EXPECT_TRUE(read.ok()) << read.status().ToString();
   return usage;
+}
+
+Witness::Witness(const fs::path& dir) : dir_(dir) {
+  const RunResult key = RunFigurant({"--json", "witness", "new-key", "--out", key_file().string()},
+                                    {{"FIGURANT_NOW", kNow}});
+  EXPECT_EQ(key.exit_code, 0) << key.err;
+  const json j = json::parse(key.out, nullptr, false);
+  if (j.is_object() && j.contains("public_key")) public_key_ = j["public_key"];
+}
+
+RunResult Witness::Countersign(const fs::path& ledger_file,
+                               const std::string& bank_public_key) const {
+  return RunFigurant({"ledger", "witness", ledger_file.string(), "--public-key", bank_public_key,
+                      "--key", key_file().string(), "--witness-log", log().string()},
+                     {{"FIGURANT_NOW", kNow}});
+}
+
+RunResult Witness::Verify(const fs::path& ledger_file, const std::string& bank_public_key) const {
+  return RunFigurant({"ledger", "verify", ledger_file.string(), "--public-key", bank_public_key,
+                      "--witness", log().string(), "--witness-key", public_key_},
+                     {{"FIGURANT_NOW", kNow}});
+}
+
+std::string UnmeteredPlates(const fs::path& out, const std::string& shot,
+                            const std::vector<MeteredFrame>& usage, int* plates) {
+  std::set<int> metered;
+  for (const MeteredFrame& u : usage) {
+    if (u.shot == shot) metered.insert(u.frame);
+  }
+  const std::regex plate(shot + R"(\.(\d+)\.(exr|png|coverage\.json))");
+  for (const auto& e : fs::directory_iterator(out)) {
+    const std::string name = e.path().filename().string();
+    std::smatch m;
+    if (!std::regex_match(name, m, plate)) continue;
+    ++*plates;
+    if (!metered.contains(std::stoi(m[1]))) return name + " is on disk but not in the ledger";
+  }
+  return "";
+}
+
+namespace {
+
+bool IsTempFile(const std::string& name) {
+  return name.starts_with(".figurant-tmp") || name.find(".tmp-") != std::string::npos;
+}
+
+}  // namespace
+
+int TempFiles(const fs::path& out) {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(out)) {
+    if (IsTempFile(e.path().filename().string())) ++n;
+  }
+  return n;
+}
+
+std::string TempFileNamedLikeAPlate(const fs::path& out) {
+  for (const auto& e : fs::directory_iterator(out)) {
+    std::string name = e.path().filename().string();
+    if (IsTempFile(name) &&
+        (name.ends_with(".exr") || name.ends_with(".png") || name.ends_with(".json"))) {
+      return name;
+    }
+  }
+  return "";
 }
 
 }  // namespace figurant::testing
