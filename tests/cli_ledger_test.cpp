@@ -237,6 +237,25 @@ TEST_F(CliLedgerTest, AFileWrittenOverTheLedgerIsRefusedNeverEmptied) {
   }
 }
 
+// Attack (a variant of the one above): the ledger deleted, file or directory. The next command
+// used to start a new ledger, refill it with licence events from the registry, and every usage
+// entry — what the production owes — was gone while `ledger verify` said "valid". A bank whose
+// registry records what its ledger holds never starts a new one: restoring it is the operator's.
+TEST_F(CliLedgerTest, ADeletedLedgerIsRefusedNeverStartedAfresh) {
+  for (const fs::path& gone : {LedgerFile(), LedgerFile().parent_path()}) {
+    fs::remove_all(gone);
+    for (const std::vector<std::string>& cmd : {std::vector<std::string>{"ledger", "verify"},
+                                                {"statement", "--production", production_},
+                                                {"ledger", "head"}}) {
+      RunResult r = Run(cmd);
+      EXPECT_EQ(r.exit_code, 1) << cmd[0] << " " << cmd[1] << ": " << r.out;
+      EXPECT_NE(r.err.find(LedgerFile().string()), std::string::npos) << r.err;
+      EXPECT_NE(r.err.find("missing"), std::string::npos) << r.err;
+    }
+    EXPECT_FALSE(fs::exists(LedgerFile())) << "a new ledger was started";
+  }
+}
+
 // A crash's residue — the start of a batch after the last head — is still cut away on open.
 TEST_F(CliLedgerTest, ATornTailIsStillRepaired) {
   const std::string before = *ReadFile(LedgerFile());

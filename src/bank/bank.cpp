@@ -1055,6 +1055,7 @@ Result<std::array<uint8_t, 32>> Bank::PublicKey() {
 
 Result<ledger::Ledger*> Bank::Ledger() {
   if (ledger_ == nullptr) {
+    FIGURANT_RETURN_IF_ERROR(CheckLedgerNotLost());
     FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair kp, ReadSigningKey(paths_.bank_key, key_passphrase_));
     auto opened = ledger::Ledger::Open(paths_.dir / "ledger", kp, clock_);
     SecureZero(kp.secret_key.data(), kp.secret_key.size());
@@ -1063,6 +1064,24 @@ Result<ledger::Ledger*> Bank::Ledger() {
     FIGURANT_RETURN_IF_ERROR(Reconcile());
   }
   return ledger_.get();
+}
+
+Status Bank::CheckLedgerNotLost() {
+  const fs::path file = paths_.dir / "ledger" / "ledger.log";
+  std::error_code ec;
+  if (fs::exists(file, ec) || ec) return Status::Ok();  // an I/O error is the ledger's to report
+  FIGURANT_ASSIGN_OR_RETURN(const std::vector<registry::Studio> studios, registry_->ListStudios());
+  FIGURANT_ASSIGN_OR_RETURN(const auto licences, registry_->ListLicences(std::nullopt));
+  const auto keyed = std::count_if(studios.begin(), studios.end(),
+                                   [](const registry::Studio& s) { return !s.public_key.empty(); });
+  const auto signed_licences = std::count_if(
+      licences.begin(), licences.end(), [](const registry::Licence& l) { return l.signed_at; });
+  if (keyed == 0 && signed_licences == 0) return Status::Ok();  // no ledger yet: it starts now
+  return DataLoss(file.string() + " is missing, but the registry records " + std::to_string(keyed) +
+                  " studio key(s) and " + std::to_string(signed_licences) +
+                  " signed licence(s) that the ledger holds: it was deleted. Restore it from a "
+                  "backup (docs/ledger.md); the bank never starts a new ledger over one it had, "
+                  "which would drop what productions owe");
 }
 
 void Bank::CloseLedger() {

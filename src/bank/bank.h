@@ -344,6 +344,10 @@ class Bank {
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<internal::LedgerFacts> facts_;  // indexed from ledger_ while it is open
   Status Reconcile();
+  // OK unless the ledger file is missing while the registry records facts that only the ledger
+  // made (a studio's registered key, a signed licence): then DataLoss naming the file. The ledger
+  // was deleted, and starting a new one would drop every usage entry (docs/ledger.md).
+  Status CheckLedgerNotLost();
   // Appends the events (opening the ledger if needed) and indexes them.
   Status AppendFacts(const std::vector<std::pair<ledger::EntryType, std::string>>& entries);
   // Appends licence events to the ledger if it is open or can be opened; failures are reported
