@@ -46,7 +46,10 @@ class CliKeysTest : public ::testing::Test {
 // The attack: several first imports for one new performer at once. Each found no data key, made
 // one and renamed it into place, last writer wins: the scans encrypted under the losers' keys
 // could never be decrypted again. The delay seam holds every import between finding the key
-// missing and creating it, so that they all race for the same file.
+// missing and creating it, so that they all race for the same file. (Since erasure seals names
+// under the data key, `performer add` creates it, so these imports now find it made; the race for
+// a key file is exercised by ErasureRotatingTheMasterKeyWhileOthersAreAddedLosesNoKey and by
+// store_test and file_test.)
 TEST_F(CliKeysTest, ConcurrentFirstImportsOfOnePerformerAllDecrypt) {
   constexpr int kRounds = 4;
   constexpr int kImports = 3;
@@ -57,6 +60,7 @@ TEST_F(CliKeysTest, ConcurrentFirstImportsOfOnePerformerAllDecrypt) {
     performers.push_back(performer);
     std::vector<RunResult> results(kImports);
     std::vector<std::thread> imports;
+    imports.reserve(kImports);
     for (int i = 0; i < kImports; ++i) {
       imports.emplace_back([&, i] {
         results[i] =
@@ -78,6 +82,52 @@ TEST_F(CliKeysTest, ConcurrentFirstImportsOfOnePerformerAllDecrypt) {
       EXPECT_TRUE(asset.ok()) << performer << " " << d.id << ": " << asset.status().ToString();
     }
   }
+}
+
+// The race erasure brings: `performer erase` rotates the master key (re-wrapping every data key)
+// while other processes, opened on the old master, create new performers' data keys. A key
+// wrapped under the master being retired could never be unwrapped again, and that performer's
+// name and scans would be lost. The delay seam holds each `performer add` between opening the
+// key ring and creating its key, so that the rotation lands in between.
+TEST_F(CliKeysTest, ErasureRotatingTheMasterKeyWhileOthersAreAddedLosesNoKey) {
+  constexpr int kRounds = 3;
+  constexpr int kAdds = 3;
+  const std::map<std::string, std::string> slow = {{"FIGURANT_TEST_DATA_KEY_DELAY_MS", "400"}};
+  std::map<std::string, std::string> added;  // id -> name
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string doomed = Id({"performer", "add", "--name", "Doomed"});
+    std::vector<RunResult> results(kAdds + 1);
+    std::vector<std::thread> runs;
+    runs.reserve(kAdds + 1);
+    for (int i = 0; i < kAdds; ++i) {
+      runs.emplace_back([&, i] {
+        const std::string name = "Kept " + std::to_string(round) + "-" + std::to_string(i);
+        results[i] = Run({"--json", "performer", "add", "--name", name}, slow);
+      });
+    }
+    runs.emplace_back([&] { results[kAdds] = Run({"performer", "erase", doomed}, slow); });
+    for (std::thread& t : runs) t.join();
+    for (int i = 0; i < kAdds; ++i) {
+      ASSERT_EQ(results[i].exit_code, 0) << results[i].err;
+      const std::string id = json::parse(results[i].out, nullptr, false).value("id", "");
+      added[id] = "Kept " + std::to_string(round) + "-" + std::to_string(i);
+    }
+    ASSERT_EQ(results[kAdds].exit_code, 0) << results[kAdds].err;
+  }
+  // Every performer added during a rotation is whole: their sealed name opens under the current
+  // master key, and a scan imported now encrypts and decrypts.
+  for (const auto& [id, name] : added) {
+    const RunResult shown = Run({"--json", "performer", "show", id});
+    ASSERT_EQ(shown.exit_code, 0) << id << ": " << shown.err;
+    EXPECT_EQ(json::parse(shown.out, nullptr, false)["performer"].value("name", ""), name) << id;
+  }
+  const std::string first = added.begin()->first;
+  const std::string double_id =
+      Id({"scan", "import", "--performer", first, "--makehuman", kMakeHuman});
+  FixedClock clock(0);
+  auto bank = bank::Bank::Open(bank_, clock);
+  ASSERT_TRUE(bank.ok()) << bank.status().ToString();
+  EXPECT_TRUE((*bank)->LoadDouble(double_id).ok());
 }
 
 // Permission bits of `path` (0600 etc.).
