@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "core/ids.h"
 #include "core/key_seal.h"
+#include "core/text.h"
 
 namespace figurant::cli {
 namespace {
@@ -23,12 +24,6 @@ json ProductionJson(const registry::Production& p) {
           {"frame_rate", p.frame_rate ? json(p.frame_rate->Text()) : json(nullptr)},
           {"declared_by_studio", !p.signature.empty()},
           {"created_at", FormatTimestamp(p.created_at)}};
-}
-
-std::string TrimmedText(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
 // The studio's declaration signed here, on the caller's side, with the studio's key file; the
@@ -389,7 +384,7 @@ void RegisterProductionAdd(CLI::App& production, Context& ctx) {
     auto declared = SignedByStudio(ctx,
                                    {NewId(id_prefix::kProduction),
                                     a->studio,
-                                    TrimmedText(a->title),
+                                    TrimSpace(a->title),
                                     SplitList(a->media),
                                     SplitList(a->territories),
                                     SplitList(a->content),

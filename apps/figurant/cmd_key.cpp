@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "core/file.h"
+#include "core/text.h"
 
 namespace figurant::cli {
 namespace fs = std::filesystem;
@@ -15,12 +16,6 @@ namespace {
 // The public key file beside a key file: FILE.pub (docs/registry.md, "Key files").
 constexpr std::string_view kPublicKeyMagic = "figurant-ed25519-public-v1";
 constexpr FileLimit kPublicKeyFile{"public key file", 4096};
-
-std::string Trimmed(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
-}
 
 void RegisterKeyNew(CLI::App& key, Context& ctx) {
   auto out = std::make_shared<std::string>();
@@ -81,11 +76,11 @@ Result<bank::Ed25519PublicKey> PublicKeyOption(const std::string& hex, const std
                              "given to the bank; give FILE.pub)");
     }
     const auto nl = text.find('\n');
-    if (nl != std::string::npos && Trimmed(text.substr(0, nl)) == kPublicKeyMagic) {
+    if (nl != std::string::npos && TrimSpace(text.substr(0, nl)) == kPublicKeyMagic) {
       text = text.substr(nl + 1);
     }
   }
-  auto bytes = FromHex(Trimmed(text));
+  auto bytes = FromHex(TrimSpace(text));
   if (!bytes.ok() || bytes->size() != kEd25519PublicKeyBytes) {
     return InvalidArgument(from + ": expected an Ed25519 public key, 64 hex digits");
   }

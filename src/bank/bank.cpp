@@ -14,6 +14,7 @@
 #include "core/file.h"
 #include "core/ids.h"
 #include "core/key_seal.h"
+#include "core/text.h"
 #include "ledger/payloads.h"
 
 namespace figurant::bank {
@@ -34,12 +35,6 @@ Status ValidateEmail(const std::optional<std::string>& email) {
     return InvalidArgument("performer email '" + *email + "' is not an email address");
   }
   return Status::Ok();
-}
-
-std::string Trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
 }  // namespace
@@ -149,7 +144,7 @@ Result<SigningKeyPair> ReadSigningKey(const fs::path& file, const KeyPassphrase&
     SecureZero(text.data(), text.size());
     return DataLoss("key file " + file.string() + " is not a Figurant Ed25519 key");
   }
-  auto raw = FromHex(Trim(text.substr(nl + 1)));
+  auto raw = FromHex(TrimSpace(text.substr(nl + 1)));
   SecureZero(text.data(), text.size());
   if (!raw.ok() || raw->size() != kEd25519SecretKeyBytes) {
     return DataLoss("key file " + file.string() + " is damaged");
@@ -253,7 +248,7 @@ Result<std::unique_ptr<Bank>> Bank::Open(const fs::path& dir, const Clock& clock
 
 Result<registry::Performer> Bank::AddPerformer(const NewPerformer& in) {
   registry::Performer p;
-  p.name = Trim(in.name);
+  p.name = TrimSpace(in.name);
   if (p.name.empty()) return InvalidArgument("performer name must not be empty");
   FIGURANT_RETURN_IF_ERROR(ValidateEmail(in.email));
   p.id = NewId(id_prefix::kPerformer);
@@ -295,7 +290,7 @@ Result<registry::Estate> Bank::RegisterEstate(const std::string& performer_id,
                                               const std::string& name) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
   registry::Estate e;
-  e.name = Trim(name);
+  e.name = TrimSpace(name);
   if (e.name.empty()) return InvalidArgument("estate name must not be empty");
   FIGURANT_ASSIGN_OR_RETURN(auto existing, registry_->GetEstateOf(p.id));
   if (existing) {
@@ -358,7 +353,7 @@ Result<registry::Double> Bank::AddDouble(const NewDouble& in, const scan::Import
   registry::Double d;
   d.id = NewId(id_prefix::kDouble);
   d.performer_id = p.id;
-  d.name = Trim(in.name).empty() ? d.id : Trim(in.name);
+  d.name = TrimSpace(in.name).empty() ? d.id : TrimSpace(in.name);
   d.status = registry::DoubleStatus::kReady;
   d.created_at = clock_.Now();
   d.source_kind = in.source_kind;
@@ -463,7 +458,7 @@ Result<std::vector<RetentionCase>> Bank::RetentionDue() {
 
 Result<registry::Studio> Bank::AddStudio(const std::string& name,
                                          const Ed25519PublicKey& public_key) {
-  registry::Studio s{NewId(id_prefix::kStudio), Trim(name), clock_.Now(),
+  registry::Studio s{NewId(id_prefix::kStudio), TrimSpace(name), clock_.Now(),
                      Bytes(public_key.begin(), public_key.end())};
   if (s.name.empty()) return InvalidArgument("studio name must not be empty");
   FIGURANT_ASSIGN_OR_RETURN(auto studios, registry_->ListStudios());
