@@ -45,6 +45,8 @@ constexpr Entry<ReasonCode, std::string_view> kReasonCodeNames[] = {
     {ReasonCode::kTooLargeOnScreen, "too_large_on_screen"},
     {ReasonCode::kAlterationNotPermitted, "alteration_not_permitted"},
     {ReasonCode::kNeedsEstate, "needs_estate"},
+    {ReasonCode::kSuspended, "suspended"},
+    {ReasonCode::kStrike, "strike"},
 };
 
 // ---- the rules of check.h, one function each ---------------------------------------------------
@@ -194,6 +196,28 @@ void EstateAfterDeath(const Facts& f, std::vector<Reason>& out) {
   }
 }
 
+// A suspension holds from the day the performer suspended the licence until the day they resumed
+// it.
+void NotSuspended(const Facts& f, std::vector<Reason>& out) {
+  for (const Suspension& s : f.licence.suspensions) {
+    if (s.Contains(f.request.date)) {
+      out.push_back({ReasonCode::kSuspended,
+                     "the performer suspended this licence " + s.ToString() +
+                         (s.until ? std::string() : std::string(" (until they resume it)"))});
+    }
+  }
+}
+
+// A strike covers every licence with the studio it is declared against.
+void NoStrike(const Facts& f, std::vector<Reason>& out) {
+  for (const Strike& s : f.performer.strikes) {
+    if (s.studio_id == f.request.production.studio_id && s.period.Contains(f.request.date)) {
+      out.push_back({ReasonCode::kStrike, "union " + s.union_id + " is on strike against studio " +
+                                              s.studio_id + " " + s.period.ToString()});
+    }
+  }
+}
+
 // In the order check.h lists them, which is the order of a licence's reasons.
 constexpr Rule kRules[] = {
     Signed,
@@ -210,9 +234,15 @@ constexpr Rule kRules[] = {
     SmallEnoughOnScreen,
     EveryAlterationPermitted,
     EstateAfterDeath,
+    NotSuspended,
+    NoStrike,
 };
 
 }  // namespace
+
+std::string DatePeriod::ToString() const {
+  return "from " + from.ToString() + (until ? " until " + until->ToString() : std::string());
+}
 
 std::string_view LicenceStateName(LicenceState s) {
   return Lookup(kLicenceStateNames, s, "unknown");

@@ -17,7 +17,10 @@
 //   - when the on-screen size is known, it is at most max_screen_height_fraction (a size that is
 //     not a number >= 0 — NaN, negative — is refused, never taken for "no limit");
 //   - every alteration asked for is permitted;
-//   - if the performer died on or before the use date, the licence was signed by their estate.
+//   - if the performer died on or before the use date, the licence was signed by their estate;
+//   - the performer has not suspended it on the use date (suspend/resume, signed with their key);
+//   - no union the performer belongs to is on strike against the production's studio on the use
+//     date (a strike declared with the union's key).
 //   An erased performer is never allowed.
 #pragma once
 
@@ -37,6 +40,27 @@ enum class Signer { kPerformer, kEstate };
 std::string_view LicenceStateName(LicenceState s);  // "draft", "active", "revoked", "erased"
 
 // What the check needs to know about one licence.
+// A period in days: from `from` (the first day it applies) up to, not including, `until` (the
+// first day it no longer applies); no `until` while it has not been ended.
+struct DatePeriod {
+  Date from;
+  std::optional<Date> until;
+
+  bool Contains(const Date& day) const { return from <= day && (!until || day < *until); }
+  std::string ToString() const;  // "from 2026-06-01 until 2026-07-01" or "from 2026-06-01"
+};
+
+// The performer's suspension of one licence (SAG-AFTRA 2025 interactive agreement): from the day
+// they suspended it to the day they resumed it.
+using Suspension = DatePeriod;
+
+// A strike a union the performer belongs to declared against a studio.
+struct Strike {
+  std::string union_id;
+  std::string studio_id;
+  DatePeriod period;
+};
+
 struct LicenceFacts {
   std::string id;
   std::string studio_id;
@@ -44,12 +68,15 @@ struct LicenceFacts {
   LicenceState state = LicenceState::kDraft;
   bool signature_valid = false;  // consent signature verified against the stored text
   Signer signer = Signer::kPerformer;
-  std::optional<Date> revoked_from;  // first day the revocation applies (state kRevoked)
+  std::optional<Date> revoked_from;     // first day the revocation applies (state kRevoked)
+  std::vector<Suspension> suspensions;  // as the performer signed them, in any order
 };
 
 struct PerformerFacts {
   std::optional<Date> deceased_on;  // date of death, when recorded
   bool erased = false;
+  // Strikes declared by unions the performer belongs to (against any studio), in any order.
+  std::vector<Strike> strikes;
 };
 
 struct ProductionFacts {
@@ -89,6 +116,8 @@ enum class ReasonCode {
   kTooLargeOnScreen,
   kAlterationNotPermitted,
   kNeedsEstate,
+  kSuspended,
+  kStrike,
 };
 
 std::string_view ReasonCodeName(ReasonCode code);  // "production_not_covered", ...

@@ -30,6 +30,7 @@ struct RefLicence {
   int revoked_from;  // day, for state 2; < 0 means immediately
   bool signature_ok;
   bool estate;
+  std::vector<std::pair<int, int>> suspended;  // [first day, first day after); after < 0: open
 };
 
 struct RefRequest {
@@ -39,6 +40,10 @@ struct RefRequest {
   std::set<int> alterations;
   int deceased_on;  // < 0: alive
   bool erased;
+  struct Strike {
+    int studio, from, until;  // [from, until); until < 0: not ended
+  };
+  std::vector<Strike> strikes;
 };
 
 std::set<ReasonCode> RefReasons(const RefLicence& l, const RefRequest& r) {
@@ -74,6 +79,13 @@ std::set<ReasonCode> RefReasons(const RefLicence& l, const RefRequest& r) {
   }
   if (r.deceased_on >= 0 && r.day >= r.deceased_on && !l.estate) {
     out.insert(ReasonCode::kNeedsEstate);
+  }
+  auto in = [&](int from, int until) { return r.day >= from && (until < 0 || r.day < until); };
+  for (const auto& [from, until] : l.suspended) {
+    if (in(from, until)) out.insert(ReasonCode::kSuspended);
+  }
+  for (const RefRequest::Strike& s : r.strikes) {
+    if (s.studio == r.studio && in(s.from, s.until)) out.insert(ReasonCode::kStrike);
   }
   return out;
 }
@@ -123,6 +135,10 @@ RefLicence RandomLicence(std::mt19937& rng, int index) {
       l.state == 2 ? (rng() % 5 == 0 ? -1 : kBaseDay + static_cast<int>(rng() % 500)) : -1;
   l.signature_ok = rng() % 20 != 0;
   l.estate = rng() % 4 == 0;
+  for (int i = static_cast<int>(rng() % 8); i < 2; ++i) {  // a quarter of licences have one or two
+    const int from = kBaseDay + static_cast<int>(rng() % 600);
+    l.suspended.emplace_back(from, rng() % 3 == 0 ? -1 : from + static_cast<int>(rng() % 90));
+  }
   return l;
 }
 
@@ -143,6 +159,11 @@ RefRequest RandomRequest(std::mt19937& rng) {
   r.alterations = RandomSubset<int>({0, 1, 2}, rng, false);
   r.deceased_on = rng() % 6 == 0 ? kBaseDay + static_cast<int>(rng() % 600) : -1;
   r.erased = rng() % 50 == 0;
+  for (int i = static_cast<int>(rng() % 10); i < 2; ++i) {  // a fifth of performers
+    const int from = kBaseDay + static_cast<int>(rng() % 600);
+    r.strikes.push_back({static_cast<int>(rng() % 2), from,
+                         rng() % 3 == 0 ? -1 : from + static_cast<int>(rng() % 120)});
+  }
   return r;
 }
 
@@ -185,6 +206,11 @@ LicenceFacts ToFacts(const RefLicence& l) {
   if (l.revoked_from >= 0) f.revoked_from = Date::FromDays(l.revoked_from);
   f.signature_valid = l.signature_ok;
   f.signer = l.estate ? Signer::kEstate : Signer::kPerformer;
+  for (const auto& [from, until] : l.suspended) {
+    Suspension& s = f.suspensions.emplace_back();
+    s.from = Date::FromDays(from);
+    if (until >= 0) s.until = Date::FromDays(until);
+  }
   return f;
 }
 
@@ -219,6 +245,13 @@ TEST(CheckPropertyTest, AgreesWithReferenceModelOnRandomLicencesAndRequests) {
     PerformerFacts performer;
     if (req.deceased_on >= 0) performer.deceased_on = Date::FromDays(req.deceased_on);
     performer.erased = req.erased;
+    for (const RefRequest::Strike& s : req.strikes) {
+      Strike& strike = performer.strikes.emplace_back();
+      strike.union_id = "uni_1";
+      strike.studio_id = StudioId(s.studio);
+      strike.period.from = Date::FromDays(s.from);
+      if (s.until >= 0) strike.period.until = Date::FromDays(s.until);
+    }
     const Decision d = Check(facts, performer, ToRequest(req));
 
     // Reference decision: allowed iff some licence has no reasons; the chosen one is the first by

@@ -157,6 +157,33 @@ TEST_F(CheckTest, DeceasedPerformerNeedsEstateLicence) {
   EXPECT_TRUE(Check({licence_}, performer_, request_).allowed);
 }
 
+TEST_F(CheckTest, SuspendedFromTheDayTheyStopUntilTheDayTheyResume) {
+  licence_.suspensions.push_back({D("2026-05-10"), D("2026-06-01")});
+  request_.date = D("2026-05-09");
+  EXPECT_TRUE(Check({licence_}, performer_, request_).allowed);
+  request_.date = D("2026-05-10");
+  ExpectOnly(ReasonCode::kSuspended);
+  request_.date = D("2026-05-31");
+  ExpectOnly(ReasonCode::kSuspended);
+  request_.date = D("2026-06-01");  // resumed on this day
+  EXPECT_TRUE(Check({licence_}, performer_, request_).allowed);
+  licence_.suspensions.push_back({D("2026-06-02"), std::nullopt});  // not resumed yet
+  request_.date = D("2029-01-01");
+  licence_.terms.valid_until.reset();
+  ExpectOnly(ReasonCode::kSuspended);
+}
+
+TEST_F(CheckTest, AStrikeAgainstTheProductionsStudioRefusesEveryLicenceWithIt) {
+  performer_.strikes.push_back({"uni_1", "stu_2", {D("2026-05-01"), std::nullopt}});
+  EXPECT_TRUE(Check({licence_}, performer_, request_).allowed) << "another studio's strike";
+  performer_.strikes.push_back({"uni_1", "stu_1", {D("2026-05-01"), D("2026-06-01")}});
+  EXPECT_TRUE(Check({licence_}, performer_, request_).allowed) << "ended the day before";
+  request_.date = D("2026-05-31");
+  ExpectOnly(ReasonCode::kStrike);
+  Decision d = Check({licence_}, performer_, request_);
+  EXPECT_NE(d.denials[0].reasons[0].detail.find("uni_1"), std::string::npos);
+}
+
 TEST_F(CheckTest, ErasedPerformerOrLicence) {
   licence_.state = LicenceState::kErased;
   ExpectOnly(ReasonCode::kErased);
