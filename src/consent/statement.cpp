@@ -124,7 +124,8 @@ Result<Statement> StatementFrom(const nlohmann::json& doc, const KindSpec& kind)
   if (format == doc.end() || *format != s.Format()) {
     return InvalidArgument("field 'format': expected \"" + s.Format() + "\"");
   }
-  for (const auto& [name, value] : doc.items()) {
+  for (const auto& item : doc.items()) {
+    const std::string& name = item.key();
     const bool known = name == "format" || name == "public_key" || name == "signature" ||
                        std::any_of(kind.fields.begin(), kind.fields.end(),
                                    [&](const FieldSpec& f) { return f.name == name; });
