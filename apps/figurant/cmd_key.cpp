@@ -1,7 +1,9 @@
 // The offline key tool, for the parties that sign what they state (a performer or estate their
 // consent, a studio its productions), run on their own device and never by the bank:
 //   key new   an Ed25519 key pair, its private half sealed with the party's passphrase
-//             (docs/keys.md, "Party key files").
+//             (docs/keys.md, "Party key files");
+//   key sign  an offer signed after the signer read it and typed the word (docs/licence.md,
+//             "Signing on your own device").
 // Also how other commands read a party's public key (--public-key, --public-key-file) and private
 // key file (--studio-key).
 #include <fcntl.h>
@@ -9,9 +11,12 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli.h"
+#include "consent/offer.h"
 #include "core/file.h"
 #include "core/key_seal.h"
 #include "core/text.h"
@@ -129,6 +134,93 @@ void RegisterKeyNew(CLI::App& key, Context& ctx) {
   });
 }
 
+// An offer holds the canonical terms (at most 1 MiB) and the disclosure.
+constexpr FileLimit kOfferFile{"offer file", 4 * 1024 * 1024};
+// A signature file is public: the bank, the signer's union and a court may all read it.
+constexpr unsigned kSignatureFileMode = 0644;
+
+struct KeySignArgs {
+  std::string offer, key, out, represented_by = "none";
+};
+
+// Wipes a private key when the command is done with it, however it returns.
+class WipeOnExit {
+ public:
+  explicit WipeOnExit(SigningKeyPair& key) : key_(key) {}
+  ~WipeOnExit() { SecureZero(key_.secret_key.data(), key_.secret_key.size()); }
+  WipeOnExit(const WipeOnExit&) = delete;
+  WipeOnExit& operator=(const WipeOnExit&) = delete;
+
+ private:
+  SigningKeyPair& key_;
+};
+
+// Shows the signer the offer and the key that would sign, then reads their answer, one line on
+// standard input: only the confirmation word of the offer's language says yes.
+bool SignerConfirms(const Context& ctx, const consent::Offer& offer, const SigningKeyPair& key) {
+  std::ostream& shown = ctx.json ? std::cerr : std::cout;  // --json keeps stdout for the result
+  shown << consent::SigningRequestText(offer, ToHex(key.public_key)) << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer)) answer.clear();
+  shown << '\n';
+  return TrimSpace(answer) == consent::ConfirmationWord(offer.language);
+}
+
+// key sign: reads the offer, opens the key, asks, and only on the word signs and writes the file.
+// Never opens a bank: it runs on the signer's device.
+Status SignOffer(Context& ctx, const KeySignArgs& a) {
+  const std::optional<consent::Representation> representation =
+      consent::ParseRepresentation(a.represented_by);
+  if (!representation) return InvalidArgument("--represented-by: expected union, counsel or none");
+  FIGURANT_ASSIGN_OR_RETURN(const std::string text, ReadUserFile(a.offer, kOfferFile));
+  FIGURANT_ASSIGN_OR_RETURN(const consent::Offer offer, consent::ParseOffer(text, a.offer));
+  std::error_code ec;
+  if (fs::exists(a.out, ec) || fs::is_symlink(a.out, ec)) {
+    return AlreadyExists("--out: " + a.out + " exists; a signature file is never replaced");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair key, PartyKeyFile(ctx, a.key, "--key"));
+  const WipeOnExit wipe(key);
+  if (!SignerConfirms(ctx, offer, key)) {
+    return FailedPrecondition("nothing was signed: the answer was not '" +
+                              std::string(consent::ConfirmationWord(offer.language)) + "'; " +
+                              a.out + " was not written");
+  }
+  consent::ConsentRecord record = consent::RecordFor(offer, *representation, ctx.clock->Now());
+  FIGURANT_RETURN_IF_ERROR(consent::SignConsent(record, offer.terms_text, key));
+  FIGURANT_RETURN_IF_ERROR(
+      CreateFileExclusive(a.out, consent::ConsentSignatureJson(record), kSignatureFileMode)
+          .WithContext("--out"));
+  const std::string public_key = ToHex(record.public_key);
+  ctx.Emit({{"signature_file", a.out},
+            {"licence", record.licence_id},
+            {"signer", consent::SignerName(record.signer)},
+            {"signer_id", record.signer_id},
+            {"public_key", public_key},
+            {"signed_at", FormatTimestamp(record.signed_at)}},
+           "signed licence " + record.licence_id + " with the key " + public_key + "\nwrote " +
+               a.out + ": give it to the bank (figurant licence sign " + record.licence_id +
+               " --signature " + a.out + ")");
+  return Status::Ok();
+}
+
+void RegisterKeySign(CLI::App& key, Context& ctx) {
+  auto a = std::make_shared<KeySignArgs>();
+  CLI::App* cmd = key.add_subcommand(
+      "sign",
+      "Sign a licence offer with your own key, on your own device, without a bank: shows who asks "
+      "and the disclosure exactly as offered, signs only when you type the word it asks for "
+      "(sign, or signer in French), and writes a signature file for the bank");
+  cmd->add_option("offer", a->offer, "The offer file the bank gave you (licence offer)")
+      ->required();
+  cmd->add_option("--key", a->key, "Your private key file (key new)")->required();
+  cmd->add_option("--out", a->out, "Signature file to create (never replaced)")->required();
+  cmd->add_option("--represented-by", a->represented_by,
+                  "Who advised you: union, counsel or none (default none)");
+  cmd->callback([&ctx, a] {
+    if (Status s = SignOffer(ctx, *a); !s.ok()) ctx.Fail(s);
+  });
+}
+
 }  // namespace
 
 Status OutsideBank(const Context& ctx, const fs::path& file, std::string_view flag) {
@@ -196,6 +288,7 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
   CLI::App* key = app.add_subcommand("key", "Key pairs of parties that sign what they state");
   key->require_subcommand(1);
   RegisterKeyNew(*key, ctx);
+  RegisterKeySign(*key, ctx);
 }
 
 }  // namespace figurant::cli
