@@ -1,66 +1,82 @@
-// Statements a party signs with its own key, besides consent to a licence: a performer suspending
-// or resuming a licence (the 2025 SAG-AFTRA interactive agreement lets them suspend consent during
-// a strike), a performer joining or leaving a union, a union declaring or ending a strike against
-// a studio. docs/licence.md ("Suspensions and strikes") is the specification of the bytes.
+// Statements: what a party signs with its own key besides its consent to a licence — a performer
+// suspending or resuming their consent, a union declaring a strike, a representative (union or
+// counsel) confirming that a performer's key is replaced, a log-in challenge. One canonical,
+// domain-separated message serves them all (docs/licence.md, "Signed statements"): its first line
+// sets it apart from a consent and from every other Figurant message, its second line names the
+// kind, so that a signature over one kind is never read as another, and each field is one
+// `name=value` line in the order the request gives.
 //
-// A statement is a kind and fields in a fixed order. What is signed (Ed25519) is
-//   figurant-<kind>-v1\n<name>=<value>\n<name>=<value>\n...
-// — domain-separated by its first line from every other message a key signs (consent, log-in,
-// ledger heads), one field per line. A value may not contain a newline or a control character and
-// a name is [a-z_]+, so the text cannot be read two ways. The file that carries a signed statement
-// is canonical JSON: {"format": "figurant-<kind>-v1", the fields..., "public_key", "signature"}.
-// Parsers are strict (core/json_input.h): an unknown, missing or malformed field is
-// InvalidArgument naming the file and the field. Thread-safe (no state).
+// A request travels to the signer's device as a file; `figurant key sign-statement` shows every
+// field, asks, and writes a signature file. Parsers are strict (consent/offer.h's rules: unknown,
+// missing, mistyped or malformed fields are InvalidArgument naming the file and the field).
+// Thread-safe (no state).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
-#include "core/clock.h"
+#include "consent/disclosure.h"
 #include "core/crypto.h"
 #include "core/status.h"
 
 namespace figurant::consent {
 
-struct Statement {
-  std::string kind;  // "suspension", "strike" or "membership"
-  std::vector<std::pair<std::string, std::string>> fields;  // in message order
-  Bytes public_key;                                         // 32 bytes once signed
-  Bytes signature;                                          // 64 bytes once signed
+enum class StatementKind { kSuspendLicence, kResumeLicence, kStrike, kKeyReplacement, kLogin };
+// "suspend_licence", "resume_licence", "strike", "key_replacement", "login"
+std::string_view StatementKindName(StatementKind kind);
+std::optional<StatementKind> ParseStatementKind(std::string_view name);
 
-  // The value of `name`; empty when absent.
-  const std::string& Field(std::string_view name) const;
-  std::string Format() const { return "figurant-" + kind + "-v1"; }
+inline constexpr std::string_view kStatementMessageMagic = "figurant-statement-v1";
+inline constexpr std::string_view kStatementRequestFormat = "figurant-statement-request-v1";
+inline constexpr std::string_view kStatementSignatureFormat = "figurant-statement-signature-v1";
+// [Limits] fields per statement, characters per field name.
+inline constexpr size_t kMaxStatementFields = 32;
+inline constexpr size_t kMaxStatementFieldName = 64;
+
+struct StatementField {
+  std::string name;   // [Limits: 1..kMaxStatementFieldName of a-z, 0-9, _; not "kind"; unique]
+  std::string value;  // [Limits: non-empty UTF-8 without control characters (CR, LF, ESC...)]
 };
 
-// What the signer agrees to, in order. `action` is one of the two words of each kind.
-Statement SuspensionStatement(std::string_view action, const std::string& licence_id,
-                              const std::string& performer_id, const Date& effective,
-                              UnixSeconds signed_at);  // action: suspend | resume
-Statement StrikeStatement(std::string_view action, const std::string& union_id,
-                          const std::string& studio_id, const Date& effective,
-                          UnixSeconds signed_at);  // action: declare | end
-Statement MembershipStatement(std::string_view action, const std::string& performer_id,
-                              const std::string& union_id,
-                              UnixSeconds signed_at);  // action: join | leave
+// The exact bytes a statement's signature covers:
+//   figurant-statement-v1\nkind=<kind>\n<name>=<value>\n ... (one line per field, in order)
+// InvalidArgument naming the field ("fields[i].name") when there are no fields or more than
+// kMaxStatementFields, or a name or value breaks its limits: refused, never escaped, so that one
+// message has one reading.
+Result<std::string> StatementMessage(StatementKind kind, const std::vector<StatementField>& fields);
 
-// The bytes signed. InvalidArgument when a name or value breaks the rules above.
-Result<std::string> StatementMessage(const Statement& statement);
-// Signs with `key`, storing its public half.
-Status SignStatement(Statement& statement, const SigningKeyPair& key);
-// OK when signed by `expected_public_key` and the signature verifies; DataLoss otherwise.
-Status VerifyStatement(const Statement& statement, const Bytes& expected_public_key);
+// What a party is asked to sign.
+struct StatementRequest {
+  StatementKind kind = StatementKind::kLogin;
+  Language language = Language::kEnglish;  // the language the signer is asked in
+  std::vector<StatementField> fields;
+};
+std::string StatementRequestJson(const StatementRequest& request);
+// Also refuses fields StatementMessage would refuse. `file` names the source in messages.
+Result<StatementRequest> ParseStatementRequest(std::string_view text, std::string_view file);
 
-// The statement in plain words for the person about to sign it, in English.
-std::string DescribeStatement(const Statement& statement);
+// What the signer is shown before being asked, in the request's language: what signing means,
+// every field as `name: value`, the public key that would sign, and the question naming
+// ConfirmationWord (consent/offer.h), without a newline after it.
+std::string StatementRequestText(const StatementRequest& request, std::string_view public_key_hex);
 
-std::string StatementJson(const Statement& statement);
-// Reads a signed statement file of `kind`; `file` names the source in messages. Checks form only
-// (the fields of the kind, dates and times well formed, key and signature of the right length),
-// not the signature.
-Result<Statement> ParseStatement(std::string_view text, std::string_view file,
-                                 std::string_view kind);
+struct SignedStatement {
+  StatementKind kind = StatementKind::kLogin;
+  std::vector<StatementField> fields;
+  Bytes public_key;  // 32 bytes, Ed25519
+  Bytes signature;   // 64 bytes, Ed25519 over StatementMessage(kind, fields)
+};
+
+// Signs `request`'s statement with `key`. InvalidArgument as StatementMessage.
+Result<SignedStatement> SignStatement(const StatementRequest& request, const SigningKeyPair& key);
+// OK when the signature verifies under `expected_public_key`; DataLoss naming what fails otherwise.
+Status VerifyStatement(const SignedStatement& statement, const Bytes& expected_public_key);
+
+std::string StatementSignatureJson(const SignedStatement& statement);
+// Checks form only (as ParseConsentSignature): whether it verifies, and under whose key, is the
+// reader's question (VerifyStatement).
+Result<SignedStatement> ParseStatementSignature(std::string_view text, std::string_view file);
 
 }  // namespace figurant::consent

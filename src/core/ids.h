@@ -15,7 +15,6 @@ inline constexpr std::string_view kDouble = "dbl";
 inline constexpr std::string_view kLicence = "lic";
 inline constexpr std::string_view kEstate = "est";
 inline constexpr std::string_view kRender = "rnd";
-inline constexpr std::string_view kUnion = "uni";
 }  // namespace id_prefix
 
 // A fresh random id "<prefix>_<16 hex>". Thread-safe. Requires InitCrypto().
