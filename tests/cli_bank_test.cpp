@@ -21,12 +21,14 @@ class CliBankTest : public ::testing::Test {
     ASSERT_EQ(Run({"init"}).exit_code, 0);
     performer_ = Id({"performer", "add", "--name", "Amina Diallo", "--language", "fr"});
     studio_key_ = (dir_.path() / "studio.ed25519").string();
-    Json({"key", "new", "--out", studio_key_});
+    Json({"key", "new", "--out", studio_key_}, 0, WithPartyPassphrase());
     studio_ = Id(
         {"studio", "add", "--name", "Lumière Pictures", "--public-key-file", studio_key_ + ".pub"});
-    production_ = Id({"production", "add", "--studio", studio_, "--title", "Le Grand Match",
-                      "--media", "streaming", "--territories", "FR,BE", "--content", "violence",
-                      "--fps", "24", "--studio-key", studio_key_});
+    production_ = Json({"production", "add", "--studio", studio_, "--title", "Le Grand Match",
+                        "--media", "streaming", "--territories", "FR,BE", "--content", "violence",
+                        "--fps", "24", "--studio-key", studio_key_},
+                       0, WithPartyPassphrase())
+                      .value("id", "");
   }
 
   RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
@@ -36,9 +38,10 @@ class CliBankTest : public ::testing::Test {
   }
 
   // Runs with --json and returns the single JSON object printed on stdout.
-  json Json(std::vector<std::string> args, int expected_exit = 0) {
+  json Json(std::vector<std::string> args, int expected_exit = 0,
+            std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), "--json");
-    RunResult r = Run(args);
+    RunResult r = Run(args, std::move(env));
     EXPECT_EQ(r.exit_code, expected_exit) << r.err;
     json j = json::parse(r.out, nullptr, false);
     EXPECT_TRUE(j.is_object()) << "stdout was not exactly one JSON object: " << r.out;
@@ -142,12 +145,14 @@ TEST_F(CliBankTest, DraftSignCheckRevoke) {
 TEST_F(CliBankTest, CheckPrintsEveryReason) {
   SignedLicence(GoodTerms());
   const std::string other_key = (dir_.path() / "other.ed25519").string();
-  Json({"key", "new", "--out", other_key});
+  Json({"key", "new", "--out", other_key}, 0, WithPartyPassphrase());
   const std::string other_studio =
       Id({"studio", "add", "--name", "Other", "--public-key-file", other_key + ".pub"});
   const std::string other =
-      Id({"production", "add", "--studio", other_studio, "--title", "X", "--media", "broadcast",
-          "--territories", "US", "--content", "nudity", "--fps", "25", "--studio-key", other_key});
+      Json({"production", "add", "--studio", other_studio, "--title", "X", "--media", "broadcast",
+            "--territories", "US", "--content", "nudity", "--fps", "25", "--studio-key", other_key},
+           0, WithPartyPassphrase())
+          .value("id", "");
   RunResult r =
       Run({"check", "--performer", performer_, "--production", other, "--screen-height-fraction",
            "0.5", "--alteration", "body_scale", "--date", "2028-02-01"});

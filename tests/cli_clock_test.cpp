@@ -24,12 +24,12 @@ class CliClockTest : public ::testing::Test {
     bank_ = (dir_.path() / "bank").string();
     Json({"init"});
     const std::string key = (dir_.path() / "studio.key").string();
-    Json({"key", "new", "--out", key});
+    Json({"key", "new", "--out", key}, WithPartyPassphrase());
     const std::string studio =
         Json({"studio", "add", "--name", "S", "--public-key-file", key + ".pub"})["id"];
-    production_ =
-        Json({"production", "add", "--studio", studio, "--title", "T", "--media", "streaming",
-              "--territories", "FR", "--fps", "24", "--studio-key", key})["id"];
+    production_ = Json({"production", "add", "--studio", studio, "--title", "T", "--media",
+                        "streaming", "--territories", "FR", "--fps", "24", "--studio-key", key},
+                       WithPartyPassphrase())["id"];
     const std::string performer = Json({"performer", "add", "--name", "Revoked"})["id"];
     double_ = Json(
         {"scan", "import", "--performer", performer, "--makehuman", FIGURANT_MAKEHUMAN_DIR})["id"];
@@ -52,9 +52,9 @@ class CliClockTest : public ::testing::Test {
     Json({"licence", "revoke", licence});  // effective today
   }
 
-  json Json(std::vector<std::string> args) {
+  json Json(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) {
     args.insert(args.begin(), {"--bank", bank_, "--json"});
-    const RunResult r = RunShippedFigurant(args);
+    const RunResult r = RunShippedFigurant(args, env);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return json::parse(r.out, nullptr, false);
   }

@@ -101,21 +101,23 @@ TEST(CliCrashTest, KilledWritesLeaveTheRegistryWholeOrUntouched) {
   TempDir dir("crash");
   const std::string bank = (dir.path() / "bank").string();
   const std::map<std::string, std::string> env = {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}};
-  auto json_run = [&](std::vector<std::string> args) {
+  auto json_run = [&](std::vector<std::string> args,
+                      const std::map<std::string, std::string>& run_env = {}) {
     args.insert(args.begin(), {"--bank", bank, "--json"});
-    RunResult r = RunFigurant(args, env);
+    RunResult r = RunFigurant(args, run_env.empty() ? env : run_env);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return json::parse(r.out, nullptr, false);
   };
   json_run({"init"});
   const std::string performer = json_run({"performer", "add", "--name", "Ana"})["id"];
   const std::string key = (dir.path() / "studio.ed25519").string();
-  json_run({"key", "new", "--out", key});
+  json_run({"key", "new", "--out", key}, WithPartyPassphrase(env));
   const std::string studio =
       json_run({"studio", "add", "--name", "S", "--public-key-file", key + ".pub"})["id"];
   const std::string production =
       json_run({"production", "add", "--studio", studio, "--title", "T", "--media", "streaming",
-                "--territories", "FR", "--fps", "24", "--studio-key", key})["id"];
+                "--territories", "FR", "--fps", "24", "--studio-key", key},
+               WithPartyPassphrase(env))["id"];
   const fs::path terms = dir.path() / "terms.json";
   std::ofstream(terms) << R"({"productions": [")" << production << R"("], "uses": ["background"],
     "media": ["streaming"], "territories": ["FR"], "valid_from": "2026-01-01",

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +36,7 @@ std::string ReadAll(int fd) {
 struct RunBounds {
   int64_t kill_after_us = -1;
   uint64_t address_space_bytes = 0;
+  int stdin_fd = -1;  // when >= 0: the child's standard input, in a session of its own (no tty)
 };
 
 // Kills `pid` when `bounds.kill_after_us` passes before Finished() is called; Finished() waits
@@ -97,6 +99,10 @@ RunResult Run(const fs::path& binary, const std::vector<std::string>& args,
     ::dup2(err_pipe[1], 2);
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
+    if (bounds.stdin_fd >= 0) {
+      ::dup2(bounds.stdin_fd, 0);
+      ::setsid();
+    }
     for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
     if (bounds.address_space_bytes > 0) {
       const rlimit as{bounds.address_space_bytes, bounds.address_space_bytes};
@@ -174,6 +180,29 @@ TempDir::TempDir(const std::string& tag) {
 TempDir::~TempDir() {
   std::error_code ec;
   fs::remove_all(path_, ec);
+}
+
+std::map<std::string, std::string> WithPartyPassphrase(std::map<std::string, std::string> env) {
+  env["FIGURANT_KEY_PASSPHRASE"] = kPartyPassphrase;
+  return env;
+}
+
+RunResult RunFigurantWithInput(const std::vector<std::string>& args, const std::string& input,
+                               const std::map<std::string, std::string>& env) {
+  // An in-memory file rather than a pipe: the input is all there before the child starts, and
+  // a child that exits without reading it cannot leave the writer blocked or signalled.
+  const int fd = ::memfd_create("figurant-stdin", MFD_CLOEXEC);
+  if (fd < 0) return {};
+  if (::write(fd, input.data(), input.size()) != static_cast<ssize_t>(input.size()) ||
+      ::lseek(fd, 0, SEEK_SET) != 0) {
+    ::close(fd);
+    return {};
+  }
+  RunBounds bounds;
+  bounds.stdin_fd = fd;
+  RunResult r = Run(BinaryFor(env), args, env, bounds);
+  ::close(fd);
+  return r;
 }
 
 }  // namespace figurant::testing

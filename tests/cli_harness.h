@@ -59,4 +59,15 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// The passphrase tests seal and open party key files with (`key new`, `--studio-key`, `key sign`),
+// and `env` with FIGURANT_KEY_PASSPHRASE set to it, as the party's own shell would give it. Give
+// it only to those calls: a bank command run with it would seal the bank's own keys too.
+inline constexpr char kPartyPassphrase[] = "party passphrase for tests";
+std::map<std::string, std::string> WithPartyPassphrase(std::map<std::string, std::string> env = {});
+
+// RunFigurant with `input` as its standard input and no controlling terminal (a new session), as
+// a script piping an answer would run it: whatever it would ask on /dev/tty it cannot.
+RunResult RunFigurantWithInput(const std::vector<std::string>& args, const std::string& input,
+                               const std::map<std::string, std::string>& env = {});
+
 }  // namespace figurant::testing

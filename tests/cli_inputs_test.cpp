@@ -143,7 +143,9 @@ TEST_F(CliInputsTest, TermsNumberADoubleCannotHoldIsAFieldErrorNotAnAbort) {
   };
   const std::string performer = id({"performer", "add", "--name", "A", "--language", "en"});
   const std::string key = (dir_.path() / "studio.ed25519").string();
-  ASSERT_EQ(RunFigurant({"--bank", bank, "key", "new", "--out", key}, env).exit_code, 0);
+  ASSERT_EQ(
+      RunFigurant({"--bank", bank, "key", "new", "--out", key}, WithPartyPassphrase(env)).exit_code,
+      0);
   const std::string studio =
       id({"studio", "add", "--name", "S", "--public-key-file", key + ".pub"});
   for (const std::string& value :

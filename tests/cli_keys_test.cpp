@@ -185,7 +185,7 @@ TEST_F(CliKeysTest, KeysOrRegistryReadableByOthersAreRefused) {
     "valid_until": "2099-12-31", "max_screen_height_fraction": 0.5, "compensation": {"currency":
     "EUR", "scan_fee": 1, "per_screen_second": 1}, "revocable": true, "revocation_notice_days": 0})";
   const std::string studio_key = (dir_.path() / "studio.key").string();
-  ASSERT_EQ(Run({"key", "new", "--out", studio_key}).exit_code, 0);
+  ASSERT_EQ(Run({"key", "new", "--out", studio_key}, WithPartyPassphrase()).exit_code, 0);
   const std::string studio =
       Id({"studio", "add", "--name", "S", "--public-key-file", studio_key + ".pub"});
   const std::string licence = Id({"licence", "draft", "--performer", performer, "--studio", studio,

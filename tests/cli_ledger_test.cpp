@@ -30,22 +30,24 @@ class CliLedgerTest : public ::testing::Test {
     bank_ = (dir_.path() / "bank").string();
     Json({"init"});
     const std::string key = (dir_.path() / "studio.ed25519").string();
-    Json({"key", "new", "--out", key});
+    Json({"key", "new", "--out", key}, 0, WithPartyPassphrase());
     studio_ = Json({"studio", "add", "--name", "S", "--public-key-file", key + ".pub"})["id"];
-    production_ =
-        Json({"production", "add", "--studio", studio_, "--title", "Market", "--media", "streaming",
-              "--territories", "FR", "--fps", "24", "--studio-key", key})["id"];
+    production_ = Json({"production", "add", "--studio", studio_, "--title", "Market", "--media",
+                        "streaming", "--territories", "FR", "--fps", "24", "--studio-key", key},
+                       0, WithPartyPassphrase())["id"];
     SignLicence("Amina Diallo");
   }
 
-  RunResult Run(std::vector<std::string> args) {
+  RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), {"--bank", bank_});
-    return RunFigurant(args, {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}});
+    env.emplace("FIGURANT_NOW", "2026-06-01T12:00:00Z");
+    return RunFigurant(args, env);
   }
 
-  json Json(std::vector<std::string> args, int expected = 0) {
+  json Json(std::vector<std::string> args, int expected = 0,
+            std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), "--json");
-    RunResult r = Run(args);
+    RunResult r = Run(args, std::move(env));
     EXPECT_EQ(r.exit_code, expected) << r.err;
     return json::parse(r.out, nullptr, false);
   }

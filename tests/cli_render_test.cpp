@@ -31,13 +31,15 @@ class CliRenderTest : public ::testing::Test {
     bank_ = (dir_.path() / "bank").string();
     Json({"init"});
     const std::string key = (dir_.path() / "studio.ed25519").string();
-    Json({"key", "new", "--out", key});
+    Json({"key", "new", "--out", key}, 0, WithPartyPassphrase());
     studio_ = Json({"studio", "add", "--name", "S", "--public-key-file", key + ".pub"})["id"];
-    production_ = Json({"production", "add", "--studio", studio_, "--title", "Market", "--media",
-                        "streaming", "--territories", "FR", "--content", "violence", "--fps", "24",
-                        "--studio-key", key})["id"];
+    production_ =
+        Json({"production", "add", "--studio", studio_, "--title", "Market", "--media", "streaming",
+              "--territories", "FR", "--content", "violence", "--fps", "24", "--studio-key", key},
+             0, WithPartyPassphrase())["id"];
     other_ = Json({"production", "add", "--studio", studio_, "--title", "Other", "--media",
-                   "streaming", "--territories", "FR", "--fps", "24", "--studio-key", key})["id"];
+                   "streaming", "--territories", "FR", "--fps", "24", "--studio-key", key},
+                  0, WithPartyPassphrase())["id"];
     // Four performers: paid per second; licensed for another production only; licence excludes
     // violence; revoked effective today.
     const std::vector<std::string> kinds = {"rate", "other", "violence", "revoked"};
@@ -72,9 +74,11 @@ class CliRenderTest : public ::testing::Test {
     }
   }
 
-  json Json(std::vector<std::string> args, int expected = 0) {
+  json Json(std::vector<std::string> args, int expected = 0,
+            std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), {"--bank", bank_, "--json"});
-    RunResult r = RunFigurant(args, {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}});
+    env.emplace("FIGURANT_NOW", "2026-06-01T12:00:00Z");
+    RunResult r = RunFigurant(args, env);
     EXPECT_EQ(r.exit_code, expected) << r.err;
     return json::parse(r.out, nullptr, false);
   }

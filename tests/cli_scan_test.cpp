@@ -82,9 +82,10 @@ class CliScanTest : public ::testing::Test {
     env.emplace("FIGURANT_NOW", "2026-06-01T12:00:00Z");
     return RunFigurant(args, env);
   }
-  json Json(std::vector<std::string> args, int expected = 0) {
+  json Json(std::vector<std::string> args, int expected = 0,
+            std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), "--json");
-    RunResult r = Run(args);
+    RunResult r = Run(args, std::move(env));
     EXPECT_EQ(r.exit_code, expected) << r.err;
     return json::parse(r.out, nullptr, false);
   }
@@ -201,12 +202,13 @@ TEST_F(CliScanTest, ErasureLeavesOnlyIdsAndHashesAndABackupOfTheKeysNoLongerOpen
   const std::string other = Json({"performer", "add", "--name", "Bertrand Okafor"})["id"];
   Json({"performer", "estate", performer, "--name", estate_name});
   const std::string studio_key = (dir_.path() / "studio.key").string();
-  Json({"key", "new", "--out", studio_key});
+  Json({"key", "new", "--out", studio_key}, 0, WithPartyPassphrase());
   const std::string studio = Json(
       {"studio", "add", "--name", "Lumen Studio", "--public-key-file", studio_key + ".pub"})["id"];
-  const std::string production = Json(
-      {"production", "add", "--studio", studio, "--title", "Crowd Scene", "--media", "streaming",
-       "--territories", "worldwide", "--fps", "24", "--studio-key", studio_key})["id"];
+  const std::string production =
+      Json({"production", "add", "--studio", studio, "--title", "Crowd Scene", "--media",
+            "streaming", "--territories", "worldwide", "--fps", "24", "--studio-key", studio_key},
+           0, WithPartyPassphrase())["id"];
   std::ofstream(dir_.path() / "terms.json")
       << R"({"productions": [")" << production
       << R"("], "uses": ["background"], "media": ["streaming"], "territories": ["worldwide"],

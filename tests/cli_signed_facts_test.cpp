@@ -30,7 +30,7 @@ class CliSignedFactsTest : public ::testing::Test {
     bank_ = (dir_.path() / "bank").string();
     Json({"init"});
     studio_key_ = (dir_.path() / "studio.ed25519").string();
-    Json({"key", "new", "--out", studio_key_});
+    Json({"key", "new", "--out", studio_key_}, 0, WithPartyPassphrase());
     studio_ =
         Json({"studio", "add", "--name", "S", "--public-key-file", studio_key_ + ".pub"})["id"];
     performer_ = Json({"performer", "add", "--name", "Ana"})["id"];
@@ -41,9 +41,10 @@ class CliSignedFactsTest : public ::testing::Test {
 
   std::string Production(const std::string& media, const std::string& content,
                          const std::string& fps = "24") {
-    return Json({"production", "add", "--studio", studio_, "--title", "Market", "--media", media,
-                 "--territories", "FR", "--content", content, "--fps", fps, "--studio-key",
-                 studio_key_})["id"];
+    return Json(
+        {"production", "add", "--studio", studio_, "--title", "Market", "--media", media,
+         "--territories", "FR", "--content", content, "--fps", fps, "--studio-key", studio_key_},
+        0, WithPartyPassphrase())["id"];
   }
 
   // Drafts and signs a licence for `production` with `changes` applied to plain terms.
@@ -66,9 +67,11 @@ class CliSignedFactsTest : public ::testing::Test {
     return lic;
   }
 
-  json Json(std::vector<std::string> args, int expected = 0) {
+  json Json(std::vector<std::string> args, int expected = 0,
+            std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), {"--bank", bank_, "--json"});
-    RunResult r = RunFigurant(args, kEnv);
+    env.insert(kEnv.begin(), kEnv.end());
+    RunResult r = RunFigurant(args, env);
     EXPECT_EQ(r.exit_code, expected) << r.err;
     return json::parse(r.out, nullptr, false);
   }

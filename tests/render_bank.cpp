@@ -26,11 +26,11 @@ RenderBank::RenderBank(const fs::path& dir) : dir_(dir), bank_((dir / "bank").st
   Json({"init"});
   // The studio holds its own key and signs its production's declaration with it.
   const std::string key = (dir / "studio.key").string();
-  Json({"key", "new", "--out", key});
+  Json({"key", "new", "--out", key}, 0, WithPartyPassphrase());
   studio_ = Json({"studio", "add", "--name", "S", "--public-key-file", key + ".pub"})["id"];
-  production_ =
-      Json({"production", "add", "--studio", studio_, "--title", "Market", "--media", "streaming",
-            "--territories", "FR", "--fps", "24", "--studio-key", key})["id"];
+  production_ = Json({"production", "add", "--studio", studio_, "--title", "Market", "--media",
+                      "streaming", "--territories", "FR", "--fps", "24", "--studio-key", key},
+                     0, WithPartyPassphrase())["id"];
 }
 
 std::vector<std::string> RenderBank::ScanImportArgs(const std::string& performer,
@@ -82,9 +82,10 @@ RunResult RenderBank::RunAndKill(std::vector<std::string> args,
   return testing::RunAndKill(args, env, kill_after_us);
 }
 
-json RenderBank::Json(std::vector<std::string> args, int expected) const {
+json RenderBank::Json(std::vector<std::string> args, int expected,
+                      std::map<std::string, std::string> env) const {
   args.insert(args.begin(), "--json");
-  const RunResult r = Run(args);
+  const RunResult r = Run(args, std::move(env));
   EXPECT_EQ(r.exit_code, expected) << r.err;
   return json::parse(r.out, nullptr, false);
 }

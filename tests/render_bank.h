@@ -44,8 +44,9 @@ class RenderBank {
   // Run, SIGKILLed after `kill_after_us` microseconds if still running (RunAndKill).
   RunResult RunAndKill(std::vector<std::string> args, std::map<std::string, std::string> env,
                        int kill_after_us) const;
-  // Run with --json; expects `expected` as exit code and returns the JSON printed.
-  nlohmann::json Json(std::vector<std::string> args, int expected = 0) const;
+  // Run with --json (and `env`); expects `expected` as exit code and returns the JSON printed.
+  nlohmann::json Json(std::vector<std::string> args, int expected = 0,
+                      std::map<std::string, std::string> env = {}) const;
 
   // A scene of `frames` frames from 1001 at 24 fps, 160×90, one sample per pixel: `agents` seen
   // from 9 m away (override "camera" to change it).

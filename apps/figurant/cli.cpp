@@ -61,9 +61,6 @@ std::filesystem::path Context::KeysOption() const {
   return {};
 }
 
-namespace {
-
-// The key passphrase from the environment (Context::BankOptions); none when neither is set.
 Result<KeyPassphrase> PassphraseFromEnvironment() {
   const char* direct = std::getenv("FIGURANT_KEY_PASSPHRASE");
   const char* file = std::getenv("FIGURANT_KEY_PASSPHRASE_FILE");
@@ -83,8 +80,6 @@ Result<KeyPassphrase> PassphraseFromEnvironment() {
   }
   return KeyPassphrase(*std::move(text));
 }
-
-}  // namespace
 
 Result<bank::BankOptions> Context::BankOptions() const {
   bank::BankOptions options;

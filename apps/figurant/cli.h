@@ -79,8 +79,15 @@ Status OutsideBank(const Context& ctx, const std::filesystem::path& file, std::s
 // The public key given as --public-key HEX or --public-key-file FILE (exactly one; a FILE.pub of
 // `key new`, or 64 hex digits). InvalidArgument naming the flag otherwise.
 Result<bank::Ed25519PublicKey> PublicKeyOption(const std::string& hex, const std::string& file);
-// A party's key file (`key new`), read on the caller's side to sign; InvalidArgument naming
-// `flag` when it is inside the bank or not a key file.
+// The key passphrase from the environment: $FIGURANT_KEY_PASSPHRASE, or the private file named by
+// $FIGURANT_KEY_PASSPHRASE_FILE (one trailing newline dropped); none when neither is set.
+// InvalidArgument when both are set or the file is empty.
+Result<KeyPassphrase> PassphraseFromEnvironment();
+// A party's key file (`key new`), read on the caller's side to sign. A sealed file is opened with
+// the passphrase from the environment, else one asked on /dev/tty (docs/keys.md, "Party key
+// files"). InvalidArgument naming `flag` when it is inside the bank or not a key file;
+// Unauthenticated when the passphrase does not open it; FailedPrecondition when no passphrase
+// can be had (no variable set, no terminal).
 Result<SigningKeyPair> PartyKeyFile(const Context& ctx, const std::string& file,
                                     std::string_view flag);
 
@@ -102,6 +109,6 @@ void RegisterScanCommands(CLI::App& app, Context& ctx);
 void RegisterRenderCommand(CLI::App& app, Context& ctx);   // render
 void RegisterLedgerCommands(CLI::App& app, Context& ctx);  // ledger ..., statement, witness
 void RegisterDemoCommand(CLI::App& app, Context& ctx);     // demo
-void RegisterKeyCommands(CLI::App& app, Context& ctx);     // key new
+void RegisterKeyCommands(CLI::App& app, Context& ctx);     // key new|sign
 
 }  // namespace figurant::cli

@@ -1,10 +1,17 @@
 // The consent record: proof that a performer (or their estate) agreed to exact terms after being
 // shown an exact disclosure. An Ed25519 signature (libsodium) covers a canonical message binding
 // the licence, the parties, SHA-256 of the canonical terms, SHA-256 of the disclosure text, the
-// language, the signing time and the representation; change any of them and Verify fails. Terms
-// that change therefore need a new signature.
+// language, the signing time, the representation and the signer; change any of them and Verify
+// fails. Terms that change therefore need a new signature.
+//
+// The message's bytes are specified in docs/licence.md ("The signed payload"), with a test vector
+// that consent_record_test.cpp reproduces. Version 2 is what is signed now; version 1 is the
+// message banks signed before it, still verified so that consents already stored stay valid.
+// Thread-safe (no state).
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +28,17 @@ enum class Representation { kUnion, kCounsel, kNone };
 std::string_view RepresentationName(Representation r);  // "union", "counsel", "none"
 std::optional<Representation> ParseRepresentation(std::string_view s);
 
+std::string_view SignerName(Signer s);  // "performer", "estate"
+std::optional<Signer> ParseSigner(std::string_view s);
+
+// Versions of the consent message (ConsentMessage).
+inline constexpr int kConsentMessageV1 = 1;  // "figurant-consent-v1": verified, never signed now
+inline constexpr int kConsentMessageV2 = 2;  // "figurant-consent-v2": what SignConsent signs
+
 struct ConsentRecord {
+  // Which message the signature covers. [Limits: kConsentMessageV1 or kConsentMessageV2] A record
+  // read back from storage written before version 2 must say kConsentMessageV1.
+  int version = kConsentMessageV2;
   std::string licence_id;
   std::string performer_id;
   std::string studio_id;
@@ -37,15 +54,31 @@ struct ConsentRecord {
   Representation representation = Representation::kNone;
 };
 
-// The exact bytes the signature covers (version-tagged, one field per line).
+// OK when `record` can be written as a message of its version: the version is 1 or 2 and, for
+// version 2, every value the message carries is non-empty and holds no line break (CR or LF) and
+// both hashes are 64 lowercase hex digits. InvalidArgument naming the field otherwise: a value is
+// refused, never escaped, so one message has exactly one reading. (Version 1 is checked for its
+// version only: its records were written by banks that never let such values in.)
+Status CheckConsentFields(const ConsentRecord& record);
+
+// The exact bytes the signature covers: a first line naming the version, then one `key=value`
+// line per field in a fixed order (docs/licence.md, "The signed payload"). Requires
+// CheckConsentFields(record) to be OK; for a record that fails it the result is the empty string,
+// which no consent signature is ever made or verified over.
 std::string ConsentMessage(const ConsentRecord& record);
 
-// Fills the hashes from `terms_text` and record.disclosure_text, then signs with `key` (whose
-// public half is stored in the record).
-void SignConsent(ConsentRecord& record, std::string_view terms_text, const SigningKeyPair& key);
+// SHA-256 of ConsentMessage(record): what a WebAuthn passkey signs as its challenge. Same
+// requirement as ConsentMessage (all zero bytes for a record that fails CheckConsentFields).
+std::array<uint8_t, kSha256Bytes> ConsentChallenge(const ConsentRecord& record);
+
+// Sets record.version to kConsentMessageV2, fills the hashes from `terms_text` and
+// record.disclosure_text, then signs with `key` (whose public half is stored in the record).
+// InvalidArgument from CheckConsentFields, with the record's signature and key left empty.
+Status SignConsent(ConsentRecord& record, std::string_view terms_text, const SigningKeyPair& key);
 
 // OK when the record's hashes match `terms_text` and its disclosure text and the signature verifies
-// under `expected_public_key`. DataLoss naming the mismatch otherwise (a tampered record).
+// under `expected_public_key`, over the message of the record's version (1 or 2). DataLoss naming
+// the mismatch otherwise (a tampered record, or one no message can be written for).
 Status VerifyConsent(const ConsentRecord& record, std::string_view terms_text,
                      const Bytes& expected_public_key);
 

@@ -29,9 +29,9 @@ inline constexpr std::string_view kConsentSignatureFormat = "figurant-consent-si
 // language it was written in, addressed to one signer.
 struct Offer {
   std::string licence_id, performer_id, studio_id;
-  std::string studio_name;      // for people; not signed
+  std::string studio_name;  // for people; not signed
   Signer signer = Signer::kPerformer;
-  std::string signer_id;        // the performer's id, or their estate's
+  std::string signer_id;  // the performer's id, or their estate's
   Language language = Language::kEnglish;
   std::string terms_text;       // consent::CanonicalTermsText of the draft's terms
   std::string disclosure_text;  // exactly what the signer is shown
@@ -44,6 +44,16 @@ Result<Offer> ParseOffer(std::string_view text, std::string_view file);
 // The unsigned consent record the signer of `offer` would sign now: hashes computed from the
 // offer's terms and disclosure, version 2 message (ConsentMessage), no key or signature yet.
 ConsentRecord RecordFor(const Offer& offer, Representation representation, UnixSeconds signed_at);
+
+// The word a signer types to confirm that they sign, in the offer's language: "sign" in English,
+// "signer" in French.
+std::string_view ConfirmationWord(Language language);
+
+// What the signer is shown before being asked, in the offer's language: who asks (the studio's
+// name and id, the licence id), who signs (role and id) and with which public key
+// (`public_key_hex`, to compare with the one they enrolled), the disclosure exactly as in the
+// offer between two marker lines, and the question naming ConfirmationWord (no newline after it).
+std::string SigningRequestText(const Offer& offer, std::string_view public_key_hex);
 
 // A signed record as a signature file: every field of the record except the disclosure text
 // (which the bank already holds and the signature binds by its hash).
