@@ -852,8 +852,9 @@ Result<consent::ConsentRecord> Bank::SignDraft(const registry::Licence& draft,
 }
 
 // In one transaction: the consent row, the draft -> active transition and the `signed` event.
-Status Bank::StoreSignedConsent(const consent::ConsentRecord& rec) {
-  const registry::Consent c = internal::RowOf(rec);
+Status Bank::StoreSignedConsent(const consent::ConsentRecord& rec, bool custodial) {
+  registry::Consent c = internal::RowOf(rec);
+  c.custodial = custodial;
   return registry_->InTransaction([&]() -> Status {
     FIGURANT_RETURN_IF_ERROR(registry_->InsertConsent(c));
     FIGURANT_RETURN_IF_ERROR(registry_->MarkLicenceSigned(c.licence_id, c.signed_at));
@@ -874,7 +875,7 @@ Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
   FIGURANT_ASSIGN_OR_RETURN(Signatory signer, SignatoryFor(performer_id, as_estate));
   FIGURANT_RETURN_IF_ERROR(CheckDisclosureUnchanged(l, signer));
   FIGURANT_ASSIGN_OR_RETURN(consent::ConsentRecord rec, SignDraft(l, signer, representation));
-  FIGURANT_RETURN_IF_ERROR(StoreSignedConsent(rec));
+  FIGURANT_RETURN_IF_ERROR(StoreSignedConsent(rec, /*custodial=*/true));
   const registry::Performer& performer = signer.performer;
   FIGURANT_ASSIGN_OR_RETURN(ledger::LicenceSignedEvent signed_event,
                             SignedEventOf(l, performer.synthetic, rec.signed_at));

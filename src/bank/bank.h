@@ -333,7 +333,8 @@ class Bank {
   Result<consent::ConsentRecord> SignDraft(const registry::Licence& draft, const Signatory& signer,
                                            consent::Representation representation);
   // Stores the consent, marks the licence active and appends its `signed` event, atomically.
-  Status StoreSignedConsent(const consent::ConsentRecord& record);
+  // `custodial`: signed with a key the bank held.
+  Status StoreSignedConsent(const consent::ConsentRecord& record, bool custodial);
 
   BankPaths paths_;
   const Clock& clock_;

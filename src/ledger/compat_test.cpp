@@ -74,6 +74,12 @@ Status ParseAny(const Entry& e) {
       return ParseProductionDeclared(e).status();
     case EntryType::kPerformerDeceased:
       return ParsePerformerDeceased(e).status();
+    case EntryType::kKeyEnrolled:
+      return ParseKeyEnrolled(e).status();
+    case EntryType::kKeyRevoked:
+      return ParseKeyRevoked(e).status();
+    case EntryType::kRepresentativeRegistered:
+      return ParseRepresentativeRegistered(e).status();
   }
   return Internal("unknown entry type");
 }

@@ -47,7 +47,7 @@ std::string LittleEndian(uint64_t v) {
 }
 
 bool IsKnownType(EntryType type) {
-  return type >= EntryType::kUsage && type <= EntryType::kPerformerDeceased;
+  return type >= EntryType::kUsage && type <= EntryType::kRepresentativeRegistered;
 }
 
 Entry MakeEntry(const internal::EntryFields& fields, const Hash& leaf, uint64_t offset) {
@@ -318,6 +318,12 @@ std::string_view EntryTypeName(EntryType t) {
       return "production_declared";
     case EntryType::kPerformerDeceased:
       return "performer_deceased";
+    case EntryType::kKeyEnrolled:
+      return "key_enrolled";
+    case EntryType::kKeyRevoked:
+      return "key_revoked";
+    case EntryType::kRepresentativeRegistered:
+      return "representative_registered";
   }
   return "unknown";
 }

@@ -37,6 +37,9 @@ enum class EntryType : uint8_t {
   kStudioRegistered = 6,
   kProductionDeclared = 7,
   kPerformerDeceased = 8,
+  kKeyEnrolled = 9,
+  kKeyRevoked = 10,
+  kRepresentativeRegistered = 11,
 };
 std::string_view EntryTypeName(EntryType t);
 

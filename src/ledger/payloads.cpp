@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/names.h"
+
 namespace figurant::ledger {
 
 using nlohmann::json;
@@ -12,6 +14,25 @@ using nlohmann::json;
 namespace {
 
 constexpr double kMaxFps = 1000;
+constexpr int64_t kMinConsentVersion = 1;
+constexpr int64_t kMaxConsentVersion = 2;
+constexpr size_t kSha256HexDigits = 64;
+
+constexpr figurant::Entry<consent::Signer, std::string_view> kSignerNames[] = {
+    {consent::Signer::kPerformer, "performer"},
+    {consent::Signer::kEstate, "estate"},
+};
+constexpr figurant::Entry<KeyOrigin, std::string_view> kKeyOriginNames[] = {
+    {KeyOrigin::kEnrolmentCode, "enrolment_code"},
+    {KeyOrigin::kReplacement, "replacement"},
+    {KeyOrigin::kCustodial, "custodial"},
+};
+constexpr figurant::Entry<consent::Representation, std::string_view> kRepresentativeKindNames[] = {
+    {consent::Representation::kUnion, "union"},
+    {consent::Representation::kCounsel, "counsel"},
+};
+
+std::string_view SignerName(consent::Signer s) { return Lookup(kSignerNames, s, "performer"); }
 
 // "ledger entry 41 (usage)"
 std::string EntryName(const Entry& e) {
@@ -177,6 +198,42 @@ class FieldReader {
     std::copy(bytes->begin(), bytes->end(), out.begin());
     return out;
   }
+  // A string naming one value of `names`.
+  template <typename E, size_t N>
+  E Named(const char* key, const figurant::Entry<E, std::string_view> (&names)[N]) {
+    const std::string text = String(key);
+    if (!status_.ok()) return names[0].key;
+    if (auto value = KeyOf(names, text)) return *value;
+    std::string expected;
+    for (const auto& e : names) expected += (expected.empty() ? "" : ", ") + std::string(e.value);
+    Fail(key, "one of " + expected);
+    return names[0].key;
+  }
+  // 64 lowercase hex digits (a SHA-256).
+  std::string Sha256(const char* key) {
+    std::string text = String(key);
+    if (!status_.ok()) return text;
+    const bool hex =
+        text.size() == kSha256HexDigits && std::all_of(text.begin(), text.end(), [](char c) {
+          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        });
+    if (!hex) Fail(key, "64 lowercase hex digits");
+    return text;
+  }
+  consent::Language Language(const char* key) {
+    const std::string text = String(key);
+    if (!status_.ok()) return consent::Language::kEnglish;
+    const auto language = consent::ParseLanguage(text);
+    if (!language) Fail(key, "a language code (en, fr)");
+    return language.value_or(consent::Language::kEnglish);
+  }
+  consent::Representation RepresentationField(const char* key) {
+    const std::string text = String(key);
+    if (!status_.ok()) return consent::Representation::kNone;
+    const auto r = consent::ParseRepresentation(text);
+    if (!r) Fail(key, "union, counsel or none");
+    return r.value_or(consent::Representation::kNone);
+  }
   FrameRate Rate(const char* key) {
     const std::string text = String(key);
     if (!status_.ok()) return {};
@@ -286,6 +343,20 @@ void ReadFields(FieldReader& f, LicenceSignedEvent& l) {
   l.signed_at =
       f.Int("signed_at", std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
   l.terms = f.Object("terms");
+  if (f.Has("signature")) {
+    SignedConsent c;
+    c.signer = f.Named("signer", kSignerNames);
+    c.signer_id = f.String("signer_id");
+    c.public_key = f.HexBytes<kEd25519PublicKeyBytes>("public_key");
+    c.signature = f.HexBytes<kEd25519SignatureBytes>("signature");
+    c.terms_sha256 = f.Sha256("terms_sha256");
+    c.disclosure_sha256 = f.Sha256("disclosure_sha256");
+    c.language = f.Language("language");
+    c.representation = f.RepresentationField("representation");
+    c.version = static_cast<int>(f.Int("version", kMinConsentVersion, kMaxConsentVersion));
+    c.custodial = f.Bool("custodial");
+    l.consent = std::move(c);
+  }
 }
 
 void ReadFields(FieldReader& f, LicenceRevokedEvent& l) {
@@ -318,6 +389,36 @@ void ReadFields(FieldReader& f, ProductionDeclaredEvent& p) {
 void ReadFields(FieldReader& f, PerformerDeceasedEvent& p) {
   p.performer_id = f.String("performer");
   p.died_on = f.DateField("died_on");
+}
+
+void ReadFields(FieldReader& f, KeyEnrolledEvent& k) {
+  k.signer = f.Named("signer", kSignerNames);
+  k.signer_id = f.String("signer_id");
+  k.performer_id = f.String("performer");
+  k.public_key = f.HexBytes<kEd25519PublicKeyBytes>("public_key");
+  k.how = f.Named("how", kKeyOriginNames);
+  k.valid_from = f.Int("valid_from", 0, std::numeric_limits<int64_t>::max());
+  if (f.status().ok() && k.how == KeyOrigin::kReplacement) {
+    k.confirmed_by = f.String("confirmed_by");
+    k.code_sha256 = f.Sha256("code_sha256");
+    k.confirmation = f.HexBytes<kEd25519SignatureBytes>("confirmation");
+  }
+}
+
+void ReadFields(FieldReader& f, KeyRevokedEvent& k) {
+  k.signer = f.Named("signer", kSignerNames);
+  k.signer_id = f.String("signer_id");
+  k.performer_id = f.String("performer");
+  k.public_key = f.HexBytes<kEd25519PublicKeyBytes>("public_key");
+  k.from = f.Int("from", 0, std::numeric_limits<int64_t>::max());
+  k.reason = f.String("reason");
+}
+
+void ReadFields(FieldReader& f, RepresentativeRegisteredEvent& r) {
+  r.representative_id = f.String("representative");
+  r.name = f.String("name");
+  r.kind = f.Named("kind", kRepresentativeKindNames);
+  r.public_key = f.HexBytes<kEd25519PublicKeyBytes>("public_key");
 }
 
 template <typename Event>
@@ -359,12 +460,22 @@ std::string Payload(const SupersedeEvent& s) {
 }
 
 std::string Payload(const LicenceSignedEvent& l) {
-  return Dump({{"licence", l.licence_id},
-               {"performer", l.performer_id},
-               {"studio", l.studio_id},
-               {"synthetic", l.synthetic},
-               {"signed_at", l.signed_at},
-               {"terms", l.terms}});
+  json j = {{"licence", l.licence_id},  {"performer", l.performer_id}, {"studio", l.studio_id},
+            {"synthetic", l.synthetic}, {"signed_at", l.signed_at},    {"terms", l.terms}};
+  if (l.consent) {
+    const SignedConsent& c = *l.consent;
+    j["signer"] = SignerName(c.signer);
+    j["signer_id"] = c.signer_id;
+    j["public_key"] = ToHex(c.public_key);
+    j["signature"] = ToHex(c.signature);
+    j["terms_sha256"] = c.terms_sha256;
+    j["disclosure_sha256"] = c.disclosure_sha256;
+    j["language"] = consent::LanguageCode(c.language);
+    j["representation"] = consent::RepresentationName(c.representation);
+    j["version"] = c.version;
+    j["custodial"] = c.custodial;
+  }
+  return Dump(j);
 }
 
 std::string Payload(const LicenceRevokedEvent& l) {
@@ -396,6 +507,38 @@ std::string Payload(const PerformerDeceasedEvent& p) {
   return Dump({{"performer", p.performer_id}, {"died_on", p.died_on.ToString()}});
 }
 
+std::string_view KeyOriginName(KeyOrigin origin) {
+  return Lookup(kKeyOriginNames, origin, "enrolment_code");
+}
+
+std::string Payload(const KeyEnrolledEvent& k) {
+  json j = {{"signer", SignerName(k.signer)}, {"signer_id", k.signer_id},
+            {"performer", k.performer_id},    {"public_key", ToHex(k.public_key)},
+            {"how", KeyOriginName(k.how)},    {"valid_from", k.valid_from}};
+  if (k.how == KeyOrigin::kReplacement) {
+    j["confirmed_by"] = k.confirmed_by;
+    j["code_sha256"] = k.code_sha256;
+    j["confirmation"] = ToHex(k.confirmation);
+  }
+  return Dump(j);
+}
+
+std::string Payload(const KeyRevokedEvent& k) {
+  return Dump({{"signer", SignerName(k.signer)},
+               {"signer_id", k.signer_id},
+               {"performer", k.performer_id},
+               {"public_key", ToHex(k.public_key)},
+               {"from", k.from},
+               {"reason", k.reason}});
+}
+
+std::string Payload(const RepresentativeRegisteredEvent& r) {
+  return Dump({{"representative", r.representative_id},
+               {"name", r.name},
+               {"kind", Lookup(kRepresentativeKindNames, r.kind, "union")},
+               {"public_key", ToHex(r.public_key)}});
+}
+
 Result<json> PayloadObject(const Entry& entry) {
   json j = json::parse(entry.payload, nullptr, false);
   if (!j.is_object()) return DataLoss(EntryName(entry) + ": payload is not a JSON object");
@@ -421,6 +564,16 @@ Result<ProductionDeclaredEvent> ParseProductionDeclared(const Entry& entry) {
 }
 Result<PerformerDeceasedEvent> ParsePerformerDeceased(const Entry& entry) {
   return ParseAs<PerformerDeceasedEvent>(entry);
+}
+
+Result<KeyEnrolledEvent> ParseKeyEnrolled(const Entry& entry) {
+  return ParseAs<KeyEnrolledEvent>(entry);
+}
+Result<KeyRevokedEvent> ParseKeyRevoked(const Entry& entry) {
+  return ParseAs<KeyRevokedEvent>(entry);
+}
+Result<RepresentativeRegisteredEvent> ParseRepresentativeRegistered(const Entry& entry) {
+  return ParseAs<RepresentativeRegisteredEvent>(entry);
 }
 
 }  // namespace figurant::ledger

@@ -17,6 +17,9 @@
 #include <utility>
 #include <vector>
 
+#include "consent/check.h"
+#include "consent/consent_record.h"
+#include "consent/disclosure.h"
 #include "consent/production_declaration.h"
 #include "core/clock.h"
 #include "core/crypto.h"
@@ -59,7 +62,23 @@ struct SupersedeEvent {
   FrameKey key;
 };
 
-// Type 3, `licence_signed`: a licence signed, with the terms as signed.
+// The consent record as the ledger carries it: every field of consent::ConsentRecord except the
+// disclosure text (bound by its hash) and the parties and time the entry states itself, so that
+// whoever holds an export re-verifies the signature without the bank (ledger/consent_audit.h).
+struct SignedConsent {
+  consent::Signer signer = consent::Signer::kPerformer;
+  std::string signer_id;  // the performer's id, or their estate's
+  std::array<uint8_t, kEd25519PublicKeyBytes> public_key{};
+  std::array<uint8_t, kEd25519SignatureBytes> signature{};
+  std::string terms_sha256, disclosure_sha256;  // 64 lowercase hex digits each
+  consent::Language language = consent::Language::kEnglish;
+  consent::Representation representation = consent::Representation::kNone;
+  int version = 1;         // the consent message version signed [Limits: 1 or 2]
+  bool custodial = false;  // signed with a key the bank held (before performers enrolled keys)
+};
+
+// Type 3, `licence_signed`: a licence signed, with the terms as signed and (from registry schema
+// v4) the consent record.
 struct LicenceSignedEvent {
   static constexpr EntryType kType = EntryType::kLicenceSigned;
   std::string licence_id, performer_id, studio_id;
@@ -68,6 +87,9 @@ struct LicenceSignedEvent {
   // The signed canonical terms, a JSON object (consent::ParseTerms reads them; whether they still
   // parse as terms is the reader's question, not the payload's).
   nlohmann::json terms = nlohmann::json::object();
+  // None in entries written before consent records were carried: those were signed with the
+  // bank-held (custodial) key and cannot be re-verified from the ledger.
+  std::optional<SignedConsent> consent;
 };
 
 // Type 4, `licence_revoked`: a licence revoked from a date on.
@@ -107,6 +129,48 @@ struct PerformerDeceasedEvent {
   Date died_on;
 };
 
+// How an enrolled key came to be (`how` in key_enrolled).
+enum class KeyOrigin {
+  kEnrolmentCode,  // with a one-time enrolment code handed to the signer
+  kReplacement,    // replacing a lost key, confirmed by the signer's union or counsel
+  kCustodial,      // the key the bank held for a signer added before enrolment existed
+};
+std::string_view KeyOriginName(KeyOrigin origin);  // "enrolment_code", "replacement", "custodial"
+
+// Type 9, `key_enrolled`: a signer's public key and the start of its validity period. The private
+// half never reaches the bank (except for `custodial` keys, destroyed since: docs/keys.md).
+struct KeyEnrolledEvent {
+  static constexpr EntryType kType = EntryType::kKeyEnrolled;
+  consent::Signer signer = consent::Signer::kPerformer;
+  std::string signer_id, performer_id;
+  std::array<uint8_t, kEd25519PublicKeyBytes> public_key{};
+  KeyOrigin how = KeyOrigin::kEnrolmentCode;
+  int64_t valid_from = 0;  // [Units: Unix seconds]
+  // For a replacement only (empty/zero otherwise): the representative who confirmed it, the
+  // enrolment code's SHA-256 (hex) and the representative's Ed25519 signature over
+  // the replacement message (docs/keys.md, "Lost keys").
+  std::string confirmed_by, code_sha256;
+  std::array<uint8_t, kEd25519SignatureBytes> confirmation{};
+};
+
+// Type 10, `key_revoked`: the end of an enrolled key's validity period.
+struct KeyRevokedEvent {
+  static constexpr EntryType kType = EntryType::kKeyRevoked;
+  consent::Signer signer = consent::Signer::kPerformer;
+  std::string signer_id, performer_id;
+  std::array<uint8_t, kEd25519PublicKeyBytes> public_key{};
+  int64_t from = 0;    // the first second the key no longer signs [Units: Unix seconds]
+  std::string reason;  // for people: "lost", "replaced by ..."
+};
+
+// Type 11, `representative_registered`: a union or counsel and the public half of its own key.
+struct RepresentativeRegisteredEvent {
+  static constexpr EntryType kType = EntryType::kRepresentativeRegistered;
+  std::string representative_id, name;
+  consent::Representation kind = consent::Representation::kUnion;  // union or counsel, never none
+  std::array<uint8_t, kEd25519PublicKeyBytes> public_key{};
+};
+
 // Canonical JSON payloads (docs/ledger.md). Usage payloads are written directly, without building
 // a JSON tree: metering appends them at hundreds of thousands a second.
 std::string Payload(const UsageEvent& event);
@@ -117,6 +181,9 @@ std::string Payload(const PerformerErasedEvent& event);
 std::string Payload(const StudioRegisteredEvent& event);
 std::string Payload(const ProductionDeclaredEvent& event);
 std::string Payload(const PerformerDeceasedEvent& event);
+std::string Payload(const KeyEnrolledEvent& event);
+std::string Payload(const KeyRevokedEvent& event);
+std::string Payload(const RepresentativeRegisteredEvent& event);
 
 // An event as Ledger::AppendPayloads takes it: its entry type and payload.
 template <typename Event>
@@ -131,6 +198,8 @@ Result<nlohmann::json> PayloadObject(const Entry& entry);
 // naming the entry and the field when the payload breaks its format.
 Result<UsageEvent> ParseUsage(const Entry& entry);
 Result<SupersedeEvent> ParseSupersede(const Entry& entry);
+// The consent fields are read when the payload has `signature`, and then all are required; an
+// entry without them (written before schema v4) parses with `consent` unset.
 Result<LicenceSignedEvent> ParseLicenceSigned(const Entry& entry);
 Result<LicenceRevokedEvent> ParseLicenceRevoked(const Entry& entry);
 Result<PerformerErasedEvent> ParsePerformerErased(const Entry& entry);
@@ -138,5 +207,8 @@ Result<StudioRegisteredEvent> ParseStudioRegistered(const Entry& entry);
 // Also DataLoss when `fps` is not a standard rate's exact text.
 Result<ProductionDeclaredEvent> ParseProductionDeclared(const Entry& entry);
 Result<PerformerDeceasedEvent> ParsePerformerDeceased(const Entry& entry);
+Result<KeyEnrolledEvent> ParseKeyEnrolled(const Entry& entry);
+Result<KeyRevokedEvent> ParseKeyRevoked(const Entry& entry);
+Result<RepresentativeRegisteredEvent> ParseRepresentativeRegistered(const Entry& entry);
 
 }  // namespace figurant::ledger

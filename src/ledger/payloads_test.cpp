@@ -314,6 +314,145 @@ TEST(PayloadsTest, DeclarationsAndDeathsAreReadStrictly) {
             "ledger entry 8 (performer_deceased): field \"died_on\": expected a date YYYY-MM-DD");
 }
 
+std::string Repeat(std::string_view hex_byte, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += hex_byte;
+  return out;
+}
+
+SignedConsent SampleConsent() {
+  SignedConsent c;
+  c.signer = consent::Signer::kEstate;
+  c.signer_id = "est_1";
+  c.public_key.fill(0x11);
+  c.signature.fill(0x22);
+  c.terms_sha256 = Repeat("a", 64);
+  c.disclosure_sha256 = Repeat("b", 64);
+  c.language = consent::Language::kFrench;
+  c.representation = consent::Representation::kUnion;
+  c.version = 2;
+  c.custodial = false;
+  return c;
+}
+
+KeyEnrolledEvent SampleReplacement() {
+  KeyEnrolledEvent k;
+  k.signer = consent::Signer::kPerformer;
+  k.signer_id = "per_1";
+  k.performer_id = "per_1";
+  k.public_key.fill(0x33);
+  k.how = KeyOrigin::kReplacement;
+  k.valid_from = 1790000100;
+  k.confirmed_by = "rep_1";
+  k.code_sha256 = Repeat("c", 64);
+  k.confirmation.fill(0x44);
+  return k;
+}
+
+// Schema v4's entries: a licence_signed carrying its consent record, key enrolment, revocation and
+// a representative's registration, pinned like the others.
+TEST(PayloadsTest, KeyEventsAndConsentRecordsArePinnedAndParseBack) {
+  LicenceSignedEvent l = SampleSigned();
+  l.consent = SampleConsent();
+  EXPECT_EQ(Payload(l),
+            R"({"custodial":false,"disclosure_sha256":")" + Repeat("b", 64) +
+                R"(","language":"fr","licence":"lic_1","performer":"per_1","public_key":")" +
+                Repeat("11", 32) + R"(","representation":"union","signature":")" +
+                Repeat("22", 64) +
+                R"(","signed_at":1790000000,"signer":"estate","signer_id":"est_1",)"
+                R"("studio":"stu_1","synthetic":false,"terms":{"compensation":{"currency":)"
+                R"("EUR","scan_fee":180.0},"revocable":true,"uses":["background"]},)"
+                R"("terms_sha256":")" +
+                Repeat("a", 64) + R"(","version":2})");
+  auto parsed = ParseLicenceSigned(EntryOf(EntryType::kLicenceSigned, Payload(l)));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_TRUE(parsed->consent.has_value());
+  EXPECT_EQ(parsed->consent->signer, consent::Signer::kEstate);
+  EXPECT_EQ(parsed->consent->signature, l.consent->signature);
+  EXPECT_EQ(parsed->consent->language, consent::Language::kFrench);
+  EXPECT_EQ(parsed->consent->version, 2);
+  // An entry from before v4 has no consent record: custodial, not re-verifiable.
+  auto old = ParseLicenceSigned(EntryOf(EntryType::kLicenceSigned, Payload(SampleSigned())));
+  ASSERT_TRUE(old.ok());
+  EXPECT_FALSE(old->consent.has_value());
+
+  EXPECT_EQ(Payload(SampleReplacement()),
+            R"({"code_sha256":")" + Repeat("c", 64) + R"(","confirmation":")" + Repeat("44", 64) +
+                R"(","confirmed_by":"rep_1","how":"replacement","performer":"per_1",)"
+                R"("public_key":")" +
+                Repeat("33", 32) +
+                R"(","signer":"performer","signer_id":"per_1","valid_from":1790000100})");
+  auto enrolled = ParseKeyEnrolled(EntryOf(EntryType::kKeyEnrolled, Payload(SampleReplacement())));
+  ASSERT_TRUE(enrolled.ok()) << enrolled.status().ToString();
+  EXPECT_EQ(enrolled->how, KeyOrigin::kReplacement);
+  EXPECT_EQ(enrolled->confirmation, SampleReplacement().confirmation);
+  KeyEnrolledEvent by_code = SampleReplacement();
+  by_code.how = KeyOrigin::kEnrolmentCode;
+  EXPECT_EQ(Payload(by_code), R"({"how":"enrolment_code","performer":"per_1","public_key":")" +
+                                  Repeat("33", 32) +
+                                  R"(","signer":"performer","signer_id":"per_1",)"
+                                  R"("valid_from":1790000100})");
+  KeyRevokedEvent revoked{consent::Signer::kPerformer, "per_1", "per_1", {}, 1790000200, "lost"};
+  revoked.public_key.fill(0x33);
+  EXPECT_EQ(Payload(revoked), R"({"from":1790000200,"performer":"per_1","public_key":")" +
+                                  Repeat("33", 32) +
+                                  R"(","reason":"lost","signer":"performer","signer_id":"per_1"})");
+  EXPECT_TRUE(ParseKeyRevoked(EntryOf(EntryType::kKeyRevoked, Payload(revoked))).ok());
+  RepresentativeRegisteredEvent rep{
+      "rep_1", "Union des artistes", consent::Representation::kUnion, {}};
+  EXPECT_EQ(Payload(rep), R"({"kind":"union","name":"Union des artistes","public_key":")" +
+                              Repeat("00", 32) + R"(","representative":"rep_1"})");
+  EXPECT_TRUE(
+      ParseRepresentativeRegistered(EntryOf(EntryType::kRepresentativeRegistered, Payload(rep)))
+          .ok());
+}
+
+TEST(PayloadsTest, KeyEventsAndConsentRecordsAreReadStrictly) {
+  LicenceSignedEvent l = SampleSigned();
+  l.consent = SampleConsent();
+  json bad = json::parse(Payload(l));
+  bad.erase("signer_id");  // a record with a signature has every field
+  EXPECT_EQ(
+      ParseLicenceSigned(EntryOf(EntryType::kLicenceSigned, bad.dump(), 3)).status().message(),
+      "ledger entry 3 (licence_signed): field \"signer_id\" is missing");
+  bad = json::parse(Payload(l));
+  bad["terms_sha256"] = Repeat("A", 64);
+  EXPECT_EQ(
+      ParseLicenceSigned(EntryOf(EntryType::kLicenceSigned, bad.dump(), 3)).status().message(),
+      "ledger entry 3 (licence_signed): field \"terms_sha256\": expected 64 lowercase hex "
+      "digits");
+  bad = json::parse(Payload(l));
+  bad["version"] = 3;
+  EXPECT_EQ(
+      ParseLicenceSigned(EntryOf(EntryType::kLicenceSigned, bad.dump(), 3)).status().message(),
+      "ledger entry 3 (licence_signed): field \"version\": expected an integer in [1, 2]");
+  bad = json::parse(Payload(l));
+  bad["signer"] = "agent";
+  EXPECT_EQ(
+      ParseLicenceSigned(EntryOf(EntryType::kLicenceSigned, bad.dump(), 3)).status().message(),
+      "ledger entry 3 (licence_signed): field \"signer\": expected one of performer, estate");
+  json enrolled = json::parse(Payload(SampleReplacement()));
+  enrolled.erase("confirmation");  // a replacement names its confirmation
+  EXPECT_EQ(
+      ParseKeyEnrolled(EntryOf(EntryType::kKeyEnrolled, enrolled.dump(), 9)).status().message(),
+      "ledger entry 9 (key_enrolled): field \"confirmation\" is missing");
+  enrolled["how"] = "guessed";
+  EXPECT_EQ(
+      ParseKeyEnrolled(EntryOf(EntryType::kKeyEnrolled, enrolled.dump(), 9)).status().message(),
+      "ledger entry 9 (key_enrolled): field \"how\": expected one of enrolment_code, "
+      "replacement, custodial");
+  json rep = {{"kind", "none"},
+              {"name", "N"},
+              {"public_key", Repeat("00", 32)},
+              {"representative", "rep_1"}};
+  EXPECT_EQ(
+      ParseRepresentativeRegistered(EntryOf(EntryType::kRepresentativeRegistered, rep.dump(), 11))
+          .status()
+          .message(),
+      "ledger entry 11 (representative_registered): field \"kind\": expected one of union, "
+      "counsel");
+}
+
 TEST(PayloadsTest, NotAnObjectOrTheWrongTypeIsRefused) {
   const auto not_object = ParseSupersede(EntryOf(EntryType::kSupersede, "[1,2]", 5));
   EXPECT_EQ(not_object.status().code(), StatusCode::kDataLoss);

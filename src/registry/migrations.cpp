@@ -156,6 +156,95 @@ CREATE TRIGGER performer_death_immutable BEFORE UPDATE OF deceased_on ON perform
 BEGIN SELECT RAISE(ABORT, 'a recorded date of death never changes'); END;
 )sql";
 
+// Version 4: keys the bank never holds (docs/registry.md, "Enrolled keys"). Performers and estates
+// enrol the public half of a key they keep on their own device, with a one-time enrolment code;
+// the registry stores only the code's SHA-256. Each enrolled key has a validity period: it starts
+// when it is enrolled and ends when it is revoked (a lost key replaced with a representative's
+// confirmation). Consent records say which message version was signed and whether the signature was
+// made with a key the bank held (custodial: every consent signed before v4). Performers and
+// estates added from v4 on have no bank-held key: their `public_key` column holds 32 zero bytes
+// (not a valid Ed25519 key), the column being NOT NULL since v1.
+constexpr std::string_view kV4 = R"sql(
+CREATE TABLE enrolment_codes (
+  code_sha256   TEXT PRIMARY KEY CHECK (length(code_sha256) = 64),
+  performer_id  TEXT NOT NULL REFERENCES performers(id),
+  signer        TEXT NOT NULL CHECK (signer IN ('performer', 'estate')),
+  signer_id     TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  expires_at    INTEGER NOT NULL,
+  used_at       INTEGER,
+  CHECK (expires_at > created_at)
+);
+CREATE INDEX enrolment_codes_by_performer ON enrolment_codes(performer_id);
+CREATE TRIGGER enrolment_code_single_use BEFORE UPDATE ON enrolment_codes
+  WHEN OLD.used_at IS NOT NULL OR NEW.code_sha256 <> OLD.code_sha256
+    OR NEW.performer_id <> OLD.performer_id OR NEW.signer_id <> OLD.signer_id
+    OR NEW.expires_at <> OLD.expires_at
+BEGIN SELECT RAISE(ABORT, 'an enrolment code is used once and never changes'); END;
+
+CREATE TABLE representatives (
+  id          TEXT PRIMARY KEY CHECK (id LIKE 'rep\_%' ESCAPE '\'),
+  kind        TEXT NOT NULL CHECK (kind IN ('union', 'counsel')),
+  name        TEXT NOT NULL CHECK (length(name) > 0),
+  public_key  BLOB NOT NULL CHECK (typeof(public_key) = 'blob' AND length(public_key) = 32),
+  created_at  INTEGER NOT NULL
+);
+CREATE TRIGGER representatives_immutable BEFORE UPDATE ON representatives
+BEGIN SELECT RAISE(ABORT, 'a representative''s registration never changes'); END;
+
+CREATE TABLE signer_keys (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  signer          TEXT NOT NULL CHECK (signer IN ('performer', 'estate')),
+  signer_id       TEXT NOT NULL,
+  performer_id    TEXT NOT NULL REFERENCES performers(id),
+  public_key      BLOB NOT NULL CHECK (typeof(public_key) = 'blob' AND length(public_key) = 32),
+  how             TEXT NOT NULL CHECK (how IN ('enrolment_code', 'replacement', 'custodial')),
+  confirmed_by    TEXT REFERENCES representatives(id),
+  valid_from      INTEGER NOT NULL,
+  revoked_from    INTEGER,
+  revoked_reason  TEXT,
+  CHECK ((how = 'replacement') = (confirmed_by IS NOT NULL)),
+  CHECK ((revoked_from IS NULL) = (revoked_reason IS NULL)),
+  CHECK (revoked_from IS NULL OR revoked_from >= valid_from)
+);
+CREATE INDEX signer_keys_by_signer ON signer_keys(signer, signer_id);
+-- One current key per signer; a key is never enrolled twice.
+CREATE UNIQUE INDEX signer_keys_one_current ON signer_keys(signer, signer_id)
+  WHERE revoked_from IS NULL;
+CREATE UNIQUE INDEX signer_keys_unique_key ON signer_keys(public_key);
+CREATE TRIGGER signer_keys_revoke_only BEFORE UPDATE ON signer_keys
+  WHEN OLD.revoked_from IS NOT NULL OR NEW.seq <> OLD.seq OR NEW.signer <> OLD.signer
+    OR NEW.signer_id <> OLD.signer_id OR NEW.public_key <> OLD.public_key
+    OR NEW.valid_from <> OLD.valid_from OR NEW.how <> OLD.how
+BEGIN SELECT RAISE(ABORT, 'an enrolled key only ever gains the end of its period'); END;
+CREATE TRIGGER signer_keys_append_only_d BEFORE DELETE ON signer_keys
+BEGIN SELECT RAISE(ABORT, 'enrolled keys are never deleted'); END;
+
+ALTER TABLE consents ADD COLUMN version INTEGER NOT NULL DEFAULT 1 CHECK (version IN (1, 2));
+ALTER TABLE consents ADD COLUMN custodial INTEGER NOT NULL DEFAULT 1 CHECK (custodial IN (0, 1));
+
+-- A custodial consent confirmed again by its signer with their own enrolled key: the licence keeps
+-- its terms and disclosure; this signature (over the same hashes) replaces the custodial one.
+CREATE TABLE consent_confirmations (
+  licence_id         TEXT PRIMARY KEY REFERENCES consents(licence_id),
+  signed_at          INTEGER NOT NULL,
+  signer             TEXT NOT NULL CHECK (signer IN ('performer', 'estate')),
+  signer_id          TEXT NOT NULL,
+  public_key         BLOB NOT NULL CHECK (length(public_key) = 32),
+  signature          BLOB NOT NULL CHECK (length(signature) = 64),
+  representation     TEXT NOT NULL CHECK (representation IN ('union', 'counsel', 'none')),
+  version            INTEGER NOT NULL CHECK (version IN (1, 2))
+);
+CREATE TRIGGER consent_confirmations_immutable BEFORE UPDATE ON consent_confirmations
+BEGIN SELECT RAISE(ABORT, 'consent records are immutable'); END;
+
+-- The bank-held private keys of performers and estates were destroyed at this time.
+CREATE TABLE custodial_keys_destroyed (
+  id            INTEGER PRIMARY KEY CHECK (id = 1),
+  destroyed_at  INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -163,6 +252,8 @@ const std::vector<Migration>& Migrations() {
       {1, "performers, estates, studios, productions, doubles, licences, consents, events", kV1},
       {2, "double measurements, levels of detail and store address from scan ingest", kV2},
       {3, "studio keys; productions signed by their studio, with their frame rate", kV3},
+      {4, "enrolment codes, enrolled signer keys, representatives; consent version and custody",
+       kV4},
   };
   return kMigrations;
 }

@@ -37,6 +37,16 @@ std::string_view RepresentationName(Representation v) {
 std::optional<Representation> ParseRepresentation(std::string_view name) {
   return KeyOf(internal::kRepresentationNames, name);
 }
+std::string_view KeyOriginName(KeyOrigin v) { return Lookup(internal::kKeyOriginNames, v, ""); }
+std::optional<KeyOrigin> ParseKeyOrigin(std::string_view name) {
+  return KeyOf(internal::kKeyOriginNames, name);
+}
+std::string_view RepresentativeKindName(RepresentativeKind v) {
+  return Lookup(internal::kRepresentativeKindNames, v, "");
+}
+std::optional<RepresentativeKind> ParseRepresentativeKind(std::string_view name) {
+  return KeyOf(internal::kRepresentativeKindNames, name);
+}
 std::string_view LicenceEventKindName(LicenceEventKind v) {
   return Lookup(internal::kLicenceEventKindNames, v, "");
 }
@@ -63,6 +73,14 @@ constexpr size_t kSignatureBytes = 64;
 // SHA-256 as lowercase hex. [Units: characters]
 constexpr size_t kSha256HexDigits = 64;
 
+// What performers.public_key and estates.public_key hold for a performer or estate with no
+// bank-held key (schema v4: the column is NOT NULL since v1). Not a valid Ed25519 key.
+const Bytes kNoCustodialKey(kPublicKeyBytes, 0);
+
+// The stored custodial key as the struct holds it: empty for none.
+Bytes CustodialKey(Bytes stored) { return stored == kNoCustodialKey ? Bytes() : stored; }
+const Bytes& StoredCustodialKey(const Bytes& key) { return key.empty() ? kNoCustodialKey : key; }
+
 constexpr std::string_view kPerformerColumns =
     "id, name, email, language, public_key, synthetic, deceased_on, erased_at, created_at";
 
@@ -73,7 +91,7 @@ Result<Performer> ReadPerformer(const Statement& s) {
   p.name = r.Text(1);
   p.email = r.OptionalText(2);
   p.language = r.Code(3, kLanguageCodes);
-  p.public_key = r.FixedBlob(4, kPublicKeyBytes);
+  p.public_key = CustodialKey(r.FixedBlob(4, kPublicKeyBytes));
   p.synthetic = r.Flag(5);
   p.deceased_on = r.OptionalCalendarDate(6);
   p.erased_at = r.OptionalTimestamp(7);
@@ -89,7 +107,7 @@ Result<Estate> ReadEstate(const Statement& s) {
   e.id = r.Text(0);
   e.performer_id = r.Text(1);
   e.name = r.Text(2);
-  e.public_key = r.FixedBlob(3, kPublicKeyBytes);
+  e.public_key = CustodialKey(r.FixedBlob(3, kPublicKeyBytes));
   e.created_at = r.Timestamp(4);
   return r.Finish(std::move(e));
 }
@@ -149,9 +167,13 @@ Result<Licence> ReadLicence(const Statement& s) {
   return r.Finish(std::move(l));
 }
 
+// The consent message versions a record may carry (schema v4). [Limits: 1..2]
+constexpr int kFirstConsentVersion = 1;
+constexpr int kLastConsentVersion = 2;
+
 constexpr std::string_view kConsentColumns =
     "licence_id, disclosure_text, disclosure_sha256, terms_sha256, language, signed_at, signer, "
-    "signer_id, public_key, signature, representation";
+    "signer_id, public_key, signature, representation, version, custodial";
 
 Result<Consent> ReadConsent(const Statement& s) {
   RowReader r(s, "consents");
@@ -167,6 +189,8 @@ Result<Consent> ReadConsent(const Statement& s) {
   c.public_key = r.FixedBlob(8, kPublicKeyBytes);
   c.signature = r.FixedBlob(9, kSignatureBytes);
   c.representation = r.Enum(10, internal::kRepresentationNames);
+  c.version = r.SmallInt(11, kFirstConsentVersion, kLastConsentVersion);
+  c.custodial = r.Flag(12);
   return r.Finish(std::move(c));
 }
 
@@ -438,7 +462,7 @@ Status Registry::InsertPerformer(const Performer& p) {
     FIGURANT_ASSIGN_OR_RETURN(
         Statement s, db_->Prepare("INSERT INTO performers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     s.Bind(1, p.id).Bind(2, name).BindOptional(3, email).Bind(4, p.language);
-    s.BindBlob(5, p.public_key).Bind(6, static_cast<int64_t>(p.synthetic));
+    s.BindBlob(5, StoredCustodialKey(p.public_key)).Bind(6, static_cast<int64_t>(p.synthetic));
     s.BindOptional(7, OptionalDateText(p.deceased_on));
     if (p.erased_at) {
       s.Bind(8, *p.erased_at);
@@ -499,7 +523,7 @@ Status Registry::InsertEstate(const Estate& e) {
     Status r = s.Bind(1, e.id)
                    .Bind(2, e.performer_id)
                    .Bind(3, name)
-                   .BindBlob(4, e.public_key)
+                   .BindBlob(4, StoredCustodialKey(e.public_key))
                    .Bind(5, e.created_at)
                    .Run();
     AfterWrite();
@@ -793,7 +817,8 @@ Status Registry::InsertConsent(const Consent& c) {
     FIGURANT_ASSIGN_OR_RETURN(
         std::string text, Seal(performer_id, ConsentTextContext(c.licence_id), c.disclosure_text));
     FIGURANT_ASSIGN_OR_RETURN(
-        Statement s, db_->Prepare("INSERT INTO consents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        Statement s,
+        db_->Prepare("INSERT INTO consents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     Status r = s.Bind(1, c.licence_id)
                    .Bind(2, text)
                    .Bind(3, c.disclosure_sha256)
@@ -805,6 +830,8 @@ Status Registry::InsertConsent(const Consent& c) {
                    .BindBlob(9, c.public_key)
                    .BindBlob(10, c.signature)
                    .Bind(11, RepresentationName(c.representation))
+                   .Bind(12, static_cast<int64_t>(c.version))
+                   .Bind(13, static_cast<int64_t>(c.custodial))
                    .Run();
     AfterWrite();
     return InsertError(r, "consent for licence " + c.licence_id);
@@ -841,6 +868,255 @@ Result<std::vector<LicenceEvent>> Registry::ListLicenceEvents(const std::string&
                                        "FROM licence_events WHERE licence_id = ? ORDER BY seq")));
   s.Bind(1, licence_id);
   return ReadAll(s, ReadLicenceEvent);
+}
+
+// ---- enrolment (schema v4) ---------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kEnrolmentCodeColumns =
+    "code_sha256, performer_id, signer, signer_id, created_at, expires_at, used_at";
+
+Result<EnrolmentCode> ReadEnrolmentCode(const Statement& s) {
+  RowReader r(s, "enrolment_codes");
+  EnrolmentCode c;
+  c.code_sha256 = r.Hex(0, kSha256HexDigits);
+  c.performer_id = r.Text(1);
+  c.signer = r.Enum(2, internal::kSignerKindNames);
+  c.signer_id = r.Text(3);
+  c.created_at = r.Timestamp(4);
+  c.expires_at = r.Timestamp(5);
+  c.used_at = r.OptionalTimestamp(6);
+  return r.Finish(std::move(c));
+}
+
+constexpr std::string_view kSignerKeyColumns =
+    "seq, signer, signer_id, performer_id, public_key, how, confirmed_by, valid_from, "
+    "revoked_from, revoked_reason";
+
+Result<SignerKey> ReadSignerKey(const Statement& s) {
+  RowReader r(s, "signer_keys");
+  SignerKey k;
+  k.seq = s.Int(0);
+  k.signer = r.Enum(1, internal::kSignerKindNames);
+  k.signer_id = r.Text(2);
+  k.performer_id = r.Text(3);
+  k.public_key = r.FixedBlob(4, kPublicKeyBytes);
+  k.how = r.Enum(5, internal::kKeyOriginNames);
+  k.confirmed_by = r.OptionalText(6).value_or("");
+  k.valid_from = r.Timestamp(7);
+  k.revoked_from = r.OptionalTimestamp(8);
+  k.revoked_reason = r.OptionalText(9).value_or("");
+  return r.Finish(std::move(k));
+}
+
+constexpr std::string_view kRepresentativeColumns = "id, kind, name, public_key, created_at";
+
+Result<Representative> ReadRepresentative(const Statement& s) {
+  RowReader r(s, "representatives");
+  Representative rep;
+  rep.id = r.Text(0);
+  rep.kind = r.Enum(1, internal::kRepresentativeKindNames);
+  rep.name = r.Text(2);
+  rep.public_key = r.FixedBlob(3, kPublicKeyBytes);
+  rep.created_at = r.Timestamp(4);
+  return r.Finish(std::move(rep));
+}
+
+constexpr std::string_view kConfirmationColumns =
+    "licence_id, signed_at, signer, signer_id, public_key, signature, representation, version";
+
+Result<ConsentConfirmation> ReadConfirmation(const Statement& s) {
+  RowReader r(s, "consent_confirmations");
+  ConsentConfirmation c;
+  c.licence_id = r.Text(0);
+  c.signed_at = r.Timestamp(1);
+  c.signer = r.Enum(2, internal::kSignerKindNames);
+  c.signer_id = r.Text(3);
+  c.public_key = r.FixedBlob(4, kPublicKeyBytes);
+  c.signature = r.FixedBlob(5, kSignatureBytes);
+  c.representation = r.Enum(6, internal::kRepresentationNames);
+  c.version = r.SmallInt(7, kFirstConsentVersion, kLastConsentVersion);
+  return r.Finish(std::move(c));
+}
+
+std::optional<std::string> NonEmpty(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional(s);
+}
+
+}  // namespace
+
+Status Registry::InsertEnrolmentCode(const EnrolmentCode& c) {
+  return InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s, db_->Prepare("INSERT INTO enrolment_codes VALUES (?, ?, ?, ?, ?, ?, NULL)"));
+    Status r = s.Bind(1, c.code_sha256)
+                   .Bind(2, c.performer_id)
+                   .Bind(3, SignerKindName(c.signer))
+                   .Bind(4, c.signer_id)
+                   .Bind(5, c.created_at)
+                   .Bind(6, c.expires_at)
+                   .Run();
+    AfterWrite();
+    return InsertError(r, "enrolment code for performer " + c.performer_id);
+  });
+}
+
+Result<std::optional<EnrolmentCode>> Registry::GetEnrolmentCode(const std::string& code_sha256) {
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare(Select(kEnrolmentCodeColumns, "FROM enrolment_codes WHERE code_sha256 = ?")));
+  s.Bind(1, code_sha256);
+  return ReadOptional(s, ReadEnrolmentCode);
+}
+
+Status Registry::MarkEnrolmentCodeUsed(const std::string& code_sha256, UnixSeconds at) {
+  return InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(std::optional<EnrolmentCode> code, GetEnrolmentCode(code_sha256));
+    if (!code) return NotFound("no enrolment code with that hash");
+    if (code->used_at) return FailedPrecondition("the enrolment code was used already");
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s, db_->Prepare("UPDATE enrolment_codes SET used_at = ? WHERE code_sha256 = ?"));
+    Status r = s.Bind(1, at).Bind(2, code_sha256).Run();
+    AfterWrite();
+    return r;
+  });
+}
+
+Result<int64_t> Registry::InsertSignerKey(const SignerKey& k) {
+  int64_t seq = 0;
+  Status st = InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s,
+        db_->Prepare("INSERT INTO signer_keys (signer, signer_id, performer_id, public_key, how, "
+                     "confirmed_by, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    Status r = s.Bind(1, SignerKindName(k.signer))
+                   .Bind(2, k.signer_id)
+                   .Bind(3, k.performer_id)
+                   .BindBlob(4, k.public_key)
+                   .Bind(5, KeyOriginName(k.how))
+                   .BindOptional(6, NonEmpty(k.confirmed_by))
+                   .Bind(7, k.valid_from)
+                   .Run();
+    AfterWrite();
+    FIGURANT_RETURN_IF_ERROR(InsertError(r, "key of " + k.signer_id));
+    FIGURANT_ASSIGN_OR_RETURN(Statement q, db_->Prepare("SELECT last_insert_rowid()"));
+    FIGURANT_ASSIGN_OR_RETURN(bool row, q.Step());
+    seq = row ? q.Int(0) : 0;
+    return Status::Ok();
+  });
+  FIGURANT_RETURN_IF_ERROR(st);
+  return seq;
+}
+
+Status Registry::RevokeSignerKey(int64_t seq, UnixSeconds from, const std::string& reason) {
+  return InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement q, db_->Prepare(Select(kSignerKeyColumns, "FROM signer_keys WHERE seq = ?")));
+    q.Bind(1, seq);
+    FIGURANT_ASSIGN_OR_RETURN(SignerKey k,
+                              ReadOne(q, ReadSignerKey, "enrolled key", std::to_string(seq)));
+    if (k.revoked_from) {
+      return FailedPrecondition("enrolled key " + std::to_string(seq) + " is revoked already");
+    }
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s, db_->Prepare("UPDATE signer_keys SET revoked_from = ?, revoked_reason = ? "
+                                  "WHERE seq = ?"));
+    Status r = s.Bind(1, from).Bind(2, reason).Bind(3, seq).Run();
+    AfterWrite();
+    return r;
+  });
+}
+
+Result<std::vector<SignerKey>> Registry::ListSignerKeys(SignerKind signer,
+                                                        const std::string& signer_id) {
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare(Select(kSignerKeyColumns,
+                          "FROM signer_keys WHERE signer = ? AND signer_id = ? ORDER BY seq")));
+  s.Bind(1, SignerKindName(signer)).Bind(2, signer_id);
+  return ReadAll(s, ReadSignerKey);
+}
+
+Result<std::vector<SignerKey>> Registry::ListAllSignerKeys() {
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s, db_->Prepare(Select(kSignerKeyColumns, "FROM signer_keys ORDER BY seq")));
+  return ReadAll(s, ReadSignerKey);
+}
+
+Status Registry::InsertRepresentative(const Representative& rep) {
+  return InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(Statement s,
+                              db_->Prepare("INSERT INTO representatives VALUES (?, ?, ?, ?, ?)"));
+    Status r = s.Bind(1, rep.id)
+                   .Bind(2, RepresentativeKindName(rep.kind))
+                   .Bind(3, rep.name)
+                   .BindBlob(4, rep.public_key)
+                   .Bind(5, rep.created_at)
+                   .Run();
+    AfterWrite();
+    return InsertError(r, "representative " + rep.id);
+  });
+}
+
+Result<Representative> Registry::GetRepresentative(const std::string& id) {
+  FIGURANT_ASSIGN_OR_RETURN(Statement s, db_->Prepare(Select(kRepresentativeColumns,
+                                                             "FROM representatives WHERE id = ?")));
+  s.Bind(1, id);
+  return ReadOne(s, ReadRepresentative, "representative", id);
+}
+
+Result<std::vector<Representative>> Registry::ListRepresentatives() {
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare(Select(kRepresentativeColumns, "FROM representatives ORDER BY created_at, id")));
+  return ReadAll(s, ReadRepresentative);
+}
+
+Status Registry::InsertConsentConfirmation(const ConsentConfirmation& c) {
+  return InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s,
+        db_->Prepare("INSERT INTO consent_confirmations VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    Status r = s.Bind(1, c.licence_id)
+                   .Bind(2, c.signed_at)
+                   .Bind(3, SignerKindName(c.signer))
+                   .Bind(4, c.signer_id)
+                   .BindBlob(5, c.public_key)
+                   .BindBlob(6, c.signature)
+                   .Bind(7, RepresentationName(c.representation))
+                   .Bind(8, static_cast<int64_t>(c.version))
+                   .Run();
+    AfterWrite();
+    return InsertError(r, "confirmation of the consent to licence " + c.licence_id);
+  });
+}
+
+Result<std::optional<ConsentConfirmation>> Registry::GetConsentConfirmation(
+    const std::string& licence_id) {
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s, db_->Prepare(Select(kConfirmationColumns,
+                                       "FROM consent_confirmations WHERE licence_id = ?")));
+  s.Bind(1, licence_id);
+  return ReadOptional(s, ReadConfirmation);
+}
+
+Result<std::optional<UnixSeconds>> Registry::CustodialKeysDestroyedAt() {
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s, db_->Prepare("SELECT destroyed_at FROM custodial_keys_destroyed WHERE id = 1"));
+  FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<UnixSeconds>();
+  return std::optional<UnixSeconds>(s.Int(0));
+}
+
+Status Registry::SetCustodialKeysDestroyed(UnixSeconds at) {
+  return InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s, db_->Prepare("INSERT OR IGNORE INTO custodial_keys_destroyed VALUES (1, ?)"));
+    Status r = s.Bind(1, at).Run();
+    AfterWrite();
+    return r;
+  });
 }
 
 }  // namespace figurant::registry

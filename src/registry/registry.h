@@ -72,6 +72,20 @@ enum class LicenceEventKind { kDrafted, kSigned, kRevoked, kErased };
 std::string_view LicenceEventKindName(LicenceEventKind kind);
 std::optional<LicenceEventKind> ParseLicenceEventKind(std::string_view name);
 
+// `signer_keys.how`: how a key came to be enrolled.
+enum class KeyOrigin {
+  kEnrolmentCode,  // with a one-time enrolment code
+  kReplacement,    // replacing a lost key, confirmed by the signer's union or counsel
+  kCustodial,      // the key the bank held for a performer or estate added before schema v4
+};
+std::string_view KeyOriginName(KeyOrigin origin);  // "enrolment_code", "replacement", "custodial"
+std::optional<KeyOrigin> ParseKeyOrigin(std::string_view name);
+
+// `representatives.kind`.
+enum class RepresentativeKind { kUnion, kCounsel };
+std::string_view RepresentativeKindName(RepresentativeKind kind);  // "union", "counsel"
+std::optional<RepresentativeKind> ParseRepresentativeKind(std::string_view name);
+
 // Language columns hold an ISO 639-1 code from this closed set (consent::Language is the typed
 // form; the registry does not depend on consent/, so it keeps the code and checks it on read).
 inline constexpr std::array<std::string_view, 2> kLanguageCodes = {"en", "fr"};
@@ -81,8 +95,10 @@ struct Performer {
   std::string name;                  // personal data (sealed); empty once the performer is erased
   std::optional<std::string> email;  // personal data (sealed); none once erased
   std::string language = "en";       // one of kLanguageCodes: the language of their disclosures
-  Bytes public_key;                  // Ed25519, 32 bytes
-  bool synthetic = false;            // generated, no real person: never paid
+  // Ed25519, 32 bytes: the key the bank held for a performer added before schema v4 (custodial);
+  // empty for performers added since, who enrol keys of their own (SignerKey).
+  Bytes public_key;
+  bool synthetic = false;  // generated, no real person: never paid
   std::optional<Date> deceased_on;
   std::optional<UnixSeconds> erased_at;  // right to erasure exercised
   UnixSeconds created_at = 0;
@@ -94,7 +110,7 @@ struct Estate {
   // e.g. "Estate of A. Diallo, c/o Maître Roux"; personal data (sealed under the performer's
   // key), empty once the performer is erased.
   std::string name;
-  Bytes public_key;  // Ed25519, 32 bytes
+  Bytes public_key;  // Ed25519, 32 bytes, custodial (before v4); empty since, as for performers
   UnixSeconds created_at = 0;
 };
 
@@ -178,6 +194,55 @@ struct Consent {
   Bytes signature;        // Ed25519, 64 bytes
   Representation representation = Representation::kNone;
   bool disclosure_erased = false;  // set on read, never stored
+  int version = 1;         // the consent message version signed [Limits: 1 or 2] (schema v4)
+  bool custodial = false;  // signed with a key the bank held (every consent from before v4)
+};
+
+// A custodial consent confirmed again by its signer with their own enrolled key (schema v4): the
+// same licence, terms and disclosure hashes and language, signed anew.
+struct ConsentConfirmation {
+  std::string licence_id;
+  UnixSeconds signed_at = 0;
+  SignerKind signer = SignerKind::kPerformer;
+  std::string signer_id;
+  Bytes public_key;  // Ed25519, 32 bytes
+  Bytes signature;   // Ed25519, 64 bytes
+  Representation representation = Representation::kNone;
+  int version = 1;  // [Limits: 1 or 2]
+};
+
+// A one-time enrolment code (schema v4). Only its SHA-256 is stored.
+struct EnrolmentCode {
+  std::string code_sha256;  // 64 lowercase hex digits of SHA-256 of the normalised code
+  std::string performer_id;
+  SignerKind signer = SignerKind::kPerformer;
+  std::string signer_id;  // the performer's id, or their estate's
+  UnixSeconds created_at = 0;
+  UnixSeconds expires_at = 0;  // [Limits: > created_at]
+  std::optional<UnixSeconds> used_at;
+};
+
+// A public key a performer or estate enrolled, and its validity period (schema v4).
+struct SignerKey {
+  int64_t seq = 0;  // assigned by the registry
+  SignerKind signer = SignerKind::kPerformer;
+  std::string signer_id;
+  std::string performer_id;
+  Bytes public_key;  // Ed25519, 32 bytes
+  KeyOrigin how = KeyOrigin::kEnrolmentCode;
+  std::string confirmed_by;  // representative id; set exactly when how is kReplacement
+  UnixSeconds valid_from = 0;
+  std::optional<UnixSeconds> revoked_from;  // the first second the key no longer signs
+  std::string revoked_reason;               // set exactly when revoked_from is
+};
+
+// A union or counsel registered with the public half of its own key (schema v4).
+struct Representative {
+  std::string id;  // rep_...
+  RepresentativeKind kind = RepresentativeKind::kUnion;
+  std::string name;
+  Bytes public_key;  // Ed25519, 32 bytes
+  UnixSeconds created_at = 0;
 };
 
 struct LicenceEvent {
@@ -282,6 +347,30 @@ class Registry {
   Result<std::optional<Consent>> GetConsent(const std::string& licence_id);
   Status AppendLicenceEvent(const LicenceEvent& e);  // seq assigned by the registry
   Result<std::vector<LicenceEvent>> ListLicenceEvents(const std::string& licence_id);
+
+  // ---- enrolment (schema v4)
+  Status InsertEnrolmentCode(const EnrolmentCode& code);
+  // The code with this hash, if any.
+  Result<std::optional<EnrolmentCode>> GetEnrolmentCode(const std::string& code_sha256);
+  // Marks an unused code used. FailedPrecondition when it was used already; NotFound when unknown.
+  Status MarkEnrolmentCodeUsed(const std::string& code_sha256, UnixSeconds at);
+  // Inserts an enrolled key; returns its seq. AlreadyExists when the signer has a current
+  // (unrevoked) key or the key is enrolled already.
+  Result<int64_t> InsertSignerKey(const SignerKey& key);
+  // Ends a current key's period. FailedPrecondition when it is revoked already.
+  Status RevokeSignerKey(int64_t seq, UnixSeconds from, const std::string& reason);
+  // The signer's keys, oldest first.
+  Result<std::vector<SignerKey>> ListSignerKeys(SignerKind signer, const std::string& signer_id);
+  // Every enrolled key, in enrolment order.
+  Result<std::vector<SignerKey>> ListAllSignerKeys();
+  Status InsertRepresentative(const Representative& r);
+  Result<Representative> GetRepresentative(const std::string& id);
+  Result<std::vector<Representative>> ListRepresentatives();
+  Status InsertConsentConfirmation(const ConsentConfirmation& c);
+  Result<std::optional<ConsentConfirmation>> GetConsentConfirmation(const std::string& licence_id);
+  // When the bank-held private keys were destroyed (the custodial migration), if they were.
+  Result<std::optional<UnixSeconds>> CustodialKeysDestroyedAt();
+  Status SetCustodialKeysDestroyed(UnixSeconds at);
 
   // The SQLite connection, for modules that own their own tables (added by their migrations).
   internal::Database& database() { return *db_; }

@@ -131,9 +131,22 @@ Status LedgerFacts::Add(const ledger::Entry& e) {
                                Recorded<consent::SignedProduction>{e.seq, std::move(p.production)});
       return Status::Ok();
     }
-    default:
+    case ledger::EntryType::kRepresentativeRegistered: {
+      FIGURANT_ASSIGN_OR_RETURN(ledger::RepresentativeRegisteredEvent r,
+                                ledger::ParseRepresentativeRegistered(e));
+      const std::string id = r.representative_id;
+      representatives_.try_emplace(id, std::move(r));
       return Status::Ok();
+    }
+    default:
+      return keys_.Add(e);  // key_enrolled, key_revoked; others are ignored
   }
+}
+
+const ledger::RepresentativeRegisteredEvent* LedgerFacts::Representative(
+    const std::string& id) const {
+  const auto it = representatives_.find(id);
+  return it == representatives_.end() ? nullptr : &it->second;
 }
 
 bool LedgerFacts::HasSignature(const std::string& licence_id) const {

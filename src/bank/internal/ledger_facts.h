@@ -17,6 +17,7 @@
 
 #include "consent/production_declaration.h"
 #include "core/status.h"
+#include "ledger/consent_audit.h"
 #include "ledger/ledger.h"
 #include "ledger/payloads.h"
 #include "registry/registry.h"
@@ -37,6 +38,10 @@ class LedgerFacts {
   std::optional<std::array<uint8_t, kEd25519PublicKeyBytes>> StudioKey(
       const std::string& studio_id) const;
   bool HasDeclaration(const std::string& production_id) const;
+  // Which signer key was valid when (key_enrolled and key_revoked entries).
+  const ledger::KeyHistory& keys() const { return keys_; }
+  // The representative the ledger registered under `id`, if any.
+  const ledger::RepresentativeRegisteredEvent* Representative(const std::string& id) const;
 
   // OK when the licence row's state, signing time, revocation date, parties and terms are what
   // the ledger records; DataLoss naming the first column that is not. Call after the ledger has
@@ -78,6 +83,8 @@ class LedgerFacts {
   std::map<std::string, Performer> performers_;
   std::map<std::string, Recorded<ledger::StudioRegisteredEvent>> studios_;
   std::map<std::string, Recorded<consent::SignedProduction>> productions_;
+  std::map<std::string, ledger::RepresentativeRegisteredEvent> representatives_;
+  ledger::KeyHistory keys_;
 };
 
 }  // namespace figurant::bank::internal

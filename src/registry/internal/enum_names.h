@@ -50,4 +50,15 @@ inline constexpr Entry<LicenceEventKind, std::string_view> kLicenceEventKindName
     {LicenceEventKind::kErased, "erased"},
 };
 
+inline constexpr Entry<KeyOrigin, std::string_view> kKeyOriginNames[] = {
+    {KeyOrigin::kEnrolmentCode, "enrolment_code"},
+    {KeyOrigin::kReplacement, "replacement"},
+    {KeyOrigin::kCustodial, "custodial"},
+};
+
+inline constexpr Entry<RepresentativeKind, std::string_view> kRepresentativeKindNames[] = {
+    {RepresentativeKind::kUnion, "union"},
+    {RepresentativeKind::kCounsel, "counsel"},
+};
+
 }  // namespace figurant::registry::internal

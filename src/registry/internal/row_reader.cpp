@@ -75,6 +75,15 @@ bool RowReader::Flag(int column) {
   return v == 1;
 }
 
+int RowReader::SmallInt(int column, int min, int max) {
+  const int64_t v = row_.Int(column);
+  if (Type(column) != SQLITE_INTEGER || v < min || v > max) {
+    Fail(column, "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+    return min;
+  }
+  return static_cast<int>(v);
+}
+
 double RowReader::Measure(int column) {
   const int type = Type(column);
   if (type != SQLITE_FLOAT && type != SQLITE_INTEGER && type != SQLITE_NULL) {

@@ -50,6 +50,8 @@ class RowReader {
   std::optional<Date> OptionalCalendarDate(int column);
   // INTEGER 0 or 1.
   bool Flag(int column);
+  // INTEGER in [min, max] (small closed ranges: a message version).
+  int SmallInt(int column, int min, int max);
   // REAL or INTEGER. NULL reads as 0: rows written before the column was added hold NULL
   // (docs/registry.md: measurements are 0 for placeholders).
   double Measure(int column);

@@ -1,0 +1,98 @@
+// Which signer key was valid when, and every consent re-verified, from a ledger alone
+// (docs/ledger.md, "Consents in an export"). An auditor, a union or a court holding an export and
+// the bank's public key needs no registry and no trust in the bank: a `licence_signed` entry
+// carries its consent record, and `key_enrolled` / `key_revoked` entries earlier in the log say
+// which key the signer held at the signing time.
+//
+// The consent message is consent::ConsentMessage (docs/licence.md); signatures are Ed25519
+// (RFC 8032, libsodium). Not thread-safe; no I/O.
+#pragma once
+
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/crypto.h"
+#include "core/status.h"
+#include "ledger/ledger.h"
+#include "ledger/payloads.h"
+
+namespace figurant::ledger {
+
+using Ed25519Key = std::array<uint8_t, kEd25519PublicKeyBytes>;
+
+// One enrolled key and its validity period, as the ledger states it.
+struct KeyPeriod {
+  consent::Signer signer = consent::Signer::kPerformer;
+  std::string signer_id, performer_id;
+  Ed25519Key public_key{};
+  KeyOrigin how = KeyOrigin::kEnrolmentCode;
+  int64_t valid_from = 0;               // [Units: Unix seconds]
+  std::optional<int64_t> revoked_from;  // first second it no longer signs [Units: Unix seconds]
+  uint64_t enrolled_seq = 0;            // the key_enrolled entry
+};
+
+// The key periods of every signer, fed the ledger's entries in order.
+class KeyHistory {
+ public:
+  // Indexes key_enrolled and key_revoked entries; other entries are ignored. DataLoss naming the
+  // entry when its payload breaks its format, when it enrols a key already enrolled, enrols a
+  // second current key for a signer, or revokes a key that is not enrolled for that signer or is
+  // revoked already.
+  Status Add(const Entry& entry);
+
+  // The period of `key`, if any entry enrolled it.
+  const KeyPeriod* Find(const Ed25519Key& key) const;
+  // The signer's current (unrevoked) key, if any.
+  const KeyPeriod* Current(consent::Signer signer, const std::string& signer_id) const;
+  // Every period of the signer, in enrolment order.
+  std::vector<KeyPeriod> PeriodsOf(consent::Signer signer, const std::string& signer_id) const;
+  // OK when `key` was enrolled for the signer and valid at `at` (valid_from <= at < revoked_from).
+  // PermissionDenied saying why otherwise: not enrolled at all, enrolled for another signer, not
+  // yet valid, or revoked by then.
+  Status CheckValidAt(consent::Signer signer, const std::string& signer_id, const Ed25519Key& key,
+                      int64_t at) const;
+
+ private:
+  std::map<Ed25519Key, KeyPeriod> periods_;
+};
+
+// The consent record a licence_signed entry states, disclosure text empty. Only for entries that
+// carry one (event.consent set).
+consent::ConsentRecord RecordOf(const LicenceSignedEvent& event);
+
+// What the audit found.
+struct ConsentAuditReport {
+  uint64_t consents = 0;   // licence_signed entries
+  uint64_t verified = 0;   // signed on the signer's own device, re-verified under the enrolled key
+  uint64_t custodial = 0;  // signed with a key the bank held: reported `custodial_signature`
+  std::vector<std::string> custodial_licences;  // their licence ids, in ledger order
+  uint64_t keys_enrolled = 0, keys_revoked = 0;
+};
+
+// Re-verifies every consent of a ledger, fed its entries in order (e.g. through ReadLog). A consent
+// carried by a licence_signed entry must: hash the entry's terms to its terms_sha256 (the terms
+// re-serialised canonically), verify under its public key over consent::ConsentMessage, and that
+// key must be the signer's key enrolled and valid at signed_at (KeyHistory::CheckValidAt over the
+// entries before it). A custodial consent is counted, not verified (its key was the bank's to
+// use). The first consent that fails stops the audit: DataLoss naming the entry, the licence and
+// why.
+class ConsentAuditor {
+ public:
+  Status Add(const Entry& entry);
+  const ConsentAuditReport& report() const { return report_; }
+  const KeyHistory& keys() const { return keys_; }
+
+ private:
+  Status AuditSigned(const Entry& entry);
+  KeyHistory keys_;
+  ConsentAuditReport report_;
+};
+
+// The flag every listing shows for a consent signed with a bank-held key.
+inline constexpr std::string_view kCustodialSignature = "custodial_signature";
+
+}  // namespace figurant::ledger
