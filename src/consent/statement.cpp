@@ -21,6 +21,9 @@ constexpr Entry<StatementKind, std::string_view> kKindNames[] = {
     {StatementKind::kStrike, "strike"},
     {StatementKind::kKeyReplacement, "key_replacement"},
     {StatementKind::kLogin, "login"},
+    {StatementKind::kEndStrike, "end_strike"},
+    {StatementKind::kJoinUnion, "join_union"},
+    {StatementKind::kLeaveUnion, "leave_union"},
 };
 
 // What signing a statement of each kind means, as the signer is told: English, then French.
@@ -37,6 +40,14 @@ constexpr KindMeaning kMeanings[] = {
     {StatementKind::kKeyReplacement, "you confirm that a performer's key is replaced",
      "vous confirmez le remplacement de la clé d'un artiste"},
     {StatementKind::kLogin, "you log in", "vous vous connectez"},
+    {StatementKind::kEndStrike, "you end a strike", "vous mettez fin à une grève"},
+    {StatementKind::kJoinUnion,
+     "you declare you belong to a union: its strikes apply to your doubles and it sees your "
+     "totals",
+     "vous déclarez être membre d'un syndicat : ses grèves s'appliquent à vos doubles et il voit "
+     "vos totaux"},
+    {StatementKind::kLeaveUnion, "you declare you no longer belong to a union",
+     "vous déclarez ne plus être membre d'un syndicat"},
 };
 
 constexpr std::string_view kReservedName = "kind";

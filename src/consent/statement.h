@@ -23,8 +23,18 @@
 
 namespace figurant::consent {
 
-enum class StatementKind { kSuspendLicence, kResumeLicence, kStrike, kKeyReplacement, kLogin };
-// "suspend_licence", "resume_licence", "strike", "key_replacement", "login"
+enum class StatementKind {
+  kSuspendLicence,
+  kResumeLicence,
+  kStrike,
+  kKeyReplacement,
+  kLogin,
+  kEndStrike,
+  kJoinUnion,
+  kLeaveUnion,
+};
+// "suspend_licence", "resume_licence", "strike", "key_replacement", "login", "end_strike",
+// "join_union", "leave_union"
 std::string_view StatementKindName(StatementKind kind);
 std::optional<StatementKind> ParseStatementKind(std::string_view name);
 

@@ -80,6 +80,8 @@ Status ParseAny(const Entry& e) {
       return ParseKeyRevoked(e).status();
     case EntryType::kRepresentativeRegistered:
       return ParseRepresentativeRegistered(e).status();
+    case EntryType::kStatement:
+      return ParseStatementEvent(e).status();
   }
   return Internal("unknown entry type");
 }

@@ -119,6 +119,8 @@ consent::ConsentRecord RecordOf(const LicenceSignedEvent& e) {
 
 Status ConsentAuditor::Add(const Entry& entry) {
   FIGURANT_RETURN_IF_ERROR(keys_.Add(entry));
+  FIGURANT_RETURN_IF_ERROR(statements_.Add(entry, keys_));
+  report_.statements = statements_.statements();
   switch (entry.type) {
     case EntryType::kKeyEnrolled:
       ++report_.keys_enrolled;

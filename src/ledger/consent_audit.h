@@ -19,6 +19,7 @@
 #include "core/status.h"
 #include "ledger/ledger.h"
 #include "ledger/payloads.h"
+#include "ledger/statements.h"
 
 namespace figurant::ledger {
 
@@ -71,6 +72,7 @@ struct ConsentAuditReport {
   uint64_t custodial = 0;  // signed with a key the bank held: reported `custodial_signature`
   std::vector<std::string> custodial_licences;  // their licence ids, in ledger order
   uint64_t keys_enrolled = 0, keys_revoked = 0;
+  uint64_t statements = 0;  // suspensions, strikes and memberships, each re-verified
 };
 
 // Re-verifies every consent of a ledger, fed its entries in order (e.g. through ReadLog). A consent
@@ -85,10 +87,12 @@ class ConsentAuditor {
   Status Add(const Entry& entry);
   const ConsentAuditReport& report() const { return report_; }
   const KeyHistory& keys() const { return keys_; }
+  const StatementIndex& statements() const { return statements_; }
 
  private:
   Status AuditSigned(const Entry& entry);
   KeyHistory keys_;
+  StatementIndex statements_;  // every statement re-verified under its signer's key then
   ConsentAuditReport report_;
 };
 

@@ -47,7 +47,7 @@ std::string LittleEndian(uint64_t v) {
 }
 
 bool IsKnownType(EntryType type) {
-  return type >= EntryType::kUsage && type <= EntryType::kRepresentativeRegistered;
+  return type >= EntryType::kUsage && type <= EntryType::kStatement;
 }
 
 Entry MakeEntry(const internal::EntryFields& fields, const Hash& leaf, uint64_t offset) {
@@ -324,6 +324,8 @@ std::string_view EntryTypeName(EntryType t) {
       return "key_revoked";
     case EntryType::kRepresentativeRegistered:
       return "representative_registered";
+    case EntryType::kStatement:
+      return "statement";
   }
   return "unknown";
 }

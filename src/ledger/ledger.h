@@ -40,6 +40,7 @@ enum class EntryType : uint8_t {
   kKeyEnrolled = 9,
   kKeyRevoked = 10,
   kRepresentativeRegistered = 11,
+  kStatement = 12,
 };
 std::string_view EntryTypeName(EntryType t);
 

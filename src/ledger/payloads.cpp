@@ -32,7 +32,6 @@ constexpr figurant::Entry<consent::Representation, std::string_view> kRepresenta
     {consent::Representation::kCounsel, "counsel"},
 };
 
-std::string_view SignerName(consent::Signer s) { return Lookup(kSignerNames, s, "performer"); }
 
 // "ledger entry 41 (usage)"
 std::string EntryName(const Entry& e) {
@@ -421,6 +420,24 @@ void ReadFields(FieldReader& f, RepresentativeRegisteredEvent& r) {
   r.public_key = f.HexBytes<kEd25519PublicKeyBytes>("public_key");
 }
 
+constexpr figurant::Entry<StatementSigner, std::string_view> kStatementSignerNames[] = {
+    {StatementSigner::kPerformer, "performer"},
+    {StatementSigner::kRepresentative, "representative"},
+};
+
+void ReadFields(FieldReader& f, StatementEvent& s) {
+  s.signer = f.Named("signer", kStatementSignerNames);
+  s.signer_id = f.String("signer_id");
+  const json statement = f.Object("statement");
+  if (!f.status().ok()) return;
+  auto parsed = consent::ParseStatementSignature(Dump(statement), "statement");
+  if (!parsed.ok()) {
+    f.Fail("statement", "a signed statement (" + parsed.status().message() + ")");
+    return;
+  }
+  s.statement = *std::move(parsed);
+}
+
 template <typename Event>
 Result<Event> ParseAs(const Entry& entry) {
   FIGURANT_ASSIGN_OR_RETURN(FieldReader f, FieldReader::Of(entry, Event::kType));
@@ -464,7 +481,7 @@ std::string Payload(const LicenceSignedEvent& l) {
             {"synthetic", l.synthetic}, {"signed_at", l.signed_at},    {"terms", l.terms}};
   if (l.consent) {
     const SignedConsent& c = *l.consent;
-    j["signer"] = SignerName(c.signer);
+    j["signer"] = consent::SignerName(c.signer);
     j["signer_id"] = c.signer_id;
     j["public_key"] = ToHex(c.public_key);
     j["signature"] = ToHex(c.signature);
@@ -512,7 +529,7 @@ std::string_view KeyOriginName(KeyOrigin origin) {
 }
 
 std::string Payload(const KeyEnrolledEvent& k) {
-  json j = {{"signer", SignerName(k.signer)}, {"signer_id", k.signer_id},
+  json j = {{"signer", consent::SignerName(k.signer)}, {"signer_id", k.signer_id},
             {"performer", k.performer_id},    {"public_key", ToHex(k.public_key)},
             {"how", KeyOriginName(k.how)},    {"valid_from", k.valid_from}};
   if (k.how == KeyOrigin::kReplacement) {
@@ -524,7 +541,7 @@ std::string Payload(const KeyEnrolledEvent& k) {
 }
 
 std::string Payload(const KeyRevokedEvent& k) {
-  return Dump({{"signer", SignerName(k.signer)},
+  return Dump({{"signer", consent::SignerName(k.signer)},
                {"signer_id", k.signer_id},
                {"performer", k.performer_id},
                {"public_key", ToHex(k.public_key)},
@@ -537,6 +554,16 @@ std::string Payload(const RepresentativeRegisteredEvent& r) {
                {"name", r.name},
                {"kind", Lookup(kRepresentativeKindNames, r.kind, "union")},
                {"public_key", ToHex(r.public_key)}});
+}
+
+std::string_view StatementSignerName(StatementSigner s) {
+  return Lookup(kStatementSignerNames, s, "performer");
+}
+
+std::string Payload(const StatementEvent& s) {
+  return Dump({{"signer", StatementSignerName(s.signer)},
+               {"signer_id", s.signer_id},
+               {"statement", json::parse(consent::StatementSignatureJson(s.statement))}});
 }
 
 Result<json> PayloadObject(const Entry& entry) {
@@ -574,6 +601,10 @@ Result<KeyRevokedEvent> ParseKeyRevoked(const Entry& entry) {
 }
 Result<RepresentativeRegisteredEvent> ParseRepresentativeRegistered(const Entry& entry) {
   return ParseAs<RepresentativeRegisteredEvent>(entry);
+}
+
+Result<StatementEvent> ParseStatementEvent(const Entry& entry) {
+  return ParseAs<StatementEvent>(entry);
 }
 
 }  // namespace figurant::ledger

@@ -21,6 +21,7 @@
 #include "consent/consent_record.h"
 #include "consent/disclosure.h"
 #include "consent/production_declaration.h"
+#include "consent/statement.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/status.h"
@@ -171,6 +172,21 @@ struct RepresentativeRegisteredEvent {
   std::array<uint8_t, kEd25519PublicKeyBytes> public_key{};
 };
 
+// Who signs a statement: a performer with their enrolled key, or a representative (a union) with
+// its registered key.
+enum class StatementSigner { kPerformer, kRepresentative };
+std::string_view StatementSignerName(StatementSigner s);  // "performer", "representative"
+
+// Type 12, `statement`: a statement a party signed with its own key (consent/statement.h) — a
+// performer suspending or resuming a licence, joining or leaving a union; a union declaring or
+// ending a strike — with its signature, so an export re-verifies it with no registry.
+struct StatementEvent {
+  static constexpr EntryType kType = EntryType::kStatement;
+  StatementSigner signer = StatementSigner::kPerformer;
+  std::string signer_id;  // per_… or rep_…
+  consent::SignedStatement statement;
+};
+
 // Canonical JSON payloads (docs/ledger.md). Usage payloads are written directly, without building
 // a JSON tree: metering appends them at hundreds of thousands a second.
 std::string Payload(const UsageEvent& event);
@@ -184,6 +200,7 @@ std::string Payload(const PerformerDeceasedEvent& event);
 std::string Payload(const KeyEnrolledEvent& event);
 std::string Payload(const KeyRevokedEvent& event);
 std::string Payload(const RepresentativeRegisteredEvent& event);
+std::string Payload(const StatementEvent& event);
 
 // An event as Ledger::AppendPayloads takes it: its entry type and payload.
 template <typename Event>
@@ -210,5 +227,7 @@ Result<PerformerDeceasedEvent> ParsePerformerDeceased(const Entry& entry);
 Result<KeyEnrolledEvent> ParseKeyEnrolled(const Entry& entry);
 Result<KeyRevokedEvent> ParseKeyRevoked(const Entry& entry);
 Result<RepresentativeRegisteredEvent> ParseRepresentativeRegistered(const Entry& entry);
+// Also DataLoss when the statement's kind is unknown or a field breaks consent/statement.h's rules.
+Result<StatementEvent> ParseStatementEvent(const Entry& entry);
 
 }  // namespace figurant::ledger
