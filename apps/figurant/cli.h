@@ -110,5 +110,8 @@ void RegisterRenderCommand(CLI::App& app, Context& ctx);   // render
 void RegisterLedgerCommands(CLI::App& app, Context& ctx);  // ledger ..., statement, witness
 void RegisterDemoCommand(CLI::App& app, Context& ctx);     // demo
 void RegisterKeyCommands(CLI::App& app, Context& ctx);     // key new|sign|sign-statement
+// licence suspend|resume, performer join-union|leave-union, union strike|end-strike, record;
+// after RegisterBankCommands and RegisterLicenceCommands.
+void RegisterStatementCommands(CLI::App& app, Context& ctx);
 
 }  // namespace figurant::cli

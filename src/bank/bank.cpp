@@ -951,6 +951,7 @@ Result<std::vector<consent::LicenceFacts>> Bank::LicenceFactsOf(const std::strin
     f.signature_valid = v.signature_valid;
     f.signer = v.consent ? internal::ToConsent(v.consent->signer) : consent::Signer::kPerformer;
     f.revoked_from = v.licence.revoked_from;
+    f.suspensions = facts->statements().SuspensionsOf(f.id);
     out.push_back(std::move(f));
   }
   return out;
@@ -963,6 +964,7 @@ Result<consent::PerformerFacts> Bank::PerformerFactsOf(const std::string& perfor
   consent::PerformerFacts f;
   f.deceased_on = p.deceased_on;
   f.erased = p.erased_at.has_value();
+  f.strikes = facts->statements().StrikesFor(performer_id);
   return f;
 }
 

@@ -30,6 +30,7 @@
 #include "consent/consent_record.h"
 #include "consent/disclosure.h"
 #include "consent/production_declaration.h"
+#include "consent/statement.h"
 #include "consent/terms.h"
 #include "core/clock.h"
 #include "core/key_seal.h"
@@ -48,6 +49,11 @@ class LedgerFacts;
 
 // An Ed25519 public key (a studio's). [Units: bytes]
 using Ed25519PublicKey = std::array<uint8_t, kEd25519PublicKeyBytes>;
+
+// How far ahead of the bank's clock a signer's device may date a statement, and how long a signed
+// statement may wait before it is handed to the bank. [Units: s]
+inline constexpr int64_t kStatementClockSkew = 5 * 60;
+inline constexpr int64_t kStatementMaxAge = 7 * 24 * 3600;
 
 // How far a double's registered height may be from its stored geometry's standing height
 // (geom::Mesh::StandingHeight), for float rounding. [Units: metres]
@@ -285,6 +291,32 @@ class Bank {
   Result<std::vector<LicenceView>> ListLicences(const std::optional<std::string>& performer_id,
                                                 const std::optional<std::string>& studio_id = {});
 
+  // ---- statements signed with the signer's own key (docs/licence.md, "Suspensions and strikes")
+  // The request a signer's device signs (figurant key sign-statement), dated now. `from` (the
+  // first day it applies; default today) may not be before today.
+  //   suspend/resume: an active licence, signed by its performer.
+  //   strike/end_strike: a union registered in the bank, against a registered studio.
+  //   join_union/leave_union: a performer not erased, and a registered union.
+  // NotFound for an unknown licence, performer, studio or union; InvalidArgument for a `from`
+  // before today; FailedPrecondition when the statement would make no sense now (suspending a
+  // suspended licence, resuming one that is not, a revoked or draft licence, ending a strike that
+  // is not on, joining twice).
+  Result<consent::StatementRequest> SuspensionRequest(const std::string& licence_id, bool suspend,
+                                                      std::optional<Date> from);
+  Result<consent::StatementRequest> StrikeRequest(const std::string& union_id,
+                                                  const std::string& studio_id, bool declare,
+                                                  std::optional<Date> from);
+  Result<consent::StatementRequest> MembershipRequest(const std::string& performer_id,
+                                                      const std::string& union_id, bool join);
+  // Records a signed statement as a `statement` ledger entry, after checking: its fields are its
+  // kind's (InvalidArgument naming the field); it names objects that exist and it makes sense now
+  // (as for the requests); it was signed at most kStatementClockSkew in the future and at most
+  // kStatementMaxAge ago (InvalidArgument); and its key is the signer's — the performer's key
+  // enrolled and valid at signed_at, or the union's registered key — and the signature verifies
+  // (PermissionDenied). Nothing is written on failure. From then on `check` and `render` honour
+  // it (consent::Check reasons `suspended` and `strike`).
+  Status RecordStatement(const consent::SignedStatement& statement);
+
   // ---- the check: what a decision reads (docs/licence.md, "What a decision reads")
   // Each opens the ledger (once per Bank) and checks the registry rows it reads against it: a row
   // that disagrees with the signed record is DataLoss naming its table, row and column, and no
@@ -351,6 +383,12 @@ class Bank {
   Status CheckLedgerNotLost();
   // Appends the events (opening the ledger if needed) and indexes them.
   Status AppendFacts(const std::vector<std::pair<ledger::EntryType, std::string>>& entries);
+  // RecordStatement's and the requests' checks of what a statement names, against the registry
+  // and the ledger's facts; `now` dates the request.
+  Status CheckStatementObjects(const consent::SignedStatement& statement);
+  Result<consent::StatementRequest> StatementRequestFor(consent::StatementKind kind,
+                                                        std::vector<consent::StatementField> fields,
+                                                        std::string_view language);
   // Appends licence events to the ledger if it is open or can be opened; failures are reported
   // but do not undo the registry change (Reconcile catches up on the next open).
   // `entry` comes from ledger::ToEntry (ledger/payloads.h).

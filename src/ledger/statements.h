@@ -64,8 +64,16 @@ class StatementIndex {
   Status Add(const Entry& entry, const KeyHistory& keys);
   // Applies a statement already checked by the caller (Check), as Add does for its entry.
   void Apply(const consent::SignedStatement& statement);
-  // OK when `event` may be appended now: Add's checks without indexing it.
+  // OK when `event` may be appended now: Add's checks without indexing it. InvalidArgument for
+  // fields that are not its kind's or a signer that is not the party they name; PermissionDenied
+  // for a key that was not the signer's then or a signature that does not verify;
+  // FailedPrecondition when it makes no sense where the ledger stands (CheckTransition).
   Status Check(const StatementEvent& event, const KeyHistory& keys) const;
+  // OK when the statement makes sense where the ledger stands, whoever signed it (resuming a
+  // suspended licence, ending a strike that is on, ...); FailedPrecondition saying why not.
+  Status CheckTransition(const consent::SignedStatement& statement) const {
+    return Next(statement).status();
+  }
 
   // The licence's suspensions, oldest first.
   std::vector<consent::Suspension> SuspensionsOf(const std::string& licence_id) const;

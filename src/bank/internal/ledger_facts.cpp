@@ -84,6 +84,8 @@ Status CompareDeclaration(const registry::Production& row,
 }  // namespace
 
 Status LedgerFacts::Add(const ledger::Entry& e) {
+  // Suspensions, strikes and memberships; statements are checked under keys_ as it stands.
+  FIGURANT_RETURN_IF_ERROR(statements_.Add(e, keys_));
   switch (e.type) {
     case ledger::EntryType::kLicenceSigned: {
       FIGURANT_ASSIGN_OR_RETURN(ledger::LicenceSignedEvent s, ledger::ParseLicenceSigned(e));

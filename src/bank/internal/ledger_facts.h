@@ -40,6 +40,8 @@ class LedgerFacts {
   bool HasDeclaration(const std::string& production_id) const;
   // Which signer key was valid when (key_enrolled and key_revoked entries).
   const ledger::KeyHistory& keys() const { return keys_; }
+  // Suspensions, strikes and union memberships, as signed statements establish them.
+  const ledger::StatementIndex& statements() const { return statements_; }
   // The representative the ledger registered under `id`, if any.
   const ledger::RepresentativeRegisteredEvent* Representative(const std::string& id) const;
 
@@ -85,6 +87,7 @@ class LedgerFacts {
   std::map<std::string, Recorded<consent::SignedProduction>> productions_;
   std::map<std::string, ledger::RepresentativeRegisteredEvent> representatives_;
   ledger::KeyHistory keys_;
+  ledger::StatementIndex statements_;
 };
 
 }  // namespace figurant::bank::internal

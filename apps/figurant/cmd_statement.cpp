@@ -1,0 +1,162 @@
+// Statements a performer or a union signs with its own key (docs/licence.md, "Suspensions and
+// strikes"): the bank writes the request, the signer's device signs it (figurant key
+// sign-statement, never on the bank's machine), and the bank records the signed file.
+//   licence suspend|resume L [--from DATE] --out REQ.json
+//   union strike|end-strike U --studio S [--from DATE] --out REQ.json
+//   performer join-union|leave-union P --union U --out REQ.json
+//   record SIG.json
+#include <filesystem>
+#include <memory>
+
+#include "cli.h"
+#include "consent/statement.h"
+#include "core/file.h"
+
+namespace figurant::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr FileLimit kStatementFile{"statement signature file", 64u << 10};
+constexpr unsigned kRequestFileMode = 0644;
+
+struct RequestArgs {
+  std::string subject, other, from, out;
+};
+
+// Writes the request for the signer's device and says what to do with it.
+Status WriteRequest(Context& ctx, const consent::StatementRequest& request,
+                    const std::string& out) {
+  FIGURANT_RETURN_IF_ERROR(
+      CreateFileExclusive(out, consent::StatementRequestJson(request), kRequestFileMode)
+          .WithContext("--out"));
+  const std::string kind(consent::StatementKindName(request.kind));
+  nlohmann::json fields = nlohmann::json::object();
+  for (const consent::StatementField& f : request.fields) fields[f.name] = f.value;
+  ctx.Emit({{"request_file", out}, {"kind", kind}, {"fields", fields}},
+           "wrote " + out + " (" + kind +
+               "): the signer signs it on their own device (figurant key sign-statement " + out +
+               " --key THEIR_KEY --out SIG.json), then: figurant record SIG.json");
+  return Status::Ok();
+}
+
+Result<std::optional<Date>> FromOption(const std::string& from) {
+  if (from.empty()) return std::optional<Date>();
+  auto d = Date::Parse(from);
+  if (!d.ok()) return InvalidArgument("--from: expected a date YYYY-MM-DD, got '" + from + "'");
+  return std::optional<Date>(*d);
+}
+
+// One request command: `make` builds the request from the bank and the parsed arguments.
+using MakeRequest = Result<consent::StatementRequest> (*)(bank::Bank&, const RequestArgs&,
+                                                          std::optional<Date>);
+
+// One request command as the user sees it.
+struct RequestCommand {
+  std::string name, help, subject_help;
+  std::string other_flag;  // "--studio", "--union", or empty
+  bool with_from = false;  // takes --from DATE
+  MakeRequest make = nullptr;
+};
+
+void RegisterRequest(CLI::App& parent, Context& ctx, const RequestCommand& c) {
+  auto a = std::make_shared<RequestArgs>();
+  CLI::App* cmd = parent.add_subcommand(c.name, c.help);
+  cmd->add_option("subject", a->subject, c.subject_help)->required();
+  if (!c.other_flag.empty()) {
+    cmd->add_option(c.other_flag, a->other, c.other_flag.substr(2) + " id")->required();
+  }
+  if (c.with_from) {
+    cmd->add_option("--from", a->from, "First day it applies, YYYY-MM-DD (default today)");
+  }
+  cmd->add_option("--out", a->out, "Request file to create for the signer's device")->required();
+  cmd->callback([&ctx, a, make = c.make] {
+    auto from = FromOption(a->from);
+    if (!ctx.Check(from.status())) return;
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto request = make(**bank, *a, *from);
+    if (!ctx.Check(request.status())) return;
+    ctx.Check(WriteRequest(ctx, *request, a->out));
+  });
+}
+
+void RegisterRecord(CLI::App& app, Context& ctx) {
+  auto file = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand(
+      "record",
+      "Record a statement signed with the signer's own key (a suspension, a strike, a union "
+      "membership) in the ledger");
+  cmd->add_option("signature", *file, "The signature file from figurant key sign-statement")
+      ->required();
+  cmd->callback([&ctx, file] {
+    auto text = ReadUserFile(*file, kStatementFile);
+    if (!ctx.Check(text.status())) return;
+    auto signed_statement = consent::ParseStatementSignature(*text, *file);
+    if (!ctx.Check(signed_statement.status())) return;
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    if (!ctx.Check((*bank)->RecordStatement(*signed_statement).WithContext(*file))) return;
+    const std::string kind(consent::StatementKindName(signed_statement->kind));
+    ctx.Emit({{"recorded", kind}}, "recorded " + kind + " from " + *file);
+  });
+}
+
+Result<consent::StatementRequest> Suspend(bank::Bank& b, const RequestArgs& a,
+                                          std::optional<Date> from) {
+  return b.SuspensionRequest(a.subject, true, from);
+}
+Result<consent::StatementRequest> Resume(bank::Bank& b, const RequestArgs& a,
+                                         std::optional<Date> from) {
+  return b.SuspensionRequest(a.subject, false, from);
+}
+Result<consent::StatementRequest> Strike(bank::Bank& b, const RequestArgs& a,
+                                         std::optional<Date> from) {
+  return b.StrikeRequest(a.subject, a.other, true, from);
+}
+Result<consent::StatementRequest> EndStrike(bank::Bank& b, const RequestArgs& a,
+                                            std::optional<Date> from) {
+  return b.StrikeRequest(a.subject, a.other, false, from);
+}
+Result<consent::StatementRequest> Join(bank::Bank& b, const RequestArgs& a, std::optional<Date>) {
+  return b.MembershipRequest(a.subject, a.other, true);
+}
+Result<consent::StatementRequest> Leave(bank::Bank& b, const RequestArgs& a, std::optional<Date>) {
+  return b.MembershipRequest(a.subject, a.other, false);
+}
+
+}  // namespace
+
+void RegisterStatementCommands(CLI::App& app, Context& ctx) {
+  CLI::App& licence = *app.get_subcommand("licence");
+  RegisterRequest(licence, ctx,
+                  {"suspend",
+                   "Ask the performer to suspend a licence: no render may use it until "
+                   "they resume it",
+                   "Licence id", "", true, Suspend});
+  RegisterRequest(licence, ctx,
+                  {"resume", "Ask the performer to resume a suspended licence", "Licence id", "",
+                   true, Resume});
+  CLI::App& performer = *app.get_subcommand("performer");
+  RegisterRequest(performer, ctx,
+                  {"join-union",
+                   "Ask a performer to state they belong to a union: its strikes "
+                   "apply to their doubles and it sees their totals",
+                   "Performer id", "--union", false, Join});
+  RegisterRequest(performer, ctx,
+                  {"leave-union", "Ask a performer to state they no longer belong to a union",
+                   "Performer id", "--union", false, Leave});
+  CLI::App& unions = *app.add_subcommand("union", "Unions: strikes against studios");
+  unions.require_subcommand(1);
+  RegisterRequest(unions, ctx,
+                  {"strike",
+                   "Ask a union to declare a strike against a studio: its members' "
+                   "doubles are refused for that studio",
+                   "Union id (rep_...)", "--studio", true, Strike});
+  RegisterRequest(unions, ctx,
+                  {"end-strike", "Ask a union to end its strike against a studio",
+                   "Union id (rep_...)", "--studio", true, EndStrike});
+  RegisterRecord(app, ctx);
+}
+
+}  // namespace figurant::cli

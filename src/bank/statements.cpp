@@ -1,0 +1,140 @@
+// The bank's side of signed statements (bank.h, "statements signed with the signer's own key"):
+// what each kind names must exist and make sense now, and the signature must be the signer's own.
+// The ledger is the only record: the facts index (internal/ledger_facts.h) reads suspensions,
+// strikes and memberships back from it for every decision.
+#include "ledger/statements.h"
+
+#include "bank/bank.h"
+#include "bank/internal/ledger_facts.h"
+
+namespace figurant::bank {
+namespace {
+
+using consent::SignedStatement;
+using consent::StatementKind;
+
+const std::string& Field(const SignedStatement& s, std::string_view name) {
+  static const std::string kNone;
+  for (const consent::StatementField& f : s.fields) {
+    if (f.name == name) return f.value;
+  }
+  return kNone;
+}
+
+bool IsSuspension(StatementKind k) {
+  return k == StatementKind::kSuspendLicence || k == StatementKind::kResumeLicence;
+}
+bool IsStrike(StatementKind k) {
+  return k == StatementKind::kStrike || k == StatementKind::kEndStrike;
+}
+
+// The first day a request applies: `from`, or today; never a day before today.
+Result<Date> FirstDay(std::optional<Date> from, const Clock& clock) {
+  const Date today = DateOf(clock.Now());
+  if (!from) return today;
+  if (*from < today) {
+    return InvalidArgument("from " + from->ToString() + " is before today (" + today.ToString() +
+                           "): a statement applies from today on, never to the past");
+  }
+  return *from;
+}
+
+}  // namespace
+
+Status Bank::CheckStatementObjects(const SignedStatement& s) {
+  FIGURANT_RETURN_IF_ERROR(ledger::PartyOf(s).status());
+  FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
+  if (IsSuspension(s.kind)) {
+    FIGURANT_ASSIGN_OR_RETURN(const registry::Licence licence,
+                              registry_->GetLicence(Field(s, "licence")));
+    if (licence.performer_id != Field(s, "performer")) {
+      return InvalidArgument("licence " + licence.id + " is not performer " +
+                             Field(s, "performer") + "'s");
+    }
+    if (licence.state != registry::LicenceState::kActive) {
+      return FailedPrecondition("licence " + licence.id + " is " +
+                                std::string(registry::LicenceStateName(licence.state)) +
+                                ": only an active licence is suspended or resumed");
+    }
+  } else {
+    const ledger::RepresentativeRegisteredEvent* rep = facts->Representative(Field(s, "union"));
+    if (rep == nullptr || rep->kind != consent::Representation::kUnion) {
+      return NotFound("no union " + Field(s, "union") + " is registered in the bank");
+    }
+    if (IsStrike(s.kind)) {
+      FIGURANT_RETURN_IF_ERROR(registry_->GetStudio(Field(s, "studio")).status());
+    } else {
+      FIGURANT_ASSIGN_OR_RETURN(const registry::Performer p,
+                                registry_->GetPerformer(Field(s, "performer")));
+      if (p.erased_at) return FailedPrecondition("performer " + p.id + " was erased");
+    }
+  }
+  return facts->statements().CheckTransition(s);
+}
+
+Result<consent::StatementRequest> Bank::StatementRequestFor(
+    StatementKind kind, std::vector<consent::StatementField> fields, std::string_view language) {
+  consent::StatementRequest request;
+  request.kind = kind;
+  request.fields = std::move(fields);
+  request.language = consent::ParseLanguage(language).value_or(consent::Language::kEnglish);
+  SignedStatement probe;
+  probe.kind = kind;
+  probe.fields = request.fields;
+  FIGURANT_RETURN_IF_ERROR(CheckStatementObjects(probe));
+  return request;
+}
+
+Result<consent::StatementRequest> Bank::SuspensionRequest(const std::string& licence_id,
+                                                          bool suspend, std::optional<Date> from) {
+  FIGURANT_ASSIGN_OR_RETURN(const Date day, FirstDay(from, clock_));
+  FIGURANT_ASSIGN_OR_RETURN(const registry::Licence licence, registry_->GetLicence(licence_id));
+  FIGURANT_ASSIGN_OR_RETURN(const registry::Performer performer,
+                            registry_->GetPerformer(licence.performer_id));
+  return StatementRequestFor(
+      suspend ? StatementKind::kSuspendLicence : StatementKind::kResumeLicence,
+      ledger::SuspensionFields(licence_id, performer.id, day, clock_.Now()), performer.language);
+}
+
+Result<consent::StatementRequest> Bank::StrikeRequest(const std::string& union_id,
+                                                      const std::string& studio_id, bool declare,
+                                                      std::optional<Date> from) {
+  FIGURANT_ASSIGN_OR_RETURN(const Date day, FirstDay(from, clock_));
+  return StatementRequestFor(declare ? StatementKind::kStrike : StatementKind::kEndStrike,
+                             ledger::StrikeFields(union_id, studio_id, day, clock_.Now()), "en");
+}
+
+Result<consent::StatementRequest> Bank::MembershipRequest(const std::string& performer_id,
+                                                          const std::string& union_id, bool join) {
+  FIGURANT_ASSIGN_OR_RETURN(const registry::Performer performer,
+                            registry_->GetPerformer(performer_id));
+  return StatementRequestFor(join ? StatementKind::kJoinUnion : StatementKind::kLeaveUnion,
+                             ledger::MembershipFields(performer_id, union_id, clock_.Now()),
+                             performer.language);
+}
+
+Status Bank::RecordStatement(const SignedStatement& s) {
+  FIGURANT_ASSIGN_OR_RETURN(const ledger::StatementParty party, ledger::PartyOf(s));
+  const UnixSeconds now = clock_.Now();
+  if (party.signed_at > now + kStatementClockSkew || party.signed_at < now - kStatementMaxAge) {
+    return InvalidArgument("field 'signed_at': " + FormatTimestamp(party.signed_at) +
+                           " is not within the last 7 days (the bank's clock says " +
+                           FormatTimestamp(now) + ")");
+  }
+  if ((IsSuspension(s.kind) || IsStrike(s.kind)) &&
+      *Date::Parse(Field(s, "from")) < DateOf(party.signed_at)) {
+    return InvalidArgument("field 'from': " + Field(s, "from") +
+                           " is before the day it was signed: a statement never applies to the "
+                           "past");
+  }
+  FIGURANT_RETURN_IF_ERROR(CheckStatementObjects(s));
+  ledger::StatementEvent event;
+  event.signer = party.signer;
+  event.signer_id = party.signer_id;
+  event.statement = s;
+  FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
+  FIGURANT_RETURN_IF_ERROR(facts->statements().Check(event, facts->keys()));
+  return AppendFacts({ledger::ToEntry(event)});
+}
+
+}  // namespace figurant::bank
