@@ -491,7 +491,7 @@ Status Ledger::Refresh() {
   // A writer holds the lock: what follows the last head may be the batch it is writing. Read up
   // to the last complete head; should the bytes read look damaged (a repair of a crashed writer's
   // tail racing the read), read again once the writer is done.
-  const Status unlocked = CatchUp(TornTail::kStopBefore);
+  Status unlocked = CatchUp(TornTail::kStopBefore);
   if (unlocked.code() != StatusCode::kDataLoss) return unlocked;
   FIGURANT_RETURN_IF_ERROR(lock.Take(LOCK_SH));
   return CatchUp(TornTail::kStopBefore);

@@ -83,7 +83,12 @@ Status CompareDeclaration(const registry::Production& row,
 
 }  // namespace
 
+Status LedgerFacts::CatchUp(const ledger::Ledger& ledger) {
+  return ledger.ForEachSince(next_seq_, [&](const ledger::Entry& e) { return Add(e); });
+}
+
 Status LedgerFacts::Add(const ledger::Entry& e) {
+  next_seq_ = std::max(next_seq_, e.seq + 1);
   switch (e.type) {
     case ledger::EntryType::kLicenceSigned: {
       FIGURANT_ASSIGN_OR_RETURN(ledger::LicenceSignedEvent s, ledger::ParseLicenceSigned(e));

@@ -8,12 +8,19 @@
 // bank: the Check functions return DataLoss naming its table, row and column, and the decision is
 // never taken on it.
 //
+// Other processes append to the same ledger (docs/ledger.md, "Several writers"): CatchUp indexes
+// what they added, and UntilRowsAgree gives a row and the ledger the moment another process takes
+// between writing one and the other.
+//
 // Not thread-safe; owned by one Bank and fed every entry of its ledger, in order.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "consent/production_declaration.h"
 #include "core/status.h"
@@ -28,6 +35,10 @@ class LedgerFacts {
   // Indexes one entry of a verified ledger; entries that state no decision fact are skipped.
   // DataLoss (naming the entry and field) when a payload of types 3–8 breaks its format.
   Status Add(const ledger::Entry& entry);
+  // Indexes the entries of `ledger` after the last one indexed (all of them the first time), as
+  // far as the ledger has read or written; call ledger.Refresh() first to include what other
+  // processes appended. Errors as Add, or the ledger's when it cannot read them back.
+  Status CatchUp(const ledger::Ledger& ledger);
 
   bool HasSignature(const std::string& licence_id) const;
   bool HasRevocation(const std::string& licence_id) const;
@@ -74,10 +85,36 @@ class LedgerFacts {
 
   Status CheckLicenceState(const registry::Licence& row, const Licence* signed_licence) const;
 
+  uint64_t next_seq_ = 0;  // the first entry not indexed yet
   std::map<std::string, Licence> licences_;
   std::map<std::string, Performer> performers_;
   std::map<std::string, Recorded<ledger::StudioRegisteredEvent>> studios_;
   std::map<std::string, Recorded<consent::SignedProduction>> productions_;
 };
+
+// How long a decision waits for a registry row and the ledger to agree. A licence's signature,
+// revocation or a death is written to the registry and then to the ledger, by whichever process
+// made it; a decision taken in between finds them disagreeing, which is not tampering. Rows
+// altered outside the bank disagree for good and are refused once this has passed.
+// [Units: ms]
+inline constexpr std::chrono::milliseconds kRowsAgreeWithin{1000};
+
+// Runs `attempt` — read registry rows, catch the facts up, check the rows against them — and
+// again, pausing 2, 4, 8 … ms, while it fails with DataLoss, for up to kRowsAgreeWithin; returns
+// its first result that is not DataLoss, or its last.
+template <typename T>
+Result<T> UntilRowsAgree(const std::function<Result<T>()>& attempt) {
+  const auto deadline = std::chrono::steady_clock::now() + kRowsAgreeWithin;
+  std::chrono::milliseconds pause{2};
+  for (;;) {
+    Result<T> r = attempt();
+    if (r.status().code() != StatusCode::kDataLoss ||
+        std::chrono::steady_clock::now() + pause > deadline) {
+      return r;
+    }
+    std::this_thread::sleep_for(pause);
+    pause *= 2;
+  }
+}
 
 }  // namespace figurant::bank::internal
