@@ -88,6 +88,7 @@ class CliSharedBankTest : public ::testing::Test {
 
 TEST_F(CliSharedBankTest, RendersRevocationAndNewPerformersAtOnceAllSucceed) {
   std::vector<std::vector<std::string>> commands;
+  commands.reserve(kShots + 1 + kNewPerformers);
   for (int s = 0; s < kShots; ++s) commands.push_back({"render", SceneFile(s).string(), "--quiet"});
   commands.push_back({"licence", "revoke", revoked_licence_});
   for (int p = 0; p < kNewPerformers; ++p) {

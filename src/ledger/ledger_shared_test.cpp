@@ -43,6 +43,7 @@ class LedgerSharedTest : public ::testing::Test {
   // One batch of `kEventsPerBatch` events naming their writer, batch and place in it.
   static std::vector<std::pair<EntryType, json>> Batch(int writer, int batch) {
     std::vector<std::pair<EntryType, json>> events;
+    events.reserve(kEventsPerBatch);
     for (int i = 0; i < kEventsPerBatch; ++i) {
       events.push_back({EntryType::kUsage, {{"writer", writer}, {"batch", batch}, {"i", i}}});
     }
