@@ -1109,8 +1109,14 @@ Result<const internal::LedgerFacts*> Bank::Facts() {
 }
 
 Status Bank::AppendFacts(const std::vector<std::pair<ledger::EntryType, std::string>>& entries) {
+  if (entries.empty()) return Status::Ok();
   FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * ledger, Ledger());
-  FIGURANT_RETURN_IF_ERROR(ledger->AppendPayloads(entries).status());
+  // Once, though the process that made a fact and another that found it missing (Reconcile) may
+  // both append it: only what the ledger does not hold yet, decided under its writers' lock.
+  FIGURANT_RETURN_IF_ERROR(
+      ledger
+          ->AppendSelected([&](const ledger::Ledger& l) { return facts_->Unrecorded(l, entries); })
+          .status());
   // The append chained onto what other processes appended since: index theirs, then these.
   return facts_->CatchUp(*ledger);
 }

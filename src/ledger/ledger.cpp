@@ -585,6 +585,21 @@ Result<std::vector<uint64_t>> Ledger::AppendPayloads(
   FileLock lock(*this);
   FIGURANT_RETURN_IF_ERROR(lock.Take(LOCK_EX));
   FIGURANT_RETURN_IF_ERROR(CatchUp(TornTail::kRepair));
+  return WriteBatch(events, bytes);
+}
+
+Result<std::vector<uint64_t>> Ledger::AppendSelected(const SelectFn& select) {
+  FileLock lock(*this);
+  FIGURANT_RETURN_IF_ERROR(lock.Take(LOCK_EX));
+  FIGURANT_RETURN_IF_ERROR(CatchUp(TornTail::kRepair));
+  FIGURANT_ASSIGN_OR_RETURN(const auto events, select(*this));
+  if (events.empty()) return std::vector<uint64_t>{};
+  FIGURANT_ASSIGN_OR_RETURN(const size_t bytes, BatchBytes(events));
+  return WriteBatch(events, bytes);
+}
+
+Result<std::vector<uint64_t>> Ledger::WriteBatch(
+    const std::vector<std::pair<EntryType, std::string>>& events, size_t bytes) {
   Batch batch = EncodeBatch(events, bytes);
   FIGURANT_RETURN_IF_ERROR(WriteDurably(batch.bytes));
   end_ += batch.bytes.size();

@@ -136,6 +136,16 @@ class Ledger {
   Result<std::vector<uint64_t>> AppendPayloads(
       const std::vector<std::pair<EntryType, std::string>>& events);
 
+  // For events that must be recorded once however many processes try to record them (a bank
+  // catching the ledger up with its registry after a crash, while the process that made the
+  // change appends it too): under the writers' lock and after catching up, `select`, given this
+  // Ledger with every entry appended so far, returns the events still to append; they are
+  // appended as AppendPayloads does. An empty selection writes nothing. `select`'s error is
+  // returned and nothing written; otherwise errors as AppendPayloads.
+  using Events = std::vector<std::pair<EntryType, std::string>>;
+  using SelectFn = std::function<Result<Events>(const Ledger&)>;
+  Result<std::vector<uint64_t>> AppendSelected(const SelectFn& select);
+
   // Catches up with the batches other writers appended since this Ledger last read the log,
   // verifying their hash chain, Merkle roots and signed heads under the bank's key exactly as Open
   // does; size(), head(), leaves() and ForEach then include them. Sees only complete batches:
@@ -188,6 +198,9 @@ class Ledger {
   // Entry records chained onto the log, the new tree and its signed head.
   Batch EncodeBatch(const std::vector<std::pair<EntryType, std::string>>& events,
                     size_t bytes) const;
+  // Encodes, writes and adopts a batch of `bytes` (BatchBytes); under the exclusive lock, caught
+  // up.
+  Result<std::vector<uint64_t>> WriteBatch(const Events& events, size_t bytes);
   // Writes `bytes` at the end of the log and fsyncs; on failure cuts the file back to end_.
   Status WriteDurably(const std::string& bytes);
   Result<std::string> ReadAt(uint64_t offset, uint64_t size) const;

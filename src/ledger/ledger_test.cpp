@@ -704,5 +704,33 @@ TEST_F(LedgerTest, AnAlteredBatchFromAnotherWriterIsRefused) {
   EXPECT_EQ(fs::file_size(a->file()), damaged_size);
 }
 
+// AppendSelected decides what to write under the writers' lock, having read what the others
+// appended: an event one writer recorded is not recorded again by another that selects only what
+// is missing; a selection's error writes nothing.
+TEST_F(LedgerTest, AppendSelectedSeesWhatOthersAppendedBeforeItChooses) {
+  auto a = Open();
+  auto b = Open();
+  const std::pair<EntryType, std::string> fact{EntryType::kPerformerErased,
+                                               R"({"performer":"per_1"})"};
+  const Ledger::SelectFn unless_recorded = [&](const Ledger& l) -> Result<Ledger::Events> {
+    bool recorded = false;
+    FIGURANT_RETURN_IF_ERROR(l.ForEachSince(0, [&](const Entry& e) {
+      recorded = recorded || (e.type == fact.first && e.payload == fact.second);
+      return Status::Ok();
+    }));
+    return recorded ? Ledger::Events{} : Ledger::Events{fact};
+  };
+  ASSERT_EQ(a->AppendSelected(unless_recorded)->size(), 1u);
+  const auto again = b->AppendSelected(unless_recorded);  // b had not read a's entry
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->empty());
+  EXPECT_EQ(b->size(), 1u);
+  const uint64_t bytes = fs::file_size(b->file());
+  const auto refused =
+      b->AppendSelected([](const Ledger&) -> Result<Ledger::Events> { return Internal("no"); });
+  EXPECT_EQ(refused.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(fs::file_size(b->file()), bytes);
+}
+
 }  // namespace
 }  // namespace figurant::ledger

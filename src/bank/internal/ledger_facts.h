@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -39,6 +40,12 @@ class LedgerFacts {
   // far as the ledger has read or written; call ledger.Refresh() first to include what other
   // processes appended. Errors as Add, or the ledger's when it cannot read them back.
   Status CatchUp(const ledger::Ledger& ledger);
+  // After catching up with `ledger`, the `events` (types 3–8, as ledger::ToEntry makes them) it
+  // does not hold yet, byte for byte. For Ledger::AppendSelected: a fact is appended once, though
+  // the process that makes it and another that finds it missing from the ledger (Bank's
+  // reconciliation with the registry) may both try.
+  Result<ledger::Ledger::Events> Unrecorded(const ledger::Ledger& ledger,
+                                            const ledger::Ledger::Events& events);
 
   bool HasSignature(const std::string& licence_id) const;
   bool HasRevocation(const std::string& licence_id) const;
@@ -85,7 +92,8 @@ class LedgerFacts {
 
   Status CheckLicenceState(const registry::Licence& row, const Licence* signed_licence) const;
 
-  uint64_t next_seq_ = 0;  // the first entry not indexed yet
+  uint64_t next_seq_ = 0;                                         // the first entry not indexed yet
+  std::set<std::pair<ledger::EntryType, std::string>> recorded_;  // every fact entry's payload
   std::map<std::string, Licence> licences_;
   std::map<std::string, Performer> performers_;
   std::map<std::string, Recorded<ledger::StudioRegisteredEvent>> studios_;
