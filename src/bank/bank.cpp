@@ -936,47 +936,61 @@ Result<std::vector<LicenceView>> Bank::ListLicences(const std::optional<std::str
 // ---- the check
 // -----------------------------------------------------------------------------------
 
+// Each reads the rows and the ledger's facts afresh until they agree (internal::UntilRowsAgree):
+// another process writing a licence event, a death or a studio's key writes the registry and the
+// ledger one after the other.
+
 Result<std::vector<consent::LicenceFacts>> Bank::LicenceFactsOf(const std::string& performer_id) {
-  FIGURANT_ASSIGN_OR_RETURN(auto views, ListLicences(performer_id));
-  FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
-  std::vector<consent::LicenceFacts> out;
-  for (const LicenceView& v : views) {
-    // State, signing and revocation as the ledger records them: the row must say the same.
-    FIGURANT_RETURN_IF_ERROR(facts->CheckLicence(v.licence));
-    consent::LicenceFacts f;
-    f.id = v.licence.id;
-    f.studio_id = v.licence.studio_id;
-    f.terms = v.terms;
-    f.state = internal::ToConsent(v.licence.state);
-    f.signature_valid = v.signature_valid;
-    f.signer = v.consent ? internal::ToConsent(v.consent->signer) : consent::Signer::kPerformer;
-    f.revoked_from = v.licence.revoked_from;
-    f.suspensions = facts->statements().SuspensionsOf(f.id);
-    out.push_back(std::move(f));
-  }
-  return out;
+  using Out = std::vector<consent::LicenceFacts>;
+  return internal::UntilRowsAgree<Out>([&]() -> Result<Out> {
+    FIGURANT_ASSIGN_OR_RETURN(auto views, ListLicences(performer_id));
+    FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
+    Out out;
+    for (const LicenceView& v : views) {
+      // State, signing and revocation as the ledger records them: the row must say the same.
+      FIGURANT_RETURN_IF_ERROR(facts->CheckLicence(v.licence));
+      consent::LicenceFacts f;
+      f.id = v.licence.id;
+      f.studio_id = v.licence.studio_id;
+      f.terms = v.terms;
+      f.state = internal::ToConsent(v.licence.state);
+      f.signature_valid = v.signature_valid;
+      f.signer = v.consent ? internal::ToConsent(v.consent->signer) : consent::Signer::kPerformer;
+      f.revoked_from = v.licence.revoked_from;
+      f.suspensions = facts->statements().SuspensionsOf(f.id);
+      out.push_back(std::move(f));
+    }
+    return out;
+  });
 }
 
 Result<consent::PerformerFacts> Bank::PerformerFactsOf(const std::string& performer_id) {
-  FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
-  FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
-  FIGURANT_RETURN_IF_ERROR(facts->CheckPerformer(p));
-  consent::PerformerFacts f;
-  f.deceased_on = p.deceased_on;
-  f.erased = p.erased_at.has_value();
-  f.strikes = facts->statements().StrikesFor(performer_id);
-  return f;
+  return internal::UntilRowsAgree<consent::PerformerFacts>(
+      [&]() -> Result<consent::PerformerFacts> {
+        FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
+        FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
+        FIGURANT_RETURN_IF_ERROR(facts->CheckPerformer(p));
+        consent::PerformerFacts f;
+        f.deceased_on = p.deceased_on;
+        f.erased = p.erased_at.has_value();
+        f.strikes = facts->statements().StrikesFor(performer_id);
+        return f;
+      });
 }
 
 Result<consent::ProductionFacts> Bank::ProductionFactsOf(const std::string& production_id) {
-  FIGURANT_ASSIGN_OR_RETURN(registry::Production p, registry_->GetProduction(production_id));
-  FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(p.studio_id));
-  FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
-  FIGURANT_RETURN_IF_ERROR(facts->CheckStudio(studio));
-  FIGURANT_ASSIGN_OR_RETURN(const consent::SignedProduction declared, facts->CheckProduction(p));
-  const consent::ProductionDeclaration& d = declared.declaration;
-  return consent::ProductionFacts{d.production_id, d.studio_id, d.media,
-                                  d.territories,   d.content,   d.frame_rate};
+  return internal::UntilRowsAgree<consent::ProductionFacts>(
+      [&]() -> Result<consent::ProductionFacts> {
+        FIGURANT_ASSIGN_OR_RETURN(registry::Production p, registry_->GetProduction(production_id));
+        FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(p.studio_id));
+        FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
+        FIGURANT_RETURN_IF_ERROR(facts->CheckStudio(studio));
+        FIGURANT_ASSIGN_OR_RETURN(const consent::SignedProduction declared,
+                                  facts->CheckProduction(p));
+        const consent::ProductionDeclaration& d = declared.declaration;
+        return consent::ProductionFacts{d.production_id, d.studio_id, d.media,
+                                        d.territories,   d.content,   d.frame_rate};
+      });
 }
 
 Result<CheckOutcome> Bank::Check(const CheckRequest& req) {
@@ -1060,6 +1074,9 @@ Result<ledger::Ledger*> Bank::Ledger() {
     FIGURANT_RETURN_IF_ERROR(opened.status());
     ledger_ = std::move(opened).value();
     FIGURANT_RETURN_IF_ERROR(Reconcile());
+  } else {
+    // Other processes append too (docs/ledger.md, "Several writers"): read what they added.
+    FIGURANT_RETURN_IF_ERROR(ledger_->Refresh());
   }
   return ledger_.get();
 }
@@ -1088,21 +1105,23 @@ void Bank::CloseLedger() {
 }
 
 Result<const internal::LedgerFacts*> Bank::Facts() {
-  FIGURANT_RETURN_IF_ERROR(Ledger().status());
+  FIGURANT_ASSIGN_OR_RETURN(const ledger::Ledger* ledger, Ledger());
+  // A revocation another process appended since is honoured by this decision.
+  FIGURANT_RETURN_IF_ERROR(facts_->CatchUp(*ledger));
   return facts_.get();
 }
 
 Status Bank::AppendFacts(const std::vector<std::pair<ledger::EntryType, std::string>>& entries) {
+  if (entries.empty()) return Status::Ok();
   FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * ledger, Ledger());
-  FIGURANT_ASSIGN_OR_RETURN(const std::vector<uint64_t> seqs, ledger->AppendPayloads(entries));
-  for (size_t i = 0; i < seqs.size(); ++i) {
-    ledger::Entry e;
-    e.type = entries[i].first;
-    e.seq = seqs[i];
-    e.payload = entries[i].second;
-    FIGURANT_RETURN_IF_ERROR(facts_->Add(e));
-  }
-  return Status::Ok();
+  // Once, though the process that made a fact and another that found it missing (Reconcile) may
+  // both append it: only what the ledger does not hold yet, decided under its writers' lock.
+  FIGURANT_RETURN_IF_ERROR(
+      ledger
+          ->AppendSelected([&](const ledger::Ledger& l) { return facts_->Unrecorded(l, entries); })
+          .status());
+  // The append chained onto what other processes appended since: index theirs, then these.
+  return facts_->CatchUp(*ledger);
 }
 
 Status Bank::RecordLicenceEvent(const std::pair<ledger::EntryType, std::string>& entry) {
@@ -1115,8 +1134,7 @@ Status Bank::RecordLicenceEvent(const std::pair<ledger::EntryType, std::string>&
 
 Status Bank::Reconcile() {
   facts_ = std::make_unique<internal::LedgerFacts>();
-  FIGURANT_RETURN_IF_ERROR(
-      ledger_->ForEach([&](const ledger::Entry& e) -> Status { return facts_->Add(e); }));
+  FIGURANT_RETURN_IF_ERROR(facts_->CatchUp(*ledger_));
   std::vector<std::pair<ledger::EntryType, std::string>> missing;
   FIGURANT_ASSIGN_OR_RETURN(auto licences, registry_->ListLicences(std::nullopt));
   for (const registry::Licence& l : licences) {

@@ -593,3 +593,33 @@ TEST_F(BankTest, JudgeDoublesGivesEachDoubleItsDecision) {
 
 }  // namespace
 }  // namespace figurant::bank
+
+namespace figurant::bank {
+namespace {
+
+// A server holds the bank open while another process (here another Bank on the same directory)
+// revokes a licence: the server's next check honours it, reading the revocation from the ledger
+// (docs/ledger.md, "Several writers") rather than refusing a registry row its stale facts lack.
+TEST_F(BankTest, ARevocationByAnotherProcessIsHonouredByTheNextCheck) {
+  const LicenceView l = Signed(Terms());
+  CheckRequest after_notice = Request();
+  after_notice.date = clock_.Today().AddDays(40);
+  ASSERT_TRUE(bank_->Check(after_notice)->decision.allowed);  // the server's facts are loaded
+
+  auto other = Bank::Open(dir_, clock_);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  const auto revoked = (*other)->RevokeLicence(l.licence.id, std::nullopt);  // 30 days' notice
+  ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
+
+  const auto checked = bank_->Check(after_notice);
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+  EXPECT_FALSE(checked->decision.allowed);
+  EXPECT_TRUE(bank_->Check(Request())->decision.allowed);  // before the revocation takes effect
+  // The server sees the licence revoked too, and both read one ledger.
+  EXPECT_EQ(bank_->RevokeLicence(l.licence.id, std::nullopt).status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*(*other)->Ledger())->head().root, (*bank_->Ledger())->head().root);
+}
+
+}  // namespace
+}  // namespace figurant::bank

@@ -78,14 +78,37 @@ struct ScanResult {
   std::string not_residue;  // when the problem is not crash residue and the message does not say
 };
 
+// Where a scan begins: the start of a log (the default), or just past the last head a Ledger has
+// verified, with the state the validity rule carries from record to record there, so that catching
+// up reads only the bytes other writers appended since.
+struct ScanStart {
+  uint64_t offset = 0;  // of the first byte scanned, in the file
+  uint64_t entries = 0;
+  Hash prev{};              // leaf hash of entry `entries` - 1; zeros when there is none
+  MerkleFrontier frontier;  // over those entries
+  SignedHead last_head;
+  uint64_t heads = 0;
+};
+
 // One pass over a log's bytes applying the validity rule record by record: frame the record, then
 // check it as an entry or as a head. Stops at the first problem. Allocates nothing per record
 // (verification runs at well over a million entries a second); messages are built on failure.
 class Scanner {
  public:
   Scanner(const std::optional<PublicKey>& key, const std::function<void(const Entry&)>& on_entry,
-          std::vector<Hash>* leaves_out)
-      : key_(key), on_entry_(on_entry), leaves_out_(leaves_out) {}
+          std::vector<Hash>* leaves_out, ScanStart start)
+      : key_(key),
+        on_entry_(on_entry),
+        leaves_out_(leaves_out),
+        frontier_(std::move(start.frontier)),
+        prev_(start.prev),
+        base_(start.offset) {
+    r_.entries = start.entries;
+    r_.entries_at_valid_end = start.entries;
+    r_.heads = start.heads;
+    r_.valid_end = start.offset;
+    r_.last_head = start.last_head;
+  }
 
   ScanResult Run(std::string_view bytes) {
     while (pos_ < bytes.size()) {
@@ -120,7 +143,7 @@ class Scanner {
   // The result of a scan stopped by `problem` at pos_; `rest` is the bytes from there to the end.
   ScanResult Fail(Status problem, std::string_view rest) {
     r_.status = std::move(problem);
-    r_.bad_offset = pos_;
+    r_.bad_offset = At();
     // A complete record that breaks the rule is never a crash's: a crash leaves a prefix of what
     // the writer wrote, and the writer writes only records that verify.
     r_.not_residue = torn_ ? WhyNotNextRecord(rest) : "";
@@ -173,7 +196,7 @@ class Scanner {
     if (key_ && !PresentBytesMatch(body, internal::kHeadKeyAt, AsBytes(*key_)))
       return "another key signs it";
     if (body.size() >= internal::kHeadBody &&
-        !internal::DecodeHeadBody(body.substr(0, internal::kHeadBody), pos_).SignatureValid()) {
+        !internal::DecodeHeadBody(body.substr(0, internal::kHeadBody), At()).SignatureValid()) {
       return "its signature does not verify";
     }
     return "";
@@ -229,7 +252,7 @@ class Scanner {
 
   // An entry that checks out: handed on, and chained into the tree the next head must sign.
   void Accept(const internal::EntryFields& fields, const Hash& leaf) {
-    if (on_entry_) on_entry_(MakeEntry(fields, leaf, pos_));
+    if (on_entry_) on_entry_(MakeEntry(fields, leaf, At()));
     if (leaves_out_ != nullptr) leaves_out_->push_back(leaf);
     prev_ = leaf;
     frontier_.Push(leaf, sha_);
@@ -243,7 +266,7 @@ class Scanner {
     if (std::memcmp(rec.check, sum.data(), sum.size()) != 0) {
       return DataLoss(HeadName() + ": altered");
     }
-    const SignedHead h = internal::DecodeHeadBody(rec.body, pos_);
+    const SignedHead h = internal::DecodeHeadBody(rec.body, At());
     if (h.tree_size != r_.entries) {
       return DataLoss(HeadName() + ": covers " + std::to_string(h.tree_size) + " entries but " +
                       std::to_string(r_.entries) + " precede it");
@@ -260,12 +283,13 @@ class Scanner {
     if (!h.SignatureValid()) return DataLoss(HeadName() + ": signature does not verify");
     r_.last_head = h;
     ++r_.heads;
-    r_.valid_end = pos_ + RecordBytes(rec.body.size());
+    r_.valid_end = At() + RecordBytes(rec.body.size());
     r_.entries_at_valid_end = r_.entries;
     return Status::Ok();
   }
 
-  std::string Where() const { return " at byte " + std::to_string(pos_); }
+  uint64_t At() const { return base_ + pos_; }  // the file offset of the record being read
+  std::string Where() const { return " at byte " + std::to_string(At()); }
   std::string EntryName() const { return "entry " + std::to_string(r_.entries) + Where(); }
   std::string HeadName() const {
     return "head after entry " + std::to_string(r_.entries) + Where();
@@ -277,15 +301,16 @@ class Scanner {
   internal::Sha256Engine sha_;
   MerkleFrontier frontier_;
   Hash prev_{};
-  uint64_t pos_ = 0;
+  uint64_t base_ = 0;  // file offset of bytes[0]
+  uint64_t pos_ = 0;   // index into the bytes scanned
   bool torn_ = false;
   ScanResult r_;
 };
 
 ScanResult Scan(std::string_view bytes, const std::optional<PublicKey>& key,
                 const std::function<void(const Entry&)>& on_entry,
-                std::vector<Hash>* leaves_out = nullptr) {
-  return Scanner(key, on_entry, leaves_out).Run(bytes);
+                std::vector<Hash>* leaves_out = nullptr, ScanStart start = {}) {
+  return Scanner(key, on_entry, leaves_out, std::move(start)).Run(bytes);
 }
 
 // The report of a scan that found no problem, or its problem.
@@ -390,6 +415,39 @@ Result<VerifyReport> ReadLog(std::string_view bytes, const PublicKey& public_key
   return Report(r);
 }
 
+// The ledger's lock file, held in one mode for one operation and released when it ends. flock
+// locks belong to the open file description, so two Ledgers in one process exclude each other
+// exactly as two processes do.
+class Ledger::FileLock {
+ public:
+  explicit FileLock(const Ledger& ledger) : ledger_(ledger) {}
+  ~FileLock() {
+    if (held_) (void)::flock(ledger_.lock_fd_, LOCK_UN);
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+  // Waits for the lock: LOCK_EX to write, LOCK_SH to read.
+  Status Take(int mode) {
+    while (::flock(ledger_.lock_fd_, mode) != 0) {
+      if (errno == EINTR) continue;
+      return Unavailable("cannot lock " + ledger_.lock_file_.string() + ": " +
+                         std::strerror(errno));
+    }
+    held_ = true;
+    return Status::Ok();
+  }
+  // Takes the lock shared when no writer holds it; false, without waiting, when one does.
+  bool TryShared() {
+    held_ = ::flock(ledger_.lock_fd_, LOCK_SH | LOCK_NB) == 0;
+    return held_;
+  }
+
+ private:
+  const Ledger& ledger_;
+  bool held_ = false;
+};
+
 Ledger::~Ledger() {
   if (fd_ >= 0) ::close(fd_);
   if (lock_fd_ >= 0) ::close(lock_fd_);
@@ -401,19 +459,24 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const fs::path& dir, const SigningK
   FIGURANT_RETURN_IF_ERROR(EnsureDirectory(dir, 0700));
   auto l = std::unique_ptr<Ledger>(new Ledger());
   l->file_ = dir / "ledger.log";
+  l->lock_file_ = dir / "ledger.lock";
   l->key_ = key;
   l->clock_ = &clock;
   l->options_ = options;
-  FIGURANT_RETURN_IF_ERROR(l->LockAndOpen(dir / "ledger.lock"));
-  FIGURANT_RETURN_IF_ERROR(l->Load());
+  l->lock_fd_ = ::open(l->lock_file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (l->lock_fd_ < 0) {
+    return Unavailable("cannot open " + l->lock_file_.string() + ": " + std::strerror(errno));
+  }
+  // Creating, verifying and repairing the log happen under the writers' lock: no other process
+  // is writing a batch whose prefix this one could mistake for a crash's torn tail.
+  FileLock lock(*l);
+  FIGURANT_RETURN_IF_ERROR(lock.Take(LOCK_EX));
+  FIGURANT_RETURN_IF_ERROR(l->CreateAndOpen());
+  FIGURANT_RETURN_IF_ERROR(l->CatchUp(TornTail::kRepair));
   return l;
 }
 
-Status Ledger::LockAndOpen(const fs::path& lock_file) {
-  lock_fd_ = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0) {
-    return Unavailable("cannot lock the ledger with " + lock_file.string());
-  }
+Status Ledger::CreateAndOpen() {
   struct stat st {};
   if (::lstat(file_.c_str(), &st) != 0) {
     if (errno != ENOENT) {
@@ -430,13 +493,44 @@ Status Ledger::LockAndOpen(const fs::path& lock_file) {
   return Status::Ok();
 }
 
-Status Ledger::Load() {
-  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, ReadFile(file_));
+Status Ledger::Refresh() {
+  FileLock lock(*this);
+  if (lock.TryShared()) return CatchUp(TornTail::kStopBefore);
+  // A writer holds the lock: what follows the last head may be the batch it is writing. Read up
+  // to the last complete head; should the bytes read look damaged (a repair of a crashed writer's
+  // tail racing the read), read again once the writer is done.
+  Status unlocked = CatchUp(TornTail::kStopBefore);
+  if (unlocked.code() != StatusCode::kDataLoss) return unlocked;
+  FIGURANT_RETURN_IF_ERROR(lock.Take(LOCK_SH));
+  return CatchUp(TornTail::kStopBefore);
+}
+
+Status Ledger::CatchUp(TornTail torn) {
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) {
+    return Unavailable("cannot read " + file_.string() + ": " + std::strerror(errno));
+  }
+  const auto size = static_cast<uint64_t>(st.st_size);
+  if (size == end_ && end_ > 0) return Status::Ok();  // the common case: nobody else appended
+  if (size < end_) {
+    return DataLoss(file_.string() + " is " + std::to_string(size) +
+                    " bytes long, shorter than the " + std::to_string(end_) +
+                    " bytes already verified and acknowledged: it was cut back behind the bank's "
+                    "back");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(const std::string bytes, ReadAt(end_, size - end_));
+  std::vector<Hash> leaves;
+  std::vector<uint64_t> offsets;
   // Heads must be signed by this bank's key: the writer never extends a log someone else signed.
-  ScanResult r = Scan(bytes, key_.public_key, [&](const Entry& e) {
-    leaves_.push_back(e.leaf);
-    offsets_.push_back(e.offset);
-  });
+  const ScanResult r = Scan(
+      bytes, key_.public_key,
+      [&](const Entry& e) {
+        leaves.push_back(e.leaf);
+        offsets.push_back(e.offset);
+      },
+      nullptr,
+      ScanStart{end_, leaves_.size(), leaves_.empty() ? Hash{} : leaves_.back(), frontier_, head_,
+                end_ > 0 ? uint64_t{1} : 0});
   if (!r.status.ok()) {
     // Only a crash's residue is cut away (ScanResult::crash_residue); anything else is tampering,
     // another signer, another file written over the log or media failure: reported, and the file
@@ -446,17 +540,22 @@ Status Ledger::Load() {
                       (r.not_residue.empty() ? "" : " (" + r.not_residue + ")") +
                       "; not what a crash leaves, so the file is left as it is");
     }
-    leaves_.resize(r.entries_at_valid_end);
-    offsets_.resize(r.entries_at_valid_end);
-    repaired_bytes_ = bytes.size() - r.valid_end;
-    if (::ftruncate(fd_, static_cast<off_t>(r.valid_end)) != 0 || ::fsync(fd_) != 0) {
-      return Unavailable("cannot repair " + file_.string() + ": " + std::strerror(errno));
+    if (torn == TornTail::kRepair) {
+      if (::ftruncate(fd_, static_cast<off_t>(r.valid_end)) != 0 || ::fsync(fd_) != 0) {
+        return Unavailable("cannot repair " + file_.string() + ": " + std::strerror(errno));
+      }
+      repaired_bytes_ += size - r.valid_end;
     }
   }
+  // Adopt the batches up to the last valid head; entries after it are not acknowledged.
+  const size_t adopted = r.entries_at_valid_end - this->size();
+  internal::Sha256Engine sha;
+  for (size_t i = 0; i < adopted; ++i) frontier_.Push(leaves[i], sha);
+  leaves_.insert(leaves_.end(), leaves.begin(), leaves.begin() + static_cast<ptrdiff_t>(adopted));
+  offsets_.insert(offsets_.end(), offsets.begin(),
+                  offsets.begin() + static_cast<ptrdiff_t>(adopted));
   end_ = r.valid_end;
   head_ = r.last_head;
-  internal::Sha256Engine sha;
-  for (const Hash& leaf : leaves_) frontier_.Push(leaf, sha);
   return Status::Ok();
 }
 
@@ -490,6 +589,25 @@ Result<std::vector<uint64_t>> Ledger::AppendPayloads(
     const std::vector<std::pair<EntryType, std::string>>& events) {
   if (events.empty()) return std::vector<uint64_t>{};
   FIGURANT_ASSIGN_OR_RETURN(const size_t bytes, BatchBytes(events));
+  // One batch at a time across every process: chain onto what the others appended, then write.
+  FileLock lock(*this);
+  FIGURANT_RETURN_IF_ERROR(lock.Take(LOCK_EX));
+  FIGURANT_RETURN_IF_ERROR(CatchUp(TornTail::kRepair));
+  return WriteBatch(events, bytes);
+}
+
+Result<std::vector<uint64_t>> Ledger::AppendSelected(const SelectFn& select) {
+  FileLock lock(*this);
+  FIGURANT_RETURN_IF_ERROR(lock.Take(LOCK_EX));
+  FIGURANT_RETURN_IF_ERROR(CatchUp(TornTail::kRepair));
+  FIGURANT_ASSIGN_OR_RETURN(const auto events, select(*this));
+  if (events.empty()) return std::vector<uint64_t>{};
+  FIGURANT_ASSIGN_OR_RETURN(const size_t bytes, BatchBytes(events));
+  return WriteBatch(events, bytes);
+}
+
+Result<std::vector<uint64_t>> Ledger::WriteBatch(
+    const std::vector<std::pair<EntryType, std::string>>& events, size_t bytes) {
   Batch batch = EncodeBatch(events, bytes);
   FIGURANT_RETURN_IF_ERROR(WriteDurably(batch.bytes));
   end_ += batch.bytes.size();
@@ -586,10 +704,27 @@ Result<Entry> Ledger::Get(uint64_t seq) const {
   const uint64_t at = offsets_[seq];
   const uint64_t until = seq + 1 < offsets_.size() ? offsets_[seq + 1] : end_;
   FIGURANT_ASSIGN_OR_RETURN(const std::string rec, ReadAt(at, until - at));
-  // A head may follow the entry inside [at, until): the entry is the first record.
+  return EntryFrom(rec, seq);
+}
+
+Status Ledger::ForEachSince(uint64_t first, const std::function<Status(const Entry&)>& fn) const {
+  if (first >= leaves_.size()) return Status::Ok();
+  const uint64_t from = offsets_[first];
+  FIGURANT_ASSIGN_OR_RETURN(const std::string bytes, ReadAt(from, end_ - from));
+  for (uint64_t seq = first; seq < leaves_.size(); ++seq) {
+    // Heads between entries are skipped: each entry starts at its recorded offset.
+    const std::string_view rec = std::string_view(bytes).substr(offsets_[seq] - from);
+    FIGURANT_ASSIGN_OR_RETURN(const Entry e, EntryFrom(rec, seq));
+    FIGURANT_RETURN_IF_ERROR(fn(e));
+  }
+  return Status::Ok();
+}
+
+Result<Entry> Ledger::EntryFrom(std::string_view rec, uint64_t seq) const {
   const auto changed = [&] {
     return DataLoss(file_.string() + ": entry " + std::to_string(seq) + " changed on disk");
   };
+  // A head may follow the entry in `rec`: the entry is the first record.
   if (rec.size() < internal::kFrameBytes) return changed();
   const internal::Frame frame = internal::ReadFrame(rec.data());
   if (frame.kind != RecordKind::kEntry || rec.size() < RecordBytes(frame.body_length) ||
@@ -600,7 +735,7 @@ Result<Entry> Ledger::Get(uint64_t seq) const {
   const Hash leaf = LeafHash(reinterpret_cast<const uint8_t*>(body.data()), body.size());
   if (leaf != leaves_[seq]) return changed();
   // The leaf hash covers the body, so its fields (seq included) are the ones verified on open.
-  return MakeEntry(internal::DecodeEntryBody(body), leaf, at);
+  return MakeEntry(internal::DecodeEntryBody(body), leaf, offsets_[seq]);
 }
 
 Result<std::string> Ledger::ReadAt(uint64_t offset, uint64_t size) const {

@@ -6,8 +6,13 @@
 // damage, another file written over the log, an empty file — with DataLoss naming the file and the
 // first bad entry and byte, leaving the file untouched. Append is durable: it writes the entries
 // and a new signed head and fsyncs before returning. VerifyLog checks an export with nothing but
-// its bytes and the expected public key. A Ledger is not thread-safe; one process appends at a time
-// (an exclusive lock file enforces it).
+// its bytes and the expected public key.
+//
+// Several writers: any number of Ledger objects, in one process or many, may hold one log open and
+// append to it. Each append takes an exclusive lock on BANK/ledger/ledger.lock for that batch
+// only: it first catches up with the batches others appended since (verifying them exactly as
+// Open does), then chains its own onto them. Refresh catches up without appending. A Ledger object
+// itself is not thread-safe: give each thread its own, or serialise calls.
 #pragma once
 
 #include <array>
@@ -121,9 +126,12 @@ class Ledger {
 
   // Appends the events as one batch and a signed head, fsynced before returning; returns their
   // sequence numbers. Payloads are canonicalised (sorted keys). An empty batch is a no-op.
+  // Under the writers' lock, first catches up with what other writers appended (as Refresh, but
+  // also cutting away a torn tail a crashed writer left), so the sequence numbers follow theirs.
   // InvalidArgument (nothing written) for a payload that is not a JSON object or is over 1 MiB;
-  // Unavailable when the write or the fsync fails (the file is cut back to the previous head, and
-  // the Ledger stays usable).
+  // Unavailable when the lock, the write or the fsync fails (the file is cut back to the previous
+  // head, and the Ledger stays usable); DataLoss, nothing written, when what others appended does
+  // not verify.
   Result<std::vector<uint64_t>> Append(
       const std::vector<std::pair<EntryType, nlohmann::json>>& events);
   // The same with payloads already serialised as canonical JSON objects (compact, keys sorted, as
@@ -132,39 +140,79 @@ class Ledger {
   Result<std::vector<uint64_t>> AppendPayloads(
       const std::vector<std::pair<EntryType, std::string>>& events);
 
+  // For events that must be recorded once however many processes try to record them (a bank
+  // catching the ledger up with its registry after a crash, while the process that made the
+  // change appends it too): under the writers' lock and after catching up, `select`, given this
+  // Ledger with every entry appended so far, returns the events still to append; they are
+  // appended as AppendPayloads does. An empty selection writes nothing. `select`'s error is
+  // returned and nothing written; otherwise errors as AppendPayloads.
+  using Events = std::vector<std::pair<EntryType, std::string>>;
+  using SelectFn = std::function<Result<Events>(const Ledger&)>;
+  Result<std::vector<uint64_t>> AppendSelected(const SelectFn& select);
+
+  // Catches up with the batches other writers appended since this Ledger last read the log,
+  // verifying their hash chain, Merkle roots and signed heads under the bank's key exactly as Open
+  // does; size(), head(), leaves() and ForEach then include them. Sees only complete batches:
+  // bytes after the last valid head — a batch a writer is writing, or a crashed writer's torn
+  // tail, which the next append cuts away — are left for a later call. Does not wait for a writer
+  // unless what it read looks damaged. DataLoss, nothing adopted, when the new bytes break the
+  // validity rule in a way no crash or writer in progress explains, or the file was cut back below
+  // what this Ledger had verified; Unavailable when the file cannot be read.
+  Status Refresh();
+
   uint64_t size() const { return leaves_.size(); }
   const SignedHead& head() const { return head_; }
   const std::vector<Hash>& leaves() const { return leaves_; }
   const std::filesystem::path& file() const { return file_; }
-  uint64_t repaired_bytes() const { return repaired_bytes_; }  // truncated on open
+  // Bytes of torn tails cut away, on open and by appends since. [Units: bytes]
+  uint64_t repaired_bytes() const { return repaired_bytes_; }
 
   // Reads every entry, in order, calling `fn`; stops early with its error.
   Status ForEach(const std::function<Status(const Entry&)>& fn) const;
+  // Entries `first` .. size() - 1, in order, read back from the file and each checked against the
+  // leaf hash verified when this Ledger read or wrote it, calling `fn`; stops early with its
+  // error. What a long-lived reader calls after Refresh to see only what is new. OK and no call
+  // when first >= size(); DataLoss when the file changed under the open ledger.
+  Status ForEachSince(uint64_t first, const std::function<Status(const Entry&)>& fn) const;
   // One entry, read back from its recorded offset and checked against its leaf hash. NotFound past
   // the end; DataLoss when the file changed under the open ledger.
   Result<Entry> Get(uint64_t seq) const;
 
  private:
   struct Batch;
+  class FileLock;
+  // What catching up does with bytes after the last valid head that a crash or a writer in
+  // progress can leave (docs/ledger.md, "Durability and repair").
+  enum class TornTail {
+    kRepair,      // cut them away (only under the exclusive lock: no writer can be in progress)
+    kStopBefore,  // leave them: they may be a batch being written
+  };
   Ledger() = default;
-  // Takes the writer's lock, creates the log when there is none (Create), and opens it: a regular
-  // file, not a symbolic link.
-  Status LockAndOpen(const std::filesystem::path& lock_file);
+  // Creates the log when there is none (Create), and opens it: a regular file, not a symbolic
+  // link. Called under the exclusive lock.
+  Status CreateAndOpen();
   // A new log: the signed head of the empty tree, written whole under a temporary name and renamed
   // into place, so that every ledger.log starts with a complete head.
   Status Create();
-  // Reads and verifies the whole log; cuts away a crash's residue and refuses anything else.
-  Status Load();
+  // Reads and verifies the bytes after end_ (the whole log on open), adopting every batch up to
+  // the last valid head; a crash's residue is handled as `torn` says, anything else refused.
+  Status CatchUp(TornTail torn);
   // The bytes a batch will take; InvalidArgument for a payload over kMaxPayload or an unknown type.
   static Result<size_t> BatchBytes(const std::vector<std::pair<EntryType, std::string>>& events);
   // Entry records chained onto the log, the new tree and its signed head.
   Batch EncodeBatch(const std::vector<std::pair<EntryType, std::string>>& events,
                     size_t bytes) const;
+  // Encodes, writes and adopts a batch of `bytes` (BatchBytes); under the exclusive lock, caught
+  // up.
+  Result<std::vector<uint64_t>> WriteBatch(const Events& events, size_t bytes);
   // Writes `bytes` at the end of the log and fsyncs; on failure cuts the file back to end_.
   Status WriteDurably(const std::string& bytes);
   Result<std::string> ReadAt(uint64_t offset, uint64_t size) const;
+  // Entry `seq` from `rec`, bytes that start with its record, checked against its leaf hash.
+  Result<Entry> EntryFrom(std::string_view rec, uint64_t seq) const;
 
   std::filesystem::path file_;
+  std::filesystem::path lock_file_;
   int fd_ = -1;
   int lock_fd_ = -1;
   SigningKeyPair key_{};
@@ -173,7 +221,7 @@ class Ledger {
   std::vector<uint64_t> offsets_;
   MerkleFrontier frontier_;  // over leaves_
   SignedHead head_;
-  uint64_t end_ = 0;
+  uint64_t end_ = 0;  // just past the last head read or written: what this Ledger has verified
   uint64_t repaired_bytes_ = 0;
   LedgerOptions options_;
 };

@@ -1,20 +1,24 @@
 // Ledger tests in the style of LevelDB's db/log_test.cc: every byte flipped, entries dropped,
 // reordered, duplicated and truncated — verification names the first bad entry each time — plus
-// repair of torn tails and a SIGKILL crash test.
+// repair of torn tails and a SIGKILL crash test; and several writers sharing one log.
 #include "ledger/ledger.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <random>
 #include <span>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "core/file.h"
 #include "ledger/metering.h"
@@ -543,6 +547,189 @@ TEST_F(LedgerTest, MeteringRefusesWhatItsParserWouldRefuse) {
   a.pixels = 0;  // not on screen: not metered, so not refused
   EXPECT_TRUE(MeterFrame(*l, "rnd_1", key, 24, {a}, std::nullopt).ok());
   EXPECT_EQ(l->size(), before);
+}
+
+// ---- several writers (docs/ledger.md, "Several writers"): Ledger objects in one process and in
+// forked processes append interleaved batches to one file; every event is there exactly once, in
+// one sequence, and the log verifies. Readers catch up with Refresh, see only complete batches,
+// and refuse what others appended when it does not verify.
+
+constexpr int kEventsPerBatch = 3;
+
+// One batch of `kEventsPerBatch` events naming their writer, batch and place in it.
+std::vector<std::pair<EntryType, json>> Batch(int writer, int batch) {
+  std::vector<std::pair<EntryType, json>> events;
+  events.reserve(kEventsPerBatch);
+  for (int i = 0; i < kEventsPerBatch; ++i) {
+    events.push_back({EntryType::kUsage, {{"writer", writer}, {"batch", batch}, {"i", i}}});
+  }
+  return events;
+}
+
+// How many times each (writer, batch, i) is in the verified log of `dir`.
+std::map<std::tuple<int, int, int>, int> Census(const fs::path& dir, const SigningKeyPair& key) {
+  std::map<std::tuple<int, int, int>, int> seen;
+  const std::string bytes = *ReadFile(dir / "ledger.log");
+  const auto report = ReadLog(bytes, key.public_key, [&](const Entry& e) {
+    const json p = json::parse(e.payload);
+    ++seen[{p["writer"].get<int>(), p["batch"].get<int>(), p["i"].get<int>()}];
+    return Status::Ok();
+  });
+  EXPECT_TRUE(report.ok()) << report.status().ToString();
+  return seen;
+}
+
+// Two Ledgers open at once on one file (a server and a CLI render): neither blocks the other, each
+// append chains onto the other's, and Refresh brings a reader up to date.
+TEST_F(LedgerTest, TwoLedgersInOneProcessInterleaveBatches) {
+  auto a = Open();
+  auto b = Open();  // opening while `a` is open used to wait for ever on its lock
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  for (int batch = 0; batch < 20; ++batch) {
+    Ledger& writer = batch % 2 == 0 ? *a : *b;
+    const auto seqs = writer.Append(Batch(batch % 2, batch));
+    ASSERT_TRUE(seqs.ok()) << seqs.status().ToString();
+    EXPECT_EQ(seqs->front(), static_cast<uint64_t>(batch * kEventsPerBatch));
+  }
+  EXPECT_EQ(b->size(), 20u * kEventsPerBatch);
+  EXPECT_EQ(a->size(), 19u * kEventsPerBatch);  // b's last batch is not read yet
+  ASSERT_TRUE(a->Refresh().ok());
+  EXPECT_EQ(a->size(), 20u * kEventsPerBatch);
+  EXPECT_EQ(a->head().root, b->head().root);
+  EXPECT_EQ(a->leaves(), b->leaves());
+  // Every entry reads back through either Ledger, the other's included.
+  for (uint64_t seq = 0; seq < a->size(); ++seq) {
+    ASSERT_TRUE(a->Get(seq).ok()) << seq;
+    ASSERT_TRUE(b->Get(seq).ok()) << seq;
+  }
+  const auto seen = Census(dir_, key_);
+  EXPECT_EQ(seen.size(), 20u * kEventsPerBatch);
+  for (const auto& [event, count] : seen) EXPECT_EQ(count, 1);
+}
+
+// Four processes × 200 batches, all appending at once through Ledgers opened before any of them
+// wrote: every event is in the log exactly once, numbered in one sequence, and the log verifies.
+TEST_F(LedgerTest, ForkedWritersLoseAndRepeatNothing) {
+  constexpr int kWriters = 4;
+  constexpr int kBatches = 200;
+  ASSERT_NE(Open(), nullptr);  // the log exists before the writers start
+  std::vector<pid_t> children;
+  for (int w = 0; w < kWriters; ++w) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      auto l = Ledger::Open(dir_, key_, clock_);
+      int failures = l.ok() ? 0 : 1;
+      for (int b = 0; l.ok() && b < kBatches; ++b) {
+        if (!(*l)->Append(Batch(w, b)).ok()) ++failures;
+      }
+      ::_exit(failures == 0 ? 0 : 1);
+    }
+    children.push_back(pid);
+  }
+  for (const pid_t pid : children) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "writer failed: " << status;
+  }
+  const auto report = VerifyLog(*ReadFile(dir_ / "ledger.log"), key_.public_key);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->entries, uint64_t{kWriters} * kBatches * kEventsPerBatch);
+  const auto seen = Census(dir_, key_);
+  EXPECT_EQ(seen.size(), size_t{kWriters} * kBatches * kEventsPerBatch);
+  for (const auto& [event, count] : seen) EXPECT_EQ(count, 1);
+  auto reopened = Open();
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->repaired_bytes(), 0u);
+}
+
+// A batch half written — by a writer still at work, or one that crashed — is not seen by Refresh,
+// which leaves it alone; the next append, under the writers' lock, cuts it away and goes on.
+TEST_F(LedgerTest, RefreshSeesOnlyCompleteBatches) {
+  auto reader = Open();
+  auto writer = Open();
+  ASSERT_TRUE(writer->Append(Batch(0, 0)).ok());
+  const uint64_t before = fs::file_size(writer->file());
+  ASSERT_TRUE(writer->Append(Batch(0, 1)).ok());
+  const uint64_t after = fs::file_size(writer->file());
+  fs::resize_file(writer->file(), before + (after - before) / 2);
+  const uint64_t torn = fs::file_size(writer->file());
+
+  // Whether a writer holds the lock (the batch is being written) or not (its writer died).
+  const int lock_fd = ::open((dir_ / "ledger.lock").c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(lock_fd, 0);
+  ASSERT_EQ(::flock(lock_fd, LOCK_EX), 0);
+  ASSERT_TRUE(reader->Refresh().ok());
+  EXPECT_EQ(reader->size(), 1u * kEventsPerBatch);
+  ASSERT_EQ(::flock(lock_fd, LOCK_UN), 0);
+  ::close(lock_fd);
+  ASSERT_TRUE(reader->Refresh().ok());
+  EXPECT_EQ(reader->size(), 1u * kEventsPerBatch);
+  EXPECT_EQ(fs::file_size(reader->file()), torn);  // a reader repairs nothing
+
+  const auto seqs = reader->Append(Batch(1, 0));
+  ASSERT_TRUE(seqs.ok()) << seqs.status().ToString();
+  EXPECT_EQ(seqs->front(), 1u * kEventsPerBatch);
+  EXPECT_EQ(reader->repaired_bytes(), torn - before);
+  EXPECT_TRUE(VerifyLog(*ReadFile(reader->file()), key_.public_key).ok());
+}
+
+// What another process appended is verified as Open verifies it: an altered byte in it is DataLoss
+// naming the entry, for a reader and for a writer, which writes nothing.
+TEST_F(LedgerTest, AnAlteredBatchFromAnotherWriterIsRefused) {
+  auto a = Open();
+  auto b = Open();
+  ASSERT_TRUE(a->Append(Batch(0, 0)).ok());
+  const uint64_t before = fs::file_size(a->file());
+  ASSERT_TRUE(b->Append(Batch(1, 0)).ok());
+  {
+    // In place, as damage on disk would be: both Ledgers keep the file open.
+    std::fstream f(a->file(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(before + 20));  // the time field of b's first entry
+    char c = 0;
+    f.get(c);
+    f.seekp(static_cast<std::streamoff>(before + 20));
+    f.put(static_cast<char>(c ^ 1));
+  }
+  const uint64_t damaged_size = fs::file_size(a->file());
+  const Status refreshed = a->Refresh();
+  EXPECT_EQ(refreshed.code(), StatusCode::kDataLoss);
+  EXPECT_NE(refreshed.message().find("entry 3 at byte " + std::to_string(before)),
+            std::string::npos)
+      << refreshed.message();
+  EXPECT_EQ(a->size(), 1u * kEventsPerBatch);
+  const auto appended = a->Append(Batch(0, 1));
+  EXPECT_EQ(appended.status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(fs::file_size(a->file()), damaged_size);
+}
+
+// AppendSelected decides what to write under the writers' lock, having read what the others
+// appended: an event one writer recorded is not recorded again by another that selects only what
+// is missing; a selection's error writes nothing.
+TEST_F(LedgerTest, AppendSelectedSeesWhatOthersAppendedBeforeItChooses) {
+  auto a = Open();
+  auto b = Open();
+  const std::pair<EntryType, std::string> fact{EntryType::kPerformerErased,
+                                               R"({"performer":"per_1"})"};
+  const Ledger::SelectFn unless_recorded = [&](const Ledger& l) -> Result<Ledger::Events> {
+    bool recorded = false;
+    FIGURANT_RETURN_IF_ERROR(l.ForEachSince(0, [&](const Entry& e) {
+      recorded = recorded || (e.type == fact.first && e.payload == fact.second);
+      return Status::Ok();
+    }));
+    return recorded ? Ledger::Events{} : Ledger::Events{fact};
+  };
+  ASSERT_EQ(a->AppendSelected(unless_recorded)->size(), 1u);
+  const auto again = b->AppendSelected(unless_recorded);  // b had not read a's entry
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->empty());
+  EXPECT_EQ(b->size(), 1u);
+  const uint64_t bytes = fs::file_size(b->file());
+  const auto refused =
+      b->AppendSelected([](const Ledger&) -> Result<Ledger::Events> { return Internal("no"); });
+  EXPECT_EQ(refused.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(fs::file_size(b->file()), bytes);
 }
 
 }  // namespace

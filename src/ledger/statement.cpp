@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "consent/terms.h"
+#include "ledger/internal/billed_units.h"
 #include "ledger/payloads.h"
 
 namespace figurant::ledger {
@@ -80,32 +81,8 @@ struct LineTally {
 using LineKey =
     std::tuple<std::string, std::string, std::string>;  // performer, licence, production
 
-// The unit statements bill: one double visible in one frame of a shot. Billed once, at the most any
-// render of that frame recorded for it, so that re-rendering never lowers what is owed
-// (docs/ledger.md, "Statements").
-struct UnitKey {
-  FrameKey frame;
-  std::string double_id;
-  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>.
-  auto operator<=>(const UnitKey&) const = default;
-};
-struct Unit {
-  UsageEvent first;  // the first render that showed it: performer and licence
-  // The largest 1/fps among renders showing it; 1/the declared rate once Finish applies it.
-  double seconds = 0;                        // [Units: s]
-  double pixels = 0;                         // the largest pixel count among them [Units: pixels]
-  std::set<std::string> agent_names;         // every agent that showed it, in any render
-  std::map<double, uint64_t> events_at_fps;  // usage events showing it, by the fps they carry
-};
-
-// Folds one usage event into its unit: a unit only ever grows.
-void AddToUnit(const UsageEvent& u, Unit& unit, bool fresh) {
-  if (fresh) unit.first = u;
-  unit.seconds = std::max(unit.seconds, 1.0 / u.fps);
-  unit.pixels = std::max(unit.pixels, u.pixels);
-  unit.agent_names.insert(u.agent_names.begin(), u.agent_names.end());
-  ++unit.events_at_fps[u.fps];
-}
+using internal::Unit;
+using internal::UnitKey;
 
 // Every unit, summed.
 struct UsageTally {
@@ -220,34 +197,17 @@ class Accumulator {
         AddLicence(e.seq, l);
         return Status::Ok();
       }
-      case EntryType::kUsage: {
-        FIGURANT_ASSIGN_OR_RETURN(UsageEvent u, ParseUsage(e));
-        AddUsage(u);
-        return Status::Ok();
-      }
-      case EntryType::kSupersede: {
-        FIGURANT_ASSIGN_OR_RETURN(SupersedeEvent r, ParseSupersede(e));
-        latest_[r.key] = std::move(r.render_id);
-        return Status::Ok();
-      }
-      case EntryType::kProductionDeclared: {
-        FIGURANT_ASSIGN_OR_RETURN(ProductionDeclaredEvent p, ParseProductionDeclared(e));
-        // The first declaration of a production is the one that counts (the bank never makes two).
-        declared_rates_.try_emplace(p.production.declaration.production_id,
-                                    p.production.declaration.frame_rate);
-        return Status::Ok();
-      }
       default:
-        return Status::Ok();
+        return units_.Add(e);
     }
   }
 
   Statements Finish(const SignedHead& head) {
     Statements s;
     s.head = head;
-    CountAtDeclaredRates(s.warnings);
+    units_.ApplyDeclaredRates(s.warnings);
     AddLicences(licences_, s);
-    UsageTally tally = TallyUsage(units_);
+    UsageTally tally = TallyUsage(units_.units());
     s.real = std::move(tally.real);
     s.synthetic = std::move(tally.synthetic);
     for (const auto& [id, synthetic] : tally.performers) {
@@ -261,7 +221,7 @@ class Accumulator {
           PriceLine(key, t, licences_, warned, s.warnings));
     }
     AddTotals(s);
-    AddRecordWarnings(s.warnings);
+    units_.AddRecordWarnings(s.warnings);
     return s;
   }
 
@@ -279,66 +239,8 @@ class Accumulator {
     }
   }
 
-  void AddUsage(const UsageEvent& u) {
-    auto [it, fresh] = latest_.try_emplace(u.key, u.render_id);
-    if (!fresh && it->second != u.render_id) {
-      // A new render of the frame without its supersede entry: a writer's slip, billed the same.
-      if (supersede_missing_.insert(u.key).second) ++frames_without_supersede_;
-      it->second = u.render_id;
-    }
-    if (!seen_
-             .insert(u.render_id + '\0' + u.key.production + '\0' + u.key.shot + '\0' +
-                     std::to_string(u.key.frame) + '\0' + u.double_id)
-             .second) {
-      ++duplicates_;
-      return;
-    }
-    auto [unit, first] = units_.try_emplace(UnitKey{u.key, u.double_id});
-    AddToUnit(u, unit->second, first);
-  }
-
-  // Screen time is counted at the frame rate each production's studio declared, whatever fps a
-  // usage entry carries (productions without a declaration keep their entries' fps).
-  void CountAtDeclaredRates(std::vector<std::string>& warnings) {
-    std::map<std::string, std::map<double, uint64_t>> differing;  // production → fps → events
-    for (auto& [key, unit] : units_) {
-      const auto rate = declared_rates_.find(key.frame.production);
-      if (rate == declared_rates_.end()) continue;
-      unit.seconds = 1.0 / rate->second.PerSecond();
-      for (const auto& [fps, events] : unit.events_at_fps) {
-        if (!FrameRateMatches(rate->second, fps)) differing[key.frame.production][fps] += events;
-      }
-    }
-    for (const auto& [production, by_fps] : differing) {
-      for (const auto& [fps, events] : by_fps) {
-        warnings.push_back(std::to_string(events) + " usage event(s) of production " + production +
-                           " were metered at " + Num(fps, 3) + " fps: counted at the " +
-                           declared_rates_.at(production).Name() + " fps its studio declared");
-      }
-    }
-  }
-
-  // What the ledger's writers got wrong, and what the statement did about it.
-  void AddRecordWarnings(std::vector<std::string>& warnings) const {
-    if (frames_without_supersede_ > 0) {
-      warnings.push_back(std::to_string(frames_without_supersede_) +
-                         " frame(s) re-rendered without a supersede entry (billed as every "
-                         "re-render is: no render lowers what a frame owes)");
-    }
-    if (duplicates_ > 0) {
-      warnings.push_back(std::to_string(duplicates_) +
-                         " duplicate usage event(s) (same render, frame and double) not counted");
-    }
-  }
-
   std::map<std::string, Licence> licences_;
-  std::map<std::string, FrameRate> declared_rates_;  // production → its studio's declared rate
-  std::map<UnitKey, Unit> units_;
-  std::map<FrameKey, std::string>
-      latest_;                  // frame → its latest render (to spot missing supersedes)
-  std::set<std::string> seen_;  // render, frame and double of every usage kept
-  std::set<FrameKey> supersede_missing_;
-  uint64_t frames_without_supersede_ = 0, duplicates_ = 0;
+  internal::BilledUnits units_;  // usage, supersede and production_declared entries
 };
 
 }  // namespace

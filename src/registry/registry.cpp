@@ -284,7 +284,8 @@ Result<std::unique_ptr<Registry>> Registry::Open(const std::filesystem::path& db
   if (!create && !std::filesystem::exists(db_file, ec)) {
     return NotFound("no registry at " + db_file.string());
   }
-  FIGURANT_ASSIGN_OR_RETURN(auto db, Database::Open(db_file.string(), create));
+  FIGURANT_ASSIGN_OR_RETURN(auto db,
+                            Database::Open(db_file.string(), create, options.busy_timeout_ms));
   auto reg = std::unique_ptr<Registry>(new Registry(std::move(db), clock, options));
   FIGURANT_RETURN_IF_ERROR(reg->Migrate());
   return reg;
@@ -386,10 +387,7 @@ Status Registry::Migrate() {
     }
     return s;
   }
-  FIGURANT_ASSIGN_OR_RETURN(
-      Statement q, db_->Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-  FIGURANT_ASSIGN_OR_RETURN(bool row, q.Step());
-  schema_version_ = row ? static_cast<int>(q.Int(0)) : 0;
+  FIGURANT_ASSIGN_OR_RETURN(schema_version_, StoredSchemaVersion());
   const auto& all = Migrations();
   if (!all.empty() && schema_version_ > all.back().version) {
     return FailedPrecondition("registry " + db_->path() + " has schema version " +
@@ -399,6 +397,10 @@ Status Registry::Migrate() {
   for (const Migration& m : all) {
     if (m.version <= schema_version_) continue;
     Status applied = InTransaction([&]() -> Status {
+      // Another process opening the bank at the same time may have applied it while this one
+      // waited for the write lock.
+      FIGURANT_ASSIGN_OR_RETURN(const int stored, StoredSchemaVersion());
+      if (stored >= m.version) return Status::Ok();
       FIGURANT_RETURN_IF_ERROR(db_->Exec(m.sql));
       FIGURANT_ASSIGN_OR_RETURN(Statement ins,
                                 db_->Prepare("INSERT INTO schema_migrations VALUES (?, ?, ?)"));
@@ -413,6 +415,13 @@ Status Registry::Migrate() {
     schema_version_ = m.version;
   }
   return Status::Ok();
+}
+
+Result<int> Registry::StoredSchemaVersion() {
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement q, db_->Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  FIGURANT_ASSIGN_OR_RETURN(const bool row, q.Step());
+  return row ? static_cast<int>(q.Int(0)) : 0;
 }
 
 Status Registry::InTransaction(const std::function<Status()>& body) {

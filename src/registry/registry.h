@@ -14,7 +14,11 @@
 //
 // Every mutating method runs inside the caller's transaction when one is open (InTransaction),
 // else in its own. A crash at any point leaves the file as it was before the transaction.
-// Not thread-safe: one Registry per thread; several processes may share the file (SQLite locks).
+// Not thread-safe: one Registry per thread. Several processes may share the file (a server and CLI
+// commands): SQLite's WAL lets readers run beside the one writer, and a statement waits up to 10 s
+// (RegistryOptions::busy_timeout_ms) for another process's lock (docs/registry.md, "Several
+// processes"); past that it fails with Unavailable saying the registry is busy, having written
+// nothing.
 #pragma once
 
 #include <array>
@@ -253,10 +257,13 @@ struct LicenceEvent {
   std::string detail_json;  // kind-specific, documented in docs/registry.md
 };
 
-// Test seam: a pause after every write statement, so crash tests can kill a process in the
-// middle of a transaction. Zero in production.
 struct RegistryOptions {
-  int write_delay_ms = 0;  // [Units: ms] [Limits: >= 0]
+  // Test seam: a pause after every write statement, so crash tests can kill a process in the
+  // middle of a transaction. Zero in production. [Units: ms] [Limits: >= 0]
+  int write_delay_ms = 0;
+  // How long a statement waits for another process's lock before failing with Unavailable.
+  // [Units: ms] [Limits: >= 0]
+  int busy_timeout_ms = 10000;
 };
 
 // Seals and opens the personal data the registry keeps — performers.name and .email,
@@ -280,16 +287,20 @@ struct PersonalDataCipher {
 
 class Registry {
  public:
-  // Opens the registry file, creating it when `create`, and applies pending schema migrations.
-  // NotFound when the file is missing and !create; DataLoss when it is not a registry.
+  // Opens the registry file, creating it when `create`, and applies pending schema migrations
+  // (each once, however many processes open an old registry at the same time). NotFound when the
+  // file is missing and !create; DataLoss when it is not a registry; Unavailable when it cannot
+  // journal with WAL (a file system without shared memory).
   static Result<std::unique_ptr<Registry>> Open(const std::filesystem::path& db_file, bool create,
                                                 const Clock& clock, RegistryOptions options = {});
   ~Registry();
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
-  // Runs `body` in one write transaction (BEGIN IMMEDIATE): committed when it returns OK, rolled
-  // back otherwise. Nested calls join the outer transaction.
+  // Runs `body` in one write transaction: committed when it returns OK, rolled back otherwise.
+  // Nested calls join the outer transaction. BEGIN IMMEDIATE takes the write lock before `body`
+  // reads anything, so two processes never deadlock upgrading a read to a write (which SQLite
+  // would fail at once, without waiting).
   Status InTransaction(const std::function<Status()>& body);
 
   int SchemaVersion() const { return schema_version_; }
@@ -378,6 +389,8 @@ class Registry {
  private:
   Registry(std::unique_ptr<internal::Database> db, const Clock& clock, RegistryOptions options);
   Status Migrate();
+  // The highest migration applied to the file.
+  Result<int> StoredSchemaVersion();
   void AfterWrite() const;
   // Personal data in and out (PersonalDataCipher); pass-through when no cipher is set.
   Result<std::string> Seal(const std::string& performer_id, const std::string& context,

@@ -83,7 +83,25 @@ Status CompareDeclaration(const registry::Production& row,
 
 }  // namespace
 
+Status LedgerFacts::CatchUp(const ledger::Ledger& ledger) {
+  return ledger.ForEachSince(next_seq_, [&](const ledger::Entry& e) { return Add(e); });
+}
+
+Result<ledger::Ledger::Events> LedgerFacts::Unrecorded(const ledger::Ledger& ledger,
+                                                       const ledger::Ledger::Events& events) {
+  FIGURANT_RETURN_IF_ERROR(CatchUp(ledger));
+  ledger::Ledger::Events out;
+  for (const auto& event : events) {
+    if (!recorded_.contains(event)) out.push_back(event);
+  }
+  return out;
+}
+
 Status LedgerFacts::Add(const ledger::Entry& e) {
+  next_seq_ = std::max(next_seq_, e.seq + 1);
+  if (e.type != ledger::EntryType::kUsage && e.type != ledger::EntryType::kSupersede) {
+    recorded_.emplace(e.type, e.payload);
+  }
   // Suspensions, strikes and memberships; statements are checked under keys_ as it stands.
   FIGURANT_RETURN_IF_ERROR(statements_.Add(e, keys_));
   switch (e.type) {

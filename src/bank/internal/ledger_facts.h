@@ -8,12 +8,20 @@
 // bank: the Check functions return DataLoss naming its table, row and column, and the decision is
 // never taken on it.
 //
+// Other processes append to the same ledger (docs/ledger.md, "Several writers"): CatchUp indexes
+// what they added, and UntilRowsAgree gives a row and the ledger the moment another process takes
+// between writing one and the other.
+//
 // Not thread-safe; owned by one Bank and fed every entry of its ledger, in order.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <thread>
 
 #include "consent/production_declaration.h"
 #include "core/status.h"
@@ -29,6 +37,16 @@ class LedgerFacts {
   // Indexes one entry of a verified ledger; entries that state no decision fact are skipped.
   // DataLoss (naming the entry and field) when a payload of types 3–8 breaks its format.
   Status Add(const ledger::Entry& entry);
+  // Indexes the entries of `ledger` after the last one indexed (all of them the first time), as
+  // far as the ledger has read or written; call ledger.Refresh() first to include what other
+  // processes appended. Errors as Add, or the ledger's when it cannot read them back.
+  Status CatchUp(const ledger::Ledger& ledger);
+  // After catching up with `ledger`, the `events` (types 3–8, as ledger::ToEntry makes them) it
+  // does not hold yet, byte for byte. For Ledger::AppendSelected: a fact is appended once, though
+  // the process that makes it and another that finds it missing from the ledger (Bank's
+  // reconciliation with the registry) may both try.
+  Result<ledger::Ledger::Events> Unrecorded(const ledger::Ledger& ledger,
+                                            const ledger::Ledger::Events& events);
 
   bool HasSignature(const std::string& licence_id) const;
   bool HasRevocation(const std::string& licence_id) const;
@@ -81,6 +99,8 @@ class LedgerFacts {
 
   Status CheckLicenceState(const registry::Licence& row, const Licence* signed_licence) const;
 
+  uint64_t next_seq_ = 0;                                         // the first entry not indexed yet
+  std::set<std::pair<ledger::EntryType, std::string>> recorded_;  // every fact entry's payload
   std::map<std::string, Licence> licences_;
   std::map<std::string, Performer> performers_;
   std::map<std::string, Recorded<ledger::StudioRegisteredEvent>> studios_;
@@ -89,5 +109,30 @@ class LedgerFacts {
   ledger::KeyHistory keys_;
   ledger::StatementIndex statements_;
 };
+
+// How long a decision waits for a registry row and the ledger to agree. A licence's signature,
+// revocation or a death is written to the registry and then to the ledger, by whichever process
+// made it; a decision taken in between finds them disagreeing, which is not tampering. Rows
+// altered outside the bank disagree for good and are refused once this has passed.
+// [Units: ms]
+inline constexpr std::chrono::milliseconds kRowsAgreeWithin{1000};
+
+// Runs `attempt` — read registry rows, catch the facts up, check the rows against them — and
+// again, pausing 2, 4, 8 … ms, while it fails with DataLoss, for up to kRowsAgreeWithin; returns
+// its first result that is not DataLoss, or its last.
+template <typename T>
+Result<T> UntilRowsAgree(const std::function<Result<T>()>& attempt) {
+  const auto deadline = std::chrono::steady_clock::now() + kRowsAgreeWithin;
+  std::chrono::milliseconds pause{2};
+  for (;;) {
+    Result<T> r = attempt();
+    if (r.status().code() != StatusCode::kDataLoss ||
+        std::chrono::steady_clock::now() + pause > deadline) {
+      return r;
+    }
+    std::this_thread::sleep_for(pause);
+    pause *= 2;
+  }
+}
 
 }  // namespace figurant::bank::internal

@@ -4,10 +4,24 @@
 
 namespace figurant::registry::internal {
 
-// How long a writer waits for another process's lock before giving up. [Units: ms]
-constexpr int kBusyTimeoutMs = 10000;
+namespace {
 
-Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool create) {
+// OK when the connection journals with WAL, which several processes need to share the file
+// (readers never block the writer). SQLite keeps the old mode, without an error, where WAL cannot
+// be used (a file system without shared memory); the bank then refuses to run on it.
+Status CheckWal(Database& db) {
+  FIGURANT_ASSIGN_OR_RETURN(Statement q, db.Prepare("PRAGMA journal_mode"));
+  FIGURANT_ASSIGN_OR_RETURN(const bool row, q.Step());
+  const std::string mode = row ? q.Text(0) : "";
+  if (mode == "wal") return Status::Ok();
+  return Unavailable("registry " + db.path() + " cannot use write-ahead logging (journal mode '" +
+                     mode + "'); keep the bank on a local file system");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool create,
+                                                 int busy_timeout_ms) {
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -17,13 +31,15 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool c
     if (rc == SQLITE_CANTOPEN) return NotFound("cannot open registry " + path + ": " + msg);
     return Unavailable("cannot open registry " + path + ": " + msg);
   }
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  // Another process's lock is waited for (docs/registry.md, "Several processes").
+  sqlite3_busy_timeout(db, busy_timeout_ms);
   sqlite3_extended_result_codes(db, 1);
-  auto out = std::unique_ptr<Database>(new Database(db, path));
+  auto out = std::unique_ptr<Database>(new Database(db, path, busy_timeout_ms));
   // WAL: readers never block the writer; synchronous=FULL: a committed command survives power loss.
   FIGURANT_RETURN_IF_ERROR(
       out->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
                 "PRAGMA secure_delete=ON;"));
+  FIGURANT_RETURN_IF_ERROR(CheckWal(*out));
   return out;
 }
 
@@ -73,7 +89,13 @@ StatusCode StatusCodeFor(int extended_code) {
 }
 
 Status Database::Error(std::string_view what) const {
-  return {StatusCodeFor(sqlite3_extended_errcode(db_)),
+  const int code = sqlite3_extended_errcode(db_);
+  if ((code & kPrimaryCodeMask) == SQLITE_BUSY) {
+    return Unavailable("registry " + path_ + " is busy: another process held its lock for over " +
+                       std::to_string(busy_timeout_ms_) + " ms (" + std::string(what) + ": " +
+                       sqlite3_errmsg(db_) + "); nothing was written, try again");
+  }
+  return {StatusCodeFor(code),
           std::string(what) + ": " + sqlite3_errmsg(db_) + " (registry " + path_ + ")"};
 }
 

@@ -33,8 +33,12 @@ StatusCode StatusCodeFor(int sqlite_extended_code);
 
 class Database {
  public:
-  // Opens (creating when `create`) the database file with foreign keys on and WAL journalling.
-  static Result<std::unique_ptr<Database>> Open(const std::string& path, bool create);
+  // Opens (creating when `create`) the database file with foreign keys on and WAL journalling
+  // (Unavailable when WAL cannot be used). A statement waits up to `busy_timeout_ms` for another
+  // connection's lock, then fails with Unavailable saying the registry is busy.
+  // [Units: ms]
+  static Result<std::unique_ptr<Database>> Open(const std::string& path, bool create,
+                                                int busy_timeout_ms);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -48,9 +52,11 @@ class Database {
   Status Error(std::string_view what) const;
 
  private:
-  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Database(sqlite3* db, std::string path, int busy_timeout_ms)
+      : db_(db), path_(std::move(path)), busy_timeout_ms_(busy_timeout_ms) {}
   sqlite3* db_;
   std::string path_;
+  int busy_timeout_ms_;
 };
 
 class Statement {
