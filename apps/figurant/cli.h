@@ -103,5 +103,6 @@ void RegisterRenderCommand(CLI::App& app, Context& ctx);   // render
 void RegisterLedgerCommands(CLI::App& app, Context& ctx);  // ledger ..., statement, witness
 void RegisterDemoCommand(CLI::App& app, Context& ctx);     // demo
 void RegisterKeyCommands(CLI::App& app, Context& ctx);     // key new
+void RegisterServeCommands(CLI::App& app, Context& ctx);   // serve, user add|list
 
 }  // namespace figurant::cli

@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
   figurant::cli::RegisterLedgerCommands(app, ctx);
   figurant::cli::RegisterDemoCommand(app, ctx);
   figurant::cli::RegisterKeyCommands(app, ctx);
+  figurant::cli::RegisterServeCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
