@@ -31,6 +31,10 @@ std::string_view MethodName(Method m);  // "GET", "POST", "DELETE"
 // POST and DELETE change state: they need the session's CSRF token.
 inline bool ChangesState(Method m) { return m != Method::kGet; }
 
+// One client address may stand for several users (an office, a union's NAT): its bucket holds
+// this many times a user's.
+inline constexpr int kAddressLimitFactor = 5;
+
 // What a server knows beyond the bank: its origin, its log-in state and its limits.
 struct ServerState {
   ServerState(const Clock& clock, std::string origin, SessionPolicy sessions,
@@ -39,7 +43,8 @@ struct ServerState {
         origin(std::move(origin)),
         sessions(sessions),
         challenges(clock),
-        per_address(clock, login_limit),
+        per_address(clock, {login_limit.burst * kAddressLimitFactor,
+                            login_limit.per_minute * kAddressLimitFactor}),
         per_user(clock, login_limit) {}
   const Clock& clock;
   const std::string origin;  // e.g. "https://bank.example:8443": bound into log-in messages

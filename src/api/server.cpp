@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <mutex>
+#include <optional>
 
 #include "api/body.h"
 #include "api/routes.h"
@@ -36,16 +37,16 @@ Reply ErrorReply(const Status& s) {
   return Reply::Json(ErrorJson(StatusCodeName(s.code()), message), status);
 }
 
-// The body of a state-changing request: JSON, or nothing.
-Result<nlohmann::json> RequestBody(const httplib::Request& req) {
-  if (req.body.empty()) return nlohmann::json::object();
+// A body that is not JSON: 415, before anything reads it. HTML forms cannot send JSON, so this
+// also keeps cross-site form posts out.
+std::optional<Reply> UnsupportedMediaType(const httplib::Request& req) {
   const std::string type = req.get_header_value("Content-Type");
-  if (type.rfind("application/json", 0) != 0) {
-    return InvalidArgument(std::string(kBodySource) +
-                           ": Content-Type must be application/json, got '" + type.substr(0, 60) +
-                           "'");
-  }
-  return ParseBody(req.body);
+  if (req.body.empty() || type.rfind("application/json", 0) == 0) return std::nullopt;
+  return Reply::Json(ErrorJson("INVALID_ARGUMENT", std::string(kBodySource) +
+                                                       ": Content-Type must be application/json, "
+                                                       "got '" +
+                                                       type.substr(0, 60) + "'"),
+                     415);
 }
 
 std::string DefaultOrigin(const ServeOptions& o, int port) {
@@ -118,7 +119,8 @@ Result<Reply> Server::Impl::Answer(const Route& route, const httplib::Request& r
     }
   }
   if (ChangesState(route.method)) {
-    FIGURANT_ASSIGN_OR_RETURN(call.body, RequestBody(req));
+    if (auto refused = UnsupportedMediaType(req)) return *refused;
+    FIGURANT_ASSIGN_OR_RETURN(call.body, ParseBody(req.body));
   }
   return route.handler(call);
 }
