@@ -47,6 +47,7 @@ ServeProcess::ServeProcess(const std::string& bank, const std::string& now,
     ::close(out[0]);
     ::setenv("FIGURANT_NOW", now.c_str(), 1);
     std::vector<char*> argv;
+    argv.reserve(argv_s.size() + 1);
     for (std::string& a : argv_s) argv.push_back(a.data());
     argv.push_back(nullptr);
     ::execv(bin.c_str(), argv.data());

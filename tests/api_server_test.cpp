@@ -7,6 +7,7 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "api/routes.h"
 #include "api_harness.h"
@@ -435,6 +436,72 @@ TEST_F(ApiServerTest, EveryReplyCarriesTheSecurityHeaders) {
     EXPECT_EQ(r.headers.count("Cache-Control") ? r.headers.at("Cache-Control") : "", "no-store")
         << r.status;
   }
+}
+
+// Each role's routes do what the CLI does: the same disclosure, the same ledger bytes, the same
+// revocation.
+TEST_F(ApiServerTest, EachRoleSeesAndChangesWhatItShould) {
+  // A licence signed on the bank's side (until performers sign from their own devices).
+  const std::string signed_licence =
+      Json({"licence", "draft", "--performer", own_["performer"], "--studio", own_["studio"],
+            "--terms", Terms(own_["production"], "signed.json")})["id"];
+  Json({"licence", "sign", signed_licence, "--performer", own_["performer"], "--represented-by",
+        "union"});
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  const auto studio = client.LogIn(devices_["studio"], server.origin());
+  const auto auditor = client.LogIn(devices_["union"], server.origin());
+  ASSERT_TRUE(performer && studio && auditor);
+  const std::string me = "/api/v1/performers/" + own_["performer"];
+
+  // The studio offers; the performer sees the offer with the exact disclosure `licence show` has.
+  const ApiReply offer = client.Send(
+      "POST", "/api/v1/studios/" + own_["studio"] + "/offers", studio,
+      json{{"performer", own_["performer"]},
+           {"terms", json::parse(std::ifstream(Terms(own_["production"], "offer.json")))}}
+          .dump());
+  ASSERT_EQ(offer.status, 201) << offer.body;
+  const std::string offered = offer.Json()["id"];
+  const json shown = Json({"licence", "show", offered});
+  const json offers = client.Send("GET", me + "/offers", performer).Json()["offers"];
+  bool found = false;
+  for (const json& o : offers) {
+    if (o["id"] != offered) continue;
+    found = true;
+    EXPECT_EQ(o["disclosure"], shown["licence"]["disclosure"]);
+    EXPECT_EQ(o["disclosure_sha256"], Sha256Hex(o["disclosure"].get<std::string>()));
+  }
+  EXPECT_TRUE(found) << offers.dump();
+
+  // The performer revokes the signed licence; the notice period applies.
+  const ApiReply revoked =
+      client.Send("POST", me + "/licences/" + signed_licence + "/revoke", performer, "{}");
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(revoked.Json()["revoked_from"], "2026-07-01");
+  EXPECT_EQ(Json({"licence", "show", signed_licence})["licence"]["state"], "revoked");
+  const ApiReply csv = client.Send("GET", me + "/statement.csv", performer);
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.headers.count("Content-Type") ? csv.headers.at("Content-Type") : "",
+            "text/csv; charset=utf-8");
+  EXPECT_EQ(client.Send("GET", me + "/statement", performer).status, 200);
+
+  // The auditor's export is the ledger's bytes; it verifies and proves the newest entry.
+  const std::string exported = (dir_->path() / "ledger.log").string();
+  Json({"ledger", "export", exported});
+  const ApiReply bytes = client.Send("GET", "/api/v1/ledger/export", auditor);
+  std::stringstream file;
+  file << std::ifstream(exported, std::ios::binary).rdbuf();
+  EXPECT_EQ(bytes.body, file.str());
+  const json verified = client.Send("GET", "/api/v1/ledger/verification", auditor).Json();
+  EXPECT_EQ(verified["valid"], true) << verified.dump();
+  const int last = verified["entries"].get<int>() - 1;
+  const json proof =
+      client.Send("GET", "/api/v1/ledger/entries/" + std::to_string(last) + "/proof", auditor)
+          .Json();
+  EXPECT_EQ(proof["verified"], true) << proof.dump();
+  EXPECT_EQ(proof["type"], "licence_revoked") << proof.dump();
 }
 
 TEST_F(ApiServerTest, RefusesANonLoopbackAddressWithoutTls) {

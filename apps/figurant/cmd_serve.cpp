@@ -72,7 +72,7 @@ Status Serve(Context& ctx, const ServeArgs& a) {
   std::cout
       << json{{"listening", o.host}, {"port", server->port()}, {"origin", server->origin()}}.dump()
       << std::endl;
-  const Status run = server->Run();
+  Status run = server->Run();
   if (waiter.joinable()) {
     // Run can end without a signal (the listener failed): wake the waiter so it can end.
     kill(getpid(), SIGTERM);

@@ -2,7 +2,9 @@
 // challenges, the log-in message bytes and rate limits. The server end to end is tested in
 // tests/api_server_test.cpp.
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -11,6 +13,8 @@
 #include "api/login.h"
 #include "api/rate_limit.h"
 #include "api/routes.h"
+#include "api/session.h"
+#include "registry/users.h"
 
 namespace figurant::api {
 namespace {
@@ -170,6 +174,93 @@ TEST(RateLimit, BurstThenRetryAfterThenRefill) {
   clock.Advance(1);
   EXPECT_FALSE(limiter.Take("addr:1"));
   EXPECT_TRUE(limiter.Take("addr:1").has_value());
+}
+
+// A real registry file in a fresh directory, with one operator user.
+class SessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(InitCrypto().ok());
+    std::string dir = (std::filesystem::temp_directory_path() / "api-session-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+    dir_ = dir;
+    auto r = registry::Registry::Open(dir_ / "figurant.db", true, clock_);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    registry_ = std::move(r).value();
+    const SigningKeyPair key = GenerateSigningKeyPair();
+    auto user = AddUser(*registry_, clock_, {registry::UserRole::kOperator, "", key.public_key});
+    ASSERT_TRUE(user.ok()) << user.status().message();
+    who_ = {user->id, user->role, ""};
+  }
+  void TearDown() override {
+    registry_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  Status Resume(const NewSession& s) {
+    return ResumeSession(*registry_, clock_, policy_,
+                         "a=b; " + std::string(kSessionCookie) + "=" + s.token + "; c=d")
+        .status();
+  }
+
+  std::filesystem::path dir_;
+  FixedClock clock_{1'800'000'000};
+  SessionPolicy policy_;
+  std::unique_ptr<registry::Registry> registry_;
+  Principal who_;
+};
+
+TEST_F(SessionTest, EndsAfterTwelveIdleHours) {
+  auto s = StartSession(*registry_, clock_, policy_, who_);
+  ASSERT_TRUE(s.ok());
+  clock_.Advance(policy_.idle_seconds);
+  EXPECT_TRUE(Resume(*s).ok()) << "valid up to its last idle second";
+  clock_.Advance(policy_.idle_seconds + 1);
+  EXPECT_EQ(Resume(*s).code(), StatusCode::kUnauthenticated);
+  clock_.Advance(-policy_.idle_seconds);
+  EXPECT_EQ(Resume(*s).code(), StatusCode::kUnauthenticated) << "an expired session is deleted";
+}
+
+TEST_F(SessionTest, EndsSevenDaysAfterLogInHoweverActive) {
+  auto s = StartSession(*registry_, clock_, policy_, who_);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->expires_at, clock_.Now() + policy_.absolute_seconds);
+  const int64_t step = policy_.idle_seconds - 3600;  // seen every 11 hours
+  int64_t elapsed = 0;
+  while (elapsed + step <= policy_.absolute_seconds) {
+    clock_.Advance(step);
+    elapsed += step;
+    ASSERT_TRUE(Resume(*s).ok()) << elapsed << " s after log-in";
+  }
+  clock_.Advance(policy_.absolute_seconds - elapsed + 1);
+  EXPECT_EQ(Resume(*s).code(), StatusCode::kUnauthenticated);
+}
+
+TEST_F(SessionTest, OnlyHashesAreStoredAndCsrfMustMatch) {
+  auto s = StartSession(*registry_, clock_, policy_, who_);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->token.size(), 2 * kTokenBytes);
+  auto by_token = registry::GetSession(*registry_, s->token);
+  ASSERT_TRUE(by_token.ok());
+  EXPECT_FALSE(*by_token) << "the token itself is never a key";
+  auto stored = registry::GetSession(*registry_, Sha256Hex(s->token));
+  ASSERT_TRUE(stored.ok() && *stored);
+  EXPECT_EQ((*stored)->csrf_sha256, Sha256Hex(s->csrf_token));
+
+  auto active =
+      ResumeSession(*registry_, clock_, policy_, std::string(kSessionCookie) + "=" + s->token);
+  ASSERT_TRUE(active.ok());
+  EXPECT_EQ(active->principal.user_id, who_.user_id);
+  EXPECT_TRUE(CsrfMatches(*active, s->csrf_token));
+  EXPECT_FALSE(CsrfMatches(*active, ""));
+  EXPECT_FALSE(CsrfMatches(*active, s->token));
+  for (const std::string& cookie :
+       {std::string(), std::string(kSessionCookie) + "=" + std::string(64, 'g'),
+        std::string(kSessionCookie) + "=" + s->token.substr(1),
+        "x" + std::string(kSessionCookie) + "=" + s->token}) {
+    EXPECT_EQ(ResumeSession(*registry_, clock_, policy_, cookie).status().code(),
+              StatusCode::kUnauthenticated)
+        << cookie;
+  }
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ constexpr ParamKind kKinds[] = {
     {"entry", "a ledger entry number (every entry is the auditor's to read)", LedgerEntry},
 };
 
-std::vector<Route> MakeRoutes() {
+std::vector<Route> SessionRoutes() {
   return {
       {Method::kPost,
        "/api/v1/login/challenge",
@@ -75,7 +75,12 @@ std::vector<Route> MakeRoutes() {
        true},
       {Method::kGet, "/api/v1/session", kAnyRole, "Who the session acts for", h::ShowSession},
       {Method::kDelete, "/api/v1/session", kAnyRole, "Log out", h::LogOut},
-      // The bank's administration.
+  };
+}
+
+// The bank's administration.
+std::vector<Route> OperatorRoutes() {
+  return {
       {Method::kGet, "/api/v1/performers", {kOperator}, "List performers", h::ListPerformers},
       {Method::kPost, "/api/v1/performers", {kOperator}, "Register a performer", h::AddPerformer},
       {Method::kGet, "/api/v1/studios", {kOperator}, "List studios", h::ListStudios},
@@ -95,7 +100,12 @@ std::vector<Route> MakeRoutes() {
        {kOperator},
        "Performers' erasure requests",
        h::ListErasureRequests},
-      // A performer's own data.
+  };
+}
+
+// A performer's own data.
+std::vector<Route> PerformerRoutes() {
+  return {
       {Method::kGet,
        "/api/v1/performers/{performer}",
        {kPerformer},
@@ -141,7 +151,12 @@ std::vector<Route> MakeRoutes() {
        {kPerformer},
        "Ask the bank to erase the performer's data",
        h::RequestErasure},
-      // A studio's productions, offers and usage.
+  };
+}
+
+// A studio's productions, offers and usage.
+std::vector<Route> StudioRoutes() {
+  return {
       {Method::kGet,
        "/api/v1/studios/{studio}/productions",
        {kStudio},
@@ -162,7 +177,12 @@ std::vector<Route> MakeRoutes() {
        {kStudio},
        "What a production used and owes, from the ledger",
        h::ProductionUsage},
-      // What a union auditor checks.
+  };
+}
+
+// What a union auditor checks.
+std::vector<Route> AuditorRoutes() {
+  return {
       {Method::kGet, "/api/v1/ledger/export", {kUnion}, "The ledger's raw bytes", h::ExportLedger},
       {Method::kGet,
        "/api/v1/ledger/verification",
@@ -175,6 +195,15 @@ std::vector<Route> MakeRoutes() {
        "Inclusion proof of one entry in the newest signed head",
        h::ProveEntry},
   };
+}
+
+std::vector<Route> MakeRoutes() {
+  std::vector<Route> all;
+  for (auto part : {SessionRoutes, OperatorRoutes, PerformerRoutes, StudioRoutes, AuditorRoutes}) {
+    std::vector<Route> routes = part();
+    all.insert(all.end(), routes.begin(), routes.end());
+  }
+  return all;
 }
 
 }  // namespace

@@ -166,7 +166,7 @@ void Server::Impl::RegisterRoutes() {
         return Response::Handled;
       }));
   http->set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      [](const httplib::Request&, httplib::Response& res, const std::exception_ptr&) {
         const Reply r = ErrorReply(Internal("a handler threw"));
         res.status = r.status;
         res.set_content(r.body, r.content_type);

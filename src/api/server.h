@@ -16,10 +16,6 @@
 #include "bank/bank.h"
 #include "core/status.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace figurant::api {
 
 struct ServeOptions {
