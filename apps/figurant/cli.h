@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "api/json_forms.h"
 #include "bank/bank.h"
 #include "core/clock.h"
 #include "core/status.h"
@@ -88,9 +89,9 @@ Result<SigningKeyPair> PartyKeyFile(const Context& ctx, const std::string& file,
 std::vector<std::string> SplitList(const std::string& text);
 // A licence's flags as the listings print them: " [BLANKET] [PERPETUAL]" (empty for none).
 std::string FlagText(const std::vector<std::string>& flags);
-// JSON forms shared by several commands.
-nlohmann::json PerformerJson(const registry::Performer& p);
-nlohmann::json LicenceJson(const bank::LicenceView& v);
+// JSON forms shared by several commands, the same as the HTTP API's (api/json_forms.h).
+using api::LicenceJson;
+using api::PerformerJson;
 
 // Command families (one file each).
 // init, keys move, performer, studio, production

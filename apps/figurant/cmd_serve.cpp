@@ -117,13 +117,7 @@ Result<registry::User> AddUser(Context& ctx, const UserArgs& a) {
   return api::AddUser(bank->registry(), *ctx.clock, in);
 }
 
-json UserJson(const registry::User& u) {
-  return {{"id", u.id},
-          {"role", registry::UserRoleName(u.role)},
-          {"subject", u.subject_id.empty() ? json(nullptr) : json(u.subject_id)},
-          {"public_key", ToHex(u.public_key)},
-          {"created_at", FormatTimestamp(u.created_at)}};
-}
+using api::UserJson;
 
 void RegisterUser(CLI::App& app, Context& ctx) {
   CLI::App* user = app.add_subcommand("user", "Who may log in to the HTTP API, with which key");

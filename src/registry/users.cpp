@@ -2,6 +2,7 @@
 
 #include "core/ids.h"
 #include "core/names.h"
+#include "registry/internal/read_rows.h"
 #include "registry/internal/row_reader.h"
 #include "registry/internal/sqlite.h"
 
@@ -59,18 +60,6 @@ Result<ErasureRequest> ReadErasureRequest(const Statement& s) {
   e.user_id = r.Text(2);
   e.requested_at = r.Timestamp(3);
   return r.Finish(std::move(e));
-}
-
-// Every row `select` yields, read with `read`.
-template <typename Row>
-Result<std::vector<Row>> Rows(Statement& select, Result<Row> (*read)(const Statement&)) {
-  std::vector<Row> out;
-  while (true) {
-    FIGURANT_ASSIGN_OR_RETURN(bool more, select.Step());
-    if (!more) return out;
-    FIGURANT_ASSIGN_OR_RETURN(Row row, read(select));
-    out.push_back(std::move(row));
-  }
 }
 
 Status ValidateUser(Registry& registry, const User& u) {
@@ -141,7 +130,7 @@ Result<std::vector<User>> ListUsers(Registry& registry) {
   FIGURANT_ASSIGN_OR_RETURN(Statement s,
                             registry.database().Prepare("SELECT " + std::string(kUserColumns) +
                                                         " FROM users ORDER BY created_at, id"));
-  return Rows(s, ReadUser);
+  return internal::ReadAll(s, ReadUser);
 }
 
 Status InsertSession(Registry& registry, const Session& session) {
@@ -161,10 +150,7 @@ Result<std::optional<Session>> GetSession(Registry& registry, const std::string&
       Statement s, registry.database().Prepare("SELECT " + std::string(kSessionColumns) +
                                                " FROM api_sessions WHERE token_sha256 = ?"));
   s.Bind(1, token_sha256);
-  FIGURANT_ASSIGN_OR_RETURN(bool found, s.Step());
-  if (!found) return std::optional<Session>();
-  FIGURANT_ASSIGN_OR_RETURN(Session session, ReadSession(s));
-  return std::optional<Session>(std::move(session));
+  return internal::ReadOptional(s, ReadSession);
 }
 
 Status TouchSession(Registry& registry, const std::string& token_sha256, UnixSeconds at) {
@@ -209,7 +195,7 @@ Result<std::vector<ErasureRequest>> ListErasureRequests(Registry& registry) {
   FIGURANT_ASSIGN_OR_RETURN(Statement s,
                             registry.database().Prepare("SELECT " + std::string(kErasureColumns) +
                                                         " FROM erasure_requests ORDER BY seq"));
-  return Rows(s, ReadErasureRequest);
+  return internal::ReadAll(s, ReadErasureRequest);
 }
 
 }  // namespace figurant::registry

@@ -2,7 +2,7 @@
 // the typed field readers every handler uses, licence terms inside an offer (consent::ParseTerms)
 // and the error reply built from whatever message results. None may crash, hang or leak; every
 // refusal must be an InvalidArgument whose reply names a field or none.
-//   scripts/fuzz-api.sh [SECONDS]
+//   scripts/fuzz.sh api [SECONDS]
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

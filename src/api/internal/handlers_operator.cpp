@@ -3,7 +3,7 @@
 
 #include "api/body.h"
 #include "api/internal/handlers.h"
-#include "api/internal/views.h"
+#include "api/json_forms.h"
 
 namespace figurant::api::internal {
 
@@ -31,7 +31,7 @@ Result<bank::Ed25519PublicKey> PublicKeyField(BodyFields& fields) {
 
 Result<Reply> ListPerformers(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(auto all, call.bank.registry().ListPerformers());
-  return Reply::Json(ListJson("performers", all, PerformerView));
+  return Reply::Json(ListJson("performers", all, PerformerJson));
 }
 
 Result<Reply> AddPerformer(Call& call) {
@@ -49,12 +49,12 @@ Result<Reply> AddPerformer(Call& call) {
   }
   in.synthetic = synthetic.value_or(false);
   FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, call.bank.AddPerformer(in));
-  return Reply::Json(PerformerView(p), 201);
+  return Reply::Json(PerformerJson(p), 201);
 }
 
 Result<Reply> ListStudios(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(auto all, call.bank.registry().ListStudios());
-  return Reply::Json(ListJson("studios", all, StudioView));
+  return Reply::Json(ListJson("studios", all, StudioJson));
 }
 
 Result<Reply> AddStudio(Call& call) {
@@ -66,12 +66,12 @@ Result<Reply> AddStudio(Call& call) {
   if (s.status().code() == StatusCode::kInvalidArgument)
     return s.status().WithContext("field 'name'");
   FIGURANT_RETURN_IF_ERROR(s.status());
-  return Reply::Json(StudioView(*s), 201);
+  return Reply::Json(StudioJson(*s), 201);
 }
 
 Result<Reply> ListUsers(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(auto all, registry::ListUsers(call.bank.registry()));
-  return Reply::Json(ListJson("users", all, UserView));
+  return Reply::Json(ListJson("users", all, UserJson));
 }
 
 Result<Reply> AddUser(Call& call) {
@@ -91,7 +91,7 @@ Result<Reply> AddUser(Call& call) {
     return FieldError("subject", user.status().message());
   }
   FIGURANT_RETURN_IF_ERROR(user.status());
-  return Reply::Json(UserView(*user), 201);
+  return Reply::Json(UserJson(*user), 201);
 }
 
 Result<Reply> ListErasureRequests(Call& call) {

@@ -2,7 +2,7 @@
 // erasure request. Authorise has checked {performer} is the session's and {licence} theirs.
 #include "api/body.h"
 #include "api/internal/handlers.h"
-#include "api/internal/views.h"
+#include "api/json_forms.h"
 #include "ledger/statement.h"
 
 namespace figurant::api::internal {
@@ -27,7 +27,7 @@ Result<Reply> ShowProfile(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Performer p,
                             call.bank.registry().GetPerformer(PerformerParam(call)));
   FIGURANT_ASSIGN_OR_RETURN(bank::Retention retention, call.bank.RetentionOf(p.id));
-  json j = PerformerView(p);
+  json j = PerformerJson(p);
   j["retention"] = {
       {"erase_on", retention.erase_on ? json(retention.erase_on->ToString()) : json(nullptr)},
       {"held_by", retention.held_by.empty() ? json(nullptr) : json(retention.held_by)},
@@ -38,14 +38,14 @@ Result<Reply> ShowProfile(Call& call) {
 Result<Reply> ListDoubles(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(auto doubles, call.bank.registry().ListDoubles(PerformerParam(call)));
   json items = json::array();
-  for (const auto& d : doubles) items.push_back(DoubleView(d));
+  for (const auto& d : doubles) items.push_back(DoubleJson(d));
   return Reply::Json({{"doubles", items}});
 }
 
 Result<Reply> ListLicences(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(auto licences, LicencesOf(call));
   json items = json::array();
-  for (const auto& v : licences) items.push_back(LicenceView(v));
+  for (const auto& v : licences) items.push_back(LicenceJson(v));
   return Reply::Json({{"licences", items}});
 }
 
@@ -53,14 +53,15 @@ Result<Reply> ListOffers(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(auto licences, LicencesOf(call));
   json items = json::array();
   for (const auto& v : licences) {
-    if (v.licence.state == registry::LicenceState::kDraft) items.push_back(LicenceView(v, true));
+    if (v.licence.state == registry::LicenceState::kDraft)
+      items.push_back(LicenceWithDisclosureJson(v));
   }
   return Reply::Json({{"offers", items}});
 }
 
 Result<Reply> ShowLicence(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(bank::LicenceView v, call.bank.GetLicence(call.params.at("licence")));
-  return Reply::Json(LicenceView(v, true));
+  return Reply::Json(LicenceWithDisclosureJson(v));
 }
 
 Result<Reply> RevokeLicence(Call& call) {
@@ -79,7 +80,7 @@ Result<Reply> RevokeLicence(Call& call) {
     return FieldError("effective", v.status().message());
   }
   FIGURANT_RETURN_IF_ERROR(v.status());
-  return Reply::Json(LicenceView(*v));
+  return Reply::Json(LicenceJson(*v));
 }
 
 Result<Reply> StatementJson(Call& call) {

@@ -2,7 +2,7 @@
 // {production} one of its productions.
 #include "api/body.h"
 #include "api/internal/handlers.h"
-#include "api/internal/views.h"
+#include "api/json_forms.h"
 #include "ledger/statement.h"
 
 namespace figurant::api::internal {
@@ -49,7 +49,7 @@ Result<Reply> ListProductions(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(auto all, call.bank.registry().ListProductions());
   json items = json::array();
   for (const auto& p : all) {
-    if (p.studio_id == call.params.at("studio")) items.push_back(ProductionView(p));
+    if (p.studio_id == call.params.at("studio")) items.push_back(ProductionJson(p));
   }
   return Reply::Json({{"productions", items}});
 }
@@ -58,7 +58,7 @@ Result<Reply> ListStudioOffers(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(auto licences,
                             call.bank.ListLicences(std::nullopt, call.params.at("studio")));
   json items = json::array();
-  for (const auto& v : licences) items.push_back(LicenceView(v));
+  for (const auto& v : licences) items.push_back(LicenceJson(v));
   return Reply::Json({{"offers", items}});
 }
 
@@ -70,7 +70,7 @@ Result<Reply> MakeOffer(Call& call) {
   FIGURANT_RETURN_IF_ERROR(CheckOwnProductions(call, terms));
   auto v = call.bank.DraftLicence(performer, call.params.at("studio"), terms.dump(), "terms");
   FIGURANT_RETURN_IF_ERROR(AsBodyFields(v.status()));
-  return Reply::Json(LicenceView(*v, true), 201);
+  return Reply::Json(LicenceWithDisclosureJson(*v), 201);
 }
 
 Result<Reply> ProductionUsage(Call& call) {
