@@ -3,7 +3,9 @@
 // table (src/api/routes.cpp), so a new route is covered the day it is added, or this test fails
 // for a route whose parameters it cannot classify.
 #include <gtest/gtest.h>
+#include <httplib.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -502,6 +504,64 @@ TEST_F(ApiServerTest, EachRoleSeesAndChangesWhatItShould) {
           .Json();
   EXPECT_EQ(proof["verified"], true) << proof.dump();
   EXPECT_EQ(proof["type"], "licence_revoked") << proof.dump();
+}
+
+// The server does not keep the ledger's writer lock between requests: the CLI appends to the
+// ledger while it serves, and the server's next answer includes what the CLI appended.
+TEST_F(ApiServerTest, TheCliAppendsToTheLedgerWhileTheServerServes) {
+  const std::string licence =
+      Json({"licence", "draft", "--performer", own_["performer"], "--studio", own_["studio"],
+            "--terms", Terms(own_["production"], "during.json")})["id"];
+  Json({"licence", "sign", licence, "--performer", own_["performer"]});
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto auditor = client.LogIn(devices_["union"], server.origin());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  ASSERT_TRUE(auditor && performer);
+  // A revocation appends to the ledger from inside the bank.
+  EXPECT_EQ(
+      client
+          .Send("POST",
+                "/api/v1/performers/" + own_["performer"] + "/licences/" + licence + "/revoke",
+                performer, "{}")
+          .status,
+      200);
+  const json before = client.Send("GET", "/api/v1/ledger/verification", auditor).Json();
+  ASSERT_EQ(before["valid"], true) << before.dump();
+  const Device key = NewDevice();
+  // Bounded: a server holding the ledger's lock would make the CLI wait for ever.
+  const RunResult added =
+      RunFigurantLimited({"--bank", bank_, "studio", "add", "--name", "Studio during serve",
+                          "--public-key", ToHex(key.key.public_key)},
+                         {.timeout_ms = 30'000}, {{"FIGURANT_NOW", kNow}});
+  EXPECT_FALSE(added.timed_out) << "the CLI waited for the server's ledger lock";
+  EXPECT_EQ(added.exit_code, 0) << added.err;
+  const json after = client.Send("GET", "/api/v1/ledger/verification", auditor).Json();
+  EXPECT_EQ(after["valid"], true) << after.dump();
+  EXPECT_EQ(after["entries"].get<int>(), before["entries"].get<int>() + 1) << after.dump();
+}
+
+// --tls-cert/--tls-key: HTTPS through httplib's OpenSSL support, with HSTS.
+TEST_F(ApiServerTest, ServesHttpsWithACertificate) {
+  const std::string cert = (dir_->path() / "cert.pem").string();
+  const std::string key = (dir_->path() / "key.pem").string();
+  const std::string openssl =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+      "-nodes -days 2 -subj /CN=127.0.0.1 -keyout " +
+      key + " -out " + cert + " 2>/dev/null";
+  ASSERT_EQ(std::system(openssl.c_str()), 0);
+  ServeProcess server(bank_, kNow, {"--tls-cert", cert, "--tls-key", key});
+  ASSERT_TRUE(server.ok()) << server.error();
+  EXPECT_EQ(server.origin().rfind("https://", 0), 0u) << server.origin();
+  httplib::SSLClient client("127.0.0.1", server.port());
+  client.enable_server_certificate_verification(false);
+  const auto r = client.Get("/api/v1/session");
+  ASSERT_TRUE(r) << "no HTTPS reply";
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(r->get_header_value("Strict-Transport-Security"), "max-age=31536000");
+  EXPECT_EQ(ApiClient(server.port()).Send("GET", "/api/v1/session").status, 0)
+      << "plain HTTP gets no answer from a TLS listener";
 }
 
 TEST_F(ApiServerTest, RefusesANonLoopbackAddressWithoutTls) {

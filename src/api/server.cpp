@@ -122,7 +122,11 @@ Result<Reply> Server::Impl::Answer(const Route& route, const httplib::Request& r
     if (auto refused = UnsupportedMediaType(req)) return *refused;
     FIGURANT_ASSIGN_OR_RETURN(call.body, ParseBody(req.body));
   }
-  return route.handler(call);
+  Result<Reply> reply = route.handler(call);
+  // Bank methods open the ledger when they need it (a revocation appends to it); its writer lock
+  // is not held between requests, so CLI processes on the bank (renders) can append meanwhile.
+  bank->CloseLedger();
+  return reply;
 }
 
 void Server::Impl::Handle(const Route& route, const httplib::Request& req, httplib::Response& res) {

@@ -1,21 +1,11 @@
 // The route table's handlers, one file per audience. Each runs after Authorise, with the bank
-// locked, and returns a Reply or a Status the server turns into an error reply.
+// locked, and returns a Reply or a Status the server turns into an error reply. A handler may open
+// the bank's ledger (Bank::Ledger); the server closes it after every request.
 #pragma once
 
 #include "api/routes.h"
 
 namespace figurant::api::internal {
-
-// Runs `use` on the bank's ledger, opened (and reconciled) for it and closed after, so the ledger's
-// writer lock is not held between requests and CLI processes (renders) can append meanwhile.
-template <typename Use>
-auto WithLedger(bank::Bank& bank, Use use) -> decltype(use(std::declval<ledger::Ledger&>())) {
-  auto opened = bank.Ledger();
-  if (!opened.ok()) return opened.status();
-  auto result = use(**opened);
-  bank.CloseLedger();
-  return result;
-}
 
 // handlers_session.cpp: log-in and the session itself.
 Result<Reply> IssueChallenge(Call& call);

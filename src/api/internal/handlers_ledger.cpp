@@ -17,12 +17,16 @@ json Hashes(const std::vector<ledger::Hash>& hashes) {
   return out;
 }
 
+// The ledger file's bytes, the ledger opened (and reconciled) first.
+Result<std::string> LedgerBytes(bank::Bank& bank) {
+  FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, bank.Ledger());
+  return ReadFile(l->file());
+}
+
 }  // namespace
 
 Result<Reply> ExportLedger(Call& call) {
-  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, WithLedger(call.bank, [](ledger::Ledger& l) {
-                              return ReadFile(l.file());
-                            }));
+  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, LedgerBytes(call.bank));
   Reply r;
   r.content_type = "application/octet-stream";
   r.body = std::move(bytes);
@@ -31,9 +35,7 @@ Result<Reply> ExportLedger(Call& call) {
 }
 
 Result<Reply> VerifyLedger(Call& call) {
-  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, WithLedger(call.bank, [](ledger::Ledger& l) {
-                              return ReadFile(l.file());
-                            }));
+  FIGURANT_ASSIGN_OR_RETURN(std::string bytes, LedgerBytes(call.bank));
   FIGURANT_ASSIGN_OR_RETURN(auto key, call.bank.PublicKey());
   auto report = ledger::VerifyLog(bytes, key);
   if (!report.ok()) {
@@ -48,21 +50,20 @@ Result<Reply> VerifyLedger(Call& call) {
 
 Result<Reply> ProveEntry(Call& call) {
   const uint64_t seq = std::stoull(call.params.at("entry"));  // Authorise checked the digits
-  return WithLedger(call.bank, [&](ledger::Ledger& l) -> Result<Reply> {
-    auto e = l.Get(seq);
-    if (!e.ok()) return NotFound(std::string(kNotFoundMessage));
-    FIGURANT_ASSIGN_OR_RETURN(json payload, ledger::PayloadObject(*e));
-    const auto proof = ledger::InclusionProof(l.leaves(), seq);
-    const ledger::SignedHead& head = l.head();
-    return Reply::Json(
-        {{"entry", seq},
-         {"type", ledger::EntryTypeName(e->type)},
-         {"payload", payload},
-         {"leaf_hash", ToHex(e->leaf)},
-         {"proof", Hashes(proof)},
-         {"head", head.ToJson()},
-         {"verified", ledger::VerifyInclusion(e->leaf, seq, l.leaves().size(), proof, head.root)}});
-  });
+  FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, call.bank.Ledger());
+  auto e = l->Get(seq);
+  if (!e.ok()) return NotFound(std::string(kNotFoundMessage));
+  FIGURANT_ASSIGN_OR_RETURN(json payload, ledger::PayloadObject(*e));
+  const auto proof = ledger::InclusionProof(l->leaves(), seq);
+  const ledger::SignedHead& head = l->head();
+  return Reply::Json(
+      {{"entry", seq},
+       {"type", ledger::EntryTypeName(e->type)},
+       {"payload", payload},
+       {"leaf_hash", ToHex(e->leaf)},
+       {"proof", Hashes(proof)},
+       {"head", head.ToJson()},
+       {"verified", ledger::VerifyInclusion(e->leaf, seq, l->leaves().size(), proof, head.root)}});
 }
 
 }  // namespace figurant::api::internal

@@ -18,7 +18,8 @@ Result<std::vector<bank::LicenceView>> LicencesOf(Call& call) {
 }
 
 Result<ledger::Statements> Statements(Call& call) {
-  return WithLedger(call.bank, [](ledger::Ledger& l) { return ledger::ComputeStatements(l); });
+  FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, call.bank.Ledger());
+  return ledger::ComputeStatements(*l);
 }
 
 }  // namespace

@@ -74,9 +74,9 @@ Result<Reply> MakeOffer(Call& call) {
 }
 
 Result<Reply> ProductionUsage(Call& call) {
-  auto s = WithLedger(call.bank, [](ledger::Ledger& l) { return ledger::ComputeStatements(l); });
-  FIGURANT_RETURN_IF_ERROR(s.status());
-  return Reply::Json(ledger::ProductionStatementJson(*s, call.params.at("production")));
+  FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, call.bank.Ledger());
+  FIGURANT_ASSIGN_OR_RETURN(ledger::Statements s, ledger::ComputeStatements(*l));
+  return Reply::Json(ledger::ProductionStatementJson(s, call.params.at("production")));
 }
 
 }  // namespace figurant::api::internal
