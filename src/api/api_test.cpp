@@ -13,6 +13,7 @@
 #include "api/login.h"
 #include "api/rate_limit.h"
 #include "api/routes.h"
+#include "api/server.h"
 #include "api/session.h"
 #include "registry/users.h"
 
@@ -89,6 +90,15 @@ TEST(RouteTable, PathRegexCapturesEachParameter) {
   EXPECT_EQ(PathRegex("/api/v1/performers/{performer}/statement.csv"),
             "/api/v1/performers/([^/]+)/statement\\.csv");
   EXPECT_EQ(PathParams("/a/{x}/b/{y}"), (std::vector<std::string>{"x", "y"}));
+}
+
+TEST(Serve, OnlyLoopbackAddressesGoWithoutTls) {
+  for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "localhost"}) {
+    EXPECT_TRUE(IsLoopback(host)) << host;
+  }
+  for (const char* host : {"0.0.0.0", "10.0.0.1", "::", "127.evil.example", "128.0.0.1", ""}) {
+    EXPECT_FALSE(IsLoopback(host)) << host;
+  }
 }
 
 TEST(Body, MalformedJsonNamesWhereItBroke) {

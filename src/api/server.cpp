@@ -1,5 +1,6 @@
 #include "api/server.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
 
 #include <iostream>
@@ -77,7 +78,13 @@ Status CheckOptions(const ServeOptions& o) {
 }  // namespace
 
 bool IsLoopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  if (host == "localhost" || host == "::1") return true;
+  // An IPv4 address in 127.0.0.0/8, written as one: "127.evil.example" is a name, and a name
+  // resolves to whatever its owner says.
+  in_addr v4{};
+  constexpr uint32_t kLoopbackNet = 0x7f000000, kLoopbackMask = 0xff000000;
+  return ::inet_pton(AF_INET, host.c_str(), &v4) == 1 &&
+         (ntohl(v4.s_addr) & kLoopbackMask) == kLoopbackNet;
 }
 
 struct Server::Impl {

@@ -30,7 +30,7 @@ struct ServeOptions {
   RateLimitPolicy login_limit;
 };
 
-// True for 127.0.0.0/8, ::1 and "localhost".
+// True for an address in 127.0.0.0/8, "::1" and "localhost"; false for any other name.
 bool IsLoopback(const std::string& host);
 
 class Server {
