@@ -134,49 +134,6 @@ std::string FlagText(const std::vector<std::string>& flags) {
   return out;
 }
 
-nlohmann::json PerformerJson(const registry::Performer& p) {
-  nlohmann::json j = {{"id", p.id},
-                      {"name", p.name},
-                      {"language", p.language},
-                      {"synthetic", p.synthetic},
-                      {"public_key", ToHex(p.public_key)},
-                      {"created_at", FormatTimestamp(p.created_at)}};
-  j["email"] = p.email ? nlohmann::json(*p.email) : nlohmann::json(nullptr);
-  j["deceased_on"] = p.deceased_on ? nlohmann::json(p.deceased_on->ToString()) : nlohmann::json();
-  j["erased_at"] = p.erased_at ? nlohmann::json(FormatTimestamp(*p.erased_at)) : nlohmann::json();
-  return j;
-}
-
-nlohmann::json LicenceJson(const bank::LicenceView& v) {
-  const registry::Licence& l = v.licence;
-  nlohmann::json j = {{"id", l.id},
-                      {"performer", l.performer_id},
-                      {"performer_name", v.performer_name},
-                      {"studio", l.studio_id},
-                      {"studio_name", v.studio_name},
-                      {"state", registry::LicenceStateName(l.state)},
-                      {"standing", v.standing},
-                      {"language", l.language},
-                      {"flags", v.flags},
-                      {"terms", consent::TermsToJson(v.terms)},
-                      {"created_at", FormatTimestamp(l.created_at)},
-                      {"signature_valid", v.signature_valid}};
-  j["signed_at"] = l.signed_at ? nlohmann::json(FormatTimestamp(*l.signed_at)) : nlohmann::json();
-  j["revoked_from"] =
-      l.revoked_from ? nlohmann::json(l.revoked_from->ToString()) : nlohmann::json();
-  if (v.consent) {
-    j["consent"] = {{"signer", registry::SignerKindName(v.consent->signer)},
-                    {"signer_id", v.consent->signer_id},
-                    {"representation", registry::RepresentationName(v.consent->representation)},
-                    {"disclosure_sha256", v.consent->disclosure_sha256},
-                    {"terms_sha256", v.consent->terms_sha256},
-                    {"signature", ToHex(v.consent->signature)},
-                    {"signed_at", FormatTimestamp(v.consent->signed_at)}};
-  }
-  if (!v.signature_problem.empty()) j["signature_problem"] = v.signature_problem;
-  return j;
-}
-
 bool Context::Check(const Status& status) {
   if (status.ok()) return true;
   Fail(status);

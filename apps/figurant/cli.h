@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "api/json_forms.h"
 #include "bank/bank.h"
 #include "core/clock.h"
 #include "core/status.h"
@@ -95,9 +96,9 @@ Result<SigningKeyPair> PartyKeyFile(const Context& ctx, const std::string& file,
 std::vector<std::string> SplitList(const std::string& text);
 // A licence's flags as the listings print them: " [BLANKET] [PERPETUAL]" (empty for none).
 std::string FlagText(const std::vector<std::string>& flags);
-// JSON forms shared by several commands.
-nlohmann::json PerformerJson(const registry::Performer& p);
-nlohmann::json LicenceJson(const bank::LicenceView& v);
+// JSON forms shared by several commands, the same as the HTTP API's (api/json_forms.h).
+using api::LicenceJson;
+using api::PerformerJson;
 
 // Command families (one file each).
 // init, keys move, performer, studio, production
@@ -113,5 +114,6 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx);     // key new|sign|sign-
 // licence suspend|resume, performer join-union|leave-union, union strike|end-strike, record;
 // after RegisterBankCommands and RegisterLicenceCommands.
 void RegisterStatementCommands(CLI::App& app, Context& ctx);
+void RegisterServeCommands(CLI::App& app, Context& ctx);  // serve, user add|list
 
 }  // namespace figurant::cli

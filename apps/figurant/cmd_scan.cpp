@@ -12,25 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-json DoubleJson(const registry::Double& d) {
-  json j = {{"id", d.id},
-            {"performer", d.performer_id},
-            {"name", d.name},
-            {"status", registry::DoubleStatusName(d.status)},
-            {"source_kind", registry::SourceKindName(d.source_kind)},
-            {"height_m", d.height_m},
-            {"footprint_radius_m", d.footprint_radius_m},
-            {"units", d.units},
-            {"units_guessed", d.units_guessed},
-            {"rigged", d.rigged},
-            {"animatable", d.rigged},
-            {"look_tags", d.look_tags},
-            {"created_at", FormatTimestamp(d.created_at)}};
-  j["source_sha256"] = d.source_sha256 ? json(*d.source_sha256) : json(nullptr);
-  j["lods"] = json::parse(d.lods_json.empty() ? "[]" : d.lods_json, nullptr, false);
-  j["bounds"] = json::parse(d.bounds_json.empty() ? "null" : d.bounds_json, nullptr, false);
-  return j;
-}
+using api::DoubleJson;
 
 std::string LodText(const registry::Double& d) {
   const json lods = json::parse(d.lods_json.empty() ? "[]" : d.lods_json, nullptr, false);

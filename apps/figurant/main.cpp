@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
   figurant::cli::RegisterDemoCommand(app, ctx);
   figurant::cli::RegisterKeyCommands(app, ctx);
   figurant::cli::RegisterStatementCommands(app, ctx);  // after licence and performer
+  figurant::cli::RegisterServeCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -245,6 +245,36 @@ CREATE TABLE custodial_keys_destroyed (
 );
 )sql";
 
+// Version 5 (the HTTP API, docs/api.md; docs/registry.md "Users and sessions"): who may log in
+// with which Ed25519 public key as which role, their sessions (by the SHA-256 of the token, never
+// the token) and performers' erasure requests, which an operator carries out.
+constexpr std::string_view kV5Api = R"sql(
+CREATE TABLE users (
+  id          TEXT PRIMARY KEY CHECK (id LIKE 'usr\_%' ESCAPE '\'),
+  role        TEXT NOT NULL CHECK (role IN ('performer', 'studio', 'union', 'operator')),
+  subject_id  TEXT,
+  public_key  BLOB NOT NULL CHECK (typeof(public_key) = 'blob' AND length(public_key) = 32),
+  created_at  INTEGER NOT NULL,
+  CHECK ((role = 'operator') = (subject_id IS NULL))
+);
+
+CREATE TABLE api_sessions (
+  token_sha256  TEXT PRIMARY KEY CHECK (length(token_sha256) = 64),
+  user_id       TEXT NOT NULL REFERENCES users(id),
+  csrf_sha256   TEXT NOT NULL CHECK (length(csrf_sha256) = 64),
+  created_at    INTEGER NOT NULL,
+  last_seen_at  INTEGER NOT NULL
+);
+CREATE INDEX api_sessions_by_user ON api_sessions(user_id);
+
+CREATE TABLE erasure_requests (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  performer_id  TEXT NOT NULL REFERENCES performers(id),
+  user_id       TEXT NOT NULL REFERENCES users(id),
+  requested_at  INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -254,6 +284,7 @@ const std::vector<Migration>& Migrations() {
       {3, "studio keys; productions signed by their studio, with their frame rate", kV3},
       {4, "enrolment codes, enrolled signer keys, representatives; consent version and custody",
        kV4},
+      {5, "API users, sessions and erasure requests", kV5Api},
   };
   return kMigrations;
 }

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "registry/internal/enum_names.h"
+#include "registry/internal/read_rows.h"
 #include "registry/internal/row_reader.h"
 #include "registry/internal/sqlite.h"
 #include "registry/migrations.h"
@@ -57,6 +58,8 @@ std::optional<LicenceEventKind> ParseLicenceEventKind(std::string_view name) {
 namespace {
 
 using internal::Database;
+using internal::ReadAll;
+using internal::ReadOptional;
 using internal::RowReader;
 using internal::Statement;
 using nlohmann::json;
@@ -207,18 +210,6 @@ Result<LicenceEvent> ReadLicenceEvent(const Statement& s) {
   return r.Finish(std::move(e));
 }
 
-// Runs `select` (already bound) and reads every row with `read`; the first bad row fails it all.
-template <typename Row>
-Result<std::vector<Row>> ReadAll(Statement& select, Result<Row> (*read)(const Statement&)) {
-  std::vector<Row> out;
-  while (true) {
-    FIGURANT_ASSIGN_OR_RETURN(bool row, select.Step());
-    if (!row) return out;
-    FIGURANT_ASSIGN_OR_RETURN(Row value, read(select));
-    out.push_back(std::move(value));
-  }
-}
-
 Status NotFoundUnless(bool found, std::string_view kind, const std::string& id) {
   if (found) return Status::Ok();
   return NotFound("no " + std::string(kind) + " with id '" + id + "'");
@@ -247,15 +238,6 @@ Result<Row> ReadOne(Statement& select, Result<Row> (*read)(const Statement&), st
   FIGURANT_ASSIGN_OR_RETURN(bool row, select.Step());
   FIGURANT_RETURN_IF_ERROR(NotFoundUnless(row, kind, id));
   return read(select);
-}
-
-// The row `select` (already bound) finds, if any, read strictly.
-template <typename Row>
-Result<std::optional<Row>> ReadOptional(Statement& select, Result<Row> (*read)(const Statement&)) {
-  FIGURANT_ASSIGN_OR_RETURN(bool row, select.Step());
-  if (!row) return std::optional<Row>();
-  FIGURANT_ASSIGN_OR_RETURN(Row value, read(select));
-  return std::optional<Row>(std::move(value));
 }
 
 // Binds `blob`, or NULL when it is empty (a key or signature not recorded yet).

@@ -1,0 +1,47 @@
+// The route table's handlers, one file per audience. Each runs after Authorise, with the bank
+// locked, and returns a Reply or a Status the server turns into an error reply. A handler may open
+// the bank's ledger (Bank::Ledger); the server closes it after every request.
+#pragma once
+
+#include "api/routes.h"
+
+namespace figurant::api::internal {
+
+// handlers_session.cpp: log-in and the session itself.
+Result<Reply> IssueChallenge(Call& call);
+Result<Reply> LogIn(Call& call);
+Result<Reply> ShowSession(Call& call);
+Result<Reply> LogOut(Call& call);
+
+// handlers_operator.cpp: the bank's administration.
+Result<Reply> ListPerformers(Call& call);
+Result<Reply> AddPerformer(Call& call);
+Result<Reply> ListStudios(Call& call);
+Result<Reply> AddStudio(Call& call);
+Result<Reply> ListUsers(Call& call);
+Result<Reply> AddUser(Call& call);
+Result<Reply> ListErasureRequests(Call& call);
+
+// handlers_performer.cpp: a performer's own data.
+Result<Reply> ShowProfile(Call& call);
+Result<Reply> ListDoubles(Call& call);
+Result<Reply> ListLicences(Call& call);
+Result<Reply> ListOffers(Call& call);
+Result<Reply> ShowLicence(Call& call);
+Result<Reply> RevokeLicence(Call& call);
+Result<Reply> StatementJson(Call& call);
+Result<Reply> StatementCsv(Call& call);
+Result<Reply> RequestErasure(Call& call);
+
+// handlers_studio.cpp: a studio's productions, offers and usage.
+Result<Reply> ListProductions(Call& call);
+Result<Reply> ListStudioOffers(Call& call);
+Result<Reply> MakeOffer(Call& call);
+Result<Reply> ProductionUsage(Call& call);
+
+// handlers_ledger.cpp: what a union auditor checks.
+Result<Reply> ExportLedger(Call& call);
+Result<Reply> VerifyLedger(Call& call);
+Result<Reply> ProveEntry(Call& call);
+
+}  // namespace figurant::api::internal

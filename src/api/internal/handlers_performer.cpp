@@ -1,0 +1,112 @@
+// A performer's own data: profile, doubles, licences and offers, revocation, statements and the
+// erasure request. Authorise has checked {performer} is the session's and {licence} theirs.
+#include "api/body.h"
+#include "api/internal/handlers.h"
+#include "api/json_forms.h"
+#include "ledger/statement.h"
+
+namespace figurant::api::internal {
+
+namespace {
+
+using nlohmann::json;
+
+const std::string& PerformerParam(const Call& call) { return call.params.at("performer"); }
+
+Result<std::vector<bank::LicenceView>> LicencesOf(Call& call) {
+  return call.bank.ListLicences(PerformerParam(call));
+}
+
+Result<ledger::Statements> Statements(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, call.bank.Ledger());
+  return ledger::ComputeStatements(*l);
+}
+
+}  // namespace
+
+Result<Reply> ShowProfile(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer p,
+                            call.bank.registry().GetPerformer(PerformerParam(call)));
+  FIGURANT_ASSIGN_OR_RETURN(bank::Retention retention, call.bank.RetentionOf(p.id));
+  json j = PerformerJson(p);
+  j["retention"] = {
+      {"erase_on", retention.erase_on ? json(retention.erase_on->ToString()) : json(nullptr)},
+      {"held_by", retention.held_by.empty() ? json(nullptr) : json(retention.held_by)},
+      {"basis", retention.basis}};
+  return Reply::Json(j);
+}
+
+Result<Reply> ListDoubles(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(auto doubles, call.bank.registry().ListDoubles(PerformerParam(call)));
+  json items = json::array();
+  for (const auto& d : doubles) items.push_back(DoubleJson(d));
+  return Reply::Json({{"doubles", items}});
+}
+
+Result<Reply> ListLicences(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(auto licences, LicencesOf(call));
+  json items = json::array();
+  for (const auto& v : licences) items.push_back(LicenceJson(v));
+  return Reply::Json({{"licences", items}});
+}
+
+Result<Reply> ListOffers(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(auto licences, LicencesOf(call));
+  json items = json::array();
+  for (const auto& v : licences) {
+    if (v.licence.state == registry::LicenceState::kDraft)
+      items.push_back(LicenceWithDisclosureJson(v));
+  }
+  return Reply::Json({{"offers", items}});
+}
+
+Result<Reply> ShowLicence(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(bank::LicenceView v, call.bank.GetLicence(call.params.at("licence")));
+  return Reply::Json(LicenceWithDisclosureJson(v));
+}
+
+Result<Reply> RevokeLicence(Call& call) {
+  BodyFields fields(call.body);
+  FIGURANT_ASSIGN_OR_RETURN(std::optional<std::string> effective_text,
+                            fields.OptionalString("effective"));
+  FIGURANT_RETURN_IF_ERROR(fields.Finish());
+  std::optional<Date> effective;
+  if (effective_text) {
+    auto d = Date::Parse(*effective_text);
+    if (!d.ok()) return FieldError("effective", d.status().message());
+    effective = *d;
+  }
+  auto v = call.bank.RevokeLicence(call.params.at("licence"), effective);
+  if (v.status().code() == StatusCode::kInvalidArgument) {
+    return FieldError("effective", v.status().message());
+  }
+  FIGURANT_RETURN_IF_ERROR(v.status());
+  return Reply::Json(LicenceJson(*v));
+}
+
+Result<Reply> StatementJson(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(ledger::Statements s, Statements(call));
+  return Reply::Json(ledger::PerformerStatementJson(s, PerformerParam(call), std::nullopt));
+}
+
+Result<Reply> StatementCsv(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(ledger::Statements s, Statements(call));
+  Reply r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.body = ledger::PerformerStatementCsv(s, PerformerParam(call), std::nullopt);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"statement.csv\"");
+  return r;
+}
+
+Result<Reply> RequestErasure(Call& call) {
+  FIGURANT_RETURN_IF_ERROR(BodyFields(call.body).Finish());
+  registry::ErasureRequest request{0, PerformerParam(call), call.principal.user_id,
+                                   call.state.clock.Now()};
+  FIGURANT_RETURN_IF_ERROR(registry::InsertErasureRequest(call.bank.registry(), request));
+  return Reply::Json({{"performer", request.performer_id},
+                      {"requested_at", FormatTimestamp(request.requested_at)},
+                      {"status", "requested"}},
+                     202);
+}
+
+}  // namespace figurant::api::internal

@@ -1,0 +1,104 @@
+#include "api/json_forms.h"
+
+namespace figurant::api {
+
+using nlohmann::json;
+
+json PerformerJson(const registry::Performer& p) {
+  json j = {{"id", p.id},
+            {"name", p.name},
+            {"language", p.language},
+            {"synthetic", p.synthetic},
+            {"public_key", ToHex(p.public_key)},
+            {"created_at", FormatTimestamp(p.created_at)}};
+  j["email"] = p.email ? json(*p.email) : json(nullptr);
+  j["deceased_on"] = p.deceased_on ? json(p.deceased_on->ToString()) : json();
+  j["erased_at"] = p.erased_at ? json(FormatTimestamp(*p.erased_at)) : json();
+  return j;
+}
+
+json StudioJson(const registry::Studio& s) {
+  return {{"id", s.id},
+          {"name", s.name},
+          {"public_key", s.public_key.empty() ? json(nullptr) : json(ToHex(s.public_key))},
+          {"created_at", FormatTimestamp(s.created_at)}};
+}
+
+json ProductionJson(const registry::Production& p) {
+  return {{"id", p.id},
+          {"studio", p.studio_id},
+          {"title", p.title},
+          {"media", p.media},
+          {"territories", p.territories},
+          {"content", p.content},
+          {"fps", p.frame_rate ? json(p.frame_rate->Name()) : json(nullptr)},
+          {"frame_rate", p.frame_rate ? json(p.frame_rate->Text()) : json(nullptr)},
+          {"declared_by_studio", !p.signature.empty()},
+          {"created_at", FormatTimestamp(p.created_at)}};
+}
+
+json DoubleJson(const registry::Double& d) {
+  json j = {{"id", d.id},
+            {"performer", d.performer_id},
+            {"name", d.name},
+            {"status", registry::DoubleStatusName(d.status)},
+            {"source_kind", registry::SourceKindName(d.source_kind)},
+            {"height_m", d.height_m},
+            {"footprint_radius_m", d.footprint_radius_m},
+            {"units", d.units},
+            {"units_guessed", d.units_guessed},
+            {"rigged", d.rigged},
+            {"animatable", d.rigged},
+            {"look_tags", d.look_tags},
+            {"created_at", FormatTimestamp(d.created_at)}};
+  j["source_sha256"] = d.source_sha256 ? json(*d.source_sha256) : json(nullptr);
+  j["lods"] = json::parse(d.lods_json.empty() ? "[]" : d.lods_json, nullptr, false);
+  j["bounds"] = json::parse(d.bounds_json.empty() ? "null" : d.bounds_json, nullptr, false);
+  return j;
+}
+
+json UserJson(const registry::User& u) {
+  return {{"id", u.id},
+          {"role", registry::UserRoleName(u.role)},
+          {"subject", u.subject_id.empty() ? json(nullptr) : json(u.subject_id)},
+          {"public_key", ToHex(u.public_key)},
+          {"created_at", FormatTimestamp(u.created_at)}};
+}
+
+json LicenceJson(const bank::LicenceView& v) {
+  const registry::Licence& l = v.licence;
+  json j = {{"id", l.id},
+            {"performer", l.performer_id},
+            {"performer_name", v.performer_name},
+            {"studio", l.studio_id},
+            {"studio_name", v.studio_name},
+            {"state", registry::LicenceStateName(l.state)},
+            {"standing", v.standing},
+            {"language", l.language},
+            {"flags", v.flags},
+            {"terms", consent::TermsToJson(v.terms)},
+            {"created_at", FormatTimestamp(l.created_at)},
+            {"signature_valid", v.signature_valid}};
+  j["signed_at"] = l.signed_at ? json(FormatTimestamp(*l.signed_at)) : json();
+  j["revoked_from"] = l.revoked_from ? json(l.revoked_from->ToString()) : json();
+  if (v.consent) {
+    j["consent"] = {{"signer", registry::SignerKindName(v.consent->signer)},
+                    {"signer_id", v.consent->signer_id},
+                    {"representation", registry::RepresentationName(v.consent->representation)},
+                    {"disclosure_sha256", v.consent->disclosure_sha256},
+                    {"terms_sha256", v.consent->terms_sha256},
+                    {"signature", ToHex(v.consent->signature)},
+                    {"signed_at", FormatTimestamp(v.consent->signed_at)}};
+  }
+  if (!v.signature_problem.empty()) j["signature_problem"] = v.signature_problem;
+  return j;
+}
+
+json LicenceWithDisclosureJson(const bank::LicenceView& v) {
+  json j = LicenceJson(v);
+  j["disclosure"] = v.licence.disclosure;
+  j["disclosure_sha256"] = Sha256Hex(v.licence.disclosure);
+  return j;
+}
+
+}  // namespace figurant::api

@@ -1,0 +1,25 @@
+// The JSON form of each bank object, as the HTTP API answers with it (docs/api.md, "Objects") and
+// as `figurant --json` prints it: one function per object, so both faces of the bank show an
+// object the same way.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "bank/bank.h"
+#include "registry/registry.h"
+#include "registry/users.h"
+
+namespace figurant::api {
+
+nlohmann::json PerformerJson(const registry::Performer& p);
+nlohmann::json StudioJson(const registry::Studio& s);
+nlohmann::json ProductionJson(const registry::Production& p);
+nlohmann::json DoubleJson(const registry::Double& d);
+nlohmann::json UserJson(const registry::User& u);
+// A licence as listed, without its disclosure text (it can be long).
+nlohmann::json LicenceJson(const bank::LicenceView& v);
+// LicenceJson plus `disclosure`, exactly as stored (the text the performer is, or was, shown and
+// signs), and its `disclosure_sha256`.
+nlohmann::json LicenceWithDisclosureJson(const bank::LicenceView& v);
+
+}  // namespace figurant::api

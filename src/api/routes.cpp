@@ -1,0 +1,301 @@
+#include "api/routes.h"
+
+#include <charconv>
+#include <set>
+
+#include "api/body.h"
+#include "api/internal/handlers.h"
+
+namespace figurant::api {
+
+namespace {
+
+using registry::UserRole;
+namespace h = internal;
+
+constexpr UserRole kPerformer = UserRole::kPerformer;
+constexpr UserRole kStudio = UserRole::kStudio;
+constexpr UserRole kUnion = UserRole::kUnion;
+constexpr UserRole kOperator = UserRole::kOperator;
+const std::vector<UserRole> kAnyRole = {kPerformer, kStudio, kUnion, kOperator};
+
+Status Hidden() { return NotFound(std::string(kNotFoundMessage)); }
+
+Status OwnPerformer(bank::Bank&, const Principal& who, const std::string& value) {
+  return who.role == kPerformer && who.subject_id == value ? Status::Ok() : Hidden();
+}
+
+Status OwnStudio(bank::Bank&, const Principal& who, const std::string& value) {
+  return who.role == kStudio && who.subject_id == value ? Status::Ok() : Hidden();
+}
+
+Status OwnLicence(bank::Bank& bank, const Principal& who, const std::string& value) {
+  auto l = bank.registry().GetLicence(value);
+  if (!l.ok()) return Hidden();
+  const bool own = (who.role == kPerformer && l->performer_id == who.subject_id) ||
+                   (who.role == kStudio && l->studio_id == who.subject_id);
+  return own ? Status::Ok() : Hidden();
+}
+
+Status OwnProduction(bank::Bank& bank, const Principal& who, const std::string& value) {
+  auto p = bank.registry().GetProduction(value);
+  if (!p.ok()) return Hidden();
+  return who.role == kStudio && p->studio_id == who.subject_id ? Status::Ok() : Hidden();
+}
+
+// Ledger entries are the auditor's to read, all of them; the value must be an entry number.
+Status LedgerEntry(bank::Bank&, const Principal&, const std::string& value) {
+  uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  return ec == std::errc() && end == value.data() + value.size() ? Status::Ok() : Hidden();
+}
+
+constexpr ParamKind kKinds[] = {
+    {"performer", "the session's own performer", OwnPerformer},
+    {"studio", "the session's own studio", OwnStudio},
+    {"licence", "a licence the session's performer grants or the session's studio holds",
+     OwnLicence},
+    {"production", "a production of the session's studio", OwnProduction},
+    {"entry", "a ledger entry number (every entry is the auditor's to read)", LedgerEntry},
+};
+
+std::vector<Route> SessionRoutes() {
+  return {
+      {Method::kPost,
+       "/api/v1/login/challenge",
+       {},
+       "A challenge to sign to log in",
+       h::IssueChallenge,
+       true},
+      {Method::kPost,
+       "/api/v1/login",
+       {},
+       "Log in with a signed challenge; starts a session",
+       h::LogIn,
+       true},
+      {Method::kGet, "/api/v1/session", kAnyRole, "Who the session acts for", h::ShowSession},
+      {Method::kDelete, "/api/v1/session", kAnyRole, "Log out", h::LogOut},
+  };
+}
+
+// The bank's administration.
+std::vector<Route> OperatorRoutes() {
+  return {
+      {Method::kGet, "/api/v1/performers", {kOperator}, "List performers", h::ListPerformers},
+      {Method::kPost, "/api/v1/performers", {kOperator}, "Register a performer", h::AddPerformer},
+      {Method::kGet, "/api/v1/studios", {kOperator}, "List studios", h::ListStudios},
+      {Method::kPost,
+       "/api/v1/studios",
+       {kOperator},
+       "Register a studio with its public key",
+       h::AddStudio},
+      {Method::kGet, "/api/v1/users", {kOperator}, "List users", h::ListUsers},
+      {Method::kPost,
+       "/api/v1/users",
+       {kOperator},
+       "Add a user who logs in with a public key",
+       h::AddUser},
+      {Method::kGet,
+       "/api/v1/erasure-requests",
+       {kOperator},
+       "Performers' erasure requests",
+       h::ListErasureRequests},
+  };
+}
+
+// A performer's own data.
+std::vector<Route> PerformerRoutes() {
+  return {
+      {Method::kGet,
+       "/api/v1/performers/{performer}",
+       {kPerformer},
+       "The performer's profile",
+       h::ShowProfile},
+      {Method::kGet,
+       "/api/v1/performers/{performer}/doubles",
+       {kPerformer},
+       "The performer's doubles",
+       h::ListDoubles},
+      {Method::kGet,
+       "/api/v1/performers/{performer}/licences",
+       {kPerformer},
+       "The performer's licences, drafts included",
+       h::ListLicences},
+      {Method::kGet,
+       "/api/v1/performers/{performer}/offers",
+       {kPerformer},
+       "Drafts awaiting the performer's decision, with the exact disclosure text",
+       h::ListOffers},
+      {Method::kGet,
+       "/api/v1/performers/{performer}/licences/{licence}",
+       {kPerformer},
+       "One licence with the exact disclosure text",
+       h::ShowLicence},
+      {Method::kPost,
+       "/api/v1/performers/{performer}/licences/{licence}/revoke",
+       {kPerformer},
+       "Revoke a signed licence",
+       h::RevokeLicence},
+      {Method::kGet,
+       "/api/v1/performers/{performer}/statement",
+       {kPerformer},
+       "What the performer is owed, from the ledger",
+       h::StatementJson},
+      {Method::kGet,
+       "/api/v1/performers/{performer}/statement.csv",
+       {kPerformer},
+       "The statement as CSV",
+       h::StatementCsv},
+      {Method::kPost,
+       "/api/v1/performers/{performer}/erasure-request",
+       {kPerformer},
+       "Ask the bank to erase the performer's data",
+       h::RequestErasure},
+  };
+}
+
+// A studio's productions, offers and usage.
+std::vector<Route> StudioRoutes() {
+  return {
+      {Method::kGet,
+       "/api/v1/studios/{studio}/productions",
+       {kStudio},
+       "The studio's productions",
+       h::ListProductions},
+      {Method::kGet,
+       "/api/v1/studios/{studio}/offers",
+       {kStudio},
+       "Licences the studio drafted or holds",
+       h::ListStudioOffers},
+      {Method::kPost,
+       "/api/v1/studios/{studio}/offers",
+       {kStudio},
+       "Offer a performer a licence (a draft with its disclosure)",
+       h::MakeOffer},
+      {Method::kGet,
+       "/api/v1/productions/{production}/usage",
+       {kStudio},
+       "What a production used and owes, from the ledger",
+       h::ProductionUsage},
+  };
+}
+
+// What a union auditor checks.
+std::vector<Route> AuditorRoutes() {
+  return {
+      {Method::kGet, "/api/v1/ledger/export", {kUnion}, "The ledger's raw bytes", h::ExportLedger},
+      {Method::kGet,
+       "/api/v1/ledger/verification",
+       {kUnion},
+       "Verify the ledger with the bank's public key",
+       h::VerifyLedger},
+      {Method::kGet,
+       "/api/v1/ledger/entries/{entry}/proof",
+       {kUnion},
+       "Inclusion proof of one entry in the newest signed head",
+       h::ProveEntry},
+  };
+}
+
+std::vector<Route> MakeRoutes() {
+  std::vector<Route> all;
+  for (auto part : {SessionRoutes, OperatorRoutes, PerformerRoutes, StudioRoutes, AuditorRoutes}) {
+    std::vector<Route> routes = part();
+    all.insert(all.end(), routes.begin(), routes.end());
+  }
+  return all;
+}
+
+}  // namespace
+
+std::string_view MethodName(Method m) {
+  switch (m) {
+    case Method::kGet:
+      return "GET";
+    case Method::kPost:
+      return "POST";
+    case Method::kDelete:
+      return "DELETE";
+  }
+  return "";
+}
+
+Reply Reply::Json(const nlohmann::json& j, int status) {
+  Reply r;
+  r.status = status;
+  // Messages may quote what a client sent, cut mid-character: never throw on bad UTF-8.
+  r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+Reply TooManyAttempts(int64_t retry_after_s) {
+  Reply r = Reply::Json(ErrorJson("RESOURCE_EXHAUSTED", "too many attempts: try again in " +
+                                                            std::to_string(retry_after_s) + " s"),
+                        429);
+  r.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
+  return r;
+}
+
+const std::vector<Route>& Routes() {
+  static const std::vector<Route> kRoutes = MakeRoutes();
+  return kRoutes;
+}
+
+std::span<const ParamKind> ParamKinds() { return kKinds; }
+
+std::vector<std::string> PathParams(std::string_view path) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while ((at = path.find('{', at)) != std::string_view::npos) {
+    const size_t end = path.find('}', at);
+    if (end == std::string_view::npos) break;
+    out.emplace_back(path.substr(at + 1, end - at - 1));
+    at = end + 1;
+  }
+  return out;
+}
+
+std::string PathRegex(std::string_view path) {
+  std::string out;
+  for (size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '{') {
+      i = path.find('}', i);
+      out += "([^/]+)";
+    } else if (c == '.') {
+      out += "\\.";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+Status CheckRouteTable(std::span<const Route> routes) {
+  std::set<std::pair<Method, std::string_view>> seen;
+  for (const Route& r : routes) {
+    const std::string name = std::string(MethodName(r.method)) + " " + std::string(r.path);
+    if (!seen.emplace(r.method, r.path).second) return Internal(name + ": listed twice");
+    for (const std::string& p : PathParams(r.path)) {
+      bool known = false;
+      for (const ParamKind& k : kKinds) known = known || k.name == p;
+      if (!known) return Internal(name + ": parameter {" + p + "} has no ownership rule");
+    }
+  }
+  return Status::Ok();
+}
+
+Status Authorise(const Route& route, const Principal& who,
+                 const std::map<std::string, std::string>& params, bank::Bank& bank) {
+  if (route.roles.empty()) return Status::Ok();
+  if (std::find(route.roles.begin(), route.roles.end(), who.role) == route.roles.end()) {
+    return Hidden();
+  }
+  for (const ParamKind& kind : kKinds) {
+    const auto it = params.find(std::string(kind.name));
+    if (it != params.end()) FIGURANT_RETURN_IF_ERROR(kind.check(bank, who, it->second));
+  }
+  return Status::Ok();
+}
+
+}  // namespace figurant::api

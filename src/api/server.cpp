@@ -1,0 +1,235 @@
+#include "api/server.h"
+
+#include <arpa/inet.h>
+#include <httplib.h>
+
+#include <iostream>
+#include <mutex>
+#include <optional>
+
+#include "api/body.h"
+#include "api/routes.h"
+#include "core/file.h"
+
+namespace figurant::api {
+
+namespace {
+
+// Headers on every reply, errors included (docs/api.md, "Security headers"). The CSP allows no
+// inline script: the pages of the next issue load theirs from the server's own files.
+const httplib::Headers kSecurityHeaders = {
+    {"Content-Security-Policy", "default-src 'self'; script-src 'self'; frame-ancestors 'none'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Cache-Control", "no-store"},
+    {"X-Frame-Options", "DENY"},
+};
+constexpr std::string_view kHsts = "max-age=31536000";
+
+Reply ErrorReply(const Status& s) {
+  const int status = HttpStatusFor(s.code());
+  std::string message = s.message();
+  if (s.code() == StatusCode::kNotFound) message = kNotFoundMessage;
+  if (status >= 500) {
+    // The details go to the operator's log, not to the caller.
+    std::cerr << "figurant serve: " << s.ToString() << '\n';
+    message = "the bank could not answer; the operator's log says why";
+  }
+  return Reply::Json(ErrorJson(StatusCodeName(s.code()), message), status);
+}
+
+// A body that is not JSON: 415, before anything reads it. HTML forms cannot send JSON, so this
+// also keeps cross-site form posts out.
+std::optional<Reply> UnsupportedMediaType(const httplib::Request& req) {
+  const std::string type = req.get_header_value("Content-Type");
+  if (req.body.empty() || type.rfind("application/json", 0) == 0) return std::nullopt;
+  return Reply::Json(ErrorJson("INVALID_ARGUMENT", std::string(kBodySource) +
+                                                       ": Content-Type must be application/json, "
+                                                       "got '" +
+                                                       type.substr(0, 60) + "'"),
+                     415);
+}
+
+std::string DefaultOrigin(const ServeOptions& o, int port) {
+  const bool v6 = o.host.find(':') != std::string::npos;
+  return std::string(o.tls_cert.empty() ? "http" : "https") + "://" +
+         (v6 ? "[" + o.host + "]" : o.host) + ":" + std::to_string(port);
+}
+
+Status CheckOptions(const ServeOptions& o) {
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return InvalidArgument("--tls-cert and --tls-key go together: give both or neither");
+  }
+  if (o.tls_cert.empty() && !IsLoopback(o.host)) {
+    return InvalidArgument("--listen " + o.host +
+                           ": not a loopback address; serving beyond this machine needs TLS "
+                           "(--tls-cert FILE --tls-key FILE)");
+  }
+  for (const auto& f : {o.tls_cert, o.tls_key}) {
+    if (!f.empty()) FIGURANT_RETURN_IF_ERROR(ReadFile(f).status().WithContext("TLS"));
+  }
+  if (o.sessions.idle_seconds <= 0 || o.sessions.absolute_seconds <= 0 || o.login_limit.burst < 1 ||
+      o.login_limit.per_minute < 1) {
+    return InvalidArgument("session lifetimes and rate limits must be positive");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool IsLoopback(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  // An IPv4 address in 127.0.0.0/8, written as one: "127.evil.example" is a name, and a name
+  // resolves to whatever its owner says.
+  in_addr v4{};
+  constexpr uint32_t kLoopbackNet = 0x7f000000, kLoopbackMask = 0xff000000;
+  return ::inet_pton(AF_INET, host.c_str(), &v4) == 1 &&
+         (ntohl(v4.s_addr) & kLoopbackMask) == kLoopbackNet;
+}
+
+struct Server::Impl {
+  std::unique_ptr<bank::Bank> bank;
+  std::unique_ptr<ServerState> state;
+  std::unique_ptr<httplib::Server> http;
+  std::mutex bank_mutex;  // the Bank is not thread-safe
+
+  Result<Reply> Answer(const Route& route, const httplib::Request& req);
+  void Handle(const Route& route, const httplib::Request& req, httplib::Response& res);
+  void RegisterRoutes();
+};
+
+// The stages every request goes through, in order: rate limit (log-in), session (401), role and
+// ownership (404), CSRF (403), body (400), handler.
+Result<Reply> Server::Impl::Answer(const Route& route, const httplib::Request& req) {
+  if (route.rate_limited) {
+    if (auto wait = state->per_address.Take("addr:" + req.remote_addr)) {
+      return TooManyAttempts(*wait);
+    }
+  }
+  std::lock_guard lock(bank_mutex);
+  Call call{*bank, *state, {}, {}, {}, nlohmann::json::object()};
+  const std::vector<std::string> names = PathParams(route.path);
+  for (size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
+    call.params[names[i]] = req.matches[i + 1].str();
+  }
+  if (!route.roles.empty()) {
+    FIGURANT_ASSIGN_OR_RETURN(ActiveSession session,
+                              ResumeSession(bank->registry(), state->clock, state->sessions,
+                                            req.get_header_value("Cookie")));
+    call.principal = session.principal;
+    call.session_sha256 = session.token_sha256;
+    FIGURANT_RETURN_IF_ERROR(Authorise(route, call.principal, call.params, *bank));
+    if (ChangesState(route.method) &&
+        !CsrfMatches(session, req.get_header_value(std::string(kCsrfHeader)))) {
+      return PermissionDenied("missing or wrong " + std::string(kCsrfHeader) +
+                              " header: send the csrf_token given at log-in");
+    }
+  }
+  if (ChangesState(route.method)) {
+    if (auto refused = UnsupportedMediaType(req)) return *refused;
+    FIGURANT_ASSIGN_OR_RETURN(call.body, ParseBody(req.body));
+  }
+  Result<Reply> reply = route.handler(call);
+  // Bank methods open the ledger when they need it (a revocation appends to it); its writer lock
+  // is not held between requests, so CLI processes on the bank (renders) can append meanwhile.
+  bank->CloseLedger();
+  return reply;
+}
+
+void Server::Impl::Handle(const Route& route, const httplib::Request& req, httplib::Response& res) {
+  Result<Reply> reply = Answer(route, req);
+  const Reply& r = reply.ok() ? *reply : ErrorReply(reply.status());
+  res.status = r.status;
+  for (const auto& [name, value] : r.headers) res.set_header(name, value);
+  res.set_content(r.body, r.content_type);
+}
+
+void Server::Impl::RegisterRoutes() {
+  for (const Route& route : Routes()) {
+    auto handle = [this, &route](const httplib::Request& req, httplib::Response& res) {
+      Handle(route, req, res);
+    };
+    const std::string pattern = PathRegex(route.path);
+    switch (route.method) {
+      case Method::kGet:
+        http->Get(pattern, handle);
+        break;
+      case Method::kPost:
+        http->Post(pattern, handle);
+        break;
+      case Method::kDelete:
+        http->Delete(pattern, handle);
+        break;
+    }
+  }
+  // Replies httplib makes itself (no route, a body over the limit) get the same error body.
+  using Response = httplib::Server::HandlerResponse;
+  http->set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return Response::Unhandled;
+        const Status s = res.status == 404 ? NotFound(std::string(kNotFoundMessage))
+                         : res.status == 413
+                             ? InvalidArgument(std::string(kBodySource) + ": over the limit of " +
+                                               std::to_string(kMaxBodyBytes) + " bytes")
+                             : InvalidArgument("bad request");
+        const Reply r = Reply::Json(ErrorJson(StatusCodeName(s.code()), s.message()), res.status);
+        res.set_content(r.body, r.content_type);
+        return Response::Handled;
+      }));
+  http->set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, const std::exception_ptr&) {
+        const Reply r = ErrorReply(Internal("a handler threw"));
+        res.status = r.status;
+        res.set_content(r.body, r.content_type);
+      });
+}
+
+Server::Server(std::unique_ptr<Impl> impl, int port) : impl_(std::move(impl)), port_(port) {}
+Server::~Server() = default;
+
+Result<std::unique_ptr<Server>> Server::Start(std::unique_ptr<bank::Bank> bank,
+                                              const ServeOptions& options) {
+  FIGURANT_RETURN_IF_ERROR(CheckOptions(options));
+  FIGURANT_RETURN_IF_ERROR(CheckRouteTable(Routes()));
+  auto impl = std::make_unique<Impl>();
+  if (options.tls_cert.empty()) {
+    impl->http = std::make_unique<httplib::Server>();
+  } else {
+    impl->http =
+        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+  }
+  if (!impl->http->is_valid()) {
+    return InvalidArgument("--tls-cert/--tls-key: not a certificate and its private key (PEM)");
+  }
+  httplib::Headers headers = kSecurityHeaders;
+  if (!options.tls_cert.empty()) headers.emplace("Strict-Transport-Security", kHsts);
+  impl->http->set_default_headers(headers);
+  impl->http->set_payload_max_length(kMaxBodyBytes);
+  int port = options.port;
+  if (port == 0) {
+    port = impl->http->bind_to_any_port(options.host);
+  } else if (!impl->http->bind_to_port(options.host, port)) {
+    port = -1;
+  }
+  if (port <= 0) {
+    return Unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port));
+  }
+  const Clock& clock = bank->clock();
+  impl->state = std::make_unique<ServerState>(
+      clock, options.origin.empty() ? DefaultOrigin(options, port) : options.origin,
+      options.sessions, options.login_limit);
+  impl->bank = std::move(bank);
+  impl->RegisterRoutes();
+  return std::unique_ptr<Server>(new Server(std::move(impl), port));
+}
+
+const std::string& Server::origin() const { return impl_->state->origin; }
+
+Status Server::Run() {
+  if (!impl_->http->listen_after_bind()) return Unavailable("the listener stopped with an error");
+  return Status::Ok();
+}
+
+void Server::Stop() { impl_->http->stop(); }
+
+}  // namespace figurant::api

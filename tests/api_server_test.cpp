@@ -1,0 +1,574 @@
+// The HTTP API end to end: the real `figurant serve` on a loopback port, driven by an HTTP client
+// that logs in as each role's device would. The authorisation matrix is generated from the route
+// table (src/api/routes.cpp), so a new route is covered the day it is added, or this test fails
+// for a route whose parameters it cannot classify.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "api/routes.h"
+#include "api_harness.h"
+#include "cli_harness.h"
+
+namespace figurant::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kNow = "2026-06-01T12:00:00Z";
+const std::string kNotFoundBody =
+    R"({"error":{"code":"NOT_FOUND","field":null,"message":"no such resource"}})";
+
+// A bank with two of everything: performers A and B, studios S1 and S2 each with a production
+// and a draft licence (A with S1, B with S2), and a user for A, for S1, for a union and for an
+// operator, each with a device (its private key) held by the test.
+class ApiServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ASSERT_TRUE(InitCrypto().ok());
+    dir_ = std::make_unique<TempDir>("api-server");
+    bank_ = (dir_->path() / "bank").string();
+    ASSERT_EQ(Run({"init"}).exit_code, 0);
+    own_ = MakeParty("A", "S1");
+    other_ = MakeParty("B", "S2");
+    own_["entry"] = "0";
+    other_["entry"] = "99999999";
+    devices_["operator"] = AddUser({"--role", "operator"});
+    devices_["performer"] = AddUser({"--role", "performer", "--performer", own_["performer"]});
+    devices_["studio"] = AddUser({"--role", "studio", "--studio", own_["studio"]});
+    devices_["union"] = AddUser({"--role", "union", "--union", "uni_0123456789abcdef"});
+    other_performer_ = AddUser({"--role", "performer", "--performer", other_["performer"]});
+  }
+  static void TearDownTestSuite() { dir_.reset(); }
+
+  static RunResult Run(std::vector<std::string> args, const std::string& now = kNow) {
+    args.insert(args.begin(), {"--bank", bank_});
+    return RunFigurant(args, {{"FIGURANT_NOW", now}});
+  }
+  static json Json(std::vector<std::string> args) {
+    args.insert(args.begin(), "--json");
+    const RunResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out, nullptr, false);
+  }
+  static std::string Terms(const std::string& production, const std::string& name) {
+    const auto path = dir_->path() / name;
+    std::ofstream(path) << R"({"productions": [")" << production
+                        << R"("], "uses": ["background"], "media": ["streaming"],
+      "territories": ["worldwide"], "valid_from": "2026-01-01", "valid_until": "2027-12-31",
+      "max_screen_height_fraction": 0.2, "compensation": {"currency": "EUR", "scan_fee": 180.0,
+      "per_production_fee": 180.0}, "revocable": true, "revocation_notice_days": 30})";
+    return path.string();
+  }
+  // A performer, a studio with a production, and a draft licence between them: their ids by
+  // the path parameter that names each kind.
+  static std::map<std::string, std::string> MakeParty(const std::string& performer,
+                                                      const std::string& studio) {
+    std::map<std::string, std::string> ids;
+    ids["performer"] = Json({"performer", "add", "--name", "Performer " + performer})["id"];
+    const std::string key = (dir_->path() / (studio + ".key")).string();
+    Json({"key", "new", "--out", key});
+    ids["studio"] = Json(
+        {"studio", "add", "--name", "Studio " + studio, "--public-key-file", key + ".pub"})["id"];
+    ids["production"] = Json({"production", "add", "--studio", ids["studio"], "--title",
+                              "Film " + studio, "--media", "streaming", "--territories", "FR",
+                              "--content", "violence", "--fps", "24", "--studio-key", key})["id"];
+    ids["licence"] =
+        Json({"licence", "draft", "--performer", ids["performer"], "--studio", ids["studio"],
+              "--terms", Terms(ids["production"], studio + ".json")})["id"];
+    ids["studio_key"] = key;
+    return ids;
+  }
+  static Device AddUser(std::vector<std::string> args) {
+    Device d = NewDevice();
+    args.insert(args.begin(), {"user", "add", "--public-key", ToHex(d.key.public_key)});
+    d.user = Json(args)["id"];
+    return d;
+  }
+
+  static std::unique_ptr<TempDir> dir_;
+  static std::string bank_;
+  static std::map<std::string, std::string> own_, other_;
+  static std::map<std::string, Device> devices_;
+  static Device other_performer_;
+};
+
+std::unique_ptr<TempDir> ApiServerTest::dir_;
+std::string ApiServerTest::bank_;
+std::map<std::string, std::string> ApiServerTest::own_, ApiServerTest::other_;
+std::map<std::string, Device> ApiServerTest::devices_;
+Device ApiServerTest::other_performer_;
+
+// `path` with each {name} replaced by values[name].
+std::string Fill(std::string path, const std::map<std::string, std::string>& values) {
+  for (const auto& [name, value] : values) {
+    const std::string mark = "{" + name + "}";
+    for (size_t at; (at = path.find(mark)) != std::string::npos;)
+      path.replace(at, mark.size(), value);
+  }
+  return path;
+}
+
+// The request reached its handler: not refused by authentication, authorisation or CSRF, and no
+// server failure. (A 400 for the empty body the matrix sends, or a 409 for revoking a draft, is
+// an authorised request.)
+bool Authorised(int status) {
+  return status != 0 && status != 401 && status != 403 && status != 404 && status != 429 &&
+         status < 500;
+}
+
+struct MatrixCase {
+  const api::Route* route;
+  std::string role;  // "none": no session
+  std::string path;
+  bool own = true;  // false: one parameter names another's object
+  std::string describe() const {
+    return std::string(api::MethodName(route->method)) + " " + path + " as " + role +
+           (own ? " (own)" : " (another's)");
+  }
+};
+
+// Every route × every role (and no session) × its own objects and, one parameter at a time,
+// another's. Fails for a route with a parameter kind it has no objects for.
+std::vector<MatrixCase> MatrixCases(const std::map<std::string, std::string>& own,
+                                    const std::map<std::string, std::string>& other) {
+  std::vector<MatrixCase> cases;
+  for (const api::Route& route : api::Routes()) {
+    const auto params = api::PathParams(route.path);
+    for (const std::string& p : params) {
+      if (!own.count(p) || !other.count(p)) {
+        ADD_FAILURE() << route.path << ": no test objects for parameter {" << p << "}";
+      }
+    }
+    for (const std::string role : {"none", "performer", "studio", "union", "operator"}) {
+      cases.push_back({&route, role, Fill(std::string(route.path), own), true});
+      for (const std::string& p : params) {
+        auto values = own;
+        values[p] = other.count(p) ? other.at(p) : "";
+        cases.push_back({&route, role, Fill(std::string(route.path), values), false});
+      }
+    }
+  }
+  return cases;
+}
+
+bool RoleAllowed(const api::Route& route, const std::string& role) {
+  for (const auto r : route.roles) {
+    if (registry::UserRoleName(r) == role) return true;
+  }
+  return false;
+}
+
+TEST_F(ApiServerTest, AuthorisationMatrixFromTheRouteTable) {
+  ServeProcess server(bank_, kNow, {"--login-burst", "10000", "--login-per-minute", "10000"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  std::map<std::string, ApiSession> sessions;
+  for (const auto& [role, device] : devices_) {
+    auto s = client.LogIn(device, server.origin());
+    ASSERT_TRUE(s) << role;
+    sessions[role] = *s;
+  }
+  int checked = 0;
+  for (const MatrixCase& c : MatrixCases(own_, other_)) {
+    const bool is_public = c.route->roles.empty();
+    std::optional<ApiSession> session;
+    if (c.role != "none") session = sessions[c.role];
+    const std::string method(api::MethodName(c.route->method));
+    const ApiReply r = client.Send(method, c.path, session, method == "GET" ? "" : "{}");
+    if (is_public) {
+      EXPECT_TRUE(Authorised(r.status)) << c.describe() << ": " << r.status << " " << r.body;
+    } else if (c.role == "none") {
+      EXPECT_EQ(r.status, 401) << c.describe() << ": " << r.body;
+    } else if (!RoleAllowed(*c.route, c.role) || !c.own) {
+      EXPECT_EQ(r.status, 404) << c.describe() << ": " << r.body;
+      EXPECT_EQ(r.body, kNotFoundBody) << c.describe() << ": a 404 must reveal nothing";
+    } else {
+      EXPECT_TRUE(Authorised(r.status)) << c.describe() << ": " << r.status << " " << r.body;
+    }
+    ++checked;
+    // A case may have ended its session (DELETE /session): log in again.
+    if (session && client.Send("GET", "/api/v1/session", session).status == 401) {
+      auto s = client.LogIn(devices_[c.role], server.origin());
+      ASSERT_TRUE(s) << c.role;
+      sessions[c.role] = *s;
+    }
+  }
+  EXPECT_GT(checked, static_cast<int>(api::Routes().size()) * 5);
+}
+
+TEST_F(ApiServerTest, NonexistentObjectsAnswerExactlyAsAnothersDo) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  const auto studio = client.LogIn(devices_["studio"], server.origin());
+  ASSERT_TRUE(performer && studio);
+  const std::string p = own_["performer"];
+  for (const auto& [path, session] : std::vector<std::pair<std::string, ApiSession>>{
+           {"/api/v1/performers/per_0000000000000000", *performer},
+           {"/api/v1/performers/" + other_["performer"], *performer},
+           {"/api/v1/performers/" + p + "/licences/lic_0000000000000000", *performer},
+           {"/api/v1/performers/" + p + "/licences/" + other_["licence"], *performer},
+           {"/api/v1/productions/prd_0000000000000000/usage", *studio},
+           {"/api/v1/productions/" + other_["production"] + "/usage", *studio},
+           {"/api/v1/no/such/route", *studio}}) {
+    const ApiReply r = client.Send("GET", path, session);
+    EXPECT_EQ(r.status, 404) << path;
+    EXPECT_EQ(r.body, kNotFoundBody) << path;
+  }
+}
+
+TEST_F(ApiServerTest, LogInNeedsTheRightKeyAFreshChallengeAndTheServersOrigin) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  Device impostor = devices_["performer"];
+  impostor.key = GenerateSigningKeyPair();
+  ApiReply failure;
+  EXPECT_FALSE(client.LogIn(impostor, server.origin(), &failure));
+  EXPECT_EQ(failure.status, 401);
+  EXPECT_FALSE(client.LogIn(devices_["performer"], "https://phish.example", &failure))
+      << "a signature for another origin must not log in";
+  EXPECT_EQ(failure.status, 401);
+  Device nobody = devices_["performer"];
+  nobody.user = "usr_0000000000000000";
+  EXPECT_FALSE(client.LogIn(nobody, server.origin(), &failure));
+  EXPECT_EQ(
+      failure.body,
+      json({{"error",
+             {{"code", "UNAUTHENTICATED"}, {"field", nullptr}, {"message", "log-in failed"}}}})
+          .dump())
+      << "an unknown user fails exactly as a bad signature does";
+
+  // A challenge answers once.
+  const Device& d = devices_["performer"];
+  const std::string challenge =
+      client.Send("POST", "/api/v1/login/challenge", std::nullopt, json{{"user", d.user}}.dump())
+          .Json()["challenge"];
+  const std::string body =
+      json{{"user", d.user},
+           {"challenge", challenge},
+           {"signature", ToHex(SignDetached(
+                             LoginMessageAsDocumented(challenge, d.user, server.origin()), d.key))}}
+          .dump();
+  const ApiReply first = client.Send("POST", "/api/v1/login", std::nullopt, body);
+  EXPECT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(client.Send("POST", "/api/v1/login", std::nullopt, body).status, 401);
+  const std::string cookie =
+      first.headers.count("Set-Cookie") ? first.headers.at("Set-Cookie") : "";
+  for (const char* attribute :
+       {"__Host-figurant_session=", "HttpOnly", "Secure", "SameSite=Strict", "Path=/"}) {
+    EXPECT_NE(cookie.find(attribute), std::string::npos) << attribute << " in " << cookie;
+  }
+}
+
+TEST_F(ApiServerTest, StateChangesNeedTheSessionsOwnCsrfToken) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto mine = client.LogIn(devices_["performer"], server.origin());
+  const auto theirs = client.LogIn(other_performer_, server.origin());
+  ASSERT_TRUE(mine && theirs);
+  const std::string path = "/api/v1/performers/" + own_["performer"] + "/erasure-request";
+  const auto op = client.LogIn(devices_["operator"], server.origin());
+  const auto requests = [&] {
+    return client.Send("GET", "/api/v1/erasure-requests", op).Json()["erasure_requests"].size();
+  };
+  const size_t before = requests();
+  for (const std::string& token : {std::string(), std::string(64, '0'), theirs->csrf}) {
+    const ApiReply r = client.Send("POST", path, mine, "{}", token);
+    EXPECT_EQ(r.status, 403) << "token '" << token << "': " << r.body;
+    EXPECT_EQ(r.Json()["error"]["code"], "PERMISSION_DENIED");
+  }
+  EXPECT_EQ(requests(), before) << "a refused request changed nothing";
+  EXPECT_EQ(client.Send("POST", path, mine, "{}").status, 202);
+  EXPECT_EQ(requests(), before + 1);
+  EXPECT_EQ(client.Send("DELETE", "/api/v1/session", mine, "", "").status, 403)
+      << "logging out is a state change too";
+}
+
+TEST_F(ApiServerTest, SessionsEndAfterTwelveIdleHoursAcrossRestarts) {
+  std::optional<ApiSession> session;
+  {
+    ServeProcess server(bank_, "2026-06-01T12:00:00Z");
+    ASSERT_TRUE(server.ok()) << server.error();
+    session = ApiClient(server.port()).LogIn(devices_["union"], server.origin());
+    ASSERT_TRUE(session);
+  }
+  {
+    ServeProcess server(bank_, "2026-06-01T23:00:00Z");  // 11 h later: still valid, now seen
+    ASSERT_TRUE(server.ok()) << server.error();
+    EXPECT_EQ(ApiClient(server.port()).Send("GET", "/api/v1/session", session).status, 200);
+  }
+  {
+    ServeProcess server(bank_, "2026-06-02T11:00:01Z");  // 12 h 1 s after it was last seen
+    ASSERT_TRUE(server.ok()) << server.error();
+    const ApiReply r = ApiClient(server.port()).Send("GET", "/api/v1/session", session);
+    EXPECT_EQ(r.status, 401) << r.body;
+    EXPECT_NE(r.body.find("expired"), std::string::npos) << r.body;
+  }
+}
+
+TEST_F(ApiServerTest, LogInAttemptsAreRateLimitedPerAddress) {
+  // A user may try 3 times at once, an address 5 × 3 = 15 times, regaining 5 a minute.
+  ServeProcess server(bank_, kNow, {"--login-burst", "3", "--login-per-minute", "1"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  for (int i = 0; i < 15; ++i) {
+    const ApiReply r = client.Send("POST", "/api/v1/login/challenge", std::nullopt,
+                                   json{{"user", "usr_" + std::to_string(i)}}.dump());
+    EXPECT_EQ(r.status, 200) << i;
+  }
+  const ApiReply r = client.Send("POST", "/api/v1/login", std::nullopt, "{}");
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_EQ(r.headers.count("Retry-After") ? r.headers.at("Retry-After") : "", "12");
+  EXPECT_EQ(r.Json()["error"]["code"], "RESOURCE_EXHAUSTED");
+  EXPECT_EQ(client.Send("GET", "/api/v1/session").status, 401) << "other routes are not limited";
+}
+
+TEST_F(ApiServerTest, LogInAttemptsAreRateLimitedPerUser) {
+  ServeProcess server(bank_, kNow, {"--login-burst", "2", "--login-per-minute", "1"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto challenge = [&](const std::string& user) {
+    return client.Send("POST", "/api/v1/login/challenge", std::nullopt,
+                       json{{"user", user}}.dump());
+  };
+  EXPECT_EQ(challenge(devices_["studio"].user).status, 200);
+  EXPECT_EQ(challenge(devices_["studio"].user).status, 200);
+  const ApiReply refused = challenge(devices_["studio"].user);
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_EQ(refused.headers.count("Retry-After") ? refused.headers.at("Retry-After") : "", "60");
+  EXPECT_EQ(challenge(devices_["union"].user).status, 200) << "another user is not held back";
+  ApiReply failure;
+  EXPECT_FALSE(client.LogIn(devices_["studio"], server.origin(), &failure));
+  EXPECT_EQ(failure.status, 429) << "the right key does not get past the limit either";
+}
+
+// Bodies that are malformed, oversized or of the wrong type: 400 (or 413/415) naming the field,
+// and the server still answers afterwards.
+TEST_F(ApiServerTest, BadBodiesAreRefusedNamingTheField) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto op = client.LogIn(devices_["operator"], server.origin());
+  ASSERT_TRUE(op);
+  struct Case {
+    std::string body;
+    int status;
+    json field;
+  };
+  std::string deepest;  // where nesting passes kMaxJsonDepth: 64 levels of [0]
+  for (int i = 0; i < 64; ++i) deepest += "[0]";
+  const std::vector<Case> cases = {
+      {R"({"name": 5})", 400, "name"},
+      {R"({"name": "X", "colour": "blue"})", 400, "colour"},
+      {R"({"name": "X", "synthetic": "yes"})", 400, "synthetic"},
+      {R"({"name": "X", "language": "de"})", 400, "language"},
+      {R"({"name": "X", "email": {"a": [1, }})", 400, "email.a[1]"},
+      {R"({"name": "X", "name": "Y"})", 400, "name"},
+      {R"({"name": 1e400})", 400, "name"},
+      {"[1, 2]", 400, nullptr},
+      {"{\"name\": \"\xff\"}", 400, "name"},
+      {std::string(100, '[') + std::string(100, ']'), 400, deepest},
+      {R"({"name": ")" + std::string(70000, 'x') + R"("})", 413, nullptr},
+  };
+  for (const Case& c : cases) {
+    const ApiReply r = client.Send("POST", "/api/v1/performers", op, c.body);
+    EXPECT_EQ(r.status, c.status) << c.body.substr(0, 80) << ": " << r.body.substr(0, 300);
+    const json e = r.Json();
+    ASSERT_TRUE(e.is_object()) << r.body.substr(0, 200);
+    EXPECT_EQ(e["error"]["field"], c.field) << c.body.substr(0, 80) << ": " << r.body;
+    if (c.status == 413) {
+      EXPECT_NE(r.body.find("65536"), std::string::npos) << r.body;
+    }
+  }
+  const ApiReply form =
+      client.Send("POST", "/api/v1/performers", op, "name=X", std::nullopt, "text/plain");
+  EXPECT_EQ(form.status, 415) << form.body;
+  const std::string studio = "/api/v1/studios/" + own_["studio"] + "/offers";
+  const auto s1 = client.LogIn(devices_["studio"], server.origin());
+  const ApiReply bad_terms =
+      client.Send("POST", studio, s1,
+                  json{{"performer", own_["performer"]},
+                       {"terms", {{"productions", {own_["production"]}}, {"uses", {"lead"}}}}}
+                      .dump());
+  EXPECT_EQ(bad_terms.status, 400) << bad_terms.body;
+  EXPECT_EQ(bad_terms.Json()["error"]["field"].get<std::string>().rfind("terms.", 0), 0u)
+      << bad_terms.body;
+  const ApiReply others = client.Send(
+      "POST", studio, s1,
+      json{{"performer", own_["performer"]}, {"terms", {{"productions", {other_["production"]}}}}}
+          .dump());
+  EXPECT_EQ(others.status, 400) << others.body;
+  EXPECT_EQ(others.Json()["error"]["field"], "terms.productions[0]") << others.body;
+  EXPECT_EQ(client.Send("GET", "/api/v1/session", op).status, 200) << "the server still answers";
+}
+
+TEST_F(ApiServerTest, EveryReplyCarriesTheSecurityHeaders) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto op = client.LogIn(devices_["operator"], server.origin());
+  const std::vector<ApiReply> replies = {
+      client.Send("GET", "/api/v1/performers", op),                            // 200
+      client.Send("GET", "/api/v1/performers"),                                // 401
+      client.Send("GET", "/nowhere", op),                                      // 404
+      client.Send("POST", "/api/v1/performers", op, "{", std::nullopt),        // 400
+      client.Send("POST", "/api/v1/performers", op, std::string(70000, ' ')),  // 413
+  };
+  for (const ApiReply& r : replies) {
+    EXPECT_EQ(
+        r.headers.count("Content-Security-Policy") ? r.headers.at("Content-Security-Policy") : "",
+        "default-src 'self'; script-src 'self'; frame-ancestors 'none'")
+        << r.status;
+    EXPECT_EQ(
+        r.headers.count("X-Content-Type-Options") ? r.headers.at("X-Content-Type-Options") : "",
+        "nosniff")
+        << r.status;
+    EXPECT_EQ(r.headers.count("Referrer-Policy") ? r.headers.at("Referrer-Policy") : "",
+              "no-referrer")
+        << r.status;
+    EXPECT_EQ(r.headers.count("Cache-Control") ? r.headers.at("Cache-Control") : "", "no-store")
+        << r.status;
+  }
+}
+
+// Each role's routes do what the CLI does: the same disclosure, the same ledger bytes, the same
+// revocation.
+TEST_F(ApiServerTest, EachRoleSeesAndChangesWhatItShould) {
+  // A licence signed on the bank's side (until performers sign from their own devices).
+  const std::string signed_licence =
+      Json({"licence", "draft", "--performer", own_["performer"], "--studio", own_["studio"],
+            "--terms", Terms(own_["production"], "signed.json")})["id"];
+  Json({"licence", "sign", signed_licence, "--performer", own_["performer"], "--represented-by",
+        "union"});
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  const auto studio = client.LogIn(devices_["studio"], server.origin());
+  const auto auditor = client.LogIn(devices_["union"], server.origin());
+  ASSERT_TRUE(performer && studio && auditor);
+  const std::string me = "/api/v1/performers/" + own_["performer"];
+
+  // The studio offers; the performer sees the offer with the exact disclosure `licence show` has.
+  const ApiReply offer = client.Send(
+      "POST", "/api/v1/studios/" + own_["studio"] + "/offers", studio,
+      json{{"performer", own_["performer"]},
+           {"terms", json::parse(std::ifstream(Terms(own_["production"], "offer.json")))}}
+          .dump());
+  ASSERT_EQ(offer.status, 201) << offer.body;
+  const std::string offered = offer.Json()["id"];
+  const json shown = Json({"licence", "show", offered});
+  const json offers = client.Send("GET", me + "/offers", performer).Json()["offers"];
+  bool found = false;
+  for (const json& o : offers) {
+    if (o["id"] != offered) continue;
+    found = true;
+    EXPECT_EQ(o["disclosure"], shown["licence"]["disclosure"]);
+    EXPECT_EQ(o["disclosure_sha256"], Sha256Hex(o["disclosure"].get<std::string>()));
+  }
+  EXPECT_TRUE(found) << offers.dump();
+
+  // The performer revokes the signed licence; the notice period applies.
+  const ApiReply revoked =
+      client.Send("POST", me + "/licences/" + signed_licence + "/revoke", performer, "{}");
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(revoked.Json()["revoked_from"], "2026-07-01");
+  EXPECT_EQ(Json({"licence", "show", signed_licence})["licence"]["state"], "revoked");
+  const ApiReply csv = client.Send("GET", me + "/statement.csv", performer);
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.headers.count("Content-Type") ? csv.headers.at("Content-Type") : "",
+            "text/csv; charset=utf-8");
+  EXPECT_EQ(client.Send("GET", me + "/statement", performer).status, 200);
+
+  // The auditor's export is the ledger's bytes; it verifies and proves the newest entry.
+  const std::string exported = (dir_->path() / "ledger.log").string();
+  Json({"ledger", "export", exported});
+  const ApiReply bytes = client.Send("GET", "/api/v1/ledger/export", auditor);
+  std::stringstream file;
+  file << std::ifstream(exported, std::ios::binary).rdbuf();
+  EXPECT_EQ(bytes.body, file.str());
+  const json verified = client.Send("GET", "/api/v1/ledger/verification", auditor).Json();
+  EXPECT_EQ(verified["valid"], true) << verified.dump();
+  const int last = verified["entries"].get<int>() - 1;
+  const json proof =
+      client.Send("GET", "/api/v1/ledger/entries/" + std::to_string(last) + "/proof", auditor)
+          .Json();
+  EXPECT_EQ(proof["verified"], true) << proof.dump();
+  EXPECT_EQ(proof["type"], "licence_revoked") << proof.dump();
+}
+
+// The server does not keep the ledger's writer lock between requests: the CLI appends to the
+// ledger while it serves, and the server's next answer includes what the CLI appended.
+TEST_F(ApiServerTest, TheCliAppendsToTheLedgerWhileTheServerServes) {
+  const std::string licence =
+      Json({"licence", "draft", "--performer", own_["performer"], "--studio", own_["studio"],
+            "--terms", Terms(own_["production"], "during.json")})["id"];
+  Json({"licence", "sign", licence, "--performer", own_["performer"]});
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto auditor = client.LogIn(devices_["union"], server.origin());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  ASSERT_TRUE(auditor && performer);
+  // A revocation appends to the ledger from inside the bank.
+  EXPECT_EQ(
+      client
+          .Send("POST",
+                "/api/v1/performers/" + own_["performer"] + "/licences/" + licence + "/revoke",
+                performer, "{}")
+          .status,
+      200);
+  const json before = client.Send("GET", "/api/v1/ledger/verification", auditor).Json();
+  ASSERT_EQ(before["valid"], true) << before.dump();
+  const Device key = NewDevice();
+  // Bounded: a server holding the ledger's lock would make the CLI wait for ever.
+  const RunResult added =
+      RunFigurantLimited({"--bank", bank_, "studio", "add", "--name", "Studio during serve",
+                          "--public-key", ToHex(key.key.public_key)},
+                         {.timeout_ms = 30'000}, {{"FIGURANT_NOW", kNow}});
+  EXPECT_FALSE(added.timed_out) << "the CLI waited for the server's ledger lock";
+  EXPECT_EQ(added.exit_code, 0) << added.err;
+  const json after = client.Send("GET", "/api/v1/ledger/verification", auditor).Json();
+  EXPECT_EQ(after["valid"], true) << after.dump();
+  EXPECT_EQ(after["entries"].get<int>(), before["entries"].get<int>() + 1) << after.dump();
+}
+
+// --tls-cert/--tls-key: HTTPS through httplib's OpenSSL support, with HSTS.
+TEST_F(ApiServerTest, ServesHttpsWithACertificate) {
+  const std::string cert = (dir_->path() / "cert.pem").string();
+  const std::string key = (dir_->path() / "key.pem").string();
+  const std::string openssl =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+      "-nodes -days 2 -subj /CN=127.0.0.1 -keyout " +
+      key + " -out " + cert + " 2>/dev/null";
+  ASSERT_EQ(std::system(openssl.c_str()), 0);
+  ServeProcess server(bank_, kNow, {"--tls-cert", cert, "--tls-key", key});
+  ASSERT_TRUE(server.ok()) << server.error();
+  EXPECT_EQ(server.origin().rfind("https://", 0), 0u) << server.origin();
+  httplib::SSLClient client("127.0.0.1", server.port());
+  client.enable_server_certificate_verification(false);
+  const auto r = client.Get("/api/v1/session");
+  ASSERT_TRUE(r) << "no HTTPS reply";
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(r->get_header_value("Strict-Transport-Security"), "max-age=31536000");
+  EXPECT_EQ(ApiClient(server.port()).Send("GET", "/api/v1/session").status, 0)
+      << "plain HTTP gets no answer from a TLS listener";
+}
+
+TEST_F(ApiServerTest, RefusesANonLoopbackAddressWithoutTls) {
+  const RunResult r = Run({"serve", "--listen", "0.0.0.0:0"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("TLS"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace figurant::testing
