@@ -1,4 +1,4 @@
-// init · performer add|list|show|update|estate · studio add|list|key ·
+// init · performer add|list|show|update|estate|invite|enrol · studio add|list|key ·
 // production add|declare|list|show
 #include <memory>
 #include <sstream>
@@ -111,7 +111,7 @@ void RegisterPerformerAdd(CLI::App& performer, Context& ctx) {
   };
   auto add = std::make_shared<AddArgs>();
   CLI::App* add_cmd =
-      performer.add_subcommand("add", "Register a performer and create their signing key");
+      performer.add_subcommand("add", "Register a performer (they enrol their own key: invite)");
   add_cmd->add_option("--name", add->name, "Full name")->required();
   add_cmd->add_option("--email", add->email, "Email address");
   add_cmd->add_option("--language", add->language, "Disclosure language: en or fr")
@@ -270,6 +270,100 @@ void RegisterPerformerEstate(CLI::App& performer, Context& ctx) {
   });
 }
 
+// The expiry of an invitation: --expires DATE (end of that day, UTC) or --days N from now.
+Result<std::optional<UnixSeconds>> InvitationExpiry(const Context& ctx, const std::string& date,
+                                                    int days) {
+  if (!date.empty()) {
+    auto d = Date::Parse(date);
+    if (!d.ok()) return d.status().WithContext("--expires");
+    auto end = ParseTimestamp(d->AddDays(1).ToString() + "T00:00:00Z");
+    if (!end.ok()) return end.status().WithContext("--expires");
+    return std::optional<UnixSeconds>(*end);
+  }
+  if (days > 0) return std::optional<UnixSeconds>(ctx.clock->Now() + int64_t{days} * 24 * 3600);
+  return std::optional<UnixSeconds>();
+}
+
+void RegisterPerformerInvite(CLI::App& performer, Context& ctx) {
+  struct InviteArgs {
+    std::string id, expires, as = "performer";
+    int days = 0;
+  };
+  auto a = std::make_shared<InviteArgs>();
+  CLI::App* cmd = performer.add_subcommand(
+      "invite",
+      "Issue a one-time enrolment code with which the performer (or their estate) enrols a key "
+      "they hold; printed once, stored hashed");
+  cmd->add_option("performer", a->id, "Performer id")->required();
+  cmd->add_option("--as", a->as, "Who enrols: performer, or their registered estate")
+      ->check(CLI::IsMember({"performer", "estate"}));
+  auto* expires = cmd->add_option("--expires", a->expires,
+                                  "Last day the code is valid, YYYY-MM-DD (default: 7 days)");
+  auto* days = cmd->add_option("--days", a->days, "Days the code is valid (default 7)")
+                   ->check(CLI::Range(1, 365));
+  expires->excludes(days);
+  cmd->callback([&ctx, a] {
+    auto expiry = InvitationExpiry(ctx, a->expires, a->days);
+    if (!ctx.Check(expiry.status())) return;
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    const consent::Signer signer = *consent::ParseSigner(a->as);
+    auto inv = (*bank)->InviteSigner(a->id, signer, *expiry);
+    if (!ctx.Check(WithFlag(inv.status(), "--expires"))) return;
+    ctx.Emit({{"code", inv->code},
+              {"performer", inv->performer_id},
+              {"signer", consent::SignerName(inv->signer)},
+              {"signer_id", inv->signer_id},
+              {"expires_at", FormatTimestamp(inv->expires_at)}},
+             "enrolment code for " + std::string(consent::SignerName(inv->signer)) + " " +
+                 inv->signer_id + " (valid until " + FormatTimestamp(inv->expires_at) +
+                 ", once):\n\n    " + inv->code +
+                 "\n\nHand it to them; it is shown only now. They enrol their public key with: "
+                 "figurant performer enrol --code CODE --public-key-file KEY.pub");
+  });
+}
+
+void RegisterPerformerEnrol(CLI::App& performer, Context& ctx) {
+  struct EnrolArgs {
+    std::string code, public_key, public_key_file, proof;
+  };
+  auto a = std::make_shared<EnrolArgs>();
+  CLI::App* cmd = performer.add_subcommand(
+      "enrol", "Enrol the public half of a key you hold, with your one-time enrolment code");
+  cmd->add_option("--code", a->code, "The enrolment code (performer invite)")->required();
+  auto* key = cmd->add_option("--public-key", a->public_key, "Your Ed25519 public key, 64 hex");
+  auto* file = cmd->add_option("--public-key-file", a->public_key_file, "Your KEY.pub (key new)");
+  key->excludes(file);
+  cmd->add_option("--signature", a->proof,
+                  "Optional proof of possession: your key's signature over the enrolment message "
+                  "(docs/keys.md), 128 hex digits");
+  cmd->callback([&ctx, a] {
+    auto public_key = PublicKeyOption(a->public_key, a->public_key_file);
+    if (!ctx.Check(public_key.status())) return;
+    std::optional<bank::Ed25519Signature> proof;
+    if (!a->proof.empty()) {
+      auto raw = FromHex(a->proof);
+      if (!raw.ok() || raw->size() != kEd25519SignatureBytes) {
+        ctx.Fail(InvalidArgument("--signature: expected 128 hex digits"));
+        return;
+      }
+      proof.emplace();
+      std::copy(raw->begin(), raw->end(), proof->begin());
+    }
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto k = (*bank)->EnrolKey(a->code, *public_key, proof);
+    if (!ctx.Check(WithFlag(k.status(), "--code"))) return;
+    ctx.Emit({{"signer", registry::SignerKindName(k->signer)},
+              {"signer_id", k->signer_id},
+              {"public_key", ToHex(k->public_key)},
+              {"valid_from", FormatTimestamp(k->valid_from)}},
+             "enrolled key " + ToHex(k->public_key) + " for " +
+                 std::string(registry::SignerKindName(k->signer)) + " " + k->signer_id +
+                 ", valid from " + FormatTimestamp(k->valid_from));
+  });
+}
+
 void RegisterPerformer(CLI::App& app, Context& ctx) {
   CLI::App* performer =
       app.add_subcommand("performer", "Performers: the people whose doubles are banked");
@@ -279,6 +373,8 @@ void RegisterPerformer(CLI::App& app, Context& ctx) {
   RegisterPerformerShow(*performer, ctx);
   RegisterPerformerUpdate(*performer, ctx);
   RegisterPerformerEstate(*performer, ctx);
+  RegisterPerformerInvite(*performer, ctx);
+  RegisterPerformerEnrol(*performer, ctx);
 }
 
 json StudioJson(const registry::Studio& s) {

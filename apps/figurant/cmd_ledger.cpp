@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "core/file.h"
+#include "ledger/consent_audit.h"
 #include "ledger/payloads.h"
 #include "ledger/statement.h"
 #include "ledger/witness.h"
@@ -204,6 +205,31 @@ void AddLedgerInputOptions(CLI::App& cmd, std::string& file, std::string& public
                  "Bank public key, hex (default: the bank's, when a bank is at hand)");
 }
 
+// Every consent of the log re-verified from the log alone (ledger/consent_audit.h).
+Result<std::pair<json, std::string>> ConsentsOf(const VerifyInput& in) {
+  auto audit = ledger::AuditConsents(in.bytes, in.key);
+  if (!audit.ok()) return DataLoss(in.path + ": " + audit.status().message());
+  const ledger::ConsentAuditReport& r = *audit;
+  json j = {{"signed", r.consents},
+            {"verified", r.verified},
+            {std::string(ledger::kCustodialSignature), r.custodial},
+            {"custodial_licences", r.custodial_licences},
+            {"keys_enrolled", r.keys_enrolled},
+            {"keys_revoked", r.keys_revoked}};
+  std::string text = "\nconsents: " + std::to_string(r.consents) + " signed, " +
+                     std::to_string(r.verified) +
+                     " re-verified under the key the signer had enrolled then, " +
+                     std::to_string(r.custodial) + " " + std::string(ledger::kCustodialSignature);
+  if (r.custodial > 0) {
+    text += " (signed with a key the bank held; not proof against the bank:";
+    for (const std::string& id : r.custodial_licences) text += " " + id;
+    text += ")";
+  }
+  text += "\nkeys: " + std::to_string(r.keys_enrolled) + " enrolled, " +
+          std::to_string(r.keys_revoked) + " revoked";
+  return std::make_pair(std::move(j), std::move(text));
+}
+
 void RegisterVerify(CLI::App& ledger, Context& ctx) {
   auto v = std::make_shared<VerifyArgs>();
   CLI::App* verify = ledger.add_subcommand(
@@ -228,6 +254,10 @@ void RegisterVerify(CLI::App& ledger, Context& ctx) {
               {"head", r.last_head.ToJson()}};
     std::string text = in->path + ": valid, " + std::to_string(r.entries) + " entries, " +
                        std::to_string(r.heads) + " signed heads\nhead: " + HeadText(r.last_head);
+    auto consents = ConsentsOf(*in);
+    if (!ctx.Check(consents.status())) return;
+    j["consents"] = consents->first;
+    text += consents->second;
     if (!v->since.empty()) {
       auto c = ProveExtends(v->since, *log, in->key);
       if (!ctx.Check(c.status())) return;
