@@ -38,6 +38,8 @@ class CliDevice {
                              const std::string& as = "performer");
   // The signature file `key sign` wrote for `licence` (after Sign).
   std::filesystem::path SignatureFile(const std::string& licence) const;
+  // The environment the device's own commands run with from now on (a test moving its clock).
+  void SetEnv(std::map<std::string, std::string> env) { env_ = std::move(env); }
   // The private key file of the signer.
   std::filesystem::path KeyFile(const std::string& performer, const std::string& as) const;
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "bank/enrolment.h"
 #include "cli_device.h"
 #include "cli_harness.h"
 #include "core/clock.h"
@@ -55,12 +56,17 @@ class CliEnrolTest : public ::testing::Test {
 
   RunResult Run(std::vector<std::string> args) {
     args.insert(args.begin(), {"--bank", bank_});
-    return RunFigurant(args, {{"FIGURANT_NOW", kNow}});
+    return RunFigurant(args, {{"FIGURANT_NOW", now_}});
+  }
+  // Moves the clock of the bank's and the device's commands to `now`.
+  void SetNow(const std::string& now) {
+    now_ = now;
+    device_.SetEnv({{"FIGURANT_NOW", now}});
   }
   json Json(std::vector<std::string> args, int expected = 0,
             std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), {"--bank", bank_, "--json"});
-    env.emplace("FIGURANT_NOW", kNow);
+    env.emplace("FIGURANT_NOW", now_);
     const RunResult r = RunFigurant(args, env);
     EXPECT_EQ(r.exit_code, expected) << r.err;
     return json::parse(r.out, nullptr, false);
@@ -73,6 +79,7 @@ class CliEnrolTest : public ::testing::Test {
   TempDir dir_;
   CliDevice device_;
   std::string bank_, performer_, studio_, production_, terms_;
+  std::string now_ = kNow;
 };
 
 TEST_F(CliEnrolTest, ACodeEnrolsOneKeyOnceAndRefusalsNameNoPerformer) {
@@ -193,6 +200,69 @@ TEST_F(CliEnrolTest, AConsentSignedWithAKeyNotEnrolledThenFailsVerify) {
                        "not valid for its signer then"),
             std::string::npos)
       << r.err;
+}
+
+// The hex public key of a FILE.pub written by `key new` (its last line).
+std::string PublicKeyHex(const fs::path& pub) {
+  std::ifstream in(pub);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  return last;
+}
+
+std::array<uint8_t, kEd25519PublicKeyBytes> KeyBytes(const std::string& hex) {
+  std::array<uint8_t, kEd25519PublicKeyBytes> out{};
+  const auto raw = FromHex(hex);
+  if (raw.ok() && raw->size() == out.size()) std::copy(raw->begin(), raw->end(), out.begin());
+  return out;
+}
+
+// Lost key (docs/keys.md): a new code and the union's confirmation replace the key; the licence
+// signed with the old key stays valid, the old key signs nothing more, the ledger shows both
+// periods.
+TEST_F(CliEnrolTest, ALostKeyIsReplacedWithTheUnionsConfirmation) {
+  ASSERT_TRUE(InitCrypto().ok());
+  const std::string first = Draft();
+  ASSERT_EQ(device_.Sign(performer_, first).exit_code, 0);
+  const std::string old_key =
+      PublicKeyHex(device_.KeyFile(performer_, "performer").string() + ".pub");
+  SetNow("2026-06-02T09:00:00Z");  // the performer lost their key the next day
+  const SigningKeyPair union_key = GenerateSigningKeyPair();
+  const std::string rep =
+      Json({"representative", "add", "--kind", "union", "--name", "Union des artistes",
+            "--public-key", ToHex(union_key.public_key)})["id"];
+  const std::string code = Json({"performer", "invite", performer_})["code"];
+  const std::string new_file = (dir_.path() / "new.key").string();
+  ASSERT_EQ(
+      RunFigurantWithInput({"key", "new", "--out", new_file}, "", WithPartyPassphrase()).exit_code,
+      0);
+  const std::string new_key = PublicKeyHex(new_file + ".pub");
+  const std::string hash = bank::EnrolmentCodeHash(*bank::NormaliseEnrolmentCode(code));
+  const std::string message =
+      bank::ReplacementMessage(consent::Signer::kPerformer, performer_, performer_,
+                               KeyBytes(old_key), KeyBytes(new_key), hash);
+  const SigningKeyPair stranger = GenerateSigningKeyPair();
+  const RunResult forged =
+      Run({"performer", "replace-key", "--code", code, "--public-key-file", new_file + ".pub",
+           "--confirmed-by", rep, "--confirmation", ToHex(SignDetached(message, stranger))});
+  EXPECT_EQ(forged.exit_code, 3) << forged.err;
+  const json replaced =
+      Json({"performer", "replace-key", "--code", code, "--public-key-file", new_file + ".pub",
+            "--confirmed-by", rep, "--confirmation", ToHex(SignDetached(message, union_key))});
+  EXPECT_EQ(replaced["public_key"], new_key);
+  EXPECT_EQ(replaced["confirmed_by"], rep);
+  // Signed earlier with the old key: still valid.
+  EXPECT_EQ(Json({"licence", "show", first})["licence"]["signature_valid"], true);
+  // The old key (still on the device) signs nothing more.
+  const RunResult with_old = device_.Sign(performer_, Draft());
+  EXPECT_EQ(with_old.exit_code, 3) << with_old.err;
+  EXPECT_NE(with_old.err.find("was revoked from"), std::string::npos) << with_old.err;
+  const json verify = Json({"ledger", "verify"});
+  EXPECT_EQ(verify["consents"]["verified"], 1);
+  EXPECT_EQ(verify["consents"]["keys_enrolled"], 2);
+  EXPECT_EQ(verify["consents"]["keys_revoked"], 1);
 }
 
 }  // namespace

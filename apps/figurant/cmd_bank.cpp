@@ -1,4 +1,5 @@
-// init · performer add|list|show|update|estate|invite|enrol · studio add|list|key ·
+// init · performer add|list|show|update|estate|invite|enrol|replace-key · representative add ·
+// studio add|list|key ·
 // production add|declare|list|show
 #include <memory>
 #include <sstream>
@@ -323,6 +324,17 @@ void RegisterPerformerInvite(CLI::App& performer, Context& ctx) {
   });
 }
 
+// 128 hex digits as an Ed25519 signature; InvalidArgument naming `flag` otherwise.
+Result<bank::Ed25519Signature> SignatureOption(const std::string& hex, std::string_view flag) {
+  auto raw = FromHex(hex);
+  if (!raw.ok() || raw->size() != kEd25519SignatureBytes) {
+    return InvalidArgument(std::string(flag) + ": expected 128 hex digits");
+  }
+  bank::Ed25519Signature out{};
+  std::copy(raw->begin(), raw->end(), out.begin());
+  return out;
+}
+
 void RegisterPerformerEnrol(CLI::App& performer, Context& ctx) {
   struct EnrolArgs {
     std::string code, public_key, public_key_file, proof;
@@ -342,13 +354,9 @@ void RegisterPerformerEnrol(CLI::App& performer, Context& ctx) {
     if (!ctx.Check(public_key.status())) return;
     std::optional<bank::Ed25519Signature> proof;
     if (!a->proof.empty()) {
-      auto raw = FromHex(a->proof);
-      if (!raw.ok() || raw->size() != kEd25519SignatureBytes) {
-        ctx.Fail(InvalidArgument("--signature: expected 128 hex digits"));
-        return;
-      }
-      proof.emplace();
-      std::copy(raw->begin(), raw->end(), proof->begin());
+      auto parsed = SignatureOption(a->proof, "--signature");
+      if (!ctx.Check(parsed.status())) return;
+      proof = *parsed;
     }
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
@@ -364,6 +372,73 @@ void RegisterPerformerEnrol(CLI::App& performer, Context& ctx) {
   });
 }
 
+void RegisterPerformerReplaceKey(CLI::App& performer, Context& ctx) {
+  struct ReplaceArgs {
+    std::string code, public_key, public_key_file, representative, confirmation;
+  };
+  auto a = std::make_shared<ReplaceArgs>();
+  CLI::App* cmd = performer.add_subcommand(
+      "replace-key",
+      "Replace a lost key: a new enrolment code and a confirmation signed by the signer's union "
+      "or counsel (docs/keys.md, Lost keys)");
+  cmd->add_option("--code", a->code, "A new enrolment code (performer invite)")->required();
+  auto* key = cmd->add_option("--public-key", a->public_key, "The new public key, 64 hex");
+  auto* file = cmd->add_option("--public-key-file", a->public_key_file, "The new KEY.pub");
+  key->excludes(file);
+  cmd->add_option("--confirmed-by", a->representative, "The representative's id (rep_...)")
+      ->required();
+  cmd->add_option("--confirmation", a->confirmation,
+                  "The representative's signature over the replacement message, 128 hex digits")
+      ->required();
+  cmd->callback([&ctx, a] {
+    auto public_key = PublicKeyOption(a->public_key, a->public_key_file);
+    if (!ctx.Check(public_key.status())) return;
+    auto confirmation = SignatureOption(a->confirmation, "--confirmation");
+    if (!ctx.Check(confirmation.status())) return;
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto k = (*bank)->ReplaceKey(a->code, *public_key, a->representative, *confirmation);
+    if (!ctx.Check(WithFlag(k.status(), "--code"))) return;
+    ctx.Emit({{"signer", registry::SignerKindName(k->signer)},
+              {"signer_id", k->signer_id},
+              {"public_key", ToHex(k->public_key)},
+              {"confirmed_by", k->confirmed_by},
+              {"valid_from", FormatTimestamp(k->valid_from)}},
+             "replaced the key of " + std::string(registry::SignerKindName(k->signer)) + " " +
+                 k->signer_id + ": " + ToHex(k->public_key) + " valid from " +
+                 FormatTimestamp(k->valid_from) + " (confirmed by " + k->confirmed_by +
+                 "); consents signed with the old key stay valid");
+  });
+}
+
+void RegisterRepresentative(CLI::App& app, Context& ctx) {
+  struct RepArgs {
+    std::string kind, name, public_key, public_key_file;
+  };
+  auto a = std::make_shared<RepArgs>();
+  CLI::App* rep = app.add_subcommand("representative", "Unions and counsel of performers");
+  rep->require_subcommand(1);
+  CLI::App* add =
+      rep->add_subcommand("add", "Register a union or counsel with the public half of its own key");
+  add->add_option("--kind", a->kind, "union or counsel")
+      ->required()
+      ->check(CLI::IsMember({"union", "counsel"}));
+  add->add_option("--name", a->name, "Name")->required();
+  auto* key = add->add_option("--public-key", a->public_key, "Its Ed25519 public key, 64 hex");
+  auto* file = add->add_option("--public-key-file", a->public_key_file, "Its KEY.pub");
+  key->excludes(file);
+  add->callback([&ctx, a] {
+    auto public_key = PublicKeyOption(a->public_key, a->public_key_file);
+    if (!ctx.Check(public_key.status())) return;
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto r = (*bank)->AddRepresentative(*registry::ParseRepresentativeKind(a->kind), a->name,
+                                        *public_key);
+    if (!ctx.Check(r.status())) return;
+    ctx.Emit({{"id", r->id}}, r->id);
+  });
+}
+
 void RegisterPerformer(CLI::App& app, Context& ctx) {
   CLI::App* performer =
       app.add_subcommand("performer", "Performers: the people whose doubles are banked");
@@ -375,6 +450,7 @@ void RegisterPerformer(CLI::App& app, Context& ctx) {
   RegisterPerformerEstate(*performer, ctx);
   RegisterPerformerInvite(*performer, ctx);
   RegisterPerformerEnrol(*performer, ctx);
+  RegisterPerformerReplaceKey(*performer, ctx);
 }
 
 json StudioJson(const registry::Studio& s) {
@@ -580,6 +656,7 @@ void RegisterBankCommands(CLI::App& app, Context& ctx) {
   RegisterInit(app, ctx);
   RegisterKeysMove(app, ctx);
   RegisterPerformer(app, ctx);
+  RegisterRepresentative(app, ctx);
   RegisterStudio(app, ctx);
   RegisterProduction(app, ctx);
 }

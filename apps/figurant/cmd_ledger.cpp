@@ -2,6 +2,7 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "cli.h"
 #include "core/file.h"
@@ -387,6 +388,26 @@ void RegisterLedger(CLI::App& app, Context& ctx) {
   RegisterWitnessHead(*ledger, ctx);
 }
 
+// The licences of a statement whose consent was signed with a key the bank held, as the ledger
+// says (ledger/consent_audit.h): every statement flags them custodial_signature.
+Result<std::vector<std::string>> CustodialLicencesIn(const ledger::Ledger& ledger,
+                                                     const ledger::Statements& s,
+                                                     const std::optional<std::string>& performer) {
+  ledger::ConsentAuditor audit;
+  FIGURANT_RETURN_IF_ERROR(ledger.ForEach([&](const ledger::Entry& e) { return audit.Add(e); }));
+  std::set<std::string> shown;
+  for (const auto& [id, p] : s.performers) {
+    if (performer && id != *performer) continue;
+    for (const auto& [licence, fee] : p.scan_fees) shown.insert(licence);
+    for (const ledger::ProductionLine& line : p.productions) shown.insert(line.licence);
+  }
+  std::vector<std::string> out;
+  for (const std::string& id : audit.report().custodial_licences) {
+    if (shown.count(id) != 0) out.push_back(id);
+  }
+  return out;
+}
+
 void RegisterStatement(CLI::App& app, Context& ctx) {
   struct Args {
     std::string performer, production, format = "text";
@@ -430,6 +451,16 @@ void RegisterStatement(CLI::App& app, Context& ctx) {
       j = ledger::ProductionStatementJson(*s, a->production);
       text = ledger::ProductionStatementText(*s, a->production);
       csv = ledger::ProductionStatementCsv(*s, a->production);
+    }
+    std::optional<std::string> who;
+    if (!a->performer.empty()) who = a->performer;
+    auto custodial = CustodialLicencesIn(**l, *s, who);
+    if (!ctx.Check(custodial.status())) return;
+    j["custodial_signature"] = *custodial;
+    for (const std::string& id : *custodial) {
+      text += "! licence " + id +
+              ": custodial_signature (signed with a key the bank held, not yet re-confirmed by "
+              "its signer)\n";
     }
     if (a->format == "json" && !ctx.json) text = j.dump(2);
     if (a->format == "csv" && !ctx.json) text = csv;

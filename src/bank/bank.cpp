@@ -27,6 +27,8 @@ constexpr std::string_view kKeyFileMagic = "figurant-ed25519-v1";
 constexpr unsigned kSecretFileMode = 0600;
 constexpr unsigned kSecretDirMode = 0700;
 constexpr int64_t kSecondsPerDay = 24 * 3600;
+// Ids of representatives: "rep_<16 hex>" (core/ids.h has no prefix for them yet).
+constexpr std::string_view kRepresentativePrefix = "rep";
 
 Status ValidateEmail(const std::optional<std::string>& email) {
   if (!email) return Status::Ok();
@@ -216,6 +218,7 @@ Result<std::unique_ptr<Bank>> Bank::Init(const fs::path& dir, const Clock& clock
   if (created != nullptr) *created = !existed;
   std::unique_ptr<Bank> bank(new Bank(std::move(paths), clock, std::move(reg), std::move(keys)));
   bank->key_passphrase_ = options.store.passphrase;
+  FIGURANT_RETURN_IF_ERROR(bank->DestroyCustodialKeys());
   return bank;
 }
 
@@ -242,7 +245,25 @@ Result<std::unique_ptr<Bank>> Bank::Open(const fs::path& dir, const Clock& clock
                             store::KeyRing::Open(paths.keys, /*create=*/true, options.store));
   std::unique_ptr<Bank> bank(new Bank(std::move(paths), clock, std::move(reg), std::move(keys)));
   bank->key_passphrase_ = options.store.passphrase;
+  FIGURANT_RETURN_IF_ERROR(bank->DestroyCustodialKeys());
   return bank;
+}
+
+Status Bank::DestroyCustodialKeys() {
+  FIGURANT_ASSIGN_OR_RETURN(const std::optional<UnixSeconds> done,
+                            registry_->CustodialKeysDestroyedAt());
+  if (done) return Status::Ok();
+  // Destroyed first, recorded after: a crash in between destroys what is left on the next open.
+  for (const fs::path& dir : {paths_.performer_keys, paths_.estate_keys}) {
+    std::error_code ec;
+    for (const fs::directory_entry& f : fs::directory_iterator(dir, ec)) {
+      if (f.path().extension() != ".ed25519") continue;
+      FIGURANT_RETURN_IF_ERROR(store::DestroyFile(f.path()));
+      destroyed_custodial_keys_.push_back(f.path());
+    }
+    if (ec) return Unavailable("cannot list " + dir.string() + ": " + ec.message());
+  }
+  return registry_->SetCustodialKeysDestroyed(clock_.Now());
 }
 
 // ---- performers --------------------------------------------------------------------------------
@@ -365,6 +386,22 @@ ledger::KeyEnrolledEvent EnrolledEventOf(const registry::SignerKey& k) {
   }
   e.valid_from = k.valid_from;
   e.confirmed_by = k.confirmed_by;
+  e.code_sha256 = k.code_sha256;
+  std::copy_n(k.confirmation.begin(), std::min(k.confirmation.size(), e.confirmation.size()),
+              e.confirmation.begin());
+  return e;
+}
+
+// The end of an enrolled key's period, as the ledger records it. Only for a revoked key.
+ledger::KeyRevokedEvent RevokedEventOf(const registry::SignerKey& k) {
+  ledger::KeyRevokedEvent e;
+  e.signer = internal::ToConsent(k.signer);
+  e.signer_id = k.signer_id;
+  e.performer_id = k.performer_id;
+  std::copy_n(k.public_key.begin(), std::min(k.public_key.size(), e.public_key.size()),
+              e.public_key.begin());
+  e.from = k.revoked_from.value_or(0);
+  e.reason = k.revoked_reason;
   return e;
 }
 
@@ -397,6 +434,43 @@ Result<Invitation> Bank::InviteSigner(const std::string& performer_id, consent::
   return inv;
 }
 
+Result<registry::EnrolmentCode> Bank::UsableCode(std::string_view typed) {
+  FIGURANT_ASSIGN_OR_RETURN(const std::string normalised, NormaliseEnrolmentCode(typed));
+  FIGURANT_ASSIGN_OR_RETURN(const std::optional<registry::EnrolmentCode> code,
+                            registry_->GetEnrolmentCode(EnrolmentCodeHash(normalised)));
+  if (!code) return PermissionDenied("enrolment code refused: no such code");
+  if (code->used_at) return PermissionDenied("enrolment code refused: it was used already");
+  if (clock_.Now() >= code->expires_at) {
+    return PermissionDenied("enrolment code refused: it has expired");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(code->performer_id));
+  if (p.erased_at) return PermissionDenied("enrolment code refused: it is no longer valid");
+  return *code;
+}
+
+namespace {
+
+// The signer's current (unrevoked) key, if any.
+std::optional<registry::SignerKey> CurrentKey(const std::vector<registry::SignerKey>& keys) {
+  for (const registry::SignerKey& k : keys) {
+    if (!k.revoked_from) return k;
+  }
+  return std::nullopt;
+}
+
+registry::SignerKey NewKeyFor(const registry::EnrolmentCode& code, const Ed25519PublicKey& key,
+                              UnixSeconds now) {
+  registry::SignerKey k;
+  k.signer = code.signer;
+  k.signer_id = code.signer_id;
+  k.performer_id = code.performer_id;
+  k.public_key.assign(key.begin(), key.end());
+  k.valid_from = now;
+  return k;
+}
+
+}  // namespace
+
 Result<registry::SignerKey> Bank::EnrolKey(std::string_view typed_code,
                                            const Ed25519PublicKey& public_key,
                                            const std::optional<Ed25519Signature>& proof) {
@@ -408,31 +482,18 @@ Result<registry::SignerKey> Bank::EnrolKey(std::string_view typed_code,
         "the proof of possession does not verify: it must be the new key's signature over the "
         "enrolment message (docs/keys.md)");
   }
-  FIGURANT_ASSIGN_OR_RETURN(const std::optional<registry::EnrolmentCode> code,
-                            registry_->GetEnrolmentCode(hash));
-  const UnixSeconds now = clock_.Now();
-  if (!code) return PermissionDenied("enrolment code refused: no such code");
-  if (code->used_at) return PermissionDenied("enrolment code refused: it was used already");
-  if (now >= code->expires_at) return PermissionDenied("enrolment code refused: it has expired");
-  FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(code->performer_id));
-  if (p.erased_at) return PermissionDenied("enrolment code refused: it is no longer valid");
+  FIGURANT_ASSIGN_OR_RETURN(const registry::EnrolmentCode code, UsableCode(typed_code));
   FIGURANT_ASSIGN_OR_RETURN(const auto keys,
-                            registry_->ListSignerKeys(code->signer, code->signer_id));
-  for (const registry::SignerKey& k : keys) {
-    if (!k.revoked_from) {
-      return FailedPrecondition(
-          "this signer already has an enrolled key; a lost key is replaced with a new code and a "
-          "confirmation signed by their union or counsel (figurant performer replace-key, "
-          "docs/keys.md)");
-    }
+                            registry_->ListSignerKeys(code.signer, code.signer_id));
+  if (CurrentKey(keys)) {
+    return FailedPrecondition(
+        "this signer already has an enrolled key; a lost key is replaced with a new code and a "
+        "confirmation signed by their union or counsel (figurant performer replace-key, "
+        "docs/keys.md)");
   }
-  registry::SignerKey key;
-  key.signer = code->signer;
-  key.signer_id = code->signer_id;
-  key.performer_id = code->performer_id;
-  key.public_key.assign(public_key.begin(), public_key.end());
+  const UnixSeconds now = clock_.Now();
+  registry::SignerKey key = NewKeyFor(code, public_key, now);
   key.how = registry::KeyOrigin::kEnrolmentCode;
-  key.valid_from = now;
   Status s = registry_->InTransaction([&]() -> Status {
     FIGURANT_RETURN_IF_ERROR(registry_->MarkEnrolmentCodeUsed(hash, now));
     FIGURANT_ASSIGN_OR_RETURN(key.seq, registry_->InsertSignerKey(key));
@@ -442,6 +503,75 @@ Result<registry::SignerKey> Bank::EnrolKey(std::string_view typed_code,
   // The registry first, then the ledger: opening the ledger catches up an enrolment a crash left
   // out of it (Reconcile).
   FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::ToEntry(EnrolledEventOf(key))));
+  return key;
+}
+
+Result<registry::Representative> Bank::AddRepresentative(registry::RepresentativeKind kind,
+                                                         const std::string& name,
+                                                         const Ed25519PublicKey& public_key) {
+  registry::Representative r{NewId(kRepresentativePrefix), kind, TrimSpace(name),
+                             Bytes(public_key.begin(), public_key.end()), clock_.Now()};
+  if (r.name.empty()) return InvalidArgument("representative name must not be empty");
+  ledger::RepresentativeRegisteredEvent e;
+  e.representative_id = r.id;
+  e.name = r.name;
+  e.kind = kind == registry::RepresentativeKind::kUnion ? consent::Representation::kUnion
+                                                        : consent::Representation::kCounsel;
+  e.public_key = public_key;
+  // The ledger first, as for a studio: a crash leaves a registration no row uses.
+  FIGURANT_RETURN_IF_ERROR(AppendFacts({ledger::ToEntry(e)}));
+  FIGURANT_RETURN_IF_ERROR(registry_->InsertRepresentative(r));
+  return r;
+}
+
+Result<registry::SignerKey> Bank::ReplaceKey(std::string_view typed_code,
+                                             const Ed25519PublicKey& new_key,
+                                             const std::string& representative_id,
+                                             const Ed25519Signature& confirmation) {
+  FIGURANT_ASSIGN_OR_RETURN(const registry::EnrolmentCode code, UsableCode(typed_code));
+  FIGURANT_ASSIGN_OR_RETURN(const registry::Representative rep,
+                            registry_->GetRepresentative(representative_id));
+  FIGURANT_ASSIGN_OR_RETURN(const auto keys,
+                            registry_->ListSignerKeys(code.signer, code.signer_id));
+  const std::optional<registry::SignerKey> old = CurrentKey(keys);
+  if (!old) {
+    return FailedPrecondition(
+        "this signer has no enrolled key to replace; enrol one with the code");
+  }
+  ledger::Ed25519Key old_key{};
+  std::copy_n(old->public_key.begin(), old_key.size(), old_key.begin());
+  const std::string message =
+      ReplacementMessage(internal::ToConsent(code.signer), code.signer_id, code.performer_id,
+                         old_key, new_key, code.code_sha256);
+  if (!VerifyDetached(message, confirmation.data(), confirmation.size(), rep.public_key.data(),
+                      rep.public_key.size())) {
+    return PermissionDenied("the confirmation does not verify under representative " + rep.id +
+                            "'s key over the replacement message (docs/keys.md)");
+  }
+  const UnixSeconds now = clock_.Now();
+  registry::SignerKey key = NewKeyFor(code, new_key, now);
+  key.how = registry::KeyOrigin::kReplacement;
+  key.confirmed_by = rep.id;
+  key.code_sha256 = code.code_sha256;
+  key.confirmation.assign(confirmation.begin(), confirmation.end());
+  const std::string reason = "lost; replaced, confirmed by " + rep.id;
+  Status s = registry_->InTransaction([&]() -> Status {
+    FIGURANT_RETURN_IF_ERROR(registry_->MarkEnrolmentCodeUsed(code.code_sha256, now));
+    FIGURANT_RETURN_IF_ERROR(registry_->RevokeSignerKey(old->seq, now, reason));
+    FIGURANT_ASSIGN_OR_RETURN(key.seq, registry_->InsertSignerKey(key));
+    return Status::Ok();
+  });
+  FIGURANT_RETURN_IF_ERROR(s);
+  registry::SignerKey revoked = *old;
+  revoked.revoked_from = now;
+  revoked.revoked_reason = reason;
+  // As for an enrolment; opening the ledger reconciles both from the registry.
+  if (ledger_ == nullptr) {
+    FIGURANT_RETURN_IF_ERROR(Ledger().status());
+  } else {
+    FIGURANT_RETURN_IF_ERROR(AppendFacts(
+        {ledger::ToEntry(RevokedEventOf(revoked)), ledger::ToEntry(EnrolledEventOf(key))}));
+  }
   return key;
 }
 
@@ -1001,15 +1131,27 @@ Status Bank::StoreSignedConsent(const consent::ConsentRecord& rec, bool custodia
 
 Result<consent::Offer> Bank::OfferFor(const std::string& licence_id) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Licence l, registry_->GetLicence(licence_id));
-  if (l.state != registry::LicenceState::kDraft) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer performer, registry_->GetPerformer(l.performer_id));
+  bool as_estate = performer.deceased_on.has_value();
+  if (l.state == registry::LicenceState::kActive) {
+    // A custodial consent is offered again to its signer, to re-confirm with their own key.
+    FIGURANT_ASSIGN_OR_RETURN(const auto stored, registry_->GetConsent(l.id));
+    FIGURANT_ASSIGN_OR_RETURN(const auto confirmed, registry_->GetConsentConfirmation(l.id));
+    if (!stored || !stored->custodial || confirmed) {
+      return FailedPrecondition("licence " + licence_id +
+                                " is active and signed by its signer's own key: there is nothing "
+                                "to offer");
+    }
+    as_estate = stored->signer == registry::SignerKind::kEstate;
+  } else if (l.state != registry::LicenceState::kDraft) {
     return FailedPrecondition("licence " + licence_id + " is " +
                               std::string(registry::LicenceStateName(l.state)) +
                               ", not a draft: there is nothing to offer");
   }
-  FIGURANT_ASSIGN_OR_RETURN(registry::Performer performer, registry_->GetPerformer(l.performer_id));
-  FIGURANT_ASSIGN_OR_RETURN(Signatory signer,
-                            SignatoryFor(l.performer_id, performer.deceased_on.has_value()));
-  FIGURANT_RETURN_IF_ERROR(CheckDisclosureUnchanged(l, signer));
+  FIGURANT_ASSIGN_OR_RETURN(Signatory signer, SignatoryFor(l.performer_id, as_estate));
+  if (l.state == registry::LicenceState::kDraft) {
+    FIGURANT_RETURN_IF_ERROR(CheckDisclosureUnchanged(l, signer));
+  }
   FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(l.studio_id));
   consent::Offer offer;
   offer.licence_id = l.id;
@@ -1378,9 +1520,11 @@ Status Bank::Reconcile() {
   // Keys before the consents they verify.
   FIGURANT_ASSIGN_OR_RETURN(const auto keys, registry_->ListAllSignerKeys());
   for (const registry::SignerKey& k : keys) {
-    ledger::KeyEnrolledEvent enrolled = EnrolledEventOf(k);
-    if (facts_->keys().Find(enrolled.public_key) == nullptr) {
-      missing.push_back(ledger::ToEntry(enrolled));
+    const ledger::KeyEnrolledEvent enrolled = EnrolledEventOf(k);
+    const ledger::KeyPeriod* period = facts_->keys().Find(enrolled.public_key);
+    if (period == nullptr) missing.push_back(ledger::ToEntry(enrolled));
+    if (k.revoked_from && (period == nullptr || !period->revoked_from)) {
+      missing.push_back(ledger::ToEntry(RevokedEventOf(k)));
     }
   }
   FIGURANT_ASSIGN_OR_RETURN(auto licences, registry_->ListLicences(std::nullopt));

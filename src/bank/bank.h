@@ -220,12 +220,23 @@ class Bank {
   static Result<std::unique_ptr<Bank>> Init(const std::filesystem::path& dir, const Clock& clock,
                                             bool* created = nullptr,
                                             const BankOptions& options = {});
+  // Both then destroy, once, the private keys a bank made before enrolment held for performers
+  // and estates (KEYS/performers, KEYS/estates): overwritten, deleted and recorded as destroyed
+  // (crypto-shredding, as erasure does; docs/keys.md "Banks made before enrolment"). Their public
+  // keys stay in the registry, so consents signed with them still verify; those consents are
+  // flagged custodial_signature until their signer re-confirms them (SignLicenceWith).
+  //
   // Opens an existing bank. NotFound naming the directory when it holds no registry.
   static Result<std::unique_ptr<Bank>> Open(const std::filesystem::path& dir, const Clock& clock,
                                             const BankOptions& options = {});
   ~Bank();
 
   const BankPaths& paths() const { return paths_; }
+  // The bank-held key files this Init or Open destroyed (empty but for the first opening of a bank
+  // made before enrolment), for the caller to tell its user once.
+  const std::vector<std::filesystem::path>& destroyed_custodial_keys() const {
+    return destroyed_custodial_keys_;
+  }
   registry::Registry& registry() { return *registry_; }
   const Clock& clock() const { return clock_; }
 
@@ -260,6 +271,22 @@ class Bank {
   // is replaced with ReplaceKey. AlreadyExists when the key is enrolled already.
   Result<registry::SignerKey> EnrolKey(std::string_view code, const Ed25519PublicKey& public_key,
                                        const std::optional<Ed25519Signature>& proof = {});
+  // Registers a union or counsel with the public half of its own key (it keeps the private half):
+  // the `representative_registered` ledger event, then the row. InvalidArgument for an empty name.
+  Result<registry::Representative> AddRepresentative(registry::RepresentativeKind kind,
+                                                     const std::string& name,
+                                                     const Ed25519PublicKey& public_key);
+  // Replaces a signer's lost key (docs/keys.md, "Lost keys"): `code` is a new enrolment code issued
+  // to the signer (the checks of EnrolKey), the signer must have a current key, and `confirmation`
+  // must be representative `representative_id`'s signature over ReplacementMessage(signer, signer
+  // id, performer, old key, new key, code hash). In one transaction the code is used, the old key's
+  // period ends now and the new key's begins; then `key_revoked` and `key_enrolled` (how
+  // replacement) are appended. Consents signed earlier with the old key stay valid.
+  // PermissionDenied for a bad code or a confirmation that does not verify; NotFound for an
+  // unknown representative; FailedPrecondition when the signer has no key to replace.
+  Result<registry::SignerKey> ReplaceKey(std::string_view code, const Ed25519PublicKey& new_key,
+                                         const std::string& representative_id,
+                                         const Ed25519Signature& confirmation);
   // Every key the signer enrolled, oldest first, with its period.
   Result<std::vector<registry::SignerKey>> KeysOf(consent::Signer signer,
                                                   const std::string& signer_id);
@@ -408,7 +435,13 @@ class Bank {
   // `custodial`: signed with a key the bank held.
   Status StoreSignedConsent(const consent::ConsentRecord& record, bool custodial);
 
+  // The enrolment code behind `typed`, unused and unexpired (EnrolKey's refusals otherwise).
+  Result<registry::EnrolmentCode> UsableCode(std::string_view typed);
+  // The custodial migration (Init, Open): destroys the key files and records it, once.
+  Status DestroyCustodialKeys();
+
   BankPaths paths_;
+  std::vector<std::filesystem::path> destroyed_custodial_keys_;
   const Clock& clock_;
   KeyPassphrase key_passphrase_;  // seals and opens bank.ed25519 (BankOptions::store.passphrase)
   std::unique_ptr<registry::Registry> registry_;
