@@ -57,17 +57,9 @@ class CliClockTest : public ::testing::Test {
   // Signs `licence` on the performer's own device (cli_device.h): their key, never the bank's.
   void SignOnDevice(const std::string& performer, const std::string& licence,
                     const std::string& represented_by = "none") {
-    if (!device_) {
-      device_ = std::make_unique<CliDevice>(
-          dir_.path() / "device",
-          [this](std::vector<std::string> a) {
-            a.insert(a.begin(), {"--bank", bank_});
-            return RunShippedFigurant(a);
-          },
-          std::map<std::string, std::string>{});
-    }
-    const RunResult r = device_->Sign(performer, licence, represented_by);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
+    SignOnDeviceOf(
+        device_, dir_.path() / "device", [this] { return bank_; }, {}, performer, licence,
+        represented_by);
   }
 
   json Json(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) {

@@ -1,5 +1,7 @@
 #include "cli_device.h"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -71,6 +73,23 @@ RunResult CliDevice::PrepareSignature(const std::string& performer, const std::s
               signature.string(), "--represented-by", represented_by},
              word);
   return signed_offer;
+}
+
+void SignOnDeviceOf(std::unique_ptr<CliDevice>& device, const fs::path& folder,
+                    std::function<std::string()> bank,
+                    const std::map<std::string, std::string>& env, const std::string& performer,
+                    const std::string& licence, const std::string& represented_by) {
+  if (!device) {
+    device = std::make_unique<CliDevice>(
+        folder,
+        [bank, env](std::vector<std::string> args) {
+          args.insert(args.begin(), {"--bank", bank()});
+          return RunFigurant(args, env);
+        },
+        env);
+  }
+  const RunResult r = device->Sign(performer, licence, represented_by);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 }  // namespace figurant::testing

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -52,5 +53,13 @@ class CliDevice {
   std::map<std::string, bool> enrolled_;
   int signatures_ = 0;
 };
+
+// For fixtures: signs `licence` on `device`, made on first use for the bank whose directory `bank`
+// gives at each call (figurant run with --bank BANK and `env`, the device's commands with `env`
+// too) with its keys in `folder`; expects every step to succeed.
+void SignOnDeviceOf(std::unique_ptr<CliDevice>& device, const std::filesystem::path& folder,
+                    std::function<std::string()> bank,
+                    const std::map<std::string, std::string>& env, const std::string& performer,
+                    const std::string& licence, const std::string& represented_by = "none");
 
 }  // namespace figurant::testing

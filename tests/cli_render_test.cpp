@@ -79,17 +79,9 @@ class CliRenderTest : public ::testing::Test {
   // Signs `licence` on the performer's own device (cli_device.h): their key, never the bank's.
   void SignOnDevice(const std::string& performer, const std::string& licence,
                     const std::string& represented_by = "none") {
-    if (!device_) {
-      device_ = std::make_unique<CliDevice>(
-          dir_.path() / "device",
-          [this](std::vector<std::string> a) {
-            a.insert(a.begin(), {"--bank", bank_});
-            return RunFigurant(a, {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}});
-          },
-          std::map<std::string, std::string>{{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}});
-    }
-    const RunResult r = device_->Sign(performer, licence, represented_by);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
+    SignOnDeviceOf(
+        device_, dir_.path() / "device", [this] { return bank_; },
+        {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}}, performer, licence, represented_by);
   }
 
   json Json(std::vector<std::string> args, int expected = 0,

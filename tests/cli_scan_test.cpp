@@ -82,13 +82,9 @@ class CliScanTest : public ::testing::Test {
   // Signs `licence` on the performer's own device (cli_device.h): their key, never the bank's.
   void SignOnDevice(const std::string& performer, const std::string& licence,
                     const std::string& represented_by = "none") {
-    if (!device_) {
-      device_ = std::make_unique<CliDevice>(
-          dir_.path() / "device", [this](const std::vector<std::string>& a) { return Run(a); },
-          std::map<std::string, std::string>{{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}});
-    }
-    const RunResult r = device_->Sign(performer, licence, represented_by);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
+    SignOnDeviceOf(
+        device_, dir_.path() / "device", [this] { return bank_.string(); },
+        {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}}, performer, licence, represented_by);
   }
 
   RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {

@@ -72,17 +72,9 @@ class CliSignedFactsTest : public ::testing::Test {
   // Signs `licence` on the performer's own device (cli_device.h): their key, never the bank's.
   void SignOnDevice(const std::string& performer, const std::string& licence,
                     const std::string& represented_by = "none") {
-    if (!device_) {
-      device_ = std::make_unique<CliDevice>(
-          dir_.path() / "device",
-          [this](std::vector<std::string> a) {
-            a.insert(a.begin(), {"--bank", bank_});
-            return RunFigurant(a, kEnv);
-          },
-          kEnv);
-    }
-    const RunResult r = device_->Sign(performer, licence, represented_by);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
+    SignOnDeviceOf(
+        device_, dir_.path() / "device", [this] { return bank_; }, kEnv, performer, licence,
+        represented_by);
   }
 
   json Json(std::vector<std::string> args, int expected = 0,
