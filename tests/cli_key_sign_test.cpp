@@ -10,6 +10,7 @@
 #include "bank/bank.h"
 #include "cli_harness.h"
 #include "consent/offer.h"
+#include "consent/statement.h"
 #include "core/file.h"
 
 namespace figurant::testing {
@@ -203,6 +204,50 @@ TEST_F(CliKeySignTest, AnExistingSignatureFileIsNeverReplaced) {
   const RunResult r = Sign("sign\n");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(ReadText(SignatureFile()), "kept");
+}
+
+// key sign-statement: a union's strike declaration, every field shown, signed only on the word.
+TEST_F(CliKeySignTest, AStatementIsShownFieldByFieldAndSignedOnlyOnTheWord) {
+  consent::StatementRequest request;
+  request.kind = consent::StatementKind::kStrike;
+  request.language = consent::Language::kEnglish;
+  request.fields = {{"union", "uni_00000000000000f6"},
+                    {"studio", kStudio},
+                    {"from", "2026-07-01"},
+                    {"until", "2026-09-30"}};
+  const fs::path file = dir_.path() / "strike.json";
+  std::ofstream(file) << consent::StatementRequestJson(request);
+  auto sign = [&](const std::string& answer) {
+    return Figurant({"key", "sign-statement", file.string(), "--key", key_.string(), "--out",
+                     SignatureFile().string()},
+                    WithPartyPassphrase(), answer);
+  };
+  const RunResult refused = sign("yes\n");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("nothing was signed"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(SignatureFile()));
+
+  const RunResult r = sign("sign\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const consent::StatementField& f : request.fields) {
+    EXPECT_NE(r.out.find(f.name + ": " + f.value), std::string::npos) << r.out;
+  }
+  auto statement = consent::ParseStatementSignature(ReadText(SignatureFile()), "signature.json");
+  ASSERT_TRUE(statement.ok()) << statement.status().message();
+  const bank::Ed25519PublicKey enrolled = PublicKey();
+  EXPECT_TRUE(consent::VerifyStatement(*statement, Bytes(enrolled.begin(), enrolled.end())).ok());
+  EXPECT_EQ(statement->kind, consent::StatementKind::kStrike);
+  EXPECT_FALSE(fs::exists(NoBank()));
+
+  // A request with a forged line is refused before anything is asked.
+  json forged = json::parse(consent::StatementRequestJson(request));
+  forged["fields"][2]["value"] = "2026-07-01\nuntil=2099-12-31";
+  std::ofstream(file) << forged.dump();
+  fs::remove(SignatureFile());
+  const RunResult bad = sign("sign\n");
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("field 'fields[2].value'"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(SignatureFile()));
 }
 
 }  // namespace

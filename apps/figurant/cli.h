@@ -109,6 +109,6 @@ void RegisterScanCommands(CLI::App& app, Context& ctx);
 void RegisterRenderCommand(CLI::App& app, Context& ctx);   // render
 void RegisterLedgerCommands(CLI::App& app, Context& ctx);  // ledger ..., statement, witness
 void RegisterDemoCommand(CLI::App& app, Context& ctx);     // demo
-void RegisterKeyCommands(CLI::App& app, Context& ctx);     // key new|sign
+void RegisterKeyCommands(CLI::App& app, Context& ctx);     // key new|sign|sign-statement
 
 }  // namespace figurant::cli

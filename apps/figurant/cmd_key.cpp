@@ -3,7 +3,8 @@
 //   key new   an Ed25519 key pair, its private half sealed with the party's passphrase
 //             (docs/keys.md, "Party key files");
 //   key sign  an offer signed after the signer read it and typed the word (docs/licence.md,
-//             "Signing on your own device").
+//             "Signing on your own device");
+//   key sign-statement  the same for a statement request (docs/licence.md, "Signed statements").
 // Also how other commands read a party's public key (--public-key, --public-key-file) and private
 // key file (--studio-key).
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 
 #include "cli.h"
 #include "consent/offer.h"
+#include "consent/statement.h"
 #include "core/file.h"
 #include "core/key_seal.h"
 #include "core/text.h"
@@ -139,6 +141,10 @@ constexpr FileLimit kOfferFile{"offer file", 4 * 1024 * 1024};
 // A signature file is public: the bank, the signer's union and a court may all read it.
 constexpr unsigned kSignatureFileMode = 0644;
 
+// A statement request holds at most kMaxStatementFields short fields.
+constexpr FileLimit kStatementRequestFile{"statement request file", 256 * 1024};
+
+// key sign's and key sign-statement's arguments (`offer` is the request of sign-statement).
 struct KeySignArgs {
   std::string offer, key, out, represented_by = "none";
 };
@@ -155,15 +161,28 @@ class WipeOnExit {
   SigningKeyPair& key_;
 };
 
-// Shows the signer the offer and the key that would sign, then reads their answer, one line on
-// standard input: only the confirmation word of the offer's language says yes.
-bool SignerConfirms(const Context& ctx, const consent::Offer& offer, const SigningKeyPair& key) {
+// Shows the signer `request` (what they are asked to sign, ending with the question), then reads
+// their answer, one line on standard input: only `language`'s confirmation word says yes.
+Status AskSigner(const Context& ctx, const std::string& request, consent::Language language,
+                 const std::string& out) {
   std::ostream& shown = ctx.json ? std::cerr : std::cout;  // --json keeps stdout for the result
-  shown << consent::SigningRequestText(offer, ToHex(key.public_key)) << std::flush;
+  shown << request << std::flush;
   std::string answer;
   if (!std::getline(std::cin, answer)) answer.clear();
   shown << '\n';
-  return TrimSpace(answer) == consent::ConfirmationWord(offer.language);
+  const std::string_view word = consent::ConfirmationWord(language);
+  if (TrimSpace(answer) == word) return Status::Ok();
+  return FailedPrecondition("nothing was signed: the answer was not '" + std::string(word) + "'; " +
+                            out + " was not written");
+}
+
+// Checked before anything is asked, so that nobody confirms a signature that cannot be written.
+Status RefuseExisting(const std::string& out) {
+  std::error_code ec;
+  if (fs::exists(out, ec) || fs::is_symlink(out, ec)) {
+    return AlreadyExists("--out: " + out + " exists; a signature file is never replaced");
+  }
+  return Status::Ok();
 }
 
 // key sign: reads the offer, opens the key, asks, and only on the word signs and writes the file.
@@ -174,17 +193,11 @@ Status SignOffer(Context& ctx, const KeySignArgs& a) {
   if (!representation) return InvalidArgument("--represented-by: expected union, counsel or none");
   FIGURANT_ASSIGN_OR_RETURN(const std::string text, ReadUserFile(a.offer, kOfferFile));
   FIGURANT_ASSIGN_OR_RETURN(const consent::Offer offer, consent::ParseOffer(text, a.offer));
-  std::error_code ec;
-  if (fs::exists(a.out, ec) || fs::is_symlink(a.out, ec)) {
-    return AlreadyExists("--out: " + a.out + " exists; a signature file is never replaced");
-  }
+  FIGURANT_RETURN_IF_ERROR(RefuseExisting(a.out));
   FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair key, PartyKeyFile(ctx, a.key, "--key"));
   const WipeOnExit wipe(key);
-  if (!SignerConfirms(ctx, offer, key)) {
-    return FailedPrecondition("nothing was signed: the answer was not '" +
-                              std::string(consent::ConfirmationWord(offer.language)) + "'; " +
-                              a.out + " was not written");
-  }
+  FIGURANT_RETURN_IF_ERROR(AskSigner(ctx, consent::SigningRequestText(offer, ToHex(key.public_key)),
+                                     offer.language, a.out));
   consent::ConsentRecord record = consent::RecordFor(offer, *representation, ctx.clock->Now());
   FIGURANT_RETURN_IF_ERROR(consent::SignConsent(record, offer.terms_text, key));
   FIGURANT_RETURN_IF_ERROR(
@@ -203,6 +216,34 @@ Status SignOffer(Context& ctx, const KeySignArgs& a) {
   return Status::Ok();
 }
 
+// key sign-statement: as key sign, for a statement request (consent/statement.h).
+Status SignStatementRequest(Context& ctx, const KeySignArgs& a) {
+  FIGURANT_ASSIGN_OR_RETURN(const std::string text, ReadUserFile(a.offer, kStatementRequestFile));
+  FIGURANT_ASSIGN_OR_RETURN(const consent::StatementRequest request,
+                            consent::ParseStatementRequest(text, a.offer));
+  FIGURANT_RETURN_IF_ERROR(RefuseExisting(a.out));
+  FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair key, PartyKeyFile(ctx, a.key, "--key"));
+  const WipeOnExit wipe(key);
+  FIGURANT_RETURN_IF_ERROR(AskSigner(
+      ctx, consent::StatementRequestText(request, ToHex(key.public_key)), request.language, a.out));
+  FIGURANT_ASSIGN_OR_RETURN(const consent::SignedStatement statement,
+                            consent::SignStatement(request, key));
+  FIGURANT_RETURN_IF_ERROR(
+      CreateFileExclusive(a.out, consent::StatementSignatureJson(statement), kSignatureFileMode)
+          .WithContext("--out"));
+  const std::string kind(consent::StatementKindName(statement.kind));
+  const std::string public_key = ToHex(statement.public_key);
+  ctx.Emit({{"signature_file", a.out}, {"kind", kind}, {"public_key", public_key}},
+           "signed the statement (" + kind + ") with the key " + public_key + "\nwrote " + a.out);
+  return Status::Ok();
+}
+
+// The options key sign and key sign-statement share: the signer's key and the file to write.
+void AddSigningOptions(CLI::App& cmd, KeySignArgs& a) {
+  cmd.add_option("--key", a.key, "Your private key file (key new)")->required();
+  cmd.add_option("--out", a.out, "Signature file to create (never replaced)")->required();
+}
+
 void RegisterKeySign(CLI::App& key, Context& ctx) {
   auto a = std::make_shared<KeySignArgs>();
   CLI::App* cmd = key.add_subcommand(
@@ -212,12 +253,25 @@ void RegisterKeySign(CLI::App& key, Context& ctx) {
       "(sign, or signer in French), and writes a signature file for the bank");
   cmd->add_option("offer", a->offer, "The offer file the bank gave you (licence offer)")
       ->required();
-  cmd->add_option("--key", a->key, "Your private key file (key new)")->required();
-  cmd->add_option("--out", a->out, "Signature file to create (never replaced)")->required();
+  AddSigningOptions(*cmd, *a);
   cmd->add_option("--represented-by", a->represented_by,
                   "Who advised you: union, counsel or none (default none)");
   cmd->callback([&ctx, a] {
     if (Status s = SignOffer(ctx, *a); !s.ok()) ctx.Fail(s);
+  });
+}
+
+void RegisterKeySignStatement(CLI::App& key, Context& ctx) {
+  auto a = std::make_shared<KeySignArgs>();
+  CLI::App* cmd = key.add_subcommand(
+      "sign-statement",
+      "Sign a statement request (suspend or resume a licence, a strike, a key replacement, a "
+      "log-in) with your own key, without a bank: shows every field, signs only when you type "
+      "the word it asks for, and writes a signature file");
+  cmd->add_option("request", a->offer, "The statement request file")->required();
+  AddSigningOptions(*cmd, *a);
+  cmd->callback([&ctx, a] {
+    if (Status s = SignStatementRequest(ctx, *a); !s.ok()) ctx.Fail(s);
   });
 }
 
@@ -289,6 +343,7 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
   key->require_subcommand(1);
   RegisterKeyNew(*key, ctx);
   RegisterKeySign(*key, ctx);
+  RegisterKeySignStatement(*key, ctx);
 }
 
 }  // namespace figurant::cli

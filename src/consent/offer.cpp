@@ -2,128 +2,24 @@
 #include "consent/offer.h"
 
 #include <nlohmann/json.hpp>
-#include <set>
 #include <utility>
 
 #include "consent/internal/lower_hex.h"
+#include "consent/internal/strict_fields.h"
 #include "consent/terms.h"
 #include "core/crypto.h"
 #include "core/ids.h"
-#include "core/json_input.h"
 
 namespace figurant::consent {
 namespace {
 
+using internal::FieldReader;
+using internal::HasTerminalControl;
 using internal::IsLowerHex;
+using internal::ParseObject;
 using nlohmann::json;
 
 constexpr size_t kSha256HexDigits = 2 * kSha256Bytes;
-// C1 control characters (U+0080..U+009F) are encoded in UTF-8 as 0xC2 followed by 0x80..0x9F.
-constexpr unsigned char kUtf8C1Lead = 0xC2;
-constexpr unsigned char kUtf8C1Last = 0x9F;
-constexpr unsigned char kAsciiDelete = 0x7F;
-
-// A control character a terminal could act on (move the cursor, erase, recolour) rather than
-// print, so that text shown to a signer would not be the text signed. `allow_newline` keeps '\n'.
-bool HasTerminalControl(std::string_view s, bool allow_newline) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '\n' && allow_newline) continue;
-    if (c < ' ' || c == kAsciiDelete) return true;
-    if (c == kUtf8C1Lead && i + 1 < s.size()) {
-      const auto next = static_cast<unsigned char>(s[i + 1]);
-      if (next >= 0x80 && next <= kUtf8C1Last) return true;
-    }
-  }
-  return false;
-}
-
-// Reads the fields of one JSON object strictly: each is read once, by name and type; whatever is
-// left unread at Finish() is an unknown field. The first refusal is kept and reported, naming the
-// file and the field.
-class FieldReader {
- public:
-  FieldReader(const json& doc, std::string_view file) : doc_(doc), file_(file) {}
-
-  std::string String(const char* name) {
-    read_.insert(name);
-    if (!status_.ok()) return {};
-    const auto it = doc_.find(name);
-    if (it == doc_.end()) {
-      Refuse(name, "missing");
-      return {};
-    }
-    auto s = JsonString(*it);
-    if (!s.ok()) {
-      Refuse(name, s.status().message());
-      return {};
-    }
-    return *std::move(s);
-  }
-
-  // A string of the form `check` accepts; `expected` says what that is.
-  template <typename Check>
-  std::string Checked(const char* name, Check check, std::string_view expected) {
-    std::string s = String(name);
-    if (status_.ok() && !check(s)) Refuse(name, "expected " + std::string(expected));
-    return s;
-  }
-
-  std::string Id(const char* name, std::string_view prefix) {
-    return Checked(
-        name, [prefix](const std::string& s) { return HasIdForm(s, prefix); },
-        std::string(prefix) + "_ followed by 16 lowercase hex digits");
-  }
-
-  void Refuse(std::string_view field, std::string_view why) {
-    if (status_.ok()) {
-      status_ = InvalidArgument(std::string(file_) + ": field '" + std::string(field) +
-                                "': " + std::string(why));
-    }
-  }
-
-  Status Finish() {
-    if (!status_.ok()) return status_;
-    for (const auto& [key, value] : doc_.items()) {
-      if (read_.count(key) == 0) Refuse(key, "unknown field");
-    }
-    return status_;
-  }
-
- private:
-  const json& doc_;
-  std::string_view file_;
-  std::set<std::string, std::less<>> read_;
-  Status status_;
-};
-
-Result<json> ParseObject(std::string_view text, std::string_view file) {
-  FIGURANT_ASSIGN_OR_RETURN(json doc, ParseJson(text, file));
-  if (!doc.is_object()) return InvalidArgument(std::string(file) + ": expected a JSON object");
-  return doc;
-}
-
-void ReadFormat(FieldReader& r, std::string_view format) {
-  r.Checked(
-      "format", [format](const std::string& s) { return s == format; },
-      "\"" + std::string(format) + "\"");
-}
-
-// A hex field of exactly `bytes` bytes, lowercase.
-Bytes HexBytes(FieldReader& r, const char* name, size_t bytes, std::string_view what) {
-  const std::string hex = r.Checked(
-      name, [bytes](const std::string& s) { return IsLowerHex(s, 2 * bytes); },
-      std::string(what) + ", " + std::to_string(2 * bytes) + " lowercase hex digits");
-  auto raw = FromHex(hex);
-  return raw.ok() && raw->size() == bytes ? *std::move(raw) : Bytes{};
-}
-
-template <typename T, typename ParseFn>
-T Enumerated(FieldReader& r, const char* name, ParseFn parse, std::string_view expected) {
-  const std::string s = r.Checked(
-      name, [&](const std::string& v) { return parse(v).has_value(); }, expected);
-  return parse(s).value_or(T{});
-}
 
 // The signer's id has the form of its role's ids; a performer signs for themself.
 void CheckSigner(FieldReader& r, Signer signer, const std::string& signer_id,
@@ -179,15 +75,15 @@ Result<Offer> ParseOffer(std::string_view text, std::string_view file) {
   FIGURANT_ASSIGN_OR_RETURN(const json doc, ParseObject(text, file));
   FieldReader r(doc, file);
   Offer o;
-  ReadFormat(r, kOfferFormat);
+  r.Format(kOfferFormat);
   o.licence_id = r.Id("licence_id", id_prefix::kLicence);
   o.performer_id = r.Id("performer_id", id_prefix::kPerformer);
   o.studio_id = r.Id("studio_id", id_prefix::kStudio);
   o.studio_name = r.String("studio_name");
-  o.signer = Enumerated<Signer>(r, "signer", ParseSigner, "\"performer\" or \"estate\"");
+  o.signer = r.Enumerated<Signer>("signer", ParseSigner, "\"performer\" or \"estate\"");
   o.signer_id = r.String("signer_id");
   CheckSigner(r, o.signer, o.signer_id, o.performer_id);
-  o.language = Enumerated<Language>(r, "language", ParseLanguage, "\"en\" or \"fr\"");
+  o.language = r.Enumerated<Language>("language", ParseLanguage, "\"en\" or \"fr\"");
   o.terms_text = r.String("terms_text");
   CheckTerms(r, o.terms_text, o.studio_id, file);
   o.disclosure_text = r.String("disclosure_text");
@@ -265,7 +161,7 @@ Result<ConsentRecord> ParseConsentSignature(std::string_view text, std::string_v
   FieldReader r(doc, file);
   ConsentRecord c;
   c.version = kConsentMessageV2;
-  ReadFormat(r, kConsentSignatureFormat);
+  r.Format(kConsentSignatureFormat);
   c.licence_id = r.Id("licence_id", id_prefix::kLicence);
   c.performer_id = r.Id("performer_id", id_prefix::kPerformer);
   c.studio_id = r.Id("studio_id", id_prefix::kStudio);
@@ -273,19 +169,19 @@ Result<ConsentRecord> ParseConsentSignature(std::string_view text, std::string_v
   c.terms_sha256 = r.Checked("terms_sha256", is_digest, "a SHA-256, 64 lowercase hex digits");
   c.disclosure_sha256 =
       r.Checked("disclosure_sha256", is_digest, "a SHA-256, 64 lowercase hex digits");
-  c.language = Enumerated<Language>(r, "language", ParseLanguage, "\"en\" or \"fr\"");
+  c.language = r.Enumerated<Language>("language", ParseLanguage, "\"en\" or \"fr\"");
   const std::string at = r.Checked(
       "signed_at", [](const std::string& s) { return ParseTimestamp(s).ok(); },
       "a time YYYY-MM-DDTHH:MM:SSZ");
   const Result<UnixSeconds> signed_at = ParseTimestamp(at);
   c.signed_at = signed_at.ok() ? *signed_at : 0;
-  c.representation = Enumerated<Representation>(r, "representation", ParseRepresentation,
-                                                "\"union\", \"counsel\" or \"none\"");
-  c.signer = Enumerated<Signer>(r, "signer", ParseSigner, "\"performer\" or \"estate\"");
+  c.representation = r.Enumerated<Representation>("representation", ParseRepresentation,
+                                                  "\"union\", \"counsel\" or \"none\"");
+  c.signer = r.Enumerated<Signer>("signer", ParseSigner, "\"performer\" or \"estate\"");
   c.signer_id = r.String("signer_id");
   CheckSigner(r, c.signer, c.signer_id, c.performer_id);
-  c.public_key = HexBytes(r, "public_key", kEd25519PublicKeyBytes, "an Ed25519 public key");
-  c.signature = HexBytes(r, "signature", kEd25519SignatureBytes, "an Ed25519 signature");
+  c.public_key = r.HexBytes("public_key", kEd25519PublicKeyBytes, "an Ed25519 public key");
+  c.signature = r.HexBytes("signature", kEd25519SignatureBytes, "an Ed25519 signature");
   FIGURANT_RETURN_IF_ERROR(r.Finish());
   return c;
 }
