@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli_device.h"
 #include "cli_harness.h"
 
 namespace figurant::testing {
@@ -12,9 +13,15 @@ namespace {
 
 using nlohmann::json;
 
+constexpr char kNow[] = "2026-06-01T12:00:00Z";
+
 class CliBankTest : public ::testing::Test {
  protected:
-  CliBankTest() : dir_("cli-bank") {}
+  CliBankTest()
+      : dir_("cli-bank"),
+        device_(dir_.path() / "device",
+                [this](const std::vector<std::string>& a) { return Run(a); },
+                {{"FIGURANT_NOW", kNow}}) {}
 
   void SetUp() override {
     bank_ = (dir_.path() / "bank").string();
@@ -33,7 +40,7 @@ class CliBankTest : public ::testing::Test {
 
   RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), {"--bank", bank_});
-    env.emplace("FIGURANT_NOW", "2026-06-01T12:00:00Z");
+    env.emplace("FIGURANT_NOW", kNow);
     return RunFigurant(args, env);
   }
 
@@ -72,11 +79,13 @@ class CliBankTest : public ::testing::Test {
   std::string SignedLicence(const std::string& terms_file, const std::string& rep = "union") {
     const std::string draft = Id({"licence", "draft", "--performer", performer_, "--studio",
                                   studio_, "--terms", terms_file});
-    Json({"licence", "sign", draft, "--performer", performer_, "--represented-by", rep});
+    const RunResult signed_ = device_.Sign(performer_, draft, rep);
+    EXPECT_EQ(signed_.exit_code, 0) << signed_.err;
     return draft;
   }
 
   TempDir dir_;
+  CliDevice device_;  // the performer's and estate's own keys, on their side
   std::string bank_, studio_key_, performer_, studio_, production_;
 };
 
@@ -119,8 +128,9 @@ TEST_F(CliBankTest, DraftSignCheckRevoke) {
   EXPECT_EQ(draft["language"], "fr");
   // A draft allows nothing.
   EXPECT_EQ(Run({"check", "--performer", performer_, "--production", production_}).exit_code, 3);
-  json signed_ = Json({"licence", "sign", lic, "--performer", performer_});
-  EXPECT_EQ(signed_["state"], "active");
+  const RunResult signed_ = device_.Sign(performer_, lic);
+  EXPECT_EQ(signed_.exit_code, 0) << signed_.err;
+  EXPECT_EQ(Json({"licence", "show", lic})["licence"]["state"], "active");
   RunResult ok = Run({"check", "--performer", performer_, "--production", production_});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_EQ(ok.out.rfind("allowed", 0), 0u);
@@ -210,12 +220,15 @@ TEST_F(CliBankTest, DeceasedPerformerFlow) {
   EXPECT_EQ(estate.rfind("est_", 0), 0u);
   const std::string draft = Id(
       {"licence", "draft", "--performer", performer_, "--studio", studio_, "--terms", GoodTerms()});
-  // The bank says why; the CLI adds the option that signs as the estate.
-  RunResult by_performer = Run({"licence", "sign", draft, "--performer", performer_});
-  EXPECT_EQ(by_performer.exit_code, 1);
-  EXPECT_NE(by_performer.err.find("only their estate can sign"), std::string::npos);
-  EXPECT_NE(by_performer.err.find("--as estate"), std::string::npos) << by_performer.err;
-  Json({"licence", "sign", draft, "--performer", performer_, "--as", "estate"});
+  // The bank signs for nobody: it says how consent is given now.
+  RunResult by_bank = Run({"licence", "sign", draft, "--performer", performer_});
+  EXPECT_EQ(by_bank.exit_code, 1);
+  EXPECT_NE(by_bank.err.find("the bank no longer signs for performers"), std::string::npos)
+      << by_bank.err;
+  EXPECT_NE(by_bank.err.find("figurant licence offer"), std::string::npos) << by_bank.err;
+  // The offer is addressed to the estate, which enrols its own key and signs.
+  const RunResult by_estate = device_.Sign(performer_, draft, "none", "estate");
+  EXPECT_EQ(by_estate.exit_code, 0) << by_estate.err;
   EXPECT_EQ(Run({"check", "--performer", performer_, "--production", production_}).exit_code, 0);
 }
 

@@ -5,8 +5,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli_device.h"
 #include "cli_harness.h"
 
 namespace figurant::testing {
@@ -48,8 +50,16 @@ class CliClockTest : public ::testing::Test {
     const std::string licence =
         Json({"licence", "draft", "--performer", performer, "--studio", studio, "--terms",
               (dir_.path() / "terms.json").string()})["id"];
-    Json({"licence", "sign", licence, "--performer", performer});
+    SignOnDevice(performer, licence);
     Json({"licence", "revoke", licence});  // effective today
+  }
+
+  // Signs `licence` on the performer's own device (cli_device.h): their key, never the bank's.
+  void SignOnDevice(const std::string& performer, const std::string& licence,
+                    const std::string& represented_by = "none") {
+    SignOnDeviceOf(
+        device_, dir_.path() / "device", [this] { return bank_; }, {}, performer, licence,
+        represented_by);
   }
 
   json Json(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) {
@@ -86,6 +96,7 @@ class CliClockTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::unique_ptr<CliDevice> device_;  // the performers' own keys (SignOnDevice)
   std::string bank_, production_, double_;
 };
 

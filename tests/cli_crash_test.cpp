@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "cli_device.h"
 #include "cli_harness.h"
 
 namespace figurant::testing {
@@ -84,15 +85,11 @@ std::string Violations(const fs::path& bank) {
       "SELECT id FROM licences l WHERE state = 'active' AND EXISTS (SELECT 1 FROM "
       "licence_events e WHERE e.licence_id = l.id AND kind = 'revoked')",
       "active licence with a revoked event");
-  if (problem.empty()) {
-    for (const Row& r : Query(db, "SELECT id FROM performers")) {
-      if (!fs::exists(fs::path(bank.string() + ".keys") / "performers" /
-                      (r.cols[0] + ".ed25519"))) {
-        problem = "performer without a signing key: " + r.cols[0];
-        break;
-      }
-    }
-  }
+  // The bank holds no performer's key (docs/keys.md): a used enrolment code has its key.
+  check(
+      "SELECT code_sha256 FROM enrolment_codes c WHERE used_at IS NOT NULL AND NOT EXISTS (SELECT "
+      "1 FROM signer_keys k WHERE k.signer = c.signer AND k.signer_id = c.signer_id)",
+      "used enrolment code without an enrolled key");
   sqlite3_close(db);
   return problem;
 }
@@ -125,6 +122,14 @@ TEST(CliCrashTest, KilledWritesLeaveTheRegistryWholeOrUntouched) {
     "compensation": {"currency": "EUR", "scan_fee": 100}, "revocable": true,
     "revocation_notice_days": 0})";
 
+  // The performer signs on their own device; only the bank's `licence sign --signature` is killed.
+  CliDevice device(
+      dir.path() / "device",
+      [&](std::vector<std::string> a) {
+        a.insert(a.begin(), {"--bank", bank});
+        return RunFigurant(a, env);
+      },
+      env);
   std::mt19937 rng(424242);
   std::map<std::string, std::string> slow = env;
   slow["FIGURANT_TEST_WRITE_DELAY_MS"] = "15";
@@ -146,8 +151,11 @@ TEST(CliCrashTest, KilledWritesLeaveTheRegistryWholeOrUntouched) {
       args.insert(args.end(), {"licence", "draft", "--performer", performer, "--studio", studio,
                                "--terms", terms.string()});
     } else if (pick == 2 || actives.empty()) {
+      const std::string draft = drafts[rng() % drafts.size()];
+      const RunResult prepared = device.PrepareSignature(performer, draft);
+      EXPECT_EQ(prepared.exit_code, 0) << prepared.err;
       args.insert(args.end(),
-                  {"licence", "sign", drafts[rng() % drafts.size()], "--performer", performer});
+                  {"licence", "sign", draft, "--signature", device.SignatureFile(draft).string()});
     } else {
       args.insert(args.end(), {"licence", "revoke", actives[rng() % actives.size()]});
     }

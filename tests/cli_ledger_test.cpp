@@ -6,10 +6,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "bank/bank.h"
+#include "cli_device.h"
 #include "cli_harness.h"
 #include "core/clock.h"
 #include "core/file.h"
@@ -36,6 +38,14 @@ class CliLedgerTest : public ::testing::Test {
                         "streaming", "--territories", "FR", "--fps", "24", "--studio-key", key},
                        0, WithPartyPassphrase())["id"];
     SignLicence("Amina Diallo");
+  }
+
+  // Signs `licence` on the performer's own device (cli_device.h): their key, never the bank's.
+  void SignOnDevice(const std::string& performer, const std::string& licence,
+                    const std::string& represented_by = "none") {
+    SignOnDeviceOf(
+        device_, dir_.path() / "device", [this] { return bank_; },
+        {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}}, performer, licence, represented_by);
   }
 
   RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
@@ -70,12 +80,13 @@ class CliLedgerTest : public ::testing::Test {
     std::ofstream(file) << terms.dump();
     const std::string lic = Json({"licence", "draft", "--performer", p, "--studio", studio_,
                                   "--terms", file.string()})["id"];
-    Json({"licence", "sign", lic, "--performer", p});
+    SignOnDevice(p, lic);
   }
 
   fs::path LedgerFile() const { return fs::path(bank_) / "ledger" / "ledger.log"; }
 
   TempDir dir_;
+  std::unique_ptr<CliDevice> device_;  // the performers' own keys (SignOnDevice)
   std::string bank_, studio_, production_;
 };
 
@@ -187,11 +198,15 @@ TEST_F(CliWitnessTest, AttackDroppedEventReSignedWithTheBankKeyFailsAgainstTheWi
         return Status::Ok();
       });
   ASSERT_TRUE(read.ok()) << read.status().ToString();
-  ASSERT_EQ(entries.size(), 5u);  // the studio, its production and the three licences signed
+  // The studio, its production, and for each of the three performers their key's enrolment and
+  // their licence signed.
+  ASSERT_EQ(entries.size(), 8u);
   const FixedClock clock(entries.back().time);
   auto forged = ledger::Ledger::Open(dir_.path() / "forged", *bank_key, clock);
   ASSERT_TRUE(forged.ok()) << forged.status().ToString();
-  for (const ledger::Entry& e : {entries[0], entries[1], entries[2], entries[4]}) {  // not Bo's
+  for (const ledger::Entry& e :
+       {entries[0], entries[1], entries[2], entries[3], entries[4], entries[6], entries[7]}) {
+    if (e.seq == 5) continue;  // Bo's licence
     ASSERT_TRUE((*forged)->Append({{e.type, json::parse(e.payload)}}).ok());
   }
   fs::copy_file((*forged)->file(), LedgerFile(), fs::copy_options::overwrite_existing);

@@ -9,8 +9,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli_device.h"
 #include "cli_harness.h"
 #include "core/file.h"
 #include "render/exr_read.h"
@@ -65,13 +67,21 @@ class CliRenderTest : public ::testing::Test {
       std::ofstream(dir_.path() / "terms.json") << terms.dump();
       const std::string lic = Json({"licence", "draft", "--performer", p, "--studio", studio_,
                                     "--terms", (dir_.path() / "terms.json").string()})["id"];
-      Json({"licence", "sign", lic, "--performer", p});
+      SignOnDevice(p, lic);
       if (kinds[i] == "revoked") Json({"licence", "revoke", lic});
     }
     const json list = Json({"double", "list"});
     for (const auto& d : list["doubles"]) {
       doubles_[d["performer"].get<std::string>()] = d["id"].get<std::string>();
     }
+  }
+
+  // Signs `licence` on the performer's own device (cli_device.h): their key, never the bank's.
+  void SignOnDevice(const std::string& performer, const std::string& licence,
+                    const std::string& represented_by = "none") {
+    SignOnDeviceOf(
+        device_, dir_.path() / "device", [this] { return bank_; },
+        {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}}, performer, licence, represented_by);
   }
 
   json Json(std::vector<std::string> args, int expected = 0,
@@ -107,6 +117,7 @@ class CliRenderTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::unique_ptr<CliDevice> device_;  // the performers' own keys (SignOnDevice)
   std::string bank_, studio_, production_, other_;
   std::map<std::string, std::string> performers_, doubles_;
 };
@@ -122,9 +133,9 @@ TEST_F(CliRenderTest, RefusedAgentsFailTheShotNamingEveryReason) {
     EXPECT_NE(r.err.find(s), std::string::npos) << s << "\n" << r.err;
   }
   EXPECT_FALSE(fs::exists(dir_.path() / "out" / "sh010.1001.exr"));
-  // No usage: only the studio's registration, its two productions' declarations, four signatures
-  // and one revocation.
-  EXPECT_EQ(Json({"ledger", "head"})["head"]["tree_size"], 8);
+  // No usage: only the studio's registration, its two productions' declarations, four performers'
+  // key enrolments, four signatures and one revocation.
+  EXPECT_EQ(Json({"ledger", "head"})["head"]["tree_size"], 12);
 }
 
 // The library's messages name its options; the command adds the flag that sets each.

@@ -8,10 +8,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
 
 #include "bank/bank.h"
+#include "cli_device.h"
 #include "cli_harness.h"
 #include "core/file.h"
 
@@ -77,6 +79,14 @@ class CliScanTest : public ::testing::Test {
     bank_ = dir_.path() / "bank";
     ASSERT_EQ(Run({"init"}).exit_code, 0);
   }
+  // Signs `licence` on the performer's own device (cli_device.h): their key, never the bank's.
+  void SignOnDevice(const std::string& performer, const std::string& licence,
+                    const std::string& represented_by = "none") {
+    SignOnDeviceOf(
+        device_, dir_.path() / "device", [this] { return bank_.string(); },
+        {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}}, performer, licence, represented_by);
+  }
+
   RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), {"--bank", bank_.string()});
     env.emplace("FIGURANT_NOW", "2026-06-01T12:00:00Z");
@@ -142,6 +152,7 @@ class CliScanTest : public ::testing::Test {
     EXPECT_TRUE(listed.ok()) << listed.ToString();
   }
   TempDir dir_;
+  std::unique_ptr<CliDevice> device_;  // the performers' own keys (SignOnDevice)
   fs::path bank_;
   FixedClock clock_{*ParseTimestamp("2026-06-01T12:00:00Z")};
 };
@@ -222,7 +233,7 @@ TEST_F(CliScanTest, ErasureLeavesOnlyIdsAndHashesAndABackupOfTheKeysNoLongerOpen
     const std::string who = i == 0 ? performer : other;
     licences[i] =
         Json({"licence", "draft", "--performer", who, "--studio", studio, "--terms", terms})["id"];
-    Json({"licence", "sign", licences[i], "--performer", who, "--represented-by", "union"});
+    SignOnDevice(who, licences[i], "union");
   }
   const std::string double_id = Json({"scan", "import", "--performer", performer,
                                       (scan_dir / "scan.obj").string(), "--name", "take 1"})["id"];

@@ -7,8 +7,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
+#include "cli_device.h"
 #include "cli_harness.h"
 #include "consent/production_declaration.h"
 #include "core/crypto.h"
@@ -63,8 +65,16 @@ class CliSignedFactsTest : public ::testing::Test {
     std::ofstream(dir_.path() / "terms.json") << terms.dump();
     const std::string lic = Json({"licence", "draft", "--performer", performer_, "--studio",
                                   studio_, "--terms", (dir_.path() / "terms.json").string()})["id"];
-    Json({"licence", "sign", lic, "--performer", performer_});
+    SignOnDevice(performer_, lic);
     return lic;
+  }
+
+  // Signs `licence` on the performer's own device (cli_device.h): their key, never the bank's.
+  void SignOnDevice(const std::string& performer, const std::string& licence,
+                    const std::string& represented_by = "none") {
+    SignOnDeviceOf(
+        device_, dir_.path() / "device", [this] { return bank_; }, kEnv, performer, licence,
+        represented_by);
   }
 
   json Json(std::vector<std::string> args, int expected = 0,
@@ -141,6 +151,7 @@ class CliSignedFactsTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::unique_ptr<CliDevice> device_;  // the performers' own keys (SignOnDevice)
   std::string bank_, studio_key_, studio_, performer_, double_;
 };
 

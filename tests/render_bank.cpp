@@ -63,7 +63,13 @@ std::string RenderBank::AddDouble(const std::string& name, double max_screen_fra
   std::ofstream(terms_file) << terms.dump();
   const std::string licence = Json({"licence", "draft", "--performer", performer, "--studio",
                                     studio_, "--terms", terms_file.string()})["id"];
-  Json({"licence", "sign", licence, "--performer", performer});
+  if (!device_) {
+    device_ = std::make_unique<CliDevice>(
+        dir_ / "device", [this](const std::vector<std::string>& a) { return Run(a); },
+        std::map<std::string, std::string>{{"FIGURANT_NOW", kNow}});
+  }
+  const RunResult signed_ = device_->Sign(performer, licence);
+  EXPECT_EQ(signed_.exit_code, 0) << signed_.err;
   performer_of_[imported["id"]] = performer;
   return imported["id"];
 }

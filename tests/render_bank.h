@@ -6,10 +6,12 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "cli_device.h"
 #include "cli_harness.h"
 
 namespace figurant::testing {
@@ -68,6 +70,8 @@ class RenderBank {
  private:
   std::filesystem::path dir_;
   std::string bank_, studio_, production_;
+  // The performers' own devices: their keys, never the bank's (cli_device.h).
+  std::unique_ptr<CliDevice> device_;
   std::map<std::string, std::string> performer_of_;  // double id → performer id
 };
 

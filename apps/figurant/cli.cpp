@@ -106,6 +106,15 @@ Result<std::unique_ptr<bank::Bank>> Context::OpenBank() const {
                     BankDir().string() + " init");
   }
   if (!bank.ok()) return WithKeysMoveHint(bank.status());
+  if (const auto& destroyed = (*bank)->destroyed_custodial_keys(); !destroyed.empty()) {
+    // Said once: the first opening of a bank made before performers held their own keys.
+    std::cerr << "figurant: this bank was made when it held performers' and estates' signing "
+                 "keys; destroyed those "
+              << destroyed.size()
+              << " private key file(s) (crypto-shredding, docs/keys.md). Licences they signed "
+                 "keep working and are flagged custodial_signature until each signer re-confirms "
+                 "with their own key (licence offer, key sign, licence sign --signature).\n";
+  }
   return bank;
 }
 

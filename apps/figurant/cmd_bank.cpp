@@ -1,4 +1,5 @@
-// init · performer add|list|show|update|estate · studio add|list|key ·
+// init · performer add|list|show|update|estate|invite|enrol|replace-key · representative add ·
+// studio add|list|key ·
 // production add|declare|list|show
 #include <memory>
 #include <sstream>
@@ -111,7 +112,7 @@ void RegisterPerformerAdd(CLI::App& performer, Context& ctx) {
   };
   auto add = std::make_shared<AddArgs>();
   CLI::App* add_cmd =
-      performer.add_subcommand("add", "Register a performer and create their signing key");
+      performer.add_subcommand("add", "Register a performer (they enrol their own key: invite)");
   add_cmd->add_option("--name", add->name, "Full name")->required();
   add_cmd->add_option("--email", add->email, "Email address");
   add_cmd->add_option("--language", add->language, "Disclosure language: en or fr")
@@ -270,6 +271,174 @@ void RegisterPerformerEstate(CLI::App& performer, Context& ctx) {
   });
 }
 
+// The expiry of an invitation: --expires DATE (end of that day, UTC) or --days N from now.
+Result<std::optional<UnixSeconds>> InvitationExpiry(const Context& ctx, const std::string& date,
+                                                    int days) {
+  if (!date.empty()) {
+    auto d = Date::Parse(date);
+    if (!d.ok()) return d.status().WithContext("--expires");
+    auto end = ParseTimestamp(d->AddDays(1).ToString() + "T00:00:00Z");
+    if (!end.ok()) return end.status().WithContext("--expires");
+    return std::optional<UnixSeconds>(*end);
+  }
+  if (days > 0) return std::optional<UnixSeconds>(ctx.clock->Now() + int64_t{days} * 24 * 3600);
+  return std::optional<UnixSeconds>();
+}
+
+void RegisterPerformerInvite(CLI::App& performer, Context& ctx) {
+  struct InviteArgs {
+    std::string id, expires, as = "performer";
+    int days = 0;
+  };
+  auto a = std::make_shared<InviteArgs>();
+  CLI::App* cmd = performer.add_subcommand(
+      "invite",
+      "Issue a one-time enrolment code with which the performer (or their estate) enrols a key "
+      "they hold; printed once, stored hashed");
+  cmd->add_option("performer", a->id, "Performer id")->required();
+  cmd->add_option("--as", a->as, "Who enrols: performer, or their registered estate")
+      ->check(CLI::IsMember({"performer", "estate"}));
+  auto* expires = cmd->add_option("--expires", a->expires,
+                                  "Last day the code is valid, YYYY-MM-DD (default: 7 days)");
+  auto* days = cmd->add_option("--days", a->days, "Days the code is valid (default 7)")
+                   ->check(CLI::Range(1, 365));
+  expires->excludes(days);
+  cmd->callback([&ctx, a] {
+    auto expiry = InvitationExpiry(ctx, a->expires, a->days);
+    if (!ctx.Check(expiry.status())) return;
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    const consent::Signer signer = *consent::ParseSigner(a->as);
+    auto inv = (*bank)->InviteSigner(a->id, signer, *expiry);
+    if (!ctx.Check(WithFlag(inv.status(), "--expires"))) return;
+    ctx.Emit({{"code", inv->code},
+              {"performer", inv->performer_id},
+              {"signer", consent::SignerName(inv->signer)},
+              {"signer_id", inv->signer_id},
+              {"expires_at", FormatTimestamp(inv->expires_at)}},
+             "enrolment code for " + std::string(consent::SignerName(inv->signer)) + " " +
+                 inv->signer_id + " (valid until " + FormatTimestamp(inv->expires_at) +
+                 ", once):\n\n    " + inv->code +
+                 "\n\nHand it to them; it is shown only now. They enrol their public key with: "
+                 "figurant performer enrol --code CODE --public-key-file KEY.pub");
+  });
+}
+
+// 128 hex digits as an Ed25519 signature; InvalidArgument naming `flag` otherwise.
+Result<bank::Ed25519Signature> SignatureOption(const std::string& hex, std::string_view flag) {
+  auto raw = FromHex(hex);
+  if (!raw.ok() || raw->size() != kEd25519SignatureBytes) {
+    return InvalidArgument(std::string(flag) + ": expected 128 hex digits");
+  }
+  bank::Ed25519Signature out{};
+  std::copy(raw->begin(), raw->end(), out.begin());
+  return out;
+}
+
+void RegisterPerformerEnrol(CLI::App& performer, Context& ctx) {
+  struct EnrolArgs {
+    std::string code, public_key, public_key_file, proof;
+  };
+  auto a = std::make_shared<EnrolArgs>();
+  CLI::App* cmd = performer.add_subcommand(
+      "enrol", "Enrol the public half of a key you hold, with your one-time enrolment code");
+  cmd->add_option("--code", a->code, "The enrolment code (performer invite)")->required();
+  auto* key = cmd->add_option("--public-key", a->public_key, "Your Ed25519 public key, 64 hex");
+  auto* file = cmd->add_option("--public-key-file", a->public_key_file, "Your KEY.pub (key new)");
+  key->excludes(file);
+  cmd->add_option("--signature", a->proof,
+                  "Optional proof of possession: your key's signature over the enrolment message "
+                  "(docs/keys.md), 128 hex digits");
+  cmd->callback([&ctx, a] {
+    auto public_key = PublicKeyOption(a->public_key, a->public_key_file);
+    if (!ctx.Check(public_key.status())) return;
+    std::optional<bank::Ed25519Signature> proof;
+    if (!a->proof.empty()) {
+      auto parsed = SignatureOption(a->proof, "--signature");
+      if (!ctx.Check(parsed.status())) return;
+      proof = *parsed;
+    }
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto k = (*bank)->EnrolKey(a->code, *public_key, proof);
+    if (!ctx.Check(WithFlag(k.status(), "--code"))) return;
+    ctx.Emit({{"signer", registry::SignerKindName(k->signer)},
+              {"signer_id", k->signer_id},
+              {"public_key", ToHex(k->public_key)},
+              {"valid_from", FormatTimestamp(k->valid_from)}},
+             "enrolled key " + ToHex(k->public_key) + " for " +
+                 std::string(registry::SignerKindName(k->signer)) + " " + k->signer_id +
+                 ", valid from " + FormatTimestamp(k->valid_from));
+  });
+}
+
+void RegisterPerformerReplaceKey(CLI::App& performer, Context& ctx) {
+  struct ReplaceArgs {
+    std::string code, public_key, public_key_file, representative, confirmation;
+  };
+  auto a = std::make_shared<ReplaceArgs>();
+  CLI::App* cmd = performer.add_subcommand(
+      "replace-key",
+      "Replace a lost key: a new enrolment code and a confirmation signed by the signer's union "
+      "or counsel (docs/keys.md, Lost keys)");
+  cmd->add_option("--code", a->code, "A new enrolment code (performer invite)")->required();
+  auto* key = cmd->add_option("--public-key", a->public_key, "The new public key, 64 hex");
+  auto* file = cmd->add_option("--public-key-file", a->public_key_file, "The new KEY.pub");
+  key->excludes(file);
+  cmd->add_option("--confirmed-by", a->representative, "The representative's id (rep_...)")
+      ->required();
+  cmd->add_option("--confirmation", a->confirmation,
+                  "The representative's signature over the replacement message, 128 hex digits")
+      ->required();
+  cmd->callback([&ctx, a] {
+    auto public_key = PublicKeyOption(a->public_key, a->public_key_file);
+    if (!ctx.Check(public_key.status())) return;
+    auto confirmation = SignatureOption(a->confirmation, "--confirmation");
+    if (!ctx.Check(confirmation.status())) return;
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto k = (*bank)->ReplaceKey(a->code, *public_key, a->representative, *confirmation);
+    if (!ctx.Check(WithFlag(k.status(), "--code"))) return;
+    ctx.Emit({{"signer", registry::SignerKindName(k->signer)},
+              {"signer_id", k->signer_id},
+              {"public_key", ToHex(k->public_key)},
+              {"confirmed_by", k->confirmed_by},
+              {"valid_from", FormatTimestamp(k->valid_from)}},
+             "replaced the key of " + std::string(registry::SignerKindName(k->signer)) + " " +
+                 k->signer_id + ": " + ToHex(k->public_key) + " valid from " +
+                 FormatTimestamp(k->valid_from) + " (confirmed by " + k->confirmed_by +
+                 "); consents signed with the old key stay valid");
+  });
+}
+
+void RegisterRepresentative(CLI::App& app, Context& ctx) {
+  struct RepArgs {
+    std::string kind, name, public_key, public_key_file;
+  };
+  auto a = std::make_shared<RepArgs>();
+  CLI::App* rep = app.add_subcommand("representative", "Unions and counsel of performers");
+  rep->require_subcommand(1);
+  CLI::App* add =
+      rep->add_subcommand("add", "Register a union or counsel with the public half of its own key");
+  add->add_option("--kind", a->kind, "union or counsel")
+      ->required()
+      ->check(CLI::IsMember({"union", "counsel"}));
+  add->add_option("--name", a->name, "Name")->required();
+  auto* key = add->add_option("--public-key", a->public_key, "Its Ed25519 public key, 64 hex");
+  auto* file = add->add_option("--public-key-file", a->public_key_file, "Its KEY.pub");
+  key->excludes(file);
+  add->callback([&ctx, a] {
+    auto public_key = PublicKeyOption(a->public_key, a->public_key_file);
+    if (!ctx.Check(public_key.status())) return;
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto r = (*bank)->AddRepresentative(*registry::ParseRepresentativeKind(a->kind), a->name,
+                                        *public_key);
+    if (!ctx.Check(r.status())) return;
+    ctx.Emit({{"id", r->id}}, r->id);
+  });
+}
+
 void RegisterPerformer(CLI::App& app, Context& ctx) {
   CLI::App* performer =
       app.add_subcommand("performer", "Performers: the people whose doubles are banked");
@@ -279,6 +448,9 @@ void RegisterPerformer(CLI::App& app, Context& ctx) {
   RegisterPerformerShow(*performer, ctx);
   RegisterPerformerUpdate(*performer, ctx);
   RegisterPerformerEstate(*performer, ctx);
+  RegisterPerformerInvite(*performer, ctx);
+  RegisterPerformerEnrol(*performer, ctx);
+  RegisterPerformerReplaceKey(*performer, ctx);
 }
 
 json StudioJson(const registry::Studio& s) {
@@ -484,6 +656,7 @@ void RegisterBankCommands(CLI::App& app, Context& ctx) {
   RegisterInit(app, ctx);
   RegisterKeysMove(app, ctx);
   RegisterPerformer(app, ctx);
+  RegisterRepresentative(app, ctx);
   RegisterStudio(app, ctx);
   RegisterProduction(app, ctx);
 }

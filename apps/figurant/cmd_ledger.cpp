@@ -2,9 +2,11 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "cli.h"
 #include "core/file.h"
+#include "ledger/consent_audit.h"
 #include "ledger/payloads.h"
 #include "ledger/statement.h"
 #include "ledger/witness.h"
@@ -204,6 +206,31 @@ void AddLedgerInputOptions(CLI::App& cmd, std::string& file, std::string& public
                  "Bank public key, hex (default: the bank's, when a bank is at hand)");
 }
 
+// Every consent of the log re-verified from the log alone (ledger/consent_audit.h).
+Result<std::pair<json, std::string>> ConsentsOf(const VerifyInput& in) {
+  auto audit = ledger::AuditConsents(in.bytes, in.key);
+  if (!audit.ok()) return DataLoss(in.path + ": " + audit.status().message());
+  const ledger::ConsentAuditReport& r = *audit;
+  json j = {{"signed", r.consents},
+            {"verified", r.verified},
+            {std::string(ledger::kCustodialSignature), r.custodial},
+            {"custodial_licences", r.custodial_licences},
+            {"keys_enrolled", r.keys_enrolled},
+            {"keys_revoked", r.keys_revoked}};
+  std::string text = "\nconsents: " + std::to_string(r.consents) + " signed, " +
+                     std::to_string(r.verified) +
+                     " re-verified under the key the signer had enrolled then, " +
+                     std::to_string(r.custodial) + " " + std::string(ledger::kCustodialSignature);
+  if (r.custodial > 0) {
+    text += " (signed with a key the bank held; not proof against the bank:";
+    for (const std::string& id : r.custodial_licences) text += " " + id;
+    text += ")";
+  }
+  text += "\nkeys: " + std::to_string(r.keys_enrolled) + " enrolled, " +
+          std::to_string(r.keys_revoked) + " revoked";
+  return std::make_pair(std::move(j), std::move(text));
+}
+
 void RegisterVerify(CLI::App& ledger, Context& ctx) {
   auto v = std::make_shared<VerifyArgs>();
   CLI::App* verify = ledger.add_subcommand(
@@ -228,6 +255,10 @@ void RegisterVerify(CLI::App& ledger, Context& ctx) {
               {"head", r.last_head.ToJson()}};
     std::string text = in->path + ": valid, " + std::to_string(r.entries) + " entries, " +
                        std::to_string(r.heads) + " signed heads\nhead: " + HeadText(r.last_head);
+    auto consents = ConsentsOf(*in);
+    if (!ctx.Check(consents.status())) return;
+    j["consents"] = consents->first;
+    text += consents->second;
     if (!v->since.empty()) {
       auto c = ProveExtends(v->since, *log, in->key);
       if (!ctx.Check(c.status())) return;
@@ -357,6 +388,26 @@ void RegisterLedger(CLI::App& app, Context& ctx) {
   RegisterWitnessHead(*ledger, ctx);
 }
 
+// The licences of a statement whose consent was signed with a key the bank held, as the ledger
+// says (ledger/consent_audit.h): every statement flags them custodial_signature.
+Result<std::vector<std::string>> CustodialLicencesIn(const ledger::Ledger& ledger,
+                                                     const ledger::Statements& s,
+                                                     const std::optional<std::string>& performer) {
+  ledger::ConsentAuditor audit;
+  FIGURANT_RETURN_IF_ERROR(ledger.ForEach([&](const ledger::Entry& e) { return audit.Add(e); }));
+  std::set<std::string> shown;
+  for (const auto& [id, p] : s.performers) {
+    if (performer && id != *performer) continue;
+    for (const auto& [licence, fee] : p.scan_fees) shown.insert(licence);
+    for (const ledger::ProductionLine& line : p.productions) shown.insert(line.licence);
+  }
+  std::vector<std::string> out;
+  for (const std::string& id : audit.report().custodial_licences) {
+    if (shown.count(id) != 0) out.push_back(id);
+  }
+  return out;
+}
+
 void RegisterStatement(CLI::App& app, Context& ctx) {
   struct Args {
     std::string performer, production, format = "text";
@@ -400,6 +451,16 @@ void RegisterStatement(CLI::App& app, Context& ctx) {
       j = ledger::ProductionStatementJson(*s, a->production);
       text = ledger::ProductionStatementText(*s, a->production);
       csv = ledger::ProductionStatementCsv(*s, a->production);
+    }
+    std::optional<std::string> who;
+    if (!a->performer.empty()) who = a->performer;
+    auto custodial = CustodialLicencesIn(**l, *s, who);
+    if (!ctx.Check(custodial.status())) return;
+    j["custodial_signature"] = *custodial;
+    for (const std::string& id : *custodial) {
+      text += "! licence " + id +
+              ": custodial_signature (signed with a key the bank held, not yet re-confirmed by "
+              "its signer)\n";
     }
     if (a->format == "json" && !ctx.json) text = j.dump(2);
     if (a->format == "csv" && !ctx.json) text = csv;

@@ -1,4 +1,4 @@
-// licence draft|sign|show|list|revoke
+// licence draft|offer|sign|show|list|revoke
 #include <memory>
 #include <sstream>
 
@@ -32,6 +32,11 @@ std::string FlagExplanations(const bank::LicenceView& v) {
       out += "  ! consent signature does not verify: " + v.signature_problem + "\n";
     } else if (f == bank::flag::kEstate) {
       out += "  ! signed by the performer's estate\n";
+    } else if (f == bank::flag::kCustodialSignature) {
+      out +=
+          "  ! custodial_signature: signed with a key the bank held, which proves nothing against "
+          "the bank; the signer can re-confirm it with their own key (licence offer, key sign, "
+          "licence sign --signature)\n";
     }
   }
   return out;
@@ -91,41 +96,96 @@ void RegisterDraft(CLI::App& licence, Context& ctx) {
               {"disclosure_sha256", Sha256Hex(v->licence.disclosure)}};
     std::string t = v->licence.disclosure;
     t += "----\ndraft " + v->licence.id + FlagText(v->flags) + "\n" + FlagExplanations(*v);
-    t += "sign with: figurant licence sign " + v->licence.id + " --performer " + a->performer +
-         " [--represented-by union|counsel|none]\n";
+    t += "the signer signs on their own device: figurant licence offer " + v->licence.id +
+         " --out OFFER.json, then figurant key sign OFFER.json --key KEY --out SIG.json, then "
+         "figurant licence sign " +
+         v->licence.id + " --signature SIG.json\n";
     ctx.Emit(j, t);
+  });
+}
+
+// A consent signature file (consent/offer.h) is a few hundred bytes.
+constexpr FileLimit kSignatureFile{"consent signature file", 64u << 10};  // 64 KiB
+
+// How consent is given now, for whoever still asks the bank to sign for a performer.
+constexpr const char* kHowToSign =
+    "the bank no longer signs for performers or estates: the signer signs on a device they hold. "
+    "Write the offer with `figurant licence offer DRAFT --out OFFER.json`, have the signer run "
+    "`figurant key sign OFFER.json --key THEIR_KEY --out SIG.json` (their key enrolled with "
+    "`figurant performer invite` / `performer enrol`), then record it with `figurant licence sign "
+    "DRAFT --signature SIG.json` (docs/keys.md)";
+
+void RegisterOffer(CLI::App& licence, Context& ctx) {
+  struct Args {
+    std::string draft, out;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* cmd = licence.add_subcommand(
+      "offer", "Write the offer of a draft for its signer to sign on their own device");
+  cmd->add_option("draft", a->draft, "Draft licence id")->required();
+  cmd->add_option("--out", a->out, "Offer file to write (docs/licence.md)")->required();
+  cmd->callback([&ctx, a] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto offer = (*bank)->OfferFor(a->draft);
+    if (!ctx.Check(offer.status())) return;
+    if (!ctx.Check(WriteFileAtomic(a->out, consent::OfferJson(*offer)).WithContext("--out"))) {
+      return;
+    }
+    ctx.Emit({{"offer", a->out},
+              {"licence", offer->licence_id},
+              {"signer", consent::SignerName(offer->signer)},
+              {"signer_id", offer->signer_id}},
+             "wrote " + a->out + ": the offer of " + offer->licence_id + " to " +
+                 std::string(consent::SignerName(offer->signer)) + " " + offer->signer_id +
+                 "\nthey sign it on their own device: figurant key sign " + a->out +
+                 " --key THEIR_KEY --out SIG.json");
   });
 }
 
 void RegisterSign(CLI::App& licence, Context& ctx) {
   struct Args {
-    std::string draft, performer, represented_by = "none", as = "performer";
+    std::string draft, signature, performer;
   };
   auto a = std::make_shared<Args>();
   CLI::App* cmd = licence.add_subcommand(
       "sign",
-      "Record the performer's consent to a draft (Ed25519 signature over terms+disclosure)");
-  cmd->add_option("draft", a->draft, "Draft licence id")->required();
-  cmd->add_option("--performer", a->performer, "Performer id (must be the licensor)")->required();
-  cmd->add_option("--represented-by", a->represented_by,
-                  "Who advised the performer: union, counsel or none")
-      ->check(CLI::IsMember({"union", "counsel", "none"}));
-  cmd->add_option("--as", a->as, "Signer: performer, or estate for a deceased performer")
-      ->check(CLI::IsMember({"performer", "estate"}));
+      "Record a consent signed on the signer's own device (a signature file from key sign); on "
+      "an active licence signed custodially, record the signer's re-confirmation");
+  cmd->add_option("draft", a->draft, "Licence id")->required();
+  cmd->add_option("--signature", a->signature, "Signature file written by figurant key sign");
+  cmd->add_option("--performer", a->performer,
+                  "No longer accepted: the bank does not sign for performers");
   cmd->callback([&ctx, a] {
+    if (!a->performer.empty() || a->signature.empty()) {
+      ctx.Fail(FailedPrecondition(kHowToSign));
+      return;
+    }
+    auto text = ReadUserFile(a->signature, kSignatureFile);
+    if (!ctx.Check(text.status().WithContext("--signature"))) return;
+    auto record = consent::ParseConsentSignature(*text, a->signature);
+    if (!ctx.Check(record.status())) return;
+    if (record->licence_id != a->draft) {
+      ctx.Fail(InvalidArgument("--signature " + a->signature + " signs licence " +
+                               record->licence_id + ", not " + a->draft));
+      return;
+    }
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
-    const bool as_estate = a->as == "estate";
-    auto v = (*bank)->SignLicence(a->draft, a->performer,
-                                  *consent::ParseRepresentation(a->represented_by), as_estate);
-    if (!ctx.Check(WithEstateHint(**bank, a->performer, v.status(), !as_estate))) return;
+    auto v = (*bank)->SignLicenceWith(*record);
+    if (!ctx.Check(WithFlag(v.status(), "--signature " + a->signature))) return;
     json j = {{"id", v->licence.id},
               {"state", registry::LicenceStateName(v->licence.state)},
               {"flags", v->flags},
-              {"signed_at", FormatTimestamp(*v->licence.signed_at)},
-              {"disclosure_sha256", v->consent->disclosure_sha256},
-              {"terms_sha256", v->consent->terms_sha256}};
-    ctx.Emit(j, "signed " + v->licence.id + FlagText(v->flags) + "\n" + FlagExplanations(*v));
+              {"signed_at", FormatTimestamp(record->signed_at)},
+              {"signer", consent::SignerName(record->signer)},
+              {"signer_id", record->signer_id},
+              {"public_key", ToHex(record->public_key)},
+              {"disclosure_sha256", record->disclosure_sha256},
+              {"terms_sha256", record->terms_sha256}};
+    ctx.Emit(j, "signed " + v->licence.id + " by " +
+                    std::string(consent::SignerName(record->signer)) + " " + record->signer_id +
+                    " with their own key" + FlagText(v->flags) + "\n" + FlagExplanations(*v));
   });
 }
 
@@ -236,6 +296,7 @@ void RegisterLicenceCommands(CLI::App& app, Context& ctx) {
   CLI::App* licence = app.add_subcommand("licence", "Licences: a performer's grant to one studio");
   licence->require_subcommand(1);
   RegisterDraft(*licence, ctx);
+  RegisterOffer(*licence, ctx);
   RegisterSign(*licence, ctx);
   RegisterShow(*licence, ctx);
   RegisterList(*licence, ctx);

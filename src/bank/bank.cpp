@@ -26,6 +26,9 @@ namespace {
 constexpr std::string_view kKeyFileMagic = "figurant-ed25519-v1";
 constexpr unsigned kSecretFileMode = 0600;
 constexpr unsigned kSecretDirMode = 0700;
+constexpr int64_t kSecondsPerDay = 24 * 3600;
+// Ids of representatives: "rep_<16 hex>" (core/ids.h has no prefix for them yet).
+constexpr std::string_view kRepresentativePrefix = "rep";
 
 Status ValidateEmail(const std::optional<std::string>& email) {
   if (!email) return Status::Ok();
@@ -215,6 +218,7 @@ Result<std::unique_ptr<Bank>> Bank::Init(const fs::path& dir, const Clock& clock
   if (created != nullptr) *created = !existed;
   std::unique_ptr<Bank> bank(new Bank(std::move(paths), clock, std::move(reg), std::move(keys)));
   bank->key_passphrase_ = options.store.passphrase;
+  FIGURANT_RETURN_IF_ERROR(bank->DestroyCustodialKeys());
   return bank;
 }
 
@@ -241,7 +245,25 @@ Result<std::unique_ptr<Bank>> Bank::Open(const fs::path& dir, const Clock& clock
                             store::KeyRing::Open(paths.keys, /*create=*/true, options.store));
   std::unique_ptr<Bank> bank(new Bank(std::move(paths), clock, std::move(reg), std::move(keys)));
   bank->key_passphrase_ = options.store.passphrase;
+  FIGURANT_RETURN_IF_ERROR(bank->DestroyCustodialKeys());
   return bank;
+}
+
+Status Bank::DestroyCustodialKeys() {
+  FIGURANT_ASSIGN_OR_RETURN(const std::optional<UnixSeconds> done,
+                            registry_->CustodialKeysDestroyedAt());
+  if (done) return Status::Ok();
+  // Destroyed first, recorded after: a crash in between destroys what is left on the next open.
+  for (const fs::path& dir : {paths_.performer_keys, paths_.estate_keys}) {
+    std::error_code ec;
+    for (const fs::directory_entry& f : fs::directory_iterator(dir, ec)) {
+      if (f.path().extension() != ".ed25519") continue;
+      FIGURANT_RETURN_IF_ERROR(store::DestroyFile(f.path()));
+      destroyed_custodial_keys_.push_back(f.path());
+    }
+    if (ec) return Unavailable("cannot list " + dir.string() + ": " + ec.message());
+  }
+  return registry_->SetCustodialKeysDestroyed(clock_.Now());
 }
 
 // ---- performers --------------------------------------------------------------------------------
@@ -256,12 +278,7 @@ Result<registry::Performer> Bank::AddPerformer(const NewPerformer& in) {
   p.language = std::string(consent::LanguageCode(in.language));
   p.synthetic = in.synthetic;
   p.created_at = clock_.Now();
-  SigningKeyPair kp = GenerateSigningKeyPair();
-  p.public_key.assign(kp.public_key.begin(), kp.public_key.end());
-  // Key first: a crash before the row commits leaves an orphan key file, never a keyless row.
-  Status wrote = WriteSigningKey(paths_.performer_keys / (p.id + ".ed25519"), kp);
-  SecureZero(kp.secret_key.data(), kp.secret_key.size());
-  FIGURANT_RETURN_IF_ERROR(wrote);
+  // No key: the performer enrols one they hold (InviteSigner, EnrolKey).
   FIGURANT_RETURN_IF_ERROR(registry_->InsertPerformer(p));
   return p;
 }
@@ -300,11 +317,6 @@ Result<registry::Estate> Bank::RegisterEstate(const std::string& performer_id,
   e.id = NewId(id_prefix::kEstate);
   e.performer_id = p.id;
   e.created_at = clock_.Now();
-  SigningKeyPair kp = GenerateSigningKeyPair();
-  e.public_key.assign(kp.public_key.begin(), kp.public_key.end());
-  Status wrote = WriteSigningKey(paths_.estate_keys / (e.id + ".ed25519"), kp);
-  SecureZero(kp.secret_key.data(), kp.secret_key.size());
-  FIGURANT_RETURN_IF_ERROR(wrote);
   FIGURANT_RETURN_IF_ERROR(registry_->InsertEstate(e));
   return e;
 }
@@ -343,6 +355,229 @@ Result<Retention> Bank::RetentionOf(const std::string& performer_id) {
   r.basis = std::to_string(kRetentionYears) + " years after " + last_what + " (" +
             last_end.ToString() + ")";
   return r;
+}
+
+// ---- enrolment ---------------------------------------------------------------------------------
+
+namespace {
+
+registry::SignerKind RegistrySigner(consent::Signer signer) {
+  return signer == consent::Signer::kEstate ? registry::SignerKind::kEstate
+                                            : registry::SignerKind::kPerformer;
+}
+
+ledger::KeyEnrolledEvent EnrolledEventOf(const registry::SignerKey& k) {
+  ledger::KeyEnrolledEvent e;
+  e.signer = internal::ToConsent(k.signer);
+  e.signer_id = k.signer_id;
+  e.performer_id = k.performer_id;
+  std::copy_n(k.public_key.begin(), std::min(k.public_key.size(), e.public_key.size()),
+              e.public_key.begin());
+  switch (k.how) {
+    case registry::KeyOrigin::kEnrolmentCode:
+      e.how = ledger::KeyOrigin::kEnrolmentCode;
+      break;
+    case registry::KeyOrigin::kReplacement:
+      e.how = ledger::KeyOrigin::kReplacement;
+      break;
+    case registry::KeyOrigin::kCustodial:
+      e.how = ledger::KeyOrigin::kCustodial;
+      break;
+  }
+  e.valid_from = k.valid_from;
+  e.confirmed_by = k.confirmed_by;
+  e.code_sha256 = k.code_sha256;
+  std::copy_n(k.confirmation.begin(), std::min(k.confirmation.size(), e.confirmation.size()),
+              e.confirmation.begin());
+  return e;
+}
+
+// The end of an enrolled key's period, as the ledger records it. Only for a revoked key.
+ledger::KeyRevokedEvent RevokedEventOf(const registry::SignerKey& k) {
+  ledger::KeyRevokedEvent e;
+  e.signer = internal::ToConsent(k.signer);
+  e.signer_id = k.signer_id;
+  e.performer_id = k.performer_id;
+  std::copy_n(k.public_key.begin(), std::min(k.public_key.size(), e.public_key.size()),
+              e.public_key.begin());
+  e.from = k.revoked_from.value_or(0);
+  e.reason = k.revoked_reason;
+  return e;
+}
+
+}  // namespace
+
+Result<Invitation> Bank::InviteSigner(const std::string& performer_id, consent::Signer signer,
+                                      std::optional<UnixSeconds> expires_at) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(performer_id));
+  if (p.erased_at) return FailedPrecondition("performer " + p.id + " has been erased");
+  Invitation inv;
+  inv.performer_id = p.id;
+  inv.signer = signer;
+  inv.signer_id = p.id;
+  if (signer == consent::Signer::kEstate) {
+    FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(p.id));
+    if (!estate) return FailedPrecondition("performer " + p.id + " has no registered estate");
+    inv.signer_id = estate->id;
+  }
+  const UnixSeconds now = clock_.Now();
+  inv.expires_at = expires_at.value_or(now + int64_t{kDefaultEnrolmentDays} * kSecondsPerDay);
+  if (inv.expires_at <= now) {
+    return InvalidArgument("the enrolment code would expire at " + FormatTimestamp(inv.expires_at) +
+                           ", not after now (" + FormatTimestamp(now) + ")");
+  }
+  inv.code = NewEnrolmentCode();
+  FIGURANT_ASSIGN_OR_RETURN(const std::string normalised, NormaliseEnrolmentCode(inv.code));
+  FIGURANT_RETURN_IF_ERROR(
+      registry_->InsertEnrolmentCode({EnrolmentCodeHash(normalised), p.id, RegistrySigner(signer),
+                                      inv.signer_id, now, inv.expires_at, std::nullopt}));
+  return inv;
+}
+
+Result<registry::EnrolmentCode> Bank::UsableCode(std::string_view typed) {
+  FIGURANT_ASSIGN_OR_RETURN(const std::string normalised, NormaliseEnrolmentCode(typed));
+  FIGURANT_ASSIGN_OR_RETURN(const std::optional<registry::EnrolmentCode> code,
+                            registry_->GetEnrolmentCode(EnrolmentCodeHash(normalised)));
+  if (!code) return PermissionDenied("enrolment code refused: no such code");
+  if (code->used_at) return PermissionDenied("enrolment code refused: it was used already");
+  if (clock_.Now() >= code->expires_at) {
+    return PermissionDenied("enrolment code refused: it has expired");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(code->performer_id));
+  if (p.erased_at) return PermissionDenied("enrolment code refused: it is no longer valid");
+  return *code;
+}
+
+namespace {
+
+// The signer's current (unrevoked) key, if any.
+std::optional<registry::SignerKey> CurrentKey(const std::vector<registry::SignerKey>& keys) {
+  for (const registry::SignerKey& k : keys) {
+    if (!k.revoked_from) return k;
+  }
+  return std::nullopt;
+}
+
+registry::SignerKey NewKeyFor(const registry::EnrolmentCode& code, const Ed25519PublicKey& key,
+                              UnixSeconds now) {
+  registry::SignerKey k;
+  k.signer = code.signer;
+  k.signer_id = code.signer_id;
+  k.performer_id = code.performer_id;
+  k.public_key.assign(key.begin(), key.end());
+  k.valid_from = now;
+  return k;
+}
+
+}  // namespace
+
+Result<registry::SignerKey> Bank::EnrolKey(std::string_view typed_code,
+                                           const Ed25519PublicKey& public_key,
+                                           const std::optional<Ed25519Signature>& proof) {
+  FIGURANT_ASSIGN_OR_RETURN(const std::string normalised, NormaliseEnrolmentCode(typed_code));
+  const std::string hash = EnrolmentCodeHash(normalised);
+  if (proof && !VerifyDetached(EnrolmentProofMessage(hash, public_key), proof->data(),
+                               proof->size(), public_key.data(), public_key.size())) {
+    return InvalidArgument(
+        "the proof of possession does not verify: it must be the new key's signature over the "
+        "enrolment message (docs/keys.md)");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(const registry::EnrolmentCode code, UsableCode(typed_code));
+  FIGURANT_ASSIGN_OR_RETURN(const auto keys,
+                            registry_->ListSignerKeys(code.signer, code.signer_id));
+  if (CurrentKey(keys)) {
+    return FailedPrecondition(
+        "this signer already has an enrolled key; a lost key is replaced with a new code and a "
+        "confirmation signed by their union or counsel (figurant performer replace-key, "
+        "docs/keys.md)");
+  }
+  const UnixSeconds now = clock_.Now();
+  registry::SignerKey key = NewKeyFor(code, public_key, now);
+  key.how = registry::KeyOrigin::kEnrolmentCode;
+  Status s = registry_->InTransaction([&]() -> Status {
+    FIGURANT_RETURN_IF_ERROR(registry_->MarkEnrolmentCodeUsed(hash, now));
+    FIGURANT_ASSIGN_OR_RETURN(key.seq, registry_->InsertSignerKey(key));
+    return Status::Ok();
+  });
+  FIGURANT_RETURN_IF_ERROR(s);
+  // The registry first, then the ledger: opening the ledger catches up an enrolment a crash left
+  // out of it (Reconcile).
+  FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::ToEntry(EnrolledEventOf(key))));
+  return key;
+}
+
+Result<registry::Representative> Bank::AddRepresentative(registry::RepresentativeKind kind,
+                                                         const std::string& name,
+                                                         const Ed25519PublicKey& public_key) {
+  registry::Representative r{NewId(kRepresentativePrefix), kind, TrimSpace(name),
+                             Bytes(public_key.begin(), public_key.end()), clock_.Now()};
+  if (r.name.empty()) return InvalidArgument("representative name must not be empty");
+  ledger::RepresentativeRegisteredEvent e;
+  e.representative_id = r.id;
+  e.name = r.name;
+  e.kind = kind == registry::RepresentativeKind::kUnion ? consent::Representation::kUnion
+                                                        : consent::Representation::kCounsel;
+  e.public_key = public_key;
+  // The ledger first, as for a studio: a crash leaves a registration no row uses.
+  FIGURANT_RETURN_IF_ERROR(AppendFacts({ledger::ToEntry(e)}));
+  FIGURANT_RETURN_IF_ERROR(registry_->InsertRepresentative(r));
+  return r;
+}
+
+Result<registry::SignerKey> Bank::ReplaceKey(std::string_view typed_code,
+                                             const Ed25519PublicKey& new_key,
+                                             const std::string& representative_id,
+                                             const Ed25519Signature& confirmation) {
+  FIGURANT_ASSIGN_OR_RETURN(const registry::EnrolmentCode code, UsableCode(typed_code));
+  FIGURANT_ASSIGN_OR_RETURN(const registry::Representative rep,
+                            registry_->GetRepresentative(representative_id));
+  FIGURANT_ASSIGN_OR_RETURN(const auto keys,
+                            registry_->ListSignerKeys(code.signer, code.signer_id));
+  const std::optional<registry::SignerKey> old = CurrentKey(keys);
+  if (!old) {
+    return FailedPrecondition(
+        "this signer has no enrolled key to replace; enrol one with the code");
+  }
+  ledger::Ed25519Key old_key{};
+  std::copy_n(old->public_key.begin(), old_key.size(), old_key.begin());
+  const std::string message =
+      ReplacementMessage(internal::ToConsent(code.signer), code.signer_id, code.performer_id,
+                         old_key, new_key, code.code_sha256);
+  if (!VerifyDetached(message, confirmation.data(), confirmation.size(), rep.public_key.data(),
+                      rep.public_key.size())) {
+    return PermissionDenied("the confirmation does not verify under representative " + rep.id +
+                            "'s key over the replacement message (docs/keys.md)");
+  }
+  const UnixSeconds now = clock_.Now();
+  registry::SignerKey key = NewKeyFor(code, new_key, now);
+  key.how = registry::KeyOrigin::kReplacement;
+  key.confirmed_by = rep.id;
+  key.code_sha256 = code.code_sha256;
+  key.confirmation.assign(confirmation.begin(), confirmation.end());
+  const std::string reason = "lost; replaced, confirmed by " + rep.id;
+  Status s = registry_->InTransaction([&]() -> Status {
+    FIGURANT_RETURN_IF_ERROR(registry_->MarkEnrolmentCodeUsed(code.code_sha256, now));
+    FIGURANT_RETURN_IF_ERROR(registry_->RevokeSignerKey(old->seq, now, reason));
+    FIGURANT_ASSIGN_OR_RETURN(key.seq, registry_->InsertSignerKey(key));
+    return Status::Ok();
+  });
+  FIGURANT_RETURN_IF_ERROR(s);
+  registry::SignerKey revoked = *old;
+  revoked.revoked_from = now;
+  revoked.revoked_reason = reason;
+  // As for an enrolment; opening the ledger reconciles both from the registry.
+  if (ledger_ == nullptr) {
+    FIGURANT_RETURN_IF_ERROR(Ledger().status());
+  } else {
+    FIGURANT_RETURN_IF_ERROR(AppendFacts(
+        {ledger::ToEntry(RevokedEventOf(revoked)), ledger::ToEntry(EnrolledEventOf(key))}));
+  }
+  return key;
+}
+
+Result<std::vector<registry::SignerKey>> Bank::KeysOf(consent::Signer signer,
+                                                      const std::string& signer_id) {
+  return registry_->ListSignerKeys(RegistrySigner(signer), signer_id);
 }
 
 // ---- doubles -----------------------------------------------------------------------------------
@@ -592,7 +827,8 @@ namespace {
 // The ledger's records of a licence signed and revoked, from the registry's row: the one place the
 // bank says what they carry (SignLicence and RevokeLicence record them, Reconcile catches up).
 Result<ledger::LicenceSignedEvent> SignedEventOf(const registry::Licence& l, bool synthetic,
-                                                 UnixSeconds signed_at) {
+                                                 UnixSeconds signed_at,
+                                                 const std::optional<registry::Consent>& consent) {
   ledger::LicenceSignedEvent e;
   e.licence_id = l.id;
   e.performer_id = l.performer_id;
@@ -602,6 +838,10 @@ Result<ledger::LicenceSignedEvent> SignedEventOf(const registry::Licence& l, boo
   e.terms = json::parse(l.terms_json, nullptr, false);
   if (!e.terms.is_object()) {
     return DataLoss("licence " + l.id + ": its stored terms are not a JSON object");
+  }
+  if (consent) {
+    FIGURANT_ASSIGN_OR_RETURN(const consent::ConsentRecord r, internal::RecordOf(l, *consent));
+    e.consent = internal::LedgerConsentOf(r, consent->custodial);
   }
   return e;
 }
@@ -627,6 +867,56 @@ std::string StandingOf(const registry::Licence& l, const consent::Terms& terms, 
 
 }  // namespace
 
+namespace {
+
+// The key a stored consent must verify under: for a custodial consent, the signer's registered
+// (bank-held) key; otherwise the key the signer enrolled and held at `at`. Empty when none.
+Bytes ExpectedKey(const std::vector<registry::SignerKey>& enrolled, const Bytes& custodial_key,
+                  bool custodial, const Bytes& key, UnixSeconds at) {
+  if (custodial) return custodial_key;
+  for (const registry::SignerKey& k : enrolled) {
+    if (k.public_key == key && k.valid_from <= at && (!k.revoked_from || at < *k.revoked_from)) {
+      return k.public_key;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Bank::ConsentCheck> Bank::CheckStoredConsent(const registry::Licence& l,
+                                                    const registry::Performer& performer,
+                                                    const registry::Consent& stored) {
+  // Verify against the signer's registered or enrolled key, not merely the key in the record.
+  Bytes custodial_key = performer.public_key;
+  if (stored.signer == registry::SignerKind::kEstate) {
+    FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(performer.id));
+    custodial_key = estate ? estate->public_key : Bytes{};
+  }
+  FIGURANT_ASSIGN_OR_RETURN(const auto enrolled,
+                            registry_->ListSignerKeys(stored.signer, stored.signer_id));
+  FIGURANT_ASSIGN_OR_RETURN(consent::ConsentRecord rec, internal::RecordOf(l, stored));
+  FIGURANT_ASSIGN_OR_RETURN(const auto confirmation, registry_->GetConsentConfirmation(l.id));
+  ConsentCheck out;
+  out.custodial = stored.custodial;
+  if (confirmation) {
+    // The signer's own signature over the same hashes replaces the custodial one.
+    rec.signed_at = confirmation->signed_at;
+    rec.public_key = confirmation->public_key;
+    rec.signature = confirmation->signature;
+    rec.representation = internal::ToConsent(confirmation->representation);
+    rec.version = confirmation->version;
+    out.custodial = false;
+  }
+  const Bytes expected =
+      ExpectedKey(enrolled, custodial_key, out.custodial, rec.public_key, rec.signed_at);
+  // After erasure only the disclosure's hash remains, and the signature covers the hash.
+  out.verified = stored.disclosure_erased
+                     ? consent::VerifyConsentByHash(rec, l.terms_json, expected)
+                     : consent::VerifyConsent(rec, l.terms_json, expected);
+  return out;
+}
+
 Result<LicenceView> Bank::MakeView(registry::Licence l) {
   LicenceView v;
   auto terms = consent::ParseTermsText(l.terms_json, "licence " + l.id, l.studio_id);
@@ -643,20 +933,13 @@ Result<LicenceView> Bank::MakeView(registry::Licence l) {
   FIGURANT_ASSIGN_OR_RETURN(v.consent, registry_->GetConsent(l.id));
 
   const bool by_estate = v.consent && v.consent->signer == registry::SignerKind::kEstate;
+  bool custodial = false;
   if (v.consent) {
-    // Verify against the signer's registered key, not the key stored in the record.
-    Bytes expected = performer.public_key;
-    if (by_estate) {
-      FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(performer.id));
-      expected = estate ? estate->public_key : Bytes{};
-    }
-    FIGURANT_ASSIGN_OR_RETURN(consent::ConsentRecord rec, internal::RecordOf(l, *v.consent));
-    // After erasure only the disclosure's hash remains, and the signature covers the hash.
-    Status verified = v.consent->disclosure_erased
-                          ? consent::VerifyConsentByHash(rec, l.terms_json, expected)
-                          : consent::VerifyConsent(rec, l.terms_json, expected);
-    v.signature_valid = verified.ok();
-    if (!verified.ok()) v.signature_problem = verified.message();
+    FIGURANT_ASSIGN_OR_RETURN(const ConsentCheck check,
+                              CheckStoredConsent(l, performer, *v.consent));
+    v.signature_valid = check.verified.ok();
+    if (!check.verified.ok()) v.signature_problem = check.verified.message();
+    custodial = check.custodial;
   }
 
   if (v.terms.blanket()) v.flags.emplace_back(flag::kBlanket);
@@ -670,6 +953,7 @@ Result<LicenceView> Bank::MakeView(registry::Licence l) {
     }
   }
   if (by_estate) v.flags.emplace_back(flag::kEstate);
+  if (custodial) v.flags.emplace_back(flag::kCustodialSignature);
   if (v.consent && !v.signature_valid) v.flags.emplace_back(flag::kSignatureInvalid);
   v.standing = StandingOf(l, v.terms, clock_.Today());
   v.licence = std::move(l);
@@ -760,12 +1044,11 @@ Result<LicenceView> Bank::DraftLicence(const std::string& performer_id,
   return MakeView(std::move(l));
 }
 
-// Who signs a draft, and with which custodial key.
+// Who signs a licence.
 struct Bank::Signatory {
   registry::Performer performer;  // the grantor
   consent::Signer kind = consent::Signer::kPerformer;
-  std::string id;     // the performer's id, or their estate's
-  fs::path key_file;  // keys/performers/<id>.ed25519 or keys/estates/<id>.ed25519
+  std::string id;  // the performer's id, or their estate's
 };
 
 Result<registry::Licence> Bank::DraftAwaitingSignature(const std::string& licence_id,
@@ -797,7 +1080,6 @@ Result<Bank::Signatory> Bank::SignatoryFor(const std::string& performer_id, bool
   }
   if (!as_estate) {
     signer.id = performer.id;
-    signer.key_file = paths_.performer_keys / (performer.id + ".ed25519");
     return signer;
   }
   FIGURANT_ASSIGN_OR_RETURN(auto estate, registry_->GetEstateOf(performer.id));
@@ -808,7 +1090,6 @@ Result<Bank::Signatory> Bank::SignatoryFor(const std::string& performer_id, bool
   }
   signer.kind = consent::Signer::kEstate;
   signer.id = estate->id;
-  signer.key_file = paths_.estate_keys / (estate->id + ".ed25519");
   return signer;
 }
 
@@ -831,26 +1112,6 @@ Status Bank::CheckDisclosureUnchanged(const registry::Licence& draft, const Sign
   return Status::Ok();
 }
 
-Result<consent::ConsentRecord> Bank::SignDraft(const registry::Licence& draft,
-                                               const Signatory& signer,
-                                               consent::Representation representation) {
-  consent::ConsentRecord rec;
-  rec.licence_id = draft.id;
-  rec.performer_id = draft.performer_id;
-  rec.studio_id = draft.studio_id;
-  rec.disclosure_text = draft.disclosure;
-  FIGURANT_ASSIGN_OR_RETURN(
-      rec.language, internal::LanguageOf(draft.language, "licences row '" + draft.id + "'"));
-  rec.signed_at = clock_.Now();
-  rec.signer = signer.kind;
-  rec.signer_id = signer.id;
-  rec.representation = representation;
-  FIGURANT_ASSIGN_OR_RETURN(SigningKeyPair key, ReadSigningKey(signer.key_file));
-  consent::SignConsent(rec, draft.terms_json, key);
-  SecureZero(key.secret_key.data(), key.secret_key.size());
-  return rec;
-}
-
 // In one transaction: the consent row, the draft -> active transition and the `signed` event.
 Status Bank::StoreSignedConsent(const consent::ConsentRecord& rec, bool custodial) {
   registry::Consent c = internal::RowOf(rec);
@@ -868,18 +1129,158 @@ Status Bank::StoreSignedConsent(const consent::ConsentRecord& rec, bool custodia
   });
 }
 
-Result<LicenceView> Bank::SignLicence(const std::string& licence_id,
-                                      const std::string& performer_id,
-                                      consent::Representation representation, bool as_estate) {
-  FIGURANT_ASSIGN_OR_RETURN(registry::Licence l, DraftAwaitingSignature(licence_id, performer_id));
-  FIGURANT_ASSIGN_OR_RETURN(Signatory signer, SignatoryFor(performer_id, as_estate));
+Result<consent::Offer> Bank::OfferFor(const std::string& licence_id) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Licence l, registry_->GetLicence(licence_id));
+  FIGURANT_ASSIGN_OR_RETURN(registry::Performer performer, registry_->GetPerformer(l.performer_id));
+  bool as_estate = performer.deceased_on.has_value();
+  if (l.state == registry::LicenceState::kActive) {
+    // A custodial consent is offered again to its signer, to re-confirm with their own key.
+    FIGURANT_ASSIGN_OR_RETURN(const auto stored, registry_->GetConsent(l.id));
+    FIGURANT_ASSIGN_OR_RETURN(const auto confirmed, registry_->GetConsentConfirmation(l.id));
+    if (!stored || !stored->custodial || confirmed) {
+      return FailedPrecondition("licence " + licence_id +
+                                " is active and signed by its signer's own key: there is nothing "
+                                "to offer");
+    }
+    as_estate = stored->signer == registry::SignerKind::kEstate;
+  } else if (l.state != registry::LicenceState::kDraft) {
+    return FailedPrecondition("licence " + licence_id + " is " +
+                              std::string(registry::LicenceStateName(l.state)) +
+                              ", not a draft: there is nothing to offer");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(Signatory signer, SignatoryFor(l.performer_id, as_estate));
+  if (l.state == registry::LicenceState::kDraft) {
+    FIGURANT_RETURN_IF_ERROR(CheckDisclosureUnchanged(l, signer));
+  }
+  FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(l.studio_id));
+  consent::Offer offer;
+  offer.licence_id = l.id;
+  offer.performer_id = l.performer_id;
+  offer.studio_id = l.studio_id;
+  offer.studio_name = studio.name;
+  offer.signer = signer.kind;
+  offer.signer_id = signer.id;
+  FIGURANT_ASSIGN_OR_RETURN(offer.language,
+                            internal::LanguageOf(l.language, "licences row '" + l.id + "'"));
+  offer.terms_text = l.terms_json;
+  offer.disclosure_text = l.disclosure;
+  return offer;
+}
+
+namespace {
+
+// InvalidArgument naming the signature field whose value is not the licence's.
+Status FieldDiffers(std::string_view field, const std::string& licence_id, std::string_view what) {
+  return InvalidArgument("signature: field '" + std::string(field) + "': " + std::string(what) +
+                         " of licence " + licence_id);
+}
+
+// SignLicenceWith's rules on what the record says, before its key and signature are looked at.
+Status CheckRecordNamesLicence(const registry::Licence& l, const consent::ConsentRecord& in,
+                               UnixSeconds now) {
+  if (in.performer_id != l.performer_id) {
+    return FieldDiffers("performer", l.id, "not the performer");
+  }
+  if (in.studio_id != l.studio_id) return FieldDiffers("studio", l.id, "not the studio");
+  if (in.terms_sha256 != Sha256Hex(l.terms_json)) {
+    return FieldDiffers("terms_sha256", l.id, "not the SHA-256 of the terms");
+  }
+  if (in.disclosure_sha256 != Sha256Hex(l.disclosure)) {
+    return FieldDiffers("disclosure_sha256", l.id, "not the SHA-256 of the disclosure");
+  }
+  if (consent::LanguageCode(in.language) != l.language) {
+    return FieldDiffers("language", l.id, "not the language of the disclosure");
+  }
+  if (in.signed_at < l.created_at) {
+    return FieldDiffers("signed_at", l.id, "before the draft");
+  }
+  if (in.signed_at > now + kSignatureMaxAheadS || in.signed_at < now - kSignatureMaxAgeS) {
+    return InvalidArgument("signature: field 'signed_at': " + FormatTimestamp(in.signed_at) +
+                           " is not within " + std::to_string(kSignatureMaxAgeS / 3600) +
+                           " hours before or " + std::to_string(kSignatureMaxAheadS / 60) +
+                           " minutes after now (" + FormatTimestamp(now) +
+                           "); sign the offer again");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<consent::ConsentRecord> Bank::CheckSignedRecord(const registry::Licence& l,
+                                                       const Signatory& signer,
+                                                       const consent::ConsentRecord& in) {
+  if (in.signer != signer.kind || in.signer_id != signer.id) {
+    return PermissionDenied("licence " + l.id + " is signed now by " +
+                            std::string(consent::SignerName(signer.kind)) + " " + signer.id +
+                            ", not by " + std::string(consent::SignerName(in.signer)) + " " +
+                            in.signer_id);
+  }
+  FIGURANT_RETURN_IF_ERROR(CheckRecordNamesLicence(l, in, clock_.Now()));
+  if (in.public_key.size() != kEd25519PublicKeyBytes) {
+    return InvalidArgument("signature: field 'public_key': expected 32 bytes");
+  }
+  ledger::Ed25519Key key{};
+  std::copy(in.public_key.begin(), in.public_key.end(), key.begin());
+  FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
+  const Status valid = facts->keys().CheckValidAt(in.signer, in.signer_id, key, in.signed_at);
+  if (!valid.ok()) {
+    return PermissionDenied("licence " + l.id + ": the signature's key is not " +
+                            std::string(consent::SignerName(in.signer)) + " " + in.signer_id +
+                            "'s enrolled key at the signing time: " + valid.message() +
+                            " (enrol a key: figurant performer invite, performer enrol)");
+  }
+  consent::ConsentRecord rec = in;
+  rec.disclosure_text = l.disclosure;
+  const Status verified = consent::VerifyConsent(rec, l.terms_json, in.public_key);
+  if (!verified.ok()) {
+    return InvalidArgument("signature: " + verified.message());
+  }
+  return rec;
+}
+
+Result<LicenceView> Bank::SignLicenceWith(const consent::ConsentRecord& in) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Licence l, registry_->GetLicence(in.licence_id));
+  if (l.state == registry::LicenceState::kActive) return ConfirmCustodialConsent(l, in);
+  FIGURANT_RETURN_IF_ERROR(DraftAwaitingSignature(in.licence_id, in.performer_id).status());
+  FIGURANT_ASSIGN_OR_RETURN(Signatory signer,
+                            SignatoryFor(l.performer_id, in.signer == consent::Signer::kEstate));
   FIGURANT_RETURN_IF_ERROR(CheckDisclosureUnchanged(l, signer));
-  FIGURANT_ASSIGN_OR_RETURN(consent::ConsentRecord rec, SignDraft(l, signer, representation));
-  FIGURANT_RETURN_IF_ERROR(StoreSignedConsent(rec, /*custodial=*/true));
-  const registry::Performer& performer = signer.performer;
+  FIGURANT_ASSIGN_OR_RETURN(consent::ConsentRecord rec, CheckSignedRecord(l, signer, in));
+  FIGURANT_RETURN_IF_ERROR(StoreSignedConsent(rec, /*custodial=*/false));
+  FIGURANT_ASSIGN_OR_RETURN(const std::optional<registry::Consent> stored,
+                            registry_->GetConsent(l.id));
   FIGURANT_ASSIGN_OR_RETURN(ledger::LicenceSignedEvent signed_event,
-                            SignedEventOf(l, performer.synthetic, rec.signed_at));
+                            SignedEventOf(l, signer.performer.synthetic, rec.signed_at, stored));
   FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::ToEntry(signed_event)));
+  return GetLicence(l.id);
+}
+
+Result<LicenceView> Bank::ConfirmCustodialConsent(const registry::Licence& l,
+                                                  const consent::ConsentRecord& in) {
+  FIGURANT_ASSIGN_OR_RETURN(const std::optional<registry::Consent> stored,
+                            registry_->GetConsent(l.id));
+  FIGURANT_ASSIGN_OR_RETURN(const auto confirmed, registry_->GetConsentConfirmation(l.id));
+  if (!stored || !stored->custodial || confirmed) {
+    return FailedPrecondition("licence " + l.id +
+                              " is active and its consent was signed by its signer's own key; "
+                              "changed terms need a new draft");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(
+      Signatory signer,
+      SignatoryFor(l.performer_id, stored->signer == registry::SignerKind::kEstate));
+  consent::ConsentRecord rec = in;
+  // Re-confirmation signs the consent as it stands: the draft's time rule does not apply.
+  registry::Licence as_drafted = l;
+  as_drafted.created_at = stored->signed_at;
+  FIGURANT_ASSIGN_OR_RETURN(rec, CheckSignedRecord(as_drafted, signer, in));
+  registry::ConsentConfirmation c{
+      l.id,           rec.signed_at, internal::ToRegistry(rec.signer),         rec.signer_id,
+      rec.public_key, rec.signature, internal::ToRegistry(rec.representation), rec.version};
+  FIGURANT_RETURN_IF_ERROR(registry_->InsertConsentConfirmation(c));
+  ledger::LicenceSignedEvent e;
+  FIGURANT_ASSIGN_OR_RETURN(e, SignedEventOf(l, signer.performer.synthetic, rec.signed_at, {}));
+  e.consent = internal::LedgerConsentOf(rec, /*custodial=*/false);
+  FIGURANT_RETURN_IF_ERROR(RecordLicenceEvent(ledger::ToEntry(e)));
   return GetLicence(l.id);
 }
 
@@ -1136,12 +1537,24 @@ Status Bank::Reconcile() {
   facts_ = std::make_unique<internal::LedgerFacts>();
   FIGURANT_RETURN_IF_ERROR(facts_->CatchUp(*ledger_));
   std::vector<std::pair<ledger::EntryType, std::string>> missing;
+  // Keys before the consents they verify.
+  FIGURANT_ASSIGN_OR_RETURN(const auto keys, registry_->ListAllSignerKeys());
+  for (const registry::SignerKey& k : keys) {
+    const ledger::KeyEnrolledEvent enrolled = EnrolledEventOf(k);
+    const ledger::KeyPeriod* period = facts_->keys().Find(enrolled.public_key);
+    if (period == nullptr) missing.push_back(ledger::ToEntry(enrolled));
+    if (k.revoked_from && (period == nullptr || !period->revoked_from)) {
+      missing.push_back(ledger::ToEntry(RevokedEventOf(k)));
+    }
+  }
   FIGURANT_ASSIGN_OR_RETURN(auto licences, registry_->ListLicences(std::nullopt));
   for (const registry::Licence& l : licences) {
     if (!l.signed_at) continue;
     if (!facts_->HasSignature(l.id)) {
       FIGURANT_ASSIGN_OR_RETURN(registry::Performer p, registry_->GetPerformer(l.performer_id));
-      FIGURANT_ASSIGN_OR_RETURN(auto signed_event, SignedEventOf(l, p.synthetic, *l.signed_at));
+      FIGURANT_ASSIGN_OR_RETURN(const auto consent, registry_->GetConsent(l.id));
+      FIGURANT_ASSIGN_OR_RETURN(auto signed_event,
+                                SignedEventOf(l, p.synthetic, *l.signed_at, consent));
       missing.push_back(ledger::ToEntry(signed_event));
     }
     if (l.revoked_from && !facts_->HasRevocation(l.id)) {

@@ -11,8 +11,13 @@
 //   KEYS/bank.ed25519         the bank's signing key (ledger batch heads)
 //   KEYS/master.key           the master key wrapping performers' data keys (docs/store.md)
 //   KEYS/data/                performers' wrapped data keys
-//   KEYS/performers/          custodial Ed25519 keys of performers, one file per performer
-//   KEYS/estates/             custodial Ed25519 keys of estates
+//   KEYS/performers/          custodial Ed25519 keys of performers made before registry schema v4
+//   KEYS/estates/             custodial Ed25519 keys of estates, likewise (both destroyed when such
+//                             a bank is opened: docs/keys.md, "Banks made before enrolment")
+//
+// Keys the bank never holds (docs/keys.md): performers and estates enrol the public half of a key
+// they keep on their own device (InviteSigner, EnrolKey) and sign consents there; the bank verifies
+// and records them (SignLicenceWith).
 //
 // Every mutating method is one registry transaction: on failure nothing is written. Key files are
 // written (atomically) before the transaction that references them, so a crash can leave at most
@@ -26,9 +31,11 @@
 #include <string>
 #include <vector>
 
+#include "bank/enrolment.h"
 #include "consent/check.h"
 #include "consent/consent_record.h"
 #include "consent/disclosure.h"
+#include "consent/offer.h"
 #include "consent/production_declaration.h"
 #include "consent/statement.h"
 #include "consent/terms.h"
@@ -47,8 +54,25 @@ namespace internal {
 class LedgerFacts;
 }
 
-// An Ed25519 public key (a studio's). [Units: bytes]
+// An Ed25519 public key (a studio's, a signer's). [Units: bytes]
 using Ed25519PublicKey = std::array<uint8_t, kEd25519PublicKeyBytes>;
+using Ed25519Signature = std::array<uint8_t, kEd25519SignatureBytes>;
+
+// How far a consent's signed_at may be from the bank's clock when SignLicenceWith records it: a
+// signer may sign offline and hand the signature file over later, but not days later, and a
+// device clock may run a little fast. [Units: seconds]
+inline constexpr int64_t kSignatureMaxAgeS = 2 * 24 * 3600;
+inline constexpr int64_t kSignatureMaxAheadS = 5 * 60;
+
+// A new enrolment code as handed to the signer. The code is shown once and never stored (the
+// registry keeps its SHA-256).
+struct Invitation {
+  std::string code;  // NewEnrolmentCode's form
+  std::string performer_id;
+  consent::Signer signer = consent::Signer::kPerformer;
+  std::string signer_id;  // the performer's id, or their estate's
+  UnixSeconds expires_at = 0;
+};
 
 // How far ahead of the bank's clock a signer's device may date a statement, and how long a signed
 // statement may wait before it is handed to the bank. [Units: s]
@@ -117,6 +141,8 @@ inline constexpr std::string_view kUnrepresentedWideGrant = "unrepresented_wide_
 inline constexpr std::string_view kWideGrant = "wide_grant";
 inline constexpr std::string_view kEstate = "signed_by_estate";
 inline constexpr std::string_view kSignatureInvalid = "signature_invalid";
+// Signed with a key the bank held (a bank made before enrolment), not re-confirmed by the signer.
+inline constexpr std::string_view kCustodialSignature = "custodial_signature";
 }  // namespace flag
 
 // A licence as people see it: stored row, parsed terms, consent record and derived flags.
@@ -200,18 +226,29 @@ class Bank {
   static Result<std::unique_ptr<Bank>> Init(const std::filesystem::path& dir, const Clock& clock,
                                             bool* created = nullptr,
                                             const BankOptions& options = {});
+  // Both then destroy, once, the private keys a bank made before enrolment held for performers
+  // and estates (KEYS/performers, KEYS/estates): overwritten, deleted and recorded as destroyed
+  // (crypto-shredding, as erasure does; docs/keys.md "Banks made before enrolment"). Their public
+  // keys stay in the registry, so consents signed with them still verify; those consents are
+  // flagged custodial_signature until their signer re-confirms them (SignLicenceWith).
+  //
   // Opens an existing bank. NotFound naming the directory when it holds no registry.
   static Result<std::unique_ptr<Bank>> Open(const std::filesystem::path& dir, const Clock& clock,
                                             const BankOptions& options = {});
   ~Bank();
 
   const BankPaths& paths() const { return paths_; }
+  // The bank-held key files this Init or Open destroyed (empty but for the first opening of a bank
+  // made before enrolment), for the caller to tell its user once.
+  const std::vector<std::filesystem::path>& destroyed_custodial_keys() const {
+    return destroyed_custodial_keys_;
+  }
   registry::Registry& registry() { return *registry_; }
   const Clock& clock() const { return clock_; }
 
   // ---- performers
-  // Creates the performer's signing key (custodial) and their row. InvalidArgument on an empty
-  // name or a malformed email.
+  // Records the performer (no key: they enrol their own, InviteSigner). InvalidArgument on an
+  // empty name or a malformed email.
   Result<registry::Performer> AddPerformer(const NewPerformer& p);
   // Records a date of death, in the registry and then as a `performer_deceased` ledger event (a
   // crash between the two is caught up when the ledger is next opened). From that date only
@@ -219,9 +256,46 @@ class Bank {
   // FailedPrecondition for another date (a recorded death never changes), InvalidArgument for a
   // date in the future.
   Status MarkDeceased(const std::string& performer_id, const Date& date);
-  // Registers the performer's estate with its own signing key. AlreadyExists when one exists.
+  // Registers the performer's estate (no key: it enrols its own). AlreadyExists when one exists.
   Result<registry::Estate> RegisterEstate(const std::string& performer_id, const std::string& name);
   Result<Retention> RetentionOf(const std::string& performer_id);
+
+  // ---- enrolment: keys the bank never holds (docs/keys.md, "Enrolment")
+  // Issues a one-time enrolment code with which the performer (or, with Signer::kEstate, their
+  // registered estate) enrols a public key. Only the code's SHA-256 is stored. `expires_at`
+  // defaults to now + kDefaultEnrolmentDays. NotFound for an unknown performer; FailedPrecondition
+  // for an erased one or an estate not registered; InvalidArgument for an expiry not after now.
+  Result<Invitation> InviteSigner(const std::string& performer_id, consent::Signer signer,
+                                  std::optional<UnixSeconds> expires_at = std::nullopt);
+  // Enrols `public_key` for the signer the code was issued to: in one transaction the code is
+  // used and the key recorded, valid from now; then the `key_enrolled` ledger event is appended
+  // (a crash between the two is caught up on the next ledger open). `code` as typed (untrusted:
+  // NormaliseEnrolmentCode). `proof`, when given, must be the new key's signature over
+  // EnrolmentProofMessage. Refused without naming the performer: InvalidArgument for a malformed
+  // code or a proof that does not verify, PermissionDenied for an unknown, used or expired code.
+  // FailedPrecondition (code left unused) when the signer already has a current key: a lost key
+  // is replaced with ReplaceKey. AlreadyExists when the key is enrolled already.
+  Result<registry::SignerKey> EnrolKey(std::string_view code, const Ed25519PublicKey& public_key,
+                                       const std::optional<Ed25519Signature>& proof = {});
+  // Registers a union or counsel with the public half of its own key (it keeps the private half):
+  // the `representative_registered` ledger event, then the row. InvalidArgument for an empty name.
+  Result<registry::Representative> AddRepresentative(registry::RepresentativeKind kind,
+                                                     const std::string& name,
+                                                     const Ed25519PublicKey& public_key);
+  // Replaces a signer's lost key (docs/keys.md, "Lost keys"): `code` is a new enrolment code issued
+  // to the signer (the checks of EnrolKey), the signer must have a current key, and `confirmation`
+  // must be representative `representative_id`'s signature over ReplacementMessage(signer, signer
+  // id, performer, old key, new key, code hash). In one transaction the code is used, the old key's
+  // period ends now and the new key's begins; then `key_revoked` and `key_enrolled` (how
+  // replacement) are appended. Consents signed earlier with the old key stay valid.
+  // PermissionDenied for a bad code or a confirmation that does not verify; NotFound for an
+  // unknown representative; FailedPrecondition when the signer has no key to replace.
+  Result<registry::SignerKey> ReplaceKey(std::string_view code, const Ed25519PublicKey& new_key,
+                                         const std::string& representative_id,
+                                         const Ed25519Signature& confirmation);
+  // Every key the signer enrolled, oldest first, with its period.
+  Result<std::vector<registry::SignerKey>> KeysOf(consent::Signer signer,
+                                                  const std::string& signer_id);
 
   // ---- doubles: scan ingest results, encrypted in the store
   // Encrypts the imported asset into the performer's store and records the double. The blob is
@@ -278,11 +352,24 @@ class Bank {
   // performer's language. Nothing is written on failure.
   Result<LicenceView> DraftLicence(const std::string& performer_id, const std::string& studio_id,
                                    std::string_view terms_text, std::string_view source);
-  // Signs the draft: records the exact disclosure, its SHA-256, the terms hash, language, time,
-  // representation and an Ed25519 signature by the performer's key — or, with `as_estate`, by
-  // the estate's key (required once the performer is deceased).
-  Result<LicenceView> SignLicence(const std::string& licence_id, const std::string& performer_id,
-                                  consent::Representation representation, bool as_estate);
+  // What the signer of a draft is asked to sign on their own device (consent::OfferJson): the
+  // draft's canonical terms and exact disclosure, addressed to the performer or, once they are
+  // deceased, their estate. FailedPrecondition when the licence is not a draft or nobody can sign
+  // it now.
+  Result<consent::Offer> OfferFor(const std::string& licence_id);
+  // Records a consent the signer made on their own device (a ConsentSignature file, or a test
+  // playing the device). For a draft: the record must name the draft's licence, performer, studio,
+  // terms and disclosure SHA-256 and language, the signer who may sign now (the performer, or
+  // their estate once they are deceased), and a signed_at not before the draft was made and
+  // within kSignatureMaxAgeS before / kSignatureMaxAheadS after now (InvalidArgument naming the
+  // field otherwise); its key must be the signer's key enrolled and valid at signed_at in the
+  // ledger (PermissionDenied saying why otherwise) and the signature must verify
+  // (InvalidArgument). The consent is stored (custodial: no) with the draft's disclosure text,
+  // the licence becomes active, and `licence_signed` carrying the consent is appended.
+  // For an active licence whose consent is custodial, the same checks re-confirm it: the
+  // confirmation is stored and a `licence_signed` entry with the new consent appended; the flag
+  // custodial_signature goes. FailedPrecondition for any other licence.
+  Result<LicenceView> SignLicenceWith(const consent::ConsentRecord& signed_record);
   // Revokes an active, revocable licence. The revocation applies from `effective`, which must be
   // at least the notice period after today; default: today + notice. InvalidArgument naming the
   // earliest allowed date when `effective` is too early; FailedPrecondition when irrevocable.
@@ -341,6 +428,14 @@ class Bank {
   Bank(BankPaths paths, const Clock& clock, std::unique_ptr<registry::Registry> registry,
        std::unique_ptr<store::KeyRing> keys);
   Result<LicenceView> MakeView(registry::Licence licence);
+  // A stored consent (or its re-confirmation) verified, and whether it is custodial.
+  struct ConsentCheck {
+    Status verified;
+    bool custodial = false;
+  };
+  Result<ConsentCheck> CheckStoredConsent(const registry::Licence& licence,
+                                          const registry::Performer& performer,
+                                          const registry::Consent& stored);
   // The ledger's facts, opening (and reconciling) the ledger when it is not open yet.
   Result<const internal::LedgerFacts*> Facts();
   // OK when `declared` is well formed, signed with its studio's registered key, verifies and
@@ -352,23 +447,33 @@ class Bank {
                                     const registry::Studio& studio, bool for_estate,
                                     std::string_view source);
 
-  // SignLicence's stages, in order. Nothing is written before StoreSignedConsent.
+  // SignLicenceWith's stages, in order. Nothing is written before StoreSignedConsent.
   struct Signatory;
+  // The record checked against the draft and the signer (SignLicenceWith's rules), with the
+  // draft's disclosure text filled in.
+  Result<consent::ConsentRecord> CheckSignedRecord(const registry::Licence& licence,
+                                                   const Signatory& signer,
+                                                   const consent::ConsentRecord& in);
+  Result<LicenceView> ConfirmCustodialConsent(const registry::Licence& licence,
+                                              const consent::ConsentRecord& in);
   // The licence, when it is a draft granted by `performer_id`.
   Result<registry::Licence> DraftAwaitingSignature(const std::string& licence_id,
                                                    const std::string& performer_id);
-  // The performer, or their estate when `as_estate`, allowed to sign now, and their key file.
+  // The performer, or their estate when `as_estate`, allowed to sign now.
   Result<Signatory> SignatoryFor(const std::string& performer_id, bool as_estate);
   // FailedPrecondition when the disclosure the signer would now be shown differs from the draft's.
   Status CheckDisclosureUnchanged(const registry::Licence& draft, const Signatory& signer);
-  // The consent record for `draft`, signed now with the signer's custodial key.
-  Result<consent::ConsentRecord> SignDraft(const registry::Licence& draft, const Signatory& signer,
-                                           consent::Representation representation);
   // Stores the consent, marks the licence active and appends its `signed` event, atomically.
   // `custodial`: signed with a key the bank held.
   Status StoreSignedConsent(const consent::ConsentRecord& record, bool custodial);
 
+  // The enrolment code behind `typed`, unused and unexpired (EnrolKey's refusals otherwise).
+  Result<registry::EnrolmentCode> UsableCode(std::string_view typed);
+  // The custodial migration (Init, Open): destroys the key files and records it, once.
+  Status DestroyCustodialKeys();
+
   BankPaths paths_;
+  std::vector<std::filesystem::path> destroyed_custodial_keys_;
   const Clock& clock_;
   KeyPassphrase key_passphrase_;  // seals and opens bank.ed25519 (BankOptions::store.passphrase)
   std::unique_ptr<registry::Registry> registry_;

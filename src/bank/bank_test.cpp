@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <tuple>
 
+#include "bank/device.h"
 #include "core/file.h"
 #include "core/ids.h"
+#include "ledger/consent_audit.h"
 #include "registry/internal/sqlite.h"
 
 namespace figurant::bank {
@@ -79,9 +81,23 @@ class BankTest : public ::testing::Test {
                      consent::Representation rep = consent::Representation::kUnion) {
     auto d = bank_->DraftLicence(performer_.id, studio_.id, terms, "terms.json");
     EXPECT_TRUE(d.ok()) << d.status().ToString();
-    auto s = bank_->SignLicence(d->licence.id, performer_.id, rep, false);
+    auto s = devices_.Sign(*bank_, d->licence.id, rep);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return *s;
+  }
+
+  // The record `signer_id`'s device would sign for `licence_id` now, with the offer's parties
+  // replaced by `performer_id` and `signer` when given (to sign as someone who may not).
+  consent::ConsentRecord SignedAs(const std::string& licence_id, const std::string& performer_id,
+                                  consent::Signer signer, const std::string& signer_id) {
+    auto offer = bank_->OfferFor(licence_id);
+    EXPECT_TRUE(offer.ok()) << offer.status().ToString();
+    offer->performer_id = performer_id;
+    offer->signer = signer;
+    offer->signer_id = signer_id;
+    auto r = devices_.SignOffer(*offer, consent::Representation::kNone, clock_.Now());
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return *r;
   }
 
   CheckRequest Request() {
@@ -95,6 +111,7 @@ class BankTest : public ::testing::Test {
   fs::path dir_;
   SigningKeyPair studio_key_{};  // the studio's own, never in the bank
   std::unique_ptr<Bank> bank_;
+  Device devices_;  // the performers' and estates' own keys, never in the bank
   registry::Performer performer_;
   registry::Studio studio_;
   registry::Production production_;
@@ -108,7 +125,9 @@ TEST_F(BankTest, InitCreatesLayoutAndIsIdempotent) {
   EXPECT_EQ(DefaultKeysDir(dir_ / ""), keys);
   EXPECT_FALSE(fs::exists(dir_ / "keys"));
   EXPECT_TRUE(fs::exists(keys / "bank.ed25519"));
-  EXPECT_TRUE(fs::exists(keys / "performers" / (performer_.id + ".ed25519")));
+  // The bank holds no performer's key: they enrol their own.
+  EXPECT_FALSE(fs::exists(keys / "performers" / (performer_.id + ".ed25519")));
+  EXPECT_TRUE(performer_.public_key.empty());
   EXPECT_EQ(fs::status(keys).permissions() & fs::perms::all, fs::perms::owner_all);
   EXPECT_EQ(fs::status(dir_ / "figurant.db").permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
@@ -222,13 +241,15 @@ TEST_F(BankTest, BadInputMessagesNameTheFieldNotACommandLineFlag) {
     EXPECT_EQ(status.message().find("--"), std::string::npos) << status.message();
   }
   // Signing for a deceased performer without their estate: the reason, not the flag to use.
+  ASSERT_TRUE(devices_.Enrol(*bank_, performer_.id).ok());
   ASSERT_TRUE(bank_->MarkDeceased(performer_.id, clock_.Today()).ok());
   ASSERT_TRUE(bank_->RegisterEstate(performer_.id, "Succession Diallo").ok());
   auto draft = bank_->DraftLicence(performer_.id, studio_.id, Terms(), "terms.json");
   ASSERT_TRUE(draft.ok()) << draft.status().ToString();
-  Status by_performer =
-      bank_->SignLicence(draft->licence.id, performer_.id, consent::Representation::kUnion, false)
-          .status();
+  Status by_performer = bank_
+                            ->SignLicenceWith(SignedAs(draft->licence.id, performer_.id,
+                                                       consent::Signer::kPerformer, performer_.id))
+                            .status();
   EXPECT_EQ(by_performer.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(by_performer.message().find("only their estate can sign"), std::string::npos);
   EXPECT_EQ(by_performer.message().find("--"), std::string::npos) << by_performer.message();
@@ -272,17 +293,27 @@ TEST_F(BankTest, SignedLicenceVerifiesAndAllowsTheUse) {
 
 TEST_F(BankTest, OnlyTheLicensorCanSignAndOnlyOnce) {
   auto other = *bank_->AddPerformer({"Someone Else", {}, consent::Language::kEnglish, false});
+  ASSERT_TRUE(devices_.Enrol(*bank_, other.id).ok());
   auto d = *bank_->DraftLicence(performer_.id, studio_.id, Terms(), "t.json");
-  EXPECT_EQ(bank_->SignLicence(d.licence.id, other.id, consent::Representation::kNone, false)
+  EXPECT_EQ(
+      bank_
+          ->SignLicenceWith(SignedAs(d.licence.id, other.id, consent::Signer::kPerformer, other.id))
+          .status()
+          .code(),
+      StatusCode::kPermissionDenied);
+  // Their own key, but naming the licensor: not the licensor's enrolled key.
+  EXPECT_EQ(bank_
+                ->SignLicenceWith(
+                    SignedAs(d.licence.id, performer_.id, consent::Signer::kPerformer, other.id))
                 .status()
                 .code(),
             StatusCode::kPermissionDenied);
-  ASSERT_TRUE(
-      bank_->SignLicence(d.licence.id, performer_.id, consent::Representation::kNone, false).ok());
-  EXPECT_EQ(bank_->SignLicence(d.licence.id, performer_.id, consent::Representation::kNone, false)
-                .status()
-                .code(),
-            StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(devices_.Enrol(*bank_, performer_.id).ok());
+  const consent::ConsentRecord again =
+      SignedAs(d.licence.id, performer_.id, consent::Signer::kPerformer, performer_.id);
+  ASSERT_TRUE(devices_.Sign(*bank_, d.licence.id).ok());
+  EXPECT_EQ(bank_->OfferFor(d.licence.id).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(bank_->SignLicenceWith(again).status().code(), StatusCode::kFailedPrecondition);
 }
 
 TEST_F(BankTest, TamperedTermsInTheDatabaseAreDetected) {
@@ -391,12 +422,14 @@ TEST_F(BankTest, DeceasedPerformerNeedsTheirEstate) {
   auto d = *bank_->DraftLicence(performer_.id, studio_.id, Terms(), "t.json");
   EXPECT_NE(d.licence.disclosure.find("succession de Amina Diallo (Succession Diallo)"),
             std::string::npos);
-  EXPECT_EQ(
-      bank_->SignLicence(d.licence.id, performer_.id, consent::Representation::kCounsel, false)
-          .status()
-          .code(),
-      StatusCode::kFailedPrecondition);
-  auto s = bank_->SignLicence(d.licence.id, performer_.id, consent::Representation::kCounsel, true);
+  ASSERT_TRUE(devices_.Enrol(*bank_, performer_.id).ok());
+  EXPECT_EQ(bank_
+                ->SignLicenceWith(SignedAs(d.licence.id, performer_.id, consent::Signer::kPerformer,
+                                           performer_.id))
+                .status()
+                .code(),
+            StatusCode::kFailedPrecondition);
+  auto s = devices_.Sign(*bank_, d.licence.id, consent::Representation::kCounsel);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_TRUE(s->signature_valid) << s->signature_problem;
   EXPECT_TRUE(bank_->Check(Request())->decision.allowed);
@@ -619,6 +652,124 @@ TEST_F(BankTest, ARevocationByAnotherProcessIsHonouredByTheNextCheck) {
   EXPECT_EQ(bank_->RevokeLicence(l.licence.id, std::nullopt).status().code(),
             StatusCode::kFailedPrecondition);
   EXPECT_EQ((*(*other)->Ledger())->head().root, (*bank_->Ledger())->head().root);
+// Enrolment (docs/keys.md): a code is single use, expires, is stored hashed, and refusing it names
+// no performer.
+TEST_F(BankTest, EnrolmentCodesAreSingleUseExpireAndNameNoPerformer) {
+  auto inv = bank_->InviteSigner(performer_.id, consent::Signer::kPerformer);
+  ASSERT_TRUE(inv.ok()) << inv.status().ToString();
+  EXPECT_EQ(inv->code.size(), 29u);  // 24 base32 characters in six groups of four
+  EXPECT_EQ(inv->expires_at, clock_.Now() + 7 * 24 * 3600);
+  const auto normalised = NormaliseEnrolmentCode(inv->code);
+  ASSERT_TRUE(normalised.ok());
+  auto stored = bank_->registry().GetEnrolmentCode(EnrolmentCodeHash(*normalised));
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->performer_id, performer_.id);
+  EXPECT_NE(inv->code, bank_->InviteSigner(performer_.id, consent::Signer::kPerformer)->code);
+
+  const SigningKeyPair key = GenerateSigningKeyPair();
+  const SigningKeyPair other = GenerateSigningKeyPair();
+  EXPECT_EQ(bank_->EnrolKey("not a code", key.public_key).status().code(),
+            StatusCode::kInvalidArgument);
+  Status unknown = bank_->EnrolKey(NewEnrolmentCode(), key.public_key).status();
+  EXPECT_EQ(unknown.code(), StatusCode::kPermissionDenied);
+  // Typed in lower case with spaces: the same code.
+  std::string typed = inv->code;
+  for (char& c : typed) c = c == '-' ? ' ' : static_cast<char>(std::tolower(c));
+  auto enrolled = bank_->EnrolKey(typed, key.public_key);
+  ASSERT_TRUE(enrolled.ok()) << enrolled.status().ToString();
+  EXPECT_EQ(enrolled->signer_id, performer_.id);
+  EXPECT_EQ(enrolled->valid_from, clock_.Now());
+  Status used = bank_->EnrolKey(inv->code, other.public_key).status();
+  EXPECT_EQ(used.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(used.message().find("used already"), std::string::npos);
+  for (const Status& s : {unknown, used}) {
+    EXPECT_EQ(s.message().find(performer_.id), std::string::npos) << s.message();
+  }
+  // A second key needs the lost-key path; the code is not spent on the refusal.
+  auto second = bank_->InviteSigner(performer_.id, consent::Signer::kPerformer);
+  Status again = bank_->EnrolKey(second->code, other.public_key).status();
+  EXPECT_EQ(again.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(again.message().find("union or counsel"), std::string::npos);
+  // Expiry.
+  auto soon = bank_->InviteSigner(performer_.id, consent::Signer::kPerformer, clock_.Now() + 60);
+  EXPECT_EQ(
+      bank_->InviteSigner(performer_.id, consent::Signer::kPerformer, clock_.Now()).status().code(),
+      StatusCode::kInvalidArgument);
+  clock_.Set(clock_.Now() + 60);
+  Status expired = bank_->EnrolKey(soon->code, other.public_key).status();
+  EXPECT_EQ(expired.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(expired.message().find("expired"), std::string::npos);
+  // The enrolment is in the ledger, for auditors.
+  auto facts_key = bank_->KeysOf(consent::Signer::kPerformer, performer_.id);
+  ASSERT_EQ(facts_key->size(), 1u);
+  int enrolled_entries = 0;
+  ASSERT_TRUE((*bank_->Ledger())
+                  ->ForEach([&](const ledger::Entry& e) {
+                    if (e.type == ledger::EntryType::kKeyEnrolled) ++enrolled_entries;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(enrolled_entries, 1);
+}
+
+TEST_F(BankTest, EnrolmentProofOfPossessionMustVerify) {
+  const SigningKeyPair key = GenerateSigningKeyPair();
+  auto inv = bank_->InviteSigner(performer_.id, consent::Signer::kPerformer);
+  const std::string hash = EnrolmentCodeHash(*NormaliseEnrolmentCode(inv->code));
+  const Ed25519Signature wrong = SignDetached("something else", key);
+  EXPECT_EQ(bank_->EnrolKey(inv->code, key.public_key, wrong).status().code(),
+            StatusCode::kInvalidArgument);
+  const Ed25519Signature proof = SignDetached(EnrolmentProofMessage(hash, key.public_key), key);
+  EXPECT_TRUE(bank_->EnrolKey(inv->code, key.public_key, proof).ok());
+}
+
+// SignLicenceWith's rules, one by one, each leaving the draft a draft.
+TEST_F(BankTest, ASignatureFromTheDeviceIsCheckedAgainstTheDraftAndTheEnrolledKey) {
+  auto d = *bank_->DraftLicence(performer_.id, studio_.id, Terms(), "t.json");
+  ASSERT_TRUE(devices_.Enrol(*bank_, performer_.id).ok());
+  const auto good =
+      SignedAs(d.licence.id, performer_.id, consent::Signer::kPerformer, performer_.id);
+  std::vector<std::pair<std::string, consent::ConsentRecord>> bad;
+  bad.emplace_back("terms_sha256", good);
+  bad.back().second.terms_sha256 = Sha256Hex("other terms");
+  bad.emplace_back("disclosure_sha256", good);
+  bad.back().second.disclosure_sha256 = Sha256Hex("other text");
+  bad.emplace_back("language", good);
+  bad.back().second.language = consent::Language::kEnglish;
+  bad.emplace_back("signed_at", good);
+  bad.back().second.signed_at = clock_.Now() - kSignatureMaxAgeS - 1;
+  bad.emplace_back("signed_at", good);
+  bad.back().second.signed_at = clock_.Now() + kSignatureMaxAheadS + 1;
+  bad.emplace_back("does not verify", good);
+  bad.back().second.representation = consent::Representation::kCounsel;  // not what was signed
+  for (const auto& [what, record] : bad) {
+    const Status s = bank_->SignLicenceWith(record).status();
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << what << ": " << s.ToString();
+    EXPECT_NE(s.message().find(what), std::string::npos) << s.message();
+  }
+  // A key that is not the performer's enrolled key.
+  consent::ConsentRecord forged = good;
+  const SigningKeyPair k = GenerateSigningKeyPair();
+  forged.signature.clear();
+  ASSERT_TRUE(consent::SignConsent(forged, d.licence.terms_json, k).ok());
+  forged.disclosure_text.clear();
+  const Status not_enrolled = bank_->SignLicenceWith(forged).status();
+  EXPECT_EQ(not_enrolled.code(), StatusCode::kPermissionDenied) << not_enrolled.ToString();
+  EXPECT_NE(not_enrolled.message().find("never enrolled"), std::string::npos);
+  EXPECT_EQ(bank_->GetLicence(d.licence.id)->licence.state, registry::LicenceState::kDraft);
+
+  auto v = bank_->SignLicenceWith(good);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_TRUE(v->signature_valid) << v->signature_problem;
+  EXPECT_FALSE(v->consent->custodial);
+  EXPECT_EQ(v->consent->version, consent::kConsentMessageV2);
+  EXPECT_EQ(std::count(v->flags.begin(), v->flags.end(), flag::kCustodialSignature), 0);
+  // The ledger carries the consent, re-verifiable without the bank.
+  ledger::ConsentAuditor audit;
+  ASSERT_TRUE(
+      (*bank_->Ledger())->ForEach([&](const ledger::Entry& e) { return audit.Add(e); }).ok());
+  EXPECT_EQ(audit.report().verified, 1u);
+  EXPECT_EQ(audit.report().custodial, 0u);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "bank/bank.h"
+#include "bank/device.h"
 #include "core/file.h"
 #include "core/ids.h"
 #include "crowd/scene_spec.h"
@@ -144,6 +145,11 @@ struct DemoBank {
   std::unique_ptr<bank::Bank> bank;
   registry::Studio studio;
   registry::Production production;
+  // Stands for the performers' own devices: each performer's private key is kept in the demo's
+  // devices/ folder, beside (never inside) the bank, which only ever sees the public halves and
+  // the signatures. Enrolment and signing go through the same path as the CLI's: performer
+  // invite and enrol, licence offer, key sign, licence sign --signature.
+  std::unique_ptr<bank::Device> devices;
 };
 
 // The studio's own key pair, in the demo's directory beside (never inside) the bank: a real studio
@@ -160,6 +166,8 @@ Result<SigningKeyPair> StudioKey(const DemoOptions& o, std::ostream& out) {
 // Chapter 1: a new bank with a studio and its production, declared and signed by the studio.
 Result<DemoBank> OpenDemoBank(const DemoOptions& o, const Clock& clock, std::ostream& out) {
   DemoBank b;
+  FIGURANT_RETURN_IF_ERROR(EnsurePrivateDirectory(o.dir / "devices"));
+  b.devices = std::make_unique<bank::Device>(o.dir / "devices");
   bool created = false;
   FIGURANT_ASSIGN_OR_RETURN(b.bank, bank::Bank::Init(o.dir / "bank", clock, &created));
   // The demo's stand-in key is on disk anyway; a studio's real key never leaves the studio.
@@ -253,7 +261,7 @@ Result<Signed> Enrol(DemoBank& b, const Bodies& bodies, size_t index, Kind kind,
                             b.bank->DraftLicence(p.id, b.studio.id, terms.dump(), "demo terms"));
   const auto rep = kind == Kind::kBlanketUnrepresented ? consent::Representation::kNone
                                                        : consent::Representation::kUnion;
-  FIGURANT_RETURN_IF_ERROR(b.bank->SignLicence(draft.licence.id, p.id, rep, false).status());
+  FIGURANT_RETURN_IF_ERROR(b.devices->Sign(*b.bank, draft.licence.id, rep).status());
   return Signed{p.id, draft.licence.id, kind};
 }
 

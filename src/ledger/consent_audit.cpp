@@ -102,6 +102,7 @@ Status KeyHistory::CheckValidAt(consent::Signer signer, const std::string& signe
 consent::ConsentRecord RecordOf(const LicenceSignedEvent& e) {
   const SignedConsent& c = *e.consent;
   consent::ConsentRecord r;
+  r.version = c.version;
   r.licence_id = e.licence_id;
   r.performer_id = e.performer_id;
   r.studio_id = e.studio_id;
@@ -160,6 +161,14 @@ Status ConsentAuditor::AuditSigned(const Entry& entry) {
   }
   ++report_.verified;
   return Status::Ok();
+}
+
+Result<ConsentAuditReport> AuditConsents(std::string_view log_bytes,
+                                         const std::array<uint8_t, 32>& bank_public_key) {
+  ConsentAuditor auditor;
+  FIGURANT_RETURN_IF_ERROR(
+      ReadLog(log_bytes, bank_public_key, [&](const Entry& e) { return auditor.Add(e); }).status());
+  return auditor.report();
 }
 
 }  // namespace figurant::ledger

@@ -96,6 +96,11 @@ class ConsentAuditor {
   ConsentAuditReport report_;
 };
 
+// ConsentAuditor over a whole log (an export): ReadLog with the bank's key, every entry audited.
+// DataLoss naming the first bad record, or the first consent that fails.
+Result<ConsentAuditReport> AuditConsents(std::string_view log_bytes,
+                                         const std::array<uint8_t, 32>& bank_public_key);
+
 // The flag every listing shows for a consent signed with a bank-held key.
 inline constexpr std::string_view kCustodialSignature = "custodial_signature";
 

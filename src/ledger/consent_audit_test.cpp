@@ -54,7 +54,7 @@ class ConsentAuditTest : public ::testing::Test {
     r.signed_at = at;
     r.signer_id = "per_1";
     r.representation = consent::Representation::kUnion;
-    consent::SignConsent(r, terms_.dump(), key);
+    EXPECT_TRUE(consent::SignConsent(r, terms_.dump(), key).ok());
     SignedConsent c;
     c.signer_id = "per_1";
     std::copy(r.public_key.begin(), r.public_key.end(), c.public_key.begin());
@@ -62,6 +62,7 @@ class ConsentAuditTest : public ::testing::Test {
     c.terms_sha256 = r.terms_sha256;
     c.disclosure_sha256 = r.disclosure_sha256;
     c.representation = r.representation;
+    c.version = r.version;
     e.consent = c;
     return e;
   }

@@ -18,10 +18,6 @@ constexpr int64_t kMinConsentVersion = 1;
 constexpr int64_t kMaxConsentVersion = 2;
 constexpr size_t kSha256HexDigits = 64;
 
-constexpr figurant::Entry<consent::Signer, std::string_view> kSignerNames[] = {
-    {consent::Signer::kPerformer, "performer"},
-    {consent::Signer::kEstate, "estate"},
-};
 constexpr figurant::Entry<KeyOrigin, std::string_view> kKeyOriginNames[] = {
     {KeyOrigin::kEnrolmentCode, "enrolment_code"},
     {KeyOrigin::kReplacement, "replacement"},
@@ -226,6 +222,13 @@ class FieldReader {
     if (!language) Fail(key, "a language code (en, fr)");
     return language.value_or(consent::Language::kEnglish);
   }
+  consent::Signer SignerField(const char* key) {
+    const std::string text = String(key);
+    if (!status_.ok()) return consent::Signer::kPerformer;
+    const auto signer = consent::ParseSigner(text);
+    if (!signer) Fail(key, "one of performer, estate");
+    return signer.value_or(consent::Signer::kPerformer);
+  }
   consent::Representation RepresentationField(const char* key) {
     const std::string text = String(key);
     if (!status_.ok()) return consent::Representation::kNone;
@@ -344,7 +347,7 @@ void ReadFields(FieldReader& f, LicenceSignedEvent& l) {
   l.terms = f.Object("terms");
   if (f.Has("signature")) {
     SignedConsent c;
-    c.signer = f.Named("signer", kSignerNames);
+    c.signer = f.SignerField("signer");
     c.signer_id = f.String("signer_id");
     c.public_key = f.HexBytes<kEd25519PublicKeyBytes>("public_key");
     c.signature = f.HexBytes<kEd25519SignatureBytes>("signature");
@@ -391,7 +394,7 @@ void ReadFields(FieldReader& f, PerformerDeceasedEvent& p) {
 }
 
 void ReadFields(FieldReader& f, KeyEnrolledEvent& k) {
-  k.signer = f.Named("signer", kSignerNames);
+  k.signer = f.SignerField("signer");
   k.signer_id = f.String("signer_id");
   k.performer_id = f.String("performer");
   k.public_key = f.HexBytes<kEd25519PublicKeyBytes>("public_key");
@@ -405,7 +408,7 @@ void ReadFields(FieldReader& f, KeyEnrolledEvent& k) {
 }
 
 void ReadFields(FieldReader& f, KeyRevokedEvent& k) {
-  k.signer = f.Named("signer", kSignerNames);
+  k.signer = f.SignerField("signer");
   k.signer_id = f.String("signer_id");
   k.performer_id = f.String("performer");
   k.public_key = f.HexBytes<kEd25519PublicKeyBytes>("public_key");

@@ -200,10 +200,13 @@ CREATE TABLE signer_keys (
   public_key      BLOB NOT NULL CHECK (typeof(public_key) = 'blob' AND length(public_key) = 32),
   how             TEXT NOT NULL CHECK (how IN ('enrolment_code', 'replacement', 'custodial')),
   confirmed_by    TEXT REFERENCES representatives(id),
+  code_sha256     TEXT CHECK (code_sha256 IS NULL OR length(code_sha256) = 64),
+  confirmation    BLOB CHECK (confirmation IS NULL OR length(confirmation) = 64),
   valid_from      INTEGER NOT NULL,
   revoked_from    INTEGER,
   revoked_reason  TEXT,
   CHECK ((how = 'replacement') = (confirmed_by IS NOT NULL)),
+  CHECK ((how = 'replacement') = (confirmation IS NOT NULL AND code_sha256 IS NOT NULL)),
   CHECK ((revoked_from IS NULL) = (revoked_reason IS NULL)),
   CHECK (revoked_from IS NULL OR revoked_from >= valid_from)
 );

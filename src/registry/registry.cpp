@@ -883,7 +883,7 @@ Result<EnrolmentCode> ReadEnrolmentCode(const Statement& s) {
 
 constexpr std::string_view kSignerKeyColumns =
     "seq, signer, signer_id, performer_id, public_key, how, confirmed_by, valid_from, "
-    "revoked_from, revoked_reason";
+    "revoked_from, revoked_reason, code_sha256, confirmation";
 
 Result<SignerKey> ReadSignerKey(const Statement& s) {
   RowReader r(s, "signer_keys");
@@ -898,6 +898,8 @@ Result<SignerKey> ReadSignerKey(const Statement& s) {
   k.valid_from = r.Timestamp(7);
   k.revoked_from = r.OptionalTimestamp(8);
   k.revoked_reason = r.OptionalText(9).value_or("");
+  k.code_sha256 = r.OptionalText(10).value_or("");
+  k.confirmation = r.OptionalFixedBlob(11, kSignatureBytes);
   return r.Finish(std::move(k));
 }
 
@@ -980,15 +982,19 @@ Result<int64_t> Registry::InsertSignerKey(const SignerKey& k) {
     FIGURANT_ASSIGN_OR_RETURN(
         Statement s,
         db_->Prepare("INSERT INTO signer_keys (signer, signer_id, performer_id, public_key, how, "
-                     "confirmed_by, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    Status r = s.Bind(1, SignerKindName(k.signer))
-                   .Bind(2, k.signer_id)
-                   .Bind(3, k.performer_id)
-                   .BindBlob(4, k.public_key)
-                   .Bind(5, KeyOriginName(k.how))
-                   .BindOptional(6, NonEmpty(k.confirmed_by))
-                   .Bind(7, k.valid_from)
-                   .Run();
+                     "confirmed_by, valid_from, code_sha256, confirmation) VALUES "
+                     "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    Status r;
+    s.Bind(1, SignerKindName(k.signer))
+        .Bind(2, k.signer_id)
+        .Bind(3, k.performer_id)
+        .BindBlob(4, k.public_key)
+        .Bind(5, KeyOriginName(k.how))
+        .BindOptional(6, NonEmpty(k.confirmed_by))
+        .Bind(7, k.valid_from)
+        .BindOptional(8, NonEmpty(k.code_sha256));
+    BindOptionalBlob(s, 9, k.confirmation);
+    r = s.Run();
     AfterWrite();
     FIGURANT_RETURN_IF_ERROR(InsertError(r, "key of " + k.signer_id));
     FIGURANT_ASSIGN_OR_RETURN(Statement q, db_->Prepare("SELECT last_insert_rowid()"));

@@ -234,7 +234,12 @@ struct SignerKey {
   std::string performer_id;
   Bytes public_key;  // Ed25519, 32 bytes
   KeyOrigin how = KeyOrigin::kEnrolmentCode;
-  std::string confirmed_by;  // representative id; set exactly when how is kReplacement
+  // Set exactly when how is kReplacement: the representative who confirmed it, the enrolment
+  // code's SHA-256 (hex) and the representative's Ed25519 signature (64 bytes) over the
+  // replacement message (docs/keys.md, "Lost keys").
+  std::string confirmed_by;
+  std::string code_sha256;
+  Bytes confirmation;
   UnixSeconds valid_from = 0;
   std::optional<UnixSeconds> revoked_from;  // the first second the key no longer signs
   std::string revoked_reason;               // set exactly when revoked_from is

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "bank/bank.h"
+#include "bank/device.h"
 #include "core/crypto.h"
 #include "core/ids.h"
 #include "scan/scan.h"
@@ -95,9 +96,9 @@ class ShotTestBank : public ::testing::Test {
   Result<std::string> SignLicence(const std::string& performer_id, const nlohmann::json& terms) {
     FIGURANT_ASSIGN_OR_RETURN(const bank::LicenceView draft,
                               bank_->DraftLicence(performer_id, studio_, terms.dump(), "terms"));
+    // The performer signs on their own device (bank/device.h), with a key they enrolled.
     FIGURANT_RETURN_IF_ERROR(
-        bank_->SignLicence(draft.licence.id, performer_id, consent::Representation::kUnion, false)
-            .status());
+        devices_.Sign(*bank_, draft.licence.id, consent::Representation::kUnion).status());
     return draft.licence.id;
   }
 
@@ -105,6 +106,7 @@ class ShotTestBank : public ::testing::Test {
   std::filesystem::path dir_;
   SigningKeyPair studio_key_{};  // the studio's own
   std::unique_ptr<bank::Bank> bank_;
+  bank::Device devices_;  // the performers' own keys
   std::string studio_, production_;
 };
 

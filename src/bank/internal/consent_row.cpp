@@ -1,5 +1,6 @@
 #include "bank/internal/consent_row.h"
 
+#include <algorithm>
 #include <string>
 
 namespace figurant::bank::internal {
@@ -7,6 +8,7 @@ namespace figurant::bank::internal {
 Result<consent::ConsentRecord> RecordOf(const registry::Licence& licence,
                                         const registry::Consent& row) {
   consent::ConsentRecord rec;
+  rec.version = row.version;
   rec.licence_id = row.licence_id;
   rec.performer_id = licence.performer_id;
   rec.studio_id = licence.studio_id;
@@ -26,6 +28,7 @@ Result<consent::ConsentRecord> RecordOf(const registry::Licence& licence,
 
 registry::Consent RowOf(const consent::ConsentRecord& record) {
   registry::Consent row;
+  row.version = record.version;
   row.licence_id = record.licence_id;
   row.disclosure_text = record.disclosure_text;
   row.disclosure_sha256 = record.disclosure_sha256;
@@ -38,6 +41,23 @@ registry::Consent RowOf(const consent::ConsentRecord& record) {
   row.signature = record.signature;
   row.representation = ToRegistry(record.representation);
   return row;
+}
+
+ledger::SignedConsent LedgerConsentOf(const consent::ConsentRecord& record, bool custodial) {
+  ledger::SignedConsent c;
+  c.signer = record.signer;
+  c.signer_id = record.signer_id;
+  std::copy_n(record.public_key.begin(), std::min(record.public_key.size(), c.public_key.size()),
+              c.public_key.begin());
+  std::copy_n(record.signature.begin(), std::min(record.signature.size(), c.signature.size()),
+              c.signature.begin());
+  c.terms_sha256 = record.terms_sha256;
+  c.disclosure_sha256 = record.disclosure_sha256;
+  c.language = record.language;
+  c.representation = record.representation;
+  c.version = record.version;
+  c.custodial = custodial;
+  return c;
 }
 
 Result<consent::Language> LanguageOf(std::string_view code, std::string_view where) {

@@ -13,6 +13,7 @@
 #include "consent/consent_record.h"
 #include "consent/disclosure.h"
 #include "core/status.h"
+#include "ledger/payloads.h"
 #include "registry/registry.h"
 
 namespace figurant::bank::internal {
@@ -26,6 +27,9 @@ Result<consent::ConsentRecord> RecordOf(const registry::Licence& licence,
 // The row that stores `record` (everything but the licence's parties, which the licence row
 // holds).
 registry::Consent RowOf(const consent::ConsentRecord& record);
+
+// The consent record as a licence_signed ledger entry carries it (no disclosure text, no parties).
+ledger::SignedConsent LedgerConsentOf(const consent::ConsentRecord& record, bool custodial);
 
 // A stored language code ("en", "fr") as consent::Language; DataLoss naming `where` otherwise.
 Result<consent::Language> LanguageOf(std::string_view code, std::string_view where);

@@ -108,6 +108,13 @@ Status LedgerFacts::Add(const ledger::Entry& e) {
     case ledger::EntryType::kLicenceSigned: {
       FIGURANT_ASSIGN_OR_RETURN(ledger::LicenceSignedEvent s, ledger::ParseLicenceSigned(e));
       Licence& l = licences_[s.licence_id];  // a later signature of the same licence replaces it
+      const bool custodial_before =
+          l.signed_seq > 0 && (!l.signed_event.consent || l.signed_event.consent->custodial);
+      if (custodial_before && s.consent && !s.consent->custodial) {
+        // The signer re-confirmed a custodial consent: the licence was signed when it was.
+        l.confirmed_seq = e.seq;
+        return Status::Ok();
+      }
       l.signed_seq = e.seq;
       l.signed_event = std::move(s);
       return Status::Ok();
@@ -172,6 +179,11 @@ const ledger::RepresentativeRegisteredEvent* LedgerFacts::Representative(
 bool LedgerFacts::HasSignature(const std::string& licence_id) const {
   const auto it = licences_.find(licence_id);
   return it != licences_.end() && it->second.signed_seq > 0;
+}
+
+bool LedgerFacts::HasConfirmation(const std::string& licence_id) const {
+  const auto it = licences_.find(licence_id);
+  return it != licences_.end() && it->second.confirmed_seq.has_value();
 }
 
 bool LedgerFacts::HasRevocation(const std::string& licence_id) const {

@@ -49,6 +49,8 @@ class LedgerFacts {
                                             const ledger::Ledger::Events& events);
 
   bool HasSignature(const std::string& licence_id) const;
+  // Whether a custodial consent to the licence was re-confirmed by its signer.
+  bool HasConfirmation(const std::string& licence_id) const;
   bool HasRevocation(const std::string& licence_id) const;
   bool HasErasure(const std::string& performer_id) const;
   bool HasDeath(const std::string& performer_id) const;
@@ -83,6 +85,7 @@ class LedgerFacts {
   struct Licence {
     uint64_t signed_seq = 0;
     ledger::LicenceSignedEvent signed_event;
+    std::optional<uint64_t> confirmed_seq;  // a custodial consent re-confirmed by its signer
     std::optional<uint64_t> revoked_seq;
     Date revoked_from;
   };
