@@ -652,6 +652,8 @@ TEST_F(BankTest, ARevocationByAnotherProcessIsHonouredByTheNextCheck) {
   EXPECT_EQ(bank_->RevokeLicence(l.licence.id, std::nullopt).status().code(),
             StatusCode::kFailedPrecondition);
   EXPECT_EQ((*(*other)->Ledger())->head().root, (*bank_->Ledger())->head().root);
+}
+
 // Enrolment (docs/keys.md): a code is single use, expires, is stored hashed, and refusing it names
 // no performer.
 TEST_F(BankTest, EnrolmentCodesAreSingleUseExpireAndNameNoPerformer) {
