@@ -14,6 +14,8 @@
 #include "api/routes.h"
 #include "api_harness.h"
 #include "cli_harness.h"
+#include "consent/offer.h"
+#include "core/file.h"
 
 namespace figurant::testing {
 namespace {
@@ -29,7 +31,17 @@ const std::string kNotFoundBody =
 // operator, each with a device (its private key) held by the test.
 class ApiServerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
+  // The shared bank is made by the first test that runs, so that a failure to make it fails that
+  // test and every later one (a failure in SetUpTestSuite would only skip them).
+  void SetUp() override {
+    if (!prepared_) {
+      prepared_ = true;
+      Prepare();
+      ready_ = !HasFailure();
+    }
+    ASSERT_TRUE(ready_) << "the shared bank could not be made: see the first test's failures";
+  }
+  static void Prepare() {
     ASSERT_TRUE(InitCrypto().ok());
     dir_ = std::make_unique<TempDir>("api-server");
     bank_ = (dir_->path() / "bank").string();
@@ -39,20 +51,27 @@ class ApiServerTest : public ::testing::Test {
     own_["entry"] = "0";
     other_["entry"] = "99999999";
     devices_["operator"] = AddUser({"--role", "operator"});
-    devices_["performer"] = AddUser({"--role", "performer", "--performer", own_["performer"]});
+    devices_["performer"] = AddPerformerUser(own_["performer"]);
     devices_["studio"] = AddUser({"--role", "studio", "--studio", own_["studio"]});
-    devices_["union"] = AddUser({"--role", "union", "--union", "uni_0123456789abcdef"});
-    other_performer_ = AddUser({"--role", "performer", "--performer", other_["performer"]});
+    const std::string union_key = (dir_->path() / "union.key").string();
+    Json({"key", "new", "--out", union_key}, WithPartyPassphrase());
+    const std::string union_id = Json({"representative", "add", "--kind", "union", "--name",
+                                       "Union U", "--public-key-file", union_key + ".pub"})["id"];
+    devices_["union"] = AddUser({"--role", "union", "--union", union_id});
+    other_performer_ = AddPerformerUser(other_["performer"]);
   }
   static void TearDownTestSuite() { dir_.reset(); }
 
-  static RunResult Run(std::vector<std::string> args, const std::string& now = kNow) {
+  static RunResult Run(std::vector<std::string> args, const std::string& now = kNow,
+                       std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), {"--bank", bank_});
-    return RunFigurant(args, {{"FIGURANT_NOW", now}});
+    env["FIGURANT_NOW"] = now;
+    return RunFigurant(args, env);
   }
-  static json Json(std::vector<std::string> args) {
+  // `env`: WithPartyPassphrase() for commands that make or open a party's key file.
+  static json Json(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), "--json");
-    const RunResult r = Run(args);
+    const RunResult r = Run(args, kNow, std::move(env));
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return json::parse(r.out, nullptr, false);
   }
@@ -72,12 +91,13 @@ class ApiServerTest : public ::testing::Test {
     std::map<std::string, std::string> ids;
     ids["performer"] = Json({"performer", "add", "--name", "Performer " + performer})["id"];
     const std::string key = (dir_->path() / (studio + ".key")).string();
-    Json({"key", "new", "--out", key});
+    Json({"key", "new", "--out", key}, WithPartyPassphrase());
     ids["studio"] = Json(
         {"studio", "add", "--name", "Studio " + studio, "--public-key-file", key + ".pub"})["id"];
     ids["production"] = Json({"production", "add", "--studio", ids["studio"], "--title",
                               "Film " + studio, "--media", "streaming", "--territories", "FR",
-                              "--content", "violence", "--fps", "24", "--studio-key", key})["id"];
+                              "--content", "violence", "--fps", "24", "--studio-key", key},
+                             WithPartyPassphrase())["id"];
     ids["licence"] =
         Json({"licence", "draft", "--performer", ids["performer"], "--studio", ids["studio"],
               "--terms", Terms(ids["production"], studio + ".json")})["id"];
@@ -91,6 +111,32 @@ class ApiServerTest : public ::testing::Test {
     return d;
   }
 
+  // A performer's device: its key enrolled with a one-time code (a performer logs in with the key
+  // they enrolled), then a user for it.
+  static Device AddPerformerUser(const std::string& performer) {
+    Device d = NewDevice();
+    const std::string code = Json({"performer", "invite", performer})["code"];
+    Json({"performer", "enrol", "--code", code, "--public-key", ToHex(d.key.public_key)});
+    d.user = Json({"user", "add", "--role", "performer", "--performer", performer, "--public-key",
+                   ToHex(d.key.public_key)})["id"];
+    return d;
+  }
+  // Signs `licence` with the performer's device key, as `figurant key sign` does: the bank's
+  // offer, the consent record signed on the device, the signature file handed to the bank.
+  static void SignOnDevice(const std::string& licence, const std::string& represented_by = "none") {
+    const std::string offer_file = (dir_->path() / (licence + ".offer.json")).string();
+    const std::string sig_file = (dir_->path() / (licence + ".sig.json")).string();
+    Json({"licence", "offer", licence, "--out", offer_file});
+    const auto offer = consent::ParseOffer(*ReadFile(offer_file), offer_file);
+    ASSERT_TRUE(offer.ok()) << offer.status().ToString();
+    consent::ConsentRecord record = consent::RecordFor(
+        *offer, *consent::ParseRepresentation(represented_by), *ParseTimestamp(kNow));
+    ASSERT_TRUE(consent::SignConsent(record, offer->terms_text, devices_["performer"].key).ok());
+    std::ofstream(sig_file) << consent::ConsentSignatureJson(record);
+    Json({"licence", "sign", licence, "--signature", sig_file});
+  }
+
+  static inline bool prepared_ = false, ready_ = false;
   static std::unique_ptr<TempDir> dir_;
   static std::string bank_;
   static std::map<std::string, std::string> own_, other_;
@@ -443,12 +489,11 @@ TEST_F(ApiServerTest, EveryReplyCarriesTheSecurityHeaders) {
 // Each role's routes do what the CLI does: the same disclosure, the same ledger bytes, the same
 // revocation.
 TEST_F(ApiServerTest, EachRoleSeesAndChangesWhatItShould) {
-  // A licence signed on the bank's side (until performers sign from their own devices).
+  // A licence the performer signed on their own device.
   const std::string signed_licence =
       Json({"licence", "draft", "--performer", own_["performer"], "--studio", own_["studio"],
             "--terms", Terms(own_["production"], "signed.json")})["id"];
-  Json({"licence", "sign", signed_licence, "--performer", own_["performer"], "--represented-by",
-        "union"});
+  SignOnDevice(signed_licence, "union");
   ServeProcess server(bank_, kNow);
   ASSERT_TRUE(server.ok()) << server.error();
   ApiClient client(server.port());
@@ -512,7 +557,7 @@ TEST_F(ApiServerTest, TheCliAppendsToTheLedgerWhileTheServerServes) {
   const std::string licence =
       Json({"licence", "draft", "--performer", own_["performer"], "--studio", own_["studio"],
             "--terms", Terms(own_["production"], "during.json")})["id"];
-  Json({"licence", "sign", licence, "--performer", own_["performer"]});
+  SignOnDevice(licence);
   ServeProcess server(bank_, kNow);
   ASSERT_TRUE(server.ok()) << server.error();
   ApiClient client(server.port());
@@ -568,6 +613,27 @@ TEST_F(ApiServerTest, RefusesANonLoopbackAddressWithoutTls) {
   const RunResult r = Run({"serve", "--listen", "0.0.0.0:0"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("TLS"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace figurant::testing
+
+namespace figurant::testing {
+namespace {
+
+// A performer logs in with the key they enrolled (docs/api.md): an operator cannot give anyone a
+// performer's log-in with a key of the operator's choosing.
+TEST_F(ApiServerTest, APerformerUserNeedsThePerformersOwnEnrolledKey) {
+  const Device stranger = NewDevice();
+  const RunResult r = Run({"user", "add", "--role", "performer", "--performer", own_["performer"],
+                           "--public-key", ToHex(stranger.key.public_key)});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("enrolled"), std::string::npos) << r.err;
+  // Another performer's enrolled key does not log in as this one either.
+  const RunResult other =
+      Run({"user", "add", "--role", "performer", "--performer", own_["performer"], "--public-key",
+           ToHex(other_performer_.key.public_key)});
+  EXPECT_NE(other.exit_code, 0);
 }
 
 }  // namespace
