@@ -117,6 +117,13 @@ TEST_F(CliCustodialTest, OpeningDestroysTheBankHeldKeysOnceAndFlagsEveryListing)
   EXPECT_EQ(verify["consents"]["verified"], 0);
 }
 
+TEST_F(CliCustodialTest, InitOnAnOldBankSaysSoToo) {
+  const json init = Json({"init"});
+  EXPECT_EQ(init["destroyed_custodial_keys"], 1);
+  EXPECT_EQ(init["schema_version"], 4);
+  EXPECT_EQ(Json({"init"})["destroyed_custodial_keys"], 0);
+}
+
 TEST_F(CliCustodialTest, ThePerformerReConfirmsWithTheirOwnKey) {
   const RunResult confirmed = device_.Sign(ids_.performer, ids_.in_force, "union");
   ASSERT_EQ(confirmed.exit_code, 0) << confirmed.err;

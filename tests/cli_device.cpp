@@ -76,7 +76,7 @@ RunResult CliDevice::PrepareSignature(const std::string& performer, const std::s
 }
 
 void SignOnDeviceOf(std::unique_ptr<CliDevice>& device, const fs::path& folder,
-                    std::function<std::string()> bank,
+                    const std::function<std::string()>& bank,
                     const std::map<std::string, std::string>& env, const std::string& performer,
                     const std::string& licence, const std::string& represented_by) {
   if (!device) {

@@ -58,7 +58,7 @@ class CliDevice {
 // gives at each call (figurant run with --bank BANK and `env`, the device's commands with `env`
 // too) with its keys in `folder`; expects every step to succeed.
 void SignOnDeviceOf(std::unique_ptr<CliDevice>& device, const std::filesystem::path& folder,
-                    std::function<std::string()> bank,
+                    const std::function<std::string()>& bank,
                     const std::map<std::string, std::string>& env, const std::string& performer,
                     const std::string& licence, const std::string& represented_by = "none");
 

@@ -56,9 +56,18 @@ void RegisterInit(CLI::App& app, Context& ctx) {
               {"keys", paths.keys.string()},
               {"created", created},
               {"schema_version", (*bank)->registry().SchemaVersion()}};
-    ctx.Emit(j, (created ? "created bank " : "bank already initialised at ") + paths.dir.string() +
-                    " (registry schema v" + std::to_string((*bank)->registry().SchemaVersion()) +
-                    ", keys in " + paths.keys.string() + ")");
+    const auto& destroyed = (*bank)->destroyed_custodial_keys();
+    j["destroyed_custodial_keys"] = destroyed.size();
+    std::string text = (created ? "created bank " : "bank already initialised at ") +
+                       paths.dir.string() + " (registry schema v" +
+                       std::to_string((*bank)->registry().SchemaVersion()) + ", keys in " +
+                       paths.keys.string() + ")";
+    if (!destroyed.empty()) {
+      text += "\ndestroyed the " + std::to_string(destroyed.size()) +
+              " private key file(s) this bank held for performers and estates (docs/keys.md); "
+              "their licences are flagged custodial_signature until re-confirmed";
+    }
+    ctx.Emit(j, text);
   });
 }
 

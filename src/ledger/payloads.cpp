@@ -28,7 +28,6 @@ constexpr figurant::Entry<consent::Representation, std::string_view> kRepresenta
     {consent::Representation::kCounsel, "counsel"},
 };
 
-
 // "ledger entry 41 (usage)"
 std::string EntryName(const Entry& e) {
   return "ledger entry " + std::to_string(e.seq) + " (" + std::string(EntryTypeName(e.type)) + ")";
@@ -532,9 +531,12 @@ std::string_view KeyOriginName(KeyOrigin origin) {
 }
 
 std::string Payload(const KeyEnrolledEvent& k) {
-  json j = {{"signer", consent::SignerName(k.signer)}, {"signer_id", k.signer_id},
-            {"performer", k.performer_id},    {"public_key", ToHex(k.public_key)},
-            {"how", KeyOriginName(k.how)},    {"valid_from", k.valid_from}};
+  json j = {{"signer", consent::SignerName(k.signer)},
+            {"signer_id", k.signer_id},
+            {"performer", k.performer_id},
+            {"public_key", ToHex(k.public_key)},
+            {"how", KeyOriginName(k.how)},
+            {"valid_from", k.valid_from}};
   if (k.how == KeyOrigin::kReplacement) {
     j["confirmed_by"] = k.confirmed_by;
     j["code_sha256"] = k.code_sha256;

@@ -81,7 +81,7 @@ constexpr size_t kSha256HexDigits = 64;
 const Bytes kNoCustodialKey(kPublicKeyBytes, 0);
 
 // The stored custodial key as the struct holds it: empty for none.
-Bytes CustodialKey(Bytes stored) { return stored == kNoCustodialKey ? Bytes() : stored; }
+Bytes CustodialKey(const Bytes& stored) { return stored == kNoCustodialKey ? Bytes() : stored; }
 const Bytes& StoredCustodialKey(const Bytes& key) { return key.empty() ? kNoCustodialKey : key; }
 
 constexpr std::string_view kPerformerColumns =
