@@ -216,7 +216,8 @@ Result<std::pair<json, std::string>> ConsentsOf(const VerifyInput& in) {
             {std::string(ledger::kCustodialSignature), r.custodial},
             {"custodial_licences", r.custodial_licences},
             {"keys_enrolled", r.keys_enrolled},
-            {"keys_revoked", r.keys_revoked}};
+            {"keys_revoked", r.keys_revoked},
+            {"statements", r.statements}};
   std::string text = "\nconsents: " + std::to_string(r.consents) + " signed, " +
                      std::to_string(r.verified) +
                      " re-verified under the key the signer had enrolled then, " +
@@ -227,7 +228,8 @@ Result<std::pair<json, std::string>> ConsentsOf(const VerifyInput& in) {
     text += ")";
   }
   text += "\nkeys: " + std::to_string(r.keys_enrolled) + " enrolled, " +
-          std::to_string(r.keys_revoked) + " revoked";
+          std::to_string(r.keys_revoked) + " revoked\nstatements: " + std::to_string(r.statements) +
+          " (suspensions, strikes, union memberships) re-verified under their signers' keys";
   return std::make_pair(std::move(j), std::move(text));
 }
 

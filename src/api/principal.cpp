@@ -20,8 +20,8 @@ Status CheckPerformerKey(registry::Registry& registry, const std::string& perfor
       return Status::Ok();
     }
   }
-  return PermissionDenied("a performer logs in with the key they enrolled, and " +
-                          performer_id + " has no such current key");
+  return PermissionDenied("a performer logs in with the key they enrolled, and " + performer_id +
+                          " has no such current key");
 }
 
 }  // namespace
@@ -49,8 +49,8 @@ Result<registry::User> AddUser(registry::Registry& registry, const Clock& clock,
   user.public_key.assign(in.public_key.begin(), in.public_key.end());
   user.created_at = clock.Now();
   if (user.role == registry::UserRole::kPerformer) {
-    FIGURANT_RETURN_IF_ERROR(
-        CheckPerformerKey(registry, user.subject_id, user.public_key).WithContext("field 'public_key'"));
+    FIGURANT_RETURN_IF_ERROR(CheckPerformerKey(registry, user.subject_id, user.public_key)
+                                 .WithContext("field 'public_key'"));
   }
   const Status s = registry::InsertUser(registry, user);
   if (s.code() == StatusCode::kInvalidArgument) return s.WithContext("field 'subject'");

@@ -82,8 +82,7 @@ Status ValidateUser(Registry& registry, const User& u) {
     case UserRole::kStudio:
       return registry.GetStudio(u.subject_id).status();
     case UserRole::kUnion: {
-      FIGURANT_ASSIGN_OR_RETURN(const Representative rep,
-                                registry.GetRepresentative(u.subject_id));
+      FIGURANT_ASSIGN_OR_RETURN(const Representative rep, registry.GetRepresentative(u.subject_id));
       if (rep.kind != RepresentativeKind::kUnion) {
         return InvalidArgument("representative " + u.subject_id + " is counsel, not a union");
       }
