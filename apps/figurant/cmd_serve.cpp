@@ -127,7 +127,8 @@ void RegisterUser(CLI::App& app, Context& ctx) {
   add->add_option("--role", a->role, "performer, studio, union or operator")->required();
   add->add_option("--performer", a->performer, "The performer a performer user is");
   add->add_option("--studio", a->studio, "The studio a studio user works for");
-  add->add_option("--union", a->union_id, "The union (rep_..., a representative of kind union) a union auditor works for");
+  add->add_option("--union", a->union_id,
+                  "The union (rep_..., a representative of kind union) a union auditor works for");
   auto* hex = add->add_option("--public-key", a->key_hex, "Their Ed25519 public key, 64 hex");
   auto* file = add->add_option("--public-key-file", a->key_file, "Their FILE.pub (key new)");
   hex->excludes(file);
