@@ -4,6 +4,7 @@
 #include <memory>
 #include <sstream>
 
+#include "api/json_forms.h"
 #include "cli.h"
 #include "core/ids.h"
 #include "core/key_seal.h"
@@ -12,20 +13,9 @@
 namespace figurant::cli {
 namespace {
 
+using api::ProductionJson;  // one JSON form per object, shared with the HTTP API
+using api::StudioJson;
 using nlohmann::json;
-
-json ProductionJson(const registry::Production& p) {
-  return {{"id", p.id},
-          {"studio", p.studio_id},
-          {"title", p.title},
-          {"media", p.media},
-          {"territories", p.territories},
-          {"content", p.content},
-          {"fps", p.frame_rate ? json(p.frame_rate->Name()) : json(nullptr)},
-          {"frame_rate", p.frame_rate ? json(p.frame_rate->Text()) : json(nullptr)},
-          {"declared_by_studio", !p.signature.empty()},
-          {"created_at", FormatTimestamp(p.created_at)}};
-}
 
 // The studio's declaration signed here, on the caller's side, with the studio's key file; the
 // bank only ever sees the public key and the signature.
@@ -460,13 +450,6 @@ void RegisterPerformer(CLI::App& app, Context& ctx) {
   RegisterPerformerInvite(*performer, ctx);
   RegisterPerformerEnrol(*performer, ctx);
   RegisterPerformerReplaceKey(*performer, ctx);
-}
-
-json StudioJson(const registry::Studio& s) {
-  return {{"id", s.id},
-          {"name", s.name},
-          {"public_key", s.public_key.empty() ? json(nullptr) : json(ToHex(s.public_key))},
-          {"created_at", FormatTimestamp(s.created_at)}};
 }
 
 // The studio's public key options of `cmd`, read into `hex` and `file`.
