@@ -16,6 +16,7 @@
 #include "cli_harness.h"
 #include "consent/offer.h"
 #include "core/file.h"
+#include "ledger/appearances.h"
 
 namespace figurant::testing {
 namespace {
@@ -541,6 +542,18 @@ TEST_F(ApiServerTest, EachRoleSeesAndChangesWhatItShould) {
   std::stringstream file;
   file << std::ifstream(exported, std::ios::binary).rdbuf();
   EXPECT_EQ(bytes.body, file.str());
+  // The performer's appearances are what the ledger's own computation gives for them.
+  const json head = Json({"ledger", "head"})["head"];
+  std::array<uint8_t, 32> bank_key{};
+  const auto key_bytes = FromHex(head["public_key"].get<std::string>());
+  ASSERT_TRUE(key_bytes.ok() && key_bytes->size() == bank_key.size());
+  std::copy(key_bytes->begin(), key_bytes->end(), bank_key.begin());
+  const auto expected = ledger::ComputeAppearances(file.str(), bank_key, own_["performer"]);
+  ASSERT_TRUE(expected.ok()) << expected.status().ToString();
+  const ApiReply appearances = client.Send("GET", me + "/appearances", performer);
+  ASSERT_EQ(appearances.status, 200) << appearances.body;
+  EXPECT_EQ(appearances.Json(), ledger::AppearancesJson(*expected));
+  EXPECT_EQ(appearances.Json()["performer"], own_["performer"]);
   const json verified = client.Send("GET", "/api/v1/ledger/verification", auditor).Json();
   EXPECT_EQ(verified["valid"], true) << verified.dump();
   const int last = verified["entries"].get<int>() - 1;

@@ -146,6 +146,12 @@ std::vector<Route> PerformerRoutes() {
        {kPerformer},
        "The statement as CSV",
        h::StatementCsv},
+      {Method::kGet,
+       "/api/v1/performers/{performer}/appearances",
+       {kPerformer},
+       "Every production and shot the performer's doubles appear in: frame ranges, "
+       "screen-seconds, largest on-screen height",
+       h::Appearances},
       {Method::kPost,
        "/api/v1/performers/{performer}/erasure-request",
        {kPerformer},

@@ -31,6 +31,8 @@ Result<Reply> ShowLicence(Call& call);
 Result<Reply> RevokeLicence(Call& call);
 Result<Reply> StatementJson(Call& call);
 Result<Reply> StatementCsv(Call& call);
+// docs/ledger.md, "Appearances": the same billed units as the statement.
+Result<Reply> Appearances(Call& call);
 Result<Reply> RequestErasure(Call& call);
 
 // handlers_studio.cpp: a studio's productions, offers and usage.

@@ -3,6 +3,7 @@
 #include "api/body.h"
 #include "api/internal/handlers.h"
 #include "api/json_forms.h"
+#include "ledger/appearances.h"
 #include "ledger/statement.h"
 
 namespace figurant::api::internal {
@@ -96,6 +97,13 @@ Result<Reply> StatementCsv(Call& call) {
   r.body = ledger::PerformerStatementCsv(s, PerformerParam(call), std::nullopt);
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"statement.csv\"");
   return r;
+}
+
+Result<Reply> Appearances(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, call.bank.Ledger());
+  FIGURANT_ASSIGN_OR_RETURN(const ledger::Appearances a,
+                            ledger::ComputeAppearances(*l, PerformerParam(call)));
+  return Reply::Json(ledger::AppearancesJson(a));
 }
 
 Result<Reply> RequestErasure(Call& call) {
