@@ -298,6 +298,24 @@ std::vector<std::string> StatementIndex::MembersOf(const std::string& union_id) 
   return out;
 }
 
+std::map<std::string, std::vector<DatePeriod>> StatementIndex::MembershipsOf(
+    const std::string& union_id) const {
+  std::map<std::string, Periods> out;
+  for (const auto& [key, periods] : memberships_) {
+    if (key.second == union_id && !periods.empty()) out[key.first] = periods;
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<DatePeriod>> StatementIndex::StrikesBy(
+    const std::string& union_id) const {
+  std::map<std::string, Periods> out;
+  for (const auto& [key, periods] : strikes_) {
+    if (key.first == union_id && !periods.empty()) out[key.second] = periods;
+  }
+  return out;
+}
+
 std::vector<std::string> StatementIndex::UnionsOf(const std::string& performer_id) const {
   std::vector<std::string> out;
   for (const auto& [key, periods] : memberships_) {
