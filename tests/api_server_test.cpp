@@ -2,19 +2,26 @@
 // that logs in as each role's device would. The authorisation matrix is generated from the route
 // table (src/api/routes.cpp), so a new route is covered the day it is added, or this test fails
 // for a route whose parameters it cannot classify.
+#include <assimp/postprocess.h>
+#include <assimp/scene.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <assimp/Importer.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "api/routes.h"
 #include "api_harness.h"
+#include "bank/bank.h"
 #include "cli_harness.h"
 #include "consent/offer.h"
+#include "core/clock.h"
 #include "core/file.h"
 #include "ledger/appearances.h"
 
@@ -60,6 +67,14 @@ class ApiServerTest : public ::testing::Test {
                                        "Union U", "--public-key-file", union_key + ".pub"})["id"];
     devices_["union"] = AddUser({"--role", "union", "--union", union_id});
     other_performer_ = AddPerformerUser(other_["performer"]);
+    // A double each, from the cheapest mesh there is: a 1.75 m box person, 8 vertices.
+    const std::string scan = (dir_->path() / "box-person.obj").string();
+    std::ofstream(scan) << "v -0.25 0 -0.15\nv -0.25 0 0.15\nv 0.25 0 -0.15\nv 0.25 0 0.15\n"
+                           "v -0.25 1.75 -0.15\nv -0.25 1.75 0.15\nv 0.25 1.75 -0.15\n"
+                           "v 0.25 1.75 0.15\nf 1 3 4 2\nf 5 6 8 7\nf 1 2 6 5\nf 3 7 8 4\n"
+                           "f 1 5 7 3\nf 2 4 8 6\n";
+    own_["double"] = Json({"scan", "import", scan, "--performer", own_["performer"]})["id"];
+    other_["double"] = Json({"scan", "import", scan, "--performer", other_["performer"]})["id"];
   }
   static void TearDownTestSuite() { dir_.reset(); }
 
@@ -647,6 +662,138 @@ TEST_F(ApiServerTest, APerformerUserNeedsThePerformersOwnEnrolledKey) {
       Run({"user", "add", "--role", "performer", "--performer", own_["performer"], "--public-key",
            ToHex(other_performer_.key.public_key)});
   EXPECT_NE(other.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace figurant::testing
+
+namespace figurant::testing {
+namespace {
+
+std::string Header(const ApiReply& r, const std::string& name) {
+  return r.headers.count(name) ? r.headers.at(name) : "";
+}
+
+uint32_t LittleEndian32(const std::string& bytes, size_t at) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < 4; ++i) v |= uint32_t(uint8_t(bytes[at + i])) << (8 * i);
+  return v;
+}
+
+// The export holds the performer's own data as the other routes show it, and nothing of another
+// performer's.
+TEST_F(ApiServerTest, TheExportHoldsThePerformersDataAndNothingOfAnothers) {
+  const std::string signed_licence =
+      Json({"licence", "draft", "--performer", own_["performer"], "--studio", own_["studio"],
+            "--terms", Terms(own_["production"], "exported.json")})["id"];
+  SignOnDevice(signed_licence, "union");
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  ASSERT_TRUE(performer);
+  const std::string me = "/api/v1/performers/" + own_["performer"];
+  const ApiReply r = client.Send("GET", me + "/export", performer);
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::cout << "export of " << own_["performer"] << ": " << r.body.size() << " bytes\n";
+  EXPECT_EQ(Header(r, "Content-Disposition"),
+            "attachment; filename=\"figurant-export-" + own_["performer"] + ".json\"");
+  const json doc = r.Json();
+  ASSERT_TRUE(doc.is_object()) << r.body.substr(0, 200);
+  EXPECT_EQ(doc["format"], "figurant-performer-export-v1");
+  EXPECT_EQ(doc["exported_at"], kNow);
+  EXPECT_EQ(doc["performer"]["id"], own_["performer"]);
+  EXPECT_EQ(doc["performer"]["retention"], client.Send("GET", me, performer).Json()["retention"]);
+
+  // The signed licence exactly as its own route shows it (disclosure, consent and signature),
+  // with its suspensions.
+  const json shown = client.Send("GET", me + "/licences/" + signed_licence, performer).Json();
+  ASSERT_TRUE(shown.contains("consent")) << shown.dump();
+  bool found = false;
+  for (json licence : doc["licences"]) {
+    EXPECT_EQ(licence["performer"], own_["performer"]);
+    if (licence["id"] != signed_licence) continue;
+    found = true;
+    EXPECT_EQ(licence["suspensions"], json::array());
+    EXPECT_EQ(licence["suspended"], false);
+    licence.erase("suspensions");
+    licence.erase("suspended");
+    EXPECT_EQ(licence, shown);
+    EXPECT_EQ(licence["disclosure"],
+              Json({"licence", "show", signed_licence})["licence"]["disclosure"]);
+  }
+  EXPECT_TRUE(found) << doc["licences"].dump();
+
+  // The key the performer enrolled, with its period; the user that logs in with it.
+  ASSERT_EQ(doc["keys"].size(), 1u) << doc["keys"].dump();
+  EXPECT_EQ(doc["keys"][0]["public_key"], ToHex(devices_["performer"].key.public_key));
+  EXPECT_EQ(doc["keys"][0]["signer"], "performer");
+  EXPECT_EQ(doc["keys"][0]["valid_from"], kNow);
+  EXPECT_TRUE(doc["keys"][0]["revoked_from"].is_null());
+  ASSERT_EQ(doc["users"].size(), 1u) << doc["users"].dump();
+  EXPECT_EQ(doc["users"][0]["id"], devices_["performer"].user);
+  EXPECT_EQ(doc["memberships"], json({{"unions", json::array()}, {"strikes", json::array()}}));
+
+  // The ledger's computations, as their own routes answer them.
+  EXPECT_EQ(doc["statement"], client.Send("GET", me + "/statement", performer).Json());
+  EXPECT_EQ(doc["appearances"], client.Send("GET", me + "/appearances", performer).Json());
+  ASSERT_EQ(doc["doubles"].size(), 1u) << doc["doubles"].dump();
+  EXPECT_EQ(doc["doubles"][0]["id"], own_["double"]);
+  EXPECT_EQ(doc["doubles"][0]["mesh"], me + "/doubles/" + own_["double"] + "/mesh.glb");
+
+  // Nothing of the other performer's anywhere.
+  for (const std::string kind : {"performer", "studio", "production", "licence", "double"}) {
+    EXPECT_EQ(r.body.find(other_[kind]), std::string::npos) << "another's " << kind;
+  }
+  EXPECT_EQ(r.body.find(other_performer_.user), std::string::npos);
+  EXPECT_EQ(r.body.find(ToHex(other_performer_.key.public_key)), std::string::npos);
+}
+
+// The .glb is the double's geometry: a glTF 2.0 binary whose mesh has the double's vertices.
+TEST_F(ApiServerTest, TheMeshIsTheDoublesGeometryAsGlb) {
+  size_t stored_vertices = 0;
+  {
+    FixedClock clock(*ParseTimestamp(kNow));
+    auto bank = bank::Bank::Open(bank_, clock);
+    ASSERT_TRUE(bank.ok()) << bank.status().ToString();
+    auto asset = (*bank)->LoadDouble(own_["double"]);
+    ASSERT_TRUE(asset.ok()) << asset.status().ToString();
+    stored_vertices = asset->mesh.positions.size();
+  }
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  ASSERT_TRUE(performer);
+  const std::string doubles = "/api/v1/performers/" + own_["performer"] + "/doubles/";
+  const auto start = std::chrono::steady_clock::now();
+  const ApiReply r = client.Send("GET", doubles + own_["double"] + "/mesh.glb", performer);
+  const auto ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::cout << "mesh.glb of " << own_["double"] << ": " << r.body.size() << " bytes, " << ms
+            << " ms\n";
+  EXPECT_EQ(Header(r, "Content-Type"), "model/gltf-binary");
+  EXPECT_EQ(Header(r, "Content-Disposition"),
+            "attachment; filename=\"" + own_["double"] + ".glb\"");
+  ASSERT_GE(r.body.size(), 12u);
+  EXPECT_EQ(r.body.substr(0, 4), "glTF");
+  EXPECT_EQ(LittleEndian32(r.body, 4), 2u) << "glTF version";
+  EXPECT_EQ(LittleEndian32(r.body, 8), r.body.size()) << "the header's length is the body's";
+  Assimp::Importer importer;
+  const aiScene* scene = importer.ReadFileFromMemory(r.body.data(), r.body.size(),
+                                                     aiProcess_ValidateDataStructure, "glb");
+  ASSERT_NE(scene, nullptr) << importer.GetErrorString();
+  ASSERT_EQ(scene->mNumMeshes, 1u);
+  EXPECT_EQ(scene->mMeshes[0]->mNumVertices, stored_vertices);
+  EXPECT_GT(stored_vertices, 0u);
+
+  // Another's double, and one that does not exist, answer the same 404.
+  for (const std::string& id : {other_["double"], std::string("dbl_0000000000000000")}) {
+    const ApiReply hidden = client.Send("GET", doubles + id + "/mesh.glb", performer);
+    EXPECT_EQ(hidden.status, 404) << id;
+    EXPECT_EQ(hidden.body, kNotFoundBody) << id;
+  }
 }
 
 }  // namespace

@@ -35,6 +35,13 @@ Result<Reply> StatementCsv(Call& call);
 Result<Reply> Appearances(Call& call);
 Result<Reply> RequestErasure(Call& call);
 
+// handlers_export.cpp: a performer's data, all of it (GDPR art. 15 and 20; docs/api.md, "Your
+// data: the export"). DoubleMesh answers the double's geometry as a .glb (interchange::EncodeGlb);
+// ExportPerformer one JSON document, format "figurant-performer-export-v1", that names each
+// double's mesh route.
+Result<Reply> DoubleMesh(Call& call);
+Result<Reply> ExportPerformer(Call& call);
+
 // handlers_studio.cpp: a studio's productions, offers and usage.
 Result<Reply> ListProductions(Call& call);
 Result<Reply> ListStudioOffers(Call& call);
