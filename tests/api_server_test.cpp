@@ -21,6 +21,7 @@
 #include "bank/bank.h"
 #include "cli_harness.h"
 #include "consent/offer.h"
+#include "consent/statement.h"
 #include "core/clock.h"
 #include "core/file.h"
 #include "ledger/appearances.h"
@@ -747,6 +748,71 @@ TEST_F(ApiServerTest, TheExportHoldsThePerformersDataAndNothingOfAnothers) {
   }
   EXPECT_EQ(r.body.find(other_performer_.user), std::string::npos);
   EXPECT_EQ(r.body.find(ToHex(other_performer_.key.public_key)), std::string::npos);
+}
+
+// Suspensions, union memberships and strikes, signed on the performer's and the union's own
+// devices and recorded by the bank, are in the export as the ledger states them.
+TEST_F(ApiServerTest, TheExportShowsSuspensionsMembershipsAndStrikes) {
+  const std::string licence =
+      Json({"licence", "draft", "--performer", own_["performer"], "--studio", own_["studio"],
+            "--terms", Terms(own_["production"], "suspended.json")})["id"];
+  SignOnDevice(licence);
+  std::string union_id;
+  const json users = Json({"user", "list"});
+  for (const json& u : users["users"]) {
+    if (u["id"] == devices_["union"].user) union_id = u["subject"];
+  }
+  ASSERT_FALSE(union_id.empty());
+  // The bank's request, signed on the performer's device (`figurant key sign-statement` does the
+  // same with a key file), recorded.
+  int n = 0;
+  const auto on_performers_device = [&](std::vector<std::string> request_args) {
+    const std::string request = (dir_->path() / ("statement" + std::to_string(++n))).string();
+    request_args.insert(request_args.end(), {"--out", request});
+    ASSERT_EQ(Run(request_args).exit_code, 0);
+    const auto parsed = consent::ParseStatementRequest(*ReadFile(request), request);
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    const auto signed_statement = consent::SignStatement(*parsed, devices_["performer"].key);
+    ASSERT_TRUE(signed_statement.ok()) << signed_statement.status().ToString();
+    std::ofstream(request + ".sig") << consent::StatementSignatureJson(*signed_statement);
+    Json({"record", request + ".sig"});
+  };
+  on_performers_device({"licence", "suspend", licence});
+  on_performers_device({"performer", "join-union", own_["performer"], "--union", union_id});
+  // The union declares a strike against the studio with its own key file.
+  const std::string strike = (dir_->path() / "strike.json").string();
+  ASSERT_EQ(
+      Run({"union", "strike", union_id, "--studio", own_["studio"], "--out", strike}).exit_code, 0);
+  const RunResult signed_strike =
+      RunFigurantWithInput({"key", "sign-statement", strike, "--key",
+                            (dir_->path() / "union.key").string(), "--out", strike + ".sig"},
+                           "sign\n", WithPartyPassphrase({{"FIGURANT_NOW", kNow}}));
+  ASSERT_EQ(signed_strike.exit_code, 0) << signed_strike.err;
+  Json({"record", strike + ".sig"});
+
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  ASSERT_TRUE(performer);
+  const ApiReply r =
+      client.Send("GET", "/api/v1/performers/" + own_["performer"] + "/export", performer);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json doc = r.Json();
+  const json today = {{"from", "2026-06-01"}, {"until", nullptr}};
+  int suspended = 0;
+  for (const json& l : doc["licences"]) {
+    const bool this_one = l["id"] == licence;
+    EXPECT_EQ(l["suspended"], this_one) << l["id"];
+    EXPECT_EQ(l["suspensions"], this_one ? json::array({today}) : json::array()) << l["id"];
+    suspended += this_one;
+  }
+  EXPECT_EQ(suspended, 1) << doc["licences"].dump();
+  json strike_period = today;
+  strike_period["union"] = union_id;
+  strike_period["studio"] = own_["studio"];
+  EXPECT_EQ(doc["memberships"],
+            json({{"unions", {union_id}}, {"strikes", json::array({strike_period})}}));
 }
 
 // The .glb is the double's geometry: a glTF 2.0 binary whose mesh has the double's vertices.
