@@ -862,5 +862,32 @@ TEST_F(ApiServerTest, TheMeshIsTheDoublesGeometryAsGlb) {
   }
 }
 
+// An erased double answers exactly as a missing one, to its own performer too; their export
+// still lists it (what remains of it), with no mesh.
+TEST_F(ApiServerTest, AnErasedDoubleAnswersAsAMissingOne) {
+  const std::string erased = Json({"performer", "add", "--name", "Performer E"})["id"];
+  const Device device = AddPerformerUser(erased);
+  const std::string scan = (dir_->path() / "box-person.obj").string();
+  const std::string double_id = Json({"scan", "import", scan, "--performer", erased})["id"];
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto session = client.LogIn(device, server.origin());
+  ASSERT_TRUE(session);
+  const std::string me = "/api/v1/performers/" + erased;
+  const std::string mesh = me + "/doubles/" + double_id + "/mesh.glb";
+  ASSERT_EQ(client.Send("GET", mesh, session).status, 200);
+  Json({"performer", "erase", erased});
+  const ApiReply r = client.Send("GET", mesh, session);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body, kNotFoundBody);
+  const ApiReply exported = client.Send("GET", me + "/export", session);
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  const json doubles = exported.Json()["doubles"];
+  ASSERT_EQ(doubles.size(), 1u) << doubles.dump();
+  EXPECT_EQ(doubles[0]["status"], "erased");
+  EXPECT_TRUE(doubles[0]["mesh"].is_null()) << doubles.dump();
+}
+
 }  // namespace
 }  // namespace figurant::testing
