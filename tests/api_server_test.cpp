@@ -2,21 +2,28 @@
 // that logs in as each role's device would. The authorisation matrix is generated from the route
 // table (src/api/routes.cpp), so a new route is covered the day it is added, or this test fails
 // for a route whose parameters it cannot classify.
+#include <assimp/postprocess.h>
+#include <assimp/scene.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <assimp/Importer.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "api/routes.h"
 #include "api_harness.h"
+#include "bank/bank.h"
 #include "bank/enrolment.h"
 #include "cli_harness.h"
 #include "consent/offer.h"
 #include "consent/statement.h"
+#include "core/clock.h"
 #include "core/file.h"
 #include "ledger/appearances.h"
 
@@ -67,6 +74,14 @@ class ApiServerTest : public ::testing::Test {
     Json({"key", "new", "--out", union_v_key}, WithPartyPassphrase());
     other_["union"] = Json({"representative", "add", "--kind", "union", "--name", "Union V",
                             "--public-key-file", union_v_key + ".pub"})["id"];
+    // A double each, from the cheapest mesh there is: a 1.75 m box person, 8 vertices.
+    const std::string scan = (dir_->path() / "box-person.obj").string();
+    std::ofstream(scan) << "v -0.25 0 -0.15\nv -0.25 0 0.15\nv 0.25 0 -0.15\nv 0.25 0 0.15\n"
+                           "v -0.25 1.75 -0.15\nv -0.25 1.75 0.15\nv 0.25 1.75 -0.15\n"
+                           "v 0.25 1.75 0.15\nf 1 3 4 2\nf 5 6 8 7\nf 1 2 6 5\nf 3 7 8 4\n"
+                           "f 1 5 7 3\nf 2 4 8 6\n";
+    own_["double"] = Json({"scan", "import", scan, "--performer", own_["performer"]})["id"];
+    other_["double"] = Json({"scan", "import", scan, "--performer", other_["performer"]})["id"];
   }
   static void TearDownTestSuite() { dir_.reset(); }
 
@@ -1117,6 +1132,230 @@ TEST_F(ApiUnionTest, EnrolmentAttemptsAreRateLimitedPerAddress) {
   const ApiReply enrolled =
       ApiClient(server.port()).Send("POST", "/api/v1/enrolment", std::nullopt, good);
   EXPECT_EQ(enrolled.status, 201) << enrolled.body;
+}
+
+}  // namespace
+}  // namespace figurant::testing
+
+namespace figurant::testing {
+namespace {
+
+std::string Header(const ApiReply& r, const std::string& name) {
+  return r.headers.count(name) ? r.headers.at(name) : "";
+}
+
+uint32_t LittleEndian32(const std::string& bytes, size_t at) {
+  uint32_t v = 0;
+  for (size_t i = 0; i < 4; ++i) v |= uint32_t(uint8_t(bytes[at + i])) << (8 * i);
+  return v;
+}
+
+// The export holds the performer's own data as the other routes show it, and nothing of another
+// performer's.
+TEST_F(ApiServerTest, TheExportHoldsThePerformersDataAndNothingOfAnothers) {
+  const std::string signed_licence =
+      Json({"licence", "draft", "--performer", own_["performer"], "--studio", own_["studio"],
+            "--terms", Terms(own_["production"], "exported.json")})["id"];
+  SignOnDevice(signed_licence, "union");
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  ASSERT_TRUE(performer);
+  const std::string me = "/api/v1/performers/" + own_["performer"];
+  const ApiReply r = client.Send("GET", me + "/export", performer);
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::cout << "export of " << own_["performer"] << ": " << r.body.size() << " bytes\n";
+  EXPECT_EQ(Header(r, "Content-Disposition"),
+            "attachment; filename=\"figurant-export-" + own_["performer"] + ".json\"");
+  const json doc = r.Json();
+  ASSERT_TRUE(doc.is_object()) << r.body.substr(0, 200);
+  EXPECT_EQ(doc["format"], "figurant-performer-export-v1");
+  EXPECT_EQ(doc["exported_at"], kNow);
+  EXPECT_EQ(doc["performer"]["id"], own_["performer"]);
+  EXPECT_EQ(doc["performer"]["retention"], client.Send("GET", me, performer).Json()["retention"]);
+
+  // The signed licence exactly as its own route shows it (disclosure, consent and signature),
+  // with its suspensions.
+  const json shown = client.Send("GET", me + "/licences/" + signed_licence, performer).Json();
+  ASSERT_TRUE(shown.contains("consent")) << shown.dump();
+  bool found = false;
+  for (json licence : doc["licences"]) {
+    EXPECT_EQ(licence["performer"], own_["performer"]);
+    if (licence["id"] != signed_licence) continue;
+    found = true;
+    EXPECT_EQ(licence["suspensions"], json::array());
+    EXPECT_EQ(licence["suspended"], false);
+    licence.erase("suspensions");
+    licence.erase("suspended");
+    EXPECT_EQ(licence, shown);
+    EXPECT_EQ(licence["disclosure"],
+              Json({"licence", "show", signed_licence})["licence"]["disclosure"]);
+  }
+  EXPECT_TRUE(found) << doc["licences"].dump();
+
+  // The key the performer enrolled, with its period; the user that logs in with it.
+  ASSERT_EQ(doc["keys"].size(), 1u) << doc["keys"].dump();
+  EXPECT_EQ(doc["keys"][0]["public_key"], ToHex(devices_["performer"].key.public_key));
+  EXPECT_EQ(doc["keys"][0]["signer"], "performer");
+  EXPECT_EQ(doc["keys"][0]["valid_from"], kNow);
+  EXPECT_TRUE(doc["keys"][0]["revoked_from"].is_null());
+  ASSERT_EQ(doc["users"].size(), 1u) << doc["users"].dump();
+  EXPECT_EQ(doc["users"][0]["id"], devices_["performer"].user);
+  EXPECT_EQ(doc["memberships"], json({{"unions", json::array()}, {"strikes", json::array()}}));
+
+  // The ledger's computations, as their own routes answer them.
+  EXPECT_EQ(doc["statement"], client.Send("GET", me + "/statement", performer).Json());
+  EXPECT_EQ(doc["appearances"], client.Send("GET", me + "/appearances", performer).Json());
+  ASSERT_EQ(doc["doubles"].size(), 1u) << doc["doubles"].dump();
+  EXPECT_EQ(doc["doubles"][0]["id"], own_["double"]);
+  EXPECT_EQ(doc["doubles"][0]["mesh"], me + "/doubles/" + own_["double"] + "/mesh.glb");
+
+  // Nothing of the other performer's anywhere.
+  for (const std::string kind : {"performer", "studio", "production", "licence", "double"}) {
+    EXPECT_EQ(r.body.find(other_[kind]), std::string::npos) << "another's " << kind;
+  }
+  EXPECT_EQ(r.body.find(other_performer_.user), std::string::npos);
+  EXPECT_EQ(r.body.find(ToHex(other_performer_.key.public_key)), std::string::npos);
+}
+
+// Suspensions, union memberships and strikes, signed on the performer's and the union's own
+// devices and recorded by the bank, are in the export as the ledger states them.
+TEST_F(ApiServerTest, TheExportShowsSuspensionsMembershipsAndStrikes) {
+  const std::string licence =
+      Json({"licence", "draft", "--performer", own_["performer"], "--studio", own_["studio"],
+            "--terms", Terms(own_["production"], "suspended.json")})["id"];
+  SignOnDevice(licence);
+  std::string union_id;
+  const json users = Json({"user", "list"});
+  for (const json& u : users["users"]) {
+    if (u["id"] == devices_["union"].user) union_id = u["subject"];
+  }
+  ASSERT_FALSE(union_id.empty());
+  // The bank's request, signed on the performer's device (`figurant key sign-statement` does the
+  // same with a key file), recorded.
+  int n = 0;
+  const auto on_performers_device = [&](std::vector<std::string> request_args) {
+    const std::string request = (dir_->path() / ("statement" + std::to_string(++n))).string();
+    request_args.insert(request_args.end(), {"--out", request});
+    ASSERT_EQ(Run(request_args).exit_code, 0);
+    const auto parsed = consent::ParseStatementRequest(*ReadFile(request), request);
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    const auto signed_statement = consent::SignStatement(*parsed, devices_["performer"].key);
+    ASSERT_TRUE(signed_statement.ok()) << signed_statement.status().ToString();
+    std::ofstream(request + ".sig") << consent::StatementSignatureJson(*signed_statement);
+    Json({"record", request + ".sig"});
+  };
+  on_performers_device({"licence", "suspend", licence});
+  on_performers_device({"performer", "join-union", own_["performer"], "--union", union_id});
+  // The union declares a strike against the studio with its own key file.
+  const std::string strike = (dir_->path() / "strike.json").string();
+  ASSERT_EQ(
+      Run({"union", "strike", union_id, "--studio", own_["studio"], "--out", strike}).exit_code, 0);
+  const RunResult signed_strike =
+      RunFigurantWithInput({"key", "sign-statement", strike, "--key",
+                            (dir_->path() / "union.key").string(), "--out", strike + ".sig"},
+                           "sign\n", WithPartyPassphrase({{"FIGURANT_NOW", kNow}}));
+  ASSERT_EQ(signed_strike.exit_code, 0) << signed_strike.err;
+  Json({"record", strike + ".sig"});
+
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  ASSERT_TRUE(performer);
+  const ApiReply r =
+      client.Send("GET", "/api/v1/performers/" + own_["performer"] + "/export", performer);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json doc = r.Json();
+  const json today = {{"from", "2026-06-01"}, {"until", nullptr}};
+  int suspended = 0;
+  for (const json& l : doc["licences"]) {
+    const bool this_one = l["id"] == licence;
+    EXPECT_EQ(l["suspended"], this_one) << l["id"];
+    EXPECT_EQ(l["suspensions"], this_one ? json::array({today}) : json::array()) << l["id"];
+    suspended += this_one;
+  }
+  EXPECT_EQ(suspended, 1) << doc["licences"].dump();
+  json strike_period = today;
+  strike_period["union"] = union_id;
+  strike_period["studio"] = own_["studio"];
+  EXPECT_EQ(doc["memberships"],
+            json({{"unions", {union_id}}, {"strikes", json::array({strike_period})}}));
+}
+
+// The .glb is the double's geometry: a glTF 2.0 binary whose mesh has the double's vertices.
+TEST_F(ApiServerTest, TheMeshIsTheDoublesGeometryAsGlb) {
+  size_t stored_vertices = 0;
+  {
+    FixedClock clock(*ParseTimestamp(kNow));
+    auto bank = bank::Bank::Open(bank_, clock);
+    ASSERT_TRUE(bank.ok()) << bank.status().ToString();
+    auto asset = (*bank)->LoadDouble(own_["double"]);
+    ASSERT_TRUE(asset.ok()) << asset.status().ToString();
+    stored_vertices = asset->mesh.positions.size();
+  }
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  ASSERT_TRUE(performer);
+  const std::string doubles = "/api/v1/performers/" + own_["performer"] + "/doubles/";
+  const auto start = std::chrono::steady_clock::now();
+  const ApiReply r = client.Send("GET", doubles + own_["double"] + "/mesh.glb", performer);
+  const auto ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::cout << "mesh.glb of " << own_["double"] << ": " << r.body.size() << " bytes, " << ms
+            << " ms\n";
+  EXPECT_EQ(Header(r, "Content-Type"), "model/gltf-binary");
+  EXPECT_EQ(Header(r, "Content-Disposition"),
+            "attachment; filename=\"" + own_["double"] + ".glb\"");
+  ASSERT_GE(r.body.size(), 12u);
+  EXPECT_EQ(r.body.substr(0, 4), "glTF");
+  EXPECT_EQ(LittleEndian32(r.body, 4), 2u) << "glTF version";
+  EXPECT_EQ(LittleEndian32(r.body, 8), r.body.size()) << "the header's length is the body's";
+  Assimp::Importer importer;
+  const aiScene* scene = importer.ReadFileFromMemory(r.body.data(), r.body.size(),
+                                                     aiProcess_ValidateDataStructure, "glb");
+  ASSERT_NE(scene, nullptr) << importer.GetErrorString();
+  ASSERT_EQ(scene->mNumMeshes, 1u);
+  EXPECT_EQ(scene->mMeshes[0]->mNumVertices, stored_vertices);
+  EXPECT_GT(stored_vertices, 0u);
+
+  // Another's double, and one that does not exist, answer the same 404.
+  for (const std::string& id : {other_["double"], std::string("dbl_0000000000000000")}) {
+    const ApiReply hidden = client.Send("GET", doubles + id + "/mesh.glb", performer);
+    EXPECT_EQ(hidden.status, 404) << id;
+    EXPECT_EQ(hidden.body, kNotFoundBody) << id;
+  }
+}
+
+// An erased double answers exactly as a missing one, to its own performer too; their export
+// still lists it (what remains of it), with no mesh.
+TEST_F(ApiServerTest, AnErasedDoubleAnswersAsAMissingOne) {
+  const std::string erased = Json({"performer", "add", "--name", "Performer E"})["id"];
+  const Device device = AddPerformerUser(erased);
+  const std::string scan = (dir_->path() / "box-person.obj").string();
+  const std::string double_id = Json({"scan", "import", scan, "--performer", erased})["id"];
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto session = client.LogIn(device, server.origin());
+  ASSERT_TRUE(session);
+  const std::string me = "/api/v1/performers/" + erased;
+  const std::string mesh = me + "/doubles/" + double_id + "/mesh.glb";
+  ASSERT_EQ(client.Send("GET", mesh, session).status, 200);
+  Json({"performer", "erase", erased});
+  const ApiReply r = client.Send("GET", mesh, session);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body, kNotFoundBody);
+  const ApiReply exported = client.Send("GET", me + "/export", session);
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  const json doubles = exported.Json()["doubles"];
+  ASSERT_EQ(doubles.size(), 1u) << doubles.dump();
+  EXPECT_EQ(doubles[0]["status"], "erased");
+  EXPECT_TRUE(doubles[0]["mesh"].is_null()) << doubles.dump();
 }
 
 }  // namespace

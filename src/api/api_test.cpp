@@ -80,10 +80,10 @@ TEST(RouteTable, OpenApiStatesEachRoutesRolesAndParameters) {
 
 TEST(RouteTable, EveryParameterHasAnOwnershipRule) {
   EXPECT_TRUE(CheckRouteTable(Routes()).ok()) << CheckRouteTable(Routes()).message();
-  const std::vector<Route> bad = {{Method::kGet, "/api/v1/doubles/{double}", {}, "", nullptr}};
+  const std::vector<Route> bad = {{Method::kGet, "/api/v1/scenes/{scene}", {}, "", nullptr}};
   const Status s = CheckRouteTable(bad);
   EXPECT_EQ(s.code(), StatusCode::kInternal);
-  EXPECT_NE(s.message().find("{double}"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("{scene}"), std::string::npos) << s.message();
 }
 
 TEST(RouteTable, PathRegexCapturesEachParameter) {

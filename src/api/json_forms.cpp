@@ -101,4 +101,45 @@ json LicenceWithDisclosureJson(const bank::LicenceView& v) {
   return j;
 }
 
+json RetentionJson(const bank::Retention& r) {
+  return {{"erase_on", r.erase_on ? json(r.erase_on->ToString()) : json(nullptr)},
+          {"held_by", r.held_by.empty() ? json(nullptr) : json(r.held_by)},
+          {"basis", r.basis}};
+}
+
+json SignerKeyJson(const registry::SignerKey& k) {
+  json j = {{"signer", registry::SignerKindName(k.signer)},
+            {"signer_id", k.signer_id},
+            {"public_key", ToHex(k.public_key)},
+            {"how", registry::KeyOriginName(k.how)},
+            {"valid_from", FormatTimestamp(k.valid_from)}};
+  j["revoked_from"] = k.revoked_from ? json(FormatTimestamp(*k.revoked_from)) : json(nullptr);
+  j["revoked_reason"] = k.revoked_from ? json(k.revoked_reason) : json(nullptr);
+  if (k.how == registry::KeyOrigin::kReplacement) {
+    j["confirmed_by"] = k.confirmed_by;
+    j["code_sha256"] = k.code_sha256;
+    j["confirmation"] = ToHex(k.confirmation);
+  }
+  return j;
+}
+
+json EstateJson(const registry::Estate& e) {
+  return {{"id", e.id},
+          {"performer", e.performer_id},
+          {"name", e.name},
+          {"created_at", FormatTimestamp(e.created_at)}};
+}
+
+json ErasureRequestJson(const registry::ErasureRequest& e) {
+  return {{"seq", e.seq},
+          {"performer", e.performer_id},
+          {"user", e.user_id},
+          {"requested_at", FormatTimestamp(e.requested_at)}};
+}
+
+json DatePeriodJson(const consent::DatePeriod& p) {
+  return {{"from", p.from.ToString()},
+          {"until", p.until ? json(p.until->ToString()) : json(nullptr)}};
+}
+
 }  // namespace figurant::api

@@ -21,5 +21,15 @@ nlohmann::json LicenceJson(const bank::LicenceView& v);
 // LicenceJson plus `disclosure`, exactly as stored (the text the performer is, or was, shown and
 // signs), and its `disclosure_sha256`.
 nlohmann::json LicenceWithDisclosureJson(const bank::LicenceView& v);
+// When the performer's biometric data must be erased (bank::Retention): erase_on, held_by, basis.
+nlohmann::json RetentionJson(const bank::Retention& r);
+// An enrolled signer key and its period: valid_from, and revoked_from with the reason once revoked
+// (the first second it no longer signs); a replacement names the representative who confirmed it
+// and their confirmation signature (docs/keys.md).
+nlohmann::json SignerKeyJson(const registry::SignerKey& k);
+nlohmann::json EstateJson(const registry::Estate& e);
+nlohmann::json ErasureRequestJson(const registry::ErasureRequest& e);
+// A period of days: from, and until (the first day it no longer applies; null while open).
+nlohmann::json DatePeriodJson(const consent::DatePeriod& p);
 
 }  // namespace figurant::api

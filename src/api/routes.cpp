@@ -54,6 +54,14 @@ Status OwnUnion(bank::Bank&, const Principal& who, const std::string& value) {
   return who.role == kUnion && who.subject_id == value ? Status::Ok() : Hidden();
 }
 
+// A double the session's performer owns. An erased double answers as a missing one: after erasure
+// nothing of it remains to show.
+Status OwnDouble(bank::Bank& bank, const Principal& who, const std::string& value) {
+  auto d = bank.registry().GetDouble(value);
+  if (!d.ok() || d->status == registry::DoubleStatus::kErased) return Hidden();
+  return who.role == kPerformer && d->performer_id == who.subject_id ? Status::Ok() : Hidden();
+}
+
 constexpr ParamKind kKinds[] = {
     {"performer", "the session's own performer", OwnPerformer},
     {"studio", "the session's own studio", OwnStudio},
@@ -62,6 +70,8 @@ constexpr ParamKind kKinds[] = {
     {"production", "a production of the session's studio", OwnProduction},
     {"entry", "a ledger entry number (every entry is the auditor's to read)", LedgerEntry},
     {"union", "the session's own union", OwnUnion},
+    {"double", "a double of the session's performer (an erased one answers as a missing one)",
+     OwnDouble},
 };
 
 std::vector<Route> SessionRoutes() {
@@ -204,6 +214,16 @@ std::vector<Route> PerformerRoutes() {
        {kPerformer},
        "Ask the bank to erase the performer's data",
        h::RequestErasure},
+      {Method::kGet,
+       "/api/v1/performers/{performer}/doubles/{double}/mesh.glb",
+       {kPerformer},
+       "The double's geometry as binary glTF 2.0 (docs/interchange.md)",
+       h::DoubleMesh},
+      {Method::kGet,
+       "/api/v1/performers/{performer}/export",
+       {kPerformer},
+       "Everything the bank holds about the performer, in one JSON document (GDPR art. 15, 20)",
+       h::ExportPerformer},
   };
 }
 

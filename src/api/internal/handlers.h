@@ -53,6 +53,13 @@ Result<Reply> RecordPerformerStatement(Call& call);
 // The statement request to join or leave a union.
 Result<Reply> RequestMembership(Call& call);
 
+// handlers_export.cpp: a performer's data, all of it (GDPR art. 15 and 20; docs/api.md, "Your
+// data: the export"). DoubleMesh answers the double's geometry as a .glb (interchange::EncodeGlb);
+// ExportPerformer one JSON document, format "figurant-performer-export-v1", that names each
+// double's mesh route.
+Result<Reply> DoubleMesh(Call& call);
+Result<Reply> ExportPerformer(Call& call);
+
 // handlers_studio.cpp: a studio's productions, offers and usage.
 Result<Reply> ListProductions(Call& call);
 Result<Reply> ListStudioOffers(Call& call);

@@ -147,12 +147,7 @@ Result<Reply> AddUser(Call& call) {
 
 Result<Reply> ListErasureRequests(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(auto all, registry::ListErasureRequests(call.bank.registry()));
-  return Reply::Json(ListJson("erasure_requests", all, [](const registry::ErasureRequest& e) {
-    return json{{"seq", e.seq},
-                {"performer", e.performer_id},
-                {"user", e.user_id},
-                {"requested_at", FormatTimestamp(e.requested_at)}};
-  }));
+  return Reply::Json(ListJson("erasure_requests", all, ErasureRequestJson));
 }
 
 Result<Reply> InviteSigner(Call& call) {

@@ -30,10 +30,7 @@ Result<Reply> ShowProfile(Call& call) {
                             call.bank.registry().GetPerformer(PerformerParam(call)));
   FIGURANT_ASSIGN_OR_RETURN(bank::Retention retention, call.bank.RetentionOf(p.id));
   json j = PerformerJson(p);
-  j["retention"] = {
-      {"erase_on", retention.erase_on ? json(retention.erase_on->ToString()) : json(nullptr)},
-      {"held_by", retention.held_by.empty() ? json(nullptr) : json(retention.held_by)},
-      {"basis", retention.basis}};
+  j["retention"] = RetentionJson(retention);
   return Reply::Json(j);
 }
 
