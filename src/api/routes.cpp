@@ -137,6 +137,34 @@ std::vector<Route> PerformerRoutes() {
        "Revoke a signed licence",
        h::RevokeLicence},
       {Method::kGet,
+       "/api/v1/performers/{performer}/statement",
+       {kPerformer},
+       "What the performer is owed, from the ledger",
+       h::StatementJson},
+      {Method::kGet,
+       "/api/v1/performers/{performer}/statement.csv",
+       {kPerformer},
+       "The statement as CSV",
+       h::StatementCsv},
+      {Method::kGet,
+       "/api/v1/performers/{performer}/appearances",
+       {kPerformer},
+       "Every production and shot the performer's doubles appear in: frame ranges, "
+       "screen-seconds, largest on-screen height",
+       h::Appearances},
+      {Method::kPost,
+       "/api/v1/performers/{performer}/erasure-request",
+       {kPerformer},
+       "Ask the bank to erase the performer's data",
+       h::RequestErasure},
+  };
+}
+
+// A performer's consent in their own hands: what their device signs, and what it signed
+// (docs/api.md, "Signing, declining and suspending through the API").
+std::vector<Route> PerformerConsentRoutes() {
+  return {
+      {Method::kGet,
        "/api/v1/performers/{performer}/licences/{licence}/offer",
        {kPerformer},
        "The offer document the performer's device signs (figurant key sign)",
@@ -167,27 +195,6 @@ std::vector<Route> PerformerRoutes() {
        {kPerformer},
        "The statement request to join or leave a union, for the device to sign",
        h::RequestMembership},
-      {Method::kGet,
-       "/api/v1/performers/{performer}/statement",
-       {kPerformer},
-       "What the performer is owed, from the ledger",
-       h::StatementJson},
-      {Method::kGet,
-       "/api/v1/performers/{performer}/statement.csv",
-       {kPerformer},
-       "The statement as CSV",
-       h::StatementCsv},
-      {Method::kGet,
-       "/api/v1/performers/{performer}/appearances",
-       {kPerformer},
-       "Every production and shot the performer's doubles appear in: frame ranges, "
-       "screen-seconds, largest on-screen height",
-       h::Appearances},
-      {Method::kPost,
-       "/api/v1/performers/{performer}/erasure-request",
-       {kPerformer},
-       "Ask the bank to erase the performer's data",
-       h::RequestErasure},
   };
 }
 
@@ -236,7 +243,8 @@ std::vector<Route> AuditorRoutes() {
 
 std::vector<Route> MakeRoutes() {
   std::vector<Route> all;
-  for (auto part : {SessionRoutes, OperatorRoutes, PerformerRoutes, StudioRoutes, AuditorRoutes}) {
+  for (auto part : {SessionRoutes, OperatorRoutes, PerformerRoutes, PerformerConsentRoutes,
+                    StudioRoutes, AuditorRoutes}) {
     std::vector<Route> routes = part();
     all.insert(all.end(), routes.begin(), routes.end());
   }
