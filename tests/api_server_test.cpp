@@ -889,6 +889,74 @@ TEST_F(ApiConsentTest, TheStatementsRouteTakesOnlyThePerformersOwnStatements) {
   EXPECT_EQ(garbage.Json()["error"]["field"], "format") << garbage.body;
 }
 
+// A declined offer leaves the performer's offers and can no longer be signed, even with a
+// signature the device made before.
+TEST_F(ApiConsentTest, ADeclinedOfferCannotBeSigned) {
+  const Draft draft = FreshDraft("decline-api");
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  ASSERT_TRUE(performer);
+  const std::string licence = Me() + "/licences/" + draft.licence;
+  const ApiReply offer = client.Send("GET", licence + "/offer", performer);
+  ASSERT_EQ(offer.status, 200) << offer.body;
+  const std::string signature =
+      consent::ConsentSignatureJson(SignOffer(offer.body, devices_["performer"].key));
+
+  const ApiReply too_long = client.Send("POST", licence + "/decline", performer,
+                                        json{{"reason", std::string(501, 'x')}}.dump());
+  EXPECT_EQ(too_long.status, 400) << too_long.body;
+  EXPECT_EQ(too_long.Json()["error"]["field"], "reason") << too_long.body;
+  const ApiReply declined = client.Send("POST", licence + "/decline", performer,
+                                        json{{"reason", "Not this film"}}.dump());
+  ASSERT_EQ(declined.status, 200) << declined.body;
+  EXPECT_EQ(declined.Json()["state"], "draft");
+  EXPECT_EQ(declined.Json()["standing"], "declined");
+  EXPECT_EQ(declined.Json()["declined_at"], kNow);
+  EXPECT_EQ(declined.Json()["decline_reason"], "Not this film");
+  EXPECT_EQ(client.Send("POST", licence + "/decline", performer, "{}").status, 409)
+      << "declining twice";
+
+  const ApiReply sign = client.Send("POST", licence + "/sign", performer, signature);
+  EXPECT_EQ(sign.status, 409) << sign.body;
+  EXPECT_NE(sign.body.find("declined on 2026-06-01"), std::string::npos) << sign.body;
+  EXPECT_EQ(client.Send("GET", licence + "/offer", performer).status, 409);
+  for (const json& o : client.Send("GET", Me() + "/offers", performer).Json()["offers"]) {
+    EXPECT_NE(o["id"], draft.licence) << "a declined draft is no longer offered";
+  }
+  const json shown = Json({"licence", "show", draft.licence})["licence"];
+  EXPECT_EQ(shown["declined_at"], kNow) << shown.dump();
+  EXPECT_EQ(shown["state"], "draft");
+  EXPECT_EQ(Run({"ledger", "verify"}).exit_code, 0);
+}
+
+TEST_F(ApiConsentTest, APerformerJoinsAUnionThroughTheApi) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  const auto auditor = client.LogIn(devices_["union"], server.origin());
+  ASSERT_TRUE(performer && auditor);
+  const std::string union_id = client.Send("GET", "/api/v1/session", auditor).Json()["subject"];
+  const std::string path = Me() + "/membership-request";
+
+  const ApiReply unknown =
+      client.Send("POST", path, performer, R"({"union": "rep_0000000000000000", "join": true})");
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(unknown.Json()["error"]["field"], "union") << unknown.body;
+  const std::string join = json{{"union", union_id}, {"join", true}}.dump();
+  const ApiReply request = client.Send("POST", path, performer, join);
+  ASSERT_EQ(request.status, 200) << request.body;
+  EXPECT_EQ(request.Json()["kind"], "join_union");
+  const ApiReply joined = client.Send("POST", Me() + "/statements", performer,
+                                      SignRequest(request.body, devices_["performer"].key));
+  ASSERT_EQ(joined.status, 201) << joined.body;
+  EXPECT_EQ(joined.Json()["fields"]["union"], union_id);
+  EXPECT_EQ(client.Send("POST", path, performer, join).status, 409) << "joining twice";
+  EXPECT_EQ(Run({"ledger", "verify"}).exit_code, 0);
+}
+
 // A union auditor's own union, operator invites and public enrolment (docs/api.md, "Union audit"
 // and "Invites and enrolment"). Each test makes its own performers and studio.
 class ApiUnionTest : public ApiServerTest {

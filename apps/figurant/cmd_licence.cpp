@@ -68,6 +68,7 @@ std::string Summary(const bank::LicenceView& v) {
     << v.terms.valid_from.ToString() << " → "
     << (v.terms.valid_until ? v.terms.valid_until->ToString() : std::string("no end"));
   if (l.revoked_from) t << "  revoked from " << l.revoked_from->ToString();
+  if (v.declined_at) t << "  declined on " << DateOf(*v.declined_at).ToString();
   t << FlagText(v.flags) << "\n";
   return t.str();
 }

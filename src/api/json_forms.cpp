@@ -81,6 +81,8 @@ json LicenceJson(const bank::LicenceView& v) {
             {"signature_valid", v.signature_valid}};
   j["signed_at"] = l.signed_at ? json(FormatTimestamp(*l.signed_at)) : json();
   j["revoked_from"] = l.revoked_from ? json(l.revoked_from->ToString()) : json();
+  j["declined_at"] = v.declined_at ? json(FormatTimestamp(*v.declined_at)) : json();
+  j["decline_reason"] = v.decline_reason.empty() ? json() : json(v.decline_reason);
   if (v.consent) {
     j["consent"] = {{"signer", registry::SignerKindName(v.consent->signer)},
                     {"signer_id", v.consent->signer_id},

@@ -168,32 +168,6 @@ std::vector<Route> PerformerRoutes() {
        "Revoke a signed licence",
        h::RevokeLicence},
       {Method::kGet,
-       "/api/v1/performers/{performer}/licences/{licence}/offer",
-       {kPerformer},
-       "The offer document the performer's device signs (figurant key sign)",
-       h::ShowOfferDocument},
-      {Method::kPost,
-       "/api/v1/performers/{performer}/licences/{licence}/sign",
-       {kPerformer},
-       "Sign a draft with a consent signature made on the performer's device",
-       h::SignLicence},
-      {Method::kPost,
-       "/api/v1/performers/{performer}/licences/{licence}/suspension-request",
-       {kPerformer},
-       "The statement request to suspend or resume a licence, for the device to sign",
-       h::RequestSuspension},
-      {Method::kPost,
-       "/api/v1/performers/{performer}/statements",
-       {kPerformer},
-       "Record a statement the performer signed on their device (suspend, resume, join or "
-       "leave a union)",
-       h::RecordPerformerStatement},
-      {Method::kPost,
-       "/api/v1/performers/{performer}/membership-request",
-       {kPerformer},
-       "The statement request to join or leave a union, for the device to sign",
-       h::RequestMembership},
-      {Method::kGet,
        "/api/v1/performers/{performer}/statement",
        {kPerformer},
        "What the performer is owed, from the ledger",
@@ -224,6 +198,44 @@ std::vector<Route> PerformerRoutes() {
        {kPerformer},
        "Everything the bank holds about the performer, in one JSON document (GDPR art. 15, 20)",
        h::ExportPerformer},
+  };
+}
+
+// A performer's consent in their own hands: what their device signs, and what it signed
+// (docs/api.md, "Signing, declining and suspending through the API").
+std::vector<Route> PerformerConsentRoutes() {
+  return {
+      {Method::kGet,
+       "/api/v1/performers/{performer}/licences/{licence}/offer",
+       {kPerformer},
+       "The offer document the performer's device signs (figurant key sign)",
+       h::ShowOfferDocument},
+      {Method::kPost,
+       "/api/v1/performers/{performer}/licences/{licence}/sign",
+       {kPerformer},
+       "Sign a draft with a consent signature made on the performer's device",
+       h::SignLicence},
+      {Method::kPost,
+       "/api/v1/performers/{performer}/licences/{licence}/decline",
+       {kPerformer},
+       "Decline an offer (a draft), with an optional reason",
+       h::DeclineOffer},
+      {Method::kPost,
+       "/api/v1/performers/{performer}/licences/{licence}/suspension-request",
+       {kPerformer},
+       "The statement request to suspend or resume a licence, for the device to sign",
+       h::RequestSuspension},
+      {Method::kPost,
+       "/api/v1/performers/{performer}/statements",
+       {kPerformer},
+       "Record a statement the performer signed on their device (suspend, resume, join or "
+       "leave a union)",
+       h::RecordPerformerStatement},
+      {Method::kPost,
+       "/api/v1/performers/{performer}/membership-request",
+       {kPerformer},
+       "The statement request to join or leave a union, for the device to sign",
+       h::RequestMembership},
   };
 }
 
@@ -292,7 +304,8 @@ std::vector<Route> AuditorRoutes() {
 
 std::vector<Route> MakeRoutes() {
   std::vector<Route> all;
-  for (auto part : {SessionRoutes, OperatorRoutes, PerformerRoutes, StudioRoutes, AuditorRoutes}) {
+  for (auto part : {SessionRoutes, OperatorRoutes, PerformerRoutes, PerformerConsentRoutes,
+                    StudioRoutes, AuditorRoutes}) {
     std::vector<Route> routes = part();
     all.insert(all.end(), routes.begin(), routes.end());
   }

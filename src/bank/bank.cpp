@@ -1001,6 +1001,12 @@ Result<LicenceView> Bank::MakeView(registry::Licence l) {
   if (custodial) v.flags.emplace_back(flag::kCustodialSignature);
   if (v.consent && !v.signature_valid) v.flags.emplace_back(flag::kSignatureInvalid);
   v.standing = StandingOf(l, v.terms, clock_.Today());
+  FIGURANT_ASSIGN_OR_RETURN(const auto declined, registry_->GetDeclinedOffer(l.id));
+  if (declined) {
+    if (l.state == registry::LicenceState::kDraft) v.standing = "declined";
+    v.declined_at = declined->declined_at;
+    v.decline_reason = declined->reason;
+  }
   v.licence = std::move(l);
   return v;
 }
@@ -1195,6 +1201,7 @@ Result<consent::Offer> Bank::OfferFor(const std::string& licence_id) {
   }
   FIGURANT_ASSIGN_OR_RETURN(Signatory signer, SignatoryFor(l.performer_id, as_estate));
   if (l.state == registry::LicenceState::kDraft) {
+    FIGURANT_RETURN_IF_ERROR(CheckNotDeclined(l));
     FIGURANT_RETURN_IF_ERROR(CheckDisclosureUnchanged(l, signer));
   }
   FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(l.studio_id));
@@ -1287,6 +1294,7 @@ Result<LicenceView> Bank::SignLicenceWith(const consent::ConsentRecord& in) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Licence l, registry_->GetLicence(in.licence_id));
   if (l.state == registry::LicenceState::kActive) return ConfirmCustodialConsent(l, in);
   FIGURANT_RETURN_IF_ERROR(DraftAwaitingSignature(in.licence_id, in.performer_id).status());
+  FIGURANT_RETURN_IF_ERROR(CheckNotDeclined(l));
   FIGURANT_ASSIGN_OR_RETURN(Signatory signer,
                             SignatoryFor(l.performer_id, in.signer == consent::Signer::kEstate));
   FIGURANT_RETURN_IF_ERROR(CheckDisclosureUnchanged(l, signer));

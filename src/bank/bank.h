@@ -153,13 +153,18 @@ struct LicenceView {
   bool signature_valid = false;   // consent signature verified (false for drafts)
   std::string signature_problem;  // why it did not verify, when signed
   std::vector<std::string> flags;
-  // Where the licence stands today (the bank's clock), in one word: "draft", "in_force",
-  // "not_yet_valid" (valid_from ahead), "expired" (valid_until passed), "revoking" (revoked,
-  // effective after a notice period), "revoked", "erased". The stored `licence.state` is only the
+  // Where the licence stands today (the bank's clock), in one word: "draft", "declined" (a
+  // draft its performer declined), "in_force", "not_yet_valid" (valid_from ahead), "expired"
+  // (valid_until passed), "revoking" (revoked, effective after a notice period), "revoked",
+  // "erased". The stored `licence.state` is only the
   // lifecycle (draft/active/revoked/erased); dates do not change it.
   std::string standing;
   std::string performer_name;
   std::string studio_name;
+  // When the performer declined this draft (Bank::DeclineLicence; standing "declined"), and why
+  // in their words: empty when they gave no reason or once they are erased.
+  std::optional<UnixSeconds> declined_at;
+  std::string decline_reason;
 };
 
 struct NewPerformer {
@@ -382,6 +387,14 @@ class Bank {
   // at least the notice period after today; default: today + notice. InvalidArgument naming the
   // earliest allowed date when `effective` is too early; FailedPrecondition when irrevocable.
   Result<LicenceView> RevokeLicence(const std::string& licence_id, std::optional<Date> effective);
+  // The performer declines a draft offered to them (docs/licence.md, "Declining an offer"):
+  // recorded with the bank's time and `reason` (their words, optional: empty for none; sealed
+  // under their data key, so erasure destroys it). From then on the draft is never offered
+  // (OfferFor) or signed (SignLicenceWith): both answer FailedPrecondition "declined on DATE".
+  // FailedPrecondition when the licence is not a draft or was declined already; InvalidArgument
+  // naming field 'reason' for one over registry::kMaxDeclineReasonBytes bytes. Not a ledger
+  // event: the ledger records consent and its withdrawal, and a draft was never consent.
+  Result<LicenceView> DeclineLicence(const std::string& licence_id, const std::string& reason);
   Result<LicenceView> GetLicence(const std::string& licence_id);
   Result<std::vector<LicenceView>> ListLicences(const std::optional<std::string>& performer_id,
                                                 const std::optional<std::string>& studio_id = {});
@@ -464,6 +477,8 @@ class Bank {
                                                    const consent::ConsentRecord& in);
   Result<LicenceView> ConfirmCustodialConsent(const registry::Licence& licence,
                                               const consent::ConsentRecord& in);
+  // FailedPrecondition "licence L was declined on DATE ..." when the performer declined it.
+  Status CheckNotDeclined(const registry::Licence& licence);
   // The licence, when it is a draft granted by `performer_id`.
   Result<registry::Licence> DraftAwaitingSignature(const std::string& licence_id,
                                                    const std::string& performer_id);

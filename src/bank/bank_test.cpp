@@ -774,5 +774,54 @@ TEST_F(BankTest, ASignatureFromTheDeviceIsCheckedAgainstTheDraftAndTheEnrolledKe
   EXPECT_EQ(audit.report().custodial, 0u);
 }
 
+// Declining (docs/licence.md, "Declining an offer"): a declined draft is never offered or signed,
+// declining is once and only for a draft, and the performer's reason is sealed, so that erasure
+// destroys it with their key.
+TEST_F(BankTest, ADeclinedOfferIsNeverSignedAndItsReasonGoesWithErasure) {
+  ASSERT_TRUE(devices_.Enrol(*bank_, performer_.id).ok());
+  const std::string draft =
+      bank_->DraftLicence(performer_.id, studio_.id, Terms(), "t.json")->licence.id;
+  // Signed on the device before it was declined: the signature arrives too late.
+  const consent::ConsentRecord signed_before =
+      SignedAs(draft, performer_.id, consent::Signer::kPerformer, performer_.id);
+  const std::string reason = "Pas de scènes de foule pour moi (raison-7f3a)";
+  EXPECT_EQ(bank_->DeclineLicence(draft, std::string(registry::kMaxDeclineReasonBytes + 1, 'x'))
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+  const auto declined = bank_->DeclineLicence(draft, reason);
+  ASSERT_TRUE(declined.ok()) << declined.status().ToString();
+  EXPECT_EQ(declined->licence.state, registry::LicenceState::kDraft);
+  EXPECT_EQ(declined->standing, "declined");
+  EXPECT_EQ(declined->declined_at, std::optional<UnixSeconds>(kNow));
+  EXPECT_EQ(declined->decline_reason, reason);
+
+  EXPECT_EQ(bank_->DeclineLicence(draft, "").status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(bank_->OfferFor(draft).status().code(), StatusCode::kFailedPrecondition);
+  const auto refused = bank_->SignLicenceWith(signed_before);
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("declined on 2026-09-21"), std::string::npos)
+      << refused.status().ToString();
+  const LicenceView active = Signed(Terms());
+  EXPECT_EQ(bank_->DeclineLicence(active.licence.id, "").status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(bank_->registry().database().Exec("UPDATE declined_offers SET reason = NULL").ok())
+      << "a declined offer stays declined";
+  EXPECT_FALSE(bank_->registry().database().Exec("DELETE FROM declined_offers").ok());
+
+  // Sealed: the registry's bytes never hold the reason; after erasure it reads as none.
+  for (const char* file : {"figurant.db", "figurant.db-wal"}) {
+    const auto bytes = ReadFile(dir_ / file);
+    if (bytes.ok()) EXPECT_EQ(bytes->find("raison-7f3a"), std::string::npos) << file;
+  }
+  ASSERT_TRUE(bank_->ErasePerformer(performer_.id).ok());
+  const auto after = bank_->GetLicence(draft);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->standing, "erased");
+  EXPECT_EQ(after->declined_at, std::optional<UnixSeconds>(kNow));
+  EXPECT_EQ(after->decline_reason, "");
+  EXPECT_TRUE(bank_->registry().CheckIntegrity().ok());
+}
+
 }  // namespace
 }  // namespace figurant::bank

@@ -278,6 +278,22 @@ CREATE TABLE erasure_requests (
 );
 )sql";
 
+// Version 6 (docs/registry.md, "Declined offers (version 6)"): drafts their performer declined.
+// The licence row stays a draft (v1's CHECK on `state` cannot gain a value without rebuilding the
+// table); this table says it was declined, when, and why in the performer's words, sealed under
+// their data key like a disclosure. Append-only: a declined offer is never un-declined.
+constexpr std::string_view kV6Declined = R"sql(
+CREATE TABLE declined_offers (
+  licence_id   TEXT PRIMARY KEY REFERENCES licences(id),
+  declined_at  INTEGER NOT NULL,
+  reason       TEXT CHECK (reason IS NULL OR length(reason) > 0)
+);
+CREATE TRIGGER declined_offers_immutable BEFORE UPDATE ON declined_offers
+BEGIN SELECT RAISE(ABORT, 'a declined offer stays declined'); END;
+CREATE TRIGGER declined_offers_append_only_d BEFORE DELETE ON declined_offers
+BEGIN SELECT RAISE(ABORT, 'a declined offer stays declined'); END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -288,6 +304,7 @@ const std::vector<Migration>& Migrations() {
       {4, "enrolment codes, enrolled signer keys, representatives; consent version and custody",
        kV4},
       {5, "API users, sessions and erasure requests", kV5Api},
+      {6, "offers their performer declined", kV6Declined},
   };
   return kMigrations;
 }

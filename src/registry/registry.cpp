@@ -293,6 +293,9 @@ std::string DisclosureContext(const std::string& licence_id) {
 std::string ConsentTextContext(const std::string& licence_id) {
   return "consents.disclosure_text:" + licence_id;
 }
+std::string DeclineReasonContext(const std::string& licence_id) {
+  return "declined_offers.reason:" + licence_id;
+}
 
 }  // namespace
 
@@ -1121,6 +1124,51 @@ Status Registry::SetCustodialKeysDestroyed(UnixSeconds at) {
     AfterWrite();
     return r;
   });
+}
+
+// ---- declined offers ---------------------------------------------------------------------------
+
+Status Registry::InsertDeclinedOffer(const DeclinedOffer& d) {
+  if (d.reason.size() > kMaxDeclineReasonBytes) {
+    return InvalidArgument("declined offer of licence " + d.licence_id + ": the reason has " +
+                           std::to_string(d.reason.size()) + " bytes, over the limit of " +
+                           std::to_string(kMaxDeclineReasonBytes));
+  }
+  return InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(std::string performer_id, LicensorOf(d.licence_id));
+    std::optional<std::string> reason;
+    if (!d.reason.empty()) {
+      FIGURANT_ASSIGN_OR_RETURN(reason,
+                                Seal(performer_id, DeclineReasonContext(d.licence_id), d.reason));
+    }
+    FIGURANT_ASSIGN_OR_RETURN(Statement s,
+                              db_->Prepare("INSERT INTO declined_offers (licence_id, declined_at, "
+                                           "reason) VALUES (?, ?, ?)"));
+    Status r = s.Bind(1, d.licence_id).Bind(2, d.declined_at).BindOptional(3, reason).Run();
+    AfterWrite();
+    return InsertError(r, "declined offer of licence " + d.licence_id);
+  });
+}
+
+Result<std::optional<DeclinedOffer>> Registry::GetDeclinedOffer(const std::string& licence_id) {
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare("SELECT d.declined_at, d.reason, l.performer_id FROM declined_offers d JOIN "
+                   "licences l ON l.id = d.licence_id WHERE d.licence_id = ?"));
+  s.Bind(1, licence_id);
+  FIGURANT_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<DeclinedOffer>();
+  DeclinedOffer d;
+  d.licence_id = licence_id;
+  d.declined_at = s.Int(0);
+  const std::optional<std::string> stored = s.OptionalText(1);
+  if (stored) {
+    FIGURANT_ASSIGN_OR_RETURN(auto reason, Open(s.Text(2), DeclineReasonContext(licence_id),
+                                                *stored, "declined_offers", licence_id));
+    d.reason_erased = !reason.has_value();
+    d.reason = reason.value_or("");
+  }
+  return std::optional<DeclinedOffer>(std::move(d));
 }
 
 }  // namespace figurant::registry

@@ -215,6 +215,21 @@ struct ConsentConfirmation {
   int version = 1;  // [Limits: 1 or 2]
 };
 
+// A draft its performer declined (schema v6). The licence stays a draft in `licences` (its state
+// never changes again): a declined draft is never offered or signed, and the studio offers anew
+// with a new draft. One row per licence, never changed or deleted (docs/registry.md, "Declined
+// offers (version 6)").
+struct DeclinedOffer {
+  std::string licence_id;
+  UnixSeconds declined_at = 0;
+  // Why, in the performer's words; personal data (sealed). Empty when they gave no reason, and
+  // once the performer is erased. [Limits: at most kMaxDeclineReasonBytes bytes]
+  std::string reason;
+  bool reason_erased = false;  // set on read when a reason was given but its key is destroyed
+};
+// [Units: bytes]
+inline constexpr size_t kMaxDeclineReasonBytes = 500;
+
 // A one-time enrolment code (schema v4). Only its SHA-256 is stored.
 struct EnrolmentCode {
   std::string code_sha256;  // 64 lowercase hex digits of SHA-256 of the normalised code
@@ -386,6 +401,12 @@ class Registry {
   Result<std::vector<Representative>> ListRepresentatives();
   Status InsertConsentConfirmation(const ConsentConfirmation& c);
   Result<std::optional<ConsentConfirmation>> GetConsentConfirmation(const std::string& licence_id);
+  // ---- declined offers (schema v6)
+  // Records that the performer declined draft `d.licence_id`, the reason sealed. AlreadyExists
+  // when it was declined already; NotFound for an unknown licence; InvalidArgument for a reason
+  // over kMaxDeclineReasonBytes. Whether the licence may be declined is the bank's question.
+  Status InsertDeclinedOffer(const DeclinedOffer& d);
+  Result<std::optional<DeclinedOffer>> GetDeclinedOffer(const std::string& licence_id);
   // When the bank-held private keys were destroyed (the custodial migration), if they were.
   Result<std::optional<UnixSeconds>> CustodialKeysDestroyedAt();
   Status SetCustodialKeysDestroyed(UnixSeconds at);

@@ -46,6 +46,8 @@ Result<Reply> RequestErasure(Call& call);
 Result<Reply> ShowOfferDocument(Call& call);
 // A consent signature document (consent::ParseConsentSignature) for the {licence} draft.
 Result<Reply> SignLicence(Call& call);
+// Declines the {licence} draft, with an optional reason (Bank::DeclineLicence).
+Result<Reply> DeclineOffer(Call& call);
 // The statement request (consent::StatementRequestJson) to suspend or resume {licence}.
 Result<Reply> RequestSuspension(Call& call);
 // A signed statement of the performer's own kinds (suspend/resume, join/leave a union).

@@ -117,6 +117,16 @@ Result<Reply> SignLicence(Call& call) {
   return Reply::Json(LicenceJson(v));
 }
 
+Result<Reply> DeclineOffer(Call& call) {
+  BodyFields fields(call.body);
+  FIGURANT_ASSIGN_OR_RETURN(const std::optional<std::string> reason,
+                            fields.OptionalString("reason", registry::kMaxDeclineReasonBytes));
+  FIGURANT_RETURN_IF_ERROR(fields.Finish());
+  auto v = call.bank.DeclineLicence(LicenceParam(call), reason.value_or(""));
+  FIGURANT_RETURN_IF_ERROR(AsFieldError(v.status(), "reason"));
+  return Reply::Json(LicenceJson(*v));
+}
+
 Result<Reply> RequestSuspension(Call& call) {
   BodyFields fields(call.body);
   FIGURANT_ASSIGN_OR_RETURN(const bool suspend, RequiredBool(fields, "suspend"));

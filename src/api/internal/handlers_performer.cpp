@@ -52,7 +52,7 @@ Result<Reply> ListOffers(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(auto licences, LicencesOf(call));
   json items = json::array();
   for (const auto& v : licences) {
-    if (v.licence.state == registry::LicenceState::kDraft)
+    if (v.licence.state == registry::LicenceState::kDraft && !v.declined_at)
       items.push_back(LicenceWithDisclosureJson(v));
   }
   return Reply::Json({{"offers", items}});
