@@ -54,7 +54,8 @@ class Connection {
     if (report_.error_samples.size() < kErrorSamples) {
       const std::string what = r ? r->body.substr(0, kBodySample) : httplib::to_string(r.error());
       report_.error_samples.push_back(kind + " " + method + " " + path + " -> " +
-                                      std::to_string(status) + " " + what);
+                                      std::to_string(status) + " " + what + " after " +
+                                      std::to_string(static_cast<int>(took.count())) + " ms");
     }
     return std::nullopt;
   }
