@@ -15,6 +15,7 @@
 #include "api_harness.h"
 #include "cli_harness.h"
 #include "consent/offer.h"
+#include "consent/statement.h"
 #include "core/file.h"
 #include "ledger/appearances.h"
 
@@ -647,6 +648,220 @@ TEST_F(ApiServerTest, APerformerUserNeedsThePerformersOwnEnrolledKey) {
       Run({"user", "add", "--role", "performer", "--performer", own_["performer"], "--public-key",
            ToHex(other_performer_.key.public_key)});
   EXPECT_NE(other.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace figurant::testing
+
+namespace figurant::testing {
+namespace {
+
+// The performer's consent routes (docs/api.md, "Signing, declining and suspending through the
+// API"): the device signs what the API hands it, and the API records only what the device signed.
+// Each test makes its own production and draft, so the other tests' objects stay as they were.
+class ApiConsentTest : public ApiServerTest {
+ protected:
+  // Run in one process after ApiServerTest, whose suite tear-down removed the shared bank: make
+  // it again.
+  void SetUp() override {
+    if (!dir_) prepared_ = false;
+    ApiServerTest::SetUp();
+  }
+  // A production of the own studio that only this test's licences name, and a draft for it.
+  struct Draft {
+    std::string production, licence;
+  };
+  static Draft FreshDraft(const std::string& name) {
+    Draft d;
+    d.production = Json({"production", "add", "--studio", own_["studio"], "--title", "Film " + name,
+                         "--media", "streaming", "--territories", "FR", "--content", "violence",
+                         "--fps", "24", "--studio-key", own_["studio_key"]},
+                        WithPartyPassphrase())["id"];
+    d.licence = Json({"licence", "draft", "--performer", own_["performer"], "--studio",
+                      own_["studio"], "--terms", Terms(d.production, name + ".json")})["id"];
+    return d;
+  }
+  static std::string Me() { return "/api/v1/performers/" + own_["performer"]; }
+  // `figurant check` of the own performer in `production`: 0 allowed, 3 refused.
+  static RunResult Check(const std::string& production) {
+    return Run({"--json", "check", "--performer", own_["performer"], "--production", production});
+  }
+  // The consent record the device signs for `offer_json` (a GET .../offer body), signed with
+  // `key` now.
+  static consent::ConsentRecord SignOffer(const std::string& offer_json,
+                                          const SigningKeyPair& key) {
+    const auto offer = consent::ParseOffer(offer_json, "offer");
+    EXPECT_TRUE(offer.ok()) << offer.status().ToString();
+    if (!offer.ok()) return {};
+    consent::ConsentRecord record =
+        consent::RecordFor(*offer, consent::Representation::kNone, *ParseTimestamp(kNow));
+    EXPECT_TRUE(consent::SignConsent(record, offer->terms_text, key).ok());
+    return record;
+  }
+  // A statement request (a suspension-request or membership-request body) signed with `key`, as
+  // `figurant key sign-statement` writes it.
+  static std::string SignRequest(const std::string& request_json, const SigningKeyPair& key) {
+    const auto request = consent::ParseStatementRequest(request_json, "request");
+    EXPECT_TRUE(request.ok()) << request.status().ToString() << " in " << request_json;
+    if (!request.ok()) return "";
+    const auto signed_statement = consent::SignStatement(*request, key);
+    EXPECT_TRUE(signed_statement.ok()) << signed_statement.status().ToString();
+    return signed_statement.ok() ? consent::StatementSignatureJson(*signed_statement) : "";
+  }
+};
+
+TEST_F(ApiConsentTest, ADraftIsSignedOverTheApiWithTheDevicesKey) {
+  const Draft draft = FreshDraft("sign-api");
+  const Draft second = FreshDraft("sign-api-other");
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  ASSERT_TRUE(performer);
+  const std::string licence = Me() + "/licences/" + draft.licence;
+
+  // The offer is the very document `licence offer --out` writes.
+  const ApiReply offer = client.Send("GET", licence + "/offer", performer);
+  ASSERT_EQ(offer.status, 200) << offer.body;
+  EXPECT_EQ(offer.headers.count("Content-Type") ? offer.headers.at("Content-Type") : "",
+            "application/json");
+  const std::string offer_file = (dir_->path() / "sign-api.offer.json").string();
+  Json({"licence", "offer", draft.licence, "--out", offer_file});
+  EXPECT_EQ(offer.body, *ReadFile(offer_file));
+
+  consent::ConsentRecord record = SignOffer(offer.body, devices_["performer"].key);
+  const std::string signature = consent::ConsentSignatureJson(record);
+  // A signature over this licence does not sign another, and the path's performer must be the
+  // record's.
+  const ApiReply elsewhere =
+      client.Send("POST", Me() + "/licences/" + second.licence + "/sign", performer, signature);
+  EXPECT_EQ(elsewhere.status, 400) << elsewhere.body;
+  EXPECT_EQ(elsewhere.Json()["error"]["field"], "licence_id") << elsewhere.body;
+  consent::ConsentRecord someone_else = record;
+  someone_else.performer_id = other_["performer"];
+  someone_else.signer_id = other_["performer"];
+  const ApiReply other_performer = client.Send("POST", licence + "/sign", performer,
+                                               consent::ConsentSignatureJson(someone_else));
+  EXPECT_EQ(other_performer.status, 400) << other_performer.body;
+  EXPECT_EQ(other_performer.Json()["error"]["field"], "performer_id") << other_performer.body;
+  // Signed with a key that is not the performer's enrolled one: refused, nothing recorded.
+  const ApiReply stranger =
+      client.Send("POST", licence + "/sign", performer,
+                  consent::ConsentSignatureJson(SignOffer(offer.body, other_performer_.key)));
+  EXPECT_EQ(stranger.status, 403) << stranger.body;
+  EXPECT_EQ(Json({"licence", "show", draft.licence})["licence"]["state"], "draft");
+
+  const ApiReply signed_reply = client.Send("POST", licence + "/sign", performer, signature);
+  ASSERT_EQ(signed_reply.status, 200) << signed_reply.body;
+  EXPECT_EQ(signed_reply.Json()["state"], "active") << signed_reply.body;
+  EXPECT_EQ(signed_reply.Json()["signature_valid"], true) << signed_reply.body;
+  EXPECT_EQ(signed_reply.Json()["consent"]["signature"], ToHex(record.signature));
+  EXPECT_EQ(Json({"licence", "show", draft.licence})["licence"]["state"], "active");
+  EXPECT_EQ(Run({"ledger", "verify"}).exit_code, 0);
+  EXPECT_EQ(Check(draft.production).exit_code, 0);
+  // Signing again, or asking for the offer of an active licence, is a state conflict.
+  EXPECT_EQ(client.Send("POST", licence + "/sign", performer, signature).status, 409);
+  EXPECT_EQ(client.Send("GET", licence + "/offer", performer).status, 409);
+}
+
+TEST_F(ApiConsentTest, APerformerSuspendsAndResumesThroughTheApi) {
+  const Draft draft = FreshDraft("suspend-api");
+  SignOnDevice(draft.licence);
+  ASSERT_EQ(Check(draft.production).exit_code, 0);
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  ASSERT_TRUE(performer);
+  const std::string licence = Me() + "/licences/" + draft.licence;
+
+  const ApiReply missing = client.Send("POST", licence + "/suspension-request", performer, "{}");
+  EXPECT_EQ(missing.status, 400) << missing.body;
+  EXPECT_EQ(missing.Json()["error"]["field"], "suspend") << missing.body;
+  const ApiReply past = client.Send("POST", licence + "/suspension-request", performer,
+                                    R"({"suspend": true, "from": "2026-05-01"})");
+  EXPECT_EQ(past.status, 400) << past.body;
+  EXPECT_EQ(past.Json()["error"]["field"], "from") << past.body;
+
+  const ApiReply request =
+      client.Send("POST", licence + "/suspension-request", performer, R"({"suspend": true})");
+  ASSERT_EQ(request.status, 200) << request.body;
+  EXPECT_EQ(request.Json()["kind"], "suspend_licence") << request.body;
+  // Signed by a key that is not the performer's: refused, nothing recorded.
+  const ApiReply wrong_key = client.Send("POST", Me() + "/statements", performer,
+                                         SignRequest(request.body, other_performer_.key));
+  EXPECT_EQ(wrong_key.status, 403) << wrong_key.body;
+  EXPECT_EQ(Check(draft.production).exit_code, 0);
+
+  const ApiReply suspended = client.Send("POST", Me() + "/statements", performer,
+                                         SignRequest(request.body, devices_["performer"].key));
+  ASSERT_EQ(suspended.status, 201) << suspended.body;
+  EXPECT_EQ(suspended.Json()["kind"], "suspend_licence");
+  EXPECT_EQ(suspended.Json()["fields"]["licence"], draft.licence);
+  const RunResult refused = Check(draft.production);
+  EXPECT_EQ(refused.exit_code, 3) << refused.out;
+  EXPECT_NE(refused.out.find("\"suspended\""), std::string::npos) << refused.out;
+  // Suspending a suspended licence makes no sense: the bank does not even ask.
+  EXPECT_EQ(client.Send("POST", licence + "/suspension-request", performer, R"({"suspend": true})")
+                .status,
+            409);
+
+  const ApiReply resume =
+      client.Send("POST", licence + "/suspension-request", performer, R"({"suspend": false})");
+  ASSERT_EQ(resume.status, 200) << resume.body;
+  const ApiReply resumed = client.Send("POST", Me() + "/statements", performer,
+                                       SignRequest(resume.body, devices_["performer"].key));
+  ASSERT_EQ(resumed.status, 201) << resumed.body;
+  EXPECT_EQ(resumed.Json()["kind"], "resume_licence");
+  EXPECT_EQ(Check(draft.production).exit_code, 0);
+  EXPECT_EQ(Run({"ledger", "verify"}).exit_code, 0);
+}
+
+// The statements route records only the performer's own statements: another performer's, or one
+// about another's licence, is hidden exactly like their objects; a union's strike is not a
+// performer's to post.
+TEST_F(ApiConsentTest, TheStatementsRouteTakesOnlyThePerformersOwnStatements) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  ASSERT_TRUE(performer);
+  const SigningKeyPair& key = devices_["performer"].key;
+  const auto post = [&](consent::StatementKind kind,
+                        const std::vector<std::pair<std::string, std::string>>& fields) {
+    consent::StatementRequest request;
+    request.kind = kind;
+    for (const auto& [name, value] : fields) request.fields.push_back({name, value});
+    return client.Send("POST", Me() + "/statements", performer,
+                       SignRequest(consent::StatementRequestJson(request), key));
+  };
+  using consent::StatementKind;
+  const std::vector<std::pair<std::string, std::string>> others_licence = {
+      {"licence", other_["licence"]},
+      {"performer", own_["performer"]},
+      {"from", "2026-06-01"},
+      {"signed_at", kNow}};
+  for (const ApiReply& r :
+       {post(StatementKind::kSuspendLicence, others_licence),
+        post(StatementKind::kSuspendLicence, {{"licence", other_["licence"]},
+                                              {"performer", other_["performer"]},
+                                              {"from", "2026-06-01"},
+                                              {"signed_at", kNow}}),
+        post(StatementKind::kJoinUnion, {{"performer", other_["performer"]},
+                                         {"union", "rep_0000000000000000"},
+                                         {"signed_at", kNow}})}) {
+    EXPECT_EQ(r.status, 404) << r.body;
+    EXPECT_EQ(r.body, kNotFoundBody);
+  }
+  const ApiReply strike = post(StatementKind::kStrike, {{"union", "rep_0000000000000000"},
+                                                        {"studio", own_["studio"]},
+                                                        {"from", "2026-06-01"},
+                                                        {"signed_at", kNow}});
+  EXPECT_EQ(strike.status, 400) << strike.body;
+  EXPECT_EQ(strike.Json()["error"]["field"], "kind") << strike.body;
+  const ApiReply garbage = client.Send("POST", Me() + "/statements", performer, "{}");
+  EXPECT_EQ(garbage.status, 400) << garbage.body;
+  EXPECT_EQ(garbage.Json()["error"]["field"], "format") << garbage.body;
 }
 
 }  // namespace

@@ -9,8 +9,10 @@
 #include "bank/enrolment.h"
 #include "cli_device.h"
 #include "cli_harness.h"
+#include "consent/statement.h"
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/file.h"
 #include "ledger/ledger.h"
 #include "ledger/payloads.h"
 
@@ -239,18 +241,41 @@ TEST_F(CliEnrolTest, ALostKeyIsReplacedWithTheUnionsConfirmation) {
       RunFigurantWithInput({"key", "new", "--out", new_file}, "", WithPartyPassphrase()).exit_code,
       0);
   const std::string new_key = PublicKeyHex(new_file + ".pub");
-  const std::string hash = bank::EnrolmentCodeHash(*bank::NormaliseEnrolmentCode(code));
-  const std::string message =
-      bank::ReplacementMessage(consent::Signer::kPerformer, performer_, performer_,
-                               KeyBytes(old_key), KeyBytes(new_key), hash);
+  // The bank writes what the union is asked to confirm; the union signs it on its own device.
+  const std::string request_file = (dir_.path() / "replacement.request.json").string();
+  Json({"performer", "replacement-request", "--code", code, "--public-key-file", new_file + ".pub",
+        "--out", request_file});
+  const auto request = consent::ParseStatementRequest(*ReadFile(request_file), request_file);
+  ASSERT_TRUE(request.ok()) << request.status().ToString();
+  EXPECT_EQ(request->kind, consent::StatementKind::kKeyReplacement);
+  EXPECT_EQ(ReadFile(request_file)->find(code), std::string::npos)
+      << "the code itself stays private";
+  const auto sign_with = [&](const SigningKeyPair& key, const std::string& name) {
+    const std::string file = (dir_.path() / name).string();
+    std::ofstream(file) << consent::StatementSignatureJson(*consent::SignStatement(*request, key));
+    return file;
+  };
   const SigningKeyPair stranger = GenerateSigningKeyPair();
   const RunResult forged =
       Run({"performer", "replace-key", "--code", code, "--public-key-file", new_file + ".pub",
-           "--confirmed-by", rep, "--confirmation", ToHex(SignDetached(message, stranger))});
+           "--confirmed-by", rep, "--confirmation", sign_with(stranger, "forged.sig.json")});
   EXPECT_EQ(forged.exit_code, 3) << forged.err;
+  // A confirmation of another replacement (another new key) does not replace this one.
+  consent::StatementRequest other = *request;
+  for (auto& f : other.fields) {
+    if (f.name == "new_key") f.value = ToHex(stranger.public_key);
+  }
+  const std::string other_file = (dir_.path() / "other.sig.json").string();
+  std::ofstream(other_file) << consent::StatementSignatureJson(
+      *consent::SignStatement(other, union_key));
+  const RunResult mismatched =
+      Run({"performer", "replace-key", "--code", code, "--public-key-file", new_file + ".pub",
+           "--confirmed-by", rep, "--confirmation", other_file});
+  EXPECT_EQ(mismatched.exit_code, 2) << mismatched.err;
+  EXPECT_NE(mismatched.err.find("new_key"), std::string::npos) << mismatched.err;
   const json replaced =
       Json({"performer", "replace-key", "--code", code, "--public-key-file", new_file + ".pub",
-            "--confirmed-by", rep, "--confirmation", ToHex(SignDetached(message, union_key))});
+            "--confirmed-by", rep, "--confirmation", sign_with(union_key, "union.sig.json")});
   EXPECT_EQ(replaced["public_key"], new_key);
   EXPECT_EQ(replaced["confirmed_by"], rep);
   // Signed earlier with the old key: still valid.
@@ -263,6 +288,18 @@ TEST_F(CliEnrolTest, ALostKeyIsReplacedWithTheUnionsConfirmation) {
   EXPECT_EQ(verify["consents"]["verified"], 1);
   EXPECT_EQ(verify["consents"]["keys_enrolled"], 2);
   EXPECT_EQ(verify["consents"]["keys_revoked"], 1);
+  EXPECT_EQ(verify["consents"]["keys_replaced"], 1);
+  // From an export, with no bank: the union's confirmation is re-verified there too.
+  TempDir elsewhere("cli-enrol-replaced");
+  const fs::path exported = elsewhere.path() / "ledger.export";
+  Json({"ledger", "export", exported.string()});
+  const std::string bank_key = Json({"ledger", "head"})["head"]["public_key"];
+  const RunResult alone =
+      RunFigurant({"--bank", (elsewhere.path() / "no-bank").string(), "--json", "ledger", "verify",
+                   exported.string(), "--public-key", bank_key},
+                  {{"FIGURANT_NOW", now_}});
+  ASSERT_EQ(alone.exit_code, 0) << alone.err;
+  EXPECT_EQ(json::parse(alone.out)["consents"]["keys_replaced"], 1);
 }
 
 }  // namespace

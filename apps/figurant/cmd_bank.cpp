@@ -1,4 +1,4 @@
-// init · performer add|list|show|update|estate|invite|enrol|replace-key · representative add ·
+// init · performer add|list|show|update|estate|invite|enrol · representative add ·
 // studio add|list|key ·
 // production add|declare|list|show
 #include <memory>
@@ -371,45 +371,6 @@ void RegisterPerformerEnrol(CLI::App& performer, Context& ctx) {
   });
 }
 
-void RegisterPerformerReplaceKey(CLI::App& performer, Context& ctx) {
-  struct ReplaceArgs {
-    std::string code, public_key, public_key_file, representative, confirmation;
-  };
-  auto a = std::make_shared<ReplaceArgs>();
-  CLI::App* cmd = performer.add_subcommand(
-      "replace-key",
-      "Replace a lost key: a new enrolment code and a confirmation signed by the signer's union "
-      "or counsel (docs/keys.md, Lost keys)");
-  cmd->add_option("--code", a->code, "A new enrolment code (performer invite)")->required();
-  auto* key = cmd->add_option("--public-key", a->public_key, "The new public key, 64 hex");
-  auto* file = cmd->add_option("--public-key-file", a->public_key_file, "The new KEY.pub");
-  key->excludes(file);
-  cmd->add_option("--confirmed-by", a->representative, "The representative's id (rep_...)")
-      ->required();
-  cmd->add_option("--confirmation", a->confirmation,
-                  "The representative's signature over the replacement message, 128 hex digits")
-      ->required();
-  cmd->callback([&ctx, a] {
-    auto public_key = PublicKeyOption(a->public_key, a->public_key_file);
-    if (!ctx.Check(public_key.status())) return;
-    auto confirmation = SignatureOption(a->confirmation, "--confirmation");
-    if (!ctx.Check(confirmation.status())) return;
-    auto bank = ctx.OpenBank();
-    if (!ctx.Check(bank.status())) return;
-    auto k = (*bank)->ReplaceKey(a->code, *public_key, a->representative, *confirmation);
-    if (!ctx.Check(WithFlag(k.status(), "--code"))) return;
-    ctx.Emit({{"signer", registry::SignerKindName(k->signer)},
-              {"signer_id", k->signer_id},
-              {"public_key", ToHex(k->public_key)},
-              {"confirmed_by", k->confirmed_by},
-              {"valid_from", FormatTimestamp(k->valid_from)}},
-             "replaced the key of " + std::string(registry::SignerKindName(k->signer)) + " " +
-                 k->signer_id + ": " + ToHex(k->public_key) + " valid from " +
-                 FormatTimestamp(k->valid_from) + " (confirmed by " + k->confirmed_by +
-                 "); consents signed with the old key stay valid");
-  });
-}
-
 void RegisterRepresentative(CLI::App& app, Context& ctx) {
   struct RepArgs {
     std::string kind, name, public_key, public_key_file;
@@ -449,7 +410,6 @@ void RegisterPerformer(CLI::App& app, Context& ctx) {
   RegisterPerformerEstate(*performer, ctx);
   RegisterPerformerInvite(*performer, ctx);
   RegisterPerformerEnrol(*performer, ctx);
-  RegisterPerformerReplaceKey(*performer, ctx);
 }
 
 // The studio's public key options of `cmd`, read into `hex` and `file`.

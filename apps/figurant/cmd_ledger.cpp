@@ -217,6 +217,7 @@ Result<std::pair<json, std::string>> ConsentsOf(const VerifyInput& in) {
             {"custodial_licences", r.custodial_licences},
             {"keys_enrolled", r.keys_enrolled},
             {"keys_revoked", r.keys_revoked},
+            {"keys_replaced", r.keys_replaced},
             {"statements", r.statements}};
   std::string text = "\nconsents: " + std::to_string(r.consents) + " signed, " +
                      std::to_string(r.verified) +
@@ -228,7 +229,9 @@ Result<std::pair<json, std::string>> ConsentsOf(const VerifyInput& in) {
     text += ")";
   }
   text += "\nkeys: " + std::to_string(r.keys_enrolled) + " enrolled, " +
-          std::to_string(r.keys_revoked) + " revoked\nstatements: " + std::to_string(r.statements) +
+          std::to_string(r.keys_revoked) + " revoked, " + std::to_string(r.keys_replaced) +
+          " replaced (each confirmation re-verified under the representative's key)\nstatements: " +
+          std::to_string(r.statements) +
           " (suspensions, strikes, union memberships) re-verified under their signers' keys";
   return std::make_pair(std::move(j), std::move(text));
 }

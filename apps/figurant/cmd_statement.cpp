@@ -4,6 +4,8 @@
 //   licence suspend|resume L [--from DATE] --out REQ.json
 //   union strike|end-strike U --studio S [--from DATE] --out REQ.json
 //   performer join-union|leave-union P --union U --out REQ.json
+//   performer replacement-request --code CODE --public-key(-file) NEW --out REQ.json
+//   performer replace-key --code CODE --public-key(-file) NEW --confirmed-by REP --confirmation SIG
 //   record SIG.json
 #include <filesystem>
 #include <memory>
@@ -81,6 +83,78 @@ void RegisterRequest(CLI::App& parent, Context& ctx, const RequestCommand& c) {
   });
 }
 
+Result<consent::SignedStatement> ReadSignature(const std::string& file) {
+  FIGURANT_ASSIGN_OR_RETURN(const std::string text, ReadUserFile(file, kStatementFile));
+  return consent::ParseStatementSignature(text, file);
+}
+
+struct ReplacementArgs {
+  std::string code, public_key, public_key_file, representative, confirmation, out;
+};
+
+// The new key and code, shared by replacement-request and replace-key.
+void AddReplacementOptions(CLI::App& cmd, ReplacementArgs& a) {
+  cmd.add_option("--code", a.code, "A new enrolment code issued to the signer (performer invite)")
+      ->required();
+  auto* key = cmd.add_option("--public-key", a.public_key, "The new public key, 64 hex");
+  auto* file = cmd.add_option("--public-key-file", a.public_key_file, "The new KEY.pub");
+  key->excludes(file);
+}
+
+void RegisterReplacementRequest(CLI::App& performer, Context& ctx) {
+  auto a = std::make_shared<ReplacementArgs>();
+  CLI::App* cmd = performer.add_subcommand(
+      "replacement-request",
+      "Ask the signer's union or counsel to confirm that a lost key is replaced (docs/keys.md, "
+      "Lost keys): the statement names the old and new keys and the code's hash, never the code");
+  AddReplacementOptions(*cmd, *a);
+  cmd->add_option("--out", a->out, "Request file to create for the representative's device")
+      ->required();
+  cmd->callback([&ctx, a] {
+    auto public_key = PublicKeyOption(a->public_key, a->public_key_file);
+    if (!ctx.Check(public_key.status())) return;
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto request = (*bank)->ReplacementRequest(a->code, *public_key);
+    if (!ctx.Check(WithFlag(request.status(), "--code"))) return;
+    ctx.Check(WriteRequest(ctx, *request, a->out));
+  });
+}
+
+void RegisterReplaceKey(CLI::App& performer, Context& ctx) {
+  auto a = std::make_shared<ReplacementArgs>();
+  CLI::App* cmd = performer.add_subcommand(
+      "replace-key",
+      "Replace a lost key: a new enrolment code and the replacement statement signed by the "
+      "signer's union or counsel (docs/keys.md, Lost keys)");
+  AddReplacementOptions(*cmd, *a);
+  cmd->add_option("--confirmed-by", a->representative, "The representative's id (rep_...)")
+      ->required();
+  cmd->add_option("--confirmation", a->confirmation,
+                  "The representative's signature file (figurant key sign-statement over the "
+                  "replacement-request)")
+      ->required();
+  cmd->callback([&ctx, a] {
+    auto public_key = PublicKeyOption(a->public_key, a->public_key_file);
+    if (!ctx.Check(public_key.status())) return;
+    auto confirmation = ReadSignature(a->confirmation);
+    if (!ctx.Check(confirmation.status())) return;
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto k = (*bank)->ReplaceKey(a->code, *public_key, a->representative, *confirmation);
+    if (!ctx.Check(k.status())) return;  // its messages name the code or the confirmation
+    ctx.Emit({{"signer", registry::SignerKindName(k->signer)},
+              {"signer_id", k->signer_id},
+              {"public_key", ToHex(k->public_key)},
+              {"confirmed_by", k->confirmed_by},
+              {"valid_from", FormatTimestamp(k->valid_from)}},
+             "replaced the key of " + std::string(registry::SignerKindName(k->signer)) + " " +
+                 k->signer_id + ": " + ToHex(k->public_key) + " valid from " +
+                 FormatTimestamp(k->valid_from) + " (confirmed by " + k->confirmed_by +
+                 "); consents signed with the old key stay valid");
+  });
+}
+
 void RegisterRecord(CLI::App& app, Context& ctx) {
   auto file = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
@@ -90,9 +164,7 @@ void RegisterRecord(CLI::App& app, Context& ctx) {
   cmd->add_option("signature", *file, "The signature file from figurant key sign-statement")
       ->required();
   cmd->callback([&ctx, file] {
-    auto text = ReadUserFile(*file, kStatementFile);
-    if (!ctx.Check(text.status())) return;
-    auto signed_statement = consent::ParseStatementSignature(*text, *file);
+    auto signed_statement = ReadSignature(*file);
     if (!ctx.Check(signed_statement.status())) return;
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
@@ -146,6 +218,8 @@ void RegisterStatementCommands(CLI::App& app, Context& ctx) {
   RegisterRequest(performer, ctx,
                   {"leave-union", "Ask a performer to state they no longer belong to a union",
                    "Performer id", "--union", false, Leave});
+  RegisterReplacementRequest(performer, ctx);
+  RegisterReplaceKey(performer, ctx);
   CLI::App& unions = *app.add_subcommand("union", "Unions: strikes against studios");
   unions.require_subcommand(1);
   RegisterRequest(unions, ctx,

@@ -16,6 +16,7 @@
 #include "core/key_seal.h"
 #include "core/text.h"
 #include "ledger/payloads.h"
+#include "ledger/statements.h"
 
 namespace figurant::bank {
 namespace fs = std::filesystem;
@@ -458,6 +459,28 @@ std::optional<registry::SignerKey> CurrentKey(const std::vector<registry::Signer
   return std::nullopt;
 }
 
+// OK when `signed_statement` is `request`'s statement: its kind, then each field, in order.
+Status SameStatement(const consent::SignedStatement& signed_statement,
+                     const consent::StatementRequest& request) {
+  if (signed_statement.kind != request.kind) {
+    return InvalidArgument(
+        "the confirmation is a '" + std::string(consent::StatementKindName(signed_statement.kind)) +
+        "' statement; expected '" + std::string(consent::StatementKindName(request.kind)) + "'");
+  }
+  for (size_t i = 0; i < request.fields.size(); ++i) {
+    const consent::StatementField& want = request.fields[i];
+    if (i >= signed_statement.fields.size() || signed_statement.fields[i].name != want.name ||
+        signed_statement.fields[i].value != want.value) {
+      return InvalidArgument("the confirmation's field '" + want.name + "' is not '" + want.value +
+                             "': it confirms another replacement");
+    }
+  }
+  if (signed_statement.fields.size() != request.fields.size()) {
+    return InvalidArgument("the confirmation has fields a key_replacement statement has not");
+  }
+  return Status::Ok();
+}
+
 registry::SignerKey NewKeyFor(const registry::EnrolmentCode& code, const Ed25519PublicKey& key,
                               UnixSeconds now) {
   registry::SignerKey k;
@@ -524,36 +547,58 @@ Result<registry::Representative> Bank::AddRepresentative(registry::Representativ
   return r;
 }
 
-Result<registry::SignerKey> Bank::ReplaceKey(std::string_view typed_code,
-                                             const Ed25519PublicKey& new_key,
-                                             const std::string& representative_id,
-                                             const Ed25519Signature& confirmation) {
-  FIGURANT_ASSIGN_OR_RETURN(const registry::EnrolmentCode code, UsableCode(typed_code));
-  FIGURANT_ASSIGN_OR_RETURN(const registry::Representative rep,
-                            registry_->GetRepresentative(representative_id));
+Result<Bank::ReplacementPlan> Bank::PlanReplacement(std::string_view typed_code,
+                                                    const Ed25519PublicKey& new_key) {
+  ReplacementPlan plan;
+  FIGURANT_ASSIGN_OR_RETURN(plan.code, UsableCode(typed_code));
   FIGURANT_ASSIGN_OR_RETURN(const auto keys,
-                            registry_->ListSignerKeys(code.signer, code.signer_id));
+                            registry_->ListSignerKeys(plan.code.signer, plan.code.signer_id));
   const std::optional<registry::SignerKey> old = CurrentKey(keys);
   if (!old) {
     return FailedPrecondition(
         "this signer has no enrolled key to replace; enrol one with the code");
   }
+  plan.old_key = *old;
   ledger::Ed25519Key old_key{};
   std::copy_n(old->public_key.begin(), old_key.size(), old_key.begin());
-  const std::string message =
-      ReplacementMessage(internal::ToConsent(code.signer), code.signer_id, code.performer_id,
-                         old_key, new_key, code.code_sha256);
-  if (!VerifyDetached(message, confirmation.data(), confirmation.size(), rep.public_key.data(),
-                      rep.public_key.size())) {
-    return PermissionDenied("the confirmation does not verify under representative " + rep.id +
-                            "'s key over the replacement message (docs/keys.md)");
+  FIGURANT_ASSIGN_OR_RETURN(const registry::Performer performer,
+                            registry_->GetPerformer(plan.code.performer_id));
+  plan.request.kind = consent::StatementKind::kKeyReplacement;
+  plan.request.language =
+      consent::ParseLanguage(performer.language).value_or(consent::Language::kEnglish);
+  plan.request.fields =
+      ledger::KeyReplacementFields(internal::ToConsent(plan.code.signer), plan.code.signer_id,
+                                   plan.code.performer_id, old_key, new_key, plan.code.code_sha256);
+  return plan;
+}
+
+Result<consent::StatementRequest> Bank::ReplacementRequest(std::string_view typed_code,
+                                                           const Ed25519PublicKey& new_key) {
+  FIGURANT_ASSIGN_OR_RETURN(ReplacementPlan plan, PlanReplacement(typed_code, new_key));
+  return std::move(plan.request);
+}
+
+Result<registry::SignerKey> Bank::ReplaceKey(std::string_view typed_code,
+                                             const Ed25519PublicKey& new_key,
+                                             const std::string& representative_id,
+                                             const consent::SignedStatement& confirmation) {
+  FIGURANT_ASSIGN_OR_RETURN(const ReplacementPlan plan, PlanReplacement(typed_code, new_key));
+  FIGURANT_ASSIGN_OR_RETURN(const registry::Representative rep,
+                            registry_->GetRepresentative(representative_id));
+  FIGURANT_RETURN_IF_ERROR(SameStatement(confirmation, plan.request));
+  if (confirmation.public_key != rep.public_key ||
+      !consent::VerifyStatement(confirmation, rep.public_key).ok()) {
+    return PermissionDenied("the confirmation is not signed by representative " + rep.id +
+                            "'s key over the key_replacement statement (docs/keys.md)");
   }
+  const registry::EnrolmentCode& code = plan.code;
+  const std::optional<registry::SignerKey> old = plan.old_key;
   const UnixSeconds now = clock_.Now();
   registry::SignerKey key = NewKeyFor(code, new_key, now);
   key.how = registry::KeyOrigin::kReplacement;
   key.confirmed_by = rep.id;
   key.code_sha256 = code.code_sha256;
-  key.confirmation.assign(confirmation.begin(), confirmation.end());
+  key.confirmation = confirmation.signature;
   const std::string reason = "lost; replaced, confirmed by " + rep.id;
   Status s = registry_->InTransaction([&]() -> Status {
     FIGURANT_RETURN_IF_ERROR(registry_->MarkEnrolmentCodeUsed(code.code_sha256, now));

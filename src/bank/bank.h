@@ -282,17 +282,25 @@ class Bank {
   Result<registry::Representative> AddRepresentative(registry::RepresentativeKind kind,
                                                      const std::string& name,
                                                      const Ed25519PublicKey& public_key);
-  // Replaces a signer's lost key (docs/keys.md, "Lost keys"): `code` is a new enrolment code issued
-  // to the signer (the checks of EnrolKey), the signer must have a current key, and `confirmation`
-  // must be representative `representative_id`'s signature over ReplacementMessage(signer, signer
-  // id, performer, old key, new key, code hash). In one transaction the code is used, the old key's
-  // period ends now and the new key's begins; then `key_revoked` and `key_enrolled` (how
-  // replacement) are appended. Consents signed earlier with the old key stay valid.
-  // PermissionDenied for a bad code or a confirmation that does not verify; NotFound for an
-  // unknown representative; FailedPrecondition when the signer has no key to replace.
+  // What the signer's representative is asked to sign to confirm a lost key's replacement
+  // (docs/keys.md, "Lost keys"): a key_replacement statement (ledger::KeyReplacementFields) naming
+  // the signer the new `code` was issued to, their current key, `new_key` and the code's hash —
+  // never the code. The checks of EnrolKey on the code (left unused); FailedPrecondition when the
+  // signer has no key to replace.
+  Result<consent::StatementRequest> ReplacementRequest(std::string_view code,
+                                                       const Ed25519PublicKey& new_key);
+  // Replaces a signer's lost key: `code` is a new enrolment code issued to the signer (the checks
+  // of EnrolKey), the signer must have a current key, and `confirmation` must be representative
+  // `representative_id`'s signature over ReplacementRequest's statement: its kind and fields
+  // exactly those (InvalidArgument naming the first field that differs), its key the
+  // representative's registered key and its signature valid (PermissionDenied). In one
+  // transaction the code is used, the old key's period ends now and the new key's begins; then
+  // `key_revoked` and `key_enrolled` (how replacement, carrying the confirmation, which `ledger
+  // verify` re-verifies from an export) are appended. Consents signed earlier with the old key
+  // stay valid. NotFound for an unknown representative.
   Result<registry::SignerKey> ReplaceKey(std::string_view code, const Ed25519PublicKey& new_key,
                                          const std::string& representative_id,
-                                         const Ed25519Signature& confirmation);
+                                         const consent::SignedStatement& confirmation);
   // Every key the signer enrolled, oldest first, with its period.
   Result<std::vector<registry::SignerKey>> KeysOf(consent::Signer signer,
                                                   const std::string& signer_id);
@@ -469,6 +477,15 @@ class Bank {
 
   // The enrolment code behind `typed`, unused and unexpired (EnrolKey's refusals otherwise).
   Result<registry::EnrolmentCode> UsableCode(std::string_view typed);
+  // ReplacementRequest's and ReplaceKey's first stage: the usable code, the key it replaces and
+  // the statement the representative signs (their refusals).
+  struct ReplacementPlan {
+    registry::EnrolmentCode code;
+    registry::SignerKey old_key;
+    consent::StatementRequest request;
+  };
+  Result<ReplacementPlan> PlanReplacement(std::string_view typed_code,
+                                          const Ed25519PublicKey& new_key);
   // The custodial migration (Init, Open): destroys the key files and records it, once.
   Status DestroyCustodialKeys();
 

@@ -62,15 +62,4 @@ std::string EnrolmentProofMessage(std::string_view code_sha256,
          "\npublic_key=" + ToHex(public_key) + "\n";
 }
 
-std::string ReplacementMessage(consent::Signer signer, std::string_view signer_id,
-                               std::string_view performer_id,
-                               const std::array<uint8_t, kEd25519PublicKeyBytes>& old_key,
-                               const std::array<uint8_t, kEd25519PublicKeyBytes>& new_key,
-                               std::string_view code_sha256) {
-  return "figurant-key-replacement-v1\nsigner=" + std::string(consent::SignerName(signer)) + ":" +
-         std::string(signer_id) + "\nperformer=" + std::string(performer_id) +
-         "\nold_key=" + ToHex(old_key) + "\nnew_key=" + ToHex(new_key) +
-         "\ncode_sha256=" + std::string(code_sha256) + "\n";
-}
-
 }  // namespace figurant::bank

@@ -1,6 +1,6 @@
-// Enrolment codes and the messages a signer's or a representative's key signs around enrolment
-// (docs/keys.md, "Enrolment" and "Lost keys"). Pure functions, thread-safe; NewEnrolmentCode needs
-// InitCrypto().
+// Enrolment codes and the message a new key signs on enrolment (docs/keys.md, "Enrolment"); a
+// representative confirms a lost key's replacement with a key_replacement statement instead
+// (ledger::KeyReplacementFields). Pure functions, thread-safe; NewEnrolmentCode needs InitCrypto().
 #pragma once
 
 #include <array>
@@ -37,14 +37,5 @@ std::string EnrolmentCodeHash(std::string_view normalised);
 //   figurant-enrolment-v1\ncode_sha256=<hex>\npublic_key=<hex>\n
 std::string EnrolmentProofMessage(std::string_view code_sha256,
                                   const std::array<uint8_t, kEd25519PublicKeyBytes>& public_key);
-
-// The message a representative's key signs to confirm that a signer's lost key is replaced:
-//   figurant-key-replacement-v1\nsigner=<performer|estate>:<id>\nperformer=<id>\n
-//   old_key=<hex>\nnew_key=<hex>\ncode_sha256=<hex>\n
-std::string ReplacementMessage(consent::Signer signer, std::string_view signer_id,
-                               std::string_view performer_id,
-                               const std::array<uint8_t, kEd25519PublicKeyBytes>& old_key,
-                               const std::array<uint8_t, kEd25519PublicKeyBytes>& new_key,
-                               std::string_view code_sha256);
 
 }  // namespace figurant::bank

@@ -28,8 +28,18 @@ Status KeyHistory::Add(const Entry& entry) {
                       " already has a current key; a key is replaced only after the old one's "
                       "key_revoked entry");
     }
+    if (k.how == KeyOrigin::kReplacement) {
+      FIGURANT_RETURN_IF_ERROR(CheckReplacement(entry, k));
+      ++replacements_;
+    }
     periods_[k.public_key] = {k.signer, k.signer_id,  k.performer_id, k.public_key,
                               k.how,    k.valid_from, std::nullopt,   entry.seq};
+    return Status::Ok();
+  }
+  if (entry.type == EntryType::kRepresentativeRegistered) {
+    FIGURANT_ASSIGN_OR_RETURN(const RepresentativeRegisteredEvent r,
+                              ParseRepresentativeRegistered(entry));
+    representatives_[r.representative_id] = r.public_key;
     return Status::Ok();
   }
   if (entry.type == EntryType::kKeyRevoked) {
@@ -48,6 +58,31 @@ Status KeyHistory::Add(const Entry& entry) {
                       " from before it was enrolled");
     }
     it->second.revoked_from = k.from;
+  }
+  return Status::Ok();
+}
+
+Status KeyHistory::CheckReplacement(const Entry& entry, const KeyEnrolledEvent& k) const {
+  const std::string where =
+      EntryName(entry) + ": the replacement key of " + SignerText(k.signer, k.signer_id) + ": ";
+  const auto rep = representatives_.find(k.confirmed_by);
+  if (rep == representatives_.end()) {
+    return DataLoss(where + "confirmed by '" + k.confirmed_by +
+                    "', whom no earlier representative_registered entry registered");
+  }
+  const std::vector<KeyPeriod> earlier = PeriodsOf(k.signer, k.signer_id);
+  if (earlier.empty()) {
+    return DataLoss(where + "replaces no key: the signer had none enrolled before");
+  }
+  const Result<std::string> message = consent::StatementMessage(
+      consent::StatementKind::kKeyReplacement,
+      KeyReplacementFields(k.signer, k.signer_id, k.performer_id, earlier.back().public_key,
+                           k.public_key, k.code_sha256));
+  if (!message.ok()) return DataLoss(where + message.status().message());
+  if (!VerifyDetached(*message, k.confirmation.data(), k.confirmation.size(), rep->second.data(),
+                      rep->second.size())) {
+    return DataLoss(where + "the confirmation does not verify under representative " +
+                    k.confirmed_by + "'s key over the key_replacement statement (docs/keys.md)");
   }
   return Status::Ok();
 }
@@ -125,6 +160,7 @@ Status ConsentAuditor::Add(const Entry& entry) {
   switch (entry.type) {
     case EntryType::kKeyEnrolled:
       ++report_.keys_enrolled;
+      report_.keys_replaced = keys_.replacements();
       return Status::Ok();
     case EntryType::kKeyRevoked:
       ++report_.keys_revoked;

@@ -39,11 +39,18 @@ struct KeyPeriod {
 // The key periods of every signer, fed the ledger's entries in order.
 class KeyHistory {
  public:
-  // Indexes key_enrolled and key_revoked entries; other entries are ignored. DataLoss naming the
-  // entry when its payload breaks its format, when it enrols a key already enrolled, enrols a
-  // second current key for a signer, or revokes a key that is not enrolled for that signer or is
-  // revoked already.
+  // Indexes key_enrolled, key_revoked and representative_registered entries; other entries are
+  // ignored. DataLoss naming the entry when its payload breaks its format, when it enrols a key
+  // already enrolled, enrols a second current key for a signer, or revokes a key that is not
+  // enrolled for that signer or is revoked already. A replacement (how `replacement`) must also
+  // follow the revocation of the signer's previous key, and its confirmation must verify under the
+  // key of the representative an earlier entry registered, over the key_replacement statement
+  // naming the signer, the old and new keys and the code's hash (docs/keys.md, "Lost keys").
   Status Add(const Entry& entry);
+
+  // The replacements (key_enrolled, how replacement) whose representative's confirmation was
+  // re-verified.
+  uint64_t replacements() const { return replacements_; }
 
   // The period of `key`, if any entry enrolled it.
   const KeyPeriod* Find(const Ed25519Key& key) const;
@@ -58,7 +65,11 @@ class KeyHistory {
                       int64_t at) const;
 
  private:
+  Status CheckReplacement(const Entry& entry, const KeyEnrolledEvent& k) const;
+
   std::map<Ed25519Key, KeyPeriod> periods_;
+  std::map<std::string, Ed25519Key> representatives_;  // by representative id
+  uint64_t replacements_ = 0;
 };
 
 // The consent record a licence_signed entry states, disclosure text empty. Only for entries that
@@ -72,7 +83,8 @@ struct ConsentAuditReport {
   uint64_t custodial = 0;  // signed with a key the bank held: reported `custodial_signature`
   std::vector<std::string> custodial_licences;  // their licence ids, in ledger order
   uint64_t keys_enrolled = 0, keys_revoked = 0;
-  uint64_t statements = 0;  // suspensions, strikes and memberships, each re-verified
+  uint64_t keys_replaced = 0;  // enrolled as replacements, each confirmation re-verified
+  uint64_t statements = 0;     // suspensions, strikes and memberships, each re-verified
 };
 
 // Re-verifies every consent of a ledger, fed its entries in order (e.g. through ReadLog). A consent

@@ -168,5 +168,59 @@ TEST_F(ConsentAuditTest, KeyEntriesThatContradictTheHistoryAreRefused) {
             StatusCode::kPermissionDenied);
 }
 
+// A lost key replaced: the union's confirmation travels in the key_enrolled entry and is
+// re-verified against the union's registered key and the keys the history holds.
+TEST_F(ConsentAuditTest, AReplacementCountsOnlyWithTheRepresentativesConfirmation) {
+  const SigningKeyPair old_key = GenerateSigningKeyPair();
+  const SigningKeyPair new_key = GenerateSigningKeyPair();
+  const SigningKeyPair union_key = GenerateSigningKeyPair();
+  const SigningKeyPair stranger = GenerateSigningKeyPair();
+  const int64_t lost_at = kSignedAt + 3600;
+  const std::string code_sha256(64, 'c');
+  RepresentativeRegisteredEvent rep;
+  rep.representative_id = "rep_1";
+  rep.name = "Union";
+  rep.public_key = union_key.public_key;
+  const auto replacement = [&](const SigningKeyPair& confirmer) {
+    KeyEnrolledEvent k = Enrolment(new_key, lost_at);
+    k.how = KeyOrigin::kReplacement;
+    k.confirmed_by = "rep_1";
+    k.code_sha256 = code_sha256;
+    const std::string message = *consent::StatementMessage(
+        consent::StatementKind::kKeyReplacement,
+        KeyReplacementFields(consent::Signer::kPerformer, "per_1", "per_1", old_key.public_key,
+                             new_key.public_key, code_sha256));
+    k.confirmation = SignDetached(message, confirmer);
+    return k;
+  };
+  const auto history = [&] {
+    KeyHistory keys;
+    EXPECT_TRUE(keys.Add(Next(rep)).ok());
+    EXPECT_TRUE(keys.Add(Next(Enrolment(old_key, kEnrolledAt))).ok());
+    EXPECT_TRUE(keys.Add(Next(KeyRevokedEvent{consent::Signer::kPerformer, "per_1", "per_1",
+                                              old_key.public_key, lost_at, "lost"}))
+                    .ok());
+    return keys;
+  };
+  KeyHistory confirmed = history();
+  ASSERT_TRUE(confirmed.Add(Next(replacement(union_key))).ok());
+  EXPECT_EQ(confirmed.replacements(), 1u);
+
+  KeyHistory forged = history();
+  const Status s = forged.Add(Next(replacement(stranger)));
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_NE(s.message().find("does not verify under representative rep_1"), std::string::npos)
+      << s.message();
+  EXPECT_EQ(forged.Find(new_key.public_key), nullptr) << "a refused entry enrols nothing";
+
+  KeyHistory unknown;  // no representative_registered entry
+  ASSERT_TRUE(unknown.Add(Next(Enrolment(old_key, kEnrolledAt))).ok());
+  ASSERT_TRUE(unknown
+                  .Add(Next(KeyRevokedEvent{consent::Signer::kPerformer, "per_1", "per_1",
+                                            old_key.public_key, lost_at, "lost"}))
+                  .ok());
+  EXPECT_EQ(unknown.Add(Next(replacement(union_key))).code(), StatusCode::kDataLoss);
+}
+
 }  // namespace
 }  // namespace figurant::ledger

@@ -87,6 +87,17 @@ std::vector<StatementField> SuspensionFields(const std::string& licence_id,
                  {"signed_at", FormatTimestamp(signed_at)}});
 }
 
+std::vector<StatementField> KeyReplacementFields(
+    consent::Signer signer, const std::string& signer_id, const std::string& performer_id,
+    const Ed25519Key& old_key, const Ed25519Key& new_key, const std::string& code_sha256) {
+  return Fields({{"signer", std::string(consent::SignerName(signer))},
+                 {"signer_id", signer_id},
+                 {"performer", performer_id},
+                 {"old_key", ToHex(old_key)},
+                 {"new_key", ToHex(new_key)},
+                 {"code_sha256", code_sha256}});
+}
+
 std::vector<StatementField> StrikeFields(const std::string& union_id, const std::string& studio_id,
                                          const Date& from, UnixSeconds signed_at) {
   return Fields({{"union", union_id},

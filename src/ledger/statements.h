@@ -8,6 +8,10 @@
 //   suspend_licence, resume_licence   licence, performer, from (YYYY-MM-DD), signed_at
 //   strike, end_strike                union, studio, from, signed_at
 //   join_union, leave_union           performer, union, signed_at
+//   key_replacement                   signer (performer|estate), signer_id, performer, old_key,
+//                                     new_key (64 lowercase hex each), code_sha256
+// A key_replacement is not indexed here: it is carried by its key_enrolled entry, and KeyHistory
+// (ledger/consent_audit.h) re-verifies it there.
 // A suspension or strike holds from its `from` day up to, not including, the `from` of the
 // statement that ends it; a membership from the day (UTC) of its join's signed_at to the day of
 // its leave's. Not thread-safe; no I/O.
@@ -35,6 +39,11 @@ using Ed25519Key = std::array<uint8_t, kEd25519PublicKeyBytes>;
 std::vector<consent::StatementField> SuspensionFields(const std::string& licence_id,
                                                       const std::string& performer_id,
                                                       const Date& from, UnixSeconds signed_at);
+// The representative's confirmation that a signer's lost key is replaced (docs/keys.md, "Lost
+// keys"): no date, as it is bound to one single-use enrolment code by its hash.
+std::vector<consent::StatementField> KeyReplacementFields(
+    consent::Signer signer, const std::string& signer_id, const std::string& performer_id,
+    const Ed25519Key& old_key, const Ed25519Key& new_key, const std::string& code_sha256);
 std::vector<consent::StatementField> StrikeFields(const std::string& union_id,
                                                   const std::string& studio_id, const Date& from,
                                                   UnixSeconds signed_at);

@@ -35,6 +35,20 @@ Result<Reply> StatementCsv(Call& call);
 Result<Reply> Appearances(Call& call);
 Result<Reply> RequestErasure(Call& call);
 
+// handlers_consent.cpp: the performer's consent in their own hands (docs/api.md, "Signing,
+// declining and suspending through the API"). Every document that records consent is signed on
+// the performer's device; the bank verifies it.
+// The offer document the device signs: consent::OfferJson, the bytes of `licence offer --out`.
+Result<Reply> ShowOfferDocument(Call& call);
+// A consent signature document (consent::ParseConsentSignature) for the {licence} draft.
+Result<Reply> SignLicence(Call& call);
+// The statement request (consent::StatementRequestJson) to suspend or resume {licence}.
+Result<Reply> RequestSuspension(Call& call);
+// A signed statement of the performer's own kinds (suspend/resume, join/leave a union).
+Result<Reply> RecordPerformerStatement(Call& call);
+// The statement request to join or leave a union.
+Result<Reply> RequestMembership(Call& call);
+
 // handlers_studio.cpp: a studio's productions, offers and usage.
 Result<Reply> ListProductions(Call& call);
 Result<Reply> ListStudioOffers(Call& call);

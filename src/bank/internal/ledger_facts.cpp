@@ -161,6 +161,7 @@ Status LedgerFacts::Add(const ledger::Entry& e) {
     case ledger::EntryType::kRepresentativeRegistered: {
       FIGURANT_ASSIGN_OR_RETURN(ledger::RepresentativeRegisteredEvent r,
                                 ledger::ParseRepresentativeRegistered(e));
+      FIGURANT_RETURN_IF_ERROR(keys_.Add(e));  // replacements are checked against its key
       const std::string id = r.representative_id;
       representatives_.try_emplace(id, std::move(r));
       return Status::Ok();
