@@ -43,7 +43,7 @@ struct LoadOptions {
   int64_t max_requests = 2'000'000;
   int performers = 8;
   double write_share = 0.1;
-  int think_ms = 100;
+  int think_ms = 1000;
   int presign = 0;  // signed licences per performer made through the CLI before the run
   std::vector<std::string> writes = {"offer", "sign", "suspend", "resume", "revoke"};
   std::vector<std::string> serve_args;
@@ -314,7 +314,7 @@ int Main(int argc, char** argv) {
                  "Share of a performer client's actions that are writes (default 0.1)")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--think-ms", o.think_ms,
-                 "Mean pause between a client's actions, exponential (default 100 ms)")
+                 "Mean pause between a client's actions, exponential (default 1000 ms)")
       ->check(CLI::Range(0, 60000));
   app.add_option("--writes", o.writes, "Write steps taken (default all)")->delimiter(',');
   app.add_option("--presign", o.presign, "Signed licences per performer made by the CLI first")
