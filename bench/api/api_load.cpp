@@ -32,7 +32,7 @@ using SteadyClock = std::chrono::steady_clock;
 
 // The target for reads on the project's two-core machine. [Units: ms]
 constexpr double kReadP99TargetMs = 100;
-// A fraction of the clients are the studio's (reading its production's usage).
+// By default one client in ten is the studio's (reading its production's usage).
 constexpr int kClientsPerStudioClient = 10;
 // Error messages the summary keeps (the first ones).
 constexpr size_t kErrorSamples = 20;
@@ -44,7 +44,8 @@ struct LoadOptions {
   int performers = 8;
   double write_share = 0.1;
   int think_ms = 1000;
-  int presign = 0;  // signed licences per performer made through the CLI before the run
+  int studio_clients = -1;  // -1: clients / kClientsPerStudioClient
+  int presign = 0;          // signed licences per performer made through the CLI before the run
   std::vector<std::string> writes = {"offer", "sign", "suspend", "resume", "revoke"};
   std::vector<std::string> serve_args;
   std::string json_out;
@@ -108,7 +109,8 @@ Result<testing::ApiSession> LogIn(const testing::ServeProcess& server,
 // One session per client: studio clients first, then performer clients dealt round the
 // performers; performer clients also get a studio session to make their offers with.
 Status LogInClients(const LoadOptions& o, Setup& s) {
-  const int studio_clients = std::max(1, o.clients / kClientsPerStudioClient);
+  const int studio_clients =
+      o.studio_clients >= 0 ? o.studio_clients : o.clients / kClientsPerStudioClient;
   std::map<std::string, std::vector<std::string>> presigned;
   for (const LoadPerformer& p : s.bank.performers) {
     FIGURANT_ASSIGN_OR_RETURN(presigned[p.id], Presign(*s.render_bank, s.bank, p, o.presign));
@@ -316,6 +318,9 @@ int Main(int argc, char** argv) {
   app.add_option("--think-ms", o.think_ms,
                  "Mean pause between a client's actions, exponential (default 1000 ms)")
       ->check(CLI::Range(0, 60000));
+  app.add_option("--studio-clients", o.studio_clients,
+                 "Clients reading the studio's production usage (default one in ten)")
+      ->check(CLI::Range(0, 2000));
   app.add_option("--writes", o.writes, "Write steps taken (default all)")->delimiter(',');
   app.add_option("--presign", o.presign, "Signed licences per performer made by the CLI first")
       ->check(CLI::Range(0, 1000));
