@@ -53,7 +53,8 @@ struct ServerState {
   ChallengeStore challenges;
   RateLimiter per_address;  // log-in and enrolment attempts by client address
   RateLimiter per_user;     // log-in attempts by user id
-  LedgerViews ledger_views;  // statements and appearances by ledger head (api/ledger_views.h)
+  // Statements and appearances by ledger head (api/ledger_views.h).
+  LedgerViews ledger_views;
 };
 
 // One authorised request, as a handler sees it. The bank is locked for the handler's duration.
