@@ -13,6 +13,7 @@
 
 #include "api/routes.h"
 #include "api_harness.h"
+#include "bank/enrolment.h"
 #include "cli_harness.h"
 #include "consent/offer.h"
 #include "consent/statement.h"
@@ -61,6 +62,11 @@ class ApiServerTest : public ::testing::Test {
                                        "Union U", "--public-key-file", union_key + ".pub"})["id"];
     devices_["union"] = AddUser({"--role", "union", "--union", union_id});
     other_performer_ = AddPerformerUser(other_["performer"]);
+    own_["union"] = union_id;
+    const std::string union_v_key = (dir_->path() / "union_v.key").string();
+    Json({"key", "new", "--out", union_v_key}, WithPartyPassphrase());
+    other_["union"] = Json({"representative", "add", "--kind", "union", "--name", "Union V",
+                            "--public-key-file", union_v_key + ".pub"})["id"];
   }
   static void TearDownTestSuite() { dir_.reset(); }
 
@@ -123,9 +129,11 @@ class ApiServerTest : public ::testing::Test {
                    ToHex(d.key.public_key)})["id"];
     return d;
   }
-  // Signs `licence` with the performer's device key, as `figurant key sign` does: the bank's
-  // offer, the consent record signed on the device, the signature file handed to the bank.
-  static void SignOnDevice(const std::string& licence, const std::string& represented_by = "none") {
+  // Signs `licence` with the performer's device key (`key`; default performer A's), as `figurant
+  // key sign` does: the bank's offer, the consent record signed on the device, the signature file
+  // handed to the bank.
+  static void SignOnDevice(const std::string& licence, const std::string& represented_by = "none",
+                           const SigningKeyPair* key = nullptr) {
     const std::string offer_file = (dir_->path() / (licence + ".offer.json")).string();
     const std::string sig_file = (dir_->path() / (licence + ".sig.json")).string();
     Json({"licence", "offer", licence, "--out", offer_file});
@@ -133,7 +141,9 @@ class ApiServerTest : public ::testing::Test {
     ASSERT_TRUE(offer.ok()) << offer.status().ToString();
     consent::ConsentRecord record = consent::RecordFor(
         *offer, *consent::ParseRepresentation(represented_by), *ParseTimestamp(kNow));
-    ASSERT_TRUE(consent::SignConsent(record, offer->terms_text, devices_["performer"].key).ok());
+    ASSERT_TRUE(
+        consent::SignConsent(record, offer->terms_text, key ? *key : devices_["performer"].key)
+            .ok());
     std::ofstream(sig_file) << consent::ConsentSignatureJson(record);
     Json({"licence", "sign", licence, "--signature", sig_file});
   }
@@ -862,6 +872,251 @@ TEST_F(ApiConsentTest, TheStatementsRouteTakesOnlyThePerformersOwnStatements) {
   const ApiReply garbage = client.Send("POST", Me() + "/statements", performer, "{}");
   EXPECT_EQ(garbage.status, 400) << garbage.body;
   EXPECT_EQ(garbage.Json()["error"]["field"], "format") << garbage.body;
+}
+
+// A union auditor's own union, operator invites and public enrolment (docs/api.md, "Union audit"
+// and "Invites and enrolment"). Each test makes its own performers and studio.
+class ApiUnionTest : public ApiServerTest {
+ protected:
+  // A union member: a fresh performer with their own studio and production, and a licence
+  // between them signed on the performer's device (its scan fee is owed).
+  struct Member {
+    std::map<std::string, std::string> ids;  // as MakeParty
+    Device device;
+  };
+  static Member NewMember(const std::string& name, const std::string& studio) {
+    Member m{MakeParty(name, studio), {}};
+    m.device = AddPerformerUser(m.ids["performer"]);
+    SignOnDevice(m.ids["licence"], "union", &m.device.key);
+    return m;
+  }
+  // `figurant performer join-union`, signed on the member's device, recorded.
+  static void JoinUnion(const Member& m, const std::string& union_id) {
+    const std::string request = (dir_->path() / (m.ids.at("performer") + ".join.json")).string();
+    const std::string signature = (dir_->path() / (m.ids.at("performer") + ".sig.json")).string();
+    Json({"performer", "join-union", m.ids.at("performer"), "--union", union_id, "--out", request});
+    const auto asked = consent::ParseStatementRequest(*ReadFile(request), request);
+    ASSERT_TRUE(asked.ok()) << asked.status().ToString();
+    const auto signed_statement = consent::SignStatement(*asked, m.device.key);
+    ASSERT_TRUE(signed_statement.ok()) << signed_statement.status().ToString();
+    std::ofstream(signature) << consent::StatementSignatureJson(*signed_statement);
+    Json({"record", signature});
+  }
+  // `request` (a statement request's JSON) signed on the device holding `key_file` with
+  // `figurant key sign-statement`: the signature document.
+  static std::string SignWithKeyFile(const std::string& request, const std::string& key_file,
+                                     const std::string& name) {
+    const std::string in = (dir_->path() / (name + ".request.json")).string();
+    const std::string out = (dir_->path() / (name + ".signature.json")).string();
+    std::ofstream(in) << request;
+    const RunResult r =
+        RunFigurantWithInput({"key", "sign-statement", in, "--key", key_file, "--out", out},
+                             "sign\n", WithPartyPassphrase({{"FIGURANT_NOW", kNow}}));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto signature = ReadFile(out);
+    return signature.ok() ? *signature : "";
+  }
+  static std::string UnionKey() { return (dir_->path() / "union.key").string(); }
+  static std::string UnionPath(const std::string& union_id, const std::string& rest) {
+    return "/api/v1/unions/" + union_id + "/" + rest;
+  }
+};
+
+// A member's totals are the figures of their own statement; a performer who never joined is not
+// listed.
+TEST_F(ApiUnionTest, AUnionSeesItsMembersWithTheFiguresOfTheirOwnStatements) {
+  const Member member = NewMember("Member", "S3");
+  const Member stranger = NewMember("Stranger", "S4");
+  JoinUnion(member, own_["union"]);
+  JoinUnion(stranger, other_["union"]);  // another union's member
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto auditor = client.LogIn(devices_["union"], server.origin());
+  const auto performer = client.LogIn(member.device, server.origin());
+  ASSERT_TRUE(auditor && performer);
+  const ApiReply r = client.Send("GET", UnionPath(own_["union"], "members"), auditor);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json members = r.Json();
+  EXPECT_EQ(members["union"], own_["union"]);
+  const std::string me = "/api/v1/performers/" + member.ids.at("performer");
+  const json own = client.Send("GET", me + "/statement", performer).Json();
+  ASSERT_EQ(own["total"]["EUR"], 180.0) << "the signed licence's scan fee: " << own.dump();
+  json found;
+  std::map<std::string, double> owed;
+  for (const json& m : members["members"]) {
+    EXPECT_NE(m["performer"], stranger.ids.at("performer")) << "not a member of this union";
+    for (const auto& [currency, amount] : m["totals"]["owed"].items()) {
+      owed[currency] += amount.get<double>();
+    }
+    if (m["performer"] == member.ids.at("performer")) found = m;
+  }
+  ASSERT_TRUE(found.is_object()) << members.dump();
+  EXPECT_EQ(found["name"], "Performer Member");
+  EXPECT_EQ(found["current"], true);
+  EXPECT_EQ(found["memberships"], json::parse(R"([{"from": "2026-06-01", "until": null}])"));
+  EXPECT_EQ(found["totals"]["owed"], own["total"]) << "the member's own statement's total";
+  EXPECT_EQ(found["totals"]["productions"], own["production_count"]);
+  EXPECT_EQ(found["totals"]["frames"], 0);
+  EXPECT_EQ(members["totals"]["owed"], json(owed)) << "the union's total is its members' sum";
+  EXPECT_EQ(members["totals"]["members"], members["members"].size());
+  EXPECT_EQ(members["ledger_head"], own["ledger_head"]);
+  // Another union's members are another's object.
+  const ApiReply others = client.Send("GET", UnionPath(other_["union"], "members"), auditor);
+  EXPECT_EQ(others.status, 404);
+  EXPECT_EQ(others.body, kNotFoundBody);
+}
+
+// The union asks for its strike request, signs it with its own key, records it: strikes lists it
+// and `check` refuses its members for that studio with reason strike.
+TEST_F(ApiUnionTest, AUnionDeclaresAStrikeSignedWithItsOwnKey) {
+  const Member member = NewMember("Striker", "S5");
+  JoinUnion(member, own_["union"]);
+  const std::string studio = member.ids.at("studio");
+  const std::vector<std::string> check = {"--json",       "check",
+                                          "--performer",  member.ids.at("performer"),
+                                          "--production", member.ids.at("production")};
+  EXPECT_EQ(Run(check).exit_code, 0) << "allowed before the strike";
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto auditor = client.LogIn(devices_["union"], server.origin());
+  ASSERT_TRUE(auditor);
+  const std::string ask = UnionPath(own_["union"], "strike-request");
+  const ApiReply unknown = client.Send(
+      "POST", ask, auditor, json{{"studio", "stu_0000000000000000"}, {"declare", true}}.dump());
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(unknown.Json()["error"]["field"], "studio") << unknown.body;
+  const ApiReply asked =
+      client.Send("POST", ask, auditor, json{{"studio", studio}, {"declare", true}}.dump());
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  EXPECT_EQ(asked.Json()["kind"], "strike") << asked.body;
+  const std::string signature = SignWithKeyFile(asked.body, UnionKey(), "strike-" + studio);
+  const ApiReply recorded =
+      client.Send("POST", UnionPath(own_["union"], "statements"), auditor, signature);
+  ASSERT_EQ(recorded.status, 201) << recorded.body;
+  EXPECT_EQ(recorded.Json()["studio"], studio);
+  EXPECT_EQ(client.Send("POST", UnionPath(own_["union"], "statements"), auditor, signature).status,
+            409)
+      << "declaring a strike that is on makes no sense";
+
+  const json strikes = client.Send("GET", UnionPath(own_["union"], "strikes"), auditor).Json();
+  EXPECT_NE(strikes["strikes"].dump().find(
+                json{{"from", "2026-06-01"}, {"studio", studio}, {"until", nullptr}}.dump()),
+            std::string::npos)
+      << strikes.dump();
+  const RunResult refused = Run(check);
+  EXPECT_EQ(refused.exit_code, 3) << refused.out << refused.err;
+  EXPECT_NE(refused.out.find("strike"), std::string::npos) << refused.out;
+
+  // Union V's statement, even well signed, is not Union U's to record.
+  const std::string v_request = (dir_->path() / "v-strike.json").string();
+  Json({"union", "strike", other_["union"], "--studio", studio, "--out", v_request});
+  const std::string v_signature =
+      SignWithKeyFile(*ReadFile(v_request), (dir_->path() / "union_v.key").string(), "v-strike");
+  const ApiReply others =
+      client.Send("POST", UnionPath(own_["union"], "statements"), auditor, v_signature);
+  EXPECT_EQ(others.status, 404) << others.body;
+  EXPECT_EQ(others.body, kNotFoundBody);
+  const ApiReply v_strikes = client.Send("GET", UnionPath(other_["union"], "strikes"), auditor);
+  EXPECT_EQ(v_strikes.status, 404);
+}
+
+// An operator invites; the list never shows a code; the performer enrols with it, publicly, and
+// logs in at once with the key they enrolled.
+TEST_F(ApiUnionTest, AnInvitedPerformerEnrolsAndLogsInWithTheirOwnKey) {
+  const std::string performer = Json({"performer", "add", "--name", "Invitee"})["id"];
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto op = client.LogIn(devices_["operator"], server.origin());
+  ASSERT_TRUE(op);
+  const ApiReply typo = client.Send("POST", "/api/v1/invites", op,
+                                    json{{"performer", "per_0000000000000000"}}.dump());
+  EXPECT_EQ(typo.status, 400) << typo.body;
+  EXPECT_EQ(typo.Json()["error"]["field"], "performer");
+  const ApiReply invited =
+      client.Send("POST", "/api/v1/invites", op,
+                  json{{"performer", performer}, {"expires", "2026-06-03"}}.dump());
+  ASSERT_EQ(invited.status, 201) << invited.body;
+  const std::string code = invited.Json()["code"];
+  EXPECT_EQ(invited.Json()["expires_at"], "2026-06-04T00:00:00Z") << "the end of that day";
+  EXPECT_EQ(invited.Json()["signer"], "performer");
+  const auto listed = [&] {
+    const ApiReply r = client.Send("GET", "/api/v1/invites", op);
+    EXPECT_EQ(r.body.find(code), std::string::npos) << "a code is shown once only";
+    const json invites = r.Json()["invites"];
+    for (const json& i : invites) {
+      EXPECT_FALSE(i.contains("code")) << i.dump();
+      if (i["performer"] == performer) return i;
+    }
+    return json();
+  };
+  EXPECT_EQ(listed()["used_at"], nullptr);
+
+  Device device = NewDevice();
+  const std::string hash = bank::EnrolmentCodeHash(*bank::NormaliseEnrolmentCode(code));
+  const std::string proof =
+      ToHex(SignDetached(bank::EnrolmentProofMessage(hash, device.key.public_key), device.key));
+  const json body = {{"code", code}, {"public_key", ToHex(device.key.public_key)}};
+  json with_proof = body;
+  with_proof["proof"] = proof;
+  const ApiReply enrolled =
+      client.Send("POST", "/api/v1/enrolment", std::nullopt, with_proof.dump());
+  ASSERT_EQ(enrolled.status, 201) << enrolled.body;
+  EXPECT_EQ(enrolled.Json()["performer"], performer);
+  EXPECT_EQ(enrolled.Json()["key"], ToHex(device.key.public_key));
+  device.user = enrolled.Json()["user"];
+  EXPECT_TRUE(client.LogIn(device, server.origin())) << "the performer logs in at once";
+  EXPECT_EQ(listed()["used_at"], "2026-06-01T12:00:00Z");
+
+  // A used code and a made-up one answer alike and name no performer.
+  Device again = NewDevice();
+  for (const std::string& c : {code, std::string("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF")}) {
+    const ApiReply r =
+        client.Send("POST", "/api/v1/enrolment", std::nullopt,
+                    json{{"code", c}, {"public_key", ToHex(again.key.public_key)}}.dump());
+    EXPECT_EQ(r.status, 403) << c << ": " << r.body;
+    EXPECT_EQ(r.body.find("per_"), std::string::npos) << r.body;
+  }
+  const ApiReply malformed =
+      client.Send("POST", "/api/v1/enrolment", std::nullopt,
+                  json{{"code", "not a code"}, {"public_key", ToHex(again.key.public_key)}}.dump());
+  EXPECT_EQ(malformed.status, 400) << malformed.body;
+}
+
+// Enrolment attempts share the log-in's bucket per client address: with --login-burst 2 and
+// --login-per-minute 2 an address may try 5 × 2 = 10 times, then waits 60 / 10 = 6 s per attempt.
+TEST_F(ApiUnionTest, EnrolmentAttemptsAreRateLimitedPerAddress) {
+  const std::string performer = Json({"performer", "add", "--name", "Patient"})["id"];
+  const std::string code = Json({"performer", "invite", performer})["code"];
+  const Device device = NewDevice();
+  const std::string good =
+      json{{"code", code}, {"public_key", ToHex(device.key.public_key)}}.dump();
+  const std::string bad =
+      json{{"code", "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"}, {"public_key", ToHex(device.key.public_key)}}
+          .dump();
+  const std::vector<std::string> limits = {"--login-burst", "2", "--login-per-minute", "2"};
+  {
+    ServeProcess server(bank_, kNow, limits);
+    ASSERT_TRUE(server.ok()) << server.error();
+    ApiClient client(server.port());
+    for (int i = 0; i < 10; ++i) {
+      EXPECT_EQ(client.Send("POST", "/api/v1/enrolment", std::nullopt, bad).status, 403) << i;
+    }
+    const ApiReply limited = client.Send("POST", "/api/v1/enrolment", std::nullopt, bad);
+    EXPECT_EQ(limited.status, 429) << limited.body;
+    EXPECT_EQ(limited.headers.count("Retry-After") ? limited.headers.at("Retry-After") : "", "6");
+    EXPECT_EQ(client.Send("POST", "/api/v1/enrolment", std::nullopt, good).status, 429)
+        << "the right code does not get past the limit either";
+  }
+  // The buckets live in the server's memory: a new one (or, on the bank's clock, 6 s) lets the
+  // right code through, unused by the refused attempt.
+  ServeProcess server(bank_, kNow, limits);
+  ASSERT_TRUE(server.ok()) << server.error();
+  const ApiReply enrolled =
+      ApiClient(server.port()).Send("POST", "/api/v1/enrolment", std::nullopt, good);
+  EXPECT_EQ(enrolled.status, 201) << enrolled.body;
 }
 
 }  // namespace

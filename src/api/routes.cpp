@@ -50,6 +50,10 @@ Status LedgerEntry(bank::Bank&, const Principal&, const std::string& value) {
   return ec == std::errc() && end == value.data() + value.size() ? Status::Ok() : Hidden();
 }
 
+Status OwnUnion(bank::Bank&, const Principal& who, const std::string& value) {
+  return who.role == kUnion && who.subject_id == value ? Status::Ok() : Hidden();
+}
+
 constexpr ParamKind kKinds[] = {
     {"performer", "the session's own performer", OwnPerformer},
     {"studio", "the session's own studio", OwnStudio},
@@ -57,6 +61,7 @@ constexpr ParamKind kKinds[] = {
      OwnLicence},
     {"production", "a production of the session's studio", OwnProduction},
     {"entry", "a ledger entry number (every entry is the auditor's to read)", LedgerEntry},
+    {"union", "the session's own union", OwnUnion},
 };
 
 std::vector<Route> SessionRoutes() {
@@ -75,6 +80,12 @@ std::vector<Route> SessionRoutes() {
        true},
       {Method::kGet, "/api/v1/session", kAnyRole, "Who the session acts for", h::ShowSession},
       {Method::kDelete, "/api/v1/session", kAnyRole, "Log out", h::LogOut},
+      {Method::kPost,
+       "/api/v1/enrolment",
+       {},
+       "Enrol a key with a one-time enrolment code; adds the performer's user",
+       h::Enrol,
+       true},
   };
 }
 
@@ -100,6 +111,16 @@ std::vector<Route> OperatorRoutes() {
        {kOperator},
        "Performers' erasure requests",
        h::ListErasureRequests},
+      {Method::kPost,
+       "/api/v1/invites",
+       {kOperator},
+       "Issue a one-time enrolment code to a performer or their estate (shown once)",
+       h::InviteSigner},
+      {Method::kGet,
+       "/api/v1/invites",
+       {kOperator},
+       "Every enrolment code issued, without the codes",
+       h::ListInvites},
   };
 }
 
@@ -226,6 +247,26 @@ std::vector<Route> AuditorRoutes() {
        {kUnion},
        "Inclusion proof of one entry in the newest signed head",
        h::ProveEntry},
+      {Method::kGet,
+       "/api/v1/unions/{union}/members",
+       {kUnion},
+       "The union's members, their membership periods and what each is owed, from the ledger",
+       h::ListMembers},
+      {Method::kGet,
+       "/api/v1/unions/{union}/strikes",
+       {kUnion},
+       "The strikes the union declared",
+       h::ListStrikes},
+      {Method::kPost,
+       "/api/v1/unions/{union}/strike-request",
+       {kUnion},
+       "The statement the union's key signs to declare or end a strike",
+       h::StrikeRequest},
+      {Method::kPost,
+       "/api/v1/unions/{union}/statements",
+       {kUnion},
+       "Record a strike or end_strike statement signed with the union's key",
+       h::RecordStrike},
   };
 }
 

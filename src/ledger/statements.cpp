@@ -13,6 +13,20 @@ using consent::SignedStatement;
 using consent::StatementField;
 using consent::StatementKind;
 
+// The non-empty period lists of `map` (keyed by id pairs) whose key has `id` first (`id_first`) or
+// second, by the key's other id.
+template <typename PeriodMap>
+std::map<std::string, std::vector<DatePeriod>> PeriodsWith(const PeriodMap& map,
+                                                           const std::string& id, bool id_first) {
+  std::map<std::string, std::vector<DatePeriod>> out;
+  for (const auto& [key, periods] : map) {
+    if ((id_first ? key.first : key.second) == id && !periods.empty()) {
+      out[id_first ? key.second : key.first] = periods;
+    }
+  }
+  return out;
+}
+
 // The representatives' id prefix (registry: `rep_`).
 constexpr std::string_view kRepresentativePrefix = "rep";
 
@@ -307,6 +321,16 @@ std::vector<std::string> StatementIndex::MembersOf(const std::string& union_id) 
     }
   }
   return out;
+}
+
+std::map<std::string, std::vector<DatePeriod>> StatementIndex::MembershipsOf(
+    const std::string& union_id) const {
+  return PeriodsWith(memberships_, union_id, /*id_first=*/false);
+}
+
+std::map<std::string, std::vector<DatePeriod>> StatementIndex::StrikesBy(
+    const std::string& union_id) const {
+  return PeriodsWith(strikes_, union_id, /*id_first=*/true);
 }
 
 std::vector<std::string> StatementIndex::UnionsOf(const std::string& performer_id) const {

@@ -96,6 +96,14 @@ class StatementIndex {
   // Current members of `union_id`, and the unions `performer_id` currently belongs to.
   std::vector<std::string> MembersOf(const std::string& union_id) const;
   std::vector<std::string> UnionsOf(const std::string& performer_id) const;
+  // Everyone who ever joined `union_id`, current or past members, with their membership periods
+  // (oldest first; the last one open while they are a member), by performer id. A performer who
+  // never joined is absent.
+  std::map<std::string, std::vector<consent::DatePeriod>> MembershipsOf(
+      const std::string& union_id) const;
+  // Every strike `union_id` declared, by studio id, oldest first; a strike not ended is open.
+  std::map<std::string, std::vector<consent::DatePeriod>> StrikesBy(
+      const std::string& union_id) const;
   bool IsUnion(const std::string& representative_id) const;
   uint64_t statements() const { return statements_; }
 

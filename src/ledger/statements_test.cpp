@@ -163,6 +163,37 @@ TEST_F(StatementIndexTest, AStrikeAppliesToAMemberForTheOverlapOfStrikeAndMember
   EXPECT_EQ(index_.MembersOf(kUnion), std::vector<std::string>{kPerformer});
 }
 
+// What a union's auditor is shown: every membership, past ones too, and every strike it declared.
+TEST_F(StatementIndexTest, AUnionsMembershipsAndStrikesIncludeEndedOnes) {
+  using consent::StatementKind;
+  const int64_t join_at = *ParseTimestamp("2026-06-05T09:00:00Z");
+  const int64_t leave_at = *ParseTimestamp("2026-06-09T09:00:00Z");
+  EXPECT_TRUE(index_.MembershipsOf(kUnion).empty());
+  ASSERT_TRUE(Add(Next(Signed(StatementKind::kJoinUnion,
+                              MembershipFields(kPerformer, kUnion, join_at), performer_)))
+                  .ok());
+  ASSERT_TRUE(
+      Add(Next(Signed(StatementKind::kStrike,
+                      StrikeFields(kUnion, kStudio, D("2026-06-06"), join_at + 60), union_, true)))
+          .ok());
+  ASSERT_TRUE(Add(Next(Signed(StatementKind::kLeaveUnion,
+                              MembershipFields(kPerformer, kUnion, leave_at), performer_)))
+                  .ok());
+  const auto members = index_.MembershipsOf(kUnion);
+  ASSERT_EQ(members.size(), 1u);
+  ASSERT_EQ(members.at(kPerformer).size(), 1u);
+  EXPECT_EQ(members.at(kPerformer)[0].from, D("2026-06-05"));
+  EXPECT_EQ(members.at(kPerformer)[0].until, D("2026-06-09"));
+  EXPECT_TRUE(index_.MembersOf(kUnion).empty()) << "a past member is not a current one";
+  EXPECT_TRUE(index_.MembershipsOf(kCounsel).empty());
+  const auto strikes = index_.StrikesBy(kUnion);
+  ASSERT_EQ(strikes.size(), 1u);
+  ASSERT_EQ(strikes.at(kStudio).size(), 1u);
+  EXPECT_EQ(strikes.at(kStudio)[0].from, D("2026-06-06"));
+  EXPECT_FALSE(strikes.at(kStudio)[0].until) << "not ended";
+  EXPECT_TRUE(index_.StrikesBy(kCounsel).empty());
+}
+
 TEST_F(StatementIndexTest, OnlyAUnionWithItsOwnKeyDeclaresAStrike) {
   using consent::StatementKind;
   StatementEvent by_counsel =

@@ -963,6 +963,13 @@ Result<std::optional<EnrolmentCode>> Registry::GetEnrolmentCode(const std::strin
   return ReadOptional(s, ReadEnrolmentCode);
 }
 
+Result<std::vector<EnrolmentCode>> Registry::ListEnrolmentCodes() {
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s, db_->Prepare(Select(kEnrolmentCodeColumns,
+                                       "FROM enrolment_codes ORDER BY created_at, code_sha256")));
+  return ReadAll(s, ReadEnrolmentCode);
+}
+
 Status Registry::MarkEnrolmentCodeUsed(const std::string& code_sha256, UnixSeconds at) {
   return InTransaction([&]() -> Status {
     FIGURANT_ASSIGN_OR_RETURN(std::optional<EnrolmentCode> code, GetEnrolmentCode(code_sha256));

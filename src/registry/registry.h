@@ -368,6 +368,8 @@ class Registry {
   Status InsertEnrolmentCode(const EnrolmentCode& code);
   // The code with this hash, if any.
   Result<std::optional<EnrolmentCode>> GetEnrolmentCode(const std::string& code_sha256);
+  // Every code ever issued, used or not, oldest first (by created_at, then hash).
+  Result<std::vector<EnrolmentCode>> ListEnrolmentCodes();
   // Marks an unused code used. FailedPrecondition when it was used already; NotFound when unknown.
   Status MarkEnrolmentCodeUsed(const std::string& code_sha256, UnixSeconds at);
   // Inserts an enrolled key; returns its seq. AlreadyExists when the signer has a current

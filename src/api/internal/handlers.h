@@ -21,6 +21,10 @@ Result<Reply> AddStudio(Call& call);
 Result<Reply> ListUsers(Call& call);
 Result<Reply> AddUser(Call& call);
 Result<Reply> ListErasureRequests(Call& call);
+Result<Reply> InviteSigner(Call& call);
+Result<Reply> ListInvites(Call& call);
+// Public and rate-limited, beside the invites it answers (docs/api.md, "Invites and enrolment").
+Result<Reply> Enrol(Call& call);
 
 // handlers_performer.cpp: a performer's own data.
 Result<Reply> ShowProfile(Call& call);
@@ -59,5 +63,12 @@ Result<Reply> ProductionUsage(Call& call);
 Result<Reply> ExportLedger(Call& call);
 Result<Reply> VerifyLedger(Call& call);
 Result<Reply> ProveEntry(Call& call);
+
+// handlers_union.cpp: a union auditor's own union — members' totals, strikes (docs/api.md,
+// "Union audit").
+Result<Reply> ListMembers(Call& call);
+Result<Reply> ListStrikes(Call& call);
+Result<Reply> StrikeRequest(Call& call);
+Result<Reply> RecordStrike(Call& call);
 
 }  // namespace figurant::api::internal

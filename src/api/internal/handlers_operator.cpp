@@ -1,4 +1,5 @@
-// The bank's administration: performers, studios, users, erasure requests.
+// The bank's administration: performers, studios, users, erasure requests, enrolment codes; and
+// the public enrolment those codes are for.
 #include <algorithm>
 
 #include "api/body.h"
@@ -25,6 +26,56 @@ Result<bank::Ed25519PublicKey> PublicKeyField(BodyFields& fields) {
   bank::Ed25519PublicKey key{};
   std::copy(raw.begin(), raw.end(), key.begin());
   return key;
+}
+
+// An invitation's expiry: an RFC 3339 time, or a date meaning the end of that day (UTC), as
+// `figurant performer invite --expires` reads it.
+Result<std::optional<UnixSeconds>> ExpiryField(BodyFields& fields) {
+  FIGURANT_ASSIGN_OR_RETURN(std::optional<std::string> text, fields.OptionalString("expires"));
+  if (!text) return std::optional<UnixSeconds>();
+  if (auto day = Date::Parse(*text); day.ok()) {
+    FIGURANT_ASSIGN_OR_RETURN(UnixSeconds end,
+                              ParseTimestamp(day->AddDays(1).ToString() + "T00:00:00Z"));
+    return std::optional<UnixSeconds>(end);
+  }
+  auto at = ParseTimestamp(*text);
+  if (!at.ok()) return FieldError("expires", "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+  return std::optional<UnixSeconds>(*at);
+}
+
+json InviteJson(const registry::EnrolmentCode& c) {
+  return {{"performer", c.performer_id},
+          {"signer", registry::SignerKindName(c.signer)},
+          {"signer_id", c.signer_id},
+          {"issued_at", FormatTimestamp(c.created_at)},
+          {"expires_at", FormatTimestamp(c.expires_at)},
+          {"used_at", c.used_at ? json(FormatTimestamp(*c.used_at)) : json(nullptr)}};
+}
+
+// An enrolment's body: the code as typed, the key and the optional proof of possession.
+struct EnrolmentBody {
+  std::string code;
+  bank::Ed25519PublicKey public_key{};
+  std::optional<bank::Ed25519Signature> proof;
+};
+
+Result<EnrolmentBody> ReadEnrolmentBody(const json& body) {
+  BodyFields fields(body);
+  EnrolmentBody in;
+  FIGURANT_ASSIGN_OR_RETURN(in.code, fields.RequiredString("code"));
+  FIGURANT_ASSIGN_OR_RETURN(in.public_key, PublicKeyField(fields));
+  FIGURANT_ASSIGN_OR_RETURN(std::optional<std::string> proof, fields.OptionalString("proof"));
+  FIGURANT_RETURN_IF_ERROR(fields.Finish());
+  if (proof) {
+    auto raw = FromHex(*proof);
+    if (!raw.ok() || raw->size() != kEd25519SignatureBytes) {
+      return FieldError("proof", "expected " + std::to_string(2 * kEd25519SignatureBytes) +
+                                     " hex digits (an Ed25519 signature)");
+    }
+    in.proof.emplace();
+    std::copy(raw->begin(), raw->end(), in.proof->begin());
+  }
+  return in;
 }
 
 }  // namespace
@@ -102,6 +153,60 @@ Result<Reply> ListErasureRequests(Call& call) {
                 {"user", e.user_id},
                 {"requested_at", FormatTimestamp(e.requested_at)}};
   }));
+}
+
+Result<Reply> InviteSigner(Call& call) {
+  BodyFields fields(call.body);
+  FIGURANT_ASSIGN_OR_RETURN(std::string performer, fields.RequiredString("performer"));
+  FIGURANT_ASSIGN_OR_RETURN(std::optional<std::string> signer_name,
+                            fields.OptionalString("signer"));
+  FIGURANT_ASSIGN_OR_RETURN(std::optional<UnixSeconds> expires, ExpiryField(fields));
+  FIGURANT_RETURN_IF_ERROR(fields.Finish());
+  const auto signer = consent::ParseSigner(signer_name.value_or("performer"));
+  if (!signer) return FieldError("signer", "expected performer or estate");
+  auto invitation = call.bank.InviteSigner(performer, *signer, expires);
+  // An unknown performer is the operator's own typo, not another's secret.
+  if (invitation.status().code() == StatusCode::kNotFound) {
+    return FieldError("performer", invitation.status().message());
+  }
+  if (invitation.status().code() == StatusCode::kInvalidArgument) {
+    return FieldError("expires", invitation.status().message());
+  }
+  FIGURANT_RETURN_IF_ERROR(invitation.status());
+  return Reply::Json({{"performer", invitation->performer_id},
+                      {"signer", consent::SignerName(invitation->signer)},
+                      {"signer_id", invitation->signer_id},
+                      {"code", invitation->code},
+                      {"expires_at", FormatTimestamp(invitation->expires_at)}},
+                     201);
+}
+
+Result<Reply> ListInvites(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(auto all, call.bank.registry().ListEnrolmentCodes());
+  return Reply::Json(ListJson("invites", all, InviteJson));
+}
+
+// The server has already taken one attempt from the client address's bucket (the route is
+// rate-limited). Refusals are EnrolKey's, which never name the performer for a bad code.
+Result<Reply> Enrol(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(const EnrolmentBody in, ReadEnrolmentBody(call.body));
+  FIGURANT_ASSIGN_OR_RETURN(const registry::SignerKey key,
+                            call.bank.EnrolKey(in.code, in.public_key, in.proof));
+  json user = nullptr;  // an estate has no log-in (no role acts for an estate)
+  if (key.signer == registry::SignerKind::kPerformer) {
+    FIGURANT_ASSIGN_OR_RETURN(
+        const registry::User added,
+        api::AddUser(call.bank.registry(), call.state.clock,
+                     {registry::UserRole::kPerformer, key.performer_id, in.public_key}));
+    user = added.id;
+  }
+  return Reply::Json({{"performer", key.performer_id},
+                      {"signer", registry::SignerKindName(key.signer)},
+                      {"signer_id", key.signer_id},
+                      {"user", user},
+                      {"key", ToHex(key.public_key)},
+                      {"valid_from", FormatTimestamp(key.valid_from)}},
+                     201);
 }
 
 }  // namespace figurant::api::internal
