@@ -20,6 +20,7 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   std::string tls_cert, tls_key, origin;
   int login_burst = 10, login_per_minute = 10;
+  int threads = api::kDefaultServeThreads;
 };
 
 // "HOST:PORT" or "[V6]:PORT" → options. InvalidArgument naming --listen otherwise.
@@ -65,6 +66,7 @@ Status Serve(Context& ctx, const ServeArgs& a) {
   o.tls_key = a.tls_key;
   o.origin = a.origin;
   o.login_limit = {a.login_burst, a.login_per_minute};
+  o.threads = a.threads;
   FIGURANT_ASSIGN_OR_RETURN(auto bank, ctx.OpenBank());
   FIGURANT_ASSIGN_OR_RETURN(auto server, api::Server::Start(std::move(bank), o));
   std::thread waiter = StopOnSignal(*server);
@@ -97,6 +99,11 @@ void RegisterServe(CLI::App& app, Context& ctx) {
   cmd->add_option("--login-per-minute", a->login_per_minute,
                   "Log-in attempts regained per minute (default 10)")
       ->check(CLI::Range(1, 100000));
+  cmd->add_option("--threads", a->threads,
+                  "Worker threads: clients served at once, each kept-alive connection holding one "
+                  "(default " +
+                      std::to_string(api::kDefaultServeThreads) + ")")
+      ->check(CLI::Range(1, api::kMaxServeThreads));
   cmd->callback([&ctx, a] { ctx.Check(Serve(ctx, *a)); });
 }
 

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/ledger_views.h"
 #include "api/login.h"
 #include "api/principal.h"
 #include "api/rate_limit.h"
@@ -52,6 +53,8 @@ struct ServerState {
   ChallengeStore challenges;
   RateLimiter per_address;  // log-in and enrolment attempts by client address
   RateLimiter per_user;     // log-in attempts by user id
+  // Statements and appearances by ledger head (api/ledger_views.h).
+  LedgerViews ledger_views;
 };
 
 // One authorised request, as a handler sees it. The bank is locked for the handler's duration.

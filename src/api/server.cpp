@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <iostream>
 #include <mutex>
@@ -25,6 +26,9 @@ const httplib::Headers kSecurityHeaders = {
     {"X-Frame-Options", "DENY"},
 };
 constexpr std::string_view kHsts = "max-age=31536000";
+// Connections the kernel queues for the server to accept: a few hundred clients connecting at
+// once. [Limits: <= net.core.somaxconn, which Linux applies]
+constexpr int kListenBacklog = 1024;
 
 Reply ErrorReply(const Status& s) {
   const int status = HttpStatusFor(s.code());
@@ -72,7 +76,40 @@ Status CheckOptions(const ServeOptions& o) {
       o.login_limit.per_minute < 1) {
     return InvalidArgument("session lifetimes and rate limits must be positive");
   }
+  if (o.threads < 1 || o.threads > kMaxServeThreads) {
+    return InvalidArgument("--threads " + std::to_string(o.threads) + ": expected 1.." +
+                           std::to_string(kMaxServeThreads));
+  }
   return Status::Ok();
+}
+
+// Binds and listens. httplib listens with a backlog of 5 connections (compiled into Debian's
+// library): when more clients connect at once the kernel drops their handshakes, and a client that
+// already sent its request sees the connection fail. The listening socket is kept as httplib makes
+// it and listened on again with kListenBacklog (Linux then only raises the queue's length; it is
+// capped at net.core.somaxconn).
+Result<int> Bind(httplib::Server& http, const ServeOptions& o) {
+  int listening = -1;
+  http.set_socket_options([&listening](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listening = sock;
+  });
+  int port = o.port;
+  if (port == 0) {
+    port = http.bind_to_any_port(o.host);
+  } else if (!http.bind_to_port(o.host, port)) {
+    port = -1;
+  }
+  if (port <= 0 || listening < 0 || ::listen(listening, kListenBacklog) != 0) {
+    return Unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port));
+  }
+  http.set_socket_options(httplib::default_socket_options);  // `listening` goes out of scope
+  return port;
+}
+
+bool IsStorageFailure(StatusCode code) {
+  return code == StatusCode::kDataLoss || code == StatusCode::kUnavailable ||
+         code == StatusCode::kInternal;
 }
 
 }  // namespace
@@ -130,9 +167,13 @@ Result<Reply> Server::Impl::Answer(const Route& route, const httplib::Request& r
     FIGURANT_ASSIGN_OR_RETURN(call.body, ParseBody(req.body));
   }
   Result<Reply> reply = route.handler(call);
-  // Bank methods open the ledger when they need it (a revocation appends to it); its writer lock
-  // is not held between requests, so CLI processes on the bank (renders) can append meanwhile.
-  bank->CloseLedger();
+  // The ledger stays open between requests: reopening it re-verifies every entry and reconciles
+  // the registry, which cost most of a read's time. Open, it locks nothing: a writer holds the
+  // ledger's lock for one append only (ledger/ledger.h, "Several writers"), so CLI processes on
+  // the bank (renders) append meanwhile, and Bank::Ledger() reads what they appended (Refresh)
+  // before any request uses it. After a failure that may come from the ledger or the disk it is
+  // closed, so that the next request reopens it, repairing and reconciling as opening does.
+  if (!reply.ok() && IsStorageFailure(reply.status().code())) bank->CloseLedger();
   return reply;
 }
 
@@ -205,15 +246,12 @@ Result<std::unique_ptr<Server>> Server::Start(std::unique_ptr<bank::Bank> bank,
   if (!options.tls_cert.empty()) headers.emplace("Strict-Transport-Security", kHsts);
   impl->http->set_default_headers(headers);
   impl->http->set_payload_max_length(kMaxBodyBytes);
-  int port = options.port;
-  if (port == 0) {
-    port = impl->http->bind_to_any_port(options.host);
-  } else if (!impl->http->bind_to_port(options.host, port)) {
-    port = -1;
-  }
-  if (port <= 0) {
-    return Unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port));
-  }
+  const auto threads = static_cast<size_t>(options.threads);
+  // httplib owns (and deletes) the queue this returns.
+  impl->http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  impl->http->set_keep_alive_timeout(kKeepAliveSeconds);
+  impl->http->set_keep_alive_max_count(kKeepAliveMaxRequests);
+  FIGURANT_ASSIGN_OR_RETURN(const int port, Bind(*impl->http, options));
   const Clock& clock = bank->clock();
   impl->state = std::make_unique<ServerState>(
       clock, options.origin.empty() ? DefaultOrigin(options, port) : options.origin,

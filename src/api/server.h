@@ -1,10 +1,11 @@
 // The bank's HTTP API server (docs/api.md) on cpp-httplib: routes from the route table
 // (api/routes.h), sessions, CSRF, rate limits and security headers. `figurant serve` runs it.
 //
-// Threading: httplib answers each connection on a worker thread; the one Bank the server owns is
-// not thread-safe, so every request that reaches the bank holds one mutex for its whole duration
-// (requests are answered one at a time against the bank; parsing, rate limits and replies are
-// not serialised).
+// Threading: httplib answers each connection on one of `threads` worker threads, keeping the
+// thread for as long as the connection is kept alive (idle up to kKeepAliveSeconds); a connection
+// beyond `threads` waits for one to end. The one Bank the server owns is not thread-safe, so every
+// request that reaches the bank holds one mutex for its whole duration (requests are answered one
+// at a time against the bank; parsing, rate limits and replies are not serialised).
 #pragma once
 
 #include <filesystem>
@@ -18,6 +19,15 @@
 
 namespace figurant::api {
 
+// The default worker threads: enough for a few hundred clients on keep-alive connections at once;
+// an idle worker costs only its stack's address space.
+inline constexpr int kDefaultServeThreads = 256;
+inline constexpr int kMaxServeThreads = 4096;
+// How long an idle keep-alive connection keeps its worker, and how many requests it may send
+// before the server closes it. [Units: s] [Units: requests]
+inline constexpr int kKeepAliveSeconds = 5;
+inline constexpr int kKeepAliveMaxRequests = 1000;
+
 struct ServeOptions {
   std::string host = "127.0.0.1";  // an address to listen on
   int port = 8080;                 // [Limits: 0..65535] 0: any free port (see Server::port)
@@ -28,6 +38,7 @@ struct ServeOptions {
   std::string origin;
   SessionPolicy sessions;
   RateLimitPolicy login_limit;
+  int threads = kDefaultServeThreads;  // worker threads [Limits: 1..kMaxServeThreads]
 };
 
 // True for an address in 127.0.0.0/8, "::1" and "localhost"; false for any other name.

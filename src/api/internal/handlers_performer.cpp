@@ -18,9 +18,10 @@ Result<std::vector<bank::LicenceView>> LicencesOf(Call& call) {
   return call.bank.ListLicences(PerformerParam(call));
 }
 
-Result<ledger::Statements> Statements(Call& call) {
+// Computed once per ledger head, whichever request asks first (api/ledger_views.h).
+Result<const ledger::Statements*> Statements(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, call.bank.Ledger());
-  return ledger::ComputeStatements(*l);
+  return call.state.ledger_views.Statements(*l);
 }
 
 }  // namespace
@@ -83,24 +84,24 @@ Result<Reply> RevokeLicence(Call& call) {
 }
 
 Result<Reply> StatementJson(Call& call) {
-  FIGURANT_ASSIGN_OR_RETURN(ledger::Statements s, Statements(call));
-  return Reply::Json(ledger::PerformerStatementJson(s, PerformerParam(call), std::nullopt));
+  FIGURANT_ASSIGN_OR_RETURN(const ledger::Statements* s, Statements(call));
+  return Reply::Json(ledger::PerformerStatementJson(*s, PerformerParam(call), std::nullopt));
 }
 
 Result<Reply> StatementCsv(Call& call) {
-  FIGURANT_ASSIGN_OR_RETURN(ledger::Statements s, Statements(call));
+  FIGURANT_ASSIGN_OR_RETURN(const ledger::Statements* s, Statements(call));
   Reply r;
   r.content_type = "text/csv; charset=utf-8";
-  r.body = ledger::PerformerStatementCsv(s, PerformerParam(call), std::nullopt);
+  r.body = ledger::PerformerStatementCsv(*s, PerformerParam(call), std::nullopt);
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"statement.csv\"");
   return r;
 }
 
 Result<Reply> Appearances(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, call.bank.Ledger());
-  FIGURANT_ASSIGN_OR_RETURN(const ledger::Appearances a,
-                            ledger::ComputeAppearances(*l, PerformerParam(call)));
-  return Reply::Json(ledger::AppearancesJson(a));
+  FIGURANT_ASSIGN_OR_RETURN(const ledger::Appearances* a,
+                            call.state.ledger_views.Appearances(*l, PerformerParam(call)));
+  return Reply::Json(ledger::AppearancesJson(*a));
 }
 
 Result<Reply> RequestErasure(Call& call) {
