@@ -3,14 +3,18 @@
 // grown. Every such read used to pass over the whole ledger (re-reading the file and re-verifying
 // every signed head), under the bank's one mutex, so reads queued behind one another.
 //
-// Consistency rule: a view is valid for exactly the signed head it was computed under. A head
-// signs the tree size, the Merkle root over every entry before it and the time, so two views
-// computed under the same head (same tree size and signature) were computed from the same
-// entries and are equal. Callers pass the ledger as Bank::Ledger() returns it, refreshed with what
-// other processes (CLI renders) appended; a ledger that grew has a new head and the view is
-// computed again, so a reply is never older than the ledger the request saw. The ledger is
-// append-only and Refresh verifies that what it adopts chains onto what it had verified, so a
-// ledger cut back or replaced fails there (DataLoss) before reaching a view.
+// How: the views are folded from the entries as they come (ledger::StatementsBuilder,
+// ledger::AppearancesBuilder), each entry once, read back with Ledger::ForEachSince (each checked
+// against the leaf hash verified when the ledger read or wrote it); a request after the ledger grew
+// feeds only the new entries, then prices the billed units again. So a read costs a pass over the
+// billed units, not over the ledger file and its signatures.
+//
+// Consistency rule: a view is valid for exactly the signed head it was computed under (tree size
+// and signature); the ledger is append-only and Refresh verifies that what it adopts chains onto
+// what it had verified, so a ledger cut back or replaced fails there (DataLoss) before reaching a
+// view. A reply is never older than the ledger the request saw. Should the server reopen the
+// ledger and find fewer entries than were fed (which Refresh forbids), or should feeding fail, the
+// views start again from the first entry.
 //
 // Not thread-safe: the server uses it only while holding the bank's mutex.
 #pragma once
@@ -38,9 +42,13 @@ class LedgerViews {
                                                  const std::string& performer);
 
  private:
-  // Forgets every view computed under another head than `ledger`'s.
-  void Follow(const ledger::Ledger& ledger);
+  // Feeds the builders what `ledger` holds beyond what they were fed, and forgets every view
+  // computed under another head than `ledger`'s. On an error nothing is kept.
+  Status Follow(const ledger::Ledger& ledger);
 
+  uint64_t fed_ = 0;  // entries fed to the builders
+  ledger::StatementsBuilder statements_builder_;
+  ledger::AppearancesBuilder appearances_builder_;
   uint64_t tree_size_ = 0;
   std::array<uint8_t, kEd25519SignatureBytes> signature_{};  // of the head the views are under
   std::optional<ledger::Statements> statements_;

@@ -91,6 +91,22 @@ Result<Appearances> ComputeAppearances(std::string_view log_bytes,
   return a;
 }
 
+struct AppearancesBuilder::Impl {
+  internal::BilledUnits units;
+};
+
+AppearancesBuilder::AppearancesBuilder() : impl_(std::make_unique<Impl>()) {}
+AppearancesBuilder::~AppearancesBuilder() = default;
+AppearancesBuilder::AppearancesBuilder(AppearancesBuilder&&) noexcept = default;
+AppearancesBuilder& AppearancesBuilder::operator=(AppearancesBuilder&&) noexcept = default;
+Status AppearancesBuilder::Add(const Entry& entry) { return impl_->units.Add(entry); }
+
+Appearances AppearancesBuilder::Of(const std::string& performer, const SignedHead& head) {
+  Appearances a = Collect(impl_->units, performer);  // ApplyDeclaredRates sets, never adds
+  a.head = head;
+  return a;
+}
+
 nlohmann::json AppearancesJson(const Appearances& a) {
   nlohmann::json shots = nlohmann::json::array();
   for (const ShotAppearance& s : a.shots) {

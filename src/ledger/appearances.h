@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
@@ -65,6 +66,28 @@ Result<Appearances> ComputeAppearances(const Ledger& ledger, const std::string& 
 Result<Appearances> ComputeAppearances(std::string_view log_bytes,
                                        const std::array<uint8_t, 32>& public_key,
                                        const std::string& performer);
+
+// ComputeAppearances kept up to date as a ledger grows, for every performer at once: Add each entry
+// once, in ledger order (e.g. from Ledger::ForEachSince), then Of(performer) whenever wanted — as
+// often as wanted, with more Adds in between; it costs a pass over the billed units, not over the
+// ledger. Add's DataLoss as ComputeAppearances'; after one, the builder must be discarded. Not
+// thread-safe.
+class AppearancesBuilder {
+ public:
+  AppearancesBuilder();
+  ~AppearancesBuilder();
+  AppearancesBuilder(AppearancesBuilder&&) noexcept;
+  AppearancesBuilder& operator=(AppearancesBuilder&&) noexcept;
+
+  Status Add(const Entry& entry);
+  // `performer`'s appearances in every entry added so far, under `head` (which the caller says
+  // they are).
+  Appearances Of(const std::string& performer, const SignedHead& head);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // {"performer", "ledger_head", "screen_seconds", "warnings", "appearances": [{"production",
 // "shot", "frames": [[first, last], ...], "frame_count", "screen_seconds",

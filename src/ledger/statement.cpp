@@ -186,9 +186,11 @@ void AddTotals(Statements& s) {
   }
 }
 
+}  // namespace
+
 // Gathers what statements need from entries in ledger order (Add), then prices and totals them
-// (Finish).
-class Accumulator {
+// (Finish, repeatable: ApplyDeclaredRates sets, never accumulates).
+struct StatementsBuilder::Impl {
  public:
   Status Add(const Entry& e) {
     switch (e.type) {
@@ -243,17 +245,22 @@ class Accumulator {
   internal::BilledUnits units_;  // usage, supersede and production_declared entries
 };
 
-}  // namespace
+StatementsBuilder::StatementsBuilder() : impl_(std::make_unique<Impl>()) {}
+StatementsBuilder::~StatementsBuilder() = default;
+StatementsBuilder::StatementsBuilder(StatementsBuilder&&) noexcept = default;
+StatementsBuilder& StatementsBuilder::operator=(StatementsBuilder&&) noexcept = default;
+Status StatementsBuilder::Add(const Entry& entry) { return impl_->Add(entry); }
+Statements StatementsBuilder::Finish(const SignedHead& head) { return impl_->Finish(head); }
 
 Result<Statements> ComputeStatements(const Ledger& ledger) {
-  Accumulator acc;
+  StatementsBuilder acc;
   FIGURANT_RETURN_IF_ERROR(ledger.ForEach([&](const Entry& e) { return acc.Add(e); }));
   return acc.Finish(ledger.head());
 }
 
 Result<Statements> ComputeStatements(std::string_view log_bytes,
                                      const std::array<uint8_t, 32>& public_key) {
-  Accumulator acc;
+  StatementsBuilder acc;
   FIGURANT_ASSIGN_OR_RETURN(
       VerifyReport report,
       ReadLog(log_bytes, public_key, [&](const Entry& e) { return acc.Add(e); }));

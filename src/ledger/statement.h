@@ -10,6 +10,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -75,6 +76,27 @@ Result<Statements> ComputeStatements(const Ledger& ledger);
 // must verify entirely (VerifyLog) or DataLoss names the first bad entry.
 Result<Statements> ComputeStatements(std::string_view log_bytes,
                                      const std::array<uint8_t, 32>& public_key);
+
+// ComputeStatements kept up to date as a ledger grows, for a reader that answers many requests
+// (the HTTP API): Add each entry once, in ledger order (e.g. from Ledger::ForEachSince), and
+// Finish whenever statements are wanted — as often as wanted, with more Adds in between. Finish
+// costs what pricing the billed units does, not a pass over the ledger. Add's DataLoss as
+// ComputeStatements'; after one, the builder must be discarded. Not thread-safe.
+class StatementsBuilder {
+ public:
+  StatementsBuilder();
+  ~StatementsBuilder();
+  StatementsBuilder(StatementsBuilder&&) noexcept;
+  StatementsBuilder& operator=(StatementsBuilder&&) noexcept;
+
+  Status Add(const Entry& entry);
+  // The statements of every entry added so far, under `head` (which the caller says they are).
+  Statements Finish(const SignedHead& head);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Renderings. `production` filters to one production (scan fees then left out: they are not
 // production-specific).

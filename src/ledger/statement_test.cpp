@@ -219,6 +219,47 @@ TEST_F(StatementTest, ScreenSecondsUseTheProductionsDeclaredFrameRate) {
             "24 fps its studio declared");
 }
 
+// The builder the server keeps: fed entries as they come and priced after each step, it says
+// exactly what a fresh pass over the ledger says, declared frame rates and re-renders included.
+TEST_F(StatementTest, AnIncrementalBuilderAgreesWithAFreshPassAfterEveryStep) {
+  StatementsBuilder builder;
+  uint64_t fed = 0;
+  const auto agrees = [&](const std::string& step) {
+    ASSERT_TRUE(ledger_
+                    ->ForEachSince(fed,
+                                   [&](const Entry& e) {
+                                     ++fed;
+                                     return builder.Add(e);
+                                   })
+                    .ok());
+    const Statements incremental = builder.Finish(ledger_->head());
+    auto fresh = ComputeStatements(*ledger_);
+    ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+    EXPECT_EQ(incremental.warnings, fresh->warnings) << step;
+    for (const auto& [id, p] : fresh->performers) {
+      EXPECT_EQ(PerformerStatementJson(incremental, id, std::nullopt),
+                PerformerStatementJson(*fresh, id, std::nullopt))
+          << step << ": " << id;
+    }
+    EXPECT_EQ(incremental.performers.size(), fresh->performers.size()) << step;
+  };
+  const auto declare = [&](const std::string& production, const std::string& fps) {
+    ProductionDeclaredEvent d;
+    d.production.declaration = {production,          "stu_1", "T", {"streaming"}, {"FR"}, {},
+                                *ParseFrameRate(fps)};
+    ASSERT_TRUE(ledger_->AppendPayloads({ToEntry(d)}).ok());
+  };
+  Render("rnd_1", "prd_A", "sh010", 48, {A("dbl_rate", "per_rate", "lic_rate")}, 25);
+  agrees("a render of an undeclared production");
+  declare("prd_A", "24");
+  agrees("its rate declared after the usage");
+  Render("rnd_2", "prd_A", "sh010", 48, {A("dbl_rate", "per_rate", "lic_rate")}, 23.976);
+  agrees("re-rendered at another rate");
+  Render("rnd_3", "prd_B", "sh020", 24, {A("dbl_min", "per_min", "lic_min")}, 24);
+  agrees("another production and performer");
+  agrees("nothing new");
+}
+
 // Two doubles of one performer in the same frames: the frames count once, the screen-seconds per
 // double (1 s each at 1.5/s → 3, plus the scan fee 100).
 TEST_F(StatementTest, TwoDoublesInOneFrameCountFramesOnceAndSecondsTwice) {

@@ -75,8 +75,9 @@ Result<Reply> MakeOffer(Call& call) {
 
 Result<Reply> ProductionUsage(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, call.bank.Ledger());
-  FIGURANT_ASSIGN_OR_RETURN(ledger::Statements s, ledger::ComputeStatements(*l));
-  return Reply::Json(ledger::ProductionStatementJson(s, call.params.at("production")));
+  // Computed once per ledger head, whichever request asks first (api/ledger_views.h).
+  FIGURANT_ASSIGN_OR_RETURN(const ledger::Statements* s, call.state.ledger_views.Statements(*l));
+  return Reply::Json(ledger::ProductionStatementJson(*s, call.params.at("production")));
 }
 
 }  // namespace figurant::api::internal

@@ -110,7 +110,9 @@ Result<StrikeRequestBody> ReadStrikeRequest(const json& body) {
 Result<Reply> ListMembers(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, call.bank.Ledger());
   FIGURANT_ASSIGN_OR_RETURN(const ledger::StatementIndex index, IndexStatements(*l));
-  FIGURANT_ASSIGN_OR_RETURN(const ledger::Statements statements, ledger::ComputeStatements(*l));
+  FIGURANT_ASSIGN_OR_RETURN(const ledger::Statements* cached,
+                            call.state.ledger_views.Statements(*l));
+  const ledger::Statements& statements = *cached;
   json members = json::array();
   Totals all;
   uint64_t current = 0;

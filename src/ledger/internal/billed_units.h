@@ -43,7 +43,8 @@ class BilledUnits {
   // ledger/payloads.h, naming the entry and field) when such a payload breaks its format.
   Status Add(const Entry& e);
   // Sets every unit of a declared production to 1/its declared rate; warns about usage entries
-  // metered at another rate. Call once, after the last Add.
+  // metered at another rate. Call after the last Add; it may be called again after more Adds
+  // (it sets seconds, never adds to them, and a unit only takes the max of what it had).
   void ApplyDeclaredRates(std::vector<std::string>& warnings);
   // What the ledger's writers got wrong (re-renders without a supersede entry, duplicate usage
   // events) and what counting did about it.
