@@ -10,7 +10,7 @@ Status LedgerViews::Follow(const ledger::Ledger& ledger) {
   statements_.reset();
   appearances_.clear();
   if (ledger.size() < fed_) *this = LedgerViews();
-  const Status fed = ledger.ForEachSince(fed_, [&](const ledger::Entry& e) {
+  Status fed = ledger.ForEachSince(fed_, [&](const ledger::Entry& e) {
     FIGURANT_RETURN_IF_ERROR(statements_builder_.Add(e));
     FIGURANT_RETURN_IF_ERROR(appearances_builder_.Add(e));
     ++fed_;

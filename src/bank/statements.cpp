@@ -13,21 +13,6 @@ namespace {
 using consent::SignedStatement;
 using consent::StatementKind;
 
-const std::string& Field(const SignedStatement& s, std::string_view name) {
-  static const std::string kNone;
-  for (const consent::StatementField& f : s.fields) {
-    if (f.name == name) return f.value;
-  }
-  return kNone;
-}
-
-bool IsSuspension(StatementKind k) {
-  return k == StatementKind::kSuspendLicence || k == StatementKind::kResumeLicence;
-}
-bool IsStrike(StatementKind k) {
-  return k == StatementKind::kStrike || k == StatementKind::kEndStrike;
-}
-
 // The first day a request applies: `from`, or today; never a day before today.
 Result<Date> FirstDay(std::optional<Date> from, const Clock& clock) {
   const Date today = DateOf(clock.Now());
@@ -44,12 +29,12 @@ Result<Date> FirstDay(std::optional<Date> from, const Clock& clock) {
 Status Bank::CheckStatementObjects(const SignedStatement& s) {
   FIGURANT_RETURN_IF_ERROR(ledger::PartyOf(s).status());
   FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
-  if (IsSuspension(s.kind)) {
+  if (consent::IsSuspensionKind(s.kind)) {
     FIGURANT_ASSIGN_OR_RETURN(const registry::Licence licence,
-                              registry_->GetLicence(Field(s, "licence")));
-    if (licence.performer_id != Field(s, "performer")) {
+                              registry_->GetLicence(consent::FieldValue(s, "licence")));
+    if (licence.performer_id != consent::FieldValue(s, "performer")) {
       return InvalidArgument("licence " + licence.id + " is not performer " +
-                             Field(s, "performer") + "'s");
+                             consent::FieldValue(s, "performer") + "'s");
     }
     if (licence.state != registry::LicenceState::kActive) {
       return FailedPrecondition("licence " + licence.id + " is " +
@@ -57,15 +42,16 @@ Status Bank::CheckStatementObjects(const SignedStatement& s) {
                                 ": only an active licence is suspended or resumed");
     }
   } else {
-    const ledger::RepresentativeRegisteredEvent* rep = facts->Representative(Field(s, "union"));
+    const ledger::RepresentativeRegisteredEvent* rep =
+        facts->Representative(consent::FieldValue(s, "union"));
     if (rep == nullptr || rep->kind != consent::Representation::kUnion) {
-      return NotFound("no union " + Field(s, "union") + " is registered in the bank");
+      return NotFound("no union " + consent::FieldValue(s, "union") + " is registered in the bank");
     }
-    if (IsStrike(s.kind)) {
-      FIGURANT_RETURN_IF_ERROR(registry_->GetStudio(Field(s, "studio")).status());
+    if (consent::IsStrikeKind(s.kind)) {
+      FIGURANT_RETURN_IF_ERROR(registry_->GetStudio(consent::FieldValue(s, "studio")).status());
     } else {
       FIGURANT_ASSIGN_OR_RETURN(const registry::Performer p,
-                                registry_->GetPerformer(Field(s, "performer")));
+                                registry_->GetPerformer(consent::FieldValue(s, "performer")));
       if (p.erased_at) return FailedPrecondition("performer " + p.id + " was erased");
     }
   }
@@ -121,9 +107,9 @@ Status Bank::RecordStatement(const SignedStatement& s) {
                            " is not within the last 7 days (the bank's clock says " +
                            FormatTimestamp(now) + ")");
   }
-  if ((IsSuspension(s.kind) || IsStrike(s.kind)) &&
-      *Date::Parse(Field(s, "from")) < DateOf(party.signed_at)) {
-    return InvalidArgument("field 'from': " + Field(s, "from") +
+  if ((consent::IsSuspensionKind(s.kind) || consent::IsStrikeKind(s.kind)) &&
+      *Date::Parse(consent::FieldValue(s, "from")) < DateOf(party.signed_at)) {
+    return InvalidArgument("field 'from': " + consent::FieldValue(s, "from") +
                            " is before the day it was signed: a statement never applies to the "
                            "past");
   }

@@ -187,6 +187,24 @@ std::string StatementRequestText(const StatementRequest& request, std::string_vi
   return t;
 }
 
+const std::string& FieldValue(const SignedStatement& statement, std::string_view name) {
+  static const std::string kNone;
+  for (const StatementField& f : statement.fields) {
+    if (f.name == name) return f.value;
+  }
+  return kNone;
+}
+
+bool IsSuspensionKind(StatementKind k) {
+  return k == StatementKind::kSuspendLicence || k == StatementKind::kResumeLicence;
+}
+bool IsStrikeKind(StatementKind k) {
+  return k == StatementKind::kStrike || k == StatementKind::kEndStrike;
+}
+bool IsMembershipKind(StatementKind k) {
+  return k == StatementKind::kJoinUnion || k == StatementKind::kLeaveUnion;
+}
+
 Result<SignedStatement> SignStatement(const StatementRequest& request, const SigningKeyPair& key) {
   FIGURANT_ASSIGN_OR_RETURN(const std::string message,
                             StatementMessage(request.kind, request.fields));

@@ -79,6 +79,14 @@ struct SignedStatement {
   Bytes signature;   // 64 bytes, Ed25519 over StatementMessage(kind, fields)
 };
 
+// The value of the statement's field `name`; "" when it has none. The reference lives as long as
+// the statement.
+const std::string& FieldValue(const SignedStatement& statement, std::string_view name);
+// Kinds by family: suspend/resume a licence, declare/end a strike, join/leave a union.
+bool IsSuspensionKind(StatementKind kind);
+bool IsStrikeKind(StatementKind kind);
+bool IsMembershipKind(StatementKind kind);
+
 // Signs `request`'s statement with `key`. InvalidArgument as StatementMessage.
 Result<SignedStatement> SignStatement(const StatementRequest& request, const SigningKeyPair& key);
 // OK when the signature verifies under `expected_public_key`; DataLoss naming what fails otherwise.

@@ -47,14 +47,6 @@ const std::vector<KindFields>& Schemas() {
   return schemas;
 }
 
-const std::string& Field(const SignedStatement& s, std::string_view name) {
-  static const std::string kNone;
-  for (const StatementField& f : s.fields) {
-    if (f.name == name) return f.value;
-  }
-  return kNone;
-}
-
 // InvalidArgument naming the field when `value` is not what a field called `name` holds.
 Status CheckValue(std::string_view name, const std::string& value) {
   const std::string where = "field '" + std::string(name) + "': ";
@@ -149,8 +141,8 @@ Result<StatementParty> PartyOf(const SignedStatement& s) {
   StatementParty party;
   const bool by_union = s.kind == StatementKind::kStrike || s.kind == StatementKind::kEndStrike;
   party.signer = by_union ? StatementSigner::kRepresentative : StatementSigner::kPerformer;
-  party.signer_id = Field(s, by_union ? "union" : "performer");
-  party.signed_at = *ParseTimestamp(Field(s, "signed_at"));
+  party.signer_id = consent::FieldValue(s, by_union ? "union" : "performer");
+  party.signed_at = *ParseTimestamp(consent::FieldValue(s, "signed_at"));
   return party;
 }
 
@@ -182,22 +174,22 @@ StatementIndex::Target StatementIndex::TargetOf(const SignedStatement& s) const 
   Target t;
   t.opens = s.kind == StatementKind::kSuspendLicence || s.kind == StatementKind::kStrike ||
             s.kind == StatementKind::kJoinUnion;
-  const std::string& union_id = Field(s, "union");
+  const std::string& union_id = consent::FieldValue(s, "union");
   if (s.kind == StatementKind::kSuspendLicence || s.kind == StatementKind::kResumeLicence) {
     t.map = Map::kSuspensions;
-    t.key = {Field(s, "licence"), ""};
+    t.key = {consent::FieldValue(s, "licence"), ""};
     t.what = "the suspension of licence " + t.key.first;
-    t.day = *Date::Parse(Field(s, "from"));
+    t.day = *Date::Parse(consent::FieldValue(s, "from"));
   } else if (s.kind == StatementKind::kStrike || s.kind == StatementKind::kEndStrike) {
     t.map = Map::kStrikes;
-    t.key = {union_id, Field(s, "studio")};
+    t.key = {union_id, consent::FieldValue(s, "studio")};
     t.what = "the strike of " + union_id + " against " + t.key.second;
-    t.day = *Date::Parse(Field(s, "from"));
+    t.day = *Date::Parse(consent::FieldValue(s, "from"));
   } else {
     t.map = Map::kMemberships;
-    t.key = {Field(s, "performer"), union_id};
+    t.key = {consent::FieldValue(s, "performer"), union_id};
     t.what = "the membership of " + t.key.first + " in " + union_id;
-    t.day = DateOf(*ParseTimestamp(Field(s, "signed_at")));
+    t.day = DateOf(*ParseTimestamp(consent::FieldValue(s, "signed_at")));
   }
   return t;
 }

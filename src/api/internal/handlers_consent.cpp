@@ -14,7 +14,6 @@ namespace figurant::api::internal {
 
 namespace {
 
-using consent::StatementKind;
 using nlohmann::json;
 
 const std::string& PerformerParam(const Call& call) { return call.params.at("performer"); }
@@ -56,34 +55,19 @@ Result<bool> RequiredBool(BodyFields& fields, std::string_view name) {
   return *value;
 }
 
-const std::string& FieldValue(const consent::SignedStatement& s, std::string_view name) {
-  static const std::string kNone;
-  for (const consent::StatementField& f : s.fields) {
-    if (f.name == name) return f.value;
-  }
-  return kNone;
-}
-
-bool IsSuspension(StatementKind k) {
-  return k == StatementKind::kSuspendLicence || k == StatementKind::kResumeLicence;
-}
-bool IsMembership(StatementKind k) {
-  return k == StatementKind::kJoinUnion || k == StatementKind::kLeaveUnion;
-}
-
 // OK when `s` is a statement the performer of the route makes about themself: a suspension or
 // resumption of their own licence, or their joining or leaving a union. Another kind (a union's
 // strike, a key replacement) is refused naming `kind`; a statement about another performer or
 // their licence is hidden (404) exactly as their objects are.
 Status CheckPerformersOwnStatement(Call& call, const consent::SignedStatement& s) {
-  if (!IsSuspension(s.kind) && !IsMembership(s.kind)) {
+  if (!consent::IsSuspensionKind(s.kind) && !consent::IsMembershipKind(s.kind)) {
     return FieldError("kind", "a '" + std::string(consent::StatementKindName(s.kind)) +
                                   "' statement is not a performer's: only suspend_licence, "
                                   "resume_licence, join_union and leave_union are recorded here");
   }
-  if (FieldValue(s, "performer") != PerformerParam(call)) return Hidden();
-  if (IsSuspension(s.kind)) {
-    auto licence = call.bank.registry().GetLicence(FieldValue(s, "licence"));
+  if (consent::FieldValue(s, "performer") != PerformerParam(call)) return Hidden();
+  if (consent::IsSuspensionKind(s.kind)) {
+    auto licence = call.bank.registry().GetLicence(consent::FieldValue(s, "licence"));
     if (!licence.ok() || licence->performer_id != PerformerParam(call)) return Hidden();
   }
   return Status::Ok();

@@ -74,14 +74,6 @@ Totals TotalsOf(const ledger::Statements& s, const std::string& performer) {
   return t;
 }
 
-// The value of a statement's field, or "" when it has none.
-std::string FieldValue(const consent::SignedStatement& s, std::string_view name) {
-  for (const consent::StatementField& f : s.fields) {
-    if (f.name == name) return f.value;
-  }
-  return "";
-}
-
 struct StrikeRequestBody {
   std::string studio;
   bool declare = true;
@@ -175,7 +167,7 @@ Result<Reply> RecordStrike(Call& call) {
     return FieldError("kind", "expected strike or end_strike: the statements a union signs");
   }
   // Another union's statement is another's object: the same 404 as everything else.
-  if (FieldValue(statement, "union") != UnionParam(call)) {
+  if (consent::FieldValue(statement, "union") != UnionParam(call)) {
     return NotFound(std::string(kNotFoundMessage));
   }
   const Status recorded = call.bank.RecordStatement(statement);
