@@ -26,9 +26,9 @@ struct RequestArgs {
   std::string subject, other, from, out;
 };
 
-// Writes the request for the signer's device and says what to do with it.
-Status WriteRequest(Context& ctx, const consent::StatementRequest& request,
-                    const std::string& out) {
+// Writes the request for the signer's device and says what to do with it: `then`, once signed.
+Status WriteRequest(Context& ctx, const consent::StatementRequest& request, const std::string& out,
+                    const std::string& then = "figurant record SIG.json") {
   FIGURANT_RETURN_IF_ERROR(
       CreateFileExclusive(out, consent::StatementRequestJson(request), kRequestFileMode)
           .WithContext("--out"));
@@ -38,7 +38,7 @@ Status WriteRequest(Context& ctx, const consent::StatementRequest& request,
   ctx.Emit({{"request_file", out}, {"kind", kind}, {"fields", fields}},
            "wrote " + out + " (" + kind +
                "): the signer signs it on their own device (figurant key sign-statement " + out +
-               " --key THEIR_KEY --out SIG.json), then: figurant record SIG.json");
+               " --key THEIR_KEY --out SIG.json), then: " + then);
   return Status::Ok();
 }
 
@@ -117,7 +117,9 @@ void RegisterReplacementRequest(CLI::App& performer, Context& ctx) {
     if (!ctx.Check(bank.status())) return;
     auto request = (*bank)->ReplacementRequest(a->code, *public_key);
     if (!ctx.Check(WithFlag(request.status(), "--code"))) return;
-    ctx.Check(WriteRequest(ctx, *request, a->out));
+    ctx.Check(WriteRequest(ctx, *request, a->out,
+                           "figurant performer replace-key --code CODE --public-key-file NEW.pub "
+                           "--confirmed-by REP_ID --confirmation SIG.json"));
   });
 }
 
