@@ -34,10 +34,11 @@ namespace figurant::api {
 class LedgerViews {
  public:
   // The statements of every performer and production (ledger::ComputeStatements) under `ledger`'s
-  // head; its errors otherwise (nothing cached). The pointer is valid until the next call.
+  // head; its errors otherwise (nothing cached). The pointer is valid until a call under another
+  // head (or a failed one).
   Result<const ledger::Statements*> Statements(const ledger::Ledger& ledger);
   // `performer`'s appearances (ledger::ComputeAppearances) under `ledger`'s head. The pointer is
-  // valid until the next call.
+  // valid until a call under another head (or a failed one).
   Result<const ledger::Appearances*> Appearances(const ledger::Ledger& ledger,
                                                  const std::string& performer);
 
