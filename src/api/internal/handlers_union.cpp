@@ -5,6 +5,7 @@
 // figures are the ledger's statements (ledger/statement.h), the same as each member's own.
 #include "api/body.h"
 #include "api/internal/handlers.h"
+#include "api/json_forms.h"
 #include "ledger/consent_audit.h"
 #include "ledger/statement.h"
 #include "ledger/statements.h"
@@ -30,13 +31,9 @@ Result<ledger::StatementIndex> IndexStatements(const ledger::Ledger& l) {
   return index;
 }
 
-json PeriodJson(const consent::DatePeriod& p) {
-  return {{"from", p.from.ToString()}, {"until", p.until ? json(p.until->ToString()) : json()}};
-}
-
 json PeriodsJson(const std::vector<consent::DatePeriod>& periods) {
   json out = json::array();
-  for (const consent::DatePeriod& p : periods) out.push_back(PeriodJson(p));
+  for (const consent::DatePeriod& p : periods) out.push_back(DatePeriodJson(p));
   return out;
 }
 
@@ -136,7 +133,7 @@ Result<Reply> ListStrikes(Call& call) {
   json strikes = json::array();
   for (const auto& [studio, periods] : index.StrikesBy(UnionParam(call))) {
     for (const consent::DatePeriod& p : periods) {
-      json strike = PeriodJson(p);
+      json strike = DatePeriodJson(p);
       strike["studio"] = studio;
       strikes.push_back(strike);
     }
