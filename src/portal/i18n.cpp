@@ -1,6 +1,7 @@
 #include "portal/i18n.h"
 
 #include <array>
+#include <map>
 
 #include "api/session.h"
 #include "portal/internal/embedded.h"
@@ -9,14 +10,19 @@ namespace figurant::portal {
 
 namespace {
 
-// The catalogue file of `language`, parsed once. An embedded catalogue that is not a JSON object
-// of strings is a build mistake portal_test catches; here it reads as an empty catalogue.
+// The catalogue of `language`: every file i18n/<code>/*.json merged, parsed once. An embedded
+// catalogue file that is not a JSON object, or a key two files define, is a build mistake
+// portal_test catches (CatalogueProblems); here the first definition stands.
 nlohmann::json LoadCatalogue(Language language) {
-  const std::string path = "i18n/" + std::string(consent::LanguageCode(language)) + ".json";
-  const internal::EmbeddedFile* file = internal::FindEmbedded(path);
-  if (file == nullptr) return nlohmann::json::object();
-  auto j = nlohmann::json::parse(file->bytes, nullptr, false);
-  return j.is_object() ? j : nlohmann::json::object();
+  const std::string dir = "i18n/" + std::string(consent::LanguageCode(language)) + "/";
+  nlohmann::json out = nlohmann::json::object();
+  for (const internal::EmbeddedFile& file : internal::EmbeddedFiles()) {
+    if (file.path.rfind(dir, 0) != 0) continue;
+    auto j = nlohmann::json::parse(file.bytes, nullptr, false);
+    if (!j.is_object()) continue;
+    for (auto& [key, value] : j.items()) out.emplace(key, value);
+  }
+  return out;
 }
 
 // The first of "en"/"fr" an Accept-Language header names ("fr-CA,fr;q=0.9,en;q=0.8" → French).
@@ -40,6 +46,29 @@ Language PageLanguage(std::string_view query_lang, std::string_view cookies,
   if (auto l = consent::ParseLanguage(api::CookieValue(cookies, kLanguageCookie))) return *l;
   if (preferred) return *preferred;
   return FromAcceptLanguage(accept_language).value_or(Language::kEnglish);
+}
+
+std::vector<std::string> CatalogueProblems() {
+  std::vector<std::string> problems;
+  std::map<std::string, std::string> defined;  // "en/key" → file
+  for (const internal::EmbeddedFile& file : internal::EmbeddedFiles()) {
+    if (file.path.rfind("i18n/", 0) != 0) continue;
+    const std::string path(file.path);
+    auto j = nlohmann::json::parse(file.bytes, nullptr, false);
+    if (!j.is_object()) {
+      problems.push_back(path + ": not a JSON object");
+      continue;
+    }
+    const std::string lang = path.substr(5, 2);
+    for (const auto& [key, value] : j.items()) {
+      if (!value.is_string() || value.get<std::string>().empty()) {
+        problems.push_back(path + ": " + key + " is not a non-empty string");
+      }
+      auto [it, fresh] = defined.emplace(lang + "/" + key, path);
+      if (!fresh) problems.push_back(path + ": " + key + " is defined in " + it->second + " too");
+    }
+  }
+  return problems;
 }
 
 const nlohmann::json& Strings(Language language) {

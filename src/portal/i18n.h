@@ -1,12 +1,14 @@
 // The portal's languages (docs/portal.md, "Languages"): English and French, each a catalogue of
-// the strings every page shows (src/portal/i18n/en.json and fr.json, built into the binary; both
-// have exactly the same keys, checked by portal_test). A disclosure is never translated here: the
-// performer reads the exact text they sign, in the language their licence names.
+// the strings every page shows (src/portal/i18n/en/*.json and fr/*.json, built into the binary;
+// both have exactly the same keys, checked by portal_test). A disclosure is never translated here:
+// the performer reads the exact text they sign, in the language their licence names.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "consent/disclosure.h"
 
@@ -23,7 +25,12 @@ inline constexpr std::string_view kLanguageCookie = "figurant_lang";
 Language PageLanguage(std::string_view query_lang, std::string_view cookies,
                       std::optional<Language> preferred, std::string_view accept_language);
 
-// The catalogue of `language`: a JSON object of strings by key.
+// The catalogue of `language`: a JSON object of strings by key, from every file
+// i18n/<en|fr>/*.json (one file per audience).
 const nlohmann::json& Strings(Language language);
+
+// What is wrong with the built-in catalogue files: a file that is not a JSON object of non-empty
+// strings, a key two files of one language define. Empty when they are sound.
+std::vector<std::string> CatalogueProblems();
 
 }  // namespace figurant::portal

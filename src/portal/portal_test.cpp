@@ -22,6 +22,11 @@ std::set<std::string> Keys(const nlohmann::json& catalogue) {
   return keys;
 }
 
+TEST(Catalogues, EachFileIsAnObjectOfStringsAndNoKeyIsDefinedTwice) {
+  const std::vector<std::string> problems = CatalogueProblems();
+  EXPECT_TRUE(problems.empty()) << problems.front();
+}
+
 TEST(Catalogues, EnglishAndFrenchHaveTheSameKeys) {
   const auto en = Keys(Strings(Language::kEnglish));
   const auto fr = Keys(Strings(Language::kFrench));

@@ -8,7 +8,8 @@ namespace {
 
 api::Site MakeSite() {
   api::Site site;
-  for (auto part : {internal::CommonPages, internal::PerformerPages}) {
+  for (auto part : {internal::CommonPages, internal::PerformerPages, internal::StudioPages,
+                    internal::UnionPages, internal::OperatorPages}) {
     std::vector<api::Route> pages = part();
     site.pages.insert(site.pages.end(), pages.begin(), pages.end());
   }

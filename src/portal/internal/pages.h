@@ -21,4 +21,13 @@ Language LanguageOf(const api::Call& call);
 // pages_performer.cpp: a performer's own pages.
 std::vector<api::Route> PerformerPages();
 
+// pages_studio.cpp: a studio's productions, offers and usage.
+std::vector<api::Route> StudioPages();
+
+// pages_union.cpp: a union auditor's verification, members and strikes.
+std::vector<api::Route> UnionPages();
+
+// pages_operator.cpp: the bank's administration.
+std::vector<api::Route> OperatorPages();
+
 }  // namespace figurant::portal::internal
