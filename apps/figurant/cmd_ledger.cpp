@@ -213,6 +213,7 @@ Result<std::pair<json, std::string>> ConsentsOf(const VerifyInput& in) {
   const ledger::ConsentAuditReport& r = *audit;
   json j = {{"signed", r.consents},
             {"verified", r.verified},
+            {"passkey_verified", r.passkey_verified},
             {std::string(ledger::kCustodialSignature), r.custodial},
             {"custodial_licences", r.custodial_licences},
             {"keys_enrolled", r.keys_enrolled},
@@ -221,7 +222,8 @@ Result<std::pair<json, std::string>> ConsentsOf(const VerifyInput& in) {
             {"statements", r.statements}};
   std::string text = "\nconsents: " + std::to_string(r.consents) + " signed, " +
                      std::to_string(r.verified) +
-                     " re-verified under the key the signer had enrolled then, " +
+                     " re-verified under the key the signer had enrolled then (" +
+                     std::to_string(r.passkey_verified) + " of them passkey assertions), " +
                      std::to_string(r.custodial) + " " + std::string(ledger::kCustodialSignature);
   if (r.custodial > 0) {
     text += " (signed with a key the bank held; not proof against the bank:";
