@@ -1,0 +1,227 @@
+// The performer's pages end to end (docs/portal.md, "Pages"): the real `figurant serve` on a
+// loopback port, a performer logged in with a sign-in code, each page fetched over HTTP and
+// checked against what the API answers for the same session.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "api_harness.h"
+#include "cli_device.h"
+#include "cli_harness.h"
+
+namespace figurant::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kNow = "2026-06-01T12:00:00Z";
+
+// HTML-escaped as the portal's templates escape a value (kainjow's mustache).
+std::string Escaped(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// A bank with a French performer A and an English performer B, one studio whose name needs
+// escaping, and for A a draft (the offer), a second draft to decline and a signed licence; for B
+// a draft. Each performer has a portal user.
+class PortalPerformerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!prepared_) {
+      prepared_ = true;
+      Prepare();
+      ready_ = !HasFailure();
+    }
+    ASSERT_TRUE(ready_) << "the shared bank could not be made: see the first test's failures";
+  }
+  static void Prepare() {
+    dir_ = std::make_unique<TempDir>("portal-performer");
+    bank_ = (dir_->path() / "bank").string();
+    ASSERT_EQ(Run({"init"}).exit_code, 0);
+    a_ = Json({"performer", "add", "--name", "Camille A", "--language", "fr"})["id"];
+    b_ = Json({"performer", "add", "--name", "Blake B", "--language", "en"})["id"];
+    const std::string key = (dir_->path() / "studio.key").string();
+    Json({"key", "new", "--out", key}, WithPartyPassphrase());
+    studio_ = Json({"studio", "add", "--name", "Studio <S> & \"Co\"", "--public-key-file",
+                    key + ".pub"})["id"];
+    production_ =
+        Json({"production", "add", "--studio", studio_, "--title", "Film S", "--media", "streaming",
+              "--territories", "FR", "--content", "violence", "--fps", "24", "--studio-key", key},
+             WithPartyPassphrase())["id"];
+    offer_ = Draft(a_);
+    to_decline_ = Draft(a_);
+    signed_ = Draft(a_);
+    others_ = Draft(b_);
+    std::unique_ptr<CliDevice> device;
+    SignOnDeviceOf(
+        device, dir_->path() / "device", [] { return bank_; }, {{"FIGURANT_NOW", kNow}}, a_,
+        signed_);
+    ASSERT_EQ(device->Enrol(b_).exit_code, 0);
+    user_a_ = AddUser(a_, *device);
+    user_b_ = AddUser(b_, *device);
+  }
+  static void TearDownTestSuite() { dir_.reset(); }
+
+  static RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    args.insert(args.begin(), {"--bank", bank_});
+    env["FIGURANT_NOW"] = kNow;
+    return RunFigurant(args, env);
+  }
+  static json Json(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    args.insert(args.begin(), "--json");
+    const RunResult r = Run(args, std::move(env));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out, nullptr, false);
+  }
+  static std::string Draft(const std::string& performer) {
+    const auto path = dir_->path() / ("terms-" + std::to_string(++drafts_) + ".json");
+    std::ofstream(path) << R"({"productions": [")" << production_
+                        << R"("], "uses": ["background"], "media": ["streaming"],
+      "territories": ["worldwide"], "valid_from": "2026-01-01", "valid_until": "2027-12-31",
+      "max_screen_height_fraction": 0.2, "compensation": {"currency": "EUR", "scan_fee": 180.5,
+      "per_production_fee": 180.0}, "revocable": true, "revocation_notice_days": 30})";
+    return Json({"licence", "draft", "--performer", performer, "--studio", studio_, "--terms",
+                 path.string()})["id"];
+  }
+  // A portal user for `performer`, with the key their device enrolled (a performer logs in
+  // with it).
+  static std::string AddUser(const std::string& performer, const CliDevice& device) {
+    const std::string key = device.KeyFile(performer, "performer").string() + ".pub";
+    return Json({"user", "add", "--role", "performer", "--performer", performer,
+                 "--public-key-file", key})["id"];
+  }
+
+  // A session for `user`, started with a sign-in code as the log-in page does.
+  static std::optional<ApiSession> LogIn(const ApiClient& client, const std::string& user) {
+    const json issued = Json({"user", "sign-in-code", user});
+    const ApiReply in = client.Send("POST", "/api/v1/login/code", std::nullopt,
+                                    json{{"code", issued["code"]}}.dump());
+    EXPECT_EQ(in.status, 200) << in.body;
+    if (in.status != 200) return std::nullopt;
+    const std::string cookie = in.headers.at("Set-Cookie");
+    return ApiSession{cookie.substr(0, cookie.find(';')), in.Json()["csrf_token"]};
+  }
+
+  static inline bool prepared_ = false, ready_ = false;
+  static inline int drafts_ = 0;
+  static inline std::unique_ptr<TempDir> dir_;
+  static inline std::string bank_, a_, b_, studio_, production_, offer_, to_decline_, signed_,
+      others_, user_a_, user_b_;
+};
+
+std::string Api(const std::string& performer, const std::string& rest) {
+  return "/api/v1/performers/" + performer + rest;
+}
+
+TEST_F(PortalPerformerTest, TheOfferPageShowsTheExactDisclosureInTheFrenchPerformersLanguage) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto session = LogIn(client, user_a_);
+  ASSERT_TRUE(session);
+  const json licence = client.Send("GET", Api(a_, "/licences/" + offer_), session).Json();
+  const std::string disclosure = licence["disclosure"];
+  ASSERT_NE(disclosure.find("Studio <S>"), std::string::npos) << "the studio is named raw";
+
+  const ApiReply page = client.Send("GET", "/me/offers/" + offer_, session);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("<html lang=\"fr\">"), std::string::npos);
+  EXPECT_NE(
+      page.body.find("<div class=\"disclosure\" lang=\"fr\">" + Escaped(disclosure) + "</div>"),
+      std::string::npos)
+      << "the disclosure verbatim, escaped:\n"
+      << page.body;
+  EXPECT_EQ(page.body.find("Studio <S>"), std::string::npos) << "never unescaped";
+  EXPECT_NE(page.body.find("Une offre pour votre doublure"), std::string::npos);
+  EXPECT_NE(page.body.find("Signer avec ma clé d’accès"), std::string::npos);
+  EXPECT_NE(page.body.find("data-passkey-sign data-licence=\"" + offer_ + "\""), std::string::npos);
+  EXPECT_NE(page.body.find("180,50\u00a0EUR"), std::string::npos) << "French numbers";
+  EXPECT_NE(page.body.find("au plus tôt le 2026-07-01"), std::string::npos)
+      << "kNow plus 30 days' notice";
+  EXPECT_NE(page.body.find("/api/v1/performers/" + a_ + "/licences/" + offer_ + "/decline"),
+            std::string::npos);
+
+  const ApiReply english = client.Send("GET", "/me/offers/" + offer_ + "?lang=en", session);
+  EXPECT_NE(english.body.find("An offer for your double"), std::string::npos);
+  EXPECT_NE(english.body.find("<div class=\"disclosure\" lang=\"fr\">"), std::string::npos)
+      << "the disclosure stays in the licence's language";
+}
+
+TEST_F(PortalPerformerTest, AnotherPerformersLicenceIsTheGenericNotFoundPage) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto session = LogIn(client, user_a_);
+  ASSERT_TRUE(session);
+  const ApiReply missing = client.Send("GET", "/me/offers/lic_0000000000000000", session);
+  for (const std::string& path : {"/me/offers/" + others_, "/me/licences/" + others_}) {
+    const ApiReply other = client.Send("GET", path + "?lang=en", session);
+    EXPECT_EQ(other.status, 404) << path;
+    EXPECT_NE(other.body.find("There is nothing here, or it is not yours to see."),
+              std::string::npos)
+        << other.body;
+    EXPECT_EQ(other.body.find(others_), std::string::npos);
+  }
+  EXPECT_EQ(missing.status, 404);
+}
+
+TEST_F(PortalPerformerTest, WithoutASessionAPageSendsTheBrowserToLogIn) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const std::vector<std::string> pages = {"/me/offers/" + offer_, "/me/licences/" + signed_,
+                                          "/me/appearances", "/me/statement", "/me/data"};
+  for (const std::string& path : pages) {
+    const ApiReply r = client.Send("GET", path);
+    EXPECT_EQ(r.status, 303) << path;
+    const auto location = r.headers.find("Location");
+    ASSERT_NE(location, r.headers.end()) << path;
+    EXPECT_EQ(location->second.rfind("/login?next=", 0), 0u) << location->second;
+  }
+}
+
+TEST_F(PortalPerformerTest, ADeclinedOfferLeavesTheHomePage) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto session = LogIn(client, user_a_);
+  ASSERT_TRUE(session);
+  const std::string link = "href=\"/me/offers/" + to_decline_ + "\"";
+  ASSERT_NE(client.Send("GET", "/me", session).body.find(link), std::string::npos);
+
+  const ApiReply declined = client.Send("POST", Api(a_, "/licences/" + to_decline_ + "/decline"),
+                                        session, R"({"reason": "Pas <cette> fois"})");
+  ASSERT_EQ(declined.status, 200) << declined.body;
+  EXPECT_EQ(client.Send("GET", "/me", session).body.find(link), std::string::npos);
+  const ApiReply page = client.Send("GET", "/me/offers/" + to_decline_, session);
+  EXPECT_NE(page.body.find("Vous avez refusé cette offre le 2026-06-01."), std::string::npos);
+  EXPECT_NE(page.body.find("Pas &lt;cette&gt; fois"), std::string::npos);
+  EXPECT_EQ(page.body.find("data-passkey-sign"), std::string::npos) << "nothing left to sign";
+}
+
+}  // namespace
+}  // namespace figurant::testing
