@@ -3,6 +3,7 @@
 // checked against what the API answers for the same session.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include "api_harness.h"
 #include "cli_device.h"
 #include "cli_harness.h"
+#include "render_bank.h"
 
 namespace figurant::testing {
 namespace {
@@ -137,6 +139,26 @@ std::string Api(const std::string& performer, const std::string& rest) {
   return "/api/v1/performers/" + performer + rest;
 }
 
+// An amount of the API's JSON as the page shows it: two decimals, the language's separator, a
+// no-break space and the currency.
+std::string Shown(double amount, const std::string& currency, bool french) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.2f", amount);
+  std::string out = text;
+  if (french) out[out.find('.')] = ',';
+  return out + "\u00a0" + currency;
+}
+
+// The statement's totals, each as the page shows it; fails the test when the API has none.
+std::vector<std::string> Totals(const json& statement, bool french) {
+  std::vector<std::string> out;
+  for (const auto& [currency, amount] : statement["total"].items()) {
+    out.push_back(Shown(amount.get<double>(), currency, french));
+  }
+  EXPECT_FALSE(out.empty()) << statement.dump();
+  return out;
+}
+
 TEST_F(PortalPerformerTest, TheOfferPageShowsTheExactDisclosureInTheFrenchPerformersLanguage) {
   ServeProcess server(bank_, kNow);
   ASSERT_TRUE(server.ok()) << server.error();
@@ -221,6 +243,110 @@ TEST_F(PortalPerformerTest, ADeclinedOfferLeavesTheHomePage) {
   EXPECT_NE(page.body.find("Vous avez refusé cette offre le 2026-06-01."), std::string::npos);
   EXPECT_NE(page.body.find("Pas &lt;cette&gt; fois"), std::string::npos);
   EXPECT_EQ(page.body.find("data-passkey-sign"), std::string::npos) << "nothing left to sign";
+}
+
+TEST_F(PortalPerformerTest, TheStatementPageShowsTheApisTotalsAndLinksItsCsv) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto session = LogIn(client, user_a_);
+  ASSERT_TRUE(session);
+  const json statement = client.Send("GET", Api(a_, "/statement"), session).Json();
+  const ApiReply page = client.Send("GET", "/me/statement", session);
+  ASSERT_EQ(page.status, 200) << page.body;
+  for (const std::string& total : Totals(statement, true)) {
+    EXPECT_NE(page.body.find("<strong>" + total + "</strong>"), std::string::npos) << total << "\n"
+                                                                                   << page.body;
+  }
+  EXPECT_NE(page.body.find("href=\"" + Api(a_, "/statement.csv") + "\" download=\"statement.csv\""),
+            std::string::npos);
+  EXPECT_NE(page.body.find("Ce qui vous est dû"), std::string::npos);
+}
+
+TEST_F(PortalPerformerTest, TheLicencePageExplainsTheNoticeAndOffersRevokeAndSuspension) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto session = LogIn(client, user_a_);
+  ASSERT_TRUE(session);
+  const ApiReply page = client.Send("GET", "/me/licences/" + signed_ + "?lang=en", session);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("ends after a notice of 30 days"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("min=\"2026-07-01\""), std::string::npos) << "kNow + 30 days";
+  EXPECT_NE(page.body.find(Api(a_, "/licences/" + signed_ + "/revoke")), std::string::npos);
+  EXPECT_NE(page.body.find("data-suspension-request=\"true\""), std::string::npos);
+  EXPECT_NE(page.body.find("nobody (you signed alone)"), std::string::npos);
+  const ApiReply offer = client.Send("GET", "/me/offers/" + signed_, session);
+  EXPECT_EQ(offer.status, 303) << "a signed licence is not an offer";
+}
+
+TEST_F(PortalPerformerTest, TheDataPageLinksTheExportAndAsksBeforeTheErasureRequest) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto session = LogIn(client, user_b_);
+  ASSERT_TRUE(session);
+  const ApiReply page = client.Send("GET", "/me/data", session);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("<html lang=\"en\">"), std::string::npos) << "B's own language";
+  EXPECT_NE(page.body.find("href=\"" + Api(b_, "/export") + "\" download="), std::string::npos);
+  EXPECT_NE(page.body.find("data-api=\"" + Api(b_, "/erasure-request") + "\""), std::string::npos);
+  EXPECT_NE(page.body.find("type=\"checkbox\" required"), std::string::npos)
+      << "the performer ticks the box before the button sends anything";
+  EXPECT_NE(page.body.find("What the ledger keeps"), std::string::npos);
+  EXPECT_EQ(client.Send("GET", Api(b_, "/export"), session).status, 200);
+}
+
+// A performer whose double was rendered: their appearances and statement lines are the API's.
+TEST(PortalPerformerRenderTest, AppearancesAndStatementShowWhatTheLedgerCounted) {
+  TempDir dir("portal-performer-render");
+  RenderBank bank(dir.path());
+  const std::string double_id = bank.AddDouble("Ana", 0.9);
+  const std::string performer = bank.PerformerOf(double_id);
+  const auto scene = dir.path() / "sh010.json";
+  std::ofstream(scene) << bank.Scene("sh010", "out/sh010.####.exr",
+                                     json::array({RenderBank::Agent(double_id, "ana")}), 2)
+                              .dump();
+  const RunResult rendered = bank.Run({"render", scene.string(), "--quiet"});
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+  // The user logs in with the key the performer's device enrolled (render_bank's device folder).
+  const CliDevice device(dir.path() / "device", nullptr);
+  const std::string user = bank.Json(
+      {"user", "add", "--role", "performer", "--performer", performer, "--public-key-file",
+       device.KeyFile(performer, "performer").string() + ".pub"})["id"];
+  const json code = bank.Json({"user", "sign-in-code", user});
+
+  ServeProcess server(bank.bank(), kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const ApiReply in =
+      client.Send("POST", "/api/v1/login/code", std::nullopt, json{{"code", code["code"]}}.dump());
+  ASSERT_EQ(in.status, 200) << in.body;
+  const std::string cookie = in.headers.at("Set-Cookie");
+  const ApiSession session{cookie.substr(0, cookie.find(';')), in.Json()["csrf_token"]};
+
+  const json appearances = client.Send("GET", Api(performer, "/appearances"), session).Json();
+  ASSERT_EQ(appearances["appearances"].size(), 1u) << appearances.dump();
+  const json& shot = appearances["appearances"][0];
+  const ApiReply shown = client.Send("GET", "/me/appearances?lang=en", session);
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  const std::string range = std::to_string(shot["frames"][0][0].get<int>()) + "\u2013" +
+                            std::to_string(shot["frames"][0][1].get<int>());
+  EXPECT_NE(shown.body.find("<td>" + range + "</td>"), std::string::npos) << shown.body;
+  EXPECT_NE(shown.body.find("<td>" + shot["shot"].get<std::string>() + "</td>"), std::string::npos);
+  EXPECT_NE(shown.body.find("class=\"table-scroll\""), std::string::npos);
+
+  const json statement = client.Send("GET", Api(performer, "/statement"), session).Json();
+  ASSERT_EQ(statement["productions"].size(), 1u) << statement.dump();
+  const json& line = statement["productions"][0];
+  const ApiReply page = client.Send("GET", "/me/statement?lang=en", session);
+  EXPECT_NE(page.body.find(Shown(line["amount"].get<double>(), line["currency"], false)),
+            std::string::npos)
+      << page.body;
+  for (const std::string& total : Totals(statement, false)) {
+    EXPECT_NE(page.body.find("<strong>" + total + "</strong>"), std::string::npos) << total;
+  }
+  EXPECT_GT(line["amount"].get<double>(), 0) << "2 EUR per screen-second";
 }
 
 }  // namespace
