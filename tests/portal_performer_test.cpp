@@ -47,18 +47,30 @@ std::string Escaped(const std::string& text) {
   return out;
 }
 
+// A session started with the sign-in code `code`, as the log-in page does; nullopt (and a test
+// failure) when refused.
+std::optional<ApiSession> LogInWithCode(const ApiClient& client, const std::string& code) {
+  const ApiReply in =
+      client.Send("POST", "/api/v1/login/code", std::nullopt, json{{"code", code}}.dump());
+  EXPECT_EQ(in.status, 200) << in.body;
+  if (in.status != 200) return std::nullopt;
+  const std::string cookie = in.headers.at("Set-Cookie");
+  return ApiSession{cookie.substr(0, cookie.find(';')), in.Json()["csrf_token"]};
+}
+
 // A bank with a French performer A and an English performer B, one studio whose name needs
 // escaping, and for A a draft (the offer), a second draft to decline and a signed licence; for B
 // a draft. Each performer has a portal user.
 class PortalPerformerTest : public ::testing::Test {
  protected:
+  // The first test to run makes the shared bank, so that a failure to make it fails that test
+  // (a failure in SetUpTestSuite would only skip the tests) and every later one.
   void SetUp() override {
-    if (!prepared_) {
-      prepared_ = true;
+    static const bool kReady = [] {
       Prepare();
-      ready_ = !HasFailure();
-    }
-    ASSERT_TRUE(ready_) << "the shared bank could not be made: see the first test's failures";
+      return !HasFailure();
+    }();
+    ASSERT_TRUE(kReady) << "the shared bank could not be made: see the first test's failures";
   }
   static void Prepare() {
     dir_ = std::make_unique<TempDir>("portal-performer");
@@ -85,8 +97,13 @@ class PortalPerformerTest : public ::testing::Test {
     ASSERT_EQ(device->Enrol(b_).exit_code, 0);
     user_a_ = AddUser(a_, *device);
     user_b_ = AddUser(b_, *device);
+    server_ = std::make_unique<ServeProcess>(bank_, kNow);
+    ASSERT_TRUE(server_->ok()) << server_->error();
   }
-  static void TearDownTestSuite() { dir_.reset(); }
+  static void TearDownTestSuite() {
+    server_.reset();
+    dir_.reset();
+  }
 
   static RunResult Run(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), {"--bank", bank_});
@@ -117,20 +134,15 @@ class PortalPerformerTest : public ::testing::Test {
                  "--public-key-file", key})["id"];
   }
 
-  // A session for `user`, started with a sign-in code as the log-in page does.
-  static std::optional<ApiSession> LogIn(const ApiClient& client, const std::string& user) {
-    const json issued = Json({"user", "sign-in-code", user});
-    const ApiReply in = client.Send("POST", "/api/v1/login/code", std::nullopt,
-                                    json{{"code", issued["code"]}}.dump());
-    EXPECT_EQ(in.status, 200) << in.body;
-    if (in.status != 200) return std::nullopt;
-    const std::string cookie = in.headers.at("Set-Cookie");
-    return ApiSession{cookie.substr(0, cookie.find(';')), in.Json()["csrf_token"]};
+  // A session for `user` on the suite's server, with a sign-in code an operator issued.
+  static std::optional<ApiSession> LogIn(const std::string& user) {
+    return LogInWithCode(Client(), Json({"user", "sign-in-code", user})["code"]);
   }
+  static ApiClient Client() { return ApiClient(server_->port()); }
 
-  static inline bool prepared_ = false, ready_ = false;
   static inline int drafts_ = 0;
   static inline std::unique_ptr<TempDir> dir_;
+  static inline std::unique_ptr<ServeProcess> server_;
   static inline std::string bank_, a_, b_, studio_, production_, offer_, to_decline_, signed_,
       others_, user_a_, user_b_;
 };
@@ -160,10 +172,8 @@ std::vector<std::string> Totals(const json& statement, bool french) {
 }
 
 TEST_F(PortalPerformerTest, TheOfferPageShowsTheExactDisclosureInTheFrenchPerformersLanguage) {
-  ServeProcess server(bank_, kNow);
-  ASSERT_TRUE(server.ok()) << server.error();
-  ApiClient client(server.port());
-  const auto session = LogIn(client, user_a_);
+  const ApiClient client = Client();
+  const auto session = LogIn(user_a_);
   ASSERT_TRUE(session);
   const json licence = client.Send("GET", Api(a_, "/licences/" + offer_), session).Json();
   const std::string disclosure = licence["disclosure"];
@@ -194,10 +204,8 @@ TEST_F(PortalPerformerTest, TheOfferPageShowsTheExactDisclosureInTheFrenchPerfor
 }
 
 TEST_F(PortalPerformerTest, AnotherPerformersLicenceIsTheGenericNotFoundPage) {
-  ServeProcess server(bank_, kNow);
-  ASSERT_TRUE(server.ok()) << server.error();
-  ApiClient client(server.port());
-  const auto session = LogIn(client, user_a_);
+  const ApiClient client = Client();
+  const auto session = LogIn(user_a_);
   ASSERT_TRUE(session);
   const ApiReply missing = client.Send("GET", "/me/offers/lic_0000000000000000", session);
   for (const std::string& path : {"/me/offers/" + others_, "/me/licences/" + others_}) {
@@ -212,9 +220,7 @@ TEST_F(PortalPerformerTest, AnotherPerformersLicenceIsTheGenericNotFoundPage) {
 }
 
 TEST_F(PortalPerformerTest, WithoutASessionAPageSendsTheBrowserToLogIn) {
-  ServeProcess server(bank_, kNow);
-  ASSERT_TRUE(server.ok()) << server.error();
-  ApiClient client(server.port());
+  const ApiClient client = Client();
   const std::vector<std::string> pages = {"/me/offers/" + offer_, "/me/licences/" + signed_,
                                           "/me/appearances", "/me/statement", "/me/data"};
   for (const std::string& path : pages) {
@@ -227,10 +233,8 @@ TEST_F(PortalPerformerTest, WithoutASessionAPageSendsTheBrowserToLogIn) {
 }
 
 TEST_F(PortalPerformerTest, ADeclinedOfferLeavesTheHomePage) {
-  ServeProcess server(bank_, kNow);
-  ASSERT_TRUE(server.ok()) << server.error();
-  ApiClient client(server.port());
-  const auto session = LogIn(client, user_a_);
+  const ApiClient client = Client();
+  const auto session = LogIn(user_a_);
   ASSERT_TRUE(session);
   const std::string link = "href=\"/me/offers/" + to_decline_ + "\"";
   ASSERT_NE(client.Send("GET", "/me", session).body.find(link), std::string::npos);
@@ -246,10 +250,8 @@ TEST_F(PortalPerformerTest, ADeclinedOfferLeavesTheHomePage) {
 }
 
 TEST_F(PortalPerformerTest, TheStatementPageShowsTheApisTotalsAndLinksItsCsv) {
-  ServeProcess server(bank_, kNow);
-  ASSERT_TRUE(server.ok()) << server.error();
-  ApiClient client(server.port());
-  const auto session = LogIn(client, user_a_);
+  const ApiClient client = Client();
+  const auto session = LogIn(user_a_);
   ASSERT_TRUE(session);
   const json statement = client.Send("GET", Api(a_, "/statement"), session).Json();
   const ApiReply page = client.Send("GET", "/me/statement", session);
@@ -264,10 +266,8 @@ TEST_F(PortalPerformerTest, TheStatementPageShowsTheApisTotalsAndLinksItsCsv) {
 }
 
 TEST_F(PortalPerformerTest, TheLicencePageExplainsTheNoticeAndOffersRevokeAndSuspension) {
-  ServeProcess server(bank_, kNow);
-  ASSERT_TRUE(server.ok()) << server.error();
-  ApiClient client(server.port());
-  const auto session = LogIn(client, user_a_);
+  const ApiClient client = Client();
+  const auto session = LogIn(user_a_);
   ASSERT_TRUE(session);
   const ApiReply page = client.Send("GET", "/me/licences/" + signed_ + "?lang=en", session);
   ASSERT_EQ(page.status, 200) << page.body;
@@ -281,10 +281,8 @@ TEST_F(PortalPerformerTest, TheLicencePageExplainsTheNoticeAndOffersRevokeAndSus
 }
 
 TEST_F(PortalPerformerTest, TheDataPageLinksTheExportAndAsksBeforeTheErasureRequest) {
-  ServeProcess server(bank_, kNow);
-  ASSERT_TRUE(server.ok()) << server.error();
-  ApiClient client(server.port());
-  const auto session = LogIn(client, user_b_);
+  const ApiClient client = Client();
+  const auto session = LogIn(user_b_);
   ASSERT_TRUE(session);
   const ApiReply page = client.Send("GET", "/me/data", session);
   ASSERT_EQ(page.status, 200) << page.body;

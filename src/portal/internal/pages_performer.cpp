@@ -213,21 +213,32 @@ json FlagWords(const json& t, const json& flags) {
   return out;
 }
 
-// What the offer and licence pages both show of a licence.
-json LicenceData(const api::Call& call, const Wording& w, const json& licence) {
+// The session's licence {licence} as the API shows it, disclosure included.
+Result<json> FetchLicence(const api::Call& call) {
+  return api::CallApi(call, Method::kGet, kPerformerApi + "/licences/{licence}", OwnLicence(call));
+}
+
+// What the offer and licence pages both show of a licence; `summary` is its flags and terms in
+// plain words (templates/performer_terms.html) under the heading `terms_title_key`.
+Result<json> LicenceData(const api::Call& call, const Wording& w, const json& licence,
+                         const std::string& terms_title_key) {
+  const json summary = {{"flags", FlagWords(w.t, licence["flags"])},
+                        {"has_flags", !licence["flags"].empty()},
+                        {"terms", TermsRows(w, licence["terms"], licence.value("studio_name", ""))},
+                        {"terms_title", w.t.value(terms_title_key, terms_title_key)}};
+  FIGURANT_ASSIGN_OR_RETURN(std::string summary_html,
+                            RenderTemplate("performer_terms", w.language, summary));
   const json earliest = EarliestRevocation(call, licence["terms"]);
-  return {{"id", licence["id"]},
-          {"performer", call.principal.subject_id},
-          {"studio_name", licence["studio_name"]},
-          {"language", licence["language"]},
-          {"standing_text", Words(w.t, "standing_", licence.value("standing", ""))},
-          {"flags", FlagWords(w.t, licence["flags"])},
-          {"has_flags", !licence["flags"].empty()},
-          {"terms", TermsRows(w, licence["terms"], licence.value("studio_name", ""))},
-          {"earliest_revocation", earliest},
-          {"earliest_revocation_text",
-           earliest.is_null() ? w.t.value("offer_no_revocation", "")
-                              : Say(w.t, "offer_earliest_revocation", {{"date", earliest}})}};
+  return json{{"id", licence["id"]},
+              {"performer", call.principal.subject_id},
+              {"studio_name", licence["studio_name"]},
+              {"language", licence["language"]},
+              {"standing_text", Words(w.t, "standing_", licence.value("standing", ""))},
+              {"summary", summary_html},
+              {"earliest_revocation", earliest},
+              {"earliest_revocation_text",
+               earliest.is_null() ? w.t.value("offer_no_revocation", "")
+                                  : Say(w.t, "offer_earliest_revocation", {{"date", earliest}})}};
 }
 
 // ---- /me/offers/{licence}
@@ -235,12 +246,10 @@ json LicenceData(const api::Call& call, const Wording& w, const json& licence) {
 Result<api::Reply> OfferPage(api::Call& call) {
   const Language language = LanguageOf(call);
   const Wording w{language, Strings(language)};
-  FIGURANT_ASSIGN_OR_RETURN(
-      json licence,
-      api::CallApi(call, Method::kGet, kPerformerApi + "/licences/{licence}", OwnLicence(call)));
+  FIGURANT_ASSIGN_OR_RETURN(json licence, FetchLicence(call));
   if (licence.value("state", "") != "draft")
     return Redirect("/me/licences/" + call.params.at("licence"));
-  json data = LicenceData(call, w, licence);
+  FIGURANT_ASSIGN_OR_RETURN(json data, LicenceData(call, w, licence, "offer_terms_title"));
   data["disclosure"] = licence["disclosure"];
   data["declined"] = !licence["declined_at"].is_null();
   data["declined_text"] = Say(w.t, "offer_declined_on", {{"date", DayOf(licence["declined_at"])}});
@@ -280,12 +289,10 @@ json RevokeData(const Wording& w, const json& licence) {
 Result<api::Reply> LicencePage(api::Call& call) {
   const Language language = LanguageOf(call);
   const Wording w{language, Strings(language)};
-  FIGURANT_ASSIGN_OR_RETURN(
-      json licence,
-      api::CallApi(call, Method::kGet, kPerformerApi + "/licences/{licence}", OwnLicence(call)));
+  FIGURANT_ASSIGN_OR_RETURN(json licence, FetchLicence(call));
   if (licence.value("state", "") == "draft")
     return Redirect("/me/offers/" + call.params.at("licence"));
-  json data = LicenceData(call, w, licence);
+  FIGURANT_ASSIGN_OR_RETURN(json data, LicenceData(call, w, licence, "licence_terms_title"));
   data["consent"] = ConsentRows(w, licence);
   data["active"] = licence.value("state", "") == "active";
   data.update(RevokeData(w, licence));
