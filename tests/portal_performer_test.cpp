@@ -237,7 +237,9 @@ TEST_F(PortalPerformerTest, ADeclinedOfferLeavesTheHomePage) {
   const auto session = LogIn(user_a_);
   ASSERT_TRUE(session);
   const std::string link = "href=\"/me/offers/" + to_decline_ + "\"";
-  ASSERT_NE(client.Send("GET", "/me", session).body.find(link), std::string::npos);
+  const ApiReply home = client.Send("GET", "/me", session);
+  ASSERT_NE(home.body.find(link), std::string::npos);
+  EXPECT_NE(home.body.find("2026-06-01</span>"), std::string::npos) << "the day it was offered";
 
   const ApiReply declined = client.Send("POST", Api(a_, "/licences/" + to_decline_ + "/decline"),
                                         session, R"({"reason": "Pas <cette> fois"})");

@@ -132,9 +132,15 @@ Result<api::Reply> PerformerHome(api::Call& call) {
       json licences, api::CallApi(call, Method::kGet, kPerformerApi + "/licences", Own(call)));
   FIGURANT_ASSIGN_OR_RETURN(json offers,
                             api::CallApi(call, Method::kGet, kPerformerApi + "/offers", Own(call)));
+  json offer_items = json::array();
+  for (const json& o : offers["offers"]) {
+    offer_items.push_back({{"id", o["id"]},
+                           {"studio_name", o["studio_name"]},
+                           {"created_at", DayOf(o["created_at"])}});
+  }
   json data = {{"doubles", DoubleItems(doubles["doubles"], t)},
                {"licences", LicenceItems(licences["licences"], t)},
-               {"offers", offers["offers"]},
+               {"offers", offer_items},
                {"has_offers", !offers["offers"].empty()}};
   return RenderPage(call, language, {"home_title", "performer_home", std::move(data)});
 }
