@@ -283,7 +283,7 @@ TEST_F(PortalUnionTest, OtherRolesGetTheNotFoundPage) {
   const std::string exported = client.Send("GET", "/api/v1/ledger/export", auditor).body;
   for (const std::string role : {"performer", "studio"}) {
     const ApiSession session = SignIn(client, role);
-    for (const std::string page : {"/audit"}) {
+    for (const std::string page : {"/audit", "/audit/members"}) {
       const ApiReply r = client.Send("GET", page, session);
       EXPECT_EQ(r.status, 404) << role << " " << page;
       EXPECT_NE(r.body.find("<!doctype html>"), std::string::npos) << "the 404 page";
@@ -300,6 +300,45 @@ TEST_F(PortalUnionTest, OtherRolesGetTheNotFoundPage) {
       client.Send("POST", kUpload, std::nullopt, exported, std::nullopt, "application/octet-stream")
           .status,
       401);
+}
+
+// "180.00 EUR" (or "180,00 EUR" in French): an amount as the members page shows it.
+std::string Amount(double value, const std::string& currency, bool french) {
+  std::string text = std::to_string(value);
+  text = text.substr(0, text.find('.') + 3);  // two decimals; the test's amounts are exact
+  if (french) text[text.find('.')] = ',';
+  return text + " " + currency;
+}
+
+TEST_F(PortalUnionTest, TheMembersPageShowsTheApisMembers) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const ApiSession auditor = SignIn(client, "union");
+  const ApiReply api = client.Send("GET", "/api/v1/unions/" + union_ + "/members", auditor);
+  ASSERT_EQ(api.status, 200) << api.body;
+  const json members = api.Json()["members"];
+  ASSERT_FALSE(members.empty()) << "the member joined in Prepare";
+  EXPECT_FALSE(members[0]["totals"]["owed"].empty()) << "the scan fee of the licence they signed";
+  for (const bool french : {false, true}) {
+    const ApiReply page =
+        client.Send("GET", std::string("/audit/members?lang=") + (french ? "fr" : "en"), auditor);
+    ASSERT_EQ(page.status, 200) << page.body;
+    EXPECT_NE(page.body.find(french ? "Vos adhérents" : "Your members"), std::string::npos);
+    EXPECT_NE(page.body.find("class=\"table-scroll\" role=\"region\""), std::string::npos)
+        << "the table scrolls on its own at 360 px, reachable with the keyboard";
+    for (const json& m : members) {
+      const std::string name = m["name"];
+      EXPECT_NE(page.body.find(HtmlEscaped(name)), std::string::npos) << name;
+      EXPECT_NE(page.body.find(m["performer"].get<std::string>()), std::string::npos);
+      EXPECT_NE(page.body.find(m["memberships"][0]["from"].get<std::string>()), std::string::npos);
+      for (const auto& [currency, amount] : m["totals"]["owed"].items()) {
+        EXPECT_NE(page.body.find(Amount(amount.get<double>(), currency, french)), std::string::npos)
+            << Amount(amount.get<double>(), currency, french);
+      }
+    }
+    EXPECT_EQ(page.body.find("<b>Durand</b>"), std::string::npos) << "names are escaped";
+  }
 }
 
 }  // namespace

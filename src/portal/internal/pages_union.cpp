@@ -1,8 +1,13 @@
 // A union auditor's pages (docs/portal.md, "Pages"): /audit verifies a ledger export the auditor
-// uploads, beside the verification of the bank's own ledger. Every figure comes from the API; the
+// uploads, beside the verification of the bank's own ledger; /audit/members lists the union's
+// members and what each is owed. Every figure comes from the API; the
 // verification runs on the server, with the library `figurant ledger verify` uses (the upload
 // route's handler), never in the browser: /assets/union.mjs only sends the file's bytes and shows
 // the reply.
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
 #include "core/clock.h"
 #include "portal/internal/pages.h"
 
@@ -18,6 +23,8 @@ constexpr std::string_view kUploadRoute = "/api/v1/ledger/verification/upload";
 constexpr size_t kBytesPerMiB = size_t{1024} * 1024;
 // Hex digits shown together, so that a key is compared group by group and wraps on a phone.
 constexpr size_t kHexGroup = 8;
+// Decimals shown of an amount owed and of seconds on screen.
+constexpr int kMoneyDigits = 2, kSecondsDigits = 1;
 
 // "1a2b3c4d 5e6f…": a hex string in groups of kHexGroup digits.
 std::string Grouped(const std::string& hex) {
@@ -51,6 +58,79 @@ json BankVerification(const json& v) {
           {"public_key_grouped", Grouped(v.value("public_key", ""))}};
 }
 
+// Amounts and figures as the page shows them: `digits` decimals, with the language's decimal mark.
+std::string Decimal(double value, int digits, Language language) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(digits) << value;
+  std::string text = out.str();
+  if (language == Language::kFrench) std::replace(text.begin(), text.end(), '.', ',');
+  return text;
+}
+
+// {CURRENCY: amount} as "180.00 EUR, 12.50 USD"; "0" when nothing is owed.
+std::string Owed(const json& owed, Language language) {
+  std::string out;
+  for (const auto& [currency, amount] : owed.items()) {
+    if (!out.empty()) out += ", ";
+    out += Decimal(amount.get<double>(), kMoneyDigits, language) + " " + currency;
+  }
+  return out.empty() ? "0" : out;
+}
+
+// A member's figures, or the union's (GET /unions/{union}/members `totals`), as table cells.
+json TotalsCells(const json& totals, Language language) {
+  return {
+      {"productions", totals["productions"]},
+      {"frames", totals["frames"]},
+      {"screen_seconds", Decimal(totals["screen_seconds"].get<double>(), kSecondsDigits, language)},
+      {"owed", Owed(totals["owed"], language)}};
+}
+
+// A membership period in words: "2026-01-05 → 2026-03-01", or "since 2026-01-05" while open.
+std::string PeriodText(const json& period, const json& t) {
+  if (period["until"].is_null()) {
+    return t.value("members_since", "") + " " + period["from"].get<std::string>();
+  }
+  return period["from"].get<std::string>() + " → " + period["until"].get<std::string>();
+}
+
+json MemberRows(const json& members, const json& t, Language language) {
+  json rows = json::array();
+  for (const json& m : members) {
+    json periods = json::array();
+    for (const json& p : m["memberships"]) periods.push_back(PeriodText(p, t));
+    rows.push_back(
+        {{"performer", m["performer"]},
+         {"name", m["name"]},
+         {"status", t.value(m["current"].get<bool>() ? "members_current" : "members_left", "")},
+         {"periods", periods},
+         {"totals", TotalsCells(m["totals"], language)}});
+  }
+  return rows;
+}
+
+// The session's own union: the {union} of the API's routes.
+std::map<std::string, std::string> OwnUnion(const api::Call& call) {
+  return {{"union", call.principal.subject_id}};
+}
+
+Result<api::Reply> Members(api::Call& call) {
+  const Language language = LanguageOf(call);
+  const json& t = Strings(language);
+  FIGURANT_ASSIGN_OR_RETURN(
+      json reply,
+      api::CallApi(call, Method::kGet, "/api/v1/unions/{union}/members", OwnUnion(call)));
+  const json& totals = reply["totals"];
+  json data = {{"members", MemberRows(reply["members"], t, language)},
+               {"has_members", !reply["members"].empty()},
+               {"count", totals["members"]},
+               {"current", totals["current_members"]},
+               {"totals", TotalsCells(totals, language)},
+               {"head_size", reply["ledger_head"]["tree_size"]},
+               {"head_root", Grouped(reply["ledger_head"].value("root", ""))}};
+  return RenderPage(call, language, {"members_title", "union_members", std::move(data)});
+}
+
 Result<api::Reply> Audit(api::Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(json bank,
                             api::CallApi(call, Method::kGet, "/api/v1/ledger/verification", {}));
@@ -70,6 +150,11 @@ std::vector<api::Route> UnionPages() {
        {UserRole::kUnion},
        "Verify an uploaded ledger export, and the bank's own ledger",
        Audit},
+      {Method::kGet,
+       "/audit/members",
+       {UserRole::kUnion},
+       "The union's members, their membership periods and what each is owed",
+       Members},
   };
 }
 
