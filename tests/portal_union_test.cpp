@@ -283,7 +283,7 @@ TEST_F(PortalUnionTest, OtherRolesGetTheNotFoundPage) {
   const std::string exported = client.Send("GET", "/api/v1/ledger/export", auditor).body;
   for (const std::string role : {"performer", "studio"}) {
     const ApiSession session = SignIn(client, role);
-    for (const std::string page : {"/audit", "/audit/members"}) {
+    for (const std::string page : {"/audit", "/audit/members", "/audit/strikes"}) {
       const ApiReply r = client.Send("GET", page, session);
       EXPECT_EQ(r.status, 404) << role << " " << page;
       EXPECT_NE(r.body.find("<!doctype html>"), std::string::npos) << "the 404 page";
@@ -338,6 +338,52 @@ TEST_F(PortalUnionTest, TheMembersPageShowsTheApisMembers) {
       }
     }
     EXPECT_EQ(page.body.find("<b>Durand</b>"), std::string::npos) << "names are escaped";
+  }
+}
+
+// The strike statement the page offers as a download, signed with the union's key on its device
+// (`figurant key sign-statement`), uploaded as the page's form posts it: the page then lists it.
+TEST_F(PortalUnionTest, AStrikeSignedOnTheUnionsDeviceIsListed) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const ApiSession auditor = SignIn(client, "union");
+  const std::string base = "/api/v1/unions/" + union_;
+  const ApiReply before = client.Send("GET", "/audit/strikes", auditor);
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_NE(before.body.find("data-strike-request=\"" + base + "/strike-request\""),
+            std::string::npos);
+  EXPECT_NE(before.body.find("data-signed-statement=\"" + base + "/statements\""),
+            std::string::npos);
+  EXPECT_NE(before.body.find("figurant key sign-statement"), std::string::npos);
+
+  const ApiReply request = client.Send("POST", base + "/strike-request", auditor,
+                                       json{{"studio", studio_}, {"declare", true}}.dump());
+  ASSERT_EQ(request.status, 200) << request.body;
+  const std::string request_file = (dir_->path() / "strike.request.json").string();
+  const std::string signed_file = (dir_->path() / "strike.signed.json").string();
+  ASSERT_TRUE(WriteFileAtomic(request_file, request.body).ok());
+  const RunResult signed_statement =
+      RunFigurantWithInput({"key", "sign-statement", request_file, "--key",
+                            (dir_->path() / "union.key").string(), "--out", signed_file},
+                           "sign\n", WithPartyPassphrase({{"FIGURANT_NOW", kNow}}));
+  ASSERT_EQ(signed_statement.exit_code, 0) << signed_statement.err;
+  const ApiReply recorded =
+      client.Send("POST", base + "/statements", auditor, *ReadFile(signed_file));
+  ASSERT_EQ(recorded.status, 201) << recorded.body;
+
+  const json strikes = client.Send("GET", base + "/strikes", auditor).Json()["strikes"];
+  ASSERT_EQ(strikes.size(), 1u) << strikes.dump();
+  for (const bool french : {false, true}) {
+    const ApiReply page =
+        client.Send("GET", std::string("/audit/strikes?lang=") + (french ? "fr" : "en"), auditor);
+    ASSERT_EQ(page.status, 200) << page.body;
+    EXPECT_NE(page.body.find("<td>" + strikes[0]["studio"].get<std::string>() + "</td><td>" +
+                             strikes[0]["from"].get<std::string>() + "</td>"),
+              std::string::npos)
+        << page.body;
+    EXPECT_NE(page.body.find(french ? "En cours" : "On now"), std::string::npos)
+        << "the strike is on";
   }
 }
 

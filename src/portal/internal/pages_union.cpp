@@ -1,9 +1,10 @@
 // A union auditor's pages (docs/portal.md, "Pages"): /audit verifies a ledger export the auditor
 // uploads, beside the verification of the bank's own ledger; /audit/members lists the union's
-// members and what each is owed. Every figure comes from the API; the
-// verification runs on the server, with the library `figurant ledger verify` uses (the upload
-// route's handler), never in the browser: /assets/union.mjs only sends the file's bytes and shows
-// the reply.
+// members and what each is owed; /audit/strikes lists the union's strikes and declares or ends one
+// with a statement signed on the union's own device (the bank never holds the union's key). Every
+// figure comes from the API; the verification runs on the server, with the library `figurant ledger
+// verify` uses (the upload route's handler), never in the browser: /assets/union.mjs only sends the
+// file's bytes and shows the reply.
 #include <algorithm>
 #include <iomanip>
 #include <sstream>
@@ -131,6 +132,31 @@ Result<api::Reply> Members(api::Call& call) {
   return RenderPage(call, language, {"members_title", "union_members", std::move(data)});
 }
 
+json StrikeRows(const json& strikes, const json& t) {
+  json rows = json::array();
+  for (const json& s : strikes) {
+    const bool on = s["until"].is_null();
+    rows.push_back({{"studio", s["studio"]},
+                    {"from", s["from"]},
+                    {"until", on ? t.value("strikes_on", "") : s["until"].get<std::string>()},
+                    {"on", on}});
+  }
+  return rows;
+}
+
+Result<api::Reply> Strikes(api::Call& call) {
+  const Language language = LanguageOf(call);
+  FIGURANT_ASSIGN_OR_RETURN(
+      json reply,
+      api::CallApi(call, Method::kGet, "/api/v1/unions/{union}/strikes", OwnUnion(call)));
+  const std::string base = "/api/v1/unions/" + call.principal.subject_id;
+  json data = {{"strikes", StrikeRows(reply["strikes"], Strings(language))},
+               {"has_strikes", !reply["strikes"].empty()},
+               {"request_route", base + "/strike-request"},
+               {"statements_route", base + "/statements"}};
+  return RenderPage(call, language, {"strikes_title", "union_strikes", std::move(data)});
+}
+
 Result<api::Reply> Audit(api::Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(json bank,
                             api::CallApi(call, Method::kGet, "/api/v1/ledger/verification", {}));
@@ -155,6 +181,11 @@ std::vector<api::Route> UnionPages() {
        {UserRole::kUnion},
        "The union's members, their membership periods and what each is owed",
        Members},
+      {Method::kGet,
+       "/audit/strikes",
+       {UserRole::kUnion},
+       "The union's strikes; declaring or ending one with a statement its own key signs",
+       Strikes},
   };
 }
 
