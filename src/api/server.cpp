@@ -80,12 +80,16 @@ std::optional<Reply> UnsupportedMediaType(const httplib::Request& req) {
                      415);
 }
 
-// "request body: over the limit of N bytes", the one refusal of a body too long for its route.
+// "request body: over the limit of N bytes": the refusal of a body too long for its route.
+Status OverTheLimit(size_t limit) {
+  return InvalidArgument(std::string(kBodySource) + ": over the limit of " + std::to_string(limit) +
+                         " bytes");
+}
+
+// OverTheLimit's reply to a Content-Length: 413.
 Reply BodyTooLarge(size_t limit) {
-  return Reply::Json(
-      ErrorJson("INVALID_ARGUMENT", std::string(kBodySource) + ": over the limit of " +
-                                        std::to_string(limit) + " bytes"),
-      413);
+  const Status s = OverTheLimit(limit);
+  return Reply::Json(ErrorJson(StatusCodeName(s.code()), s.message()), 413);
 }
 
 // The largest body any route takes: what httplib may read at all. A JSON route's smaller limit is
@@ -141,10 +145,7 @@ Result<std::string> ReadRawBody(const httplib::Request& req, const httplib::Cont
     if (!over) bytes.append(data, n);
     return !over;
   });
-  if (over) {
-    return InvalidArgument(std::string(kBodySource) + ": over the limit of " +
-                           std::to_string(limit) + " bytes");
-  }
+  if (over) return OverTheLimit(limit);
   if (!read) return InvalidArgument(std::string(kBodySource) + ": the upload was cut short");
   return bytes;
 }
@@ -387,11 +388,9 @@ void Server::Impl::RegisterRoutes() {
   http->set_error_handler(
       httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty()) return Response::Unhandled;
-        const Status s = res.status == 404 ? NotFound(std::string(kNotFoundMessage))
-                         : res.status == 413
-                             ? InvalidArgument(std::string(kBodySource) + ": over the limit of " +
-                                               std::to_string(kMaxBodyBytes) + " bytes")
-                             : InvalidArgument("bad request");
+        const Status s = res.status == 404   ? NotFound(std::string(kNotFoundMessage))
+                         : res.status == 413 ? OverTheLimit(kMaxBodyBytes)
+                                             : InvalidArgument("bad request");
         const Reply r = Reply::Json(ErrorJson(StatusCodeName(s.code()), s.message()), res.status);
         res.set_content(r.body, r.content_type);
         return Response::Handled;
