@@ -1,4 +1,4 @@
-// The studio's portal pages end to end (docs/portal.md, "Pages"): the real
+// The studio's and the operator's portal pages end to end (docs/portal.md, "Pages"): the real
 // `figurant serve` on a bank where a render used a double, its pages fetched over HTTP as a
 // browser would after logging in with a sign-in code, and what they show compared with what the
 // API answers the same session — never with numbers written here.
@@ -27,7 +27,7 @@ const char* const kRefusal = "Not <script>this</script> one";
 
 // A bank where studio S's production was rendered with performer Ana's double, the French
 // performer Élise declined S's offer with a reason, and another studio T has a production of its
-// own; a studio user for S.
+// own; a studio user for S and an operator user.
 class PortalStudioTest : public ::testing::Test {
  protected:
   // The bank is made once, by the first test, so that a failure to make it fails that test (and
@@ -62,6 +62,7 @@ class PortalStudioTest : public ::testing::Test {
     const std::string declined = Json({"licence", "draft", "--performer", elise_, "--studio",
                                        studio_, "--terms", TermsFile("declined")})["id"];
     studio_user_ = AddUser({"--role", "studio", "--studio", studio_});
+    operator_user_ = AddUser({"--role", "operator"});
     const std::string elise_user = EnrolledUser(elise_);
     ServeProcess server(bank_->bank(), kNow);
     ASSERT_TRUE(server.ok()) << server.error();
@@ -150,7 +151,7 @@ class PortalStudioTest : public ::testing::Test {
 
   static inline std::unique_ptr<TempDir> dir_;
   static inline std::unique_ptr<RenderBank> bank_;
-  static inline std::string studio_, ana_, elise_, other_production_, studio_user_;
+  static inline std::string studio_, ana_, elise_, other_production_, studio_user_, operator_user_;
 
   std::string OffersPath() const { return "/api/v1/studios/" + studio_ + "/offers"; }
   size_t OfferCount() const {
@@ -338,6 +339,39 @@ TEST_F(PortalStudioTest, AnInvalidTermIsRefusedNamingItAndTheFormHasItsSlot) {
     const std::string slot = "data-error-for=\"terms." + key + "\"";
     EXPECT_NE(form.body.find(slot), std::string::npos) << slot;
   }
+}
+
+TEST_F(PortalStudioTest, OperatorPagesAreTheOperatorsOnly) {
+  const ApiClient& client = *client_;
+  const ApiSession& studio = studio_session_;
+  const ApiSession op = SignIn(client, operator_user_);
+  const std::string slip = "/operator/invites/slip?performer=" + elise_;
+  for (const std::string& page : std::vector<std::string>{"/operator", slip}) {
+    EXPECT_EQ(client.Send("GET", page, studio).status, 404) << page;
+    EXPECT_EQ(client.Send("GET", page).status, 303) << page;
+  }
+  EXPECT_EQ(client.Send("GET", "/studio", op).status, 404) << "and the studio's the studio's";
+
+  const ApiReply home = client.Send("GET", "/operator", op);
+  ASSERT_EQ(home.status, 200) << home.body;
+  const json performers = client.Send("GET", "/api/v1/performers", op).Json();
+  for (const json& p : performers["performers"]) {
+    EXPECT_NE(home.body.find(p["id"].get<std::string>()), std::string::npos) << p;
+  }
+  EXPECT_NE(home.body.find("data-api=\"/api/v1/invites\""), std::string::npos);
+
+  const ApiReply invite =
+      client.Send("POST", "/api/v1/invites", op, json{{"performer", elise_}}.dump());
+  ASSERT_EQ(invite.status, 201) << invite.body;
+  const ApiReply printed = client.Send("GET", slip, op);
+  ASSERT_EQ(printed.status, 200) << printed.body;
+  EXPECT_NE(printed.body.find("lang=\"fr\""), std::string::npos) << "in Élise's language";
+  EXPECT_NE(printed.body.find(Escaped("Votre code d'inscription")), std::string::npos);
+  EXPECT_NE(printed.body.find(server_->origin() + "/enrol"), std::string::npos);
+  EXPECT_EQ(printed.body.find(invite.Json()["code"].get<std::string>()), std::string::npos)
+      << "the code is the browser's to fill in, never the server's to show again";
+  EXPECT_EQ(client.Send("GET", "/operator/invites/slip?performer=per_0000000000000000", op).status,
+            404);
 }
 
 }  // namespace
