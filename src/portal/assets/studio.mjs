@@ -120,7 +120,7 @@ async function submit(event) {
   disclosure.lang = reply.json.language;
   form.querySelector('[data-preview]').hidden = false;
   form.querySelector('[data-action="offer"]').disabled = false;
-  form.querySelector('#preview-h').scrollIntoView();
+  form.querySelector('#preview-h').focus();  // read next: what the performer will read
 }
 
 const form = offerForm();
