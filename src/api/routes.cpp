@@ -302,6 +302,11 @@ std::vector<Route> StudioRoutes() {
        {kStudio},
        "What a production used and owes, from the ledger",
        h::ProductionUsage},
+      {Method::kPost,
+       "/api/v1/studios/{studio}/offers/preview",
+       {kStudio},
+       "The disclosure an offer would carry, in the performer's language; stores nothing",
+       h::PreviewOffer},
   };
 }
 

@@ -993,9 +993,9 @@ Result<std::string> Bank::DisclosureFor(const consent::Terms& terms,
   return consent::Disclosure(terms, names, language);
 }
 
-Result<LicenceView> Bank::DraftLicence(const std::string& performer_id,
-                                       const std::string& studio_id, std::string_view terms_text,
-                                       std::string_view source) {
+Result<registry::Licence> Bank::PrepareDraft(const std::string& performer_id,
+                                             const std::string& studio_id,
+                                             std::string_view terms_text, std::string_view source) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Performer performer, registry_->GetPerformer(performer_id));
   FIGURANT_ASSIGN_OR_RETURN(registry::Studio studio, registry_->GetStudio(studio_id));
   if (performer.erased_at) {
@@ -1028,6 +1028,14 @@ Result<LicenceView> Bank::DraftLicence(const std::string& performer_id,
   l.valid_until = terms.valid_until;
   l.blanket = terms.blanket();
   l.created_at = clock_.Now();
+  return l;
+}
+
+Result<LicenceView> Bank::DraftLicence(const std::string& performer_id,
+                                       const std::string& studio_id, std::string_view terms_text,
+                                       std::string_view source) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Licence l,
+                            PrepareDraft(performer_id, studio_id, terms_text, source));
   Status s = registry_->InTransaction([&]() -> Status {
     FIGURANT_RETURN_IF_ERROR(registry_->InsertLicence(l));
     json detail = {{"terms_sha256", Sha256Hex(l.terms_json)},

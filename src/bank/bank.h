@@ -396,6 +396,13 @@ class Bank {
   // performer's language. Nothing is written on failure.
   Result<LicenceView> DraftLicence(const std::string& performer_id, const std::string& studio_id,
                                    std::string_view terms_text, std::string_view source);
+  // The draft DraftLicence would store for the same arguments — its canonical terms, language and
+  // exact disclosure — without storing anything or touching the ledger (it reads the registry
+  // only), so a studio can preview the disclosure its performer will be shown. The id is not
+  // reserved (DraftLicence draws a new one). The same failures as DraftLicence.
+  Result<registry::Licence> PrepareDraft(const std::string& performer_id,
+                                         const std::string& studio_id, std::string_view terms_text,
+                                         std::string_view source);
   // What the signer of a draft is asked to sign on their own device (consent::OfferJson): the
   // draft's canonical terms and exact disclosure, addressed to the performer or, once they are
   // deceased, their estate. FailedPrecondition when the licence is not a draft or nobody can sign

@@ -71,6 +71,9 @@ Result<Reply> ListProductions(Call& call);
 Result<Reply> ListStudioOffers(Call& call);
 Result<Reply> MakeOffer(Call& call);
 Result<Reply> ProductionUsage(Call& call);
+// The disclosure MakeOffer's draft would carry, {disclosure, disclosure_sha256, language},
+// storing nothing (Bank::PrepareDraft); the same body and refusals as MakeOffer.
+Result<Reply> PreviewOffer(Call& call);
 
 // handlers_ledger.cpp: what a union auditor checks.
 Result<Reply> ExportLedger(Call& call);

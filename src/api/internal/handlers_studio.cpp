@@ -43,6 +43,23 @@ Status AsBodyFields(const Status& s) {
                              : m);
 }
 
+// An offer's body, as MakeOffer and PreviewOffer read it: the performer and their terms, the
+// terms naming only the studio's own productions.
+struct OfferBody {
+  std::string performer;
+  json terms;
+};
+
+Result<OfferBody> ReadOfferBody(Call& call) {
+  BodyFields fields(call.body);
+  OfferBody in;
+  FIGURANT_ASSIGN_OR_RETURN(in.performer, fields.RequiredString("performer"));
+  FIGURANT_ASSIGN_OR_RETURN(in.terms, fields.RequiredObject("terms"));
+  FIGURANT_RETURN_IF_ERROR(fields.Finish());
+  FIGURANT_RETURN_IF_ERROR(CheckOwnProductions(call, in.terms));
+  return in;
+}
+
 }  // namespace
 
 Result<Reply> ListProductions(Call& call) {
@@ -63,14 +80,20 @@ Result<Reply> ListStudioOffers(Call& call) {
 }
 
 Result<Reply> MakeOffer(Call& call) {
-  BodyFields fields(call.body);
-  FIGURANT_ASSIGN_OR_RETURN(std::string performer, fields.RequiredString("performer"));
-  FIGURANT_ASSIGN_OR_RETURN(json terms, fields.RequiredObject("terms"));
-  FIGURANT_RETURN_IF_ERROR(fields.Finish());
-  FIGURANT_RETURN_IF_ERROR(CheckOwnProductions(call, terms));
-  auto v = call.bank.DraftLicence(performer, call.params.at("studio"), terms.dump(), "terms");
+  FIGURANT_ASSIGN_OR_RETURN(const OfferBody in, ReadOfferBody(call));
+  auto v = call.bank.DraftLicence(in.performer, call.params.at("studio"), in.terms.dump(), "terms");
   FIGURANT_RETURN_IF_ERROR(AsBodyFields(v.status()));
   return Reply::Json(LicenceWithDisclosureJson(*v), 201);
+}
+
+Result<Reply> PreviewOffer(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(const OfferBody in, ReadOfferBody(call));
+  auto draft =
+      call.bank.PrepareDraft(in.performer, call.params.at("studio"), in.terms.dump(), "terms");
+  FIGURANT_RETURN_IF_ERROR(AsBodyFields(draft.status()));
+  return Reply::Json({{"disclosure", draft->disclosure},
+                      {"disclosure_sha256", Sha256Hex(draft->disclosure)},
+                      {"language", draft->language}});
 }
 
 Result<Reply> ProductionUsage(Call& call) {
