@@ -1,5 +1,7 @@
 #include "api/body.h"
 
+#include <limits>
+
 #include "core/crypto.h"
 #include "core/json_input.h"
 
@@ -56,6 +58,21 @@ Result<std::optional<bool>> BodyFields::OptionalBool(std::string_view name) {
   if (v == nullptr) return std::optional<bool>();
   if (!v->is_boolean()) return FieldError(name, "expected true or false, got " + JsonExcerpt(*v));
   return std::optional<bool>(v->get<bool>());
+}
+
+Result<int64_t> BodyFields::RequiredInteger(std::string_view name, int64_t min, int64_t max) {
+  const json* v = Find(name);
+  if (v == nullptr) return FieldError(name, "required");
+  const std::string range = std::to_string(min) + ".." + std::to_string(max);
+  if (!v->is_number_integer()) {
+    return FieldError(name, "expected an integer in " + range + ", got " + JsonExcerpt(*v));
+  }
+  constexpr auto kMax = std::numeric_limits<int64_t>::max();
+  const int64_t n = v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(kMax)
+                        ? kMax
+                        : v->get<int64_t>();
+  if (n < min || n > max) return FieldError(name, "expected " + range + ", got " + v->dump());
+  return n;
 }
 
 Result<json> BodyFields::RequiredObject(std::string_view name) {

@@ -40,6 +40,8 @@ class BodyFields {
   Result<std::optional<std::string>> OptionalString(std::string_view name,
                                                     size_t max_bytes = kMaxFieldBytes);
   Result<std::optional<bool>> OptionalBool(std::string_view name);
+  // An integer in min..max.
+  Result<int64_t> RequiredInteger(std::string_view name, int64_t min, int64_t max);
   // A JSON object (e.g. licence terms), as given.
   Result<nlohmann::json> RequiredObject(std::string_view name);
   // `count` bytes given as 2*count hex digits.

@@ -8,12 +8,25 @@
 namespace figurant::api::internal {
 
 // handlers_session.cpp: log-in and the session itself.
+// A session for `who`: the reply every way of logging in ends with (the session and CSRF
+// cookies, and the CSRF token in the body).
+Result<Reply> SessionStarted(Call& call, const Principal& who);
 Result<Reply> IssueChallenge(Call& call);
 Result<Reply> LogIn(Call& call);
 Result<Reply> ShowSession(Call& call);
 Result<Reply> LogOut(Call& call);
 // Public and rate-limited: a one-time sign-in code (api/sign_in.h) starts a session.
 Result<Reply> LogInWithCode(Call& call);
+
+// handlers_passkey.cpp: passkeys made and used in the browser (docs/passkeys.md; docs/api.md,
+// "Passkeys"). Public and rate-limited: enrolment with a one-time code and log-in; the performer's
+// own: the challenge of a consent and the consent signed with it.
+Result<Reply> PasskeyEnrolmentOptions(Call& call);
+Result<Reply> EnrolPasskey(Call& call);
+Result<Reply> PasskeyLogInOptions(Call& call);
+Result<Reply> LogInWithPasskey(Call& call);
+Result<Reply> PasskeyConsentRequest(Call& call);
+Result<Reply> SignLicenceWithPasskey(Call& call);
 
 // handlers_operator.cpp: the bank's administration.
 Result<Reply> ListPerformers(Call& call);

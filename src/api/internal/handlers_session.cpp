@@ -19,7 +19,8 @@ json PrincipalJson(const Principal& p) {
           {"subject", p.subject_id.empty() ? json(nullptr) : json(p.subject_id)}};
 }
 
-// A session for `who`: the reply every way of logging in ends with.
+}  // namespace
+
 Result<Reply> SessionStarted(Call& call, const Principal& who) {
   FIGURANT_ASSIGN_OR_RETURN(
       NewSession s, StartSession(call.bank.registry(), call.state.clock, call.state.sessions, who));
@@ -33,8 +34,6 @@ Result<Reply> SessionStarted(Call& call, const Principal& who) {
   r.headers.emplace_back("Set-Cookie", CsrfCookie(s.csrf_token, max_age));
   return r;
 }
-
-}  // namespace
 
 Result<Reply> IssueChallenge(Call& call) {
   BodyFields fields(call.body);

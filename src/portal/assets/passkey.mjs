@@ -117,3 +117,30 @@ document.addEventListener('submit', (event) => {
   event.preventDefault();
   enrol(form);
 });
+
+// The offer page's Sign: the consent's challenge from the API (the SHA-256 of the consent message
+// of docs/licence.md), the performer's passkey over it, and the assertion back to the API.
+async function sign(button) {
+  const base = `/api/v1/performers/${button.dataset.performer}/licences/${button.dataset.licence}`;
+  const select = document.querySelector('[data-representation]');
+  const representation = select ? select.value : 'none';
+  button.disabled = true;
+  try {
+    const request = await api('POST', `${base}/passkey-request`, { representation });
+    if (!request.ok) { say(failureText(request)); return; }
+    const assertion = await getAssertion(request.json.challenge, request.json.allow);
+    const reply = await api('POST', `${base}/sign-passkey`,
+                            { signed_at: request.json.signed_at, representation, ...assertion });
+    if (!reply.ok) { say(failureText(reply)); return; }
+    window.location.assign(`/me/licences/${button.dataset.licence}`);
+  } catch (error) {
+    say(failureText(null, error));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+document.addEventListener('click', (event) => {
+  const button = event.target.closest('[data-passkey-sign]');
+  if (button) sign(button);
+});
