@@ -1,0 +1,119 @@
+// browser.harness: the browser-test infrastructure works end to end on a fresh bank. Chromium
+// opens the portal at http://localhost:PORT, a virtual authenticator makes an ES256 passkey there
+// with navigator.credentials.create and signs with it through navigator.credentials.get (each
+// checked here as the server will: origin, RP id hash, flags, the signature over authenticatorData
+// ‖ SHA-256(clientDataJSON)), the bank helpers make users who log in, and no request leaves the
+// portal's host.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, test } from 'node:test';
+
+import { launchChromium } from './lib/browser.mjs';
+import { requirePrerequisites } from './lib/env.mjs';
+import { TestBank } from './lib/figurant.mjs';
+import { RequestRecorder } from './lib/requests.mjs';
+import { apiLogIn, startServer } from './lib/server.mjs';
+import { addVirtualAuthenticator, COSE_ES256, createPasskey, getAssertion } from './lib/webauthn.mjs';
+
+// Authenticator data flags (WebAuthn Level 3, §6.1): user present, user verified, attested
+// credential data included.
+const FLAG_UP = 0x01;
+const FLAG_UV = 0x04;
+const FLAG_AT = 0x40;
+const RP_ID_HASH_BYTES = 32;
+
+let bank, server, browser, page, recorder;
+
+before(async () => {
+  requirePrerequisites();
+  bank = new TestBank({ tag: 'harness' });
+  server = await startServer(bank.bank, { now: bank.now });
+  browser = await launchChromium();
+  page = await browser.newPage();
+  recorder = await RequestRecorder.attach(page, server.origin);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  bank?.remove();
+});
+
+const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest();
+const fromB64u = (s) => Buffer.from(s, 'base64url');
+
+// clientDataJSON as the server reads it, checked for type, challenge and origin.
+function checkClientData(b64u, type, challenge) {
+  const data = JSON.parse(fromB64u(b64u).toString('utf8'));
+  assert.equal(data.type, type);
+  assert.equal(data.challenge, challenge);
+  assert.equal(data.origin, server.origin);
+}
+
+// authenticatorData: the RP id hash is SHA-256("localhost") and `flags` are all set.
+function checkAuthenticatorData(b64u, flags) {
+  const data = fromB64u(b64u);
+  assert.deepEqual(data.subarray(0, RP_ID_HASH_BYTES), sha256('localhost'));
+  assert.equal(data[RP_ID_HASH_BYTES] & flags, flags, `flags 0x${data[32].toString(16)}`);
+}
+
+test('the portal origin is a secure context on localhost', async () => {
+  await recorder.load('/');
+  assert.equal(await page.evaluate(() => location.origin), server.origin);
+  assert.equal(await page.evaluate(() => window.isSecureContext), true);
+});
+
+test('a passkey is made and signs in that origin', async () => {
+  const authenticator = await addVirtualAuthenticator(page);
+  const challenge = crypto.randomBytes(32).toString('base64url');
+  const made = await createPasskey(page, {
+    challenge, userId: crypto.randomBytes(16).toString('base64url'), userName: 'performer',
+  });
+  assert.ok(fromB64u(made.rawId).length >= 16, 'a credential id');
+  assert.equal(made.id, made.rawId);
+  assert.equal(made.publicKeyAlgorithm, COSE_ES256);
+  const publicKey = crypto.createPublicKey({ key: fromB64u(made.publicKey), format: 'der',
+                                             type: 'spki' });
+  assert.equal(publicKey.asymmetricKeyDetails.namedCurve, 'prime256v1');
+  checkClientData(made.clientDataJSON, 'webauthn.create', challenge);
+  checkAuthenticatorData(made.authenticatorData, FLAG_UP | FLAG_UV | FLAG_AT);
+  assert.equal((await authenticator.credentials()).length, 1);
+
+  const getChallenge = crypto.randomBytes(32).toString('base64url');
+  const got = await getAssertion(page, { challenge: getChallenge, rawId: made.rawId });
+  assert.equal(got.rawId, made.rawId);
+  checkClientData(got.clientDataJSON, 'webauthn.get', getChallenge);
+  checkAuthenticatorData(got.authenticatorData, FLAG_UP | FLAG_UV);
+  const signed = Buffer.concat([fromB64u(got.authenticatorData), sha256(fromB64u(got.clientDataJSON))]);
+  assert.ok(crypto.verify('sha256', signed, publicKey, fromB64u(got.signature)),
+            'the ES256 signature verifies with the public key from create');
+  const tampered = Buffer.from(signed);
+  tampered[tampered.length - 1] ^= 1;
+  assert.ok(!crypto.verify('sha256', tampered, publicKey, fromB64u(got.signature)));
+  await authenticator.remove();
+});
+
+test('the bank helpers make users who log in', async () => {
+  const performer = bank.addPerformer('Harness Performer', 'fr');
+  const device = bank.addPerformerUser(performer);
+  const session = await apiLogIn(server, device);
+  assert.equal(session.cookie.name, '__Host-figurant_session');
+  assert.match(session.csrf, /^[0-9a-f]{64}$/);
+  const studio = bank.addStudio('Harness Studio');
+  const production = bank.addProduction(studio, 'Harness Film');
+  const licence = bank.draftLicence(performer, studio, {
+    productions: [production], uses: ['background'], media: ['streaming'],
+    territories: ['worldwide'], valid_from: '2026-01-01', valid_until: '2027-12-31',
+    max_screen_height_fraction: 0.5, compensation: { currency: 'EUR', per_screen_second: 2.0 },
+    revocable: true, revocation_notice_days: 0,
+  });
+  const offers = await fetch(`${server.origin}/api/v1/performers/${performer}/offers`, {
+    headers: { Cookie: `${session.cookie.name}=${session.cookie.value}` },
+  });
+  assert.equal(offers.status, 200);
+  assert.ok((await offers.text()).includes(licence), 'the draft is offered to the performer');
+});
+
+test('no request went to another host', () => {
+  recorder.assertNoForeignRequests();
+});

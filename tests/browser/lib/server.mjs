@@ -1,0 +1,84 @@
+// `figurant serve` on a test's bank, reached as a browser must reach it: http://localhost:PORT.
+//
+// WebAuthn forbids an IP address as the relying party id, and "localhost" is a secure context (so
+// passkeys and the `Secure` session cookie work without TLS). The server is therefore started with
+// `--listen localhost:0`: it binds a free loopback port and derives its origin from the host it
+// was given, `http://localhost:PORT`, the origin it binds into log-in signatures and passkey
+// checks (docs/api.md, "Running the server"). `--origin` cannot say this for port 0, whose number
+// is only known once bound.
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
+
+import { paths } from './env.mjs';
+
+// How long the server may take to print its listening line. [Units: ms]
+const START_TIMEOUT_MS = 30000;
+
+/**
+ * Starts `figurant --bank BANK serve --listen localhost:0 ARGS` (the test build with FIGURANT_NOW
+ * when `now` is given) and resolves once it listens, with {url, origin, port, stop()}: `url` is
+ * the portal's root, `origin` the server's own (checked to be http://localhost:PORT). Rejects with
+ * the server's stderr when it exits or says nothing within START_TIMEOUT_MS. stop() sends SIGTERM
+ * and resolves when it has exited.
+ */
+export async function startServer(bank, { now, args = [] } = {}) {
+  const env = { ...process.env };
+  delete env.FIGURANT_NOW;
+  if (now) env.FIGURANT_NOW = now;
+  const child = spawn(now ? paths.testclock : paths.figurant,
+                      ['--bank', bank, 'serve', '--listen', 'localhost:0', ...args],
+                      { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const line = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`figurant serve printed nothing in ` +
+                                                    `${START_TIMEOUT_MS} ms: ${stderr}`)),
+                             START_TIMEOUT_MS);
+    readline.createInterface({ input: child.stdout }).once('line', (l) => {
+      clearTimeout(timer);
+      resolve(l);
+    });
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`figurant serve exited ${code} before listening: ${stderr.trim()}`));
+    });
+  });
+  const { port, origin } = JSON.parse(line);
+  const url = `http://localhost:${port}`;
+  if (origin !== url) {
+    child.kill('SIGTERM');
+    throw new Error(`figurant serve's origin is ${origin}, not ${url}`);
+  }
+  return {
+    url: `${url}/`,
+    origin,
+    port,
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
+ * Logs `device` ({user, sign} from figurant.mjs newDevice) in through the API as a device does
+ * (docs/api.md, "Logging in"). Resolves to {cookie: {name, value}, csrf}; rejects naming the
+ * status and body of a refusal.
+ */
+export async function apiLogIn(server, device) {
+  const post = (p, body) => fetch(`${server.origin}${p}`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const c = await post('/api/v1/login/challenge', { user: device.user });
+  if (c.status !== 200) throw new Error(`log-in challenge: ${c.status} ${await c.text()}`);
+  const { challenge } = await c.json();
+  const message = `figurant-login-v1\nchallenge:${challenge}\nuser:${device.user}\n` +
+                  `origin:${server.origin}\n`;
+  const r = await post('/api/v1/login',
+                       { user: device.user, challenge, signature: device.sign(message) });
+  if (r.status !== 200) throw new Error(`log-in of ${device.user}: ${r.status} ${await r.text()}`);
+  const [name, value] = (r.headers.get('set-cookie') ?? '').split(';')[0].split('=');
+  return { cookie: { name, value }, csrf: (await r.json()).csrf_token };
+}
