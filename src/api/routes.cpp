@@ -62,6 +62,12 @@ Status OwnDouble(bank::Bank& bank, const Principal& who, const std::string& valu
   return who.role == kPerformer && d->performer_id == who.subject_id ? Status::Ok() : Hidden();
 }
 
+// Users are the operator's to manage; to anyone else every user id answers as a missing one.
+Status AnyUser(bank::Bank& bank, const Principal& who, const std::string& value) {
+  if (who.role != kOperator) return Hidden();
+  return registry::GetUser(bank.registry(), value).ok() ? Status::Ok() : Hidden();
+}
+
 constexpr ParamKind kKinds[] = {
     {"performer", "the session's own performer", OwnPerformer},
     {"studio", "the session's own studio", OwnStudio},
@@ -72,6 +78,7 @@ constexpr ParamKind kKinds[] = {
     {"union", "the session's own union", OwnUnion},
     {"double", "a double of the session's performer (an erased one answers as a missing one)",
      OwnDouble},
+    {"user", "a user of the bank (the operator's to manage)", AnyUser},
 };
 
 std::vector<Route> SessionRoutes() {
@@ -90,6 +97,12 @@ std::vector<Route> SessionRoutes() {
        true},
       {Method::kGet, "/api/v1/session", kAnyRole, "Who the session acts for", h::ShowSession},
       {Method::kDelete, "/api/v1/session", kAnyRole, "Log out", h::LogOut},
+      {Method::kPost,
+       "/api/v1/login/code",
+       {},
+       "Log in with a one-time sign-in code an operator issued; starts a session",
+       h::LogInWithCode,
+       true},
       {Method::kPost,
        "/api/v1/enrolment",
        {},
@@ -131,6 +144,11 @@ std::vector<Route> OperatorRoutes() {
        {kOperator},
        "Every enrolment code issued, without the codes",
        h::ListInvites},
+      {Method::kPost,
+       "/api/v1/users/{user}/sign-in-code",
+       {kOperator},
+       "Issue a one-time sign-in code for a user (shown once)",
+       h::IssueSignInCode},
   };
 }
 

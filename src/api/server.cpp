@@ -54,10 +54,15 @@ std::optional<Reply> UnsupportedMediaType(const httplib::Request& req) {
                      415);
 }
 
+// A loopback address without TLS is reached as "localhost": the one name browsers treat as a
+// secure context over http and accept as a WebAuthn relying party (an IP address is neither).
 std::string DefaultOrigin(const ServeOptions& o, int port) {
   const bool v6 = o.host.find(':') != std::string::npos;
-  return std::string(o.tls_cert.empty() ? "http" : "https") + "://" +
-         (v6 ? "[" + o.host + "]" : o.host) + ":" + std::to_string(port);
+  const std::string host = o.tls_cert.empty() && IsLoopback(o.host) ? "localhost"
+                           : v6                                     ? "[" + o.host + "]"
+                                                                    : o.host;
+  return std::string(o.tls_cert.empty() ? "http" : "https") + "://" + host + ":" +
+         std::to_string(port);
 }
 
 Status CheckOptions(const ServeOptions& o) {

@@ -89,4 +89,10 @@ std::string SessionCookie(std::string_view token, int64_t max_age_seconds) {
          std::to_string(token.empty() ? 0 : max_age_seconds);
 }
 
+std::string CsrfCookie(std::string_view csrf_token, int64_t max_age_seconds) {
+  return std::string(kCsrfCookie) + "=" + std::string(csrf_token) +
+         "; Path=/; Secure; SameSite=Strict; Max-Age=" +
+         std::to_string(csrf_token.empty() ? 0 : max_age_seconds);
+}
+
 }  // namespace figurant::api

@@ -294,6 +294,25 @@ CREATE TRIGGER declined_offers_append_only_d BEFORE DELETE ON declined_offers
 BEGIN SELECT RAISE(ABORT, 'a declined offer stays declined'); END;
 )sql";
 
+// Version 7 (docs/registry.md, "Sign-in codes (version 7)"): one-time codes an operator issues so
+// a user can start a portal session without a key file on the device (the demo, a new studio
+// member). Only each code's SHA-256 is stored; a code is used at most once.
+constexpr std::string_view kV7SignInCodes = R"sql(
+CREATE TABLE sign_in_codes (
+  code_sha256  TEXT PRIMARY KEY CHECK (length(code_sha256) = 64),
+  user_id      TEXT NOT NULL REFERENCES users(id),
+  issued_at    INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL CHECK (expires_at > issued_at),
+  used_at      INTEGER CHECK (used_at IS NULL OR used_at >= issued_at)
+);
+CREATE INDEX sign_in_codes_by_user ON sign_in_codes(user_id);
+CREATE TRIGGER sign_in_codes_used_once BEFORE UPDATE ON sign_in_codes
+WHEN OLD.used_at IS NOT NULL OR NEW.code_sha256 IS NOT OLD.code_sha256
+  OR NEW.user_id IS NOT OLD.user_id OR NEW.issued_at IS NOT OLD.issued_at
+  OR NEW.expires_at IS NOT OLD.expires_at
+BEGIN SELECT RAISE(ABORT, 'a sign-in code is used once and otherwise never changes'); END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -305,6 +324,7 @@ const std::vector<Migration>& Migrations() {
        kV4},
       {5, "API users, sessions and erasure requests", kV5Api},
       {6, "offers their performer declined", kV6Declined},
+      {7, "one-time sign-in codes for the portal", kV7SignInCodes},
   };
   return kMigrations;
 }

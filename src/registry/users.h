@@ -49,6 +49,16 @@ struct Session {
   UnixSeconds last_seen_at = 0;
 };
 
+// A one-time sign-in code (schema v7): lets its user start one session without a key, within its
+// validity. Only the code's SHA-256 is stored.
+struct SignInCode {
+  std::string code_sha256;  // 64 lowercase hex digits
+  std::string user_id;
+  UnixSeconds issued_at = 0;
+  UnixSeconds expires_at = 0;  // [Limits: > issued_at]
+  std::optional<UnixSeconds> used_at;
+};
+
 struct ErasureRequest {
   int64_t seq = 0;
   std::string performer_id;
@@ -73,6 +83,17 @@ Status DeleteSession(Registry& registry, const std::string& token_sha256);
 // Deletes every session last seen before `idle_before` or created before `created_before`.
 Status DeleteExpiredSessions(Registry& registry, UnixSeconds idle_before,
                              UnixSeconds created_before);
+
+// NotFound for an unknown user; InvalidArgument for a malformed hash or a validity that ends before
+// it starts.
+Status InsertSignInCode(Registry& registry, const SignInCode& code);
+// Marks the code with SHA-256 `code_sha256` used at `now` and returns its user id, in one
+// transaction. Unauthenticated (saying only "unknown, used or expired sign-in code") when no such
+// code exists, it was used already, or `now` is not before its expiry.
+Result<std::string> TakeSignInCode(Registry& registry, const std::string& code_sha256,
+                                   UnixSeconds now);
+// Every code of `user_id`, oldest first (for the operator's listing).
+Result<std::vector<SignInCode>> ListSignInCodes(Registry& registry, const std::string& user_id);
 
 // `request.seq` is assigned by the registry. NotFound for an unknown performer or user.
 Status InsertErasureRequest(Registry& registry, const ErasureRequest& request);

@@ -12,6 +12,8 @@ Result<Reply> IssueChallenge(Call& call);
 Result<Reply> LogIn(Call& call);
 Result<Reply> ShowSession(Call& call);
 Result<Reply> LogOut(Call& call);
+// Public and rate-limited: a one-time sign-in code (api/sign_in.h) starts a session.
+Result<Reply> LogInWithCode(Call& call);
 
 // handlers_operator.cpp: the bank's administration.
 Result<Reply> ListPerformers(Call& call);
@@ -23,6 +25,8 @@ Result<Reply> AddUser(Call& call);
 Result<Reply> ListErasureRequests(Call& call);
 Result<Reply> InviteSigner(Call& call);
 Result<Reply> ListInvites(Call& call);
+// A one-time sign-in code for the {user} (api/sign_in.h), shown once.
+Result<Reply> IssueSignInCode(Call& call);
 // Public and rate-limited, beside the invites it answers (docs/api.md, "Invites and enrolment").
 Result<Reply> Enrol(Call& call);
 
