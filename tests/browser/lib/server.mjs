@@ -1,11 +1,10 @@
 // `figurant serve` on a test's bank, reached as a browser must reach it: http://localhost:PORT.
 //
 // WebAuthn forbids an IP address as the relying party id, and "localhost" is a secure context (so
-// passkeys and the `Secure` session cookie work without TLS). The server is therefore started with
-// `--listen localhost:0`: it binds a free loopback port and derives its origin from the host it
-// was given, `http://localhost:PORT`, the origin it binds into log-in signatures and passkey
-// checks (docs/api.md, "Running the server"). `--origin` cannot say this for port 0, whose number
-// is only known once bound.
+// passkeys and the `Secure` session cookie work without TLS). A loopback server without TLS gives
+// `http://localhost:PORT` as its origin (docs/api.md, "Running the server"), the origin it binds
+// into log-in signatures and passkey checks; the server is started on 127.0.0.1 with port 0 (a
+// free one) and the browser sent to that origin.
 import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 
@@ -15,7 +14,7 @@ import { paths } from './env.mjs';
 const START_TIMEOUT_MS = 30000;
 
 /**
- * Starts `figurant --bank BANK serve --listen localhost:0 ARGS` (the test build with FIGURANT_NOW
+ * Starts `figurant --bank BANK serve --listen 127.0.0.1:0 ARGS` (the test build with FIGURANT_NOW
  * when `now` is given) and resolves once it listens, with {url, origin, port, stop()}: `url` is
  * the portal's root, `origin` the server's own (checked to be http://localhost:PORT). Rejects with
  * the server's stderr when it exits or says nothing within START_TIMEOUT_MS. stop() sends SIGTERM
@@ -26,7 +25,7 @@ export async function startServer(bank, { now, args = [] } = {}) {
   delete env.FIGURANT_NOW;
   if (now) env.FIGURANT_NOW = now;
   const child = spawn(now ? paths.testclock : paths.figurant,
-                      ['--bank', bank, 'serve', '--listen', 'localhost:0', ...args],
+                      ['--bank', bank, 'serve', '--listen', '127.0.0.1:0', ...args],
                       { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
@@ -64,8 +63,9 @@ export async function startServer(bank, { now, args = [] } = {}) {
 
 /**
  * Logs `device` ({user, sign} from figurant.mjs newDevice) in through the API as a device does
- * (docs/api.md, "Logging in"). Resolves to {cookie: {name, value}, csrf}; rejects naming the
- * status and body of a refusal.
+ * (docs/api.md, "Logging in"). Resolves to {cookie: {name, value}, csrf}: the session cookie (as
+ * page.setCookie and a Cookie header take it) and the CSRF token; rejects naming the status and
+ * body of a refusal.
  */
 export async function apiLogIn(server, device) {
   const post = (p, body) => fetch(`${server.origin}${p}`, {
@@ -79,6 +79,8 @@ export async function apiLogIn(server, device) {
   const r = await post('/api/v1/login',
                        { user: device.user, challenge, signature: device.sign(message) });
   if (r.status !== 200) throw new Error(`log-in of ${device.user}: ${r.status} ${await r.text()}`);
-  const [name, value] = (r.headers.get('set-cookie') ?? '').split(';')[0].split('=');
+  const name = '__Host-figurant_session';
+  const value = (r.headers.get('set-cookie') ?? '').match(/__Host-figurant_session=([^;,\s]+)/)?.[1];
+  if (!value) throw new Error(`log-in of ${device.user}: no ${name} cookie`);
   return { cookie: { name, value }, csrf: (await r.json()).csrf_token };
 }
