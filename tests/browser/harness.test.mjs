@@ -12,7 +12,7 @@ import { launchChromium } from './lib/browser.mjs';
 import { requirePrerequisites } from './lib/env.mjs';
 import { TestBank } from './lib/figurant.mjs';
 import { RequestRecorder } from './lib/requests.mjs';
-import { apiLogIn, startServer } from './lib/server.mjs';
+import { apiLogIn, signInPage, startServer } from './lib/server.mjs';
 import { addVirtualAuthenticator, COSE_ES256, createPasskey, getAssertion } from './lib/webauthn.mjs';
 
 // Authenticator data flags (WebAuthn Level 3, §6.1): user present, user verified, attested
@@ -112,6 +112,21 @@ test('the bank helpers make users who log in', async () => {
   });
   assert.equal(offers.status, 200);
   assert.ok((await offers.text()).includes(licence), 'the draft is offered to the performer');
+});
+
+test('a page signed in carries the session to the server', async () => {
+  const operator = bank.addUser('operator');
+  await signInPage(page, server, operator);
+  await recorder.load('/');
+  const seen = await page.evaluate(async () => {
+    const r = await fetch('/api/v1/session');
+    return { status: r.status, body: await r.json(), cookies: document.cookie };
+  });
+  assert.equal(seen.status, 200);
+  assert.equal(seen.body.user, operator.user);
+  assert.equal(seen.body.role, 'operator');
+  assert.match(seen.cookies, /__Host-figurant_csrf=[0-9a-f]{64}/, 'the CSRF cookie is readable');
+  assert.doesNotMatch(seen.cookies, /figurant_session/, 'the session cookie is not');
 });
 
 test('no request went to another host', () => {

@@ -84,3 +84,17 @@ export async function apiLogIn(server, device) {
   if (!value) throw new Error(`log-in of ${device.user}: no ${name} cookie`);
   return { cookie: { name, value }, csrf: (await r.json()).csrf_token };
 }
+
+/**
+ * Logs `device` in through the API (apiLogIn) and gives `page` the session, as the portal's own
+ * log-in would leave the browser: the HttpOnly session cookie and the script-readable CSRF cookie
+ * (docs/api.md, "Sessions" and "CSRF"), both host-only, Secure, SameSite=Strict, on
+ * `server.origin`. Resolves to the apiLogIn result.
+ */
+export async function signInPage(page, server, device) {
+  const session = await apiLogIn(server, device);
+  const cookie = { url: server.origin, path: '/', secure: true, sameSite: 'Strict' };
+  await page.setCookie({ ...cookie, ...session.cookie, httpOnly: true },
+                       { ...cookie, name: '__Host-figurant_csrf', value: session.csrf });
+  return session;
+}
