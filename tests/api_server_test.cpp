@@ -1455,8 +1455,7 @@ TEST_F(ApiServerTest, ASignInCodeSignsItsUserInOnce) {
   EXPECT_EQ(in.Json()["role"], "studio");
   const std::string cookie = in.headers.at("Set-Cookie");
   const ApiSession session{cookie.substr(0, cookie.find(';')), in.Json()["csrf_token"]};
-  EXPECT_EQ(client.Send("GET", "/api/v1/session", session).Json()["user"],
-            devices_["studio"].user);
+  EXPECT_EQ(client.Send("GET", "/api/v1/session", session).Json()["user"], devices_["studio"].user);
 
   const ApiReply again = client.Send("POST", "/api/v1/login/code", std::nullopt, body);
   EXPECT_EQ(again.status, 401) << "a code signs in once: " << again.body;
@@ -1482,8 +1481,8 @@ TEST_F(ApiServerTest, ASignInCodeExpires) {
   }
   ServeProcess in_time(bank_, "2026-06-01T13:59:59Z");
   ASSERT_TRUE(in_time.ok()) << in_time.error();
-  const ApiReply r = ApiClient(in_time.port()).Send("POST", "/api/v1/login/code", std::nullopt,
-                                                     body);
+  const ApiReply r =
+      ApiClient(in_time.port()).Send("POST", "/api/v1/login/code", std::nullopt, body);
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.Json()["role"], "union");
 }

@@ -10,6 +10,7 @@
 #include "api/server.h"
 #include "api/sign_in.h"
 #include "cli.h"
+#include "portal/site.h"
 #include "registry/users.h"
 
 namespace figurant::cli {
@@ -68,6 +69,7 @@ Status Serve(Context& ctx, const ServeArgs& a) {
   o.origin = a.origin;
   o.login_limit = {a.login_burst, a.login_per_minute};
   o.threads = a.threads;
+  o.site = &portal::Site();
   FIGURANT_ASSIGN_OR_RETURN(auto bank, ctx.OpenBank());
   FIGURANT_ASSIGN_OR_RETURN(auto server, api::Server::Start(std::move(bank), o));
   std::thread waiter = StopOnSignal(*server);
@@ -142,8 +144,8 @@ void RegisterSignInCode(CLI::App& user, Context& ctx) {
   cmd->callback([&ctx, a] {
     auto bank = ctx.OpenBank();
     if (!ctx.Check(bank.status())) return;
-    auto issued = api::IssueSignInCode((*bank)->registry(), *ctx.clock, a->user,
-                                       int64_t{a->hours} * 3600);
+    auto issued =
+        api::IssueSignInCode((*bank)->registry(), *ctx.clock, a->user, int64_t{a->hours} * 3600);
     if (!ctx.Check(issued.status())) return;
     ctx.Emit({{"user", a->user},
               {"code", issued->code},

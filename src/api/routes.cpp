@@ -21,6 +21,28 @@ const std::vector<UserRole> kAnyRole = {kPerformer, kStudio, kUnion, kOperator};
 
 Status Hidden() { return NotFound(std::string(kNotFoundMessage)); }
 
+// The code of an error reply a handler made itself (HttpStatusFor's inverse; 429 is a refusal to
+// try again yet).
+StatusCode StatusForHttp(int status) {
+  switch (status) {
+    case 400:
+      return StatusCode::kInvalidArgument;
+    case 401:
+      return StatusCode::kUnauthenticated;
+    case 403:
+    case 429:
+      return StatusCode::kPermissionDenied;
+    case 404:
+      return StatusCode::kNotFound;
+    case 409:
+      return StatusCode::kFailedPrecondition;
+    case 503:
+      return StatusCode::kUnavailable;
+    default:
+      return StatusCode::kInternal;
+  }
+}
+
 Status OwnPerformer(bank::Bank&, const Principal& who, const std::string& value) {
   return who.role == kPerformer && who.subject_id == value ? Status::Ok() : Hidden();
 }
@@ -407,6 +429,28 @@ Status CheckRouteTable(std::span<const Route> routes) {
     }
   }
   return Status::Ok();
+}
+
+Result<nlohmann::json> CallApi(const Call& page, Method method, std::string_view path,
+                               const std::map<std::string, std::string>& params,
+                               const nlohmann::json& body) {
+  const Route* route = nullptr;
+  for (const Route& r : Routes()) {
+    if (r.method == method && r.path == path) route = &r;
+  }
+  if (route == nullptr) return Internal("CallApi: no route " + std::string(path));
+  FIGURANT_RETURN_IF_ERROR(Authorise(*route, page.principal, params, page.bank));
+  Call call{page.bank, page.state, page.principal, page.session_sha256, params, body};
+  FIGURANT_ASSIGN_OR_RETURN(Reply reply, route->handler(call));
+  auto json = nlohmann::json::parse(reply.body, nullptr, false);
+  if (reply.status >= 400) {
+    const std::string message =
+        json.is_object() ? json["error"].value("message", reply.body) : reply.body;
+    return Status(StatusForHttp(reply.status), message);
+  }
+  if (reply.content_type != "application/json") return nlohmann::json(reply.body);
+  if (json.is_discarded()) return Internal(std::string(path) + ": a reply that is not JSON");
+  return json;
 }
 
 Status Authorise(const Route& route, const Principal& who,

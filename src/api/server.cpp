@@ -4,6 +4,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <cctype>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -30,16 +31,36 @@ constexpr std::string_view kHsts = "max-age=31536000";
 // once. [Limits: <= net.core.somaxconn, which Linux applies]
 constexpr int kListenBacklog = 1024;
 
-Reply ErrorReply(const Status& s) {
-  const int status = HttpStatusFor(s.code());
-  std::string message = s.message();
-  if (s.code() == StatusCode::kNotFound) message = kNotFoundMessage;
-  if (status >= 500) {
-    // The details go to the operator's log, not to the caller.
+// What a caller may learn of a failure: a 404 says nothing, a 5xx's details go to the operator's
+// log, not to the caller.
+Status Shown(const Status& s) {
+  if (s.code() == StatusCode::kNotFound) return NotFound(std::string(kNotFoundMessage));
+  if (HttpStatusFor(s.code()) >= 500) {
     std::cerr << "figurant serve: " << s.ToString() << '\n';
-    message = "the bank could not answer; the operator's log says why";
+    return Status(s.code(), "the bank could not answer; the operator's log says why");
   }
-  return Reply::Json(ErrorJson(StatusCodeName(s.code()), message), status);
+  return s;
+}
+
+Reply ErrorReply(const Status& failure) {
+  const Status s = Shown(failure);
+  return Reply::Json(ErrorJson(StatusCodeName(s.code()), s.message()), HttpStatusFor(s.code()));
+}
+
+// "/me?x=1" as a query parameter's value.
+std::string UrlEncoded(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  return out;
 }
 
 // A body that is not JSON: 415, before anything reads it. HTML forms cannot send JSON, so this
@@ -135,9 +156,13 @@ struct Server::Impl {
   std::unique_ptr<httplib::Server> http;
   std::mutex bank_mutex;  // the Bank is not thread-safe
 
+  const Site* site = nullptr;
+
   Result<Reply> Answer(const Route& route, const httplib::Request& req);
   void Handle(const Route& route, const httplib::Request& req, httplib::Response& res);
+  void HandlePage(const Route& route, const httplib::Request& req, httplib::Response& res);
   void RegisterRoutes();
+  void RegisterSite();
 };
 
 // The stages every request goes through, in order: rate limit (log-in), session (401), role and
@@ -150,6 +175,9 @@ Result<Reply> Server::Impl::Answer(const Route& route, const httplib::Request& r
   }
   std::lock_guard lock(bank_mutex);
   Call call{*bank, *state, {}, {}, {}, nlohmann::json::object()};
+  for (const auto& [name, value] : req.params) call.query.emplace(name, value);
+  call.cookies = req.get_header_value("Cookie");
+  call.accept_language = req.get_header_value("Accept-Language");
   const std::vector<std::string> names = PathParams(route.path);
   for (size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
     call.params[names[i]] = req.matches[i + 1].str();
@@ -188,6 +216,41 @@ void Server::Impl::Handle(const Route& route, const httplib::Request& req, httpl
   res.status = r.status;
   for (const auto& [name, value] : r.headers) res.set_header(name, value);
   res.set_content(r.body, r.content_type);
+}
+
+// A page answers as its route does, except: without a session the browser is sent to log in
+// (303), and a failure is an HTML page.
+void Server::Impl::HandlePage(const Route& route, const httplib::Request& req,
+                              httplib::Response& res) {
+  Result<Reply> reply = Answer(route, req);
+  if (!reply.ok() && reply.status().code() == StatusCode::kUnauthenticated) {
+    res.status = 303;
+    res.set_header("Location", site->login_path + "?next=" + UrlEncoded(req.path));
+    return;
+  }
+  const Reply r = reply.ok()
+                      ? *reply
+                      : site->error_page(Shown(reply.status()), req.get_header_value("Cookie"),
+                                         req.get_header_value("Accept-Language"));
+  res.status = r.status;
+  for (const auto& [name, value] : r.headers) res.set_header(name, value);
+  res.set_content(r.body, r.content_type);
+}
+
+void Server::Impl::RegisterSite() {
+  for (const Route& page : site->pages) {
+    http->Get(PathRegex(page.path),
+              [this, &page](const httplib::Request& req, httplib::Response& res) {
+                HandlePage(page, req, res);
+              });
+  }
+  http->Get("/assets/([A-Za-z0-9_.-]+)",
+            [this](const httplib::Request& req, httplib::Response& res) {
+              const std::optional<Reply> file = site->asset(req.matches[1].str());
+              const Reply r = file ? *file : ErrorReply(NotFound(""));
+              res.status = r.status;
+              res.set_content(r.body, r.content_type);
+            });
 }
 
 void Server::Impl::RegisterRoutes() {
@@ -237,6 +300,12 @@ Result<std::unique_ptr<Server>> Server::Start(std::unique_ptr<bank::Bank> bank,
                                               const ServeOptions& options) {
   FIGURANT_RETURN_IF_ERROR(CheckOptions(options));
   FIGURANT_RETURN_IF_ERROR(CheckRouteTable(Routes()));
+  if (options.site != nullptr) {
+    FIGURANT_RETURN_IF_ERROR(CheckRouteTable(options.site->pages));
+    if (options.site->error_page == nullptr || options.site->asset == nullptr) {
+      return Internal("a site needs its error page and its assets");
+    }
+  }
   auto impl = std::make_unique<Impl>();
   if (options.tls_cert.empty()) {
     impl->http = std::make_unique<httplib::Server>();
@@ -262,7 +331,9 @@ Result<std::unique_ptr<Server>> Server::Start(std::unique_ptr<bank::Bank> bank,
       clock, options.origin.empty() ? DefaultOrigin(options, port) : options.origin,
       options.sessions, options.login_limit);
   impl->bank = std::move(bank);
+  impl->site = options.site;
   impl->RegisterRoutes();
+  if (impl->site != nullptr) impl->RegisterSite();
   return std::unique_ptr<Server>(new Server(std::move(impl), port));
 }
 

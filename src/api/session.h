@@ -55,6 +55,10 @@ Result<ActiveSession> ResumeSession(registry::Registry& registry, const Clock& c
 // Whether `header_value` is the session's CSRF token, compared in constant time (over hashes).
 bool CsrfMatches(const ActiveSession& session, std::string_view header_value);
 
+// The value of cookie `name` in a Cookie header ("a=1; b=2"), or "" when absent. The value is the
+// client's: untrusted.
+std::string_view CookieValue(std::string_view header, std::string_view name);
+
 // The Set-Cookie value carrying `token` (HttpOnly; Secure; SameSite=Strict; Path=/), or clearing
 // the cookie when `token` is empty.
 std::string SessionCookie(std::string_view token, int64_t max_age_seconds);

@@ -1,0 +1,8 @@
+// The union's pages (docs/portal.md, "Pages").
+#include "portal/internal/pages.h"
+
+namespace figurant::portal::internal {
+
+std::vector<api::Route> UnionPages() { return {}; }
+
+}  // namespace figurant::portal::internal
