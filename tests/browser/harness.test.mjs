@@ -2,16 +2,19 @@
 // opens the portal at http://localhost:PORT, a virtual authenticator makes an ES256 passkey there
 // with navigator.credentials.create and signs with it through navigator.credentials.get (each
 // checked here as the server will: origin, RP id hash, flags, the signature over authenticatorData
-// ‖ SHA-256(clientDataJSON)), the bank helpers make users who log in, and no request leaves the
-// portal's host.
+// ‖ SHA-256(clientDataJSON)), the bank helpers make users who log in, the portal's pages that
+// exist have no serious or critical axe-core violation and weigh under 200 KB each, and no request
+// leaves the portal's host.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
 
+import { describeViolations, runAxe } from './lib/axe.mjs';
 import { launchChromium } from './lib/browser.mjs';
 import { requirePrerequisites } from './lib/env.mjs';
 import { TestBank } from './lib/figurant.mjs';
-import { RequestRecorder } from './lib/requests.mjs';
+import { PAGE_WEIGHT_LIMIT, RequestRecorder } from './lib/requests.mjs';
+import { screenshot } from './lib/screenshot.mjs';
 import { apiLogIn, signInPage, startServer } from './lib/server.mjs';
 import { addVirtualAuthenticator, COSE_ES256, createPasskey, getAssertion } from './lib/webauthn.mjs';
 
@@ -127,6 +130,40 @@ test('a page signed in carries the session to the server', async () => {
   assert.equal(seen.body.role, 'operator');
   assert.match(seen.cookies, /__Host-figurant_csrf=[0-9a-f]{64}/, 'the CSRF cookie is readable');
   assert.doesNotMatch(seen.cookies, /figurant_session/, 'the session cookie is not');
+});
+
+// A portal page as the browser gets it: answered 200 (after any redirect) at `path`, then axe-core
+// and the weight of the load checked, and a phone screenshot saved when `shot` names one.
+async function checkPage(path, shot) {
+  const load = await recorder.load(path);
+  assert.equal(load.status, 200, `${path} answered ${load.status}`);
+  assert.equal(page.url(), new URL(path, server.origin).href, 'no redirect');
+  const violations = await runAxe(page);
+  assert.deepEqual(violations, [], `${path}:\n${describeViolations(violations)}`);
+  const list = load.requests.map((q) => `${q.url} ${q.bytes} B`).join(', ');
+  assert.ok(load.bytes < PAGE_WEIGHT_LIMIT, `${path} weighs ${load.bytes} B: ${list}`);
+  console.log(`# ${path}: ${load.bytes} bytes in ${load.requests.length} responses (${list})`);
+  if (shot) await screenshot(page, shot);
+}
+
+const forgetCookies = async () => page.deleteCookie(...(await page.cookies(server.origin)));
+
+test('the log-in page: accessible, light, in English and French', async () => {
+  await forgetCookies();
+  await checkPage('/login', 'login');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  await checkPage('/login?lang=fr', 'login-fr');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
+});
+
+test("the performer's home: accessible and light", async () => {
+  await forgetCookies();
+  const performer = bank.addPerformer('Home Performer');
+  await signInPage(page, server, bank.addPerformerUser(performer));
+  const home = await recorder.load('/');
+  assert.equal(home.status, 200);
+  assert.equal(new URL(page.url()).pathname, '/me', 'the home page sends a performer to /me');
+  await checkPage('/me', 'performer-home');
 });
 
 test('no request went to another host', () => {
