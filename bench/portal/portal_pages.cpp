@@ -1,22 +1,17 @@
 #include "portal_pages.h"
 
 #include <algorithm>
-#include <array>
-#include <string_view>
 
 #include "api/routes.h"
+#include "portal/site.h"
 
 namespace figurant::bench {
 
 namespace {
 
-// Route path endings that are downloads rather than pages: a user browsing does not fetch them.
-constexpr std::array<std::string_view, 3> kDownloads = {"/export", "/mesh.glb", "/ledger/export"};
-
-bool IsDownload(std::string_view path) {
-  return std::any_of(kDownloads.begin(), kDownloads.end(),
-                     [path](std::string_view d) { return path.ends_with(d); });
-}
+// The site's home: it answers a signed-in user with a redirect to their role's home.
+constexpr std::string_view kHome = "/";
+constexpr int kSeeOther = 303;
 
 // `pattern` with each {name} replaced by ids[name]; empty when a parameter has no id.
 std::string Fill(std::string_view pattern, const std::map<std::string, std::string>& ids) {
@@ -33,11 +28,11 @@ std::string Fill(std::string_view pattern, const std::map<std::string, std::stri
 }  // namespace
 
 std::vector<Page> PagesFor(registry::UserRole role, const std::map<std::string, std::string>& ids) {
-  std::vector<Page> pages;
-  for (const api::Route& route : api::Routes()) {
+  std::vector<Page> pages = {{std::string(kHome), std::string(kHome), kSeeOther}};
+  for (const api::Route& route : portal::Site().pages) {
     const bool for_role =
         std::find(route.roles.begin(), route.roles.end(), role) != route.roles.end();
-    if (route.method != api::Method::kGet || !for_role || IsDownload(route.path)) continue;
+    if (route.method != api::Method::kGet || !for_role) continue;
     std::string path = Fill(route.path, ids);
     if (!path.empty()) pages.push_back({std::string(route.path), std::move(path)});
   }

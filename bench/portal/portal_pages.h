@@ -1,7 +1,7 @@
-// The pages the portal load test browses: the one list, by role. Until the portal's pages land
-// (src/portal), a user browsing is a user reading the API's GET routes of their role
-// (api::Routes()), with path parameters filled from the ids they own; downloads that nobody
-// browses (the data export, a double's mesh, the raw ledger) are left out.
+// The pages the portal load test browses: the one list, by role, taken from the portal's own page
+// table (portal::Site().pages, src/portal): every page of the user's role with the user's ids
+// filled in, and the site's home `/`, which sends a signed-in user on to their role's home (303).
+// The public log-in page is left out: a signed-in user browsing does not open it.
 #pragma once
 
 #include <map>
@@ -12,16 +12,18 @@
 
 namespace figurant::bench {
 
-// One page: `name` is its path pattern ("/api/v1/performers/{performer}/statement"), what results
-// are reported by; `path` is that pattern filled with one user's ids.
+// One page: `name` is its path pattern ("/me", "/studio/productions/{production}"), what results
+// are reported by; `path` is that pattern filled with one user's ids; `status` is what it answers
+// that user (200, or 303 for the home page's redirect).
 struct Page {
   std::string name;
   std::string path;
+  int status = 200;
 };
 
-// The pages a user of `role` browses, each answering 200 to them. `ids` maps a path parameter's
-// name ("performer", "studio", "production", ...) to the id this user owns; a route naming a
-// parameter not in `ids` is left out.
+// The pages a user of `role` browses. `ids` maps a path parameter's name ("performer", "studio",
+// "production", ...) to the id this user owns; a page naming a parameter not in `ids` is left
+// out.
 std::vector<Page> PagesFor(registry::UserRole role, const std::map<std::string, std::string>& ids);
 
 }  // namespace figurant::bench
