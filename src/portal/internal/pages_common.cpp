@@ -51,6 +51,11 @@ Result<api::Reply> Login(api::Call& call) {
   return RenderPage(call, LanguageOf(call), view);
 }
 
+// GET /enrol: the one-time enrolment code, then a passkey made in the browser (passkey.mjs).
+Result<api::Reply> Enrol(api::Call& call) {
+  return RenderPage(call, LanguageOf(call), {"enrol_title", "enrol", nlohmann::json::object()});
+}
+
 std::string_view ContentTypeOf(std::string_view name) {
   const auto ends = [&](std::string_view ext) {
     return name.size() >= ext.size() && name.substr(name.size() - ext.size()) == ext;
@@ -78,6 +83,7 @@ std::vector<api::Route> CommonPages() {
   return {
       {Method::kGet, "/", {}, "The session's home page, or the log-in page", Home},
       {Method::kGet, "/login", {}, "Log in with a passkey or a sign-in code", Login},
+      {Method::kGet, "/enrol", {}, "Create a passkey with a one-time enrolment code", Enrol},
   };
 }
 
