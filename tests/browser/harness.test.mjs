@@ -156,6 +156,11 @@ test('the log-in page: accessible, light, in English and French', async () => {
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
 });
 
+test('the enrolment page: accessible and light', async () => {
+  await forgetCookies();
+  await checkPage('/enrol', 'enrol');
+});
+
 test("the performer's home: accessible and light", async () => {
   await forgetCookies();
   const performer = bank.addPerformer('Home Performer');
