@@ -171,6 +171,19 @@ test("the performer's home: accessible and light", async () => {
   await checkPage('/me', 'performer-home');
 });
 
+test("a sign-in code typed on /login opens the performer's home", async () => {
+  await forgetCookies();
+  const performer = bank.addPerformer('Code Performer');
+  const device = bank.addPerformerUser(performer);
+  await recorder.load('/login');
+  await page.type('#code', bank.signInCode(device));
+  await Promise.all([page.waitForNavigation({ waitUntil: 'networkidle0' }),
+                     page.click('form[data-api="/api/v1/login/code"] button[type=submit]')]);
+  assert.equal(new URL(page.url()).pathname, '/me');
+  const session = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
+  assert.equal(session.user, device.user);
+});
+
 test('no request went to another host', () => {
   recorder.assertNoForeignRequests();
 });

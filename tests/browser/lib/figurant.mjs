@@ -83,6 +83,12 @@ export class TestBank {
     return device;
   }
 
+  /** A one-time sign-in code for `device.user` (docs/api.md "Sign-in codes"): what a user types
+   *  on the portal's /login page. */
+  signInCode(device) {
+    return this.json(['user', 'sign-in-code', device.user]).code;
+  }
+
   /** A performer (language "en" or "fr"): their id. They hold no key until they enrol one. */
   addPerformer(name, language = 'en') {
     return this.json(['performer', 'add', '--name', name, '--language', language]).id;
