@@ -167,6 +167,7 @@ test("the performer's home: accessible and light", async () => {
   await signInPage(page, server, bank.addPerformerUser(performer));
   const home = await recorder.load('/');
   assert.equal(home.status, 200);
+  assert.deepEqual(home.requests.map((q) => q.status).slice(0, 2), [303, 200], 'redirect, page');
   assert.equal(new URL(page.url()).pathname, '/me', 'the home page sends a performer to /me');
   await checkPage('/me', 'performer-home');
 });

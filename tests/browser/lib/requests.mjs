@@ -15,7 +15,7 @@ export class RequestRecorder {
     this.origin = origin;
     this.cdp = cdp;
     this.foreign = [];    // URLs of requests to other hosts, blocked
-    this.responses = new Map();  // DevTools requestId -> {url, status, bytes}
+    this.responses = new Map();  // DevTools requestId (+ "/N" for its Nth redirect) -> {url, status, bytes}
   }
 
   /**
@@ -26,6 +26,12 @@ export class RequestRecorder {
     const cdp = await page.createCDPSession();
     const r = new RequestRecorder(page, origin, cdp);
     await cdp.send('Network.enable');
+    cdp.on('Network.requestWillBeSent', (e) => {
+      const redirect = e.redirectResponse;
+      if (!redirect) return;
+      r.responses.set(`${e.requestId}/${r.responses.size}`,
+                      { url: redirect.url, status: redirect.status, bytes: redirect.encodedDataLength });
+    });
     cdp.on('Network.responseReceived', (e) => {
       r.responses.set(e.requestId, { url: e.response.url, status: e.response.status, bytes: 0 });
     });
@@ -48,14 +54,19 @@ export class RequestRecorder {
 
   /**
    * Loads `url` (a path, e.g. "/login", or a full URL) and waits until the network has been idle
-   * for 500 ms. Resolves to {status, bytes, requests}: the document's HTTP status, the bytes all
-   * the load's responses took on the wire (headers included), and each response {url, status,
-   * bytes}.
+   * for 500 ms. Resolves to {status, bytes, requests}: the document's HTTP status (after
+   * redirects), the bytes all the load's responses took on the wire (headers included, redirects
+   * too), and each response {url, status, bytes}. Rejects when the load asked another host for
+   * anything.
    */
   async load(url) {
     this.responses.clear();
+    const foreignBefore = this.foreign.length;
     const target = new URL(url, this.origin).href;
     const response = await this.page.goto(target, { waitUntil: 'networkidle0' });
+    if (this.foreign.length > foreignBefore) {
+      throw new Error(`loading ${url} asked other hosts for ${this.foreign.slice(foreignBefore)}`);
+    }
     const requests = [...this.responses.values()];
     return {
       status: response ? response.status() : 0,
