@@ -16,7 +16,9 @@ import { TestBank } from './lib/figurant.mjs';
 import { PAGE_WEIGHT_LIMIT, RequestRecorder } from './lib/requests.mjs';
 import { screenshot } from './lib/screenshot.mjs';
 import { apiLogIn, signInPage, startServer } from './lib/server.mjs';
-import { addVirtualAuthenticator, COSE_ES256, createPasskey, getAssertion } from './lib/webauthn.mjs';
+import {
+  addVirtualAuthenticator, COSE_ES256, createPasskey, getAssertion,
+} from './lib/webauthn.mjs';
 
 // Authenticator data flags (WebAuthn Level 3, §6.1): user present, user verified, attested
 // credential data included.
@@ -87,7 +89,8 @@ test('a passkey is made and signs in that origin', async () => {
   assert.equal(got.rawId, made.rawId);
   checkClientData(got.clientDataJSON, 'webauthn.get', getChallenge);
   checkAuthenticatorData(got.authenticatorData, FLAG_UP | FLAG_UV);
-  const signed = Buffer.concat([fromB64u(got.authenticatorData), sha256(fromB64u(got.clientDataJSON))]);
+  const signed = Buffer.concat([fromB64u(got.authenticatorData),
+                                sha256(fromB64u(got.clientDataJSON))]);
   assert.ok(crypto.verify('sha256', signed, publicKey, fromB64u(got.signature)),
             'the ES256 signature verifies with the public key from create');
   const tampered = Buffer.from(signed);
@@ -183,6 +186,22 @@ test("a sign-in code typed on /login opens the performer's home", async () => {
   assert.equal(new URL(page.url()).pathname, '/me');
   const session = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
   assert.equal(session.user, device.user);
+});
+
+test('another host: no script reaches it; the recorder blocks a navigation to it', async () => {
+  const other = await browser.newPage();
+  const watched = await RequestRecorder.attach(other, server.origin);
+  await watched.load('/login');
+  // The portal's Content-Security-Policy stops a script's request before it is made.
+  const outcome = await other.evaluate(
+    () => fetch('http://192.0.2.1/track.gif').then(() => 'sent', (e) => e.name));
+  assert.equal(outcome, 'TypeError');
+  assert.deepEqual(watched.foreign, []);
+  // A navigation is not the page's to stop: the recorder aborts it and the load fails.
+  await assert.rejects(watched.load('http://192.0.2.1/track.gif'), /ERR_BLOCKED_BY_CLIENT/);
+  assert.deepEqual(watched.foreign, ['http://192.0.2.1/track.gif']);
+  assert.throws(() => watched.assertNoForeignRequests(), /192\.0\.2\.1/);
+  await other.close();
 });
 
 test('no request went to another host', () => {

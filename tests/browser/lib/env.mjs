@@ -43,13 +43,14 @@ export function requirePrerequisites() {
     if (!fs.existsSync(file)) missing.push(`${what} (${file})`);
   };
   need(paths.chromium, "Debian's chromium");
-  need(path.join(paths.nodeModules, 'puppeteer-core', 'package.json'), 'npm package puppeteer-core');
+  need(path.join(paths.nodeModules, 'puppeteer-core', 'package.json'),
+       'npm package puppeteer-core');
   need(path.join(paths.nodeModules, 'axe-core', 'axe.min.js'), 'npm package axe-core');
   need(paths.figurant, 'the figurant binary');
   need(paths.testclock, 'the figurant_testclock binary');
   if (missing.length > 0) {
-    throw new Error(`missing: ${missing.join('; ')}. Run scripts/install-deps.sh ` +
-                    `(make deps) to install Chromium and tests/browser's npm packages, then build.`);
+    throw new Error(`missing: ${missing.join('; ')}. Run scripts/install-deps.sh (make deps) ` +
+                    "to install Chromium and tests/browser's npm packages, then build.");
   }
   fs.mkdirSync(paths.out, { recursive: true });
 }

@@ -30,7 +30,8 @@ export function runFigurant(args, { bank, now, json = false, env = {}, input } =
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-/** runFigurant with --json: the JSON printed; throws naming the command and its stderr on failure. */
+/** runFigurant with --json: the JSON printed; throws naming the command and its stderr on
+ *  failure. */
 export function figurantJson(args, options = {}) {
   const r = runFigurant(args, { ...options, json: true });
   if (r.code !== 0) {
@@ -73,7 +74,8 @@ export class TestBank {
   }
 
   /** A user of `role` ("operator", "studio", "union", "performer") for `subject` (the id
-   *  --studio, --union or --performer takes; none for an operator), logging in with a new device. */
+   *  --studio, --union or --performer takes; none for an operator), logging in with a new
+   *  device. */
   addUser(role, subject) {
     const device = newDevice();
     const flag = { studio: '--studio', union: '--union', performer: '--performer' }[role];
@@ -113,7 +115,8 @@ export class TestBank {
   addStudio(name) {
     const keyFile = path.join(this.dir, `studio-${crypto.randomUUID()}.key`);
     this.json(['key', 'new', '--out', keyFile], { FIGURANT_KEY_PASSPHRASE: PARTY_PASSPHRASE });
-    const id = this.json(['studio', 'add', '--name', name, '--public-key-file', `${keyFile}.pub`]).id;
+    const id = this.json(['studio', 'add', '--name', name,
+                          '--public-key-file', `${keyFile}.pub`]).id;
     return { id, keyFile };
   }
 

@@ -15,7 +15,8 @@ export class RequestRecorder {
     this.origin = origin;
     this.cdp = cdp;
     this.foreign = [];    // URLs of requests to other hosts, blocked
-    this.responses = new Map();  // DevTools requestId (+ "/N" for its Nth redirect) -> {url, status, bytes}
+    // DevTools requestId (with "/N" for a redirect) -> {url, status, bytes}
+    this.responses = new Map();
   }
 
   /**
@@ -29,8 +30,9 @@ export class RequestRecorder {
     cdp.on('Network.requestWillBeSent', (e) => {
       const redirect = e.redirectResponse;
       if (!redirect) return;
-      r.responses.set(`${e.requestId}/${r.responses.size}`,
-                      { url: redirect.url, status: redirect.status, bytes: redirect.encodedDataLength });
+      r.responses.set(`${e.requestId}/${r.responses.size}`, {
+        url: redirect.url, status: redirect.status, bytes: redirect.encodedDataLength,
+      });
     });
     cdp.on('Network.responseReceived', (e) => {
       r.responses.set(e.requestId, { url: e.response.url, status: e.response.status, bytes: 0 });

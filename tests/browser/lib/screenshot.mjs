@@ -12,7 +12,9 @@ import { paths } from './env.mjs';
  * whole page as PNG under NAME (letters, digits, "-" and "_"). Resolves to the file's path.
  */
 export async function screenshot(page, name) {
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`screenshot name ${name}: letters, digits, - and _`);
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) {
+    throw new Error(`screenshot name ${name}: letters, digits, - and _ only`);
+  }
   const dir = path.join(paths.out, 'screenshots');
   fs.mkdirSync(dir, { recursive: true });
   await page.setViewport(PHONE_VIEWPORT);

@@ -80,7 +80,8 @@ export async function apiLogIn(server, device) {
                        { user: device.user, challenge, signature: device.sign(message) });
   if (r.status !== 200) throw new Error(`log-in of ${device.user}: ${r.status} ${await r.text()}`);
   const name = '__Host-figurant_session';
-  const value = (r.headers.get('set-cookie') ?? '').match(/__Host-figurant_session=([^;,\s]+)/)?.[1];
+  const cookies = r.headers.get('set-cookie') ?? '';
+  const value = cookies.match(/__Host-figurant_session=([^;,\s]+)/)?.[1];
   if (!value) throw new Error(`log-in of ${device.user}: no ${name} cookie`);
   return { cookie: { name, value }, csrf: (await r.json()).csrf_token };
 }
