@@ -339,6 +339,13 @@ std::vector<Route> AuditorRoutes() {
        {kUnion},
        "Record a strike or end_strike statement signed with the union's key",
        h::RecordStrike},
+      {Method::kPost,
+       "/api/v1/ledger/verification/upload",
+       {kUnion},
+       "Verify a ledger export the auditor uploads, as `figurant ledger verify` does",
+       h::VerifyUploadedLedger,
+       false,
+       h::kMaxLedgerUploadBytes},
   };
 }
 
@@ -422,6 +429,9 @@ Status CheckRouteTable(std::span<const Route> routes) {
   for (const Route& r : routes) {
     const std::string name = std::string(MethodName(r.method)) + " " + std::string(r.path);
     if (!seen.emplace(r.method, r.path).second) return Internal(name + ": listed twice");
+    if (r.raw_body_limit > 0 && r.method != Method::kPost) {
+      return Internal(name + ": only a POST route takes a raw body");
+    }
     for (const std::string& p : PathParams(r.path)) {
       bool known = false;
       for (const ParamKind& k : kKinds) known = known || k.name == p;

@@ -70,6 +70,8 @@ struct Call {
   // Accept-Language headers, as sent (untrusted).
   std::map<std::string, std::string> query;
   std::string cookies, accept_language;
+  // A raw-body route's bytes (Route::raw_body_limit), as sent; empty for every other route.
+  std::string raw_body;
 };
 
 struct Reply {
@@ -95,6 +97,12 @@ struct Route {
   Handler handler;
   // Log-in and enrolment: limited per client address (RateLimiter), before anything else.
   bool rate_limited = false;
+  // 0 for a route whose body is a JSON object (at most kMaxBodyBytes, api/body.h). Otherwise the
+  // route takes its body as raw bytes (`application/octet-stream`, e.g. a ledger export, in
+  // Call::raw_body) of at most this many; the server reads them only after the session, the role,
+  // ownership and the CSRF token are checked, and refuses a longer Content-Length (413) unread.
+  // [Units: bytes] [Limits: a POST route only]
+  size_t raw_body_limit = 0;
 };
 
 const std::vector<Route>& Routes();

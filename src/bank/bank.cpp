@@ -10,6 +10,7 @@
 #include <set>
 
 #include "bank/internal/consent_row.h"
+#include "bank/internal/key_records.h"
 #include "bank/internal/ledger_facts.h"
 #include "core/file.h"
 #include "core/ids.h"
@@ -20,6 +21,11 @@
 
 namespace figurant::bank {
 namespace fs = std::filesystem;
+using internal::CurrentKey;
+using internal::EnrolledEventOf;
+using internal::NewKeyFor;
+using internal::RevokedEventOf;
+using internal::SignedEventOf;
 using nlohmann::json;
 
 namespace {
@@ -367,45 +373,6 @@ registry::SignerKind RegistrySigner(consent::Signer signer) {
                                             : registry::SignerKind::kPerformer;
 }
 
-ledger::KeyEnrolledEvent EnrolledEventOf(const registry::SignerKey& k) {
-  ledger::KeyEnrolledEvent e;
-  e.signer = internal::ToConsent(k.signer);
-  e.signer_id = k.signer_id;
-  e.performer_id = k.performer_id;
-  std::copy_n(k.public_key.begin(), std::min(k.public_key.size(), e.public_key.size()),
-              e.public_key.begin());
-  switch (k.how) {
-    case registry::KeyOrigin::kEnrolmentCode:
-      e.how = ledger::KeyOrigin::kEnrolmentCode;
-      break;
-    case registry::KeyOrigin::kReplacement:
-      e.how = ledger::KeyOrigin::kReplacement;
-      break;
-    case registry::KeyOrigin::kCustodial:
-      e.how = ledger::KeyOrigin::kCustodial;
-      break;
-  }
-  e.valid_from = k.valid_from;
-  e.confirmed_by = k.confirmed_by;
-  e.code_sha256 = k.code_sha256;
-  std::copy_n(k.confirmation.begin(), std::min(k.confirmation.size(), e.confirmation.size()),
-              e.confirmation.begin());
-  return e;
-}
-
-// The end of an enrolled key's period, as the ledger records it. Only for a revoked key.
-ledger::KeyRevokedEvent RevokedEventOf(const registry::SignerKey& k) {
-  ledger::KeyRevokedEvent e;
-  e.signer = internal::ToConsent(k.signer);
-  e.signer_id = k.signer_id;
-  e.performer_id = k.performer_id;
-  std::copy_n(k.public_key.begin(), std::min(k.public_key.size(), e.public_key.size()),
-              e.public_key.begin());
-  e.from = k.revoked_from.value_or(0);
-  e.reason = k.revoked_reason;
-  return e;
-}
-
 }  // namespace
 
 Result<Invitation> Bank::InviteSigner(const std::string& performer_id, consent::Signer signer,
@@ -451,14 +418,6 @@ Result<registry::EnrolmentCode> Bank::UsableCode(std::string_view typed) {
 
 namespace {
 
-// The signer's current (unrevoked) key, if any.
-std::optional<registry::SignerKey> CurrentKey(const std::vector<registry::SignerKey>& keys) {
-  for (const registry::SignerKey& k : keys) {
-    if (!k.revoked_from) return k;
-  }
-  return std::nullopt;
-}
-
 // OK when `signed_statement` is `request`'s statement: its kind, then each field, in order.
 Status SameStatement(const consent::SignedStatement& signed_statement,
                      const consent::StatementRequest& request) {
@@ -481,17 +440,6 @@ Status SameStatement(const consent::SignedStatement& signed_statement,
   return Status::Ok();
 }
 
-registry::SignerKey NewKeyFor(const registry::EnrolmentCode& code, const Ed25519PublicKey& key,
-                              UnixSeconds now) {
-  registry::SignerKey k;
-  k.signer = code.signer;
-  k.signer_id = code.signer_id;
-  k.performer_id = code.performer_id;
-  k.public_key.assign(key.begin(), key.end());
-  k.valid_from = now;
-  return k;
-}
-
 }  // namespace
 
 Result<registry::SignerKey> Bank::EnrolKey(std::string_view typed_code,
@@ -508,12 +456,7 @@ Result<registry::SignerKey> Bank::EnrolKey(std::string_view typed_code,
   FIGURANT_ASSIGN_OR_RETURN(const registry::EnrolmentCode code, UsableCode(typed_code));
   FIGURANT_ASSIGN_OR_RETURN(const auto keys,
                             registry_->ListSignerKeys(code.signer, code.signer_id));
-  if (CurrentKey(keys)) {
-    return FailedPrecondition(
-        "this signer already has an enrolled key; a lost key is replaced with a new code and a "
-        "confirmation signed by their union or counsel (figurant performer replace-key, "
-        "docs/keys.md)");
-  }
+  FIGURANT_RETURN_IF_ERROR(internal::CheckNoCurrentKey(keys));
   const UnixSeconds now = clock_.Now();
   registry::SignerKey key = NewKeyFor(code, public_key, now);
   key.how = registry::KeyOrigin::kEnrolmentCode;
@@ -869,28 +812,6 @@ Result<registry::Production> Bank::DeclareProduction(const consent::SignedProduc
 
 namespace {
 
-// The ledger's records of a licence signed and revoked, from the registry's row: the one place the
-// bank says what they carry (SignLicence and RevokeLicence record them, Reconcile catches up).
-Result<ledger::LicenceSignedEvent> SignedEventOf(const registry::Licence& l, bool synthetic,
-                                                 UnixSeconds signed_at,
-                                                 const std::optional<registry::Consent>& consent) {
-  ledger::LicenceSignedEvent e;
-  e.licence_id = l.id;
-  e.performer_id = l.performer_id;
-  e.studio_id = l.studio_id;
-  e.synthetic = synthetic;
-  e.signed_at = signed_at;
-  e.terms = json::parse(l.terms_json, nullptr, false);
-  if (!e.terms.is_object()) {
-    return DataLoss("licence " + l.id + ": its stored terms are not a JSON object");
-  }
-  if (consent) {
-    FIGURANT_ASSIGN_OR_RETURN(const consent::ConsentRecord r, internal::RecordOf(l, *consent));
-    e.consent = internal::LedgerConsentOf(r, consent->custodial);
-  }
-  return e;
-}
-
 ledger::LicenceRevokedEvent RevokedEventOf(const registry::Licence& l, Date effective) {
   return {l.id, l.performer_id, effective};
 }
@@ -927,6 +848,22 @@ Bytes ExpectedKey(const std::vector<registry::SignerKey>& enrolled, const Bytes&
   return {};
 }
 
+// A stored passkey consent re-verified with the passkey whose fingerprint it names, among the
+// signer's enrolled keys. The sign count is not checked again: it has advanced since.
+Status VerifyStoredPasskeyConsent(const std::vector<registry::SignerKey>& enrolled,
+                                  const consent::ConsentRecord& rec, std::string_view terms,
+                                  bool disclosure_erased) {
+  for (const registry::SignerKey& k : enrolled) {
+    if (!k.passkey || k.public_key != rec.public_key) continue;
+    webauthn::Passkey passkey = internal::PasskeyOf(*k.passkey);
+    passkey.credential.sign_count = 0;
+    return disclosure_erased ? consent::VerifyPasskeyConsentByHash(rec, terms, passkey).status()
+                             : consent::VerifyPasskeyConsent(rec, terms, passkey).status();
+  }
+  return DataLoss("licence " + rec.licence_id +
+                  ": signed with a passkey that is not one the signer enrolled");
+}
+
 }  // namespace
 
 Result<Bank::ConsentCheck> Bank::CheckStoredConsent(const registry::Licence& l,
@@ -955,6 +892,13 @@ Result<Bank::ConsentCheck> Bank::CheckStoredConsent(const registry::Licence& l,
   }
   const Bytes expected =
       ExpectedKey(enrolled, custodial_key, out.custodial, rec.public_key, rec.signed_at);
+  if (rec.passkey) {
+    out.verified =
+        expected.empty()
+            ? DataLoss("licence " + l.id + ": signed with a passkey not valid then")
+            : VerifyStoredPasskeyConsent(enrolled, rec, l.terms_json, stored.disclosure_erased);
+    return out;
+  }
   // After erasure only the disclosure's hash remains, and the signature covers the hash.
   out.verified = stored.disclosure_erased
                      ? consent::VerifyConsentByHash(rec, l.terms_json, expected)
@@ -1094,13 +1038,6 @@ Result<LicenceView> Bank::DraftLicence(const std::string& performer_id,
   FIGURANT_RETURN_IF_ERROR(s);
   return MakeView(std::move(l));
 }
-
-// Who signs a licence.
-struct Bank::Signatory {
-  registry::Performer performer;  // the grantor
-  consent::Signer kind = consent::Signer::kPerformer;
-  std::string id;  // the performer's id, or their estate's
-};
 
 Result<registry::Licence> Bank::DraftAwaitingSignature(const std::string& licence_id,
                                                        const std::string& performer_id) {
@@ -1258,9 +1195,8 @@ Status CheckRecordNamesLicence(const registry::Licence& l, const consent::Consen
 
 }  // namespace
 
-Result<consent::ConsentRecord> Bank::CheckSignedRecord(const registry::Licence& l,
-                                                       const Signatory& signer,
-                                                       const consent::ConsentRecord& in) {
+Status Bank::CheckRecordSigner(const registry::Licence& l, const Signatory& signer,
+                               const consent::ConsentRecord& in) {
   if (in.signer != signer.kind || in.signer_id != signer.id) {
     return PermissionDenied("licence " + l.id + " is signed now by " +
                             std::string(consent::SignerName(signer.kind)) + " " + signer.id +
@@ -1281,6 +1217,13 @@ Result<consent::ConsentRecord> Bank::CheckSignedRecord(const registry::Licence& 
                             "'s enrolled key at the signing time: " + valid.message() +
                             " (enrol a key: figurant performer invite, performer enrol)");
   }
+  return Status::Ok();
+}
+
+Result<consent::ConsentRecord> Bank::CheckSignedRecord(const registry::Licence& l,
+                                                       const Signatory& signer,
+                                                       const consent::ConsentRecord& in) {
+  FIGURANT_RETURN_IF_ERROR(CheckRecordSigner(l, signer, in));
   consent::ConsentRecord rec = in;
   rec.disclosure_text = l.disclosure;
   const Status verified = consent::VerifyConsent(rec, l.terms_json, in.public_key);

@@ -45,8 +45,11 @@
 #include "geom/mesh_codec.h"
 #include "ledger/ledger.h"
 #include "registry/registry.h"
+#include "registry/users.h"
 #include "scan/scan.h"
 #include "store/store.h"
+#include "webauthn/assertion.h"
+#include "webauthn/registration.h"
 
 namespace figurant::bank {
 
@@ -82,6 +85,21 @@ inline constexpr int64_t kStatementMaxAge = 7 * 24 * 3600;
 // How far a double's registered height may be from its stored geometry's standing height
 // (geom::Mesh::StandingHeight), for float rounding. [Units: metres]
 inline constexpr double kHeightToleranceM = 1e-4;
+
+// A passkey enrolled as a signer key (Bank::EnrolPasskey).
+struct PasskeyEnrolment {
+  registry::SignerKey key;  // key.passkey set; key.public_key its fingerprint
+  // The performer's log-in user, added with the same passkey in the same transaction; none when
+  // the signer is an estate (no role acts for an estate).
+  std::optional<registry::User> user;
+};
+
+// What the browser signs for a draft with a passkey (Bank::PasskeyConsentChallenge).
+struct PasskeyConsentRequest {
+  consent::ConsentRecord record;  // as SignLicenceWithPasskey rebuilds it; no proof yet
+  Bytes challenge;                // consent::ConsentChallenge(record): publicKey.challenge
+  webauthn::Passkey passkey;      // the signer's current passkey: allowCredentials, origin, rp id
+};
 
 struct BankPaths {
   std::filesystem::path dir;
@@ -282,6 +300,19 @@ class Bank {
   // is replaced with ReplaceKey. AlreadyExists when the key is enrolled already.
   Result<registry::SignerKey> EnrolKey(std::string_view code, const Ed25519PublicKey& public_key,
                                        const std::optional<Ed25519Signature>& proof = {});
+  // Enrols a WebAuthn passkey as the signer's key (docs/keys.md "Passkeys"): `registration` is
+  // what navigator.credentials.create returned, checked by webauthn::VerifyRegistration against
+  // `expected` (the challenge the server gave the page, its origin and relying-party id); then,
+  // with EnrolKey's checks on the code, in one transaction the code is used, the key recorded
+  // (public_key = the passkey's fingerprint, the credential, sign count, origin and rp id beside
+  // it), valid from now, and — for a performer — a log-in user added (role performer, public key
+  // the fingerprint) with the same passkey in `user_passkeys`; then `key_enrolled` carrying the
+  // passkey is appended. Refusals: VerifyRegistration's (PermissionDenied, InvalidArgument naming
+  // the step), EnrolKey's for the code and a current key, AlreadyExists for a credential enrolled
+  // already. Nothing is written on failure.
+  Result<PasskeyEnrolment> EnrolPasskey(std::string_view code,
+                                        const webauthn::Registration& registration,
+                                        const webauthn::Expected& expected);
   // Registers a union or counsel with the public half of its own key (it keeps the private half):
   // the `representative_registered` ledger event, then the row. InvalidArgument for an empty name.
   Result<registry::Representative> AddRepresentative(registry::RepresentativeKind kind,
@@ -383,6 +414,26 @@ class Bank {
   // confirmation is stored and a `licence_signed` entry with the new consent appended; the flag
   // custodial_signature goes. FailedPrecondition for any other licence.
   Result<LicenceView> SignLicenceWith(const consent::ConsentRecord& signed_record);
+  // What the signer's passkey signs to consent to draft `licence_id` at `signed_at` with
+  // `representation`: the consent record built from the draft exactly as SignLicenceWithPasskey
+  // builds it (version 2, the draft's parties, hashes, language and disclosure, the signer who may
+  // sign now, public_key = their current passkey's fingerprint), its ConsentChallenge, and the
+  // passkey. The refusals of SignLicenceWith on the draft, the signer and signed_at;
+  // FailedPrecondition when the signer's current key is not a passkey (or they have none).
+  Result<PasskeyConsentRequest> PasskeyConsentChallenge(const std::string& licence_id,
+                                                        UnixSeconds signed_at,
+                                                        consent::Representation representation);
+  // Records a consent signed with a passkey: the record is rebuilt as PasskeyConsentChallenge
+  // builds it, and `assertion` (what navigator.credentials.get returned) must verify as
+  // consent::VerifyPasskeyConsent says with the signer's current passkey as stored — its
+  // credential, last sign count, origin and rp id (PermissionDenied or InvalidArgument naming the
+  // step otherwise). In one transaction the consent is stored with the assertion, the licence
+  // becomes active and the passkey's sign count advances; then `licence_signed` carrying the
+  // passkey assertion is appended. Only drafts: a custodial consent is re-confirmed with a key
+  // file (SignLicenceWith); FailedPrecondition for any licence but a draft.
+  Result<LicenceView> SignLicenceWithPasskey(const std::string& licence_id, UnixSeconds signed_at,
+                                             consent::Representation representation,
+                                             const webauthn::Assertion& assertion);
   // Revokes an active, revocable licence. The revocation applies from `effective`, which must be
   // at least the notice period after today; default: today + notice. InvalidArgument naming the
   // earliest allowed date when `effective` is too early; FailedPrecondition when irrevocable.
@@ -469,7 +520,21 @@ class Bank {
                                     std::string_view source);
 
   // SignLicenceWith's stages, in order. Nothing is written before StoreSignedConsent.
-  struct Signatory;
+  // Who signs a licence.
+  struct Signatory {
+    registry::Performer performer;  // the grantor
+    consent::Signer kind = consent::Signer::kPerformer;
+    std::string id;  // the performer's id, or their estate's
+  };
+  // CheckSignedRecord's first stage, also SignLicenceWithPasskey's: the record's signer is
+  // `signer`, it names the licence (CheckRecordNamesLicence) and its key is the signer's enrolled
+  // and valid at signed_at in the ledger.
+  Status CheckRecordSigner(const registry::Licence& licence, const Signatory& signer,
+                           const consent::ConsentRecord& in);
+  // PasskeyConsentChallenge's and SignLicenceWithPasskey's first stage (passkeys.cpp).
+  struct PasskeyDraft;
+  Result<PasskeyDraft> PrepareForPasskey(const std::string& licence_id, UnixSeconds signed_at,
+                                         consent::Representation representation);
   // The record checked against the draft and the signer (SignLicenceWith's rules), with the
   // draft's disclosure text filled in.
   Result<consent::ConsentRecord> CheckSignedRecord(const registry::Licence& licence,
@@ -489,6 +554,9 @@ class Bank {
   // Stores the consent, marks the licence active and appends its `signed` event, atomically.
   // `custodial`: signed with a key the bank held.
   Status StoreSignedConsent(const consent::ConsentRecord& record, bool custodial);
+  // The passkey enrolment's writes, in one transaction (passkeys.cpp).
+  Status StorePasskeyEnrolment(const std::string& code_sha256, PasskeyEnrolment& enrolment,
+                               const webauthn::Credential& credential);
 
   // The enrolment code behind `typed`, unused and unexpired (EnrolKey's refusals otherwise).
   Result<registry::EnrolmentCode> UsableCode(std::string_view typed);

@@ -1,5 +1,6 @@
 #include "consent/consent_record.h"
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -125,23 +126,39 @@ Status SignConsent(ConsentRecord& record, std::string_view terms_text, const Sig
   return Status::Ok();
 }
 
-Status VerifyConsent(const ConsentRecord& r, std::string_view terms_text,
-                     const Bytes& expected_public_key) {
-  if (Sha256Hex(r.disclosure_text) != r.disclosure_sha256) {
-    return DataLoss("licence " + r.licence_id +
-                    ": disclosure text does not match the signed disclosure hash");
-  }
-  return VerifyConsentByHash(r, terms_text, expected_public_key);
-}
+namespace {
 
-Status VerifyConsentByHash(const ConsentRecord& r, std::string_view terms_text,
-                           const Bytes& expected_public_key) {
+// What every consent check does before it looks at the signature: the record can be written as a
+// message, and its terms are the signed terms.
+Status CheckSignedFields(const ConsentRecord& r, std::string_view terms_text) {
   if (Status fields = CheckConsentFields(r); !fields.ok()) {
     return DataLoss("licence " + r.licence_id + ": " + fields.message());
   }
   if (Sha256Hex(terms_text) != r.terms_sha256) {
     return DataLoss("licence " + r.licence_id + ": terms do not match the signed terms hash");
   }
+  return Status::Ok();
+}
+
+Status CheckDisclosureText(const ConsentRecord& r) {
+  if (Sha256Hex(r.disclosure_text) != r.disclosure_sha256) {
+    return DataLoss("licence " + r.licence_id +
+                    ": disclosure text does not match the signed disclosure hash");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status VerifyConsent(const ConsentRecord& r, std::string_view terms_text,
+                     const Bytes& expected_public_key) {
+  FIGURANT_RETURN_IF_ERROR(CheckDisclosureText(r));
+  return VerifyConsentByHash(r, terms_text, expected_public_key);
+}
+
+Status VerifyConsentByHash(const ConsentRecord& r, std::string_view terms_text,
+                           const Bytes& expected_public_key) {
+  FIGURANT_RETURN_IF_ERROR(CheckSignedFields(r, terms_text));
   if (r.public_key != expected_public_key) {
     return DataLoss("licence " + r.licence_id + ": signed with a key that is not the signer's");
   }
@@ -150,6 +167,38 @@ Status VerifyConsentByHash(const ConsentRecord& r, std::string_view terms_text,
     return DataLoss("licence " + r.licence_id + ": consent signature does not verify");
   }
   return Status::Ok();
+}
+
+Result<webauthn::Verified> VerifyPasskeyConsent(const ConsentRecord& r, std::string_view terms_text,
+                                                const webauthn::Passkey& passkey) {
+  FIGURANT_RETURN_IF_ERROR(CheckDisclosureText(r));
+  return VerifyPasskeyConsentByHash(r, terms_text, passkey);
+}
+
+Result<webauthn::Verified> VerifyPasskeyConsentByHash(const ConsentRecord& r,
+                                                      std::string_view terms_text,
+                                                      const webauthn::Passkey& passkey) {
+  FIGURANT_RETURN_IF_ERROR(CheckSignedFields(r, terms_text));
+  if (!r.passkey) {
+    return DataLoss("licence " + r.licence_id + ": the consent carries no passkey assertion");
+  }
+  const Sha256Digest fingerprint = webauthn::Fingerprint(passkey.credential.public_key_spki);
+  if (!std::equal(r.public_key.begin(), r.public_key.end(), fingerprint.begin(),
+                  fingerprint.end())) {
+    return DataLoss("licence " + r.licence_id +
+                    ": signed with a passkey that is not the signer's (its public_key is not the "
+                    "fingerprint of the enrolled credential)");
+  }
+  const auto challenge = ConsentChallenge(r);
+  const webauthn::Expected expected{Bytes(challenge.begin(), challenge.end()), passkey.origin,
+                                    passkey.rp_id};
+  const webauthn::Assertion assertion{passkey.credential.id, r.passkey->authenticator_data,
+                                      r.passkey->client_data_json, r.passkey->signature};
+  auto verified = webauthn::VerifyAssertion(passkey.credential, expected, assertion);
+  if (!verified.ok()) {
+    return verified.status().WithContext("licence " + r.licence_id + ": passkey assertion");
+  }
+  return verified;
 }
 
 }  // namespace figurant::consent

@@ -4,6 +4,9 @@
 // language, the signing time, the representation and the signer; change any of them and Verify
 // fails. Terms that change therefore need a new signature.
 //
+// A consent may instead be signed with a passkey (docs/passkeys.md): a WebAuthn assertion whose
+// challenge is ConsentChallenge(record), verified with VerifyPasskeyConsent.
+//
 // The message's bytes are specified in docs/licence.md ("The signed payload"), with a test vector
 // that consent_record_test.cpp reproduces. Version 2 is what is signed now; version 1 is the
 // message banks signed before it, still verified so that consents already stored stay valid.
@@ -20,6 +23,7 @@
 #include "consent/disclosure.h"
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "webauthn/assertion.h"
 
 namespace figurant::consent {
 
@@ -35,6 +39,15 @@ std::optional<Signer> ParseSigner(std::string_view s);
 inline constexpr int kConsentMessageV1 = 1;  // "figurant-consent-v1": verified, never signed now
 inline constexpr int kConsentMessageV2 = 2;  // "figurant-consent-v2": what SignConsent signs
 
+// What a passkey returned when it signed a consent (navigator.credentials.get with the challenge
+// ConsentChallenge(record)), bytes exactly as the browser returned them. The credential that
+// signed is the one the signer enrolled, known by its fingerprint (the record's public_key).
+struct PasskeyProof {
+  Bytes authenticator_data;
+  std::string client_data_json;
+  Bytes signature;  // ES256: ASN.1 DER ECDSA; EdDSA: 64 bytes
+};
+
 struct ConsentRecord {
   // Which message the signature covers. [Limits: kConsentMessageV1 or kConsentMessageV2] A record
   // read back from storage written before version 2 must say kConsentMessageV1.
@@ -49,9 +62,13 @@ struct ConsentRecord {
   UnixSeconds signed_at = 0;
   Signer signer = Signer::kPerformer;
   std::string signer_id;  // performer id or estate id
-  Bytes public_key;       // 32 bytes, the signer's Ed25519 public key
-  Bytes signature;        // 64 bytes
+  // 32 bytes: the signer's Ed25519 public key or, for a passkey consent, the fingerprint of the
+  // passkey's public key (webauthn::Fingerprint).
+  Bytes public_key;
+  Bytes signature;  // Ed25519, 64 bytes; empty for a passkey consent
   Representation representation = Representation::kNone;
+  // Set exactly for a consent signed with a passkey.
+  std::optional<PasskeyProof> passkey;
 };
 
 // OK when `record` can be written as a message of its version: the version is 1 or 2 and, for
@@ -86,5 +103,20 @@ Status VerifyConsent(const ConsentRecord& record, std::string_view terms_text,
 // covers the disclosure's SHA-256, which is checked as stored; the text itself is not needed.
 Status VerifyConsentByHash(const ConsentRecord& record, std::string_view terms_text,
                            const Bytes& expected_public_key);
+
+// VerifyConsent for a consent signed with a passkey: the record's hashes match `terms_text` and
+// its disclosure text; it carries a passkey proof; its public_key is the fingerprint of
+// `passkey`'s public key (DataLoss naming the mismatch otherwise); and the proof is an assertion
+// by `passkey` over ConsentChallenge(record) for its origin and relying party
+// (webauthn::VerifyAssertion, whose counter rule uses passkey.credential.sign_count: 0 skips it).
+// The assertion's refusal keeps its code (PermissionDenied, InvalidArgument), prefixed with the
+// licence. On success the assertion's sign count and flags.
+Result<webauthn::Verified> VerifyPasskeyConsent(const ConsentRecord& record,
+                                                std::string_view terms_text,
+                                                const webauthn::Passkey& passkey);
+// The same for a record whose disclosure text was erased (as VerifyConsentByHash).
+Result<webauthn::Verified> VerifyPasskeyConsentByHash(const ConsentRecord& record,
+                                                      std::string_view terms_text,
+                                                      const webauthn::Passkey& passkey);
 
 }  // namespace figurant::consent

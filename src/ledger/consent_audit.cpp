@@ -32,8 +32,8 @@ Status KeyHistory::Add(const Entry& entry) {
       FIGURANT_RETURN_IF_ERROR(CheckReplacement(entry, k));
       ++replacements_;
     }
-    periods_[k.public_key] = {k.signer, k.signer_id,  k.performer_id, k.public_key,
-                              k.how,    k.valid_from, std::nullopt,   entry.seq};
+    periods_[k.public_key] = {k.signer,     k.signer_id,  k.performer_id, k.public_key, k.how,
+                              k.valid_from, std::nullopt, entry.seq,      k.passkey};
     return Status::Ok();
   }
   if (entry.type == EntryType::kRepresentativeRegistered) {
@@ -148,7 +148,11 @@ consent::ConsentRecord RecordOf(const LicenceSignedEvent& e) {
   r.signer = c.signer;
   r.signer_id = c.signer_id;
   r.public_key.assign(c.public_key.begin(), c.public_key.end());
-  r.signature.assign(c.signature.begin(), c.signature.end());
+  if (c.passkey) {
+    r.passkey = c.passkey;
+  } else {
+    r.signature.assign(c.signature.begin(), c.signature.end());
+  }
   r.representation = c.representation;
   return r;
 }
@@ -190,12 +194,35 @@ Status ConsentAuditor::AuditSigned(const Entry& entry) {
     return DataLoss(where +
                     "consent signed with a key not valid for its signer then: " + valid.message());
   }
+  const KeyPeriod& period = *keys_.Find(c.public_key);
+  if (period.passkey.has_value() != c.passkey.has_value()) {
+    return DataLoss(where + (period.passkey ? "the signer's key is a passkey, but the consent "
+                                              "carries no passkey_assertion"
+                                            : "the consent carries a passkey_assertion, but the "
+                                              "signer's key is not a passkey"));
+  }
+  if (period.passkey) return AuditPasskey(where, e, period);
   const consent::ConsentRecord record = RecordOf(e);
   if (!VerifyDetached(consent::ConsentMessage(record), c.signature.data(), c.signature.size(),
                       c.public_key.data(), c.public_key.size())) {
     return DataLoss(where + "the consent signature does not verify");
   }
   ++report_.verified;
+  return Status::Ok();
+}
+
+Status ConsentAuditor::AuditPasskey(const std::string& where, const LicenceSignedEvent& e,
+                                    const KeyPeriod& period) {
+  webauthn::Passkey passkey = *period.passkey;
+  const auto last = sign_counts_.find(period.public_key);
+  if (last != sign_counts_.end()) passkey.credential.sign_count = last->second;
+  const auto verified = consent::VerifyPasskeyConsentByHash(RecordOf(e), e.terms.dump(), passkey);
+  if (!verified.ok()) {
+    return DataLoss(where + "the passkey consent does not verify: " + verified.status().message());
+  }
+  sign_counts_[period.public_key] = verified->sign_count;
+  ++report_.verified;
+  ++report_.passkey_verified;
   return Status::Ok();
 }
 

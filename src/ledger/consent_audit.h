@@ -34,6 +34,9 @@ struct KeyPeriod {
   int64_t valid_from = 0;               // [Units: Unix seconds]
   std::optional<int64_t> revoked_from;  // first second it no longer signs [Units: Unix seconds]
   uint64_t enrolled_seq = 0;            // the key_enrolled entry
+  // Set for a passkey (public_key is then its fingerprint): the credential as registered and the
+  // origin and relying party its assertions must state.
+  std::optional<webauthn::Passkey> passkey;
 };
 
 // The key periods of every signer, fed the ledger's entries in order.
@@ -78,8 +81,11 @@ consent::ConsentRecord RecordOf(const LicenceSignedEvent& event);
 
 // What the audit found.
 struct ConsentAuditReport {
-  uint64_t consents = 0;   // licence_signed entries
-  uint64_t verified = 0;   // signed on the signer's own device, re-verified under the enrolled key
+  uint64_t consents = 0;  // licence_signed entries
+  uint64_t verified = 0;  // signed on the signer's own device, re-verified under the enrolled key
+  // Of those, signed with a passkey: the WebAuthn assertion re-verified (docs/passkeys.md) with
+  // the enrolled credential, origin and relying party, its sign count advancing through the log.
+  uint64_t passkey_verified = 0;
   uint64_t custodial = 0;  // signed with a key the bank held: reported `custodial_signature`
   std::vector<std::string> custodial_licences;  // their licence ids, in ledger order
   uint64_t keys_enrolled = 0, keys_revoked = 0;
@@ -91,9 +97,13 @@ struct ConsentAuditReport {
 // carried by a licence_signed entry must: hash the entry's terms to its terms_sha256 (the terms
 // re-serialised canonically), verify under its public key over consent::ConsentMessage, and that
 // key must be the signer's key enrolled and valid at signed_at (KeyHistory::CheckValidAt over the
-// entries before it). A custodial consent is counted, not verified (its key was the bank's to
-// use). The first consent that fails stops the audit: DataLoss naming the entry, the licence and
-// why.
+// entries before it). When that key is a passkey, the consent must carry a passkey assertion
+// (and an Ed25519 key never one), which must verify as consent::VerifyPasskeyConsentByHash says
+// with the credential, origin and relying party of its key_enrolled entry, and whose sign count
+// must advance past the last one the log showed for that credential (the registration's, then
+// each consent's) unless both are 0. A custodial consent is counted, not verified (its key was the
+// bank's to use). The first consent that fails stops the audit: DataLoss naming the entry, the
+// licence and why.
 class ConsentAuditor {
  public:
   Status Add(const Entry& entry);
@@ -103,7 +113,11 @@ class ConsentAuditor {
 
  private:
   Status AuditSigned(const Entry& entry);
+  // The passkey assertion of a consent signed with passkey key `period`.
+  Status AuditPasskey(const std::string& where, const LicenceSignedEvent& event,
+                      const KeyPeriod& period);
   KeyHistory keys_;
+  std::map<Ed25519Key, uint32_t> sign_counts_;  // by fingerprint: the last count the log showed
   StatementIndex statements_;  // every statement re-verified under its signer's key then
   ConsentAuditReport report_;
 };

@@ -257,20 +257,42 @@ class FieldReader {
   }
   void Fail(const char* key, const std::string& expected) {
     if (status_.ok()) {
-      status_ = DataLoss(EntryName(entry_) + ": field \"" + key + "\": expected " + expected);
+      status_ =
+          DataLoss(EntryName(entry_) + ": field \"" + prefix_ + key + "\": expected " + expected);
     }
   }
   const Status& status() const { return status_; }
+  // A reader of the JSON object under `key`, naming its fields "key.field"; Take its status back.
+  FieldReader Member(const char* key) {
+    FieldReader inner(entry_, Object(key), prefix_ + key + ".");
+    inner.status_ = status_;
+    return inner;
+  }
+  void Take(const FieldReader& inner) {
+    if (status_.ok()) status_ = inner.status_;
+  }
+  // Bytes as base64url without padding (RFC 4648 section 5), at least one.
+  Bytes Base64UrlBytes(const char* key) {
+    const std::string text = String(key);
+    if (!status_.ok()) return {};
+    auto bytes = webauthn::FromBase64Url(text);
+    if (!bytes.ok() || bytes->empty()) {
+      Fail(key, "bytes as base64url without padding");
+      return {};
+    }
+    return *std::move(bytes);
+  }
 
  private:
-  FieldReader(const Entry& e, json j) : entry_(e), j_(std::move(j)) {}
+  FieldReader(const Entry& e, json j, std::string prefix = {})
+      : entry_(e), j_(std::move(j)), prefix_(std::move(prefix)) {}
 
   const json* Find(const char* key, const std::string& expected,
                    bool (json::*is)() const noexcept) {
     if (!status_.ok()) return nullptr;
     const auto it = j_.find(key);
     if (it == j_.end()) {
-      status_ = DataLoss(EntryName(entry_) + ": field \"" + key + "\" is missing");
+      status_ = DataLoss(EntryName(entry_) + ": field \"" + prefix_ + key + "\" is missing");
       return nullptr;
     }
     if (!((*it).*is)()) {
@@ -282,6 +304,7 @@ class FieldReader {
 
   const Entry& entry_;
   json j_;
+  std::string prefix_;  // "passkey." while reading the members of a nested object
   Status status_;
 };
 
@@ -336,6 +359,47 @@ void ReadFields(FieldReader& f, SupersedeEvent& s) {
   s.key = ReadFrameKey(f);
 }
 
+consent::PasskeyProof ReadPasskeyAssertion(FieldReader& f) {
+  FieldReader a = f.Member("passkey_assertion");
+  consent::PasskeyProof proof;
+  proof.authenticator_data = a.Base64UrlBytes("authenticator_data");
+  const Bytes client_data = a.Base64UrlBytes("client_data_json");
+  proof.client_data_json.assign(client_data.begin(), client_data.end());
+  proof.signature = a.Base64UrlBytes("signature");
+  f.Take(a);
+  return proof;
+}
+
+// The `passkey` of a key_enrolled entry: a credential the bank may store, whose SPKI is the one
+// the entry's public_key fingerprints.
+std::optional<webauthn::Passkey> ReadPasskey(
+    FieldReader& f, const std::array<uint8_t, kEd25519PublicKeyBytes>& fingerprint) {
+  if (!f.Has("passkey")) return std::nullopt;
+  FieldReader p = f.Member("passkey");
+  webauthn::Passkey k;
+  k.credential.id = p.Base64UrlBytes("credential_id");
+  k.credential.algorithm = static_cast<webauthn::Algorithm>(
+      p.Int("algorithm", static_cast<int64_t>(webauthn::Algorithm::kEdDsa),
+            static_cast<int64_t>(webauthn::Algorithm::kEs256)));
+  k.credential.public_key_spki = p.Base64UrlBytes("public_key_spki");
+  k.credential.sign_count =
+      static_cast<uint32_t>(p.Int("sign_count", 0, std::numeric_limits<uint32_t>::max()));
+  k.origin = p.String("origin");
+  k.rp_id = p.String("rp_id");
+  if (p.status().ok()) {
+    if (webauthn::Fingerprint(k.credential.public_key_spki) != fingerprint) {
+      p.Fail("public_key_spki", "the key whose SHA-256 is the entry's public_key");
+    } else if (const Status c = webauthn::CheckCredential(k.credential); !c.ok()) {
+      p.Fail(c.message().starts_with("id") ? "credential_id" : "public_key_spki",
+             "a credential the bank may store (" + c.message() + ")");
+    } else if (k.origin.empty() || k.rp_id.empty()) {
+      p.Fail(k.origin.empty() ? "origin" : "rp_id", "a non-empty string");
+    }
+  }
+  f.Take(p);
+  return k;
+}
+
 void ReadFields(FieldReader& f, LicenceSignedEvent& l) {
   l.licence_id = f.String("licence");
   l.performer_id = f.String("performer");
@@ -344,12 +408,19 @@ void ReadFields(FieldReader& f, LicenceSignedEvent& l) {
   l.signed_at =
       f.Int("signed_at", std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
   l.terms = f.Object("terms");
-  if (f.Has("signature")) {
+  if (f.Has("signature") && f.Has("passkey_assertion")) {
+    f.Fail("passkey_assertion", "no Ed25519 \"signature\" beside it");
+  }
+  if (f.Has("signature") || f.Has("passkey_assertion")) {
     SignedConsent c;
     c.signer = f.SignerField("signer");
     c.signer_id = f.String("signer_id");
     c.public_key = f.HexBytes<kEd25519PublicKeyBytes>("public_key");
-    c.signature = f.HexBytes<kEd25519SignatureBytes>("signature");
+    if (f.Has("passkey_assertion")) {
+      c.passkey = ReadPasskeyAssertion(f);
+    } else {
+      c.signature = f.HexBytes<kEd25519SignatureBytes>("signature");
+    }
     c.terms_sha256 = f.Sha256("terms_sha256");
     c.disclosure_sha256 = f.Sha256("disclosure_sha256");
     c.language = f.Language("language");
@@ -399,6 +470,7 @@ void ReadFields(FieldReader& f, KeyEnrolledEvent& k) {
   k.public_key = f.HexBytes<kEd25519PublicKeyBytes>("public_key");
   k.how = f.Named("how", kKeyOriginNames);
   k.valid_from = f.Int("valid_from", 0, std::numeric_limits<int64_t>::max());
+  k.passkey = ReadPasskey(f, k.public_key);
   if (f.status().ok() && k.how == KeyOrigin::kReplacement) {
     k.confirmed_by = f.String("confirmed_by");
     k.code_sha256 = f.Sha256("code_sha256");
@@ -486,7 +558,16 @@ std::string Payload(const LicenceSignedEvent& l) {
     j["signer"] = consent::SignerName(c.signer);
     j["signer_id"] = c.signer_id;
     j["public_key"] = ToHex(c.public_key);
-    j["signature"] = ToHex(c.signature);
+    if (c.passkey) {
+      const consent::PasskeyProof& p = *c.passkey;
+      j["passkey_assertion"] = {
+          {"authenticator_data", webauthn::Base64Url(p.authenticator_data)},
+          {"client_data_json",
+           webauthn::Base64Url(Bytes(p.client_data_json.begin(), p.client_data_json.end()))},
+          {"signature", webauthn::Base64Url(p.signature)}};
+    } else {
+      j["signature"] = ToHex(c.signature);
+    }
     j["terms_sha256"] = c.terms_sha256;
     j["disclosure_sha256"] = c.disclosure_sha256;
     j["language"] = consent::LanguageCode(c.language);
@@ -537,6 +618,15 @@ std::string Payload(const KeyEnrolledEvent& k) {
             {"public_key", ToHex(k.public_key)},
             {"how", KeyOriginName(k.how)},
             {"valid_from", k.valid_from}};
+  if (k.passkey) {
+    const webauthn::Credential& c = k.passkey->credential;
+    j["passkey"] = {{"credential_id", webauthn::Base64Url(c.id)},
+                    {"algorithm", static_cast<int>(c.algorithm)},
+                    {"public_key_spki", webauthn::Base64Url(c.public_key_spki)},
+                    {"sign_count", c.sign_count},
+                    {"origin", k.passkey->origin},
+                    {"rp_id", k.passkey->rp_id}};
+  }
   if (k.how == KeyOrigin::kReplacement) {
     j["confirmed_by"] = k.confirmed_by;
     j["code_sha256"] = k.code_sha256;

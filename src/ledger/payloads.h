@@ -26,6 +26,7 @@
 #include "core/crypto.h"
 #include "core/status.h"
 #include "ledger/ledger.h"
+#include "webauthn/assertion.h"
 
 namespace figurant::ledger {
 
@@ -69,8 +70,11 @@ struct SupersedeEvent {
 struct SignedConsent {
   consent::Signer signer = consent::Signer::kPerformer;
   std::string signer_id;  // the performer's id, or their estate's
+  // The signer's Ed25519 key or, for a passkey consent, the passkey's fingerprint.
   std::array<uint8_t, kEd25519PublicKeyBytes> public_key{};
-  std::array<uint8_t, kEd25519SignatureBytes> signature{};
+  std::array<uint8_t, kEd25519SignatureBytes> signature{};  // all zero for a passkey consent
+  // Set exactly for a consent signed with a passkey (payload `passkey_assertion`, no `signature`).
+  std::optional<consent::PasskeyProof> passkey;
   std::string terms_sha256, disclosure_sha256;  // 64 lowercase hex digits each
   consent::Language language = consent::Language::kEnglish;
   consent::Representation representation = consent::Representation::kNone;
@@ -144,7 +148,11 @@ struct KeyEnrolledEvent {
   static constexpr EntryType kType = EntryType::kKeyEnrolled;
   consent::Signer signer = consent::Signer::kPerformer;
   std::string signer_id, performer_id;
+  // The Ed25519 key or, for a passkey, its fingerprint (webauthn::Fingerprint of its SPKI).
   std::array<uint8_t, kEd25519PublicKeyBytes> public_key{};
+  // Set exactly for a passkey (payload `passkey`): the credential as registered and the origin
+  // and relying-party id every assertion of it must state (docs/ledger.md, "Passkeys").
+  std::optional<webauthn::Passkey> passkey;
   KeyOrigin how = KeyOrigin::kEnrolmentCode;
   int64_t valid_from = 0;  // [Units: Unix seconds]
   // For a replacement only (empty/zero otherwise): the representative who confirmed it, the
@@ -215,8 +223,9 @@ Result<nlohmann::json> PayloadObject(const Entry& entry);
 // naming the entry and the field when the payload breaks its format.
 Result<UsageEvent> ParseUsage(const Entry& entry);
 Result<SupersedeEvent> ParseSupersede(const Entry& entry);
-// The consent fields are read when the payload has `signature`, and then all are required; an
-// entry without them (written before schema v4) parses with `consent` unset.
+// The consent fields are read when the payload has `signature` or `passkey_assertion` (never
+// both), and then all are required; an entry without them (written before schema v4) parses with
+// `consent` unset.
 Result<LicenceSignedEvent> ParseLicenceSigned(const Entry& entry);
 Result<LicenceRevokedEvent> ParseLicenceRevoked(const Entry& entry);
 Result<PerformerErasedEvent> ParsePerformerErased(const Entry& entry);
@@ -224,6 +233,8 @@ Result<StudioRegisteredEvent> ParseStudioRegistered(const Entry& entry);
 // Also DataLoss when `fps` is not a standard rate's exact text.
 Result<ProductionDeclaredEvent> ParseProductionDeclared(const Entry& entry);
 Result<PerformerDeceasedEvent> ParsePerformerDeceased(const Entry& entry);
+// A `passkey` member must hold a credential that webauthn::CheckCredential accepts, whose SPKI
+// hashes to `public_key`, and a non-empty origin and rp_id (DataLoss naming the field otherwise).
 Result<KeyEnrolledEvent> ParseKeyEnrolled(const Entry& entry);
 Result<KeyRevokedEvent> ParseKeyRevoked(const Entry& entry);
 Result<RepresentativeRegisteredEvent> ParseRepresentativeRegistered(const Entry& entry);

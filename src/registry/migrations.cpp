@@ -313,6 +313,76 @@ WHEN OLD.used_at IS NOT NULL OR NEW.code_sha256 IS NOT OLD.code_sha256
 BEGIN SELECT RAISE(ABORT, 'a sign-in code is used once and otherwise never changes'); END;
 )sql";
 
+// Version 8 (docs/registry.md, "Passkeys (version 8)"): WebAuthn passkeys (docs/passkeys.md).
+// A signer key may be a passkey: its public_key column then holds the passkey's fingerprint
+// (SHA-256 of its SPKI), so one-current-key and unique-key keep working, and six new columns hold
+// the credential, its last accepted sign count and the origin and relying party its assertions
+// must state — all set or all NULL; only the sign count ever changes. A consent signed with a
+// passkey keeps its assertion in three new columns (all set or all NULL) and, the v1 column being
+// NOT NULL, 64 zero bytes in `signature`. Users log in with passkeys of their own.
+constexpr std::string_view kV8Passkeys = R"sql(
+ALTER TABLE signer_keys ADD COLUMN passkey_credential_id BLOB
+  CHECK (passkey_credential_id IS NULL OR (typeof(passkey_credential_id) = 'blob'
+         AND length(passkey_credential_id) BETWEEN 16 AND 1023));
+ALTER TABLE signer_keys ADD COLUMN passkey_algorithm INTEGER
+  CHECK (passkey_algorithm IS NULL OR passkey_algorithm IN (-7, -8));
+ALTER TABLE signer_keys ADD COLUMN passkey_spki BLOB
+  CHECK (passkey_spki IS NULL OR (typeof(passkey_spki) = 'blob'
+         AND length(passkey_spki) BETWEEN 1 AND 1024));
+ALTER TABLE signer_keys ADD COLUMN passkey_sign_count INTEGER
+  CHECK (passkey_sign_count IS NULL OR (typeof(passkey_sign_count) = 'integer'
+         AND passkey_sign_count BETWEEN 0 AND 4294967295));
+ALTER TABLE signer_keys ADD COLUMN passkey_origin TEXT
+  CHECK (passkey_origin IS NULL OR length(passkey_origin) > 0);
+ALTER TABLE signer_keys ADD COLUMN passkey_rp_id TEXT
+  CHECK (passkey_rp_id IS NULL OR length(passkey_rp_id) > 0)
+  CHECK ((passkey_credential_id IS NULL) = (passkey_algorithm IS NULL)
+     AND (passkey_credential_id IS NULL) = (passkey_spki IS NULL)
+     AND (passkey_credential_id IS NULL) = (passkey_sign_count IS NULL)
+     AND (passkey_credential_id IS NULL) = (passkey_origin IS NULL)
+     AND (passkey_credential_id IS NULL) = (passkey_rp_id IS NULL));
+CREATE UNIQUE INDEX signer_keys_unique_credential ON signer_keys(passkey_credential_id)
+  WHERE passkey_credential_id IS NOT NULL;
+CREATE TRIGGER signer_keys_passkey_fixed BEFORE UPDATE ON signer_keys
+  WHEN NEW.passkey_credential_id IS NOT OLD.passkey_credential_id
+    OR NEW.passkey_algorithm IS NOT OLD.passkey_algorithm
+    OR NEW.passkey_spki IS NOT OLD.passkey_spki
+    OR NEW.passkey_origin IS NOT OLD.passkey_origin
+    OR NEW.passkey_rp_id IS NOT OLD.passkey_rp_id
+    OR (NEW.passkey_sign_count IS NULL) <> (OLD.passkey_sign_count IS NULL)
+BEGIN SELECT RAISE(ABORT, 'an enrolled passkey only ever changes its sign count'); END;
+
+ALTER TABLE consents ADD COLUMN passkey_authenticator_data BLOB
+  CHECK (passkey_authenticator_data IS NULL OR (typeof(passkey_authenticator_data) = 'blob'
+         AND length(passkey_authenticator_data) >= 37));
+ALTER TABLE consents ADD COLUMN passkey_client_data_json BLOB
+  CHECK (passkey_client_data_json IS NULL OR (typeof(passkey_client_data_json) = 'blob'
+         AND length(passkey_client_data_json) > 0));
+ALTER TABLE consents ADD COLUMN passkey_signature BLOB
+  CHECK (passkey_signature IS NULL OR (typeof(passkey_signature) = 'blob'
+         AND length(passkey_signature) > 0))
+  CHECK ((passkey_authenticator_data IS NULL) = (passkey_client_data_json IS NULL)
+     AND (passkey_authenticator_data IS NULL) = (passkey_signature IS NULL))
+  CHECK (passkey_signature IS NULL OR signature = zeroblob(64));
+
+CREATE TABLE user_passkeys (
+  credential_id  BLOB NOT NULL UNIQUE CHECK (typeof(credential_id) = 'blob'
+                   AND length(credential_id) BETWEEN 16 AND 1023),
+  user_id        TEXT NOT NULL REFERENCES users(id),
+  algorithm      INTEGER NOT NULL CHECK (algorithm IN (-7, -8)),
+  spki           BLOB NOT NULL CHECK (typeof(spki) = 'blob' AND length(spki) BETWEEN 1 AND 1024),
+  sign_count     INTEGER NOT NULL CHECK (typeof(sign_count) = 'integer'
+                   AND sign_count BETWEEN 0 AND 4294967295),
+  created_at     INTEGER NOT NULL
+);
+CREATE INDEX user_passkeys_by_user ON user_passkeys(user_id);
+CREATE TRIGGER user_passkeys_count_only BEFORE UPDATE ON user_passkeys
+  WHEN NEW.credential_id IS NOT OLD.credential_id OR NEW.user_id IS NOT OLD.user_id
+    OR NEW.algorithm IS NOT OLD.algorithm OR NEW.spki IS NOT OLD.spki
+    OR NEW.created_at IS NOT OLD.created_at
+BEGIN SELECT RAISE(ABORT, 'a log-in passkey only ever changes its sign count'); END;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -325,6 +395,7 @@ const std::vector<Migration>& Migrations() {
       {5, "API users, sessions and erasure requests", kV5Api},
       {6, "offers their performer declined", kV6Declined},
       {7, "one-time sign-in codes for the portal", kV7SignInCodes},
+      {8, "passkeys: signer keys, consents signed with them, users' log-in passkeys", kV8Passkeys},
   };
   return kMigrations;
 }

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "registry/internal/enum_names.h"
+#include "registry/internal/passkey_columns.h"
 #include "registry/internal/read_rows.h"
 #include "registry/internal/row_reader.h"
 #include "registry/internal/sqlite.h"
@@ -176,7 +177,23 @@ constexpr int kLastConsentVersion = 2;
 
 constexpr std::string_view kConsentColumns =
     "licence_id, disclosure_text, disclosure_sha256, terms_sha256, language, signed_at, signer, "
-    "signer_id, public_key, signature, representation, version, custodial";
+    "signer_id, public_key, signature, representation, version, custodial, "
+    "passkey_authenticator_data, passkey_client_data_json, passkey_signature";
+
+// Bytes of a passkey assertion's parts as stored (schema v8). [Units: bytes]
+constexpr size_t kMinAuthenticatorData = 37;
+constexpr size_t kMaxAssertionPart = 64 << 10;
+
+// The passkey proof of a consents row (columns first..first+2), all NULL or all set.
+std::optional<ConsentPasskeyProof> ReadConsentProof(RowReader& r, int first) {
+  if (r.IsNull(first) && r.IsNull(first + 1) && r.IsNull(first + 2)) return std::nullopt;
+  ConsentPasskeyProof p;
+  p.authenticator_data = r.Blob(first, kMinAuthenticatorData, kMaxAssertionPart);
+  const Bytes client_data = r.Blob(first + 1, 1, kMaxAssertionPart);
+  p.client_data_json.assign(client_data.begin(), client_data.end());
+  p.signature = r.Blob(first + 2, 1, kMaxAssertionPart);
+  return p;
+}
 
 Result<Consent> ReadConsent(const Statement& s) {
   RowReader r(s, "consents");
@@ -194,6 +211,8 @@ Result<Consent> ReadConsent(const Statement& s) {
   c.representation = r.Enum(10, internal::kRepresentationNames);
   c.version = r.SmallInt(11, kFirstConsentVersion, kLastConsentVersion);
   c.custodial = r.Flag(12);
+  c.passkey = ReadConsentProof(r, 13);
+  if (c.passkey) c.signature.clear();  // 64 zero bytes stand in for it (the v1 column)
   return r.Finish(std::move(c));
 }
 
@@ -247,6 +266,29 @@ void BindOptionalBlob(Statement& s, int index, const Bytes& blob) {
   } else {
     s.BindBlob(index, blob);
   }
+}
+
+// Binds a consent's passkey proof to `first`..`first`+2, or NULLs.
+void BindConsentProof(Statement& s, int first, const std::optional<ConsentPasskeyProof>& p) {
+  if (!p) {
+    for (int i = 0; i < 3; ++i) s.BindNull(first + i);
+    return;
+  }
+  s.BindBlob(first, p->authenticator_data);
+  s.BindBlob(first + 1, Bytes(p->client_data_json.begin(), p->client_data_json.end()));
+  s.BindBlob(first + 2, p->signature);
+}
+
+// Binds a signer key's passkey columns to `first`..`first`+5 (credential id, algorithm, SPKI,
+// sign count, origin, rp id), or NULLs.
+void BindSignerPasskey(Statement& s, int first, const std::optional<SignerPasskey>& p) {
+  constexpr int kColumns = 6;
+  if (!p) {
+    for (int i = 0; i < kColumns; ++i) s.BindNull(first + i);
+    return;
+  }
+  internal::BindPasskeyCredential(s, first, p->credential);
+  s.Bind(first + 4, p->origin).Bind(first + 5, p->rp_id);
 }
 
 std::string Select(std::string_view columns, std::string_view rest) {
@@ -811,8 +853,10 @@ Status Registry::InsertConsent(const Consent& c) {
     FIGURANT_ASSIGN_OR_RETURN(
         std::string text, Seal(performer_id, ConsentTextContext(c.licence_id), c.disclosure_text));
     FIGURANT_ASSIGN_OR_RETURN(
-        Statement s,
-        db_->Prepare("INSERT INTO consents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        Statement s, db_->Prepare("INSERT INTO consents (" + std::string(kConsentColumns) +
+                                  ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    const Bytes signature = c.passkey ? Bytes(kSignatureBytes, 0) : c.signature;
+    BindConsentProof(s, 14, c.passkey);
     Status r = s.Bind(1, c.licence_id)
                    .Bind(2, text)
                    .Bind(3, c.disclosure_sha256)
@@ -822,7 +866,7 @@ Status Registry::InsertConsent(const Consent& c) {
                    .Bind(7, SignerKindName(c.signer))
                    .Bind(8, c.signer_id)
                    .BindBlob(9, c.public_key)
-                   .BindBlob(10, c.signature)
+                   .BindBlob(10, signature)
                    .Bind(11, RepresentationName(c.representation))
                    .Bind(12, static_cast<int64_t>(c.version))
                    .Bind(13, static_cast<int64_t>(c.custodial))
@@ -886,7 +930,22 @@ Result<EnrolmentCode> ReadEnrolmentCode(const Statement& s) {
 
 constexpr std::string_view kSignerKeyColumns =
     "seq, signer, signer_id, performer_id, public_key, how, confirmed_by, valid_from, "
-    "revoked_from, revoked_reason, code_sha256, confirmation";
+    "revoked_from, revoked_reason, code_sha256, confirmation, passkey_credential_id, "
+    "passkey_algorithm, passkey_spki, passkey_sign_count, passkey_origin, passkey_rp_id";
+constexpr int kFirstPasskeyColumn = 12, kPasskeyColumns = 6;
+
+// The passkey of a signer_keys row (its last six columns), all NULL or all set.
+std::optional<SignerPasskey> ReadSignerPasskey(RowReader& r) {
+  bool all_null = true;
+  for (int i = 0; i < kPasskeyColumns; ++i)
+    all_null = all_null && r.IsNull(kFirstPasskeyColumn + i);
+  if (all_null) return std::nullopt;
+  SignerPasskey p;
+  p.credential = internal::ReadPasskeyCredential(r, kFirstPasskeyColumn);
+  p.origin = r.Text(kFirstPasskeyColumn + 4);
+  p.rp_id = r.Text(kFirstPasskeyColumn + 5);
+  return p;
+}
 
 Result<SignerKey> ReadSignerKey(const Statement& s) {
   RowReader r(s, "signer_keys");
@@ -903,6 +962,7 @@ Result<SignerKey> ReadSignerKey(const Statement& s) {
   k.revoked_reason = r.OptionalText(9).value_or("");
   k.code_sha256 = r.OptionalText(10).value_or("");
   k.confirmation = r.OptionalFixedBlob(11, kSignatureBytes);
+  k.passkey = ReadSignerPasskey(r);
   return r.Finish(std::move(k));
 }
 
@@ -992,8 +1052,9 @@ Result<int64_t> Registry::InsertSignerKey(const SignerKey& k) {
     FIGURANT_ASSIGN_OR_RETURN(
         Statement s,
         db_->Prepare("INSERT INTO signer_keys (signer, signer_id, performer_id, public_key, how, "
-                     "confirmed_by, valid_from, code_sha256, confirmation) VALUES "
-                     "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                     "confirmed_by, valid_from, code_sha256, confirmation, passkey_credential_id, "
+                     "passkey_algorithm, passkey_spki, passkey_sign_count, passkey_origin, "
+                     "passkey_rp_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     Status r;
     s.Bind(1, SignerKindName(k.signer))
         .Bind(2, k.signer_id)
@@ -1004,6 +1065,7 @@ Result<int64_t> Registry::InsertSignerKey(const SignerKey& k) {
         .Bind(7, k.valid_from)
         .BindOptional(8, NonEmpty(k.code_sha256));
     BindOptionalBlob(s, 9, k.confirmation);
+    BindSignerPasskey(s, 10, k.passkey);
     r = s.Run();
     AfterWrite();
     FIGURANT_RETURN_IF_ERROR(InsertError(r, "key of " + k.signer_id));
@@ -1030,6 +1092,30 @@ Status Registry::RevokeSignerKey(int64_t seq, UnixSeconds from, const std::strin
         Statement s, db_->Prepare("UPDATE signer_keys SET revoked_from = ?, revoked_reason = ? "
                                   "WHERE seq = ?"));
     Status r = s.Bind(1, from).Bind(2, reason).Bind(3, seq).Run();
+    AfterWrite();
+    return r;
+  });
+}
+
+Status Registry::SetSignerPasskeySignCount(int64_t seq, uint32_t count) {
+  return InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement q, db_->Prepare(Select(kSignerKeyColumns, "FROM signer_keys WHERE seq = ?")));
+    q.Bind(1, seq);
+    FIGURANT_ASSIGN_OR_RETURN(SignerKey k,
+                              ReadOne(q, ReadSignerKey, "enrolled key", std::to_string(seq)));
+    if (!k.passkey || k.revoked_from) {
+      return FailedPrecondition("enrolled key " + std::to_string(seq) +
+                                " is not a current passkey");
+    }
+    const uint32_t stored = k.passkey->credential.sign_count;
+    if ((count != 0 || stored != 0) && count <= stored) {
+      return FailedPrecondition("passkey sign count " + std::to_string(count) +
+                                " does not advance past " + std::to_string(stored));
+    }
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s, db_->Prepare("UPDATE signer_keys SET passkey_sign_count = ? WHERE seq = ?"));
+    Status r = s.Bind(1, int64_t{count}).Bind(2, seq).Run();
     AfterWrite();
     return r;
   });

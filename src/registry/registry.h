@@ -183,6 +183,14 @@ struct Licence {
   std::optional<Date> revoked_from;       // first day it applies (after the notice period)
 };
 
+// A consent's passkey proof (schema v8): the WebAuthn assertion as the browser returned it
+// (docs/passkeys.md). [Limits: each non-empty; authenticator_data >= 37 bytes]
+struct ConsentPasskeyProof {
+  Bytes authenticator_data;
+  std::string client_data_json;  // stored as a BLOB, byte for byte
+  Bytes signature;
+};
+
 struct Consent {
   std::string licence_id;
   // Exactly what was signed; personal data (sealed). Once the performer is erased it is empty,
@@ -194,10 +202,13 @@ struct Consent {
   UnixSeconds signed_at = 0;
   SignerKind signer = SignerKind::kPerformer;
   std::string signer_id;  // performer or estate id
-  Bytes public_key;       // Ed25519, 32 bytes
-  Bytes signature;        // Ed25519, 64 bytes
+  Bytes public_key;       // Ed25519, 32 bytes; a passkey consent: the passkey's fingerprint
+  // Ed25519, 64 bytes. Empty exactly for a passkey consent (stored as 64 zero bytes: the v1
+  // column is NOT NULL).
+  Bytes signature;
   Representation representation = Representation::kNone;
-  bool disclosure_erased = false;  // set on read, never stored
+  std::optional<ConsentPasskeyProof> passkey;  // set exactly for a consent signed with a passkey
+  bool disclosure_erased = false;              // set on read, never stored
   int version = 1;         // the consent message version signed [Limits: 1 or 2] (schema v4)
   bool custodial = false;  // signed with a key the bank held (every consent from before v4)
 };
@@ -242,6 +253,25 @@ struct EnrolmentCode {
 };
 
 // A public key a performer or estate enrolled, and its validity period (schema v4).
+// A WebAuthn credential as the registry stores it (schema v8; docs/passkeys.md "What is stored").
+struct PasskeyCredential {
+  Bytes id;                 // rawId [Limits: 16..1023 bytes]
+  int algorithm = -7;       // COSE: -7 (ES256) or -8 (EdDSA)
+  Bytes public_key_spki;    // DER SubjectPublicKeyInfo [Limits: 1..kMaxSpkiBytes bytes]
+  uint32_t sign_count = 0;  // the last sign count the bank accepted
+};
+inline constexpr size_t kMinCredentialIdBytes = 16, kMaxCredentialIdBytes = 1023;
+inline constexpr int kCoseEs256 = -7, kCoseEdDsa = -8;  // the COSE algorithms stored
+inline constexpr size_t kMaxSpkiBytes = 1024;
+
+// A passkey enrolled as a signer key: the credential and the origin and relying-party id its
+// assertions must state.
+struct SignerPasskey {
+  PasskeyCredential credential;
+  std::string origin;  // e.g. "https://bank.example" [Limits: non-empty]
+  std::string rp_id;   // e.g. "bank.example" [Limits: non-empty]
+};
+
 struct SignerKey {
   int64_t seq = 0;  // assigned by the registry
   SignerKind signer = SignerKind::kPerformer;
@@ -258,6 +288,8 @@ struct SignerKey {
   UnixSeconds valid_from = 0;
   std::optional<UnixSeconds> revoked_from;  // the first second the key no longer signs
   std::string revoked_reason;               // set exactly when revoked_from is
+  // Set for a passkey (schema v8): public_key is then SHA-256 of its public_key_spki.
+  std::optional<SignerPasskey> passkey;
 };
 
 // A union or counsel registered with the public half of its own key (schema v4).
@@ -392,6 +424,10 @@ class Registry {
   Result<int64_t> InsertSignerKey(const SignerKey& key);
   // Ends a current key's period. FailedPrecondition when it is revoked already.
   Status RevokeSignerKey(int64_t seq, UnixSeconds from, const std::string& reason);
+  // Stores the sign count of the passkey of current key `seq` after an assertion the bank
+  // accepted. FailedPrecondition when the key is not a current passkey or `count` does not
+  // advance past the stored one (unless both are 0); NotFound for no such key.
+  Status SetSignerPasskeySignCount(int64_t seq, uint32_t count);
   // The signer's keys, oldest first.
   Result<std::vector<SignerKey>> ListSignerKeys(SignerKind signer, const std::string& signer_id);
   // Every enrolled key, in enrolment order.

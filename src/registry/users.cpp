@@ -2,6 +2,7 @@
 
 #include "core/ids.h"
 #include "core/names.h"
+#include "registry/internal/passkey_columns.h"
 #include "registry/internal/read_rows.h"
 #include "registry/internal/row_reader.h"
 #include "registry/internal/sqlite.h"
@@ -30,6 +31,36 @@ constexpr std::string_view kSessionColumns =
     "token_sha256, user_id, csrf_sha256, created_at, last_seen_at";
 constexpr std::string_view kErasureColumns = "seq, performer_id, user_id, requested_at";
 constexpr std::string_view kSignInColumns = "code_sha256, user_id, issued_at, expires_at, used_at";
+// The credential's four columns follow user_id (internal::ReadPasskeyCredential's order).
+constexpr std::string_view kUserPasskeyColumns =
+    "user_id, credential_id, algorithm, spki, sign_count, created_at";
+
+Result<UserPasskey> ReadUserPasskey(const Statement& s) {
+  RowReader r(s, "user_passkeys");
+  UserPasskey p;
+  p.user_id = r.Text(0);
+  p.credential = internal::ReadPasskeyCredential(r, 1);
+  p.created_at = r.Timestamp(5);
+  return r.Finish(std::move(p));
+}
+
+Status ValidatePasskey(const UserPasskey& p) {
+  const PasskeyCredential& c = p.credential;
+  if (c.id.size() < kMinCredentialIdBytes || c.id.size() > kMaxCredentialIdBytes) {
+    return InvalidArgument("passkey of user " + p.user_id + ": credential id of " +
+                           std::to_string(c.id.size()) + " bytes, expected 16 to 1023");
+  }
+  if (c.algorithm != kCoseEs256 && c.algorithm != kCoseEdDsa) {
+    return InvalidArgument("passkey of user " + p.user_id + ": algorithm " +
+                           std::to_string(c.algorithm) + ", expected -7 (ES256) or -8 (EdDSA)");
+  }
+  if (c.public_key_spki.empty() || c.public_key_spki.size() > kMaxSpkiBytes) {
+    return InvalidArgument("passkey of user " + p.user_id + ": public key of " +
+                           std::to_string(c.public_key_spki.size()) + " bytes, expected 1 to " +
+                           std::to_string(kMaxSpkiBytes));
+  }
+  return Status::Ok();
+}
 
 Result<User> ReadUser(const Statement& s) {
   RowReader r(s, "users");
@@ -190,6 +221,58 @@ Status DeleteExpiredSessions(Registry& registry, UnixSeconds idle_before,
         Statement s, registry.database().Prepare(
                          "DELETE FROM api_sessions WHERE last_seen_at < ? OR created_at < ?"));
     return s.Bind(1, idle_before).Bind(2, created_before).Run();
+  });
+}
+
+Status InsertUserPasskey(Registry& registry, const UserPasskey& p) {
+  FIGURANT_RETURN_IF_ERROR(ValidatePasskey(p));
+  FIGURANT_RETURN_IF_ERROR(GetUser(registry, p.user_id).status());
+  return registry.InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(std::optional<UserPasskey> existing,
+                              FindUserPasskey(registry, p.credential.id));
+    if (existing) return AlreadyExists("the passkey is registered already");
+    FIGURANT_ASSIGN_OR_RETURN(Statement s,
+                              registry.database().Prepare("INSERT INTO user_passkeys (" +
+                                                          std::string(kUserPasskeyColumns) +
+                                                          ") VALUES (?, ?, ?, ?, ?, ?)"));
+    s.Bind(1, p.user_id);
+    internal::BindPasskeyCredential(s, 2, p.credential);
+    s.Bind(6, p.created_at);
+    return s.Run().WithContext("passkey of user " + p.user_id);
+  });
+}
+
+Result<std::optional<UserPasskey>> FindUserPasskey(Registry& registry, const Bytes& credential_id) {
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s, registry.database().Prepare("SELECT " + std::string(kUserPasskeyColumns) +
+                                               " FROM user_passkeys WHERE credential_id = ?"));
+  s.BindBlob(1, credential_id);
+  return internal::ReadOptional(s, ReadUserPasskey);
+}
+
+Result<std::vector<UserPasskey>> ListUserPasskeys(Registry& registry, const std::string& user_id) {
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement s,
+      registry.database().Prepare("SELECT " + std::string(kUserPasskeyColumns) +
+                                  " FROM user_passkeys WHERE user_id = ? ORDER BY rowid"));
+  s.Bind(1, user_id);
+  return internal::ReadAll(s, ReadUserPasskey);
+}
+
+Status SetUserPasskeySignCount(Registry& registry, const Bytes& credential_id, uint32_t count) {
+  return registry.InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(std::optional<UserPasskey> p,
+                              FindUserPasskey(registry, credential_id));
+    if (!p) return NotFound("no user has that passkey");
+    const uint32_t stored = p->credential.sign_count;
+    if ((count != 0 || stored != 0) && count <= stored) {
+      return FailedPrecondition("passkey sign count " + std::to_string(count) +
+                                " does not advance past " + std::to_string(stored));
+    }
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s, registry.database().Prepare(
+                         "UPDATE user_passkeys SET sign_count = ? WHERE credential_id = ?"));
+    return s.Bind(1, int64_t{count}).BindBlob(2, credential_id).Run();
   });
 }
 

@@ -84,6 +84,28 @@ Status DeleteSession(Registry& registry, const std::string& token_sha256);
 Status DeleteExpiredSessions(Registry& registry, UnixSeconds idle_before,
                              UnixSeconds created_before);
 
+// A passkey a user logs in with (schema v8, docs/registry.md "Passkeys (version 8)"). A performer
+// who enrolled a passkey as their signer key logs in with the same credential; its sign count
+// here is the last one a log-in assertion showed (the signer key keeps its own for consents).
+struct UserPasskey {
+  std::string user_id;
+  PasskeyCredential credential;
+  UnixSeconds created_at = 0;
+};
+
+// InvalidArgument for a credential outside its limits (id 16..1023 bytes, algorithm -7 or -8, SPKI
+// 1..kMaxSpkiBytes bytes); NotFound for an unknown user; AlreadyExists when the credential id is
+// stored already (for any user).
+Status InsertUserPasskey(Registry& registry, const UserPasskey& passkey);
+// nullopt when no user has a passkey with that credential id.
+Result<std::optional<UserPasskey>> FindUserPasskey(Registry& registry, const Bytes& credential_id);
+// Every passkey of the user, oldest first.
+Result<std::vector<UserPasskey>> ListUserPasskeys(Registry& registry, const std::string& user_id);
+// Stores the sign count of a log-in assertion the API accepted. NotFound for an unknown
+// credential; FailedPrecondition when `count` does not advance past the stored one (unless both
+// are 0: an authenticator that keeps no counter).
+Status SetUserPasskeySignCount(Registry& registry, const Bytes& credential_id, uint32_t count);
+
 // NotFound for an unknown user; InvalidArgument for a malformed hash or a validity that ends before
 // it starts.
 Status InsertSignInCode(Registry& registry, const SignInCode& code);

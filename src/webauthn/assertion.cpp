@@ -5,16 +5,13 @@
 #include <sodium.h>
 
 #include <memory>
-#include <nlohmann/json.hpp>
+
+#include "webauthn/internal/checks.h"
 
 namespace figurant::webauthn {
 namespace {
 
-using nlohmann::json;
-
 constexpr size_t kMinCredentialId = 16, kMaxCredentialId = 1023;
-constexpr size_t kRpIdHashBytes = 32;
-constexpr size_t kFlagsAt = 32, kSignCountAt = 33;
 
 struct PkeyFree {
   void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
@@ -64,62 +61,18 @@ bool VerifyEd25519(EVP_PKEY* key, const Bytes& message, const Bytes& signature) 
          crypto_sign_verify_detached(signature.data(), message.data(), message.size(), raw) == 0;
 }
 
-std::string Quoted(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-// Step 2: the client data is a get for this challenge at this origin.
-Status CheckClientData(const Expected& expected, const std::string& text) {
-  if (text.size() > kMaxClientDataBytes) {
-    return InvalidArgument("clientDataJSON: longer than " + std::to_string(kMaxClientDataBytes) +
-                           " bytes");
-  }
-  const json c = json::parse(text, nullptr, false);
-  if (!c.is_object()) return InvalidArgument("clientDataJSON: not a JSON object");
-  const auto member = [&](const char* name) { return c.contains(name) ? c[name] : json(); };
-  if (member("type") != "webauthn.get") {
-    return PermissionDenied("clientDataJSON.type is " + Quoted(member("type")) +
-                            ", expected \"webauthn.get\"");
-  }
-  if (member("challenge") != Base64Url(expected.challenge)) {
-    return PermissionDenied("clientDataJSON.challenge is not the expected challenge");
-  }
-  if (member("origin") != expected.origin) {
-    return PermissionDenied("clientDataJSON.origin is " + Quoted(member("origin")) +
-                            ", expected \"" + expected.origin + "\"");
-  }
-  if (c.contains("crossOrigin") && c["crossOrigin"] != false) {
-    return PermissionDenied("clientDataJSON.crossOrigin is " + Quoted(c["crossOrigin"]) +
-                            ": a cross-origin assertion is refused");
-  }
-  return Status::Ok();
-}
-
 // Steps 3 and 4: the relying party, the flags and the counter; the new counter.
 Result<Verified> CheckAuthenticatorData(const Credential& credential, const Expected& expected,
                                         const Bytes& data) {
-  if (data.size() < kAuthenticatorDataMinBytes) {
-    return InvalidArgument("authenticatorData: " + std::to_string(data.size()) +
-                           " bytes, expected at least 37");
-  }
-  const Sha256Digest rp = Sha256(expected.rp_id);
-  if (!std::equal(rp.begin(), rp.end(), data.begin())) {
-    return PermissionDenied("authenticatorData.rpIdHash is not SHA-256 of '" + expected.rp_id +
-                            "'");
-  }
   Verified v;
-  v.flags = data[kFlagsAt];
+  FIGURANT_ASSIGN_OR_RETURN(v.flags, internal::CheckRelyingPartyAndUser(expected, data));
   if ((v.flags & kFlagExtensionData) == 0 && data.size() != kAuthenticatorDataMinBytes) {
     return InvalidArgument("authenticatorData: trailing bytes without the extension-data flag");
-  }
-  if ((v.flags & kFlagUserPresent) == 0) return PermissionDenied("flag UP (user present) not set");
-  if ((v.flags & kFlagUserVerified) == 0) {
-    return PermissionDenied("flag UV (user verified) not set");
   }
   if ((v.flags & kFlagAttestedData) != 0) {
     return PermissionDenied("flag AT set: an assertion carries no attested credential data");
   }
-  for (size_t i = 0; i < 4; ++i) {
-    v.sign_count = (v.sign_count << 8) | data[kSignCountAt + i];
-  }
+  v.sign_count = internal::SignCountOf(data);
   if ((v.sign_count != 0 || credential.sign_count != 0) && v.sign_count <= credential.sign_count) {
     return PermissionDenied("sign count " + std::to_string(v.sign_count) +
                             " did not advance past " + std::to_string(credential.sign_count) +
@@ -154,7 +107,8 @@ Result<Verified> VerifyAssertion(const Credential& credential, const Expected& e
   if (assertion.credential_id != credential.id) {
     return PermissionDenied("the assertion is by another credential");
   }
-  FIGURANT_RETURN_IF_ERROR(CheckClientData(expected, assertion.client_data_json));
+  FIGURANT_RETURN_IF_ERROR(
+      internal::CheckClientData(expected, assertion.client_data_json, "webauthn.get"));
   FIGURANT_ASSIGN_OR_RETURN(
       const Verified v, CheckAuthenticatorData(credential, expected, assertion.authenticator_data));
   FIGURANT_ASSIGN_OR_RETURN(const Pkey key,
@@ -179,6 +133,24 @@ std::string Base64Url(const Bytes& bytes) {
   sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), kVariant);
   out.resize(std::char_traits<char>::length(out.c_str()));
   return out;
+}
+
+Result<Bytes> FromBase64Url(std::string_view text) {
+  constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  Bytes out(text.size() * 3 / 4 + 1);
+  size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &len, &end,
+                        kVariant) != 0 ||
+      end != text.data() + text.size()) {
+    return InvalidArgument("not base64url without padding (RFC 4648 section 5)");
+  }
+  out.resize(len);
+  return out;
+}
+
+Sha256Digest Fingerprint(const Bytes& public_key_spki) {
+  return Sha256(public_key_spki.data(), public_key_spki.size());
 }
 
 }  // namespace figurant::webauthn

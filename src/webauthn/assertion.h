@@ -72,5 +72,21 @@ Result<Verified> VerifyAssertion(const Credential& credential, const Expected& e
 
 // base64url without padding (RFC 4648 §5), as clientDataJSON carries the challenge.
 std::string Base64Url(const Bytes& bytes);
+// The bytes of base64url text without padding (the inverse of Base64Url). InvalidArgument for
+// any other character, padding or a length no encoding has. Safe for untrusted input.
+Result<Bytes> FromBase64Url(std::string_view text);
+
+// A credential's fingerprint: SHA-256 of its public key's SubjectPublicKeyInfo DER. A passkey
+// enrolled as a signer key is known by it wherever a 32-byte key identifies a signer's key
+// (docs/passkeys.md, docs/keys.md "Passkeys").
+Sha256Digest Fingerprint(const Bytes& public_key_spki);
+
+// A credential with the relying party it was registered for: the origin and relying-party id
+// every assertion of it must state (a passkey's key_enrolled ledger entry carries them).
+struct Passkey {
+  Credential credential;
+  std::string origin;  // e.g. "https://bank.example"
+  std::string rp_id;   // e.g. "bank.example"
+};
 
 }  // namespace figurant::webauthn

@@ -23,6 +23,10 @@ Result<consent::ConsentRecord> RecordOf(const registry::Licence& licence,
   rec.public_key = row.public_key;
   rec.signature = row.signature;
   rec.representation = ToConsent(row.representation);
+  if (row.passkey) {
+    rec.passkey = consent::PasskeyProof{row.passkey->authenticator_data,
+                                        row.passkey->client_data_json, row.passkey->signature};
+  }
   return rec;
 }
 
@@ -40,6 +44,11 @@ registry::Consent RowOf(const consent::ConsentRecord& record) {
   row.public_key = record.public_key;
   row.signature = record.signature;
   row.representation = ToRegistry(record.representation);
+  if (record.passkey) {
+    row.passkey =
+        registry::ConsentPasskeyProof{record.passkey->authenticator_data,
+                                      record.passkey->client_data_json, record.passkey->signature};
+  }
   return row;
 }
 
@@ -57,7 +66,27 @@ ledger::SignedConsent LedgerConsentOf(const consent::ConsentRecord& record, bool
   c.representation = record.representation;
   c.version = record.version;
   c.custodial = custodial;
+  c.passkey = record.passkey;
   return c;
+}
+
+webauthn::Passkey PasskeyOf(const registry::SignerPasskey& stored) {
+  webauthn::Passkey p;
+  p.credential.algorithm = static_cast<webauthn::Algorithm>(stored.credential.algorithm);
+  p.credential.id = stored.credential.id;
+  p.credential.public_key_spki = stored.credential.public_key_spki;
+  p.credential.sign_count = stored.credential.sign_count;
+  p.origin = stored.origin;
+  p.rp_id = stored.rp_id;
+  return p;
+}
+
+registry::SignerPasskey RowOf(const webauthn::Passkey& passkey) {
+  return {RowOf(passkey.credential), passkey.origin, passkey.rp_id};
+}
+
+registry::PasskeyCredential RowOf(const webauthn::Credential& c) {
+  return {c.id, static_cast<int>(c.algorithm), c.public_key_spki, c.sign_count};
 }
 
 Result<consent::Language> LanguageOf(std::string_view code, std::string_view where) {

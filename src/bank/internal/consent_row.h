@@ -15,6 +15,7 @@
 #include "core/status.h"
 #include "ledger/payloads.h"
 #include "registry/registry.h"
+#include "webauthn/assertion.h"
 
 namespace figurant::bank::internal {
 
@@ -30,6 +31,13 @@ registry::Consent RowOf(const consent::ConsentRecord& record);
 
 // The consent record as a licence_signed ledger entry carries it (no disclosure text, no parties).
 ledger::SignedConsent LedgerConsentOf(const consent::ConsentRecord& record, bool custodial);
+
+// A passkey signer key's columns (registry::SignerPasskey) and what webauthn/ and the ledger
+// reason about (webauthn::Passkey). The stored algorithm is -7 or -8 (the registry reads nothing
+// else).
+webauthn::Passkey PasskeyOf(const registry::SignerPasskey& stored);
+registry::SignerPasskey RowOf(const webauthn::Passkey& passkey);
+registry::PasskeyCredential RowOf(const webauthn::Credential& credential);
 
 // A stored language code ("en", "fr") as consent::Language; DataLoss naming `where` otherwise.
 Result<consent::Language> LanguageOf(std::string_view code, std::string_view where);

@@ -131,6 +131,23 @@ Bytes RowReader::OptionalFixedBlob(int column, size_t size) {
   return FixedBlob(column, size);
 }
 
+Bytes RowReader::Blob(int column, size_t min, size_t max) {
+  Bytes b = row_.Blob(column);
+  if (Type(column) != SQLITE_BLOB || b.size() < min || b.size() > max) {
+    Fail(column, "a BLOB of " + std::to_string(min) + " to " + std::to_string(max) + " bytes");
+  }
+  return b;
+}
+
+int64_t RowReader::Integer(int column, int64_t min, int64_t max) {
+  const int64_t v = row_.Int(column);
+  if (Type(column) != SQLITE_INTEGER || v < min || v > max) {
+    Fail(column, "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+    return min;
+  }
+  return v;
+}
+
 std::optional<FrameRate> RowReader::OptionalFrameRate(int column) {
   if (Type(column) == SQLITE_NULL) return std::nullopt;
   const std::string text = row_.Text(column);

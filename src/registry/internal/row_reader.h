@@ -65,6 +65,12 @@ class RowReader {
   Bytes FixedBlob(int column, size_t size);
   // As FixedBlob, or NULL (read as no bytes) where the column may hold nothing.
   Bytes OptionalFixedBlob(int column, size_t size);
+  // BLOB of `min` to `max` bytes (passkey credential ids, keys and assertions).
+  Bytes Blob(int column, size_t min, size_t max);
+  // INTEGER in [min, max] (64-bit: a passkey's sign count).
+  int64_t Integer(int column, int64_t min, int64_t max);
+  // Whether the stored value is NULL (for groups of columns that are all set or all NULL).
+  bool IsNull(int column) const { return Type(column) == SQLITE_NULL; }
   // TEXT holding a standard frame rate's exact text ("24/1", "24000/1001"), or NULL.
   std::optional<FrameRate> OptionalFrameRate(int column);
   // TEXT of exactly `digits` lowercase hexadecimal digits (SHA-256 hashes).
