@@ -111,10 +111,52 @@ export class TestBank {
     return device;
   }
 
+  /** A party's key file made as on their own device (`figurant key new`, sealed with
+   *  PARTY_PASSPHRASE) in the test's folder: its path (the public half is PATH.pub). */
+  newKeyFile(tag) {
+    const keyFile = path.join(this.dir, `${tag}-${crypto.randomUUID()}.key`);
+    this.json(['key', 'new', '--out', keyFile], { FIGURANT_KEY_PASSPHRASE: PARTY_PASSPHRASE });
+    return keyFile;
+  }
+
+  /** A performer's own device with a key file (newKeyFile) enrolled with a one-time code, and a
+   *  user for them with that key: {user, keyFile}. The user signs in with signInCode; the key
+   *  file signs licences (signOnDevice). */
+  addPerformerWithKeyFile(performer) {
+    const keyFile = this.newKeyFile('performer');
+    this.json(['performer', 'enrol', '--code', this.invite(performer),
+               '--public-key-file', `${keyFile}.pub`]);
+    const user = this.json(['user', 'add', '--role', 'performer', '--performer', performer,
+                            '--public-key-file', `${keyFile}.pub`]).id;
+    return { user, keyFile };
+  }
+
+  /** Signs `licence` on the performer's device as tests/cli_device.h does: the bank's offer, `key
+   *  sign` with `keyFile` (answering its confirmation in the offer's language), `licence sign
+   *  --signature`. */
+  signOnDevice(keyFile, licence) {
+    const offer = path.join(this.dir, `offer-${licence}.json`);
+    const signature = path.join(this.dir, `signature-${licence}.json`);
+    this.json(['licence', 'offer', licence, '--out', offer]);
+    const word = JSON.parse(fs.readFileSync(offer, 'utf8')).language === 'fr' ? 'signer' : 'sign';
+    const r = runFigurant(['key', 'sign', offer, '--key', keyFile, '--out', signature], {
+      now: this.now, env: { FIGURANT_KEY_PASSPHRASE: PARTY_PASSPHRASE }, input: `${word}\n`,
+    });
+    if (r.code !== 0) throw new Error(`figurant key sign exited ${r.code}: ${r.err.trim()}`);
+    this.json(['licence', 'sign', licence, '--signature', signature]);
+  }
+
+  /** A union (a representative of kind union, its key on its own device): {id, keyFile}. */
+  addUnion(name) {
+    const keyFile = this.newKeyFile('union');
+    const id = this.json(['representative', 'add', '--kind', 'union', '--name', name,
+                          '--public-key-file', `${keyFile}.pub`]).id;
+    return { id, keyFile };
+  }
+
   /** A studio with its own key file (sealed with PARTY_PASSPHRASE): {id, keyFile}. */
   addStudio(name) {
-    const keyFile = path.join(this.dir, `studio-${crypto.randomUUID()}.key`);
-    this.json(['key', 'new', '--out', keyFile], { FIGURANT_KEY_PASSPHRASE: PARTY_PASSPHRASE });
+    const keyFile = this.newKeyFile('studio');
     const id = this.json(['studio', 'add', '--name', name,
                           '--public-key-file', `${keyFile}.pub`]).id;
     return { id, keyFile };

@@ -35,6 +35,7 @@ export class RequestRecorder {
       });
     });
     cdp.on('Network.responseReceived', (e) => {
+      if (e.response.url.startsWith('data:')) return;  // inline, not from any host
       r.responses.set(e.requestId, { url: e.response.url, status: e.response.status, bytes: 0 });
     });
     cdp.on('Network.loadingFinished', (e) => {

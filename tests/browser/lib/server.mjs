@@ -61,6 +61,20 @@ export async function startServer(bank, { now, args = [] } = {}) {
   };
 }
 
+const post = (server, p, body) => fetch(`${server.origin}${p}`, {
+  method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+});
+
+// A log-in reply's session: its cookie and CSRF token; throws naming `who` when refused.
+async function sessionOf(r, who) {
+  if (r.status !== 200) throw new Error(`log-in with ${who}: ${r.status} ${await r.text()}`);
+  const name = '__Host-figurant_session';
+  const cookies = r.headers.get('set-cookie') ?? '';
+  const value = cookies.match(/__Host-figurant_session=([^;,\s]+)/)?.[1];
+  if (!value) throw new Error(`log-in with ${who}: no ${name} cookie`);
+  return { cookie: { name, value }, csrf: (await r.json()).csrf_token };
+}
+
 /**
  * Logs `device` ({user, sign} from figurant.mjs newDevice) in through the API as a device does
  * (docs/api.md, "Logging in"). Resolves to {cookie: {name, value}, csrf}: the session cookie (as
@@ -68,34 +82,31 @@ export async function startServer(bank, { now, args = [] } = {}) {
  * body of a refusal.
  */
 export async function apiLogIn(server, device) {
-  const post = (p, body) => fetch(`${server.origin}${p}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  const c = await post('/api/v1/login/challenge', { user: device.user });
+  const c = await post(server, '/api/v1/login/challenge', { user: device.user });
   if (c.status !== 200) throw new Error(`log-in challenge: ${c.status} ${await c.text()}`);
   const { challenge } = await c.json();
   const message = `figurant-login-v1\nchallenge:${challenge}\nuser:${device.user}\n` +
                   `origin:${server.origin}\n`;
-  const r = await post('/api/v1/login',
+  const r = await post(server, '/api/v1/login',
                        { user: device.user, challenge, signature: device.sign(message) });
-  if (r.status !== 200) throw new Error(`log-in of ${device.user}: ${r.status} ${await r.text()}`);
-  const name = '__Host-figurant_session';
-  const cookies = r.headers.get('set-cookie') ?? '';
-  const value = cookies.match(/__Host-figurant_session=([^;,\s]+)/)?.[1];
-  if (!value) throw new Error(`log-in of ${device.user}: no ${name} cookie`);
-  return { cookie: { name, value }, csrf: (await r.json()).csrf_token };
+  return sessionOf(r, device.user);
 }
 
 /**
- * Logs `device` in through the API (apiLogIn) and gives `page` the session, as the portal's own
- * log-in would leave the browser: the HttpOnly session cookie and the script-readable CSRF cookie
- * (docs/api.md, "Sessions" and "CSRF"), both host-only, Secure, SameSite=Strict, on
- * `server.origin`. Resolves to the apiLogIn result.
+ * Logs in through the API with a one-time sign-in code (docs/api.md, "Sign-in codes"; TestBank
+ * signInCode). Resolves as apiLogIn does.
  */
-export async function signInPage(page, server, device) {
-  const session = await apiLogIn(server, device);
+export async function apiLogInWithCode(server, code) {
+  return sessionOf(await post(server, '/api/v1/login/code', { code }), 'the sign-in code');
+}
+
+/**
+ * Gives `page` a session from apiLogIn or apiLogInWithCode, as the portal's own log-in leaves the
+ * browser: the HttpOnly session cookie and the script-readable CSRF cookie (docs/api.md,
+ * "Sessions" and "CSRF"), both host-only, Secure, SameSite=Strict, on `server.origin`.
+ */
+export async function signInPage(page, server, session) {
   const cookie = { url: server.origin, path: '/', secure: true, sameSite: 'Strict' };
   await page.setCookie({ ...cookie, ...session.cookie, httpOnly: true },
                        { ...cookie, name: '__Host-figurant_csrf', value: session.csrf });
-  return session;
 }
