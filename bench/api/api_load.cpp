@@ -22,6 +22,7 @@
 #include "api_harness.h"
 #include "load_bank.h"
 #include "load_check.h"
+#include "load_common.h"
 #include "load_mix.h"
 
 namespace figurant::bench {
@@ -32,8 +33,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 // The target for reads on the project's two-core machine. [Units: ms]
 constexpr double kReadP99TargetMs = 100;
-// By default one client in ten is the studio's (reading its production's usage).
-constexpr int kClientsPerStudioClient = 10;
 // Error messages the summary keeps (the first ones).
 constexpr size_t kErrorSamples = 20;
 
@@ -71,11 +70,7 @@ Result<std::set<WriteKind>> ParseWrites(const std::vector<std::string>& names) {
 }
 
 // Everything the run needs: the bank and its users, the server, and each client's session.
-struct Setup {
-  std::unique_ptr<testing::TempDir> dir;
-  std::unique_ptr<testing::RenderBank> render_bank;
-  LoadBank bank;
-  std::unique_ptr<testing::ServeProcess> server;
+struct Setup : ServedLoadBank {
   std::vector<ClientSetup> clients;
 };
 
@@ -93,17 +88,6 @@ Result<std::vector<std::string>> Presign(const testing::RenderBank& rb, const Lo
     out.push_back(draft["id"]);
   }
   return out;
-}
-
-Result<testing::ApiSession> LogIn(const testing::ServeProcess& server,
-                                  const testing::Device& device) {
-  testing::ApiReply failure;
-  auto s = testing::ApiClient(server.port()).LogIn(device, server.origin(), &failure);
-  if (!s) {
-    return Internal("log-in of " + device.user + " refused: " + std::to_string(failure.status) +
-                    " " + failure.body);
-  }
-  return *s;
 }
 
 // One session per client: studio clients first, then performer clients dealt round the
@@ -140,17 +124,7 @@ Status LogInClients(const LoadOptions& o, Setup& s) {
 }
 
 Status MakeSetup(const LoadOptions& o, Setup& s) {
-  FIGURANT_RETURN_IF_ERROR(InitCrypto());
-  s.dir = std::make_unique<testing::TempDir>("api-load");
-  s.render_bank = std::make_unique<testing::RenderBank>(s.dir->path());
-  if (::testing::UnitTest::GetInstance()->ad_hoc_test_result().Failed()) {
-    return Internal("the render bank could not be made (see above)");
-  }
-  FIGURANT_ASSIGN_OR_RETURN(s.bank, MakeLoadBank(*s.render_bank, o.performers));
-  std::vector<std::string> args = {"--login-burst", "100000", "--login-per-minute", "100000"};
-  args.insert(args.end(), o.serve_args.begin(), o.serve_args.end());
-  s.server = std::make_unique<testing::ServeProcess>(s.bank.bank, kLoadNow, args);
-  if (!s.server->ok()) return Internal("figurant serve did not start: " + s.server->error());
+  FIGURANT_RETURN_IF_ERROR(ServeLoadBank("api-load", o.performers, o.serve_args, s));
   return LogInClients(o, s);
 }
 
@@ -197,23 +171,6 @@ MixRun RunMix(const LoadOptions& o, const Setup& s, const MixOptions& mix_in) {
   stop = true;
   render.join();
   return out;
-}
-
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  const size_t k = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
-  std::nth_element(v.begin(), v.begin() + static_cast<ptrdiff_t>(k), v.end());
-  return v[k];
-}
-
-json LatencyJson(std::vector<double> v, int64_t errors) {
-  const double max = v.empty() ? 0 : *std::max_element(v.begin(), v.end());
-  return {{"count", v.size()},
-          {"errors", errors},
-          {"p50_ms", Percentile(v, 0.50)},
-          {"p95_ms", Percentile(v, 0.95)},
-          {"p99_ms", Percentile(v, 0.99)},
-          {"max_ms", max}};
 }
 
 // The summary: per kind and for all reads and all writes together, the errors and the check.
@@ -274,16 +231,9 @@ void PrintTable(const json& s) {
   std::cout << "api_load: " << s["clients"] << " clients, " << s["seconds"].get<double>() << " s, "
             << s["requests"] << " requests (" << s["requests_per_second"].get<double>() << "/s), "
             << s["renders"] << " CLI renders\n\n";
-  std::cout << std::left << std::setw(20) << "kind" << std::right << std::setw(9) << "count"
-            << std::setw(8) << "errors" << std::setw(10) << "p50 ms" << std::setw(10) << "p95 ms"
-            << std::setw(10) << "p99 ms" << std::setw(10) << "max ms" << '\n';
-  auto row = [](const std::string& name, const json& k) {
-    std::cout << std::left << std::setw(20) << name << std::right << std::setw(9)
-              << k["count"].get<int64_t>() << std::setw(8) << k["errors"].get<int64_t>()
-              << std::setw(10) << k["p50_ms"].get<double>() << std::setw(10)
-              << k["p95_ms"].get<double>() << std::setw(10) << k["p99_ms"].get<double>()
-              << std::setw(10) << k["max_ms"].get<double>() << '\n';
-  };
+  constexpr int kNameWidth = 20;
+  PrintLatencyHeader("kind", kNameWidth);
+  auto row = [](const std::string& name, const json& k) { PrintLatencyRow(name, k, kNameWidth); };
   for (const auto& [kind, k] : s["kinds"].items()) row(kind, k);
   row("ALL READS", s["reads"]);
   row("ALL WRITES", s["writes"]);

@@ -8,6 +8,7 @@
 #include "consent/offer.h"
 #include "consent/statement.h"
 #include "core/clock.h"
+#include "load_common.h"
 
 namespace figurant::bench {
 
@@ -198,16 +199,6 @@ class PerformerClient {
   Step step_ = Step::kNone;
 };
 
-// A pause of `mean_ms` on average (exponentially distributed, as independent users' are), ending
-// at the deadline at the latest.
-void Think(const MixOptions& o, std::mt19937& rng) {
-  if (o.think_ms <= 0) return;
-  const double ms = std::exponential_distribution<double>(1.0 / o.think_ms)(rng);
-  const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                        std::chrono::duration<double, std::milli>(ms));
-  std::this_thread::sleep_until(std::min(until, o.deadline));
-}
-
 }  // namespace
 
 std::string_view WriteKindName(WriteKind kind) {
@@ -240,7 +231,7 @@ ClientReport RunClient(const ClientSetup& setup, const MixOptions& options,
     const std::string usage = "/api/v1/productions/" + setup.bank->render_production + "/usage";
     while (!c.Done()) {
       c.Send("usage", "GET", usage, setup.session, 200);
-      Think(options, rng);
+      Think(options.think_ms, options.deadline, rng);
     }
     return report;
   }
@@ -251,7 +242,7 @@ ClientReport RunClient(const ClientSetup& setup, const MixOptions& options,
     } else {
       client.Read(rng);
     }
-    Think(options, rng);
+    Think(options.think_ms, options.deadline, rng);
   }
   return report;
 }
