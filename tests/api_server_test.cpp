@@ -26,6 +26,7 @@
 #include "core/clock.h"
 #include "core/file.h"
 #include "ledger/appearances.h"
+#include "webauthn/test_authenticator.h"
 
 namespace figurant::testing {
 namespace {
@@ -1485,6 +1486,103 @@ TEST_F(ApiServerTest, ASignInCodeExpires) {
       ApiClient(in_time.port()).Send("POST", "/api/v1/login/code", std::nullopt, body);
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.Json()["role"], "union");
+}
+
+}  // namespace
+}  // namespace figurant::testing
+
+namespace figurant::testing {
+namespace {
+
+using webauthn::testonly::Authenticator;
+
+std::string B64(const Bytes& b) { return webauthn::testonly::Base64UrlByOpenSsl(b); }
+std::string B64(const std::string& s) { return B64(Bytes(s.begin(), s.end())); }
+Bytes Unb64(const json& j) { return webauthn::FromBase64Url(j.get<std::string>()).value(); }
+
+// docs/api.md, "Passkeys", over HTTP with a software authenticator: a performer enrols a passkey
+// with their code and is logged in, logs in again with it (the challenge used once, the sign count
+// advancing), and signs their draft over its consent's challenge; the ledger then re-verifies the
+// passkey signature from an export alone.
+TEST_F(ApiServerTest, APasskeyEnrolsLogsInAndSignsAConsent) {
+  const auto party = MakeParty("P", "SP");
+  const std::string code = Json({"performer", "invite", party.at("performer")})["code"];
+  ServeProcess server(bank_, kNow, {"--login-burst", "100", "--login-per-minute", "100"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const Authenticator device(webauthn::Algorithm::kEs256, 0xC1);
+  Authenticator::Options o;
+  o.origin = server.origin();
+  o.rp_id = "localhost";
+
+  const ApiReply options = client.Send("POST", "/api/v1/enrolment/passkey/options", std::nullopt,
+                                       json{{"code", code}}.dump());
+  ASSERT_EQ(options.status, 200) << options.body;
+  EXPECT_EQ(options.Json()["rp"]["id"], "localhost");
+  Authenticator::Options create = Authenticator::RegisterOptions();
+  create.origin = o.origin;
+  create.rp_id = o.rp_id;
+  const webauthn::Registration r = device.Register(Unb64(options.Json()["challenge"]), create);
+  const json enrol = {{"code", code},
+                      {"challenge", options.Json()["challenge"]},
+                      {"credential",
+                       {{"id", B64(r.raw_id)},
+                        {"public_key", B64(r.public_key_spki)},
+                        {"algorithm", r.algorithm},
+                        {"authenticator_data", B64(r.authenticator_data)},
+                        {"client_data_json", B64(r.client_data_json)}}}};
+  const ApiReply enrolled =
+      client.Send("POST", "/api/v1/enrolment/passkey", std::nullopt, enrol.dump());
+  ASSERT_EQ(enrolled.status, 200) << enrolled.body;
+  EXPECT_EQ(enrolled.Json()["subject"], party.at("performer"));
+  EXPECT_EQ(client.Send("POST", "/api/v1/enrolment/passkey", std::nullopt, enrol.dump()).status,
+            403)
+      << "an enrolment challenge is used once";
+
+  auto log_in = [&](uint32_t count) {
+    const ApiReply opts = client.Send("POST", "/api/v1/login/passkey/options", std::nullopt, "{}");
+    Authenticator::Options get = o;
+    get.count = count;
+    const webauthn::Assertion a = device.Sign(Unb64(opts.Json()["challenge"]), get);
+    return client.Send("POST", "/api/v1/login/passkey", std::nullopt,
+                       json{{"challenge", opts.Json()["challenge"]},
+                            {"credential_id", B64(a.credential_id)},
+                            {"authenticator_data", B64(a.authenticator_data)},
+                            {"client_data_json", B64(a.client_data_json)},
+                            {"signature", B64(a.signature)}}
+                           .dump());
+  };
+  const ApiReply in = log_in(5);
+  ASSERT_EQ(in.status, 200) << in.body;
+  EXPECT_EQ(log_in(5).status, 401) << "a sign count that does not advance: a cloned passkey?";
+  const std::string cookie = in.headers.at("Set-Cookie");
+  const ApiSession session{cookie.substr(0, cookie.find(';')), in.Json()["csrf_token"]};
+
+  const std::string base =
+      "/api/v1/performers/" + party.at("performer") + "/licences/" + party.at("licence");
+  const ApiReply ask =
+      client.Send("POST", base + "/passkey-request", session, R"({"representation": "union"})");
+  ASSERT_EQ(ask.status, 200) << ask.body;
+  Authenticator::Options get = o;
+  get.count = 6;
+  const webauthn::Assertion a = device.Sign(Unb64(ask.Json()["challenge"]), get);
+  json sign = {{"signed_at", ask.Json()["signed_at"]},
+               {"representation", "union"},
+               {"credential_id", B64(a.credential_id)},
+               {"authenticator_data", B64(a.authenticator_data)},
+               {"client_data_json", B64(a.client_data_json)},
+               {"signature", B64(a.signature)}};
+  json wrong = sign;
+  wrong["representation"] = "none";  // another consent message: another challenge
+  EXPECT_EQ(client.Send("POST", base + "/sign-passkey", session, wrong.dump()).status, 403);
+  const ApiReply signed_reply = client.Send("POST", base + "/sign-passkey", session, sign.dump());
+  ASSERT_EQ(signed_reply.status, 200) << signed_reply.body;
+  EXPECT_EQ(signed_reply.Json()["state"], "active");
+
+  const std::string exported = (dir_->path() / "passkey-export.log").string();
+  ASSERT_EQ(Run({"ledger", "export", exported}).exit_code, 0);
+  const json verified = Json({"ledger", "verify", exported});
+  EXPECT_GE(verified["consents"]["passkey_verified"].get<int>(), 1) << verified.dump();
 }
 
 }  // namespace
