@@ -47,7 +47,9 @@ nlohmann::json Navigation(const api::Principal& who, const nlohmann::json& t) {
       links = {{"/studio", "nav_studio"}, {"/studio/offers/new", "nav_new_offer"}};
       break;
     case UserRole::kUnion:
-      links = {{"/audit", "nav_audit"}, {"/audit/members", "nav_members"}};
+      links = {{"/audit", "nav_audit"},
+               {"/audit/members", "nav_members"},
+               {"/audit/strikes", "nav_strikes"}};
       break;
     case UserRole::kOperator:
       links = {{"/operator", "nav_operator"}};
