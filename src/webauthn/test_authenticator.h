@@ -101,7 +101,7 @@ class Authenticator {
 
   // A registration (attestation "none"): options default to type webauthn.create and flags
   // UP|UV|AT; the attested credential data is a zero AAGUID, the id and a stand-in COSE key.
-  Registration Register(const Bytes& challenge, Options o) const {
+  Registration Register(const Bytes& challenge, const Options& o) const {
     Registration r;
     r.raw_id = id_;
     r.public_key_spki = Spki();
