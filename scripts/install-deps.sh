@@ -9,7 +9,7 @@ PACKAGES="
   clang clang-format clang-tidy libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev sqlite3 libsodium-dev libssl-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
-  libcpp-httplib-dev libpqxx-dev postgresql
+  libcpp-httplib-dev libkainjow-mustache-dev libpqxx-dev postgresql
   libassimp-dev assimp-testmodels libmeshoptimizer-dev
   libembree-dev libtbb-dev libopenexr-dev libpng-dev libstb-dev
   librecast-dev

@@ -70,6 +70,8 @@ class ApiServerTest : public ::testing::Test {
     devices_["union"] = AddUser({"--role", "union", "--union", union_id});
     other_performer_ = AddPerformerUser(other_["performer"]);
     own_["union"] = union_id;
+    own_["user"] = devices_["studio"].user;
+    other_["user"] = "usr_0000000000000000";
     const std::string union_v_key = (dir_->path() / "union_v.key").string();
     Json({"key", "new", "--out", union_v_key}, WithPartyPassphrase());
     other_["union"] = Json({"representative", "add", "--kind", "union", "--name", "Union V",
@@ -1424,6 +1426,65 @@ TEST_F(ApiServerTest, AnErasedDoubleAnswersAsAMissingOne) {
   ASSERT_EQ(doubles.size(), 1u) << doubles.dump();
   EXPECT_EQ(doubles[0]["status"], "erased");
   EXPECT_TRUE(doubles[0]["mesh"].is_null()) << doubles.dump();
+}
+
+}  // namespace
+}  // namespace figurant::testing
+
+namespace figurant::testing {
+namespace {
+
+// docs/api.md, "Sign-in codes": an operator's code signs its user in once, before it expires, and
+// the session is that user's; the CSRF cookie carries the session's token.
+TEST_F(ApiServerTest, ASignInCodeSignsItsUserInOnce) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto op = client.LogIn(devices_["operator"], server.origin());
+  ASSERT_TRUE(op);
+  const std::string path = "/api/v1/users/" + devices_["studio"].user + "/sign-in-code";
+  const ApiReply issued = client.Send("POST", path, op, "{}");
+  ASSERT_EQ(issued.status, 201) << issued.body;
+  const std::string code = issued.Json()["code"];
+  EXPECT_EQ(issued.Json()["expires_at"], "2026-06-02T12:00:00Z") << "24 hours from kNow";
+
+  const std::string body = json{{"code", code}}.dump();
+  const ApiReply in = client.Send("POST", "/api/v1/login/code", std::nullopt, body);
+  ASSERT_EQ(in.status, 200) << in.body;
+  EXPECT_EQ(in.Json()["user"], devices_["studio"].user);
+  EXPECT_EQ(in.Json()["role"], "studio");
+  const std::string cookie = in.headers.at("Set-Cookie");
+  const ApiSession session{cookie.substr(0, cookie.find(';')), in.Json()["csrf_token"]};
+  EXPECT_EQ(client.Send("GET", "/api/v1/session", session).Json()["user"], devices_["studio"].user);
+
+  const ApiReply again = client.Send("POST", "/api/v1/login/code", std::nullopt, body);
+  EXPECT_EQ(again.status, 401) << "a code signs in once: " << again.body;
+  const ApiReply typo = client.Send("POST", "/api/v1/login/code", std::nullopt,
+                                    R"({"code": "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"})");
+  EXPECT_EQ(typo.status, 401);
+  EXPECT_EQ(typo.Json()["error"]["message"], again.Json()["error"]["message"])
+      << "an unknown code answers exactly as a used one";
+  const auto studio = client.LogIn(devices_["studio"], server.origin());
+  ASSERT_TRUE(studio);
+  EXPECT_EQ(client.Send("POST", path, studio, "{}").status, 404) << "users are the operator's";
+}
+
+TEST_F(ApiServerTest, ASignInCodeExpires) {
+  const json issued = Json({"user", "sign-in-code", devices_["union"].user, "--hours", "2"});
+  ASSERT_TRUE(issued.contains("code")) << issued;
+  const std::string body = json{{"code", issued["code"]}}.dump();
+  {
+    ServeProcess late(bank_, "2026-06-01T14:00:00Z");  // kNow + 2 h: the first second it is not
+    ASSERT_TRUE(late.ok()) << late.error();
+    EXPECT_EQ(ApiClient(late.port()).Send("POST", "/api/v1/login/code", std::nullopt, body).status,
+              401);
+  }
+  ServeProcess in_time(bank_, "2026-06-01T13:59:59Z");
+  ASSERT_TRUE(in_time.ok()) << in_time.error();
+  const ApiReply r =
+      ApiClient(in_time.port()).Send("POST", "/api/v1/login/code", std::nullopt, body);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["role"], "union");
 }
 
 }  // namespace

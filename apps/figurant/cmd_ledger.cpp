@@ -211,15 +211,7 @@ Result<std::pair<json, std::string>> ConsentsOf(const VerifyInput& in) {
   auto audit = ledger::AuditConsents(in.bytes, in.key);
   if (!audit.ok()) return DataLoss(in.path + ": " + audit.status().message());
   const ledger::ConsentAuditReport& r = *audit;
-  json j = {{"signed", r.consents},
-            {"verified", r.verified},
-            {"passkey_verified", r.passkey_verified},
-            {std::string(ledger::kCustodialSignature), r.custodial},
-            {"custodial_licences", r.custodial_licences},
-            {"keys_enrolled", r.keys_enrolled},
-            {"keys_revoked", r.keys_revoked},
-            {"keys_replaced", r.keys_replaced},
-            {"statements", r.statements}};
+  json j = api::ConsentAuditJson(r);
   std::string text = "\nconsents: " + std::to_string(r.consents) + " signed, " +
                      std::to_string(r.verified) +
                      " re-verified under the key the signer had enrolled then (" +

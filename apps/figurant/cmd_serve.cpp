@@ -8,7 +8,9 @@
 
 #include "api/principal.h"
 #include "api/server.h"
+#include "api/sign_in.h"
 #include "cli.h"
+#include "portal/site.h"
 #include "registry/users.h"
 
 namespace figurant::cli {
@@ -67,6 +69,7 @@ Status Serve(Context& ctx, const ServeArgs& a) {
   o.origin = a.origin;
   o.login_limit = {a.login_burst, a.login_per_minute};
   o.threads = a.threads;
+  o.site = &portal::Site();
   FIGURANT_ASSIGN_OR_RETURN(auto bank, ctx.OpenBank());
   FIGURANT_ASSIGN_OR_RETURN(auto server, api::Server::Start(std::move(bank), o));
   std::thread waiter = StopOnSignal(*server);
@@ -126,6 +129,32 @@ Result<registry::User> AddUser(Context& ctx, const UserArgs& a) {
 
 using api::UserJson;
 
+// user sign-in-code USER [--hours N]: a one-time code the user types on the portal's log-in page.
+void RegisterSignInCode(CLI::App& user, Context& ctx) {
+  struct Args {
+    std::string user;
+    int hours = api::kDefaultSignInCodeSeconds / 3600;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* cmd = user.add_subcommand(
+      "sign-in-code", "A one-time code that signs USER in to the portal once (shown once)");
+  cmd->add_option("USER", a->user, "The user (usr_...)")->required();
+  cmd->add_option("--hours", a->hours, "How long the code is valid (default 24, at most 720)")
+      ->check(CLI::Range(1, static_cast<int>(api::kMaxSignInCodeSeconds / 3600)));
+  cmd->callback([&ctx, a] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto issued =
+        api::IssueSignInCode((*bank)->registry(), *ctx.clock, a->user, int64_t{a->hours} * 3600);
+    if (!ctx.Check(issued.status())) return;
+    ctx.Emit({{"user", a->user},
+              {"code", issued->code},
+              {"expires_at", FormatTimestamp(issued->expires_at)}},
+             issued->code + "  (signs " + a->user + " in once, until " +
+                 FormatTimestamp(issued->expires_at) + ")");
+  });
+}
+
 void RegisterUser(CLI::App& app, Context& ctx) {
   CLI::App* user = app.add_subcommand("user", "Who may log in to the HTTP API, with which key");
   user->require_subcommand(1);
@@ -144,6 +173,7 @@ void RegisterUser(CLI::App& app, Context& ctx) {
     if (!ctx.Check(u.status())) return;
     ctx.Emit(UserJson(*u), u->id);
   });
+  RegisterSignInCode(*user, ctx);
   CLI::App* list = user->add_subcommand("list", "List users");
   list->callback([&ctx] {
     auto bank = ctx.OpenBank();

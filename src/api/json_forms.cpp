@@ -144,4 +144,16 @@ json DatePeriodJson(const consent::DatePeriod& p) {
           {"until", p.until ? json(p.until->ToString()) : json(nullptr)}};
 }
 
+json ConsentAuditJson(const ledger::ConsentAuditReport& r) {
+  return {{"signed", r.consents},
+          {"verified", r.verified},
+          {"passkey_verified", r.passkey_verified},
+          {std::string(ledger::kCustodialSignature), r.custodial},
+          {"custodial_licences", r.custodial_licences},
+          {"keys_enrolled", r.keys_enrolled},
+          {"keys_revoked", r.keys_revoked},
+          {"keys_replaced", r.keys_replaced},
+          {"statements", r.statements}};
+}
+
 }  // namespace figurant::api

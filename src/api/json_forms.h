@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bank/bank.h"
+#include "ledger/consent_audit.h"
 #include "registry/registry.h"
 #include "registry/users.h"
 
@@ -31,5 +32,9 @@ nlohmann::json EstateJson(const registry::Estate& e);
 nlohmann::json ErasureRequestJson(const registry::ErasureRequest& e);
 // A period of days: from, and until (the first day it no longer applies; null while open).
 nlohmann::json DatePeriodJson(const consent::DatePeriod& p);
+// What re-verifying every consent of a ledger found (ledger::AuditConsents), as `figurant ledger
+// verify` reports it under "consents": signed, verified, custodial_signature, custodial_licences,
+// keys_enrolled, keys_revoked, keys_replaced, statements.
+nlohmann::json ConsentAuditJson(const ledger::ConsentAuditReport& r);
 
 }  // namespace figurant::api

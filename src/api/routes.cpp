@@ -21,6 +21,28 @@ const std::vector<UserRole> kAnyRole = {kPerformer, kStudio, kUnion, kOperator};
 
 Status Hidden() { return NotFound(std::string(kNotFoundMessage)); }
 
+// The code of an error reply a handler made itself (HttpStatusFor's inverse; 429 is a refusal to
+// try again yet).
+StatusCode StatusForHttp(int status) {
+  switch (status) {
+    case 400:
+      return StatusCode::kInvalidArgument;
+    case 401:
+      return StatusCode::kUnauthenticated;
+    case 403:
+    case 429:
+      return StatusCode::kPermissionDenied;
+    case 404:
+      return StatusCode::kNotFound;
+    case 409:
+      return StatusCode::kFailedPrecondition;
+    case 503:
+      return StatusCode::kUnavailable;
+    default:
+      return StatusCode::kInternal;
+  }
+}
+
 Status OwnPerformer(bank::Bank&, const Principal& who, const std::string& value) {
   return who.role == kPerformer && who.subject_id == value ? Status::Ok() : Hidden();
 }
@@ -62,6 +84,12 @@ Status OwnDouble(bank::Bank& bank, const Principal& who, const std::string& valu
   return who.role == kPerformer && d->performer_id == who.subject_id ? Status::Ok() : Hidden();
 }
 
+// Users are the operator's to manage; to anyone else every user id answers as a missing one.
+Status AnyUser(bank::Bank& bank, const Principal& who, const std::string& value) {
+  if (who.role != kOperator) return Hidden();
+  return registry::GetUser(bank.registry(), value).ok() ? Status::Ok() : Hidden();
+}
+
 constexpr ParamKind kKinds[] = {
     {"performer", "the session's own performer", OwnPerformer},
     {"studio", "the session's own studio", OwnStudio},
@@ -72,6 +100,7 @@ constexpr ParamKind kKinds[] = {
     {"union", "the session's own union", OwnUnion},
     {"double", "a double of the session's performer (an erased one answers as a missing one)",
      OwnDouble},
+    {"user", "a user of the bank (the operator's to manage)", AnyUser},
 };
 
 std::vector<Route> SessionRoutes() {
@@ -90,6 +119,12 @@ std::vector<Route> SessionRoutes() {
        true},
       {Method::kGet, "/api/v1/session", kAnyRole, "Who the session acts for", h::ShowSession},
       {Method::kDelete, "/api/v1/session", kAnyRole, "Log out", h::LogOut},
+      {Method::kPost,
+       "/api/v1/login/code",
+       {},
+       "Log in with a one-time sign-in code an operator issued; starts a session",
+       h::LogInWithCode,
+       true},
       {Method::kPost,
        "/api/v1/enrolment",
        {},
@@ -131,6 +166,11 @@ std::vector<Route> OperatorRoutes() {
        {kOperator},
        "Every enrolment code issued, without the codes",
        h::ListInvites},
+      {Method::kPost,
+       "/api/v1/users/{user}/sign-in-code",
+       {kOperator},
+       "Issue a one-time sign-in code for a user (shown once)",
+       h::IssueSignInCode},
   };
 }
 
@@ -299,6 +339,13 @@ std::vector<Route> AuditorRoutes() {
        {kUnion},
        "Record a strike or end_strike statement signed with the union's key",
        h::RecordStrike},
+      {Method::kPost,
+       "/api/v1/ledger/verification/upload",
+       {kUnion},
+       "Verify a ledger export the auditor uploads, as `figurant ledger verify` does",
+       h::VerifyUploadedLedger,
+       false,
+       h::kMaxLedgerUploadBytes},
   };
 }
 
@@ -382,6 +429,9 @@ Status CheckRouteTable(std::span<const Route> routes) {
   for (const Route& r : routes) {
     const std::string name = std::string(MethodName(r.method)) + " " + std::string(r.path);
     if (!seen.emplace(r.method, r.path).second) return Internal(name + ": listed twice");
+    if (r.raw_body_limit > 0 && r.method != Method::kPost) {
+      return Internal(name + ": only a POST route takes a raw body");
+    }
     for (const std::string& p : PathParams(r.path)) {
       bool known = false;
       for (const ParamKind& k : kKinds) known = known || k.name == p;
@@ -389,6 +439,28 @@ Status CheckRouteTable(std::span<const Route> routes) {
     }
   }
   return Status::Ok();
+}
+
+Result<nlohmann::json> CallApi(const Call& page, Method method, std::string_view path,
+                               const std::map<std::string, std::string>& params,
+                               const nlohmann::json& body) {
+  const Route* route = nullptr;
+  for (const Route& r : Routes()) {
+    if (r.method == method && r.path == path) route = &r;
+  }
+  if (route == nullptr) return Internal("CallApi: no route " + std::string(path));
+  FIGURANT_RETURN_IF_ERROR(Authorise(*route, page.principal, params, page.bank));
+  Call call{page.bank, page.state, page.principal, page.session_sha256, params, body};
+  FIGURANT_ASSIGN_OR_RETURN(Reply reply, route->handler(call));
+  auto json = nlohmann::json::parse(reply.body, nullptr, false);
+  if (reply.status >= 400) {
+    const std::string message =
+        json.is_object() ? json["error"].value("message", reply.body) : reply.body;
+    return Status(StatusForHttp(reply.status), message);
+  }
+  if (reply.content_type != "application/json") return nlohmann::json(reply.body);
+  if (json.is_discarded()) return Internal(std::string(path) + ": a reply that is not JSON");
+  return json;
 }
 
 Status Authorise(const Route& route, const Principal& who,

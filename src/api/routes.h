@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -65,6 +66,12 @@ struct Call {
   std::string session_sha256;                 // the session's token hash, empty on a public route
   std::map<std::string, std::string> params;  // path parameters by name, already authorised
   nlohmann::json body;                        // the request body, a JSON object ({} when none)
+  // For pages (Site): the query string's parameters and the request's Cookie and
+  // Accept-Language headers, as sent (untrusted).
+  std::map<std::string, std::string> query;
+  std::string cookies, accept_language;
+  // A raw-body route's bytes (Route::raw_body_limit), as sent; empty for every other route.
+  std::string raw_body;
 };
 
 struct Reply {
@@ -90,6 +97,12 @@ struct Route {
   Handler handler;
   // Log-in and enrolment: limited per client address (RateLimiter), before anything else.
   bool rate_limited = false;
+  // 0 for a route whose body is a JSON object (at most kMaxBodyBytes, api/body.h). Otherwise the
+  // route takes its body as raw bytes (`application/octet-stream`, e.g. a ledger export, in
+  // Call::raw_body) of at most this many; the server reads them only after the session, the role,
+  // ownership and the CSRF token are checked, and refuses a longer Content-Length (413) unread.
+  // [Units: bytes] [Limits: a POST route only]
+  size_t raw_body_limit = 0;
 };
 
 const std::vector<Route>& Routes();
@@ -110,6 +123,30 @@ std::string PathRegex(std::string_view path);
 // OK when every route's parameters are known kinds and no two routes share method and path;
 // Internal naming the route otherwise. The server refuses to start without it.
 Status CheckRouteTable(std::span<const Route> routes);
+
+// Pages a server shows beside the API (the portal, src/portal): GET routes answering HTML, with the
+// API's sessions and authorisation (Authorise, the same parameter kinds).
+struct Site {
+  std::vector<Route> pages;  // GET only; checked by CheckRouteTable like the API's
+  // Where a page that needs a session sends a browser without one (303, with ?next=PATH).
+  std::string login_path = "/login";
+  // The HTML page for a page's failure (its status HttpStatusFor the failure's code; a 5xx
+  // failure's message is already replaced by a generic one), in the language the request's Cookie
+  // and Accept-Language headers ask for.
+  Reply (*error_page)(const Status& failure, std::string_view cookies,
+                      std::string_view accept_language) = nullptr;
+  // GET /assets/NAME: a static file the site serves, or nullopt (404).
+  std::optional<Reply> (*asset)(std::string_view name) = nullptr;
+};
+
+// Calls the API route `method` `path` (a pattern of the route table, e.g.
+// "/api/v1/performers/{performer}/licences") for a page, as the page's own principal: `params`
+// fill the pattern, Authorise decides as for a request, the route's handler answers. The reply's
+// JSON body, or the failure as a Status (an error reply's code and message). How a page is built
+// on the API without a second copy of what a route answers.
+Result<nlohmann::json> CallApi(const Call& page, Method method, std::string_view path,
+                               const std::map<std::string, std::string>& params,
+                               const nlohmann::json& body = nlohmann::json::object());
 
 // The one answer to anything a caller may not see (another's object, a nonexistent one, a route
 // of another role): NotFound with this message.

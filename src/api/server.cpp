@@ -4,9 +4,15 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <iostream>
+#include <limits>
 #include <mutex>
 #include <optional>
+#include <regex>
+#include <span>
 
 #include "api/body.h"
 #include "api/routes.h"
@@ -30,16 +36,36 @@ constexpr std::string_view kHsts = "max-age=31536000";
 // once. [Limits: <= net.core.somaxconn, which Linux applies]
 constexpr int kListenBacklog = 1024;
 
-Reply ErrorReply(const Status& s) {
-  const int status = HttpStatusFor(s.code());
-  std::string message = s.message();
-  if (s.code() == StatusCode::kNotFound) message = kNotFoundMessage;
-  if (status >= 500) {
-    // The details go to the operator's log, not to the caller.
+// What a caller may learn of a failure: a 404 says nothing, a 5xx's details go to the operator's
+// log, not to the caller.
+Status Shown(const Status& s) {
+  if (s.code() == StatusCode::kNotFound) return NotFound(std::string(kNotFoundMessage));
+  if (HttpStatusFor(s.code()) >= 500) {
     std::cerr << "figurant serve: " << s.ToString() << '\n';
-    message = "the bank could not answer; the operator's log says why";
+    return Status(s.code(), "the bank could not answer; the operator's log says why");
   }
-  return Reply::Json(ErrorJson(StatusCodeName(s.code()), message), status);
+  return s;
+}
+
+Reply ErrorReply(const Status& failure) {
+  const Status s = Shown(failure);
+  return Reply::Json(ErrorJson(StatusCodeName(s.code()), s.message()), HttpStatusFor(s.code()));
+}
+
+// "/me?x=1" as a query parameter's value.
+std::string UrlEncoded(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  return out;
 }
 
 // A body that is not JSON: 415, before anything reads it. HTML forms cannot send JSON, so this
@@ -54,10 +80,99 @@ std::optional<Reply> UnsupportedMediaType(const httplib::Request& req) {
                      415);
 }
 
+// "request body: over the limit of N bytes": the refusal of a body too long for its route.
+Status OverTheLimit(size_t limit) {
+  return InvalidArgument(std::string(kBodySource) + ": over the limit of " + std::to_string(limit) +
+                         " bytes");
+}
+
+// OverTheLimit's reply to a Content-Length: 413.
+Reply BodyTooLarge(size_t limit) {
+  const Status s = OverTheLimit(limit);
+  return Reply::Json(ErrorJson(StatusCodeName(s.code()), s.message()), 413);
+}
+
+// The largest body any route takes: what httplib may read at all. A JSON route's smaller limit is
+// checked before the body is read (RefuseLongJsonBody), a raw-body route's by the route itself.
+size_t LargestBody(std::span<const Route> routes) {
+  size_t largest = kMaxBodyBytes;
+  for (const Route& r : routes) largest = std::max(largest, r.raw_body_limit);
+  return largest;
+}
+
+// The request's Content-Length, or nullopt when it has none (a chunked body, or no body).
+std::optional<uint64_t> ContentLength(const httplib::Request& req) {
+  if (!req.has_header("Content-Length")) return std::nullopt;
+  const std::string text = req.get_header_value("Content-Length");
+  uint64_t n = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
+  // httplib refuses a length it cannot read before any handler runs; be safe anyway.
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return std::numeric_limits<uint64_t>::max();
+  }
+  return n;
+}
+
+// A raw-body route's body (Route::raw_body_limit), checked once the request is authorised: 415 for
+// a type other than application/octet-stream, 413 for a Content-Length over the limit, before a
+// byte of it is read.
+std::optional<Reply> RefuseRawBody(const Route& route, const httplib::Request& req) {
+  const std::string type = req.get_header_value("Content-Type");
+  if (type.rfind("application/octet-stream", 0) != 0) {
+    return Reply::Json(ErrorJson("INVALID_ARGUMENT", std::string(kBodySource) +
+                                                         ": Content-Type must be "
+                                                         "application/octet-stream, got '" +
+                                                         type.substr(0, 60) + "'"),
+                       415);
+  }
+  if (ContentLength(req).value_or(0) > route.raw_body_limit) {
+    return BodyTooLarge(route.raw_body_limit);
+  }
+  return std::nullopt;
+}
+
+// The bytes of a raw body, up to `limit`: InvalidArgument naming the limit when a body sent
+// without a length (chunked) runs over it, which stops the reading there. No body: "".
+Result<std::string> ReadRawBody(const httplib::Request& req, const httplib::ContentReader& reader,
+                                size_t limit) {
+  std::string bytes;
+  const bool chunked =
+      req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos;
+  if (!chunked && ContentLength(req).value_or(0) == 0) return bytes;
+  bool over = false;
+  const bool read = reader([&](const char* data, size_t n) {
+    over = bytes.size() + n > limit;
+    if (!over) bytes.append(data, n);
+    return !over;
+  });
+  if (over) return OverTheLimit(limit);
+  if (!read) return InvalidArgument(std::string(kBodySource) + ": the upload was cut short");
+  return bytes;
+}
+
+// Before a JSON route's body is read: a Content-Length over kMaxBodyBytes is refused (413),
+// unread. (httplib may read up to LargestBody, for the raw-body routes, which check their own.)
+bool RefuseLongJsonBody(const httplib::Request& req, httplib::Response& res,
+                        std::span<const std::regex> raw_routes) {
+  if (ContentLength(req).value_or(0) <= kMaxBodyBytes) return false;
+  for (const std::regex& pattern : raw_routes) {
+    if (req.method == "POST" && std::regex_match(req.path, pattern)) return false;
+  }
+  const Reply r = BodyTooLarge(kMaxBodyBytes);
+  res.status = r.status;
+  res.set_content(r.body, r.content_type);
+  return true;
+}
+
+// A loopback address without TLS is reached as "localhost": the one name browsers treat as a
+// secure context over http and accept as a WebAuthn relying party (an IP address is neither).
 std::string DefaultOrigin(const ServeOptions& o, int port) {
   const bool v6 = o.host.find(':') != std::string::npos;
-  return std::string(o.tls_cert.empty() ? "http" : "https") + "://" +
-         (v6 ? "[" + o.host + "]" : o.host) + ":" + std::to_string(port);
+  const std::string host = o.tls_cert.empty() && IsLoopback(o.host) ? "localhost"
+                           : v6                                     ? "[" + o.host + "]"
+                                                                    : o.host;
+  return std::string(o.tls_cert.empty() ? "http" : "https") + "://" + host + ":" +
+         std::to_string(port);
 }
 
 Status CheckOptions(const ServeOptions& o) {
@@ -130,21 +245,33 @@ struct Server::Impl {
   std::unique_ptr<httplib::Server> http;
   std::mutex bank_mutex;  // the Bank is not thread-safe
 
-  Result<Reply> Answer(const Route& route, const httplib::Request& req);
-  void Handle(const Route& route, const httplib::Request& req, httplib::Response& res);
+  const Site* site = nullptr;
+  std::vector<std::regex> raw_paths;  // the paths of the raw-body routes (Route::raw_body_limit)
+
+  // `raw` reads a raw-body route's body; null for any other route.
+  Result<Reply> Answer(const Route& route, const httplib::Request& req,
+                       const httplib::ContentReader* raw = nullptr);
+  void Handle(const Route& route, const httplib::Request& req, httplib::Response& res,
+              const httplib::ContentReader* raw = nullptr);
+  void HandlePage(const Route& route, const httplib::Request& req, httplib::Response& res);
   void RegisterRoutes();
+  void RegisterSite();
 };
 
 // The stages every request goes through, in order: rate limit (log-in), session (401), role and
-// ownership (404), CSRF (403), body (400), handler.
-Result<Reply> Server::Impl::Answer(const Route& route, const httplib::Request& req) {
+// ownership (404), CSRF (403), body (400, 413, 415), handler.
+Result<Reply> Server::Impl::Answer(const Route& route, const httplib::Request& req,
+                                   const httplib::ContentReader* raw) {
   if (route.rate_limited) {
     if (auto wait = state->per_address.Take("addr:" + req.remote_addr)) {
       return TooManyAttempts(*wait);
     }
   }
-  std::lock_guard lock(bank_mutex);
+  std::unique_lock lock(bank_mutex);
   Call call{*bank, *state, {}, {}, {}, nlohmann::json::object()};
+  for (const auto& [name, value] : req.params) call.query.emplace(name, value);
+  call.cookies = req.get_header_value("Cookie");
+  call.accept_language = req.get_header_value("Accept-Language");
   const std::vector<std::string> names = PathParams(route.path);
   for (size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
     call.params[names[i]] = req.matches[i + 1].str();
@@ -162,7 +289,13 @@ Result<Reply> Server::Impl::Answer(const Route& route, const httplib::Request& r
                               " header: send the csrf_token given at log-in");
     }
   }
-  if (ChangesState(route.method)) {
+  if (raw != nullptr) {
+    if (auto refused = RefuseRawBody(route, req)) return *refused;
+    lock.unlock();  // a long upload does not hold up everyone else's requests
+    Result<std::string> bytes = ReadRawBody(req, *raw, route.raw_body_limit);
+    lock.lock();
+    FIGURANT_ASSIGN_OR_RETURN(call.raw_body, std::move(bytes));
+  } else if (ChangesState(route.method)) {
     if (auto refused = UnsupportedMediaType(req)) return *refused;
     FIGURANT_ASSIGN_OR_RETURN(call.body, ParseBody(req.body));
   }
@@ -177,12 +310,48 @@ Result<Reply> Server::Impl::Answer(const Route& route, const httplib::Request& r
   return reply;
 }
 
-void Server::Impl::Handle(const Route& route, const httplib::Request& req, httplib::Response& res) {
-  Result<Reply> reply = Answer(route, req);
+void Server::Impl::Handle(const Route& route, const httplib::Request& req, httplib::Response& res,
+                          const httplib::ContentReader* raw) {
+  Result<Reply> reply = Answer(route, req, raw);
   const Reply& r = reply.ok() ? *reply : ErrorReply(reply.status());
   res.status = r.status;
   for (const auto& [name, value] : r.headers) res.set_header(name, value);
   res.set_content(r.body, r.content_type);
+}
+
+// A page answers as its route does, except: without a session the browser is sent to log in
+// (303), and a failure is an HTML page.
+void Server::Impl::HandlePage(const Route& route, const httplib::Request& req,
+                              httplib::Response& res) {
+  Result<Reply> reply = Answer(route, req);
+  if (!reply.ok() && reply.status().code() == StatusCode::kUnauthenticated) {
+    res.status = 303;
+    res.set_header("Location", site->login_path + "?next=" + UrlEncoded(req.path));
+    return;
+  }
+  const Reply r = reply.ok()
+                      ? *reply
+                      : site->error_page(Shown(reply.status()), req.get_header_value("Cookie"),
+                                         req.get_header_value("Accept-Language"));
+  res.status = r.status;
+  for (const auto& [name, value] : r.headers) res.set_header(name, value);
+  res.set_content(r.body, r.content_type);
+}
+
+void Server::Impl::RegisterSite() {
+  for (const Route& page : site->pages) {
+    http->Get(PathRegex(page.path),
+              [this, &page](const httplib::Request& req, httplib::Response& res) {
+                HandlePage(page, req, res);
+              });
+  }
+  http->Get("/assets/([A-Za-z0-9_.-]+)",
+            [this](const httplib::Request& req, httplib::Response& res) {
+              const std::optional<Reply> file = site->asset(req.matches[1].str());
+              const Reply r = file ? *file : ErrorReply(NotFound(""));
+              res.status = r.status;
+              res.set_content(r.body, r.content_type);
+            });
 }
 
 void Server::Impl::RegisterRoutes() {
@@ -191,6 +360,14 @@ void Server::Impl::RegisterRoutes() {
       Handle(route, req, res);
     };
     const std::string pattern = PathRegex(route.path);
+    if (route.raw_body_limit > 0) {  // a POST (CheckRouteTable)
+      raw_paths.emplace_back(pattern);
+      http->Post(pattern, [this, &route](const httplib::Request& req, httplib::Response& res,
+                                         const httplib::ContentReader& reader) {
+        Handle(route, req, res, &reader);
+      });
+      continue;
+    }
     switch (route.method) {
       case Method::kGet:
         http->Get(pattern, handle);
@@ -205,14 +382,15 @@ void Server::Impl::RegisterRoutes() {
   }
   // Replies httplib makes itself (no route, a body over the limit) get the same error body.
   using Response = httplib::Server::HandlerResponse;
+  http->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    return RefuseLongJsonBody(req, res, raw_paths) ? Response::Handled : Response::Unhandled;
+  });
   http->set_error_handler(
       httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty()) return Response::Unhandled;
-        const Status s = res.status == 404 ? NotFound(std::string(kNotFoundMessage))
-                         : res.status == 413
-                             ? InvalidArgument(std::string(kBodySource) + ": over the limit of " +
-                                               std::to_string(kMaxBodyBytes) + " bytes")
-                             : InvalidArgument("bad request");
+        const Status s = res.status == 404   ? NotFound(std::string(kNotFoundMessage))
+                         : res.status == 413 ? OverTheLimit(kMaxBodyBytes)
+                                             : InvalidArgument("bad request");
         const Reply r = Reply::Json(ErrorJson(StatusCodeName(s.code()), s.message()), res.status);
         res.set_content(r.body, r.content_type);
         return Response::Handled;
@@ -232,6 +410,12 @@ Result<std::unique_ptr<Server>> Server::Start(std::unique_ptr<bank::Bank> bank,
                                               const ServeOptions& options) {
   FIGURANT_RETURN_IF_ERROR(CheckOptions(options));
   FIGURANT_RETURN_IF_ERROR(CheckRouteTable(Routes()));
+  if (options.site != nullptr) {
+    FIGURANT_RETURN_IF_ERROR(CheckRouteTable(options.site->pages));
+    if (options.site->error_page == nullptr || options.site->asset == nullptr) {
+      return Internal("a site needs its error page and its assets");
+    }
+  }
   auto impl = std::make_unique<Impl>();
   if (options.tls_cert.empty()) {
     impl->http = std::make_unique<httplib::Server>();
@@ -245,7 +429,7 @@ Result<std::unique_ptr<Server>> Server::Start(std::unique_ptr<bank::Bank> bank,
   httplib::Headers headers = kSecurityHeaders;
   if (!options.tls_cert.empty()) headers.emplace("Strict-Transport-Security", kHsts);
   impl->http->set_default_headers(headers);
-  impl->http->set_payload_max_length(kMaxBodyBytes);
+  impl->http->set_payload_max_length(LargestBody(Routes()));
   const auto threads = static_cast<size_t>(options.threads);
   // httplib owns (and deletes) the queue this returns.
   impl->http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -257,7 +441,9 @@ Result<std::unique_ptr<Server>> Server::Start(std::unique_ptr<bank::Bank> bank,
       clock, options.origin.empty() ? DefaultOrigin(options, port) : options.origin,
       options.sessions, options.login_limit);
   impl->bank = std::move(bank);
+  impl->site = options.site;
   impl->RegisterRoutes();
+  if (impl->site != nullptr) impl->RegisterSite();
   return std::unique_ptr<Server>(new Server(std::move(impl), port));
 }
 

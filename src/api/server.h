@@ -13,6 +13,7 @@
 #include <string>
 
 #include "api/rate_limit.h"
+#include "api/routes.h"
 #include "api/session.h"
 #include "bank/bank.h"
 #include "core/status.h"
@@ -39,6 +40,8 @@ struct ServeOptions {
   SessionPolicy sessions;
   RateLimitPolicy login_limit;
   int threads = kDefaultServeThreads;  // worker threads [Limits: 1..kMaxServeThreads]
+  // Pages served beside the API (the portal); none when null. Not owned: must outlive the server.
+  const Site* site = nullptr;
 };
 
 // True for an address in 127.0.0.0/8, "::1" and "localhost"; false for any other name.

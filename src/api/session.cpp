@@ -19,21 +19,6 @@ std::string RandomToken() {
   return hex;
 }
 
-// The value of cookie `name` in a Cookie header ("a=1; b=2"), or "" when absent.
-std::string_view CookieValue(std::string_view header, std::string_view name) {
-  while (!header.empty()) {
-    const size_t end = header.find(';');
-    std::string_view pair = header.substr(0, end);
-    header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
-        pair[name.size()] == '=') {
-      return pair.substr(name.size() + 1);
-    }
-  }
-  return {};
-}
-
 bool IsLowerHex(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
@@ -83,10 +68,30 @@ bool CsrfMatches(const ActiveSession& session, std::string_view header_value) {
          sodium_memcmp(given.data(), session.csrf_sha256.data(), given.size()) == 0;
 }
 
+std::string_view CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const size_t end = header.find(';');
+    std::string_view pair = header.substr(0, end);
+    header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
+        pair[name.size()] == '=') {
+      return pair.substr(name.size() + 1);
+    }
+  }
+  return {};
+}
+
 std::string SessionCookie(std::string_view token, int64_t max_age_seconds) {
   return std::string(kSessionCookie) + "=" + std::string(token) +
          "; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=" +
          std::to_string(token.empty() ? 0 : max_age_seconds);
+}
+
+std::string CsrfCookie(std::string_view csrf_token, int64_t max_age_seconds) {
+  return std::string(kCsrfCookie) + "=" + std::string(csrf_token) +
+         "; Path=/; Secure; SameSite=Strict; Max-Age=" +
+         std::to_string(csrf_token.empty() ? 0 : max_age_seconds);
 }
 
 }  // namespace figurant::api

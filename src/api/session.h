@@ -17,6 +17,9 @@ namespace figurant::api {
 // The session cookie. "__Host-" makes browsers insist on Secure, Path=/ and no Domain.
 inline constexpr std::string_view kSessionCookie = "__Host-figurant_session";
 inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
+// The CSRF token again, in a cookie the portal's scripts read (not HttpOnly) to fill in
+// X-CSRF-Token: a page of another site can neither read it nor send the header.
+inline constexpr std::string_view kCsrfCookie = "__Host-figurant_csrf";
 // Random bytes in a session token and in a CSRF token. [Units: bytes]
 inline constexpr size_t kTokenBytes = 32;
 // last_seen_at is written at most this often, so reads do not each write. [Units: s]
@@ -52,8 +55,15 @@ Result<ActiveSession> ResumeSession(registry::Registry& registry, const Clock& c
 // Whether `header_value` is the session's CSRF token, compared in constant time (over hashes).
 bool CsrfMatches(const ActiveSession& session, std::string_view header_value);
 
+// The value of cookie `name` in a Cookie header ("a=1; b=2"), or "" when absent. The value is the
+// client's: untrusted.
+std::string_view CookieValue(std::string_view header, std::string_view name);
+
 // The Set-Cookie value carrying `token` (HttpOnly; Secure; SameSite=Strict; Path=/), or clearing
 // the cookie when `token` is empty.
 std::string SessionCookie(std::string_view token, int64_t max_age_seconds);
+// The Set-Cookie value carrying the CSRF token (Secure; SameSite=Strict; Path=/; readable by the
+// page's scripts), or clearing it when `csrf_token` is empty.
+std::string CsrfCookie(std::string_view csrf_token, int64_t max_age_seconds);
 
 }  // namespace figurant::api

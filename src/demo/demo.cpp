@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "api/principal.h"
+#include "api/sign_in.h"
 #include "bank/bank.h"
 #include "bank/device.h"
 #include "core/file.h"
@@ -31,6 +33,8 @@ using nlohmann::json;
 constexpr int kDaysInWeek = 7;
 // The examples' scenes are shot at 24 fps; the demo's production declares the same.
 constexpr FrameRate kDemoFrameRate{24, 1};
+// How long the demo's portal sign-in codes are valid. [Units: days]
+constexpr int kPortalCodeDays = 7;
 
 // The licence a demo performer signs, by index: a realistic mix.
 enum class Kind {
@@ -451,6 +455,71 @@ Status PrintStatement(bank::Bank& bank, const registry::Production& production, 
   return Status::Ok();
 }
 
+// Chapter 5, the portal: a user for one performer who appears in the shots (their key is the one
+// their device enrolled), for the studio (its key), for a union auditor and for an operator (keys
+// made for them, kept in devices/), each with a one-time sign-in code; and an offer waiting for
+// the performer, so the portal has one to read. Written to portal.txt too.
+struct PortalUser {
+  std::string who;
+  api::NewUser user;
+};
+
+Result<std::string> SignInCodeFor(bank::Bank& bank, const Clock& clock, const PortalUser& u) {
+  FIGURANT_ASSIGN_OR_RETURN(const registry::User user,
+                            api::AddUser(bank.registry(), clock, u.user));
+  FIGURANT_ASSIGN_OR_RETURN(
+      const api::IssuedSignInCode code,
+      api::IssueSignInCode(bank.registry(), clock, user.id, kPortalCodeDays * 86400));
+  return "   " + PadRight(u.who, 44) + " " + code.code + "\n";
+}
+
+// A key made for a demo party that is not a performer, kept in devices/ as its device would.
+Result<bank::Ed25519PublicKey> PartyKey(const DemoOptions& o, const std::string& name) {
+  const SigningKeyPair key = GenerateSigningKeyPair();
+  FIGURANT_RETURN_IF_ERROR(bank::WriteSigningKey(o.dir / "devices" / (name + ".ed25519"), key));
+  return key.public_key;
+}
+
+Status OpenPortal(const DemoOptions& o, const Clock& clock, DemoBank& b, const Bodies& bodies,
+                  const Licences& licences, std::ostream& out) {
+  using registry::UserRole;
+  // The first scanned (not synthetic) performer on an in-force per-production licence.
+  size_t pick = 8;
+  while (pick % 5 == 4 || KindOf(static_cast<int>(pick)) != Kind::kProductionOnly) ++pick;
+  const Signed& chosen = licences.signed_by_performer.at(pick);
+  const SigningKeyPair* device_key = b.devices->KeyOf(chosen.performer);
+  if (device_key == nullptr) return Internal("demo: no device key for " + chosen.performer);
+  json offer = TermsFor(Kind::kPerSecond, b.production.id, clock.Today());
+  offer["compensation"]["per_screen_second"] = 3.0;
+  FIGURANT_RETURN_IF_ERROR(
+      b.bank->DraftLicence(chosen.performer, b.studio.id, offer.dump(), "demo offer").status());
+  FIGURANT_ASSIGN_OR_RETURN(const auto union_key, PartyKey(o, "union"));
+  FIGURANT_ASSIGN_OR_RETURN(const registry::Representative rep,
+                            b.bank->AddRepresentative(registry::RepresentativeKind::kUnion,
+                                                      "Syndicat des figurants", union_key));
+  FIGURANT_ASSIGN_OR_RETURN(const auto operator_key, PartyKey(o, "operator"));
+  bank::Ed25519PublicKey studio_key{};
+  std::copy(b.studio.public_key.begin(), b.studio.public_key.end(), studio_key.begin());
+  const std::string name = bodies.people.at(pick).name;
+  const std::vector<PortalUser> users = {
+      {"performer " + name + " (an offer waits)",
+       {UserRole::kPerformer, chosen.performer, device_key->public_key}},
+      {"studio " + b.studio.name, {UserRole::kStudio, b.studio.id, studio_key}},
+      {"union auditor, " + rep.name, {UserRole::kUnion, rep.id, union_key}},
+      {"operator", {UserRole::kOperator, "", operator_key}},
+  };
+  std::string text = "   figurant --bank " + (o.dir / "bank").string() +
+                     " serve\n   then open http://localhost:8080/ and log in with a sign-in code "
+                     "(each works once, for " +
+                     std::to_string(kPortalCodeDays) + " days):\n";
+  for (const PortalUser& u : users) {
+    FIGURANT_ASSIGN_OR_RETURN(const std::string line, SignInCodeFor(*b.bank, clock, u));
+    text += line;
+  }
+  out << "\n== 5. The portal\n" << text;
+  return WriteFileAtomic(o.dir / "portal.txt", text);
+}
+
 }  // namespace
 
 Result<DemoSummary> RunDemo(const DemoOptions& o, const Clock& clock, std::ostream& out) {
@@ -474,6 +543,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& o, const Clock& clock, std::ostre
   }
   FIGURANT_RETURN_IF_ERROR(VerifyLedger(*b.bank, out));
   FIGURANT_RETURN_IF_ERROR(PrintStatement(*b.bank, b.production, out));
+  FIGURANT_RETURN_IF_ERROR(OpenPortal(o, clock, b, bodies, licences, out));
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out << "\nDone in " << Fixed(summary.seconds) << " s. Bank: " << (o.dir / "bank").string()
       << "  Plates: " << (o.dir / "out").string() << "\n";

@@ -294,14 +294,33 @@ CREATE TRIGGER declined_offers_append_only_d BEFORE DELETE ON declined_offers
 BEGIN SELECT RAISE(ABORT, 'a declined offer stays declined'); END;
 )sql";
 
-// Version 7 (docs/registry.md, "Passkeys (version 7)"): WebAuthn passkeys (docs/passkeys.md).
+// Version 7 (docs/registry.md, "Sign-in codes (version 7)"): one-time codes an operator issues so
+// a user can start a portal session without a key file on the device (the demo, a new studio
+// member). Only each code's SHA-256 is stored; a code is used at most once.
+constexpr std::string_view kV7SignInCodes = R"sql(
+CREATE TABLE sign_in_codes (
+  code_sha256  TEXT PRIMARY KEY CHECK (length(code_sha256) = 64),
+  user_id      TEXT NOT NULL REFERENCES users(id),
+  issued_at    INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL CHECK (expires_at > issued_at),
+  used_at      INTEGER CHECK (used_at IS NULL OR used_at >= issued_at)
+);
+CREATE INDEX sign_in_codes_by_user ON sign_in_codes(user_id);
+CREATE TRIGGER sign_in_codes_used_once BEFORE UPDATE ON sign_in_codes
+WHEN OLD.used_at IS NOT NULL OR NEW.code_sha256 IS NOT OLD.code_sha256
+  OR NEW.user_id IS NOT OLD.user_id OR NEW.issued_at IS NOT OLD.issued_at
+  OR NEW.expires_at IS NOT OLD.expires_at
+BEGIN SELECT RAISE(ABORT, 'a sign-in code is used once and otherwise never changes'); END;
+)sql";
+
+// Version 8 (docs/registry.md, "Passkeys (version 8)"): WebAuthn passkeys (docs/passkeys.md).
 // A signer key may be a passkey: its public_key column then holds the passkey's fingerprint
 // (SHA-256 of its SPKI), so one-current-key and unique-key keep working, and six new columns hold
 // the credential, its last accepted sign count and the origin and relying party its assertions
 // must state — all set or all NULL; only the sign count ever changes. A consent signed with a
 // passkey keeps its assertion in three new columns (all set or all NULL) and, the v1 column being
 // NOT NULL, 64 zero bytes in `signature`. Users log in with passkeys of their own.
-constexpr std::string_view kV7Passkeys = R"sql(
+constexpr std::string_view kV8Passkeys = R"sql(
 ALTER TABLE signer_keys ADD COLUMN passkey_credential_id BLOB
   CHECK (passkey_credential_id IS NULL OR (typeof(passkey_credential_id) = 'blob'
          AND length(passkey_credential_id) BETWEEN 16 AND 1023));
@@ -375,7 +394,8 @@ const std::vector<Migration>& Migrations() {
        kV4},
       {5, "API users, sessions and erasure requests", kV5Api},
       {6, "offers their performer declined", kV6Declined},
-      {7, "passkeys: signer keys, consents signed with them, users' log-in passkeys", kV7Passkeys},
+      {7, "one-time sign-in codes for the portal", kV7SignInCodes},
+      {8, "passkeys: signer keys, consents signed with them, users' log-in passkeys", kV8Passkeys},
   };
   return kMigrations;
 }

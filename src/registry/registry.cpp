@@ -180,7 +180,7 @@ constexpr std::string_view kConsentColumns =
     "signer_id, public_key, signature, representation, version, custodial, "
     "passkey_authenticator_data, passkey_client_data_json, passkey_signature";
 
-// Bytes of a passkey assertion's parts as stored (schema v7). [Units: bytes]
+// Bytes of a passkey assertion's parts as stored (schema v8). [Units: bytes]
 constexpr size_t kMinAuthenticatorData = 37;
 constexpr size_t kMaxAssertionPart = 64 << 10;
 

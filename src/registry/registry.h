@@ -183,7 +183,7 @@ struct Licence {
   std::optional<Date> revoked_from;       // first day it applies (after the notice period)
 };
 
-// A consent's passkey proof (schema v7): the WebAuthn assertion as the browser returned it
+// A consent's passkey proof (schema v8): the WebAuthn assertion as the browser returned it
 // (docs/passkeys.md). [Limits: each non-empty; authenticator_data >= 37 bytes]
 struct ConsentPasskeyProof {
   Bytes authenticator_data;
@@ -253,7 +253,7 @@ struct EnrolmentCode {
 };
 
 // A public key a performer or estate enrolled, and its validity period (schema v4).
-// A WebAuthn credential as the registry stores it (schema v7; docs/passkeys.md "What is stored").
+// A WebAuthn credential as the registry stores it (schema v8; docs/passkeys.md "What is stored").
 struct PasskeyCredential {
   Bytes id;                 // rawId [Limits: 16..1023 bytes]
   int algorithm = -7;       // COSE: -7 (ES256) or -8 (EdDSA)
@@ -288,7 +288,7 @@ struct SignerKey {
   UnixSeconds valid_from = 0;
   std::optional<UnixSeconds> revoked_from;  // the first second the key no longer signs
   std::string revoked_reason;               // set exactly when revoked_from is
-  // Set for a passkey (schema v7): public_key is then SHA-256 of its public_key_spki.
+  // Set for a passkey (schema v8): public_key is then SHA-256 of its public_key_spki.
   std::optional<SignerPasskey> passkey;
 };
 

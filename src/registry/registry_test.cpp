@@ -291,7 +291,7 @@ SignerKey PasskeyKey(const Performer& p, uint8_t id_byte) {
   return k;
 }
 
-// Schema v7 (docs/registry.md, "Passkeys (version 7)").
+// Schema v8 (docs/registry.md, "Passkeys (version 8)").
 TEST_F(RegistryTest, APasskeySignerKeyRoundTripsAndOnlyItsCountAdvances) {
   const Performer p = NewPerformer("A");
   const auto seq = reg_->InsertSignerKey(PasskeyKey(p, 1));

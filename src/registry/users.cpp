@@ -30,6 +30,7 @@ constexpr std::string_view kUserColumns = "id, role, subject_id, public_key, cre
 constexpr std::string_view kSessionColumns =
     "token_sha256, user_id, csrf_sha256, created_at, last_seen_at";
 constexpr std::string_view kErasureColumns = "seq, performer_id, user_id, requested_at";
+constexpr std::string_view kSignInColumns = "code_sha256, user_id, issued_at, expires_at, used_at";
 // The credential's four columns follow user_id (internal::ReadPasskeyCredential's order).
 constexpr std::string_view kUserPasskeyColumns =
     "user_id, credential_id, algorithm, spki, sign_count, created_at";
@@ -91,6 +92,17 @@ Result<ErasureRequest> ReadErasureRequest(const Statement& s) {
   e.user_id = r.Text(2);
   e.requested_at = r.Timestamp(3);
   return r.Finish(std::move(e));
+}
+
+Result<SignInCode> ReadSignInCode(const Statement& s) {
+  RowReader r(s, "sign_in_codes");
+  SignInCode c;
+  c.code_sha256 = r.Hex(0, kHashHexDigits);
+  c.user_id = r.Text(1);
+  c.issued_at = r.Timestamp(2);
+  c.expires_at = r.Timestamp(3);
+  c.used_at = r.OptionalTimestamp(4);
+  return r.Finish(std::move(c));
 }
 
 Status ValidateUser(Registry& registry, const User& u) {
@@ -262,6 +274,57 @@ Status SetUserPasskeySignCount(Registry& registry, const Bytes& credential_id, u
                          "UPDATE user_passkeys SET sign_count = ? WHERE credential_id = ?"));
     return s.Bind(1, int64_t{count}).BindBlob(2, credential_id).Run();
   });
+}
+
+Status InsertSignInCode(Registry& registry, const SignInCode& code) {
+  if (code.code_sha256.size() != kHashHexDigits) {
+    return InvalidArgument("sign-in code: expected its SHA-256 as 64 lowercase hex digits");
+  }
+  if (code.expires_at <= code.issued_at) {
+    return InvalidArgument("sign-in code for " + code.user_id + ": it expires before it is issued");
+  }
+  FIGURANT_RETURN_IF_ERROR(GetUser(registry, code.user_id).status());
+  return registry.InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s, registry.database().Prepare(
+                         "INSERT INTO sign_in_codes (code_sha256, user_id, issued_at, expires_at) "
+                         "VALUES (?, ?, ?, ?)"));
+    s.Bind(1, code.code_sha256).Bind(2, code.user_id).Bind(3, code.issued_at);
+    s.Bind(4, code.expires_at);
+    return s.Run().WithContext("sign-in code for " + code.user_id);
+  });
+}
+
+Result<std::string> TakeSignInCode(Registry& registry, const std::string& code_sha256,
+                                   UnixSeconds now) {
+  std::string user_id;
+  FIGURANT_RETURN_IF_ERROR(registry.InTransaction([&]() -> Status {
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement s, registry.database().Prepare("SELECT " + std::string(kSignInColumns) +
+                                                 " FROM sign_in_codes WHERE code_sha256 = ?"));
+    s.Bind(1, code_sha256);
+    FIGURANT_ASSIGN_OR_RETURN(std::optional<SignInCode> code,
+                              internal::ReadOptional(s, ReadSignInCode));
+    if (!code || code->used_at || now >= code->expires_at) {
+      return Unauthenticated("unknown, used or expired sign-in code");
+    }
+    FIGURANT_ASSIGN_OR_RETURN(
+        Statement u,
+        registry.database().Prepare("UPDATE sign_in_codes SET used_at = ? WHERE code_sha256 = ?"));
+    FIGURANT_RETURN_IF_ERROR(u.Bind(1, now).Bind(2, code_sha256).Run());
+    user_id = code->user_id;
+    return Status::Ok();
+  }));
+  return user_id;
+}
+
+Result<std::vector<SignInCode>> ListSignInCodes(Registry& registry, const std::string& user_id) {
+  FIGURANT_ASSIGN_OR_RETURN(Statement s,
+                            registry.database().Prepare("SELECT " + std::string(kSignInColumns) +
+                                                        " FROM sign_in_codes WHERE user_id = ? "
+                                                        "ORDER BY issued_at, code_sha256"));
+  s.Bind(1, user_id);
+  return internal::ReadAll(s, ReadSignInCode);
 }
 
 Status InsertErasureRequest(Registry& registry, const ErasureRequest& request) {

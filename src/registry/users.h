@@ -49,6 +49,16 @@ struct Session {
   UnixSeconds last_seen_at = 0;
 };
 
+// A one-time sign-in code (schema v7): lets its user start one session without a key, within its
+// validity. Only the code's SHA-256 is stored.
+struct SignInCode {
+  std::string code_sha256;  // 64 lowercase hex digits
+  std::string user_id;
+  UnixSeconds issued_at = 0;
+  UnixSeconds expires_at = 0;  // [Limits: > issued_at]
+  std::optional<UnixSeconds> used_at;
+};
+
 struct ErasureRequest {
   int64_t seq = 0;
   std::string performer_id;
@@ -74,7 +84,7 @@ Status DeleteSession(Registry& registry, const std::string& token_sha256);
 Status DeleteExpiredSessions(Registry& registry, UnixSeconds idle_before,
                              UnixSeconds created_before);
 
-// A passkey a user logs in with (schema v7, docs/registry.md "Passkeys (version 7)"). A performer
+// A passkey a user logs in with (schema v8, docs/registry.md "Passkeys (version 8)"). A performer
 // who enrolled a passkey as their signer key logs in with the same credential; its sign count
 // here is the last one a log-in assertion showed (the signer key keeps its own for consents).
 struct UserPasskey {
@@ -95,6 +105,17 @@ Result<std::vector<UserPasskey>> ListUserPasskeys(Registry& registry, const std:
 // credential; FailedPrecondition when `count` does not advance past the stored one (unless both
 // are 0: an authenticator that keeps no counter).
 Status SetUserPasskeySignCount(Registry& registry, const Bytes& credential_id, uint32_t count);
+
+// NotFound for an unknown user; InvalidArgument for a malformed hash or a validity that ends before
+// it starts.
+Status InsertSignInCode(Registry& registry, const SignInCode& code);
+// Marks the code with SHA-256 `code_sha256` used at `now` and returns its user id, in one
+// transaction. Unauthenticated (saying only "unknown, used or expired sign-in code") when no such
+// code exists, it was used already, or `now` is not before its expiry.
+Result<std::string> TakeSignInCode(Registry& registry, const std::string& code_sha256,
+                                   UnixSeconds now);
+// Every code of `user_id`, oldest first (for the operator's listing).
+Result<std::vector<SignInCode>> ListSignInCodes(Registry& registry, const std::string& user_id);
 
 // `request.seq` is assigned by the registry. NotFound for an unknown performer or user.
 Status InsertErasureRequest(Registry& registry, const ErasureRequest& request);

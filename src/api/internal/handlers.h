@@ -12,6 +12,8 @@ Result<Reply> IssueChallenge(Call& call);
 Result<Reply> LogIn(Call& call);
 Result<Reply> ShowSession(Call& call);
 Result<Reply> LogOut(Call& call);
+// Public and rate-limited: a one-time sign-in code (api/sign_in.h) starts a session.
+Result<Reply> LogInWithCode(Call& call);
 
 // handlers_operator.cpp: the bank's administration.
 Result<Reply> ListPerformers(Call& call);
@@ -23,6 +25,8 @@ Result<Reply> AddUser(Call& call);
 Result<Reply> ListErasureRequests(Call& call);
 Result<Reply> InviteSigner(Call& call);
 Result<Reply> ListInvites(Call& call);
+// A one-time sign-in code for the {user} (api/sign_in.h), shown once.
+Result<Reply> IssueSignInCode(Call& call);
 // Public and rate-limited, beside the invites it answers (docs/api.md, "Invites and enrolment").
 Result<Reply> Enrol(Call& call);
 
@@ -72,6 +76,14 @@ Result<Reply> ProductionUsage(Call& call);
 Result<Reply> ExportLedger(Call& call);
 Result<Reply> VerifyLedger(Call& call);
 Result<Reply> ProveEntry(Call& call);
+// The largest export an auditor may upload. [Units: bytes]
+inline constexpr size_t kMaxLedgerUploadBytes = size_t{256} * 1024 * 1024;
+// A ledger export the auditor uploads (Call::raw_body), verified as `figurant ledger verify
+// EXPORT` verifies it, against the bank's public key: every record, the hash chain, every signed
+// head (ledger::VerifyLog), then every consent and statement re-verified under the key its signer
+// held then (ledger::AuditConsents). 200 with the report; 400 naming the body and the first entry
+// that fails, and why.
+Result<Reply> VerifyUploadedLedger(Call& call);
 
 // handlers_union.cpp: a union auditor's own union — members' totals, strikes (docs/api.md,
 // "Union audit").

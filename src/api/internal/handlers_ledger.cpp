@@ -1,6 +1,8 @@
 // What a union auditor checks: the ledger's bytes, its verification and inclusion proofs, with
 // only what anyone holding an export and the bank's public key could compute (docs/ledger.md).
+#include "api/body.h"
 #include "api/internal/handlers.h"
+#include "api/json_forms.h"
 #include "core/file.h"
 #include "ledger/merkle.h"
 #include "ledger/payloads.h"
@@ -23,6 +25,15 @@ Result<std::string> LedgerBytes(bank::Bank& bank) {
   return ReadFile(l->file());
 }
 
+// A log that verified under the bank's `key`: what `figurant ledger verify --json` says of it.
+json VerifiedJson(const ledger::VerifyReport& report, const std::array<uint8_t, 32>& key) {
+  return {{"valid", true},
+          {"entries", report.entries},
+          {"heads", report.heads},
+          {"head", report.last_head.ToJson()},
+          {"public_key", ToHex(key)}};
+}
+
 }  // namespace
 
 Result<Reply> ExportLedger(Call& call) {
@@ -41,11 +52,26 @@ Result<Reply> VerifyLedger(Call& call) {
   if (!report.ok()) {
     return Reply::Json({{"valid", false}, {"problem", report.status().message()}});
   }
-  return Reply::Json({{"valid", true},
-                      {"entries", report->entries},
-                      {"heads", report->heads},
-                      {"head", report->last_head.ToJson()},
-                      {"public_key", ToHex(key)}});
+  return Reply::Json(VerifiedJson(*report, key));
+}
+
+Result<Reply> VerifyUploadedLedger(Call& call) {
+  const std::string& bytes = call.raw_body;
+  if (bytes.empty()) {
+    return InvalidArgument(std::string(kBodySource) +
+                           ": empty: send the bytes of a ledger export (application/octet-stream)");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(auto key, call.bank.PublicKey());
+  const std::string source = std::string(kBodySource) + " (a ledger export of " +
+                             std::to_string(bytes.size()) + " bytes): ";
+  auto report = ledger::VerifyLog(bytes, key);
+  if (!report.ok()) return InvalidArgument(source + report.status().message());
+  auto consents = ledger::AuditConsents(bytes, key);
+  if (!consents.ok()) return InvalidArgument(source + consents.status().message());
+  json reply = VerifiedJson(*report, key);
+  reply["bytes"] = bytes.size();
+  reply["consents"] = ConsentAuditJson(*consents);
+  return Reply::Json(reply);
 }
 
 Result<Reply> ProveEntry(Call& call) {

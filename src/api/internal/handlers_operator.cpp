@@ -5,6 +5,7 @@
 #include "api/body.h"
 #include "api/internal/handlers.h"
 #include "api/json_forms.h"
+#include "api/sign_in.h"
 
 namespace figurant::api::internal {
 
@@ -173,6 +174,25 @@ Result<Reply> InviteSigner(Call& call) {
                       {"signer_id", invitation->signer_id},
                       {"code", invitation->code},
                       {"expires_at", FormatTimestamp(invitation->expires_at)}},
+                     201);
+}
+
+Result<Reply> IssueSignInCode(Call& call) {
+  BodyFields fields(call.body);
+  FIGURANT_ASSIGN_OR_RETURN(std::optional<UnixSeconds> expires, ExpiryField(fields));
+  FIGURANT_RETURN_IF_ERROR(fields.Finish());
+  const UnixSeconds now = call.state.clock.Now();
+  const int64_t valid = expires ? *expires - now : kDefaultSignInCodeSeconds;
+  auto issued =
+      api::IssueSignInCode(call.bank.registry(), call.state.clock, call.params.at("user"), valid);
+  if (issued.status().code() == StatusCode::kInvalidArgument) {
+    return FieldError("expires", "expected a time after now and at most " +
+                                     std::to_string(kMaxSignInCodeSeconds / 86400) + " days away");
+  }
+  FIGURANT_RETURN_IF_ERROR(issued.status());
+  return Reply::Json({{"user", call.params.at("user")},
+                      {"code", issued->code},
+                      {"expires_at", FormatTimestamp(issued->expires_at)}},
                      201);
 }
 

@@ -1,6 +1,7 @@
 // POST /login/challenge, POST /login, GET and DELETE /session (docs/api.md, "Logging in").
 #include "api/body.h"
 #include "api/internal/handlers.h"
+#include "api/sign_in.h"
 
 namespace figurant::api::internal {
 
@@ -16,6 +17,21 @@ json PrincipalJson(const Principal& p) {
   return {{"user", p.user_id},
           {"role", registry::UserRoleName(p.role)},
           {"subject", p.subject_id.empty() ? json(nullptr) : json(p.subject_id)}};
+}
+
+// A session for `who`: the reply every way of logging in ends with.
+Result<Reply> SessionStarted(Call& call, const Principal& who) {
+  FIGURANT_ASSIGN_OR_RETURN(
+      NewSession s, StartSession(call.bank.registry(), call.state.clock, call.state.sessions, who));
+  json j = PrincipalJson(who);
+  j["csrf_token"] = s.csrf_token;
+  j["expires_at"] = FormatTimestamp(s.expires_at);
+  j["idle_timeout_s"] = call.state.sessions.idle_seconds;
+  Reply r = Reply::Json(j);
+  const int64_t max_age = call.state.sessions.absolute_seconds;
+  r.headers.emplace_back("Set-Cookie", SessionCookie(s.token, max_age));
+  r.headers.emplace_back("Set-Cookie", CsrfCookie(s.csrf_token, max_age));
+  return r;
 }
 
 }  // namespace
@@ -50,16 +66,16 @@ Result<Reply> LogIn(Call& call) {
                       key->public_key.data(), key->public_key.size())) {
     return LogInFailed();
   }
-  FIGURANT_ASSIGN_OR_RETURN(NewSession s, StartSession(call.bank.registry(), call.state.clock,
-                                                       call.state.sessions, key->principal));
-  json j = PrincipalJson(key->principal);
-  j["csrf_token"] = s.csrf_token;
-  j["expires_at"] = FormatTimestamp(s.expires_at);
-  j["idle_timeout_s"] = call.state.sessions.idle_seconds;
-  Reply r = Reply::Json(j);
-  r.headers.emplace_back("Set-Cookie",
-                         SessionCookie(s.token, call.state.sessions.absolute_seconds));
-  return r;
+  return SessionStarted(call, key->principal);
+}
+
+Result<Reply> LogInWithCode(Call& call) {
+  BodyFields fields(call.body);
+  FIGURANT_ASSIGN_OR_RETURN(std::string code, fields.RequiredString("code"));
+  FIGURANT_RETURN_IF_ERROR(fields.Finish());
+  FIGURANT_ASSIGN_OR_RETURN(const Principal who,
+                            RedeemSignInCode(call.bank.registry(), call.state.clock, code));
+  return SessionStarted(call, who);
 }
 
 Result<Reply> ShowSession(Call& call) { return Reply::Json(PrincipalJson(call.principal)); }
@@ -69,6 +85,7 @@ Result<Reply> LogOut(Call& call) {
   FIGURANT_RETURN_IF_ERROR(registry::DeleteSession(call.bank.registry(), call.session_sha256));
   Reply r = Reply::Json({{"logged_out", true}});
   r.headers.emplace_back("Set-Cookie", SessionCookie("", 0));
+  r.headers.emplace_back("Set-Cookie", CsrfCookie("", 0));
   return r;
 }
 

@@ -1,4 +1,4 @@
-// The four columns a WebAuthn credential takes in the registry (schema v7: signer_keys' passkey_*
+// The four columns a WebAuthn credential takes in the registry (schema v8: signer_keys' passkey_*
 // columns and user_passkeys): id, COSE algorithm, SPKI and sign count, read strictly and bound in
 // that order. Private to the registry module.
 #pragma once
