@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bank/bank.h"
+#include "bank/test_studio.h"
 #include "cli_harness.h"
 #include "core/clock.h"
 #include "core/file.h"
@@ -45,17 +46,8 @@ class CliPasskeyTest : public ::testing::Test {
     auto performer = bank_->AddPerformer(
         {"Amina Diallo", "amina@example.org", consent::Language::kFrench, false});
     ASSERT_TRUE(performer.ok()) << performer.status().ToString();
-    const SigningKeyPair studio_key = GenerateSigningKeyPair();
-    const registry::Studio studio = *bank_->AddStudio("Lumière Pictures", studio_key.public_key);
-    auto production = bank_->AddProduction(consent::SignProduction({NewId(id_prefix::kProduction),
-                                                                    studio.id,
-                                                                    "Le Grand Match",
-                                                                    {"streaming"},
-                                                                    {"FR"},
-                                                                    {"violence"},
-                                                                    *ParseFrameRate("24")},
-                                                                   studio_key));
-    ASSERT_TRUE(production.ok()) << production.status().ToString();
+    auto studio = bank::testonly::AddTestStudio(*bank_);
+    ASSERT_TRUE(studio.ok()) << studio.status().ToString();
     auto invitation = bank_->InviteSigner(performer->id, consent::Signer::kPerformer);
     ASSERT_TRUE(invitation.ok()) << invitation.status().ToString();
     const Bytes server_challenge(32, 0x3C);
@@ -65,12 +57,9 @@ class CliPasskeyTest : public ::testing::Test {
         invitation->code, device_.Register(server_challenge, Authenticator::RegisterOptions()),
         server);
     ASSERT_TRUE(enrolled.ok()) << enrolled.status().ToString();
-    const std::string terms = R"({"productions": [")" + production->id + R"("],
-      "uses": ["background"], "media": ["streaming"], "territories": ["FR"],
-      "valid_from": "2026-01-01", "valid_until": "2027-12-31", "max_screen_height_fraction": 0.2,
-      "compensation": {"currency": "EUR", "per_screen_second": 2.0},
-      "revocable": true, "revocation_notice_days": 0})";
-    auto draft = bank_->DraftLicence(performer->id, studio.id, terms, "terms.json");
+    auto draft =
+        bank_->DraftLicence(performer->id, studio->studio.id,
+                            bank::testonly::TestTerms(studio->production.id), "terms.json");
     ASSERT_TRUE(draft.ok()) << draft.status().ToString();
     licence_ = draft->licence.id;
     auto request = bank_->PasskeyConsentChallenge(licence_, kNow, consent::Representation::kUnion);

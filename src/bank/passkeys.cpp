@@ -70,12 +70,11 @@ Result<Bank::PasskeyDraft> Bank::PrepareForPasskey(const std::string& licence_id
                               ", not a draft: a passkey signs drafts (a custodial consent is "
                               "re-confirmed with a key file)");
   }
-  FIGURANT_RETURN_IF_ERROR(CheckNotDeclined(l));
-  FIGURANT_ASSIGN_OR_RETURN(const registry::Performer performer,
-                            registry_->GetPerformer(l.performer_id));
+  // The draft offered as its signer's device would be offered it (OfferFor's checks: not
+  // declined, the signer who may sign now, the disclosure unchanged), and its record.
+  FIGURANT_ASSIGN_OR_RETURN(const consent::Offer offer, OfferFor(l.id));
   FIGURANT_ASSIGN_OR_RETURN(d.signer,
-                            SignatoryFor(l.performer_id, performer.deceased_on.has_value()));
-  FIGURANT_RETURN_IF_ERROR(CheckDisclosureUnchanged(l, d.signer));
+                            SignatoryFor(l.performer_id, offer.signer == consent::Signer::kEstate));
   FIGURANT_ASSIGN_OR_RETURN(
       const auto keys, registry_->ListSignerKeys(internal::ToRegistry(d.signer.kind), d.signer.id));
   const std::optional<registry::SignerKey> current = internal::CurrentKey(keys);
@@ -84,22 +83,10 @@ Result<Bank::PasskeyDraft> Bank::PrepareForPasskey(const std::string& licence_id
                               " has no current passkey: enrol one, or sign with their key file");
   }
   d.key = *current;
-  consent::ConsentRecord& r = d.record;
-  r.licence_id = l.id;
-  r.performer_id = l.performer_id;
-  r.studio_id = l.studio_id;
-  r.terms_sha256 = Sha256Hex(l.terms_json);
-  r.disclosure_text = l.disclosure;
-  r.disclosure_sha256 = Sha256Hex(l.disclosure);
-  FIGURANT_ASSIGN_OR_RETURN(r.language,
-                            internal::LanguageOf(l.language, "licences row '" + l.id + "'"));
-  r.signed_at = signed_at;
-  r.signer = d.signer.kind;
-  r.signer_id = d.signer.id;
-  r.public_key = d.key.public_key;
-  r.representation = representation;
-  FIGURANT_RETURN_IF_ERROR(consent::CheckConsentFields(r));
-  FIGURANT_RETURN_IF_ERROR(CheckRecordSigner(l, d.signer, r));
+  d.record = consent::RecordFor(offer, representation, signed_at);
+  d.record.public_key = d.key.public_key;
+  FIGURANT_RETURN_IF_ERROR(consent::CheckConsentFields(d.record));
+  FIGURANT_RETURN_IF_ERROR(CheckRecordSigner(l, d.signer, d.record));
   return d;
 }
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "bank/bank.h"
+#include "bank/test_studio.h"
 #include "core/file.h"
 #include "core/ids.h"
 #include "ledger/consent_audit.h"
@@ -36,20 +37,10 @@ class PasskeyBankTest : public ::testing::TestWithParam<webauthn::Algorithm> {
         {"Amina Diallo", "amina@example.org", consent::Language::kFrench, false});
     ASSERT_TRUE(performer.ok()) << performer.status().ToString();
     performer_ = *performer;
-    const SigningKeyPair studio_key = GenerateSigningKeyPair();
-    auto studio = bank_->AddStudio("Lumière Pictures", studio_key.public_key);
+    auto studio = testonly::AddTestStudio(*bank_);
     ASSERT_TRUE(studio.ok()) << studio.status().ToString();
-    studio_ = *studio;
-    auto production = bank_->AddProduction(consent::SignProduction({NewId(id_prefix::kProduction),
-                                                                    studio_.id,
-                                                                    "Le Grand Match",
-                                                                    {"streaming"},
-                                                                    {"FR"},
-                                                                    {"violence"},
-                                                                    *ParseFrameRate("24")},
-                                                                   studio_key));
-    ASSERT_TRUE(production.ok()) << production.status().ToString();
-    production_ = *production;
+    studio_ = studio->studio;
+    production_ = studio->production;
   }
   void TearDown() override {
     bank_.reset();
@@ -69,12 +60,8 @@ class PasskeyBankTest : public ::testing::TestWithParam<webauthn::Algorithm> {
                                Server(registration_challenge_));
   }
   std::string Draft() {
-    const std::string terms = R"({"productions": [")" + production_.id + R"("],
-      "uses": ["background"], "media": ["streaming"], "territories": ["FR"],
-      "valid_from": "2026-01-01", "valid_until": "2027-12-31", "max_screen_height_fraction": 0.2,
-      "compensation": {"currency": "EUR", "scan_fee": 180.0, "per_production_fee": 180.0},
-      "revocable": true, "revocation_notice_days": 30})";
-    auto d = bank_->DraftLicence(performer_.id, studio_.id, terms, "terms.json");
+    auto d = bank_->DraftLicence(performer_.id, studio_.id, testonly::TestTerms(production_.id),
+                                 "terms.json");
     EXPECT_TRUE(d.ok()) << d.status().ToString();
     return d->licence.id;
   }
@@ -209,12 +196,8 @@ TEST_P(PasskeyBankTest, ASignerWithoutAPasskeyGetsNoChallenge) {
       << "signed_at outside the window";
 }
 
-INSTANTIATE_TEST_SUITE_P(Es256AndEdDsa, PasskeyBankTest,
-                         ::testing::Values(webauthn::Algorithm::kEs256,
-                                           webauthn::Algorithm::kEdDsa),
-                         [](const auto& info) {
-                           return std::string(webauthn::AlgorithmName(info.param));
-                         });
+INSTANTIATE_TEST_SUITE_P(Es256AndEdDsa, PasskeyBankTest, webauthn::testonly::kBothAlgorithms,
+                         webauthn::testonly::AlgorithmParamName);
 
 }  // namespace
 }  // namespace figurant::bank

@@ -103,12 +103,8 @@ TEST_P(PasskeyConsentTest, AnErasedDisclosureIsCheckedByItsHash) {
   EXPECT_TRUE(VerifyPasskeyConsentByHash(r, terms_text_, passkey_).ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Es256AndEdDsa, PasskeyConsentTest,
-                         ::testing::Values(webauthn::Algorithm::kEs256,
-                                           webauthn::Algorithm::kEdDsa),
-                         [](const auto& info) {
-                           return std::string(webauthn::AlgorithmName(info.param));
-                         });
+INSTANTIATE_TEST_SUITE_P(Es256AndEdDsa, PasskeyConsentTest, webauthn::testonly::kBothAlgorithms,
+                         webauthn::testonly::AlgorithmParamName);
 
 }  // namespace
 }  // namespace figurant::consent

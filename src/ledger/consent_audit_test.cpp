@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ledger/test_entries.h"
+
 namespace figurant::ledger {
 namespace {
 
@@ -12,21 +14,9 @@ using nlohmann::json;
 constexpr int64_t kEnrolledAt = 1790000000;
 constexpr int64_t kSignedAt = kEnrolledAt + 600;
 
-class ConsentAuditTest : public ::testing::Test {
+class ConsentAuditTest : public ::testing::Test, protected testonly::EntrySequence {
  protected:
   void SetUp() override { ASSERT_TRUE(InitCrypto().ok()); }
-
-  Entry Next(EntryType type, std::string payload) {
-    Entry e;
-    e.type = type;
-    e.seq = seq_++;
-    e.payload = std::move(payload);
-    return e;
-  }
-  template <typename Event>
-  Entry Next(const Event& event) {
-    return Next(Event::kType, Payload(event));
-  }
 
   KeyEnrolledEvent Enrolment(const SigningKeyPair& key, int64_t at) const {
     KeyEnrolledEvent k;
@@ -67,7 +57,6 @@ class ConsentAuditTest : public ::testing::Test {
     return e;
   }
 
-  uint64_t seq_ = 0;
   json terms_ = json::parse(R"({"productions":["prd_1"],"uses":["background"]})");
 };
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "ledger/consent_audit.h"
+#include "ledger/test_entries.h"
 #include "webauthn/test_authenticator.h"
 
 namespace figurant::ledger {
@@ -16,23 +17,12 @@ using webauthn::testonly::Authenticator;
 
 constexpr int64_t kEnrolledAt = 1790000000;
 
-class PasskeyAuditTest : public ::testing::TestWithParam<webauthn::Algorithm> {
+class PasskeyAuditTest : public ::testing::TestWithParam<webauthn::Algorithm>,
+                         protected testonly::EntrySequence {
  protected:
   void SetUp() override {
     ASSERT_TRUE(InitCrypto().ok());
     device_ = std::make_unique<Authenticator>(GetParam());
-  }
-
-  Entry Next(EntryType type, std::string payload) {
-    Entry e;
-    e.type = type;
-    e.seq = seq_++;
-    e.payload = std::move(payload);
-    return e;
-  }
-  template <typename Event>
-  Entry Next(const Event& event) {
-    return Next(Event::kType, Payload(event));
   }
 
   KeyEnrolledEvent Enrolment() const {
@@ -81,7 +71,6 @@ class PasskeyAuditTest : public ::testing::TestWithParam<webauthn::Algorithm> {
   }
 
   std::unique_ptr<Authenticator> device_;
-  uint64_t seq_ = 0;
   json terms_ = json::parse(R"({"productions":["prd_1"],"uses":["background"]})");
 };
 
@@ -176,7 +165,7 @@ TEST_P(PasskeyAuditTest, TheRegistrationCounterBindsTheFirstConsent) {
 TEST_P(PasskeyAuditTest, OneFlippedByteOfTheAssertionFailsNamingTheEntry) {
   for (const char* member : {"authenticator_data", "client_data_json", "signature"}) {
     ConsentAuditor audit;
-    seq_ = 0;
+    Restart();
     ASSERT_TRUE(audit.Add(Next(Enrolment())).ok());
     const Status s = audit.Add(Flipped(Signed("lic_1", 2), member));
     EXPECT_EQ(s.code(), StatusCode::kDataLoss) << member;
@@ -196,7 +185,7 @@ TEST_P(PasskeyAuditTest, AConsentMustUseTheFormOfItsKey) {
   EXPECT_NE(s.message().find("carries no passkey_assertion"), std::string::npos) << s.message();
 
   ConsentAuditor plain;
-  seq_ = 0;
+  Restart();
   KeyEnrolledEvent not_passkey = Enrolment();
   not_passkey.passkey.reset();
   ASSERT_TRUE(plain.Add(Next(not_passkey)).ok());
@@ -214,12 +203,8 @@ TEST_P(PasskeyAuditTest, AnotherOriginInTheEnrolmentFailsTheConsent) {
             std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(Es256AndEdDsa, PasskeyAuditTest,
-                         ::testing::Values(webauthn::Algorithm::kEs256,
-                                           webauthn::Algorithm::kEdDsa),
-                         [](const auto& info) {
-                           return std::string(webauthn::AlgorithmName(info.param));
-                         });
+INSTANTIATE_TEST_SUITE_P(Es256AndEdDsa, PasskeyAuditTest, webauthn::testonly::kBothAlgorithms,
+                         webauthn::testonly::AlgorithmParamName);
 
 }  // namespace
 }  // namespace figurant::ledger

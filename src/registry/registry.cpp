@@ -1078,13 +1078,16 @@ Result<int64_t> Registry::InsertSignerKey(const SignerKey& k) {
   return seq;
 }
 
+Result<SignerKey> Registry::GetSignerKey(int64_t seq) {
+  FIGURANT_ASSIGN_OR_RETURN(
+      Statement q, db_->Prepare(Select(kSignerKeyColumns, "FROM signer_keys WHERE seq = ?")));
+  q.Bind(1, seq);
+  return ReadOne(q, ReadSignerKey, "enrolled key", std::to_string(seq));
+}
+
 Status Registry::RevokeSignerKey(int64_t seq, UnixSeconds from, const std::string& reason) {
   return InTransaction([&]() -> Status {
-    FIGURANT_ASSIGN_OR_RETURN(
-        Statement q, db_->Prepare(Select(kSignerKeyColumns, "FROM signer_keys WHERE seq = ?")));
-    q.Bind(1, seq);
-    FIGURANT_ASSIGN_OR_RETURN(SignerKey k,
-                              ReadOne(q, ReadSignerKey, "enrolled key", std::to_string(seq)));
+    FIGURANT_ASSIGN_OR_RETURN(const SignerKey k, GetSignerKey(seq));
     if (k.revoked_from) {
       return FailedPrecondition("enrolled key " + std::to_string(seq) + " is revoked already");
     }
@@ -1099,11 +1102,7 @@ Status Registry::RevokeSignerKey(int64_t seq, UnixSeconds from, const std::strin
 
 Status Registry::SetSignerPasskeySignCount(int64_t seq, uint32_t count) {
   return InTransaction([&]() -> Status {
-    FIGURANT_ASSIGN_OR_RETURN(
-        Statement q, db_->Prepare(Select(kSignerKeyColumns, "FROM signer_keys WHERE seq = ?")));
-    q.Bind(1, seq);
-    FIGURANT_ASSIGN_OR_RETURN(SignerKey k,
-                              ReadOne(q, ReadSignerKey, "enrolled key", std::to_string(seq)));
+    FIGURANT_ASSIGN_OR_RETURN(const SignerKey k, GetSignerKey(seq));
     if (!k.passkey || k.revoked_from) {
       return FailedPrecondition("enrolled key " + std::to_string(seq) +
                                 " is not a current passkey");

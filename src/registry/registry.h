@@ -422,6 +422,8 @@ class Registry {
   // Inserts an enrolled key; returns its seq. AlreadyExists when the signer has a current
   // (unrevoked) key or the key is enrolled already.
   Result<int64_t> InsertSignerKey(const SignerKey& key);
+  // The enrolled key `seq`. NotFound for no such key.
+  Result<SignerKey> GetSignerKey(int64_t seq);
   // Ends a current key's period. FailedPrecondition when it is revoked already.
   Status RevokeSignerKey(int64_t seq, UnixSeconds from, const std::string& reason);
   // Stores the sign count of the passkey of current key `seq` after an assertion the bank

@@ -9,6 +9,7 @@
 #include "core/ids.h"
 #include "registry/internal/sqlite.h"
 #include "registry/migrations.h"
+#include "registry/users.h"
 
 namespace figurant::registry {
 namespace {
@@ -272,6 +273,126 @@ TEST_F(RegistryTest, FailedBindIsReportedNotIgnored) {
   EXPECT_NE(row.status().message().find("bind parameter 2"), std::string::npos)
       << row.status().message();
   EXPECT_FALSE(s->Run().ok());  // the failure stays with the statement
+}
+
+SignerPasskey TestPasskey(uint8_t id_byte) {
+  return {
+      {Bytes(20, id_byte), kCoseEs256, Bytes(91, 0x30), 1}, "https://bank.example", "bank.example"};
+}
+
+// A passkey signer key of `p` (its public_key stands in for the fingerprint).
+SignerKey PasskeyKey(const Performer& p, uint8_t id_byte) {
+  SignerKey k;
+  k.signer_id = p.id;
+  k.performer_id = p.id;
+  k.public_key.assign(32, id_byte);
+  k.valid_from = 1790000000;
+  k.passkey = TestPasskey(id_byte);
+  return k;
+}
+
+// Schema v8 (docs/registry.md, "Passkeys (version 8)").
+TEST_F(RegistryTest, APasskeySignerKeyRoundTripsAndOnlyItsCountAdvances) {
+  const Performer p = NewPerformer("A");
+  const auto seq = reg_->InsertSignerKey(PasskeyKey(p, 1));
+  ASSERT_TRUE(seq.ok()) << seq.status().ToString();
+  auto keys = reg_->ListSignerKeys(SignerKind::kPerformer, p.id);
+  ASSERT_TRUE(keys.ok() && keys->size() == 1) << keys.status().ToString();
+  ASSERT_TRUE((*keys)[0].passkey.has_value());
+  EXPECT_EQ((*keys)[0].passkey->credential.id, Bytes(20, 1));
+  EXPECT_EQ((*keys)[0].passkey->credential.algorithm, kCoseEs256);
+  EXPECT_EQ((*keys)[0].passkey->rp_id, "bank.example");
+  EXPECT_TRUE(reg_->SetSignerPasskeySignCount(*seq, 5).ok());
+  EXPECT_EQ(reg_->SetSignerPasskeySignCount(*seq, 5).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      reg_->ListSignerKeys(SignerKind::kPerformer, p.id)->at(0).passkey->credential.sign_count, 5u);
+  EXPECT_FALSE(
+      reg_->database().Exec("UPDATE signer_keys SET passkey_origin = 'https://evil.example'").ok());
+  EXPECT_FALSE(reg_->database().Exec("UPDATE signer_keys SET passkey_spki = x'3000'").ok());
+  EXPECT_FALSE(reg_->database().Exec("UPDATE signer_keys SET passkey_sign_count = NULL").ok());
+  ASSERT_TRUE(reg_->RevokeSignerKey(*seq, clock_.Now(), "lost").ok());
+  EXPECT_EQ(reg_->SetSignerPasskeySignCount(*seq, 6).code(), StatusCode::kFailedPrecondition);
+  SignerKey again = PasskeyKey(p, 2);
+  again.passkey->credential.id = Bytes(20, 1);
+  EXPECT_EQ(reg_->InsertSignerKey(again).status().code(), StatusCode::kAlreadyExists)
+      << "the same credential twice";
+}
+
+TEST_F(RegistryTest, ThePasskeyColumnsAreAllSetOrAllNull) {
+  const Performer p = NewPerformer("A");
+  EXPECT_FALSE(
+      reg_->database()
+          .Exec("INSERT INTO signer_keys (signer, signer_id, performer_id, public_key, how, "
+                "valid_from, passkey_credential_id) VALUES ('performer', '" +
+                p.id + "', '" + p.id + "', zeroblob(32), 'enrolment_code', 1, zeroblob(20))")
+          .ok());
+  ASSERT_TRUE(reg_->InsertSignerKey(PasskeyKey(p, 1)).ok());
+  EXPECT_FALSE(reg_->database().Exec("UPDATE signer_keys SET passkey_algorithm = -257").ok());
+  EXPECT_FALSE(reg_->database().Exec("UPDATE signer_keys SET passkey_rp_id = NULL").ok());
+}
+
+TEST_F(RegistryTest, APasskeyConsentKeepsItsProofByteForByteAndReadsStrictly) {
+  const Performer p = NewPerformer("A");
+  const Licence l = NewDraft(p, NewStudio("S"));
+  Consent c;
+  c.licence_id = l.id;
+  c.disclosure_text = "text";
+  c.disclosure_sha256 = std::string(64, 'a');
+  c.terms_sha256 = std::string(64, 'b');
+  c.language = "en";
+  c.signer_id = p.id;
+  c.public_key = Bytes(32, 1);
+  c.passkey = ConsentPasskeyProof{Bytes(37, 5), std::string("{\"type\":\"webauthn.get\"}\xff", 24),
+                                  Bytes(71, 6)};
+  ASSERT_TRUE(reg_->InsertConsent(c).ok());
+  auto back = reg_->GetConsent(l.id);
+  ASSERT_TRUE(back.ok() && back->has_value()) << back.status().ToString();
+  ASSERT_TRUE((*back)->passkey.has_value());
+  EXPECT_EQ((*back)->passkey->client_data_json, c.passkey->client_data_json);
+  EXPECT_EQ((*back)->passkey->signature, Bytes(71, 6));
+  EXPECT_TRUE((*back)->signature.empty());
+  ASSERT_TRUE(reg_->database().Exec("DROP TRIGGER consents_immutable").ok());
+  EXPECT_FALSE(reg_->database().Exec("UPDATE consents SET passkey_signature = NULL").ok())
+      << "all or none";
+  EXPECT_FALSE(reg_->database().Exec("UPDATE consents SET signature = randomblob(64)").ok())
+      << "a passkey consent's Ed25519 column holds zeros";
+  // What a hand edit could leave with the checks switched off: strict reads refuse it.
+  ASSERT_TRUE(reg_->database()
+                  .Exec("PRAGMA ignore_check_constraints = ON; "
+                        "UPDATE consents SET passkey_signature = 'text'")
+                  .ok());
+  const Status bad = reg_->GetConsent(l.id).status();
+  EXPECT_EQ(bad.code(), StatusCode::kDataLoss);
+  EXPECT_NE(bad.message().find("column 'passkey_signature'"), std::string::npos) << bad.message();
+  ASSERT_TRUE(reg_->database().Exec("UPDATE consents SET passkey_signature = NULL").ok());
+  EXPECT_EQ(reg_->GetConsent(l.id).status().code(), StatusCode::kDataLoss) << "a partial proof";
+}
+
+TEST_F(RegistryTest, UsersLogInPasskeysAreFoundByCredentialAndCountForward) {
+  const Performer p = NewPerformer("A");
+  const User user{"usr_0123456789abcdef", UserRole::kPerformer, p.id, Bytes(32, 1), clock_.Now()};
+  ASSERT_TRUE(InsertUser(*reg_, user).ok());
+  const UserPasskey passkey{user.id, TestPasskey(9).credential, clock_.Now()};
+  ASSERT_TRUE(InsertUserPasskey(*reg_, passkey).ok());
+  EXPECT_EQ(InsertUserPasskey(*reg_, passkey).code(), StatusCode::kAlreadyExists);
+  auto found = FindUserPasskey(*reg_, Bytes(20, 9));
+  ASSERT_TRUE(found.ok() && found->has_value()) << found.status().ToString();
+  EXPECT_EQ((*found)->user_id, user.id);
+  EXPECT_EQ((*found)->credential.public_key_spki, Bytes(91, 0x30));
+  EXPECT_FALSE(FindUserPasskey(*reg_, Bytes(20, 8))->has_value());
+  EXPECT_TRUE(SetUserPasskeySignCount(*reg_, Bytes(20, 9), 2).ok());
+  EXPECT_EQ(SetUserPasskeySignCount(*reg_, Bytes(20, 9), 2).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(SetUserPasskeySignCount(*reg_, Bytes(20, 8), 3).code(), StatusCode::kNotFound);
+  EXPECT_EQ(ListUserPasskeys(*reg_, user.id)->at(0).credential.sign_count, 2u);
+  UserPasskey odd = passkey;
+  odd.credential.id = Bytes(8, 1);
+  EXPECT_EQ(InsertUserPasskey(*reg_, odd).code(), StatusCode::kInvalidArgument);
+  odd = passkey;
+  odd.user_id = "usr_ffffffffffffffff";
+  EXPECT_EQ(InsertUserPasskey(*reg_, odd).code(), StatusCode::kNotFound);
+  EXPECT_FALSE(
+      reg_->database().Exec("UPDATE user_passkeys SET user_id = 'usr_ffffffffffffffff'").ok());
 }
 
 }  // namespace

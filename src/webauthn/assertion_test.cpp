@@ -97,9 +97,8 @@ TEST_P(AssertionTest, MalformedPartsAreBadInputNotACrash) {
   EXPECT_EQ(VerifyAssertion(stored, Want(), a).status().code(), StatusCode::kPermissionDenied);
 }
 
-INSTANTIATE_TEST_SUITE_P(Es256AndEdDsa, AssertionTest,
-                         ::testing::Values(Algorithm::kEs256, Algorithm::kEdDsa),
-                         [](const auto& info) { return std::string(AlgorithmName(info.param)); });
+INSTANTIATE_TEST_SUITE_P(Es256AndEdDsa, AssertionTest, testonly::kBothAlgorithms,
+                         testonly::AlgorithmParamName);
 
 TEST(CredentialTest, AKeyOfTheWrongTypeOrAnOddIdIsRefused) {
   ASSERT_TRUE(InitCrypto().ok());

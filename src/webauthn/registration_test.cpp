@@ -86,9 +86,8 @@ TEST_P(RegistrationTest, EachStepRefusesWhatBreaksIt) {
   refused(bad_json, StatusCode::kInvalidArgument, "not a JSON object");
 }
 
-INSTANTIATE_TEST_SUITE_P(Es256AndEdDsa, RegistrationTest,
-                         ::testing::Values(Algorithm::kEs256, Algorithm::kEdDsa),
-                         [](const auto& info) { return std::string(AlgorithmName(info.param)); });
+INSTANTIATE_TEST_SUITE_P(Es256AndEdDsa, RegistrationTest, testonly::kBothAlgorithms,
+                         testonly::AlgorithmParamName);
 
 TEST(Base64UrlTest, RoundTripsAndRefusesWhatIsNotBase64Url) {
   ASSERT_TRUE(InitCrypto().ok());

@@ -2,9 +2,11 @@
 // browser's authenticator makes them, so that tests of every module that checks passkeys use real
 // signatures: keys from OpenSSL (P-256) and libsodium (Ed25519); authenticatorData,
 // clientDataJSON and the signature built with OpenSSL's own SHA-256 and base64, independently of
-// src/webauthn. Link OpenSSL::Crypto and libsodium; InitCrypto first. Not for production code.
+// src/webauthn. Link OpenSSL::Crypto, libsodium and GoogleTest; InitCrypto first. Not for
+// production code.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
@@ -39,6 +41,12 @@ inline Bytes SpkiOf(EVP_PKEY* key) {
   OPENSSL_free(der);
   return out;
 }
+
+// For INSTANTIATE_TEST_SUITE_P over kBothAlgorithms: names each case ES256 or EdDSA.
+inline std::string AlgorithmParamName(const ::testing::TestParamInfo<Algorithm>& info) {
+  return std::string(AlgorithmName(info.param));
+}
+inline const auto kBothAlgorithms = ::testing::Values(Algorithm::kEs256, Algorithm::kEdDsa);
 
 class Authenticator {
  public:
@@ -93,7 +101,7 @@ class Authenticator {
 
   // A registration (attestation "none"): options default to type webauthn.create and flags
   // UP|UV|AT; the attested credential data is a zero AAGUID, the id and a stand-in COSE key.
-  Registration Register(const Bytes& challenge, Options o) const {
+  Registration Register(const Bytes& challenge, const Options& o) const {
     Registration r;
     r.raw_id = id_;
     r.public_key_spki = Spki();

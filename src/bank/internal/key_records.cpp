@@ -35,13 +35,24 @@ registry::SignerKey NewKeyFor(const registry::EnrolmentCode& code, const Ed25519
   return k;
 }
 
-ledger::KeyEnrolledEvent EnrolledEventOf(const registry::SignerKey& k) {
-  ledger::KeyEnrolledEvent e;
+namespace {
+
+// The fields key_enrolled and key_revoked share: whose key, and which.
+template <typename KeyEvent>
+KeyEvent KeyEventOf(const registry::SignerKey& k) {
+  KeyEvent e;
   e.signer = ToConsent(k.signer);
   e.signer_id = k.signer_id;
   e.performer_id = k.performer_id;
   std::copy_n(k.public_key.begin(), std::min(k.public_key.size(), e.public_key.size()),
               e.public_key.begin());
+  return e;
+}
+
+}  // namespace
+
+ledger::KeyEnrolledEvent EnrolledEventOf(const registry::SignerKey& k) {
+  auto e = KeyEventOf<ledger::KeyEnrolledEvent>(k);
   switch (k.how) {
     case registry::KeyOrigin::kEnrolmentCode:
       e.how = ledger::KeyOrigin::kEnrolmentCode;
@@ -63,12 +74,7 @@ ledger::KeyEnrolledEvent EnrolledEventOf(const registry::SignerKey& k) {
 }
 
 ledger::KeyRevokedEvent RevokedEventOf(const registry::SignerKey& k) {
-  ledger::KeyRevokedEvent e;
-  e.signer = ToConsent(k.signer);
-  e.signer_id = k.signer_id;
-  e.performer_id = k.performer_id;
-  std::copy_n(k.public_key.begin(), std::min(k.public_key.size(), e.public_key.size()),
-              e.public_key.begin());
+  auto e = KeyEventOf<ledger::KeyRevokedEvent>(k);
   e.from = k.revoked_from.value_or(0);
   e.reason = k.revoked_reason;
   return e;
