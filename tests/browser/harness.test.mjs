@@ -203,6 +203,21 @@ test("the union auditor's pages", async () => {
                     ['/audit/strikes', 'union-strikes']]);
 });
 
+test("the studio's and the operator's pages", async () => {
+  await forgetCookies();
+  const studio = bank.addStudio('Lighthouse Films');
+  const production = bank.addProduction(studio, 'Low Tide');
+  await signInPage(page, server, await apiLogIn(server, bank.addUser('studio', studio.id)));
+  await checkPages([['/studio', 'studio-home'],
+                    [`/studio/productions/${production}`, 'studio-production'],
+                    ['/studio/offers/new', 'studio-offer-new']]);
+  await forgetCookies();
+  await signInPage(page, server, await apiLogIn(server, bank.addUser('operator')));
+  const performer = bank.addPerformer('Slip Performer', 'fr');
+  await checkPages([['/operator', 'operator-home'],
+                    [`/operator/invites/slip?performer=${performer}`, 'operator-slip']]);
+});
+
 test("a sign-in code typed on /login opens the performer's home", async () => {
   await forgetCookies();
   const performer = bank.addPerformer('Code Performer');
