@@ -1,23 +1,26 @@
 // browser.story: issue 15's story end to end in headless Chromium, through the portal's own pages
 // and buttons (typed codes, clicked buttons), with the WebAuthn virtual authenticator as the
-// performer's phone. The bank's set-up an operator does with the CLI (the operator's, studio's
-// and auditor's users, the studio and its production) is the only part not done in a page.
+// performer's phone. Done with the CLI, as an operator or a studio's pipeline does it: the
+// operator's, studio's and auditor's users and their sign-in codes, the studio and its production,
+// the performer's scan imported as their double (`scan import`), the renders (`figurant render`)
+// and the ledger export and verification.
 //
 //   1. the operator signs in with a code on /login, adds a French performer and issues their
-//      enrolment code on /operator (the printable slip shows it);
+//      enrolment code on /operator (the printable slip shows it); the scan becomes their double;
 //   2. on the performer's phone (a fresh browser context) the code is typed on /enrol, the
 //      authenticator makes a passkey, and the performer lands on /me signed in;
 //   3. the studio signs in with a code and makes the offer on /studio/offers/new (preview, then
 //      make);
 //   4. the performer opens the offer in French: the page shows the disclosure exactly as the bank
-//      stored it (`figurant licence offer`), no serious or critical axe violation; they choose a
-//      representation and click Sign, the passkey signs, and the licence page says it is in force;
+//      stored it (`figurant licence offer`) and as the studio's preview showed it, with no serious
+//      or critical axe violation; they choose a representation and click Sign, the passkey signs,
+//      and the licence is in force; a render uses the double, and /me/appearances and
+//      /me/statement show the shot and what it earned;
 //   5. `ledger export` and `ledger verify` count the passkey signature, and the union auditor
 //      uploads that export on /audit and the page shows it verified;
-//   6. the performer revokes on the licence page; with a notice of 0 days it ends today.
-// Not covered here: a CLI render using the double (and so the appearance crop, the statement's
-// lines and a render refused after the revocation); the performer's /me/appearances and
-// /me/statement are photographed as they are without a render.
+//   6. the performer revokes on the licence page; with a notice of 0 days it ends today, and the
+//      next render refuses the double.
+// Not covered: the appearance crop (the appearances page shows none yet).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,13 +29,15 @@ import { after, before, test } from 'node:test';
 import { describeViolations, runAxe } from './lib/axe.mjs';
 import { launchChromium, PHONE_VIEWPORT } from './lib/browser.mjs';
 import { requirePrerequisites } from './lib/env.mjs';
-import { TestBank } from './lib/figurant.mjs';
+import { runFigurant, TestBank } from './lib/figurant.mjs';
 import { RequestRecorder } from './lib/requests.mjs';
 import { screenshot } from './lib/screenshot.mjs';
 import { startServer } from './lib/server.mjs';
 import { addVirtualAuthenticator } from './lib/webauthn.mjs';
 
 const TODAY = '2026-06-01';
+// MakeHuman's assets in the repository: what `scan import --makehuman` builds a double from.
+const MAKEHUMAN = new URL('../../assets/makehuman', import.meta.url).pathname;
 const PERFORMER_NAME = 'Élodie Fournier';
 const started = Date.now();
 
@@ -97,7 +102,25 @@ async function statusText(page) {
 // GET `p` of the API with the page's own session.
 const apiGet = (page, p) => page.evaluate(async (u) => (await fetch(u)).json(), p);
 
+// The story's licence as the API gives it to the performer's page.
+const storyLicence = (page) =>
+  apiGet(page, `/api/v1/performers/${story.performer}/licences/${story.licence}`);
+
 const pathOf = (page) => new URL(page.url()).pathname;
+
+// `figurant render` of one 160×90 frame of shot `shot` of the story's production with the
+// performer's double 9 m from the camera (tests/render_bank.cpp Scene): {code, out, err}.
+function render(shot) {
+  const scene = path.join(bank.dir, `${shot}.json`);
+  fs.writeFileSync(scene, JSON.stringify({
+    figurant_scene: 1, production: story.production, shot, seed: 5,
+    camera: { position: [0, 1.6, -9], look_at: [0, 1.0, 0], resolution: [160, 90] },
+    frames: { start: 1001, end: 1001, fps: 24 },
+    render: { spp: 1, max_bounces: 0, output: `out/${shot}.####.exr` },
+    agents: [{ double: story.double, position: [0, 0, 0], name: 'elodie' }],
+  }));
+  return runFigurant(['render', scene, '--quiet'], { bank: bank.bank, now: bank.now });
+}
 
 // What the steps hand on to the next.
 const story = {};
@@ -138,6 +161,15 @@ test("2. on the performer's phone, the code and a passkey enrol them and open /m
   assert.equal((await story.authenticator.credentials()).length, 1, 'the passkey is on the phone');
 });
 
+// The scan day's double of the enrolled performer (the operator's CLI, as tests/render_bank.cpp).
+test("2b. the operator imports the performer's scan as their double", () => {
+  const body = path.join(bank.dir, 'body.json');
+  fs.writeFileSync(body, JSON.stringify({ gender: 1, height: 0.5 }));
+  story.double = bank.json(['scan', 'import', '--performer', story.performer, '--makehuman',
+                            MAKEHUMAN, '--body', body]).id;
+  assert.match(story.double, /^dbl_/);
+});
+
 test('3. the studio makes the offer on /studio/offers/new', async () => {
   const studio = bank.addStudio('Studios du Port');
   story.production = bank.addProduction(studio, 'Marché de nuit');
@@ -150,6 +182,8 @@ test('3. the studio makes the offer on /studio/offers/new', async () => {
   await page.click('input[name="terms.media"][value="streaming"]');
   await setValue(page, '#valid_from', '2026-01-01');
   await setValue(page, '#valid_until', '2027-12-31');
+  await page.$eval('#max_height', (el) => { el.value = ''; });
+  await page.type('#max_height', '0.6');
   await page.$eval('#per_screen_second', (el) => { el.value = ''; });
   await page.type('#per_screen_second', '2');
   await page.$eval('#notice', (el) => { el.value = ''; });
@@ -188,14 +222,26 @@ test('4. the performer reads the offer in French and signs it with the passkey',
   await page.select('#representation', 'union');
   await clickAndWait(page, 'button[data-passkey-sign]');
   assert.equal(pathOf(page), `/me/licences/${story.licence}`);
-  const licence = await apiGet(page, `/api/v1/performers/${story.performer}/licences/${story.licence}`);
+  const licence = await storyLicence(page);
   assert.equal(licence.state, 'active', JSON.stringify(licence));
   const [credential] = await story.authenticator.credentials();
   assert.ok(credential.signCount >= 1, 'the passkey signed');
 
+});
+
+test('4b. a render uses the double: /me/appearances and /me/statement show it', async () => {
+  const rendered = render('sh010');
+  assert.equal(rendered.code, 0, rendered.err);
+  const { page, recorder } = story.phone;
   await recorder.load('/me/appearances');
+  const appearances = await page.$eval('main', (el) => el.textContent);
+  assert.match(appearances, /sh010/, appearances);
+  assert.ok(appearances.includes(story.production), appearances);
   await screenshot(page, 'story-appearances');
   await recorder.load('/me/statement');
+  const statement = await page.$eval('main', (el) => el.textContent);
+  assert.ok(statement.includes(story.production), statement);
+  assert.match(statement, /0,08/, `1 frame at 24 fps, 2 EUR a second: ${statement}`);
   await screenshot(page, 'story-statement');
 });
 
@@ -237,9 +283,13 @@ test('6. the performer revokes; with no notice it ends today', async () => {
   await clickAndWait(page, `form[data-api$="/licences/${story.licence}/revoke"] ` +
                            'button[type=submit]');
   assert.equal(pathOf(page), `/me/licences/${story.licence}`);
-  const licence = await apiGet(page, `/api/v1/performers/${story.performer}/licences/${story.licence}`);
+  const licence = await storyLicence(page);
   assert.equal(licence.revoked_from, TODAY, JSON.stringify(licence));
   assert.match(await page.$eval('main', (el) => el.textContent), /retiré/);
+
+  const refused = render('sh020');
+  assert.equal(refused.code, 3, `the render after the revocation: ${refused.err}`);
+  assert.match(refused.err, /revoked/);
 });
 
 test('no page asked another host for anything', () => {
