@@ -5,6 +5,7 @@
 #include <ImfInputFile.h>
 #include <ImfStringAttribute.h>
 #include <gtest/gtest.h>
+#include <png.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +22,7 @@
 #include "render/internal/sampler.h"
 #include "render/output.h"
 #include "render/renderer.h"
+#include "render/thumbnail.h"
 
 namespace figurant::render {
 namespace {
@@ -450,6 +452,31 @@ TEST(RendererTest, BlenderCompositorExtractsOneAgentsMatte) {
     EXPECT_GT(total, 20) << "matte " << i << " should cover the agent(s)";
     EXPECT_LT(worst, 1e-5) << "Blender's matte " << i << " differs from the rendered coverage";
   }
+}
+
+// The dashboard's thumbnail: a PNG of the asked size, the double opaque in the middle, the
+// background transparent (no ground) in the corners; a size out of range is refused.
+TEST(Thumbnail, FramesTheDoubleOnATransparentBackground) {
+  const auto asset = BoxPerson({0.6f, 0.45f, 0.35f}, {0.7f, 0.1f, 0.1f});
+  auto bytes = RenderThumbnailPng(*asset, 48, 64);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  png_image image;
+  std::memset(&image, 0, sizeof image);
+  image.version = PNG_IMAGE_VERSION;
+  ASSERT_TRUE(png_image_begin_read_from_memory(&image, bytes->data(), bytes->size()))
+      << image.message;
+  image.format = PNG_FORMAT_RGBA;
+  std::vector<uint8_t> px(PNG_IMAGE_SIZE(image));
+  ASSERT_TRUE(png_image_finish_read(&image, nullptr, px.data(), 0, nullptr)) << image.message;
+  ASSERT_EQ(image.width, 48u);
+  ASSERT_EQ(image.height, 64u);
+  const auto alpha = [&](int x, int y) { return px[(static_cast<size_t>(y) * 48 + x) * 4 + 3]; };
+  EXPECT_EQ(alpha(24, 32), 255);
+  EXPECT_EQ(alpha(0, 0), 0);
+  EXPECT_EQ(alpha(47, 63), 0);
+  EXPECT_EQ(RenderThumbnailPng(*asset, 8, 64).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(RenderThumbnailPng(geom::DoubleAsset{}, 48, 64).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace
