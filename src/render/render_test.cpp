@@ -5,7 +5,6 @@
 #include <ImfInputFile.h>
 #include <ImfStringAttribute.h>
 #include <gtest/gtest.h>
-#include <png.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +18,7 @@
 #include "core/file.h"
 #include "render/cryptomatte.h"
 #include "render/exr_read.h"
+#include "render/internal/png_decode_for_test.h"
 #include "render/internal/sampler.h"
 #include "render/output.h"
 #include "render/renderer.h"
@@ -460,17 +460,13 @@ TEST(Thumbnail, FramesTheDoubleOnATransparentBackground) {
   const auto asset = BoxPerson({0.6f, 0.45f, 0.35f}, {0.7f, 0.1f, 0.1f});
   auto bytes = RenderThumbnailPng(*asset, 48, 64);
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
-  png_image image;
-  std::memset(&image, 0, sizeof image);
-  image.version = PNG_IMAGE_VERSION;
-  ASSERT_TRUE(png_image_begin_read_from_memory(&image, bytes->data(), bytes->size()))
-      << image.message;
-  image.format = PNG_FORMAT_RGBA;
-  std::vector<uint8_t> px(PNG_IMAGE_SIZE(image));
-  ASSERT_TRUE(png_image_finish_read(&image, nullptr, px.data(), 0, nullptr)) << image.message;
+  const internal::DecodedPng image = internal::DecodePngForTest(*bytes);
+  ASSERT_EQ(image.error, "");
   ASSERT_EQ(image.width, 48u);
   ASSERT_EQ(image.height, 64u);
-  const auto alpha = [&](int x, int y) { return px[(static_cast<size_t>(y) * 48 + x) * 4 + 3]; };
+  const auto alpha = [&](int x, int y) {
+    return image.rgba[(static_cast<size_t>(y) * 48 + x) * 4 + 3];
+  };
   EXPECT_EQ(alpha(24, 32), 255);
   EXPECT_EQ(alpha(0, 0), 0);
   EXPECT_EQ(alpha(47, 63), 0);
