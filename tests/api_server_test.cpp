@@ -1585,5 +1585,46 @@ TEST_F(ApiServerTest, APasskeyEnrolsLogsInAndSignsAConsent) {
   EXPECT_GE(verified["consents"]["passkey_verified"].get<int>(), 1) << verified.dump();
 }
 
+// The dashboard's thumbnail: a PNG of the stated size rendered by Figurant's renderer for its
+// own performer (the second request answered from the server's memory, byte for byte), and the
+// same 404 as a missing double to another performer.
+TEST_F(ApiServerTest, TheThumbnailIsThePerformersDoubleAsAPng) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  ASSERT_TRUE(performer);
+  const std::string path =
+      "/api/v1/performers/" + own_["performer"] + "/doubles/" + own_["double"] + "/thumbnail.png";
+  const auto start = std::chrono::steady_clock::now();
+  const ApiReply r = client.Send("GET", path, performer);
+  const auto ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::cout << "thumbnail.png of " << own_["double"] << ": " << r.body.size() << " bytes, " << ms
+            << " ms (first request, rendered)\n";
+  EXPECT_EQ(Header(r, "Content-Type"), "image/png");
+  ASSERT_GE(r.body.size(), 24u);
+  EXPECT_EQ(r.body.substr(0, 8), "\x89PNG\r\n\x1a\n");
+  EXPECT_EQ(r.body.substr(12, 4), "IHDR");
+  const auto big_endian32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4; ++i) v = (v << 8) | uint8_t(r.body[at + i]);
+    return v;
+  };
+  EXPECT_EQ(big_endian32(16), 96u) << "width";
+  EXPECT_EQ(big_endian32(20), 128u) << "height";
+  EXPECT_EQ(client.Send("GET", path, performer).body, r.body);
+
+  const auto other = client.LogIn(other_performer_, server.origin());
+  ASSERT_TRUE(other);
+  const std::string as_other =
+      "/api/v1/performers/" + other_["performer"] + "/doubles/" + own_["double"] + "/thumbnail.png";
+  for (const std::string& p : {path, as_other}) {
+    const ApiReply hidden = client.Send("GET", p, other);
+    EXPECT_EQ(hidden.status, 404) << p;
+  }
+}
+
 }  // namespace
 }  // namespace figurant::testing

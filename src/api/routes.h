@@ -38,6 +38,15 @@ inline bool ChangesState(Method m) { return m != Method::kGet; }
 inline constexpr int kAddressLimitFactor = 5;
 
 // What a server knows beyond the bank: its origin, its log-in state and its limits.
+// Rendered double thumbnails (PNG bytes) by double id, at most kMaxEntries (when full, the first id
+// in order makes room). A double's geometry never changes once stored, so an entry stays valid; an
+// erased double's {double} no longer authorises, so its entry is never answered again.
+struct ThumbnailCache {
+  static constexpr size_t kMaxEntries = 256;
+  std::mutex mutex;
+  std::map<std::string, std::string> png;
+};
+
 struct ServerState {
   ServerState(const Clock& clock, std::string origin, SessionPolicy sessions,
               RateLimitPolicy login_limit)
@@ -56,6 +65,7 @@ struct ServerState {
   RateLimiter per_user;     // log-in attempts by user id
   // Statements and appearances by ledger head (api/ledger_views.h).
   LedgerViews ledger_views;
+  ThumbnailCache thumbnails;
 };
 
 // One authorised request, as a handler sees it. The bank is locked for the handler's duration.

@@ -5,7 +5,6 @@
 #include "render/plate_dir.h"
 
 #include <gtest/gtest.h>
-#include <png.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -16,6 +15,7 @@
 #include <fstream>
 
 #include "core/file.h"
+#include "render/internal/png_decode_for_test.h"
 #include "render/output.h"
 
 namespace figurant::render {
@@ -232,14 +232,8 @@ TEST_F(PlateDirTest, PreviewTextLeavesAValidPng) {
   EXPECT_EQ(length, std::strlen("figurant/shot") + 1 + std::strlen("sh010"));
   EXPECT_EQ(be32(at + 4 + length),
             ::crc32(0, reinterpret_cast<const Bytef*>(bytes->data() + at), 4 + length));
-  png_image image;
-  std::memset(&image, 0, sizeof image);
-  image.version = PNG_IMAGE_VERSION;
-  ASSERT_TRUE(png_image_begin_read_from_memory(&image, bytes->data(), bytes->size()))
-      << image.message;
-  image.format = PNG_FORMAT_RGBA;
-  std::vector<uint8_t> px(PNG_IMAGE_SIZE(image));
-  EXPECT_TRUE(png_image_finish_read(&image, nullptr, px.data(), 0, nullptr)) << image.message;
+  const internal::DecodedPng image = internal::DecodePngForTest(*bytes);
+  EXPECT_EQ(image.error, "");
   EXPECT_EQ(image.width, 4u);
 }
 

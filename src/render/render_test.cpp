@@ -18,9 +18,11 @@
 #include "core/file.h"
 #include "render/cryptomatte.h"
 #include "render/exr_read.h"
+#include "render/internal/png_decode_for_test.h"
 #include "render/internal/sampler.h"
 #include "render/output.h"
 #include "render/renderer.h"
+#include "render/thumbnail.h"
 
 namespace figurant::render {
 namespace {
@@ -450,6 +452,27 @@ TEST(RendererTest, BlenderCompositorExtractsOneAgentsMatte) {
     EXPECT_GT(total, 20) << "matte " << i << " should cover the agent(s)";
     EXPECT_LT(worst, 1e-5) << "Blender's matte " << i << " differs from the rendered coverage";
   }
+}
+
+// The dashboard's thumbnail: a PNG of the asked size, the double opaque in the middle, the
+// background transparent (no ground) in the corners; a size out of range is refused.
+TEST(Thumbnail, FramesTheDoubleOnATransparentBackground) {
+  const auto asset = BoxPerson({0.6f, 0.45f, 0.35f}, {0.7f, 0.1f, 0.1f});
+  auto bytes = RenderThumbnailPng(*asset, 48, 64);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  const internal::DecodedPng image = internal::DecodePngForTest(*bytes);
+  ASSERT_EQ(image.error, "");
+  ASSERT_EQ(image.width, 48u);
+  ASSERT_EQ(image.height, 64u);
+  const auto alpha = [&](int x, int y) {
+    return image.rgba[(static_cast<size_t>(y) * 48 + x) * 4 + 3];
+  };
+  EXPECT_EQ(alpha(24, 32), 255);
+  EXPECT_EQ(alpha(0, 0), 0);
+  EXPECT_EQ(alpha(47, 63), 0);
+  EXPECT_EQ(RenderThumbnailPng(*asset, 8, 64).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(RenderThumbnailPng(geom::DoubleAsset{}, 48, 64).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 }  // namespace

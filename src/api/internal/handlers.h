@@ -78,6 +78,11 @@ Result<Reply> RequestMembership(Call& call);
 // double's mesh route.
 Result<Reply> DoubleMesh(Call& call);
 Result<Reply> ExportPerformer(Call& call);
+// The double's portrait by Figurant's renderer (render::RenderThumbnailPng), kThumbnailWidth ×
+// kThumbnailHeight pixels as image/png, rendered on its first request and then answered from
+// ServerState::thumbnails; FailedPrecondition (409) for a placeholder without geometry.
+inline constexpr int kThumbnailWidth = 96, kThumbnailHeight = 128;
+Result<Reply> DoubleThumbnail(Call& call);
 
 // handlers_studio.cpp: a studio's productions, offers and usage.
 Result<Reply> ListProductions(Call& call);

@@ -10,6 +10,7 @@
 #include "ledger/appearances.h"
 #include "ledger/consent_audit.h"
 #include "ledger/statement.h"
+#include "render/thumbnail.h"
 
 namespace figurant::api::internal {
 
@@ -132,19 +133,46 @@ Result<json> AccountsPart(bank::Bank& bank, const std::string& performer_id) {
   return json{{"users", std::move(user_items)}, {"erasure_requests", std::move(request_items)}};
 }
 
-}  // namespace
-
-Result<Reply> DoubleMesh(Call& call) {
+// The {double}'s record, or FailedPrecondition for a placeholder without geometry.
+Result<registry::Double> StoredDouble(Call& call) {
   const std::string& id = call.params.at("double");
   FIGURANT_ASSIGN_OR_RETURN(registry::Double d, call.bank.registry().GetDouble(id));
   if (!d.blob_id) return FailedPrecondition("double " + id + " has no geometry (a placeholder)");
-  FIGURANT_ASSIGN_OR_RETURN(geom::DoubleAsset asset, call.bank.LoadDouble(id));
+  return d;
+}
+
+}  // namespace
+
+Result<Reply> DoubleMesh(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Double d, StoredDouble(call));
+  FIGURANT_ASSIGN_OR_RETURN(geom::DoubleAsset asset, call.bank.LoadDouble(d.id));
   interchange::GltfOptions options;
   options.name = d.id;  // the label is the performer's words; the id names the file anywhere
   Reply r;
   FIGURANT_ASSIGN_OR_RETURN(r.body, interchange::EncodeGlb(asset.mesh, options));
   r.content_type = "model/gltf-binary";
   return Attachment(std::move(r), d.id + ".glb");
+}
+
+Result<Reply> DoubleThumbnail(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Double d, StoredDouble(call));
+  Reply r;
+  r.content_type = "image/png";
+  ThumbnailCache& cache = call.state.thumbnails;
+  {
+    std::lock_guard lock(cache.mutex);
+    if (auto it = cache.png.find(d.id); it != cache.png.end()) {
+      r.body = it->second;
+      return r;
+    }
+  }
+  FIGURANT_ASSIGN_OR_RETURN(geom::DoubleAsset asset, call.bank.LoadDouble(d.id));
+  FIGURANT_ASSIGN_OR_RETURN(r.body,
+                            render::RenderThumbnailPng(asset, kThumbnailWidth, kThumbnailHeight));
+  std::lock_guard lock(cache.mutex);
+  if (cache.png.size() >= ThumbnailCache::kMaxEntries) cache.png.erase(cache.png.begin());
+  cache.png.emplace(d.id, r.body);
+  return r;
 }
 
 Result<Reply> ExportPerformer(Call& call) {

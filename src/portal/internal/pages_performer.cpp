@@ -117,8 +117,13 @@ json LicenceItems(const json& licences, const json& t) {
 json DoubleItems(const json& doubles, const json& t) {
   json out = json::array();
   for (const json& d : doubles) {
-    out.push_back(
-        {{"id", d["id"]}, {"status_text", Words(t, "double_status_", d.value("status", ""))}});
+    const std::string status = d.value("status", "");
+    json item = {{"id", d["id"]}, {"status_text", Words(t, "double_status_", status)}};
+    if (status == "ready") {  // stored with its geometry: the API renders its thumbnail
+      item["thumbnail"] = "/api/v1/performers/" + d.value("performer", "") + "/doubles/" +
+                          d.value("id", "") + "/thumbnail.png";
+    }
+    out.push_back(std::move(item));
   }
   return out;
 }
