@@ -123,4 +123,30 @@ std::optional<ApiSession> ApiClient::LogIn(const Device& device, const std::stri
   return ApiSession{set_cookie.substr(0, set_cookie.find(';')), r.Json().value("csrf_token", "")};
 }
 
+std::string HtmlEscaped(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace figurant::testing

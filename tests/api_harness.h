@@ -64,6 +64,10 @@ struct ApiReply {
 std::string LoginMessageAsDocumented(const std::string& challenge, const std::string& user,
                                      const std::string& origin);
 
+// `text` HTML-escaped as the portal's templates escape a value (kainjow's Mustache: & < > " '),
+// written here independently of src/portal, to find a value in a page.
+std::string HtmlEscaped(const std::string& text);
+
 class ApiClient {
  public:
   explicit ApiClient(int port) : port_(port) {}

@@ -20,33 +20,6 @@ using nlohmann::json;
 
 constexpr const char* kNow = "2026-06-01T12:00:00Z";
 
-// HTML-escaped as the portal's templates escape a value (kainjow's mustache).
-std::string Escaped(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // A session started with the sign-in code `code`, as the log-in page does; nullopt (and a test
 // failure) when refused.
 std::optional<ApiSession> LogInWithCode(const ApiClient& client, const std::string& code) {
@@ -183,7 +156,7 @@ TEST_F(PortalPerformerTest, TheOfferPageShowsTheExactDisclosureInTheFrenchPerfor
   ASSERT_EQ(page.status, 200) << page.body;
   EXPECT_NE(page.body.find("<html lang=\"fr\">"), std::string::npos);
   EXPECT_NE(
-      page.body.find("<div class=\"disclosure\" lang=\"fr\">" + Escaped(disclosure) + "</div>"),
+      page.body.find("<div class=\"disclosure\" lang=\"fr\">" + HtmlEscaped(disclosure) + "</div>"),
       std::string::npos)
       << "the disclosure verbatim, escaped:\n"
       << page.body;

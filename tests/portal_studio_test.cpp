@@ -163,33 +163,6 @@ class PortalStudioTest : public ::testing::Test {
   ApiSession studio_session_;
 };
 
-// `text` HTML-escaped as the pages' Mustache escapes a value.
-std::string Escaped(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string Fixed2(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.2f", v);
@@ -222,7 +195,7 @@ TEST_F(PortalStudioTest, TheStudiosHomeShowsItsProductionsOffersAndRefusals) {
   for (const json& p : productions["productions"]) {
     const std::string id = p["id"];
     EXPECT_NE(page.body.find("href=\"/studio/productions/" + id + "\""), std::string::npos) << id;
-    EXPECT_NE(page.body.find(Escaped(p["title"])), std::string::npos);
+    EXPECT_NE(page.body.find(HtmlEscaped(p["title"])), std::string::npos);
   }
   EXPECT_EQ(page.body.find("Elsewhere"), std::string::npos) << "another studio's production";
   const json offers = client.Send("GET", "/api/v1/studios/" + studio_ + "/offers", studio).Json();
@@ -231,7 +204,7 @@ TEST_F(PortalStudioTest, TheStudiosHomeShowsItsProductionsOffersAndRefusals) {
     EXPECT_NE(page.body.find(l["id"].get<std::string>()), std::string::npos) << l;
   }
   EXPECT_NE(page.body.find("Signed and in force"), std::string::npos) << "the signed licence";
-  EXPECT_NE(page.body.find(Escaped(kRefusal)), std::string::npos) << "the performer's reason";
+  EXPECT_NE(page.body.find(HtmlEscaped(kRefusal)), std::string::npos) << "the performer's reason";
   EXPECT_EQ(page.body.find("<script>this"), std::string::npos) << "the reason is escaped";
 
   const ApiReply french = client.Send("GET", "/studio?lang=fr", studio);
@@ -366,7 +339,7 @@ TEST_F(PortalStudioTest, OperatorPagesAreTheOperatorsOnly) {
   const ApiReply printed = client.Send("GET", slip, op);
   ASSERT_EQ(printed.status, 200) << printed.body;
   EXPECT_NE(printed.body.find("lang=\"fr\""), std::string::npos) << "in Élise's language";
-  EXPECT_NE(printed.body.find(Escaped("Votre code d'inscription")), std::string::npos);
+  EXPECT_NE(printed.body.find(HtmlEscaped("Votre code d'inscription")), std::string::npos);
   EXPECT_NE(printed.body.find(server_->origin() + "/enrol"), std::string::npos);
   EXPECT_EQ(printed.body.find(invite.Json()["code"].get<std::string>()), std::string::npos)
       << "the code is the browser's to fill in, never the server's to show again";

@@ -132,26 +132,6 @@ class PortalUnionTest : public ::testing::Test {
     return client.Send("POST", kUpload, session, bytes, std::nullopt, "application/octet-stream");
   }
 
-  static std::string HtmlEscaped(const std::string& text) {
-    std::string out;
-    for (const char c : text) {
-      switch (c) {
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '&':
-          out += "&amp;";
-          break;
-        default:
-          out += c;
-      }
-    }
-    return out;
-  }
-
   static inline std::unique_ptr<TempDir> dir_;
   static inline std::unique_ptr<CliDevice> device_;
   static inline std::string bank_, studio_, member_, union_;
