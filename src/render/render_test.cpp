@@ -16,6 +16,7 @@
 
 #include "core/crypto.h"
 #include "core/file.h"
+#include "render/appearance_crop.h"
 #include "render/cryptomatte.h"
 #include "render/exr_read.h"
 #include "render/internal/png_decode_for_test.h"
@@ -472,6 +473,90 @@ TEST(Thumbnail, FramesTheDoubleOnATransparentBackground) {
   EXPECT_EQ(alpha(47, 63), 0);
   EXPECT_EQ(RenderThumbnailPng(*asset, 8, 64).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(RenderThumbnailPng(geom::DoubleAsset{}, 48, 64).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+// The appearances page's crop: a performer sees themselves and nobody else. Agent 1 (another
+// performer) stands half in front of agent 0; inside the crop around agent 0, every pixel the
+// matte of agent 0's performer does not cover is fully transparent, while their own pixels keep
+// the beauty.
+TEST(AppearanceCropTest, ShowsThePerformerAndNobodyElse) {
+  RenderScene scene = SmallScene(2);
+  scene.camera.width = 160;
+  scene.camera.height = 90;
+  scene.agents[0].position = {0, 0, 0};
+  scene.agents[1].position = {0.3f, 0, -1.0f};  // nearer the camera, overlapping agent 0
+  RenderOptions o;
+  o.spp = 8;
+  auto r = Renderer::Create(scene, o);
+  ASSERT_TRUE(r.ok());
+  auto f = (*r)->Render(1);
+  ASSERT_TRUE(f.ok());
+  const AgentCoverage* own = nullptr;
+  for (const AgentCoverage& c : f->coverage) {
+    if (c.agent == 0) own = &c;
+  }
+  ASSERT_NE(own, nullptr);
+  auto crop = CropAppearance(*f, own->bbox, {true, false});
+  ASSERT_TRUE(crop.ok()) << crop.status().message();
+  const internal::DecodedPng image = internal::DecodePngForTest(crop->png);
+  ASSERT_EQ(image.error, "");
+  ASSERT_EQ(static_cast<int>(image.width), crop->width);
+  ASSERT_EQ(crop->width, crop->region[2] - crop->region[0] + 1);  // small enough: not scaled
+  EXPECT_LE(crop->region[0], own->bbox[0]);
+  EXPECT_GE(crop->region[3], own->bbox[3]);
+  int others = 0, own_opaque = 0;
+  double matte = 0;
+  for (int y = 0; y < crop->height; ++y) {
+    for (int x = 0; x < crop->width; ++x) {
+      const size_t p = static_cast<size_t>(crop->region[1] + y) * f->width + crop->region[0] + x;
+      float mine = 0, theirs = 0;
+      for (const CryptoEntry& e : f->crypto_agent.Pixel(p))
+        (e.index == 0 ? mine : theirs) += e.coverage;
+      matte += mine;
+      const uint8_t alpha = image.rgba[(static_cast<size_t>(y) * crop->width + x) * 4 + 3];
+      if (mine == 0) {
+        EXPECT_EQ(alpha, 0) << "pixel " << x << "," << y << " is not the performer's";
+        if (theirs > 0) ++others;
+      } else if (mine == 1) {
+        EXPECT_EQ(alpha, 255);
+        ++own_opaque;
+      }
+    }
+  }
+  EXPECT_GT(others, 20) << "the other performer should stand inside the crop's region";
+  EXPECT_GT(own_opaque, 50);
+  EXPECT_NEAR(crop->matte_pixels, matte, 1e-3);
+  EXPECT_EQ(CropAppearance(*f, {5, 5, 4, 4}, {true, false}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(CropAppearance(*f, {0, 0, f->width, 5}, {true, false}).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+// A large appearance is box-filtered down to the longest side asked, averaging in premultiplied
+// light: a block half covered by the matte is half as opaque.
+TEST(AppearanceCropTest, LargeAppearancesAreScaledDownByAveraging) {
+  Frame f;
+  f.width = 64;
+  f.height = 64;
+  f.rgba.assign(64 * 64 * 4, 1.0f);  // white, opaque
+  f.crypto_agent.offsets.push_back(0);
+  for (int y = 0; y < 64; ++y) {
+    for (int x = 0; x < 64; ++x) {
+      if (x % 2 == 0) f.crypto_agent.entries.push_back({0, 1.0f});  // even columns: agent 0
+      f.crypto_agent.offsets.push_back(static_cast<uint32_t>(f.crypto_agent.entries.size()));
+    }
+  }
+  auto crop = CropAppearance(f, {0, 0, 63, 63}, {true}, 16);
+  ASSERT_TRUE(crop.ok()) << crop.status().message();
+  EXPECT_EQ(crop->width, 16);
+  EXPECT_EQ(crop->height, 16);
+  EXPECT_DOUBLE_EQ(crop->matte_pixels, 64 * 32);
+  const internal::DecodedPng image = internal::DecodePngForTest(crop->png);
+  ASSERT_EQ(image.error, "");
+  EXPECT_NEAR(image.rgba[3], 128, 1);  // half the block is the performer's
+  EXPECT_EQ(image.rgba[0], 255);       // straight colour: still white
+  EXPECT_EQ(CropAppearance(f, {0, 0, 63, 63}, {true}, 8).status().code(),
             StatusCode::kInvalidArgument);
 }
 
