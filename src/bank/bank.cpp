@@ -18,6 +18,7 @@
 #include "core/text.h"
 #include "ledger/payloads.h"
 #include "ledger/statements.h"
+#include "registry/appearance_crops.h"
 
 namespace figurant::bank {
 namespace fs = std::filesystem;
@@ -645,6 +646,7 @@ Result<ErasureReport> Bank::ErasePerformer(const std::string& performer_id) {
     }
     FIGURANT_RETURN_IF_ERROR(registry_->MarkDoublesErased(p.id));
     FIGURANT_RETURN_IF_ERROR(registry_->MarkLicencesErased(p.id));
+    FIGURANT_RETURN_IF_ERROR(registry::DeleteAppearanceCrops(*registry_, p.id));
     if (!p.erased_at) FIGURANT_RETURN_IF_ERROR(registry_->SetPerformerErased(p.id, now));
     return Status::Ok();
   });

@@ -218,6 +218,18 @@ struct ErasureReport {
   bool key_destroyed = false;
 };
 
+// A render's crop of one performer's appearance in a shot (render/appearance_crop.h), offered to
+// the bank to keep (Bank::KeepAppearanceCrop).
+struct CropCandidate {
+  std::string performer_id, production_id, shot;
+  int64_t frame = 0;
+  std::string render_id;
+  std::string double_id;  // the double of the agent the crop is centred on
+  double pixels = 0;      // that agent's coverage in the frame, as metered [Units: pixels]
+  int width = 0, height = 0;
+  std::string png;
+};
+
 struct RetentionCase {
   registry::Performer performer;
   Retention retention;
@@ -357,6 +369,22 @@ class Bank {
   // copy of the data key unwraps, and compacts the registry so no deleted page survives.
   // What remains is listed in docs/store.md ("What remains after erasure"). Idempotent.
   Result<ErasureReport> ErasePerformer(const std::string& performer_id);
+  // ---- appearance crops (docs/portal.md, "Appearance crops"): for each (performer, production,
+  // shot) the crop that shows them largest, encrypted in their store, for them alone to see.
+  // The pixels of the crop kept for the performer's appearance in the shot; 0 when none is kept.
+  // A render asks before cutting one, so it cuts only crops that would be kept.
+  Result<double> KeptCropPixels(const std::string& performer_id, const std::string& production_id,
+                                const std::string& shot);
+  // Keeps `crop` when it shows the performer larger than the crop kept for the shot (or none is
+  // kept): the PNG is encrypted into the performer's store, then the registry row points at it
+  // (same id as before), then the replaced blob is deleted — a crash leaves at most an
+  // unreferenced ciphertext file. True when kept. FailedPrecondition for an erased or synthetic
+  // performer; the registry's InvalidArgument/NotFound for a malformed candidate.
+  Result<bool> KeepAppearanceCrop(const CropCandidate& crop);
+  // The PNG of a kept crop, decrypted. NotFound for an unknown id or an erased performer;
+  // DataLoss when the blob fails verification.
+  Result<std::string> AppearanceCropPng(const std::string& crop_id);
+
   // Performers not yet erased whose retention date is before today, with their retention.
   Result<std::vector<RetentionCase>> RetentionDue();
 

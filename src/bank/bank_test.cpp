@@ -10,6 +10,7 @@
 #include "core/file.h"
 #include "core/ids.h"
 #include "ledger/consent_audit.h"
+#include "registry/appearance_crops.h"
 #include "registry/internal/sqlite.h"
 
 namespace figurant::bank {
@@ -821,6 +822,50 @@ TEST_F(BankTest, ADeclinedOfferIsNeverSignedAndItsReasonGoesWithErasure) {
   EXPECT_EQ(after->declined_at, std::optional<UnixSeconds>(kNow));
   EXPECT_EQ(after->decline_reason, "");
   EXPECT_TRUE(bank_->registry().CheckIntegrity().ok());
+}
+
+// The appearance crops (docs/portal.md, "Appearance crops"): the largest view is kept, encrypted in
+// the performer's store (the PNG's bytes are nowhere in clear), replaced by a larger one under the
+// same id with the old blob deleted, and gone with the performer's erasure.
+TEST_F(BankTest, AnAppearanceCropKeepsTheLargestViewAndGoesWithErasure) {
+  const std::string png = "\x89PNG crop-bytes-5d1e";
+  CropCandidate crop{
+      performer_.id, production_.id, "sh010", 1001, "rnd_a", "dbl_a", 150, 30, 80, png};
+  EXPECT_EQ(*bank_->KeptCropPixels(performer_.id, production_.id, "sh010"), 0);
+  ASSERT_TRUE(*bank_->KeepAppearanceCrop(crop));
+  const auto rows = registry::ListAppearanceCrops(bank_->registry(), performer_.id);
+  ASSERT_TRUE(rows.ok() && rows->size() == 1) << rows.status().ToString();
+  const registry::AppearanceCropRow first = rows->front();
+  EXPECT_EQ(*bank_->AppearanceCropPng(first.id), png);
+  const fs::path first_blob =
+      dir_ / "store" / performer_.id / first.blob_id.substr(0, 2) / (first.blob_id + ".blob");
+  ASSERT_TRUE(fs::exists(first_blob));
+  EXPECT_EQ(ReadFile(first_blob)->find("crop-bytes-5d1e"), std::string::npos) << "encrypted";
+
+  CropCandidate smaller = crop;
+  smaller.pixels = 100;
+  smaller.png = "smaller";
+  EXPECT_FALSE(*bank_->KeepAppearanceCrop(smaller));
+  EXPECT_EQ(*bank_->AppearanceCropPng(first.id), png);
+  CropCandidate larger = crop;
+  larger.pixels = 400;
+  larger.frame = 1004;
+  larger.png = "larger";
+  EXPECT_TRUE(*bank_->KeepAppearanceCrop(larger));
+  EXPECT_EQ(*bank_->AppearanceCropPng(first.id), "larger") << "same id, new crop";
+  EXPECT_EQ(*bank_->KeptCropPixels(performer_.id, production_.id, "sh010"), 400);
+  EXPECT_FALSE(fs::exists(first_blob)) << "the replaced crop is deleted";
+
+  const registry::Performer synthetic =
+      *bank_->AddPerformer({"Synth", std::nullopt, consent::Language::kEnglish, true});
+  CropCandidate nobody = crop;
+  nobody.performer_id = synthetic.id;
+  EXPECT_EQ(bank_->KeepAppearanceCrop(nobody).status().code(), StatusCode::kFailedPrecondition);
+
+  ASSERT_TRUE(bank_->ErasePerformer(performer_.id).ok());
+  EXPECT_TRUE(registry::ListAppearanceCrops(bank_->registry(), performer_.id)->empty());
+  EXPECT_EQ(bank_->AppearanceCropPng(first.id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(bank_->KeepAppearanceCrop(crop).status().code(), StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

@@ -383,6 +383,27 @@ CREATE TRIGGER user_passkeys_count_only BEFORE UPDATE ON user_passkeys
 BEGIN SELECT RAISE(ABORT, 'a log-in passkey only ever changes its sign count'); END;
 )sql";
 
+// Version 9 (docs/registry.md, "Appearance crops (version 9)"): where each performer's appearance
+// crop of a shot is in the store — one per (performer, production, shot), the largest view of
+// them any render of the shot gave. Replaced by a better crop, deleted on erasure.
+constexpr std::string_view kV9AppearanceCrops = R"sql(
+CREATE TABLE appearance_crops (
+  id             TEXT PRIMARY KEY CHECK (id LIKE 'crp\_%' ESCAPE '\'),
+  performer_id   TEXT NOT NULL REFERENCES performers(id),
+  production_id  TEXT NOT NULL REFERENCES productions(id),
+  shot           TEXT NOT NULL CHECK (length(shot) > 0),
+  frame          INTEGER NOT NULL CHECK (typeof(frame) = 'integer'),
+  render_id      TEXT NOT NULL CHECK (length(render_id) > 0),
+  double_id      TEXT NOT NULL CHECK (length(double_id) > 0),
+  pixels         REAL NOT NULL CHECK (pixels > 0),
+  width          INTEGER NOT NULL CHECK (width BETWEEN 1 AND 4096),
+  height         INTEGER NOT NULL CHECK (height BETWEEN 1 AND 4096),
+  blob_id        TEXT NOT NULL CHECK (length(blob_id) = 64),
+  created_at     INTEGER NOT NULL,
+  UNIQUE (performer_id, production_id, shot)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -396,6 +417,8 @@ const std::vector<Migration>& Migrations() {
       {6, "offers their performer declined", kV6Declined},
       {7, "one-time sign-in codes for the portal", kV7SignInCodes},
       {8, "passkeys: signer keys, consents signed with them, users' log-in passkeys", kV8Passkeys},
+      {9, "appearance crops: where each performer's crop of a shot is in the store",
+       kV9AppearanceCrops},
   };
   return kMigrations;
 }

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/ids.h"
+#include "registry/appearance_crops.h"
 #include "registry/internal/sqlite.h"
 #include "registry/migrations.h"
 #include "registry/users.h"
@@ -396,4 +397,54 @@ TEST_F(RegistryTest, UsersLogInPasskeysAreFoundByCredentialAndCountForward) {
 }
 
 }  // namespace
+// Schema v9 (docs/registry.md, "Appearance crops (version 9)"): one crop per performer, production
+// and shot; a better one replaces it under the same id; erasure forgets them all.
+TEST_F(RegistryTest, AnAppearanceCropIsKeptPerShotAndReplacedUnderItsId) {
+  const Performer p = NewPerformer("A");
+  const Studio s = NewStudio("S");
+  Production prd{NewId("prd"), s.id, "Film", {"streaming"}, {"FR"}, {}, 0};
+  ASSERT_TRUE(reg_->InsertProduction(prd).ok());
+  AppearanceCropRow c{
+      NewId(kCropIdPrefix), p.id,        prd.id, "sh010", 1001, "rnd_1", "dbl_1", 120.5, 40, 90,
+      std::string(64, 'a'), clock_.Now()};
+  ASSERT_TRUE(PutAppearanceCrop(*reg_, c).ok());
+  AppearanceCropRow better = c;
+  better.id = NewId(kCropIdPrefix);
+  better.frame = 1003;
+  better.pixels = 300;
+  better.blob_id = std::string(64, 'b');
+  ASSERT_TRUE(PutAppearanceCrop(*reg_, better).ok());
+  auto found = FindAppearanceCrop(*reg_, p.id, prd.id, "sh010");
+  ASSERT_TRUE(found.ok() && found->has_value()) << found.status().ToString();
+  EXPECT_EQ((*found)->id, c.id) << "the first crop's id stays";
+  EXPECT_EQ((*found)->frame, 1003);
+  EXPECT_EQ((*found)->blob_id, std::string(64, 'b'));
+  EXPECT_EQ(GetAppearanceCrop(*reg_, c.id)->pixels, 300);
+  EXPECT_EQ(GetAppearanceCrop(*reg_, better.id).status().code(), StatusCode::kNotFound);
+  AppearanceCropRow other = c;
+  other.id = NewId(kCropIdPrefix);
+  other.shot = "sh020";
+  ASSERT_TRUE(PutAppearanceCrop(*reg_, other).ok());
+  EXPECT_EQ(ListAppearanceCrops(*reg_, p.id)->size(), 2u);
+
+  AppearanceCropRow bad = other;
+  bad.blob_id = "not-hex";
+  EXPECT_EQ(PutAppearanceCrop(*reg_, bad).code(), StatusCode::kInvalidArgument);
+  bad = other;
+  bad.pixels = 0;
+  EXPECT_EQ(PutAppearanceCrop(*reg_, bad).code(), StatusCode::kInvalidArgument);
+  bad = other;
+  bad.production_id = NewId("prd");
+  EXPECT_EQ(PutAppearanceCrop(*reg_, bad).code(), StatusCode::kNotFound);
+  // A hand edit with the checks off reads as DataLoss, never as a default.
+  ASSERT_TRUE(reg_->database().Exec("PRAGMA ignore_check_constraints = ON").ok());
+  ASSERT_TRUE(
+      reg_->database().Exec("UPDATE appearance_crops SET width = 0 WHERE shot = 'sh020'").ok());
+  EXPECT_EQ(ListAppearanceCrops(*reg_, p.id).status().code(), StatusCode::kDataLoss);
+
+  ASSERT_TRUE(DeleteAppearanceCrops(*reg_, p.id).ok());
+  EXPECT_TRUE(ListAppearanceCrops(*reg_, p.id)->empty());
+  EXPECT_FALSE(FindAppearanceCrop(*reg_, p.id, prd.id, "sh010")->has_value());
+}
+
 }  // namespace figurant::registry

@@ -419,6 +419,20 @@ bool BlobStore::Contains(const std::string& performer_id, const std::string& blo
          fs::exists(BlobPath(performer_id, blob_id), ec);
 }
 
+Status BlobStore::Remove(const std::string& performer_id, const std::string& blob_id) {
+  if (!IsSafePerformerId(performer_id) || !IsBlobId(blob_id)) {
+    return InvalidArgument("'" + performer_id + "/" + blob_id + "' is not a performer's blob id");
+  }
+  const fs::path path = BlobPath(performer_id, blob_id);
+  std::error_code ec;
+  const bool removed = fs::remove(path, ec);
+  if (ec) {
+    return Unavailable("cannot delete blob " + blob_id + " of " + performer_id + ": " +
+                       ec.message());
+  }
+  return removed ? SyncDirectory(path.parent_path()) : Status::Ok();
+}
+
 Result<std::string> BlobStore::Put(const std::string& performer_id, std::string_view plaintext) {
   FIGURANT_ASSIGN_OR_RETURN(SecretKey key, keys_.DataKey(performer_id, /*create=*/true));
   const std::string id = KeyedHash(key, plaintext);

@@ -116,6 +116,10 @@ class BlobStore {
   // DataLoss when the file fails any check of the validity rule.
   Result<std::string> Get(const std::string& performer_id, const std::string& blob_id) const;
   bool Contains(const std::string& performer_id, const std::string& blob_id) const;
+  // Deletes one blob (one no record refers to any more, e.g. a replaced appearance crop) and
+  // fsyncs its directory. OK when absent; InvalidArgument for a malformed id; Unavailable naming
+  // the blob when it cannot be deleted.
+  Status Remove(const std::string& performer_id, const std::string& blob_id);
   // Destroys the performer's data key, then deletes their blob directory. Idempotent.
   Status ErasePerformer(const std::string& performer_id);
   // Removes leftover temporary files from interrupted writes.

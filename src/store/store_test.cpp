@@ -188,6 +188,18 @@ TEST_F(StoreTest, ErasureDestroysTheKeyAndTheBlobs) {
   EXPECT_TRUE(store_->ErasePerformer(performer_).ok());  // idempotent
 }
 
+TEST_F(StoreTest, RemovingOneBlobLeavesTheOthers) {
+  auto a = store_->Put(performer_, "crop one");
+  auto b = store_->Put(performer_, "crop two");
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(store_->Remove(performer_, *a).ok());
+  EXPECT_FALSE(store_->Contains(performer_, *a));
+  EXPECT_EQ(store_->Get(performer_, *a).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(*store_->Get(performer_, *b), "crop two");
+  EXPECT_TRUE(store_->Remove(performer_, *a).ok()) << "already gone";
+  EXPECT_EQ(store_->Remove(performer_, "../" + *b).code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(StoreTest, MissingMasterKeyIsNotFoundWithoutCreate) {
   EXPECT_EQ(KeyRing::Open(dir_ / "nowhere", false).status().code(), StatusCode::kNotFound);
 }
