@@ -26,6 +26,7 @@
 #include "core/clock.h"
 #include "core/file.h"
 #include "ledger/appearances.h"
+#include "registry/appearance_crops.h"
 #include "webauthn/test_authenticator.h"
 
 namespace figurant::testing {
@@ -34,6 +35,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kNow = "2026-06-01T12:00:00Z";
+// What the fixture's appearance crops hold, followed by their performer's id.
+const std::string kCropBytes = "\x89PNG appearance crop of ";
 const std::string kNotFoundBody =
     R"({"error":{"code":"NOT_FOUND","field":null,"message":"no such resource"}})";
 
@@ -85,6 +88,27 @@ class ApiServerTest : public ::testing::Test {
                            "f 1 5 7 3\nf 2 4 8 6\n";
     own_["double"] = Json({"scan", "import", scan, "--performer", own_["performer"]})["id"];
     other_["double"] = Json({"scan", "import", scan, "--performer", other_["performer"]})["id"];
+    // An appearance crop each, as a metered render keeps them (the bytes are the test's own).
+    FixedClock clock(*ParseTimestamp(kNow));
+    auto bank = bank::Bank::Open(bank_, clock);
+    ASSERT_TRUE(bank.ok()) << bank.status().ToString();
+    for (auto* party : {&own_, &other_}) {
+      auto& ids = *party;
+      const bank::CropCandidate crop{ids["performer"],
+                                     ids["production"],
+                                     "sh_crop",
+                                     1001,
+                                     "rnd_0000000000000000",
+                                     ids["double"],
+                                     50,
+                                     8,
+                                     16,
+                                     kCropBytes + ids["performer"]};
+      ASSERT_TRUE(*(*bank)->KeepAppearanceCrop(crop));
+      auto rows = registry::ListAppearanceCrops((*bank)->registry(), ids["performer"]);
+      ASSERT_TRUE(rows.ok() && rows->size() == 1) << rows.status().ToString();
+      ids["crop"] = rows->front().id;
+    }
   }
   static void TearDownTestSuite() { dir_.reset(); }
 
@@ -581,7 +605,12 @@ TEST_F(ApiServerTest, EachRoleSeesAndChangesWhatItShould) {
   ASSERT_TRUE(expected.ok()) << expected.status().ToString();
   const ApiReply appearances = client.Send("GET", me + "/appearances", performer);
   ASSERT_EQ(appearances.status, 200) << appearances.body;
-  EXPECT_EQ(appearances.Json(), ledger::AppearancesJson(*expected));
+  json served = appearances.Json();
+  for (json& shot : served["appearances"]) {
+    EXPECT_TRUE(shot.contains("crop")) << shot.dump();
+    shot.erase("crop");  // from the registry (docs/portal.md, "Appearance crops")
+  }
+  EXPECT_EQ(served, ledger::AppearancesJson(*expected));
   EXPECT_EQ(appearances.Json()["performer"], own_["performer"]);
   const json verified = client.Send("GET", "/api/v1/ledger/verification", auditor).Json();
   EXPECT_EQ(verified["valid"], true) << verified.dump();
@@ -1623,6 +1652,39 @@ TEST_F(ApiServerTest, TheThumbnailIsThePerformersDoubleAsAPng) {
   for (const std::string& p : {path, as_other}) {
     const ApiReply hidden = client.Send("GET", p, other);
     EXPECT_EQ(hidden.status, 404) << p;
+  }
+}
+
+// An appearance crop is its performer's alone: the bytes the bank keeps, to them; to anyone
+// else, and for an id that does not exist, the same 404.
+TEST_F(ApiServerTest, AnAppearanceCropIsShownToItsPerformerAlone) {
+  ServeProcess server(bank_, kNow);
+  ASSERT_TRUE(server.ok()) << server.error();
+  ApiClient client(server.port());
+  const auto performer = client.LogIn(devices_["performer"], server.origin());
+  const auto other = client.LogIn(other_performer_, server.origin());
+  const auto studio = client.LogIn(devices_["studio"], server.origin());
+  ASSERT_TRUE(performer && other && studio);
+  const std::string path = "/api/v1/performers/" + own_["performer"] + "/crops/" + own_["crop"];
+  const ApiReply r = client.Send("GET", path, performer);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Header(r, "Content-Type"), "image/png");
+  EXPECT_EQ(r.body, kCropBytes + own_["performer"]);
+  const std::string others_crop_as_other =
+      "/api/v1/performers/" + other_["performer"] + "/crops/" + own_["crop"];
+  const std::string others_crop_as_me =
+      "/api/v1/performers/" + own_["performer"] + "/crops/" + other_["crop"];
+  const std::string missing =
+      "/api/v1/performers/" + own_["performer"] + "/crops/crp_0000000000000000";
+  for (const auto& [p, session] : std::vector<std::pair<std::string, std::optional<ApiSession>>>{
+           {path, other},
+           {others_crop_as_other, other},
+           {others_crop_as_me, performer},
+           {missing, performer},
+           {path, studio}}) {
+    const ApiReply hidden = client.Send("GET", p, session);
+    EXPECT_EQ(hidden.status, 404) << p;
+    EXPECT_EQ(hidden.body, kNotFoundBody) << p;
   }
 }
 

@@ -11,6 +11,7 @@
 #include "api_harness.h"
 #include "cli_device.h"
 #include "cli_harness.h"
+#include "render/internal/png_decode_for_test.h"
 #include "render_bank.h"
 
 namespace figurant::testing {
@@ -308,6 +309,28 @@ TEST(PortalPerformerRenderTest, AppearancesAndStatementShowWhatTheLedgerCounted)
   EXPECT_NE(shown.body.find("<td>" + range + "</td>"), std::string::npos) << shown.body;
   EXPECT_NE(shown.body.find("<td>" + shot["shot"].get<std::string>() + "</td>"), std::string::npos);
   EXPECT_NE(shown.body.find("class=\"table-scroll\""), std::string::npos);
+
+  // The shot's appearance crop: on the page, and a picture of the performer alone — opaque where
+  // they are, transparent around them (no set, no background, no one else).
+  ASSERT_TRUE(shot["crop"].is_object()) << shot.dump();
+  const std::string url = shot["crop"]["url"];
+  EXPECT_NE(shown.body.find("<img src=\"" + url + "\" alt=\"You in shot sh010, frame "),
+            std::string::npos)
+      << shown.body;
+  const ApiReply crop = client.Send("GET", url, session);
+  ASSERT_EQ(crop.status, 200) << crop.body;
+  const auto image = render::internal::DecodePngForTest(crop.body);
+  ASSERT_EQ(image.error, "");
+  EXPECT_EQ(image.width, shot["crop"]["width"].get<uint32_t>());
+  EXPECT_EQ(image.height, shot["crop"]["height"].get<uint32_t>());
+  size_t opaque = 0, transparent = 0;
+  for (size_t i = 3; i < image.rgba.size(); i += 4) {
+    opaque += image.rgba[i] == 255;
+    transparent += image.rgba[i] == 0;
+  }
+  EXPECT_GT(opaque, image.rgba.size() / 4 / 10) << "the performer fills part of the crop";
+  EXPECT_GT(transparent, image.rgba.size() / 4 / 10) << "the ground and sky are cut away";
+  EXPECT_EQ(image.rgba[3], 0) << "a corner is outside the performer";
 
   const json statement = client.Send("GET", Api(performer, "/statement"), session).Json();
   ASSERT_EQ(statement["productions"].size(), 1u) << statement.dump();

@@ -5,6 +5,7 @@
 
 #include "api/body.h"
 #include "api/internal/handlers.h"
+#include "registry/appearance_crops.h"
 
 namespace figurant::api {
 
@@ -84,6 +85,14 @@ Status OwnDouble(bank::Bank& bank, const Principal& who, const std::string& valu
   return who.role == kPerformer && d->performer_id == who.subject_id ? Status::Ok() : Hidden();
 }
 
+// An appearance crop of the session's performer. Crops are deleted on erasure, so an erased
+// performer's crop answers as a missing one.
+Status OwnCrop(bank::Bank& bank, const Principal& who, const std::string& value) {
+  auto c = registry::GetAppearanceCrop(bank.registry(), value);
+  if (!c.ok()) return Hidden();
+  return who.role == kPerformer && c->performer_id == who.subject_id ? Status::Ok() : Hidden();
+}
+
 // Users are the operator's to manage; to anyone else every user id answers as a missing one.
 Status AnyUser(bank::Bank& bank, const Principal& who, const std::string& value) {
   if (who.role != kOperator) return Hidden();
@@ -101,6 +110,7 @@ constexpr ParamKind kKinds[] = {
     {"double", "a double of the session's performer (an erased one answers as a missing one)",
      OwnDouble},
     {"user", "a user of the bank (the operator's to manage)", AnyUser},
+    {"crop", "an appearance crop of the session's performer", OwnCrop},
 };
 
 std::vector<Route> SessionRoutes() {
@@ -264,6 +274,11 @@ std::vector<Route> PerformerRoutes() {
        {kPerformer},
        "The double's thumbnail, rendered by Figurant's renderer (PNG)",
        h::DoubleThumbnail},
+      {Method::kGet,
+       "/api/v1/performers/{performer}/crops/{crop}",
+       {kPerformer},
+       "The performer's appearance in one shot: the plate cut with their own matte (PNG)",
+       h::AppearanceCrop},
       {Method::kGet,
        "/api/v1/performers/{performer}/export",
        {kPerformer},

@@ -9,6 +9,7 @@
 
 #include "shot/internal/casting_pool.h"
 #include "shot/internal/clone_report.h"
+#include "shot/internal/crops.h"
 #include "shot/internal/frames.h"
 #include "shot/internal/licence_check.h"
 #include "shot/internal/placement.h"
@@ -212,7 +213,8 @@ Result<FrameSink> MeteringSink(bank::Bank& bank, const crowd::SceneSpec& spec,
                             internal::SceneProduction(bank, spec));
   FIGURANT_ASSIGN_OR_RETURN(auto latest, ledger::LatestRenders(*ledger));
   auto previous = std::make_shared<std::map<ledger::FrameKey, std::string>>(std::move(latest));
-  return FrameSink([ledger, previous, render_id, events_out, production = spec.production,
+  auto crops = std::make_shared<internal::CropKeeper>(bank, spec.production, spec.shot, render_id);
+  return FrameSink([ledger, previous, crops, render_id, events_out, production = spec.production,
                     shot = spec.shot, fps = declared.frame_rate.PerSecond()](
                        const render::Frame& f, const FrameOutput&,
                        const std::vector<CastAgent>& agents) -> Status {
@@ -231,7 +233,8 @@ Result<FrameSink> MeteringSink(bank::Bank& bank, const crowd::SceneSpec& spec,
     FIGURANT_ASSIGN_OR_RETURN(int n, ledger::MeterFrame(*ledger, render_id, key, fps, usage, prev));
     (*previous)[key] = render_id;
     if (events_out != nullptr) *events_out += n;
-    return Status::Ok();
+    // Metered first: the crop is what the performer sees of a use already counted.
+    return crops->Add(f, agents);
   });
 }
 

@@ -143,8 +143,11 @@ using FrameSink =
 // A sink that meters every frame into the bank's ledger under `render_id`: one usage event per
 // double visible, superseding the previous render of the same frame, its screen time at the frame
 // rate the production's studio declared (never the scene's own number). `events_out` (optional)
-// counts them. Opens the bank's ledger; the errors of internal::SceneProduction (licence_check.h)
-// for a scene whose production is unknown, undeclared, altered or at another frame rate.
+// counts them. Then it keeps each real performer's appearance crop of the shot: the frame that
+// shows them largest, cut with their own matte, encrypted in their store (bank.h, "appearance
+// crops"; docs/portal.md). Opens the bank's ledger; the errors of internal::SceneProduction
+// (licence_check.h) for a scene whose production is unknown, undeclared, altered or at another
+// frame rate.
 Result<FrameSink> MeteringSink(bank::Bank& bank, const crowd::SceneSpec& spec,
                                const std::string& render_id, int* events_out = nullptr);
 

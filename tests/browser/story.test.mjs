@@ -14,13 +14,15 @@
 //   4. the performer opens the offer in French: the page shows the disclosure exactly as the bank
 //      stored it (`figurant licence offer`) and as the studio's preview showed it, with no serious
 //      or critical axe violation; they choose a representation and click Sign, the passkey signs,
-//      and the licence is in force; a render uses the double, and /me/appearances and
-//      /me/statement show the shot and what it earned;
+//      and the licence is in force; a render uses the double beside another performer's (a
+//      bystander standing half in front of her), and /me/appearances shows her crop of the plate
+//      — the plate's own pixels where she is, transparent everywhere outside her, the bystander
+//      included — and /me/statement what it earned; each performer's crop is theirs alone (404
+//      to the other);
 //   5. `ledger export` and `ledger verify` count the passkey signature, and the union auditor
 //      uploads that export on /audit and the page shows it verified;
 //   6. the performer revokes on the licence page; with a notice of 0 days it ends today, and the
 //      next render refuses the double.
-// Not covered: the appearance crop (the appearances page shows none yet).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -108,18 +110,61 @@ const storyLicence = (page) =>
 
 const pathOf = (page) => new URL(page.url()).pathname;
 
-// `figurant render` of one 160×90 frame of shot `shot` of the story's production with the
-// performer's double 9 m from the camera (tests/render_bank.cpp Scene): {code, out, err}.
+// `figurant render` of one 480×270 frame of shot `shot` of the story's production with the
+// performer's double 9 m from the camera and, when there is one, the bystander's 1.5 m nearer and
+// 0.45 m to the side, hiding part of her: {code, out, err}.
 function render(shot) {
   const scene = path.join(bank.dir, `${shot}.json`);
+  const agents = [{ double: story.double, position: [0, 0, 0], name: 'elodie' }];
+  if (story.bystander) {
+    agents.push({ double: story.bystander.double, position: [0.45, 0, -1.5], name: 'bystander' });
+  }
   fs.writeFileSync(scene, JSON.stringify({
     figurant_scene: 1, production: story.production, shot, seed: 5,
-    camera: { position: [0, 1.6, -9], look_at: [0, 1.0, 0], resolution: [160, 90] },
+    camera: { position: [0, 1.4, -9], look_at: [0, 0.9, 0], resolution: [480, 270] },
     frames: { start: 1001, end: 1001, fps: 24 },
     render: { spp: 1, max_bounces: 0, output: `out/${shot}.####.exr` },
-    agents: [{ double: story.double, position: [0, 0, 0], name: 'elodie' }],
+    agents,
   }));
   return runFigurant(['render', scene, '--quiet'], { bank: bank.bank, now: bank.now });
+}
+
+// PNG bytes (base64) as RGBA pixels, decoded by Chromium in a blank page of its own (the
+// portal's pages allow no data: images): {width, height, data: [r, g, b, a, ...]}.
+async function decodePng(base64) {
+  const blank = await browser.newPage();
+  try {
+    return await blank.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const context = canvas.getContext('2d');
+      context.drawImage(img, 0, 0);
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      return { width: canvas.width, height: canvas.height, data: Array.from(data) };
+    }, base64);
+  } finally {
+    await blank.close();
+  }
+}
+
+// GET `url` with the page's own session: {status, base64} of the body.
+const fetchBytes = (page, url) => page.evaluate(async (u) => {
+  const r = await fetch(u);
+  let text = '';
+  for (const b of new Uint8Array(await r.arrayBuffer())) text += String.fromCharCode(b);
+  return { status: r.status, base64: btoa(text) };
+}, url);
+
+// The crop's region in the frame, as docs/portal.md ("Appearance crops") specifies it: the
+// agent's box padded by 8 % of its longest side, clamped to the frame.
+function cropRegion([x0, y0, x1, y1], width, height) {
+  const pad = Math.ceil(0.08 * (Math.max(x1 - x0, y1 - y0) + 1));
+  return [Math.max(0, x0 - pad), Math.max(0, y0 - pad),
+          Math.min(width - 1, x1 + pad), Math.min(height - 1, y1 + pad)];
 }
 
 // What the steps hand on to the next.
@@ -172,6 +217,7 @@ test("2b. the operator imports the performer's scan as their double", () => {
 
 test('3. the studio makes the offer on /studio/offers/new', async () => {
   const studio = bank.addStudio('Studios du Port');
+  story.studio = studio;
   story.production = bank.addProduction(studio, 'Marché de nuit');
   const desk = await device();
   await signInWithCode(desk, bank.signInCode(bank.addUser('studio', studio.id)));
@@ -229,7 +275,27 @@ test('4. the performer reads the offer in French and signs it with the passkey',
 
 });
 
-test('4b. a render uses the double: /me/appearances and /me/statement show it', async () => {
+// Another performer of the same production, licensed on their own device (the CLI), who signs in
+// to the portal with a code.
+test('4a. a bystander: another performer with a double and a signed licence', async () => {
+  const performer = bank.addPerformer('Bystander');
+  const body = path.join(bank.dir, 'bystander.json');
+  fs.writeFileSync(body, JSON.stringify({ gender: 0, height: 0.8 }));
+  const double = bank.json(['scan', 'import', '--performer', performer, '--makehuman', MAKEHUMAN,
+                            '--body', body]).id;
+  const { user, keyFile } = bank.addPerformerWithKeyFile(performer);
+  const licence = bank.draftLicence(performer, story.studio, {
+    productions: [story.production], uses: ['background'], media: ['streaming'],
+    territories: ['worldwide'], valid_from: '2026-01-01', valid_until: '2027-12-31',
+    max_screen_height_fraction: 0.9, compensation: { currency: 'EUR', per_screen_second: 2.0 },
+    revocable: true, revocation_notice_days: 0,
+  });
+  bank.signOnDevice(keyFile, licence);
+  story.bystander = { performer, double, user };
+});
+
+test('4b. a render uses the double: /me/appearances shows her crop, /me/statement what it earned',
+  async () => {
   const rendered = render('sh010');
   assert.equal(rendered.code, 0, rendered.err);
   const { page, recorder } = story.phone;
@@ -237,12 +303,71 @@ test('4b. a render uses the double: /me/appearances and /me/statement show it', 
   const appearances = await page.$eval('main', (el) => el.textContent);
   assert.match(appearances, /sh010/, appearances);
   assert.ok(appearances.includes(story.production), appearances);
+
+  // The crop on the page: loaded from the bank, the plate's pixels where she is and nothing
+  // outside her — the ground, the sky and the bystander in front of her are transparent.
+  const img = await page.waitForSelector('td.crop img');
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, {}, img);
+  const src = await img.evaluate((el) => el.getAttribute('src'));
+  assert.match(src, new RegExp(`^/api/v1/performers/${story.performer}/crops/crp_[0-9a-f]{16}$`));
+  const crop = await decodePng((await fetchBytes(page, src)).base64);
+  const coverage = JSON.parse(fs.readFileSync(
+    path.join(bank.dir, 'out', 'sh010.1001.coverage.json'), 'utf8'));
+  const boxOf = (name) => coverage.agents.find((a) => a.agent === name).bbox;
+  const [ex0, ey0, ex1, ey1] = boxOf('elodie');
+  const [bx0, by0, bx1, by1] = boxOf('bystander');
+  const [rx0, ry0, rx1, ry1] = cropRegion(boxOf('elodie'), coverage.width, coverage.height);
+  assert.deepEqual([crop.width, crop.height], [rx1 - rx0 + 1, ry1 - ry0 + 1]);
+  const plate = await decodePng(
+    fs.readFileSync(path.join(bank.dir, 'out', 'sh010.1001.png')).toString('base64'));
+  let outside = 0, bystanderInRegion = 0, opaque = 0;
+  for (let y = 0; y < crop.height; ++y) {
+    for (let x = 0; x < crop.width; ++x) {
+      const fx = rx0 + x, fy = ry0 + y;
+      const at = (y * crop.width + x) * 4, plateAt = (fy * plate.width + fx) * 4;
+      const alpha = crop.data[at + 3];
+      if (fx < ex0 || fx > ex1 || fy < ey0 || fy > ey1) {
+        ++outside;
+        assert.equal(alpha, 0, `crop pixel ${x},${y} is outside the performer and must be clear`);
+      }
+      if (fx >= bx0 && fx <= bx1 && fy >= by0 && fy <= by1) ++bystanderInRegion;
+      if (alpha === 255) {
+        ++opaque;
+        for (let c = 0; c < 3; ++c) {
+          assert.ok(Math.abs(crop.data[at + c] - plate.data[plateAt + c]) <= 1,
+            `crop pixel ${x},${y} is the plate's own`);
+        }
+      }
+    }
+  }
+  assert.ok(outside > 0 && opaque > 100, `outside ${outside}, opaque ${opaque}`);
+  assert.ok(bystanderInRegion > 20, 'the bystander stands inside the crop\'s region');
+  story.crop = src;
+  const violations = await runAxe(page);
+  assert.deepEqual(violations, [], describeViolations(violations));
   await screenshot(page, 'story-appearances');
   await recorder.load('/me/statement');
   const statement = await page.$eval('main', (el) => el.textContent);
   assert.ok(statement.includes(story.production), statement);
   assert.match(statement, /0,08/, `1 frame at 24 fps, 2 EUR a second: ${statement}`);
   await screenshot(page, 'story-statement');
+});
+
+test("4c. each performer's crop is theirs alone", async () => {
+  const other = await device();
+  await signInWithCode(other, bank.signInCode(story.bystander));
+  await other.recorder.load('/me/appearances');
+  const img = await other.page.waitForSelector('td.crop img');
+  const theirs = await img.evaluate((el) => el.getAttribute('src'));
+  assert.match(theirs, new RegExp(`^/api/v1/performers/${story.bystander.performer}/crops/`));
+  assert.equal((await fetchBytes(other.page, theirs)).status, 200);
+  const { page } = story.phone;
+  const hidden = [theirs, story.crop.replace(story.performer, story.bystander.performer),
+                  theirs.replace(story.bystander.performer, story.performer)];
+  for (const url of hidden) {
+    assert.equal((await fetchBytes(page, url)).status, 404, `${url} as the story's performer`);
+  }
+  assert.equal((await fetchBytes(other.page, story.crop)).status, 404, 'hers, as the bystander');
 });
 
 // Every number named `key` anywhere in `value`.

@@ -52,8 +52,12 @@ Result<Reply> ShowLicence(Call& call);
 Result<Reply> RevokeLicence(Call& call);
 Result<Reply> StatementJson(Call& call);
 Result<Reply> StatementCsv(Call& call);
-// docs/ledger.md, "Appearances": the same billed units as the statement.
+// docs/ledger.md, "Appearances": the same billed units as the statement; each shot with the
+// performer's appearance crop when one is kept (docs/portal.md, "Appearance crops"), else null.
 Result<Reply> Appearances(Call& call);
+Result<nlohmann::json> AppearancesWithCrops(Call& call, const std::string& performer);
+// The crop's PNG, decrypted from the performer's store.
+Result<Reply> AppearanceCrop(Call& call);
 Result<Reply> RequestErasure(Call& call);
 
 // handlers_consent.cpp: the performer's consent in their own hands (docs/api.md, "Signing,

@@ -7,7 +7,6 @@
 #include "api/internal/handlers.h"
 #include "api/json_forms.h"
 #include "interchange/gltf_export.h"
-#include "ledger/appearances.h"
 #include "ledger/consent_audit.h"
 #include "ledger/statement.h"
 #include "render/thumbnail.h"
@@ -54,21 +53,18 @@ Result<json> DoublesPart(bank::Bank& bank, const std::string& performer_id) {
 }
 
 // What the ledger says of the performer: signed statements (re-verified under the signer's key of
-// the time, as `ledger verify` does), and the money statement and appearances as the statement
-// and appearances routes answer them (the server's views, api/ledger_views.h).
+// the time, as `ledger verify` does), and the money statement as the statement route answers it
+// (the server's view, api/ledger_views.h).
 struct LedgerView {
   ledger::ConsentAuditor audit;
   const ledger::Statements* statements = nullptr;
-  const ledger::Appearances* appearances = nullptr;
 };
 
-Result<std::unique_ptr<LedgerView>> ReadLedger(Call& call, const std::string& performer_id) {
+Result<std::unique_ptr<LedgerView>> ReadLedger(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, call.bank.Ledger());
   auto view = std::make_unique<LedgerView>();
   FIGURANT_RETURN_IF_ERROR(l->ForEach([&](const ledger::Entry& e) { return view->audit.Add(e); }));
   FIGURANT_ASSIGN_OR_RETURN(view->statements, call.state.ledger_views.Statements(*l));
-  FIGURANT_ASSIGN_OR_RETURN(view->appearances,
-                            call.state.ledger_views.Appearances(*l, performer_id));
   return view;
 }
 
@@ -180,7 +176,7 @@ Result<Reply> ExportPerformer(Call& call) {
   const std::string& performer_id = call.params.at("performer");
   FIGURANT_ASSIGN_OR_RETURN(std::optional<registry::Estate> estate,
                             bank.registry().GetEstateOf(performer_id));
-  FIGURANT_ASSIGN_OR_RETURN(std::unique_ptr<LedgerView> ledger, ReadLedger(call, performer_id));
+  FIGURANT_ASSIGN_OR_RETURN(std::unique_ptr<LedgerView> ledger, ReadLedger(call));
   const ledger::StatementIndex& statements = ledger->audit.statements();
   json doc = {{"format", kExportFormat}, {"exported_at", FormatTimestamp(call.state.clock.Now())}};
   FIGURANT_ASSIGN_OR_RETURN(doc["performer"], ProfilePart(bank, performer_id, estate));
@@ -188,7 +184,7 @@ Result<Reply> ExportPerformer(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(doc["licences"], LicencesPart(bank, performer_id, statements));
   FIGURANT_ASSIGN_OR_RETURN(doc["keys"], KeysPart(bank, performer_id, estate));
   doc["memberships"] = UnionsPart(performer_id, statements);
-  doc["appearances"] = ledger::AppearancesJson(*ledger->appearances);
+  FIGURANT_ASSIGN_OR_RETURN(doc["appearances"], AppearancesWithCrops(call, performer_id));
   doc["statement"] =
       ledger::PerformerStatementJson(*ledger->statements, performer_id, std::nullopt);
   FIGURANT_ASSIGN_OR_RETURN(json accounts, AccountsPart(bank, performer_id));

@@ -5,6 +5,7 @@
 #include "api/json_forms.h"
 #include "ledger/appearances.h"
 #include "ledger/statement.h"
+#include "registry/appearance_crops.h"
 
 namespace figurant::api::internal {
 
@@ -97,11 +98,41 @@ Result<Reply> StatementCsv(Call& call) {
   return r;
 }
 
-Result<Reply> Appearances(Call& call) {
+Result<json> AppearancesWithCrops(Call& call, const std::string& performer) {
   FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, call.bank.Ledger());
   FIGURANT_ASSIGN_OR_RETURN(const ledger::Appearances* a,
-                            call.state.ledger_views.Appearances(*l, PerformerParam(call)));
-  return Reply::Json(ledger::AppearancesJson(*a));
+                            call.state.ledger_views.Appearances(*l, performer));
+  FIGURANT_ASSIGN_OR_RETURN(const std::vector<registry::AppearanceCropRow> crops,
+                            registry::ListAppearanceCrops(call.bank.registry(), performer));
+  std::map<std::pair<std::string, std::string>, const registry::AppearanceCropRow*> by_shot;
+  for (const registry::AppearanceCropRow& c : crops) by_shot[{c.production_id, c.shot}] = &c;
+  json doc = ledger::AppearancesJson(*a);
+  for (json& shot : doc["appearances"]) {
+    const auto it = by_shot.find({shot["production"], shot["shot"]});
+    if (it == by_shot.end()) {
+      shot["crop"] = nullptr;
+      continue;
+    }
+    const registry::AppearanceCropRow& c = *it->second;
+    shot["crop"] = {
+        {"id", c.id},         {"url", "/api/v1/performers/" + performer + "/crops/" + c.id},
+        {"frame", c.frame},   {"double", c.double_id},
+        {"pixels", c.pixels}, {"width", c.width},
+        {"height", c.height}};
+  }
+  return doc;
+}
+
+Result<Reply> Appearances(Call& call) {
+  FIGURANT_ASSIGN_OR_RETURN(json doc, AppearancesWithCrops(call, PerformerParam(call)));
+  return Reply::Json(doc);
+}
+
+Result<Reply> AppearanceCrop(Call& call) {
+  Reply r;
+  r.content_type = "image/png";
+  FIGURANT_ASSIGN_OR_RETURN(r.body, call.bank.AppearanceCropPng(call.params.at("crop")));
+  return r;
 }
 
 Result<Reply> RequestErasure(Call& call) {

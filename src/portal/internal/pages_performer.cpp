@@ -329,6 +329,18 @@ std::string RangesText(const json& ranges) {
   return out;
 }
 
+// The shot's appearance crop as the page shows it (docs/portal.md, "Appearance crops"), or null.
+json CropView(const json& t, const json& shot) {
+  const json& crop = shot.value("crop", json());
+  if (!crop.is_object()) return nullptr;
+  return {{"url", crop["url"]},
+          {"width", crop["width"]},
+          {"height", crop["height"]},
+          {"alt", Say(t, "appearances_crop_alt",
+                      {{"shot", shot["shot"].get<std::string>()},
+                       {"frame", std::to_string(crop["frame"].get<int64_t>())}})}};
+}
+
 Result<api::Reply> AppearancesPage(api::Call& call) {
   const Language language = LanguageOf(call);
   FIGURANT_ASSIGN_OR_RETURN(
@@ -340,7 +352,8 @@ Result<api::Reply> AppearancesPage(api::Call& call) {
                      {"ranges", RangesText(s["frames"])},
                      {"frames", std::to_string(s.value("frame_count", int64_t{0}))},
                      {"seconds", Seconds(s.value("screen_seconds", 0.0), language)},
-                     {"height", Percent(s.value("max_height_fraction", 0.0), language)}});
+                     {"height", Percent(s.value("max_height_fraction", 0.0), language)},
+                     {"crop", CropView(Strings(language), s)}});
   }
   json data = {{"has_shots", !shots.empty()},
                {"shots", shots},
