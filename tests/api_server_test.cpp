@@ -608,7 +608,10 @@ TEST_F(ApiServerTest, EachRoleSeesAndChangesWhatItShould) {
   json served = appearances.Json();
   for (json& shot : served["appearances"]) {
     EXPECT_TRUE(shot.contains("crop")) << shot.dump();
-    shot.erase("crop");  // from the registry (docs/portal.md, "Appearance crops")
+    EXPECT_EQ(shot["production_title"], "Film S1") << shot.dump();
+    // From the registry: the crop (docs/portal.md, "Appearance crops") and the title.
+    shot.erase("crop");
+    shot.erase("production_title");
   }
   EXPECT_EQ(served, ledger::AppearancesJson(*expected));
   EXPECT_EQ(appearances.Json()["performer"], own_["performer"]);

@@ -309,6 +309,12 @@ TEST(PortalPerformerRenderTest, AppearancesAndStatementShowWhatTheLedgerCounted)
   EXPECT_NE(shown.body.find("<td>" + range + "</td>"), std::string::npos) << shown.body;
   EXPECT_NE(shown.body.find("<td>" + shot["shot"].get<std::string>() + "</td>"), std::string::npos);
   EXPECT_NE(shown.body.find("class=\"table-scroll\""), std::string::npos);
+  // The production by the title its studio registered, its id beneath (as the CSV names it).
+  EXPECT_EQ(shot["production_title"], "Market");
+  EXPECT_NE(shown.body.find("<td>Market<br><small>" + shot["production"].get<std::string>() +
+                            "</small></td>"),
+            std::string::npos)
+      << shown.body;
 
   // The shot's appearance crop: on the page, and a picture of the performer alone — opaque where
   // they are, transparent around them (no set, no background, no one else).
@@ -336,6 +342,8 @@ TEST(PortalPerformerRenderTest, AppearancesAndStatementShowWhatTheLedgerCounted)
   ASSERT_EQ(statement["productions"].size(), 1u) << statement.dump();
   const json& line = statement["productions"][0];
   const ApiReply page = client.Send("GET", "/me/statement?lang=en", session);
+  EXPECT_EQ(line["production_title"], "Market");
+  EXPECT_NE(page.body.find("<td>Market<br><small>"), std::string::npos) << page.body;
   EXPECT_NE(page.body.find(Shown(line["amount"].get<double>(), line["currency"], false)),
             std::string::npos)
       << page.body;

@@ -55,7 +55,11 @@ Result<Reply> StatementCsv(Call& call);
 // docs/ledger.md, "Appearances": the same billed units as the statement; each shot with the
 // performer's appearance crop when one is kept (docs/portal.md, "Appearance crops"), else null.
 Result<Reply> Appearances(Call& call);
+// (Each shot also has `production_title`, as the statement's lines do.)
 Result<nlohmann::json> AppearancesWithCrops(Call& call, const std::string& performer);
+// The performer's statement, each production line with the production's registered title
+// (`production_title`, null for an id the registry does not hold).
+Result<nlohmann::json> PerformerStatementWithTitles(Call& call, const std::string& performer);
 // The crop's PNG, decrypted from the performer's store.
 Result<Reply> AppearanceCrop(Call& call);
 Result<Reply> RequestErasure(Call& call);

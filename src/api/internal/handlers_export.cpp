@@ -52,20 +52,14 @@ Result<json> DoublesPart(bank::Bank& bank, const std::string& performer_id) {
   return items;
 }
 
-// What the ledger says of the performer: signed statements (re-verified under the signer's key of
-// the time, as `ledger verify` does), and the money statement as the statement route answers it
-// (the server's view, api/ledger_views.h).
-struct LedgerView {
-  ledger::ConsentAuditor audit;
-  const ledger::Statements* statements = nullptr;
-};
-
-Result<std::unique_ptr<LedgerView>> ReadLedger(Call& call) {
+// What the ledger's signed statements say of the performer, each re-verified under the signer's
+// key of the time, as `ledger verify` does. (The money statement and appearances come from the
+// server's views, as their routes answer them.)
+Result<std::unique_ptr<ledger::ConsentAuditor>> AuditLedger(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, call.bank.Ledger());
-  auto view = std::make_unique<LedgerView>();
-  FIGURANT_RETURN_IF_ERROR(l->ForEach([&](const ledger::Entry& e) { return view->audit.Add(e); }));
-  FIGURANT_ASSIGN_OR_RETURN(view->statements, call.state.ledger_views.Statements(*l));
-  return view;
+  auto audit = std::make_unique<ledger::ConsentAuditor>();
+  FIGURANT_RETURN_IF_ERROR(l->ForEach([&](const ledger::Entry& e) { return audit->Add(e); }));
+  return audit;
 }
 
 // Every licence, drafts included, with its exact disclosure, consent record and signature, and
@@ -176,8 +170,8 @@ Result<Reply> ExportPerformer(Call& call) {
   const std::string& performer_id = call.params.at("performer");
   FIGURANT_ASSIGN_OR_RETURN(std::optional<registry::Estate> estate,
                             bank.registry().GetEstateOf(performer_id));
-  FIGURANT_ASSIGN_OR_RETURN(std::unique_ptr<LedgerView> ledger, ReadLedger(call));
-  const ledger::StatementIndex& statements = ledger->audit.statements();
+  FIGURANT_ASSIGN_OR_RETURN(std::unique_ptr<ledger::ConsentAuditor> audit, AuditLedger(call));
+  const ledger::StatementIndex& statements = audit->statements();
   json doc = {{"format", kExportFormat}, {"exported_at", FormatTimestamp(call.state.clock.Now())}};
   FIGURANT_ASSIGN_OR_RETURN(doc["performer"], ProfilePart(bank, performer_id, estate));
   FIGURANT_ASSIGN_OR_RETURN(doc["doubles"], DoublesPart(bank, performer_id));
@@ -185,8 +179,7 @@ Result<Reply> ExportPerformer(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(doc["keys"], KeysPart(bank, performer_id, estate));
   doc["memberships"] = UnionsPart(performer_id, statements);
   FIGURANT_ASSIGN_OR_RETURN(doc["appearances"], AppearancesWithCrops(call, performer_id));
-  doc["statement"] =
-      ledger::PerformerStatementJson(*ledger->statements, performer_id, std::nullopt);
+  FIGURANT_ASSIGN_OR_RETURN(doc["statement"], PerformerStatementWithTitles(call, performer_id));
   FIGURANT_ASSIGN_OR_RETURN(json accounts, AccountsPart(bank, performer_id));
   doc["users"] = std::move(accounts["users"]);
   doc["erasure_requests"] = std::move(accounts["erasure_requests"]);

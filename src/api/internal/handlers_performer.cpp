@@ -25,7 +25,34 @@ Result<const ledger::Statements*> Statements(Call& call) {
   return call.state.ledger_views.Statements(*l);
 }
 
+// Production titles by id, looked up once per request.
+class ProductionTitles {
+ public:
+  explicit ProductionTitles(bank::Bank& bank) : bank_(bank) {}
+  // The title the production's studio registered; null for an id the registry does not hold.
+  Result<json> Of(const std::string& id) {
+    if (auto it = titles_.find(id); it != titles_.end()) return it->second;
+    auto p = bank_.registry().GetProduction(id);
+    if (!p.ok() && p.status().code() != StatusCode::kNotFound) return p.status();
+    return titles_[id] = p.ok() ? json(p->title) : json(nullptr);
+  }
+
+ private:
+  bank::Bank& bank_;
+  std::map<std::string, json> titles_;
+};
+
 }  // namespace
+
+Result<json> PerformerStatementWithTitles(Call& call, const std::string& performer) {
+  FIGURANT_ASSIGN_OR_RETURN(const ledger::Statements* s, Statements(call));
+  json doc = ledger::PerformerStatementJson(*s, performer, std::nullopt);
+  ProductionTitles titles(call.bank);
+  for (json& line : doc["productions"]) {
+    FIGURANT_ASSIGN_OR_RETURN(line["production_title"], titles.Of(line["production"]));
+  }
+  return doc;
+}
 
 Result<Reply> ShowProfile(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(registry::Performer p,
@@ -85,8 +112,8 @@ Result<Reply> RevokeLicence(Call& call) {
 }
 
 Result<Reply> StatementJson(Call& call) {
-  FIGURANT_ASSIGN_OR_RETURN(const ledger::Statements* s, Statements(call));
-  return Reply::Json(ledger::PerformerStatementJson(*s, PerformerParam(call), std::nullopt));
+  FIGURANT_ASSIGN_OR_RETURN(json doc, PerformerStatementWithTitles(call, PerformerParam(call)));
+  return Reply::Json(doc);
 }
 
 Result<Reply> StatementCsv(Call& call) {
@@ -107,7 +134,9 @@ Result<json> AppearancesWithCrops(Call& call, const std::string& performer) {
   std::map<std::pair<std::string, std::string>, const registry::AppearanceCropRow*> by_shot;
   for (const registry::AppearanceCropRow& c : crops) by_shot[{c.production_id, c.shot}] = &c;
   json doc = ledger::AppearancesJson(*a);
+  ProductionTitles titles(call.bank);
   for (json& shot : doc["appearances"]) {
+    FIGURANT_ASSIGN_OR_RETURN(shot["production_title"], titles.Of(shot["production"]));
     const auto it = by_shot.find({shot["production"], shot["shot"]});
     if (it == by_shot.end()) {
       shot["crop"] = nullptr;

@@ -317,6 +317,15 @@ Result<api::Reply> LicencePage(api::Call& call) {
 
 // ---- /me/appearances
 
+// A production as a performer's table shows it: its title when the bank has one, with the id
+// beneath it (what the CSV and the ledger name); else the id alone.
+json ProductionCell(const json& row) {
+  const json title = row.value("production_title", json());
+  return {{"name", title.is_string() ? title : row["production"]},
+          {"id", row["production"]},
+          {"titled", title.is_string()}};
+}
+
 // Frame ranges [[first, last], ...] as "1–24, 30–48" (a single frame as "7").
 std::string RangesText(const json& ranges) {
   std::string out;
@@ -347,7 +356,7 @@ Result<api::Reply> AppearancesPage(api::Call& call) {
       json a, api::CallApi(call, Method::kGet, kPerformerApi + "/appearances", Own(call)));
   json shots = json::array();
   for (const json& s : a["appearances"]) {
-    shots.push_back({{"production", s["production"]},
+    shots.push_back({{"production", ProductionCell(s)},
                      {"shot", s["shot"]},
                      {"ranges", RangesText(s["frames"])},
                      {"frames", std::to_string(s.value("frame_count", int64_t{0}))},
@@ -369,7 +378,7 @@ json StatementLine(const Wording& w, const json& line) {
   std::string shots;
   for (const json& s : line["shots"]) shots += (shots.empty() ? "" : ", ") + s.get<std::string>();
   return {
-      {"production", line["production"]},
+      {"production", ProductionCell(line)},
       {"licence", line["licence"]},
       {"shots", shots},
       {"frames", std::to_string(line.value("frames", int64_t{0}))},
