@@ -400,10 +400,12 @@ test('5. the export verifies the passkey signature, by the CLI and on /audit', a
   const result = await page.$eval('[data-upload-result]', (el) => ({
     text: el.textContent,
     verified: el.querySelector('[data-field="consents.verified"]')?.textContent,
+    passkeys: el.querySelector('[data-field="consents.passkey_verified"]')?.textContent,
     invalid: !!el.querySelector('.attention'),
   }));
   assert.equal(result.invalid, false, result.text);
   assert.ok(Number(result.verified) >= 1, `consent signatures verified: ${result.text}`);
+  assert.ok(Number(result.passkeys) >= 1, `passkey signatures verified: ${result.text}`);
 });
 
 test('6. the performer revokes; with no notice it ends today', async () => {
