@@ -510,6 +510,13 @@ class Bank {
   // (PermissionDenied). Nothing is written on failure. From then on `check` and `render` honour
   // it (consent::Check reasons `suspended` and `strike`).
   Status RecordStatement(const consent::SignedStatement& statement);
+  // The licence's suspensions as its performer signed them, oldest first (`until` empty while one
+  // holds), and whether the latest still holds, from the ledger (opened once per Bank).
+  struct Suspensions {
+    std::vector<consent::Suspension> periods;
+    bool suspended = false;
+  };
+  Result<Suspensions> SuspensionsOf(const std::string& licence_id);
 
   // ---- the check: what a decision reads (docs/licence.md, "What a decision reads")
   // Each opens the ledger (once per Bank) and checks the registry rows it reads against it: a row

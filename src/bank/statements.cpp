@@ -82,6 +82,12 @@ Result<consent::StatementRequest> Bank::SuspensionRequest(const std::string& lic
       ledger::SuspensionFields(licence_id, performer.id, day, clock_.Now()), performer.language);
 }
 
+Result<Bank::Suspensions> Bank::SuspensionsOf(const std::string& licence_id) {
+  FIGURANT_ASSIGN_OR_RETURN(const internal::LedgerFacts* facts, Facts());
+  return Suspensions{facts->statements().SuspensionsOf(licence_id),
+                     facts->statements().Suspended(licence_id)};
+}
+
 Result<consent::StatementRequest> Bank::StrikeRequest(const std::string& union_id,
                                                       const std::string& studio_id, bool declare,
                                                       std::optional<Date> from) {

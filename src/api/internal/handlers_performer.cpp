@@ -25,6 +25,18 @@ Result<const ledger::Statements*> Statements(Call& call) {
   return call.state.ledger_views.Statements(*l);
 }
 
+// `licence` (a licence's JSON) with its suspensions as the ledger holds them: `suspensions`
+// [{from, until}] and `suspended` (the latest still holds), as the export gives them.
+Status AddSuspensions(bank::Bank& bank, json& licence) {
+  FIGURANT_ASSIGN_OR_RETURN(const bank::Bank::Suspensions s,
+                            bank.SuspensionsOf(licence["id"].get<std::string>()));
+  json periods = json::array();
+  for (const consent::Suspension& p : s.periods) periods.push_back(DatePeriodJson(p));
+  licence["suspensions"] = std::move(periods);
+  licence["suspended"] = s.suspended;
+  return Status::Ok();
+}
+
 // Production titles by id, looked up once per request.
 class ProductionTitles {
  public:
@@ -73,7 +85,11 @@ Result<Reply> ListDoubles(Call& call) {
 Result<Reply> ListLicences(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(auto licences, LicencesOf(call));
   json items = json::array();
-  for (const auto& v : licences) items.push_back(LicenceJson(v));
+  for (const auto& v : licences) {
+    json j = LicenceJson(v);
+    FIGURANT_RETURN_IF_ERROR(AddSuspensions(call.bank, j));
+    items.push_back(std::move(j));
+  }
   return Reply::Json({{"licences", items}});
 }
 
@@ -89,7 +105,9 @@ Result<Reply> ListOffers(Call& call) {
 
 Result<Reply> ShowLicence(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(bank::LicenceView v, call.bank.GetLicence(call.params.at("licence")));
-  return Reply::Json(LicenceWithDisclosureJson(v));
+  json j = LicenceWithDisclosureJson(v);
+  FIGURANT_RETURN_IF_ERROR(AddSuspensions(call.bank, j));
+  return Reply::Json(j);
 }
 
 Result<Reply> RevokeLicence(Call& call) {

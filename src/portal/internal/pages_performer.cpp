@@ -100,6 +100,17 @@ std::string DayOf(const json& timestamp) {
 
 // ---- /me
 
+// A licence's standing in words; a licence in force that its performer paused says so, with the
+// day the pause began (the latest of `suspensions`, docs/api.md).
+std::string StandingText(const json& t, const json& licence) {
+  const std::string standing = licence.value("standing", "");
+  const json& periods = licence.value("suspensions", json::array());
+  if (standing == "in_force" && licence.value("suspended", false) && !periods.empty()) {
+    return Say(t, "standing_suspended", {{"date", periods.back()["from"].get<std::string>()}});
+  }
+  return Words(t, "standing_", standing);
+}
+
 json LicenceItems(const json& licences, const json& t) {
   json out = json::array();
   for (const json& l : licences) {
@@ -108,7 +119,7 @@ json LicenceItems(const json& licences, const json& t) {
     for (const json& f : l["flags"]) flags.push_back(Words(t, "flag_", f.get<std::string>()));
     out.push_back({{"id", l["id"]},
                    {"studio_name", l["studio_name"]},
-                   {"standing_text", Words(t, "standing_", l.value("standing", ""))},
+                   {"standing_text", StandingText(t, l)},
                    {"flags", flags}});
   }
   return out;
@@ -244,7 +255,8 @@ Result<json> LicenceData(const api::Call& call, const Wording& w, const json& li
               {"performer", call.principal.subject_id},
               {"studio_name", licence["studio_name"]},
               {"language", licence["language"]},
-              {"standing_text", Words(w.t, "standing_", licence.value("standing", ""))},
+              {"standing_text", StandingText(w.t, licence)},
+              {"suspended", licence.value("suspended", false)},
               {"summary", summary_html},
               {"earliest_revocation", earliest},
               {"earliest_revocation_text",
