@@ -1632,6 +1632,24 @@ TEST_F(ApiServerTest, APasskeyEnrolsLogsInAndSignsAConsent) {
   const ApiReply signed_reply = client.Send("POST", base + "/sign-passkey", session, sign.dump());
   ASSERT_EQ(signed_reply.status, 200) << signed_reply.body;
   EXPECT_EQ(signed_reply.Json()["state"], "active");
+  // The licence keeps the assertion byte for byte, for the performer's own export to re-verify.
+  const json proof = signed_reply.Json()["consent"]["passkey"];
+  EXPECT_EQ(proof["authenticator_data"], sign["authenticator_data"]) << signed_reply.body;
+  EXPECT_EQ(proof["client_data_json"], sign["client_data_json"]);
+  EXPECT_EQ(proof["signature"], sign["signature"]);
+  // Their export holds the passkey it verifies under, as enrolled.
+  const json doc =
+      client.Send("GET", "/api/v1/performers/" + party.at("performer") + "/export", session).Json();
+  bool has_passkey = false;
+  for (const json& k : doc["keys"]) {
+    if (!k.contains("passkey")) continue;
+    has_passkey = true;
+    EXPECT_EQ(k["passkey"]["credential_id"], B64(r.raw_id)) << k.dump();
+    EXPECT_EQ(k["passkey"]["spki"], B64(r.public_key_spki));
+    EXPECT_EQ(k["passkey"]["origin"], server.origin());
+    EXPECT_EQ(k["passkey"]["rp_id"], "localhost");
+  }
+  EXPECT_TRUE(has_passkey) << doc["keys"].dump();
 
   const std::string exported = (dir_->path() / "passkey-export.log").string();
   ASSERT_EQ(Run({"ledger", "export", exported}).exit_code, 0);

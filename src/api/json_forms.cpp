@@ -1,5 +1,7 @@
 #include "api/json_forms.h"
 
+#include "webauthn/assertion.h"
+
 namespace figurant::api {
 
 using nlohmann::json;
@@ -91,6 +93,17 @@ json LicenceJson(const bank::LicenceView& v) {
                     {"terms_sha256", v.consent->terms_sha256},
                     {"signature", ToHex(v.consent->signature)},
                     {"signed_at", FormatTimestamp(v.consent->signed_at)}};
+    // A consent signed with a passkey: its WebAuthn assertion, byte for byte (base64url, as the
+    // sign-passkey route took it), which re-verifies under the enrolled passkey (docs/passkeys.md);
+    // its `signature` is then the 64 zero bytes the registry holds in the Ed25519 column.
+    if (v.consent->passkey) {
+      const registry::ConsentPasskeyProof& p = *v.consent->passkey;
+      j["consent"]["passkey"] = {
+          {"authenticator_data", webauthn::Base64Url(p.authenticator_data)},
+          {"client_data_json",
+           webauthn::Base64Url(Bytes(p.client_data_json.begin(), p.client_data_json.end()))},
+          {"signature", webauthn::Base64Url(p.signature)}};
+    }
   }
   if (!v.signature_problem.empty()) j["signature_problem"] = v.signature_problem;
   return j;
@@ -121,6 +134,16 @@ json SignerKeyJson(const registry::SignerKey& k) {
     j["confirmed_by"] = k.confirmed_by;
     j["code_sha256"] = k.code_sha256;
     j["confirmation"] = ToHex(k.confirmation);
+  }
+  // A passkey (whose public_key is its fingerprint): what its assertions verify under.
+  if (k.passkey) {
+    const registry::PasskeyCredential& c = k.passkey->credential;
+    j["passkey"] = {{"credential_id", webauthn::Base64Url(c.id)},
+                    {"algorithm", c.algorithm},
+                    {"spki", webauthn::Base64Url(c.public_key_spki)},
+                    {"sign_count", c.sign_count},
+                    {"origin", k.passkey->origin},
+                    {"rp_id", k.passkey->rp_id}};
   }
   return j;
 }
