@@ -17,3 +17,13 @@ find_package(PNG REQUIRED)
 if(FIGURANT_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+
+# Recast & Detour (Debian librecast-dev, no CMake or pkg-config files): navigation meshes and
+# path queries for crowds that move (src/nav, docs/navigation.md).
+find_path(RECAST_INCLUDE_DIR Recast.h PATH_SUFFIXES recastnavigation REQUIRED)
+foreach(part Recast Detour DetourCrowd)
+  find_library(RECAST_${part}_LIBRARY ${part} REQUIRED)
+  add_library(Recast::${part} UNKNOWN IMPORTED)
+  set_target_properties(Recast::${part} PROPERTIES IMPORTED_LOCATION "${RECAST_${part}_LIBRARY}"
+                        INTERFACE_INCLUDE_DIRECTORIES "${RECAST_INCLUDE_DIR}")
+endforeach()
