@@ -455,7 +455,7 @@ Result<std::vector<geom::Vec3f>> NavMesh::FindPath(const geom::Vec3f& from,
 int NavMesh::polygon_count() const { return impl_->polygons; }
 const AgentShape& NavMesh::shape() const { return impl_->shape; }
 const std::string& NavMesh::key() const { return impl_->key; }
-const dtNavMesh& NavMesh::detour() const { return *impl_->mesh; }
+dtNavMesh* NavMesh::detour() const { return impl_->mesh.get(); }
 
 Result<std::unique_ptr<NavMesh>> LoadOrBuild(const std::filesystem::path& cache_dir,
                                              const NavInput& input, const AgentShape& shape,

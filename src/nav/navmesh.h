@@ -91,8 +91,9 @@ class NavMesh {
   int polygon_count() const;
   const AgentShape& shape() const;
   const std::string& key() const;  // NavMeshKey of what it was built from
-  // For Detour's crowd simulation (src/nav users); owned by this object.
-  const dtNavMesh& detour() const;
+  // Detour's mesh, owned by this object, for Detour's crowd (nav/crowd.h), whose init takes a
+  // non-const pointer but only reads through it.
+  dtNavMesh* detour() const;
 
   struct Impl;
 
