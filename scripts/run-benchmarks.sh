@@ -9,7 +9,7 @@ build=${1:?usage: scripts/run-benchmarks.sh BUILD_DIR [FILTER]}
 filter=${2:-.}
 out="$build/bench-results"
 mkdir -p "$out"
-for suite in crowd/crowd_bench ledger/ledger_bench scan/scan_bench render/render_bench; do
+for suite in crowd/crowd_bench nav/nav_bench ledger/ledger_bench scan/scan_bench render/render_bench; do
   bin="$build/bench/$suite"
   if [ ! -x "$bin" ]; then
     echo "run-benchmarks: $bin is missing (build with -DFIGURANT_BENCH=ON)" >&2
