@@ -193,6 +193,48 @@ TEST(RendererTest, SameImageForAnyThreadCount) {
   EXPECT_NE(*ReadFile(p), bytes[0]) << "a different seed should change the noise";
 }
 
+// A crowd that moves: agents moved between frames render exactly as a renderer built with them
+// standing there, coverage and level of detail included; a bad span changes nothing.
+TEST(RendererTest, MovedAgentsRenderAsIfTheyHadStoodThere) {
+  RenderScene scene = SmallScene(4);
+  RenderOptions o;
+  o.spp = 4;
+  auto moving = Renderer::Create(scene, o);
+  ASSERT_TRUE(moving.ok()) << moving.status().ToString();
+  ASSERT_TRUE((*moving)->Render(1).ok());
+  std::vector<AgentPlacement> next;
+  RenderScene there = scene;
+  for (size_t a = 0; a < scene.agents.size(); ++a) {
+    AgentPlacement p{scene.agents[a].position, scene.agents[a].heading_rad};
+    if (a == 1) p = {{0.4f, 0, -5.5f}, 2.0f};  // walked up to the camera and turned round
+    if (a == 2) p.position.x += 0.7f;
+    next.push_back(p);
+    there.agents[a].position = p.position;
+    there.agents[a].heading_rad = p.heading_rad;
+  }
+  ASSERT_TRUE((*moving)->SetAgentPlacements(next).ok());
+  auto built_there = Renderer::Create(there, o);
+  ASSERT_TRUE(built_there.ok());
+  EXPECT_EQ((*moving)->agent_lods(), (*built_there)->agent_lods());
+  EXPECT_LT((*moving)->agent_lods()[1], (*moving)->agent_lods()[0]) << "closer, finer";
+  auto f = (*moving)->Render(2);
+  auto g = (*built_there)->Render(2);
+  ASSERT_TRUE(f.ok() && g.ok());
+  EXPECT_EQ(f->rgba, g->rgba);
+  ASSERT_EQ(f->coverage.size(), g->coverage.size());
+  for (size_t i = 0; i < f->coverage.size(); ++i) {
+    EXPECT_EQ(f->coverage[i].bbox, g->coverage[i].bbox) << i;
+    EXPECT_EQ(f->coverage[i].pixels, g->coverage[i].pixels) << i;
+  }
+  next.pop_back();
+  EXPECT_EQ((*moving)->SetAgentPlacements(next).code(), StatusCode::kInvalidArgument);
+  next.push_back({{NAN, 0, 0}, 0});
+  EXPECT_EQ((*moving)->SetAgentPlacements(next).code(), StatusCode::kInvalidArgument);
+  auto again = (*moving)->Render(2);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->rgba, f->rgba) << "a refused placement changed nothing";
+}
+
 // Reading plates back is for files from anywhere: a bad one is an error naming it, never a crash.
 TEST(ExrReadTest, BadFilesAreErrorsNamingTheFile) {
   const fs::path missing = Tmp("missing.exr");

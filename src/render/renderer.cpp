@@ -411,6 +411,51 @@ struct Renderer::Impl {
     return Status::Ok();
   }
 
+  Status SetAgentPlacements(std::span<const AgentPlacement> next) {
+    if (next.size() != agents.size()) {
+      return InvalidArgument("SetAgentPlacements: " + std::to_string(next.size()) +
+                             " placements for " + std::to_string(agents.size()) + " agents");
+    }
+    for (size_t a = 0; a < next.size(); ++a) {
+      const AgentPlacement& to = next[a];
+      if (!std::isfinite(to.position.x) || !std::isfinite(to.position.y) ||
+          !std::isfinite(to.position.z) || !std::isfinite(to.heading_rad)) {
+        return InvalidArgument("agent " + scene.agents[a].name +
+                               ": a placement that is not finite");
+      }
+    }
+    bool changed = false;
+    for (size_t a = 0; a < next.size(); ++a) {
+      AgentInstance& in = scene.agents[a];
+      if (in.position == next[a].position && in.heading_rad == next[a].heading_rad) continue;
+      in.position = next[a].position;
+      in.heading_rad = next[a].heading_rad;
+      AgentData& ad = agents[a];
+      ad.cos_heading = std::cos(in.heading_rad);
+      ad.sin_heading = std::sin(in.heading_rad);
+      ProtoData& p = protos[static_cast<size_t>(ad.proto)];
+      RTCGeometry g = rtcGetGeometry(top, first_agent_geom + static_cast<unsigned>(a));
+      // Walking towards the camera an agent may need a finer level, and a coarser one away.
+      const int level = LevelFor(in, p);
+      if (level != ad.level) {
+        ad.level = level;
+        agent_levels[a] = level;
+        rtcSetGeometryInstancedScene(g, LevelScene(p, level));
+      }
+      const geom::Mat4f xfm = geom::Mat4f::Translation(in.position) *
+                              geom::Mat4f::RotationY(in.heading_rad) * geom::Mat4f::Scale(in.scale);
+      rtcSetGeometryTransform(g, 0, RTC_FORMAT_FLOAT4X4_COLUMN_MAJOR, &xfm.m[0][0]);
+      rtcCommitGeometry(g);
+      changed = true;
+    }
+    if (changed) rtcCommitScene(top);
+    const RTCError err = rtcGetDeviceError(device);
+    if (err != RTC_ERROR_NONE) {
+      return Internal("Embree error " + std::to_string(err) + " moving agents");
+    }
+    return Status::Ok();
+  }
+
   // The Embree scene: the set's instance, then one instance per agent over the prototype levels
   // the agents use (the ground is not in Embree: GroundDistance() intersects it analytically).
   Status Build() {
@@ -675,6 +720,10 @@ const std::vector<std::string>& Renderer::performer_names() const { return impl_
 const RenderScene& Renderer::scene() const { return impl_->scene; }
 Status Renderer::SetAgentPrototypes(std::span<const int> prototypes) {
   return impl_->SetAgentPrototypes(prototypes);
+}
+
+Status Renderer::SetAgentPlacements(std::span<const AgentPlacement> placements) {
+  return impl_->SetAgentPlacements(placements);
 }
 
 Result<std::unique_ptr<Renderer>> Renderer::Create(RenderScene scene,

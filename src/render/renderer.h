@@ -64,6 +64,12 @@ struct AgentInstance {
   std::string name;                              // Cryptomatte "agent" name, unique in the shot
 };
 
+// Where an agent stands in one frame (a crowd that moves: nav::Crowd's positions and headings).
+struct AgentPlacement {
+  geom::Vec3f position;   // feet [Units: metres]
+  float heading_rad = 0;  // about +Y, 0 faces +Z
+};
+
 struct SetGeometry {
   geom::Mesh mesh;  // world space [metres]
   geom::Vec3f albedo{0.5f, 0.5f, 0.5f};
@@ -169,6 +175,14 @@ class Renderer {
   // nothing changed) for a span of the wrong size, an index out of range or a change of double;
   // Internal when Embree fails. Not thread-safe, and not to be called during Render().
   Status SetAgentPrototypes(std::span<const int> prototypes);
+
+  // Moves agents between frames (a crowd that moves): `placements[a]` is agent a's position and
+  // heading from the next frame on; its level of detail follows its new projected height (unless
+  // the scene fixed it) and its coverage records are measured where it now stands. Agents whose
+  // placement is unchanged are untouched. InvalidArgument (and nothing changed) for a span of the
+  // wrong size or a placement that is not finite; Internal when Embree fails. Not thread-safe,
+  // and not to be called during Render().
+  Status SetAgentPlacements(std::span<const AgentPlacement> placements);
 
   // The level of detail chosen for each agent (0 full, 1 mid, 2 far).
   const std::vector<int>& agent_lods() const;
