@@ -1,0 +1,97 @@
+// What each agent of a moving crowd does, frame by frame: behaviours that choose targets on the
+// navigation mesh, played through nav::Crowd at a fixed step, recorded as one placement per agent
+// per frame (docs/navigation.md, "Behaviours").
+//
+// - `wander`: inside an area (a polygon on the ground), walk to a random point, pause there a
+//   while (idling), then pick another;
+// - `goto`: leave after a start delay and walk to one of the targets (a stand emptying, a crowd
+//   converging on a door), then stay; the delays spread the arrivals the way a real crowd's are;
+// - `stand`: stay where placed (still stepping aside for others).
+// Per-agent speeds and pauses are drawn from documented distributions with a generator seeded by
+// (seed, agent index): the same scene and seed give the same placements bit for bit, whatever
+// else runs.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/status.h"
+#include "geom/vec.h"
+#include "nav/crowd.h"
+#include "nav/navmesh.h"
+
+namespace figurant::nav {
+
+// Walking speed, normal with this mean and deviation, clamped (Weidmann 1993: free walking speed
+// of pedestrians 1.34 ± 0.26 m/s). [Units: m/s]
+inline constexpr float kSpeedMean = 1.34f, kSpeedDeviation = 0.26f;
+inline constexpr float kSpeedMin = 0.8f, kSpeedMax = 1.8f;
+
+struct Wander {
+  std::vector<std::array<float, 2>> area;  // [x, z] polygon, ≥ 3 points [Units: metres]
+  float pause_min_s = 2, pause_max_s = 8;  // each pause, uniform [Units: s]
+};
+
+struct GoTo {
+  std::vector<geom::Vec3f> targets;  // each agent goes to the nearest one (≥ 1)
+  // Each agent leaves after a delay drawn uniformly in [0, start_spread_s]. [Units: s]
+  float start_spread_s = 5;
+  // It stops once this close to its target: a place for one person wants 0.5 m; a door many go
+  // to, the room they fill around it. [Units: metres] [Limits: 0.25..100]
+  float arrive_within_m = 0.5f;
+};
+
+struct Stand {};
+
+struct Behaviour {
+  enum class Kind { kStand, kWander, kGoTo };
+  Kind kind = Kind::kStand;
+  Wander wander;
+  GoTo go_to;
+};
+
+struct MovingAgent {
+  geom::Vec3f start;      // feet, on the mesh [Units: metres]
+  float heading_rad = 0;  // facing before it moves (about +Y, 0 faces +Z)
+  float radius = 0.3f;    // its personal circle [Units: metres]
+  float height = 1.8f;    // [Units: metres]
+  int behaviour = 0;      // index into the behaviours
+};
+
+struct SimulationOptions {
+  int frames = 1;           // [Limits: 1..100000]
+  double fps = 24;          // [Limits: (0, 1000]]
+  int steps_per_frame = 2;  // crowd steps between frames [Limits: 1..16]
+  uint64_t seed = 0;
+};
+
+// One agent in one frame.
+struct Placement {
+  geom::Vec3f position;   // feet [Units: metres]
+  float heading_rad = 0;  // about +Y, 0 faces +Z: where it walks, or where it last walked
+  float speed = 0;        // horizontal [Units: m/s]
+};
+
+// placements[frame * agents + agent]; frame 0 is where the agents start.
+struct Trajectories {
+  int frames = 0, agents = 0;
+  std::vector<Placement> placements;
+  std::vector<float> max_speed;  // each agent's drawn walking speed [Units: m/s]
+  const Placement& At(int frame, int agent) const {
+    return placements[static_cast<size_t>(frame) * static_cast<size_t>(agents) +
+                      static_cast<size_t>(agent)];
+  }
+};
+
+// Plays the behaviours. InvalidArgument naming the agent or behaviour for a behaviour index out of
+// range, an area of fewer than 3 points or with no walkable point at its agents' level, a `goto`
+// without targets, pauses, spreads or distances out of their limits, or options out of theirs;
+// NotFound
+// naming the agent whose start or target is off the mesh; Crowd's errors otherwise.
+Result<Trajectories> Simulate(const NavMesh& mesh, std::span<const Behaviour> behaviours,
+                              std::span<const MovingAgent> agents,
+                              const SimulationOptions& options);
+
+}  // namespace figurant::nav

@@ -1,0 +1,184 @@
+#include "nav/behaviours.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <iostream>
+
+namespace figurant::nav {
+namespace {
+
+std::unique_ptr<NavMesh> Square() {
+  NavInput in;
+  in.AddGround(-15, -15, 15, 15, 0);
+  auto mesh = NavMesh::Build(in, {0.35f, 1.9f, 0.25f, 40});
+  EXPECT_TRUE(mesh.ok()) << mesh.status().ToString();
+  return mesh.ok() ? std::move(mesh).value() : nullptr;
+}
+
+float Horizontal(geom::Vec3f a, geom::Vec3f b) { return std::hypot(a.x - b.x, a.z - b.z); }
+
+// 30 wanderers in a 10 m square area for 20 s.
+struct Wanderers {
+  std::vector<Behaviour> behaviours;
+  std::vector<MovingAgent> agents;
+};
+
+Wanderers MakeWanderers() {
+  Wanderers w;
+  Behaviour b;
+  b.kind = Behaviour::Kind::kWander;
+  b.wander.area = {{-5, -5}, {5, -5}, {5, 5}, {-5, 5}};
+  b.wander.pause_min_s = 1;
+  b.wander.pause_max_s = 3;
+  w.behaviours.push_back(b);
+  for (int i = 0; i < 30; ++i) {
+    MovingAgent a;
+    a.start = {-4.0f + 1.6f * static_cast<float>(i % 6), 0,
+               -4.0f + 2.0f * static_cast<float>(i / 6)};
+    a.radius = 0.3f;
+    w.agents.push_back(a);
+  }
+  return w;
+}
+
+SimulationOptions Options(int frames, uint64_t seed) {
+  SimulationOptions o;
+  o.frames = frames;
+  o.fps = 24;
+  o.seed = seed;
+  return o;
+}
+
+TEST(BehavioursTest, WanderersWalkAndPauseInsideTheirArea) {
+  const auto mesh = Square();
+  ASSERT_NE(mesh, nullptr);
+  const Wanderers w = MakeWanderers();
+  auto t = Simulate(*mesh, w.behaviours, w.agents, Options(20 * 24, 1));
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->placements.size(), static_cast<size_t>(20 * 24 * 30));
+  long outside = 0, paused = 0, moving = 0;
+  double travelled = 0;
+  for (int f = 0; f < t->frames; ++f) {
+    for (int a = 0; a < t->agents; ++a) {
+      const Placement& p = t->At(f, a);
+      if (std::fabs(p.position.x) > 5.5f || std::fabs(p.position.z) > 5.5f) ++outside;
+      (p.speed < 0.05f ? paused : moving) += 1;
+      if (f > 0) travelled += Horizontal(p.position, t->At(f - 1, a).position);
+      EXPECT_LE(p.speed, t->max_speed[static_cast<size_t>(a)] + 0.05f);
+    }
+  }
+  const double frames = static_cast<double>(t->frames) * t->agents;
+  std::cout << "outside " << outside << ", paused " << paused / frames << ", travelled "
+            << travelled / t->agents << " m each\n";
+  EXPECT_LE(outside / frames, 0.01) << "wanderers stay in their area (within half a metre)";
+  EXPECT_GT(travelled / t->agents, 8) << "they walk";
+  EXPECT_GT(paused / frames, 0.1) << "and pause";
+  EXPECT_GT(moving / frames, 0.3);
+  for (float s : t->max_speed) {
+    EXPECT_GE(s, kSpeedMin);
+    EXPECT_LE(s, kSpeedMax);
+  }
+}
+
+TEST(BehavioursTest, TheSameSeedGivesTheSameCrowdAndAnotherSeedAnother) {
+  const auto mesh = Square();
+  ASSERT_NE(mesh, nullptr);
+  const Wanderers w = MakeWanderers();
+  auto a = Simulate(*mesh, w.behaviours, w.agents, Options(96, 5));
+  auto b = Simulate(*mesh, w.behaviours, w.agents, Options(96, 5));
+  auto c = Simulate(*mesh, w.behaviours, w.agents, Options(96, 6));
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  bool same = true, differs = false;
+  for (size_t i = 0; i < a->placements.size(); ++i) {
+    same = same && a->placements[i].position == b->placements[i].position &&
+           a->placements[i].heading_rad == b->placements[i].heading_rad;
+    differs = differs || !(a->placements[i].position == c->placements[i].position);
+  }
+  EXPECT_TRUE(same);
+  EXPECT_TRUE(differs);
+}
+
+// A stand empties towards 20 places 20 m away: everyone gets to one, at times spread over several
+// seconds (their start delays and speeds), and faces about the way they walked.
+TEST(BehavioursTest, GotoAgentsReachTheirPlacesAtSpreadTimes) {
+  const auto mesh = Square();
+  ASSERT_NE(mesh, nullptr);
+  Behaviour go;
+  go.kind = Behaviour::Kind::kGoTo;
+  go.go_to.start_spread_s = 6;
+  for (int i = 0; i < 20; ++i)
+    go.go_to.targets.push_back({10, 0, -9.5f + 1.0f * static_cast<float>(i)});
+  std::vector<MovingAgent> agents;
+  for (int i = 0; i < 20; ++i) {
+    MovingAgent a;
+    a.start = {-10, 0, -9.5f + 1.0f * static_cast<float>(i)};
+    agents.push_back(a);
+  }
+  auto t = Simulate(*mesh, std::vector<Behaviour>{go}, agents, Options(40 * 24, 3));
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  std::vector<double> arrival;
+  for (int a = 0; a < t->agents; ++a) {
+    const Placement& last = t->At(t->frames - 1, a);
+    EXPECT_NEAR(last.position.x, 10, 0.6) << "agent " << a;
+    for (int f = 0; f < t->frames; ++f) {
+      if (t->At(f, a).position.x > 9.4f) {
+        arrival.push_back(f / 24.0);
+        break;
+      }
+    }
+    // Within 60° of +x (a heading that was never set would be 0: facing +z).
+    EXPECT_GT(std::sin(last.heading_rad), 0.5)
+        << "agent " << a << " faces +x, where it walked: " << last.heading_rad;
+  }
+  ASSERT_EQ(arrival.size(), 20u);
+  double mean = 0, var = 0;
+  for (double s : arrival) mean += s / 20;
+  for (double s : arrival) var += (s - mean) * (s - mean) / 20;
+  std::cout << "arrivals: mean " << mean << " s, deviation " << std::sqrt(var) << " s\n";
+  EXPECT_GT(std::sqrt(var), 1.0) << "arrivals spread";
+  EXPECT_GT(mean, 20 / kSpeedMax) << "nobody is faster than they can walk";
+}
+
+TEST(BehavioursTest, BadBehavioursAreRefusedNamingThem) {
+  const auto mesh = Square();
+  ASSERT_NE(mesh, nullptr);
+  Wanderers w = MakeWanderers();
+  w.agents[3].behaviour = 2;
+  auto r = Simulate(*mesh, w.behaviours, w.agents, Options(10, 1));
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("agent 3"), std::string::npos);
+  w = MakeWanderers();
+  w.behaviours[0].wander.area.pop_back();
+  w.behaviours[0].wander.area.pop_back();
+  EXPECT_EQ(Simulate(*mesh, w.behaviours, w.agents, Options(10, 1)).status().code(),
+            StatusCode::kInvalidArgument);
+  w = MakeWanderers();
+  w.behaviours[0].wander.area = {{40, 40}, {50, 40}, {50, 50}};  // off the ground
+  EXPECT_EQ(Simulate(*mesh, w.behaviours, w.agents, Options(10, 1)).status().code(),
+            StatusCode::kInvalidArgument);
+  w = MakeWanderers();
+  w.behaviours[0].wander.pause_min_s = 5;  // above the maximum
+  EXPECT_EQ(Simulate(*mesh, w.behaviours, w.agents, Options(10, 1)).status().code(),
+            StatusCode::kInvalidArgument);
+  Behaviour go;
+  go.kind = Behaviour::Kind::kGoTo;
+  EXPECT_EQ(Simulate(*mesh, std::vector<Behaviour>{go}, std::vector<MovingAgent>{MovingAgent{}},
+                     Options(10, 1))
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument)
+      << "no targets";
+  go.go_to.targets = {{40, 0, 40}};
+  EXPECT_EQ(Simulate(*mesh, std::vector<Behaviour>{go}, std::vector<MovingAgent>{MovingAgent{}},
+                     Options(10, 1))
+                .status()
+                .code(),
+            StatusCode::kNotFound)
+      << "a target off the ground";
+  EXPECT_EQ(Simulate(*mesh, w.behaviours, w.agents, Options(0, 1)).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace figurant::nav
