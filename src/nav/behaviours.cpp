@@ -104,6 +104,16 @@ Status CheckBehaviours(const NavMesh& mesh, std::span<const Behaviour> behaviour
         walkable = PointIn(mesh, w, first->start.y, probe).has_value();
       }
       if (!walkable) return InvalidArgument(what + "no point of the wander area is walkable");
+    } else if (be.kind == Behaviour::Kind::kPath) {
+      if (be.path.points.size() < 2) return InvalidArgument(what + "a path needs 2 points or more");
+      if (!(be.path.width_m >= 0 && be.path.width_m <= 100)) {
+        return InvalidArgument(what + "expected a path width_m in 0..100 m");
+      }
+    } else if (be.kind == Behaviour::Kind::kWatch) {
+      const geom::Vec3f& p = be.watch.point;
+      if (!std::isfinite(p.x) || !std::isfinite(p.y) || !std::isfinite(p.z)) {
+        return InvalidArgument(what + "the point watched is not finite");
+      }
     } else if (be.kind == Behaviour::Kind::kGoTo) {
       const GoTo& g = be.go_to;
       if (g.targets.empty()) return InvalidArgument(what + "goto needs a target");
@@ -129,13 +139,226 @@ struct AgentState {
   Rng rng;
   float wait_s = 0;  // a wander pause or a goto's start delay still to run [s]
   bool walking = false;
-  bool done = false;  // a goto agent that has arrived
+  bool done = false;  // a goto agent that has arrived, a one-way path walker at its end
   float heading = 0;
+  geom::Vec3f goal;   // where it walks now
+  int waypoint = 0;   // a path walker's next point
+  int direction = 1;  // along the path (+1) or back (-1)
+  float lane = 0;     // a path walker's offset to the right of its way [m]
 };
 
 float Horizontal(const geom::Vec3f& a, const geom::Vec3f& b) {
   return std::hypot(a.x - b.x, a.z - b.z);
 }
+
+// Path points closer than this are passed without slowing down. [Units: metres]
+constexpr float kWaypointRadius = 1.0f;
+// The share of path walkers keeping to the right of their way (the rest keep left).
+constexpr float kKeepRight = 0.8f;
+
+// The path's points with more between them, at most kWaypointSpacing apart, so that a walker
+// keeps to its lane along a long straight instead of drifting from it after a turn.
+constexpr float kWaypointSpacing = 2.0f;  // [Units: metres]
+Path Densified(const Path& p) {
+  Path out = p;
+  out.points.clear();
+  for (size_t i = 0; i + 1 < p.points.size(); ++i) {
+    const auto& a = p.points[i];
+    const auto& b = p.points[i + 1];
+    const int pieces = std::max(
+        1, static_cast<int>(std::ceil(std::hypot(b[0] - a[0], b[1] - a[1]) / kWaypointSpacing)));
+    for (int k = 0; k < pieces; ++k) {
+      const float t = static_cast<float>(k) / static_cast<float>(pieces);
+      out.points.push_back({a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])});
+    }
+  }
+  out.points.push_back(p.points.back());
+  return out;
+}
+
+// Point `k` of the path, moved `lane` metres to its left (the left of its direction of travel
+// from the first point to the last: the average of its segments' left normals).
+geom::Vec3f LanePoint(const Path& p, int k, float lane, float y) {
+  const auto n = static_cast<int>(p.points.size());
+  const auto& here = p.points[static_cast<size_t>(k)];
+  const auto& before = p.points[static_cast<size_t>(std::max(k - 1, 0))];
+  const auto& after = p.points[static_cast<size_t>(std::min(k + 1, n - 1))];
+  float dx = after[0] - before[0], dz = after[1] - before[1];
+  const float len = std::hypot(dx, dz);
+  if (len > 0) dx /= len, dz /= len;
+  return {here[0] - dz * lane, y, here[1] + dx * lane};
+}
+
+// The index of the path's segment nearest (x, z).
+int NearestSegment(const Path& p, float x, float z) {
+  int best = 0;
+  float best_d = INFINITY;
+  for (size_t i = 0; i + 1 < p.points.size(); ++i) {
+    const float d = DistanceToEdges({p.points[i], p.points[i + 1]}, x, z);
+    if (d < best_d) best_d = d, best = static_cast<int>(i);
+  }
+  return best;
+}
+
+// Plays the behaviours step by step; Simulate is its driver.
+class Simulator {
+ public:
+  Simulator(const NavMesh& mesh, std::span<const Behaviour> behaviours,
+            std::span<const MovingAgent> agents)
+      : mesh_(mesh), behaviours_(behaviours), agents_(agents) {
+    for (const Behaviour& b : behaviours) {
+      paths_.push_back(b.kind == Behaviour::Kind::kPath ? Densified(b.path) : Path{});
+    }
+  }
+
+  // Draws each agent's speed and first wait, and puts them on the mesh.
+  Status Start(uint64_t seed, Trajectories& out) {
+    std::vector<CrowdAgentSpec> specs(agents_.size());
+    for (size_t i = 0; i < agents_.size(); ++i) {
+      const MovingAgent& a = agents_[i];
+      if (a.behaviour < 0 || static_cast<size_t>(a.behaviour) >= behaviours_.size()) {
+        return InvalidArgument("moving agent " + std::to_string(i) + ": no behaviour " +
+                               std::to_string(a.behaviour));
+      }
+      state_.push_back({Rng(seed, i)});
+      AgentState& s = state_.back();
+      s.heading = a.heading_rad;
+      specs[i] = {a.start, a.radius, a.height,
+                  std::clamp(s.rng.Normal(kSpeedMean, kSpeedDeviation), kSpeedMin, kSpeedMax)};
+      out.max_speed.push_back(specs[i].max_speed);
+      const Behaviour& be = BehaviourOf(i);
+      // Not every wanderer sets off at once: a first pause anywhere in a whole one.
+      if (be.kind == Behaviour::Kind::kWander) s.wait_s = s.rng.Uniform(0, be.wander.pause_max_s);
+      if (be.kind == Behaviour::Kind::kGoTo) s.wait_s = s.rng.Uniform(0, be.go_to.start_spread_s);
+      if (be.kind == Behaviour::Kind::kPath) {
+        StartPath(paths_[static_cast<size_t>(a.behaviour)], a, s);
+      }
+    }
+    FIGURANT_ASSIGN_OR_RETURN(crowd_, Crowd::Create(mesh_, specs));
+    for (int i = 0; i < crowd_->size(); ++i) FIGURANT_RETURN_IF_ERROR(crowd_->Stop(i));
+    return Status::Ok();
+  }
+
+  // One crowd step of `dt` seconds: every agent's behaviour first, then the crowd.
+  Status Step(float dt) {
+    for (size_t i = 0; i < state_.size(); ++i) {
+      AgentState& s = state_[i];
+      const int a = static_cast<int>(i);
+      switch (const Behaviour& be = BehaviourOf(i); be.kind) {
+        case Behaviour::Kind::kWander:
+          FIGURANT_RETURN_IF_ERROR(StepWander(a, be.wander, dt, s));
+          break;
+        case Behaviour::Kind::kGoTo:
+          FIGURANT_RETURN_IF_ERROR(StepGoTo(a, be.go_to, dt, s));
+          break;
+        case Behaviour::Kind::kPath:
+          FIGURANT_RETURN_IF_ERROR(
+              StepPath(a, paths_[static_cast<size_t>(agents_[i].behaviour)], s));
+          break;
+        case Behaviour::Kind::kStand:
+        case Behaviour::Kind::kWatch:
+          break;
+      }
+    }
+    return crowd_->Step(dt);
+  }
+
+  // Appends every agent's placement now.
+  void Record(Trajectories& out) {
+    for (size_t i = 0; i < state_.size(); ++i) {
+      const int a = static_cast<int>(i);
+      const geom::Vec3f v = crowd_->Velocity(a), p = crowd_->Position(a);
+      const float speed = std::hypot(v.x, v.z);
+      AgentState& s = state_[i];
+      const Behaviour& be = BehaviourOf(i);
+      if (be.kind == Behaviour::Kind::kWatch) {
+        s.heading = std::atan2(be.watch.point.x - p.x, be.watch.point.z - p.z);
+      } else if (speed > kMovingSpeed) {
+        s.heading = std::atan2(v.x, v.z);
+      }
+      out.placements.push_back({p, s.heading, speed});
+    }
+  }
+
+ private:
+  const Behaviour& BehaviourOf(size_t i) const {
+    return behaviours_[static_cast<size_t>(agents_[i].behaviour)];
+  }
+
+  Status StepWander(int a, const Wander& w, float dt, AgentState& s) {
+    if (s.walking) {
+      if (!crowd_->Arrived(a)) return Status::Ok();
+      s.walking = false;
+      s.wait_s = s.rng.Uniform(w.pause_min_s, w.pause_max_s);
+    }
+    if ((s.wait_s -= dt) > 0) return Status::Ok();
+    const auto target = PointIn(mesh_, w, crowd_->Position(a).y, s.rng);
+    if (!target) return Status::Ok();  // try again next step
+    s.walking = true;
+    return crowd_->SetTarget(a, *target);
+  }
+
+  Status StepGoTo(int a, const GoTo& g, float dt, AgentState& s) {
+    if (s.done) return Status::Ok();
+    if (s.walking) {
+      if (Horizontal(crowd_->Position(a), s.goal) >= g.arrive_within_m) return Status::Ok();
+      s.done = true;
+      return crowd_->Stop(a);
+    }
+    if ((s.wait_s -= dt) > 0) return Status::Ok();
+    const geom::Vec3f at = crowd_->Position(a);
+    s.goal = *std::min_element(g.targets.begin(), g.targets.end(),
+                               [&](const geom::Vec3f& x, const geom::Vec3f& y) {
+                                 return Horizontal(at, x) < Horizontal(at, y);
+                               });
+    s.walking = true;
+    const Status set = crowd_->SetTarget(a, s.goal);
+    if (!set.ok()) return NotFound("moving agent " + std::to_string(a) + ": " + set.message());
+    return Status::Ok();
+  }
+
+  // A direction, a lane and the first point ahead of where the agent stands.
+  static void StartPath(const Path& p, const MovingAgent& a, AgentState& s) {
+    s.direction = p.both_ways && s.rng.Uniform(0, 1) < 0.5f ? -1 : 1;
+    // Most walkers keep to the right of their way (kKeepRight of them), so that the two ways
+    // form lanes instead of meeting head on.
+    const float half = std::max(0.0f, p.width_m / 2 - a.radius);
+    s.lane = s.rng.Uniform(0, half) * (s.rng.Uniform(0, 1) < kKeepRight ? 1.0f : -1.0f);
+    const int seg = NearestSegment(p, a.start.x, a.start.z);
+    s.waypoint = s.direction > 0 ? seg + 1 : seg;
+  }
+
+  Status StepPath(int a, const Path& p, AgentState& s) {
+    if (s.done) return Status::Ok();
+    const auto n = static_cast<int>(p.points.size());
+    const geom::Vec3f at = crowd_->Position(a);
+    if (s.walking && Horizontal(at, s.goal) >= kWaypointRadius) return Status::Ok();
+    if (s.walking) s.waypoint += s.direction;  // passed one: on to the next
+    if (s.waypoint < 0 || s.waypoint >= n) {
+      if (!p.both_ways) {
+        s.done = true;
+        return crowd_->Stop(a);
+      }
+      s.direction = -s.direction;  // a promenade: back the other way
+      s.waypoint = std::clamp(s.waypoint + 2 * s.direction, 0, n - 1);
+    }
+    s.walking = true;
+    s.goal = LanePoint(p, s.waypoint, -static_cast<float>(s.direction) * s.lane, at.y);
+    // A lane point off the walkable ground (the path squeezed by the set): its middle instead.
+    if (crowd_->SetTarget(a, s.goal).ok()) return Status::Ok();
+    s.goal = LanePoint(p, s.waypoint, 0, at.y);
+    const Status set = crowd_->SetTarget(a, s.goal);
+    if (!set.ok()) return NotFound("moving agent " + std::to_string(a) + ": " + set.message());
+    return Status::Ok();
+  }
+
+  const NavMesh& mesh_;
+  std::span<const Behaviour> behaviours_;
+  std::span<const MovingAgent> agents_;
+  std::vector<Path> paths_;  // by behaviour: its path, densified (empty for other behaviours)
+  std::vector<AgentState> state_;
+  std::unique_ptr<Crowd> crowd_;
+};
 
 }  // namespace
 
@@ -148,94 +371,19 @@ Result<Trajectories> Simulate(const NavMesh& mesh, std::span<const Behaviour> be
         "simulation: expected frames 1..100000, fps in (0, 1000] and steps_per_frame 1..16");
   }
   FIGURANT_RETURN_IF_ERROR(CheckBehaviours(mesh, behaviours, agents));
-  const int n = static_cast<int>(agents.size());
-  std::vector<CrowdAgentSpec> specs(agents.size());
-  std::vector<AgentState> state;
   Trajectories out;
   out.frames = options.frames;
-  out.agents = n;
-  out.max_speed.resize(agents.size());
-  for (int i = 0; i < n; ++i) {
-    const MovingAgent& a = agents[static_cast<size_t>(i)];
-    if (a.behaviour < 0 || static_cast<size_t>(a.behaviour) >= behaviours.size()) {
-      return InvalidArgument("moving agent " + std::to_string(i) + ": no behaviour " +
-                             std::to_string(a.behaviour));
-    }
-    state.push_back({Rng(options.seed, static_cast<uint64_t>(i)), 0, false, false, a.heading_rad});
-    AgentState& s = state.back();
-    CrowdAgentSpec& spec = specs[static_cast<size_t>(i)];
-    spec.start = a.start;
-    spec.radius = a.radius;
-    spec.height = a.height;
-    spec.max_speed = std::clamp(s.rng.Normal(kSpeedMean, kSpeedDeviation), kSpeedMin, kSpeedMax);
-    out.max_speed[static_cast<size_t>(i)] = spec.max_speed;
-    const Behaviour& be = behaviours[static_cast<size_t>(a.behaviour)];
-    // Not every wanderer sets off at once: a first pause anywhere in a whole one.
-    if (be.kind == Behaviour::Kind::kWander) s.wait_s = s.rng.Uniform(0, be.wander.pause_max_s);
-    if (be.kind == Behaviour::Kind::kGoTo) s.wait_s = s.rng.Uniform(0, be.go_to.start_spread_s);
-  }
-  FIGURANT_ASSIGN_OR_RETURN(auto crowd, Crowd::Create(mesh, specs));
-  for (int i = 0; i < n; ++i) FIGURANT_RETURN_IF_ERROR(crowd->Stop(i));  // hold until told
-
-  // Each agent's goto target: the nearest, fixed when it sets off.
-  std::vector<geom::Vec3f> goal(agents.size());
-  const auto record = [&]() {
-    for (int i = 0; i < n; ++i) {
-      const geom::Vec3f v = crowd->Velocity(i);
-      const float speed = std::hypot(v.x, v.z);
-      AgentState& s = state[static_cast<size_t>(i)];
-      if (speed > kMovingSpeed) s.heading = std::atan2(v.x, v.z);
-      out.placements.push_back({crowd->Position(i), s.heading, speed});
-    }
-  };
+  out.agents = static_cast<int>(agents.size());
   out.placements.reserve(static_cast<size_t>(options.frames) * agents.size());
-  record();
+  Simulator sim(mesh, behaviours, agents);
+  FIGURANT_RETURN_IF_ERROR(sim.Start(options.seed, out));
+  sim.Record(out);
   const float dt = static_cast<float>(1.0 / (options.fps * options.steps_per_frame));
   for (int frame = 1; frame < options.frames; ++frame) {
     for (int step = 0; step < options.steps_per_frame; ++step) {
-      for (int i = 0; i < n; ++i) {
-        AgentState& s = state[static_cast<size_t>(i)];
-        const Behaviour& be =
-            behaviours[static_cast<size_t>(agents[static_cast<size_t>(i)].behaviour)];
-        if (be.kind == Behaviour::Kind::kStand || s.done) continue;
-        if (s.walking) {
-          const bool arrived = be.kind == Behaviour::Kind::kGoTo
-                                   ? Horizontal(crowd->Position(i), goal[static_cast<size_t>(i)]) <
-                                         be.go_to.arrive_within_m
-                                   : crowd->Arrived(i);
-          if (!arrived) continue;
-          s.walking = false;
-          FIGURANT_RETURN_IF_ERROR(crowd->Stop(i));
-          if (be.kind == Behaviour::Kind::kGoTo) {
-            s.done = true;
-            continue;
-          }
-          s.wait_s = s.rng.Uniform(be.wander.pause_min_s, be.wander.pause_max_s);
-        }
-        s.wait_s -= dt;
-        if (s.wait_s > 0) continue;
-        if (be.kind == Behaviour::Kind::kWander) {
-          const auto target = PointIn(mesh, be.wander, crowd->Position(i).y, s.rng);
-          if (!target) continue;  // try again next step
-          FIGURANT_RETURN_IF_ERROR(crowd->SetTarget(i, *target));
-        } else {
-          const geom::Vec3f at = crowd->Position(i);
-          const auto& targets = be.go_to.targets;
-          const geom::Vec3f nearest = *std::min_element(
-              targets.begin(), targets.end(), [&](const geom::Vec3f& a, const geom::Vec3f& b) {
-                return Horizontal(at, a) < Horizontal(at, b);
-              });
-          goal[static_cast<size_t>(i)] = nearest;
-          const Status set = crowd->SetTarget(i, nearest);
-          if (!set.ok()) {
-            return NotFound("moving agent " + std::to_string(i) + ": " + set.message());
-          }
-        }
-        s.walking = true;
-      }
-      FIGURANT_RETURN_IF_ERROR(crowd->Step(dt));
+      FIGURANT_RETURN_IF_ERROR(sim.Step(dt));
     }
-    record();
+    sim.Record(out);
   }
   return out;
 }

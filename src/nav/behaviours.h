@@ -6,7 +6,10 @@
 //   while (idling), then pick another;
 // - `goto`: leave after a start delay and walk to one of the targets (a stand emptying, a crowd
 //   converging on a door), then stay; the delays spread the arrivals the way a real crowd's are;
-// - `stand`: stay where placed (still stepping aside for others).
+// - `path`: walk a polyline, each agent in its own lane across the path's width, one way or both
+//   (turning back at the ends, a promenade);
+// - `watch`: stand facing a point of interest;
+// - `stand`: stay where placed.
 // Per-agent speeds and pauses are drawn from documented distributions with a generator seeded by
 // (seed, agent index): the same scene and seed give the same placements bit for bit, whatever
 // else runs.
@@ -43,13 +46,24 @@ struct GoTo {
   float arrive_within_m = 0.5f;
 };
 
-struct Stand {};
+struct Path {
+  std::vector<std::array<float, 2>> points;  // [x, z] polyline, ≥ 2 points [Units: metres]
+  float width_m = 2;  // lanes spread across it [Units: metres] [Limits: 0..100]
+  // Both directions (each agent picks one at random), else from the first point to the last.
+  bool both_ways = true;
+};
+
+struct Watch {
+  geom::Vec3f point;  // what they face [Units: metres]
+};
 
 struct Behaviour {
-  enum class Kind { kStand, kWander, kGoTo };
+  enum class Kind { kStand, kWander, kGoTo, kPath, kWatch };
   Kind kind = Kind::kStand;
   Wander wander;
   GoTo go_to;
+  Path path;
+  Watch watch;
 };
 
 struct MovingAgent {

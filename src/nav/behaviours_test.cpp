@@ -140,6 +140,78 @@ TEST(BehavioursTest, GotoAgentsReachTheirPlacesAtSpreadTimes) {
   EXPECT_GT(mean, 20 / kSpeedMax) << "nobody is faster than they can walk";
 }
 
+// A promenade: an L-shaped path 3 m wide walked both ways. Walkers keep to the path, spread across
+// its width, go both ways, and turn back at its ends.
+TEST(BehavioursTest, PathWalkersKeepToTheirLanesBothWays) {
+  const auto mesh = Square();
+  ASSERT_NE(mesh, nullptr);
+  Behaviour b;
+  b.kind = Behaviour::Kind::kPath;
+  b.path.points = {{-12, -10}, {10, -10}, {10, 12}};
+  b.path.width_m = 3;
+  std::vector<MovingAgent> agents;
+  for (int i = 0; i < 16; ++i) {
+    MovingAgent a;
+    a.start = {-11.0f + 1.3f * static_cast<float>(i), 0,
+               -10.0f + 0.4f * static_cast<float>(i % 3 - 1)};
+    agents.push_back(a);
+  }
+  auto t = Simulate(*mesh, std::vector<Behaviour>{b}, agents, Options(60 * 24, 4));
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  // Distance to the path's centre line.
+  const auto off_path = [](geom::Vec3f p) {
+    const float along_first = std::fabs(p.z + 10) + std::max({0.0f, -12 - p.x, p.x - 10});
+    const float along_second = std::fabs(p.x - 10) + std::max({0.0f, -10 - p.z, p.z - 12});
+    return std::min(along_first, along_second);
+  };
+  long outside = 0, east = 0, west = 0;
+  float widest = 0;
+  for (int f = 0; f < t->frames; ++f) {
+    for (int a = 0; a < t->agents; ++a) {
+      const Placement& p = t->At(f, a);
+      const float d = off_path(p.position);
+      if (d > 1.5f + 0.5f) ++outside;
+      if (f > 24) widest = std::max(widest, d);
+      if (p.speed > 0.5f && std::fabs(p.position.z + 10) < 1.6f && p.position.x < 8) {
+        (std::sin(p.heading_rad) > 0 ? east : west) += 1;
+      }
+    }
+  }
+  const double frames = static_cast<double>(t->frames) * t->agents;
+  std::cout << "outside " << outside / frames << ", widest " << widest << " m, east " << east
+            << ", west " << west << "\n";
+  EXPECT_LE(outside / frames, 0.01) << "walkers keep to the path (within half a metre)";
+  EXPECT_GT(widest, 0.8f) << "and spread across its width";
+  EXPECT_GT(east, frames / 10);
+  EXPECT_GT(west, frames / 10) << "both ways, and back at the ends";
+}
+
+TEST(BehavioursTest, WatchersFaceWhatTheyWatch) {
+  const auto mesh = Square();
+  ASSERT_NE(mesh, nullptr);
+  Behaviour b;
+  b.kind = Behaviour::Kind::kWatch;
+  b.watch.point = {0, 1.5f, 10};
+  std::vector<MovingAgent> agents;
+  for (int i = 0; i < 10; ++i) {
+    MovingAgent a;
+    a.start = {-9.0f + 2.0f * static_cast<float>(i), 0, -5};
+    agents.push_back(a);
+  }
+  auto t = Simulate(*mesh, std::vector<Behaviour>{b}, agents, Options(48, 1));
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  for (int a = 0; a < t->agents; ++a) {
+    const Placement& p = t->At(t->frames - 1, a);
+    const float want = std::atan2(0 - p.position.x, 10 - p.position.z);
+    EXPECT_NEAR(p.heading_rad, want, 1e-4) << a;
+    EXPECT_LT(Horizontal(p.position, t->At(0, a).position), 0.05f) << "they stay put";
+  }
+  b.path.points.clear();
+  b.kind = Behaviour::Kind::kPath;  // a path of no points
+  EXPECT_EQ(Simulate(*mesh, std::vector<Behaviour>{b}, agents, Options(2, 1)).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST(BehavioursTest, BadBehavioursAreRefusedNamingThem) {
   const auto mesh = Square();
   ASSERT_NE(mesh, nullptr);

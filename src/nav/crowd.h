@@ -37,7 +37,7 @@ struct CrowdAgentSpec {
   float height = 1.8f;             // [Units: metres] [Limits: 0.5..3]
   float max_speed = 1.4f;          // [Units: m/s] [Limits: 0..10]
   float max_acceleration = 4.0f;   // [Units: m/s²] [Limits: 0.1..50]
-  float separation_weight = 2.0f;  // how hard it keeps its distance [Limits: 0..20]
+  float separation_weight = 0.5f;  // how hard it keeps its distance [Limits: 0..20]
 };
 
 class Crowd {
