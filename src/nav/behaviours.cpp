@@ -109,6 +109,19 @@ Status CheckBehaviours(const NavMesh& mesh, std::span<const Behaviour> behaviour
       if (!(be.path.width_m >= 0 && be.path.width_m <= 100)) {
         return InvalidArgument(what + "expected a path width_m in 0..100 m");
       }
+    } else if (be.kind == Behaviour::Kind::kQueue) {
+      const Queue& q = be.queue;
+      const float len = std::hypot(q.back[0], q.back[1]);
+      if (!(len > 1e-3f) || !(q.spacing_m >= 0.4f && q.spacing_m <= 3) ||
+          !(q.service_min_s >= 0 && q.service_max_s >= q.service_min_s &&
+            q.service_max_s <= 3600)) {
+        return InvalidArgument(what +
+                               "a queue needs a direction `back`, spacing_m in 0.4..3 m "
+                               "and 0 <= service_min_s <= service_max_s <= 3600");
+      }
+      if (!mesh.Nearest(q.head).ok() || !mesh.Nearest(q.exit).ok()) {
+        return NotFound(what + "the queue's head or exit is off the walkable ground");
+      }
     } else if (be.kind == Behaviour::Kind::kWatch) {
       const geom::Vec3f& p = be.watch.point;
       if (!std::isfinite(p.x) || !std::isfinite(p.y) || !std::isfinite(p.z)) {
@@ -141,11 +154,35 @@ struct AgentState {
   bool walking = false;
   bool done = false;  // a goto agent that has arrived, a one-way path walker at its end
   float heading = 0;
-  geom::Vec3f goal;   // where it walks now
-  int waypoint = 0;   // a path walker's next point
-  int direction = 1;  // along the path (+1) or back (-1)
-  float lane = 0;     // a path walker's offset to the right of its way [m]
+  geom::Vec3f goal;      // where it walks now
+  int waypoint = 0;      // a path walker's next point
+  int direction = 1;     // along the path (+1) or back (-1)
+  float lane = 0;        // a path walker's offset to the right of its way [m]
+  bool leaving = false;  // a queuer served, on its way to the exit
 };
+
+// A queue's line: its agents in order, the first being served once at the head.
+struct Line {
+  std::vector<int> agents;
+  float service_left_s = -1;  // the first's service still to run; < 0 until it is at the head
+  int served = 0;
+};
+
+// Place `k` of a queue (0 at the head).
+geom::Vec3f SlotPoint(const Queue& q, int k) {
+  const float len = std::hypot(q.back[0], q.back[1]);
+  const float d = q.spacing_m * static_cast<float>(k) / len;
+  return {q.head.x + q.back[0] * d, q.head.y, q.head.z + q.back[1] * d};
+}
+
+// How close to the exit a served queuer stops: the disc the n already there fill at one person
+// per square metre, plus half a metre. [Units: metres]
+float ExitRadius(int served) {
+  return 0.5f + std::sqrt(static_cast<float>(served) / std::numbers::pi_v<float>);
+}
+
+// The first in line is at the head within this. [Units: metres]
+constexpr float kAtHead = 0.4f;
 
 float Horizontal(const geom::Vec3f& a, const geom::Vec3f& b) {
   return std::hypot(a.x - b.x, a.z - b.z);
@@ -236,11 +273,16 @@ class Simulator {
     }
     FIGURANT_ASSIGN_OR_RETURN(crowd_, Crowd::Create(mesh_, specs));
     for (int i = 0; i < crowd_->size(); ++i) FIGURANT_RETURN_IF_ERROR(crowd_->Stop(i));
-    return Status::Ok();
+    return StartQueues();
   }
 
-  // One crowd step of `dt` seconds: every agent's behaviour first, then the crowd.
+  // One crowd step of `dt` seconds: the queues, every agent's behaviour, then the crowd.
   Status Step(float dt) {
+    for (size_t b = 0; b < lines_.size(); ++b) {
+      if (behaviours_[b].kind == Behaviour::Kind::kQueue) {
+        FIGURANT_RETURN_IF_ERROR(StepQueue(behaviours_[b].queue, dt, lines_[b]));
+      }
+    }
     for (size_t i = 0; i < state_.size(); ++i) {
       AgentState& s = state_[i];
       const int a = static_cast<int>(i);
@@ -254,6 +296,10 @@ class Simulator {
         case Behaviour::Kind::kPath:
           FIGURANT_RETURN_IF_ERROR(
               StepPath(a, paths_[static_cast<size_t>(agents_[i].behaviour)], s));
+          break;
+        case Behaviour::Kind::kQueue:
+          FIGURANT_RETURN_IF_ERROR(
+              StepServed(a, be.queue, s, lines_[static_cast<size_t>(agents_[i].behaviour)]));
           break;
         case Behaviour::Kind::kStand:
         case Behaviour::Kind::kWatch:
@@ -275,6 +321,8 @@ class Simulator {
         s.heading = std::atan2(be.watch.point.x - p.x, be.watch.point.z - p.z);
       } else if (speed > kMovingSpeed) {
         s.heading = std::atan2(v.x, v.z);
+      } else if (be.kind == Behaviour::Kind::kQueue && !s.leaving) {
+        s.heading = std::atan2(-be.queue.back[0], -be.queue.back[1]);  // facing the head
       }
       out.placements.push_back({p, s.heading, speed});
     }
@@ -283,6 +331,63 @@ class Simulator {
  private:
   const Behaviour& BehaviourOf(size_t i) const {
     return behaviours_[static_cast<size_t>(agents_[i].behaviour)];
+  }
+
+  // Each queue's agents in line, nearest to its head first (then by index), sent to their places.
+  Status StartQueues() {
+    lines_.resize(behaviours_.size());
+    for (size_t i = 0; i < agents_.size(); ++i) {
+      const auto b = static_cast<size_t>(agents_[i].behaviour);
+      if (behaviours_[b].kind == Behaviour::Kind::kQueue) {
+        lines_[b].agents.push_back(static_cast<int>(i));
+      }
+    }
+    for (size_t b = 0; b < lines_.size(); ++b) {
+      std::vector<int>& line = lines_[b].agents;
+      const geom::Vec3f head = behaviours_[b].queue.head;
+      std::stable_sort(line.begin(), line.end(), [&](int x, int y) {
+        return Horizontal(crowd_->Position(x), head) < Horizontal(crowd_->Position(y), head);
+      });
+      FIGURANT_RETURN_IF_ERROR(MoveUp(behaviours_[b].queue, line));
+    }
+    return Status::Ok();
+  }
+
+  // Sends everyone in `line` to their place.
+  Status MoveUp(const Queue& q, const std::vector<int>& line) {
+    for (size_t k = 0; k < line.size(); ++k) {
+      const Status set = crowd_->SetTarget(line[k], SlotPoint(q, static_cast<int>(k)));
+      // A place off the walkable ground (a long line into the set): where it stands.
+      if (!set.ok()) FIGURANT_RETURN_IF_ERROR(crowd_->Stop(line[k]));
+    }
+    return Status::Ok();
+  }
+
+  // Serves the first in line once it is at the head; when done, it leaves and the line moves up.
+  Status StepQueue(const Queue& q, float dt, Line& line) {
+    if (line.agents.empty()) return Status::Ok();
+    const int first = line.agents.front();
+    if (Horizontal(crowd_->Position(first), q.head) > kAtHead) return Status::Ok();
+    AgentState& s = state_[static_cast<size_t>(first)];
+    if (line.service_left_s < 0)
+      line.service_left_s = s.rng.Uniform(q.service_min_s, q.service_max_s);
+    if ((line.service_left_s -= dt) > 0) return Status::Ok();
+    s.leaving = true;
+    s.walking = true;
+    s.goal = q.exit;
+    FIGURANT_RETURN_IF_ERROR(crowd_->SetTarget(first, q.exit));
+    line.agents.erase(line.agents.begin());
+    line.service_left_s = -1;
+    return MoveUp(q, line.agents);
+  }
+
+  // A served queuer stops once near the exit.
+  Status StepServed(int a, const Queue& q, AgentState& s, Line& line) {
+    if (!s.leaving || s.done) return Status::Ok();
+    if (Horizontal(crowd_->Position(a), q.exit) >= ExitRadius(line.served)) return Status::Ok();
+    s.done = true;
+    ++line.served;
+    return crowd_->Stop(a);
   }
 
   Status StepWander(int a, const Wander& w, float dt, AgentState& s) {
@@ -356,6 +461,7 @@ class Simulator {
   std::span<const Behaviour> behaviours_;
   std::span<const MovingAgent> agents_;
   std::vector<Path> paths_;  // by behaviour: its path, densified (empty for other behaviours)
+  std::vector<Line> lines_;  // by behaviour: its queue's line (empty for other behaviours)
   std::vector<AgentState> state_;
   std::unique_ptr<Crowd> crowd_;
 };

@@ -9,6 +9,7 @@
 // - `path`: walk a polyline, each agent in its own lane across the path's width, one way or both
 //   (turning back at the ends, a promenade);
 // - `watch`: stand facing a point of interest;
+// - `queue`: line up at a point, move up as the first are served, leave for an exit;
 // - `stand`: stay where placed.
 // Per-agent speeds and pauses are drawn from documented distributions with a generator seeded by
 // (seed, agent index): the same scene and seed give the same placements bit for bit, whatever
@@ -57,13 +58,25 @@ struct Watch {
   geom::Vec3f point;  // what they face [Units: metres]
 };
 
+// A line at a point (a ticket window, a turnstile): its agents line up behind the head in the
+// order they are nearest to it, the first is served for a while, then leaves for the exit, and
+// everyone behind moves up one place.
+struct Queue {
+  geom::Vec3f head;                  // where the first in line stands [Units: metres]
+  std::array<float, 2> back{0, -1};  // [x, z]: the line runs from the head this way
+  float spacing_m = 0.8f;            // between people in line [Units: metres] [Limits: 0.4..3]
+  float service_min_s = 3, service_max_s = 8;  // at the head, uniform [Units: s]
+  geom::Vec3f exit;                            // where the served go (and stay, within 1.5 m)
+};
+
 struct Behaviour {
-  enum class Kind { kStand, kWander, kGoTo, kPath, kWatch };
+  enum class Kind { kStand, kWander, kGoTo, kPath, kWatch, kQueue };
   Kind kind = Kind::kStand;
   Wander wander;
   GoTo go_to;
   Path path;
   Watch watch;
+  Queue queue;
 };
 
 struct MovingAgent {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 
@@ -210,6 +211,77 @@ TEST(BehavioursTest, WatchersFaceWhatTheyWatch) {
   b.kind = Behaviour::Kind::kPath;  // a path of no points
   EXPECT_EQ(Simulate(*mesh, std::vector<Behaviour>{b}, agents, Options(2, 1)).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+// A ticket window at the origin, the line running back along -z, the exit 8 m to the side: ten
+// people scattered 4 to 10 m away line up nearest first, keep their spacing, are served one at a
+// time in that order, and gather at the exit.
+TEST(BehavioursTest, AQueueFormsAdvancesAndKeepsItsOrder) {
+  const auto mesh = Square();
+  ASSERT_NE(mesh, nullptr);
+  Behaviour b;
+  b.kind = Behaviour::Kind::kQueue;
+  b.queue.head = {0, 0, 0};
+  b.queue.back = {0, -1};
+  b.queue.spacing_m = 0.8f;
+  b.queue.service_min_s = 2;
+  b.queue.service_max_s = 4;
+  b.queue.exit = {8, 0, 4};
+  std::vector<MovingAgent> agents;
+  std::vector<float> distance;
+  for (int i = 0; i < 10; ++i) {
+    const float angle = 2.4f * static_cast<float>(i);  // scattered round the window's back
+    const float r = 4.0f + 0.6f * static_cast<float>((i * 7) % 10);
+    MovingAgent a;
+    a.start = {r * std::sin(angle), 0, -std::fabs(r * std::cos(angle)) - 1};
+    agents.push_back(a);
+    distance.push_back(std::hypot(a.start.x, a.start.z));
+  }
+  auto t = Simulate(*mesh, std::vector<Behaviour>{b}, agents, Options(90 * 24, 2));
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  // The order they reach the head is the order of their distance to it.
+  std::vector<std::pair<int, int>> reached;  // (frame, agent)
+  for (int a = 0; a < t->agents; ++a) {
+    for (int f = 0; f < t->frames; ++f) {
+      if (std::hypot(t->At(f, a).position.x, t->At(f, a).position.z) < 0.4f) {
+        reached.push_back({f, a});
+        break;
+      }
+    }
+  }
+  ASSERT_EQ(reached.size(), 10u) << "everyone is served";
+  std::sort(reached.begin(), reached.end());
+  for (size_t k = 1; k < reached.size(); ++k) {
+    EXPECT_LT(distance[static_cast<size_t>(reached[k - 1].second)],
+              distance[static_cast<size_t>(reached[k].second)])
+        << "served in the order they were nearest";
+  }
+  // While the line waits (the frame between 10 and 30 s with most people standing in it), those
+  // in line stand on it at its spacing.
+  std::vector<float> line;
+  for (int frame = 10 * 24; frame < 30 * 24; ++frame) {
+    std::vector<float> standing;
+    for (int a = 0; a < t->agents; ++a) {
+      const Placement& p = t->At(frame, a);
+      if (std::fabs(p.position.x) < 0.5f && p.position.z < 0.5f && p.speed < 0.1f) {
+        standing.push_back(p.position.z);
+      }
+    }
+    if (standing.size() > line.size()) line = standing;
+  }
+  std::sort(line.begin(), line.end());
+  ASSERT_GE(line.size(), 3u);
+  float worst = 0;
+  for (size_t k = 1; k < line.size(); ++k) {
+    worst = std::max(worst, std::fabs(line[k] - line[k - 1] - 0.8f));
+  }
+  std::cout << line.size() << " standing in line, worst spacing error " << worst
+            << " m; the last served at " << reached.back().first / 24.0 << " s\n";
+  EXPECT_LT(worst, 0.3f);
+  // Everyone ends at the exit, and nobody walks through anybody.
+  for (int a = 0; a < t->agents; ++a) {
+    EXPECT_LT(Horizontal(t->At(t->frames - 1, a).position, b.queue.exit), 3.0f) << a;
+  }
 }
 
 TEST(BehavioursTest, BadBehavioursAreRefusedNamingThem) {
