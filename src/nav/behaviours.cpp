@@ -109,6 +109,19 @@ Status CheckBehaviours(const NavMesh& mesh, std::span<const Behaviour> behaviour
       if (!(be.path.width_m >= 0 && be.path.width_m <= 100)) {
         return InvalidArgument(what + "expected a path width_m in 0..100 m");
       }
+    } else if (be.kind == Behaviour::Kind::kPart) {
+      const MovingObstacle& o = be.part.obstacle;
+      if (o.points.size() < 2 || !(o.speed_mps >= 0.1f && o.speed_mps <= 30) ||
+          !(o.start_s >= 0 && o.start_s <= 3600) || !(o.radius_m >= 0.1f && o.radius_m <= 5) ||
+          !(be.part.notice_m >= 0.5f && be.part.notice_m <= 20)) {
+        return InvalidArgument(what +
+                               "a part obstacle needs 2 points or more, speed_mps "
+                               "0.1..30, start_s 0..3600, radius_m 0.1..5, and notice_m "
+                               "0.5..20");
+      }
+      if (!mesh.Nearest({o.points[0][0], 0, o.points[0][1]}, {2, 1000, 2}).ok()) {
+        return NotFound(what + "the obstacle's first point is off the walkable ground");
+      }
     } else if (be.kind == Behaviour::Kind::kQueue) {
       const Queue& q = be.queue;
       const float len = std::hypot(q.back[0], q.back[1]);
@@ -159,6 +172,8 @@ struct AgentState {
   int direction = 1;     // along the path (+1) or back (-1)
   float lane = 0;        // a path walker's offset to the right of its way [m]
   bool leaving = false;  // a queuer served, on its way to the exit
+  bool dodging = false;  // a part agent steering round the obstacle (not holding its place)
+  geom::Vec3f home;      // a part agent's place
 };
 
 // A queue's line: its agents in order, the first being served once at the head.
@@ -237,6 +252,22 @@ int NearestSegment(const Path& p, float x, float z) {
   return best;
 }
 
+// The point `distance` metres along the polyline (clamped to its ends), at height `y`.
+geom::Vec3f PointAlong(const std::vector<std::array<float, 2>>& points, float distance, float y) {
+  float left = std::max(0.0f, distance);
+  for (size_t i = 0; i + 1 < points.size(); ++i) {
+    const auto& a = points[i];
+    const auto& b = points[i + 1];
+    const float len = std::hypot(b[0] - a[0], b[1] - a[1]);
+    if (left <= len && len > 0) {
+      const float t = left / len;
+      return {a[0] + t * (b[0] - a[0]), y, a[1] + t * (b[1] - a[1])};
+    }
+    left -= len;
+  }
+  return {points.back()[0], y, points.back()[1]};
+}
+
 // Plays the behaviours step by step; Simulate is its driver.
 class Simulator {
  public:
@@ -271,13 +302,17 @@ class Simulator {
         StartPath(paths_[static_cast<size_t>(a.behaviour)], a, s);
       }
     }
+    FIGURANT_RETURN_IF_ERROR(AddObstacles(specs, out));
     FIGURANT_ASSIGN_OR_RETURN(crowd_, Crowd::Create(mesh_, specs));
     for (int i = 0; i < crowd_->size(); ++i) FIGURANT_RETURN_IF_ERROR(crowd_->Stop(i));
+    for (size_t i = 0; i < state_.size(); ++i)
+      state_[i].home = crowd_->Position(static_cast<int>(i));
     return StartQueues();
   }
 
   // One crowd step of `dt` seconds: the queues, every agent's behaviour, then the crowd.
   Status Step(float dt) {
+    FIGURANT_RETURN_IF_ERROR(MoveObstacles(dt));
     for (size_t b = 0; b < lines_.size(); ++b) {
       if (behaviours_[b].kind == Behaviour::Kind::kQueue) {
         FIGURANT_RETURN_IF_ERROR(StepQueue(behaviours_[b].queue, dt, lines_[b]));
@@ -297,6 +332,11 @@ class Simulator {
           FIGURANT_RETURN_IF_ERROR(
               StepPath(a, paths_[static_cast<size_t>(agents_[i].behaviour)], s));
           break;
+        case Behaviour::Kind::kPart:
+          FIGURANT_RETURN_IF_ERROR(StepPart(a, be.part, agents_[i].radius,
+                                            obstacle_of_[static_cast<size_t>(agents_[i].behaviour)],
+                                            s));
+          break;
         case Behaviour::Kind::kQueue:
           FIGURANT_RETURN_IF_ERROR(
               StepServed(a, be.queue, s, lines_[static_cast<size_t>(agents_[i].behaviour)]));
@@ -306,6 +346,7 @@ class Simulator {
           break;
       }
     }
+    time_s_ += dt;
     return crowd_->Step(dt);
   }
 
@@ -326,11 +367,58 @@ class Simulator {
       }
       out.placements.push_back({p, s.heading, speed});
     }
+    for (size_t b = 0; b < obstacle_of_.size(); ++b) {
+      if (obstacle_of_[b] >= 0) out.obstacles[b].push_back(crowd_->Position(obstacle_of_[b]));
+    }
   }
 
  private:
   const Behaviour& BehaviourOf(size_t i) const {
     return behaviours_[static_cast<size_t>(agents_[i].behaviour)];
+  }
+
+  // One crowd agent per `part` behaviour, after the people: its obstacle, at its first point.
+  Status AddObstacles(std::vector<CrowdAgentSpec>& specs, Trajectories& out) {
+    obstacle_of_.assign(behaviours_.size(), -1);
+    out.obstacles.resize(behaviours_.size());
+    for (size_t b = 0; b < behaviours_.size(); ++b) {
+      if (behaviours_[b].kind != Behaviour::Kind::kPart) continue;
+      const MovingObstacle& o = behaviours_[b].part.obstacle;
+      FIGURANT_ASSIGN_OR_RETURN(const geom::Vec3f first,
+                                mesh_.Nearest({o.points[0][0], 0, o.points[0][1]}, {2, 1000, 2}));
+      CrowdAgentSpec spec;
+      spec.start = first;
+      spec.radius = o.radius_m;
+      spec.max_speed = o.speed_mps * 1.5f;
+      spec.max_acceleration = 50;
+      spec.obstacle = true;
+      obstacle_of_[b] = static_cast<int>(specs.size());
+      specs.push_back(spec);
+    }
+    return Status::Ok();
+  }
+
+  // Each obstacle towards where its schedule puts it at the end of the step.
+  Status MoveObstacles(float dt) {
+    for (size_t b = 0; b < obstacle_of_.size(); ++b) {
+      if (obstacle_of_[b] < 0) continue;
+      const MovingObstacle& o = behaviours_[b].part.obstacle;
+      const geom::Vec3f at = crowd_->Position(obstacle_of_[b]);
+      const float along = o.speed_mps * std::max(0.0f, time_s_ + dt - o.start_s);
+      const geom::Vec3f next = PointAlong(o.points, along, at.y);
+      FIGURANT_RETURN_IF_ERROR(
+          crowd_->SetVelocity(obstacle_of_[b], {(next.x - at.x) / dt, 0, (next.z - at.z) / dt}));
+    }
+    return Status::Ok();
+  }
+
+  // Holding its place until the obstacle comes near; then steering round it, and back.
+  Status StepPart(int a, const Part& p, float radius, int obstacle, AgentState& s) {
+    const float d = Horizontal(crowd_->Position(a), crowd_->Position(obstacle));
+    const bool near = d < p.obstacle.radius_m + radius + p.notice_m;
+    if (near == s.dodging) return Status::Ok();
+    s.dodging = near;
+    return crowd_->SetTarget(a, s.home, /*hold_on_arrival=*/!near);
   }
 
   // Each queue's agents in line, nearest to its head first (then by index), sent to their places.
@@ -460,8 +548,10 @@ class Simulator {
   const NavMesh& mesh_;
   std::span<const Behaviour> behaviours_;
   std::span<const MovingAgent> agents_;
-  std::vector<Path> paths_;  // by behaviour: its path, densified (empty for other behaviours)
-  std::vector<Line> lines_;  // by behaviour: its queue's line (empty for other behaviours)
+  std::vector<Path> paths_;       // by behaviour: its path, densified (empty for other behaviours)
+  std::vector<Line> lines_;       // by behaviour: its queue's line (empty for other behaviours)
+  std::vector<int> obstacle_of_;  // by behaviour: its obstacle's crowd index, or -1
+  float time_s_ = 0;              // since the first frame [Units: s]
   std::vector<AgentState> state_;
   std::unique_ptr<Crowd> crowd_;
 };

@@ -10,6 +10,7 @@
 //   (turning back at the ends, a promenade);
 // - `watch`: stand facing a point of interest;
 // - `queue`: line up at a point, move up as the first are served, leave for an exit;
+// - `part`: stand, step aside for a moving obstacle (a hero actor, a car) and close up behind it;
 // - `stand`: stay where placed.
 // Per-agent speeds and pauses are drawn from documented distributions with a generator seeded by
 // (seed, agent index): the same scene and seed give the same placements bit for bit, whatever
@@ -69,14 +70,32 @@ struct Queue {
   geom::Vec3f exit;                            // where the served go (and stay, within 1.5 m)
 };
 
+// Something that goes through the crowd (a hero actor, a car): along a polyline at a speed, from a
+// start time; before it, it waits at the first point, after it at the last.
+struct MovingObstacle {
+  std::vector<std::array<float, 2>> points;  // [x, z], ≥ 2, the first on the mesh [Units: m]
+  float speed_mps = 1.4f;                    // [Units: m/s] [Limits: 0.1..30]
+  float start_s = 0;                         // [Units: s] [Limits: 0..3600]
+  float radius_m = 0.5f;                     // [Units: metres] [Limits: 0.1..5]
+};
+
+// Standing people who step aside for a moving obstacle and close up behind it.
+struct Part {
+  MovingObstacle obstacle;
+  // They start stepping aside when it comes within its radius + theirs + this. [Units: metres]
+  // [Limits: 0.5..20]
+  float notice_m = 3;
+};
+
 struct Behaviour {
-  enum class Kind { kStand, kWander, kGoTo, kPath, kWatch, kQueue };
+  enum class Kind { kStand, kWander, kGoTo, kPath, kWatch, kQueue, kPart };
   Kind kind = Kind::kStand;
   Wander wander;
   GoTo go_to;
   Path path;
   Watch watch;
   Queue queue;
+  Part part;
 };
 
 struct MovingAgent {
@@ -105,6 +124,9 @@ struct Placement {
 struct Trajectories {
   int frames = 0, agents = 0;
   std::vector<Placement> placements;
+  // The `part` behaviours' obstacles, by behaviour index (none for others): where each is in each
+  // frame.
+  std::vector<std::vector<geom::Vec3f>> obstacles;
   std::vector<float> max_speed;  // each agent's drawn walking speed [Units: m/s]
   const Placement& At(int frame, int agent) const {
     return placements[static_cast<size_t>(frame) * static_cast<size_t>(agents) +

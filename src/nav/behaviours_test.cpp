@@ -284,6 +284,61 @@ TEST(BehavioursTest, AQueueFormsAdvancesAndKeepsItsOrder) {
   }
 }
 
+// A car (radius 1 m) drives at 2 m/s through 40 people standing 1.2 m apart: they step aside so
+// that it never touches anyone, and close up behind it.
+TEST(BehavioursTest, ACrowdPartsForACarAndClosesBehindIt) {
+  const auto mesh = Square();
+  ASSERT_NE(mesh, nullptr);
+  Behaviour b;
+  b.kind = Behaviour::Kind::kPart;
+  b.part.obstacle.points = {{-14, 0}, {14, 0}};
+  b.part.obstacle.speed_mps = 2;
+  b.part.obstacle.start_s = 1;
+  b.part.obstacle.radius_m = 1;
+  std::vector<MovingAgent> agents;
+  for (int i = 0; i < 40; ++i) {
+    MovingAgent a;
+    a.start = {-5.4f + 1.2f * static_cast<float>(i % 10), 0,
+               -1.8f + 1.2f * static_cast<float>(i / 10)};
+    a.radius = 0.25f;
+    agents.push_back(a);
+  }
+  auto t = Simulate(*mesh, std::vector<Behaviour>{b}, agents, Options(30 * 24, 8));
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->obstacles.size(), 1u);
+  ASSERT_EQ(t->obstacles[0].size(), static_cast<size_t>(t->frames));
+  float closest = INFINITY;
+  int passed_frame = -1;
+  for (int f = 0; f < t->frames; ++f) {
+    const geom::Vec3f car = t->obstacles[0][static_cast<size_t>(f)];
+    if (passed_frame < 0 && car.x > 7.5f) passed_frame = f;  // past the crowd (its radius too)
+    for (int a = 0; a < t->agents; ++a)
+      closest = std::min(closest, Horizontal(car, t->At(f, a).position));
+  }
+  ASSERT_GT(passed_frame, 0) << "the car drives through";
+  EXPECT_NEAR(t->obstacles[0].back().x, 14, 0.6) << "and on to its last point";
+  // Closed up: the frame from which 90 % stand within 0.3 m of their places.
+  int closed_frame = -1;
+  for (int f = passed_frame; f < t->frames && closed_frame < 0; ++f) {
+    int home = 0;
+    for (int a = 0; a < t->agents; ++a)
+      home += Horizontal(t->At(f, a).position, t->At(0, a).position) < 0.3f;
+    if (home >= 36) closed_frame = f;
+  }
+  float moved_most = 0;
+  for (int f = 0; f < passed_frame; ++f) {
+    for (int a = 0; a < t->agents; ++a) {
+      moved_most = std::max(moved_most, Horizontal(t->At(f, a).position, t->At(0, a).position));
+    }
+  }
+  std::cout << "closest " << closest << " m, moved aside up to " << moved_most << " m, closed up "
+            << (closed_frame - passed_frame) / 24.0 << " s after it passed\n";
+  EXPECT_GE(closest, 1.0f + 0.25f - 0.1f) << "nobody is run over";
+  EXPECT_GT(moved_most, 0.5f) << "people stepped aside";
+  ASSERT_GE(closed_frame, 0) << "the crowd closes up behind the car";
+  EXPECT_LT((closed_frame - passed_frame) / 24.0, 10.0);
+}
+
 TEST(BehavioursTest, BadBehavioursAreRefusedNamingThem) {
   const auto mesh = Square();
   ASSERT_NE(mesh, nullptr);

@@ -12,12 +12,14 @@ namespace {
 bool Within(float v, float lo, float hi) { return std::isfinite(v) && v >= lo && v <= hi; }
 
 Status CheckSpec(const CrowdAgentSpec& a, int i, const AgentShape& mesh) {
-  if (!Within(a.radius, 0.05f, mesh.radius) || !Within(a.height, 0.5f, 3) ||
-      !Within(a.max_speed, 0, 10) || !Within(a.max_acceleration, 0.1f, 50) ||
-      !Within(a.separation_weight, 0, 20)) {
-    return InvalidArgument("crowd agent " + std::to_string(i) +
-                           ": expected radius 0.05 m..the mesh's " + std::to_string(mesh.radius) +
-                           " m, height 0.5..3 m, max_speed 0..10 m/s, max_acceleration "
+  const float max_radius = a.obstacle ? kMaxObstacleRadius : mesh.radius;
+  if (!Within(a.radius, 0.05f, max_radius) || !Within(a.height, 0.5f, 3) ||
+      !Within(a.max_speed, 0, a.obstacle ? 45.0f : 10.0f) ||
+      !Within(a.max_acceleration, 0.1f, 50) || !Within(a.separation_weight, 0, 20)) {
+    return InvalidArgument("crowd agent " + std::to_string(i) + ": expected radius 0.05 m.." +
+                           std::to_string(max_radius) +
+                           " m (the mesh's agent radius, or 5 m for an obstacle), height 0.5..3 m, "
+                           "max_speed 0..10 m/s, max_acceleration "
                            "0.1..50 m/s², separation_weight 0..20");
   }
   return Status::Ok();
@@ -37,6 +39,11 @@ dtCrowdAgentParams ParamsFor(const CrowdAgentSpec& a) {
                   DT_CROWD_OPTIMIZE_VIS | DT_CROWD_OPTIMIZE_TOPO;
   p.obstacleAvoidanceType = 0;
   p.queryFilterType = 0;
+  if (a.obstacle) {
+    // It goes where it is told: no avoidance, no separation, no path of its own.
+    p.updateFlags = 0;
+    p.separationWeight = 0;
+  }
   return p;
 }
 
@@ -59,7 +66,9 @@ Result<std::unique_ptr<Crowd>> Crowd::Create(const NavMesh& mesh,
     FIGURANT_RETURN_IF_ERROR(CheckSpec(agents[static_cast<size_t>(i)], i, mesh.shape()));
   }
   std::unique_ptr<Crowd> crowd(new Crowd(mesh, n));
-  if (!crowd->crowd_ || !crowd->crowd_->init(std::max(n, 1), mesh.shape().radius, mesh.detour())) {
+  float widest = mesh.shape().radius;
+  for (const CrowdAgentSpec& a : agents) widest = std::max(widest, a.radius);
+  if (!crowd->crowd_ || !crowd->crowd_->init(std::max(n, 1), widest, mesh.detour())) {
     return Internal("Detour cannot make a crowd of " + std::to_string(n) + " agents");
   }
   for (int i = 0; i < n; ++i) {
@@ -73,11 +82,15 @@ Result<std::unique_ptr<Crowd>> Crowd::Create(const NavMesh& mesh,
       return Internal("Detour cannot add crowd agent " + std::to_string(i));
     }
     crowd->goals_[static_cast<size_t>(i)].separation_weight = a.separation_weight;
+    crowd->goals_[static_cast<size_t>(i)].obstacle = a.obstacle;
   }
   return crowd;
 }
 
-Status Crowd::SetTarget(int i, const geom::Vec3f& target) {
+Status Crowd::SetTarget(int i, const geom::Vec3f& target, bool hold_on_arrival) {
+  if (i >= 0 && i < size_ && goals_[static_cast<size_t>(i)].obstacle) {
+    return InvalidArgument("crowd agent " + std::to_string(i) + " is an obstacle: SetVelocity");
+  }
   if (i < 0 || i >= size_)
     return InvalidArgument("crowd agent " + std::to_string(i) + ": no such agent");
   const dtNavMeshQuery* query = crowd_->getNavMeshQuery();
@@ -97,7 +110,10 @@ Status Crowd::SetTarget(int i, const geom::Vec3f& target) {
     p.separationWeight = g.separation_weight;
     crowd_->updateAgentParameters(i, &p);
   }
-  g = {true, false, on, g.separation_weight};
+  g.moving = true;
+  g.arrived = false;
+  g.hold_on_arrival = hold_on_arrival;
+  g.target = on;
   return Status::Ok();
 }
 
@@ -107,6 +123,21 @@ void Crowd::Hold(int i) {
   p.separationWeight = 0;
   crowd_->updateAgentParameters(i, &p);
   goals_[static_cast<size_t>(i)].moving = false;
+}
+
+Status Crowd::SetVelocity(int i, const geom::Vec3f& velocity) {
+  if (i < 0 || i >= size_ || !goals_[static_cast<size_t>(i)].obstacle) {
+    return InvalidArgument("crowd agent " + std::to_string(i) + ": not an obstacle");
+  }
+  if (!std::isfinite(velocity.x) || !std::isfinite(velocity.z)) {
+    return InvalidArgument("crowd obstacle " + std::to_string(i) +
+                           ": a velocity that is not finite");
+  }
+  const float v[3] = {velocity.x, 0, velocity.z};
+  if (!crowd_->requestMoveVelocity(i, v)) {
+    return Internal("Detour refuses the velocity of crowd obstacle " + std::to_string(i));
+  }
+  return Status::Ok();
 }
 
 Status Crowd::Stop(int i) {
@@ -134,7 +165,8 @@ Status Crowd::Step(float dt) {
   for (int i = 0; i < size_; ++i) {
     Goal& g = goals_[static_cast<size_t>(i)];
     const float* p = crowd_->getAgent(i)->npos;
-    if (g.moving && std::hypot(p[0] - g.target.x, p[2] - g.target.z) < kArrivalRadius) {
+    if (g.moving && g.hold_on_arrival &&
+        std::hypot(p[0] - g.target.x, p[2] - g.target.z) < kArrivalRadius) {
       Hold(i);
       g.arrived = true;
     }

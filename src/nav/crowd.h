@@ -28,8 +28,9 @@ class dtCrowd;
 namespace figurant::nav {
 
 inline constexpr int kMaxCrowdAgents = 100000;
-inline constexpr float kArrivalRadius = 0.25f;  // [Units: metres]
-inline constexpr float kSeparationFade = 2.0f;  // [Units: metres]
+inline constexpr float kArrivalRadius = 0.25f;     // [Units: metres]
+inline constexpr float kSeparationFade = 2.0f;     // [Units: metres]
+inline constexpr float kMaxObstacleRadius = 5.0f;  // [Units: metres]
 
 struct CrowdAgentSpec {
   geom::Vec3f start;               // snapped to the mesh [Units: metres]
@@ -38,6 +39,10 @@ struct CrowdAgentSpec {
   float max_speed = 1.4f;          // [Units: m/s] [Limits: 0..10]
   float max_acceleration = 4.0f;   // [Units: m/s²] [Limits: 0.1..50]
   float separation_weight = 0.5f;  // how hard it keeps its distance [Limits: 0..20]
+  // A moving obstacle (a hero actor, a car going through the crowd) rather than a person: it
+  // moves as SetVelocity says and avoids nobody; everyone else avoids it. Its radius may be up to
+  // kMaxObstacleRadius (its centre stays on the mesh).
+  bool obstacle = false;
 };
 
 class Crowd {
@@ -51,11 +56,16 @@ class Crowd {
   Crowd(const Crowd&) = delete;
   Crowd& operator=(const Crowd&) = delete;
 
-  // Sends agent `i` towards `target` (snapped to the mesh). NotFound when the target is off the
-  // mesh; InvalidArgument for an index out of range.
-  Status SetTarget(int i, const geom::Vec3f& target);
+  // Sends agent `i` towards `target` (snapped to the mesh). With `hold_on_arrival` false it does
+  // not stop and hold there but keeps steering (stepping aside for what comes at it, then back):
+  // `part`'s way of standing. NotFound when the target is off the mesh; InvalidArgument for an
+  // index out of range or an obstacle's.
+  Status SetTarget(int i, const geom::Vec3f& target, bool hold_on_arrival = true);
   // Agent `i` stops where it is and holds its place.
   Status Stop(int i);
+  // Obstacle `i` moves at `velocity` from the next step (horizontal components). InvalidArgument
+  // for an index that is not an obstacle's or a velocity that is not finite.
+  Status SetVelocity(int i, const geom::Vec3f& velocity);
   // Moves every agent by `dt` seconds. InvalidArgument (and nothing moved) for a `dt` outside
   // (0, 0.5]. [Units: s]
   Status Step(float dt);
@@ -77,8 +87,10 @@ class Crowd {
   struct Goal {
     bool moving = false;
     bool arrived = false;
+    bool hold_on_arrival = true;
     geom::Vec3f target;
     float separation_weight = 0;  // as specified, restored when it moves again
+    bool obstacle = false;
   };
   std::vector<Goal> goals_;
   // Stops agent `i` and makes it hold its place.
