@@ -100,6 +100,16 @@ ApiReply ApiClient::Send(const std::string& method, const std::string& path,
   return reply;
 }
 
+namespace {
+
+// The session a successful log-in reply starts: its cookie and CSRF token.
+ApiSession SessionOf(const ApiReply& r) {
+  const std::string set_cookie = r.headers.count("Set-Cookie") ? r.headers.at("Set-Cookie") : "";
+  return ApiSession{set_cookie.substr(0, set_cookie.find(';')), r.Json().value("csrf_token", "")};
+}
+
+}  // namespace
+
 std::optional<ApiSession> ApiClient::LogIn(const Device& device, const std::string& origin,
                                            ApiReply* failure) const {
   const ApiReply c = Send("POST", "/api/v1/login/challenge", std::nullopt,
@@ -119,8 +129,18 @@ std::optional<ApiSession> ApiClient::LogIn(const Device& device, const std::stri
     if (failure) *failure = r;
     return std::nullopt;
   }
-  const std::string set_cookie = r.headers.count("Set-Cookie") ? r.headers.at("Set-Cookie") : "";
-  return ApiSession{set_cookie.substr(0, set_cookie.find(';')), r.Json().value("csrf_token", "")};
+  return SessionOf(r);
+}
+
+std::optional<ApiSession> ApiClient::LogInWithCode(const std::string& code,
+                                                   ApiReply* failure) const {
+  const ApiReply r =
+      Send("POST", "/api/v1/login/code", std::nullopt, nlohmann::json{{"code", code}}.dump());
+  if (r.status != 200) {
+    if (failure) *failure = r;
+    return std::nullopt;
+  }
+  return SessionOf(r);
 }
 
 std::string HtmlEscaped(const std::string& text) {

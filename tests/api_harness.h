@@ -82,6 +82,10 @@ class ApiClient {
   // Challenge, sign, log in. nullopt (with the failing reply in `failure`) when refused.
   std::optional<ApiSession> LogIn(const Device& device, const std::string& origin,
                                   ApiReply* failure = nullptr) const;
+  // A session started with the one-time sign-in code `code`, as the portal's log-in page starts
+  // one (POST /api/v1/login/code). nullopt (with the failing reply in `failure`) when refused.
+  std::optional<ApiSession> LogInWithCode(const std::string& code,
+                                          ApiReply* failure = nullptr) const;
 
  private:
   int port_;

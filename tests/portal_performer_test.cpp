@@ -24,12 +24,10 @@ constexpr const char* kNow = "2026-06-01T12:00:00Z";
 // A session started with the sign-in code `code`, as the log-in page does; nullopt (and a test
 // failure) when refused.
 std::optional<ApiSession> LogInWithCode(const ApiClient& client, const std::string& code) {
-  const ApiReply in =
-      client.Send("POST", "/api/v1/login/code", std::nullopt, json{{"code", code}}.dump());
-  EXPECT_EQ(in.status, 200) << in.body;
-  if (in.status != 200) return std::nullopt;
-  const std::string cookie = in.headers.at("Set-Cookie");
-  return ApiSession{cookie.substr(0, cookie.find(';')), in.Json()["csrf_token"]};
+  ApiReply refused;
+  auto session = client.LogInWithCode(code, &refused);
+  EXPECT_TRUE(session.has_value()) << refused.status << " " << refused.body;
+  return session;
 }
 
 // A bank with a French performer A and an English performer B, one studio whose name needs
@@ -293,11 +291,9 @@ TEST(PortalPerformerRenderTest, AppearancesAndStatementShowWhatTheLedgerCounted)
   ServeProcess server(bank.bank(), kNow);
   ASSERT_TRUE(server.ok()) << server.error();
   ApiClient client(server.port());
-  const ApiReply in =
-      client.Send("POST", "/api/v1/login/code", std::nullopt, json{{"code", code["code"]}}.dump());
-  ASSERT_EQ(in.status, 200) << in.body;
-  const std::string cookie = in.headers.at("Set-Cookie");
-  const ApiSession session{cookie.substr(0, cookie.find(';')), in.Json()["csrf_token"]};
+  const auto signed_in = LogInWithCode(client, code["code"]);
+  ASSERT_TRUE(signed_in);
+  const ApiSession session = *signed_in;
 
   const json appearances = client.Send("GET", Api(performer, "/appearances"), session).Json();
   ASSERT_EQ(appearances["appearances"].size(), 1u) << appearances.dump();

@@ -142,11 +142,10 @@ class PortalStudioTest : public ::testing::Test {
   // A session for `user`, as /login starts one: a sign-in code the operator issued, typed in.
   static ApiSession SignIn(const ApiClient& client, const std::string& user) {
     const std::string code = Json({"user", "sign-in-code", user})["code"];
-    const ApiReply r =
-        client.Send("POST", "/api/v1/login/code", std::nullopt, json{{"code", code}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    const std::string cookie = r.headers.count("Set-Cookie") ? r.headers.at("Set-Cookie") : "";
-    return {cookie.substr(0, cookie.find(';')), r.Json().value("csrf_token", "")};
+    ApiReply refused;
+    const auto session = client.LogInWithCode(code, &refused);
+    EXPECT_TRUE(session.has_value()) << refused.status << " " << refused.body;
+    return session.value_or(ApiSession{});
   }
 
   static inline std::unique_ptr<TempDir> dir_;

@@ -120,11 +120,10 @@ class PortalUnionTest : public ::testing::Test {
   // A session of `role` started as the portal starts one: a sign-in code, typed on /login.
   static ApiSession SignIn(const ApiClient& client, const std::string& role) {
     const std::string code = Json({"user", "sign-in-code", users_.at(role)})["code"];
-    const ApiReply in =
-        client.Send("POST", "/api/v1/login/code", std::nullopt, json{{"code", code}}.dump());
-    EXPECT_EQ(in.status, 200) << in.body;
-    const std::string cookie = in.headers.count("Set-Cookie") ? in.headers.at("Set-Cookie") : "";
-    return {cookie.substr(0, cookie.find(';')), in.Json().value("csrf_token", "")};
+    ApiReply refused;
+    const auto session = client.LogInWithCode(code, &refused);
+    EXPECT_TRUE(session.has_value()) << refused.status << " " << refused.body;
+    return session.value_or(ApiSession{});
   }
 
   static ApiReply Upload(const ApiClient& client, const ApiSession& session,
