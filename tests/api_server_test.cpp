@@ -870,6 +870,21 @@ TEST_F(ApiConsentTest, APerformerSuspendsAndResumesThroughTheApi) {
   EXPECT_NE(page.body.find("Paused by you since 2026-06-01"), std::string::npos) << page.body;
   EXPECT_NE(page.body.find("data-suspension-request=\"false\""), std::string::npos);
   EXPECT_EQ(page.body.find("data-suspension-request=\"true\""), std::string::npos);
+  // The studio sees it paused too, on its offers and its page, before it renders.
+  const auto studio = client.LogIn(devices_["studio"], server.origin());
+  ASSERT_TRUE(studio);
+  const json offers =
+      client.Send("GET", "/api/v1/studios/" + own_["studio"] + "/offers", studio).Json()["offers"];
+  bool seen = false;
+  for (const json& o : offers) {
+    if (o["id"] != draft.licence) continue;
+    seen = true;
+    EXPECT_EQ(o["suspended"], true) << o.dump();
+  }
+  EXPECT_TRUE(seen) << offers.dump();
+  const ApiReply studio_page = client.Send("GET", "/studio?lang=en", studio);
+  EXPECT_NE(studio_page.body.find("Paused by the performer since 2026-06-01"), std::string::npos)
+      << studio_page.body;
   // Suspending a suspended licence makes no sense: the bank does not even ask.
   EXPECT_EQ(client.Send("POST", licence + "/suspension-request", performer, R"({"suspend": true})")
                 .status,

@@ -60,6 +60,9 @@ Result<nlohmann::json> AppearancesWithCrops(Call& call, const std::string& perfo
 // The performer's statement, each production line with the production's registered title
 // (`production_title`, null for an id the registry does not hold).
 Result<nlohmann::json> PerformerStatementWithTitles(Call& call, const std::string& performer);
+// `licence` (a licence's JSON) with `suspensions` [{from, until}] and `suspended` from the ledger,
+// as the performer's licence routes and the studio's offers give them.
+Status AddSuspensions(bank::Bank& bank, nlohmann::json& licence);
 // The crop's PNG, decrypted from the performer's store.
 Result<Reply> AppearanceCrop(Call& call);
 Result<Reply> RequestErasure(Call& call);

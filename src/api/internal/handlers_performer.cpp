@@ -25,18 +25,6 @@ Result<const ledger::Statements*> Statements(Call& call) {
   return call.state.ledger_views.Statements(*l);
 }
 
-// `licence` (a licence's JSON) with its suspensions as the ledger holds them: `suspensions`
-// [{from, until}] and `suspended` (the latest still holds), as the export gives them.
-Status AddSuspensions(bank::Bank& bank, json& licence) {
-  FIGURANT_ASSIGN_OR_RETURN(const bank::Bank::Suspensions s,
-                            bank.SuspensionsOf(licence["id"].get<std::string>()));
-  json periods = json::array();
-  for (const consent::Suspension& p : s.periods) periods.push_back(DatePeriodJson(p));
-  licence["suspensions"] = std::move(periods);
-  licence["suspended"] = s.suspended;
-  return Status::Ok();
-}
-
 // Production titles by id, looked up once per request.
 class ProductionTitles {
  public:
@@ -55,6 +43,18 @@ class ProductionTitles {
 };
 
 }  // namespace
+
+// `licence` (a licence's JSON) with its suspensions as the ledger holds them: `suspensions`
+// [{from, until}] and `suspended` (the latest still holds), as the export gives them.
+Status AddSuspensions(bank::Bank& bank, json& licence) {
+  FIGURANT_ASSIGN_OR_RETURN(const bank::Bank::Suspensions s,
+                            bank.SuspensionsOf(licence["id"].get<std::string>()));
+  json periods = json::array();
+  for (const consent::Suspension& p : s.periods) periods.push_back(DatePeriodJson(p));
+  licence["suspensions"] = std::move(periods);
+  licence["suspended"] = s.suspended;
+  return Status::Ok();
+}
 
 Result<json> PerformerStatementWithTitles(Call& call, const std::string& performer) {
   FIGURANT_ASSIGN_OR_RETURN(const ledger::Statements* s, Statements(call));

@@ -75,7 +75,12 @@ Result<Reply> ListStudioOffers(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(auto licences,
                             call.bank.ListLicences(std::nullopt, call.params.at("studio")));
   json items = json::array();
-  for (const auto& v : licences) items.push_back(LicenceJson(v));
+  for (const auto& v : licences) {
+    json j = LicenceJson(v);
+    // A licence its performer paused refuses renders: the studio sees that before rendering.
+    FIGURANT_RETURN_IF_ERROR(AddSuspensions(call.bank, j));
+    items.push_back(std::move(j));
+  }
   return Reply::Json({{"offers", items}});
 }
 

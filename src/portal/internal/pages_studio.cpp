@@ -54,9 +54,19 @@ OfferLists SplitOffers(const json& offers, const json& t) {
                               {"reason", l["decline_reason"]}});
       continue;
     }
+    const json& periods = l.value("suspensions", json::array());
+    const bool paused = standing == "in_force" && l.value("suspended", false) && !periods.empty();
+    std::string standing_text = t.value("studio_standing_" + standing, standing);
+    if (paused) {
+      standing_text = t.value("studio_standing_suspended", "");
+      const std::string mark = "{date}";
+      if (const size_t at = standing_text.find(mark); at != std::string::npos) {
+        standing_text.replace(at, mark.size(), periods.back()["from"].get<std::string>());
+      }
+    }
     out.offers.push_back({{"id", l["id"]},
                           {"performer_name", l["performer_name"]},
-                          {"standing_text", t.value("studio_standing_" + standing, standing)},
+                          {"standing_text", standing_text},
                           {"created_at", l["created_at"]},
                           {"signed_at", l["signed_at"]}});
   }
