@@ -15,7 +15,7 @@ PACKAGES="
   libcpp-httplib-dev libkainjow-mustache-dev libpqxx-dev postgresql
   libassimp-dev assimp-testmodels libmeshoptimizer-dev
   libembree-dev libtbb-dev libopenexr-dev libpng-dev libstb-dev
-  librecast-dev
+  librecast-dev libtinygltf-dev
   blender python3-numpy
   chromium
 "
