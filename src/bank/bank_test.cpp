@@ -813,7 +813,9 @@ TEST_F(BankTest, ADeclinedOfferIsNeverSignedAndItsReasonGoesWithErasure) {
   // Sealed: the registry's bytes never hold the reason; after erasure it reads as none.
   for (const char* file : {"figurant.db", "figurant.db-wal"}) {
     const auto bytes = ReadFile(dir_ / file);
-    if (bytes.ok()) EXPECT_EQ(bytes->find("raison-7f3a"), std::string::npos) << file;
+    if (bytes.ok()) {
+      EXPECT_EQ(bytes->find("raison-7f3a"), std::string::npos) << file;
+    }
   }
   ASSERT_TRUE(bank_->ErasePerformer(performer_.id).ok());
   const auto after = bank_->GetLicence(draft);

@@ -166,7 +166,8 @@ void UnmarkInsideSolids(const NavInput& in, rcCompactHeightfield& chf) {
       const rcCompactCell& cell = chf.cells[x + z * chf.width];
       const float wx = chf.bmin[0] + (static_cast<float>(x) + 0.5f) * chf.cs;
       const float wz = chf.bmin[2] + (static_cast<float>(z) + 0.5f) * chf.cs;
-      for (unsigned i = cell.index; i < cell.index + cell.count; ++i) {
+      const unsigned end = cell.index + static_cast<unsigned>(cell.count);
+      for (unsigned i = cell.index; i < end; ++i) {
         if (chf.areas[i] == RC_NULL_AREA) continue;
         const float wy = chf.bmin[1] + static_cast<float>(chf.spans[i].y) * chf.ch;
         if (rays.SurfacesAbove(wx, wy, wz) % 2 == 1) chf.areas[i] = RC_NULL_AREA;

@@ -110,13 +110,17 @@ TEST_F(CropsTest, EachPerformerSeesThemselvesAndNobodyElse) {
           (e.index == who ? mine : theirs) += e.coverage;
         }
         const uint8_t alpha = image.rgba[(static_cast<size_t>(y) * image.width + x) * 4 + 3];
-        if (mine == 0) EXPECT_EQ(alpha, 0) << "performer " << who << " pixel " << x << "," << y;
+        if (mine == 0) {
+          EXPECT_EQ(alpha, 0) << "performer " << who << " pixel " << x << "," << y;
+        }
         if (mine == 0 && theirs > 0) ++other_only;
         if (mine > 0.5f && alpha > 0) ++own_pixels;
       }
     }
     EXPECT_GT(own_pixels, 100) << "performer " << who;
-    if (who == 0) EXPECT_GT(other_only, 50) << "the one in front stands inside the crop";
+    if (who == 0) {
+      EXPECT_GT(other_only, 50) << "the one in front stands inside the crop";
+    }
   }
 }
 
