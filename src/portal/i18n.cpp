@@ -77,4 +77,15 @@ const nlohmann::json& Strings(Language language) {
   return kCatalogues[language == Language::kFrench ? 1 : 0];
 }
 
+std::string Say(const nlohmann::json& t, const std::string& key,
+                const std::map<std::string, std::string>& values) {
+  std::string text = t.value(key, key);
+  for (const auto& [name, value] : values) {
+    const std::string mark = "{" + name + "}";
+    for (size_t at = 0; (at = text.find(mark, at)) != std::string::npos; at += value.size())
+      text.replace(at, mark.size(), value);
+  }
+  return text;
+}
+
 }  // namespace figurant::portal

@@ -4,6 +4,7 @@
 // the performer reads the exact text they sign, in the language their licence names.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -28,6 +29,11 @@ Language PageLanguage(std::string_view query_lang, std::string_view cookies,
 // The catalogue of `language`: a JSON object of strings by key, from every file
 // i18n/<en|fr>/*.json (one file per audience).
 const nlohmann::json& Strings(Language language);
+
+// The catalogue `t`'s text `key` (the key itself when missing) with each {name} replaced by its
+// value: "Paused by you since {date}" with {"date", "2026-06-01"}.
+std::string Say(const nlohmann::json& t, const std::string& key,
+                const std::map<std::string, std::string>& values = {});
 
 // What is wrong with the built-in catalogue files: a file that is not a JSON object of non-empty
 // strings, a key two files of one language define. Empty when they are sound.

@@ -44,18 +44,6 @@ std::string WordList(const json& t, const std::string& prefix, const json& words
   return out.empty() ? none : out;
 }
 
-// The catalogue's text `key` with each {name} replaced by its value.
-std::string Say(const json& t, const std::string& key,
-                const std::map<std::string, std::string>& values = {}) {
-  std::string text = t.value(key, key);
-  for (const auto& [name, value] : values) {
-    const std::string mark = "{" + name + "}";
-    for (size_t at = 0; (at = text.find(mark, at)) != std::string::npos; at += value.size())
-      text.replace(at, mark.size(), value);
-  }
-  return text;
-}
-
 // `value` with `decimals` decimals in the page's language ("12.5" / "12,5"); with `trim`, the
 // trailing zeros and a bare separator go ("12.50" → "12.5", "3.00" → "3").
 std::string Decimal(double value, int decimals, bool trim, Language language) {

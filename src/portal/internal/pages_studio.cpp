@@ -56,14 +56,10 @@ OfferLists SplitOffers(const json& offers, const json& t) {
     }
     const json& periods = l.value("suspensions", json::array());
     const bool paused = standing == "in_force" && l.value("suspended", false) && !periods.empty();
-    std::string standing_text = t.value("studio_standing_" + standing, standing);
-    if (paused) {
-      standing_text = t.value("studio_standing_suspended", "");
-      const std::string mark = "{date}";
-      if (const size_t at = standing_text.find(mark); at != std::string::npos) {
-        standing_text.replace(at, mark.size(), periods.back()["from"].get<std::string>());
-      }
-    }
+    const std::string standing_text =
+        paused ? Say(t, "studio_standing_suspended",
+                     {{"date", periods.back()["from"].get<std::string>()}})
+               : t.value("studio_standing_" + standing, standing);
     out.offers.push_back({{"id", l["id"]},
                           {"performer_name", l["performer_name"]},
                           {"standing_text", standing_text},
