@@ -5,158 +5,15 @@
 #include <set>
 
 #include "core/json_input.h"
+#include "crowd/internal/behaviour_spec.h"
+#include "crowd/internal/group_fields.h"
 #include "crowd/scene_spec.h"
 
 namespace figurant::crowd {
 namespace {
 
 using nlohmann::json;
-
-// Error collector scoped to one group: "SOURCE: crowds[i] (name): field 'x': why".
-class GroupErrors {
- public:
-  GroupErrors(std::string_view source, size_t index) : prefix_(std::string(source)) {
-    prefix_ += ": crowds[" + std::to_string(index) + "]";
-  }
-  void SetName(const std::string& name) { name_ = name; }
-  // Fields added from now on are inside the object `scope` ("heading"); "" for the group's own.
-  void SetScope(std::string_view scope) { scope_ = scope.empty() ? "" : std::string(scope) + "."; }
-  void Add(std::string_view field, const std::string& why) {
-    lines_.push_back(prefix_ + (name_.empty() ? "" : " (" + name_ + ")") + ": field '" + scope_ +
-                     std::string(field) + "': " + why);
-  }
-  bool empty() const { return lines_.empty(); }
-  void AppendTo(std::vector<std::string>& all) const {
-    all.insert(all.end(), lines_.begin(), lines_.end());
-  }
-
- private:
-  std::string prefix_, name_, scope_;
-  std::vector<std::string> lines_;
-};
-
-// The object field `key` of `g`, its unknown keys reported, with `e` scoped to it until the
-// returned guard goes; nullptr (and a problem unless absent) when it is not an object.
-class NestedObject {
- public:
-  NestedObject(const json& g, std::string_view key, const std::set<std::string>& known,
-               std::string_view example, GroupErrors& e)
-      : e_(e) {
-    const auto it = g.find(std::string(key));
-    if (it == g.end()) return;
-    if (!it->is_object()) {
-      e.Add(key, "expected an object" + std::string(example));
-      return;
-    }
-    object_ = &*it;
-    e.SetScope(key);
-    for (const auto& [k, _] : it->items()) {
-      if (!known.contains(k)) e.Add(k, "unknown field");
-    }
-  }
-  ~NestedObject() { e_.SetScope(""); }
-  NestedObject(const NestedObject&) = delete;
-  NestedObject& operator=(const NestedObject&) = delete;
-  const json* get() const { return object_; }
-
- private:
-  GroupErrors& e_;
-  const json* object_ = nullptr;
-};
-
-// `value`, or nullopt with its problem recorded at `field`.
-template <typename T>
-std::optional<T> Take(Result<T> value, std::string_view field, GroupErrors& e) {
-  if (value.ok()) return std::move(value).value();
-  e.Add(field, value.status().message());
-  return std::nullopt;
-}
-
-std::optional<double> Number(const json& g, std::string_view field, GroupErrors& e, double lo,
-                             double hi, std::optional<double> fallback) {
-  const auto it = g.find(std::string(field));
-  if (it == g.end()) {
-    if (!fallback) e.Add(field, "missing (expected a number)");
-    return fallback;
-  }
-  return Take(JsonNumber(*it, lo, hi), field, e);
-}
-
-std::optional<int> Integer(const json& g, std::string_view field, GroupErrors& e, int lo, int hi) {
-  const auto it = g.find(std::string(field));
-  if (it == g.end()) {
-    e.Add(field, "expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
-                     " (missing)");
-    return std::nullopt;
-  }
-  const auto v = Take(JsonInteger(*it, lo, hi), field, e);
-  return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
-}
-
-// The string field `field` of `g`: `fallback` when absent, nullopt (with the problem recorded)
-// when it is not a string.
-std::optional<std::string> String(const json& g, std::string_view field, GroupErrors& e,
-                                  const std::string& fallback) {
-  const auto it = g.find(std::string(field));
-  if (it == g.end()) return fallback;
-  return Take(JsonString(*it), field, e);
-}
-
-std::optional<bool> Boolean(const json& g, std::string_view field, GroupErrors& e) {
-  const auto it = g.find(std::string(field));
-  if (it == g.end()) return std::nullopt;
-  return Take(JsonBool(*it), field, e);
-}
-
-// A coordinate: a number within ±kMaxVectorComponent.
-std::optional<double> Coordinate(const json& v) {
-  auto c = JsonNumber(v, -kMaxVectorComponent, kMaxVectorComponent);
-  return c.ok() ? std::optional<double>(*c) : std::nullopt;
-}
-
-std::optional<Point2> GroundPoint(const json& v) {
-  if (!v.is_array() || v.size() != 2) return std::nullopt;
-  const auto x = Coordinate(v[0]), z = Coordinate(v[1]);
-  if (!x || !z) return std::nullopt;
-  return Point2{*x, *z};
-}
-
-std::optional<geom::Vec3f> Point3(const json& v) {
-  if (!v.is_array() || v.size() != 3) return std::nullopt;
-  geom::Vec3f p;
-  float* c[3] = {&p.x, &p.y, &p.z};
-  for (size_t i = 0; i < 3; ++i) {
-    const auto x = Coordinate(v[i]);
-    if (!x) return std::nullopt;
-    *c[i] = static_cast<float>(*x);
-  }
-  return p;
-}
-
-// The points of a polygon or path `v` (at least `min`, at most kMaxGroupPoints, each [x, z]).
-std::optional<std::vector<Point2>> GroundPoints(const json& v, size_t min, std::string_view field,
-                                                std::string_view what, GroupErrors& e) {
-  if (!v.is_array() || v.size() < min || v.size() > kMaxGroupPoints) {
-    e.Add(field, "expected " + std::string(what) + " of " + std::to_string(min) + ".." +
-                     std::to_string(kMaxGroupPoints) + " ground points [x, z]");
-    return std::nullopt;
-  }
-  std::vector<Point2> out;
-  for (const json& p : v) {
-    auto q = GroundPoint(p);
-    if (!q) {
-      e.Add(field,
-            "every point must be [x, z] in metres (each within ±1e+06), got " + JsonExcerpt(p));
-      return std::nullopt;
-    }
-    out.push_back(*q);
-  }
-  return out;
-}
-
-std::optional<Polygon> PolygonField(const json& v, std::string_view field, GroupErrors& e) {
-  return GroundPoints(v, 3, field, "a polygon", e);
-}
+using namespace internal;  // the field readers
 
 // mode "toward": its point, [x, y, z] or [x, z] on the ground.
 std::optional<geom::Vec3f> TowardPoint(const json& heading) {
@@ -206,13 +63,13 @@ void ParseFilter(const json& g, CastFilter& f, GroupErrors& e) {
     }
   }
   if (const auto it = g.find("height_range_m"); it != g.end()) {
-    const auto lo = it->is_array() && it->size() == 2 ? Coordinate((*it)[0]) : std::nullopt;
-    const auto hi = it->is_array() && it->size() == 2 ? Coordinate((*it)[1]) : std::nullopt;
-    if (!lo || !hi || *lo > *hi) {
+    // As a ground point [min, max]: two coordinates.
+    const std::optional<Point2> range = GroundPoint(*it);
+    if (!range || range->x > range->z) {
       e.Add("height_range_m", "expected [min, max] in metres with min <= max");
     } else {
-      f.min_height_m = *lo;
-      f.max_height_m = *hi;
+      f.min_height_m = range->x;
+      f.max_height_m = range->z;
     }
   }
   if (const auto it = g.find("tag_mix"); it != g.end()) {
@@ -298,7 +155,8 @@ const std::set<std::string>& CommonKeys() {
                                           "variation",
                                           "min_same_double_distance_m",
                                           "min_same_double_screen_fraction",
-                                          "motion"};
+                                          "motion",
+                                          "behaviour"};
   return k;
 }
 
@@ -430,7 +288,9 @@ CrowdGroup ParseGroup(const json& g, std::set<std::string>& names, GroupErrors& 
   if (std::holds_alternative<PathSpec>(group.layout)) group.motion.cycle = anim::MotionCycle::kWalk;
   if (const auto* seats = std::get_if<SeatsSpec>(&group.layout); seats && seats->seated)
     group.motion.cycle = anim::MotionCycle::kSit;
+  if (AsksToMove(g)) group.motion.cycle = anim::MotionCycle::kIdle;
   ParseMotion(g, group.motion, e);
+  ParseBehaviour(g, group, e);
   return group;
 }
 
@@ -461,5 +321,7 @@ Result<std::vector<CrowdGroup>> ParseCrowdGroups(const json& crowds, std::string
   }
   return out;
 }
+
+bool CrowdGroup::Moves() const { return behaviour && nav::Moves(behaviour->kind); }
 
 }  // namespace figurant::crowd

@@ -13,6 +13,7 @@
 #include "anim/pose_variation.h"
 #include "core/status.h"
 #include "crowd/layout.h"
+#include "nav/behaviours.h"
 
 namespace figurant::crowd {
 
@@ -66,6 +67,13 @@ struct CrowdGroup {
   VariationSpec variation;
   CloneSpec clones;
   GroupMotion motion;
+  // How the group's agents travel through the set (docs/scene-spec.md, "behaviour"); none: they
+  // stand where layout put them. A point the file gave as [x, z] has y = NaN: the shot stands it
+  // on the set before simulating.
+  std::optional<nav::Behaviour> behaviour;
+
+  // True when the behaviour moves the agents (wander, path, goto, queue, part).
+  bool Moves() const;
 };
 
 // Parses the "crowds" array. `source` names the file in messages.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace figurant::crowd {
 namespace {
 
@@ -119,6 +121,86 @@ TEST(GroupsTest, ClipIsRefusedWithWhatReplacedIt) {
             std::string::npos)
       << m;
   EXPECT_NE(m.find("'motion'"), std::string::npos) << m;
+}
+
+TEST(GroupsTest, BehavioursTakeTheirGroupsShapeAndSetPoints) {
+  const json crowds = json::parse(R"([
+    {"kind": "area", "name": "square", "polygon": [[0, 0], [20, 0], [20, 20], [0, 20]],
+     "count": 50, "behaviour": {"kind": "wander", "pause_min_s": 1, "pause_max_s": 4}},
+    {"kind": "path", "name": "pavement", "points": [[-40, -5], [40, -5]], "width_m": 3,
+     "behaviour": {"kind": "path", "both_ways": false}},
+    {"kind": "area", "name": "leavers", "polygon": [[0, 30], [5, 30], [5, 35]], "count": 5,
+     "behaviour": {"kind": "goto", "targets": [[10, 40], [12, 0.5, 40]], "start_spread_s": 9},
+     "motion": {"cycle": "still"}},
+    {"kind": "seats", "name": "stand", "origin": [0, 0, 50], "rows": 2, "seats_per_row": 4,
+     "seated": true, "behaviour": {"kind": "watch", "point": [0, 1.5, 0]}},
+    {"kind": "area", "name": "line", "polygon": [[30, 0], [35, 0], [35, 5]], "count": 6,
+     "behaviour": {"kind": "queue", "head": [40, 0], "back": [0, -1], "exit": [45, 3]}},
+    {"kind": "area", "name": "bystanders", "polygon": [[50, 0], [60, 0], [60, 10]], "count": 9,
+     "behaviour": {"kind": "part", "obstacle": {"points": [[45, 5], [65, 5]], "speed_mps": 2}}}
+  ])");
+  auto g = ParseCrowdGroups(crowds, "scene.json");
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  using Kind = nav::Behaviour::Kind;
+  const CrowdGroup& square = (*g)[0];
+  ASSERT_TRUE(square.behaviour.has_value());
+  EXPECT_EQ(square.behaviour->kind, Kind::kWander);
+  ASSERT_EQ(square.behaviour->wander.area.size(), 4u);  // the group's own polygon
+  EXPECT_FLOAT_EQ(square.behaviour->wander.area[2][1], 20);
+  EXPECT_FLOAT_EQ(square.behaviour->wander.pause_max_s, 4);
+  EXPECT_TRUE(square.Moves());
+  EXPECT_EQ(square.motion.cycle, anim::MotionCycle::kIdle);  // what a wanderer does standing
+  const nav::Path& walk = (*g)[1].behaviour->path;
+  EXPECT_EQ(walk.points.size(), 2u);
+  EXPECT_FLOAT_EQ(walk.width_m, 3);  // the path group's width
+  EXPECT_FALSE(walk.both_ways);
+  EXPECT_EQ((*g)[1].motion.cycle, anim::MotionCycle::kIdle);  // not walk in place
+  const nav::GoTo& go = (*g)[2].behaviour->go_to;
+  ASSERT_EQ(go.targets.size(), 2u);
+  EXPECT_TRUE(std::isnan(go.targets[0].y));  // [x, z]: stood on the set by the shot
+  EXPECT_FLOAT_EQ(go.targets[1].y, 0.5f);
+  EXPECT_FLOAT_EQ(go.start_spread_s, 9);
+  EXPECT_EQ((*g)[2].motion.cycle, anim::MotionCycle::kStill);
+  EXPECT_FALSE((*g)[3].Moves());
+  EXPECT_EQ((*g)[3].motion.cycle, anim::MotionCycle::kSit);  // watching, still seated
+  EXPECT_FLOAT_EQ((*g)[4].behaviour->queue.back[1], -1);
+  EXPECT_FLOAT_EQ((*g)[5].behaviour->part.obstacle.speed_mps, 2);
+  EXPECT_FALSE((*g)[5].behaviour->part.obstacle.points.empty());
+}
+
+TEST(GroupsTest, BehaviourProblemsAreNamedByField) {
+  const json crowds = json::parse(R"([
+    {"kind": "path", "name": "a", "points": [[0, 0], [1, 0]],
+     "behaviour": {"kind": "wander"}},
+    {"kind": "area", "name": "b", "polygon": [[0, 0], [1, 0], [1, 1]], "count": 1,
+     "behaviour": {"kind": "goto", "targets": [[1, 2], "door"], "arrive_within_m": 0.1}},
+    {"kind": "area", "name": "c", "polygon": [[0, 0], [1, 0], [1, 1]], "count": 1,
+     "behaviour": {"kind": "queue", "head": [0, 0], "back": [0, 0], "exit": [1, 1],
+                   "service_min_s": 9, "service_max_s": 2, "spacing": 1}},
+    {"kind": "seats", "name": "d", "origin": [0, 0, 0], "rows": 1, "seats_per_row": 2,
+     "seated": true, "behaviour": {"kind": "goto", "targets": [[0, 9]]}},
+    {"kind": "area", "name": "e", "polygon": [[0, 0], [1, 0], [1, 1]], "count": 1,
+     "motion": {"cycle": "walk"}, "behaviour": {"kind": "wander"}},
+    {"kind": "area", "name": "f", "polygon": [[0, 0], [1, 0], [1, 1]], "count": 1,
+     "behaviour": {"kind": "run"}}
+  ])");
+  auto g = ParseCrowdGroups(crowds, "s.json");
+  ASSERT_FALSE(g.ok());
+  const std::string m(g.status().message());
+  for (const char* want : {
+           "crowds[0] (a): field 'behaviour.area': missing: only an area group wanders",
+           "crowds[1] (b): field 'behaviour.targets[1]': expected a point",
+           "crowds[1] (b): field 'behaviour.arrive_within_m'",
+           "crowds[2] (c): field 'behaviour.back': expected the way the line runs",
+           "crowds[2] (c): field 'behaviour.service_min_s': must be at most service_max_s",
+           "crowds[2] (c): field 'behaviour.spacing': unknown field",
+           "crowds[3] (d): field 'behaviour.kind': seated people stay seated",
+           "crowds[4] (e): field 'motion.cycle': a moving group walks when its agents travel",
+           "crowds[5] (f): field 'behaviour.kind': expected one of: goto, part, path, queue, "
+           "stand, wander, watch, got \"run\"",
+       }) {
+    EXPECT_NE(m.find(want), std::string::npos) << "missing: " << want << "\nin:\n" << m;
+  }
 }
 
 }  // namespace

@@ -584,4 +584,8 @@ Result<Trajectories> Simulate(const NavMesh& mesh, std::span<const Behaviour> be
   return out;
 }
 
+bool Moves(Behaviour::Kind kind) {
+  return kind != Behaviour::Kind::kStand && kind != Behaviour::Kind::kWatch;
+}
+
 }  // namespace figurant::nav

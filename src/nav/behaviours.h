@@ -98,6 +98,9 @@ struct Behaviour {
   Part part;
 };
 
+// True for the behaviours that move their agents: wander, goto, path, queue and part.
+bool Moves(Behaviour::Kind kind);
+
 struct MovingAgent {
   geom::Vec3f start;      // feet, on the mesh [Units: metres]
   float heading_rad = 0;  // facing before it moves (about +Y, 0 faces +Z)
