@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <numbers>
 #include <vector>
 
@@ -371,6 +372,81 @@ Result<geom::Mesh> PoseMesh(const geom::Mesh& bind, const PoseSpec& pose) {
 Result<geom::DoubleAsset> PoseDouble(const geom::DoubleAsset& bind, const PoseSpec& pose) {
   FIGURANT_ASSIGN_OR_RETURN(geom::Mesh mesh, PoseMesh(bind.mesh, pose));
   return geom::DoubleAsset{std::move(mesh), bind.lods};
+}
+
+Stride::Stride(std::vector<double> distance, std::vector<double> side)
+    : distance_(std::move(distance)), side_(std::move(side)) {
+  double mean = 0;
+  for (size_t k = 0; k + 1 < side_.size(); ++k) mean += side_[k];
+  mean /= static_cast<double>(side_.size() - 1);
+  for (double& s : side_) s -= mean;
+}
+
+namespace {
+// `samples` at `phase` in [0, 1], sampled at k / (size - 1), interpolated linearly.
+double Interpolate(const std::vector<double>& samples, double phase) {
+  const double x = std::clamp(phase, 0.0, 1.0) * static_cast<double>(samples.size() - 1);
+  const auto k = std::min(static_cast<size_t>(x), samples.size() - 2);
+  const double t = x - static_cast<double>(k);
+  return samples[k] + t * (samples[k + 1] - samples[k]);
+}
+}  // namespace
+
+double Stride::DistanceAt(double phase) const { return Interpolate(distance_, phase); }
+double Stride::SideAt(double phase) const { return Interpolate(side_, phase); }
+
+double Stride::PhaseAt(double distance) const {
+  const double len = length_m();
+  double d = std::fmod(distance, len);
+  if (d < 0) d += len;
+  // The first sample at or past d, then back along its segment.
+  const auto it = std::lower_bound(distance_.begin(), distance_.end(), d);
+  const auto k = static_cast<size_t>(std::max<std::ptrdiff_t>(1, it - distance_.begin()));
+  const double a = distance_[k - 1], b = distance_[std::min(k, distance_.size() - 1)];
+  const double t = b > a ? (d - a) / (b - a) : 0.0;
+  const double phase = (static_cast<double>(k - 1) + t) / static_cast<double>(distance_.size() - 1);
+  return phase >= 1 ? 0.0 : phase;
+}
+
+Result<Stride> WalkStride(const geom::Mesh& bind, uint64_t jitter_seed) {
+  if (const MotionCheck check = CheckMotionSupport(bind); !check.ok()) {
+    return FailedPrecondition(check.detail);
+  }
+  const geom::Skeleton& sk = *bind.skeleton;
+  const int ankles[2] = {
+      sk.Find("leftFoot") >= 0 ? sk.Find("leftFoot") : sk.Find("leftLowerLeg"),
+      sk.Find("rightFoot") >= 0 ? sk.Find("rightFoot") : sk.Find("rightLowerLeg")};
+  const Jitter jitter = MakeJitter(jitter_seed);
+  // Where each ankle is (its bone's head; the lower leg's, without a foot bone: the knee, which
+  // moves with the planted leg as the ankle does) at each sample: [x, z] per foot.
+  std::vector<std::array<Vec3f, 2>> at(kStrideSamples + 1);
+  for (int k = 0; k <= kStrideSamples; ++k) {
+    const double phase = static_cast<double>(k) / kStrideSamples;
+    const PosedSkeleton posed = PoseSkeleton(sk, Walk(phase, 1, jitter));
+    for (int f = 0; f < 2; ++f) {
+      at[static_cast<size_t>(k)][static_cast<size_t>(f)] =
+          Origin(posed.frames[static_cast<size_t>(ankles[f])]);
+    }
+  }
+  std::vector<double> distance(kStrideSamples + 1, 0.0), side(kStrideSamples + 1, 0.0);
+  for (size_t k = 1; k <= kStrideSamples; ++k) {
+    const size_t planted = 2 * (k - 1) < kStrideSamples ? 0 : 1;
+    const Vec3f move = at[k][planted] - at[k - 1][planted];
+    distance[k] = distance[k - 1] + std::max(0.0, -static_cast<double>(move.z));
+    side[k] = side[k - 1] - move.x;
+  }
+  if (!(distance.back() > 0.05)) {
+    return InvalidArgument("the walk moves neither ankle back along +Z: this rig cannot travel");
+  }
+  return Stride(std::move(distance), std::move(side));
+}
+
+TravelPose TravelAt(const Stride& stride, double phase0, double distance_m, int variants) {
+  const double p = stride.PhaseAt(stride.DistanceAt(phase0) + distance_m);
+  const double v = static_cast<double>(std::max(1, variants));
+  const double q = std::round(p * v);  // in 0..variants: the nearest step, 1 past the last
+  return {static_cast<int>(q) % std::max(1, variants),
+          stride.DistanceAt(p) - stride.DistanceAt(q / v), stride.SideAt(q / v)};
 }
 
 }  // namespace figurant::anim

@@ -96,4 +96,51 @@ Result<geom::Mesh> PoseMesh(const geom::Mesh& bind, const PoseSpec& pose);
 // index lists are kept as they are.
 Result<geom::DoubleAsset> PoseDouble(const geom::DoubleAsset& bind, const PoseSpec& pose);
 
+// How far a double travels over one loop of its walk with its planted foot kept still
+// (docs/motion.md, "Travelling"). The left foot is planted from phase 0 (it has just landed,
+// furthest forward) to 0.5, the right from 0.5 to 1; while a foot is planted the body moves
+// forward by exactly as much as that foot's ankle moves back in the cycle (which walks in place),
+// and sideways against the ankle's sideways motion (the pelvis turns towards the forward leg).
+// So a walker whose phase is PhaseAt(distance travelled), drawn SideAt(phase) to its left, keeps
+// its planted foot where it landed.
+class Stride {
+ public:
+  // The ankle's travel sampled at phases k / (n - 1): forward (non-decreasing from 0) and
+  // sideways (to the body's left, +X, from 0). [Limits: n >= 9, equal sizes]
+  Stride(std::vector<double> distance, std::vector<double> side);
+  double length_m() const { return distance_.back(); }  // one loop: two steps [Units: metres]
+  // The distance travelled since phase 0 at `phase` in [0, 1], interpolated. [Units: metres]
+  double DistanceAt(double phase) const;
+  // Where the body is across its way at `phase` in [0, 1], centred over the loop. [Units: m]
+  double SideAt(double phase) const;
+  // The phase in [0, 1) at which the walker has travelled `distance` m modulo the stride.
+  double PhaseAt(double distance) const;
+
+ private:
+  std::vector<double> distance_;  // at phases k / (size - 1), from 0, non-decreasing
+  std::vector<double> side_;      // at the same phases, mean 0
+};
+
+// Samples of Stride's ankle travel. [Limits: 8..4096]
+inline constexpr int kStrideSamples = 128;
+
+// The walk's stride on `bind` with `jitter_seed` (a jittered walk swings its legs further or
+// less): forward kinematics of the skeleton alone at kStrideSamples phases, no skinning.
+// FailedPrecondition as PoseMesh for a mesh the walk cannot pose; InvalidArgument when the walk
+// moves neither ankle back (a rig whose legs do not swing along +Z) — it cannot travel.
+Result<Stride> WalkStride(const geom::Mesh& bind, uint64_t jitter_seed);
+
+// How a travelling walker is drawn when its poses are quantised to `variants` phase steps: the
+// step whose pose it shows, and how far behind its true position (along its heading) its root is
+// drawn so that the planted foot of that pose is where the true phase's would be.
+struct TravelPose {
+  int step = 0;       // [Limits: 0..variants-1]
+  double back_m = 0;  // [Units: metres] negative: drawn ahead [Limits: |back| <= stride / variants]
+  double side_m = 0;  // to the walker's left (its +X), Stride::SideAt of the step [Units: metres]
+};
+
+// The walker that started at `phase0` [0, 1) and has travelled `distance_m` (>= 0).
+// [Limits: variants >= 1]
+TravelPose TravelAt(const Stride& stride, double phase0, double distance_m, int variants);
+
 }  // namespace figurant::anim

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include "scan/scan.h"
 
@@ -277,6 +279,58 @@ TEST(PoseVariationTest, PosedDoubleKeepsItsLevelsOfDetail) {
     EXPECT_EQ(posed->lods[l].indices, mh->lods[l].indices);
   EXPECT_EQ(posed->mesh.indices, mh->mesh.indices);
   EXPECT_TRUE(posed->mesh.Validate().ok());
+}
+
+// Foot skate: a MakeHuman double walking straight at 0.8–1.8 m/s, drawn at 24 fps with its poses
+// quantised to 32 steps (TravelAt), keeps each planted ankle within 2 cm of where it landed.
+TEST(PoseVariationTest, MakeHumanTravellingWalkKeepsThePlantedFootStill) {
+  const geom::DoubleAsset* mh = MakeHumanDouble();
+  ASSERT_NE(mh, nullptr);
+  auto stride = WalkStride(mh->mesh, 0);
+  ASSERT_TRUE(stride.ok()) << stride.status().ToString();
+  EXPECT_GT(stride->length_m(), 0.7);  // two steps of an adult
+  EXPECT_LT(stride->length_m(), 1.8);
+  auto jittered = WalkStride(mh->mesh, 12345);
+  ASSERT_TRUE(jittered.ok());
+  EXPECT_NE(jittered->length_m(), stride->length_m());  // its legs swing further or less
+  EXPECT_NEAR(stride->PhaseAt(stride->DistanceAt(0.3)), 0.3, 1e-6);
+
+  constexpr int kVariants = 32;
+  const int left = mh->mesh.skeleton->Find("leftFoot");
+  ASSERT_GE(left, 0);
+  // The left ankle in the body's frame at each step, from the posed skeleton: [x, z].
+  std::vector<std::array<double, 2>> ankle(kVariants);
+  for (int s = 0; s < kVariants; ++s) {
+    auto posed = PoseMesh(mh->mesh, {MotionCycle::kWalk, static_cast<double>(s) / kVariants});
+    ASSERT_TRUE(posed.ok());
+    const geom::Mat4f& m = posed->skeleton->bones[static_cast<size_t>(left)].bind_pose;
+    ankle[static_cast<size_t>(s)] = {m.m[3][0], m.m[3][2]};
+  }
+  for (double speed : {0.8, 1.34, 1.8}) {
+    // Horizontal drift of the planted ankle over each stance: the largest distance from where it
+    // was when the stance began.
+    double worst = 0;
+    std::optional<std::array<double, 2>> landed;
+    int stance_frames = 0;
+    for (int frame = 0; frame < 240; ++frame) {
+      const double travelled = speed * frame / 24.0;
+      const TravelPose t = TravelAt(*stride, 0.1, travelled, kVariants);
+      const auto& a = ankle[static_cast<size_t>(t.step)];
+      const std::array<double, 2> world = {t.side_m + a[0], travelled - t.back_m + a[1]};
+      const bool planted = t.step > 1 && t.step < kVariants / 2 - 1;  // inside the left stance
+      if (!planted) {
+        landed.reset();
+        continue;
+      }
+      if (!landed) landed = world;
+      worst = std::max(worst, std::hypot(world[0] - (*landed)[0], world[1] - (*landed)[1]));
+      ++stance_frames;
+    }
+    EXPECT_GT(stance_frames, 20) << speed;
+    EXPECT_LE(worst, 0.02) << "planted ankle drifted " << worst << " m at " << speed << " m/s";
+    RecordProperty("drift_mm_at_" + std::to_string(static_cast<int>(speed * 100)) + "cm_s",
+                   static_cast<int>(std::lround(worst * 1000)));
+  }
 }
 
 }  // namespace
