@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <tuple>
 #include <unordered_map>
 
@@ -161,11 +162,13 @@ class CountBuckets {
 // What one casting pass works on: the agents, the doubles each pool may show and the minimums
 // (metres in the set, fraction of frame width on screen; 0: not asked).
 struct CastProblem {
-  const std::vector<CastAgent>& agents;
+  const std::vector<CastAgent>& agents;  // `moments` snapshots of the same agents
   const std::vector<std::vector<int>>& pools;
   int double_count = 0;
   double dw = 0, ds = 0;
   uint64_t seed = 0;
+  int moments = 1;
+  size_t size() const { return agents.size() / static_cast<size_t>(moments); }  // agents cast
 };
 
 // Agents' coordinates as the grids take them: world x/z, and screen x/y of those in frame.
@@ -174,8 +177,10 @@ struct AgentPoints {
   std::vector<bool> all, on_screen;
 };
 
-AgentPoints PointsOf(const std::vector<CastAgent>& agents) {
-  const size_t n = agents.size();
+// The points of snapshot `moment` of `moments` (CastOptions::moments).
+AgentPoints PointsOf(const std::vector<CastAgent>& all, int moments, int moment) {
+  const size_t n = all.size() / static_cast<size_t>(moments);
+  const std::span<const CastAgent> agents(all.data() + n * static_cast<size_t>(moment), n);
   AgentPoints p{std::vector<double>(n), std::vector<double>(n),     std::vector<double>(n),
                 std::vector<double>(n), std::vector<bool>(n, true), std::vector<bool>(n, false)};
   for (size_t i = 0; i < n; ++i) {
@@ -202,6 +207,21 @@ struct CloneGrids {
   }
   PointGrid world, screen;
 };
+
+// One snapshot's points and grids.
+struct Moment {
+  Moment(const CastProblem& problem, int k, double dw, double ds)
+      : points(PointsOf(problem.agents, problem.moments, k)), grids(points, dw, ds) {}
+  AgentPoints points;
+  CloneGrids grids;
+};
+
+std::vector<Moment> MomentsOf(const CastProblem& problem, double dw, double ds) {
+  std::vector<Moment> out;
+  out.reserve(static_cast<size_t>(problem.moments));
+  for (int k = 0; k < problem.moments; ++k) out.emplace_back(problem, k, dw, ds);
+  return out;
+}
 
 // Agents in scanline order: by z, then x.
 std::vector<int32_t> ScanlineOrder(const AgentPoints& p) {
@@ -314,20 +334,19 @@ struct GreedyOutcome {
 // far more often than in random order (first-fit colouring of a graph whose back-degree is
 // halved). Each agent takes ChooseDouble's pick.
 GreedyOutcome Greedy(const CastProblem& problem, double dw, double ds) {
-  const AgentPoints points = PointsOf(problem.agents);
-  CloneGrids grids(points, dw, ds);
+  std::vector<Moment> moments = MomentsOf(problem, dw, ds);
   PoolUse use(problem.pools, problem.double_count);
   NearbyClones near(problem.double_count, dw, ds);
   Rng rng(problem.seed);
   GreedyOutcome out;
-  out.assignment.assign(problem.agents.size(), -1);
-  for (int32_t a : ScanlineOrder(points)) {
+  out.assignment.assign(problem.size(), -1);
+  for (int32_t a : ScanlineOrder(moments[0].points)) {
     const auto ai = static_cast<size_t>(a);
-    near.Gather(grids, points, a, out.assignment);
+    for (const Moment& m : moments) near.Gather(m.grids, m.points, a, out.assignment);
     const Choice c = ChooseDouble(use.Pool(problem.agents[ai].pool), near, a, rng);
     if (c.violates) ++out.violations;
     out.assignment[ai] = c.double_index;
-    grids.Add(points, a);
+    for (Moment& m : moments) m.grids.Add(m.points, a);
     use.Use(c.double_index);
   }
   return out;
@@ -348,9 +367,10 @@ std::pair<int, int> UseRange(const std::vector<int>& pool, const std::vector<int
 // least-used differ by at most one, or when no move is possible (the constraints force it).
 void Rebalance(const CastProblem& problem, std::vector<int>& assignment) {
   const std::vector<CastAgent>& agents = problem.agents;
-  const AgentPoints points = PointsOf(agents);
-  CloneGrids grids(points, problem.dw, problem.ds);
-  for (size_t i = 0; i < agents.size(); ++i) grids.Add(points, static_cast<int32_t>(i));
+  std::vector<Moment> moments = MomentsOf(problem, problem.dw, problem.ds);
+  for (Moment& m : moments) {
+    for (size_t i = 0; i < problem.size(); ++i) m.grids.Add(m.points, static_cast<int32_t>(i));
+  }
   std::vector<int> counts(static_cast<size_t>(problem.double_count), 0);
   for (int d : assignment) ++counts[static_cast<size_t>(d)];
   auto clashes = [&](size_t i, int d) {
@@ -358,9 +378,13 @@ void Rebalance(const CastProblem& problem, std::vector<int>& assignment) {
     auto check = [&](int32_t j, double) {
       if (static_cast<size_t>(j) != i && assignment[static_cast<size_t>(j)] == d) clash = true;
     };
-    if (grids.world.enabled()) grids.world.ForNear(points.wx[i], points.wz[i], check);
-    if (!clash && grids.screen.enabled() && points.on_screen[i]) {
-      grids.screen.ForNear(points.sx[i], points.sy[i], check);
+    for (const Moment& m : moments) {
+      const CloneGrids& grids = m.grids;
+      const AgentPoints& points = m.points;
+      if (!clash && grids.world.enabled()) grids.world.ForNear(points.wx[i], points.wz[i], check);
+      if (!clash && grids.screen.enabled() && points.on_screen[i]) {
+        grids.screen.ForNear(points.sx[i], points.sy[i], check);
+      }
     }
     return clash;
   };
@@ -371,7 +395,7 @@ void Rebalance(const CastProblem& problem, std::vector<int>& assignment) {
       if (pool.size() < 2) continue;
       auto [lo, hi] = UseRange(pool, counts);
       if (hi - lo <= 1) continue;
-      for (size_t i = 0; i < agents.size(); ++i) {
+      for (size_t i = 0; i < problem.size(); ++i) {
         const int from = assignment[i];
         if (counts[static_cast<size_t>(from)] < hi ||
             &problem.pools[static_cast<size_t>(agents[i].pool)] != &pool)
@@ -434,7 +458,8 @@ struct Achieved {
 
 Achieved Score(const CastProblem& problem, const std::vector<int>& assignment) {
   Achieved a;
-  for (const CloneStats& s : CloneReport(problem.agents, assignment, problem.double_count)) {
+  for (const CloneStats& s :
+       CloneReport(problem.agents, assignment, problem.double_count, problem.moments)) {
     a.world_min_m = std::min(a.world_min_m, s.world_min_m);
     a.screen_min_fraction = std::min(a.screen_min_fraction, s.screen_min_fraction);
   }
@@ -479,8 +504,13 @@ Status CheckCastInput(const std::vector<CastAgent>& agents,
   if (!(options.min_world_m >= 0) || !(options.min_screen_fraction >= 0)) {
     return InvalidArgument("clone distances must be >= 0");
   }
+  if (options.moments < 1 || agents.size() % static_cast<size_t>(options.moments) != 0) {
+    return InvalidArgument("moments must be >= 1 and divide the " + std::to_string(agents.size()) +
+                           " agents, got " + std::to_string(options.moments));
+  }
   std::vector<bool> pool_used(pools.size(), false);
-  for (const CastAgent& a : agents) {
+  for (const CastAgent& a :
+       std::span(agents.data(), agents.size() / static_cast<size_t>(options.moments))) {
     if (a.pool < 0 || static_cast<size_t>(a.pool) >= pools.size()) {
       return InvalidArgument("agent refers to pool " + std::to_string(a.pool) + " of " +
                              std::to_string(pools.size()));
@@ -503,9 +533,9 @@ Status CannotCast(const CastProblem& problem, const CastResult& result) {
   size_t eligible = 0;
   for (const auto& p : problem.pools) eligible = std::max(eligible, p.size());
   return FailedPrecondition(
-      "cannot cast " + std::to_string(problem.agents.size()) + " agents from " +
-      std::to_string(eligible) + " eligible doubles without visible clones: asked for " +
-      Fmt(problem.dw) + " m in the set and " + Fmt(problem.ds) +
+      "cannot cast " + std::to_string(problem.size()) + " agents from " + std::to_string(eligible) +
+      " eligible doubles without visible clones: asked for " + Fmt(problem.dw) +
+      " m in the set and " + Fmt(problem.ds) +
       " of frame width on screen between two agents of one double; achievable: " +
       Fmt(result.world_min_m) + " m and " + Fmt(result.screen_min_fraction) +
       " (license more doubles, lower the minimums, or allow clones: cast anyway with the largest "
@@ -515,22 +545,27 @@ Status CannotCast(const CastProblem& problem, const CastResult& result) {
 }  // namespace
 
 std::vector<CloneStats> CloneReport(const std::vector<CastAgent>& agents,
-                                    const std::vector<int>& assignment, int double_count) {
-  std::vector<std::vector<std::pair<double, double>>> world(static_cast<size_t>(double_count)),
-      screen(static_cast<size_t>(double_count));
-  for (size_t i = 0; i < agents.size(); ++i) {
-    const auto d = static_cast<size_t>(assignment[i]);
-    world[d].emplace_back(agents[i].position.x, agents[i].position.z);
-    if (agents[i].screen) screen[d].emplace_back(agents[i].screen->x, agents[i].screen->y);
-  }
+                                    const std::vector<int>& assignment, int double_count,
+                                    int moments) {
+  const size_t n = assignment.size();
   std::vector<CloneStats> out(static_cast<size_t>(double_count));
-  tbb::parallel_for(size_t{0}, out.size(), [&](size_t d) {
-    CloneStats& s = out[d];
-    s.double_index = static_cast<int>(d);
-    s.agents = static_cast<int>(world[d].size());
-    s.world_min_m = ClosestPair(std::move(world[d]));
-    s.screen_min_fraction = ClosestPair(std::move(screen[d]));
-  });
+  for (size_t d = 0; d < out.size(); ++d) out[d].double_index = static_cast<int>(d);
+  for (int d : assignment) ++out[static_cast<size_t>(d)].agents;
+  for (int k = 0; k < moments; ++k) {
+    std::vector<std::vector<std::pair<double, double>>> world(static_cast<size_t>(double_count)),
+        screen(static_cast<size_t>(double_count));
+    for (size_t i = 0; i < n; ++i) {
+      const auto d = static_cast<size_t>(assignment[i]);
+      const CastAgent& a = agents[static_cast<size_t>(k) * n + i];
+      world[d].emplace_back(a.position.x, a.position.z);
+      if (a.screen) screen[d].emplace_back(a.screen->x, a.screen->y);
+    }
+    tbb::parallel_for(size_t{0}, out.size(), [&](size_t d) {
+      CloneStats& s = out[d];
+      s.world_min_m = std::min(s.world_min_m, ClosestPair(std::move(world[d])));
+      s.screen_min_fraction = std::min(s.screen_min_fraction, ClosestPair(std::move(screen[d])));
+    });
+  }
   return out;
 }
 
@@ -539,7 +574,8 @@ Result<CastResult> Cast(const std::vector<CastAgent>& agents,
                         const CastOptions& options) {
   FIGURANT_RETURN_IF_ERROR(CheckCastInput(agents, pools, double_count, options));
   const CastProblem problem{
-      agents, pools, double_count, options.min_world_m, options.min_screen_fraction, options.seed};
+      agents,       pools,          double_count, options.min_world_m, options.min_screen_fraction,
+      options.seed, options.moments};
   // Float positions carry ~1e-7 relative error; a pair exactly at the minimum counts as honoured.
   constexpr double kTolerance = 1e-6;
 

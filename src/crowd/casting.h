@@ -36,6 +36,11 @@ struct CastOptions {
   double min_screen_fraction = 0;  // of frame width [Limits: >= 0]
   bool allow_clones = false;
   uint64_t seed = 0;
+  // Agents that move: the agents list holds `moments` snapshots of the same n agents, snapshot k
+  // at [k n, (k + 1) n), each agent where it is at that moment (its pool read from snapshot 0).
+  // The minimums hold between two agents of one double at every moment. [Limits: >= 1, dividing
+  // the number of agents]
+  int moments = 1;
 };
 
 struct CastResult {
@@ -47,9 +52,11 @@ struct CastResult {
 };
 
 // `pools[p]` lists the indices (into a global list of `double_count` doubles) that agents with
-// `pool == p` may show. InvalidArgument for an empty pool that agents need or an index out of
-// range. FailedPrecondition when the constraints cannot be met and !allow_clones; the message gives
-// agents asked, doubles eligible and the distances achievable.
+// `pool == p` may show. The result has one assignment per agent of a snapshot (CastOptions::
+// moments), and its distances are the smallest at any moment. InvalidArgument for an empty pool
+// that agents need, an index out of range, or moments that do not divide the agents.
+// FailedPrecondition when the constraints cannot be met and !allow_clones; the message gives agents
+// asked, doubles eligible and the distances achievable.
 Result<CastResult> Cast(const std::vector<CastAgent>& agents,
                         const std::vector<std::vector<int>>& pools, int double_count,
                         const CastOptions& options);
@@ -61,7 +68,9 @@ struct CloneStats {
   double world_min_m = INFINITY;          // INFINITY when the double has < 2 agents
   double screen_min_fraction = INFINITY;  // INFINITY when < 2 of its agents are in frame
 };
+// With `moments` snapshots (CastOptions::moments), the smallest distances at any moment.
 std::vector<CloneStats> CloneReport(const std::vector<CastAgent>& agents,
-                                    const std::vector<int>& assignment, int double_count);
+                                    const std::vector<int>& assignment, int double_count,
+                                    int moments = 1);
 
 }  // namespace figurant::crowd

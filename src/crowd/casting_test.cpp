@@ -170,5 +170,46 @@ TEST(CastingTest, DeterministicForASeed) {
   EXPECT_NE(Cast(agents, {Range(40)}, 40, o)->assignment, a->assignment);
 }
 
+// Two lines of walkers pass each other: 20 walk +X along z = 0 while 20 walk -X along z = 2, so
+// agents far apart at the start meet half way. Cast on the first moment alone, some pairs of one
+// double come within the minimum; cast over every moment, none does.
+TEST(CastingTest, MovingAgentsKeepTheirDistanceAtEveryMoment) {
+  constexpr int kWalkers = 20, kMoments = 11;
+  std::vector<CastAgent> agents;
+  for (int k = 0; k < kMoments; ++k) {
+    const float t = static_cast<float>(k) / (kMoments - 1);  // 0..1 of the crossing
+    for (int i = 0; i < 2 * kWalkers; ++i) {
+      const bool east = i < kWalkers;
+      const float x0 = static_cast<float>((i % kWalkers) * 4);  // 4 m apart along each line
+      CastAgent a;
+      a.position = east ? geom::Vec3f{x0 + 80 * t, 0, 0} : geom::Vec3f{x0 + 80 - 80 * t, 0, 2};
+      agents.push_back(a);
+    }
+  }
+  CastOptions o;
+  o.min_world_m = 6;
+  o.seed = 3;
+  const std::vector<CastAgent> first(agents.begin(), agents.begin() + 2 * kWalkers);
+  auto still = Cast(first, {Range(24)}, 24, o);
+  ASSERT_TRUE(still.ok()) << still.status().ToString();
+  double still_min = INFINITY;
+  for (const CloneStats& s : CloneReport(agents, still->assignment, 24, kMoments)) {
+    still_min = std::min(still_min, s.world_min_m);
+  }
+  EXPECT_LT(still_min, 6);  // the first moment alone lets clones meet
+
+  o.moments = kMoments;
+  auto moving = Cast(agents, {Range(24)}, 24, o);
+  ASSERT_TRUE(moving.ok()) << moving.status().ToString();
+  ASSERT_EQ(moving->assignment.size(), static_cast<size_t>(2 * kWalkers));
+  EXPECT_TRUE(moving->constraints_met);
+  EXPECT_GE(moving->world_min_m, 6 - 1e-6);
+  for (const CloneStats& s : CloneReport(agents, moving->assignment, 24, kMoments)) {
+    EXPECT_GE(s.world_min_m, 6 - 1e-6);
+  }
+  o.moments = 7;  // does not divide 440 agents
+  EXPECT_EQ(Cast(agents, {Range(24)}, 24, o).status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace figurant::crowd
