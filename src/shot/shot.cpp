@@ -12,9 +12,11 @@
 #include "shot/internal/crops.h"
 #include "shot/internal/frames.h"
 #include "shot/internal/licence_check.h"
+#include "shot/internal/movement.h"
 #include "shot/internal/placement.h"
 #include "shot/internal/posing.h"
 #include "shot/internal/shown.h"
+#include "shot/internal/travel.h"
 #include "shot/set_meshes.h"
 
 namespace figurant::shot {
@@ -58,6 +60,40 @@ Status PublishCloneReport(render::PlateDirectory& plates, const crowd::SceneSpec
       plates.StageBytes(internal::CloneReportName(spec), render::PlateFile::kCloneReport,
                         internal::CloneReportJson(spec, clones).dump(2)));
   return plates.Publish({staged});
+}
+
+// The tallest double the crowd may show: the navigation mesh passes only under what is higher.
+// [Units: metres]
+float TallestOf(const internal::CastingPool& pool) {
+  float tallest = 0;
+  for (const internal::PoolDouble& d : pool.doubles) {
+    tallest = std::max(tallest, static_cast<float>(d.row.height_m));
+  }
+  return tallest;
+}
+
+ShotReport::Movement MovementOf(const internal::CrowdTracks& t) {
+  return {t.navmesh_key,  t.navmesh_built, t.navmesh_polygons,
+          t.paths.agents, t.paths.frames,  t.simulate_seconds};
+}
+
+// Per rendered agent, its index into the simulated agents (-1: it stays where placed).
+std::vector<int> TracksOf(const std::vector<internal::PlacedAgent>& placed,
+                          const internal::RenderedAgents& rendered) {
+  std::vector<int> out;
+  out.reserve(rendered.placed.size());
+  for (size_t p : rendered.placed) out.push_back(placed[p].track);
+  return out;
+}
+
+// The rendered agents where they are at `frame`, for the renderer's first frame.
+void PlaceAt(const internal::Travel& travel, int frame,
+             std::vector<render::AgentInstance>& instances) {
+  const std::vector<render::AgentPlacement> at = travel.PlacementsAt(frame, instances);
+  for (size_t a = 0; a < instances.size(); ++a) {
+    instances[a].position = at[a].position;
+    instances[a].heading_rad = at[a].heading_rad;
+  }
 }
 
 }  // namespace
@@ -118,6 +154,13 @@ json ShotReport::ToJson() const {
           {"outputs", frames_j},
           {"prototypes", prototypes},
           {"posed_prototypes", posed_prototypes},
+          {"movement", movement ? json{{"navmesh", movement->navmesh_key},
+                                       {"navmesh_built", movement->navmesh_built},
+                                       {"navmesh_polygons", movement->navmesh_polygons},
+                                       {"agents_simulated", movement->agents_simulated},
+                                       {"frames", movement->frames},
+                                       {"simulate_s", movement->simulate_seconds}}
+                                : json(nullptr)},
           {"timings",
            {{"resolve_s", resolve_seconds},
             {"pose_s", pose_seconds},
@@ -156,16 +199,26 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   report.doubles_eligible = static_cast<int>(pool.doubles.size());
   report.excluded_by_reason = pool.excluded_by_reason;
 
-  FIGURANT_ASSIGN_OR_RETURN(ShotPlacement placed,
-                            PlaceAgents(spec, set, pool, options.allow_clones));
+  FIGURANT_ASSIGN_OR_RETURN(std::vector<crowd::LayoutResult> layouts, LayOutGroups(spec, set));
+  std::vector<render::SetGeometry> tiers = TakeTiers(layouts);
+  std::move(tiers.begin(), tiers.end(), std::back_inserter(set.geometry));
+  FIGURANT_ASSIGN_OR_RETURN(
+      const std::optional<CrowdTracks> tracks,
+      SimulateCrowd(spec, set, layouts, TallestOf(pool), NavMeshCacheDir(bank.paths().dir)));
+  if (tracks) report.movement = MovementOf(*tracks);
+  const nav::Trajectories* paths = tracks ? &tracks->paths : nullptr;
+  FIGURANT_ASSIGN_OR_RETURN(
+      ShotPlacement placed,
+      PlaceAgents(spec, layouts, pool, options.allow_clones, tracks ? &*tracks : nullptr));
   report.groups = std::move(placed.groups);
-  std::move(placed.tiers.begin(), placed.tiers.end(), std::back_inserter(set.geometry));
 
-  // Every agent checked as it appears, at its geometry's height; the licence that allows it is the
-  // one billed.
+  // Every agent checked as it appears, at its geometry's height, where it is largest on screen;
+  // the licence that allows it is the one billed.
   FIGURANT_ASSIGN_OR_RETURN(ShownDoubles shown, LoadShownDoubles(bank, placed.agents, pool));
+  const DoubleSizes sizes = SizesOf(shown);
   const LicenceCheck check =
-      CheckAgents(placed.agents, pool, SizesOf(shown), production, today, spec.camera);
+      CheckAgents(AtLargestOnScreen(placed.agents, sizes, spec.camera, paths), pool, sizes,
+                  production, today, spec.camera);
   report.refused = check.refused;
   FIGURANT_RETURN_IF_ERROR(RefusalStatus(report.refused, options.drop_refused));
   RenderedAgents rendered = RenderAgents(placed.agents, check.allowed, pool, shown);
@@ -175,18 +228,27 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   if (report.agents.empty()) return FailedPrecondition("no agent is left to render");
 
   const auto tp = std::chrono::steady_clock::now();
-  const PoseSchedule schedule(DoubleIds(report.agents), rendered.motions, spec.frames, span);
+  std::optional<Travel> travel;
+  if (tracks) {
+    FIGURANT_ASSIGN_OR_RETURN(
+        travel, Travel::Make(*paths, TracksOf(placed.agents, rendered), rendered.motions,
+                             DoubleIds(report.agents), shown, spec.frames));
+    PlaceAt(*travel, span.first, rendered.instances);
+  }
+  const PoseSchedule schedule(DoubleIds(report.agents), rendered.motions, spec.frames, span,
+                              travel ? &*travel : nullptr);
   FIGURANT_ASSIGN_OR_RETURN(PosedPrototypes posed, PosePrototypes(schedule, std::move(shown)));
   report.prototypes = static_cast<int>(posed.prototypes.size());
   report.posed_prototypes = posed.posed;
   report.pose_seconds = Seconds(tp);
 
-  const CloneSummary clones = SummariseClones(placed.agents, rendered.placed);
+  const CloneSummary clones = SummariseClones(placed.agents, rendered.placed, paths, &spec.camera);
   report.clone_world_min_m = clones.world_min_m;
   report.clone_screen_min_fraction = clones.screen_min_fraction;
   report.resolve_seconds = Seconds(t0);
 
   const auto tb = std::chrono::steady_clock::now();
+  const std::vector<render::AgentInstance> instances = rendered.instances;
   FIGURANT_ASSIGN_OR_RETURN(
       auto renderer,
       render::Renderer::Create(
@@ -198,9 +260,10 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   report.clone_report = plates->path() / CloneReportName(spec);
   FIGURANT_RETURN_IF_ERROR(PublishCloneReport(*plates, spec, clones));
   const auto tr = std::chrono::steady_clock::now();
-  FIGURANT_ASSIGN_OR_RETURN(report.frames,
-                            RenderFrames(*renderer, spec, span, schedule, report.agents,
-                                         {*plates, sink, options.test_plate_delay_ms}));
+  FIGURANT_ASSIGN_OR_RETURN(
+      report.frames,
+      RenderFrames(*renderer, spec, span, {schedule, travel ? &*travel : nullptr, &instances},
+                   report.agents, {*plates, sink, options.test_plate_delay_ms}));
   report.render_seconds = Seconds(tr);
   return report;
 }

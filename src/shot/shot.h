@@ -120,6 +120,16 @@ struct ShotReport {
   // Render prototypes: one per (double, motion cycle, phase step) used by any rendered frame;
   // `posed_prototypes` of them are posed copies (the rest are the doubles as stored).
   int prototypes = 0, posed_prototypes = 0;
+  // The crowd in motion, when a group has a behaviour (docs/scene-spec.md, "behaviour"): the
+  // navigation mesh's cache key, whether it was built now (else read from the cache), its
+  // polygons, the agents simulated and the simulation's time.
+  struct Movement {
+    std::string navmesh_key;
+    bool navmesh_built = false;
+    int navmesh_polygons = 0, agents_simulated = 0, frames = 0;
+    double simulate_seconds = 0;  // [Units: seconds]
+  };
+  std::optional<Movement> movement;
   double pose_seconds = 0;  // posing the copies [Units: seconds]
   double resolve_seconds = 0, build_seconds = 0, render_seconds = 0;
   nlohmann::json ToJson() const;

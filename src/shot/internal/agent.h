@@ -22,6 +22,10 @@ struct AgentMotion {
   int variants = 1;          // phase steps per cycle [Limits: 1..32]
   double cycle_seconds = 1;  // [Units: seconds] [Limits: > 0]
   uint64_t jitter_seed = 0;  // 0: the cycle as designed
+  // It travels through the set (its group's behaviour moves it): it walks while it moves, with
+  // this walk's jitter, and plays `cycle` while it stands (docs/motion.md, "Travelling").
+  bool travels = false;
+  uint64_t walk_jitter_seed = 0;
 };
 
 struct PlacedAgent {
@@ -33,6 +37,8 @@ struct PlacedAgent {
   AgentMotion motion;
   int group = -1;         // index into the scene's crowds (and the report's groups); -1: explicit
   crowd::CastAgent cast;  // its world and screen position, for the clone report
+  // Index into the crowd's simulated agents (CrowdTracks::paths), or -1: it stays where placed.
+  int track = -1;
 };
 
 }  // namespace figurant::shot::internal

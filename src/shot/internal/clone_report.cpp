@@ -2,16 +2,19 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "crowd/casting.h"
+#include "shot/internal/screen.h"
 
 namespace figurant::shot::internal {
 
 using nlohmann::json;
 
 CloneSummary SummariseClones(const std::vector<PlacedAgent>& agents,
-                             const std::vector<size_t>& rendered) {
+                             const std::vector<size_t>& rendered, const nav::Trajectories* paths,
+                             const geom::Camera* camera) {
   std::map<std::string, int> index_of;
   std::vector<std::string> names;
   std::vector<int> double_of(agents.size());
@@ -20,15 +23,27 @@ CloneSummary SummariseClones(const std::vector<PlacedAgent>& agents,
     if (added) names.push_back(agents[a].double_id);
     double_of[a] = it->second;
   }
-  std::vector<crowd::CastAgent> cast;
   std::vector<int> assignment;
-  for (size_t a : rendered) {
-    cast.push_back(agents[a].cast);
-    assignment.push_back(double_of[a]);
+  for (size_t a : rendered) assignment.push_back(double_of[a]);
+  // One snapshot per frame of the scene when the crowd moves, else the one where it stands.
+  const int moments = paths != nullptr && camera != nullptr ? paths->frames : 1;
+  std::optional<ScreenProjector> screen;
+  if (camera != nullptr) screen.emplace(*camera);
+  std::vector<crowd::CastAgent> cast;
+  cast.reserve(rendered.size() * static_cast<size_t>(moments));
+  for (int f = 0; f < moments; ++f) {
+    for (size_t a : rendered) {
+      crowd::CastAgent c = agents[a].cast;
+      if (moments > 1 && agents[a].track >= 0) {
+        c.position = paths->At(f, agents[a].track).position;
+        c.screen = screen->PointOf(c.position);
+      }
+      cast.push_back(c);
+    }
   }
   CloneSummary out;
   for (const crowd::CloneStats& c :
-       crowd::CloneReport(cast, assignment, static_cast<int>(names.size()))) {
+       crowd::CloneReport(cast, assignment, static_cast<int>(names.size()), moments)) {
     if (c.agents == 0) continue;
     out.doubles.push_back(
         {{"double", names[static_cast<size_t>(c.double_index)]},

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "crowd/scene_spec.h"
+#include "geom/camera.h"
+#include "nav/behaviours.h"
 #include "shot/internal/agent.h"
 
 namespace figurant::shot::internal {
@@ -22,9 +24,13 @@ struct CloneSummary {
   double screen_min_fraction = INFINITY;  // of frame width
 };
 
-// Over the rendered agents: `rendered` indexes into `agents`. Pure.
+// Over the rendered agents: `rendered` indexes into `agents`. When the crowd moves (`paths`), over
+// every frame of the scene, each agent that moves where it is in that frame, seen from `camera`.
+// Pure.
 CloneSummary SummariseClones(const std::vector<PlacedAgent>& agents,
-                             const std::vector<size_t>& rendered);
+                             const std::vector<size_t>& rendered,
+                             const nav::Trajectories* paths = nullptr,
+                             const geom::Camera* camera = nullptr);
 
 // The report: {"shot", "production", "doubles"}.
 nlohmann::json CloneReportJson(const crowd::SceneSpec& spec, const CloneSummary& clones);

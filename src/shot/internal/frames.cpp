@@ -155,18 +155,22 @@ Status CheckSizesOnScreen(const render::Frame& frame, const std::vector<CastAgen
 
 Result<std::vector<FrameOutput>> RenderFrames(render::Renderer& renderer,
                                               const crowd::SceneSpec& spec, FrameSpan span,
-                                              const PoseSchedule& schedule,
+                                              const FrameMotion& motion,
                                               const std::vector<CastAgent>& agents,
                                               const FrameDestination& destination) {
   const OutputNames names = NamesOf(renderer, agents);
-  std::vector<int> current = schedule.PrototypesAt(span.first);
+  std::vector<int> current = motion.schedule.PrototypesAt(span.first);
   std::vector<FrameOutput> outputs;
   for (int frame = span.first; frame <= span.last; ++frame) {
     if (frame != span.first) {
-      std::vector<int> next = schedule.PrototypesAt(frame);
+      std::vector<int> next = motion.schedule.PrototypesAt(frame);
       if (next != current) {
         FIGURANT_RETURN_IF_ERROR(renderer.SetAgentPrototypes(next));
         current = std::move(next);
+      }
+      if (motion.travel != nullptr) {
+        FIGURANT_RETURN_IF_ERROR(
+            renderer.SetAgentPlacements(motion.travel->PlacementsAt(frame, *motion.placed)));
       }
     }
     FIGURANT_ASSIGN_OR_RETURN(const render::Frame f, renderer.Render(frame));

@@ -52,13 +52,21 @@ struct FrameDestination {
   int test_delay_ms = 0;
 };
 
+// Where the agents are in each frame: the walkers' placements (`travel`, when the crowd moves)
+// and the agents as placed (`placed`, in the renderer's order) for the others.
+struct FrameMotion {
+  const PoseSchedule& schedule;
+  const Travel* travel = nullptr;
+  const std::vector<render::AgentInstance>* placed = nullptr;
+};
+
 // Renders every frame of `span` in order, each rendered, checked (CheckSizesOnScreen), staged,
 // metered and published; `agents` are the rendered agents, in the renderer's order. Stops at the
 // first error — the renderer's, the size check's, the plate directory's or the sink's — with the
 // frames before it published and the failing frame's files removed.
 Result<std::vector<FrameOutput>> RenderFrames(render::Renderer& renderer,
                                               const crowd::SceneSpec& spec, FrameSpan span,
-                                              const PoseSchedule& schedule,
+                                              const FrameMotion& motion,
                                               const std::vector<CastAgent>& agents,
                                               const FrameDestination& destination);
 

@@ -1,5 +1,7 @@
 #include "shot/internal/licence_check.h"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -37,6 +39,33 @@ double ScreenSizeFraction(const PlacedAgent& agent, const geom::Bounds3f& box,
                                geom::Mat4f::Scale(in.scale);
   const geom::Vec2f extent = camera.ProjectedExtent(basis, to_world, box);
   return std::max(extent.x, extent.y) / camera.height;
+}
+
+std::vector<PlacedAgent> AtLargestOnScreen(const std::vector<PlacedAgent>& agents,
+                                           const DoubleSizes& sizes, const geom::Camera& camera,
+                                           const nav::Trajectories* paths) {
+  std::vector<PlacedAgent> out = agents;
+  if (paths == nullptr) return out;
+  const geom::Camera::Basis basis = camera.ComputeBasis();
+  tbb::parallel_for(size_t{0}, out.size(), [&](size_t a) {
+    PlacedAgent& agent = out[a];
+    const auto box = sizes.find(agent.double_id);
+    if (agent.track < 0 || box == sizes.end()) return;
+    double largest = -1;
+    render::AgentInstance best = agent.inst;
+    for (int f = 0; f < paths->frames; ++f) {
+      const nav::Placement& pl = paths->At(f, agent.track);
+      agent.inst.position = pl.position;
+      agent.inst.heading_rad = pl.heading_rad;
+      const double size = ScreenSizeFraction(agent, box->second, camera, basis);
+      if (size > largest) {
+        largest = size;
+        best = agent.inst;
+      }
+    }
+    agent.inst = best;
+  });
+  return out;
 }
 
 Result<consent::ProductionFacts> SceneProduction(bank::Bank& bank, const crowd::SceneSpec& spec) {

@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "geom/camera.h"
+#include "nav/behaviours.h"
 #include "shot/internal/agent.h"
 #include "shot/internal/casting_pool.h"
 #include "shot/shot.h"
@@ -49,6 +50,13 @@ struct LicenceCheck {
 // grown to its standing height, by double id (ShownDouble's); a double absent from it has no
 // geometry. [Units: metres]
 using DoubleSizes = std::map<std::string, geom::Bounds3f>;
+
+// The agents as the licence check sees them: an agent that moves (PlacedAgent::track) where, over
+// the scene's frames, it is largest on screen (ScreenSizeFraction: walking towards the camera, it
+// grows), the others as placed; an agent whose double `sizes` lacks as placed. Pure.
+std::vector<PlacedAgent> AtLargestOnScreen(const std::vector<PlacedAgent>& agents,
+                                           const DoubleSizes& sizes, const geom::Camera& camera,
+                                           const nav::Trajectories* paths);
 
 // The production `spec` is for, as its studio declared and signed it (bank::ProductionFactsOf).
 // InvalidArgument for an unknown production ("scene field 'production'") and for a scene whose

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <iterator>
 #include <utility>
 #include <variant>
@@ -156,7 +157,56 @@ PlacedAgent VaryAgent(const crowd::SceneSpec& spec, size_t gi, uint64_t seed, si
   p.motion = {g.motion.cycle, v.phase * phase_rng.Uniform(), g.motion.variants,
               g.motion.cycle_seconds,
               Rng::Mix(spec.seed ^ HashId(pd.row.id) ^ static_cast<uint64_t>(g.motion.cycle)) | 1};
+  if (g.Moves()) {
+    p.motion.travels = true;
+    p.motion.walk_jitter_seed =
+        Rng::Mix(spec.seed ^ HashId(pd.row.id) ^ static_cast<uint64_t>(anim::MotionCycle::kWalk)) |
+        1;
+  }
   return p;
+}
+
+// What casting reads of a group: its agents where they start, or (when the crowd moves) at each
+// moment cast, snapshot after snapshot (crowd::CastOptions::moments).
+struct GroupCasting {
+  std::vector<crowd::CastAgent> agents;
+  int moments = 1;
+  double margin_m = 0;  // CastMargin [Units: metres]
+};
+
+GroupCasting CastingOf(const crowd::SceneSpec& spec, size_t gi, const crowd::LayoutResult& layout,
+                       const GroupPools& pools, const CrowdTracks* tracks) {
+  const ScreenProjector screen(spec.camera);
+  const size_t n = layout.placements.size();
+  const bool moves = tracks != nullptr && spec.crowds[gi].Moves();
+  const std::vector<int> frames = moves ? CastMoments(tracks->paths.frames, n) : std::vector{0};
+  GroupCasting out;
+  out.moments = static_cast<int>(frames.size());
+  if (moves) out.margin_m = CastMargin(*tracks, frames, spec.frames.fps);
+  out.agents.resize(n * frames.size());
+  for (size_t k = 0; k < frames.size(); ++k) {
+    for (size_t i = 0; i < n; ++i) {
+      crowd::CastAgent& a = out.agents[k * n + i];
+      a.position = layout.placements[i].position;
+      const int track = tracks != nullptr ? tracks->track_of[gi][i] : -1;
+      if (moves && track >= 0) a.position = tracks->paths.At(frames[k], track).position;
+      a.screen = screen.PointOf(a.position);
+      a.pool = pools.agent_pool[i];
+    }
+  }
+  return out;
+}
+
+// Casting's refusal, naming the group and, for a moving crowd, the margin asked beyond the minimum.
+Status CastingFailed(const Status& s, const crowd::CrowdGroup& g, double margin_m) {
+  Status named = s.WithContext(InGroup(g));
+  if (margin_m <= 0) return named;
+  char why[200];
+  std::snprintf(why, sizeof why,
+                " (the crowd moves: its clone minimum is checked at the moments cast, plus %.2f m "
+                "its walkers can close between two of them)",
+                margin_m);
+  return Status(named.code(), std::string(named.message()) + why);
 }
 
 }  // namespace
@@ -165,11 +215,32 @@ uint64_t GroupSeed(uint64_t scene_seed, size_t group) {
   return Rng::Mix(scene_seed ^ (0x9e3779b97f4a7c15ULL * (group + 1)));
 }
 
-Result<PlacedGroup> PlaceGroup(const crowd::SceneSpec& spec, size_t gi, const ShotSet& set,
-                               const CastingPool& pool, bool allow_clones) {
+Result<std::vector<crowd::LayoutResult>> LayOutGroups(const crowd::SceneSpec& spec,
+                                                      const ShotSet& set) {
+  std::vector<crowd::LayoutResult> out;
+  for (size_t gi = 0; gi < spec.crowds.size(); ++gi) {
+    FIGURANT_ASSIGN_OR_RETURN(crowd::LayoutResult layout,
+                              LayOut(spec, gi, GroupSeed(spec.seed, gi), set));
+    out.push_back(std::move(layout));
+  }
+  return out;
+}
+
+std::vector<render::SetGeometry> TakeTiers(std::vector<crowd::LayoutResult>& layouts) {
+  std::vector<render::SetGeometry> out;
+  for (crowd::LayoutResult& l : layouts) {
+    if (l.set_geometry.positions.empty()) continue;
+    out.push_back(render::SetGeometry{std::move(l.set_geometry), kTierAlbedo});
+    l.set_geometry = {};
+  }
+  return out;
+}
+
+Result<PlacedGroup> PlaceGroup(const crowd::SceneSpec& spec, size_t gi,
+                               const crowd::LayoutResult& layout, const CastingPool& pool,
+                               bool allow_clones, const CrowdTracks* tracks) {
   const crowd::CrowdGroup& g = spec.crowds[gi];
   const uint64_t seed = GroupSeed(spec.seed, gi);
-  FIGURANT_ASSIGN_OR_RETURN(crowd::LayoutResult layout, LayOut(spec, gi, seed, set));
   PlacedGroup out;
   GroupReport& gr = out.report;
   gr.name = g.name;
@@ -180,31 +251,25 @@ Result<PlacedGroup> PlaceGroup(const crowd::SceneSpec& spec, size_t gi, const Sh
   gr.placed = static_cast<int>(layout.placements.size());
   gr.shortfall = layout.shortfall;
   gr.set_blocked_fraction = layout.set_blocked_fraction;
-  if (!layout.set_geometry.positions.empty()) {
-    out.tiers = render::SetGeometry{std::move(layout.set_geometry), kTierAlbedo};
-  }
   FIGURANT_ASSIGN_OR_RETURN(const GroupPools pools,
                             SplitPool(g, pool, seed, layout.placements.size()));
   gr.doubles_eligible = static_cast<int>(pools.pools[0].size());
-  const ScreenProjector screen(spec.camera);
-  std::vector<crowd::CastAgent> cast_agents(layout.placements.size());
-  for (size_t i = 0; i < cast_agents.size(); ++i) {
-    cast_agents[i].position = layout.placements[i].position;
-    cast_agents[i].screen = screen.PointOf(layout.placements[i].position);
-    cast_agents[i].pool = pools.agent_pool[i];
-  }
-  if (cast_agents.empty()) return out;
-  const crowd::CastOptions co{g.clones.min_same_double_distance_m,
-                              g.clones.min_same_double_screen_fraction, allow_clones, seed};
-  auto cast = crowd::Cast(cast_agents, pools.pools, static_cast<int>(pool.doubles.size()), co);
-  if (!cast.ok()) return cast.status().WithContext(InGroup(g));
+  if (layout.placements.empty()) return out;
+  const GroupCasting casting = CastingOf(spec, gi, layout, pools, tracks);
+  crowd::CastOptions co{g.clones.min_same_double_distance_m + casting.margin_m,
+                        g.clones.min_same_double_screen_fraction, allow_clones, seed};
+  co.moments = casting.moments;
+  auto cast = crowd::Cast(casting.agents, pools.pools, static_cast<int>(pool.doubles.size()), co);
+  if (!cast.ok()) return CastingFailed(cast.status(), g, casting.margin_m);
   gr.clone_world_min_m = cast->world_min_m;
   gr.clone_screen_min_fraction = cast->screen_min_fraction;
   gr.clone_constraints_met = cast->constraints_met;
+  const std::vector<int>* track_of = tracks != nullptr ? &tracks->track_of[gi] : nullptr;
   for (size_t i = 0; i < cast->assignment.size(); ++i) {
     const PoolDouble& pd = pool.doubles[static_cast<size_t>(cast->assignment[i])];
     PlacedAgent p = VaryAgent(spec, gi, seed, i, pd, layout.placements[i]);
-    p.cast = cast_agents[i];
+    p.cast = casting.agents[i];
+    if (track_of != nullptr) p.track = (*track_of)[i];
     out.agents.push_back(std::move(p));
   }
   return out;
@@ -239,13 +304,15 @@ Result<std::vector<PlacedAgent>> ExplicitAgents(const crowd::SceneSpec& spec,
   return out;
 }
 
-Result<ShotPlacement> PlaceAgents(const crowd::SceneSpec& spec, const ShotSet& set,
-                                  const CastingPool& pool, bool allow_clones) {
+Result<ShotPlacement> PlaceAgents(const crowd::SceneSpec& spec,
+                                  const std::vector<crowd::LayoutResult>& layouts,
+                                  const CastingPool& pool, bool allow_clones,
+                                  const CrowdTracks* tracks) {
   ShotPlacement out;
   for (size_t gi = 0; gi < spec.crowds.size(); ++gi) {
-    FIGURANT_ASSIGN_OR_RETURN(PlacedGroup g, PlaceGroup(spec, gi, set, pool, allow_clones));
+    FIGURANT_ASSIGN_OR_RETURN(PlacedGroup g,
+                              PlaceGroup(spec, gi, layouts[gi], pool, allow_clones, tracks));
     out.groups.push_back(std::move(g.report));
-    if (g.tiers) out.tiers.push_back(std::move(*g.tiers));
     std::move(g.agents.begin(), g.agents.end(), std::back_inserter(out.agents));
   }
   FIGURANT_ASSIGN_OR_RETURN(std::vector<PlacedAgent> explicit_agents, ExplicitAgents(spec, pool));

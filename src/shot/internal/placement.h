@@ -16,6 +16,7 @@
 #include "render/renderer.h"
 #include "shot/internal/agent.h"
 #include "shot/internal/casting_pool.h"
+#include "shot/internal/movement.h"
 #include "shot/set_meshes.h"
 #include "shot/shot.h"
 
@@ -30,20 +31,30 @@ struct PlacedGroup {
   // which doubles can be posed.
   GroupReport report;
   std::vector<PlacedAgent> agents;  // named "<group>_<i>", in placement order
-  // The stand tiers (and seat meshes) a seats group's layout generated, to render with the set.
-  std::optional<render::SetGeometry> tiers;
 };
 
 // The seed of crowd group `group`'s layout, casting and variation.
 uint64_t GroupSeed(uint64_t scene_seed, size_t group);
 
-// Places crowd group `group` (index into spec.crowds) and casts it from `pool`. Errors, each
-// naming the group: the layout's (InvalidArgument); FailedPrecondition when agents are placed but
-// no pool double matches the group's filter (saying why: the exclusions by reason when the pool is
-// empty), or a tag of its tag_mix is carried by none; casting's when the clone constraints cannot
-// be met and !allow_clones.
-Result<PlacedGroup> PlaceGroup(const crowd::SceneSpec& spec, size_t group, const ShotSet& set,
-                               const CastingPool& pool, bool allow_clones);
+// Every crowd group laid out, in the scene's order: area and path groups on the set's surface
+// (or the ground plane), seats with their tiers and seat meshes in `set_geometry`. The layout's
+// errors (InvalidArgument), naming the group.
+Result<std::vector<crowd::LayoutResult>> LayOutGroups(const crowd::SceneSpec& spec,
+                                                      const ShotSet& set);
+
+// The stand tiers (and seat meshes) the layouts generated, moved out of them, to render and walk
+// round with the set.
+std::vector<render::SetGeometry> TakeTiers(std::vector<crowd::LayoutResult>& layouts);
+
+// Casts crowd group `group` (index into spec.crowds), laid out as `layout`, from `pool`: where the
+// crowd moves (`tracks`), over its moments (CastMoments), the clone minimum grown by CastMargin.
+// Errors, each naming the group: FailedPrecondition when agents are placed but no pool double
+// matches the group's filter (saying why: the exclusions by reason when the pool is empty), or a
+// tag of its tag_mix is carried by none; casting's when the clone constraints cannot be met and
+// !allow_clones.
+Result<PlacedGroup> PlaceGroup(const crowd::SceneSpec& spec, size_t group,
+                               const crowd::LayoutResult& layout, const CastingPool& pool,
+                               bool allow_clones, const CrowdTracks* tracks);
 
 // The scene's explicit agents, in its order, with the alterations their tint and scale ask for.
 // InvalidArgument naming `agents[i].double` for a double not in the bank (any double judged,
@@ -56,11 +67,13 @@ struct ShotPlacement {
   std::vector<GroupReport> groups;  // in the scene's order
   // The groups' agents, group by group, then the explicit agents.
   std::vector<PlacedAgent> agents;
-  std::vector<render::SetGeometry> tiers;  // the groups' generated stand tiers, in group order
 };
 
-// PlaceGroup for every crowd group in the scene's order, then ExplicitAgents. The first error.
-Result<ShotPlacement> PlaceAgents(const crowd::SceneSpec& spec, const ShotSet& set,
-                                  const CastingPool& pool, bool allow_clones);
+// PlaceGroup for every crowd group in the scene's order (`layouts`: LayOutGroups), then
+// ExplicitAgents. The first error.
+Result<ShotPlacement> PlaceAgents(const crowd::SceneSpec& spec,
+                                  const std::vector<crowd::LayoutResult>& layouts,
+                                  const CastingPool& pool, bool allow_clones,
+                                  const CrowdTracks* tracks);
 
 }  // namespace figurant::shot::internal

@@ -35,8 +35,12 @@ int PhaseStep(const AgentMotion& m, int frame, const crowd::FrameRange& frames) 
 }
 
 PoseSchedule::PoseSchedule(std::vector<std::string> double_ids, std::vector<AgentMotion> motions,
-                           const crowd::FrameRange& scene_frames, FrameSpan span)
-    : double_ids_(std::move(double_ids)), motions_(std::move(motions)), frames_(scene_frames) {
+                           const crowd::FrameRange& scene_frames, FrameSpan span,
+                           const Travel* travel)
+    : double_ids_(std::move(double_ids)),
+      motions_(std::move(motions)),
+      frames_(scene_frames),
+      travel_(travel) {
   for (int frame = span.first; frame <= span.last; ++frame) {
     for (size_t a = 0; a < motions_.size(); ++a) {
       PoseKey k = KeyOf(a, frame);
@@ -48,6 +52,11 @@ PoseSchedule::PoseSchedule(std::vector<std::string> double_ids, std::vector<Agen
 PoseKey PoseSchedule::KeyOf(size_t agent, int frame) const {
   const AgentMotion& m = motions_[agent];
   const std::string& id = double_ids_[agent];
+  if (travel_ != nullptr && travel_->Walks(agent)) {
+    if (const auto k = travel_->KeyAt(agent, frame)) {
+      return PoseKey{id, k->cycle, k->step, k->variants, k->jitter_seed};
+    }
+  }
   if (m.cycle == anim::MotionCycle::kStill) return PoseKey{id};
   return PoseKey{id, m.cycle, PhaseStep(m, frame, frames_), m.variants, m.jitter_seed};
 }

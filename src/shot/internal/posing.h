@@ -14,6 +14,7 @@
 #include "render/renderer.h"
 #include "shot/internal/agent.h"
 #include "shot/internal/shown.h"
+#include "shot/internal/travel.h"
 #include "shot/shot.h"
 
 namespace figurant::shot::internal {
@@ -38,10 +39,12 @@ struct PoseKey {
 // Which prototype every agent shows in every frame of a span.
 class PoseSchedule {
  public:
-  // `double_ids` and `motions` are per agent (parallel). Enumerates the keys of every frame of
-  // `span`, in order of first use (frame by frame, agent by agent).
+  // `double_ids` and `motions` are per agent (parallel); `travel` (when the crowd moves, kept by
+  // the caller for the schedule's life) gives the walkers' poses. Enumerates the keys of every
+  // frame of `span`, in order of first use (frame by frame, agent by agent).
   PoseSchedule(std::vector<std::string> double_ids, std::vector<AgentMotion> motions,
-               const crowd::FrameRange& scene_frames, FrameSpan span);
+               const crowd::FrameRange& scene_frames, FrameSpan span,
+               const Travel* travel = nullptr);
 
   const std::vector<PoseKey>& keys() const { return keys_; }
   // Per agent, the index into keys() of the prototype it shows at `frame`, a frame of the span.
@@ -53,6 +56,7 @@ class PoseSchedule {
   std::vector<std::string> double_ids_;
   std::vector<AgentMotion> motions_;
   crowd::FrameRange frames_;
+  const Travel* travel_ = nullptr;
   std::map<PoseKey, int> index_;
   std::vector<PoseKey> keys_;
 };

@@ -43,11 +43,15 @@ RenderedAgents RenderAgents(const std::vector<PlacedAgent>& agents,
     const registry::Double& d = judged.double_row;
     AgentMotion motion = p.motion;
     if (const anim::MotionCheck& check = shown.at(d.id).motion; !check.ok()) {
-      if (motion.cycle != anim::MotionCycle::kStill) {
+      if (motion.cycle != anim::MotionCycle::kStill || motion.travels) {
         StillDouble& sd = still[d.id];
         sd.double_id = d.id;
         sd.why = check.detail;
-        sd.asked.insert(std::string(anim::MotionCycleName(motion.cycle)));
+        if (motion.cycle != anim::MotionCycle::kStill) {
+          sd.asked.insert(std::string(anim::MotionCycleName(motion.cycle)));
+        }
+        if (motion.travels)
+          sd.asked.insert(std::string(anim::MotionCycleName(anim::MotionCycle::kWalk)));
         ++sd.agents;
       }
       motion = {};
@@ -68,7 +72,8 @@ void CountMotion(const std::vector<PlacedAgent>& agents, const RenderedAgents& r
     const int group = agents[rendered.placed[r]].group;
     if (group < 0) continue;
     GroupReport& gr = groups[static_cast<size_t>(group)];
-    ++(rendered.motions[r].cycle == anim::MotionCycle::kStill ? gr.agents_still : gr.agents_moving);
+    const AgentMotion& m = rendered.motions[r];
+    ++(m.cycle == anim::MotionCycle::kStill && !m.travels ? gr.agents_still : gr.agents_moving);
   }
 }
 

@@ -1,0 +1,77 @@
+// Agents that travel through the set (docs/motion.md, "Travelling"): for each rendered agent the
+// crowd simulated, where it is drawn and which pose it shows in each frame. A walker's phase
+// follows the distance it has travelled at its own double's stride (anim::WalkStride), quantised
+// to kTravelVariants steps, and it is drawn a little behind or ahead of its simulated place and to
+// its side (anim::TravelAt) so that the planted foot of the pose it shows stays where it landed.
+// An agent that has not moved for a while plays its standing cycle by time, as a still agent does.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "anim/pose_variation.h"
+#include "core/status.h"
+#include "crowd/scene_spec.h"
+#include "nav/behaviours.h"
+#include "render/renderer.h"
+#include "shot/internal/agent.h"
+#include "shot/internal/shown.h"
+
+namespace figurant::shot::internal {
+
+// Phase steps of a travelling walk: at 1.34 m/s and 24 fps a walker moves 5.6 cm a frame, and a
+// step of a ~1.1 m stride is 3.4 cm, so the pose changes every frame.
+inline constexpr int kTravelVariants = 32;
+// A travelling agent walks at a frame when it moves more than this between the frames
+// kWalkWindowFrames before and after it; otherwise it stands. [Units: metres]
+inline constexpr double kWalkingMinM = 0.02;
+inline constexpr int kWalkWindowFrames = 3;
+
+// One pose: a double in a cycle at a phase step (PoseSchedule keys).
+struct TravelKey {
+  anim::MotionCycle cycle = anim::MotionCycle::kWalk;
+  int step = 0, variants = kTravelVariants;
+  uint64_t jitter_seed = 0;
+};
+
+class Travel {
+ public:
+  // For the rendered agents (parallel: their placed agents' tracks, motions as rendered — a double
+  // that cannot be posed has a still motion, its travels false — and double ids): strides of the
+  // walking doubles from `shown`. anim::WalkStride's errors, naming the double.
+  static Result<Travel> Make(const nav::Trajectories& paths, std::vector<int> tracks,
+                             const std::vector<AgentMotion>& motions,
+                             const std::vector<std::string>& double_ids, const ShownDoubles& shown,
+                             const crowd::FrameRange& frames);
+
+  // Whether rendered agent `agent` walks in some frames (its pose then comes from KeyAt).
+  bool Walks(size_t agent) const { return walk_[agent] != nullptr; }
+  // The pose `agent` shows at scene frame `frame` while it walks; nullopt while it stands (its
+  // standing cycle by time, PhaseStep). Only for Walks(agent).
+  std::optional<TravelKey> KeyAt(size_t agent, int frame) const;
+  // Every rendered agent's placement at scene frame `frame`; those not simulated where placed
+  // (`placed`: their instances).
+  std::vector<render::AgentPlacement> PlacementsAt(
+      int frame, const std::vector<render::AgentInstance>& placed) const;
+
+ private:
+  Travel() = default;
+  // Index of scene frame `frame` into the paths, clamped to them.
+  int FrameIndex(int frame) const;
+  std::optional<anim::TravelPose> PoseAt(size_t agent, int frame) const;
+
+  const nav::Trajectories* paths_ = nullptr;
+  crowd::FrameRange frames_;
+  std::vector<int> tracks_;                    // per rendered agent: index into paths, or -1
+  std::vector<const anim::Stride*> walk_;      // per rendered agent: its stride, or null
+  std::vector<double> phase0_;                 // per rendered agent: its walk's starting phase
+  std::vector<uint64_t> walk_jitter_;          // per rendered agent
+  std::vector<std::vector<float>> travelled_;  // per rendered walker, per frame [Units: metres]
+  std::map<std::pair<std::string, uint64_t>, anim::Stride> strides_;
+};
+
+}  // namespace figurant::shot::internal
