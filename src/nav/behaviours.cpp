@@ -13,6 +13,8 @@ namespace {
 constexpr int kTargetTries = 32;       // random points tried for one wander target
 constexpr float kTargetInset = 0.75f;  // wander targets keep this far inside the area [m]
 constexpr float kMovingSpeed = 0.05f;  // slower than this, an agent keeps its heading [m/s]
+// How fast a person turns to face the way they walk: half a turn in half a second. [rad/s]
+constexpr float kTurnRate = 2 * std::numbers::pi_v<float>;
 
 // SplitMix64 (Steele, Lea and Flood 2014), one stream per agent: (seed, agent) → numbers.
 class Rng {
@@ -161,6 +163,13 @@ Status CheckBehaviours(const NavMesh& mesh, std::span<const Behaviour> behaviour
 }
 
 // One agent's state between steps.
+// `from` turned towards `to` by at most `most` radians, the shorter way round. [Units: radians]
+float Turn(float from, float to, float most) {
+  float delta = std::remainder(to - from, 2 * std::numbers::pi_v<float>);
+  delta = std::clamp(delta, -most, most);
+  return std::remainder(from + delta, 2 * std::numbers::pi_v<float>);
+}
+
 struct AgentState {
   Rng rng;
   float wait_s = 0;  // a wander pause or a goto's start delay still to run [s]
@@ -351,7 +360,8 @@ class Simulator {
   }
 
   // Appends every agent's placement now.
-  void Record(Trajectories& out) {
+  // `dt`: the time since the last record [s]; 0 for the first.
+  void Record(Trajectories& out, float dt) {
     for (size_t i = 0; i < state_.size(); ++i) {
       const int a = static_cast<int>(i);
       const geom::Vec3f v = crowd_->Velocity(a), p = crowd_->Position(a);
@@ -361,9 +371,10 @@ class Simulator {
       if (be.kind == Behaviour::Kind::kWatch) {
         s.heading = std::atan2(be.watch.point.x - p.x, be.watch.point.z - p.z);
       } else if (speed > kMovingSpeed) {
-        s.heading = std::atan2(v.x, v.z);
+        s.heading = Turn(s.heading, std::atan2(v.x, v.z), kTurnRate * dt);
       } else if (be.kind == Behaviour::Kind::kQueue && !s.leaving) {
-        s.heading = std::atan2(-be.queue.back[0], -be.queue.back[1]);  // facing the head
+        const float facing_head = std::atan2(-be.queue.back[0], -be.queue.back[1]);
+        s.heading = Turn(s.heading, facing_head, kTurnRate * dt);
       }
       out.placements.push_back({p, s.heading, speed});
     }
@@ -519,6 +530,16 @@ class Simulator {
     s.lane = s.rng.Uniform(0, half) * (s.rng.Uniform(0, 1) < kKeepRight ? 1.0f : -1.0f);
     const int seg = NearestSegment(p, a.start.x, a.start.z);
     s.waypoint = s.direction > 0 ? seg + 1 : seg;
+    // Facing the way it walks from the start (the first point ahead it has not reached),
+    // whichever way layout turned it.
+    const auto n = static_cast<int>(p.points.size());
+    for (int w = s.waypoint; w >= 0 && w < n; w += s.direction) {
+      const auto& ahead = p.points[static_cast<size_t>(w)];
+      if (std::hypot(ahead[0] - a.start.x, ahead[1] - a.start.z) > kWaypointRadius) {
+        s.heading = std::atan2(ahead[0] - a.start.x, ahead[1] - a.start.z);
+        break;
+      }
+    }
   }
 
   Status StepPath(int a, const Path& p, AgentState& s) {
@@ -573,13 +594,13 @@ Result<Trajectories> Simulate(const NavMesh& mesh, std::span<const Behaviour> be
   out.placements.reserve(static_cast<size_t>(options.frames) * agents.size());
   Simulator sim(mesh, behaviours, agents);
   FIGURANT_RETURN_IF_ERROR(sim.Start(options.seed, out));
-  sim.Record(out);
+  sim.Record(out, 0);
   const float dt = static_cast<float>(1.0 / (options.fps * options.steps_per_frame));
   for (int frame = 1; frame < options.frames; ++frame) {
     for (int step = 0; step < options.steps_per_frame; ++step) {
       FIGURANT_RETURN_IF_ERROR(sim.Step(dt));
     }
-    sim.Record(out);
+    sim.Record(out, static_cast<float>(1.0 / options.fps));
   }
   return out;
 }

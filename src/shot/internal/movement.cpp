@@ -204,9 +204,9 @@ double CastMargin(const CrowdTracks& tracks, const std::vector<int>& moments, do
   if (moments.size() == 1) gap = tracks.paths.frames - 1;
   float top = 0;
   for (float s : tracks.paths.max_speed) top = std::max(top, s);
-  // Each of the two walks at most `top` for half the gap (rounded up to a whole frame) away from
+  // Each of the two walks at most `top` for half the gap (in whole frames) away from
   // the nearest moment; a part obstacle is no double and is not cast.
-  const double half = std::ceil(gap / 2.0) / fps;
+  const double half = std::floor(gap / 2.0) / fps;
   return 2.0 * top * half;
 }
 
