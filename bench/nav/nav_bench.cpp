@@ -4,6 +4,7 @@
 // `sim_s_per_240_frames` is that figure.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -111,6 +112,140 @@ BENCHMARK(BM_SimulateWander)
     ->Args({10000, 1})
     ->Args({10000, 2})
     ->Unit(benchmark::kMillisecond);
+
+// The crowd a square holds, mixed: 40 % wander the whole square, 30 % walk one of four paths
+// across it (both ways, 4 m wide), 30 % go to one of four doors in its edges (leaving over 20 s).
+struct MixedCrowd {
+  std::vector<Behaviour> behaviours;
+  std::vector<MovingAgent> people;
+};
+
+MixedCrowd MixedCrowdFor(int agents, float side) {
+  MixedCrowd c;
+  Behaviour wander;
+  wander.kind = Behaviour::Kind::kWander;
+  wander.wander.area = {{2, 2}, {side - 2, 2}, {side - 2, side - 2}, {2, side - 2}};
+  c.behaviours.push_back(wander);
+  // Paths along the lanes between the kiosks' rows and columns (the kiosks stand every 20 m).
+  for (const float at : {20.0f, side - 20}) {
+    Behaviour across;
+    across.kind = Behaviour::Kind::kPath;
+    across.path = {{{3, at}, {side - 3, at}}, 4, true};
+    c.behaviours.push_back(across);
+    Behaviour down = across;
+    down.path.points = {{at, 3}, {at, side - 3}};
+    c.behaviours.push_back(down);
+  }
+  Behaviour doors;
+  doors.kind = Behaviour::Kind::kGoTo;
+  doors.go_to.targets = {
+      {side / 2, 0, 1}, {side / 2, 0, side - 1}, {1, 0, side / 2}, {side - 1, 0, side / 2}};
+  doors.go_to.start_spread_s = 20;
+  doors.go_to.arrive_within_m = 8;  // a crowd fills the room round a door
+  c.behaviours.push_back(doors);
+  uint64_t rng = 11;
+  for (int i = 0; i < agents; ++i) {
+    MovingAgent a;
+    a.radius = Uniform(rng, 0.25f, 0.35f);
+    const float r = Uniform(rng, 0, 1);
+    a.behaviour = r < 0.4f ? 0 : r < 0.7f ? 1 + static_cast<int>(Uniform(rng, 0, 3.999f)) : 5;
+    if (a.behaviour >= 1 && a.behaviour <= 4) {
+      // On its path: a lane point anywhere along it.
+      const Path& p = c.behaviours[static_cast<size_t>(a.behaviour)].path;
+      const float t = Uniform(rng, 0.05f, 0.95f), off = Uniform(rng, -1.5f, 1.5f);
+      const bool along_x = p.points[0][1] == p.points[1][1];
+      a.start = along_x ? geom::Vec3f{3 + t * (side - 6), 0, p.points[0][1] + off}
+                        : geom::Vec3f{p.points[0][0] + off, 0, 3 + t * (side - 6)};
+    } else {
+      a.start = {Uniform(rng, 3, side - 3), 0, Uniform(rng, 3, side - 3)};
+    }
+    // Not inside a kiosk (every 20 m from 10 m, 1 m each way) or too near one.
+    const float kx = std::fmod(a.start.x - 10 + 1000, 20),
+                kz = std::fmod(a.start.z - 10 + 1000, 20);
+    if ((kx < 1.7f || kx > 18.3f) && (kz < 1.7f || kz > 18.3f)) a.start.x += 3;
+    c.people.push_back(a);
+  }
+  return c;
+}
+
+// How the crowd kept apart and out of the set over its frames.
+struct Separation {
+  int64_t agent_frames = 0;
+  int64_t passing_through = 0;  // agent-frames with another agent closer than half their radii' sum
+  int64_t inside_set = 0;       // agent-frames whose centre is inside a kiosk
+};
+
+Separation Measure(const Trajectories& t, const std::vector<MovingAgent>& people, float side) {
+  Separation s;
+  constexpr float kCell = 1.0f;  // larger than any two radii
+  const auto n = static_cast<int>(std::ceil(side / kCell)) + 2;
+  std::vector<std::vector<int>> grid(static_cast<size_t>(n) * static_cast<size_t>(n));
+  auto cell = [&](float v) { return std::clamp(static_cast<int>(v / kCell) + 1, 0, n - 1); };
+  for (int f = 0; f < t.frames; ++f) {
+    for (auto& g : grid) g.clear();
+    for (int a = 0; a < t.agents; ++a) {
+      const geom::Vec3f p = t.At(f, a).position;
+      grid[static_cast<size_t>(cell(p.z) * n + cell(p.x))].push_back(a);
+    }
+    for (int a = 0; a < t.agents; ++a) {
+      const geom::Vec3f p = t.At(f, a).position;
+      ++s.agent_frames;
+      const float kx = std::fmod(p.x - 10 + 1000, 20), kz = std::fmod(p.z - 10 + 1000, 20);
+      if ((kx < 1 || kx > 19) && (kz < 1 || kz > 19) && p.x > 8 && p.z > 8 && p.x < side - 4 &&
+          p.z < side - 4) {
+        ++s.inside_set;
+      }
+      bool through = false;
+      for (int dz = -1; dz <= 1 && !through; ++dz) {
+        for (int dx = -1; dx <= 1 && !through; ++dx) {
+          const int cz = cell(p.z) + dz, cx = cell(p.x) + dx;
+          if (cz < 0 || cz >= n || cx < 0 || cx >= n) continue;
+          for (int b : grid[static_cast<size_t>(cz * n + cx)]) {
+            if (b == a) continue;
+            const geom::Vec3f q = t.At(f, b).position;
+            const float half = 0.5f * (people[static_cast<size_t>(a)].radius +
+                                       people[static_cast<size_t>(b)].radius);
+            if (std::hypot(p.x - q.x, p.z - q.z) < half) through = true;
+          }
+        }
+      }
+      if (through) ++s.passing_through;
+    }
+  }
+  return s;
+}
+
+// Issue 16's figure: 10,000 people over 240 frames (10 s at 24 fps) in a square with kiosks,
+// wandering, walking paths and leaving by doors, at Simulate's default 2 steps a frame. One
+// iteration is the whole shot; then how often two passed through each other and how often one
+// stood inside a kiosk.
+void BM_SimulateMixed(benchmark::State& state) {
+  const int agents = static_cast<int>(state.range(0));
+  float side = 0;
+  auto mesh = NavMesh::Build(SquareFor(agents, &side), kShape, {0.2f, 0.05f});
+  if (!mesh.ok()) {
+    state.SkipWithError(mesh.status().ToString().c_str());
+    return;
+  }
+  const MixedCrowd crowd = MixedCrowdFor(agents, side);
+  SimulationOptions options;
+  options.frames = 240;
+  Trajectories last;
+  for (auto _ : state) {
+    auto t = Simulate(**mesh, crowd.behaviours, crowd.people, options);
+    if (!t.ok()) {
+      state.SkipWithError(t.status().ToString().c_str());
+      return;
+    }
+    last = std::move(t).value();
+  }
+  const Separation s = Measure(last, crowd.people, side);
+  state.counters["agents"] = agents;
+  state.counters["pass_through_pct"] =
+      100.0 * static_cast<double>(s.passing_through) / static_cast<double>(s.agent_frames);
+  state.counters["inside_set_agent_frames"] = static_cast<double>(s.inside_set);
+}
+BENCHMARK(BM_SimulateMixed)->Arg(1000)->Arg(10000)->Iterations(1)->Unit(benchmark::kSecond);
 
 }  // namespace
 }  // namespace figurant::nav

@@ -374,8 +374,9 @@ Result<geom::DoubleAsset> PoseDouble(const geom::DoubleAsset& bind, const PoseSp
   return geom::DoubleAsset{std::move(mesh), bind.lods};
 }
 
-Stride::Stride(std::vector<double> distance, std::vector<double> side)
-    : distance_(std::move(distance)), side_(std::move(side)) {
+Stride::Stride(std::vector<double> distance, std::vector<double> side,
+               std::vector<std::array<double, 2>> planted)
+    : distance_(std::move(distance)), side_(std::move(side)), planted_(std::move(planted)) {
   double mean = 0;
   for (size_t k = 0; k + 1 < side_.size(); ++k) mean += side_[k];
   mean /= static_cast<double>(side_.size() - 1);
@@ -394,6 +395,11 @@ double Interpolate(const std::vector<double>& samples, double phase) {
 
 double Stride::DistanceAt(double phase) const { return Interpolate(distance_, phase); }
 double Stride::SideAt(double phase) const { return Interpolate(side_, phase); }
+
+std::array<double, 2> Stride::PlantedAnkleAt(double phase) const {
+  const double x = std::clamp(phase, 0.0, 1.0) * static_cast<double>(planted_.size() - 1);
+  return planted_[std::min(static_cast<size_t>(std::lround(x)), planted_.size() - 1)];
+}
 
 double Stride::PhaseAt(double distance) const {
   const double len = length_m();
@@ -429,6 +435,11 @@ Result<Stride> WalkStride(const geom::Mesh& bind, uint64_t jitter_seed) {
     }
   }
   std::vector<double> distance(kStrideSamples + 1, 0.0), side(kStrideSamples + 1, 0.0);
+  std::vector<std::array<double, 2>> planted(kStrideSamples + 1);
+  for (size_t k = 0; k <= kStrideSamples; ++k) {
+    const Vec3f& ankle = at[k][2 * k < kStrideSamples ? 0 : 1];
+    planted[k] = {ankle.x, ankle.z};
+  }
   for (size_t k = 1; k <= kStrideSamples; ++k) {
     const size_t planted = 2 * (k - 1) < kStrideSamples ? 0 : 1;
     const Vec3f move = at[k][planted] - at[k - 1][planted];
@@ -438,15 +449,17 @@ Result<Stride> WalkStride(const geom::Mesh& bind, uint64_t jitter_seed) {
   if (!(distance.back() > 0.05)) {
     return InvalidArgument("the walk moves neither ankle back along +Z: this rig cannot travel");
   }
-  return Stride(std::move(distance), std::move(side));
+  return Stride(std::move(distance), std::move(side), std::move(planted));
 }
 
 TravelPose TravelAt(const Stride& stride, double phase0, double distance_m, int variants) {
   const double p = stride.PhaseAt(stride.DistanceAt(phase0) + distance_m);
   const double v = static_cast<double>(std::max(1, variants));
   const double q = std::round(p * v);  // in 0..variants: the nearest step, 1 past the last
-  return {static_cast<int>(q) % std::max(1, variants),
-          stride.DistanceAt(p) - stride.DistanceAt(q / v), stride.SideAt(q / v)};
+  const int step = static_cast<int>(q) % std::max(1, variants);
+  const double shown = step / v;
+  return {step, stride.DistanceAt(p) - stride.DistanceAt(q / v), stride.SideAt(q / v),
+          2 * step < variants, stride.PlantedAnkleAt(shown)};
 }
 
 }  // namespace figurant::anim

@@ -25,6 +25,7 @@
 // All functions are pure, allocate only their result and are thread-safe.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -106,8 +107,10 @@ Result<geom::DoubleAsset> PoseDouble(const geom::DoubleAsset& bind, const PoseSp
 class Stride {
  public:
   // The ankle's travel sampled at phases k / (n - 1): forward (non-decreasing from 0) and
-  // sideways (to the body's left, +X, from 0). [Limits: n >= 9, equal sizes]
-  Stride(std::vector<double> distance, std::vector<double> side);
+  // sideways (to the body's left, +X, from 0), and the planted ankle's place in the body's frame
+  // ([x, z]: left foot for k < (n - 1) / 2, then right). [Limits: n >= 9, equal sizes]
+  Stride(std::vector<double> distance, std::vector<double> side,
+         std::vector<std::array<double, 2>> planted);
   double length_m() const { return distance_.back(); }  // one loop: two steps [Units: metres]
   // The distance travelled since phase 0 at `phase` in [0, 1], interpolated. [Units: metres]
   double DistanceAt(double phase) const;
@@ -115,10 +118,14 @@ class Stride {
   double SideAt(double phase) const;
   // The phase in [0, 1) at which the walker has travelled `distance` m modulo the stride.
   double PhaseAt(double distance) const;
+  // The planted ankle at `phase` in [0, 1) (the left foot before 0.5, the right from it), in the
+  // body's frame [x, z], at the nearest sample. [Units: metres]
+  std::array<double, 2> PlantedAnkleAt(double phase) const;
 
  private:
-  std::vector<double> distance_;  // at phases k / (size - 1), from 0, non-decreasing
-  std::vector<double> side_;      // at the same phases, mean 0
+  std::vector<double> distance_;                // at phases k / (size - 1), from 0, non-decreasing
+  std::vector<double> side_;                    // at the same phases, mean 0
+  std::vector<std::array<double, 2>> planted_;  // at the same phases
 };
 
 // Samples of Stride's ankle travel. [Limits: 8..4096]
@@ -137,6 +144,8 @@ struct TravelPose {
   int step = 0;       // [Limits: 0..variants-1]
   double back_m = 0;  // [Units: metres] negative: drawn ahead [Limits: |back| <= stride / variants]
   double side_m = 0;  // to the walker's left (its +X), Stride::SideAt of the step [Units: metres]
+  bool left_planted = true;       // which foot the step's pose stands on
+  std::array<double, 2> ankle{};  // that foot's ankle in the body's frame [x, z] [Units: metres]
 };
 
 // The walker that started at `phase0` [0, 1) and has travelled `distance_m` (>= 0).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace figurant::shot::internal {
 
@@ -41,7 +42,63 @@ Result<Travel> Travel::Make(const nav::Trajectories& paths, std::vector<int> tra
           d[static_cast<size_t>(f - 1)] + std::sqrt(step.x * step.x + step.z * step.z);
     }
   }
+  t.drawn_.resize(n);
+  t.offset_.resize(n);
+  for (size_t a = 0; a < n; ++a) {
+    if (t.walk_[a] != nullptr) t.Draw(a);
+  }
   return t;
+}
+
+namespace {
+// `body` ([x, z] in the frame of a body facing `heading`) in the world, horizontally.
+geom::Vec3f World(const std::array<double, 2>& body, float heading) {
+  const double s = std::sin(heading), c = std::cos(heading);
+  // Body +Z is (sin h, cos h) on the ground, body +X (cos h, -sin h).
+  return {static_cast<float>(body[0] * c + body[1] * s), 0,
+          static_cast<float>(-body[0] * s + body[1] * c)};
+}
+}  // namespace
+
+void Travel::Draw(size_t agent) {
+  std::vector<render::AgentPlacement>& drawn = drawn_[agent];
+  std::vector<float>& offset = offset_[agent];
+  drawn.resize(static_cast<size_t>(paths_->frames));
+  offset.assign(static_cast<size_t>(paths_->frames), 0.0f);
+  std::optional<bool> stance;  // the foot planted: left (true) or right; none while standing
+  geom::Vec3f anchor;          // where that foot's ankle is
+  for (int f = 0; f < paths_->frames; ++f) {
+    const nav::Placement& sim = paths_->At(f, tracks_[agent]);
+    render::AgentPlacement& out = drawn[static_cast<size_t>(f)];
+    out = {sim.position, sim.heading_rad};
+    const auto pose = PoseAt(agent, frames_.start + f);
+    if (!pose) {
+      stance.reset();
+      continue;
+    }
+    // Where the stride alone puts the body: its simulated place, back and to the side.
+    const geom::Vec3f synced = sim.position + World({pose->side_m, -pose->back_m}, sim.heading_rad);
+    const geom::Vec3f ankle = World(pose->ankle, sim.heading_rad);
+    if (stance != pose->left_planted) {  // a foot lands (or the walk starts)
+      stance = pose->left_planted;
+      anchor = synced + ankle;
+    }
+    geom::Vec3f off = (anchor - ankle) - synced;
+    off.y = 0;
+    const float len = std::hypot(off.x, off.z);
+    if (len > kMaxDrawnOffsetM) {  // the foot slides by the rest
+      off = off * (kMaxDrawnOffsetM / len);
+      anchor = synced + off + ankle;
+    }
+    out.position = {synced.x + off.x, sim.position.y, synced.z + off.z};
+    offset[static_cast<size_t>(f)] =
+        std::hypot(out.position.x - synced.x, out.position.z - synced.z);
+  }
+}
+
+float Travel::DrawnOffsetM(size_t agent, int frame) const {
+  if (walk_[agent] == nullptr) return 0;
+  return offset_[agent][static_cast<size_t>(FrameIndex(frame))];
 }
 
 int Travel::FrameIndex(int frame) const {
@@ -72,16 +129,12 @@ std::vector<render::AgentPlacement> Travel::PlacementsAt(
       out[a] = {placed[a].position, placed[a].heading_rad};
       continue;
     }
+    if (walk_[a] != nullptr) {
+      out[a] = drawn_[a][static_cast<size_t>(f)];
+      continue;
+    }
     const nav::Placement& p = paths_->At(f, tracks_[a]);
     out[a] = {p.position, p.heading_rad};
-    if (walk_[a] == nullptr) continue;
-    if (const auto pose = PoseAt(a, frame)) {
-      // Body +Z is the heading (sin h, cos h) on the ground, body +X its left (cos h, -sin h).
-      const float s = std::sin(p.heading_rad), c = std::cos(p.heading_rad);
-      const auto back = static_cast<float>(pose->back_m), side = static_cast<float>(pose->side_m);
-      out[a].position.x += side * c - back * s;
-      out[a].position.z += -side * s - back * c;
-    }
   }
   return out;
 }

@@ -30,6 +30,10 @@ inline constexpr int kTravelVariants = 32;
 // kWalkWindowFrames before and after it; otherwise it stands. [Units: metres]
 inline constexpr double kWalkingMinM = 0.02;
 inline constexpr int kWalkWindowFrames = 3;
+// While a foot is planted the walker is drawn so that it stays put, at most this far from where
+// the simulation and its stride put the body; beyond it the foot slides. The offset is made up
+// when the next foot lands (a jump of at most this much). [Units: metres]
+inline constexpr float kMaxDrawnOffsetM = 0.03f;
 
 // One pose: a double in a cycle at a phase step (PoseSchedule keys).
 struct TravelKey {
@@ -54,15 +58,24 @@ class Travel {
   // standing cycle by time, PhaseStep). Only for Walks(agent).
   std::optional<TravelKey> KeyAt(size_t agent, int frame) const;
   // Every rendered agent's placement at scene frame `frame`; those not simulated where placed
-  // (`placed`: their instances).
+  // (`placed`: their instances). A walker's planted foot stays where it landed: while a foot is
+  // planted the walker is drawn so that its ankle stays put as the body turns and steps, up to
+  // kMaxDrawnOffsetM from where the simulation puts it (plus TravelAt's offsets), beyond which the
+  // foot slides; when the other foot lands it is drawn there again.
   std::vector<render::AgentPlacement> PlacementsAt(
       int frame, const std::vector<render::AgentInstance>& placed) const;
+  // How far walker `agent` is drawn at `frame` from where the simulation and its stride alone
+  // would put it: the drift its turns and side-steps make during a stance, made up when the next
+  // foot lands. 0 for others. [Units: metres]
+  float DrawnOffsetM(size_t agent, int frame) const;
 
  private:
   Travel() = default;
   // Index of scene frame `frame` into the paths, clamped to them.
   int FrameIndex(int frame) const;
   std::optional<anim::TravelPose> PoseAt(size_t agent, int frame) const;
+  // Walker `agent` drawn in every frame, its planted foot anchored (PlacementsAt).
+  void Draw(size_t agent);
 
   const nav::Trajectories* paths_ = nullptr;
   crowd::FrameRange frames_;
@@ -71,6 +84,9 @@ class Travel {
   std::vector<double> phase0_;                 // per rendered agent: its walk's starting phase
   std::vector<uint64_t> walk_jitter_;          // per rendered agent
   std::vector<std::vector<float>> travelled_;  // per rendered walker, per frame [Units: metres]
+  // Per rendered walker, per frame: where it is drawn, and how far from its synced place.
+  std::vector<std::vector<render::AgentPlacement>> drawn_;
+  std::vector<std::vector<float>> offset_;
   std::map<std::pair<std::string, uint64_t>, anim::Stride> strides_;
 };
 
