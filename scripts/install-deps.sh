@@ -16,7 +16,7 @@ PACKAGES="
   libassimp-dev assimp-testmodels libmeshoptimizer-dev
   libembree-dev libtbb-dev libopenexr-dev libpng-dev libstb-dev
   librecast-dev libtinygltf-dev
-  blender python3-numpy
+  blender python3-numpy webp
   chromium
 "
 # Node.js and npm run the browser tests; a node from elsewhere (nvm, NodeSource) is used as it is.
