@@ -3,14 +3,15 @@
 // keys the bank held, says so once, flags its consents custodial_signature everywhere, keeps its
 // licences working, and lets the performer re-confirm one with their own key.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
-#include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "bank/bank.h"
+#include "bank_v3.h"
 #include "cli_device.h"
 #include "cli_harness.h"
+#include "core/clock.h"
 #include "registry/migrations.h"
 
 namespace figurant::testing {
@@ -19,69 +20,14 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr char kNow[] = "2026-12-08T12:00:00Z";  // a day after the bank was made
-
-// The ids tests/data/bank-v3/ids.txt lists: studio, production, performer, in-force licence,
-// revoked licence.
-struct V3Ids {
-  std::string studio, production, performer, in_force, revoked;
-};
-
-V3Ids ReadIds(const fs::path& data) {
-  V3Ids ids;
-  std::ifstream(data / "ids.txt") >> ids.studio >> ids.production >> ids.performer >>
-      ids.in_force >> ids.revoked;
-  return ids;
-}
-
-// Copies `from` to `to` with the modes git does not keep: directories 0700, files 0600.
-void CopyPrivate(const fs::path& from, const fs::path& to) {
-  fs::copy(from, to, fs::copy_options::recursive);
-  ::chmod(to.c_str(), 0700);
-  for (const auto& e : fs::recursive_directory_iterator(to)) {
-    ::chmod(e.path().c_str(), e.is_directory() ? 0700 : 0600);
-  }
-}
-
 bool HasFlag(const json& licence, const std::string& flag) {
   const json& flags = licence["flags"];
   return std::find(flags.begin(), flags.end(), flag) != flags.end();
 }
 
-class CliCustodialTest : public ::testing::Test {
+class CliCustodialTest : public BankV3Test {
  protected:
-  CliCustodialTest()
-      : dir_("cli-custodial"),
-        device_(dir_.path() / "device",
-                [this](const std::vector<std::string>& a) { return Run(a); },
-                {{"FIGURANT_NOW", kNow}}) {}
-
-  void SetUp() override {
-    const fs::path data = FIGURANT_BANK_V3_DIR;
-    ids_ = ReadIds(data);
-    ASSERT_FALSE(ids_.revoked.empty()) << "tests/data/bank-v3/ids.txt";
-    bank_ = dir_.path() / "bank";
-    CopyPrivate(data / "bank", bank_);
-    CopyPrivate(data / "bank.keys", dir_.path() / "bank.keys");
-    fs::create_directories(bank_ / "store");
-    ::chmod((bank_ / "store").c_str(), 0700);
-  }
-
-  RunResult Run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--bank", bank_.string()});
-    return RunFigurant(args, {{"FIGURANT_NOW", kNow}});
-  }
-  json Json(std::vector<std::string> args, int expected = 0) {
-    args.insert(args.begin(), "--json");
-    const RunResult r = Run(args);
-    EXPECT_EQ(r.exit_code, expected) << r.err;
-    return json::parse(r.out, nullptr, false);
-  }
-
-  TempDir dir_;
-  CliDevice device_;
-  fs::path bank_;
-  V3Ids ids_;
+  CliCustodialTest() : BankV3Test("cli-custodial") {}
 };
 
 TEST_F(CliCustodialTest, OpeningDestroysTheBankHeldKeysOnceAndFlagsEveryListing) {
@@ -143,6 +89,66 @@ TEST_F(CliCustodialTest, ThePerformerReConfirmsWithTheirOwnKey) {
   EXPECT_EQ(verify["consents"]["keys_enrolled"], 1);
   EXPECT_EQ(
       Run({"check", "--performer", ids_.performer, "--production", ids_.production}).exit_code, 0);
+}
+
+// Disclosure versions (docs/licence.md): this bank's consents were signed under version 1, which
+// did not say the double may be moved. They keep their hashes and keep verifying; the licence in
+// force is flagged; the studio offers its terms again with version 2 and the performer signs that.
+TEST_F(CliCustodialTest, ConsentsFromBeforeMovementAreFlaggedAndOfferedAgainWithTheNewText) {
+  const json before = Json({"licence", "show", ids_.in_force})["licence"];
+  EXPECT_EQ(before["disclosure_version"], 1) << before.dump();
+  EXPECT_TRUE(HasFlag(before, "reconfirm_for_movement")) << before.dump();
+  const json revoked = Json({"licence", "show", ids_.revoked})["licence"];
+  EXPECT_EQ(revoked["disclosure_version"], 1);
+  EXPECT_FALSE(HasFlag(revoked, "reconfirm_for_movement"));  // revoked: it moves nobody
+  EXPECT_EQ(Run({"licence", "reoffer", ids_.revoked}).exit_code, 1);
+
+  const json reoffer = Json({"licence", "reoffer", ids_.in_force});
+  const std::string draft = reoffer.value("id", "");
+  EXPECT_EQ(reoffer["disclosure_version"], 2);
+  EXPECT_NE(reoffer.value("disclosure", "")
+                .find("MOVEMENT: your double may walk, stand, sit and "
+                      "turn. It may be moved through a set"),
+            std::string::npos)
+      << reoffer.dump();
+  const RunResult twice = Run({"licence", "reoffer", ids_.in_force});
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_NE(twice.err.find("offered again already, as draft " + draft), std::string::npos)
+      << twice.err;
+
+  const RunResult signed_again = device_.Sign(ids_.performer, draft);
+  ASSERT_EQ(signed_again.exit_code, 0) << signed_again.err;
+  const json renewed = Json({"licence", "show", draft})["licence"];
+  EXPECT_EQ(renewed["state"], "active");
+  EXPECT_EQ(renewed["disclosure_version"], 2);
+  EXPECT_FALSE(HasFlag(renewed, "reconfirm_for_movement")) << renewed.dump();
+  EXPECT_EQ(renewed["terms"], before["terms"]);
+  EXPECT_EQ(renewed["consent"]["terms_sha256"], before["consent"]["terms_sha256"]);
+  EXPECT_NE(renewed["consent"]["disclosure_sha256"], before["consent"]["disclosure_sha256"]);
+  // The old licence is as it was: same consent hashes, still verifying, still flagged.
+  const json after = Json({"licence", "show", ids_.in_force})["licence"];
+  EXPECT_EQ(after["consent"], before["consent"]);
+  EXPECT_EQ(after["signature_valid"], true);
+  EXPECT_EQ(after["state"], "active");
+  EXPECT_TRUE(HasFlag(after, "reconfirm_for_movement"));
+  EXPECT_EQ(Json({"ledger", "verify"})["consents"]["verified"], 1);  // the new, own-key consent
+
+  // What a render asks per licence, on the bank itself.
+  FixedClock clock(*ParseTimestamp(kBankV3Now));
+  auto bank = bank::Bank::Open(bank_, clock);
+  ASSERT_TRUE(bank.ok()) << bank.status().ToString();
+  const auto old_version = (*bank)->DisclosureVersionOf(ids_.in_force);
+  ASSERT_TRUE(old_version.ok()) << old_version.status().ToString();
+  EXPECT_TRUE(consent::NeedsMovementReconfirmation(*old_version));
+  const auto new_version = (*bank)->DisclosureVersionOf(draft);
+  ASSERT_TRUE(new_version.ok()) << new_version.status().ToString();
+  EXPECT_FALSE(consent::NeedsMovementReconfirmation(*new_version));
+  const auto facts = (*bank)->LicenceFactsOf(ids_.performer);
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+  std::map<std::string, int> versions;
+  for (const consent::LicenceFacts& f : *facts) versions[f.id] = f.disclosure_version;
+  EXPECT_EQ(versions,
+            (std::map<std::string, int>{{ids_.in_force, 1}, {ids_.revoked, 1}, {draft, 2}}));
 }
 
 }  // namespace

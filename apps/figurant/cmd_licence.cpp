@@ -1,4 +1,4 @@
-// licence draft|offer|sign|show|list|revoke
+// licence draft|offer|sign|show|list|revoke|reoffer
 #include <memory>
 #include <sstream>
 
@@ -37,6 +37,12 @@ std::string FlagExplanations(const bank::LicenceView& v) {
           "  ! custodial_signature: signed with a key the bank held, which proves nothing against "
           "the bank; the signer can re-confirm it with their own key (licence offer, key sign, "
           "licence sign --signature)\n";
+    } else if (f == bank::flag::kReconfirmForMovement) {
+      out += "  ! reconfirm_for_movement: signed under disclosure version " +
+             std::to_string(v.disclosure_version) +
+             ", which does not say the double may be moved through a set; before a scene moves "
+             "it, the studio offers the same terms again (licence reoffer) and the signer signs "
+             "the new text\n";
     }
   }
   return out;
@@ -217,7 +223,8 @@ void RegisterShow(CLI::App& licence, Context& ctx) {
         << registry::SignerKindName(v->consent->signer) << " " << v->consent->signer_id
         << ", represented by " << registry::RepresentationName(v->consent->representation)
         << ", language " << v->consent->language << "\n"
-        << "  disclosure sha256 " << v->consent->disclosure_sha256 << "\n"
+        << "  disclosure sha256 " << v->consent->disclosure_sha256 << ", version "
+        << v->disclosure_version << "\n"
         << "  signature " << (v->signature_valid ? "verifies" : "DOES NOT VERIFY") << "\n";
     } else {
       t << "consent: not signed\n";
@@ -291,6 +298,34 @@ void RegisterRevoke(CLI::App& licence, Context& ctx) {
   });
 }
 
+void RegisterReoffer(CLI::App& licence, Context& ctx) {
+  auto id = std::make_shared<std::string>();
+  CLI::App* cmd = licence.add_subcommand(
+      "reoffer",
+      "Offer a licence signed under an older disclosure again: same terms, the current text");
+  cmd->add_option("licence", *id, "Licence id (in force, signed under disclosure version 1)")
+      ->required();
+  cmd->callback([&ctx, id] {
+    auto bank = ctx.OpenBank();
+    if (!ctx.Check(bank.status())) return;
+    auto v = (*bank)->ReofferLicence(*id);
+    if (!ctx.Check(v.status())) return;
+    json j = {{"id", v->licence.id},
+              {"reoffers", *id},
+              {"language", v->licence.language},
+              {"disclosure_version", v->disclosure_version},
+              {"flags", v->flags},
+              {"disclosure", v->licence.disclosure},
+              {"disclosure_sha256", Sha256Hex(v->licence.disclosure)}};
+    ctx.Emit(j, v->licence.disclosure + "----\ndraft " + v->licence.id + " offers the terms of " +
+                    *id + " again with disclosure version " +
+                    std::to_string(v->disclosure_version) + "; " + *id +
+                    " stays as it is. The signer signs it on their own device (figurant licence "
+                    "offer " +
+                    v->licence.id + ")\n");
+  });
+}
+
 }  // namespace
 
 void RegisterLicenceCommands(CLI::App& app, Context& ctx) {
@@ -302,6 +337,7 @@ void RegisterLicenceCommands(CLI::App& app, Context& ctx) {
   RegisterShow(*licence, ctx);
   RegisterList(*licence, ctx);
   RegisterRevoke(*licence, ctx);
+  RegisterReoffer(*licence, ctx);
 }
 
 }  // namespace figurant::cli

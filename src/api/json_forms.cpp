@@ -85,6 +85,8 @@ json LicenceJson(const bank::LicenceView& v) {
   j["revoked_from"] = l.revoked_from ? json(l.revoked_from->ToString()) : json();
   j["declined_at"] = v.declined_at ? json(FormatTimestamp(*v.declined_at)) : json();
   j["decline_reason"] = v.decline_reason.empty() ? json() : json(v.decline_reason);
+  // 0 in the view: the text was erased with the performer, its version unknown.
+  j["disclosure_version"] = v.disclosure_version > 0 ? json(v.disclosure_version) : json();
   if (v.consent) {
     j["consent"] = {{"signer", registry::SignerKindName(v.consent->signer)},
                     {"signer_id", v.consent->signer_id},

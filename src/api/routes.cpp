@@ -363,6 +363,11 @@ std::vector<Route> StudioRoutes() {
        {kStudio},
        "The disclosure an offer would carry, in the performer's language; stores nothing",
        h::PreviewOffer},
+      {Method::kPost,
+       "/api/v1/studios/{studio}/licences/{licence}/reoffer",
+       {kStudio},
+       "Offer a licence signed under an older disclosure again, same terms, with the current text",
+       h::ReofferLicence},
   };
 }
 

@@ -866,6 +866,22 @@ Status VerifyStoredPasskeyConsent(const std::vector<registry::SignerKey>& enroll
                   ": signed with a passkey that is not one the signer enrolled");
 }
 
+// The version of the disclosure text a licence's consent signed (a draft: its own text); 0 when
+// the text was erased with the performer. DataLoss naming the row when the text names a version
+// this bank does not know.
+Result<int> SignedDisclosureVersion(const registry::Licence& l,
+                                    const std::optional<registry::Consent>& signed_consent) {
+  const std::string& text = signed_consent ? signed_consent->disclosure_text : l.disclosure;
+  if (text.empty()) return 0;
+  auto version = consent::DisclosureVersionOf(text);
+  if (!version.ok()) {
+    return DataLoss((signed_consent ? "consents row '" : "licences row '") + l.id + "' column '" +
+                    (signed_consent ? "disclosure_text" : "disclosure") +
+                    "': " + version.status().message());
+  }
+  return *version;
+}
+
 }  // namespace
 
 Result<Bank::ConsentCheck> Bank::CheckStoredConsent(const registry::Licence& l,
@@ -946,6 +962,11 @@ Result<LicenceView> Bank::MakeView(registry::Licence l) {
   if (by_estate) v.flags.emplace_back(flag::kEstate);
   if (custodial) v.flags.emplace_back(flag::kCustodialSignature);
   if (v.consent && !v.signature_valid) v.flags.emplace_back(flag::kSignatureInvalid);
+  FIGURANT_ASSIGN_OR_RETURN(v.disclosure_version, SignedDisclosureVersion(l, v.consent));
+  if (v.consent && l.state == registry::LicenceState::kActive &&
+      consent::NeedsMovementReconfirmation(v.disclosure_version)) {
+    v.flags.emplace_back(flag::kReconfirmForMovement);
+  }
   v.standing = StandingOf(l, v.terms, clock_.Today());
   FIGURANT_ASSIGN_OR_RETURN(const auto declined, registry_->GetDeclinedOffer(l.id));
   if (declined) {
@@ -1103,6 +1124,14 @@ Status Bank::CheckDisclosureUnchanged(const registry::Licence& draft, const Sign
       DisclosureFor(terms, signer.performer, studio, signer.kind == consent::Signer::kEstate,
                     "licence " + draft.id));
   if (expected != draft.disclosure) {
+    const auto drafted = consent::DisclosureVersionOf(draft.disclosure);
+    if (drafted.ok() && *drafted != consent::kDisclosureVersion) {
+      return FailedPrecondition("draft " + draft.id + " shows disclosure version " +
+                                std::to_string(*drafted) + " and the bank now shows version " +
+                                std::to_string(consent::kDisclosureVersion) +
+                                " (docs/licence.md, \"Disclosure versions\"); draft the licence "
+                                "again");
+    }
     return FailedPrecondition("the disclosure of draft " + draft.id +
                               " no longer matches the registry (a name, title or the signer "
                               "changed since it was drafted); draft the licence again");
@@ -1327,6 +1356,43 @@ Result<LicenceView> Bank::GetLicence(const std::string& licence_id) {
   return MakeView(std::move(l));
 }
 
+Result<int> Bank::DisclosureVersionOf(const std::string& licence_id) {
+  FIGURANT_ASSIGN_OR_RETURN(registry::Licence l, registry_->GetLicence(licence_id));
+  FIGURANT_ASSIGN_OR_RETURN(const std::optional<registry::Consent> stored,
+                            registry_->GetConsent(l.id));
+  FIGURANT_ASSIGN_OR_RETURN(const int version, SignedDisclosureVersion(l, stored));
+  if (version == 0) {
+    return FailedPrecondition("licence " + licence_id +
+                              ": its disclosure text was erased with its performer, so its "
+                              "version is unknown");
+  }
+  return version;
+}
+
+Result<LicenceView> Bank::ReofferLicence(const std::string& licence_id) {
+  FIGURANT_ASSIGN_OR_RETURN(const LicenceView old, GetLicence(licence_id));
+  const registry::Licence& l = old.licence;
+  if (l.state != registry::LicenceState::kActive ||
+      (old.standing != "in_force" && old.standing != "not_yet_valid")) {
+    return FailedPrecondition("licence " + licence_id + " is " + old.standing +
+                              ": only a licence in force (or not yet valid) is offered again");
+  }
+  if (!consent::NeedsMovementReconfirmation(old.disclosure_version)) {
+    return FailedPrecondition("licence " + licence_id + " was signed under disclosure version " +
+                              std::to_string(old.disclosure_version) +
+                              ", which already says the double may be moved: there is nothing "
+                              "to confirm again");
+  }
+  FIGURANT_ASSIGN_OR_RETURN(const auto held, ListLicences(l.performer_id, l.studio_id));
+  for (const LicenceView& other : held) {
+    if (other.standing == "draft" && other.licence.terms_json == l.terms_json) {
+      return FailedPrecondition("licence " + licence_id + " was offered again already, as draft " +
+                                other.licence.id + ", which its signer has not answered yet");
+    }
+  }
+  return DraftLicence(l.performer_id, l.studio_id, l.terms_json, "licence " + licence_id);
+}
+
 Result<std::vector<LicenceView>> Bank::ListLicences(const std::optional<std::string>& performer_id,
                                                     const std::optional<std::string>& studio_id) {
   if (performer_id) FIGURANT_RETURN_IF_ERROR(registry_->GetPerformer(*performer_id).status());
@@ -1365,6 +1431,7 @@ Result<std::vector<consent::LicenceFacts>> Bank::LicenceFactsOf(const std::strin
       f.signer = v.consent ? internal::ToConsent(v.consent->signer) : consent::Signer::kPerformer;
       f.revoked_from = v.licence.revoked_from;
       f.suspensions = facts->statements().SuspensionsOf(f.id);
+      f.disclosure_version = v.disclosure_version;
       out.push_back(std::move(f));
     }
     return out;

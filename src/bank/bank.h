@@ -161,6 +161,10 @@ inline constexpr std::string_view kEstate = "signed_by_estate";
 inline constexpr std::string_view kSignatureInvalid = "signature_invalid";
 // Signed with a key the bank held (a bank made before enrolment), not re-confirmed by the signer.
 inline constexpr std::string_view kCustodialSignature = "custodial_signature";
+// An active licence whose consent was signed under a disclosure before consent::kDisclosureV2,
+// which did not say the double may be moved through a set (docs/licence.md, "Disclosure
+// versions"). It stays valid; a scene that moves the double asks its signer to confirm again.
+inline constexpr std::string_view kReconfirmForMovement = "reconfirm_for_movement";
 }  // namespace flag
 
 // A licence as people see it: stored row, parsed terms, consent record and derived flags.
@@ -183,6 +187,10 @@ struct LicenceView {
   // in their words: empty when they gave no reason or once they are erased.
   std::optional<UnixSeconds> declined_at;
   std::string decline_reason;
+  // The version of the disclosure the consent signed (a draft: of the text its signer would
+  // sign), read from the stored text itself (consent::DisclosureVersionOf). 0 when the text was
+  // erased with the performer. [Limits: 0, or 1 to consent::kDisclosureVersion]
+  int disclosure_version = 0;
 };
 
 struct NewPerformer {
@@ -482,6 +490,23 @@ class Bank {
   // event: the ledger records consent and its withdrawal, and a draft was never consent.
   Result<LicenceView> DeclineLicence(const std::string& licence_id, const std::string& reason);
   Result<LicenceView> GetLicence(const std::string& licence_id);
+  // The disclosure version a licence's consent was signed under (for a draft, the version its
+  // signer would sign): LicenceView::disclosure_version, read from the stored text. A render that
+  // moves a double asks consent::NeedsMovementReconfirmation of it for each licence it bills
+  // (LicenceFactsOf carries the same number, without a second read). NotFound for an unknown
+  // licence; FailedPrecondition for one whose text was erased with its performer; DataLoss naming
+  // the row when the stored text names a version this bank does not know.
+  Result<int> DisclosureVersionOf(const std::string& licence_id);
+  // Re-confirmation (docs/licence.md, "Disclosure versions"): drafts, for the studio, a new licence
+  // of exactly the terms of `licence_id` (the same canonical text, so the same terms hash), whose
+  // disclosure is the current version, and offers it to the same signer as any draft. The old
+  // licence is left as it is, its consent and hashes untouched; once the signer signs the new
+  // draft, the studio holds both, and the new one's fees are its own (its scan fee is billed
+  // again, as its disclosure says). FailedPrecondition when `licence_id` is not active and in force
+  // (or not yet valid), when its consent was signed under the current version already, or when a
+  // re-offer of it waits unanswered (the message names that draft). NotFound for an unknown
+  // licence. The other failures of DraftLicence.
+  Result<LicenceView> ReofferLicence(const std::string& licence_id);
   Result<std::vector<LicenceView>> ListLicences(const std::optional<std::string>& performer_id,
                                                 const std::optional<std::string>& studio_id = {});
 

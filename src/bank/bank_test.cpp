@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <tuple>
 
@@ -868,6 +869,94 @@ TEST_F(BankTest, AnAppearanceCropKeepsTheLargestViewAndGoesWithErasure) {
   EXPECT_TRUE(registry::ListAppearanceCrops(bank_->registry(), performer_.id)->empty());
   EXPECT_EQ(bank_->AppearanceCropPng(first.id).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(bank_->KeepAppearanceCrop(crop).status().code(), StatusCode::kFailedPrecondition);
+}
+
+// Disclosure versions (docs/licence.md, "Disclosure versions"): read from the stored text. A bank
+// draws every new draft at the current version, so a version-1 text is put in as an older bank
+// left it: a draft row written straight to the registry. Licences signed under version 1 are
+// tested on a bank main really made before versions (tests/cli_custodial_test.cpp).
+TEST_F(BankTest, TheDisclosureVersionIsReadFromTheStoredText) {
+  const LicenceView v = Signed(Terms());
+  EXPECT_EQ(v.disclosure_version, consent::kDisclosureVersion);
+  EXPECT_EQ(std::count(v.flags.begin(), v.flags.end(), flag::kReconfirmForMovement), 0);
+  const auto version = bank_->DisclosureVersionOf(v.licence.id);
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  EXPECT_EQ(*version, consent::kDisclosureV2);
+  auto facts = bank_->LicenceFactsOf(performer_.id);
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+  ASSERT_EQ(facts->size(), 1u);
+  EXPECT_EQ(facts->front().disclosure_version, consent::kDisclosureV2);
+  // Signed under the current text: nothing to confirm again.
+  const auto again = bank_->ReofferLicence(v.licence.id);
+  EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(again.status().message().find("nothing to confirm again"), std::string::npos)
+      << again.status().ToString();
+  EXPECT_EQ(bank_->DisclosureVersionOf("lic_0000000000000000").status().code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(bank_->ErasePerformer(performer_.id).ok());
+  EXPECT_EQ(bank_->DisclosureVersionOf(v.licence.id).status().code(),
+            StatusCode::kFailedPrecondition);
+  const auto erased = bank_->GetLicence(v.licence.id);
+  ASSERT_TRUE(erased.ok()) << erased.status().ToString();
+  EXPECT_EQ(erased->disclosure_version, 0);  // the text went with the performer
+}
+
+TEST_F(BankTest, AVersionOneDraftIsNotSignedAndAnUnknownVersionIsDataLoss) {
+  ASSERT_TRUE(devices_.Enrol(*bank_, performer_.id).ok());
+  auto old = bank_->PrepareDraft(performer_.id, studio_.id, Terms(), "t.json");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  auto terms = consent::ParseTermsText(old->terms_json, "t", studio_.id);
+  ASSERT_TRUE(terms.ok());
+  consent::DisclosureNames names;
+  names.performer_name = performer_.name;
+  names.studio_name = studio_.name;
+  names.production_titles = {{production_.id, production_.title}};
+  old->disclosure =
+      consent::Disclosure(*terms, names, consent::Language::kFrench, consent::kDisclosureV1);
+  ASSERT_TRUE(bank_->registry().InsertLicence(*old).ok());
+  const auto version = bank_->DisclosureVersionOf(old->id);
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  EXPECT_EQ(*version, consent::kDisclosureV1);
+  const auto draft = bank_->GetLicence(old->id);
+  ASSERT_TRUE(draft.ok()) << draft.status().ToString();
+  EXPECT_EQ(draft->disclosure_version, consent::kDisclosureV1);
+  // A draft is never flagged (nobody consented to it) and is not re-offered: it is drafted again.
+  EXPECT_TRUE(draft->flags.empty());
+  EXPECT_EQ(bank_->ReofferLicence(old->id).status().code(), StatusCode::kFailedPrecondition);
+  // Neither offered nor signed: nobody signs a text the bank would no longer show.
+  const auto offered = bank_->OfferFor(old->id);
+  EXPECT_EQ(offered.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(offered.status().message().find("shows disclosure version 1 and the bank now shows "
+                                            "version 2"),
+            std::string::npos)
+      << offered.status().ToString();
+  const consent::Offer as_shown_before{old->id,
+                                       performer_.id,
+                                       studio_.id,
+                                       studio_.name,
+                                       consent::Signer::kPerformer,
+                                       performer_.id,
+                                       consent::Language::kFrench,
+                                       old->terms_json,
+                                       old->disclosure};
+  auto record = devices_.SignOffer(as_shown_before, consent::Representation::kNone, kNow);
+  ASSERT_TRUE(record.ok()) << record.status().ToString();
+  const auto refused = bank_->SignLicenceWith(*record);
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("shows disclosure version 1"), std::string::npos)
+      << refused.status().ToString();
+
+  auto future = bank_->PrepareDraft(performer_.id, studio_.id, Terms(), "t.json");
+  ASSERT_TRUE(future.ok());
+  future->disclosure += "VERSION DE CE TEXTE : 9\n";  // a newer bank's text
+  ASSERT_TRUE(bank_->registry().InsertLicence(*future).ok());
+  const auto unknown = bank_->DisclosureVersionOf(future->id);
+  EXPECT_EQ(unknown.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(
+      unknown.status().message().find("licences row '" + future->id + "' column 'disclosure'"),
+      std::string::npos)
+      << unknown.status().ToString();
+  EXPECT_EQ(bank_->GetLicence(future->id).status().code(), StatusCode::kDataLoss);
 }
 
 }  // namespace

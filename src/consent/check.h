@@ -70,6 +70,9 @@ struct LicenceFacts {
   Signer signer = Signer::kPerformer;
   std::optional<Date> revoked_from;     // first day the revocation applies (state kRevoked)
   std::vector<Suspension> suspensions;  // as the performer signed them, in any order
+  // The disclosure version its consent was signed under (DisclosureVersionOf); 0 when unknown.
+  // Check does not read it: a render that moves a double asks NeedsMovementReconfirmation of it.
+  int disclosure_version = 0;
 };
 
 struct PerformerFacts {

@@ -1,5 +1,6 @@
 #include "consent/disclosure.h"
 
+#include <cassert>
 #include <cmath>
 #include <cstdio>
 
@@ -176,6 +177,27 @@ std::string Uses(const Terms& t, Language l) {
                        : " Never as a principal role or with lines."));
 }
 
+// Version 2 on: how a double may be moved (crowds that walk through a set, issue 16).
+std::string Movement(Language l) {
+  return Paragraph(
+      l == Language::kFrench
+          ? "MOUVEMENT : votre double peut marcher, rester debout, s'asseoir et se tourner. Il "
+            "peut être déplacé dans un décor, parmi d'autres personnes. Il ne parle jamais et ne "
+            "fait jamais d'action mise en avant (un geste ou une action sur lesquels la scène "
+            "attire le regard)."
+          : "MOVEMENT: your double may walk, stand, sit and turn. It may be moved through a set, "
+            "among other people. It never speaks and never performs a featured action (a gesture "
+            "or action the scene draws the eye to).");
+}
+
+// The line a text from version 2 on ends with, before its number; the same words
+// DisclosureVersionOf reads back.
+constexpr Words kVersionLine = {"DISCLOSURE VERSION: ", "VERSION DE CE TEXTE : "};
+
+std::string VersionLine(int version, Language l) {
+  return std::string(Pick(kVersionLine, l)) + std::to_string(version) + "\n";
+}
+
 std::string MediaAndTerritories(const Terms& t, Language l) {
   const bool fr = l == Language::kFrench;
   std::vector<std::string> territories;
@@ -335,11 +357,14 @@ std::optional<Language> ParseLanguage(std::string_view code) {
   return std::nullopt;
 }
 
-std::string Disclosure(const Terms& t, const DisclosureNames& n, Language l) {
+std::string Disclosure(const Terms& t, const DisclosureNames& n, Language l, int version) {
+  assert(version == kDisclosureV1 || version == kDisclosureV2);
+  const bool v2 = version != kDisclosureV1;
   std::string out = Heading(l);
   out += Parties(n, l);
   out += Productions(t, n, l);
   out += Uses(t, l);
+  if (v2) out += Movement(l);
   out += MediaAndTerritories(t, l);
   out += Term(t, l);
   out += ScreenSize(t, l);
@@ -349,7 +374,37 @@ std::string Disclosure(const Terms& t, const DisclosureNames& n, Language l) {
   out += Revocation(t, l);
   out += BiometricData(n, l);
   out += WiderThanEngagement(t, l);
+  if (v2) out += VersionLine(kDisclosureV2, l);
   return out;
+}
+
+Result<int> DisclosureVersionOf(std::string_view text) {
+  if (text.empty())
+    return InvalidArgument("disclosure: the text is empty, so its version is unknown");
+  std::string_view body = text;
+  if (body.back() == '\n') body.remove_suffix(1);
+  const size_t newline = body.rfind('\n');
+  const std::string_view last = newline == std::string_view::npos ? body : body.substr(newline + 1);
+  std::optional<std::string_view> claimed;
+  for (const std::string_view prefix : {kVersionLine.en, kVersionLine.fr}) {
+    if (last.starts_with(prefix)) claimed = last.substr(prefix.size());
+  }
+  if (!claimed) return kDisclosureV1;  // no version line: the text before it
+  const std::string_view number = *claimed;
+  constexpr size_t kMaxDigits = 9;
+  const bool digits = !number.empty() && number.size() <= kMaxDigits && number[0] != '0' &&
+                      number.find_first_not_of("0123456789") == std::string_view::npos;
+  if (!digits) {
+    return InvalidArgument("disclosure: the last line '" + std::string(last) +
+                           "' names no version (expected a number without leading zeros)");
+  }
+  const int version = std::stoi(std::string(number));
+  if (version <= kDisclosureV1 || version > kDisclosureVersion) {
+    return InvalidArgument("disclosure: the last line claims version " + std::string(number) +
+                           ", which this bank does not know (versions 1 to " +
+                           std::to_string(kDisclosureVersion) + "; version 1 has no version line)");
+  }
+  return version;
 }
 
 }  // namespace figurant::consent

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "consent/test_terms.h"
+#include "core/crypto.h"
 
 namespace figurant::consent {
 namespace {
@@ -129,6 +130,113 @@ TEST_F(DisclosureTest, IsAPureFunction) {
             Disclosure(terms_, names_, Language::kFrench));
   EXPECT_NE(Disclosure(terms_, names_, Language::kFrench),
             Disclosure(terms_, names_, Language::kEnglish));
+}
+
+// ---- disclosure versions --------------------------------------------------------------------
+
+// SHA-256 of the fixture's disclosures as main rendered them before versions existed (commit
+// ef4e957): version 1 must stay these bytes, or consents signed under it would show another text.
+constexpr const char* kV1EnglishSha256 =
+    "946902747c83db6f4049257e4fa8cdb6eeb06fb5c4c10026682dd126037e26d7";
+constexpr const char* kV1FrenchSha256 =
+    "526950ceea152cbcd2835064c4a98fa6a70c016aaaa32a8ee13b369453eab37c";
+constexpr const char* kV1BlanketEstateFrenchSha256 =
+    "d9f82390172117c66eab14b1fc23881e8d52e8f5a901410303db95d04b0a2795";
+
+TEST_F(DisclosureTest, VersionOneIsTheTextBeforeVersions) {
+  EXPECT_EQ(Sha256Hex(Disclosure(terms_, names_, Language::kEnglish, kDisclosureV1)),
+            kV1EnglishSha256);
+  EXPECT_EQ(Sha256Hex(Disclosure(terms_, names_, Language::kFrench, kDisclosureV1)),
+            kV1FrenchSha256);
+  terms_.all_productions = true;
+  terms_.valid_until.reset();
+  terms_.revocable = false;
+  names_.signed_by_estate = true;
+  names_.estate_name = "Succession Diallo";
+  EXPECT_EQ(Sha256Hex(Disclosure(terms_, names_, Language::kFrench, kDisclosureV1)),
+            kV1BlanketEstateFrenchSha256);
+}
+
+constexpr const char* kMovementEn =
+    "MOVEMENT: your double may walk, stand, sit and turn. It may be moved through a set, among "
+    "other people. It never speaks and never performs a featured action (a gesture or action the "
+    "scene draws the eye to).\n\n";
+constexpr const char* kMovementFr =
+    "MOUVEMENT : votre double peut marcher, rester debout, s'asseoir et se tourner. Il peut être "
+    "déplacé dans un décor, parmi d'autres personnes. Il ne parle jamais et ne fait jamais "
+    "d'action mise en avant (un geste ou une action sur lesquels la scène attire le regard).\n\n";
+
+// Version 2 is version 1 with exactly two additions: the movement paragraph after USE, and the
+// version line at the end.
+void ExpectVersionTwoAdds(const std::string& v1, const std::string& v2, const std::string& after,
+                          const std::string& movement, const std::string& version_line) {
+  const size_t use = v1.find(after);
+  ASSERT_NE(use, std::string::npos) << v1;
+  const size_t use_end = v1.find("\n\n", use) + 2;
+  std::string expected = v1;
+  expected.insert(use_end, movement);
+  expected += version_line;
+  EXPECT_EQ(v2, expected);
+}
+
+TEST_F(DisclosureTest, VersionTwoSaysTheDoubleMayBeMovedInBothLanguages) {
+  ExpectVersionTwoAdds(Disclosure(terms_, names_, Language::kEnglish, kDisclosureV1),
+                       Disclosure(terms_, names_, Language::kEnglish), "USE: ", kMovementEn,
+                       "DISCLOSURE VERSION: 2\n");
+  ExpectVersionTwoAdds(Disclosure(terms_, names_, Language::kFrench, kDisclosureV1),
+                       Disclosure(terms_, names_, Language::kFrench), "UTILISATION : ", kMovementFr,
+                       "VERSION DE CE TEXTE : 2\n");
+  EXPECT_EQ(Disclosure(terms_, names_, Language::kEnglish),
+            Disclosure(terms_, names_, Language::kEnglish, kDisclosureV2));
+  EXPECT_EQ(kDisclosureVersion, kDisclosureV2);
+}
+
+// The version DisclosureVersionOf reads, or -1 when it refuses the text.
+int VersionOr(std::string_view text) {
+  auto v = DisclosureVersionOf(text);
+  return v.ok() ? *v : -1;
+}
+
+TEST_F(DisclosureTest, VersionIsReadFromTheText) {
+  for (const Language l : {Language::kEnglish, Language::kFrench}) {
+    auto v1 = DisclosureVersionOf(Disclosure(terms_, names_, l, kDisclosureV1));
+    ASSERT_TRUE(v1.ok()) << v1.status().message();
+    EXPECT_EQ(*v1, kDisclosureV1);
+    auto v2 = DisclosureVersionOf(Disclosure(terms_, names_, l));
+    ASSERT_TRUE(v2.ok()) << v2.status().message();
+    EXPECT_EQ(*v2, kDisclosureV2);
+  }
+  // The estate's and the blanket grant's texts end with other paragraphs: the same rule.
+  names_.signed_by_estate = true;
+  terms_.productions = {"prd_0000000000000001"};
+  EXPECT_EQ(VersionOr(Disclosure(terms_, names_, Language::kEnglish)), 2);
+  EXPECT_EQ(VersionOr(Disclosure(terms_, names_, Language::kEnglish, kDisclosureV1)), 1);
+}
+
+TEST_F(DisclosureTest, UnknownOrMalformedVersionIsAnError) {
+  const std::string v2 = Disclosure(terms_, names_, Language::kEnglish);
+  const std::string body = v2.substr(0, v2.size() - std::string("DISCLOSURE VERSION: 2\n").size());
+  for (const char* line :
+       {"DISCLOSURE VERSION: 3\n", "VERSION DE CE TEXTE : 3\n", "DISCLOSURE VERSION: 1\n",
+        "DISCLOSURE VERSION: 0\n", "DISCLOSURE VERSION: 02\n", "DISCLOSURE VERSION: two\n",
+        "DISCLOSURE VERSION: \n", "DISCLOSURE VERSION: 2 \n",
+        "DISCLOSURE VERSION: 99999999999\n"}) {
+    auto v = DisclosureVersionOf(body + line);
+    ASSERT_FALSE(v.ok()) << line;
+    EXPECT_EQ(v.status().code(), StatusCode::kInvalidArgument) << line;
+    EXPECT_NE(v.status().message().find("disclosure: the last line"), std::string::npos)
+        << v.status().message();
+  }
+  EXPECT_FALSE(DisclosureVersionOf("").ok());
+  // The version line counts only as the last line: moved up, the text reads as version 1.
+  EXPECT_EQ(VersionOr("DISCLOSURE VERSION: 7\nsomething after\n"), 1);
+}
+
+TEST(MovementReconfirmationTest, EveryVersionBeforeTwoNeedsIt) {
+  EXPECT_TRUE(NeedsMovementReconfirmation(0));  // unknown: the text was erased
+  EXPECT_TRUE(NeedsMovementReconfirmation(kDisclosureV1));
+  EXPECT_FALSE(NeedsMovementReconfirmation(kDisclosureV2));
+  EXPECT_FALSE(NeedsMovementReconfirmation(kDisclosureVersion));
 }
 
 }  // namespace

@@ -103,6 +103,9 @@ Result<Reply> ProductionUsage(Call& call);
 // The disclosure MakeOffer's draft would carry, {disclosure, disclosure_sha256, language},
 // storing nothing (Bank::PrepareDraft); the same body and refusals as MakeOffer.
 Result<Reply> PreviewOffer(Call& call);
+// Offers the terms of {licence}, signed under an older disclosure, again with the current one
+// (Bank::ReofferLicence): 201 Licence + disclosure (the new draft); 409 with the bank's reason.
+Result<Reply> ReofferLicence(Call& call);
 
 // handlers_ledger.cpp: what a union auditor checks.
 Result<Reply> ExportLedger(Call& call);

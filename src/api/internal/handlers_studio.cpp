@@ -101,6 +101,13 @@ Result<Reply> PreviewOffer(Call& call) {
                       {"language", draft->language}});
 }
 
+Result<Reply> ReofferLicence(Call& call) {
+  FIGURANT_RETURN_IF_ERROR(BodyFields(call.body).Finish());
+  FIGURANT_ASSIGN_OR_RETURN(const bank::LicenceView v,
+                            call.bank.ReofferLicence(call.params.at("licence")));
+  return Reply::Json(LicenceWithDisclosureJson(v), 201);
+}
+
 Result<Reply> ProductionUsage(Call& call) {
   FIGURANT_ASSIGN_OR_RETURN(ledger::Ledger * l, call.bank.Ledger());
   // Computed once per ledger head, whichever request asks first (api/ledger_views.h).

@@ -2,6 +2,7 @@
 // waiting), an offer to read and answer, a signed licence to revoke or suspend, their
 // appearances, their statement and their data. Each asks the API for what it shows, as the
 // session's own performer, and turns the API's words and numbers into the page's language.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -297,6 +298,36 @@ json RevokeData(const Wording& w, const json& licence) {
   return data;
 }
 
+// A licence signed under a disclosure that did not say the double may be moved (the flag
+// reconfirm_for_movement, docs/licence.md "Disclosure versions"): what changed and how to confirm
+// again — the studio's re-offer of the same terms, linked when one waits among the performer's
+// offers. Empty for any other licence.
+Result<json> MovementNotice(const api::Call& call, const Wording& w, const json& licence) {
+  const json& flags = licence["flags"];
+  if (std::find(flags.begin(), flags.end(), "reconfirm_for_movement") == flags.end()) {
+    return json::object();
+  }
+  FIGURANT_ASSIGN_OR_RETURN(json offers,
+                            api::CallApi(call, Method::kGet, kPerformerApi + "/offers", Own(call)));
+  const std::map<std::string, std::string> studio = {{"studio", licence.value("studio_name", "")}};
+  json notice = {{"movement", true},
+                 {"movement_changed",
+                  Say(w.t, "licence_movement_changed",
+                      {{"version", std::to_string(licence.value("disclosure_version", 0))}})}};
+  for (const json& o : offers["offers"]) {
+    const json& version = o["disclosure_version"];
+    if (o["studio"] == licence["studio"] && o["terms"] == licence["terms"] &&
+        version.is_number_integer() &&
+        version.get<int>() > licence.value("disclosure_version", 0)) {
+      notice["movement_offer"] = o["id"];
+      notice["movement_offer_text"] = Say(w.t, "licence_movement_offer", studio);
+      return notice;
+    }
+  }
+  notice["movement_ask"] = Say(w.t, "licence_movement_ask", studio);
+  return notice;
+}
+
 Result<api::Reply> LicencePage(api::Call& call) {
   const Language language = LanguageOf(call);
   const Wording w{language, Strings(language)};
@@ -307,6 +338,8 @@ Result<api::Reply> LicencePage(api::Call& call) {
   data["consent"] = ConsentRows(w, licence);
   data["active"] = licence.value("state", "") == "active";
   data.update(RevokeData(w, licence));
+  FIGURANT_ASSIGN_OR_RETURN(const json movement, MovementNotice(call, w, licence));
+  data.update(movement);
   if (data["earliest_revocation"].is_string()) {
     data["earliest_revocation_text"] =
         Say(w.t, "licence_earliest_revocation",
