@@ -214,13 +214,6 @@ std::string PublicKeyHex(const fs::path& pub) {
   return last;
 }
 
-std::array<uint8_t, kEd25519PublicKeyBytes> KeyBytes(const std::string& hex) {
-  std::array<uint8_t, kEd25519PublicKeyBytes> out{};
-  const auto raw = FromHex(hex);
-  if (raw.ok() && raw->size() == out.size()) std::copy(raw->begin(), raw->end(), out.begin());
-  return out;
-}
-
 // Lost key (docs/keys.md): a new code and the union's confirmation replace the key; the licence
 // signed with the old key stays valid, the old key signs nothing more, the ledger shows both
 // periods.

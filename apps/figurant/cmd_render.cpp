@@ -93,6 +93,12 @@ std::string ReportText(const shot::ShotReport& report, const std::string& render
     for (const std::string& c : sd.asked) t << " " << c;
     t << " (" << sd.why << ")\n";
   }
+  for (const auto& r : report.reconfirm) {
+    t << "  re-confirm licence " << r.licence_id << " (performer " << r.performer_id
+      << "): " << r.agents << " agent" << (r.agents == 1 ? "" : "s") << " of double " << r.double_id
+      << " moved through the set, signed under disclosure version " << r.disclosure_version
+      << ", which did not say so: re-offer it (figurant licence reoffer)\n";
+  }
   char buf[160];
   std::snprintf(buf, sizeof buf,
                 "  clones: nearest same-double pair %.2f m apart in the set, %.3f of frame width "

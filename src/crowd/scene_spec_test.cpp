@@ -280,8 +280,8 @@ TEST(SceneSpecTest, AgentMotionDefaultsToStillAndIsChecked) {
 // The example of a moving crowd (README, "A crowd that moves") is a valid scene whose every group
 // moves, and reads its kiosk mesh relative to itself.
 TEST(SceneSpecTest, TheMovingSquareExampleIsValidAndEveryGroupMoves) {
-  auto spec = LoadSceneSpec(std::filesystem::path(FIGURANT_SOURCE_DIR) / "examples" /
-                            "square_moving.json");
+  auto spec =
+      LoadSceneSpec(std::filesystem::path(FIGURANT_SOURCE_DIR) / "examples" / "square_moving.json");
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
   ASSERT_EQ(spec->crowds.size(), 3u);
   for (const CrowdGroup& g : spec->crowds) EXPECT_TRUE(g.Moves()) << g.name;

@@ -367,7 +367,9 @@ TEST_F(StatementTest, OwedNeverDecreasesOverAnySequenceOfRenders) {
     }
     const auto& rate_lines = s->performers.at("per_rate").productions;
     ASSERT_EQ(rate_lines.empty(), rate_seconds == 0);
-    if (!rate_lines.empty()) EXPECT_NEAR(rate_lines.at(0).screen_seconds, rate_seconds, 1e-9);
+    if (!rate_lines.empty()) {
+      EXPECT_NEAR(rate_lines.at(0).screen_seconds, rate_seconds, 1e-9);
+    }
     for (const auto& [id, p] : s->performers) {
       const double owed = p.total.count("EUR") != 0 ? p.total.at("EUR") : 0;
       EXPECT_GE(owed + 1e-9, before[id]) << id << " after render " << render;

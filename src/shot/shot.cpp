@@ -62,6 +62,18 @@ Status PublishCloneReport(render::PlateDirectory& plates, const crowd::SceneSpec
   return plates.Publish({staged});
 }
 
+json ReconfirmJson(const std::vector<Reconfirm>& reconfirm) {
+  json out = json::array();
+  for (const Reconfirm& r : reconfirm) {
+    out.push_back({{"licence", r.licence_id},
+                   {"performer", r.performer_id},
+                   {"double", r.double_id},
+                   {"disclosure_version", r.disclosure_version},
+                   {"agents", r.agents}});
+  }
+  return out;
+}
+
 // The tallest double the crowd may show: the navigation mesh passes only under what is higher.
 // [Units: metres]
 float TallestOf(const internal::CastingPool& pool) {
@@ -154,6 +166,7 @@ json ShotReport::ToJson() const {
           {"outputs", frames_j},
           {"prototypes", prototypes},
           {"posed_prototypes", posed_prototypes},
+          {"reconfirm_for_movement", ReconfirmJson(reconfirm)},
           {"movement", movement ? json{{"navmesh", movement->navmesh_key},
                                        {"navmesh_built", movement->navmesh_built},
                                        {"navmesh_polygons", movement->navmesh_polygons},
@@ -225,6 +238,7 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   CountMotion(placed.agents, rendered, report.groups);
   report.agents = rendered.agents;
   report.standing_still = std::move(rendered.standing_still);
+  report.reconfirm = LicencesToReconfirm(rendered, pool);
   if (report.agents.empty()) return FailedPrecondition("no agent is left to render");
 
   const auto tp = std::chrono::steady_clock::now();

@@ -106,6 +106,16 @@ struct StillDouble {
   int agents = 0;
 };
 
+// A licence signed under a disclosure that did not yet say the double may be moved through a set
+// (consent::NeedsMovementReconfirmation), of a performer whose double this shot moves: the
+// licence still allows what its terms say, and the studio should re-offer it (docs/licence.md,
+// "Disclosure versions").
+struct Reconfirm {
+  std::string licence_id, performer_id, double_id;
+  int disclosure_version = 0;
+  int agents = 0;  // its agents the shot moves
+};
+
 struct ShotReport {
   std::string production, shot;
   std::vector<GroupReport> groups;
@@ -130,7 +140,8 @@ struct ShotReport {
     double simulate_seconds = 0;  // [Units: seconds]
   };
   std::optional<Movement> movement;
-  double pose_seconds = 0;  // posing the copies [Units: seconds]
+  std::vector<Reconfirm> reconfirm;  // by licence id
+  double pose_seconds = 0;           // posing the copies [Units: seconds]
   double resolve_seconds = 0, build_seconds = 0, render_seconds = 0;
   nlohmann::json ToJson() const;
 };

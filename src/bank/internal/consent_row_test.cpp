@@ -23,7 +23,7 @@ class ConsentRowTest : public ::testing::Test {
     record_.signer = consent::Signer::kEstate;
     record_.signer_id = "est_00000000000000a4";
     record_.representation = consent::Representation::kCounsel;
-    consent::SignConsent(record_, licence_.terms_json, key_);
+    ASSERT_TRUE(consent::SignConsent(record_, licence_.terms_json, key_).ok());
   }
 
   Bytes PublicKey() const { return {key_.public_key.begin(), key_.public_key.end()}; }

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "consent/disclosure.h"
+
 namespace figurant::shot::internal {
 
 Result<ShownDoubles> LoadShownDoubles(bank::Bank& bank, const std::vector<PlacedAgent>& agents,
@@ -75,6 +77,27 @@ void CountMotion(const std::vector<PlacedAgent>& agents, const RenderedAgents& r
     const AgentMotion& m = rendered.motions[r];
     ++(m.cycle == anim::MotionCycle::kStill && !m.travels ? gr.agents_still : gr.agents_moving);
   }
+}
+
+std::vector<Reconfirm> LicencesToReconfirm(const RenderedAgents& rendered,
+                                           const CastingPool& pool) {
+  std::map<std::string, Reconfirm> by_licence;
+  for (size_t r = 0; r < rendered.agents.size(); ++r) {
+    if (!rendered.motions[r].travels) continue;
+    const CastAgent& a = rendered.agents[r];
+    const auto performer = pool.performers.find(a.performer_id);
+    if (performer == pool.performers.end()) continue;
+    for (const consent::LicenceFacts& f : performer->second.licences) {
+      if (f.id != a.licence_id || !consent::NeedsMovementReconfirmation(f.disclosure_version)) {
+        continue;
+      }
+      Reconfirm& x = by_licence[f.id];
+      x = {f.id, a.performer_id, a.double_id, f.disclosure_version, x.agents + 1};
+    }
+  }
+  std::vector<Reconfirm> out;
+  for (auto& [id, x] : by_licence) out.push_back(std::move(x));
+  return out;
 }
 
 }  // namespace figurant::shot::internal

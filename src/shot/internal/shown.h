@@ -61,4 +61,9 @@ RenderedAgents RenderAgents(const std::vector<PlacedAgent>& agents,
 void CountMotion(const std::vector<PlacedAgent>& agents, const RenderedAgents& rendered,
                  std::vector<GroupReport>& groups);
 
+// The licences of the rendered agents that travel (AgentMotion::travels) whose consent was signed
+// under a disclosure that did not say the double may be moved through a set
+// (consent::NeedsMovementReconfirmation), each with its agents counted, by licence id. Pure.
+std::vector<Reconfirm> LicencesToReconfirm(const RenderedAgents& rendered, const CastingPool& pool);
+
 }  // namespace figurant::shot::internal
