@@ -54,6 +54,16 @@ float Uniform(uint64_t& state, float lo, float hi) {
 
 const AgentShape kShape{0.35f, 1.9f, 0.25f, 40};
 
+// The mesh of SquareFor(agents); null (and the benchmark skipped with the error) when it fails.
+std::unique_ptr<NavMesh> SquareMesh(int agents, float* side, benchmark::State& state) {
+  auto mesh = NavMesh::Build(SquareFor(agents, side), kShape, {0.2f, 0.05f});
+  if (!mesh.ok()) {
+    state.SkipWithError(mesh.status().ToString().c_str());
+    return nullptr;
+  }
+  return std::move(mesh).value();
+}
+
 void BM_NavMeshBuild(benchmark::State& state) {
   float side = 0;
   const NavInput in = SquareFor(static_cast<int>(state.range(0)), &side);
@@ -78,11 +88,8 @@ void BM_SimulateWander(benchmark::State& state) {
   const int agents = static_cast<int>(state.range(0));
   const int steps = static_cast<int>(state.range(1));
   float side = 0;
-  auto mesh = NavMesh::Build(SquareFor(agents, &side), kShape, {0.2f, 0.05f});
-  if (!mesh.ok()) {
-    state.SkipWithError(mesh.status().ToString().c_str());
-    return;
-  }
+  const std::unique_ptr<NavMesh> mesh = SquareMesh(agents, &side, state);
+  if (mesh == nullptr) return;
   Behaviour wander;
   wander.kind = Behaviour::Kind::kWander;
   wander.wander.area = {{2, 2}, {side - 2, 2}, {side - 2, side - 2}, {2, side - 2}};
@@ -96,7 +103,7 @@ void BM_SimulateWander(benchmark::State& state) {
   options.frames = 48;
   options.steps_per_frame = steps;
   for (auto _ : state) {
-    auto t = Simulate(**mesh, std::vector<Behaviour>{wander}, people, options);
+    auto t = Simulate(*mesh, std::vector<Behaviour>{wander}, people, options);
     if (!t.ok()) {
       state.SkipWithError(t.status().ToString().c_str());
       return;
@@ -196,7 +203,8 @@ Separation Measure(const Trajectories& t, const std::vector<MovingAgent>& people
     for (auto& g : grid) g.clear();
     for (int a = 0; a < t.agents; ++a) {
       const geom::Vec3f p = t.At(f, a).position;
-      grid[static_cast<size_t>(cell(p.z) * n + cell(p.x))].push_back(a);
+      grid[static_cast<size_t>(cell(p.z)) * static_cast<size_t>(n) + static_cast<size_t>(cell(p.x))]
+          .push_back(a);
     }
     for (int a = 0; a < t.agents; ++a) {
       const geom::Vec3f p = t.At(f, a).position;
@@ -211,7 +219,8 @@ Separation Measure(const Trajectories& t, const std::vector<MovingAgent>& people
         for (int dx = -1; dx <= 1 && !through; ++dx) {
           const int cz = cell(p.z) + dz, cx = cell(p.x) + dx;
           if (cz < 0 || cz >= n || cx < 0 || cx >= n) continue;
-          for (int b : grid[static_cast<size_t>(cz * n + cx)]) {
+          for (int b :
+               grid[static_cast<size_t>(cz) * static_cast<size_t>(n) + static_cast<size_t>(cx)]) {
             if (b == a) continue;
             const geom::Vec3f q = t.At(f, b).position;
             const float half = 0.5f * (people[static_cast<size_t>(a)].radius +
@@ -234,18 +243,15 @@ void BM_SimulateMixed(benchmark::State& state) {
   const int agents = static_cast<int>(state.range(0));
   const int steps = static_cast<int>(state.range(1));
   float side = 0;
-  auto mesh = NavMesh::Build(SquareFor(agents, &side), kShape, {0.2f, 0.05f});
-  if (!mesh.ok()) {
-    state.SkipWithError(mesh.status().ToString().c_str());
-    return;
-  }
+  const std::unique_ptr<NavMesh> mesh = SquareMesh(agents, &side, state);
+  if (mesh == nullptr) return;
   const MixedCrowd crowd = MixedCrowdFor(agents, side);
   SimulationOptions options;
   options.frames = 240;
   options.steps_per_frame = steps;
   Trajectories last;
   for (auto _ : state) {
-    auto t = Simulate(**mesh, crowd.behaviours, crowd.people, options);
+    auto t = Simulate(*mesh, crowd.behaviours, crowd.people, options);
     if (!t.ok()) {
       state.SkipWithError(t.status().ToString().c_str());
       return;

@@ -74,6 +74,13 @@ json ReconfirmJson(const std::vector<Reconfirm>& reconfirm) {
   return out;
 }
 
+// The scene's agents placed: every crowd group laid out (its stand tiers joining `set`), simulated
+// when any group has a behaviour, and cast; then the explicit agents.
+struct PlacedCrowd {
+  internal::ShotPlacement placed;
+  std::optional<internal::CrowdTracks> tracks;
+};
+
 // The tallest double the crowd may show: the navigation mesh passes only under what is higher.
 // [Units: metres]
 float TallestOf(const internal::CastingPool& pool) {
@@ -82,6 +89,20 @@ float TallestOf(const internal::CastingPool& pool) {
     tallest = std::max(tallest, static_cast<float>(d.row.height_m));
   }
   return tallest;
+}
+
+Result<PlacedCrowd> PlaceCrowd(bank::Bank& bank, const crowd::SceneSpec& spec, ShotSet& set,
+                               const internal::CastingPool& pool, const ShotOptions& options) {
+  using namespace internal;  // the stages, by name
+  FIGURANT_ASSIGN_OR_RETURN(std::vector<crowd::LayoutResult> layouts, LayOutGroups(spec, set));
+  std::vector<render::SetGeometry> tiers = TakeTiers(layouts);
+  std::move(tiers.begin(), tiers.end(), std::back_inserter(set.geometry));
+  PlacedCrowd out;
+  FIGURANT_ASSIGN_OR_RETURN(out.tracks, SimulateCrowd(spec, set, layouts, TallestOf(pool),
+                                                      NavMeshCacheDir(bank.paths().dir)));
+  FIGURANT_ASSIGN_OR_RETURN(out.placed, PlaceAgents(spec, layouts, pool, options.allow_clones,
+                                                    out.tracks ? &*out.tracks : nullptr));
+  return out;
 }
 
 ShotReport::Movement MovementOf(const internal::CrowdTracks& t) {
@@ -212,17 +233,11 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   report.doubles_eligible = static_cast<int>(pool.doubles.size());
   report.excluded_by_reason = pool.excluded_by_reason;
 
-  FIGURANT_ASSIGN_OR_RETURN(std::vector<crowd::LayoutResult> layouts, LayOutGroups(spec, set));
-  std::vector<render::SetGeometry> tiers = TakeTiers(layouts);
-  std::move(tiers.begin(), tiers.end(), std::back_inserter(set.geometry));
-  FIGURANT_ASSIGN_OR_RETURN(
-      const std::optional<CrowdTracks> tracks,
-      SimulateCrowd(spec, set, layouts, TallestOf(pool), NavMeshCacheDir(bank.paths().dir)));
-  if (tracks) report.movement = MovementOf(*tracks);
+  FIGURANT_ASSIGN_OR_RETURN(PlacedCrowd crowd, PlaceCrowd(bank, spec, set, pool, options));
+  const std::optional<CrowdTracks>& tracks = crowd.tracks;
   const nav::Trajectories* paths = tracks ? &tracks->paths : nullptr;
-  FIGURANT_ASSIGN_OR_RETURN(
-      ShotPlacement placed,
-      PlaceAgents(spec, layouts, pool, options.allow_clones, tracks ? &*tracks : nullptr));
+  if (tracks) report.movement = MovementOf(*tracks);
+  ShotPlacement& placed = crowd.placed;
   report.groups = std::move(placed.groups);
 
   // Every agent checked as it appears, at its geometry's height, where it is largest on screen;

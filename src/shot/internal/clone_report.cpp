@@ -24,6 +24,7 @@ CloneSummary SummariseClones(const std::vector<PlacedAgent>& agents,
     double_of[a] = it->second;
   }
   std::vector<int> assignment;
+  assignment.reserve(rendered.size());
   for (size_t a : rendered) assignment.push_back(double_of[a]);
   // One snapshot per frame of the scene when the crowd moves, else the one where it stands.
   const int moments = paths != nullptr && camera != nullptr ? paths->frames : 1;

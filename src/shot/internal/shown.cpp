@@ -96,6 +96,7 @@ std::vector<Reconfirm> LicencesToReconfirm(const RenderedAgents& rendered,
     }
   }
   std::vector<Reconfirm> out;
+  out.reserve(by_licence.size());
   for (auto& [id, x] : by_licence) out.push_back(std::move(x));
   return out;
 }
