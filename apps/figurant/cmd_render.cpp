@@ -93,6 +93,16 @@ std::string ReportText(const shot::ShotReport& report, const std::string& render
     for (const std::string& c : sd.asked) t << " " << c;
     t << " (" << sd.why << ")\n";
   }
+  if (report.movement) {
+    const auto& m = *report.movement;
+    char line[200];
+    std::snprintf(line, sizeof line,
+                  "  movement: %d agents simulated over %d frames in %.1f s (navigation mesh %s, "
+                  "%d polygons)\n",
+                  m.agents_simulated, m.frames, m.simulate_seconds,
+                  m.navmesh_built ? "built" : "from the cache", m.navmesh_polygons);
+    t << line;
+  }
   for (const auto& r : report.reconfirm) {
     t << "  re-confirm licence " << r.licence_id << " (performer " << r.performer_id
       << "): " << r.agents << " agent" << (r.agents == 1 ? "" : "s") << " of double " << r.double_id
