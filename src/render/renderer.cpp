@@ -442,8 +442,7 @@ struct Renderer::Impl {
         agent_levels[a] = level;
         rtcSetGeometryInstancedScene(g, LevelScene(p, level));
       }
-      const geom::Mat4f xfm = geom::Mat4f::Translation(in.position) *
-                              geom::Mat4f::RotationY(in.heading_rad) * geom::Mat4f::Scale(in.scale);
+      const geom::Mat4f xfm = in.ToWorld();
       rtcSetGeometryTransform(g, 0, RTC_FORMAT_FLOAT4X4_COLUMN_MAJOR, &xfm.m[0][0]);
       rtcCommitGeometry(g);
       changed = true;
@@ -545,8 +544,7 @@ struct Renderer::Impl {
       const RTCScene level_scene = LevelScene(p, level);
       agents[a] = AgentDataOf(in, level, index);
       agent_levels[a] = level;
-      const geom::Mat4f xfm = geom::Mat4f::Translation(in.position) *
-                              geom::Mat4f::RotationY(in.heading_rad) * geom::Mat4f::Scale(in.scale);
+      const geom::Mat4f xfm = in.ToWorld();
       const unsigned id = AttachInstance(level_scene, xfm);
       if (a == 0) first_agent_geom = id;
     }

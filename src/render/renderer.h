@@ -62,6 +62,12 @@ struct AgentInstance {
   float value_scale = 1;
   geom::LodChoice lod = geom::LodChoice::kAuto;  // kAuto: by projected height (below)
   std::string name;                              // Cryptomatte "agent" name, unique in the shot
+
+  // The double's frame to the world: scaled, turned by the heading, its feet at the position.
+  geom::Mat4f ToWorld() const {
+    return geom::Mat4f::Translation(position) * geom::Mat4f::RotationY(heading_rad) *
+           geom::Mat4f::Scale(scale);
+  }
 };
 
 // Where an agent stands in one frame (a crowd that moves: nav::Crowd's positions and headings).

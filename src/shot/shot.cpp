@@ -122,7 +122,7 @@ std::vector<int> TracksOf(const std::vector<internal::PlacedAgent>& placed,
 // The rendered agents where they are at `frame`, for the renderer's first frame.
 void PlaceAt(const internal::Travel& travel, int frame,
              std::vector<render::AgentInstance>& instances) {
-  const std::vector<render::AgentPlacement> at = travel.PlacementsAt(frame, instances);
+  const std::vector<render::AgentPlacement> at = travel.PlacementsAt(frame);
   for (size_t a = 0; a < instances.size(); ++a) {
     instances[a].position = at[a].position;
     instances[a].heading_rad = at[a].heading_rad;
@@ -261,7 +261,7 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   if (tracks) {
     FIGURANT_ASSIGN_OR_RETURN(
         travel, Travel::Make(*paths, TracksOf(placed.agents, rendered), rendered.motions,
-                             DoubleIds(report.agents), shown, spec.frames));
+                             DoubleIds(report.agents), shown, rendered.instances, spec.frames));
     PlaceAt(*travel, span.first, rendered.instances);
   }
   const PoseSchedule schedule(DoubleIds(report.agents), rendered.motions, spec.frames, span,
@@ -277,7 +277,6 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   report.resolve_seconds = Seconds(t0);
 
   const auto tb = std::chrono::steady_clock::now();
-  const std::vector<render::AgentInstance> instances = rendered.instances;
   FIGURANT_ASSIGN_OR_RETURN(
       auto renderer,
       render::Renderer::Create(
@@ -290,9 +289,8 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
   FIGURANT_RETURN_IF_ERROR(PublishCloneReport(*plates, spec, clones));
   const auto tr = std::chrono::steady_clock::now();
   FIGURANT_ASSIGN_OR_RETURN(
-      report.frames,
-      RenderFrames(*renderer, spec, span, {schedule, travel ? &*travel : nullptr, &instances},
-                   report.agents, {*plates, sink, options.test_plate_delay_ms}));
+      report.frames, RenderFrames(*renderer, spec, span, {schedule, travel ? &*travel : nullptr},
+                                  report.agents, {*plates, sink, options.test_plate_delay_ms}));
   report.render_seconds = Seconds(tr);
   return report;
 }

@@ -169,8 +169,7 @@ Result<std::vector<FrameOutput>> RenderFrames(render::Renderer& renderer,
         current = std::move(next);
       }
       if (motion.travel != nullptr) {
-        FIGURANT_RETURN_IF_ERROR(
-            renderer.SetAgentPlacements(motion.travel->PlacementsAt(frame, *motion.placed)));
+        FIGURANT_RETURN_IF_ERROR(renderer.SetAgentPlacements(motion.travel->PlacementsAt(frame)));
       }
     }
     FIGURANT_ASSIGN_OR_RETURN(const render::Frame f, renderer.Render(frame));

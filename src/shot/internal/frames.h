@@ -52,12 +52,11 @@ struct FrameDestination {
   int test_delay_ms = 0;
 };
 
-// Where the agents are in each frame: the walkers' placements (`travel`, when the crowd moves)
-// and the agents as placed (`placed`, in the renderer's order) for the others.
+// What changes between frames: the prototype each agent shows and, when the crowd moves
+// (`travel`), where each agent is.
 struct FrameMotion {
   const PoseSchedule& schedule;
   const Travel* travel = nullptr;
-  const std::vector<render::AgentInstance>* placed = nullptr;
 };
 
 // Renders every frame of `span` in order, each rendered, checked (CheckSizesOnScreen), staged,

@@ -33,11 +33,7 @@ RefusedAgent Refusal(const PlacedAgent& agent, const registry::Double& d,
 
 double ScreenSizeFraction(const PlacedAgent& agent, const geom::Bounds3f& box,
                           const geom::Camera& camera, const geom::Camera::Basis& basis) {
-  const render::AgentInstance& in = agent.inst;
-  const geom::Mat4f to_world = geom::Mat4f::Translation(in.position) *
-                               geom::Mat4f::RotationY(in.heading_rad) *
-                               geom::Mat4f::Scale(in.scale);
-  const geom::Vec2f extent = camera.ProjectedExtent(basis, to_world, box);
+  const geom::Vec2f extent = camera.ProjectedExtent(basis, agent.inst.ToWorld(), box);
   return std::max(extent.x, extent.y) / camera.height;
 }
 

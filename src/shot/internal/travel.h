@@ -7,10 +7,9 @@
 #pragma once
 
 #include <cstddef>
-#include <map>
+#include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "anim/pose_variation.h"
@@ -45,25 +44,27 @@ struct TravelKey {
 class Travel {
  public:
   // For the rendered agents (parallel: their placed agents' tracks, motions as rendered — a double
-  // that cannot be posed has a still motion, its travels false — and double ids): strides of the
-  // walking doubles from `shown`. anim::WalkStride's errors, naming the double.
+  // that cannot be posed has a still motion, its travels false —, double ids and instances as
+  // placed, where the agents not simulated stay): each walker's pose and place in every frame,
+  // worked out once, from its double's stride (`shown`). anim::WalkStride's errors, naming the
+  // double.
   static Result<Travel> Make(const nav::Trajectories& paths, std::vector<int> tracks,
                              const std::vector<AgentMotion>& motions,
                              const std::vector<std::string>& double_ids, const ShownDoubles& shown,
+                             const std::vector<render::AgentInstance>& placed,
                              const crowd::FrameRange& frames);
 
   // Whether rendered agent `agent` walks in some frames (its pose then comes from KeyAt).
-  bool Walks(size_t agent) const { return walk_[agent] != nullptr; }
+  bool Walks(size_t agent) const { return !step_[agent].empty(); }
   // The pose `agent` shows at scene frame `frame` while it walks; nullopt while it stands (its
-  // standing cycle by time, PhaseStep). Only for Walks(agent).
+  // standing cycle by time, PhaseStep) or when it never walks.
   std::optional<TravelKey> KeyAt(size_t agent, int frame) const;
-  // Every rendered agent's placement at scene frame `frame`; those not simulated where placed
-  // (`placed`: their instances). A walker's planted foot stays where it landed: while a foot is
-  // planted the walker is drawn so that its ankle stays put as the body turns and steps, up to
-  // kMaxDrawnOffsetM from where the simulation puts it (plus TravelAt's offsets), beyond which the
-  // foot slides; when the other foot lands it is drawn there again.
-  std::vector<render::AgentPlacement> PlacementsAt(
-      int frame, const std::vector<render::AgentInstance>& placed) const;
+  // Every rendered agent's placement at scene frame `frame`; those not simulated where placed. A
+  // walker's planted foot stays where it landed: while a foot is planted the walker is drawn so
+  // that its ankle stays put as the body turns and steps, up to kMaxDrawnOffsetM from where the
+  // simulation puts it (plus TravelAt's offsets), beyond which the foot slides; when the other
+  // foot lands it is drawn there again.
+  std::vector<render::AgentPlacement> PlacementsAt(int frame) const;
   // How far walker `agent` is drawn at `frame` from where the simulation and its stride alone
   // would put it: the drift its turns and side-steps make during a stance, made up when the next
   // foot lands. 0 for others. [Units: metres]
@@ -73,21 +74,20 @@ class Travel {
   Travel() = default;
   // Index of scene frame `frame` into the paths, clamped to them.
   int FrameIndex(int frame) const;
-  std::optional<anim::TravelPose> PoseAt(size_t agent, int frame) const;
-  // Walker `agent` drawn in every frame, its planted foot anchored (PlacementsAt).
-  void Draw(size_t agent);
+  // Walker `agent`, whose walk is `stride` from `phase0`, posed and drawn in every frame, its
+  // planted foot anchored (PlacementsAt).
+  void Draw(size_t agent, const anim::Stride& stride, double phase0);
 
   const nav::Trajectories* paths_ = nullptr;
   crowd::FrameRange frames_;
-  std::vector<int> tracks_;                    // per rendered agent: index into paths, or -1
-  std::vector<const anim::Stride*> walk_;      // per rendered agent: its stride, or null
-  std::vector<double> phase0_;                 // per rendered agent: its walk's starting phase
-  std::vector<uint64_t> walk_jitter_;          // per rendered agent
-  std::vector<std::vector<float>> travelled_;  // per rendered walker, per frame [Units: metres]
-  // Per rendered walker, per frame: where it is drawn, and how far from its synced place.
+  std::vector<int> tracks_;                     // per rendered agent: index into paths, or -1
+  std::vector<render::AgentPlacement> placed_;  // per rendered agent: where it was placed
+  std::vector<uint64_t> walk_jitter_;           // per rendered agent
+  // Per rendered walker (empty for others), per frame: the walk step it shows (-1: it stands),
+  // where it is drawn, and how far from its synced place.
+  std::vector<std::vector<int16_t>> step_;
   std::vector<std::vector<render::AgentPlacement>> drawn_;
   std::vector<std::vector<float>> offset_;
-  std::map<std::pair<std::string, uint64_t>, anim::Stride> strides_;
 };
 
 }  // namespace figurant::shot::internal

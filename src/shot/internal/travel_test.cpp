@@ -82,11 +82,11 @@ TEST(TravelTest, MostOfAWanderersStepsKeepThePlantedFootWithinTwoCentimetres) {
     motions.push_back(m);
   }
   const crowd::FrameRange frames{1, sim.frames, 24};
-  auto travel =
-      Travel::Make(*paths, tracks, motions, std::vector<std::string>(kAgents, "d"), shown, frames);
+  const std::vector<render::AgentInstance> placed(kAgents);
+  auto travel = Travel::Make(*paths, tracks, motions, std::vector<std::string>(kAgents, "d"), shown,
+                             placed, frames);
   ASSERT_TRUE(travel.ok()) << travel.status().ToString();
   const auto ankle = LeftAnkle(scan->asset.mesh, kJitter);
-  const std::vector<render::AgentInstance> placed(kAgents);
 
   // Per speed band (0.8–1.1, 1.1–1.4, 1.4–1.8 m/s), each left stance's drift: the farthest its
   // ankle gets from where it was when the stance began.
@@ -95,7 +95,7 @@ TEST(TravelTest, MostOfAWanderersStepsKeepThePlantedFootWithinTwoCentimetres) {
   std::vector<double> worst(kAgents, 0);
   std::vector<double> offsets;  // how far walkers are drawn from their synced places
   for (int frame = frames.start; frame <= frames.end; ++frame) {
-    const std::vector<render::AgentPlacement> at = travel->PlacementsAt(frame, placed);
+    const std::vector<render::AgentPlacement> at = travel->PlacementsAt(frame);
     for (int a = 0; a < kAgents; ++a) {
       if (travel->KeyAt(static_cast<size_t>(a), frame)) {
         offsets.push_back(travel->DrawnOffsetM(static_cast<size_t>(a), frame));
