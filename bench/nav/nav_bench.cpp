@@ -83,7 +83,7 @@ BENCHMARK(BM_NavMeshBuild)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond)
 
 // Every agent wanders the whole square (nav::Simulate's `wander`: walk, pause 2–8 s, walk again),
 // 48 frames at 24 fps per iteration, at `steps_per_frame` crowd steps a frame (Simulate's
-// default is 2).
+// default at 24 fps is 1).
 void BM_SimulateWander(benchmark::State& state) {
   const int agents = static_cast<int>(state.range(0));
   const int steps = static_cast<int>(state.range(1));
@@ -236,7 +236,7 @@ Separation Measure(const Trajectories& t, const std::vector<MovingAgent>& people
 }
 
 // Issue 16's figure: 10,000 people over 240 frames (10 s at 24 fps) in a square with kiosks,
-// wandering, walking paths and leaving by doors, at 1 or 2 (Simulate's default) steps a frame. One
+// wandering, walking paths and leaving by doors, at 1 (Simulate's default) or 2 steps a frame. One
 // iteration is the whole shot; then how often two passed through each other and how often one
 // stood inside a kiosk.
 void BM_SimulateMixed(benchmark::State& state) {

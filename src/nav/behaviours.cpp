@@ -748,9 +748,9 @@ Result<Trajectories> Simulate(const NavMesh& mesh, std::span<const Behaviour> be
                               std::span<const MovingAgent> agents,
                               const SimulationOptions& options) {
   if (options.frames < 1 || options.frames > 100000 || !(options.fps > 0 && options.fps <= 1000) ||
-      options.steps_per_frame < 1 || options.steps_per_frame > 16) {
+      options.steps_per_frame < 0 || options.steps_per_frame > 16) {
     return InvalidArgument(
-        "simulation: expected frames 1..100000, fps in (0, 1000] and steps_per_frame 1..16");
+        "simulation: expected frames 1..100000, fps in (0, 1000] and steps_per_frame 0..16");
   }
   FIGURANT_RETURN_IF_ERROR(CheckBehaviours(mesh, behaviours, agents));
   Trajectories out;
@@ -760,9 +760,13 @@ Result<Trajectories> Simulate(const NavMesh& mesh, std::span<const Behaviour> be
   Simulator sim(mesh, behaviours, agents);
   FIGURANT_RETURN_IF_ERROR(sim.Start(options.seed, out));
   sim.Record(out, 0);
-  const float dt = static_cast<float>(1.0 / (options.fps * options.steps_per_frame));
+  const int steps =
+      options.steps_per_frame > 0
+          ? options.steps_per_frame
+          : std::clamp(static_cast<int>(std::ceil(kMinStepsPerSecond / options.fps)), 1, 16);
+  const float dt = static_cast<float>(1.0 / (options.fps * steps));
   for (int frame = 1; frame < options.frames; ++frame) {
-    for (int step = 0; step < options.steps_per_frame; ++step) {
+    for (int step = 0; step < steps; ++step) {
       FIGURANT_RETURN_IF_ERROR(sim.Step(dt));
     }
     sim.Record(out, static_cast<float>(1.0 / options.fps));

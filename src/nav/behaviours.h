@@ -124,10 +124,17 @@ struct MovingAgent {
   int behaviour = 0;      // index into the behaviours
 };
 
+// The crowd steps at least this often by default: at 24 fps a walker at 1.8 m/s moves 7.5 cm a
+// step, and one step a frame passes through others no more often than two (measured, bench/nav
+// BM_SimulateMixed: 0.027 % of agent-frames either way) in half the time.
+inline constexpr double kMinStepsPerSecond = 24;
+
 struct SimulationOptions {
-  int frames = 1;           // [Limits: 1..100000]
-  double fps = 24;          // [Limits: (0, 1000]]
-  int steps_per_frame = 2;  // crowd steps between frames [Limits: 1..16]
+  int frames = 1;   // [Limits: 1..100000]
+  double fps = 24;  // [Limits: (0, 1000]]
+  // Crowd steps between frames [Limits: 0..16]; 0: as many as make at least kMinStepsPerSecond
+  // steps a second (one a frame at 24 fps and above, two at 12 fps).
+  int steps_per_frame = 0;
   uint64_t seed = 0;
 };
 
