@@ -2,8 +2,10 @@
 
 #include <tiny_gltf.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -22,6 +24,7 @@ constexpr uint64_t kMaxBytes = std::numeric_limits<uint32_t>::max();
 // for rotations]
 constexpr float kStillTolerance = 1e-5f;
 constexpr float kMaxScale = 10, kMaxStandingHeightM = 3;
+constexpr float kShortMax = 32767;  // a normalized signed 16-bit integer's 1.0
 
 // The model being written: one buffer every view and accessor points into.
 class ModelWriter {
@@ -54,6 +57,30 @@ class ModelWriter {
   template <typename T>
   int Add(const std::vector<T>& items, int type, int component = TINYGLTF_COMPONENT_TYPE_FLOAT) {
     return Add(items.data(), items.size() * sizeof(T), items.size(), type, component);
+  }
+  // `bytes` as a new bufferView (4-byte aligned); its index.
+  int View(const std::vector<unsigned char>& bytes) {
+    std::vector<unsigned char>& buffer = model_.buffers[0].data;
+    buffer.resize((buffer.size() + 3) / 4 * 4, 0);
+    tinygltf::BufferView view;
+    view.buffer = 0;
+    view.byteOffset = buffer.size();
+    view.byteLength = bytes.size();
+    buffer.insert(buffer.end(), bytes.begin(), bytes.end());
+    model_.bufferViews.push_back(view);
+    return static_cast<int>(model_.bufferViews.size() - 1);
+  }
+  // An accessor of `count` elements at `offset` in `view`; its index.
+  int Accessor(int view, size_t offset, size_t count, int type, int component, bool normalized) {
+    tinygltf::Accessor accessor;
+    accessor.bufferView = view;
+    accessor.byteOffset = offset;
+    accessor.componentType = component;
+    accessor.normalized = normalized;
+    accessor.count = count;
+    accessor.type = type;
+    model_.accessors.push_back(accessor);
+    return static_cast<int>(model_.accessors.size() - 1);
   }
   int AddNode(tinygltf::Node node) {
     model_.nodes.push_back(std::move(node));
@@ -301,6 +328,7 @@ class AgentWriter {
     Channel(root_node, "translation", translation);
     Channel(root_node, "rotation", rotation);
     if (d.skeleton != nullptr) Joints(a, root_node, d);
+    Flush();
   }
 
   // Writes the animation (when anything moves) and the scene.
@@ -359,27 +387,62 @@ class AgentWriter {
     w_.model().nodes[static_cast<size_t>(root_node)].children.push_back(body_node);
   }
 
+  // Queues `keys` as the output of a channel of `node` when they move: translations as floats,
+  // rotations as normalized signed 16-bit integers (glTF 2.0, "Animations": allowed for rotation
+  // outputs; half the bytes, within 1/32767 a component), in the agent's one bufferView.
   template <size_t N>
   void Channel(int node, const char* path, const Keys<N>& keys) {
     if (!keys.moves) return;
-    tinygltf::AnimationSampler sampler;
-    sampler.input = input_;
-    sampler.output = w_.Add(
-        keys.values.data(), keys.values.size() * sizeof(float), static_cast<size_t>(frames()),
-        N == 3 ? TINYGLTF_TYPE_VEC3 : TINYGLTF_TYPE_VEC4, TINYGLTF_COMPONENT_TYPE_FLOAT);
-    animation_.samplers.push_back(sampler);
-    tinygltf::AnimationChannel channel;
-    channel.sampler = static_cast<int>(animation_.samplers.size() - 1);
-    channel.target_node = node;
-    channel.target_path = path;
-    animation_.channels.push_back(channel);
+    block_.resize((block_.size() + 3) / 4 * 4, 0);
+    Pending p{node, path, block_.size(), N == 3 ? TINYGLTF_TYPE_VEC3 : TINYGLTF_TYPE_VEC4,
+              N == 3 ? TINYGLTF_COMPONENT_TYPE_FLOAT : TINYGLTF_COMPONENT_TYPE_SHORT};
+    if constexpr (N == 3) {
+      const auto* bytes = reinterpret_cast<const unsigned char*>(keys.values.data());
+      block_.insert(block_.end(), bytes, bytes + keys.values.size() * sizeof(float));
+    } else {
+      for (float c : keys.values) {
+        const auto q = static_cast<int16_t>(std::lround(std::clamp(c, -1.0f, 1.0f) * kShortMax));
+        const auto* bytes = reinterpret_cast<const unsigned char*>(&q);
+        block_.insert(block_.end(), bytes, bytes + sizeof q);
+      }
+    }
+    pending_.push_back(p);
   }
+
+  // The agent's queued channels written: one bufferView, an accessor, sampler and channel each.
+  void Flush() {
+    if (pending_.empty()) return;
+    const int view = w_.View(block_);
+    for (const Pending& p : pending_) {
+      tinygltf::AnimationSampler sampler;
+      sampler.input = input_;
+      sampler.output = w_.Accessor(view, p.offset, static_cast<size_t>(frames()), p.type,
+                                   p.component, p.component == TINYGLTF_COMPONENT_TYPE_SHORT);
+      animation_.samplers.push_back(sampler);
+      tinygltf::AnimationChannel channel;
+      channel.sampler = static_cast<int>(animation_.samplers.size() - 1);
+      channel.target_node = p.node;
+      channel.target_path = p.path;
+      animation_.channels.push_back(channel);
+    }
+    block_.clear();
+    pending_.clear();
+  }
+
+  struct Pending {
+    int node = -1;
+    const char* path = "";
+    size_t offset = 0;  // into block_ [Units: bytes]
+    int type = 0, component = 0;
+  };
 
   ModelWriter& w_;
   const CrowdMotion& motion_;
   const std::vector<DoubleOut>& doubles_;
   std::span<const CrowdAgent> agents_;
   std::vector<std::vector<Trs>> posed_;  // per pose, per bone: its local frame
+  std::vector<unsigned char> block_;     // the current agent's keys
+  std::vector<Pending> pending_;         // and their channels
   int input_ = -1;
   tinygltf::Animation animation_;
   tinygltf::Scene scene_;
