@@ -102,7 +102,9 @@ void AddBones(geom::Mesh& m, const geom::Skeleton& s) {
     }
     if (leaf) {
       const auto& y = s.bones[b].bind_pose.m[1];
-      const Vec3f along = geom::Normalize(Vec3f{y[0], y[1], y[2]});
+      const Vec3f axis{y[0], y[1], y[2]};
+      // Along the bone (+Y, as rigs orient bones); straight up for a degenerate frame.
+      const Vec3f along = geom::Length(axis) > 1e-6f ? geom::Normalize(axis) : Vec3f{0, 1, 0};
       AddBox(m, head, head + along * kMannequinLeafLengthM, WidthFor(kMannequinLeafLengthM * 2),
              static_cast<int>(b));
     }
