@@ -48,15 +48,17 @@ Status OutOfBank(const Context& ctx, const std::string& out) {
 
 std::string ReportText(const shot::ExportReport& r, double seconds) {
   std::ostringstream t;
-  char line[240];
+  char line[512];
   std::snprintf(line, sizeof line,
-                "shot %s of %s: %d agents, frames %d-%d (%d), %d doubles as mannequins, %d poses\n"
+                "shot %s of %s: %d agents, frames %d-%d (%d), %d doubles as mannequins, %d poses\n",
+                r.shot.c_str(), r.production.c_str(), r.agents, r.first_frame,
+                r.first_frame + r.frames - 1, r.frames, r.doubles, r.poses);
+  t << line;
+  std::snprintf(line, sizeof line,
                 "  wrote %s: %llu bytes (%.0f per agent-frame) in %.2f s (resolve %.2f s, pose "
                 "%.2f s, write %.2f s)\n",
-                r.shot.c_str(), r.production.c_str(), r.agents, r.first_frame,
-                r.first_frame + r.frames - 1, r.frames, r.doubles, r.poses, r.file.c_str(),
-                static_cast<unsigned long long>(r.bytes), r.bytes_per_agent_frame(), seconds,
-                r.resolve_seconds, r.pose_seconds, r.write_seconds);
+                r.file.c_str(), static_cast<unsigned long long>(r.bytes), r.bytes_per_agent_frame(),
+                seconds, r.resolve_seconds, r.pose_seconds, r.write_seconds);
   t << line;
   for (const auto& refused : r.refused) {
     t << "  left out " << refused.agent << " (double " << refused.double_id << ")";

@@ -25,6 +25,9 @@ constexpr uint64_t kMaxBytes = std::numeric_limits<uint32_t>::max();
 constexpr float kStillTolerance = 1e-5f;
 constexpr float kMaxScale = 10, kMaxStandingHeightM = 3;
 constexpr float kShortMax = 32767;  // a normalized signed 16-bit integer's 1.0
+// Nodes' static translations and rotations are written to this step. [Units: metres, quaternion
+// components]
+constexpr double kStaticStep = 1e-6;
 
 // The model being written: one buffer every view and accessor points into.
 class ModelWriter {
@@ -285,7 +288,13 @@ struct Keys {
     }
     values.insert(values.end(), key.begin(), key.end());
   }
-  std::vector<double> First() const { return {values.begin(), values.begin() + N}; }
+  // The first key, as a node's static value: rounded to kStaticStep, so that the JSON prints it in
+  // a few digits rather than a float's 17 (a crowd of rigged agents is mostly joint nodes).
+  std::vector<double> First() const {
+    std::vector<double> out;
+    for (size_t k = 0; k < N; ++k) out.push_back(std::round(values[k] / kStaticStep) * kStaticStep);
+    return out;
+  }
 };
 
 // The writer of every agent's nodes and channels into one model and animation.
