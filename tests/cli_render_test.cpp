@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -210,8 +211,14 @@ TEST_F(CliRenderTest, CrowdExportWritesOnlyLicensedAgentsAsMannequins) {
   ASSERT_TRUE(bytes.ok());
   EXPECT_EQ(report["bytes"], bytes->size());
   EXPECT_EQ(bytes->substr(0, 4), "glTF");
-  // The MakeHuman double's mesh has thousands of triangles; its mannequin a few hundred.
   const std::string text = *bytes;
+  // The MakeHuman double's mesh has thousands of triangles; its mannequin a few hundred.
+  uint32_t json_length = 0;
+  std::memcpy(&json_length, text.data() + 12, sizeof json_length);  // GLB: little-endian
+  const json gltf = json::parse(text.substr(20, json_length));
+  ASSERT_EQ(gltf["meshes"].size(), 1u);
+  const int indices = gltf["meshes"][0]["primitives"][0]["indices"];
+  EXPECT_LE(gltf["accessors"][indices]["count"].get<int>(), 3 * 600);
   EXPECT_NE(text.find("\"name\":\"rate\""), std::string::npos) << "the agent's root node";
   EXPECT_EQ(text.find("\"name\":\"other\""), std::string::npos) << "a refused agent";
   EXPECT_EQ(text.find("\"images\""), std::string::npos) << "no texture of anyone";
