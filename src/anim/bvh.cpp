@@ -107,12 +107,20 @@ Mat4f RotationBetween(const Vec3f& from, const Vec3f& to) {
 }
 
 Result<BvhClip> LoadBvh(const std::filesystem::path& file, BvhUp up) {
-  const std::string name = file.string();
   // Read here, bounded, and parsed from memory: Assimp opening the path itself would read a FIFO
   // or a device without end.
   FIGURANT_ASSIGN_OR_RETURN(const std::string bytes, ReadUserFile(file, kBvhFile));
+  return ParseBvh(bytes, file.string(), file.stem().string(), up);
+}
+
+Result<BvhClip> ParseBvh(std::string_view bytes, const std::string& name,
+                         const std::string& clip_name, BvhUp up) {
+  if (bytes.size() > kBvhFile.max_bytes) {
+    return InvalidArgument(name + ": a BVH clip is at most " + std::to_string(kBvhFile.max_bytes) +
+                           " bytes");
+  }
   BvhClip clip;
-  clip.name = file.stem().string();
+  clip.name = clip_name;
   std::vector<const aiNodeAnim*> joint_channels;
   try {
     Assimp::Importer importer;

@@ -59,6 +59,10 @@ struct BvhClip {
 // errors): not a regular file, too large, malformed, no frames, a non-positive frame time, a frame
 // with too few values. Nothing is kept on failure.
 Result<BvhClip> LoadBvh(const std::filesystem::path& file, BvhUp up = BvhUp::kAuto);
+// The same from the file's bytes: `name` is what errors call it (a path, or "embedded clip X"),
+// `clip_name` becomes BvhClip::name. InvalidArgument as LoadBvh, and for more than kBvhFile bytes.
+Result<BvhClip> ParseBvh(std::string_view bytes, const std::string& name,
+                         const std::string& clip_name, BvhUp up = BvhUp::kAuto);
 
 // Rotation matrices (rotation part of Mat4f only).
 geom::Mat4f Transposed(const geom::Mat4f& r);

@@ -1,9 +1,6 @@
-// Procedural idle and walk cycles on a humanoid rig, forward kinematics and linear blend skinning
-// (see pose_variation.h). The walk's joint curves are a simplification of normal gait as measured
-// by Winter ("Biomechanics and Motor Control of Human Movement", 4th ed., 2009, ch. 11): hip
-// flexion/extension about ±18° in antiphase between the legs, the knee flexing up to ~50° in mid
-// swing and nearly straight in stance, the arms swinging opposite the legs and the thorax
-// counter-rotating against the pelvis. The idle is a standing weight shift (Winter's "ankle/hip
+// Idle and sit cycles on a humanoid rig, the motion-captured walk (anim/walk_clip.h), forward
+// kinematics and linear blend skinning (see pose_variation.h). The idle is a standing weight shift
+// (Winter, "Biomechanics and Motor Control of Human Movement", 4th ed., 2009: the "ankle/hip
 // strategy" of quiet standing, exaggerated to read on screen), breathing at three times the cycle
 // rate, and a slow head scan.
 #include "anim/pose_variation.h"
@@ -15,6 +12,7 @@
 #include <numbers>
 #include <vector>
 
+#include "anim/walk_clip.h"
 #include "core/random.h"
 
 namespace figurant::anim {
@@ -29,14 +27,6 @@ constexpr double kTwoPi = 2 * std::numbers::pi;
 constexpr std::array<std::string_view, 5> kRequiredBones = {"hips", "leftUpperLeg", "rightUpperLeg",
                                                             "leftLowerLeg", "rightLowerLeg"};
 
-// Walk joint amplitudes. [Units: radians]
-constexpr double kWalkHip = 0.32;         // thigh flexion/extension each way (~18°)
-constexpr double kWalkKnee = 0.85;        // knee flexion at mid swing (~49°)
-constexpr double kWalkPelvisYaw = 0.07;   // pelvis rotation towards the forward leg (~4°)
-constexpr double kWalkPelvisRoll = 0.03;  // pelvis drop on the swing side (~2°)
-constexpr double kWalkArm = 0.26;         // upper arm swing each way (~15°)
-constexpr double kWalkElbow = 0.12;       // extra elbow flexion when the arm swings forward
-constexpr double kWalkNod = 0.03;         // head bob, twice per cycle
 // Idle joint amplitudes. [Units: radians]
 constexpr double kIdleShift = 0.045;   // legs lean sideways: the pelvis moves over one foot
 constexpr double kIdleHipRoll = 0.05;  // the loaded hip rises
@@ -80,38 +70,6 @@ Jitter MakeJitter(uint64_t seed) {
 }
 
 double Pos(double x) { return std::max(0.0, x); }
-
-// Walk: at phase 0 the left leg is furthest forward (s = π/2 in the gait's own angle), at 0.5 the
-// right. Each foot is counter-rotated so the sole stays level with the ground.
-std::vector<BoneMotion> Walk(double phase, double amp, const Jitter& j) {
-  const double s = kTwoPi * phase + std::numbers::pi / 2;
-  const double legs = amp * j.legs, arms = amp * j.arms, torso = amp * j.torso;
-  const double hip_l = -kWalkHip * legs * std::sin(s);  // negative pitch = leg forward
-  const double hip_r = -hip_l;
-  // The left leg swings forward while sin(s) rises, fastest (and most bent) at s = 0.
-  const double knee_l = kWalkKnee * legs * Pos(std::cos(s)) * Pos(std::cos(s));
-  const double knee_r = kWalkKnee * legs * Pos(-std::cos(s)) * Pos(-std::cos(s));
-  const double yaw = -kWalkPelvisYaw * torso * std::sin(s);  // left hip forward when s = π/2
-  const double roll = kWalkPelvisRoll * torso * std::cos(s);
-  return {
-      {"hips", 0, yaw, roll},
-      {"leftUpperLeg", hip_l, 0, -roll},
-      {"rightUpperLeg", hip_r, 0, -roll},
-      {"leftLowerLeg", knee_l, 0, 0},
-      {"rightLowerLeg", knee_r, 0, 0},
-      {"leftFoot", -(hip_l + knee_l), 0, 0},
-      {"rightFoot", -(hip_r + knee_r), 0, 0},
-      // The thorax turns against the pelvis, half in the spine and half in the chest; the neck
-      // turns the head back to face the way the body walks.
-      {"spine", 0, -yaw, -roll},
-      {"chest", 0, -yaw, 0},
-      {"neck", kWalkNod * torso * std::sin(2 * s), yaw, 0},
-      {"leftUpperArm", kWalkArm * arms * std::sin(s), 0, 0},
-      {"rightUpperArm", -kWalkArm * arms * std::sin(s), 0, 0},
-      {"leftLowerArm", -kWalkElbow * arms * Pos(-std::sin(s)), 0, 0},
-      {"rightLowerArm", -kWalkElbow * arms * Pos(std::sin(s)), 0, 0},
-  };
-}
 
 // Idle: the legs lean sideways together (the pelvis moves over one foot), the pelvis tilts up on
 // the loaded side and the spine brings the shoulders back over it, the unloaded knee softens.
@@ -208,17 +166,42 @@ Status CheckSkin(const geom::Mesh& m) {
   return Status::Ok();
 }
 
+// Procedural motion as rotations of `sk`'s bones; bones the rig lacks are left out (their
+// children follow the parent).
+std::vector<BoneRotation> OnSkeleton(const geom::Skeleton& sk,
+                                     const std::vector<BoneMotion>& motion) {
+  std::vector<BoneRotation> out;
+  for (const BoneMotion& m : motion) {
+    const int b = sk.Find(std::string(m.bone));
+    if (b < 0) continue;
+    out.push_back(
+        {b, Mat4f::RotationY(static_cast<float>(m.yaw)) * RotationX(m.pitch) * RotationZ(m.roll)});
+  }
+  return out;
+}
+
+PartScale ScaleOf(const Jitter& j) { return {j.legs, j.arms, j.torso, j.head}; }
+
+// The walk clip on `sk`: FailedPrecondition when the rig lacks a bone it needs, Internal when the
+// embedded clip cannot be read.
+Result<RetargetedWalk> WalkOn(const geom::Skeleton& sk) {
+  FIGURANT_ASSIGN_OR_RETURN(const WalkClip* clip, WalkClip::Embedded());
+  return clip->On(sk);
+}
+
 // The joint rotations of `pose`'s cycle (idle, walk or sit) at its phase.
-std::vector<BoneMotion> CycleMotion(const PoseSpec& pose) {
+Result<std::vector<BoneRotation>> CycleMotion(const geom::Skeleton& sk, const PoseSpec& pose) {
   const double phase = pose.phase - std::floor(pose.phase);
   const Jitter jitter = MakeJitter(pose.jitter_seed);
   switch (pose.cycle) {
-    case MotionCycle::kWalk:
-      return Walk(phase, pose.amplitude, jitter);
+    case MotionCycle::kWalk: {
+      FIGURANT_ASSIGN_OR_RETURN(const RetargetedWalk walk, WalkOn(sk));
+      return walk.At(phase, ScaleOf(jitter), pose.amplitude);
+    }
     case MotionCycle::kSit:
-      return Sit(phase, pose.amplitude, jitter);
+      return OnSkeleton(sk, Sit(phase, pose.amplitude, jitter));
     default:
-      return Idle(phase, pose.amplitude, jitter);
+      return OnSkeleton(sk, Idle(phase, pose.amplitude, jitter));
   }
 }
 
@@ -230,19 +213,16 @@ struct PosedSkeleton {
 
 // Forward kinematics of `motion` on `sk` (see pose_variation.h). Bones the motion does not name,
 // or the rig lacks, keep their bind pose relative to their parent.
-PosedSkeleton PoseSkeleton(const geom::Skeleton& sk, const std::vector<BoneMotion>& motion) {
+PosedSkeleton PoseSkeleton(const geom::Skeleton& sk, const std::vector<BoneRotation>& motion) {
   const size_t n = sk.bones.size();
   std::vector<Mat4f> bind_inv(n), local(n);
   for (size_t b = 0; b < n; ++b) bind_inv[b] = sk.bones[b].bind_pose.InverseAffine();
-  for (const BoneMotion& m : motion) {
-    const int b = sk.Find(std::string(m.bone));
-    if (b < 0) continue;  // this rig lacks the bone: its children follow the parent
-    const auto bi = static_cast<size_t>(b);
+  for (const BoneRotation& m : motion) {
+    const auto bi = static_cast<size_t>(m.bone);
     const Mat4f& frame = sk.bones[bi].bind_pose;
     const Vec3f head = Origin(frame);
-    const Mat4f body =
-        Mat4f::RotationY(static_cast<float>(m.yaw)) * RotationX(m.pitch) * RotationZ(m.roll);
-    local[bi] = bind_inv[bi] * Mat4f::Translation(head) * body * Mat4f::Translation(-head) * frame;
+    local[bi] =
+        bind_inv[bi] * Mat4f::Translation(head) * m.rotation * Mat4f::Translation(-head) * frame;
   }
   PosedSkeleton out{std::vector<Mat4f>(n), std::vector<Mat4f>(n)};
   for (size_t b = 0; b < n; ++b) {
@@ -363,7 +343,9 @@ Result<geom::Mesh> PoseMesh(const geom::Mesh& bind, const PoseSpec& pose) {
     return FailedPrecondition(check.detail);
   }
   FIGURANT_RETURN_IF_ERROR(CheckSkin(bind));
-  const PosedSkeleton skeleton = PoseSkeleton(*bind.skeleton, CycleMotion(pose));
+  FIGURANT_ASSIGN_OR_RETURN(const std::vector<BoneRotation> motion,
+                            CycleMotion(*bind.skeleton, pose));
+  const PosedSkeleton skeleton = PoseSkeleton(*bind.skeleton, motion);
   geom::Mesh out = SkinMesh(bind, skeleton);
   Reground(out, bind);
   return out;
@@ -375,8 +357,11 @@ Result<geom::DoubleAsset> PoseDouble(const geom::DoubleAsset& bind, const PoseSp
 }
 
 Stride::Stride(std::vector<double> distance, std::vector<double> side,
-               std::vector<std::array<double, 2>> planted)
-    : distance_(std::move(distance)), side_(std::move(side)), planted_(std::move(planted)) {
+               std::vector<std::array<double, 2>> planted, double right_from)
+    : distance_(std::move(distance)),
+      side_(std::move(side)),
+      planted_(std::move(planted)),
+      right_from_(right_from) {
   double mean = 0;
   for (size_t k = 0; k + 1 < side_.size(); ++k) mean += side_[k];
   mean /= static_cast<double>(side_.size() - 1);
@@ -422,34 +407,42 @@ Result<Stride> WalkStride(const geom::Mesh& bind, uint64_t jitter_seed) {
   const int ankles[2] = {
       sk.Find("leftFoot") >= 0 ? sk.Find("leftFoot") : sk.Find("leftLowerLeg"),
       sk.Find("rightFoot") >= 0 ? sk.Find("rightFoot") : sk.Find("rightLowerLeg")};
-  const Jitter jitter = MakeJitter(jitter_seed);
+  FIGURANT_ASSIGN_OR_RETURN(const RetargetedWalk walk, WalkOn(sk));
+  const PartScale scale = ScaleOf(MakeJitter(jitter_seed));
   // Where each ankle is (its bone's head; the lower leg's, without a foot bone: the knee, which
   // moves with the planted leg as the ankle does) at each sample: [x, z] per foot.
   std::vector<std::array<Vec3f, 2>> at(kStrideSamples + 1);
   for (int k = 0; k <= kStrideSamples; ++k) {
     const double phase = static_cast<double>(k) / kStrideSamples;
-    const PosedSkeleton posed = PoseSkeleton(sk, Walk(phase, 1, jitter));
+    const PosedSkeleton posed = PoseSkeleton(sk, walk.At(phase, scale, 1));
     for (int f = 0; f < 2; ++f) {
       at[static_cast<size_t>(k)][static_cast<size_t>(f)] =
           Origin(posed.frames[static_cast<size_t>(ankles[f])]);
     }
   }
+  // The left foot lands (is furthest forward) at phase 0; the right takes over where it lands.
+  size_t right_lands = 0;
+  for (size_t k = 1; k < kStrideSamples; ++k) {
+    if (at[k][1].z > at[right_lands][1].z) right_lands = k;
+  }
+  const auto foot = [right_lands](size_t k) -> size_t { return k < right_lands ? 0 : 1; };
   std::vector<double> distance(kStrideSamples + 1, 0.0), side(kStrideSamples + 1, 0.0);
   std::vector<std::array<double, 2>> planted(kStrideSamples + 1);
   for (size_t k = 0; k <= kStrideSamples; ++k) {
-    const Vec3f& ankle = at[k][2 * k < kStrideSamples ? 0 : 1];
+    const Vec3f& ankle = at[k][foot(k)];
     planted[k] = {ankle.x, ankle.z};
   }
   for (size_t k = 1; k <= kStrideSamples; ++k) {
-    const size_t planted = 2 * (k - 1) < kStrideSamples ? 0 : 1;
+    const size_t planted = foot(k - 1);
     const Vec3f move = at[k][planted] - at[k - 1][planted];
     distance[k] = distance[k - 1] + std::max(0.0, -static_cast<double>(move.z));
     side[k] = side[k - 1] - move.x;
   }
-  if (!(distance.back() > 0.05)) {
+  if (!(distance.back() > 0.05) || right_lands == 0) {
     return InvalidArgument("the walk moves neither ankle back along +Z: this rig cannot travel");
   }
-  return Stride(std::move(distance), std::move(side), std::move(planted));
+  return Stride(std::move(distance), std::move(side), std::move(planted),
+                static_cast<double>(right_lands) / kStrideSamples);
 }
 
 TravelPose TravelAt(const Stride& stride, double phase0, double distance_m, int variants) {
@@ -459,7 +452,7 @@ TravelPose TravelAt(const Stride& stride, double phase0, double distance_m, int 
   const int step = static_cast<int>(q) % std::max(1, variants);
   const double shown = step / v;
   return {step, stride.DistanceAt(p) - stride.DistanceAt(q / v), stride.SideAt(q / v),
-          2 * step < variants, stride.PlantedAnkleAt(shown)};
+          stride.LeftPlantedAt(shown), stride.PlantedAnkleAt(shown)};
 }
 
 }  // namespace figurant::anim

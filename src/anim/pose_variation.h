@@ -1,6 +1,7 @@
-// Pose variation per agent: procedural, looping motion cycles (idle, walk) applied to a rigged
-// double so that agents showing one double do not all stand in its one imported pose
-// (docs/motion.md).
+// Pose variation per agent: looping motion cycles (idle, walk, sit) applied to a rigged double so
+// that agents showing one double do not all stand in its one imported pose (docs/motion.md). The
+// walk is motion-captured (anim/walk_clip.h, retargeted to the double); idle and sit are
+// procedural.
 //
 // A cycle gives each canonical humanoid bone (anim/humanoid.h: hips, spine, chest, neck, head,
 // left/right upper and lower arm and leg, foot) a rotation as a function of the phase. Rotations
@@ -15,7 +16,8 @@
 // The bind pose is the double's imported pose (whatever the scan or MakeHuman pose was), so a
 // cycle is a motion *about* that pose. The posed body is then re-grounded: it is translated
 // vertically so that its lowest vertex is as low as the bind mesh's (y = 0 for every stored
-// double). There is no root travel: a walking agent walks in place.
+// double). There is no root travel here: a walker walks in place unless the shot moves it
+// (Stride and TravelAt below say by how much).
 //
 // Bones a rig lacks are skipped (their children still follow their parents). A cycle needs at
 // least the hips and both upper and lower legs; a mesh without a skeleton or without those bones
@@ -40,7 +42,7 @@ namespace figurant::anim {
 enum class MotionCycle : uint8_t {
   kStill = 0,  // the double's imported pose, untouched
   kIdle = 1,   // standing: weight shift with hip sway, breathing, looking around, small arm swing
-  kWalk = 2,   // walking in place: legs in opposition, knee bend in swing, arms opposite the legs
+  kWalk = 2,   // the motion-captured walk (MakeHuman's walk1), in place unless the shot moves it
   // Seated on a seat at knee height (there is none unless the set has one), feet flat on the
   // ground in front of it, hands on the thighs; the phase varies the head, breathing and lean.
   // The amplitude scales the variation, not the sitting itself.
@@ -50,7 +52,8 @@ enum class MotionCycle : uint8_t {
 std::string_view MotionCycleName(MotionCycle cycle);  // "still", "idle", "walk", "sit"
 std::optional<MotionCycle> ParseMotionCycle(std::string_view name);
 // One loop of the cycle when a scene does not say: idle 6 s, walk 1.1 s (a stride of two steps
-// at about 110 steps a minute, a usual walking cadence). [Units: seconds]
+// at about 110 steps a minute, a usual walking cadence, for walkers that walk in place; a
+// travelling walker's phase follows its distance instead). [Units: seconds]
 double DefaultCycleSeconds(MotionCycle cycle);
 
 // One pose of a cycle.
@@ -90,7 +93,8 @@ MotionCheck CheckMotionSupport(const geom::Mesh& mesh);
 // kStill returns a copy of `bind` for any mesh. On failure nothing is returned:
 //   FailedPrecondition: idle/walk on a mesh CheckMotionSupport refuses (message = its detail);
 //   InvalidArgument: a non-finite phase, an amplitude outside 0..2, or inconsistent skin data
-//   (weights not one per vertex, a bone index out of range, a parent after its child).
+//   (weights not one per vertex, a bone index out of range, a parent after its child);
+//   Internal: the embedded walk clip cannot be read (a build fault).
 Result<geom::Mesh> PoseMesh(const geom::Mesh& bind, const PoseSpec& pose);
 
 // PoseMesh on a double's full-detail mesh; the levels of detail index the same vertices, so their
@@ -99,7 +103,8 @@ Result<geom::DoubleAsset> PoseDouble(const geom::DoubleAsset& bind, const PoseSp
 
 // How far a double travels over one loop of its walk with its planted foot kept still
 // (docs/motion.md, "Travelling"). The left foot is planted from phase 0 (it has just landed,
-// furthest forward) to 0.5, the right from 0.5 to 1; while a foot is planted the body moves
+// furthest forward) to right_from() (where the right lands, about 0.5), the right from there to
+// 1; while a foot is planted the body moves
 // forward by exactly as much as that foot's ankle moves back in the cycle (which walks in place),
 // and sideways against the ankle's sideways motion (the pelvis turns towards the forward leg).
 // So a walker whose phase is PhaseAt(distance travelled), drawn SideAt(phase) to its left, keeps
@@ -109,8 +114,9 @@ class Stride {
   // The ankle's travel sampled at phases k / (n - 1): forward (non-decreasing from 0) and
   // sideways (to the body's left, +X, from 0), and the planted ankle's place in the body's frame
   // ([x, z]: left foot for k < (n - 1) / 2, then right). [Limits: n >= 9, equal sizes]
+  // The left foot is planted before phase `right_from`, the right from it. [Limits: (0, 1)]
   Stride(std::vector<double> distance, std::vector<double> side,
-         std::vector<std::array<double, 2>> planted);
+         std::vector<std::array<double, 2>> planted, double right_from = 0.5);
   double length_m() const { return distance_.back(); }  // one loop: two steps [Units: metres]
   // The distance travelled since phase 0 at `phase` in [0, 1], interpolated. [Units: metres]
   double DistanceAt(double phase) const;
@@ -118,23 +124,29 @@ class Stride {
   double SideAt(double phase) const;
   // The phase in [0, 1) at which the walker has travelled `distance` m modulo the stride.
   double PhaseAt(double distance) const;
-  // The planted ankle at `phase` in [0, 1) (the left foot before 0.5, the right from it), in the
-  // body's frame [x, z], at the nearest sample. [Units: metres]
+  // The planted ankle at `phase` in [0, 1) (the left foot before right_from(), the right from
+  // it), in the body's frame [x, z], at the nearest sample. [Units: metres]
   std::array<double, 2> PlantedAnkleAt(double phase) const;
+  // Where the right foot takes over. [Units: cycles]
+  double right_from() const { return right_from_; }
+  bool LeftPlantedAt(double phase) const { return phase < right_from_; }
 
  private:
   std::vector<double> distance_;                // at phases k / (size - 1), from 0, non-decreasing
   std::vector<double> side_;                    // at the same phases, mean 0
   std::vector<std::array<double, 2>> planted_;  // at the same phases
+  double right_from_ = 0.5;
 };
 
 // Samples of Stride's ankle travel. [Limits: 8..4096]
 inline constexpr int kStrideSamples = 128;
 
 // The walk's stride on `bind` with `jitter_seed` (a jittered walk swings its legs further or
-// less): forward kinematics of the skeleton alone at kStrideSamples phases, no skinning.
+// less): forward kinematics of the skeleton alone at kStrideSamples phases, no skinning. The
+// right foot's stance starts at the sample where its ankle is furthest forward.
 // FailedPrecondition as PoseMesh for a mesh the walk cannot pose; InvalidArgument when the walk
-// moves neither ankle back (a rig whose legs do not swing along +Z) — it cannot travel.
+// moves neither ankle back (a rig whose legs do not swing along +Z) — it cannot travel; Internal
+// when the embedded walk clip cannot be read (a build fault).
 Result<Stride> WalkStride(const geom::Mesh& bind, uint64_t jitter_seed);
 
 // How a travelling walker is drawn when its poses are quantised to `variants` phase steps: the

@@ -201,7 +201,9 @@ TEST(PoseVariationTest, MakeHumanFeetStayOnTheGroundAndHeightHolds) {
       const float feet_low =
           std::min(BoneCentroid(*posed, "leftFoot").y, BoneCentroid(*posed, "rightFoot").y);
       EXPECT_LT(feet_low, 0.1f) << MotionCycleName(c) << " " << phase;
-      EXPECT_NEAR(Height(*posed) / bind_height, 1.0, 0.05) << MotionCycleName(c) << " " << phase;
+      // The walk's long strides lower the pelvis in double support (the clip's, by up to 6 %).
+      EXPECT_NEAR(Height(*posed) / bind_height, 1.0, c == MotionCycle::kWalk ? 0.07 : 0.05)
+          << MotionCycleName(c) << " " << phase;
       for (const Vec3f& n : posed->normals) ASSERT_NEAR(geom::Length(n), 1, 1e-3);
     }
   }
@@ -317,7 +319,8 @@ TEST(PoseVariationTest, MakeHumanTravellingWalkKeepsThePlantedFootStill) {
       const TravelPose t = TravelAt(*stride, 0.1, travelled, kVariants);
       const auto& a = ankle[static_cast<size_t>(t.step)];
       const std::array<double, 2> world = {t.side_m + a[0], travelled - t.back_m + a[1]};
-      const bool planted = t.step > 1 && t.step < kVariants / 2 - 1;  // inside the left stance
+      // Inside the left stance (not the steps where it lands or lifts).
+      const bool planted = t.step > 1 && stride->LeftPlantedAt((t.step + 1.0) / kVariants);
       if (!planted) {
         landed.reset();
         continue;

@@ -126,9 +126,10 @@ TEST(GroupsTest, ClipIsRefusedWithWhatReplacedIt) {
 TEST(GroupsTest, BehavioursTakeTheirGroupsShapeAndSetPoints) {
   const json crowds = json::parse(R"([
     {"kind": "area", "name": "square", "polygon": [[0, 0], [20, 0], [20, 20], [0, 20]],
-     "count": 50, "behaviour": {"kind": "wander", "pause_min_s": 1, "pause_max_s": 4}},
+     "count": 50, "behaviour": {"kind": "wander", "pause_min_s": 1, "pause_max_s": 4,
+                                "companions": {"share": 0.6, "max_size": 4}}},
     {"kind": "path", "name": "pavement", "points": [[-40, -5], [40, -5]], "width_m": 3,
-     "behaviour": {"kind": "path", "both_ways": false}},
+     "behaviour": {"kind": "path", "both_ways": false, "companions": {"share": 0}}},
     {"kind": "area", "name": "leavers", "polygon": [[0, 30], [5, 30], [5, 35]], "count": 5,
      "behaviour": {"kind": "goto", "targets": [[10, 40], [12, 0.5, 40]], "start_spread_s": 9},
      "motion": {"cycle": "still"}},
@@ -148,6 +149,11 @@ TEST(GroupsTest, BehavioursTakeTheirGroupsShapeAndSetPoints) {
   ASSERT_EQ(square.behaviour->wander.area.size(), 4u);  // the group's own polygon
   EXPECT_FLOAT_EQ(square.behaviour->wander.area[2][1], 20);
   EXPECT_FLOAT_EQ(square.behaviour->wander.pause_max_s, 4);
+  EXPECT_FLOAT_EQ(square.behaviour->companions.share, 0.6f);
+  EXPECT_EQ(square.behaviour->companions.max_size, 4);
+  EXPECT_FLOAT_EQ(square.behaviour->companions.spacing_m, 0.9f);  // the default
+  EXPECT_FLOAT_EQ((*g)[1].behaviour->companions.share, 0);        // alone unless asked
+  EXPECT_EQ((*g)[1].behaviour->companions.max_size, 3);
   EXPECT_TRUE(square.Moves());
   EXPECT_EQ(square.motion.cycle, anim::MotionCycle::kIdle);  // what a wanderer does standing
   const nav::Path& walk = (*g)[1].behaviour->path;
@@ -182,7 +188,11 @@ TEST(GroupsTest, BehaviourProblemsAreNamedByField) {
     {"kind": "area", "name": "e", "polygon": [[0, 0], [1, 0], [1, 1]], "count": 1,
      "motion": {"cycle": "walk"}, "behaviour": {"kind": "wander"}},
     {"kind": "area", "name": "f", "polygon": [[0, 0], [1, 0], [1, 1]], "count": 1,
-     "behaviour": {"kind": "run"}}
+     "behaviour": {"kind": "run"}},
+    {"kind": "area", "name": "g", "polygon": [[0, 0], [1, 0], [1, 1]], "count": 1,
+     "behaviour": {"kind": "wander", "companions": {"share": 2, "max_size": 9, "size": 2}}},
+    {"kind": "area", "name": "h", "polygon": [[0, 0], [1, 0], [1, 1]], "count": 1,
+     "behaviour": {"kind": "watch", "point": [0, 0], "companions": {"share": 1}}}
   ])");
   auto g = ParseCrowdGroups(crowds, "s.json");
   ASSERT_FALSE(g.ok());
@@ -198,6 +208,10 @@ TEST(GroupsTest, BehaviourProblemsAreNamedByField) {
            "crowds[4] (e): field 'motion.cycle': a moving group walks when its agents travel",
            "crowds[5] (f): field 'behaviour.kind': expected one of: goto, part, path, queue, "
            "stand, wander, watch, got \"run\"",
+           "crowds[6] (g): field 'behaviour.companions.share'",
+           "crowds[6] (g): field 'behaviour.companions.max_size'",
+           "crowds[6] (g): field 'behaviour.companions.size': unknown field",
+           "crowds[7] (h): field 'behaviour.companions': unknown field",
        }) {
     EXPECT_NE(m.find(want), std::string::npos) << "missing: " << want << "\nin:\n" << m;
   }

@@ -285,6 +285,9 @@ TEST(SceneSpecTest, TheMovingSquareExampleIsValidAndEveryGroupMoves) {
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
   ASSERT_EQ(spec->crowds.size(), 3u);
   for (const CrowdGroup& g : spec->crowds) EXPECT_TRUE(g.Moves()) << g.name;
+  // Half the square's wanderers and most of the pavement's walkers are with friends.
+  EXPECT_FLOAT_EQ(spec->crowds[0].behaviour->companions.share, 0.5f);
+  EXPECT_FLOAT_EQ(spec->crowds[1].behaviour->companions.share, 0.6f);
   EXPECT_EQ(spec->frames.count(), 48);
   ASSERT_EQ(spec->set.meshes.size(), 3u);
   EXPECT_TRUE(std::filesystem::exists(spec->base_dir / spec->set.meshes[0].file));

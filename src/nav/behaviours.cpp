@@ -1,11 +1,13 @@
 #include "nav/behaviours.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numbers>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace figurant::nav {
 namespace {
@@ -84,11 +86,31 @@ std::optional<geom::Vec3f> PointIn(const NavMesh& mesh, const Wander& w, float y
   return std::nullopt;
 }
 
+bool TakesCompanions(Behaviour::Kind kind) {
+  return kind == Behaviour::Kind::kWander || kind == Behaviour::Kind::kPath ||
+         kind == Behaviour::Kind::kGoTo;
+}
+
+Status CheckCompanions(const Behaviour& be, const std::string& what) {
+  const Companions& c = be.companions;
+  if (!(c.share >= 0 && c.share <= 1) || c.max_size < 2 || c.max_size > 6 ||
+      !(c.spacing_m >= 0.5f && c.spacing_m <= 3)) {
+    return InvalidArgument(what +
+                           "companions need a share in 0..1, max_size 2..6 and spacing_m "
+                           "0.5..3 m");
+  }
+  if (c.share > 0 && !TakesCompanions(be.kind)) {
+    return InvalidArgument(what + "only wander, path and goto walk with companions");
+  }
+  return Status::Ok();
+}
+
 Status CheckBehaviours(const NavMesh& mesh, std::span<const Behaviour> behaviours,
                        std::span<const MovingAgent> agents) {
   for (size_t b = 0; b < behaviours.size(); ++b) {
     const Behaviour& be = behaviours[b];
     const std::string what = "behaviour " + std::to_string(b) + ": ";
+    FIGURANT_RETURN_IF_ERROR(CheckCompanions(be, what));
     if (be.kind == Behaviour::Kind::kWander) {
       const Wander& w = be.wander;
       if (w.area.size() < 3) return InvalidArgument(what + "a wander area needs 3 points or more");
@@ -277,6 +299,94 @@ geom::Vec3f PointAlong(const std::vector<std::array<float, 2>>& points, float di
   return {points.back()[0], y, points.back()[1]};
 }
 
+// Companions (who walks with whom): an agent walks with the nearest agents of its behaviour who
+// are alone and start within this of it. [Units: metres]
+constexpr float kCompanionReach = 4.0f;
+// Group sizes 2, 3, 4, 5, 6: relative weights (pairs twice as often as threes, fours rare).
+constexpr std::array<float, 5> kGroupSizeWeights = {6, 3, 1, 0.5f, 0.25f};
+// A companion aims this far ahead of its place beside the leader, in seconds of the leader's
+// velocity, so that it walks level rather than behind. [Units: s]
+constexpr float kCompanionLead = 0.5f;
+// A walking companion is re-aimed every this many steps (staggered over agents). [Units: steps]
+constexpr int kCompanionEvery = 4;
+// A companion walks up to this much faster than its group, to catch up.
+constexpr float kCatchUp = 1.3f;
+
+int DrawGroupSize(int max_size, Rng& rng) {
+  float total = 0;
+  for (int k = 2; k <= max_size; ++k) total += kGroupSizeWeights[static_cast<size_t>(k - 2)];
+  float x = rng.Uniform(0, total);
+  for (int k = 2; k < max_size; ++k) {
+    if ((x -= kGroupSizeWeights[static_cast<size_t>(k - 2)]) < 0) return k;
+  }
+  return max_size;
+}
+
+struct Groups {
+  std::vector<int> leader;  // per agent: its leader, or -1
+  std::vector<int> place;   // per companion: 1 on the leader's left, 2 its right, 3 further left…
+};
+
+// The agents of `members` still alone that start within kCompanionReach of `self`, nearest first
+// (ties by index).
+std::vector<int> NearestAlone(std::span<const MovingAgent> agents, const std::vector<int>& members,
+                              const std::vector<bool>& taken, int self) {
+  std::vector<std::pair<float, int>> near;
+  const geom::Vec3f& at = agents[static_cast<size_t>(self)].start;
+  for (int i : members) {
+    if (i == self || taken[static_cast<size_t>(i)]) continue;
+    const float d = Horizontal(at, agents[static_cast<size_t>(i)].start);
+    if (d <= kCompanionReach) near.emplace_back(d, i);
+  }
+  std::sort(near.begin(), near.end());
+  std::vector<int> out;
+  out.reserve(near.size());
+  for (const auto& [d, i] : near) out.push_back(i);
+  return out;
+}
+
+// Who walks with whom: for each behaviour with companions, agents taken in an order shuffled by
+// the seed lead a group of a drawn size with the nearest agents still alone, until the share of
+// its agents in groups is reached (or no one alone is near enough). Deterministic for a seed.
+Groups FormGroups(std::span<const Behaviour> behaviours, std::span<const MovingAgent> agents,
+                  uint64_t seed) {
+  Groups g{std::vector<int>(agents.size(), -1), std::vector<int>(agents.size(), 0)};
+  std::vector<bool> taken(agents.size(), false);
+  for (size_t b = 0; b < behaviours.size(); ++b) {
+    const Companions& c = behaviours[b].companions;
+    if (!(c.share > 0)) continue;
+    std::vector<int> members;
+    for (size_t i = 0; i < agents.size(); ++i) {
+      if (agents[i].behaviour == static_cast<int>(b)) members.push_back(static_cast<int>(i));
+    }
+    // Its own stream, so that the agents' own draws do not change with companions.
+    Rng rng(seed ^ 0x636f6d70616e696fULL, agents.size() + b);
+    std::vector<int> order = members;
+    for (size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[rng.Next() % k]);
+    const auto wanted =
+        static_cast<size_t>(std::lround(c.share * static_cast<float>(members.size())));
+    size_t grouped = 0;
+    for (int leader : order) {
+      if (grouped + 2 > wanted) break;
+      if (taken[static_cast<size_t>(leader)]) continue;
+      const auto size =
+          std::min(static_cast<size_t>(DrawGroupSize(c.max_size, rng)), wanted - grouped);
+      const std::vector<int> near = NearestAlone(agents, members, taken, leader);
+      if (near.empty()) continue;
+      taken[static_cast<size_t>(leader)] = true;
+      ++grouped;
+      for (size_t k = 0; k + 1 < size && k < near.size(); ++k) {
+        const auto i = static_cast<size_t>(near[k]);
+        taken[i] = true;
+        g.leader[i] = leader;
+        g.place[i] = static_cast<int>(k) + 1;
+        ++grouped;
+      }
+    }
+  }
+  return g;
+}
+
 // Plays the behaviours step by step; Simulate is its driver.
 class Simulator {
  public:
@@ -311,6 +421,8 @@ class Simulator {
         StartPath(paths_[static_cast<size_t>(a.behaviour)], a, s);
       }
     }
+    groups_ = FormGroups(behaviours_, agents_, seed);
+    GroupSpeeds(specs, out);
     FIGURANT_RETURN_IF_ERROR(AddObstacles(specs, out));
     FIGURANT_ASSIGN_OR_RETURN(crowd_, Crowd::Create(mesh_, specs));
     for (int i = 0; i < crowd_->size(); ++i) FIGURANT_RETURN_IF_ERROR(crowd_->Stop(i));
@@ -330,6 +442,10 @@ class Simulator {
     for (size_t i = 0; i < state_.size(); ++i) {
       AgentState& s = state_[i];
       const int a = static_cast<int>(i);
+      if (groups_.leader[i] >= 0) {
+        FIGURANT_RETURN_IF_ERROR(StepCompanion(a, s));
+        continue;
+      }
       switch (const Behaviour& be = BehaviourOf(i); be.kind) {
         case Behaviour::Kind::kWander:
           FIGURANT_RETURN_IF_ERROR(StepWander(a, be.wander, dt, s));
@@ -356,6 +472,7 @@ class Simulator {
       }
     }
     time_s_ += dt;
+    ++steps_;
     return crowd_->Step(dt);
   }
 
@@ -386,6 +503,52 @@ class Simulator {
  private:
   const Behaviour& BehaviourOf(size_t i) const {
     return behaviours_[static_cast<size_t>(agents_[i].behaviour)];
+  }
+
+  // A group walks at its slowest member's speed; its companions up to kCatchUp faster.
+  void GroupSpeeds(std::vector<CrowdAgentSpec>& specs, Trajectories& out) const {
+    for (size_t i = 0; i < specs.size(); ++i) {
+      if (const int l = groups_.leader[i]; l >= 0) {
+        float& lead = specs[static_cast<size_t>(l)].max_speed;
+        lead = std::min(lead, specs[i].max_speed);
+      }
+    }
+    for (size_t i = 0; i < specs.size(); ++i) {
+      if (const int l = groups_.leader[i]; l >= 0) {
+        specs[i].max_speed = specs[static_cast<size_t>(l)].max_speed * kCatchUp;
+      }
+      out.max_speed[i] = specs[i].max_speed;
+    }
+    out.companion_of = groups_.leader;
+  }
+
+  // Beside its leader: its place abreast (left, right, further left…) a little ahead by the
+  // leader's velocity, re-aimed every kCompanionEvery steps while the leader walks; held once
+  // reached while the leader stands.
+  Status StepCompanion(int a, AgentState& s) {
+    const int l = groups_.leader[static_cast<size_t>(a)];
+    const geom::Vec3f at = crowd_->Position(l), v = crowd_->Velocity(l);
+    const bool moving = std::hypot(v.x, v.z) > kMovingSpeed;
+    const float h = moving ? std::atan2(v.x, v.z) : state_[static_cast<size_t>(l)].heading;
+    const int k = groups_.place[static_cast<size_t>(a)];
+    const int rank = (k + 1) / 2;  // 1, 1, 2, 2, 3: how many places out from the leader
+    const float side = static_cast<float>(rank) *
+                       BehaviourOf(static_cast<size_t>(a)).companions.spacing_m *
+                       (k % 2 == 1 ? 1.0f : -1.0f);
+    const float lead = moving ? kCompanionLead : 0.0f;
+    // Its left, facing its way (dx, dz), is (dz, -dx).
+    const geom::Vec3f place{at.x + std::cos(h) * side + v.x * lead, at.y,
+                            at.z - std::sin(h) * side + v.z * lead};
+    const bool changed = moving != s.walking;
+    const bool due = changed || (moving ? (steps_ + a) % kCompanionEvery == 0
+                                        : Horizontal(place, s.goal) > 0.3f);
+    if (!due) return Status::Ok();
+    s.walking = moving;
+    s.goal = place;
+    // A place off the walkable ground (beside a wall): towards the leader instead.
+    if (crowd_->SetTarget(a, place, /*hold_on_arrival=*/!moving).ok()) return Status::Ok();
+    s.goal = at;
+    return crowd_->SetTarget(a, at, /*hold_on_arrival=*/!moving);
   }
 
   // One crowd agent per `part` behaviour, after the people: its obstacle, at its first point.
@@ -573,6 +736,8 @@ class Simulator {
   std::vector<Line> lines_;       // by behaviour: its queue's line (empty for other behaviours)
   std::vector<int> obstacle_of_;  // by behaviour: its obstacle's crowd index, or -1
   float time_s_ = 0;              // since the first frame [Units: s]
+  int steps_ = 0;                 // crowd steps so far
+  Groups groups_;
   std::vector<AgentState> state_;
   std::unique_ptr<Crowd> crowd_;
 };

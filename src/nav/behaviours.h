@@ -87,6 +87,20 @@ struct Part {
   float notice_m = 3;
 };
 
+// Friends walking together (Moussaïd et al., "The walking behaviour of pedestrian social groups
+// and its impact on crowd dynamics", PLoS ONE 5(4), 2010: in a commercial street most pedestrians
+// walk in groups, pairs about twice as often as threes, fours rarely; a group walks abreast at low
+// density, and slower than people alone). Applies to `wander`, `path` and `goto`: one of a group
+// (its leader) does what the behaviour says, the others walk beside it and stop with it.
+struct Companions {
+  // The share of the behaviour's agents that walk in a group. [Limits: 0..1] 0: all alone.
+  float share = 0;
+  // A group's size is drawn from 2 (weight 6), 3 (3), 4 (1), 5 (0.5), 6 (0.25), up to this.
+  int max_size = 3;  // [Limits: 2..6]
+  // Between neighbours walking abreast. [Units: metres] [Limits: 0.5..3]
+  float spacing_m = 0.9f;
+};
+
 struct Behaviour {
   enum class Kind { kStand, kWander, kGoTo, kPath, kWatch, kQueue, kPart };
   Kind kind = Kind::kStand;
@@ -96,6 +110,7 @@ struct Behaviour {
   Watch watch;
   Queue queue;
   Part part;
+  Companions companions;  // wander, path and goto only
 };
 
 // True for the behaviours that move their agents: wander, goto, path, queue and part.
@@ -131,6 +146,8 @@ struct Trajectories {
   // frame.
   std::vector<std::vector<geom::Vec3f>> obstacles;
   std::vector<float> max_speed;  // each agent's drawn walking speed [Units: m/s]
+  // Each agent's group leader (Companions), or -1 for one walking alone or leading.
+  std::vector<int> companion_of;
   const Placement& At(int frame, int agent) const {
     return placements[static_cast<size_t>(frame) * static_cast<size_t>(agents) +
                       static_cast<size_t>(agent)];

@@ -82,6 +82,74 @@ TEST(BehavioursTest, WanderersWalkAndPauseInsideTheirArea) {
   }
 }
 
+// Companions: with every wanderer in a group, each walks beside its leader; without, the same
+// would-be pairs (the nearest neighbours at the start) drift apart.
+TEST(BehavioursTest, CompanionsWanderTogether) {
+  const auto mesh = Square();
+  ASSERT_NE(mesh, nullptr);
+  Wanderers w = MakeWanderers();
+  w.behaviours[0].companions = {1.0f, 3, 0.9f};
+  auto together = Simulate(*mesh, w.behaviours, w.agents, Options(20 * 24, 1));
+  ASSERT_TRUE(together.ok()) << together.status().ToString();
+  const std::vector<int>& leader = together->companion_of;
+  ASSERT_EQ(leader.size(), w.agents.size());
+  int companions = 0, leaders = 0;
+  std::vector<int> size(w.agents.size(), 1);
+  for (size_t i = 0; i < leader.size(); ++i) {
+    if (leader[i] < 0) continue;
+    ++companions;
+    ASSERT_LT(leader[static_cast<size_t>(leader[i])], 0) << "a leader follows no one";
+    ++size[static_cast<size_t>(leader[i])];
+    EXPECT_LE(Horizontal(w.agents[i].start, w.agents[static_cast<size_t>(leader[i])].start), 4.0f);
+  }
+  for (size_t i = 0; i < leader.size(); ++i) {
+    if (leader[i] >= 0 || size[i] == 1) continue;
+    ++leaders;
+    EXPECT_LE(size[i], 3);
+  }
+  EXPECT_GE(companions + leaders, 26) << "most of the 30 walk in a group";
+  w.behaviours[0].companions.share = 0;
+  auto alone = Simulate(*mesh, w.behaviours, w.agents, Options(20 * 24, 1));
+  ASSERT_TRUE(alone.ok());
+  EXPECT_TRUE(alone->companion_of.empty() ||
+              std::all_of(alone->companion_of.begin(), alone->companion_of.end(),
+                          [](int l) { return l < 0; }));
+  // Distance to the leader over the last 15 s (the groups have formed), and how far the same
+  // pairs are apart when each wanders alone.
+  const auto apart = [&](const Trajectories& t, std::vector<double>* all) {
+    for (int f = 5 * 24; f < t.frames; ++f) {
+      for (size_t i = 0; i < leader.size(); ++i) {
+        if (leader[i] < 0) continue;
+        all->push_back(
+            Horizontal(t.At(f, static_cast<int>(i)).position, t.At(f, leader[i]).position));
+      }
+    }
+    std::sort(all->begin(), all->end());
+  };
+  std::vector<double> with, without;
+  apart(*together, &with);
+  apart(*alone, &without);
+  const double median_with = with[with.size() / 2], p90_with = with[with.size() * 9 / 10];
+  const double median_without = without[without.size() / 2];
+  std::cout << "companion to leader: median " << median_with << " m, 90th percentile " << p90_with
+            << " m; the same pairs alone: median " << median_without << " m\n";
+  RecordProperty("median_mm_together", static_cast<int>(median_with * 1000));
+  RecordProperty("p90_mm_together", static_cast<int>(p90_with * 1000));
+  RecordProperty("median_mm_alone", static_cast<int>(median_without * 1000));
+  EXPECT_LT(median_with, 1.6) << "a companion walks beside its leader (0.9 or 1.8 m abreast)";
+  EXPECT_LT(p90_with, 3.0);
+  EXPECT_GT(median_without, 2 * median_with) << "alone, the same pairs drift apart";
+  // Companions stay apart from each other like everyone else.
+  for (int f = 0; f < together->frames; f += 12) {
+    for (int a = 0; a < together->agents; ++a) {
+      for (int b = a + 1; b < together->agents; ++b) {
+        EXPECT_GT(Horizontal(together->At(f, a).position, together->At(f, b).position), 0.3f)
+            << "frame " << f << ", agents " << a << " and " << b;
+      }
+    }
+  }
+}
+
 TEST(BehavioursTest, TheSameSeedGivesTheSameCrowdAndAnotherSeedAnother) {
   const auto mesh = Square();
   ASSERT_NE(mesh, nullptr);
@@ -377,6 +445,21 @@ TEST(BehavioursTest, BadBehavioursAreRefusedNamingThem) {
       << "a target off the ground";
   EXPECT_EQ(Simulate(*mesh, w.behaviours, w.agents, Options(0, 1)).status().code(),
             StatusCode::kInvalidArgument);
+  w = MakeWanderers();
+  w.behaviours[0].companions.max_size = 9;
+  auto big = Simulate(*mesh, w.behaviours, w.agents, Options(10, 1));
+  EXPECT_EQ(big.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(big.status().message().find("behaviour 0: companions"), std::string::npos)
+      << big.status().message();
+  Behaviour watch;
+  watch.kind = Behaviour::Kind::kWatch;
+  watch.companions.share = 0.5f;
+  EXPECT_EQ(Simulate(*mesh, std::vector<Behaviour>{watch}, std::vector<MovingAgent>{MovingAgent{}},
+                     Options(10, 1))
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument)
+      << "watchers do not walk with companions";
 }
 
 }  // namespace

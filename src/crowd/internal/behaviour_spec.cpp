@@ -24,9 +24,9 @@ struct KindFields {
 const std::map<std::string, KindFields>& Kinds() {
   static const std::map<std::string, KindFields> k = {
       {"stand", {Kind::kStand, {}}},
-      {"wander", {Kind::kWander, {"area", "pause_min_s", "pause_max_s"}}},
-      {"path", {Kind::kPath, {"points", "width_m", "both_ways"}}},
-      {"goto", {Kind::kGoTo, {"targets", "start_spread_s", "arrive_within_m"}}},
+      {"wander", {Kind::kWander, {"area", "pause_min_s", "pause_max_s", "companions"}}},
+      {"path", {Kind::kPath, {"points", "width_m", "both_ways", "companions"}}},
+      {"goto", {Kind::kGoTo, {"targets", "start_spread_s", "arrive_within_m", "companions"}}},
       {"queue",
        {Kind::kQueue, {"head", "back", "spacing_m", "service_min_s", "service_max_s", "exit"}}},
       {"watch", {Kind::kWatch, {"point"}}},
@@ -170,6 +170,20 @@ void ParsePart(const json& b, nav::Part& p, GroupErrors& e) {
   if (auto v = Number(b, "notice_m", e, 0.5, 20, p.notice_m)) p.notice_m = static_cast<float>(*v);
 }
 
+// Friends walking together: {"share", "max_size", "spacing_m"}, each optional.
+void ParseCompanions(const json& b, nav::Companions& c, GroupErrors& e) {
+  static const std::set<std::string> kKeys = {"share", "max_size", "spacing_m"};
+  const NestedObject companions(b, "companions", kKeys, " such as {\"share\": 0.6}", e);
+  if (companions.get() == nullptr) return;
+  const json& it = *companions.get();
+  if (auto v = Number(it, "share", e, 0, 1, c.share)) c.share = static_cast<float>(*v);
+  if (it.contains("max_size")) {
+    if (auto v = Integer(it, "max_size", e, 2, 6)) c.max_size = *v;
+  }
+  if (auto v = Number(it, "spacing_m", e, 0.5, 3, c.spacing_m))
+    c.spacing_m = static_cast<float>(*v);
+}
+
 // The fields of kind `kind` into `out`.
 void ParseKind(const json& b, const CrowdGroup& group, nav::Behaviour& out, GroupErrors& e) {
   switch (out.kind) {
@@ -177,12 +191,15 @@ void ParseKind(const json& b, const CrowdGroup& group, nav::Behaviour& out, Grou
       break;
     case Kind::kWander:
       ParseWander(b, group, out.wander, e);
+      ParseCompanions(b, out.companions, e);
       break;
     case Kind::kPath:
       ParseWalkPath(b, group, out.path, e);
+      ParseCompanions(b, out.companions, e);
       break;
     case Kind::kGoTo:
       ParseGoTo(b, out.go_to, e);
+      ParseCompanions(b, out.companions, e);
       break;
     case Kind::kQueue:
       ParseQueue(b, out.queue, e);

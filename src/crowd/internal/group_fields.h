@@ -28,6 +28,8 @@ class GroupErrors {
   void SetName(const std::string& name) { name_ = name; }
   // Fields added from now on are inside the object `scope` ("heading"); "" for the group's own.
   void SetScope(std::string_view scope) { scope_ = scope.empty() ? "" : std::string(scope) + "."; }
+  // The scope now, "" or "a.b" (for nesting one inside another).
+  std::string scope() const { return scope_.empty() ? "" : scope_.substr(0, scope_.size() - 1); }
   void Add(std::string_view field, const std::string& why) {
     lines_.push_back(prefix_ + (name_.empty() ? "" : " (" + name_ + ")") + ": field '" + scope_ +
                      std::string(field) + "': " + why);
@@ -42,13 +44,14 @@ class GroupErrors {
   std::vector<std::string> lines_;
 };
 
-// The object field `key` of `g`, its unknown keys reported, with `e` scoped to it until the
-// returned guard goes; nullptr (and a problem unless absent) when it is not an object.
+// The object field `key` of `g`, its unknown keys reported, with `e` scoped to it (inside the
+// scope it had) until the returned guard goes, which restores that scope; nullptr (and a problem
+// unless absent) when it is not an object.
 class NestedObject {
  public:
   NestedObject(const json& g, std::string_view key, const std::set<std::string>& known,
                std::string_view example, GroupErrors& e)
-      : e_(e) {
+      : e_(e), outer_(e.scope()) {
     const auto it = g.find(std::string(key));
     if (it == g.end()) return;
     if (!it->is_object()) {
@@ -56,18 +59,19 @@ class NestedObject {
       return;
     }
     object_ = &*it;
-    e.SetScope(key);
+    e.SetScope(outer_.empty() ? std::string(key) : outer_ + "." + std::string(key));
     for (const auto& [k, _] : it->items()) {
       if (!known.contains(k)) e.Add(k, "unknown field");
     }
   }
-  ~NestedObject() { e_.SetScope(""); }
+  ~NestedObject() { e_.SetScope(outer_); }
   NestedObject(const NestedObject&) = delete;
   NestedObject& operator=(const NestedObject&) = delete;
   const json* get() const { return object_; }
 
  private:
   GroupErrors& e_;
+  std::string outer_;
   const json* object_ = nullptr;
 };
 
