@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -182,6 +183,57 @@ TEST_F(CliRenderTest, DropRefusedRendersMetersAndPays) {
   EXPECT_NEAR(st["total"]["EUR"].get<double>(), 2.0 * 2 / 24, 1e-9);
   json prod = Json({"statement", "--production", production_});
   EXPECT_EQ(prod["performers"].size(), 1u);
+}
+
+// figurant crowd export: only the agents the licences allow, as mannequins, never in the bank; the
+// errors and exit codes as render's.
+TEST_F(CliRenderTest, CrowdExportWritesOnlyLicensedAgentsAsMannequins) {
+  const std::string scene = Scene({Agent("rate", -0.6), Agent("other", 0.6)});
+  const fs::path out = dir_.path() / "crowd.glb";
+  RunResult refused =
+      RunFigurant({"--bank", bank_, "crowd", "export", scene, "--out", out.string()},
+                  {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}});
+  EXPECT_EQ(refused.exit_code, 3) << refused.err;
+  EXPECT_NE(refused.err.find("(pass --drop-refused to export without them)"), std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(fs::exists(out));
+
+  const int events = Json({"ledger", "head"})["head"]["tree_size"];
+  json report =
+      Json({"crowd", "export", scene, "--out", out.string(), "--drop-refused", "--frames", "1002"});
+  EXPECT_EQ(report["agents"], 1);
+  EXPECT_EQ(report["frames"], 1);
+  EXPECT_EQ(report["first_frame"], 1002);
+  EXPECT_EQ(report["doubles"], 1);
+  ASSERT_EQ(report["refused"].size(), 1u);
+  EXPECT_EQ(report["refused"][0]["agent"], "other");
+  const auto bytes = ReadFile(out);
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_EQ(report["bytes"], bytes->size());
+  EXPECT_EQ(bytes->substr(0, 4), "glTF");
+  const std::string text = *bytes;
+  // The MakeHuman double's mesh has thousands of triangles; its mannequin a few hundred.
+  uint32_t json_length = 0;
+  std::memcpy(&json_length, text.data() + 12, sizeof json_length);  // GLB: little-endian
+  const json gltf = json::parse(text.substr(20, json_length));
+  ASSERT_EQ(gltf["meshes"].size(), 1u);
+  const int indices = gltf["meshes"][0]["primitives"][0]["indices"];
+  EXPECT_LE(gltf["accessors"][indices]["count"].get<int>(), 3 * 600);
+  EXPECT_NE(text.find("\"name\":\"rate\""), std::string::npos) << "the agent's root node";
+  EXPECT_EQ(text.find("\"name\":\"other\""), std::string::npos) << "a refused agent";
+  EXPECT_EQ(text.find("\"images\""), std::string::npos) << "no texture of anyone";
+  EXPECT_EQ(Json({"ledger", "head"})["head"]["tree_size"], events) << "an export is not metered";
+
+  RunResult inside = RunFigurant(
+      {"--bank", bank_, "crowd", "export", scene, "--out", bank_ + "/crowd.glb", "--drop-refused"},
+      {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}});
+  EXPECT_EQ(inside.exit_code, 2) << inside.err;
+  EXPECT_NE(inside.err.find("--out"), std::string::npos) << inside.err;
+  RunResult frames = RunFigurant(
+      {"--bank", bank_, "crowd", "export", scene, "--out", out.string(), "--frames", "5-9"},
+      {{"FIGURANT_NOW", "2026-06-01T12:00:00Z"}});
+  EXPECT_EQ(frames.exit_code, 2) << frames.err;
+  EXPECT_NE(frames.err.find("--frames 5-9"), std::string::npos) << frames.err;
 }
 
 TEST_F(CliRenderTest, ExportVerifiesAloneAndTamperingIsCaught) {

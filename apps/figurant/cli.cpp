@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 #include "core/crypto.h"
 #include "core/file.h"
@@ -116,6 +117,20 @@ Result<std::unique_ptr<bank::Bank>> Context::OpenBank() const {
                  "with their own key (licence offer, key sign, licence sign --signature).\n";
   }
   return bank;
+}
+
+Result<FrameRangeOption> ParseFrameRange(const std::string& text) {
+  FrameRangeOption range;
+  char dash = 0;
+  std::istringstream in(text);
+  bool ok = static_cast<bool>(in >> range.first);
+  if (ok && in.eof()) {
+    range.last = range.first;  // "A" (reading the number reached the end: eof set, fail not)
+  } else {
+    ok = ok && (in >> dash) && dash == '-' && (in >> range.last) && in.eof();
+  }
+  if (!ok) return InvalidArgument("--frames '" + text + "': expected A-B or A");
+  return range;
 }
 
 std::vector<std::string> SplitList(const std::string& text) {

@@ -92,6 +92,12 @@ Result<KeyPassphrase> PassphraseFromEnvironment();
 Result<SigningKeyPair> PartyKeyFile(const Context& ctx, const std::string& file,
                                     std::string_view flag);
 
+// --frames "A-B" or "A" (first = last = A). InvalidArgument naming --frames otherwise.
+struct FrameRangeOption {
+  int first = 0, last = 0;
+};
+Result<FrameRangeOption> ParseFrameRange(const std::string& text);
+
 // Splits "a,b,c" into {"a","b","c"} (empty items dropped).
 std::vector<std::string> SplitList(const std::string& text);
 // A licence's flags as the listings print them: " [BLANKET] [PERPETUAL]" (empty for none).
@@ -108,6 +114,7 @@ void RegisterCheckCommand(CLI::App& app, Context& ctx);     // check
 // scan import, double list|show, performer erase, retention run (after RegisterBankCommands)
 void RegisterScanCommands(CLI::App& app, Context& ctx);
 void RegisterRenderCommand(CLI::App& app, Context& ctx);   // render
+void RegisterCrowdCommands(CLI::App& app, Context& ctx);   // crowd export
 void RegisterLedgerCommands(CLI::App& app, Context& ctx);  // ledger ..., statement, witness
 void RegisterDemoCommand(CLI::App& app, Context& ctx);     // demo
 void RegisterKeyCommands(CLI::App& app, Context& ctx);     // key new|sign|sign-statement

@@ -23,23 +23,6 @@ struct RenderArgs {
   int threads = -1;
 };
 
-// --frames "A-B" or "A" into the options' frame range.
-Status ParseFrames(const std::string& text, shot::ShotOptions& o) {
-  int first = 0, last = 0;
-  char dash = 0;
-  std::istringstream in(text);
-  bool ok = static_cast<bool>(in >> first);
-  if (ok && in.eof()) {
-    last = first;  // "A" (reading the number reached the end: eof set, fail not)
-  } else {
-    ok = ok && (in >> dash) && dash == '-' && (in >> last) && in.eof();
-  }
-  if (!ok) return InvalidArgument("--frames '" + text + "': expected A-B or A");
-  o.first_frame = first;
-  o.last_frame = last;
-  return Status::Ok();
-}
-
 // The options from the flags; InvalidArgument naming --frames when it is malformed.
 Result<shot::ShotOptions> OptionsOf(const RenderArgs& a, const Context& ctx) {
   shot::ShotOptions o;
@@ -50,7 +33,11 @@ Result<shot::ShotOptions> OptionsOf(const RenderArgs& a, const Context& ctx) {
   o.test_plate_delay_ms = ctx.test_seams.plate_delay_ms;  // crash tests only (cli.h)
   // Progress redraws one terminal line; piped into a log it would be noise.
   o.progress = !a.quiet && !ctx.json && ::isatty(STDERR_FILENO) == 1;
-  if (!a.frames.empty()) FIGURANT_RETURN_IF_ERROR(ParseFrames(a.frames, o));
+  if (!a.frames.empty()) {
+    FIGURANT_ASSIGN_OR_RETURN(const FrameRangeOption range, ParseFrameRange(a.frames));
+    o.first_frame = range.first;
+    o.last_frame = range.last;
+  }
   return o;
 }
 

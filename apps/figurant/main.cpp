@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   figurant::cli::RegisterCheckCommand(app, ctx);
   figurant::cli::RegisterScanCommands(app, ctx);
   figurant::cli::RegisterRenderCommand(app, ctx);
+  figurant::cli::RegisterCrowdCommands(app, ctx);
   figurant::cli::RegisterLedgerCommands(app, ctx);
   figurant::cli::RegisterDemoCommand(app, ctx);
   figurant::cli::RegisterKeyCommands(app, ctx);

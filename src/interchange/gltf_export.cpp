@@ -7,6 +7,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "interchange/internal/skin.h"
+
 namespace figurant::interchange {
 namespace {
 
@@ -105,45 +107,27 @@ json Material(const geom::Mesh& mesh, Buffer& buffer, json& doc) {
   return {{"name", "albedo"}, {"pbrMetallicRoughness", pbr}};
 }
 
-// A bone's rest frame without scale. Imports keep the source's units in the bind poses (a
-// MakeHuman bone scales by 0.1, decimetres to metres); skinning only needs each joint's rest
-// transform times its inverse bind matrix to be the identity, and importers such as Blender's,
-// whose bones cannot be scaled at rest, misplace scaled joints.
-geom::Mat4f RestFrame(const geom::Bone& bone) {
-  geom::Mat4f frame = bone.bind_pose;
-  for (int c = 0; c < 3; ++c) {
-    auto& column = frame.m[static_cast<size_t>(c)];
-    const float length =
-        std::sqrt(column[0] * column[0] + column[1] * column[1] + column[2] * column[2]);
-    if (length > 0) {
-      for (int r = 0; r < 3; ++r) column[static_cast<size_t>(r)] /= length;
-    }
-  }
-  return frame;
-}
-
 // Joint nodes (indices 1 … bones) with local transforms, and the skin over them.
 void Skeleton(const geom::Mesh& mesh, Buffer& buffer, json& doc, json& attributes) {
   const std::vector<geom::Bone>& bones = mesh.skeleton->bones;
-  std::vector<geom::Mat4f> inverse_bind;
+  std::vector<geom::Mat4f> bind;
+  bind.reserve(bones.size());
+  for (const geom::Bone& bone : bones) bind.push_back(bone.bind_pose);
   json joints = json::array();
   for (size_t b = 0; b < bones.size(); ++b) {
-    const geom::Bone& bone = bones[b];
-    const geom::Mat4f local =
-        bone.parent < 0
-            ? RestFrame(bone)
-            : RestFrame(bones[static_cast<size_t>(bone.parent)]).InverseAffine() * RestFrame(bone);
-    doc["nodes"].push_back({{"name", bone.name}, {"matrix", Flatten(local)}});
-    if (bone.parent >= 0) {
-      doc["nodes"][static_cast<size_t>(bone.parent) + 1]["children"].push_back(b + 1);
+    doc["nodes"].push_back(
+        {{"name", bones[b].name}, {"matrix", Flatten(internal::LocalFrame(bones, bind, b))}});
+    if (bones[b].parent >= 0) {
+      doc["nodes"][static_cast<size_t>(bones[b].parent) + 1]["children"].push_back(b + 1);
     } else {
       doc["scenes"][0]["nodes"].push_back(b + 1);
     }
-    inverse_bind.push_back(RestFrame(bone).InverseAffine());
     joints.push_back(b + 1);
   }
-  doc["skins"] = {{{"joints", joints},
-                   {"inverseBindMatrices", buffer.Accessor(inverse_bind, kFloat, "MAT4", 0)}}};
+  doc["skins"] = {
+      {{"joints", joints},
+       {"inverseBindMatrices",
+        buffer.Accessor(internal::InverseBindMatrices(*mesh.skeleton), kFloat, "MAT4", 0)}}};
   doc["nodes"][0]["skin"] = 0;
   attributes["JOINTS_0"] = buffer.Accessor(mesh.skin.joints, kUnsignedShort, "VEC4", kArrayBuffer);
   attributes["WEIGHTS_0"] = buffer.Accessor(mesh.skin.weights, kFloat, "VEC4", kArrayBuffer);

@@ -2,21 +2,16 @@
 
 #include <algorithm>
 #include <chrono>
-#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "shot/internal/casting_pool.h"
 #include "shot/internal/clone_report.h"
 #include "shot/internal/crops.h"
 #include "shot/internal/frames.h"
 #include "shot/internal/licence_check.h"
-#include "shot/internal/movement.h"
-#include "shot/internal/placement.h"
 #include "shot/internal/posing.h"
-#include "shot/internal/shown.h"
-#include "shot/internal/travel.h"
+#include "shot/internal/resolve.h"
 #include "shot/set_meshes.h"
 
 namespace figurant::shot {
@@ -26,13 +21,6 @@ using nlohmann::json;
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
-}
-
-std::vector<std::string> DoubleIds(const std::vector<CastAgent>& agents) {
-  std::vector<std::string> ids;
-  ids.reserve(agents.size());
-  for (const CastAgent& a : agents) ids.push_back(a.double_id);
-  return ids;
 }
 
 // The plate directory the shot writes in (render/plate_dir.h): the options' output directory, else
@@ -72,61 +60,6 @@ json ReconfirmJson(const std::vector<Reconfirm>& reconfirm) {
                    {"agents", r.agents}});
   }
   return out;
-}
-
-// The scene's agents placed: every crowd group laid out (its stand tiers joining `set`), simulated
-// when any group has a behaviour, and cast; then the explicit agents.
-struct PlacedCrowd {
-  internal::ShotPlacement placed;
-  std::optional<internal::CrowdTracks> tracks;
-};
-
-// The tallest double the crowd may show: the navigation mesh passes only under what is higher.
-// [Units: metres]
-float TallestOf(const internal::CastingPool& pool) {
-  float tallest = 0;
-  for (const internal::PoolDouble& d : pool.doubles) {
-    tallest = std::max(tallest, static_cast<float>(d.row.height_m));
-  }
-  return tallest;
-}
-
-Result<PlacedCrowd> PlaceCrowd(bank::Bank& bank, const crowd::SceneSpec& spec, ShotSet& set,
-                               const internal::CastingPool& pool, const ShotOptions& options) {
-  using namespace internal;  // the stages, by name
-  FIGURANT_ASSIGN_OR_RETURN(std::vector<crowd::LayoutResult> layouts, LayOutGroups(spec, set));
-  std::vector<render::SetGeometry> tiers = TakeTiers(layouts);
-  std::move(tiers.begin(), tiers.end(), std::back_inserter(set.geometry));
-  PlacedCrowd out;
-  FIGURANT_ASSIGN_OR_RETURN(out.tracks, SimulateCrowd(spec, set, layouts, TallestOf(pool),
-                                                      NavMeshCacheDir(bank.paths().dir)));
-  FIGURANT_ASSIGN_OR_RETURN(out.placed, PlaceAgents(spec, layouts, pool, options.allow_clones,
-                                                    out.tracks ? &*out.tracks : nullptr));
-  return out;
-}
-
-ShotReport::Movement MovementOf(const internal::CrowdTracks& t) {
-  return {t.navmesh_key,  t.navmesh_built, t.navmesh_polygons,
-          t.paths.agents, t.paths.frames,  t.simulate_seconds};
-}
-
-// Per rendered agent, its index into the simulated agents (-1: it stays where placed).
-std::vector<int> TracksOf(const std::vector<internal::PlacedAgent>& placed,
-                          const internal::RenderedAgents& rendered) {
-  std::vector<int> out;
-  out.reserve(rendered.placed.size());
-  for (size_t p : rendered.placed) out.push_back(placed[p].track);
-  return out;
-}
-
-// The rendered agents where they are at `frame`, for the renderer's first frame.
-void PlaceAt(const internal::Travel& travel, int frame,
-             std::vector<render::AgentInstance>& instances) {
-  const std::vector<render::AgentPlacement> at = travel.PlacementsAt(frame);
-  for (size_t a = 0; a < instances.size(); ++a) {
-    instances[a].position = at[a].position;
-    instances[a].heading_rad = at[a].heading_rad;
-  }
 }
 
 }  // namespace
@@ -219,77 +152,42 @@ Result<ShotReport> RenderShot(bank::Bank& bank, const crowd::SceneSpec& spec,
                               const ShotOptions& options, const FrameSink& sink) {
   using namespace internal;  // the stages, by name
   const auto t0 = std::chrono::steady_clock::now();
-  ShotReport report;
-  report.production = spec.production;
-  report.shot = spec.shot;
   FIGURANT_ASSIGN_OR_RETURN(const FrameSpan span, FramesToRender(spec.frames, options));
   // The set first: its importer forks, best done before anything else holds locks (the plate
   // directory's lock is not inherited by an exec'd child).
   FIGURANT_ASSIGN_OR_RETURN(ShotSet set, LoadShotSet(spec));
   FIGURANT_ASSIGN_OR_RETURN(auto plates, OpenPlates(bank, spec, options, span));
-  const Date today = bank.clock().Today();
-  FIGURANT_ASSIGN_OR_RETURN(const consent::ProductionFacts production, SceneProduction(bank, spec));
-  FIGURANT_ASSIGN_OR_RETURN(const CastingPool pool, JudgeCastingPool(bank, spec.production, today));
-  report.doubles_eligible = static_cast<int>(pool.doubles.size());
-  report.excluded_by_reason = pool.excluded_by_reason;
-
-  FIGURANT_ASSIGN_OR_RETURN(PlacedCrowd crowd, PlaceCrowd(bank, spec, set, pool, options));
-  const std::optional<CrowdTracks>& tracks = crowd.tracks;
-  const nav::Trajectories* paths = tracks ? &tracks->paths : nullptr;
-  if (tracks) report.movement = MovementOf(*tracks);
-  ShotPlacement& placed = crowd.placed;
-  report.groups = std::move(placed.groups);
-
-  // Every agent checked as it appears, at its geometry's height, where it is largest on screen;
-  // the licence that allows it is the one billed.
-  FIGURANT_ASSIGN_OR_RETURN(ShownDoubles shown, LoadShownDoubles(bank, placed.agents, pool));
-  const DoubleSizes sizes = SizesOf(shown);
-  const LicenceCheck check =
-      CheckAgents(AtLargestOnScreen(placed.agents, sizes, spec.camera, paths), pool, sizes,
-                  production, today, spec.camera);
-  report.refused = check.refused;
-  FIGURANT_RETURN_IF_ERROR(RefusalStatus(report.refused, options.drop_refused));
-  RenderedAgents rendered = RenderAgents(placed.agents, check.allowed, pool, shown);
-  CountMotion(placed.agents, rendered, report.groups);
-  report.agents = rendered.agents;
-  report.standing_still = std::move(rendered.standing_still);
-  report.reconfirm = LicencesToReconfirm(rendered, pool);
-  if (report.agents.empty()) return FailedPrecondition("no agent is left to render");
+  // Cast, placed, simulated, checked against the licences, scheduled (resolve.h).
+  FIGURANT_ASSIGN_OR_RETURN(ResolvedShot shot, ResolveShot(bank, spec, options, span, set));
+  ShotReport report = std::move(shot.report);
 
   const auto tp = std::chrono::steady_clock::now();
-  std::optional<Travel> travel;
-  if (tracks) {
-    FIGURANT_ASSIGN_OR_RETURN(
-        travel, Travel::Make(*paths, TracksOf(placed.agents, rendered), rendered.motions,
-                             DoubleIds(report.agents), shown, rendered.instances, spec.frames));
-    PlaceAt(*travel, span.first, rendered.instances);
-  }
-  const PoseSchedule schedule(DoubleIds(report.agents), rendered.motions, spec.frames, span,
-                              travel ? &*travel : nullptr);
-  FIGURANT_ASSIGN_OR_RETURN(PosedPrototypes posed, PosePrototypes(schedule, std::move(shown)));
+  FIGURANT_ASSIGN_OR_RETURN(PosedPrototypes posed,
+                            PosePrototypes(*shot.schedule, std::move(shot.shown)));
   report.prototypes = static_cast<int>(posed.prototypes.size());
   report.posed_prototypes = posed.posed;
   report.pose_seconds = Seconds(tp);
 
-  const CloneSummary clones = SummariseClones(placed.agents, rendered.placed, paths, &spec.camera);
+  const CloneSummary clones =
+      SummariseClones(shot.placed.agents, shot.rendered.placed, shot.paths(), &spec.camera);
   report.clone_world_min_m = clones.world_min_m;
   report.clone_screen_min_fraction = clones.screen_min_fraction;
   report.resolve_seconds = Seconds(t0);
 
   const auto tb = std::chrono::steady_clock::now();
   FIGURANT_ASSIGN_OR_RETURN(
-      auto renderer,
-      render::Renderer::Create(
-          RenderSceneFor(spec, std::move(set.geometry), std::move(posed.prototypes),
-                         std::move(rendered.instances), schedule.PrototypesAt(span.first)),
-          RenderOptionsFor(spec, options)));
+      auto renderer, render::Renderer::Create(
+                         RenderSceneFor(spec, std::move(set.geometry), std::move(posed.prototypes),
+                                        std::move(shot.rendered.instances),
+                                        shot.schedule->PrototypesAt(span.first)),
+                         RenderOptionsFor(spec, options)));
   report.build_seconds = Seconds(tb);
 
   report.clone_report = plates->path() / CloneReportName(spec);
   FIGURANT_RETURN_IF_ERROR(PublishCloneReport(*plates, spec, clones));
   const auto tr = std::chrono::steady_clock::now();
   FIGURANT_ASSIGN_OR_RETURN(
-      report.frames, RenderFrames(*renderer, spec, span, {schedule, travel ? &*travel : nullptr},
+      report.frames, RenderFrames(*renderer, spec, span, {*shot.schedule, shot.travel.get()},
                                   report.agents, {*plates, sink, options.test_plate_delay_ms}));
   report.render_seconds = Seconds(tr);
   return report;

@@ -19,6 +19,8 @@
 //   6. posed copies, one per double and phase step shown in the frames rendered (posing.h);
 //   7. the clone report (clone_report.h);
 //   8. the frame loop: render, write EXR/PNG/coverage, hand each frame to the sink (frames.h).
+// Stages 2 to 5 and the schedule of which pose each agent shows in each frame are one function,
+// internal/resolve.h, that the crowd export (export.h) shares: both see the same agents.
 #pragma once
 
 #include <filesystem>

@@ -15,8 +15,7 @@ Result<std::shared_ptr<const geom::DoubleAsset>> Pose(const PoseKey& key,
                                                       const ShownDoubles& shown) {
   const std::shared_ptr<const geom::DoubleAsset>& bind = shown.at(key.double_id).bind;
   if (key.cycle == anim::MotionCycle::kStill) return bind;
-  const double phase = static_cast<double>(key.step) / key.variants;
-  auto posed = anim::PoseDouble(*bind, {key.cycle, phase, 1.0, key.jitter_seed});
+  auto posed = anim::PoseDouble(*bind, PoseSpecOf(key));
   if (!posed.ok()) return posed.status().WithContext("posing double " + key.double_id);
   // The renderer needs no rig: drop it, and most of a copy's memory beyond its geometry.
   posed->mesh.skeleton.reset();
@@ -25,6 +24,10 @@ Result<std::shared_ptr<const geom::DoubleAsset>> Pose(const PoseKey& key,
 }
 
 }  // namespace
+
+anim::PoseSpec PoseSpecOf(const PoseKey& key) {
+  return {key.cycle, static_cast<double>(key.step) / key.variants, 1.0, key.jitter_seed};
+}
 
 int PhaseStep(const AgentMotion& m, int frame, const crowd::FrameRange& frames) {
   const double t = (frame - frames.start) / frames.fps;

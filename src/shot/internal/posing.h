@@ -36,6 +36,10 @@ struct PoseKey {
   }
 };
 
+// The pose of a moving key (cycle, phase step / variants, full amplitude, its jitter): what its
+// posed copy is posed with, and what the crowd export poses its skeleton with.
+anim::PoseSpec PoseSpecOf(const PoseKey& key);
+
 // Which prototype every agent shows in every frame of a span.
 class PoseSchedule {
  public:
