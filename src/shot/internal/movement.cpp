@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numbers>
 #include <utility>
 #include <variant>
 
@@ -112,12 +113,19 @@ nav::NavInput NavInputOf(const crowd::SceneSpec& spec, const ShotSet& set,
   return in;
 }
 
-// The simulated agents: every agent of a moving group, and each other group's agent that stands
-// on the mesh (the others keep their places outside the simulation). Fills tracks.track_of.
+// An explicit agent's personal circle in the simulation (walkers keep this far from its centre,
+// plus their own). [Units: metres]
+constexpr float kExplicitAgentRadiusM = 0.3f;
+
+// The simulated agents: every agent of a moving group, each other group's agent that stands on
+// the mesh (the others keep their places outside the simulation), then each explicit agent that
+// stands on it, holding its place with behaviour `explicit_behaviour` (`stand`) so that walkers go
+// round it. Fills tracks.track_of (crowd groups only: explicit agents are drawn where the scene
+// puts them).
 Result<std::vector<nav::MovingAgent>> CrowdAgents(const crowd::SceneSpec& spec,
                                                   const std::vector<crowd::LayoutResult>& layouts,
                                                   const nav::NavMesh& mesh, float height,
-                                                  CrowdTracks& tracks) {
+                                                  int explicit_behaviour, CrowdTracks& tracks) {
   std::vector<nav::MovingAgent> agents;
   tracks.track_of.resize(layouts.size());
   for (size_t gi = 0; gi < layouts.size(); ++gi) {
@@ -134,6 +142,12 @@ Result<std::vector<nav::MovingAgent>> CrowdAgents(const crowd::SceneSpec& spec,
       agents.push_back({p.position, p.heading_rad, static_cast<float>(GroupRadius(g)), height,
                         static_cast<int>(gi)});
     }
+  }
+  for (const crowd::AgentSpec& a : spec.agents) {
+    if (!mesh.Nearest(a.position, {0.5f, 1.0f, 0.5f}).ok()) continue;
+    agents.push_back({a.position, static_cast<float>(a.heading_deg * std::numbers::pi / 180),
+                      std::min(kExplicitAgentRadiusM, mesh.shape().radius), height,
+                      explicit_behaviour});
   }
   return agents;
 }
@@ -171,8 +185,10 @@ Result<std::optional<CrowdTracks>> SimulateCrowd(const crowd::SceneSpec& spec, c
       auto mesh, nav::LoadOrBuild(cache_dir, input, shape, options, &tracks.navmesh_built));
   tracks.navmesh_key = mesh->key();
   tracks.navmesh_polygons = mesh->polygon_count();
+  behaviours.emplace_back();  // explicit agents stand
   FIGURANT_ASSIGN_OR_RETURN(const std::vector<nav::MovingAgent> agents,
-                            CrowdAgents(spec, layouts, *mesh, shape.height, tracks));
+                            CrowdAgents(spec, layouts, *mesh, shape.height,
+                                        static_cast<int>(behaviours.size()) - 1, tracks));
   nav::SimulationOptions sim;
   sim.frames = spec.frames.count();
   sim.fps = spec.frames.fps;
